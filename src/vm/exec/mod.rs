@@ -1,0 +1,169 @@
+//! Execution of a call: a resumable machine whose whole state (call frames,
+//! value stack, program counters) is data between instructions.
+//!
+//! ```text
+//!  value stack:  [ frame 0: params | locals | operands ][ frame 1 ... ]
+//!                  ^ fp of the root      a call's arguments become ^ its callee's params
+//! ```
+//!
+//! [`Execution::run`] executes the fused run-mode code to completion;
+//! [`Execution::step`] executes the one-to-one step code one wasm
+//! instruction at a time. Both are the same loop, monomorphised on a
+//! `const STEP: bool`, so run mode carries no stepping checks at all.
+
+mod numeric;
+mod run;
+
+use super::module::FuncBody;
+use super::store::{FuncAddr, FuncInst, Store};
+use super::trap::{Trap, TrapCode};
+use super::translate::Compiled;
+use super::value::{ValType, Value};
+
+/// One activation: which function, where in its code, where its slots start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The function running in this frame.
+    pub func: FuncAddr,
+    /// Index of the next instruction in the function's code for this execution's mode.
+    pub pc: u32,
+    /// Index of the frame's first slot in the value stack.
+    pub fp: u32,
+}
+
+/// What a call of [`Execution::step`] or [`Execution::run`] ended with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The call returned these values.
+    Finished(Vec<Value>),
+    /// Stopped between two instructions (step mode); call again to go on.
+    Paused,
+}
+
+/// A call in progress: created by [`Execution::new`], driven by `run`/`step`.
+#[derive(Debug)]
+pub struct Execution {
+    /// Suspended callers, outermost first.
+    frames: Vec<Frame>,
+    /// The running frame.
+    current: Frame,
+    stack: Vec<u64>,
+    /// Result types of the root function.
+    results: Box<[ValType]>,
+    /// Values, once finished.
+    finished: Option<Vec<Value>>,
+    /// Remaining budget of loop iterations and calls, if bounded.
+    fuel: Option<u64>,
+    /// Whether this execution runs step code (fixed at its first run/step).
+    stepping: Option<bool>,
+    /// The root frame has not been entered yet.
+    fresh: bool,
+}
+
+const INITIAL_STACK_SLOTS: usize = 1024;
+
+impl Execution {
+    /// Prepares a call of `func` with `args`.
+    ///
+    /// # Errors
+    /// A host-error trap when the arguments do not match the signature.
+    pub fn new(store: &Store, func: FuncAddr, args: &[Value]) -> Result<Execution, Trap> {
+        let ty = store.func_type(func).ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?;
+        let arg_types: Vec<ValType> = args.iter().map(|a| a.ty()).collect();
+        if arg_types[..] != ty.params[..] {
+            return Err(Trap::host(format!(
+                "arguments [{}] do not match the signature {ty}",
+                arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+            )));
+        }
+        let mut stack = vec![0u64; INITIAL_STACK_SLOTS.max(args.len())];
+        for (slot, arg) in stack.iter_mut().zip(args) {
+            *slot = arg.to_slot();
+        }
+        Ok(Execution {
+            frames: Vec::new(),
+            current: Frame { func, pc: 0, fp: 0 },
+            stack,
+            results: ty.results.clone(),
+            finished: None,
+            fuel: store.limits.fuel,
+            stepping: None,
+            fresh: true,
+        })
+    }
+
+    /// Runs to completion in run mode.
+    ///
+    /// # Errors
+    /// The trap that stopped execution; the machine state stays as it was at
+    /// the trapping instruction for inspection.
+    pub fn run(&mut self, store: &mut Store) -> Result<Vec<Value>, Trap> {
+        match self.drive(store, false)? {
+            Outcome::Finished(values) => Ok(values),
+            Outcome::Paused => Err(Trap::host("a stepping execution cannot switch to run mode")),
+        }
+    }
+
+    /// Executes one wasm instruction in step mode (into calls).
+    ///
+    /// # Errors
+    /// The trap raised by the instruction.
+    pub fn step(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
+        self.drive(store, true)
+    }
+
+    fn drive(&mut self, store: &mut Store, step: bool) -> Result<Outcome, Trap> {
+        if let Some(values) = &self.finished {
+            return Ok(Outcome::Finished(values.clone()));
+        }
+        if *self.stepping.get_or_insert(step) != step {
+            return Err(Trap::host("this execution was started in the other mode"));
+        }
+        let root = store.func(self.current.func).cloned();
+        if let Some(FuncInst::Host { func, type_id, .. }) = root {
+            let ty = store.type_of_id(type_id).clone();
+            let args: Vec<Value> = ty.params.iter().zip(&self.stack).map(|(t, s)| Value::from_slot(*t, *s)).collect();
+            let values = func(&mut super::store::HostContext { data: &mut store.data }, &args)?;
+            self.finished = Some(values.clone());
+            return Ok(Outcome::Finished(values));
+        }
+        let outcome = if step { self.execute::<true>(store) } else { self.execute::<false>(store) }?;
+        if let Outcome::Finished(values) = &outcome {
+            self.finished = Some(values.clone());
+        }
+        Ok(outcome)
+    }
+
+    /// The call stack, outermost first, ending with the running frame.
+    pub fn call_stack(&self) -> Vec<Frame> {
+        let mut frames = self.frames.clone();
+        frames.push(self.current);
+        frames
+    }
+
+    /// Whether the call has returned.
+    pub fn is_finished(&self) -> bool {
+        self.finished.is_some()
+    }
+
+    /// The value stack slots of `frame`, `len` slots from its base.
+    pub fn frame_slots(&self, frame: &Frame, len: usize) -> &[u64] {
+        let start = (frame.fp as usize).min(self.stack.len());
+        let end = (start + len).min(self.stack.len());
+        &self.stack[start..end]
+    }
+
+    /// Whether this execution runs step code.
+    pub fn is_stepping(&self) -> bool {
+        self.stepping == Some(true)
+    }
+}
+
+/// The code of `body` for the given mode.
+pub fn code_for(body: &FuncBody, step: bool) -> &Compiled {
+    if step { &body.step } else { &body.run }
+}
+
+fn exhausted() -> Trap {
+    Trap::new(TrapCode::CallStackExhausted)
+}

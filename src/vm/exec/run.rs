@@ -1,0 +1,781 @@
+//! The interpreter loop.
+//!
+//! One `match` over [`Instr`] in a loop. Everything hot lives in locals: the
+//! current code, the program counter, the frame's slot pointer and the
+//! current memory's base and length. They are written back to the
+//! [`Execution`] only when the loop leaves (return, pause, trap), so the
+//! machine state is exact at every exit.
+
+use super::numeric as num;
+use super::{Execution, Frame, Outcome, code_for, exhausted};
+use crate::vm::instr::{Instr, Slot};
+use crate::vm::module::FuncBody;
+use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
+use crate::vm::trap::{Trap, TrapCode, TrapSite};
+use crate::vm::translate::Compiled;
+use crate::vm::value::{NULL_REF, Value};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Loop iterations and calls between two looks at the interrupt flag.
+const FUEL_CHUNK: u64 = 1 << 16;
+
+/// The running frame's slots.
+///
+/// Invariant (established by [`Execution::enter`], which sizes the value stack
+/// before a frame starts): every slot index the translator emits for a
+/// function is below its `frame_size`, and `fp + frame_size` slots exist.
+#[derive(Clone, Copy)]
+struct Regs(*mut u64);
+
+impl Regs {
+    #[inline(always)]
+    fn get(self, s: Slot) -> u64 {
+        // SAFETY: see the type's invariant.
+        unsafe { *self.0.add(s as usize) }
+    }
+    #[inline(always)]
+    fn set(self, s: Slot, v: u64) {
+        // SAFETY: see the type's invariant.
+        unsafe { *self.0.add(s as usize) = v }
+    }
+    #[inline(always)]
+    fn i32(self, s: Slot) -> i32 {
+        self.get(s) as u32 as i32
+    }
+    #[inline(always)]
+    fn u32(self, s: Slot) -> u32 {
+        self.get(s) as u32
+    }
+    #[inline(always)]
+    fn i64(self, s: Slot) -> i64 {
+        self.get(s) as i64
+    }
+    #[inline(always)]
+    fn f32(self, s: Slot) -> f32 {
+        f32::from_bits(self.get(s) as u32)
+    }
+    #[inline(always)]
+    fn f64(self, s: Slot) -> f64 {
+        f64::from_bits(self.get(s))
+    }
+    #[inline(always)]
+    fn set_i32(self, s: Slot, v: i32) {
+        self.set(s, v as u32 as u64)
+    }
+    #[inline(always)]
+    fn set_u32(self, s: Slot, v: u32) {
+        self.set(s, v as u64)
+    }
+    #[inline(always)]
+    fn set_i64(self, s: Slot, v: i64) {
+        self.set(s, v as u64)
+    }
+    #[inline(always)]
+    fn set_f32(self, s: Slot, v: f32) {
+        self.set(s, v.to_bits() as u64)
+    }
+    #[inline(always)]
+    fn set_f64(self, s: Slot, v: f64) {
+        self.set(s, v.to_bits())
+    }
+    #[inline(always)]
+    fn set_bool(self, s: Slot, v: bool) {
+        self.set(s, v as u64)
+    }
+}
+
+fn memory_view(data: &mut StoreData, inst: &Instance) -> (*mut u8, usize) {
+    match inst.memories.first() {
+        Some(addr) => data.memories[addr.index()].raw(),
+        None => (std::ptr::null_mut(), 0),
+    }
+}
+
+fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usize)> {
+    match funcs.get(func.index()) {
+        Some(FuncInst::Wasm { body, instance, .. }) => Some((body, instance.index())),
+        _ => None,
+    }
+}
+
+/// The numbers behind an out-of-bounds access, for the trap's detail.
+#[cold]
+fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
+    let ea = addr as u64 + offset as u64;
+    let mut trap = Trap::new(TrapCode::OutOfBoundsMemoryAccess);
+    trap.detail = Some(format!(
+        "address {addr} + offset {offset} = {ea}, access of {size} byte{}, memory is {mem_len} bytes ({} page{})",
+        if size == 1 { "" } else { "s" },
+        mem_len / 65536,
+        if mem_len / 65536 == 1 { "" } else { "s" },
+    ));
+    trap
+}
+
+impl Execution {
+    /// Makes room for and zeroes the locals of a frame of `body` at `fp`.
+    fn enter(&mut self, body: &FuncBody, code: &Compiled, fp: usize, limit: u32) -> Result<(), Trap> {
+        let need = fp + code.frame_size as usize;
+        if need > self.stack.len() {
+            if need > limit as usize {
+                return Err(exhausted());
+            }
+            let grown = (self.stack.len() * 2).clamp(need, limit as usize);
+            self.stack.resize(grown, 0);
+        }
+        let params = body.params as usize;
+        self.stack[fp + params..fp + body.locals.len()].fill(0);
+        Ok(())
+    }
+
+    fn take_fuel(&mut self) -> u64 {
+        match &mut self.fuel {
+            None => FUEL_CHUNK,
+            Some(left) => {
+                let take = (*left).min(FUEL_CHUNK);
+                *left -= take;
+                take
+            }
+        }
+    }
+
+    fn return_fuel(&mut self, unused: u64) {
+        if let Some(left) = &mut self.fuel {
+            *left += unused;
+        }
+    }
+
+    fn refuel(&mut self, interrupt: &AtomicBool) -> Result<u64, TrapCode> {
+        if interrupt.load(Ordering::Relaxed) {
+            return Err(TrapCode::Interrupted);
+        }
+        match self.take_fuel() {
+            0 => Err(TrapCode::OutOfFuel),
+            n => Ok(n),
+        }
+    }
+
+    /// The interpreter loop; see the module documentation.
+    #[allow(clippy::too_many_lines)]
+    pub(super) fn execute<const STEP: bool>(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
+        let Store { funcs, instances, data, limits, interrupt, types, .. } = store;
+        let funcs: &[FuncInst] = funcs;
+        let instances: &[Instance] = instances;
+        let types: &[crate::vm::types::FuncType] = types;
+        let limits = *limits;
+        let interrupt: &AtomicBool = interrupt;
+
+        let mut frame: Frame = self.current;
+        let Some((mut body, mut inst_index)) = wasm_body(funcs, frame.func) else {
+            return Err(Trap::host("the running function is not a wasm function"));
+        };
+        let mut code: &Compiled = code_for(body, STEP);
+        if frame.pc == 0 && self.frames.is_empty() && self.fresh {
+            self.enter(body, code, 0, limits.max_stack_slots)?;
+            self.fresh = false;
+        }
+        let mut inst: &Instance = &instances[inst_index];
+        let (mut mem, mut mem_len) = memory_view(data, inst);
+        let mut pc = frame.pc as usize;
+        // SAFETY: the frame was entered (sized) before it first ran.
+        let mut regs = Regs(unsafe { self.stack.as_mut_ptr().add(frame.fp as usize) });
+        let mut fuel = self.take_fuel();
+        let start_depth = self.frames.len();
+        let start_offset = code.offsets.get(pc).copied();
+        let mut first = true;
+
+        macro_rules! leave {
+            () => {{
+                frame.pc = pc as u32;
+                self.current = frame;
+                self.return_fuel(fuel);
+            }};
+        }
+        macro_rules! trap {
+            ($trap:expr) => {{
+                leave!();
+                let mut trap: Trap = $trap.into();
+                trap.site = Some(TrapSite { func: frame.func.0, offset: code.offsets[pc] as usize });
+                return Err(trap);
+            }};
+        }
+        macro_rules! tick {
+            () => {{
+                if fuel == 0 {
+                    match self.refuel(interrupt) {
+                        Ok(n) => fuel = n,
+                        Err(code) => trap!(code),
+                    }
+                }
+                fuel -= 1;
+            }};
+        }
+        macro_rules! switch_to {
+            ($func:expr) => {{
+                let Some((b, i)) = wasm_body(funcs, $func) else { trap!(Trap::host("bad frame")) };
+                body = b;
+                code = code_for(body, STEP);
+                if i != inst_index {
+                    inst_index = i;
+                    inst = &instances[inst_index];
+                }
+                (mem, mem_len) = memory_view(data, inst);
+                // SAFETY: the frame at fp was sized by `enter` when it was created.
+                regs = Regs(unsafe { self.stack.as_mut_ptr().add(frame.fp as usize) });
+            }};
+        }
+        macro_rules! call {
+            ($callee:expr, $base:expr) => {{
+                let callee: FuncAddr = $callee;
+                let base: Slot = $base;
+                match &funcs[callee.index()] {
+                    FuncInst::Wasm { body: callee_body, .. } => {
+                        tick!();
+                        if self.frames.len() as u32 >= limits.max_call_depth {
+                            trap!(exhausted());
+                        }
+                        let fp = frame.fp as usize + base as usize;
+                        let callee_code = code_for(callee_body, STEP);
+                        if let Err(t) = self.enter(callee_body, callee_code, fp, limits.max_stack_slots) {
+                            trap!(t);
+                        }
+                        frame.pc = pc as u32 + 1;
+                        self.frames.push(frame);
+                        frame = Frame { func: callee, pc: 0, fp: fp as u32 };
+                        switch_to!(callee);
+                        pc = 0;
+                    }
+                    FuncInst::Host { func, type_id, .. } => {
+                        let ty = &types[*type_id as usize];
+                        let args: Vec<Value> = ty
+                            .params
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| Value::from_slot(*t, regs.get(base + i as u32)))
+                            .collect();
+                        let results = func(&mut HostContext { data }, &args);
+                        (mem, mem_len) = memory_view(data, inst);
+                        match results {
+                            Ok(values) if values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) => {
+                                for (i, v) in values.iter().enumerate() {
+                                    regs.set(base + i as u32, v.to_slot());
+                                }
+                            }
+                            Ok(_) => trap!(Trap::host(format!(
+                                "host function {} returned values that do not match {ty}",
+                                funcs[callee.index()].host_name()
+                            ))),
+                            Err(t) => trap!(t),
+                        }
+                        pc += 1;
+                    }
+                }
+            }};
+        }
+        macro_rules! load {
+            ($dst:expr, $addr:expr, $offset:expr, $n:literal, $set:ident, |$b:ident| $conv:expr) => {{
+                let addr = regs.u32($addr);
+                let ea = addr as u64 + $offset as u64;
+                if ea + $n > mem_len as u64 {
+                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                }
+                // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
+                let $b: [u8; $n] = unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]) };
+                regs.$set($dst, $conv);
+            }};
+        }
+        macro_rules! store {
+            ($addr:expr, $val:expr, $offset:expr, $n:literal, $bytes:expr) => {{
+                let addr = regs.u32($addr);
+                let ea = addr as u64 + $offset as u64;
+                if ea + $n > mem_len as u64 {
+                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                }
+                let bytes: [u8; $n] = $bytes;
+                // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
+                unsafe { std::ptr::write_unaligned(mem.add(ea as usize) as *mut [u8; $n], bytes) };
+            }};
+        }
+        macro_rules! un {
+            ($dst:ident, $src:ident, $get:ident, $set:ident, |$x:ident| $e:expr) => {{
+                let $x = regs.$get($src);
+                regs.$set($dst, $e);
+            }};
+        }
+        macro_rules! bin {
+            ($dst:ident, $a:ident, $b:ident, $get:ident, $set:ident, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = regs.$get($a);
+                let $y = regs.$get($b);
+                regs.$set($dst, $e);
+            }};
+        }
+        macro_rules! checked {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => v,
+                    Err(code) => trap!(code),
+                }
+            };
+        }
+        macro_rules! memory_mut {
+            () => {
+                &mut data.memories[inst.memories[0].index()]
+            };
+        }
+        macro_rules! table_mut {
+            ($t:expr) => {
+                &mut data.tables[inst.tables[$t as usize].index()]
+            };
+        }
+
+        loop {
+            if STEP {
+                let here = code.offsets.get(pc).copied();
+                if !first && (self.frames.len() != start_depth || here != start_offset) {
+                    leave!();
+                    return Ok(Outcome::Paused);
+                }
+                first = false;
+            }
+            debug_assert!(pc < code.code.len(), "pc ran off the end of the code");
+            // SAFETY: translation ends every reachable path with a branch or return,
+            // so `pc` always indexes the code.
+            let instr = unsafe { *code.code.get_unchecked(pc) };
+            match instr {
+                Instr::Unreachable => trap!(TrapCode::Unreachable),
+                Instr::Nop => {}
+                Instr::Br { target } => {
+                    pc = target as usize;
+                    continue;
+                }
+                Instr::BrLoop { target } => {
+                    tick!();
+                    pc = target as usize;
+                    continue;
+                }
+                Instr::BrIfNez { cond, target } => {
+                    if regs.u32(cond) != 0 {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Instr::BrIfEqz { cond, target } => {
+                    if regs.u32(cond) == 0 {
+                        pc = target as usize;
+                        continue;
+                    }
+                }
+                Instr::BrTable { index, len } => {
+                    pc += 1 + regs.u32(index).min(len - 1) as usize;
+                    continue;
+                }
+                Instr::Copy { from, to, n } => {
+                    // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
+                    unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0.add(to as usize), n as usize) };
+                }
+                Instr::Move { from, to } => regs.set(to, regs.get(from)),
+                Instr::Return { from, n } => {
+                    // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
+                    unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0, n as usize) };
+                    match self.frames.pop() {
+                        Some(caller) => {
+                            frame = caller;
+                            switch_to!(frame.func);
+                            pc = frame.pc as usize;
+                            continue;
+                        }
+                        None => {
+                            let fp = frame.fp as usize;
+                            let values = self
+                                .results
+                                .iter()
+                                .zip(&self.stack[fp..fp + n as usize])
+                                .map(|(t, s)| Value::from_slot(*t, *s))
+                                .collect();
+                            pc += 1;
+                            leave!();
+                            return Ok(Outcome::Finished(values));
+                        }
+                    }
+                }
+                Instr::Call { func, base } => {
+                    call!(inst.funcs[func as usize], base);
+                    continue;
+                }
+                Instr::CallIndirect { ty, table, base } => {
+                    let params = inst.module.types[ty as usize].params.len() as u32;
+                    let index = regs.u32(base + params);
+                    let table = &data.tables[inst.tables[table as usize].index()];
+                    let Some(&entry) = table.elements.get(index as usize) else {
+                        trap!(TrapCode::UndefinedElement)
+                    };
+                    if entry == NULL_REF {
+                        trap!(TrapCode::UninitializedElement);
+                    }
+                    let callee = FuncAddr((entry - 1) as u32);
+                    if funcs[callee.index()].type_id() != inst.type_ids[ty as usize] {
+                        trap!(TrapCode::IndirectCallTypeMismatch);
+                    }
+                    call!(callee, base);
+                    continue;
+                }
+                Instr::Select { dst } => {
+                    if regs.u32(dst + 2) == 0 {
+                        regs.set(dst, regs.get(dst + 1));
+                    }
+                }
+                Instr::GlobalGet { dst, global } => {
+                    regs.set(dst, data.globals[inst.globals[global as usize].index()].value)
+                }
+                Instr::GlobalSet { src, global } => {
+                    data.globals[inst.globals[global as usize].index()].value = regs.get(src)
+                }
+                Instr::Const32 { dst, val } => regs.set_u32(dst, val),
+                Instr::Const64 { dst, val } => regs.set(dst, val),
+                Instr::MemorySize { dst } => regs.set_u32(dst, (mem_len / 65536) as u32),
+                Instr::MemoryGrow { dst } => {
+                    let delta = regs.u32(dst);
+                    let result = memory_mut!().grow(delta).map_or(-1, |old| old as i32);
+                    (mem, mem_len) = memory_view(data, inst);
+                    regs.set_i32(dst, result);
+                }
+                Instr::MemoryFill { base } => {
+                    let (d, val, n) = (regs.u32(base), regs.u32(base + 1) as u8, regs.u32(base + 2));
+                    let Some(range) = memory_mut!().range(d as u64, n as u64) else {
+                        trap!(out_of_bounds(d, 0, n as u64, mem_len))
+                    };
+                    memory_mut!().bytes_mut()[range].fill(val);
+                }
+                Instr::MemoryCopy { base } => {
+                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let memory = memory_mut!();
+                    let (Some(src), Some(_)) = (memory.range(s as u64, n as u64), memory.range(d as u64, n as u64))
+                    else {
+                        trap!(TrapCode::OutOfBoundsMemoryAccess)
+                    };
+                    memory.bytes_mut().copy_within(src, d as usize);
+                }
+                Instr::MemoryInit { base, seg } => {
+                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let bytes = data.datas[inst.datas[seg as usize] as usize].clone();
+                    let src = (s as usize).checked_add(n as usize).filter(|end| *end <= bytes.len());
+                    let memory = memory_mut!();
+                    let (Some(end), Some(dst)) = (src, memory.range(d as u64, n as u64)) else {
+                        trap!(TrapCode::OutOfBoundsMemoryAccess)
+                    };
+                    memory.bytes_mut()[dst].copy_from_slice(&bytes[s as usize..end]);
+                }
+                Instr::DataDrop { seg } => data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..]),
+                Instr::TableGet { dst, table } => {
+                    let i = regs.u32(dst);
+                    let Some(&r) = table_mut!(table).elements.get(i as usize) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
+                    regs.set(dst, r);
+                }
+                Instr::TableSet { base, table } => {
+                    let (i, r) = (regs.u32(base), regs.get(base + 1));
+                    let Some(slot) = table_mut!(table).elements.get_mut(i as usize) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
+                    *slot = r;
+                }
+                Instr::TableSize { dst, table } => regs.set_u32(dst, table_mut!(table).size()),
+                Instr::TableGrow { base, table } => {
+                    let (init, delta) = (regs.get(base), regs.u32(base + 1));
+                    let result = table_mut!(table).grow(delta, init).map_or(-1, |old| old as i32);
+                    regs.set_i32(base, result);
+                }
+                Instr::TableFill { base, table } => {
+                    let (i, r, n) = (regs.u32(base), regs.get(base + 1), regs.u32(base + 2));
+                    let t = table_mut!(table);
+                    let Some(range) = t.range(i, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    t.elements[range].fill(r);
+                }
+                Instr::TableCopy { base, dst_table, src_table } => {
+                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let src = table_mut!(src_table);
+                    let Some(src_range) = src.range(s, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let items = src.elements[src_range].to_vec();
+                    let dst = table_mut!(dst_table);
+                    let Some(dst_range) = dst.range(d, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    dst.elements[dst_range].copy_from_slice(&items);
+                }
+                Instr::TableInit { base, table, seg } => {
+                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let items = &data.elems[inst.elems[seg as usize] as usize];
+                    let src = (s as usize).checked_add(n as usize).filter(|end| *end <= items.len());
+                    let Some(end) = src else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let items = items[s as usize..end].to_vec();
+                    let t = table_mut!(table);
+                    let Some(range) = t.range(d, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    t.elements[range].copy_from_slice(&items);
+                }
+                Instr::ElemDrop { seg } => data.elems[inst.elems[seg as usize] as usize] = Vec::new(),
+                Instr::RefNull { dst } => regs.set(dst, NULL_REF),
+                Instr::RefIsNull { dst, src } => regs.set_bool(dst, regs.get(src) == NULL_REF),
+                Instr::RefFunc { dst, func } => regs.set(dst, inst.funcs[func as usize].0 as u64 + 1),
+
+                Instr::I32Eqz { dst, src } => un!(dst, src, u32, set_bool, |x| x == 0),
+                Instr::I64Eqz { dst, src } => un!(dst, src, get, set_bool, |x| x == 0),
+                Instr::I32Clz { dst, src } => un!(dst, src, u32, set_u32, |x| x.leading_zeros()),
+                Instr::I32Ctz { dst, src } => un!(dst, src, u32, set_u32, |x| x.trailing_zeros()),
+                Instr::I32Popcnt { dst, src } => un!(dst, src, u32, set_u32, |x| x.count_ones()),
+                Instr::I64Clz { dst, src } => un!(dst, src, get, set, |x| x.leading_zeros() as u64),
+                Instr::I64Ctz { dst, src } => un!(dst, src, get, set, |x| x.trailing_zeros() as u64),
+                Instr::I64Popcnt { dst, src } => un!(dst, src, get, set, |x| x.count_ones() as u64),
+                Instr::F32Abs { dst, src } => un!(dst, src, u32, set_u32, |x| x & 0x7fff_ffff),
+                Instr::F32Neg { dst, src } => un!(dst, src, u32, set_u32, |x| x ^ 0x8000_0000),
+                Instr::F32Ceil { dst, src } => un!(dst, src, f32, set_f32, |x| x.ceil()),
+                Instr::F32Floor { dst, src } => un!(dst, src, f32, set_f32, |x| x.floor()),
+                Instr::F32Trunc { dst, src } => un!(dst, src, f32, set_f32, |x| x.trunc()),
+                Instr::F32Nearest { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_nearest(x)),
+                Instr::F32Sqrt { dst, src } => un!(dst, src, f32, set_f32, |x| x.sqrt()),
+                Instr::F64Abs { dst, src } => un!(dst, src, get, set, |x| x & 0x7fff_ffff_ffff_ffff),
+                Instr::F64Neg { dst, src } => un!(dst, src, get, set, |x| x ^ 0x8000_0000_0000_0000),
+                Instr::F64Ceil { dst, src } => un!(dst, src, f64, set_f64, |x| x.ceil()),
+                Instr::F64Floor { dst, src } => un!(dst, src, f64, set_f64, |x| x.floor()),
+                Instr::F64Trunc { dst, src } => un!(dst, src, f64, set_f64, |x| x.trunc()),
+                Instr::F64Nearest { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_nearest(x)),
+                Instr::F64Sqrt { dst, src } => un!(dst, src, f64, set_f64, |x| x.sqrt()),
+                Instr::I32WrapI64 { dst, src } => un!(dst, src, get, set_u32, |x| x as u32),
+                Instr::I32TruncF32S { dst, src } => {
+                    let v = checked!(num::i32_trunc_f32_s(regs.f32(src)));
+                    regs.set_i32(dst, v)
+                }
+                Instr::I32TruncF32U { dst, src } => {
+                    let v = checked!(num::i32_trunc_f32_u(regs.f32(src)));
+                    regs.set_u32(dst, v)
+                }
+                Instr::I32TruncF64S { dst, src } => {
+                    let v = checked!(num::i32_trunc_f64_s(regs.f64(src)));
+                    regs.set_i32(dst, v)
+                }
+                Instr::I32TruncF64U { dst, src } => {
+                    let v = checked!(num::i32_trunc_f64_u(regs.f64(src)));
+                    regs.set_u32(dst, v)
+                }
+                Instr::I64ExtendI32S { dst, src } => un!(dst, src, i32, set_i64, |x| x as i64),
+                Instr::I64ExtendI32U { dst, src } => un!(dst, src, u32, set, |x| x as u64),
+                Instr::I64TruncF32S { dst, src } => {
+                    let v = checked!(num::i64_trunc_f32_s(regs.f32(src)));
+                    regs.set_i64(dst, v)
+                }
+                Instr::I64TruncF32U { dst, src } => {
+                    let v = checked!(num::i64_trunc_f32_u(regs.f32(src)));
+                    regs.set(dst, v)
+                }
+                Instr::I64TruncF64S { dst, src } => {
+                    let v = checked!(num::i64_trunc_f64_s(regs.f64(src)));
+                    regs.set_i64(dst, v)
+                }
+                Instr::I64TruncF64U { dst, src } => {
+                    let v = checked!(num::i64_trunc_f64_u(regs.f64(src)));
+                    regs.set(dst, v)
+                }
+                Instr::F32ConvertI32S { dst, src } => un!(dst, src, i32, set_f32, |x| x as f32),
+                Instr::F32ConvertI32U { dst, src } => un!(dst, src, u32, set_f32, |x| x as f32),
+                Instr::F32ConvertI64S { dst, src } => un!(dst, src, i64, set_f32, |x| x as f32),
+                Instr::F32ConvertI64U { dst, src } => un!(dst, src, get, set_f32, |x| x as f32),
+                Instr::F32DemoteF64 { dst, src } => un!(dst, src, f64, set_f32, |x| x as f32),
+                Instr::F64ConvertI32S { dst, src } => un!(dst, src, i32, set_f64, |x| x as f64),
+                Instr::F64ConvertI32U { dst, src } => un!(dst, src, u32, set_f64, |x| x as f64),
+                Instr::F64ConvertI64S { dst, src } => un!(dst, src, i64, set_f64, |x| x as f64),
+                Instr::F64ConvertI64U { dst, src } => un!(dst, src, get, set_f64, |x| x as f64),
+                Instr::F64PromoteF32 { dst, src } => un!(dst, src, f32, set_f64, |x| x as f64),
+                Instr::I32Extend8S { dst, src } => un!(dst, src, u32, set_i32, |x| x as i8 as i32),
+                Instr::I32Extend16S { dst, src } => un!(dst, src, u32, set_i32, |x| x as i16 as i32),
+                Instr::I64Extend8S { dst, src } => un!(dst, src, get, set_i64, |x| x as i8 as i64),
+                Instr::I64Extend16S { dst, src } => un!(dst, src, get, set_i64, |x| x as i16 as i64),
+                Instr::I64Extend32S { dst, src } => un!(dst, src, get, set_i64, |x| x as i32 as i64),
+                Instr::I32TruncSatF32S { dst, src } => un!(dst, src, f32, set_i32, |x| num::i32_trunc_sat_f32_s(x)),
+                Instr::I32TruncSatF32U { dst, src } => un!(dst, src, f32, set_u32, |x| num::i32_trunc_sat_f32_u(x)),
+                Instr::I32TruncSatF64S { dst, src } => un!(dst, src, f64, set_i32, |x| num::i32_trunc_sat_f64_s(x)),
+                Instr::I32TruncSatF64U { dst, src } => un!(dst, src, f64, set_u32, |x| num::i32_trunc_sat_f64_u(x)),
+                Instr::I64TruncSatF32S { dst, src } => un!(dst, src, f32, set_i64, |x| num::i64_trunc_sat_f32_s(x)),
+                Instr::I64TruncSatF32U { dst, src } => un!(dst, src, f32, set, |x| num::i64_trunc_sat_f32_u(x)),
+                Instr::I64TruncSatF64S { dst, src } => un!(dst, src, f64, set_i64, |x| num::i64_trunc_sat_f64_s(x)),
+                Instr::I64TruncSatF64U { dst, src } => un!(dst, src, f64, set, |x| num::i64_trunc_sat_f64_u(x)),
+
+                Instr::I32Eq { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x == y),
+                Instr::I32Ne { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x != y),
+                Instr::I32LtS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x < y),
+                Instr::I32LtU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x < y),
+                Instr::I32GtS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x > y),
+                Instr::I32GtU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x > y),
+                Instr::I32LeS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x <= y),
+                Instr::I32LeU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x <= y),
+                Instr::I32GeS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x >= y),
+                Instr::I32GeU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x >= y),
+                Instr::I64Eq { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x == y),
+                Instr::I64Ne { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x != y),
+                Instr::I64LtS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x < y),
+                Instr::I64LtU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x < y),
+                Instr::I64GtS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x > y),
+                Instr::I64GtU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x > y),
+                Instr::I64LeS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x <= y),
+                Instr::I64LeU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x <= y),
+                Instr::I64GeS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x >= y),
+                Instr::I64GeU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x >= y),
+                Instr::F32Eq { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x == y),
+                Instr::F32Ne { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x != y),
+                Instr::F32Lt { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x < y),
+                Instr::F32Gt { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x > y),
+                Instr::F32Le { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x <= y),
+                Instr::F32Ge { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x >= y),
+                Instr::F64Eq { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x == y),
+                Instr::F64Ne { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x != y),
+                Instr::F64Lt { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x < y),
+                Instr::F64Gt { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x > y),
+                Instr::F64Le { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x <= y),
+                Instr::F64Ge { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x >= y),
+
+                Instr::I32Add { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_add(y)),
+                Instr::I32Sub { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_sub(y)),
+                Instr::I32Mul { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_mul(y)),
+                Instr::I32DivS { dst, a, b } => {
+                    let (x, y) = (regs.i32(a), regs.i32(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    if x == i32::MIN && y == -1 {
+                        trap!(TrapCode::IntegerOverflow);
+                    }
+                    regs.set_i32(dst, x / y);
+                }
+                Instr::I32DivU { dst, a, b } => {
+                    let (x, y) = (regs.u32(a), regs.u32(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set_u32(dst, x / y);
+                }
+                Instr::I32RemS { dst, a, b } => {
+                    let (x, y) = (regs.i32(a), regs.i32(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set_i32(dst, x.wrapping_rem(y));
+                }
+                Instr::I32RemU { dst, a, b } => {
+                    let (x, y) = (regs.u32(a), regs.u32(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set_u32(dst, x % y);
+                }
+                Instr::I32And { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x & y),
+                Instr::I32Or { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x | y),
+                Instr::I32Xor { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x ^ y),
+                Instr::I32Shl { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shl(y)),
+                Instr::I32ShrS { dst, a, b } => bin!(dst, a, b, i32, set_i32, |x, y| x.wrapping_shr(y as u32)),
+                Instr::I32ShrU { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shr(y)),
+                Instr::I32Rotl { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_left(y)),
+                Instr::I32Rotr { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_right(y)),
+                Instr::I64Add { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_add(y)),
+                Instr::I64Sub { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_sub(y)),
+                Instr::I64Mul { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_mul(y)),
+                Instr::I64DivS { dst, a, b } => {
+                    let (x, y) = (regs.i64(a), regs.i64(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    if x == i64::MIN && y == -1 {
+                        trap!(TrapCode::IntegerOverflow);
+                    }
+                    regs.set_i64(dst, x / y);
+                }
+                Instr::I64DivU { dst, a, b } => {
+                    let (x, y) = (regs.get(a), regs.get(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set(dst, x / y);
+                }
+                Instr::I64RemS { dst, a, b } => {
+                    let (x, y) = (regs.i64(a), regs.i64(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set_i64(dst, x.wrapping_rem(y));
+                }
+                Instr::I64RemU { dst, a, b } => {
+                    let (x, y) = (regs.get(a), regs.get(b));
+                    if y == 0 {
+                        trap!(TrapCode::IntegerDivideByZero);
+                    }
+                    regs.set(dst, x % y);
+                }
+                Instr::I64And { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x & y),
+                Instr::I64Or { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x | y),
+                Instr::I64Xor { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x ^ y),
+                Instr::I64Shl { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_shl(y as u32)),
+                Instr::I64ShrS { dst, a, b } => bin!(dst, a, b, i64, set_i64, |x, y| x.wrapping_shr(y as u32)),
+                Instr::I64ShrU { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_shr(y as u32)),
+                Instr::I64Rotl { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.rotate_left((y % 64) as u32)),
+                Instr::I64Rotr { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.rotate_right((y % 64) as u32)),
+                Instr::F32Add { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x + y),
+                Instr::F32Sub { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x - y),
+                Instr::F32Mul { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x * y),
+                Instr::F32Div { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x / y),
+                Instr::F32Min { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| num::f32_min(x, y)),
+                Instr::F32Max { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| num::f32_max(x, y)),
+                Instr::F32Copysign { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000))
+                }
+                Instr::F64Add { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x + y),
+                Instr::F64Sub { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x - y),
+                Instr::F64Mul { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x * y),
+                Instr::F64Div { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x / y),
+                Instr::F64Min { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| num::f64_min(x, y)),
+                Instr::F64Max { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| num::f64_max(x, y)),
+                Instr::F64Copysign { dst, a, b } => bin!(dst, a, b, get, set, |x, y| (x & !(1 << 63)) | (y & (1 << 63))),
+
+                Instr::I32Load { dst, addr, offset } => load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b)),
+                Instr::I64Load { dst, addr, offset } => load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b)),
+                Instr::F32Load { dst, addr, offset } => load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b)),
+                Instr::F64Load { dst, addr, offset } => load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b)),
+                Instr::I32Load8S { dst, addr, offset } => load!(dst, addr, offset, 1, set_i32, |b| b[0] as i8 as i32),
+                Instr::I32Load8U { dst, addr, offset } => load!(dst, addr, offset, 1, set_u32, |b| b[0] as u32),
+                Instr::I32Load16S { dst, addr, offset } => {
+                    load!(dst, addr, offset, 2, set_i32, |b| i16::from_le_bytes(b) as i32)
+                }
+                Instr::I32Load16U { dst, addr, offset } => {
+                    load!(dst, addr, offset, 2, set_u32, |b| u16::from_le_bytes(b) as u32)
+                }
+                Instr::I64Load8S { dst, addr, offset } => load!(dst, addr, offset, 1, set_i64, |b| b[0] as i8 as i64),
+                Instr::I64Load8U { dst, addr, offset } => load!(dst, addr, offset, 1, set, |b| b[0] as u64),
+                Instr::I64Load16S { dst, addr, offset } => {
+                    load!(dst, addr, offset, 2, set_i64, |b| i16::from_le_bytes(b) as i64)
+                }
+                Instr::I64Load16U { dst, addr, offset } => {
+                    load!(dst, addr, offset, 2, set, |b| u16::from_le_bytes(b) as u64)
+                }
+                Instr::I64Load32S { dst, addr, offset } => {
+                    load!(dst, addr, offset, 4, set_i64, |b| i32::from_le_bytes(b) as i64)
+                }
+                Instr::I64Load32U { dst, addr, offset } => {
+                    load!(dst, addr, offset, 4, set, |b| u32::from_le_bytes(b) as u64)
+                }
+                Instr::I32Store { addr, val, offset } => store!(addr, val, offset, 4, regs.u32(val).to_le_bytes()),
+                Instr::I64Store { addr, val, offset } => store!(addr, val, offset, 8, regs.get(val).to_le_bytes()),
+                Instr::F32Store { addr, val, offset } => store!(addr, val, offset, 4, regs.u32(val).to_le_bytes()),
+                Instr::F64Store { addr, val, offset } => store!(addr, val, offset, 8, regs.get(val).to_le_bytes()),
+                Instr::I32Store8 { addr, val, offset } => store!(addr, val, offset, 1, [regs.get(val) as u8]),
+                Instr::I32Store16 { addr, val, offset } => {
+                    store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
+                }
+                Instr::I64Store8 { addr, val, offset } => store!(addr, val, offset, 1, [regs.get(val) as u8]),
+                Instr::I64Store16 { addr, val, offset } => {
+                    store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
+                }
+                Instr::I64Store32 { addr, val, offset } => {
+                    store!(addr, val, offset, 4, (regs.get(val) as u32).to_le_bytes())
+                }
+            }
+            pc += 1;
+        }
+    }
+}
+

@@ -1,0 +1,228 @@
+//! Instantiation: linking imports, allocating a module's objects, running
+//! its segments and start function (spec "Modules / Instantiation").
+
+use super::exec::Execution;
+use super::module::{ConstExpr, ExportKind, ImportKind, Module, SegmentMode};
+use super::store::{Extern, FuncAddr, FuncInst, Instance, InstanceAddr, Store};
+use super::trap::{Trap, TrapCode};
+use super::types::ExternType;
+use super::value::Value;
+use std::fmt;
+use std::sync::Arc;
+
+/// Why instantiation failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstantiationError {
+    /// An import was missing or did not match (JavaScript's `LinkError`).
+    Link(LinkError),
+    /// A resource limit refused an allocation.
+    Resource(String),
+    /// A segment or the start function trapped. As the spec says, effects
+    /// made before the trap (e.g. earlier segments) remain.
+    Trap(Trap),
+}
+
+impl fmt::Display for InstantiationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiationError::Link(e) => e.fmt(f),
+            InstantiationError::Resource(m) => f.write_str(m),
+            InstantiationError::Trap(t) => t.fmt(f),
+        }
+    }
+}
+
+/// A failed import, with what was expected and what was offered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkError {
+    /// `module.name` of the import.
+    pub import: String,
+    /// The import's declared type.
+    pub expected: String,
+    /// What was offered instead, or `None` when nothing was.
+    pub offered: Option<String>,
+}
+
+impl LinkError {
+    /// The spec's short wording, as `assert_unlinkable` expects it.
+    pub fn spec_message(&self) -> &'static str {
+        if self.offered.is_none() { "unknown import" } else { "incompatible import type" }
+    }
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.offered {
+            None => write!(f, "unknown import: {} was not provided (expected {})", self.import, self.expected),
+            Some(offered) => write!(
+                f,
+                "incompatible import type: {} expects {}, but was given {offered}",
+                self.import, self.expected
+            ),
+        }
+    }
+}
+
+/// Whether an object of type `have` may satisfy an import of type `want`.
+pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
+    match (have, want) {
+        (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        (ExternType::Table(a), ExternType::Table(b)) => a.elem == b.elem && a.limits.fits(&b.limits),
+        (ExternType::Memory(a), ExternType::Memory(b)) => a.shared == b.shared && a.limits.fits(&b.limits),
+        _ => false,
+    }
+}
+
+impl Store {
+    /// Instantiates `module` with `imports` given in the module's import order.
+    ///
+    /// # Errors
+    /// A [`LinkError`] when an import does not fit, a resource error, or the
+    /// trap of a segment or start function.
+    pub fn instantiate(
+        &mut self,
+        module: &Arc<Module>,
+        imports: &[Option<Extern>],
+    ) -> Result<InstanceAddr, InstantiationError> {
+        let mut inst = Instance {
+            module: module.clone(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            type_ids: module.types.iter().map(|t| self.intern_type(t)).collect(),
+            exports: Vec::new(),
+        };
+        self.link(module, imports, &mut inst)?;
+        let addr = InstanceAddr(self.instances.len() as u32);
+        for (i, body) in module.bodies.iter().enumerate() {
+            let index = module.imported_funcs + i as u32;
+            let type_id = inst.type_ids[body.type_index as usize];
+            self.funcs.push(FuncInst::Wasm { type_id, instance: addr, index, body: body.clone() });
+            inst.funcs.push(FuncAddr(self.funcs.len() as u32 - 1));
+        }
+        let resource = InstantiationError::Resource;
+        for (ty, init) in module.tables[inst.tables.len()..].iter().zip(&module.table_inits) {
+            let value = match init {
+                Some(expr) => self.eval_const(&inst, expr),
+                None => Value::from_slot(ty.elem, 0),
+            };
+            inst.tables.push(self.add_table(*ty, value).map_err(resource)?);
+        }
+        for ty in &module.memories[inst.memories.len()..] {
+            inst.memories.push(self.add_memory(*ty).map_err(resource)?);
+        }
+        for def in &module.globals {
+            let value = self.eval_const(&inst, &def.init);
+            inst.globals.push(self.add_global(def.ty, value));
+        }
+        for seg in &module.elems {
+            let items = seg.items.iter().map(|e| self.eval_const(&inst, e).to_slot()).collect();
+            inst.elems.push(self.data.elems.len() as u32);
+            self.data.elems.push(items);
+        }
+        for seg in &module.datas {
+            inst.datas.push(self.data.datas.len() as u32);
+            self.data.datas.push(seg.bytes.clone());
+        }
+        for export in &module.exports {
+            let ext = match export.kind {
+                ExportKind::Func(i) => Extern::Func(inst.funcs[i as usize]),
+                ExportKind::Table(i) => Extern::Table(inst.tables[i as usize]),
+                ExportKind::Memory(i) => Extern::Memory(inst.memories[i as usize]),
+                ExportKind::Global(i) => Extern::Global(inst.globals[i as usize]),
+            };
+            inst.exports.push((export.name.clone(), ext));
+        }
+        self.instances.push(inst);
+        self.initialize(addr).map_err(InstantiationError::Trap)?;
+        Ok(addr)
+    }
+
+    fn link(
+        &self,
+        module: &Module,
+        imports: &[Option<Extern>],
+        inst: &mut Instance,
+    ) -> Result<(), InstantiationError> {
+        for (i, import) in module.imports.iter().enumerate() {
+            let want = match &import.kind {
+                ImportKind::Func(t) => ExternType::Func(module.types[*t as usize].clone()),
+                ImportKind::Table(t) => ExternType::Table(*t),
+                ImportKind::Memory(t) => ExternType::Memory(*t),
+                ImportKind::Global(t) => ExternType::Global(*t),
+            };
+            let error = |offered: Option<String>| {
+                InstantiationError::Link(LinkError {
+                    import: format!("{}.{}", import.module, import.name),
+                    expected: want.to_string(),
+                    offered,
+                })
+            };
+            let Some(ext) = imports.get(i).copied().flatten() else { return Err(error(None)) };
+            let have = self.extern_type(ext).ok_or_else(|| error(None))?;
+            if !import_matches(&have, &want) {
+                return Err(error(Some(have.to_string())));
+            }
+            match ext {
+                Extern::Func(a) => inst.funcs.push(a),
+                Extern::Table(a) => inst.tables.push(a),
+                Extern::Memory(a) => inst.memories.push(a),
+                Extern::Global(a) => inst.globals.push(a),
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_const(&self, inst: &Instance, expr: &ConstExpr) -> Value {
+        match *expr {
+            ConstExpr::Value(v) => v,
+            ConstExpr::Global(g) => {
+                let addr = inst.globals[g as usize];
+                self.data.globals[addr.index()].get()
+            }
+            ConstExpr::RefFunc(f) => Value::FuncRef(Some(inst.funcs[f as usize].0)),
+        }
+    }
+
+    /// Active segments, then the start function.
+    fn initialize(&mut self, addr: InstanceAddr) -> Result<(), Trap> {
+        let inst = self.instances[addr.index()].clone();
+        let module = inst.module.clone();
+        for (i, seg) in module.elems.iter().enumerate() {
+            let store_index = inst.elems[i] as usize;
+            match &seg.mode {
+                SegmentMode::Active { index, offset } => {
+                    let start = self.eval_const(&inst, offset).to_slot() as u32;
+                    let table = &mut self.data.tables[inst.tables[*index as usize].index()];
+                    let items = &self.data.elems[store_index];
+                    let range = table
+                        .range(start, items.len() as u32)
+                        .ok_or(Trap::new(TrapCode::OutOfBoundsTableAccess))?;
+                    table.elements[range].copy_from_slice(items);
+                    self.data.elems[store_index] = Vec::new();
+                }
+                SegmentMode::Declared => self.data.elems[store_index] = Vec::new(),
+                SegmentMode::Passive => {}
+            }
+        }
+        for (i, seg) in module.datas.iter().enumerate() {
+            if let SegmentMode::Active { index, offset } = &seg.mode {
+                let start = self.eval_const(&inst, offset).to_slot() as u32 as u64;
+                let memory = &mut self.data.memories[inst.memories[*index as usize].index()];
+                if !memory.write(start, &seg.bytes) {
+                    return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));
+                }
+                self.data.datas[inst.datas[i] as usize] = Arc::from(&[][..]);
+            }
+        }
+        if let Some(start) = module.start {
+            let func = inst.funcs[start as usize];
+            Execution::new(self, func, &[]).and_then(|mut e| e.run(self))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,200 @@
+//! The internal instruction set that the executor runs.
+//!
+//! WebAssembly's structured control is flattened into a `Vec<Instr>` with
+//! branch targets resolved to instruction indices. The operand stack has a
+//! statically known height at every instruction, so operands are addressed as
+//! frame slots: slot `i` is local `i` for `i < nlocals`, and operand-stack
+//! position `i - nlocals` above that. Instructions therefore name their inputs
+//! and output slots directly and the executor keeps no stack pointer.
+//!
+//! The same translator produces two forms of each function (see
+//! [`crate::vm::translate`]): a *step* form, one entry per wasm instruction,
+//! in which the operand stack is really in memory at every boundary; and a
+//! *run* form, in which `local.get` is folded into the instructions that read
+//! it and results are written straight into the local a `local.set` names.
+
+/// A frame slot index (see the module documentation).
+pub type Slot = u32;
+
+macro_rules! define_instrs {
+    (
+        unary: [$($u:ident),* $(,)?],
+        binary: [$($b:ident),* $(,)?],
+        load: [$($l:ident),* $(,)?],
+        store: [$($s:ident),* $(,)?],
+    ) => {
+        /// One executable instruction. Slots are relative to the frame base.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub enum Instr {
+            /// Trap with "unreachable".
+            Unreachable,
+            /// Do nothing: marks `block`, `loop`, `nop`, `drop`, `end` in step code.
+            Nop,
+            /// Jump forward (or to a block end).
+            Br { target: u32 },
+            /// Jump back to a loop header; checks the budget and interrupts.
+            BrLoop { target: u32 },
+            /// Jump when `cond` is non-zero.
+            BrIfNez { cond: Slot, target: u32 },
+            /// Jump when `cond` is zero.
+            BrIfEqz { cond: Slot, target: u32 },
+            /// Jump to entry `min(index, len - 1)` of the `len` `Br`s that follow.
+            BrTable { index: Slot, len: u32 },
+            /// Copy `n` slots from `from` to `to` (branch values, multi-value).
+            Copy { from: Slot, to: Slot, n: u32 },
+            /// Copy one slot.
+            Move { from: Slot, to: Slot },
+            /// Return `n` values starting at `from` to the caller.
+            Return { from: Slot, n: u32 },
+            /// Call module function `func`; arguments start at `base`, results land there.
+            Call { func: u32, base: Slot },
+            /// Call through `table` with type `ty`; the index follows the arguments.
+            CallIndirect { ty: u32, table: u32, base: Slot },
+            /// `select`: operands at `dst`, `dst + 1`, condition at `dst + 2`.
+            Select { dst: Slot },
+            /// Read a global of the current instance.
+            GlobalGet { dst: Slot, global: u32 },
+            /// Write a global of the current instance.
+            GlobalSet { src: Slot, global: u32 },
+            /// A 32-bit constant (i32 or f32 bits).
+            Const32 { dst: Slot, val: u32 },
+            /// A 64-bit constant (i64 or f64 bits).
+            Const64 { dst: Slot, val: u64 },
+            /// `memory.size`.
+            MemorySize { dst: Slot },
+            /// `memory.grow`; the delta is read from `dst`.
+            MemoryGrow { dst: Slot },
+            /// `memory.fill`: destination, value, length at `base..base + 3`.
+            MemoryFill { base: Slot },
+            /// `memory.copy`: destination, source, length at `base..base + 3`.
+            MemoryCopy { base: Slot },
+            /// `memory.init`: destination, source, length at `base..base + 3`.
+            MemoryInit { base: Slot, seg: u32 },
+            /// `data.drop`.
+            DataDrop { seg: u32 },
+            /// `table.get`; the index is read from `dst`.
+            TableGet { dst: Slot, table: u32 },
+            /// `table.set`: index at `base`, reference at `base + 1`.
+            TableSet { base: Slot, table: u32 },
+            /// `table.size`.
+            TableSize { dst: Slot, table: u32 },
+            /// `table.grow`: init value at `base`, delta at `base + 1`; result at `base`.
+            TableGrow { base: Slot, table: u32 },
+            /// `table.fill`: index, value, length at `base..base + 3`.
+            TableFill { base: Slot, table: u32 },
+            /// `table.copy` from `src` to `dst_table`: d, s, n at `base..base + 3`.
+            TableCopy { base: Slot, dst_table: u32, src_table: u32 },
+            /// `table.init` from element segment `seg`: d, s, n at `base..base + 3`.
+            TableInit { base: Slot, table: u32, seg: u32 },
+            /// `elem.drop`.
+            ElemDrop { seg: u32 },
+            /// `ref.null` of either type.
+            RefNull { dst: Slot },
+            /// `ref.is_null`.
+            RefIsNull { dst: Slot, src: Slot },
+            /// `ref.func` of module function `func`.
+            RefFunc { dst: Slot, func: u32 },
+            $(
+                #[doc = concat!("Unary `", stringify!($u), "`.")]
+                $u { dst: Slot, src: Slot },
+            )*
+            $(
+                #[doc = concat!("Binary `", stringify!($b), "`.")]
+                $b { dst: Slot, a: Slot, b: Slot },
+            )*
+            $(
+                #[doc = concat!("Load `", stringify!($l), "` from address slot `addr` plus `offset`.")]
+                $l { dst: Slot, addr: Slot, offset: u32 },
+            )*
+            $(
+                #[doc = concat!("Store `", stringify!($s), "` of `val` at address slot `addr` plus `offset`.")]
+                $s { addr: Slot, val: Slot, offset: u32 },
+            )*
+        }
+
+        impl Instr {
+            fn numeric_dst_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $(Instr::$u { dst, .. })|*
+                    | $(Instr::$b { dst, .. })|*
+                    | $(Instr::$l { dst, .. })|* => Some(dst),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+define_instrs! {
+    unary: [
+        I32Eqz, I64Eqz,
+        I32Clz, I32Ctz, I32Popcnt, I64Clz, I64Ctz, I64Popcnt,
+        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
+        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+    ],
+    binary: [
+        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+        I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+        I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+    ],
+    load: [
+        I32Load, I64Load, F32Load, F64Load,
+        I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+    ],
+    store: [
+        I32Store, I64Store, F32Store, F64Store,
+        I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
+    ],
+}
+
+impl Instr {
+    /// The slot this instruction writes its one result to, if it is a plain
+    /// producer whose output may be redirected (used to fuse `local.set`).
+    pub fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        match self {
+            Instr::Move { to, .. } => Some(to),
+            Instr::GlobalGet { dst, .. }
+            | Instr::Const32 { dst, .. }
+            | Instr::Const64 { dst, .. }
+            | Instr::MemorySize { dst }
+            | Instr::RefNull { dst }
+            | Instr::RefIsNull { dst, .. }
+            | Instr::RefFunc { dst, .. } => Some(dst),
+            other => other.numeric_dst_mut(),
+        }
+    }
+
+    /// Points a branch at `target`; used when a forward label is placed.
+    pub fn set_target(&mut self, pc: u32) {
+        match self {
+            Instr::Br { target }
+            | Instr::BrLoop { target }
+            | Instr::BrIfNez { target, .. }
+            | Instr::BrIfEqz { target, .. } => *target = pc,
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instructions_stay_two_words() {
+        assert_eq!(std::mem::size_of::<super::Instr>(), 16);
+    }
+}

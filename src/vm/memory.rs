@@ -1,0 +1,118 @@
+//! Linear memory: a growable byte array measured in 64 KiB pages.
+//!
+//! Memories know nothing of traps: out-of-range requests come back as
+//! `None`/`false` and the executor reports the spec's trap at the instruction.
+
+use super::types::{MemoryType, PAGE_SIZE};
+
+/// One linear memory instance.
+#[derive(Debug, Clone)]
+pub struct Memory {
+    /// The declared (or host-requested) type; `limits.min` tracks the current size.
+    pub ty: MemoryType,
+    bytes: Vec<u8>,
+    /// Most pages this store allows any memory to have.
+    page_limit: u32,
+}
+
+impl Memory {
+    /// Allocates a zeroed memory of `ty.limits.min` pages.
+    ///
+    /// # Errors
+    /// A message when the initial size exceeds `page_limit` or cannot be allocated.
+    pub fn new(ty: MemoryType, page_limit: u32) -> Result<Memory, String> {
+        if ty.limits.min > page_limit {
+            return Err(format!(
+                "memory of {} pages exceeds this session's limit of {page_limit} pages",
+                ty.limits.min
+            ));
+        }
+        let len = ty.limits.min as usize * PAGE_SIZE as usize;
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(len).map_err(|_| format!("cannot allocate {} pages", ty.limits.min))?;
+        bytes.resize(len, 0);
+        Ok(Memory { ty, bytes, page_limit })
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u32 {
+        (self.bytes.len() as u64 / PAGE_SIZE) as u32
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes, writable.
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes
+    }
+
+    /// `memory.grow`: adds `delta` pages and returns the old size, or `None`
+    /// when the maximum, the store's limit or the allocator says no.
+    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let max = self.ty.limits.max.unwrap_or(super::types::MAX_PAGES).min(self.page_limit);
+        if new > max {
+            return None;
+        }
+        let new_len = new as usize * PAGE_SIZE as usize;
+        self.bytes.try_reserve_exact(new_len - self.bytes.len()).ok()?;
+        self.bytes.resize(new_len, 0);
+        self.ty.limits.min = new;
+        Some(old)
+    }
+
+    /// The range `[addr, addr + len)` as indices, if it lies inside the memory.
+    pub fn range(&self, addr: u64, len: u64) -> Option<std::ops::Range<usize>> {
+        let end = addr.checked_add(len)?;
+        (end <= self.bytes.len() as u64).then_some(addr as usize..end as usize)
+    }
+
+    /// Writes `data` at `addr` if it fits entirely.
+    pub fn write(&mut self, addr: u64, data: &[u8]) -> bool {
+        match self.range(addr, data.len() as u64) {
+            Some(r) => {
+                self.bytes[r].copy_from_slice(data);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Raw base pointer and length, for the executor's cached view.
+    pub(crate) fn raw(&mut self) -> (*mut u8, usize) {
+        (self.bytes.as_mut_ptr(), self.bytes.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::types::Limits;
+
+    fn mem(min: u32, max: Option<u32>) -> Memory {
+        Memory::new(MemoryType { limits: Limits { min, max }, shared: false }, 100).expect("small memory")
+    }
+
+    #[test]
+    fn grow_respects_maximum_and_store_limit() {
+        let mut m = mem(1, Some(3));
+        assert_eq!(m.grow(2), Some(1));
+        assert_eq!(m.grow(1), None);
+        assert_eq!(m.pages(), 3);
+        let mut unbounded = mem(0, None);
+        assert_eq!(unbounded.grow(101), None);
+        assert_eq!(unbounded.grow(u32::MAX), None);
+    }
+
+    #[test]
+    fn ranges_reject_overflow_and_past_end() {
+        let m = mem(1, None);
+        assert!(m.range(65535, 1).is_some());
+        assert!(m.range(65535, 2).is_none());
+        assert!(m.range(u64::MAX, 2).is_none());
+    }
+}

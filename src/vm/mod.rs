@@ -1,0 +1,24 @@
+//! The interpreter core: modules, the store, instantiation and execution.
+//!
+//! Nothing here knows about terminals, colours, the REPL or lessons; the
+//! session and the views sit on top of this and only read what it exposes.
+
+pub mod exec;
+pub mod instantiate;
+pub mod instr;
+pub mod memory;
+pub mod module;
+pub mod store;
+pub mod table;
+pub mod translate;
+pub mod trap;
+pub mod types;
+pub mod value;
+
+pub use exec::{Execution, Frame, Outcome};
+pub use instantiate::{InstantiationError, LinkError};
+pub use module::{CompileError, Module};
+pub use store::{Extern, FuncAddr, GlobalAddr, InstanceAddr, Limits, MemAddr, Store, TableAddr};
+pub use trap::{Trap, TrapCode};
+pub use types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
+pub use value::{ValType, Value};

@@ -1,0 +1,561 @@
+//! A validated, translated module: everything needed to instantiate it.
+
+use super::translate::{self, Compiled, Mode, ModuleContext};
+use super::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, TableType};
+use super::value::{ValType, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use wasmparser::{
+    BinaryReaderError, ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Parser, Payload,
+    TypeRef, Validator, ValidatorResources, WasmFeatures,
+};
+
+/// The feature set watlab runs: WebAssembly 2.0 without SIMD.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+}
+
+/// Why a binary could not become a [`Module`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    /// The decoder's or validator's message.
+    pub message: String,
+    /// Byte offset in the binary where the problem was found.
+    pub offset: usize,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at byte 0x{:x})", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl From<BinaryReaderError> for CompileError {
+    fn from(e: BinaryReaderError) -> CompileError {
+        CompileError { message: e.message().to_string(), offset: e.offset() as usize }
+    }
+}
+
+/// A constant expression (WebAssembly 2.0: one instruction).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConstExpr {
+    /// A literal value (`t.const`, `ref.null`).
+    Value(Value),
+    /// The value of global `n` (an import).
+    Global(u32),
+    /// A reference to module function `n`.
+    RefFunc(u32),
+}
+
+/// What an import asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A function of the module type with this index.
+    Func(u32),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+}
+
+/// One import: two-level name and kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// First-level name (the host object's key).
+    pub module: String,
+    /// Second-level name.
+    pub name: String,
+    /// What is expected.
+    pub kind: ImportKind,
+}
+
+/// What kind of entity an export names, and its index in that index space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// Function index.
+    Func(u32),
+    /// Table index.
+    Table(u32),
+    /// Memory index.
+    Memory(u32),
+    /// Global index.
+    Global(u32),
+}
+
+/// One export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// The exported name.
+    pub name: String,
+    /// What it exports.
+    pub kind: ExportKind,
+}
+
+/// How an element segment is used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SegmentMode {
+    /// Copied in at instantiation at the offset into table/memory `index`.
+    Active {
+        /// Table or memory index.
+        index: u32,
+        /// Where to copy.
+        offset: ConstExpr,
+    },
+    /// Available to `memory.init` / `table.init`.
+    Passive,
+    /// Only declares functions as referenceable; dropped at instantiation.
+    Declared,
+}
+
+/// An element segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElemSegment {
+    /// Element type.
+    pub ty: ValType,
+    /// Active, passive or declared.
+    pub mode: SegmentMode,
+    /// The references.
+    pub items: Vec<ConstExpr>,
+}
+
+/// A data segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSegment {
+    /// Active or passive.
+    pub mode: SegmentMode,
+    /// The bytes.
+    pub bytes: Arc<[u8]>,
+    /// Byte offset of the segment in the module binary.
+    pub offset: usize,
+}
+
+/// A defined global: type and initializer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalDef {
+    /// Type.
+    pub ty: GlobalType,
+    /// Initial value.
+    pub init: ConstExpr,
+}
+
+/// A function defined in the module: its code in both forms.
+#[derive(Debug)]
+pub struct FuncBody {
+    /// Type index.
+    pub type_index: u32,
+    /// Number of parameters (the first `params` entries of `locals`).
+    pub params: u32,
+    /// Types of the parameters followed by the declared locals.
+    pub locals: Box<[ValType]>,
+    /// Byte range of the body in the module binary.
+    pub range: std::ops::Range<usize>,
+    /// Fused code for run mode.
+    pub run: Compiled,
+    /// One instruction per wasm instruction, for stepping.
+    pub step: Compiled,
+}
+
+/// Names from the `name` custom section, where the module has one.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// The module's own name.
+    pub module: Option<String>,
+    /// Function names by function index.
+    pub funcs: BTreeMap<u32, String>,
+    /// Local names by function index, then local index.
+    pub locals: BTreeMap<u32, BTreeMap<u32, String>>,
+    /// Global names by global index.
+    pub globals: BTreeMap<u32, String>,
+}
+
+/// A validated module, translated and ready to instantiate any number of times.
+#[derive(Debug)]
+pub struct Module {
+    /// The binary it was made from.
+    pub bytes: Arc<[u8]>,
+    /// Type section.
+    pub types: Vec<FuncType>,
+    /// Imports, in order.
+    pub imports: Vec<Import>,
+    /// Type index of every function, imports first.
+    pub func_types: Vec<u32>,
+    /// Defined functions, in order after the imported ones.
+    pub bodies: Vec<Arc<FuncBody>>,
+    /// Every table type, imports first.
+    pub tables: Vec<TableType>,
+    /// Initializers of defined tables (None: null-filled).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    /// Every memory type, imports first.
+    pub memories: Vec<MemoryType>,
+    /// Every global type, imports first.
+    pub global_types: Vec<GlobalType>,
+    /// Defined globals.
+    pub globals: Vec<GlobalDef>,
+    /// Exports, in order.
+    pub exports: Vec<Export>,
+    /// Start function index.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elems: Vec<ElemSegment>,
+    /// Data segments.
+    pub datas: Vec<DataSegment>,
+    /// Names from the name section.
+    pub names: Names,
+    /// Validation state, kept to re-derive operand types at a pause.
+    pub resources: Option<ValidatorResources>,
+    /// Number of imported functions.
+    pub imported_funcs: u32,
+}
+
+impl Module {
+    /// Decodes, validates and translates a binary module.
+    ///
+    /// # Errors
+    /// A [`CompileError`] with the decoder's or validator's message and offset.
+    pub fn from_binary(bytes: &[u8]) -> Result<Module, CompileError> {
+        Builder::new(bytes).build()
+    }
+
+    /// Assembles WAT text with the `wat` crate, then builds the module.
+    ///
+    /// # Errors
+    /// The assembler's message (with line and column) or a [`CompileError`].
+    pub fn from_wat(text: &str) -> Result<Module, String> {
+        let bytes = wat::parse_str(text).map_err(|e| e.to_string())?;
+        Module::from_binary(&bytes).map_err(|e| e.to_string())
+    }
+
+    /// The signature of function `index` (imports first).
+    pub fn func_type(&self, index: u32) -> Option<&FuncType> {
+        self.types.get(*self.func_types.get(index as usize)? as usize)
+    }
+
+    /// The defined body of function `index`, if it is not an import.
+    pub fn body(&self, index: u32) -> Option<&Arc<FuncBody>> {
+        self.bodies.get(index.checked_sub(self.imported_funcs)? as usize)
+    }
+
+    /// The type of import or export kind `kind`.
+    pub fn extern_type(&self, kind: ExportKind) -> Option<ExternType> {
+        Some(match kind {
+            ExportKind::Func(i) => ExternType::Func(self.func_type(i)?.clone()),
+            ExportKind::Table(i) => ExternType::Table(*self.tables.get(i as usize)?),
+            ExportKind::Memory(i) => ExternType::Memory(*self.memories.get(i as usize)?),
+            ExportKind::Global(i) => ExternType::Global(*self.global_types.get(i as usize)?),
+        })
+    }
+
+    /// A display name for function `index`: its name-section name or `func[index]`.
+    pub fn func_name(&self, index: u32) -> String {
+        match self.names.funcs.get(&index) {
+            Some(name) => format!("${name}"),
+            None => format!("func[{index}]"),
+        }
+    }
+}
+
+struct Builder<'a> {
+    bytes: &'a [u8],
+    module: Module,
+}
+
+impl<'a> Builder<'a> {
+    fn new(bytes: &'a [u8]) -> Builder<'a> {
+        Builder {
+            bytes,
+            module: Module {
+                bytes: Arc::from(bytes),
+                types: Vec::new(),
+                imports: Vec::new(),
+                func_types: Vec::new(),
+                bodies: Vec::new(),
+                tables: Vec::new(),
+                table_inits: Vec::new(),
+                memories: Vec::new(),
+                global_types: Vec::new(),
+                globals: Vec::new(),
+                exports: Vec::new(),
+                start: None,
+                elems: Vec::new(),
+                datas: Vec::new(),
+                names: Names::default(),
+                resources: None,
+                imported_funcs: 0,
+            },
+        }
+    }
+
+    fn build(mut self) -> Result<Module, CompileError> {
+        let mut validator = Validator::new_with_features(features());
+        for payload in Parser::new(0).parse_all(self.bytes) {
+            let payload = payload?;
+            match validator.payload(&payload)? {
+                wasmparser::ValidPayload::Func(to_validate, body) => {
+                    if self.module.resources.is_none() {
+                        self.module.resources = Some(to_validate.resources.clone());
+                    }
+                    let mut func_validator = to_validate.into_validator(Default::default());
+                    self.body(&body, &mut func_validator)?;
+                }
+                wasmparser::ValidPayload::Parser(_) => {
+                    return Err(CompileError { message: "components are not supported".into(), offset: 0 });
+                }
+                _ => self.section(payload)?,
+            }
+        }
+        Ok(self.module)
+    }
+
+    fn section(&mut self, payload: Payload<'_>) -> Result<(), CompileError> {
+        let m = &mut self.module;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    m.types.push(FuncType::from_wasmparser(&ty).ok_or_else(|| unsupported("a type", 0))?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let kind = match import.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            m.func_types.push(t);
+                            m.imported_funcs += 1;
+                            ImportKind::Func(t)
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table_type(&t)?;
+                            m.tables.push(t);
+                            ImportKind::Table(t)
+                        }
+                        TypeRef::Memory(t) => {
+                            let t = memory_type(&t);
+                            m.memories.push(t);
+                            ImportKind::Memory(t)
+                        }
+                        TypeRef::Global(t) => {
+                            let t = global_type(&t)?;
+                            m.global_types.push(t);
+                            ImportKind::Global(t)
+                        }
+                        TypeRef::Tag(_) => return Err(unsupported("exception tags", 0)),
+                    };
+                    m.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    m.func_types.push(ty?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table?;
+                    m.tables.push(table_type(&table.ty)?);
+                    m.table_inits.push(match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    m.memories.push(memory_type(&mem?));
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global?;
+                    let ty = global_type(&global.ty)?;
+                    m.global_types.push(ty);
+                    m.globals.push(GlobalDef { ty, init: const_expr(&global.init_expr)? });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export?;
+                    let kind = match export.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func(export.index),
+                        ExternalKind::Table => ExportKind::Table(export.index),
+                        ExternalKind::Memory => ExportKind::Memory(export.index),
+                        ExternalKind::Global => ExportKind::Global(export.index),
+                        ExternalKind::Tag => return Err(unsupported("exception tags", 0)),
+                    };
+                    m.exports.push(Export { name: export.name.into(), kind });
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    m.elems.push(elem_segment(elem?)?);
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data?;
+                    let mode = match data.kind {
+                        wasmparser::DataKind::Passive => SegmentMode::Passive,
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            SegmentMode::Active { index: memory_index, offset: const_expr(&offset_expr)? }
+                        }
+                    };
+                    m.datas.push(DataSegment { mode, bytes: Arc::from(data.data), offset: data.range.start as usize });
+                }
+            }
+            Payload::CustomSection(reader) if reader.name() == "name" => {
+                // A malformed name section is ignored, as the spec asks of custom sections.
+                let reader = NameSectionReader::new(wasmparser::BinaryReader::new(
+                    reader.data(),
+                    reader.data_offset(),
+                ));
+                read_names(reader, &mut m.names);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn body(
+        &mut self,
+        body: &wasmparser::FunctionBody<'_>,
+        validator: &mut wasmparser::FuncValidator<ValidatorResources>,
+    ) -> Result<(), CompileError> {
+        let m = &mut self.module;
+        let index = m.imported_funcs + m.bodies.len() as u32;
+        let type_index = m.func_types.get(index as usize).copied().unwrap_or(0);
+        let ty = m.types.get(type_index as usize).cloned().ok_or_else(|| unsupported("a function type", 0))?;
+        let mut locals: Vec<ValType> = ty.params.to_vec();
+        let mut reader = body.get_locals_reader()?;
+        for _ in 0..reader.get_count() {
+            let offset = reader.original_position();
+            let (count, wty) = reader.read()?;
+            validator.define_locals(offset as u64, count, wty)?;
+            let vt = ValType::from_wasmparser(wty).ok_or_else(|| unsupported("this local type", offset as usize))?;
+            locals.extend(std::iter::repeat_n(vt, count as usize));
+        }
+        let ctx = ModuleContext { types: &m.types, func_types: &m.func_types };
+        let nlocals = locals.len() as u32;
+        let run = translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator))?;
+        let step = translate::translate(&ctx, &ty, body, nlocals, Mode::Step, None)?;
+        let range = body.range();
+        m.bodies.push(Arc::new(FuncBody {
+            type_index,
+            params: ty.params.len() as u32,
+            locals: locals.into_boxed_slice(),
+            range: range.start as usize..range.end as usize,
+            run,
+            step,
+        }));
+        Ok(())
+    }
+}
+
+fn unsupported(what: &str, offset: usize) -> CompileError {
+    CompileError { message: format!("watlab does not support {what} yet"), offset }
+}
+
+fn ref_type(ty: wasmparser::RefType) -> Result<ValType, CompileError> {
+    ValType::from_wasmparser(wasmparser::ValType::Ref(ty)).ok_or_else(|| unsupported("this reference type", 0))
+}
+
+fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
+    Ok(TableType {
+        elem: ref_type(ty.element_type)?,
+        limits: Limits { min: ty.initial as u32, max: ty.maximum.map(|m| m as u32) },
+    })
+}
+
+fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType {
+        limits: Limits { min: ty.initial as u32, max: ty.maximum.map(|m| m as u32) },
+        shared: ty.shared,
+    }
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> {
+    Ok(GlobalType {
+        ty: ValType::from_wasmparser(ty.content_type).ok_or_else(|| unsupported("this global type", 0))?,
+        mutable: ty.mutable,
+    })
+}
+
+fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
+    let mut reader = expr.get_operators_reader();
+    let op = reader.read()?;
+    Ok(match op {
+        wasmparser::Operator::I32Const { value } => ConstExpr::Value(Value::I32(value)),
+        wasmparser::Operator::I64Const { value } => ConstExpr::Value(Value::I64(value)),
+        wasmparser::Operator::F32Const { value } => ConstExpr::Value(Value::F32(value.bits())),
+        wasmparser::Operator::F64Const { value } => ConstExpr::Value(Value::F64(value.bits())),
+        wasmparser::Operator::RefNull { hty } => ConstExpr::Value(match hty {
+            wasmparser::HeapType::Abstract { ty: wasmparser::AbstractHeapType::Extern, .. } => {
+                Value::ExternRef(None)
+            }
+            _ => Value::FuncRef(None),
+        }),
+        wasmparser::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
+        wasmparser::Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
+        _ => return Err(unsupported("this constant expression", reader.original_position() as usize)),
+    })
+}
+
+fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, CompileError> {
+    let mode = match elem.kind {
+        ElementKind::Passive => SegmentMode::Passive,
+        ElementKind::Declared => SegmentMode::Declared,
+        ElementKind::Active { table_index, offset_expr } => {
+            SegmentMode::Active { index: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
+        }
+    };
+    let (ty, items) = match elem.items {
+        ElementItems::Functions(reader) => {
+            let mut items = Vec::new();
+            for f in reader {
+                items.push(ConstExpr::RefFunc(f?));
+            }
+            (ValType::FuncRef, items)
+        }
+        ElementItems::Expressions(ty, reader) => {
+            let mut items = Vec::new();
+            for e in reader {
+                items.push(const_expr(&e?)?);
+            }
+            (ref_type(ty)?, items)
+        }
+    };
+    Ok(ElemSegment { ty, mode, items })
+}
+
+fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
+    for subsection in reader {
+        let Ok(subsection) = subsection else { return };
+        match subsection {
+            Name::Module { name, .. } => names.module = Some(name.to_string()),
+            Name::Function(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.funcs.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Local(map) => {
+                for indirect in map.into_iter().flatten() {
+                    let locals = names.locals.entry(indirect.index).or_default();
+                    for naming in indirect.names.into_iter().flatten() {
+                        locals.insert(naming.index, naming.name.to_string());
+                    }
+                }
+            }
+            Name::Global(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.globals.insert(naming.index, naming.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}

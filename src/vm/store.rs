@@ -1,0 +1,365 @@
+//! The store: every runtime object, owned in one place and named by address.
+//!
+//! Instances hold addresses into the store, so a memory shared by two
+//! instances is simply the same [`MemAddr`] in both. The store is split in
+//! two: what code execution only reads (functions, instances, types) and
+//! [`StoreData`], what it mutates (memories, tables, globals, segments).
+
+use super::memory::Memory;
+use super::module::Module;
+use super::table::Table;
+use super::trap::Trap;
+use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
+use super::value::Value;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+macro_rules! address {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The address as an index into the store's vector.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+address! {
+    /// Address of a function in the store.
+    FuncAddr,
+    /// Address of a memory in the store.
+    MemAddr,
+    /// Address of a table in the store.
+    TableAddr,
+    /// Address of a global in the store.
+    GlobalAddr,
+    /// Address of a module instance in the store.
+    InstanceAddr,
+}
+
+/// Any importable/exportable runtime object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    /// A function.
+    Func(FuncAddr),
+    /// A table.
+    Table(TableAddr),
+    /// A memory.
+    Memory(MemAddr),
+    /// A global.
+    Global(GlobalAddr),
+}
+
+impl Extern {
+    /// A word for the kind, as used in link errors.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Extern::Func(_) => "function",
+            Extern::Table(_) => "table",
+            Extern::Memory(_) => "memory",
+            Extern::Global(_) => "global",
+        }
+    }
+}
+
+/// What host code sees while it runs: the mutable part of the store.
+pub struct HostContext<'a> {
+    /// Memories, tables and globals.
+    pub data: &'a mut StoreData,
+}
+
+/// A function implemented by the host.
+pub type HostFn = dyn Fn(&mut HostContext<'_>, &[Value]) -> Result<Vec<Value>, Trap> + Send + Sync;
+
+/// A function in the store.
+#[derive(Clone)]
+pub enum FuncInst {
+    /// Defined by a module instance.
+    Wasm {
+        /// Interned signature.
+        type_id: u32,
+        /// The instance it belongs to.
+        instance: InstanceAddr,
+        /// Function index inside its module.
+        index: u32,
+        /// Its code.
+        body: Arc<super::module::FuncBody>,
+    },
+    /// Provided by the host.
+    Host {
+        /// Interned signature.
+        type_id: u32,
+        /// Display name, e.g. `spectest.print_i32`.
+        name: String,
+        /// The implementation.
+        func: Arc<HostFn>,
+    },
+}
+
+impl FuncInst {
+    /// The interned signature id.
+    pub fn type_id(&self) -> u32 {
+        match self {
+            FuncInst::Wasm { type_id, .. } | FuncInst::Host { type_id, .. } => *type_id,
+        }
+    }
+}
+
+impl FuncInst {
+    /// The host function's name, or an empty string for wasm functions.
+    pub fn host_name(&self) -> &str {
+        match self {
+            FuncInst::Host { name, .. } => name,
+            FuncInst::Wasm { .. } => "",
+        }
+    }
+}
+
+impl fmt::Debug for FuncInst {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FuncInst::Wasm { instance, index, .. } => write!(f, "wasm func {index} of instance {}", instance.0),
+            FuncInst::Host { name, .. } => write!(f, "host func {name}"),
+        }
+    }
+}
+
+/// A global's current value and type.
+#[derive(Clone, Copy, Debug)]
+pub struct Global {
+    /// Type.
+    pub ty: GlobalType,
+    /// Current value as a slot.
+    pub value: u64,
+}
+
+impl Global {
+    /// The value, typed.
+    pub fn get(&self) -> Value {
+        Value::from_slot(self.ty.ty, self.value)
+    }
+}
+
+/// An instantiated module: its module and the addresses of its objects.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The module it was made from.
+    pub module: Arc<Module>,
+    /// Function addresses by function index.
+    pub funcs: Vec<FuncAddr>,
+    /// Table addresses by table index.
+    pub tables: Vec<TableAddr>,
+    /// Memory addresses by memory index.
+    pub memories: Vec<MemAddr>,
+    /// Global addresses by global index.
+    pub globals: Vec<GlobalAddr>,
+    /// Store indices of its element segments.
+    pub elems: Vec<u32>,
+    /// Store indices of its data segments.
+    pub datas: Vec<u32>,
+    /// Interned signature id of each module type.
+    pub type_ids: Vec<u32>,
+    /// Exports by name, in module order.
+    pub exports: Vec<(String, Extern)>,
+}
+
+impl Instance {
+    /// Looks up an export by name.
+    pub fn export(&self, name: &str) -> Option<Extern> {
+        self.exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+    }
+}
+
+/// Resource limits for everything run in a store.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest wasm call nesting before "call stack exhausted".
+    pub max_call_depth: u32,
+    /// Most value-stack slots (8 bytes each) all frames may use together.
+    pub max_stack_slots: u32,
+    /// Most pages any memory may have.
+    pub max_memory_pages: u32,
+    /// Most loop iterations plus calls one invocation may run (None: unbounded).
+    pub fuel: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_call_depth: 20_000,
+            max_stack_slots: 4 * 1024 * 1024,
+            max_memory_pages: 16_384,
+            fuel: None,
+        }
+    }
+}
+
+/// The parts of the store that execution mutates.
+#[derive(Debug, Default)]
+pub struct StoreData {
+    /// All memories.
+    pub memories: Vec<Memory>,
+    /// All tables.
+    pub tables: Vec<Table>,
+    /// All globals.
+    pub globals: Vec<Global>,
+    /// Element segment contents (emptied by `elem.drop`).
+    pub elems: Vec<Vec<u64>>,
+    /// Data segment contents (emptied by `data.drop`).
+    pub datas: Vec<Arc<[u8]>>,
+}
+
+/// Owner of all runtime objects of a session.
+#[derive(Debug, Default)]
+pub struct Store {
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) instances: Vec<Instance>,
+    /// Memories, tables, globals and segments.
+    pub data: StoreData,
+    pub(crate) types: Vec<FuncType>,
+    type_index: HashMap<FuncType, u32>,
+    /// Limits applied to execution in this store.
+    pub limits: Limits,
+    /// Set from another thread (e.g. a Ctrl-C handler) to stop running code.
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Store {
+    /// An empty store with the given limits.
+    pub fn new(limits: Limits) -> Store {
+        Store { limits, ..Store::default() }
+    }
+
+    /// Interns a signature, returning its id.
+    pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(id) = self.type_index.get(ty) {
+            return *id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_index.insert(ty.clone(), id);
+        id
+    }
+
+    /// The signature with interned id `id`.
+    pub fn type_of_id(&self, id: u32) -> &FuncType {
+        &self.types[id as usize]
+    }
+
+    /// Adds a host function.
+    pub fn add_host_func(
+        &mut self,
+        name: impl Into<String>,
+        ty: FuncType,
+        func: impl Fn(&mut HostContext<'_>, &[Value]) -> Result<Vec<Value>, Trap> + Send + Sync + 'static,
+    ) -> FuncAddr {
+        let type_id = self.intern_type(&ty);
+        self.funcs.push(FuncInst::Host { type_id, name: name.into(), func: Arc::new(func) });
+        FuncAddr(self.funcs.len() as u32 - 1)
+    }
+
+    /// Adds a memory.
+    ///
+    /// # Errors
+    /// When the memory is larger than the store's page limit allows.
+    pub fn add_memory(&mut self, ty: MemoryType) -> Result<MemAddr, String> {
+        let memory = Memory::new(ty, self.limits.max_memory_pages)?;
+        self.data.memories.push(memory);
+        Ok(MemAddr(self.data.memories.len() as u32 - 1))
+    }
+
+    /// Adds a table filled with `init`.
+    ///
+    /// # Errors
+    /// When the table is too large.
+    pub fn add_table(&mut self, ty: TableType, init: Value) -> Result<TableAddr, String> {
+        let table = Table::new(ty, init.to_slot())?;
+        self.data.tables.push(table);
+        Ok(TableAddr(self.data.tables.len() as u32 - 1))
+    }
+
+    /// Adds a global holding `value`.
+    pub fn add_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
+        self.data.globals.push(Global { ty, value: value.to_slot() });
+        GlobalAddr(self.data.globals.len() as u32 - 1)
+    }
+
+    /// The function at `addr`.
+    pub fn func(&self, addr: FuncAddr) -> Option<&FuncInst> {
+        self.funcs.get(addr.index())
+    }
+
+    /// The signature of the function at `addr`.
+    pub fn func_type(&self, addr: FuncAddr) -> Option<&FuncType> {
+        self.func(addr).map(|f| self.type_of_id(f.type_id()))
+    }
+
+    /// The instance at `addr`.
+    pub fn instance(&self, addr: InstanceAddr) -> Option<&Instance> {
+        self.instances.get(addr.index())
+    }
+
+    /// Every instance, in creation order.
+    pub fn instances(&self) -> &[Instance] {
+        &self.instances
+    }
+
+    /// The memory at `addr`.
+    pub fn memory(&self, addr: MemAddr) -> Option<&Memory> {
+        self.data.memories.get(addr.index())
+    }
+
+    /// The memory at `addr`, writable.
+    pub fn memory_mut(&mut self, addr: MemAddr) -> Option<&mut Memory> {
+        self.data.memories.get_mut(addr.index())
+    }
+
+    /// The table at `addr`.
+    pub fn table(&self, addr: TableAddr) -> Option<&Table> {
+        self.data.tables.get(addr.index())
+    }
+
+    /// The global at `addr`.
+    pub fn global(&self, addr: GlobalAddr) -> Option<&Global> {
+        self.data.globals.get(addr.index())
+    }
+
+    /// Sets a mutable global's value.
+    pub fn set_global(&mut self, addr: GlobalAddr, value: Value) -> bool {
+        match self.data.globals.get_mut(addr.index()) {
+            Some(g) if g.ty.ty == value.ty() => {
+                g.value = value.to_slot();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The type of any external object.
+    pub fn extern_type(&self, ext: Extern) -> Option<ExternType> {
+        Some(match ext {
+            Extern::Func(a) => ExternType::Func(self.func_type(a)?.clone()),
+            Extern::Table(a) => ExternType::Table(self.table(a)?.ty),
+            Extern::Memory(a) => ExternType::Memory(self.memory(a)?.ty),
+            Extern::Global(a) => ExternType::Global(self.global(a)?.ty),
+        })
+    }
+
+    /// A display name for the function at `addr`.
+    pub fn func_name(&self, addr: FuncAddr) -> String {
+        match self.func(addr) {
+            Some(FuncInst::Wasm { instance, index, .. }) => self
+                .instance(*instance)
+                .map_or_else(|| format!("func[{index}]"), |i| i.module.func_name(*index)),
+            Some(FuncInst::Host { name, .. }) => name.clone(),
+            None => format!("func#{}", addr.0),
+        }
+    }
+
+}

@@ -1,0 +1,58 @@
+//! Tables: growable arrays of references (encoded as slots, see `value.rs`).
+
+use super::types::TableType;
+use super::value::NULL_REF;
+
+/// Most elements any table may have, so a huge `table.grow` fails instead of
+/// exhausting the host.
+pub const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+
+/// One table instance.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Declared type; `limits.min` tracks the current size.
+    pub ty: TableType,
+    /// The references.
+    pub elements: Vec<u64>,
+}
+
+impl Table {
+    /// A table of `ty.limits.min` copies of `init`.
+    ///
+    /// # Errors
+    /// A message when the table would exceed [`MAX_TABLE_ELEMENTS`].
+    pub fn new(ty: TableType, init: u64) -> Result<Table, String> {
+        if ty.limits.min > MAX_TABLE_ELEMENTS {
+            return Err(format!("table of {} elements exceeds the limit of {MAX_TABLE_ELEMENTS}", ty.limits.min));
+        }
+        Ok(Table { ty, elements: vec![init; ty.limits.min as usize] })
+    }
+
+    /// Current number of elements.
+    pub fn size(&self) -> u32 {
+        self.elements.len() as u32
+    }
+
+    /// `table.grow`: returns the old size, or `None` when over the maximum.
+    pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.size();
+        let new = old.checked_add(delta)?;
+        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMENTS) {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        self.ty.limits.min = new;
+        Some(old)
+    }
+
+    /// The range `[start, start + len)` if it lies inside the table.
+    pub fn range(&self, start: u32, len: u32) -> Option<std::ops::Range<usize>> {
+        let end = start.checked_add(len)?;
+        (end <= self.size()).then_some(start as usize..end as usize)
+    }
+
+    /// Whether element `i` is null or out of range.
+    pub fn is_null(&self, i: u32) -> bool {
+        self.elements.get(i as usize).is_none_or(|e| *e == NULL_REF)
+    }
+}

@@ -1,0 +1,678 @@
+//! Translation of validated function bodies into [`Instr`] code.
+//!
+//! One pass over wasmparser's operators, driving the function validator
+//! alongside (when given one), resolves every branch to an instruction index
+//! and assigns every operand a frame slot. The pass runs in two modes:
+//!
+//! - [`Mode::Step`]: one instruction per wasm instruction (markers included),
+//!   every operand materialized in its stack slot. This is what the stepper
+//!   runs, so the stack seen at a pause is the real one.
+//! - [`Mode::Run`]: `local.get` becomes a reference to the local's slot that
+//!   later instructions read directly, results are written straight into the
+//!   local a following `local.set`/`local.tee` names, and a compare followed
+//!   by `br_if` or `if` becomes one conditional branch.
+//!
+//! Both modes share this file's control-flow handling, so they can only
+//! differ in the data moves; the spec suite runs through both.
+
+mod ops;
+
+use super::instr::{Instr, Slot};
+use super::types::FuncType;
+use super::module::CompileError;
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+/// Which form of code to produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Fused code for running to completion.
+    Run,
+    /// One instruction per wasm instruction, for stepping.
+    Step,
+}
+
+/// A function body ready to execute.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// The instructions.
+    pub code: Box<[Instr]>,
+    /// For each instruction, the byte offset in the module binary of the wasm
+    /// instruction it came from.
+    pub offsets: Box<[u32]>,
+    /// Slots the frame needs: locals plus the deepest operand stack.
+    pub frame_size: u32,
+}
+
+/// What the translator needs to know about the module around a body.
+pub struct ModuleContext<'a> {
+    /// The module's type section.
+    pub types: &'a [FuncType],
+    /// Type index of every function, imports first.
+    pub func_types: &'a [u32],
+}
+
+/// An operand-stack entry during translation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Operand {
+    /// The value is in its own stack slot.
+    Stack,
+    /// The value is whatever local `n` holds (run mode only; see module doc).
+    Local(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct ControlFrame {
+    kind: FrameKind,
+    /// Stack height under the block's parameters.
+    height: u32,
+    params: u32,
+    results: u32,
+    /// Loop header: where `br` to this label goes.
+    loop_start: u32,
+    /// Branches waiting for the block's end.
+    fixups: Vec<usize>,
+    /// An `if`'s jump to its `else` (or `end`).
+    else_fixup: Option<usize>,
+    /// The rest of this block cannot be reached.
+    unreachable: bool,
+}
+
+impl ControlFrame {
+    fn label_arity(&self) -> u32 {
+        if self.kind == FrameKind::Loop { self.params } else { self.results }
+    }
+}
+
+/// Translates one function body.
+///
+/// # Errors
+/// Returns the validator's error (with its byte offset) when the body is
+/// invalid, or a reader error when it is malformed.
+pub fn translate(
+    ctx: &ModuleContext<'_>,
+    ty: &FuncType,
+    body: &FunctionBody<'_>,
+    nlocals: u32,
+    mode: Mode,
+    validator: Option<&mut FuncValidator<ValidatorResources>>,
+) -> Result<Compiled, CompileError> {
+    let mut t = Translator {
+        ctx,
+        mode,
+        nlocals,
+        code: Vec::new(),
+        offsets: Vec::new(),
+        stack: Vec::new(),
+        max_height: 0,
+        frames: Vec::new(),
+        dead_depth: 0,
+        offset: 0,
+        last_result: None,
+        results: ty.results.len() as u32,
+    };
+    t.frames.push(ControlFrame {
+        kind: FrameKind::Function,
+        height: 0,
+        params: 0,
+        results: ty.results.len() as u32,
+        loop_start: 0,
+        fixups: Vec::new(),
+        else_fixup: None,
+        unreachable: false,
+    });
+    let mut reader = body.get_operators_reader()?;
+    let mut validator = validator;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset()?;
+        if let Some(v) = validator.as_deref_mut() {
+            v.op(offset, &op)?;
+        }
+        t.offset = offset as u32;
+        t.operator(&op)?;
+    }
+    reader.finish()?;
+    Ok(Compiled {
+        code: t.code.into_boxed_slice(),
+        offsets: t.offsets.into_boxed_slice(),
+        frame_size: nlocals + t.max_height,
+    })
+}
+
+struct Translator<'a> {
+    ctx: &'a ModuleContext<'a>,
+    mode: Mode,
+    nlocals: u32,
+    code: Vec<Instr>,
+    offsets: Vec<u32>,
+    stack: Vec<Operand>,
+    max_height: u32,
+    frames: Vec<ControlFrame>,
+    /// Blocks opened inside unreachable code, whose bodies we skip.
+    dead_depth: u32,
+    offset: u32,
+    /// Index of the last emitted instruction whose single result may be redirected.
+    last_result: Option<usize>,
+    results: u32,
+}
+
+impl Translator<'_> {
+    fn fused(&self) -> bool {
+        self.mode == Mode::Run
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.offsets.push(self.offset);
+        self.last_result = None;
+        self.code.len() - 1
+    }
+
+    fn emit_result(&mut self, instr: Instr) {
+        let at = self.emit(instr);
+        self.last_result = Some(at);
+    }
+
+    /// Emits a marker so the stepper stops on instructions that move no data.
+    fn marker(&mut self) {
+        if self.mode == Mode::Step {
+            self.emit(Instr::Nop);
+        }
+    }
+
+    fn slot(&self, pos: usize) -> Slot {
+        self.nlocals + pos as u32
+    }
+
+    fn height(&self) -> u32 {
+        self.stack.len() as u32
+    }
+
+    fn push(&mut self) -> Slot {
+        self.stack.push(Operand::Stack);
+        self.max_height = self.max_height.max(self.height());
+        self.slot(self.stack.len() - 1)
+    }
+
+    fn pop(&mut self) -> Slot {
+        let pos = self.stack.len().saturating_sub(1);
+        match self.stack.pop() {
+            Some(Operand::Local(l)) => l,
+            _ => self.slot(pos),
+        }
+    }
+
+    fn pop_n(&mut self, n: u32) {
+        let keep = self.stack.len().saturating_sub(n as usize);
+        self.stack.truncate(keep);
+    }
+
+    /// Copies every folded `local.get` into its own stack slot.
+    fn materialize_all(&mut self) {
+        for pos in 0..self.stack.len() {
+            if let Operand::Local(l) = self.stack[pos] {
+                let to = self.slot(pos);
+                self.emit(Instr::Move { from: l, to });
+                self.stack[pos] = Operand::Stack;
+            }
+        }
+    }
+
+    /// Copies folded reads of `local` out before it is written.
+    fn materialize_local(&mut self, local: u32) {
+        for pos in 0..self.stack.len() {
+            if self.stack[pos] == Operand::Local(local) {
+                let to = self.slot(pos);
+                self.emit(Instr::Move { from: local, to });
+                self.stack[pos] = Operand::Stack;
+            }
+        }
+    }
+
+    /// Redirects the last instruction's result from `slot` into `to`, if it produced it.
+    fn redirect_last_result(&mut self, slot: Slot, to: Slot) -> bool {
+        let Some(at) = self.last_result else { return false };
+        match self.code[at].result_slot_mut() {
+            Some(dst) if *dst == slot => {
+                *dst = to;
+                self.last_result = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => self
+                .ctx
+                .types
+                .get(idx as usize)
+                .map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32)),
+        }
+    }
+
+    fn func_type(&self, func: u32) -> (u32, u32) {
+        let ty = self.ctx.func_types.get(func as usize).and_then(|t| self.ctx.types.get(*t as usize));
+        ty.map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+    }
+
+    fn type_arity(&self, idx: u32) -> (u32, u32) {
+        self.ctx.types.get(idx as usize).map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+    }
+
+    fn push_frame(&mut self, kind: FrameKind, ty: BlockType) {
+        let (params, results) = self.block_arity(ty);
+        self.materialize_all();
+        let height = self.height().saturating_sub(params);
+        self.frames.push(ControlFrame {
+            kind,
+            height,
+            params,
+            results,
+            loop_start: self.pc(),
+            fixups: Vec::new(),
+            else_fixup: None,
+            unreachable: false,
+        });
+    }
+
+    fn set_unreachable(&mut self) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.unreachable = true;
+            let height = frame.height as usize;
+            self.stack.truncate(height);
+        }
+    }
+
+    fn current_unreachable(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.unreachable)
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        if let Some(instr) = self.code.get_mut(at) {
+            instr.set_target(target);
+        }
+    }
+
+    /// Moves a branch's carried values down to the label's height, if they are not there.
+    /// Returns the frame index, or `None` for a branch out of the function.
+    fn branch_moves(&mut self, depth: u32) -> Option<usize> {
+        let index = self.frames.len().checked_sub(1 + depth as usize)?;
+        if self.frames[index].kind == FrameKind::Function {
+            return None;
+        }
+        let frame = &self.frames[index];
+        let (arity, to) = (frame.label_arity() as usize, frame.height as usize);
+        let from = self.stack.len() - arity;
+        if from != to || self.carried_are_folded(arity) {
+            let all_in_slots = !self.carried_are_folded(arity);
+            if arity > 1 && all_in_slots {
+                let (from, to) = (self.slot(from), self.slot(to));
+                self.emit(Instr::Copy { from, to, n: arity as u32 });
+            } else {
+                for i in 0..arity {
+                    let src = match self.stack[from + i] {
+                        Operand::Local(l) => l,
+                        Operand::Stack => self.slot(from + i),
+                    };
+                    let dst = self.slot(to + i);
+                    if src != dst {
+                        self.emit(Instr::Move { from: src, to: dst });
+                    }
+                }
+            }
+        }
+        Some(index)
+    }
+
+    /// Whether any of the top `arity` operands is a folded `local.get`.
+    fn carried_are_folded(&self, arity: usize) -> bool {
+        self.stack[self.stack.len() - arity..].iter().any(|o| *o != Operand::Stack)
+    }
+
+    /// Emits the jump part of a branch to frame `index` (moves already done).
+    fn branch_jump(&mut self, index: usize) {
+        if self.frames[index].kind == FrameKind::Loop {
+            let target = self.frames[index].loop_start;
+            self.emit(Instr::BrLoop { target });
+        } else {
+            let at = self.emit(Instr::Br { target: 0 });
+            self.frames[index].fixups.push(at);
+        }
+    }
+
+    fn emit_return(&mut self) {
+        let n = self.results;
+        let from = match self.stack.last() {
+            Some(Operand::Local(l)) if n == 1 => *l,
+            _ => {
+                self.materialize_all();
+                self.slot(self.stack.len() - n as usize)
+            }
+        };
+        self.emit(Instr::Return { from, n });
+    }
+
+    fn branch(&mut self, depth: u32) {
+        match self.branch_moves(depth) {
+            Some(index) => self.branch_jump(index),
+            None => self.emit_return(),
+        }
+    }
+
+    /// `br_if`: when the branch needs no moves it is one conditional jump,
+    /// otherwise a jump around the moves and an unconditional branch.
+    fn branch_if(&mut self, depth: u32, cond: Slot, negate: bool) {
+        let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else { return };
+        let frame = &self.frames[index];
+        let arity = frame.label_arity();
+        let needs_moves = frame.kind == FrameKind::Function
+            || (arity > 0 && self.height() - arity != frame.height)
+            || self.carried_are_folded(arity as usize);
+        if !needs_moves && frame.kind != FrameKind::Loop {
+            let at = self.emit(if negate {
+                Instr::BrIfEqz { cond, target: 0 }
+            } else {
+                Instr::BrIfNez { cond, target: 0 }
+            });
+            self.frames[index].fixups.push(at);
+            return;
+        }
+        let skip = self.emit(if negate {
+            Instr::BrIfNez { cond, target: 0 }
+        } else {
+            Instr::BrIfEqz { cond, target: 0 }
+        });
+        let saved = self.stack.clone();
+        self.branch(depth);
+        self.stack = saved;
+        let here = self.pc();
+        self.patch(skip, here);
+    }
+
+    fn operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        if self.dead_depth > 0 || self.current_unreachable() {
+            return self.dead_operator(op);
+        }
+        self.live_operator(op)
+    }
+
+    /// Skips code after an unconditional branch, tracking nesting to find
+    /// the `else` or `end` that makes code reachable again.
+    fn dead_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
+            Operator::End => self.end(),
+            Operator::Else if self.dead_depth == 0 => self.else_(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn else_(&mut self) {
+        let Some(frame) = self.frames.last() else { return };
+        let reachable = !frame.unreachable;
+        if reachable {
+            self.materialize_all();
+            let at = self.emit(Instr::Br { target: 0 });
+            if let Some(frame) = self.frames.last_mut() {
+                frame.fixups.push(at);
+            }
+        }
+        let here = self.pc();
+        let Some(frame) = self.frames.last_mut() else { return };
+        frame.kind = FrameKind::Else;
+        frame.unreachable = false;
+        let else_fixup = frame.else_fixup.take();
+        let keep = (frame.height + frame.params) as usize;
+        if let Some(at) = else_fixup {
+            self.patch(at, here);
+        }
+        self.stack.truncate(keep);
+        while self.stack.len() < keep {
+            self.push();
+        }
+        self.last_result = None;
+    }
+
+    fn end(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        if !frame.unreachable {
+            self.materialize_all();
+        }
+        if frame.kind == FrameKind::Function {
+            if !frame.unreachable {
+                self.frames.push(frame);
+                self.emit_return();
+                self.frames.pop();
+            }
+            return;
+        }
+        self.marker();
+        let here = self.pc();
+        for at in &frame.fixups {
+            self.patch(*at, here);
+        }
+        if let Some(at) = frame.else_fixup {
+            self.patch(at, here);
+        }
+        self.stack.truncate(frame.height as usize);
+        for _ in 0..frame.results {
+            self.push();
+        }
+        self.last_result = None;
+    }
+
+    fn live_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        match *op {
+            Operator::Unreachable => {
+                self.emit(Instr::Unreachable);
+                self.set_unreachable();
+            }
+            Operator::Nop => self.marker(),
+            Operator::Block { blockty } => {
+                self.push_frame(FrameKind::Block, blockty);
+                self.marker();
+            }
+            Operator::Loop { blockty } => {
+                self.push_frame(FrameKind::Loop, blockty);
+                self.marker();
+            }
+            Operator::If { blockty } => {
+                let cond = self.pop();
+                self.push_frame(FrameKind::If, blockty);
+                let at = self.emit(Instr::BrIfEqz { cond, target: 0 });
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.else_fixup = Some(at);
+                }
+            }
+            Operator::Else => self.else_(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth);
+                self.set_unreachable();
+            }
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop();
+                self.branch_if(relative_depth, cond, false);
+            }
+            Operator::BrTable { ref targets } => self.br_table(targets)?,
+            Operator::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            Operator::Call { function_index } => {
+                let (params, results) = self.func_type(function_index);
+                self.call(params, results, |base| Instr::Call { func: function_index, base });
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let (params, results) = self.type_arity(type_index);
+                self.call(params + 1, results, |base| Instr::CallIndirect {
+                    ty: type_index,
+                    table: table_index,
+                    base,
+                });
+            }
+            Operator::Drop => {
+                self.pop();
+                self.marker();
+            }
+            Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. } => {
+                self.materialize_all();
+                let dst = self.slot(self.stack.len().saturating_sub(3));
+                self.pop_n(3);
+                self.push();
+                self.emit_result(Instr::Select { dst });
+            }
+            Operator::LocalGet { local_index } => {
+                if self.fused() {
+                    self.stack.push(Operand::Local(local_index));
+                    self.max_height = self.max_height.max(self.height());
+                } else {
+                    let to = self.push();
+                    self.emit_result(Instr::Move { from: local_index, to });
+                }
+            }
+            Operator::LocalSet { local_index } => self.local_set(local_index, false),
+            Operator::LocalTee { local_index } => self.local_set(local_index, true),
+            _ => return self.plain_operator(op),
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, operands: u32, results: u32, make: impl FnOnce(Slot) -> Instr) {
+        self.materialize_all();
+        let base = self.slot(self.stack.len().saturating_sub(operands as usize));
+        self.pop_n(operands);
+        self.emit(make(base));
+        for _ in 0..results {
+            self.push();
+        }
+    }
+
+    fn local_set(&mut self, local: u32, tee: bool) {
+        let Some(&top) = self.stack.last() else { return };
+        if !self.fused() {
+            let from = if tee { self.slot(self.stack.len() - 1) } else { self.pop() };
+            self.emit(Instr::Move { from, to: local });
+            return;
+        }
+        let top_slot = self.slot(self.stack.len() - 1);
+        self.stack.pop();
+        if top == Operand::Local(local) {
+            if tee {
+                self.stack.push(top);
+            }
+            return;
+        }
+        let shadowed = self.stack.contains(&Operand::Local(local));
+        if shadowed {
+            self.materialize_local(local);
+        }
+        let from = match top {
+            Operand::Local(l) => l,
+            Operand::Stack => top_slot,
+        };
+        let redirected = top == Operand::Stack && self.redirect_last_result(top_slot, local);
+        if !redirected {
+            self.emit(Instr::Move { from, to: local });
+        }
+        if tee {
+            self.stack.push(if redirected { Operand::Local(local) } else { top });
+            self.max_height = self.max_height.max(self.height());
+        }
+    }
+
+    fn br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<(), CompileError> {
+        let index = self.pop();
+        self.materialize_all();
+        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        for depth in targets.targets() {
+            depths.push(depth?);
+        }
+        depths.push(targets.default());
+        self.emit(Instr::BrTable { index, len: depths.len() as u32 });
+        // Each entry is a jump; targets that need value moves go through a stub after the table.
+        let first_entry = self.code.len();
+        let mut stubs = Vec::new();
+        for (i, &depth) in depths.iter().enumerate() {
+            let index = self.frames.len().checked_sub(1 + depth as usize);
+            let simple = index.filter(|&ix| {
+                let frame = &self.frames[ix];
+                let arity = frame.label_arity();
+                frame.kind != FrameKind::Function
+                    && (arity == 0 || self.height() - arity == frame.height)
+                    && !self.carried_are_folded(arity as usize)
+            });
+            match simple {
+                Some(ix) => self.branch_jump(ix),
+                None => {
+                    self.emit(Instr::Br { target: 0 });
+                    stubs.push((first_entry + i, depth));
+                }
+            }
+        }
+        for (entry, depth) in stubs {
+            let here = self.pc();
+            self.patch(entry, here);
+            let saved = self.stack.clone();
+            self.branch(depth);
+            self.stack = saved;
+        }
+        self.set_unreachable();
+        Ok(())
+    }
+
+    fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Instr) {
+        let src = self.pop();
+        let dst = self.push();
+        self.emit_result(make(dst, src));
+    }
+
+    fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Instr) {
+        let b = self.pop();
+        let a = self.pop();
+        let dst = self.push();
+        self.emit_result(make(dst, a, b));
+    }
+
+    fn load(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+        let addr = self.pop();
+        let dst = self.push();
+        self.emit_result(make(dst, addr, offset as u32));
+    }
+
+    fn store(&mut self, offset: u64, make: impl FnOnce(Slot, Slot, u32) -> Instr) {
+        let val = self.pop();
+        let addr = self.pop();
+        self.emit(make(addr, val, offset as u32));
+    }
+
+    /// An instruction reading `pops` materialized operands starting at `base`
+    /// and leaving `pushes` results there.
+    fn in_place(&mut self, pops: u32, pushes: u32, make: impl FnOnce(Slot) -> Instr) {
+        self.materialize_all();
+        let base = self.slot(self.stack.len().saturating_sub(pops as usize));
+        self.pop_n(pops);
+        for _ in 0..pushes {
+            self.push();
+        }
+        self.emit(make(base));
+    }
+}

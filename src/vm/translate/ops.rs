@@ -1,0 +1,182 @@
+//! Translation of the straight-line operators: constants, numeric
+//! instructions, memory and table access, references and globals.
+
+use super::Translator;
+use crate::vm::instr::Instr;
+use crate::vm::module::CompileError;
+use wasmparser::Operator;
+
+macro_rules! unary {
+    ($self:ident, $op:ident, [$($name:ident),* $(,)?]) => {
+        match $op {
+            $(Operator::$name => { $self.unary(|dst, src| Instr::$name { dst, src }); return Ok(true); })*
+            _ => {}
+        }
+    };
+}
+
+macro_rules! binary {
+    ($self:ident, $op:ident, [$($name:ident),* $(,)?]) => {
+        match $op {
+            $(Operator::$name => { $self.binary(|dst, a, b| Instr::$name { dst, a, b }); return Ok(true); })*
+            _ => {}
+        }
+    };
+}
+
+macro_rules! memory_access {
+    ($self:ident, $op:ident, loads: [$($l:ident),* $(,)?], stores: [$($s:ident),* $(,)?]) => {
+        match $op {
+            $(Operator::$l { memarg } => {
+                $self.load(memarg.offset, |dst, addr, offset| Instr::$l { dst, addr, offset });
+                return Ok(true);
+            })*
+            $(Operator::$s { memarg } => {
+                $self.store(memarg.offset, |addr, val, offset| Instr::$s { addr, val, offset });
+                return Ok(true);
+            })*
+            _ => {}
+        }
+    };
+}
+
+impl Translator<'_> {
+    /// Translates an operator that does not touch control flow or locals.
+    pub(super) fn plain_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        if self.numeric(op)? || self.memory(op)? {
+            return Ok(());
+        }
+        match *op {
+            Operator::I32Const { value } => {
+                let dst = self.push();
+                self.emit_result(Instr::Const32 { dst, val: value as u32 });
+            }
+            Operator::F32Const { value } => {
+                let dst = self.push();
+                self.emit_result(Instr::Const32 { dst, val: value.bits() });
+            }
+            Operator::I64Const { value } => {
+                let dst = self.push();
+                self.emit_result(Instr::Const64 { dst, val: value as u64 });
+            }
+            Operator::F64Const { value } => {
+                let dst = self.push();
+                self.emit_result(Instr::Const64 { dst, val: value.bits() });
+            }
+            Operator::GlobalGet { global_index } => {
+                let dst = self.push();
+                self.emit_result(Instr::GlobalGet { dst, global: global_index });
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop();
+                self.emit(Instr::GlobalSet { src, global: global_index });
+            }
+            Operator::RefNull { .. } => {
+                let dst = self.push();
+                self.emit_result(Instr::RefNull { dst });
+            }
+            Operator::RefIsNull => self.unary(|dst, src| Instr::RefIsNull { dst, src }),
+            Operator::RefFunc { function_index } => {
+                let dst = self.push();
+                self.emit_result(Instr::RefFunc { dst, func: function_index });
+            }
+            Operator::TableGet { table } => self.in_place(1, 1, |dst| Instr::TableGet { dst, table }),
+            Operator::TableSet { table } => self.in_place(2, 0, |base| Instr::TableSet { base, table }),
+            Operator::TableSize { table } => {
+                let dst = self.push();
+                self.emit(Instr::TableSize { dst, table });
+            }
+            Operator::TableGrow { table } => self.in_place(2, 1, |base| Instr::TableGrow { base, table }),
+            Operator::TableFill { table } => self.in_place(3, 0, |base| Instr::TableFill { base, table }),
+            Operator::TableCopy { dst_table, src_table } => {
+                self.in_place(3, 0, |base| Instr::TableCopy { base, dst_table, src_table })
+            }
+            Operator::TableInit { elem_index, table } => {
+                self.in_place(3, 0, |base| Instr::TableInit { base, table, seg: elem_index })
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop { seg: elem_index });
+            }
+            _ => return Err(self.unsupported(op)),
+        }
+        Ok(())
+    }
+
+    fn unsupported(&self, op: &Operator<'_>) -> CompileError {
+        let name = format!("{op:?}");
+        let name = name.split([' ', '{', '(']).next().unwrap_or("this instruction").to_string();
+        CompileError {
+            message: format!("watlab does not run {name} yet (WebAssembly 2.0 without SIMD is supported)"),
+            offset: self.offset as usize,
+        }
+    }
+
+    fn memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        memory_access!(self, op,
+            loads: [I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+                    I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U],
+            stores: [I32Store, I64Store, F32Store, F64Store, I32Store8, I32Store16,
+                     I64Store8, I64Store16, I64Store32]);
+        match *op {
+            Operator::MemorySize { .. } => {
+                let dst = self.push();
+                self.emit_result(Instr::MemorySize { dst });
+            }
+            Operator::MemoryGrow { .. } => self.in_place(1, 1, |dst| Instr::MemoryGrow { dst }),
+            Operator::MemoryFill { .. } => self.in_place(3, 0, |base| Instr::MemoryFill { base }),
+            Operator::MemoryCopy { .. } => self.in_place(3, 0, |base| Instr::MemoryCopy { base }),
+            Operator::MemoryInit { data_index, .. } => {
+                self.in_place(3, 0, |base| Instr::MemoryInit { base, seg: data_index })
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop { seg: data_index });
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn numeric(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        unary!(self, op, [
+            I32Eqz, I64Eqz,
+            I32Clz, I32Ctz, I32Popcnt, I64Clz, I64Ctz, I64Popcnt,
+            F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+            F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+            I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+            I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+            F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
+            F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+            I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+            I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+            I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+        ]);
+        // Reinterpretations only relabel the bits a slot holds.
+        if matches!(
+            op,
+            Operator::I32ReinterpretF32
+                | Operator::I64ReinterpretF64
+                | Operator::F32ReinterpretI32
+                | Operator::F64ReinterpretI64
+        ) {
+            let src = self.pop();
+            let dst = self.push();
+            if src != dst || !self.fused() {
+                self.emit_result(Instr::Move { from: src, to: dst });
+            }
+            return Ok(true);
+        }
+        binary!(self, op, [
+            I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+            I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+            F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+            F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+            I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+            I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+            I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+            I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+            F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+            F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+        ]);
+        Ok(false)
+    }
+}

@@ -1,0 +1,117 @@
+//! Traps: the program's faults, as values carrying the spec's wording.
+//!
+//! A trap is never a Rust panic. Runtime objects (memories, tables) report
+//! their own small errors; the executor turns them into a [`Trap`] that knows
+//! which function and instruction it happened at.
+
+use std::fmt;
+
+/// Why execution trapped. [`TrapCode::message`] gives the spec's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrapCode {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow (`INT_MIN / -1`).
+    IntegerOverflow,
+    /// A trapping float-to-int conversion of NaN or an out-of-range value.
+    InvalidConversionToInteger,
+    /// A load, store or bulk memory operation outside the memory.
+    OutOfBoundsMemoryAccess,
+    /// A table access or bulk table operation outside the table.
+    OutOfBoundsTableAccess,
+    /// `call_indirect` found a function of another type.
+    IndirectCallTypeMismatch,
+    /// `call_indirect` index beyond the table.
+    UndefinedElement,
+    /// `call_indirect` found a null entry.
+    UninitializedElement,
+    /// Call depth or value stack limit reached.
+    CallStackExhausted,
+    /// The instruction budget ran out (a runaway loop was stopped).
+    OutOfFuel,
+    /// The host asked the running code to stop (Ctrl-C).
+    Interrupted,
+    /// A host function failed.
+    HostError,
+    /// An atomic access at an address that is not a multiple of its size.
+    UnalignedAtomic,
+}
+
+impl TrapCode {
+    /// The spec's message for this trap (what `assert_trap` compares).
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::OutOfBoundsMemoryAccess => "out of bounds memory access",
+            TrapCode::OutOfBoundsTableAccess => "out of bounds table access",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::OutOfFuel => "instruction budget exhausted",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::HostError => "host error",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+        }
+    }
+}
+
+/// Where in the program a trap happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrapSite {
+    /// Store address of the function that was running.
+    pub func: u32,
+    /// Byte offset of the instruction in the module binary.
+    pub offset: usize,
+}
+
+/// A trap with its cause, location and, for memory faults, the numbers behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    /// The cause.
+    pub code: TrapCode,
+    /// Where it happened, when it happened inside wasm code.
+    pub site: Option<TrapSite>,
+    /// Extra detail, e.g. the effective address of an out-of-bounds access.
+    pub detail: Option<String>,
+}
+
+impl Trap {
+    /// A trap with no location yet.
+    pub fn new(code: TrapCode) -> Trap {
+        Trap { code, site: None, detail: None }
+    }
+
+    /// A host function's failure with its own message.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap { code: TrapCode::HostError, site: None, detail: Some(message.into()) }
+    }
+
+    /// The spec's message, as `assert_trap` expects it.
+    pub fn message(&self) -> &'static str {
+        self.code.message()
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Trap {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())?;
+        if let Some(detail) = &self.detail {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}

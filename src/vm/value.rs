@@ -1,0 +1,231 @@
+//! Value types and runtime values, in the spec's vocabulary.
+//!
+//! Inside the executor every value is an untyped 64-bit slot; [`Value`] is the
+//! typed form that crosses the API boundary (arguments, results, views).
+
+use std::fmt;
+
+/// A WebAssembly value type (WebAssembly 2.0, without `v128` yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// 32-bit IEEE 754 float.
+    F32,
+    /// 64-bit IEEE 754 float.
+    F64,
+    /// Nullable reference to a function.
+    FuncRef,
+    /// Nullable opaque host reference.
+    ExternRef,
+}
+
+impl ValType {
+    /// Converts from wasmparser's type, rejecting what watlab does not run yet.
+    pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
+            W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
+            _ => return None,
+        })
+    }
+
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    /// The value every local of this type starts with.
+    pub fn default_value(self) -> Value {
+        Value::from_slot(self, if self.is_ref() { NULL_REF } else { 0 })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// Slot encoding of a null reference. Non-null references store `index + 1`.
+pub const NULL_REF: u64 = 0;
+
+/// A typed WebAssembly value. Floats are kept as raw bits so NaN payloads survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, as its IEEE bits.
+    F32(u32),
+    /// An `f64`, as its IEEE bits.
+    F64(u64),
+    /// A function reference: a store function address, or null.
+    FuncRef(Option<u32>),
+    /// A host reference: the host's number for it, or null.
+    ExternRef(Option<u32>),
+}
+
+impl Value {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Value::I32(_) => ValType::I32,
+            Value::I64(_) => ValType::I64,
+            Value::F32(_) => ValType::F32,
+            Value::F64(_) => ValType::F64,
+            Value::FuncRef(_) => ValType::FuncRef,
+            Value::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The untyped slot form used inside the executor.
+    pub fn to_slot(self) -> u64 {
+        match self {
+            Value::I32(v) => v as u32 as u64,
+            Value::I64(v) => v as u64,
+            Value::F32(v) => v as u64,
+            Value::F64(v) => v,
+            Value::FuncRef(r) | Value::ExternRef(r) => encode_ref(r),
+        }
+    }
+
+    /// Reads a slot as a value of type `ty`.
+    pub fn from_slot(ty: ValType, slot: u64) -> Value {
+        match ty {
+            ValType::I32 => Value::I32(slot as u32 as i32),
+            ValType::I64 => Value::I64(slot as i64),
+            ValType::F32 => Value::F32(slot as u32),
+            ValType::F64 => Value::F64(slot),
+            ValType::FuncRef => Value::FuncRef(decode_ref(slot)),
+            ValType::ExternRef => Value::ExternRef(decode_ref(slot)),
+        }
+    }
+
+    /// Convenience constructor for an `f32` from a Rust float.
+    pub fn f32(v: f32) -> Value {
+        Value::F32(v.to_bits())
+    }
+
+    /// Convenience constructor for an `f64` from a Rust float.
+    pub fn f64(v: f64) -> Value {
+        Value::F64(v.to_bits())
+    }
+}
+
+/// Encodes an optional reference index into a slot.
+pub fn encode_ref(r: Option<u32>) -> u64 {
+    match r {
+        None => NULL_REF,
+        Some(i) => i as u64 + 1,
+    }
+}
+
+/// Decodes a slot into an optional reference index.
+pub fn decode_ref(slot: u64) -> Option<u32> {
+    if slot == NULL_REF {
+        None
+    } else {
+        Some((slot - 1) as u32)
+    }
+}
+
+/// Writes `v` in spec-script style: `i32:42`, `f64:1.5`, `funcref:null`.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::I32(v) => write!(f, "i32:{v}"),
+            Value::I64(v) => write!(f, "i64:{v}"),
+            Value::F32(bits) => write!(f, "f32:{}", format_f32(bits)),
+            Value::F64(bits) => write!(f, "f64:{}", format_f64(bits)),
+            Value::FuncRef(None) => write!(f, "funcref:null"),
+            Value::FuncRef(Some(a)) => write!(f, "funcref:func#{a}"),
+            Value::ExternRef(None) => write!(f, "externref:null"),
+            Value::ExternRef(Some(a)) => write!(f, "externref:{a}"),
+        }
+    }
+}
+
+/// Shortest round-trip text for an `f32`, with NaN payloads made visible.
+pub fn format_f32(bits: u32) -> String {
+    let v = f32::from_bits(bits);
+    if v.is_nan() {
+        let sign = if bits >> 31 == 1 { "-" } else { "" };
+        let payload = bits & 0x007f_ffff;
+        if payload == 0x0040_0000 {
+            format!("{sign}nan")
+        } else {
+            format!("{sign}nan:0x{payload:x}")
+        }
+    } else {
+        format_float(v as f64, v.to_string())
+    }
+}
+
+/// Shortest round-trip text for an `f64`, with NaN payloads made visible.
+pub fn format_f64(bits: u64) -> String {
+    let v = f64::from_bits(bits);
+    if v.is_nan() {
+        let sign = if bits >> 63 == 1 { "-" } else { "" };
+        let payload = bits & 0x000f_ffff_ffff_ffff;
+        if payload == 0x0008_0000_0000_0000 {
+            format!("{sign}nan")
+        } else {
+            format!("{sign}nan:0x{payload:x}")
+        }
+    } else {
+        format_float(v, v.to_string())
+    }
+}
+
+fn format_float(v: f64, text: String) -> String {
+    if v.is_infinite() {
+        if v < 0.0 { "-inf".into() } else { "inf".into() }
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_round_trip_every_type() {
+        for v in [
+            Value::I32(-7),
+            Value::I64(i64::MIN),
+            Value::F32(0x7fc0_0001),
+            Value::F64(0xfff8_0000_0000_0001),
+            Value::FuncRef(None),
+            Value::FuncRef(Some(0)),
+            Value::ExternRef(Some(41)),
+        ] {
+            assert_eq!(Value::from_slot(v.ty(), v.to_slot()), v);
+        }
+    }
+
+    #[test]
+    fn floats_print_shortest_and_nan_payloads() {
+        assert_eq!(Value::f64(0.1).to_string(), "f64:0.1");
+        assert_eq!(Value::f32(-0.0).to_string(), "f32:-0");
+        assert_eq!(Value::F32(0x7fc0_0000).to_string(), "f32:nan");
+        assert_eq!(Value::F32(0xffa0_0000).to_string(), "f32:-nan:0x200000");
+        assert_eq!(Value::f64(f64::NEG_INFINITY).to_string(), "f64:-inf");
+    }
+}
