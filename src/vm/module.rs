@@ -312,6 +312,7 @@ impl<'a> Builder<'a> {
     }
 
     fn section(&mut self, payload: Payload<'_>) -> Result<(), CompileError> {
+        let bytes = self.bytes;
         let m = &mut self.module;
         match payload {
             Payload::TypeSection(reader) => {
@@ -365,6 +366,8 @@ impl<'a> Builder<'a> {
                 }
             }
             Payload::MemorySection(reader) => {
+                let range = reader.range();
+                check_memory_limits_encoding(&bytes[range.start as usize..range.end as usize], range.start as usize)?;
                 for mem in reader {
                     m.memories.push(memory_type(&mem?));
                 }
@@ -441,8 +444,9 @@ impl<'a> Builder<'a> {
         }
         let ctx = ModuleContext { types: &m.types, func_types: &m.func_types };
         let nlocals = locals.len() as u32;
-        let run = translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator))?;
-        let step = translate::translate(&ctx, &ty, body, nlocals, Mode::Step, None)?;
+        let bytes = self.bytes;
+        let run = translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator), bytes)?;
+        let step = translate::translate(&ctx, &ty, body, nlocals, Mode::Step, None, bytes)?;
         let range = body.range();
         m.bodies.push(Arc::new(FuncBody {
             type_index,
@@ -454,6 +458,33 @@ impl<'a> Builder<'a> {
         }));
         Ok(())
     }
+}
+
+/// WebAssembly 2.0 encodes memory limits as u32 LEB128 (at most 5 bytes);
+/// wasmparser reads them as u64 for memory64, so the 2.0 rule is checked here.
+fn check_memory_limits_encoding(section: &[u8], base: usize) -> Result<(), CompileError> {
+    let mut pos = 0;
+    let leb = |pos: &mut usize| -> Result<(), CompileError> {
+        let start = *pos;
+        while section.get(*pos).is_some_and(|b| b & 0x80 != 0) {
+            *pos += 1;
+        }
+        *pos += 1;
+        if *pos - start > 5 {
+            return Err(CompileError { message: "integer representation too long".into(), offset: base + start });
+        }
+        Ok(())
+    };
+    leb(&mut pos)?;
+    while pos < section.len() {
+        let flags = section[pos];
+        pos += 1;
+        leb(&mut pos)?;
+        if flags & 1 != 0 {
+            leb(&mut pos)?;
+        }
+    }
+    Ok(())
 }
 
 fn unsupported(what: &str, offset: usize) -> CompileError {

@@ -40,6 +40,17 @@ macro_rules! float_ops {
 float_ops!(f32_min, f32_max, f32_nearest, f32);
 float_ops!(f64_min, f64_max, f64_nearest, f64);
 
+/// Applies a rounding function with the spec's NaN rule: a NaN input gives a
+/// quiet NaN (libm's rounding functions may pass a signalling NaN through).
+pub fn f32_round(x: f32, f: fn(f32) -> f32) -> f32 {
+    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { f(x) }
+}
+
+/// The `f64` version of [`f32_round`].
+pub fn f64_round(x: f64, f: fn(f64) -> f64) -> f64 {
+    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { f(x) }
+}
+
 macro_rules! trunc {
     ($name:ident, $sat:ident, $from:ty, $to:ty, $lo:expr, $hi:expr) => {
         /// Trapping truncation: NaN or out of range is a trap.
@@ -88,6 +99,13 @@ mod tests {
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
         assert_eq!(i64_trunc_f64_u(f64::NAN), Err(TrapCode::InvalidConversionToInteger));
         assert_eq!(i32_trunc_sat_f64_s(1e300), i32::MAX);
+    }
+
+    #[test]
+    fn rounding_quiets_signalling_nans() {
+        let snan = f32::from_bits(0x7fa0_0000);
+        assert_eq!(f32_round(snan, f32::floor).to_bits(), 0x7fe0_0000);
+        assert_eq!(f64_round(2.5, f64_nearest), 2.0);
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub fn translate(
     nlocals: u32,
     mode: Mode,
     validator: Option<&mut FuncValidator<ValidatorResources>>,
+    module_bytes: &[u8],
 ) -> Result<Compiled, CompileError> {
     let mut t = Translator {
         ctx,
@@ -137,6 +138,7 @@ pub fn translate(
             v.op(offset, &op)?;
         }
         t.offset = offset as u32;
+        check_v2_encoding(&op, module_bytes, offset as usize, reader.original_position() as usize)?;
         t.operator(&op)?;
     }
     reader.finish()?;
@@ -145,6 +147,33 @@ pub fn translate(
         offsets: t.offsets.into_boxed_slice(),
         frame_size: nlocals + t.max_height,
     })
+}
+
+/// Encoding rules of WebAssembly 2.0 that wasmparser, which reads the
+/// multi-memory encoding, does not apply: the memory operand of
+/// `memory.size`/`memory.grow` is one 0x00 byte, and a memarg's alignment
+/// and offset are u32 LEB128s of at most 5 bytes.
+fn check_v2_encoding(op: &Operator<'_>, bytes: &[u8], start: usize, end: usize) -> Result<(), CompileError> {
+    let malformed = |message: &str, offset: usize| Err(CompileError { message: message.into(), offset });
+    match op {
+        Operator::MemorySize { .. } | Operator::MemoryGrow { .. } if end != start + 2 => {
+            malformed("zero byte expected", start + 1)
+        }
+        _ if (0x28..=0x3e).contains(&bytes.get(start).copied().unwrap_or(0)) => {
+            let align_len = leb_len(bytes, start + 1);
+            let offset_len = leb_len(bytes, start + 1 + align_len);
+            if align_len > 5 || offset_len > 5 {
+                return malformed("integer representation too long", start + 1);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Length in bytes of the LEB128 number starting at `pos`.
+fn leb_len(bytes: &[u8], pos: usize) -> usize {
+    bytes.get(pos..).map_or(0, |rest| rest.iter().take_while(|b| *b & 0x80 != 0).count() + 1)
 }
 
 struct Translator<'a> {

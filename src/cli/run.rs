@@ -1,0 +1,140 @@
+//! `watlab run FILE [--invoke NAME] [ARGS...]`: instantiate a module, call an
+//! export, print each result as `TYPE:VALUE` on its own line.
+
+use crate::vm::store::{Extern, Store};
+use crate::vm::{Execution, Limits, Module, ValType, Value};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Arguments of `watlab run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A .wat or .wasm file.
+    file: PathBuf,
+    /// The export to call after instantiation.
+    #[arg(long)]
+    invoke: Option<String>,
+    /// Stop after this many loop iterations plus calls (a runaway-loop guard).
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// Arguments for the call, read as the export's parameter types
+    /// (integers in decimal or 0x hex; floats also as nan, inf, -inf).
+    #[arg(allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// Runs `watlab run`.
+pub fn run(args: &RunArgs) -> ExitCode {
+    match execute(args) {
+        Ok(values) => {
+            for value in values {
+                println!("{value}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Trap(message)) => {
+            eprintln!("watlab: trap: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("watlab: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Failure {
+    Trap(String),
+    Usage(String),
+}
+
+fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
+    let module = load(&args.file).map_err(Failure::Usage)?;
+    let mut store = Store::new(Limits { fuel: args.fuel, ..Limits::default() });
+    let instance = store.instantiate(&module, &vec![None; module.imports.len()]).map_err(|e| match e {
+        crate::vm::InstantiationError::Trap(trap) => Failure::Trap(trap.to_string()),
+        other => Failure::Usage(other.to_string()),
+    })?;
+    let Some(name) = &args.invoke else {
+        if !args.args.is_empty() {
+            return Err(Failure::Usage("arguments given without --invoke".into()));
+        }
+        return Ok(Vec::new());
+    };
+    let func = match store.instance(instance).and_then(|i| i.export(name)) {
+        Some(Extern::Func(f)) => f,
+        Some(other) => return Err(Failure::Usage(format!("export \"{name}\" is a {}, not a function", other.kind_name()))),
+        None => return Err(Failure::Usage(format!("the module has no export \"{name}\""))),
+    };
+    let ty = store.func_type(func).cloned().ok_or_else(|| Failure::Usage("dangling export".into()))?;
+    if ty.params.len() != args.args.len() {
+        return Err(Failure::Usage(format!(
+            "\"{name}\" takes {} argument{} {ty}, {} given",
+            ty.params.len(),
+            if ty.params.len() == 1 { "" } else { "s" },
+            args.args.len()
+        )));
+    }
+    let values = ty
+        .params
+        .iter()
+        .zip(&args.args)
+        .map(|(t, text)| parse_value(*t, text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::Usage)?;
+    let mut execution = Execution::new(&store, func, &values).map_err(|t| Failure::Usage(t.to_string()))?;
+    execution.run(&mut store).map_err(|t| Failure::Trap(t.to_string()))
+}
+
+/// Reads a module from a `.wasm` binary or WAT text.
+fn load(path: &std::path::Path) -> Result<Arc<Module>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let binary = if bytes.starts_with(b"\0asm") {
+        bytes
+    } else {
+        let text = String::from_utf8(bytes).map_err(|_| format!("{} is neither a .wasm binary nor UTF-8 text", path.display()))?;
+        wat::parse_str(&text).map_err(|mut e| {
+            e.set_path(path);
+            e.to_string()
+        })?
+    };
+    Module::from_binary(&binary).map(Arc::new).map_err(|e| format!("{}: invalid module: {e}", path.display()))
+}
+
+/// Parses a command-line argument as a value of type `ty`.
+pub fn parse_value(ty: ValType, text: &str) -> Result<Value, String> {
+    let bad = || format!("\"{text}\" is not a valid {ty}");
+    let int = |t: &str| -> Option<i128> {
+        let (neg, digits) = t.strip_prefix('-').map_or((false, t), |d| (true, d));
+        let digits = digits.replace('_', "");
+        let v = match digits.strip_prefix("0x") {
+            Some(hex) => i128::from_str_radix(hex, 16).ok()?,
+            None => digits.parse::<i128>().ok()?,
+        };
+        Some(if neg { -v } else { v })
+    };
+    let float = |t: &str| -> Option<f64> {
+        match t {
+            "nan" => Some(f64::NAN),
+            "inf" | "+inf" => Some(f64::INFINITY),
+            "-inf" => Some(f64::NEG_INFINITY),
+            _ => t.parse::<f64>().ok(),
+        }
+    };
+    Ok(match ty {
+        ValType::I32 => {
+            let v = int(text).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v)).ok_or_else(bad)?;
+            Value::I32(v as i32)
+        }
+        ValType::I64 => {
+            let v = int(text).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v)).ok_or_else(bad)?;
+            Value::I64(v as i64)
+        }
+        ValType::F32 => Value::f32(float(text).ok_or_else(bad)? as f32),
+        ValType::F64 => Value::f64(float(text).ok_or_else(bad)?),
+        ValType::FuncRef | ValType::ExternRef if text == "null" => Value::from_slot(ty, 0),
+        _ => return Err(format!("{ty} arguments cannot be given on the command line (only null)")),
+    })
+}
