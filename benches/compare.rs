@@ -33,7 +33,7 @@
 //! contains it (a trailing `.wat` is ignored) are run.
 
 use std::error::Error;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -222,9 +222,12 @@ impl Lane {
                     show(value),
                     show(program.expected)
                 );
-                eprintln!("\n!!! {}: {} {message}\n", program.name, self.engine);
-                // Keep timing: the time is still informative, but the row is marked.
-                self.problem.get_or_insert(message);
+                // Keep timing: the time is still informative, but the row is marked
+                // and left out of the geometric mean. Reported once per lane.
+                if self.problem.is_none() {
+                    eprintln!("\n!!! {}: {} {message}\n", program.name, self.engine);
+                    self.problem = Some(message);
+                }
                 if measure {
                     self.times_ms.push(elapsed.as_secs_f64() * 1e3);
                 }
@@ -309,10 +312,14 @@ fn bench_program(dir: &Path, program: &Program, runs: usize) -> (Lane, Lane) {
         Ok(wasm) => wasm,
         Err(e) => {
             let message = format!("cannot assemble {}: {e}", path.display());
-            return (
-                Lane::new("watlab", Err(message.clone()), program.name),
-                Lane::new("wasmi", Err(message), program.name),
-            );
+            eprintln!("\n!!! {}: {message}\n", program.name);
+            let failed = |engine| Lane {
+                engine,
+                runner: None,
+                times_ms: Vec::new(),
+                problem: Some(message.clone()),
+            };
+            return (failed("watlab"), failed("wasmi"));
         }
     };
     let mut lanes = [
@@ -328,23 +335,25 @@ fn bench_program(dir: &Path, program: &Program, runs: usize) -> (Lane, Lane) {
         ),
     ];
     // Round 0 is the warm-up; the order of the engines flips every round.
+    let progress = std::io::stderr().is_terminal();
     for round in 0..=runs {
-        eprint!(
-            "\r  {:<8} round {round}/{runs}{}",
-            program.name,
-            if round == 0 {
+        if progress {
+            let what = if round == 0 {
                 " (warm-up)"
             } else {
                 "          "
-            }
-        );
-        let _ = std::io::stderr().flush();
+            };
+            eprint!("\r  {:<8} round {round}/{runs}{what}", program.name);
+            let _ = std::io::stderr().flush();
+        }
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             lanes[i].call(program, round > 0);
         }
     }
-    eprint!("\r{:60}\r", "");
+    if progress {
+        eprint!("\r{:40}\r", "");
+    }
     let [watlab, wasmi] = lanes;
     (watlab, wasmi)
 }
@@ -391,10 +400,13 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
     let mut ratios = Vec::new();
     for program in selected {
         let (watlab, wasmi) = bench_program(&dir, program, runs);
-        ok &= watlab.problem.is_none() && wasmi.problem.is_none();
+        let clean = watlab.problem.is_none() && wasmi.problem.is_none();
+        ok &= clean;
         let ratio = match (watlab.median_ms(), wasmi.median_ms()) {
             (Some(a), Some(b)) if b > 0.0 => {
-                ratios.push(a / b);
+                if clean {
+                    ratios.push(a / b);
+                }
                 format!("{:.2}", a / b)
             }
             _ => "-".to_string(),
@@ -420,7 +432,7 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
     } else {
         println!();
         println!(
-            "!!! FAILURE: at least one engine failed or returned a wrong result (see messages above)"
+            "!!! FAILURE: at least one engine failed or returned a wrong result (see messages above);\n    such rows are left out of the geometric mean"
         );
         Ok(ExitCode::FAILURE)
     }

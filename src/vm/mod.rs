@@ -4,6 +4,7 @@
 //! session and the views sit on top of this and only read what it exposes.
 
 pub mod exec;
+pub mod inspect;
 pub mod instantiate;
 pub mod instr;
 pub mod memory;
@@ -16,6 +17,7 @@ pub mod types;
 pub mod value;
 
 pub use exec::{Execution, Frame, Outcome};
+pub use inspect::{FrameView, LabelKind, LabelView, LocalView};
 pub use instantiate::{InstantiationError, LinkError};
 pub use module::{CompileError, Module};
 pub use store::{Extern, FuncAddr, GlobalAddr, InstanceAddr, Limits, MemAddr, Store, TableAddr};

@@ -1,0 +1,233 @@
+//! Reading a paused machine: for each frame, its function, position, locals
+//! (with names), operand stack (with types) and control labels.
+//!
+//! Types are not stored per instruction. At a pause the function validator
+//! is re-run up to the paused instruction and asked what it knows, so
+//! stepping pays nothing for views nobody asks for.
+
+use super::exec::{Execution, Frame};
+use super::module::{FuncBody, Module, features};
+use super::store::{FuncAddr, FuncInst, InstanceAddr, Store};
+use super::value::{ValType, Value};
+use wasmparser::{BinaryReader, BlockType, FrameKind, FuncToValidate, FunctionBody};
+
+/// What kind of construct a label belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// The function body itself.
+    Function,
+    /// `block`.
+    Block,
+    /// `loop` (a branch to it goes back to its start).
+    Loop,
+    /// The `then` arm of an `if`.
+    If,
+    /// The `else` arm of an `if`.
+    Else,
+}
+
+/// One entry of the control stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelView {
+    /// Block, loop, if, else or the function.
+    pub kind: LabelKind,
+    /// Values the construct takes from the stack.
+    pub params: usize,
+    /// Values it leaves.
+    pub results: usize,
+    /// Operand-stack height at the label (below its parameters).
+    pub height: usize,
+}
+
+impl LabelView {
+    /// How many values a branch to this label carries.
+    pub fn branch_arity(&self) -> usize {
+        if self.kind == LabelKind::Loop { self.params } else { self.results }
+    }
+}
+
+/// One local variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalView {
+    /// Name from the name section, without `$`.
+    pub name: Option<String>,
+    /// Current value.
+    pub value: Value,
+    /// Whether it is a parameter.
+    pub is_param: bool,
+}
+
+/// One call frame at a pause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameView {
+    /// The function.
+    pub func: FuncAddr,
+    /// Its instance.
+    pub instance: InstanceAddr,
+    /// Its index inside the module.
+    pub index: u32,
+    /// Byte offset in the module binary of the next instruction to run
+    /// (for callers: of the call they are waiting in).
+    pub offset: usize,
+    /// Locals, parameters first.
+    pub locals: Vec<LocalView>,
+    /// Operand stack, bottom first.
+    pub operands: Vec<Value>,
+    /// Control stack, outermost (the function) first.
+    pub labels: Vec<LabelView>,
+}
+
+impl Execution {
+    /// Views of every frame, outermost first. Exact for executions driven by
+    /// [`Execution::step`], whose operands are in memory at every pause.
+    pub fn frame_views(&self, store: &Store) -> Vec<FrameView> {
+        let stack = self.call_stack();
+        let last = stack.len().saturating_sub(1);
+        stack.iter().enumerate().filter_map(|(i, frame)| self.frame_view(store, frame, i < last)).collect()
+    }
+
+    fn frame_view(&self, store: &Store, frame: &Frame, waiting_in_call: bool) -> Option<FrameView> {
+        let Some(FuncInst::Wasm { body, instance, index, .. }) = store.func(frame.func) else { return None };
+        let module = &store.instance(*instance)?.module;
+        let code = super::exec::code_for(body, self.is_stepping());
+        let pc = if waiting_in_call { frame.pc.checked_sub(1)? } else { frame.pc } as usize;
+        let offset = code.offsets.get(pc).copied().map_or(body.range.end, |o| o as usize);
+        let (mut types, labels) = types_before(module, *index, body, offset)?;
+        if waiting_in_call {
+            // The arguments of the pending call now belong to the callee.
+            let callee_params = callee_param_count(code.code.get(pc)?, module);
+            types.truncate(types.len().saturating_sub(callee_params));
+        }
+        let nlocals = body.locals.len();
+        let slots = self.frame_slots(frame, nlocals + types.len());
+        let names = module.names.locals.get(index);
+        let locals = body
+            .locals
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| LocalView {
+                name: names.and_then(|n| n.get(&(i as u32))).cloned(),
+                value: Value::from_slot(*ty, slots.get(i).copied().unwrap_or(0)),
+                is_param: i < body.params as usize,
+            })
+            .collect();
+        let operands = types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| Value::from_slot(*ty, slots.get(nlocals + i).copied().unwrap_or(0)))
+            .collect();
+        Some(FrameView { func: frame.func, instance: *instance, index: *index, offset, locals, operands, labels })
+    }
+}
+
+fn callee_param_count(instr: &super::instr::Instr, module: &Module) -> usize {
+    use super::instr::Instr;
+    match *instr {
+        Instr::Call { func, .. } => module.func_type(func).map_or(0, |t| t.params.len()),
+        Instr::CallIndirect { ty, .. } => module.types.get(ty as usize).map_or(0, |t| t.params.len() + 1),
+        _ => 0,
+    }
+}
+
+/// Operand types and labels just before the instruction at `offset`.
+fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> Option<(Vec<ValType>, Vec<LabelView>)> {
+    let resources = module.resources.clone()?;
+    let func = FuncToValidate { resources, index, ty: body.type_index, features: features() };
+    let mut validator = func.into_validator(Default::default());
+    let bytes = module.bytes.get(body.range.clone())?;
+    let body_reader = FunctionBody::new(BinaryReader::new(bytes, body.range.start as u64));
+    let mut locals = body_reader.get_locals_reader().ok()?;
+    for _ in 0..locals.get_count() {
+        let at = locals.original_position();
+        let (count, ty) = locals.read().ok()?;
+        validator.define_locals(at, count, ty).ok()?;
+    }
+    let mut ops = body_reader.get_operators_reader().ok()?;
+    while !ops.eof() {
+        let (op, at) = ops.read_with_offset().ok()?;
+        if at as usize >= offset {
+            break;
+        }
+        validator.op(at, &op).ok()?;
+    }
+    let height = validator.operand_stack_height() as usize;
+    let types = (0..height)
+        .rev()
+        .map(|depth| {
+            validator.get_operand_type(depth).flatten().and_then(ValType::from_wasmparser).unwrap_or(ValType::I32)
+        })
+        .collect();
+    let depth = validator.control_stack_height() as usize;
+    let labels = (0..depth)
+        .rev()
+        .filter_map(|d| validator.get_control_frame(d))
+        .enumerate()
+        .map(|(i, frame)| {
+            let (params, results) = match frame.block_type {
+                BlockType::Empty => (0, 0),
+                BlockType::Type(_) => (0, 1),
+                BlockType::FuncType(t) => module.types.get(t as usize).map_or((0, 0), |t| (t.params.len(), t.results.len())),
+            };
+            let kind = match frame.kind {
+                _ if i == 0 => LabelKind::Function,
+                FrameKind::Loop => LabelKind::Loop,
+                FrameKind::If => LabelKind::If,
+                FrameKind::Else => LabelKind::Else,
+                _ => LabelKind::Block,
+            };
+            LabelView { kind, params, results, height: frame.height }
+        })
+        .collect();
+    Some((types, labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::{Execution, Extern, Limits, Outcome, Store};
+    use std::sync::Arc;
+
+    fn paused_after(steps: usize) -> (Store, Execution) {
+        let module = Module::from_wat(
+            r#"(module
+                 (func $sq (param $n i32) (result i32) (i32.mul (local.get $n) (local.get $n)))
+                 (func (export "f") (param $x i32) (result i32) (local $y i32)
+                   (block $b (result i32)
+                     (i32.add (local.get $x) (call $sq (i32.const 3))))))"#,
+        )
+        .expect("valid module");
+        let mut store = Store::new(Limits::default());
+        let inst = store.instantiate(&Arc::new(module), &[]).expect("instantiates");
+        let Some(Extern::Func(f)) = store.instance(inst).and_then(|i| i.export("f")) else { panic!("export f") };
+        let mut exec = Execution::new(&store, f, &[Value::I32(10)]).expect("call");
+        for _ in 0..steps {
+            assert_eq!(exec.step(&mut store), Ok(Outcome::Paused));
+        }
+        (store, exec)
+    }
+
+    #[test]
+    fn operands_have_types_and_labels_heights() {
+        // block, local.get $x, i32.const 3 executed: the stack holds 10 and 3.
+        let (store, exec) = paused_after(3);
+        let views = exec.frame_views(&store);
+        let top = views.last().expect("a frame");
+        assert_eq!(top.operands, vec![Value::I32(10), Value::I32(3)]);
+        assert_eq!(top.locals[0], LocalView { name: Some("x".into()), value: Value::I32(10), is_param: true });
+        assert_eq!(top.locals[1].name.as_deref(), Some("y"));
+        let kinds: Vec<LabelKind> = top.labels.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, vec![LabelKind::Function, LabelKind::Block]);
+        assert_eq!(top.labels[1].results, 1);
+    }
+
+    #[test]
+    fn a_caller_waiting_in_a_call_shows_its_stack_without_the_arguments() {
+        // ... then `call $sq` steps into the callee.
+        let (store, exec) = paused_after(4);
+        let views = exec.frame_views(&store);
+        assert_eq!(views.len(), 2);
+        assert_eq!(views[0].operands, vec![Value::I32(10)]);
+        assert_eq!(views[1].locals[0].value, Value::I32(3));
+        assert!(views[1].operands.is_empty());
+    }
+}
