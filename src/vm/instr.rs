@@ -22,6 +22,7 @@ macro_rules! define_instrs {
         binary: [$($b:ident),* $(,)?],
         load: [$($l:ident),* $(,)?],
         store: [$($s:ident),* $(,)?],
+        branch_compare: [$($c:ident),* $(,)?],
     ) => {
         /// One executable instruction. Slots are relative to the frame base.
         #[derive(Clone, Copy, Debug, PartialEq)]
@@ -110,9 +111,24 @@ macro_rules! define_instrs {
                 #[doc = concat!("Store `", stringify!($s), "` of `val` at address slot `addr` plus `offset`.")]
                 $s { addr: Slot, val: Slot, offset: u32 },
             )*
+            $(
+                #[doc = concat!("Run mode: `", stringify!($c), "` compare fused with a conditional branch.")]
+                $c { a: Slot, b: Slot, target: u32 },
+            )*
+            /// Run mode: `i64.eqz` fused with a conditional branch.
+            BrIfI64Eqz { cond: Slot, target: u32 },
+            /// Run mode: `i64.eqz` negated, fused with a conditional branch.
+            BrIfI64Nez { cond: Slot, target: u32 },
         }
 
         impl Instr {
+            fn compare_target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    $(Instr::$c { target, .. })|* => Some(target),
+                    _ => None,
+                }
+            }
+
             fn numeric_dst_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Instr::$u { dst, .. })|*
@@ -160,6 +176,12 @@ define_instrs! {
         I32Store, I64Store, F32Store, F64Store,
         I32Store8, I32Store16, I64Store8, I64Store16, I64Store32,
     ],
+    branch_compare: [
+        BrIfI32Eq, BrIfI32Ne, BrIfI32LtS, BrIfI32LtU, BrIfI32GtS, BrIfI32GtU,
+        BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
+        BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU,
+        BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
+    ],
 }
 
 impl Instr {
@@ -185,8 +207,53 @@ impl Instr {
             Instr::Br { target }
             | Instr::BrLoop { target }
             | Instr::BrIfNez { target, .. }
-            | Instr::BrIfEqz { target, .. } => *target = pc,
-            _ => {}
+            | Instr::BrIfEqz { target, .. }
+            | Instr::BrIfI64Eqz { target, .. }
+            | Instr::BrIfI64Nez { target, .. } => *target = pc,
+            other => {
+                if let Some(target) = other.compare_target_mut() {
+                    *target = pc;
+                }
+            }
+        }
+    }
+
+    /// Turns an integer compare (or `eqz`) that produced `cond` into a branch
+    /// taken when the comparison is true (or false, when `negate`).
+    pub fn fuse_with_branch(&self, negate: bool, target: u32) -> Option<Instr> {
+        macro_rules! pairs {
+            ($($cmp:ident => $yes:ident / $no:ident),* $(,)?) => {
+                match *self {
+                    $(Instr::$cmp { a, b, .. } => Some(if negate {
+                        Instr::$no { a, b, target }
+                    } else {
+                        Instr::$yes { a, b, target }
+                    }),)*
+                    Instr::I32Eqz { src, .. } => Some(if negate {
+                        Instr::BrIfNez { cond: src, target }
+                    } else {
+                        Instr::BrIfEqz { cond: src, target }
+                    }),
+                    Instr::I64Eqz { src, .. } => Some(if negate {
+                        Instr::BrIfI64Nez { cond: src, target }
+                    } else {
+                        Instr::BrIfI64Eqz { cond: src, target }
+                    }),
+                    _ => None,
+                }
+            };
+        }
+        pairs! {
+            I32Eq => BrIfI32Eq / BrIfI32Ne, I32Ne => BrIfI32Ne / BrIfI32Eq,
+            I32LtS => BrIfI32LtS / BrIfI32GeS, I32LtU => BrIfI32LtU / BrIfI32GeU,
+            I32GtS => BrIfI32GtS / BrIfI32LeS, I32GtU => BrIfI32GtU / BrIfI32LeU,
+            I32LeS => BrIfI32LeS / BrIfI32GtS, I32LeU => BrIfI32LeU / BrIfI32GtU,
+            I32GeS => BrIfI32GeS / BrIfI32LtS, I32GeU => BrIfI32GeU / BrIfI32LtU,
+            I64Eq => BrIfI64Eq / BrIfI64Ne, I64Ne => BrIfI64Ne / BrIfI64Eq,
+            I64LtS => BrIfI64LtS / BrIfI64GeS, I64LtU => BrIfI64LtU / BrIfI64GeU,
+            I64GtS => BrIfI64GtS / BrIfI64LeS, I64GtU => BrIfI64GtU / BrIfI64LeU,
+            I64LeS => BrIfI64LeS / BrIfI64GtS, I64LeU => BrIfI64LeU / BrIfI64GtU,
+            I64GeS => BrIfI64GeS / BrIfI64LtS, I64GeU => BrIfI64GeU / BrIfI64LtU,
         }
     }
 }

@@ -124,8 +124,9 @@ impl Execution {
             let grown = (self.stack.len() * 2).clamp(need, limit as usize);
             self.stack.resize(grown, 0);
         }
-        let params = body.params as usize;
-        self.stack[fp + params..fp + body.locals.len()].fill(0);
+        let (params, nlocals) = (body.params as usize, body.locals.len());
+        self.stack[fp + params..fp + nlocals].fill(0);
+        self.stack[fp + nlocals..fp + nlocals + code.consts.len()].copy_from_slice(&code.consts);
         Ok(())
     }
 
@@ -216,11 +217,13 @@ impl Execution {
                 let Some((b, i)) = wasm_body(funcs, $func) else { trap!(Trap::host("bad frame")) };
                 body = b;
                 code = code_for(body, STEP);
+                // Within one instance the cached memory view stays current:
+                // `memory.grow` refreshes it in whichever frame grows.
                 if i != inst_index {
                     inst_index = i;
                     inst = &instances[inst_index];
+                    (mem, mem_len) = memory_view(data, inst);
                 }
-                (mem, mem_len) = memory_view(data, inst);
                 // SAFETY: the frame at fp was sized by `enter` when it was created.
                 regs = Regs(unsafe { self.stack.as_mut_ptr().add(frame.fp as usize) });
             }};
@@ -270,6 +273,17 @@ impl Execution {
                         }
                         pc += 1;
                     }
+                }
+            }};
+        }
+        macro_rules! branch_if {
+            ($cond:expr, $target:expr) => {{
+                if $cond {
+                    if ($target as usize) <= pc {
+                        tick!();
+                    }
+                    pc = $target as usize;
+                    continue;
                 }
             }};
         }
@@ -354,18 +368,30 @@ impl Execution {
                     pc = target as usize;
                     continue;
                 }
-                Instr::BrIfNez { cond, target } => {
-                    if regs.u32(cond) != 0 {
-                        pc = target as usize;
-                        continue;
-                    }
-                }
-                Instr::BrIfEqz { cond, target } => {
-                    if regs.u32(cond) == 0 {
-                        pc = target as usize;
-                        continue;
-                    }
-                }
+                Instr::BrIfNez { cond, target } => branch_if!(regs.u32(cond) != 0, target),
+                Instr::BrIfEqz { cond, target } => branch_if!(regs.u32(cond) == 0, target),
+                Instr::BrIfI64Eqz { cond, target } => branch_if!(regs.get(cond) == 0, target),
+                Instr::BrIfI64Nez { cond, target } => branch_if!(regs.get(cond) != 0, target),
+                Instr::BrIfI32Eq { a, b, target } => branch_if!(regs.u32(a) == regs.u32(b), target),
+                Instr::BrIfI32Ne { a, b, target } => branch_if!(regs.u32(a) != regs.u32(b), target),
+                Instr::BrIfI32LtS { a, b, target } => branch_if!(regs.i32(a) < regs.i32(b), target),
+                Instr::BrIfI32LtU { a, b, target } => branch_if!(regs.u32(a) < regs.u32(b), target),
+                Instr::BrIfI32GtS { a, b, target } => branch_if!(regs.i32(a) > regs.i32(b), target),
+                Instr::BrIfI32GtU { a, b, target } => branch_if!(regs.u32(a) > regs.u32(b), target),
+                Instr::BrIfI32LeS { a, b, target } => branch_if!(regs.i32(a) <= regs.i32(b), target),
+                Instr::BrIfI32LeU { a, b, target } => branch_if!(regs.u32(a) <= regs.u32(b), target),
+                Instr::BrIfI32GeS { a, b, target } => branch_if!(regs.i32(a) >= regs.i32(b), target),
+                Instr::BrIfI32GeU { a, b, target } => branch_if!(regs.u32(a) >= regs.u32(b), target),
+                Instr::BrIfI64Eq { a, b, target } => branch_if!(regs.get(a) == regs.get(b), target),
+                Instr::BrIfI64Ne { a, b, target } => branch_if!(regs.get(a) != regs.get(b), target),
+                Instr::BrIfI64LtS { a, b, target } => branch_if!(regs.i64(a) < regs.i64(b), target),
+                Instr::BrIfI64LtU { a, b, target } => branch_if!(regs.get(a) < regs.get(b), target),
+                Instr::BrIfI64GtS { a, b, target } => branch_if!(regs.i64(a) > regs.i64(b), target),
+                Instr::BrIfI64GtU { a, b, target } => branch_if!(regs.get(a) > regs.get(b), target),
+                Instr::BrIfI64LeS { a, b, target } => branch_if!(regs.i64(a) <= regs.i64(b), target),
+                Instr::BrIfI64LeU { a, b, target } => branch_if!(regs.get(a) <= regs.get(b), target),
+                Instr::BrIfI64GeS { a, b, target } => branch_if!(regs.i64(a) >= regs.i64(b), target),
+                Instr::BrIfI64GeU { a, b, target } => branch_if!(regs.get(a) >= regs.get(b), target),
                 Instr::BrTable { index, len } => {
                     pc += 1 + regs.u32(index).min(len - 1) as usize;
                     continue;

@@ -39,9 +39,15 @@ pub struct Compiled {
     /// For each instruction, the byte offset in the module binary of the wasm
     /// instruction it came from.
     pub offsets: Box<[u32]>,
-    /// Slots the frame needs: locals plus the deepest operand stack.
+    /// Slots the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u32,
+    /// Run mode: constants the code reads from the slots right after the
+    /// locals; copied in when a frame starts.
+    pub consts: Box<[u64]>,
 }
+
+/// Most constants a function keeps in slots; the rest are instructions.
+const MAX_CONST_SLOTS: usize = 64;
 
 /// What the translator needs to know about the module around a body.
 pub struct ModuleContext<'a> {
@@ -106,10 +112,13 @@ pub fn translate(
     validator: Option<&mut FuncValidator<ValidatorResources>>,
     module_bytes: &[u8],
 ) -> Result<Compiled, CompileError> {
+    let consts = if mode == Mode::Run { collect_consts(body)? } else { Vec::new() };
     let mut t = Translator {
         ctx,
         mode,
         nlocals,
+        base: nlocals + consts.len() as u32,
+        consts,
         code: Vec::new(),
         offsets: Vec::new(),
         stack: Vec::new(),
@@ -145,8 +154,28 @@ pub fn translate(
     Ok(Compiled {
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
-        frame_size: nlocals + t.max_height,
+        frame_size: t.base + t.max_height,
+        consts: t.consts.into_boxed_slice(),
     })
+}
+
+/// The distinct constants of a body (the first [`MAX_CONST_SLOTS`]), as slot values.
+fn collect_consts(body: &FunctionBody<'_>) -> Result<Vec<u64>, CompileError> {
+    let mut consts = Vec::new();
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() && consts.len() < MAX_CONST_SLOTS {
+        let value = match reader.read()? {
+            Operator::I32Const { value } => value as u32 as u64,
+            Operator::I64Const { value } => value as u64,
+            Operator::F32Const { value } => value.bits() as u64,
+            Operator::F64Const { value } => value.bits(),
+            _ => continue,
+        };
+        if !consts.contains(&value) {
+            consts.push(value);
+        }
+    }
+    Ok(consts)
 }
 
 /// Encoding rules of WebAssembly 2.0 that wasmparser, which reads the
@@ -180,6 +209,10 @@ struct Translator<'a> {
     ctx: &'a ModuleContext<'a>,
     mode: Mode,
     nlocals: u32,
+    /// First operand-stack slot: after the locals and the constant slots.
+    base: u32,
+    /// Run mode: constant slot values; constant `i` lives in slot `nlocals + i`.
+    consts: Vec<u64>,
     code: Vec<Instr>,
     offsets: Vec<u32>,
     stack: Vec<Operand>,
@@ -222,7 +255,39 @@ impl Translator<'_> {
     }
 
     fn slot(&self, pos: usize) -> Slot {
-        self.nlocals + pos as u32
+        self.base + pos as u32
+    }
+
+    /// Pushes a constant: in run mode a reference to its slot when it has one.
+    pub(super) fn push_const(&mut self, value: u64, wide: bool) {
+        if let Some(i) = self.consts.iter().position(|c| *c == value) {
+            self.stack.push(Operand::Local(self.nlocals + i as u32));
+            self.max_height = self.max_height.max(self.height());
+            return;
+        }
+        let dst = self.push();
+        if wide {
+            self.emit_result(Instr::Const64 { dst, val: value });
+        } else {
+            self.emit_result(Instr::Const32 { dst, val: value as u32 });
+        }
+    }
+
+    /// A branch on `cond` (when true, or false if `negate`). In run mode, a
+    /// compare that just produced `cond` into a temporary is folded in.
+    fn conditional_branch(&mut self, cond: Slot, negate: bool, target: u32) -> Instr {
+        if self.fused() && cond >= self.base {
+            if let Some(at) = self.last_result.filter(|at| *at + 1 == self.code.len()) {
+                let produced_cond = self.code[at].clone().result_slot_mut().is_some_and(|d| *d == cond);
+                if let Some(fused) = self.code[at].fuse_with_branch(negate, target).filter(|_| produced_cond) {
+                    self.code.pop();
+                    self.offsets.pop();
+                    self.last_result = None;
+                    return fused;
+                }
+            }
+        }
+        if negate { Instr::BrIfEqz { cond, target } } else { Instr::BrIfNez { cond, target } }
     }
 
     fn height(&self) -> u32 {
@@ -406,27 +471,25 @@ impl Translator<'_> {
 
     /// `br_if`: when the branch needs no moves it is one conditional jump,
     /// otherwise a jump around the moves and an unconditional branch.
-    fn branch_if(&mut self, depth: u32, cond: Slot, negate: bool) {
+    fn branch_if(&mut self, depth: u32, cond: Slot) {
         let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else { return };
         let frame = &self.frames[index];
         let arity = frame.label_arity();
         let needs_moves = frame.kind == FrameKind::Function
             || (arity > 0 && self.height() - arity != frame.height)
             || self.carried_are_folded(arity as usize);
-        if !needs_moves && frame.kind != FrameKind::Loop {
-            let at = self.emit(if negate {
-                Instr::BrIfEqz { cond, target: 0 }
-            } else {
-                Instr::BrIfNez { cond, target: 0 }
-            });
-            self.frames[index].fixups.push(at);
+        if !needs_moves {
+            let is_loop = frame.kind == FrameKind::Loop;
+            let target = if is_loop { frame.loop_start } else { 0 };
+            let branch = self.conditional_branch(cond, false, target);
+            let at = self.emit(branch);
+            if !is_loop {
+                self.frames[index].fixups.push(at);
+            }
             return;
         }
-        let skip = self.emit(if negate {
-            Instr::BrIfNez { cond, target: 0 }
-        } else {
-            Instr::BrIfEqz { cond, target: 0 }
-        });
+        let skip = self.conditional_branch(cond, true, 0);
+        let skip = self.emit(skip);
         let saved = self.stack.clone();
         self.branch(depth);
         self.stack = saved;
@@ -525,8 +588,9 @@ impl Translator<'_> {
             }
             Operator::If { blockty } => {
                 let cond = self.pop();
+                let branch = self.conditional_branch(cond, true, 0);
                 self.push_frame(FrameKind::If, blockty);
-                let at = self.emit(Instr::BrIfEqz { cond, target: 0 });
+                let at = self.emit(branch);
                 if let Some(frame) = self.frames.last_mut() {
                     frame.else_fixup = Some(at);
                 }
@@ -539,7 +603,7 @@ impl Translator<'_> {
             }
             Operator::BrIf { relative_depth } => {
                 let cond = self.pop();
-                self.branch_if(relative_depth, cond, false);
+                self.branch_if(relative_depth, cond);
             }
             Operator::BrTable { ref targets } => self.br_table(targets)?,
             Operator::Return => {

@@ -47,22 +47,10 @@ impl Translator<'_> {
             return Ok(());
         }
         match *op {
-            Operator::I32Const { value } => {
-                let dst = self.push();
-                self.emit_result(Instr::Const32 { dst, val: value as u32 });
-            }
-            Operator::F32Const { value } => {
-                let dst = self.push();
-                self.emit_result(Instr::Const32 { dst, val: value.bits() });
-            }
-            Operator::I64Const { value } => {
-                let dst = self.push();
-                self.emit_result(Instr::Const64 { dst, val: value as u64 });
-            }
-            Operator::F64Const { value } => {
-                let dst = self.push();
-                self.emit_result(Instr::Const64 { dst, val: value.bits() });
-            }
+            Operator::I32Const { value } => self.push_const(value as u32 as u64, false),
+            Operator::F32Const { value } => self.push_const(value.bits() as u64, false),
+            Operator::I64Const { value } => self.push_const(value as u64, true),
+            Operator::F64Const { value } => self.push_const(value.bits(), true),
             Operator::GlobalGet { global_index } => {
                 let dst = self.push();
                 self.emit_result(Instr::GlobalGet { dst, global: global_index });
