@@ -114,7 +114,9 @@ fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
 }
 
 impl Execution {
-    /// Makes room for and zeroes the locals of a frame of `body` at `fp`.
+    /// Makes room for a frame of `body` at `fp`, zeroes its locals and
+    /// copies in its constants.
+    #[inline(always)]
     fn enter(&mut self, body: &FuncBody, code: &Compiled, fp: usize, limit: u32) -> Result<(), Trap> {
         let need = fp + code.frame_size as usize;
         if need > self.stack.len() {
@@ -125,8 +127,15 @@ impl Execution {
             self.stack.resize(grown, 0);
         }
         let (params, nlocals) = (body.params as usize, body.locals.len());
-        self.stack[fp + params..fp + nlocals].fill(0);
-        self.stack[fp + nlocals..fp + nlocals + code.consts.len()].copy_from_slice(&code.consts);
+        let frame = &mut self.stack[fp..need];
+        // Element-wise on purpose: frames have few locals and constants, and
+        // a call into memset/memcpy costs more than the loop.
+        for slot in &mut frame[params..nlocals] {
+            *slot = 0;
+        }
+        for (slot, c) in frame[nlocals..].iter_mut().zip(code.consts.iter()) {
+            *slot = *c;
+        }
         Ok(())
     }
 
@@ -212,15 +221,14 @@ impl Execution {
                 fuel -= 1;
             }};
         }
-        macro_rules! switch_to {
-            ($func:expr) => {{
-                let Some((b, i)) = wasm_body(funcs, $func) else { trap!(Trap::host("bad frame")) };
-                body = b;
+        macro_rules! enter_body {
+            ($body:expr, $instance:expr) => {{
+                body = $body;
                 code = code_for(body, STEP);
                 // Within one instance the cached memory view stays current:
                 // `memory.grow` refreshes it in whichever frame grows.
-                if i != inst_index {
-                    inst_index = i;
+                if $instance != inst_index {
+                    inst_index = $instance;
                     inst = &instances[inst_index];
                     (mem, mem_len) = memory_view(data, inst);
                 }
@@ -233,7 +241,7 @@ impl Execution {
                 let callee: FuncAddr = $callee;
                 let base: Slot = $base;
                 match &funcs[callee.index()] {
-                    FuncInst::Wasm { body: callee_body, .. } => {
+                    FuncInst::Wasm { body: callee_body, instance: callee_instance, .. } => {
                         tick!();
                         if self.frames.len() as u32 >= limits.max_call_depth {
                             trap!(exhausted());
@@ -246,7 +254,7 @@ impl Execution {
                         frame.pc = pc as u32 + 1;
                         self.frames.push(frame);
                         frame = Frame { func: callee, pc: 0, fp: fp as u32 };
-                        switch_to!(callee);
+                        enter_body!(callee_body, callee_instance.index());
                         pc = 0;
                     }
                     FuncInst::Host { func, type_id, .. } => {
@@ -402,12 +410,19 @@ impl Execution {
                 }
                 Instr::Move { from, to } => regs.set(to, regs.get(from)),
                 Instr::Return { from, n } => {
-                    // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
-                    unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0, n as usize) };
+                    if n == 1 {
+                        regs.set(0, regs.get(from));
+                    } else {
+                        // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
+                        unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0, n as usize) };
+                    }
                     match self.frames.pop() {
                         Some(caller) => {
                             frame = caller;
-                            switch_to!(frame.func);
+                            let Some((caller_body, caller_instance)) = wasm_body(funcs, frame.func) else {
+                                trap!(Trap::host("a caller frame is not a wasm function"))
+                            };
+                            enter_body!(caller_body, caller_instance);
                             pc = frame.pc as usize;
                             continue;
                         }
