@@ -5,11 +5,16 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn watlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_watlab")).args(args).output().expect("the watlab binary runs")
+    Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .args(args)
+        .output()
+        .expect("the watlab binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -37,9 +42,20 @@ fn run_prints_each_result_in_script_style() {
 
 #[test]
 fn a_trap_prints_the_spec_message_and_exits_1() {
-    let out = watlab(&["run", fixture("fib.wat").to_str().unwrap(), "--invoke", "div", "1", "0"]);
+    let out = watlab(&[
+        "run",
+        fixture("fib.wat").to_str().unwrap(),
+        "--invoke",
+        "div",
+        "1",
+        "0",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("integer divide by zero"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("integer divide by zero"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -56,7 +72,11 @@ fn a_syntax_error_shows_line_and_column_and_exits_2() {
 fn a_validation_error_exits_2() {
     let out = watlab(&["run", fixture("invalid.wat").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("type mismatch"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("type mismatch"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -72,7 +92,12 @@ fn usage_errors_exit_2() {
         vec!["frobnicate"],
     ] {
         let out = watlab(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
         assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
     }
 }
@@ -83,7 +108,12 @@ fn truncated_and_garbage_modules_are_rejected_without_panicking() {
     for cut in [3, 4, 9, 12, wasm.len() / 2, wasm.len() - 1] {
         let path = temp_file("truncated", &format!("cut{cut}.wasm"), &wasm[..cut]);
         let out = watlab(&["run", path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(2), "cut at {cut}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "cut at {cut}: {}",
+            text(&out.stderr)
+        );
         assert!(!text(&out.stderr).contains("panicked"));
     }
     let garbage = temp_file("garbage", "garbage.wat", b"(module (func (((( \xff\xfe");
@@ -118,7 +148,12 @@ fn wast_reports_failures_with_lines_and_one_summary() {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].ends_with("script.wast:4: assert_return: expected [i32:5], got [i32:4]"), "{stdout}");
-    assert!(lines[1].contains("script.wast:5: assert_trap: expected trap \"unreachable\", got [i32:0]"));
+    assert!(
+        lines[0].ends_with("script.wast:4: assert_return: expected [i32:5], got [i32:4]"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("script.wast:5: assert_trap: expected trap \"unreachable\", got [i32:0]")
+    );
     assert_eq!(lines[2], "2 passed, 2 failed");
 }

@@ -26,7 +26,10 @@ fn directive_count(text: &str) -> usize {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).expect("lexable script");
-    wast::parser::parse::<wast::Wast<'_>>(&buf).expect("parsable script").directives.len()
+    wast::parser::parse::<wast::Wast<'_>>(&buf)
+        .expect("parsable script")
+        .directives
+        .len()
 }
 
 fn measure(mode: ExecMode) -> BTreeMap<String, (Counts, String)> {
@@ -35,7 +38,11 @@ fn measure(mode: ExecMode) -> BTreeMap<String, (Counts, String)> {
         for file in spec(version) {
             let key = format!("{}/{}", file.parent(), file.name());
             let report = run_script(&key, file.raw(), mode);
-            let counts = Counts { passed: report.passed, failed: report.failed.len(), skipped: report.skipped.len() };
+            let counts = Counts {
+                passed: report.passed,
+                failed: report.failed.len(),
+                skipped: report.skipped.len(),
+            };
             assert_eq!(
                 counts.passed + counts.failed + counts.skipped,
                 directive_count(file.raw()),
@@ -55,9 +62,13 @@ fn measure(mode: ExecMode) -> BTreeMap<String, (Counts, String)> {
 }
 
 fn expectations() -> BTreeMap<String, (Counts, Option<String>)> {
-    let text = std::fs::read_to_string(EXPECTATIONS).expect("tests/spec-expectations.txt is checked in");
+    let text =
+        std::fs::read_to_string(EXPECTATIONS).expect("tests/spec-expectations.txt is checked in");
     let mut map = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let (fields, reason) = match line.split_once('#') {
             Some((f, r)) => (f, Some(r.trim().to_string())),
             None => (line, None),
@@ -67,7 +78,14 @@ fn expectations() -> BTreeMap<String, (Counts, Option<String>)> {
         let n = |s: &str| s.parse::<usize>().expect("a count");
         map.insert(
             parts[0].to_string(),
-            (Counts { passed: n(parts[1]), failed: n(parts[2]), skipped: n(parts[3]) }, reason),
+            (
+                Counts {
+                    passed: n(parts[1]),
+                    failed: n(parts[2]),
+                    skipped: n(parts[3]),
+                },
+                reason,
+            ),
         );
     }
     map
@@ -90,22 +108,39 @@ fn check(mode: ExecMode) {
     for (key, (counts, detail)) in &measured {
         match expected.get(key) {
             None => {
-                let _ = writeln!(problems, "{key}: not in {EXPECTATIONS} (measured {counts:?})");
+                let _ = writeln!(
+                    problems,
+                    "{key}: not in {EXPECTATIONS} (measured {counts:?})"
+                );
             }
             Some((want, reason)) => {
                 if want != counts {
-                    let _ = writeln!(problems, "{key}: expected {want:?}, measured {counts:?}\n{detail}");
+                    let _ = writeln!(
+                        problems,
+                        "{key}: expected {want:?}, measured {counts:?}\n{detail}"
+                    );
                 }
-                if (want.failed > 0 || want.skipped > 0) && reason.as_deref().is_none_or(str::is_empty) {
-                    let _ = writeln!(problems, "{key}: failures or skips are listed without a reason");
+                if (want.failed > 0 || want.skipped > 0)
+                    && reason.as_deref().is_none_or(str::is_empty)
+                {
+                    let _ = writeln!(
+                        problems,
+                        "{key}: failures or skips are listed without a reason"
+                    );
                 }
             }
         }
     }
     for key in expected.keys().filter(|k| !measured.contains_key(*k)) {
-        let _ = writeln!(problems, "{key}: listed in {EXPECTATIONS} but not in the suite");
+        let _ = writeln!(
+            problems,
+            "{key}: listed in {EXPECTATIONS} but not in the suite"
+        );
     }
-    assert!(problems.is_empty(), "spec suite in {mode:?} mode differs from expectations:\n{problems}");
+    assert!(
+        problems.is_empty(),
+        "spec suite in {mode:?} mode differs from expectations:\n{problems}"
+    );
 }
 
 #[test]

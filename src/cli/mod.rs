@@ -38,14 +38,20 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
         Some(Command::Wast { files, step }) => wast_cmd::run(&files, step),
         Some(Command::Run(args)) => run::run(&args),
         None => {
-            eprintln!("watlab: the interactive workbench is not built yet; try `watlab run` or `watlab wast` (see --help)");
+            eprintln!(
+                "watlab: the interactive workbench is not built yet; try `watlab run` or `watlab wast` (see --help)"
+            );
             ExitCode::from(2)
         }
     }

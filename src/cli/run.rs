@@ -52,11 +52,16 @@ enum Failure {
 
 fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
     let module = load(&args.file).map_err(Failure::Usage)?;
-    let mut store = Store::new(Limits { fuel: args.fuel, ..Limits::default() });
-    let instance = store.instantiate(&module, &vec![None; module.imports.len()]).map_err(|e| match e {
-        crate::vm::InstantiationError::Trap(trap) => Failure::Trap(trap.to_string()),
-        other => Failure::Usage(other.to_string()),
-    })?;
+    let mut store = Store::new(Limits {
+        fuel: args.fuel,
+        ..Limits::default()
+    });
+    let instance = store
+        .instantiate(&module, &vec![None; module.imports.len()])
+        .map_err(|e| match e {
+            crate::vm::InstantiationError::Trap(trap) => Failure::Trap(trap.to_string()),
+            other => Failure::Usage(other.to_string()),
+        })?;
     let Some(name) = &args.invoke else {
         if !args.args.is_empty() {
             return Err(Failure::Usage("arguments given without --invoke".into()));
@@ -65,10 +70,22 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
     };
     let func = match store.instance(instance).and_then(|i| i.export(name)) {
         Some(Extern::Func(f)) => f,
-        Some(other) => return Err(Failure::Usage(format!("export \"{name}\" is a {}, not a function", other.kind_name()))),
-        None => return Err(Failure::Usage(format!("the module has no export \"{name}\""))),
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "export \"{name}\" is a {}, not a function",
+                other.kind_name()
+            )));
+        }
+        None => {
+            return Err(Failure::Usage(format!(
+                "the module has no export \"{name}\""
+            )));
+        }
     };
-    let ty = store.func_type(func).cloned().ok_or_else(|| Failure::Usage("dangling export".into()))?;
+    let ty = store
+        .func_type(func)
+        .cloned()
+        .ok_or_else(|| Failure::Usage("dangling export".into()))?;
     if ty.params.len() != args.args.len() {
         return Err(Failure::Usage(format!(
             "\"{name}\" takes {} argument{} {ty}, {} given",
@@ -84,8 +101,11 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
         .map(|(t, text)| parse_value(*t, text))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::Usage)?;
-    let mut execution = Execution::new(&store, func, &values).map_err(|t| Failure::Usage(t.to_string()))?;
-    execution.run(&mut store).map_err(|t| Failure::Trap(t.to_string()))
+    let mut execution =
+        Execution::new(&store, func, &values).map_err(|t| Failure::Usage(t.to_string()))?;
+    execution
+        .run(&mut store)
+        .map_err(|t| Failure::Trap(t.to_string()))
 }
 
 /// Reads a module from a `.wasm` binary or WAT text.
@@ -94,13 +114,20 @@ fn load(path: &std::path::Path) -> Result<Arc<Module>, String> {
     let binary = if bytes.starts_with(b"\0asm") {
         bytes
     } else {
-        let text = String::from_utf8(bytes).map_err(|_| format!("{} is neither a .wasm binary nor UTF-8 text", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            format!(
+                "{} is neither a .wasm binary nor UTF-8 text",
+                path.display()
+            )
+        })?;
         wat::parse_str(&text).map_err(|mut e| {
             e.set_path(path);
             e.to_string()
         })?
     };
-    Module::from_binary(&binary).map(Arc::new).map_err(|e| format!("{}: invalid module: {e}", path.display()))
+    Module::from_binary(&binary)
+        .map(Arc::new)
+        .map_err(|e| format!("{}: invalid module: {e}", path.display()))
 }
 
 /// Parses a command-line argument as a value of type `ty`.
@@ -125,16 +152,24 @@ pub fn parse_value(ty: ValType, text: &str) -> Result<Value, String> {
     };
     Ok(match ty {
         ValType::I32 => {
-            let v = int(text).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v)).ok_or_else(bad)?;
+            let v = int(text)
+                .filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v))
+                .ok_or_else(bad)?;
             Value::I32(v as i32)
         }
         ValType::I64 => {
-            let v = int(text).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v)).ok_or_else(bad)?;
+            let v = int(text)
+                .filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v))
+                .ok_or_else(bad)?;
             Value::I64(v as i64)
         }
         ValType::F32 => Value::f32(float(text).ok_or_else(bad)? as f32),
         ValType::F64 => Value::f64(float(text).ok_or_else(bad)?),
         ValType::FuncRef | ValType::ExternRef if text == "null" => Value::from_slot(ty, 0),
-        _ => return Err(format!("{ty} arguments cannot be given on the command line (only null)")),
+        _ => {
+            return Err(format!(
+                "{ty} arguments cannot be given on the command line (only null)"
+            ));
+        }
     })
 }

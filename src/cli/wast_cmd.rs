@@ -21,7 +21,10 @@ pub fn run(files: &[PathBuf], step: bool) -> ExitCode {
         };
         let report = run_script(&name, &text, mode);
         for failure in &report.failed {
-            println!("{name}:{}: {}: {}", failure.line, failure.directive, failure.message);
+            println!(
+                "{name}:{}: {}: {}",
+                failure.line, failure.directive, failure.message
+            );
         }
         for skip in &report.skipped {
             println!("{name}:{}: skipped: {}", skip.line, skip.reason);

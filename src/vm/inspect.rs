@@ -42,7 +42,11 @@ pub struct LabelView {
 impl LabelView {
     /// How many values a branch to this label carries.
     pub fn branch_arity(&self) -> usize {
-        if self.kind == LabelKind::Loop { self.params } else { self.results }
+        if self.kind == LabelKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
     }
 }
 
@@ -83,15 +87,35 @@ impl Execution {
     pub fn frame_views(&self, store: &Store) -> Vec<FrameView> {
         let stack = self.call_stack();
         let last = stack.len().saturating_sub(1);
-        stack.iter().enumerate().filter_map(|(i, frame)| self.frame_view(store, frame, i < last)).collect()
+        stack
+            .iter()
+            .enumerate()
+            .filter_map(|(i, frame)| self.frame_view(store, frame, i < last))
+            .collect()
     }
 
     fn frame_view(&self, store: &Store, frame: &Frame, waiting_in_call: bool) -> Option<FrameView> {
-        let Some(FuncInst::Wasm { body, instance, index, .. }) = store.func(frame.func) else { return None };
+        let Some(FuncInst::Wasm {
+            body,
+            instance,
+            index,
+            ..
+        }) = store.func(frame.func)
+        else {
+            return None;
+        };
         let module = &store.instance(*instance)?.module;
         let code = super::exec::code_for(body, self.is_stepping());
-        let pc = if waiting_in_call { frame.pc.checked_sub(1)? } else { frame.pc } as usize;
-        let offset = code.offsets.get(pc).copied().map_or(body.range.end, |o| o as usize);
+        let pc = if waiting_in_call {
+            frame.pc.checked_sub(1)?
+        } else {
+            frame.pc
+        } as usize;
+        let offset = code
+            .offsets
+            .get(pc)
+            .copied()
+            .map_or(body.range.end, |o| o as usize);
         let (mut types, labels) = types_before(module, *index, body, offset)?;
         if waiting_in_call {
             // The arguments of the pending call now belong to the callee.
@@ -116,7 +140,15 @@ impl Execution {
             .enumerate()
             .map(|(i, ty)| Value::from_slot(*ty, slots.get(nlocals + i).copied().unwrap_or(0)))
             .collect();
-        Some(FrameView { func: frame.func, instance: *instance, index: *index, offset, locals, operands, labels })
+        Some(FrameView {
+            func: frame.func,
+            instance: *instance,
+            index: *index,
+            offset,
+            locals,
+            operands,
+            labels,
+        })
     }
 }
 
@@ -124,15 +156,28 @@ fn callee_param_count(instr: &super::instr::Instr, module: &Module) -> usize {
     use super::instr::Instr;
     match *instr {
         Instr::Call { func, .. } => module.func_type(func).map_or(0, |t| t.params.len()),
-        Instr::CallIndirect { ty, .. } => module.types.get(ty as usize).map_or(0, |t| t.params.len() + 1),
+        Instr::CallIndirect { ty, .. } => module
+            .types
+            .get(ty as usize)
+            .map_or(0, |t| t.params.len() + 1),
         _ => 0,
     }
 }
 
 /// Operand types and labels just before the instruction at `offset`.
-fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> Option<(Vec<ValType>, Vec<LabelView>)> {
+fn types_before(
+    module: &Module,
+    index: u32,
+    body: &FuncBody,
+    offset: usize,
+) -> Option<(Vec<ValType>, Vec<LabelView>)> {
     let resources = module.resources.clone()?;
-    let func = FuncToValidate { resources, index, ty: body.type_index, features: features() };
+    let func = FuncToValidate {
+        resources,
+        index,
+        ty: body.type_index,
+        features: features(),
+    };
     let mut validator = func.into_validator(Default::default());
     let bytes = module.bytes.get(body.range.clone())?;
     let body_reader = FunctionBody::new(BinaryReader::new(bytes, body.range.start as u64));
@@ -154,7 +199,11 @@ fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> 
     let types = (0..height)
         .rev()
         .map(|depth| {
-            validator.get_operand_type(depth).flatten().and_then(ValType::from_wasmparser).unwrap_or(ValType::I32)
+            validator
+                .get_operand_type(depth)
+                .flatten()
+                .and_then(ValType::from_wasmparser)
+                .unwrap_or(ValType::I32)
         })
         .collect();
     let depth = validator.control_stack_height() as usize;
@@ -166,7 +215,10 @@ fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> 
             let (params, results) = match frame.block_type {
                 BlockType::Empty => (0, 0),
                 BlockType::Type(_) => (0, 1),
-                BlockType::FuncType(t) => module.types.get(t as usize).map_or((0, 0), |t| (t.params.len(), t.results.len())),
+                BlockType::FuncType(t) => module
+                    .types
+                    .get(t as usize)
+                    .map_or((0, 0), |t| (t.params.len(), t.results.len())),
             };
             let kind = match frame.kind {
                 _ if i == 0 => LabelKind::Function,
@@ -175,7 +227,12 @@ fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> 
                 FrameKind::Else => LabelKind::Else,
                 _ => LabelKind::Block,
             };
-            LabelView { kind, params, results, height: frame.height }
+            LabelView {
+                kind,
+                params,
+                results,
+                height: frame.height,
+            }
         })
         .collect();
     Some((types, labels))
@@ -197,8 +254,12 @@ mod tests {
         )
         .expect("valid module");
         let mut store = Store::new(Limits::default());
-        let inst = store.instantiate(&Arc::new(module), &[]).expect("instantiates");
-        let Some(Extern::Func(f)) = store.instance(inst).and_then(|i| i.export("f")) else { panic!("export f") };
+        let inst = store
+            .instantiate(&Arc::new(module), &[])
+            .expect("instantiates");
+        let Some(Extern::Func(f)) = store.instance(inst).and_then(|i| i.export("f")) else {
+            panic!("export f")
+        };
         let mut exec = Execution::new(&store, f, &[Value::I32(10)]).expect("call");
         for _ in 0..steps {
             assert_eq!(exec.step(&mut store), Ok(Outcome::Paused));
@@ -213,7 +274,14 @@ mod tests {
         let views = exec.frame_views(&store);
         let top = views.last().expect("a frame");
         assert_eq!(top.operands, vec![Value::I32(10), Value::I32(3)]);
-        assert_eq!(top.locals[0], LocalView { name: Some("x".into()), value: Value::I32(10), is_param: true });
+        assert_eq!(
+            top.locals[0],
+            LocalView {
+                name: Some("x".into()),
+                value: Value::I32(10),
+                is_param: true
+            }
+        );
         assert_eq!(top.locals[1].name.as_deref(), Some("y"));
         let kinds: Vec<LabelKind> = top.labels.iter().map(|l| l.kind).collect();
         assert_eq!(kinds, vec![LabelKind::Function, LabelKind::Block]);

@@ -46,14 +46,22 @@ pub struct LinkError {
 impl LinkError {
     /// The spec's short wording, as `assert_unlinkable` expects it.
     pub fn spec_message(&self) -> &'static str {
-        if self.offered.is_none() { "unknown import" } else { "incompatible import type" }
+        if self.offered.is_none() {
+            "unknown import"
+        } else {
+            "incompatible import type"
+        }
     }
 }
 
 impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.offered {
-            None => write!(f, "unknown import: {} was not provided (expected {})", self.import, self.expected),
+            None => write!(
+                f,
+                "unknown import: {} was not provided (expected {})",
+                self.import, self.expected
+            ),
             Some(offered) => write!(
                 f,
                 "incompatible import type: {} expects {}, but was given {offered}",
@@ -68,8 +76,12 @@ pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
     match (have, want) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
         (ExternType::Global(a), ExternType::Global(b)) => a == b,
-        (ExternType::Table(a), ExternType::Table(b)) => a.elem == b.elem && a.limits.fits(&b.limits),
-        (ExternType::Memory(a), ExternType::Memory(b)) => a.shared == b.shared && a.limits.fits(&b.limits),
+        (ExternType::Table(a), ExternType::Table(b)) => {
+            a.elem == b.elem && a.limits.fits(&b.limits)
+        }
+        (ExternType::Memory(a), ExternType::Memory(b)) => {
+            a.shared == b.shared && a.limits.fits(&b.limits)
+        }
         _ => false,
     }
 }
@@ -101,16 +113,25 @@ impl Store {
         for (i, body) in module.bodies.iter().enumerate() {
             let index = module.imported_funcs + i as u32;
             let type_id = inst.type_ids[body.type_index as usize];
-            self.funcs.push(FuncInst::Wasm { type_id, instance: addr, index, body: body.clone() });
+            self.funcs.push(FuncInst::Wasm {
+                type_id,
+                instance: addr,
+                index,
+                body: body.clone(),
+            });
             inst.funcs.push(FuncAddr(self.funcs.len() as u32 - 1));
         }
         let resource = InstantiationError::Resource;
-        for (ty, init) in module.tables[inst.tables.len()..].iter().zip(&module.table_inits) {
+        for (ty, init) in module.tables[inst.tables.len()..]
+            .iter()
+            .zip(&module.table_inits)
+        {
             let value = match init {
                 Some(expr) => self.eval_const(&inst, expr),
                 None => Value::from_slot(ty.elem, 0),
             };
-            inst.tables.push(self.add_table(*ty, value).map_err(resource)?);
+            inst.tables
+                .push(self.add_table(*ty, value).map_err(resource)?);
         }
         for ty in &module.memories[inst.memories.len()..] {
             inst.memories.push(self.add_memory(*ty).map_err(resource)?);
@@ -120,7 +141,11 @@ impl Store {
             inst.globals.push(self.add_global(def.ty, value));
         }
         for seg in &module.elems {
-            let items = seg.items.iter().map(|e| self.eval_const(&inst, e).to_slot()).collect();
+            let items = seg
+                .items
+                .iter()
+                .map(|e| self.eval_const(&inst, e).to_slot())
+                .collect();
             inst.elems.push(self.data.elems.len() as u32);
             self.data.elems.push(items);
         }
@@ -162,7 +187,9 @@ impl Store {
                     offered,
                 })
             };
-            let Some(ext) = imports.get(i).copied().flatten() else { return Err(error(None)) };
+            let Some(ext) = imports.get(i).copied().flatten() else {
+                return Err(error(None));
+            };
             let have = self.extern_type(ext).ok_or_else(|| error(None))?;
             if !import_matches(&have, &want) {
                 return Err(error(Some(have.to_string())));

@@ -201,6 +201,12 @@ impl Instr {
         }
     }
 
+    /// The slot [`Instr::result_slot_mut`] names, read-only.
+    pub fn result_slot(&self) -> Option<Slot> {
+        let mut copy = *self;
+        copy.result_slot_mut().copied()
+    }
+
     /// Points a branch at `target`; used when a forward label is placed.
     pub fn set_target(&mut self, pc: u32) {
         match self {

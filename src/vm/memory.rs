@@ -29,9 +29,15 @@ impl Memory {
         }
         let len = ty.limits.min as usize * PAGE_SIZE as usize;
         let mut bytes = Vec::new();
-        bytes.try_reserve_exact(len).map_err(|_| format!("cannot allocate {} pages", ty.limits.min))?;
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| format!("cannot allocate {} pages", ty.limits.min))?;
         bytes.resize(len, 0);
-        Ok(Memory { ty, bytes, page_limit })
+        Ok(Memory {
+            ty,
+            bytes,
+            page_limit,
+        })
     }
 
     /// Current size in pages.
@@ -54,12 +60,19 @@ impl Memory {
     pub fn grow(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        let max = self.ty.limits.max.unwrap_or(super::types::MAX_PAGES).min(self.page_limit);
+        let max = self
+            .ty
+            .limits
+            .max
+            .unwrap_or(super::types::MAX_PAGES)
+            .min(self.page_limit);
         if new > max {
             return None;
         }
         let new_len = new as usize * PAGE_SIZE as usize;
-        self.bytes.try_reserve_exact(new_len - self.bytes.len()).ok()?;
+        self.bytes
+            .try_reserve_exact(new_len - self.bytes.len())
+            .ok()?;
         self.bytes.resize(new_len, 0);
         self.ty.limits.min = new;
         Some(old)
@@ -94,7 +107,14 @@ mod tests {
     use crate::vm::types::Limits;
 
     fn mem(min: u32, max: Option<u32>) -> Memory {
-        Memory::new(MemoryType { limits: Limits { min, max }, shared: false }, 100).expect("small memory")
+        Memory::new(
+            MemoryType {
+                limits: Limits { min, max },
+                shared: false,
+            },
+            100,
+        )
+        .expect("small memory")
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use wasmparser::{
-    BinaryReaderError, ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Parser, Payload,
-    TypeRef, Validator, ValidatorResources, WasmFeatures,
+    BinaryReaderError, ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Parser,
+    Payload, TypeRef, Validator, ValidatorResources, WasmFeatures,
 };
 
 /// The feature set watlab runs: WebAssembly 2.0 without SIMD.
@@ -35,7 +35,10 @@ impl std::error::Error for CompileError {}
 
 impl From<BinaryReaderError> for CompileError {
     fn from(e: BinaryReaderError) -> CompileError {
-        CompileError { message: e.message().to_string(), offset: e.offset() as usize }
+        CompileError {
+            message: e.message().to_string(),
+            offset: e.offset() as usize,
+        }
     }
 }
 
@@ -232,12 +235,14 @@ impl Module {
 
     /// The signature of function `index` (imports first).
     pub fn func_type(&self, index: u32) -> Option<&FuncType> {
-        self.types.get(*self.func_types.get(index as usize)? as usize)
+        self.types
+            .get(*self.func_types.get(index as usize)? as usize)
     }
 
     /// The defined body of function `index`, if it is not an import.
     pub fn body(&self, index: u32) -> Option<&Arc<FuncBody>> {
-        self.bodies.get(index.checked_sub(self.imported_funcs)? as usize)
+        self.bodies
+            .get(index.checked_sub(self.imported_funcs)? as usize)
     }
 
     /// The type of import or export kind `kind`.
@@ -303,7 +308,10 @@ impl<'a> Builder<'a> {
                     self.body(&body, &mut func_validator)?;
                 }
                 wasmparser::ValidPayload::Parser(_) => {
-                    return Err(CompileError { message: "components are not supported".into(), offset: 0 });
+                    return Err(CompileError {
+                        message: "components are not supported".into(),
+                        offset: 0,
+                    });
                 }
                 _ => self.section(payload)?,
             }
@@ -318,7 +326,9 @@ impl<'a> Builder<'a> {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = ty?;
-                    m.types.push(FuncType::from_wasmparser(&ty).ok_or_else(|| unsupported("a type", 0))?);
+                    m.types.push(
+                        FuncType::from_wasmparser(&ty).ok_or_else(|| unsupported("a type", 0))?,
+                    );
                 }
             }
             Payload::ImportSection(reader) => {
@@ -347,7 +357,11 @@ impl<'a> Builder<'a> {
                         }
                         TypeRef::Tag(_) => return Err(unsupported("exception tags", 0)),
                     };
-                    m.imports.push(Import { module: import.module.into(), name: import.name.into(), kind });
+                    m.imports.push(Import {
+                        module: import.module.into(),
+                        name: import.name.into(),
+                        kind,
+                    });
                 }
             }
             Payload::FunctionSection(reader) => {
@@ -367,7 +381,10 @@ impl<'a> Builder<'a> {
             }
             Payload::MemorySection(reader) => {
                 let range = reader.range();
-                check_memory_limits_encoding(&bytes[range.start as usize..range.end as usize], range.start as usize)?;
+                check_memory_limits_encoding(
+                    &bytes[range.start as usize..range.end as usize],
+                    range.start as usize,
+                )?;
                 for mem in reader {
                     m.memories.push(memory_type(&mem?));
                 }
@@ -377,20 +394,28 @@ impl<'a> Builder<'a> {
                     let global = global?;
                     let ty = global_type(&global.ty)?;
                     m.global_types.push(ty);
-                    m.globals.push(GlobalDef { ty, init: const_expr(&global.init_expr)? });
+                    m.globals.push(GlobalDef {
+                        ty,
+                        init: const_expr(&global.init_expr)?,
+                    });
                 }
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export?;
                     let kind = match export.kind {
-                        ExternalKind::Func | ExternalKind::FuncExact => ExportKind::Func(export.index),
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            ExportKind::Func(export.index)
+                        }
                         ExternalKind::Table => ExportKind::Table(export.index),
                         ExternalKind::Memory => ExportKind::Memory(export.index),
                         ExternalKind::Global => ExportKind::Global(export.index),
                         ExternalKind::Tag => return Err(unsupported("exception tags", 0)),
                     };
-                    m.exports.push(Export { name: export.name.into(), kind });
+                    m.exports.push(Export {
+                        name: export.name.into(),
+                        kind,
+                    });
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),
@@ -404,11 +429,19 @@ impl<'a> Builder<'a> {
                     let data = data?;
                     let mode = match data.kind {
                         wasmparser::DataKind::Passive => SegmentMode::Passive,
-                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
-                            SegmentMode::Active { index: memory_index, offset: const_expr(&offset_expr)? }
-                        }
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
                     };
-                    m.datas.push(DataSegment { mode, bytes: Arc::from(data.data), offset: data.range.start as usize });
+                    m.datas.push(DataSegment {
+                        mode,
+                        bytes: Arc::from(data.data),
+                        offset: data.range.start as usize,
+                    });
                 }
             }
             Payload::CustomSection(reader) if reader.name() == "name" => {
@@ -432,20 +465,29 @@ impl<'a> Builder<'a> {
         let m = &mut self.module;
         let index = m.imported_funcs + m.bodies.len() as u32;
         let type_index = m.func_types.get(index as usize).copied().unwrap_or(0);
-        let ty = m.types.get(type_index as usize).cloned().ok_or_else(|| unsupported("a function type", 0))?;
+        let ty = m
+            .types
+            .get(type_index as usize)
+            .cloned()
+            .ok_or_else(|| unsupported("a function type", 0))?;
         let mut locals: Vec<ValType> = ty.params.to_vec();
         let mut reader = body.get_locals_reader()?;
         for _ in 0..reader.get_count() {
             let offset = reader.original_position();
             let (count, wty) = reader.read()?;
-            validator.define_locals(offset as u64, count, wty)?;
-            let vt = ValType::from_wasmparser(wty).ok_or_else(|| unsupported("this local type", offset as usize))?;
+            validator.define_locals(offset, count, wty)?;
+            let vt = ValType::from_wasmparser(wty)
+                .ok_or_else(|| unsupported("this local type", offset as usize))?;
             locals.extend(std::iter::repeat_n(vt, count as usize));
         }
-        let ctx = ModuleContext { types: &m.types, func_types: &m.func_types };
+        let ctx = ModuleContext {
+            types: &m.types,
+            func_types: &m.func_types,
+        };
         let nlocals = locals.len() as u32;
         let bytes = self.bytes;
-        let run = translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator), bytes)?;
+        let run =
+            translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator), bytes)?;
         let step = translate::translate(&ctx, &ty, body, nlocals, Mode::Step, None, bytes)?;
         let range = body.range();
         m.bodies.push(Arc::new(FuncBody {
@@ -471,7 +513,10 @@ fn check_memory_limits_encoding(section: &[u8], base: usize) -> Result<(), Compi
         }
         *pos += 1;
         if *pos - start > 5 {
-            return Err(CompileError { message: "integer representation too long".into(), offset: base + start });
+            return Err(CompileError {
+                message: "integer representation too long".into(),
+                offset: base + start,
+            });
         }
         Ok(())
     };
@@ -488,30 +533,41 @@ fn check_memory_limits_encoding(section: &[u8], base: usize) -> Result<(), Compi
 }
 
 fn unsupported(what: &str, offset: usize) -> CompileError {
-    CompileError { message: format!("watlab does not support {what} yet"), offset }
+    CompileError {
+        message: format!("watlab does not support {what} yet"),
+        offset,
+    }
 }
 
 fn ref_type(ty: wasmparser::RefType) -> Result<ValType, CompileError> {
-    ValType::from_wasmparser(wasmparser::ValType::Ref(ty)).ok_or_else(|| unsupported("this reference type", 0))
+    ValType::from_wasmparser(wasmparser::ValType::Ref(ty))
+        .ok_or_else(|| unsupported("this reference type", 0))
 }
 
 fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
     Ok(TableType {
         elem: ref_type(ty.element_type)?,
-        limits: Limits { min: ty.initial as u32, max: ty.maximum.map(|m| m as u32) },
+        limits: Limits {
+            min: ty.initial as u32,
+            max: ty.maximum.map(|m| m as u32),
+        },
     })
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
-        limits: Limits { min: ty.initial as u32, max: ty.maximum.map(|m| m as u32) },
+        limits: Limits {
+            min: ty.initial as u32,
+            max: ty.maximum.map(|m| m as u32),
+        },
         shared: ty.shared,
     }
 }
 
 fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> {
     Ok(GlobalType {
-        ty: ValType::from_wasmparser(ty.content_type).ok_or_else(|| unsupported("this global type", 0))?,
+        ty: ValType::from_wasmparser(ty.content_type)
+            .ok_or_else(|| unsupported("this global type", 0))?,
         mutable: ty.mutable,
     })
 }
@@ -525,14 +581,20 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileErro
         wasmparser::Operator::F32Const { value } => ConstExpr::Value(Value::F32(value.bits())),
         wasmparser::Operator::F64Const { value } => ConstExpr::Value(Value::F64(value.bits())),
         wasmparser::Operator::RefNull { hty } => ConstExpr::Value(match hty {
-            wasmparser::HeapType::Abstract { ty: wasmparser::AbstractHeapType::Extern, .. } => {
-                Value::ExternRef(None)
-            }
+            wasmparser::HeapType::Abstract {
+                ty: wasmparser::AbstractHeapType::Extern,
+                ..
+            } => Value::ExternRef(None),
             _ => Value::FuncRef(None),
         }),
         wasmparser::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
         wasmparser::Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
-        _ => return Err(unsupported("this constant expression", reader.original_position() as usize)),
+        _ => {
+            return Err(unsupported(
+                "this constant expression",
+                reader.original_position() as usize,
+            ));
+        }
     })
 }
 
@@ -540,9 +602,13 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, CompileErr
     let mode = match elem.kind {
         ElementKind::Passive => SegmentMode::Passive,
         ElementKind::Declared => SegmentMode::Declared,
-        ElementKind::Active { table_index, offset_expr } => {
-            SegmentMode::Active { index: table_index.unwrap_or(0), offset: const_expr(&offset_expr)? }
-        }
+        ElementKind::Active {
+            table_index,
+            offset_expr,
+        } => SegmentMode::Active {
+            index: table_index.unwrap_or(0),
+            offset: const_expr(&offset_expr)?,
+        },
     };
     let (ty, items) = match elem.items {
         ElementItems::Functions(reader) => {
@@ -576,7 +642,7 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             Name::Local(map) => {
                 for indirect in map.into_iter().flatten() {
                     let locals = names.locals.entry(indirect.index).or_default();
-                    for naming in indirect.names.into_iter().flatten() {
+                    for naming in indirect.names.flatten() {
                         locals.insert(naming.index, naming.name.to_string());
                     }
                 }

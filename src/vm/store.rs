@@ -124,7 +124,9 @@ impl FuncInst {
 impl fmt::Debug for FuncInst {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FuncInst::Wasm { instance, index, .. } => write!(f, "wasm func {index} of instance {}", instance.0),
+            FuncInst::Wasm {
+                instance, index, ..
+            } => write!(f, "wasm func {index} of instance {}", instance.0),
             FuncInst::Host { name, .. } => write!(f, "host func {name}"),
         }
     }
@@ -172,7 +174,10 @@ pub struct Instance {
 impl Instance {
     /// Looks up an export by name.
     pub fn export(&self, name: &str) -> Option<Extern> {
-        self.exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+        self.exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
     }
 }
 
@@ -233,7 +238,10 @@ pub struct Store {
 impl Store {
     /// An empty store with the given limits.
     pub fn new(limits: Limits) -> Store {
-        Store { limits, ..Store::default() }
+        Store {
+            limits,
+            ..Store::default()
+        }
     }
 
     /// Interns a signature, returning its id.
@@ -257,10 +265,17 @@ impl Store {
         &mut self,
         name: impl Into<String>,
         ty: FuncType,
-        func: impl Fn(&mut HostContext<'_>, &[Value]) -> Result<Vec<Value>, Trap> + Send + Sync + 'static,
+        func: impl Fn(&mut HostContext<'_>, &[Value]) -> Result<Vec<Value>, Trap>
+        + Send
+        + Sync
+        + 'static,
     ) -> FuncAddr {
         let type_id = self.intern_type(&ty);
-        self.funcs.push(FuncInst::Host { type_id, name: name.into(), func: Arc::new(func) });
+        self.funcs.push(FuncInst::Host {
+            type_id,
+            name: name.into(),
+            func: Arc::new(func),
+        });
         FuncAddr(self.funcs.len() as u32 - 1)
     }
 
@@ -286,7 +301,10 @@ impl Store {
 
     /// Adds a global holding `value`.
     pub fn add_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
-        self.data.globals.push(Global { ty, value: value.to_slot() });
+        self.data.globals.push(Global {
+            ty,
+            value: value.to_slot(),
+        });
         GlobalAddr(self.data.globals.len() as u32 - 1)
     }
 
@@ -354,12 +372,13 @@ impl Store {
     /// A display name for the function at `addr`.
     pub fn func_name(&self, addr: FuncAddr) -> String {
         match self.func(addr) {
-            Some(FuncInst::Wasm { instance, index, .. }) => self
+            Some(FuncInst::Wasm {
+                instance, index, ..
+            }) => self
                 .instance(*instance)
                 .map_or_else(|| format!("func[{index}]"), |i| i.module.func_name(*index)),
             Some(FuncInst::Host { name, .. }) => name.clone(),
             None => format!("func#{}", addr.0),
         }
     }
-
 }

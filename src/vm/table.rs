@@ -23,9 +23,15 @@ impl Table {
     /// A message when the table would exceed [`MAX_TABLE_ELEMENTS`].
     pub fn new(ty: TableType, init: u64) -> Result<Table, String> {
         if ty.limits.min > MAX_TABLE_ELEMENTS {
-            return Err(format!("table of {} elements exceeds the limit of {MAX_TABLE_ELEMENTS}", ty.limits.min));
+            return Err(format!(
+                "table of {} elements exceeds the limit of {MAX_TABLE_ELEMENTS}",
+                ty.limits.min
+            ));
         }
-        Ok(Table { ty, elements: vec![init; ty.limits.min as usize] })
+        Ok(Table {
+            ty,
+            elements: vec![init; ty.limits.min as usize],
+        })
     }
 
     /// Current number of elements.
@@ -37,7 +43,14 @@ impl Table {
     pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
         let old = self.size();
         let new = old.checked_add(delta)?;
-        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(MAX_TABLE_ELEMENTS) {
+        if new
+            > self
+                .ty
+                .limits
+                .max
+                .unwrap_or(u32::MAX)
+                .min(MAX_TABLE_ELEMENTS)
+        {
             return None;
         }
         self.elements.resize(new as usize, init);

@@ -84,12 +84,20 @@ pub struct Trap {
 impl Trap {
     /// A trap with no location yet.
     pub fn new(code: TrapCode) -> Trap {
-        Trap { code, site: None, detail: None }
+        Trap {
+            code,
+            site: None,
+            detail: None,
+        }
     }
 
     /// A host function's failure with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { code: TrapCode::HostError, site: None, detail: Some(message.into()) }
+        Trap {
+            code: TrapCode::HostError,
+            site: None,
+            detail: Some(message.into()),
+        }
     }
 
     /// The spec's message, as `assert_trap` expects it.

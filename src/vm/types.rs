@@ -21,19 +21,35 @@ pub struct FuncType {
 impl FuncType {
     /// Builds a signature from parameter and result lists.
     pub fn new(params: impl Into<Box<[ValType]>>, results: impl Into<Box<[ValType]>>) -> FuncType {
-        FuncType { params: params.into(), results: results.into() }
+        FuncType {
+            params: params.into(),
+            results: results.into(),
+        }
     }
 
     pub(crate) fn from_wasmparser(ty: &wasmparser::FuncType) -> Option<FuncType> {
-        let params = ty.params().iter().map(|t| ValType::from_wasmparser(*t)).collect::<Option<Vec<_>>>()?;
-        let results = ty.results().iter().map(|t| ValType::from_wasmparser(*t)).collect::<Option<Vec<_>>>()?;
+        let params = ty
+            .params()
+            .iter()
+            .map(|t| ValType::from_wasmparser(*t))
+            .collect::<Option<Vec<_>>>()?;
+        let results = ty
+            .results()
+            .iter()
+            .map(|t| ValType::from_wasmparser(*t))
+            .collect::<Option<Vec<_>>>()?;
         Some(FuncType::new(params, results))
     }
 }
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |tys: &[ValType]| tys.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        let list = |tys: &[ValType]| {
+            tys.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         write!(f, "[{}] -> [{}]", list(&self.params), list(&self.results))
     }
 }
@@ -79,7 +95,12 @@ pub struct MemoryType {
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "memory {}{}", self.limits, if self.shared { " shared" } else { "" })
+        write!(
+            f,
+            "memory {}{}",
+            self.limits,
+            if self.shared { " shared" } else { "" }
+        )
     }
 }
 
@@ -109,7 +130,11 @@ pub struct GlobalType {
 
 impl fmt::Display for GlobalType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.mutable { write!(f, "global (mut {})", self.ty) } else { write!(f, "global {}", self.ty) }
+        if self.mutable {
+            write!(f, "global (mut {})", self.ty)
+        } else {
+            write!(f, "global {}", self.ty)
+        }
     }
 }
 

@@ -102,8 +102,15 @@ pub fn run_script(name: &str, text: &str, mode: ExecMode) -> Report {
         let keyword = keyword(&directive);
         match runner.directive(directive) {
             Ok(Verdict::Pass) => report.passed += 1,
-            Ok(Verdict::Skip(reason)) => report.skipped.push(Skip { line: line + 1, reason }),
-            Err(message) => report.failed.push(Failure { line: line + 1, directive: keyword, message }),
+            Ok(Verdict::Skip(reason)) => report.skipped.push(Skip {
+                line: line + 1,
+                reason,
+            }),
+            Err(message) => report.failed.push(Failure {
+                line: line + 1,
+                directive: keyword,
+                message,
+            }),
         }
     }
     report
@@ -113,7 +120,11 @@ fn parse_failure(name: &str, text: &str, mut e: wast::Error, mut report: Report)
     e.set_path(std::path::Path::new(name));
     e.set_text(text);
     let line = e.span().linecol_in(text).0 + 1;
-    report.failed.push(Failure { line, directive: "script", message: e.to_string() });
+    report.failed.push(Failure {
+        line,
+        directive: "script",
+        message: e.to_string(),
+    });
     report
 }
 
@@ -161,11 +172,21 @@ struct Runner {
 
 impl Runner {
     fn new(mode: ExecMode) -> Runner {
-        let limits = Limits { max_call_depth: 5_000, ..Limits::default() };
+        let limits = Limits {
+            max_call_depth: 5_000,
+            ..Limits::default()
+        };
         let mut store = Store::new(limits);
         let mut registered = HashMap::new();
         registered.insert("spectest".to_string(), spectest::install(&mut store));
-        Runner { store, mode, registered, named: HashMap::new(), definitions: HashMap::new(), current: None }
+        Runner {
+            store,
+            mode,
+            registered,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            current: None,
+        }
     }
 
     fn directive(&mut self, directive: WastDirective<'_>) -> Result<Verdict, String> {
@@ -173,7 +194,9 @@ impl Runner {
             WastDirective::Module(mut module) => {
                 let id = quote_id(&module);
                 let compiled = compile(&mut module)?;
-                let inst = self.instantiate(&compiled).map_err(|e| format!("instantiation failed: {e}"))?;
+                let inst = self
+                    .instantiate(&compiled)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
                 self.current = Some(inst);
                 if let Some(id) = id {
                     self.named.insert(id, inst);
@@ -186,10 +209,18 @@ impl Runner {
                     self.definitions.insert(id, compiled);
                 }
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
                 let module = module.map(|m| m.name().to_string()).unwrap_or_default();
-                let compiled = self.definitions.get(&module).cloned().ok_or("unknown module definition")?;
-                let inst = self.instantiate(&compiled).map_err(|e| format!("instantiation failed: {e}"))?;
+                let compiled = self
+                    .definitions
+                    .get(&module)
+                    .cloned()
+                    .ok_or("unknown module definition")?;
+                let inst = self
+                    .instantiate(&compiled)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
                 self.current = Some(inst);
                 if let Some(id) = instance {
                     self.named.insert(id.name().to_string(), inst);
@@ -197,7 +228,11 @@ impl Runner {
             }
             WastDirective::Register { name, module, .. } => {
                 let inst = self.instance(module.map(|m| m.name()))?;
-                let exports = self.store.instance(inst).map(|i| i.exports.iter().cloned().collect()).unwrap_or_default();
+                let exports = self
+                    .store
+                    .instance(inst)
+                    .map(|i| i.exports.iter().cloned().collect())
+                    .unwrap_or_default();
                 self.registered.insert(name.to_string(), exports);
             }
             WastDirective::Invoke(invoke) => {
@@ -208,53 +243,99 @@ impl Runner {
             WastDirective::AssertReturn { exec, results, .. } => {
                 let got = match self.execute(exec)? {
                     Executed::Values(values) => values,
-                    Executed::Trap(trap) => return Err(format!("expected return, got trap: {trap}")),
+                    Executed::Trap(trap) => {
+                        return Err(format!("expected return, got trap: {trap}"));
+                    }
                 };
                 values::check_results(&results, &got)?;
             }
             WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec)? {
                 Executed::Trap(trap) if trap_matches(&trap, message) => {}
-                Executed::Trap(trap) => return Err(format!("expected trap \"{message}\", got trap \"{trap}\"")),
+                Executed::Trap(trap) => {
+                    return Err(format!("expected trap \"{message}\", got trap \"{trap}\""));
+                }
                 Executed::Values(values) => {
-                    return Err(format!("expected trap \"{message}\", got {}", values::list(&values)));
+                    return Err(format!(
+                        "expected trap \"{message}\", got {}",
+                        values::list(&values)
+                    ));
                 }
             },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call)? {
                 Executed::Trap(trap) if trap.code == TrapCode::CallStackExhausted => {}
-                Executed::Trap(trap) => return Err(format!("expected \"{message}\", got trap \"{trap}\"")),
+                Executed::Trap(trap) => {
+                    return Err(format!("expected \"{message}\", got trap \"{trap}\""));
+                }
                 Executed::Values(values) => {
-                    return Err(format!("expected \"{message}\", got {}", values::list(&values)));
+                    return Err(format!(
+                        "expected \"{message}\", got {}",
+                        values::list(&values)
+                    ));
                 }
             },
-            WastDirective::AssertInvalid { mut module, message, .. } => match compile(&mut module) {
-                Ok(_) => return Err(format!("expected invalid module (\"{message}\"), but it validated")),
-                Err(_) => {}
-            },
-            WastDirective::AssertMalformed { mut module, message, .. } => match compile(&mut module) {
-                Ok(_) => return Err(format!("expected malformed module (\"{message}\"), but it was accepted")),
-                Err(_) => {}
-            },
-            WastDirective::AssertUnlinkable { module, message, .. } => {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
+                if compile(&mut module).is_ok() {
+                    return Err(format!(
+                        "expected invalid module (\"{message}\"), but it validated"
+                    ));
+                }
+            }
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
+                if compile(&mut module).is_ok() {
+                    return Err(format!(
+                        "expected malformed module (\"{message}\"), but it was accepted"
+                    ));
+                }
+            }
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
                 let mut quoted = QuoteWat::Wat(module);
                 let compiled = compile(&mut quoted)?;
                 match self.instantiate(&compiled) {
                     Err(InstantiationError::Link(_)) => {}
-                    Err(other) => return Err(format!("expected link error \"{message}\", got \"{other}\"")),
-                    Ok(_) => return Err(format!("expected link error \"{message}\", but it linked")),
+                    Err(other) => {
+                        return Err(format!(
+                            "expected link error \"{message}\", got \"{other}\""
+                        ));
+                    }
+                    Ok(_) => {
+                        return Err(format!("expected link error \"{message}\", but it linked"));
+                    }
                 }
             }
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                return Ok(Verdict::Skip("threads in scripts come with the threads proposal".into()));
+                return Ok(Verdict::Skip(
+                    "threads in scripts come with the threads proposal".into(),
+                ));
             }
-            _ => return Ok(Verdict::Skip("this directive belongs to a proposal watlab does not run".into())),
+            _ => {
+                return Ok(Verdict::Skip(
+                    "this directive belongs to a proposal watlab does not run".into(),
+                ));
+            }
         }
         Ok(Verdict::Pass)
     }
 
     fn instance(&self, id: Option<&str>) -> Result<InstanceAddr, String> {
         match id {
-            Some(id) => self.named.get(id).copied().ok_or_else(|| format!("no module named ${id}")),
-            None => self.current.ok_or_else(|| "no module instantiated yet".to_string()),
+            Some(id) => self
+                .named
+                .get(id)
+                .copied()
+                .ok_or_else(|| format!("no module named ${id}")),
+            None => self
+                .current
+                .ok_or_else(|| "no module instantiated yet".to_string()),
         }
     }
 
@@ -262,7 +343,12 @@ impl Runner {
         let imports: Vec<Option<Extern>> = module
             .imports
             .iter()
-            .map(|i| self.registered.get(&i.module).and_then(|m| m.get(&i.name)).copied())
+            .map(|i| {
+                self.registered
+                    .get(&i.module)
+                    .and_then(|m| m.get(&i.name))
+                    .copied()
+            })
             .collect();
         self.store.instantiate(module, &imports)
     }
@@ -282,7 +368,11 @@ impl Runner {
                 let inst = self.instance(module.map(|m| m.name()))?;
                 match self.store.instance(inst).and_then(|i| i.export(global)) {
                     Some(Extern::Global(addr)) => {
-                        let value = self.store.global(addr).map(|g| g.get()).ok_or("dangling global")?;
+                        let value = self
+                            .store
+                            .global(addr)
+                            .map(|g| g.get())
+                            .ok_or("dangling global")?;
                         Ok(Executed::Values(vec![value]))
                     }
                     _ => Err(format!("no global export \"{global}\"")),
@@ -293,11 +383,19 @@ impl Runner {
 
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Executed, String> {
         let inst = self.instance(invoke.module.map(|m| m.name()))?;
-        let func = match self.store.instance(inst).and_then(|i| i.export(invoke.name)) {
+        let func = match self
+            .store
+            .instance(inst)
+            .and_then(|i| i.export(invoke.name))
+        {
             Some(Extern::Func(f)) => f,
             _ => return Err(format!("no function export \"{}\"", invoke.name)),
         };
-        let args = invoke.args.iter().map(values::arg).collect::<Result<Vec<_>, _>>()?;
+        let args = invoke
+            .args
+            .iter()
+            .map(values::arg)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut execution = match Execution::new(&self.store, func, &args) {
             Ok(e) => e,
             Err(trap) => return Err(trap.to_string()),
@@ -333,6 +431,10 @@ fn quote_id(module: &QuoteWat<'_>) -> Option<String> {
 
 /// Encodes a script module (text, binary or quoted) and builds it.
 fn compile(module: &mut QuoteWat<'_>) -> Result<Arc<Module>, String> {
-    let bytes = module.encode().map_err(|e| format!("assembling failed: {e}"))?;
-    Module::from_binary(&bytes).map(Arc::new).map_err(|e| e.to_string())
+    let bytes = module
+        .encode()
+        .map_err(|e| format!("assembling failed: {e}"))?;
+    Module::from_binary(&bytes)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
 }

@@ -31,14 +31,32 @@ pub fn install(store: &mut Store) -> HashMap<String, Extern> {
         ("global_f64", Value::f64(666.6)),
     ];
     for (name, value) in globals {
-        let addr = store.add_global(GlobalType { ty: value.ty(), mutable: false }, value);
+        let addr = store.add_global(
+            GlobalType {
+                ty: value.ty(),
+                mutable: false,
+            },
+            value,
+        );
         exports.insert(name.to_string(), Extern::Global(addr));
     }
-    let table = TableType { elem: ValType::FuncRef, limits: Limits { min: 10, max: Some(20) } };
+    let table = TableType {
+        elem: ValType::FuncRef,
+        limits: Limits {
+            min: 10,
+            max: Some(20),
+        },
+    };
     if let Ok(addr) = store.add_table(table, Value::FuncRef(None)) {
         exports.insert("table".to_string(), Extern::Table(addr));
     }
-    let memory = MemoryType { limits: Limits { min: 1, max: Some(2) }, shared: false };
+    let memory = MemoryType {
+        limits: Limits {
+            min: 1,
+            max: Some(2),
+        },
+        shared: false,
+    };
     if let Ok(addr) = store.add_memory(memory) {
         exports.insert("memory".to_string(), Extern::Memory(addr));
     }

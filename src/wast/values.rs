@@ -2,7 +2,9 @@
 //! results against expectations (including `nan:canonical`/`nan:arithmetic`).
 
 use crate::vm::Value;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore as ArgCore, WastRetCore as RetCore};
+use wast::core::{
+    AbstractHeapType, HeapType, NanPattern, WastArgCore as ArgCore, WastRetCore as RetCore,
+};
 use wast::{WastArg, WastRet};
 
 fn unsupported_arg(arg: &WastArg<'_>) -> String {
@@ -15,14 +17,22 @@ fn unsupported_ret(ret: &WastRet<'_>) -> String {
 
 /// Converts one script argument.
 pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
-    let WastArg::Core(core) = arg else { return Err(unsupported_arg(arg)) };
+    let WastArg::Core(core) = arg else {
+        return Err(unsupported_arg(arg));
+    };
     Ok(match core {
         ArgCore::I32(v) => Value::I32(*v),
         ArgCore::I64(v) => Value::I64(*v),
         ArgCore::F32(v) => Value::F32(v.bits),
         ArgCore::F64(v) => Value::F64(v.bits),
-        ArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Extern, .. }) => Value::ExternRef(None),
-        ArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func, .. }) => Value::FuncRef(None),
+        ArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Extern,
+            ..
+        }) => Value::ExternRef(None),
+        ArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            ..
+        }) => Value::FuncRef(None),
         ArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
         _ => return Err(unsupported_arg(arg)),
     })
@@ -30,13 +40,26 @@ pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
 
 /// Formats values as `[i32:1 f64:2.5]`.
 pub fn list(values: &[Value]) -> String {
-    format!("[{}]", values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "))
+    format!(
+        "[{}]",
+        values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 /// Checks `got` against the expected results.
 pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), String> {
     let fits = expected.len() == got.len()
-        && expected.iter().zip(got).map(|(e, g)| matches(e, g)).collect::<Result<Vec<_>, _>>()?.iter().all(|ok| *ok);
+        && expected
+            .iter()
+            .zip(got)
+            .map(|(e, g)| matches(e, g))
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .all(|ok| *ok);
     if fits {
         Ok(())
     } else {
@@ -46,7 +69,9 @@ pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), Stri
 }
 
 fn matches(expected: &WastRet<'_>, got: &Value) -> Result<bool, String> {
-    let WastRet::Core(core) = expected else { return Err(unsupported_ret(expected)) };
+    let WastRet::Core(core) = expected else {
+        return Err(unsupported_ret(expected));
+    };
     Ok(match (core, got) {
         (RetCore::I32(e), Value::I32(g)) => e == g,
         (RetCore::I64(e), Value::I64(g)) => e == g,
@@ -70,7 +95,9 @@ fn matches(expected: &WastRet<'_>, got: &Value) -> Result<bool, String> {
 }
 
 fn describe(expected: &WastRet<'_>) -> String {
-    let WastRet::Core(core) = expected else { return format!("{expected:?}") };
+    let WastRet::Core(core) = expected else {
+        return format!("{expected:?}");
+    };
     let nan = |p: &str, bits: String| format!("{p}:{bits}");
     match core {
         RetCore::I32(v) => Value::I32(*v).to_string(),

@@ -16,8 +16,8 @@ mod run;
 
 use super::module::FuncBody;
 use super::store::{FuncAddr, FuncInst, Store};
-use super::trap::{Trap, TrapCode};
 use super::translate::Compiled;
+use super::trap::{Trap, TrapCode};
 use super::value::{ValType, Value};
 
 /// One activation: which function, where in its code, where its slots start.
@@ -68,12 +68,18 @@ impl Execution {
     /// # Errors
     /// A host-error trap when the arguments do not match the signature.
     pub fn new(store: &Store, func: FuncAddr, args: &[Value]) -> Result<Execution, Trap> {
-        let ty = store.func_type(func).ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?;
+        let ty = store
+            .func_type(func)
+            .ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?;
         let arg_types: Vec<ValType> = args.iter().map(|a| a.ty()).collect();
         if arg_types[..] != ty.params[..] {
             return Err(Trap::host(format!(
                 "arguments [{}] do not match the signature {ty}",
-                arg_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ")
+                arg_types
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )));
         }
         let mut stack = vec![0u64; INITIAL_STACK_SLOTS.max(args.len())];
@@ -122,12 +128,26 @@ impl Execution {
         let root = store.func(self.current.func).cloned();
         if let Some(FuncInst::Host { func, type_id, .. }) = root {
             let ty = store.type_of_id(type_id).clone();
-            let args: Vec<Value> = ty.params.iter().zip(&self.stack).map(|(t, s)| Value::from_slot(*t, *s)).collect();
-            let values = func(&mut super::store::HostContext { data: &mut store.data }, &args)?;
+            let args: Vec<Value> = ty
+                .params
+                .iter()
+                .zip(&self.stack)
+                .map(|(t, s)| Value::from_slot(*t, *s))
+                .collect();
+            let values = func(
+                &mut super::store::HostContext {
+                    data: &mut store.data,
+                },
+                &args,
+            )?;
             self.finished = Some(values.clone());
             return Ok(Outcome::Finished(values));
         }
-        let outcome = if step { self.execute::<true>(store) } else { self.execute::<false>(store) }?;
+        let outcome = if step {
+            self.execute::<true>(store)
+        } else {
+            self.execute::<false>(store)
+        }?;
         if let Outcome::Finished(values) = &outcome {
             self.finished = Some(values.clone());
         }

@@ -43,12 +43,20 @@ float_ops!(f64_min, f64_max, f64_nearest, f64);
 /// Applies a rounding function with the spec's NaN rule: a NaN input gives a
 /// quiet NaN (libm's rounding functions may pass a signalling NaN through).
 pub fn f32_round(x: f32, f: fn(f32) -> f32) -> f32 {
-    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { f(x) }
+    if x.is_nan() {
+        f32::from_bits(x.to_bits() | 0x0040_0000)
+    } else {
+        f(x)
+    }
 }
 
 /// The `f64` version of [`f32_round`].
 pub fn f64_round(x: f64, f: fn(f64) -> f64) -> f64 {
-    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { f(x) }
+    if x.is_nan() {
+        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        f(x)
+    }
 }
 
 macro_rules! trunc {
@@ -72,14 +80,70 @@ macro_rules! trunc {
     };
 }
 
-trunc!(i32_trunc_f32_s, i32_trunc_sat_f32_s, f32, i32, -2147483904.0_f32, 2147483648.0_f32);
-trunc!(i32_trunc_f32_u, i32_trunc_sat_f32_u, f32, u32, -1.0_f32, 4294967296.0_f32);
-trunc!(i32_trunc_f64_s, i32_trunc_sat_f64_s, f64, i32, -2147483649.0_f64, 2147483648.0_f64);
-trunc!(i32_trunc_f64_u, i32_trunc_sat_f64_u, f64, u32, -1.0_f64, 4294967296.0_f64);
-trunc!(i64_trunc_f32_s, i64_trunc_sat_f32_s, f32, i64, -9223373136366403584.0_f32, 9223372036854775808.0_f32);
-trunc!(i64_trunc_f32_u, i64_trunc_sat_f32_u, f32, u64, -1.0_f32, 18446744073709551616.0_f32);
-trunc!(i64_trunc_f64_s, i64_trunc_sat_f64_s, f64, i64, -9223372036854777856.0_f64, 9223372036854775808.0_f64);
-trunc!(i64_trunc_f64_u, i64_trunc_sat_f64_u, f64, u64, -1.0_f64, 18446744073709551616.0_f64);
+trunc!(
+    i32_trunc_f32_s,
+    i32_trunc_sat_f32_s,
+    f32,
+    i32,
+    -2147483904.0_f32,
+    2147483648.0_f32
+);
+trunc!(
+    i32_trunc_f32_u,
+    i32_trunc_sat_f32_u,
+    f32,
+    u32,
+    -1.0_f32,
+    4294967296.0_f32
+);
+trunc!(
+    i32_trunc_f64_s,
+    i32_trunc_sat_f64_s,
+    f64,
+    i32,
+    -2147483649.0_f64,
+    2147483648.0_f64
+);
+trunc!(
+    i32_trunc_f64_u,
+    i32_trunc_sat_f64_u,
+    f64,
+    u32,
+    -1.0_f64,
+    4294967296.0_f64
+);
+trunc!(
+    i64_trunc_f32_s,
+    i64_trunc_sat_f32_s,
+    f32,
+    i64,
+    -9223373136366403584.0_f32,
+    9223372036854775808.0_f32
+);
+trunc!(
+    i64_trunc_f32_u,
+    i64_trunc_sat_f32_u,
+    f32,
+    u64,
+    -1.0_f32,
+    18446744073709551616.0_f32
+);
+trunc!(
+    i64_trunc_f64_s,
+    i64_trunc_sat_f64_s,
+    f64,
+    i64,
+    -9223372036854777856.0_f64,
+    9223372036854775808.0_f64
+);
+trunc!(
+    i64_trunc_f64_u,
+    i64_trunc_sat_f64_u,
+    f64,
+    u64,
+    -1.0_f64,
+    18446744073709551616.0_f64
+);
 
 #[cfg(test)]
 mod tests {
@@ -95,9 +159,15 @@ mod tests {
     #[test]
     fn trapping_truncation_bounds() {
         assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f32_s(2147483648.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
-        assert_eq!(i64_trunc_f64_u(f64::NAN), Err(TrapCode::InvalidConversionToInteger));
+        assert_eq!(
+            i64_trunc_f64_u(f64::NAN),
+            Err(TrapCode::InvalidConversionToInteger)
+        );
         assert_eq!(i32_trunc_sat_f64_s(1e300), i32::MAX);
     }
 

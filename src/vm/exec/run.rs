@@ -11,8 +11,8 @@ use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::instr::{Instr, Slot};
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
-use crate::vm::trap::{Trap, TrapCode, TrapSite};
 use crate::vm::translate::Compiled;
+use crate::vm::trap::{Trap, TrapCode, TrapSite};
 use crate::vm::value::{NULL_REF, Value};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -117,7 +117,13 @@ impl Execution {
     /// Makes room for a frame of `body` at `fp`, zeroes its locals and
     /// copies in its constants.
     #[inline(always)]
-    fn enter(&mut self, body: &FuncBody, code: &Compiled, fp: usize, limit: u32) -> Result<(), Trap> {
+    fn enter(
+        &mut self,
+        body: &FuncBody,
+        code: &Compiled,
+        fp: usize,
+        limit: u32,
+    ) -> Result<(), Trap> {
         let need = fp + code.frame_size as usize;
         if need > self.stack.len() {
             if need > limit as usize {
@@ -169,7 +175,15 @@ impl Execution {
     /// The interpreter loop; see the module documentation.
     #[allow(clippy::too_many_lines)]
     pub(super) fn execute<const STEP: bool>(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
-        let Store { funcs, instances, data, limits, interrupt, types, .. } = store;
+        let Store {
+            funcs,
+            instances,
+            data,
+            limits,
+            interrupt,
+            types,
+            ..
+        } = store;
         let funcs: &[FuncInst] = funcs;
         let instances: &[Instance] = instances;
         let types: &[crate::vm::types::FuncType] = types;
@@ -206,7 +220,10 @@ impl Execution {
             ($trap:expr) => {{
                 leave!();
                 let mut trap: Trap = $trap.into();
-                trap.site = Some(TrapSite { func: frame.func.0, offset: code.offsets[pc] as usize });
+                trap.site = Some(TrapSite {
+                    func: frame.func.0,
+                    offset: code.offsets[pc] as usize,
+                });
                 return Err(trap);
             }};
         }
@@ -241,19 +258,29 @@ impl Execution {
                 let callee: FuncAddr = $callee;
                 let base: Slot = $base;
                 match &funcs[callee.index()] {
-                    FuncInst::Wasm { body: callee_body, instance: callee_instance, .. } => {
+                    FuncInst::Wasm {
+                        body: callee_body,
+                        instance: callee_instance,
+                        ..
+                    } => {
                         tick!();
                         if self.frames.len() as u32 >= limits.max_call_depth {
                             trap!(exhausted());
                         }
                         let fp = frame.fp as usize + base as usize;
                         let callee_code = code_for(callee_body, STEP);
-                        if let Err(t) = self.enter(callee_body, callee_code, fp, limits.max_stack_slots) {
+                        if let Err(t) =
+                            self.enter(callee_body, callee_code, fp, limits.max_stack_slots)
+                        {
                             trap!(t);
                         }
                         frame.pc = pc as u32 + 1;
                         self.frames.push(frame);
-                        frame = Frame { func: callee, pc: 0, fp: fp as u32 };
+                        frame = Frame {
+                            func: callee,
+                            pc: 0,
+                            fp: fp as u32,
+                        };
                         enter_body!(callee_body, callee_instance.index());
                         pc = 0;
                     }
@@ -268,7 +295,9 @@ impl Execution {
                         let results = func(&mut HostContext { data }, &args);
                         (mem, mem_len) = memory_view(data, inst);
                         match results {
-                            Ok(values) if values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) => {
+                            Ok(values)
+                                if values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) =>
+                            {
                                 for (i, v) in values.iter().enumerate() {
                                     regs.set(base + i as u32, v.to_slot());
                                 }
@@ -350,6 +379,11 @@ impl Execution {
                 &mut data.tables[inst.tables[$t as usize].index()]
             };
         }
+        macro_rules! table {
+            ($t:expr) => {
+                &data.tables[inst.tables[$t as usize].index()]
+            };
+        }
 
         loop {
             if STEP {
@@ -386,27 +420,49 @@ impl Execution {
                 Instr::BrIfI32LtU { a, b, target } => branch_if!(regs.u32(a) < regs.u32(b), target),
                 Instr::BrIfI32GtS { a, b, target } => branch_if!(regs.i32(a) > regs.i32(b), target),
                 Instr::BrIfI32GtU { a, b, target } => branch_if!(regs.u32(a) > regs.u32(b), target),
-                Instr::BrIfI32LeS { a, b, target } => branch_if!(regs.i32(a) <= regs.i32(b), target),
-                Instr::BrIfI32LeU { a, b, target } => branch_if!(regs.u32(a) <= regs.u32(b), target),
-                Instr::BrIfI32GeS { a, b, target } => branch_if!(regs.i32(a) >= regs.i32(b), target),
-                Instr::BrIfI32GeU { a, b, target } => branch_if!(regs.u32(a) >= regs.u32(b), target),
+                Instr::BrIfI32LeS { a, b, target } => {
+                    branch_if!(regs.i32(a) <= regs.i32(b), target)
+                }
+                Instr::BrIfI32LeU { a, b, target } => {
+                    branch_if!(regs.u32(a) <= regs.u32(b), target)
+                }
+                Instr::BrIfI32GeS { a, b, target } => {
+                    branch_if!(regs.i32(a) >= regs.i32(b), target)
+                }
+                Instr::BrIfI32GeU { a, b, target } => {
+                    branch_if!(regs.u32(a) >= regs.u32(b), target)
+                }
                 Instr::BrIfI64Eq { a, b, target } => branch_if!(regs.get(a) == regs.get(b), target),
                 Instr::BrIfI64Ne { a, b, target } => branch_if!(regs.get(a) != regs.get(b), target),
                 Instr::BrIfI64LtS { a, b, target } => branch_if!(regs.i64(a) < regs.i64(b), target),
                 Instr::BrIfI64LtU { a, b, target } => branch_if!(regs.get(a) < regs.get(b), target),
                 Instr::BrIfI64GtS { a, b, target } => branch_if!(regs.i64(a) > regs.i64(b), target),
                 Instr::BrIfI64GtU { a, b, target } => branch_if!(regs.get(a) > regs.get(b), target),
-                Instr::BrIfI64LeS { a, b, target } => branch_if!(regs.i64(a) <= regs.i64(b), target),
-                Instr::BrIfI64LeU { a, b, target } => branch_if!(regs.get(a) <= regs.get(b), target),
-                Instr::BrIfI64GeS { a, b, target } => branch_if!(regs.i64(a) >= regs.i64(b), target),
-                Instr::BrIfI64GeU { a, b, target } => branch_if!(regs.get(a) >= regs.get(b), target),
+                Instr::BrIfI64LeS { a, b, target } => {
+                    branch_if!(regs.i64(a) <= regs.i64(b), target)
+                }
+                Instr::BrIfI64LeU { a, b, target } => {
+                    branch_if!(regs.get(a) <= regs.get(b), target)
+                }
+                Instr::BrIfI64GeS { a, b, target } => {
+                    branch_if!(regs.i64(a) >= regs.i64(b), target)
+                }
+                Instr::BrIfI64GeU { a, b, target } => {
+                    branch_if!(regs.get(a) >= regs.get(b), target)
+                }
                 Instr::BrTable { index, len } => {
                     pc += 1 + regs.u32(index).min(len - 1) as usize;
                     continue;
                 }
                 Instr::Copy { from, to, n } => {
                     // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
-                    unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0.add(to as usize), n as usize) };
+                    unsafe {
+                        std::ptr::copy(
+                            regs.0.add(from as usize),
+                            regs.0.add(to as usize),
+                            n as usize,
+                        )
+                    };
                 }
                 Instr::Move { from, to } => regs.set(to, regs.get(from)),
                 Instr::Return { from, n } => {
@@ -419,7 +475,8 @@ impl Execution {
                     match self.frames.pop() {
                         Some(caller) => {
                             frame = caller;
-                            let Some((caller_body, caller_instance)) = wasm_body(funcs, frame.func) else {
+                            let Some((caller_body, caller_instance)) = wasm_body(funcs, frame.func)
+                            else {
                                 trap!(Trap::host("a caller frame is not a wasm function"))
                             };
                             enter_body!(caller_body, caller_instance);
@@ -466,9 +523,10 @@ impl Execution {
                         regs.set(dst, regs.get(dst + 1));
                     }
                 }
-                Instr::GlobalGet { dst, global } => {
-                    regs.set(dst, data.globals[inst.globals[global as usize].index()].value)
-                }
+                Instr::GlobalGet { dst, global } => regs.set(
+                    dst,
+                    data.globals[inst.globals[global as usize].index()].value,
+                ),
                 Instr::GlobalSet { src, global } => {
                     data.globals[inst.globals[global as usize].index()].value = regs.get(src)
                 }
@@ -482,17 +540,21 @@ impl Execution {
                     regs.set_i32(dst, result);
                 }
                 Instr::MemoryFill { base } => {
-                    let (d, val, n) = (regs.u32(base), regs.u32(base + 1) as u8, regs.u32(base + 2));
-                    let Some(range) = memory_mut!().range(d as u64, n as u64) else {
+                    let (d, val, n) =
+                        (regs.u32(base), regs.u32(base + 1) as u8, regs.u32(base + 2));
+                    let memory = memory_mut!();
+                    let Some(range) = memory.range(d as u64, n as u64) else {
                         trap!(out_of_bounds(d, 0, n as u64, mem_len))
                     };
-                    memory_mut!().bytes_mut()[range].fill(val);
+                    memory.bytes_mut()[range].fill(val);
                 }
                 Instr::MemoryCopy { base } => {
                     let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
                     let memory = memory_mut!();
-                    let (Some(src), Some(_)) = (memory.range(s as u64, n as u64), memory.range(d as u64, n as u64))
-                    else {
+                    let (Some(src), Some(_)) = (
+                        memory.range(s as u64, n as u64),
+                        memory.range(d as u64, n as u64),
+                    ) else {
                         trap!(TrapCode::OutOfBoundsMemoryAccess)
                     };
                     memory.bytes_mut().copy_within(src, d as usize);
@@ -500,14 +562,18 @@ impl Execution {
                 Instr::MemoryInit { base, seg } => {
                     let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
                     let bytes = data.datas[inst.datas[seg as usize] as usize].clone();
-                    let src = (s as usize).checked_add(n as usize).filter(|end| *end <= bytes.len());
+                    let src = (s as usize)
+                        .checked_add(n as usize)
+                        .filter(|end| *end <= bytes.len());
                     let memory = memory_mut!();
                     let (Some(end), Some(dst)) = (src, memory.range(d as u64, n as u64)) else {
                         trap!(TrapCode::OutOfBoundsMemoryAccess)
                     };
                     memory.bytes_mut()[dst].copy_from_slice(&bytes[s as usize..end]);
                 }
-                Instr::DataDrop { seg } => data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..]),
+                Instr::DataDrop { seg } => {
+                    data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..])
+                }
                 Instr::TableGet { dst, table } => {
                     let i = regs.u32(dst);
                     let Some(&r) = table_mut!(table).elements.get(i as usize) else {
@@ -522,41 +588,63 @@ impl Execution {
                     };
                     *slot = r;
                 }
-                Instr::TableSize { dst, table } => regs.set_u32(dst, table_mut!(table).size()),
+                Instr::TableSize { dst, table } => regs.set_u32(dst, table!(table).size()),
                 Instr::TableGrow { base, table } => {
                     let (init, delta) = (regs.get(base), regs.u32(base + 1));
-                    let result = table_mut!(table).grow(delta, init).map_or(-1, |old| old as i32);
+                    let result = table_mut!(table)
+                        .grow(delta, init)
+                        .map_or(-1, |old| old as i32);
                     regs.set_i32(base, result);
                 }
                 Instr::TableFill { base, table } => {
                     let (i, r, n) = (regs.u32(base), regs.get(base + 1), regs.u32(base + 2));
                     let t = table_mut!(table);
-                    let Some(range) = t.range(i, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let Some(range) = t.range(i, n) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
                     t.elements[range].fill(r);
                 }
-                Instr::TableCopy { base, dst_table, src_table } => {
+                Instr::TableCopy {
+                    base,
+                    dst_table,
+                    src_table,
+                } => {
                     let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
-                    let src = table_mut!(src_table);
-                    let Some(src_range) = src.range(s, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let src = table!(src_table);
+                    let Some(src_range) = src.range(s, n) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
                     let items = src.elements[src_range].to_vec();
                     let dst = table_mut!(dst_table);
-                    let Some(dst_range) = dst.range(d, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let Some(dst_range) = dst.range(d, n) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
                     dst.elements[dst_range].copy_from_slice(&items);
                 }
                 Instr::TableInit { base, table, seg } => {
                     let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
                     let items = &data.elems[inst.elems[seg as usize] as usize];
-                    let src = (s as usize).checked_add(n as usize).filter(|end| *end <= items.len());
-                    let Some(end) = src else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let src = (s as usize)
+                        .checked_add(n as usize)
+                        .filter(|end| *end <= items.len());
+                    let Some(end) = src else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
                     let items = items[s as usize..end].to_vec();
                     let t = table_mut!(table);
-                    let Some(range) = t.range(d, n) else { trap!(TrapCode::OutOfBoundsTableAccess) };
+                    let Some(range) = t.range(d, n) else {
+                        trap!(TrapCode::OutOfBoundsTableAccess)
+                    };
                     t.elements[range].copy_from_slice(&items);
                 }
-                Instr::ElemDrop { seg } => data.elems[inst.elems[seg as usize] as usize] = Vec::new(),
+                Instr::ElemDrop { seg } => {
+                    data.elems[inst.elems[seg as usize] as usize] = Vec::new()
+                }
                 Instr::RefNull { dst } => regs.set(dst, NULL_REF),
                 Instr::RefIsNull { dst, src } => regs.set_bool(dst, regs.get(src) == NULL_REF),
-                Instr::RefFunc { dst, func } => regs.set(dst, inst.funcs[func as usize].0 as u64 + 1),
+                Instr::RefFunc { dst, func } => {
+                    regs.set(dst, inst.funcs[func as usize].0 as u64 + 1)
+                }
 
                 Instr::I32Eqz { dst, src } => un!(dst, src, u32, set_bool, |x| x == 0),
                 Instr::I64Eqz { dst, src } => un!(dst, src, get, set_bool, |x| x == 0),
@@ -564,22 +652,50 @@ impl Execution {
                 Instr::I32Ctz { dst, src } => un!(dst, src, u32, set_u32, |x| x.trailing_zeros()),
                 Instr::I32Popcnt { dst, src } => un!(dst, src, u32, set_u32, |x| x.count_ones()),
                 Instr::I64Clz { dst, src } => un!(dst, src, get, set, |x| x.leading_zeros() as u64),
-                Instr::I64Ctz { dst, src } => un!(dst, src, get, set, |x| x.trailing_zeros() as u64),
+                Instr::I64Ctz { dst, src } => {
+                    un!(dst, src, get, set, |x| x.trailing_zeros() as u64)
+                }
                 Instr::I64Popcnt { dst, src } => un!(dst, src, get, set, |x| x.count_ones() as u64),
                 Instr::F32Abs { dst, src } => un!(dst, src, u32, set_u32, |x| x & 0x7fff_ffff),
                 Instr::F32Neg { dst, src } => un!(dst, src, u32, set_u32, |x| x ^ 0x8000_0000),
-                Instr::F32Ceil { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::ceil)),
-                Instr::F32Floor { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::floor)),
-                Instr::F32Trunc { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::trunc)),
-                Instr::F32Nearest { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(x, num::f32_nearest)),
-                Instr::F32Sqrt { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::sqrt)),
-                Instr::F64Abs { dst, src } => un!(dst, src, get, set, |x| x & 0x7fff_ffff_ffff_ffff),
-                Instr::F64Neg { dst, src } => un!(dst, src, get, set, |x| x ^ 0x8000_0000_0000_0000),
-                Instr::F64Ceil { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::ceil)),
-                Instr::F64Floor { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::floor)),
-                Instr::F64Trunc { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::trunc)),
-                Instr::F64Nearest { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(x, num::f64_nearest)),
-                Instr::F64Sqrt { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::sqrt)),
+                Instr::F32Ceil { dst, src } => {
+                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::ceil))
+                }
+                Instr::F32Floor { dst, src } => {
+                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::floor))
+                }
+                Instr::F32Trunc { dst, src } => {
+                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::trunc))
+                }
+                Instr::F32Nearest { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(
+                    x,
+                    num::f32_nearest
+                )),
+                Instr::F32Sqrt { dst, src } => {
+                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::sqrt))
+                }
+                Instr::F64Abs { dst, src } => {
+                    un!(dst, src, get, set, |x| x & 0x7fff_ffff_ffff_ffff)
+                }
+                Instr::F64Neg { dst, src } => {
+                    un!(dst, src, get, set, |x| x ^ 0x8000_0000_0000_0000)
+                }
+                Instr::F64Ceil { dst, src } => {
+                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::ceil))
+                }
+                Instr::F64Floor { dst, src } => {
+                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::floor))
+                }
+                Instr::F64Trunc { dst, src } => {
+                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::trunc))
+                }
+                Instr::F64Nearest { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(
+                    x,
+                    num::f64_nearest
+                )),
+                Instr::F64Sqrt { dst, src } => {
+                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::sqrt))
+                }
                 Instr::I32WrapI64 { dst, src } => un!(dst, src, get, set_u32, |x| x as u32),
                 Instr::I32TruncF32S { dst, src } => {
                     let v = checked!(num::i32_trunc_f32_s(regs.f32(src)));
@@ -626,18 +742,40 @@ impl Execution {
                 Instr::F64ConvertI64U { dst, src } => un!(dst, src, get, set_f64, |x| x as f64),
                 Instr::F64PromoteF32 { dst, src } => un!(dst, src, f32, set_f64, |x| x as f64),
                 Instr::I32Extend8S { dst, src } => un!(dst, src, u32, set_i32, |x| x as i8 as i32),
-                Instr::I32Extend16S { dst, src } => un!(dst, src, u32, set_i32, |x| x as i16 as i32),
+                Instr::I32Extend16S { dst, src } => {
+                    un!(dst, src, u32, set_i32, |x| x as i16 as i32)
+                }
                 Instr::I64Extend8S { dst, src } => un!(dst, src, get, set_i64, |x| x as i8 as i64),
-                Instr::I64Extend16S { dst, src } => un!(dst, src, get, set_i64, |x| x as i16 as i64),
-                Instr::I64Extend32S { dst, src } => un!(dst, src, get, set_i64, |x| x as i32 as i64),
-                Instr::I32TruncSatF32S { dst, src } => un!(dst, src, f32, set_i32, |x| num::i32_trunc_sat_f32_s(x)),
-                Instr::I32TruncSatF32U { dst, src } => un!(dst, src, f32, set_u32, |x| num::i32_trunc_sat_f32_u(x)),
-                Instr::I32TruncSatF64S { dst, src } => un!(dst, src, f64, set_i32, |x| num::i32_trunc_sat_f64_s(x)),
-                Instr::I32TruncSatF64U { dst, src } => un!(dst, src, f64, set_u32, |x| num::i32_trunc_sat_f64_u(x)),
-                Instr::I64TruncSatF32S { dst, src } => un!(dst, src, f32, set_i64, |x| num::i64_trunc_sat_f32_s(x)),
-                Instr::I64TruncSatF32U { dst, src } => un!(dst, src, f32, set, |x| num::i64_trunc_sat_f32_u(x)),
-                Instr::I64TruncSatF64S { dst, src } => un!(dst, src, f64, set_i64, |x| num::i64_trunc_sat_f64_s(x)),
-                Instr::I64TruncSatF64U { dst, src } => un!(dst, src, f64, set, |x| num::i64_trunc_sat_f64_u(x)),
+                Instr::I64Extend16S { dst, src } => {
+                    un!(dst, src, get, set_i64, |x| x as i16 as i64)
+                }
+                Instr::I64Extend32S { dst, src } => {
+                    un!(dst, src, get, set_i64, |x| x as i32 as i64)
+                }
+                Instr::I32TruncSatF32S { dst, src } => {
+                    un!(dst, src, f32, set_i32, |x| num::i32_trunc_sat_f32_s(x))
+                }
+                Instr::I32TruncSatF32U { dst, src } => {
+                    un!(dst, src, f32, set_u32, |x| num::i32_trunc_sat_f32_u(x))
+                }
+                Instr::I32TruncSatF64S { dst, src } => {
+                    un!(dst, src, f64, set_i32, |x| num::i32_trunc_sat_f64_s(x))
+                }
+                Instr::I32TruncSatF64U { dst, src } => {
+                    un!(dst, src, f64, set_u32, |x| num::i32_trunc_sat_f64_u(x))
+                }
+                Instr::I64TruncSatF32S { dst, src } => {
+                    un!(dst, src, f32, set_i64, |x| num::i64_trunc_sat_f32_s(x))
+                }
+                Instr::I64TruncSatF32U { dst, src } => {
+                    un!(dst, src, f32, set, |x| num::i64_trunc_sat_f32_u(x))
+                }
+                Instr::I64TruncSatF64S { dst, src } => {
+                    un!(dst, src, f64, set_i64, |x| num::i64_trunc_sat_f64_s(x))
+                }
+                Instr::I64TruncSatF64U { dst, src } => {
+                    un!(dst, src, f64, set, |x| num::i64_trunc_sat_f64_u(x))
+                }
 
                 Instr::I32Eq { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x == y),
                 Instr::I32Ne { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x != y),
@@ -672,9 +810,15 @@ impl Execution {
                 Instr::F64Le { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x <= y),
                 Instr::F64Ge { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x >= y),
 
-                Instr::I32Add { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_add(y)),
-                Instr::I32Sub { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_sub(y)),
-                Instr::I32Mul { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_mul(y)),
+                Instr::I32Add { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_add(y))
+                }
+                Instr::I32Sub { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_sub(y))
+                }
+                Instr::I32Mul { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_mul(y))
+                }
                 Instr::I32DivS { dst, a, b } => {
                     let (x, y) = (regs.i32(a), regs.i32(b));
                     if y == 0 {
@@ -709,11 +853,21 @@ impl Execution {
                 Instr::I32And { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x & y),
                 Instr::I32Or { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x | y),
                 Instr::I32Xor { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x ^ y),
-                Instr::I32Shl { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shl(y)),
-                Instr::I32ShrS { dst, a, b } => bin!(dst, a, b, i32, set_i32, |x, y| x.wrapping_shr(y as u32)),
-                Instr::I32ShrU { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shr(y)),
-                Instr::I32Rotl { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_left(y)),
-                Instr::I32Rotr { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_right(y)),
+                Instr::I32Shl { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shl(y))
+                }
+                Instr::I32ShrS { dst, a, b } => {
+                    bin!(dst, a, b, i32, set_i32, |x, y| x.wrapping_shr(y as u32))
+                }
+                Instr::I32ShrU { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shr(y))
+                }
+                Instr::I32Rotl { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_left(y))
+                }
+                Instr::I32Rotr { dst, a, b } => {
+                    bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_right(y))
+                }
                 Instr::I64Add { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_add(y)),
                 Instr::I64Sub { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_sub(y)),
                 Instr::I64Mul { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_mul(y)),
@@ -751,63 +905,117 @@ impl Execution {
                 Instr::I64And { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x & y),
                 Instr::I64Or { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x | y),
                 Instr::I64Xor { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x ^ y),
-                Instr::I64Shl { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_shl(y as u32)),
-                Instr::I64ShrS { dst, a, b } => bin!(dst, a, b, i64, set_i64, |x, y| x.wrapping_shr(y as u32)),
-                Instr::I64ShrU { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_shr(y as u32)),
-                Instr::I64Rotl { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.rotate_left((y % 64) as u32)),
-                Instr::I64Rotr { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.rotate_right((y % 64) as u32)),
+                Instr::I64Shl { dst, a, b } => {
+                    bin!(dst, a, b, get, set, |x, y| x.wrapping_shl(y as u32))
+                }
+                Instr::I64ShrS { dst, a, b } => {
+                    bin!(dst, a, b, i64, set_i64, |x, y| x.wrapping_shr(y as u32))
+                }
+                Instr::I64ShrU { dst, a, b } => {
+                    bin!(dst, a, b, get, set, |x, y| x.wrapping_shr(y as u32))
+                }
+                Instr::I64Rotl { dst, a, b } => {
+                    bin!(dst, a, b, get, set, |x, y| x.rotate_left((y % 64) as u32))
+                }
+                Instr::I64Rotr { dst, a, b } => {
+                    bin!(dst, a, b, get, set, |x, y| x.rotate_right((y % 64) as u32))
+                }
                 Instr::F32Add { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x + y),
                 Instr::F32Sub { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x - y),
                 Instr::F32Mul { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x * y),
                 Instr::F32Div { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x / y),
-                Instr::F32Min { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| num::f32_min(x, y)),
-                Instr::F32Max { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| num::f32_max(x, y)),
+                Instr::F32Min { dst, a, b } => {
+                    bin!(dst, a, b, f32, set_f32, |x, y| num::f32_min(x, y))
+                }
+                Instr::F32Max { dst, a, b } => {
+                    bin!(dst, a, b, f32, set_f32, |x, y| num::f32_max(x, y))
+                }
                 Instr::F32Copysign { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| (x & 0x7fff_ffff) | (y & 0x8000_0000))
+                    bin!(dst, a, b, u32, set_u32, |x, y| (x & 0x7fff_ffff)
+                        | (y & 0x8000_0000))
                 }
                 Instr::F64Add { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x + y),
                 Instr::F64Sub { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x - y),
                 Instr::F64Mul { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x * y),
                 Instr::F64Div { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x / y),
-                Instr::F64Min { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| num::f64_min(x, y)),
-                Instr::F64Max { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| num::f64_max(x, y)),
-                Instr::F64Copysign { dst, a, b } => bin!(dst, a, b, get, set, |x, y| (x & !(1 << 63)) | (y & (1 << 63))),
+                Instr::F64Min { dst, a, b } => {
+                    bin!(dst, a, b, f64, set_f64, |x, y| num::f64_min(x, y))
+                }
+                Instr::F64Max { dst, a, b } => {
+                    bin!(dst, a, b, f64, set_f64, |x, y| num::f64_max(x, y))
+                }
+                Instr::F64Copysign { dst, a, b } => {
+                    bin!(dst, a, b, get, set, |x, y| (x & !(1 << 63))
+                        | (y & (1 << 63)))
+                }
 
-                Instr::I32Load { dst, addr, offset } => load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b)),
-                Instr::I64Load { dst, addr, offset } => load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b)),
-                Instr::F32Load { dst, addr, offset } => load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b)),
-                Instr::F64Load { dst, addr, offset } => load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b)),
-                Instr::I32Load8S { dst, addr, offset } => load!(dst, addr, offset, 1, set_i32, |b| b[0] as i8 as i32),
-                Instr::I32Load8U { dst, addr, offset } => load!(dst, addr, offset, 1, set_u32, |b| b[0] as u32),
+                Instr::I32Load { dst, addr, offset } => {
+                    load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b))
+                }
+                Instr::I64Load { dst, addr, offset } => {
+                    load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b))
+                }
+                Instr::F32Load { dst, addr, offset } => {
+                    load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b))
+                }
+                Instr::F64Load { dst, addr, offset } => {
+                    load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b))
+                }
+                Instr::I32Load8S { dst, addr, offset } => {
+                    load!(dst, addr, offset, 1, set_i32, |b| b[0] as i8 as i32)
+                }
+                Instr::I32Load8U { dst, addr, offset } => {
+                    load!(dst, addr, offset, 1, set_u32, |b| b[0] as u32)
+                }
                 Instr::I32Load16S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_i32, |b| i16::from_le_bytes(b) as i32)
+                    load!(dst, addr, offset, 2, set_i32, |b| i16::from_le_bytes(b)
+                        as i32)
                 }
                 Instr::I32Load16U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_u32, |b| u16::from_le_bytes(b) as u32)
+                    load!(dst, addr, offset, 2, set_u32, |b| u16::from_le_bytes(b)
+                        as u32)
                 }
-                Instr::I64Load8S { dst, addr, offset } => load!(dst, addr, offset, 1, set_i64, |b| b[0] as i8 as i64),
-                Instr::I64Load8U { dst, addr, offset } => load!(dst, addr, offset, 1, set, |b| b[0] as u64),
+                Instr::I64Load8S { dst, addr, offset } => {
+                    load!(dst, addr, offset, 1, set_i64, |b| b[0] as i8 as i64)
+                }
+                Instr::I64Load8U { dst, addr, offset } => {
+                    load!(dst, addr, offset, 1, set, |b| b[0] as u64)
+                }
                 Instr::I64Load16S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_i64, |b| i16::from_le_bytes(b) as i64)
+                    load!(dst, addr, offset, 2, set_i64, |b| i16::from_le_bytes(b)
+                        as i64)
                 }
                 Instr::I64Load16U { dst, addr, offset } => {
                     load!(dst, addr, offset, 2, set, |b| u16::from_le_bytes(b) as u64)
                 }
                 Instr::I64Load32S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 4, set_i64, |b| i32::from_le_bytes(b) as i64)
+                    load!(dst, addr, offset, 4, set_i64, |b| i32::from_le_bytes(b)
+                        as i64)
                 }
                 Instr::I64Load32U { dst, addr, offset } => {
                     load!(dst, addr, offset, 4, set, |b| u32::from_le_bytes(b) as u64)
                 }
-                Instr::I32Store { addr, val, offset } => store!(addr, val, offset, 4, regs.u32(val).to_le_bytes()),
-                Instr::I64Store { addr, val, offset } => store!(addr, val, offset, 8, regs.get(val).to_le_bytes()),
-                Instr::F32Store { addr, val, offset } => store!(addr, val, offset, 4, regs.u32(val).to_le_bytes()),
-                Instr::F64Store { addr, val, offset } => store!(addr, val, offset, 8, regs.get(val).to_le_bytes()),
-                Instr::I32Store8 { addr, val, offset } => store!(addr, val, offset, 1, [regs.get(val) as u8]),
+                Instr::I32Store { addr, val, offset } => {
+                    store!(addr, val, offset, 4, regs.u32(val).to_le_bytes())
+                }
+                Instr::I64Store { addr, val, offset } => {
+                    store!(addr, val, offset, 8, regs.get(val).to_le_bytes())
+                }
+                Instr::F32Store { addr, val, offset } => {
+                    store!(addr, val, offset, 4, regs.u32(val).to_le_bytes())
+                }
+                Instr::F64Store { addr, val, offset } => {
+                    store!(addr, val, offset, 8, regs.get(val).to_le_bytes())
+                }
+                Instr::I32Store8 { addr, val, offset } => {
+                    store!(addr, val, offset, 1, [regs.get(val) as u8])
+                }
                 Instr::I32Store16 { addr, val, offset } => {
                     store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
                 }
-                Instr::I64Store8 { addr, val, offset } => store!(addr, val, offset, 1, [regs.get(val) as u8]),
+                Instr::I64Store8 { addr, val, offset } => {
+                    store!(addr, val, offset, 1, [regs.get(val) as u8])
+                }
                 Instr::I64Store16 { addr, val, offset } => {
                     store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
                 }
@@ -819,4 +1027,3 @@ impl Execution {
         }
     }
 }
-

@@ -18,8 +18,8 @@
 mod ops;
 
 use super::instr::{Instr, Slot};
-use super::types::FuncType;
 use super::module::CompileError;
+use super::types::FuncType;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 /// Which form of code to produce.
@@ -94,7 +94,11 @@ struct ControlFrame {
 
 impl ControlFrame {
     fn label_arity(&self) -> u32 {
-        if self.kind == FrameKind::Loop { self.params } else { self.results }
+        if self.kind == FrameKind::Loop {
+            self.params
+        } else {
+            self.results
+        }
     }
 }
 
@@ -112,7 +116,11 @@ pub fn translate(
     validator: Option<&mut FuncValidator<ValidatorResources>>,
     module_bytes: &[u8],
 ) -> Result<Compiled, CompileError> {
-    let consts = if mode == Mode::Run { collect_consts(body)? } else { Vec::new() };
+    let consts = if mode == Mode::Run {
+        collect_consts(body)?
+    } else {
+        Vec::new()
+    };
     let mut t = Translator {
         ctx,
         mode,
@@ -147,7 +155,12 @@ pub fn translate(
             v.op(offset, &op)?;
         }
         t.offset = offset as u32;
-        check_v2_encoding(&op, module_bytes, offset as usize, reader.original_position() as usize)?;
+        check_v2_encoding(
+            &op,
+            module_bytes,
+            offset as usize,
+            reader.original_position() as usize,
+        )?;
         t.operator(&op)?;
     }
     reader.finish()?;
@@ -182,8 +195,18 @@ fn collect_consts(body: &FunctionBody<'_>) -> Result<Vec<u64>, CompileError> {
 /// multi-memory encoding, does not apply: the memory operand of
 /// `memory.size`/`memory.grow` is one 0x00 byte, and a memarg's alignment
 /// and offset are u32 LEB128s of at most 5 bytes.
-fn check_v2_encoding(op: &Operator<'_>, bytes: &[u8], start: usize, end: usize) -> Result<(), CompileError> {
-    let malformed = |message: &str, offset: usize| Err(CompileError { message: message.into(), offset });
+fn check_v2_encoding(
+    op: &Operator<'_>,
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+) -> Result<(), CompileError> {
+    let malformed = |message: &str, offset: usize| {
+        Err(CompileError {
+            message: message.into(),
+            offset,
+        })
+    };
     match op {
         Operator::MemorySize { .. } | Operator::MemoryGrow { .. } if end != start + 2 => {
             malformed("zero byte expected", start + 1)
@@ -202,7 +225,9 @@ fn check_v2_encoding(op: &Operator<'_>, bytes: &[u8], start: usize, end: usize) 
 
 /// Length in bytes of the LEB128 number starting at `pos`.
 fn leb_len(bytes: &[u8], pos: usize) -> usize {
-    bytes.get(pos..).map_or(0, |rest| rest.iter().take_while(|b| *b & 0x80 != 0).count() + 1)
+    bytes.get(pos..).map_or(0, |rest| {
+        rest.iter().take_while(|b| *b & 0x80 != 0).count() + 1
+    })
 }
 
 struct Translator<'a> {
@@ -269,25 +294,34 @@ impl Translator<'_> {
         if wide {
             self.emit_result(Instr::Const64 { dst, val: value });
         } else {
-            self.emit_result(Instr::Const32 { dst, val: value as u32 });
+            self.emit_result(Instr::Const32 {
+                dst,
+                val: value as u32,
+            });
         }
     }
 
     /// A branch on `cond` (when true, or false if `negate`). In run mode, a
     /// compare that just produced `cond` into a temporary is folded in.
     fn conditional_branch(&mut self, cond: Slot, negate: bool, target: u32) -> Instr {
-        if self.fused() && cond >= self.base {
-            if let Some(at) = self.last_result.filter(|at| *at + 1 == self.code.len()) {
-                let produced_cond = self.code[at].clone().result_slot_mut().is_some_and(|d| *d == cond);
-                if let Some(fused) = self.code[at].fuse_with_branch(negate, target).filter(|_| produced_cond) {
-                    self.code.pop();
-                    self.offsets.pop();
-                    self.last_result = None;
-                    return fused;
-                }
+        let last = self.last_result.filter(|at| *at + 1 == self.code.len());
+        if let Some(at) = last.filter(|_| self.fused() && cond >= self.base) {
+            let produced_cond = self.code[at].result_slot() == Some(cond);
+            if let Some(fused) = self.code[at]
+                .fuse_with_branch(negate, target)
+                .filter(|_| produced_cond)
+            {
+                self.code.pop();
+                self.offsets.pop();
+                self.last_result = None;
+                return fused;
             }
         }
-        if negate { Instr::BrIfEqz { cond, target } } else { Instr::BrIfNez { cond, target } }
+        if negate {
+            Instr::BrIfEqz { cond, target }
+        } else {
+            Instr::BrIfNez { cond, target }
+        }
     }
 
     fn height(&self) -> u32 {
@@ -337,7 +371,9 @@ impl Translator<'_> {
 
     /// Redirects the last instruction's result from `slot` into `to`, if it produced it.
     fn redirect_last_result(&mut self, slot: Slot, to: Slot) -> bool {
-        let Some(at) = self.last_result else { return false };
+        let Some(at) = self.last_result else {
+            return false;
+        };
         match self.code[at].result_slot_mut() {
             Some(dst) if *dst == slot => {
                 *dst = to;
@@ -361,12 +397,19 @@ impl Translator<'_> {
     }
 
     fn func_type(&self, func: u32) -> (u32, u32) {
-        let ty = self.ctx.func_types.get(func as usize).and_then(|t| self.ctx.types.get(*t as usize));
+        let ty = self
+            .ctx
+            .func_types
+            .get(func as usize)
+            .and_then(|t| self.ctx.types.get(*t as usize));
         ty.map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
     }
 
     fn type_arity(&self, idx: u32) -> (u32, u32) {
-        self.ctx.types.get(idx as usize).map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+        self.ctx
+            .types
+            .get(idx as usize)
+            .map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
     }
 
     fn push_frame(&mut self, kind: FrameKind, ty: BlockType) {
@@ -417,7 +460,11 @@ impl Translator<'_> {
             let all_in_slots = !self.carried_are_folded(arity);
             if arity > 1 && all_in_slots {
                 let (from, to) = (self.slot(from), self.slot(to));
-                self.emit(Instr::Copy { from, to, n: arity as u32 });
+                self.emit(Instr::Copy {
+                    from,
+                    to,
+                    n: arity as u32,
+                });
             } else {
                 for i in 0..arity {
                     let src = match self.stack[from + i] {
@@ -436,7 +483,9 @@ impl Translator<'_> {
 
     /// Whether any of the top `arity` operands is a folded `local.get`.
     fn carried_are_folded(&self, arity: usize) -> bool {
-        self.stack[self.stack.len() - arity..].iter().any(|o| *o != Operand::Stack)
+        self.stack[self.stack.len() - arity..]
+            .iter()
+            .any(|o| *o != Operand::Stack)
     }
 
     /// Emits the jump part of a branch to frame `index` (moves already done).
@@ -472,7 +521,9 @@ impl Translator<'_> {
     /// `br_if`: when the branch needs no moves it is one conditional jump,
     /// otherwise a jump around the moves and an unconditional branch.
     fn branch_if(&mut self, depth: u32, cond: Slot) {
-        let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else { return };
+        let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else {
+            return;
+        };
         let frame = &self.frames[index];
         let arity = frame.label_arity();
         let needs_moves = frame.kind == FrameKind::Function
@@ -508,7 +559,9 @@ impl Translator<'_> {
     /// the `else` or `end` that makes code reachable again.
     fn dead_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead_depth += 1
+            }
             Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
             Operator::End => self.end(),
             Operator::Else if self.dead_depth == 0 => self.else_(),
@@ -518,7 +571,9 @@ impl Translator<'_> {
     }
 
     fn else_(&mut self) {
-        let Some(frame) = self.frames.last() else { return };
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
         let reachable = !frame.unreachable;
         if reachable {
             self.materialize_all();
@@ -528,7 +583,9 @@ impl Translator<'_> {
             }
         }
         let here = self.pc();
-        let Some(frame) = self.frames.last_mut() else { return };
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
         frame.kind = FrameKind::Else;
         frame.unreachable = false;
         let else_fixup = frame.else_fixup.take();
@@ -544,7 +601,9 @@ impl Translator<'_> {
     }
 
     fn end(&mut self) {
-        let Some(frame) = self.frames.pop() else { return };
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
         if !frame.unreachable {
             self.materialize_all();
         }
@@ -612,9 +671,15 @@ impl Translator<'_> {
             }
             Operator::Call { function_index } => {
                 let (params, results) = self.func_type(function_index);
-                self.call(params, results, |base| Instr::Call { func: function_index, base });
+                self.call(params, results, |base| Instr::Call {
+                    func: function_index,
+                    base,
+                });
             }
-            Operator::CallIndirect { type_index, table_index } => {
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let (params, results) = self.type_arity(type_index);
                 self.call(params + 1, results, |base| Instr::CallIndirect {
                     ty: type_index,
@@ -639,7 +704,10 @@ impl Translator<'_> {
                     self.max_height = self.max_height.max(self.height());
                 } else {
                     let to = self.push();
-                    self.emit_result(Instr::Move { from: local_index, to });
+                    self.emit_result(Instr::Move {
+                        from: local_index,
+                        to,
+                    });
                 }
             }
             Operator::LocalSet { local_index } => self.local_set(local_index, false),
@@ -660,9 +728,15 @@ impl Translator<'_> {
     }
 
     fn local_set(&mut self, local: u32, tee: bool) {
-        let Some(&top) = self.stack.last() else { return };
+        let Some(&top) = self.stack.last() else {
+            return;
+        };
         if !self.fused() {
-            let from = if tee { self.slot(self.stack.len() - 1) } else { self.pop() };
+            let from = if tee {
+                self.slot(self.stack.len() - 1)
+            } else {
+                self.pop()
+            };
             self.emit(Instr::Move { from, to: local });
             return;
         }
@@ -687,7 +761,11 @@ impl Translator<'_> {
             self.emit(Instr::Move { from, to: local });
         }
         if tee {
-            self.stack.push(if redirected { Operand::Local(local) } else { top });
+            self.stack.push(if redirected {
+                Operand::Local(local)
+            } else {
+                top
+            });
             self.max_height = self.max_height.max(self.height());
         }
     }
@@ -700,7 +778,10 @@ impl Translator<'_> {
             depths.push(depth?);
         }
         depths.push(targets.default());
-        self.emit(Instr::BrTable { index, len: depths.len() as u32 });
+        self.emit(Instr::BrTable {
+            index,
+            len: depths.len() as u32,
+        });
         // Each entry is a jump; targets that need value moves go through a stub after the table.
         let first_entry = self.code.len();
         let mut stubs = Vec::new();

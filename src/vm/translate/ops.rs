@@ -53,11 +53,17 @@ impl Translator<'_> {
             Operator::F64Const { value } => self.push_const(value.bits(), true),
             Operator::GlobalGet { global_index } => {
                 let dst = self.push();
-                self.emit_result(Instr::GlobalGet { dst, global: global_index });
+                self.emit_result(Instr::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
             }
             Operator::GlobalSet { global_index } => {
                 let src = self.pop();
-                self.emit(Instr::GlobalSet { src, global: global_index });
+                self.emit(Instr::GlobalSet {
+                    src,
+                    global: global_index,
+                });
             }
             Operator::RefNull { .. } => {
                 let dst = self.push();
@@ -66,21 +72,41 @@ impl Translator<'_> {
             Operator::RefIsNull => self.unary(|dst, src| Instr::RefIsNull { dst, src }),
             Operator::RefFunc { function_index } => {
                 let dst = self.push();
-                self.emit_result(Instr::RefFunc { dst, func: function_index });
+                self.emit_result(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
             }
-            Operator::TableGet { table } => self.in_place(1, 1, |dst| Instr::TableGet { dst, table }),
-            Operator::TableSet { table } => self.in_place(2, 0, |base| Instr::TableSet { base, table }),
+            Operator::TableGet { table } => {
+                self.in_place(1, 1, |dst| Instr::TableGet { dst, table })
+            }
+            Operator::TableSet { table } => {
+                self.in_place(2, 0, |base| Instr::TableSet { base, table })
+            }
             Operator::TableSize { table } => {
                 let dst = self.push();
                 self.emit(Instr::TableSize { dst, table });
             }
-            Operator::TableGrow { table } => self.in_place(2, 1, |base| Instr::TableGrow { base, table }),
-            Operator::TableFill { table } => self.in_place(3, 0, |base| Instr::TableFill { base, table }),
-            Operator::TableCopy { dst_table, src_table } => {
-                self.in_place(3, 0, |base| Instr::TableCopy { base, dst_table, src_table })
+            Operator::TableGrow { table } => {
+                self.in_place(2, 1, |base| Instr::TableGrow { base, table })
             }
+            Operator::TableFill { table } => {
+                self.in_place(3, 0, |base| Instr::TableFill { base, table })
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => self.in_place(3, 0, |base| Instr::TableCopy {
+                base,
+                dst_table,
+                src_table,
+            }),
             Operator::TableInit { elem_index, table } => {
-                self.in_place(3, 0, |base| Instr::TableInit { base, table, seg: elem_index })
+                self.in_place(3, 0, |base| Instr::TableInit {
+                    base,
+                    table,
+                    seg: elem_index,
+                })
             }
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { seg: elem_index });
@@ -92,9 +118,15 @@ impl Translator<'_> {
 
     fn unsupported(&self, op: &Operator<'_>) -> CompileError {
         let name = format!("{op:?}");
-        let name = name.split([' ', '{', '(']).next().unwrap_or("this instruction").to_string();
+        let name = name
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or("this instruction")
+            .to_string();
         CompileError {
-            message: format!("watlab does not run {name} yet (WebAssembly 2.0 without SIMD is supported)"),
+            message: format!(
+                "watlab does not run {name} yet (WebAssembly 2.0 without SIMD is supported)"
+            ),
             offset: self.offset as usize,
         }
     }
@@ -114,7 +146,10 @@ impl Translator<'_> {
             Operator::MemoryFill { .. } => self.in_place(3, 0, |base| Instr::MemoryFill { base }),
             Operator::MemoryCopy { .. } => self.in_place(3, 0, |base| Instr::MemoryCopy { base }),
             Operator::MemoryInit { data_index, .. } => {
-                self.in_place(3, 0, |base| Instr::MemoryInit { base, seg: data_index })
+                self.in_place(3, 0, |base| Instr::MemoryInit {
+                    base,
+                    seg: data_index,
+                })
             }
             Operator::DataDrop { data_index } => {
                 self.emit(Instr::DataDrop { seg: data_index });
@@ -125,19 +160,68 @@ impl Translator<'_> {
     }
 
     fn numeric(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
-        unary!(self, op, [
-            I32Eqz, I64Eqz,
-            I32Clz, I32Ctz, I32Popcnt, I64Clz, I64Ctz, I64Popcnt,
-            F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
-            F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
-            I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-            I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
-            F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
-            F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
-            I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
-            I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
-            I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
-        ]);
+        unary!(
+            self,
+            op,
+            [
+                I32Eqz,
+                I64Eqz,
+                I32Clz,
+                I32Ctz,
+                I32Popcnt,
+                I64Clz,
+                I64Ctz,
+                I64Popcnt,
+                F32Abs,
+                F32Neg,
+                F32Ceil,
+                F32Floor,
+                F32Trunc,
+                F32Nearest,
+                F32Sqrt,
+                F64Abs,
+                F64Neg,
+                F64Ceil,
+                F64Floor,
+                F64Trunc,
+                F64Nearest,
+                F64Sqrt,
+                I32WrapI64,
+                I32TruncF32S,
+                I32TruncF32U,
+                I32TruncF64S,
+                I32TruncF64U,
+                I64ExtendI32S,
+                I64ExtendI32U,
+                I64TruncF32S,
+                I64TruncF32U,
+                I64TruncF64S,
+                I64TruncF64U,
+                F32ConvertI32S,
+                F32ConvertI32U,
+                F32ConvertI64S,
+                F32ConvertI64U,
+                F32DemoteF64,
+                F64ConvertI32S,
+                F64ConvertI32U,
+                F64ConvertI64S,
+                F64ConvertI64U,
+                F64PromoteF32,
+                I32Extend8S,
+                I32Extend16S,
+                I64Extend8S,
+                I64Extend16S,
+                I64Extend32S,
+                I32TruncSatF32S,
+                I32TruncSatF32U,
+                I32TruncSatF64S,
+                I32TruncSatF64U,
+                I64TruncSatF32S,
+                I64TruncSatF32U,
+                I64TruncSatF64S,
+                I64TruncSatF64U,
+            ]
+        );
         // Reinterpretations only relabel the bits a slot holds.
         if matches!(
             op,
@@ -153,18 +237,88 @@ impl Translator<'_> {
             }
             return Ok(true);
         }
-        binary!(self, op, [
-            I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
-            I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
-            F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
-            F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
-            I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
-            I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
-            I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
-            I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
-            F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
-            F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
-        ]);
+        binary!(
+            self,
+            op,
+            [
+                I32Eq,
+                I32Ne,
+                I32LtS,
+                I32LtU,
+                I32GtS,
+                I32GtU,
+                I32LeS,
+                I32LeU,
+                I32GeS,
+                I32GeU,
+                I64Eq,
+                I64Ne,
+                I64LtS,
+                I64LtU,
+                I64GtS,
+                I64GtU,
+                I64LeS,
+                I64LeU,
+                I64GeS,
+                I64GeU,
+                F32Eq,
+                F32Ne,
+                F32Lt,
+                F32Gt,
+                F32Le,
+                F32Ge,
+                F64Eq,
+                F64Ne,
+                F64Lt,
+                F64Gt,
+                F64Le,
+                F64Ge,
+                I32Add,
+                I32Sub,
+                I32Mul,
+                I32DivS,
+                I32DivU,
+                I32RemS,
+                I32RemU,
+                I32And,
+                I32Or,
+                I32Xor,
+                I32Shl,
+                I32ShrS,
+                I32ShrU,
+                I32Rotl,
+                I32Rotr,
+                I64Add,
+                I64Sub,
+                I64Mul,
+                I64DivS,
+                I64DivU,
+                I64RemS,
+                I64RemU,
+                I64And,
+                I64Or,
+                I64Xor,
+                I64Shl,
+                I64ShrS,
+                I64ShrU,
+                I64Rotl,
+                I64Rotr,
+                F32Add,
+                F32Sub,
+                F32Mul,
+                F32Div,
+                F32Min,
+                F32Max,
+                F32Copysign,
+                F64Add,
+                F64Sub,
+                F64Mul,
+                F64Div,
+                F64Min,
+                F64Max,
+                F64Copysign,
+            ]
+        );
         Ok(false)
     }
 }
