@@ -122,6 +122,13 @@ macro_rules! define_instrs {
         }
 
         impl Instr {
+            fn compare_operands(&self) -> Option<(Slot, Slot)> {
+                match *self {
+                    $(Instr::$c { a, b, .. })|* => Some((a, b)),
+                    _ => None,
+                }
+            }
+
             fn compare_target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     $(Instr::$c { target, .. })|* => Some(target),
@@ -221,6 +228,42 @@ impl Instr {
                     *target = pc;
                 }
             }
+        }
+    }
+
+    /// The conditional branch taken exactly when this one is not.
+    pub fn negated_branch(&self) -> Option<Instr> {
+        macro_rules! opposite {
+            ($($x:ident <=> $y:ident),* $(,)?) => {
+                match *self {
+                    $(
+                        Instr::$x { a, b, target } => Some(Instr::$y { a, b, target }),
+                        Instr::$y { a, b, target } => Some(Instr::$x { a, b, target }),
+                    )*
+                    Instr::BrIfEqz { cond, target } => Some(Instr::BrIfNez { cond, target }),
+                    Instr::BrIfNez { cond, target } => Some(Instr::BrIfEqz { cond, target }),
+                    Instr::BrIfI64Eqz { cond, target } => Some(Instr::BrIfI64Nez { cond, target }),
+                    Instr::BrIfI64Nez { cond, target } => Some(Instr::BrIfI64Eqz { cond, target }),
+                    _ => None,
+                }
+            };
+        }
+        opposite! {
+            BrIfI32Eq <=> BrIfI32Ne, BrIfI32LtS <=> BrIfI32GeS, BrIfI32LtU <=> BrIfI32GeU,
+            BrIfI32GtS <=> BrIfI32LeS, BrIfI32GtU <=> BrIfI32LeU,
+            BrIfI64Eq <=> BrIfI64Ne, BrIfI64LtS <=> BrIfI64GeS, BrIfI64LtU <=> BrIfI64GeU,
+            BrIfI64GtS <=> BrIfI64LeS, BrIfI64GtU <=> BrIfI64LeU,
+        }
+    }
+
+    /// The slots a conditional branch reads.
+    pub fn branch_operands(&self) -> Option<(Slot, Slot)> {
+        match self.negated_branch()? {
+            Instr::BrIfEqz { cond, .. }
+            | Instr::BrIfNez { cond, .. }
+            | Instr::BrIfI64Eqz { cond, .. }
+            | Instr::BrIfI64Nez { cond, .. } => Some((cond, cond)),
+            other => other.compare_operands(),
         }
     }
 

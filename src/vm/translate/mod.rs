@@ -492,11 +492,43 @@ impl Translator<'_> {
     fn branch_jump(&mut self, index: usize) {
         if self.frames[index].kind == FrameKind::Loop {
             let target = self.frames[index].loop_start;
-            self.emit(Instr::BrLoop { target });
+            if !self.invert_loop_exit(target) {
+                self.emit(Instr::BrLoop { target });
+            }
         } else {
             let at = self.emit(Instr::Br { target: 0 });
             self.frames[index].fixups.push(at);
         }
+    }
+
+    /// Run mode, for a back edge to a loop whose first instruction is a
+    /// conditional exit (`loop (br_if $out (cond)) ... br $loop`): emits the
+    /// exit test negated, jumping past it to the loop body, then the exit
+    /// jump. Each iteration then runs one branch instead of two.
+    fn invert_loop_exit(&mut self, loop_start: u32) -> bool {
+        if !self.fused() {
+            return false;
+        }
+        let Some(first) = self.code.get(loop_start as usize).copied() else {
+            return false;
+        };
+        let reads_only_fixed_slots = first
+            .branch_operands()
+            .is_some_and(|(a, b)| a < self.base && b < self.base);
+        let exit_frame = self
+            .frames
+            .iter()
+            .position(|f| f.fixups.contains(&(loop_start as usize)));
+        let (Some(exit_frame), Some(mut stay), true) =
+            (exit_frame, first.negated_branch(), reads_only_fixed_slots)
+        else {
+            return false;
+        };
+        stay.set_target(loop_start + 1);
+        self.emit(stay);
+        let at = self.emit(Instr::Br { target: 0 });
+        self.frames[exit_frame].fixups.push(at);
+        true
     }
 
     fn emit_return(&mut self) {
