@@ -31,7 +31,9 @@ macro_rules! define_instrs {
             Unreachable,
             /// Do nothing: marks `block`, `loop`, `nop`, `drop`, `end` in step code.
             Nop,
-            /// Jump forward (or to a block end).
+            /// Jump. Every `target` in executable code is relative to the
+            /// branch itself, as an `i32` stored in a `u32`, so the executor
+            /// needs no code base to jump.
             Br { target: u32 },
             /// Jump back to a loop header; checks the budget and interrupts.
             BrLoop { target: u32 },
@@ -214,20 +216,24 @@ impl Instr {
         copy.result_slot_mut().copied()
     }
 
-    /// Points a branch at `target`; used when a forward label is placed.
+    /// Points a branch at instruction `pc` (absolute, during translation).
     pub fn set_target(&mut self, pc: u32) {
+        if let Some(target) = self.target_mut() {
+            *target = pc;
+        }
+    }
+
+    /// The branch target field, if this is a branch. Translation works with
+    /// absolute targets and finally makes them relative (see [`Instr::Br`]).
+    pub fn target_mut(&mut self) -> Option<&mut u32> {
         match self {
             Instr::Br { target }
             | Instr::BrLoop { target }
             | Instr::BrIfNez { target, .. }
             | Instr::BrIfEqz { target, .. }
             | Instr::BrIfI64Eqz { target, .. }
-            | Instr::BrIfI64Nez { target, .. } => *target = pc,
-            other => {
-                if let Some(target) = other.compare_target_mut() {
-                    *target = pc;
-                }
-            }
+            | Instr::BrIfI64Nez { target, .. } => Some(target),
+            other => other.compare_target_mut(),
         }
     }
 

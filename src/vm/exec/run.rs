@@ -201,17 +201,23 @@ impl Execution {
         }
         let mut inst: &Instance = &instances[inst_index];
         let (mut mem, mut mem_len) = memory_view(data, inst);
-        let mut pc = frame.pc as usize;
+        let mut ip: *const Instr = code.code.as_ptr().wrapping_add(frame.pc as usize);
+        macro_rules! pc {
+            () => {
+                // SAFETY: `ip` always points into `code.code` (see the fetch below).
+                unsafe { ip.offset_from(code.code.as_ptr()) as usize }
+            };
+        }
         // SAFETY: the frame was entered (sized) before it first ran.
         let mut regs = Regs(unsafe { self.stack.as_mut_ptr().add(frame.fp as usize) });
         let mut fuel = self.take_fuel();
         let start_depth = self.frames.len();
-        let start_offset = code.offsets.get(pc).copied();
+        let start_offset = code.offsets.get(frame.pc as usize).copied();
         let mut first = true;
 
         macro_rules! leave {
             () => {{
-                frame.pc = pc as u32;
+                frame.pc = pc!() as u32;
                 self.current = frame;
                 self.return_fuel(fuel);
             }};
@@ -222,7 +228,7 @@ impl Execution {
                 let mut trap: Trap = $trap.into();
                 trap.site = Some(TrapSite {
                     func: frame.func.0,
-                    offset: code.offsets[pc] as usize,
+                    offset: code.offsets[pc!()] as usize,
                 });
                 return Err(trap);
             }};
@@ -274,7 +280,7 @@ impl Execution {
                         {
                             trap!(t);
                         }
-                        frame.pc = pc as u32 + 1;
+                        frame.pc = pc!() as u32 + 1;
                         self.frames.push(frame);
                         frame = Frame {
                             func: callee,
@@ -282,7 +288,7 @@ impl Execution {
                             fp: fp as u32,
                         };
                         enter_body!(callee_body, callee_instance.index());
-                        pc = 0;
+                        ip = code.code.as_ptr();
                     }
                     FuncInst::Host { func, type_id, .. } => {
                         let ty = &types[*type_id as usize];
@@ -308,7 +314,7 @@ impl Execution {
                             ))),
                             Err(t) => trap!(t),
                         }
-                        pc += 1;
+                        ip = ip.wrapping_add(1);
                     }
                 }
             }};
@@ -316,10 +322,10 @@ impl Execution {
         macro_rules! branch_if {
             ($cond:expr, $target:expr) => {{
                 if $cond {
-                    if ($target as usize) <= pc {
+                    if ($target as i32) <= 0 {
                         tick!();
                     }
-                    pc = $target as usize;
+                    ip = ip.wrapping_offset($target as i32 as isize);
                     continue;
                 }
             }};
@@ -387,27 +393,27 @@ impl Execution {
 
         loop {
             if STEP {
-                let here = code.offsets.get(pc).copied();
+                let here = code.offsets.get(pc!()).copied();
                 if !first && (self.frames.len() != start_depth || here != start_offset) {
                     leave!();
                     return Ok(Outcome::Paused);
                 }
                 first = false;
             }
-            debug_assert!(pc < code.code.len(), "pc ran off the end of the code");
-            // SAFETY: translation ends every reachable path with a branch or return,
-            // so `pc` always indexes the code.
-            let instr = unsafe { *code.code.get_unchecked(pc) };
+            debug_assert!(pc!() < code.code.len(), "ran off the end of the code");
+            // SAFETY: translation ends every reachable path with a branch or return
+            // and resolves every branch inside the function, so `ip` stays in the code.
+            let instr = unsafe { *ip };
             match instr {
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
                 Instr::Nop => {}
                 Instr::Br { target } => {
-                    pc = target as usize;
+                    ip = ip.wrapping_offset(target as i32 as isize);
                     continue;
                 }
                 Instr::BrLoop { target } => {
                     tick!();
-                    pc = target as usize;
+                    ip = ip.wrapping_offset(target as i32 as isize);
                     continue;
                 }
                 Instr::BrIfNez { cond, target } => branch_if!(regs.u32(cond) != 0, target),
@@ -451,7 +457,7 @@ impl Execution {
                     branch_if!(regs.get(a) >= regs.get(b), target)
                 }
                 Instr::BrTable { index, len } => {
-                    pc += 1 + regs.u32(index).min(len - 1) as usize;
+                    ip = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);
                     continue;
                 }
                 Instr::Copy { from, to, n } => {
@@ -480,7 +486,7 @@ impl Execution {
                                 trap!(Trap::host("a caller frame is not a wasm function"))
                             };
                             enter_body!(caller_body, caller_instance);
-                            pc = frame.pc as usize;
+                            ip = code.code.as_ptr().wrapping_add(frame.pc as usize);
                             continue;
                         }
                         None => {
@@ -491,7 +497,7 @@ impl Execution {
                                 .zip(&self.stack[fp..fp + n as usize])
                                 .map(|(t, s)| Value::from_slot(*t, *s))
                                 .collect();
-                            pc += 1;
+                            ip = ip.wrapping_add(1);
                             leave!();
                             return Ok(Outcome::Finished(values));
                         }
@@ -1023,7 +1029,7 @@ impl Execution {
                     store!(addr, val, offset, 4, (regs.get(val) as u32).to_le_bytes())
                 }
             }
-            pc += 1;
+            ip = ip.wrapping_add(1);
         }
     }
 }

@@ -164,6 +164,11 @@ pub fn translate(
         t.operator(&op)?;
     }
     reader.finish()?;
+    for (at, instr) in t.code.iter_mut().enumerate() {
+        if let Some(target) = instr.target_mut() {
+            *target = (*target as i64 - at as i64) as i32 as u32;
+        }
+    }
     Ok(Compiled {
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
