@@ -3,9 +3,19 @@
 //!
 //! Layers, each depending only on those before it:
 //! - [`vm`]: the interpreter core (modules, store, executor, traps);
+//! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
 //! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
+//! - [`session`]: the live workbench state, evaluating one input at a time;
+//! - [`view`]: session replies rendered as text;
+//! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
+//! - [`repl`]: the interactive line editor around a session;
 //! - [`cli`]: the command-line front end.
 
 pub mod cli;
+pub mod repl;
+pub mod session;
+pub mod text;
+pub mod transcript;
+pub mod view;
 pub mod vm;
 pub mod wast;

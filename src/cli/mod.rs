@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a trap or a failed script assertion, 2 a usage,
 //! read, parse, validation or link error.
 
+mod check;
 mod run;
 mod wast_cmd;
 
@@ -11,10 +12,17 @@ use std::process::ExitCode;
 
 /// watlab: an interactive workbench for WebAssembly Text.
 #[derive(Debug, Parser)]
-#[command(name = "watlab", version, about)]
+#[command(
+    name = "watlab",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// A .wat or .wasm module to load into the session first.
+    file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +38,20 @@ enum Command {
     },
     /// Instantiate a module and optionally call one of its exports.
     Run(run::RunArgs),
+    /// Replay transcripts in fresh sessions and compare with what they recorded.
+    Check {
+        /// Transcript files.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Rewrite each transcript with the output the session produces now.
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Run the inputs of a file (a transcript or plain WAT inputs) and print the output.
+    Script {
+        /// The file.
+        file: std::path::PathBuf,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -48,11 +70,35 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Wast { files, step }) => wast_cmd::run(&files, step),
         Some(Command::Run(args)) => run::run(&args),
-        None => {
-            eprintln!(
-                "watlab: the interactive workbench is not built yet; try `watlab run` or `watlab wast` (see --help)"
-            );
-            ExitCode::from(2)
+        Some(Command::Check { files, bless }) => check::check(&files, bless),
+        Some(Command::Script { file }) => check::script(&file),
+        None => workbench(cli.file.as_deref()),
+    }
+}
+
+/// `watlab [FILE]`: the interactive workbench on a terminal, a script otherwise.
+fn workbench(file: Option<&std::path::Path>) -> ExitCode {
+    use std::io::IsTerminal;
+    let preload: Vec<String> = file
+        .map(|f| format!(":load {}", f.display()))
+        .into_iter()
+        .collect();
+    if std::io::stdin().is_terminal() {
+        match crate::repl::interactive(&preload) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("watlab: {e}");
+                ExitCode::from(2)
+            }
+        }
+    } else {
+        match crate::repl::script(std::io::stdin().lock(), &preload) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                eprintln!("watlab: {e}");
+                ExitCode::from(2)
+            }
         }
     }
 }

@@ -174,6 +174,10 @@ pub struct Names {
     pub locals: BTreeMap<u32, BTreeMap<u32, String>>,
     /// Global names by global index.
     pub globals: BTreeMap<u32, String>,
+    /// Memory names by memory index.
+    pub memories: BTreeMap<u32, String>,
+    /// Table names by table index.
+    pub tables: BTreeMap<u32, String>,
 }
 
 /// A validated module, translated and ready to instantiate any number of times.
@@ -650,6 +654,16 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             Name::Global(map) => {
                 for naming in map.into_iter().flatten() {
                     names.globals.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Memory(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.memories.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Table(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.tables.insert(naming.index, naming.name.to_string());
                 }
             }
             _ => {}

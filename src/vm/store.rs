@@ -206,7 +206,7 @@ impl Default for Limits {
 }
 
 /// The parts of the store that execution mutates.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct StoreData {
     /// All memories.
     pub memories: Vec<Memory>,

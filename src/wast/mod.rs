@@ -9,11 +9,14 @@
 mod spectest;
 mod values;
 
+pub use spectest::install as spectest_exports;
+pub(crate) use values::{arg as script_arg, check_results, list as value_list};
+
 use crate::vm::module::Module;
 use crate::vm::store::{Extern, InstanceAddr, Store};
 use crate::vm::trap::TrapCode;
 use crate::vm::{Execution, InstantiationError, Limits, Outcome, Trap, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
 use wast::parser::{self, ParseBuffer};
@@ -162,7 +165,7 @@ struct Runner {
     store: Store,
     mode: ExecMode,
     /// Exports of instances made visible by `register`, by registered name.
-    registered: HashMap<String, HashMap<String, Extern>>,
+    registered: HashMap<String, BTreeMap<String, Extern>>,
     /// Instances by `$id`.
     named: HashMap<String, InstanceAddr>,
     /// Modules declared with `module definition`, by `$id`.

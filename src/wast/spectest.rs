@@ -4,12 +4,12 @@
 use crate::vm::store::{Extern, Store};
 use crate::vm::types::{FuncType, GlobalType, Limits, MemoryType, TableType};
 use crate::vm::{ValType, Value};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Adds the `spectest` objects to `store` and returns them by export name.
-pub fn install(store: &mut Store) -> HashMap<String, Extern> {
+pub fn install(store: &mut Store) -> BTreeMap<String, Extern> {
     use ValType::{F32, F64, I32, I64};
-    let mut exports = HashMap::new();
+    let mut exports = BTreeMap::new();
     let prints: [(&str, &[ValType]); 7] = [
         ("print", &[]),
         ("print_i32", &[I32]),

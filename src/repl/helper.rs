@@ -1,0 +1,148 @@
+//! The line editor's helper: completion, hints, highlighting and validation,
+//! all driven by the lexer, the instruction catalog, the command table and
+//! the names the session knows.
+
+use crate::session::commands::COMMANDS;
+use crate::text::{catalog, lex};
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+use std::borrow::Cow;
+
+/// rustyline helper for the `wat> ` prompt.
+pub struct WatHelper {
+    /// `$names` and export names currently in scope, refreshed after each input.
+    pub names: Vec<String>,
+    /// Whether to colour the input.
+    pub colour: bool,
+}
+
+impl Helper for WatHelper {}
+
+/// Start of the word that ends at `pos`.
+fn word_start(line: &str, pos: usize) -> usize {
+    line[..pos]
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '"')
+        .map_or(0, |i| i + 1)
+}
+
+impl Completer for WatHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = word_start(line, pos);
+        let word = &line[start..pos];
+        let pair = |s: String| Pair {
+            display: s.clone(),
+            replacement: s,
+        };
+        let candidates: Vec<Pair> = if let Some(command) = word.strip_prefix(':') {
+            COMMANDS
+                .iter()
+                .filter(|c| c.name.starts_with(command))
+                .map(|c| pair(format!(":{}", c.name)))
+                .collect()
+        } else if word.starts_with('$') || line[..start].ends_with('"') {
+            self.names
+                .iter()
+                .filter(|n| n.starts_with(word))
+                .map(|n| pair(n.clone()))
+                .collect()
+        } else {
+            catalog::complete(word)
+                .into_iter()
+                .map(|n| pair(n.to_string()))
+                .collect()
+        };
+        Ok((start, candidates))
+    }
+}
+
+impl Hinter for WatHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.trim_start().starts_with(':') {
+            return None;
+        }
+        let start = word_start(line, pos);
+        let doc = catalog::lookup(&line[start..pos])?;
+        Some(format!("  {}", doc.signature()))
+    }
+}
+
+impl Highlighter for WatHelper {
+    fn highlight<'l>(&self, line: &'l str, _: usize) -> Cow<'l, str> {
+        if self.colour {
+            Cow::Owned(crate::view::theme::highlight(line))
+        } else {
+            Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.colour {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+
+    fn highlight_char(&self, _: &str, _: usize, _: CmdKind) -> bool {
+        self.colour
+    }
+}
+
+impl Validator for WatHelper {
+    /// Rejects a line that closes more parentheses than it opens; an open
+    /// one is fine, the REPL asks for continuation lines.
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        if lex::open_parens(ctx.input()) < 0 && !ctx.input().trim_start().starts_with(':') {
+            return Ok(ValidationResult::Invalid(Some(
+                "  (more `)` than `(`: remove one)".into(),
+            )));
+        }
+        Ok(ValidationResult::Valid(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustyline::history::DefaultHistory;
+
+    #[test]
+    fn completes_commands_instructions_and_names() {
+        let helper = WatHelper {
+            names: vec!["$fac".into(), "$factor".into()],
+            colour: false,
+        };
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (start, found) = helper.complete(":me", 3, &ctx).expect("completion");
+        assert_eq!(start, 0);
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| p.replacement.as_str())
+                .collect::<Vec<_>>(),
+            vec![":mem", ":memory"]
+        );
+        let (_, found) = helper.complete("call $fa", 8, &ctx).expect("completion");
+        assert_eq!(found.len(), 2);
+        let (start, found) = helper.complete("(i32.sto", 8, &ctx).expect("completion");
+        assert_eq!(start, 1);
+        assert!(found.iter().any(|p| p.replacement == "i32.store8"));
+        assert_eq!(
+            helper.hint("i32.store", 9, &ctx).as_deref(),
+            Some("  [addr:i32 value:i32] -> []")
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! The interactive workbench: a rustyline loop around a [`Session`].
+//!
+//! Inputs that leave parentheses open continue on `...> ` lines until they
+//! close. History lives in the user's data directory; failing to read or
+//! write it is a warning, never fatal.
+
+mod helper;
+
+use crate::session::{Reply, Session};
+use crate::text::lex;
+use crate::transcript::{CONTINUATION, PROMPT, render_outcome};
+use crate::view::theme;
+use helper::WatHelper;
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Editor};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Where the history file lives: `$XDG_DATA_HOME/watlab/history`, or
+/// `~/.local/share/watlab/history`.
+fn history_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("watlab").join("history"))
+}
+
+/// Evaluates one input and returns what to print, coloured if asked.
+fn respond(session: &mut Session, input: &str, colour: bool) -> (String, bool) {
+    let outcome = session.eval(input);
+    let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
+    let text = render_outcome(&outcome);
+    (if colour { theme::paint(&text) } else { text }, quit)
+}
+
+/// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).
+pub fn interactive(preload: &[String]) -> std::io::Result<()> {
+    let colour = theme::use_colour(std::io::stdout().is_terminal());
+    let mut session = Session::new();
+    let config = Config::builder().auto_add_history(false).build();
+    let mut editor: Editor<WatHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(editor) => editor,
+        Err(e) => return Err(std::io::Error::other(e.to_string())),
+    };
+    editor.set_helper(Some(WatHelper {
+        names: Vec::new(),
+        colour,
+    }));
+    let history = history_path();
+    if let Some(path) = &history {
+        if path.exists() {
+            if let Err(e) = editor.load_history(path) {
+                eprintln!(
+                    "watlab: warning: cannot read history {}: {e}",
+                    path.display()
+                );
+            }
+        }
+    }
+    println!(
+        "watlab {}: WebAssembly Text workbench. :help lists commands, Ctrl-D quits.",
+        env!("CARGO_PKG_VERSION")
+    );
+    for input in preload {
+        let (text, _) = respond(&mut session, input, colour);
+        print!("{text}");
+    }
+    let mut stdout = std::io::stdout();
+    'inputs: loop {
+        let mut input = match editor.readline(PROMPT) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("watlab: {e}");
+                break;
+            }
+        };
+        while !lex::is_complete(&input) {
+            match editor.readline(CONTINUATION) {
+                Ok(line) if line.trim().is_empty() && lex::open_parens(&input) > 0 => {
+                    // A blank line submits what there is; the session says what is missing.
+                    break;
+                }
+                Ok(line) => {
+                    input.push('\n');
+                    input.push_str(&line);
+                }
+                Err(ReadlineError::Interrupted) => continue 'inputs,
+                Err(_) => break 'inputs,
+            }
+        }
+        if !input.trim().is_empty() {
+            let _ = editor.add_history_entry(input.as_str());
+        }
+        let (text, quit) = respond(&mut session, &input, colour);
+        print!("{text}");
+        let _ = stdout.flush();
+        if let Some(helper) = editor.helper_mut() {
+            helper.names = names_in_scope(&session);
+        }
+        if quit {
+            break;
+        }
+    }
+    if let Some(path) = &history {
+        let saved = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                editor
+                    .save_history(path)
+                    .map_err(|e| std::io::Error::other(e.to_string()))
+            });
+        if let Err(e) = saved {
+            eprintln!(
+                "watlab: warning: cannot save history to {}: {e}",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `$names` of the session module and export names of every instance, for completion.
+fn names_in_scope(session: &Session) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some((module, _)) = session.session_instance() {
+        names.extend(module.names.funcs.values().map(|n| format!("${n}")));
+        names.extend(module.names.globals.values().map(|n| format!("${n}")));
+        names.extend(module.names.memories.values().map(|n| format!("${n}")));
+    }
+    names.extend(session.locals().iter().map(|l| format!("${}", l.name)));
+    for instance in session.store().instances() {
+        names.extend(instance.exports.iter().map(|(n, _)| n.clone()));
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Runs inputs read from `reader` without prompts or colour, printing the output.
+/// Returns whether every input succeeded.
+pub fn script(reader: impl BufRead, preload: &[String]) -> std::io::Result<bool> {
+    let mut session = Session::new();
+    let mut ok = true;
+    let mut stdout = std::io::stdout().lock();
+    for input in preload {
+        let outcome = session.eval(input);
+        ok &= outcome.is_ok();
+        write!(stdout, "{}", render_outcome(&outcome))?;
+    }
+    let mut pending = String::new();
+    for line in reader.lines() {
+        let line = line?;
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(&line);
+        if !lex::is_complete(&pending) {
+            continue;
+        }
+        let outcome = session.eval(&pending);
+        pending.clear();
+        ok &= outcome.is_ok();
+        let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
+        write!(stdout, "{}", render_outcome(&outcome))?;
+        if quit {
+            return Ok(ok);
+        }
+    }
+    if !pending.trim().is_empty() {
+        let outcome = session.eval(&pending);
+        ok &= outcome.is_ok();
+        write!(stdout, "{}", render_outcome(&outcome))?;
+    }
+    Ok(ok)
+}

@@ -1,0 +1,382 @@
+//! Instruction fragments: code typed at the prompt runs against the scratch
+//! operand stack and scratch locals.
+//!
+//! A fragment becomes a one-function module that imports everything the
+//! session module has (under the same `$names`), takes the current stack
+//! and the scratch locals as parameters, and returns the new stack followed
+//! by the locals. Its result types are found by validating the fragment up
+//! to its end first, so `i32.const 2 i32.const 3` simply leaves two values.
+
+use super::module::token_len;
+use super::{ErrorKind, Reply, Session, SessionError};
+use crate::text::assemble::AsmError;
+use crate::vm::module::features;
+use crate::vm::store::Extern;
+use crate::vm::{Execution, Module, TrapCode, ValType, Value};
+use std::fmt::Write as _;
+use std::sync::Arc;
+use wasmparser::{Operator, Parser, ValidPayload, Validator};
+
+/// The generated function's name; users cannot name theirs like this.
+const FRAGMENT: &str = "$__watlab_fragment";
+
+/// A generated fragment module and where the user's code sits in it.
+struct FragmentText {
+    text: String,
+    code_start: usize,
+    imports: Vec<Extern>,
+}
+
+impl Session {
+    pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
+        let probe = self.fragment_text(code, None);
+        let (bytes, spans) =
+            assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
+        let prologue = self.stack.len();
+        let results = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        let full = self.fragment_text(code, Some(&results));
+        let (bytes, _) =
+            assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
+        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
+            SessionError::new(
+                ErrorKind::Invalid,
+                format!("invalid fragment: {}", e.message),
+            )
+        })?);
+        let imports: Vec<Option<Extern>> = full.imports.iter().copied().map(Some).collect();
+        let instance = self
+            .store
+            .instantiate(&module, &imports)
+            .map_err(|e| SessionError::new(ErrorKind::Link, e.to_string()))?;
+        let Some(Extern::Func(func)) = self
+            .store
+            .instance(instance)
+            .and_then(|i| i.export("fragment"))
+        else {
+            return Err(SessionError::new(
+                ErrorKind::Invalid,
+                "internal: the fragment function is missing",
+            ));
+        };
+        let args: Vec<Value> = self
+            .stack
+            .iter()
+            .copied()
+            .chain(self.locals.iter().map(|l| l.value))
+            .collect();
+        let values = Execution::new(&self.store, func, &args)
+            .and_then(|mut e| e.run(&mut self.store))
+            .map_err(|trap| {
+                let mut error = SessionError::trap(&trap);
+                if trap.code == TrapCode::OutOfFuel {
+                    error.notes.push(
+                        "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
+                            .into(),
+                    );
+                }
+                error
+            })?;
+        let stack_len = values.len() - self.locals.len();
+        let changed_from = self
+            .stack
+            .iter()
+            .zip(&values[..stack_len])
+            .take_while(|(a, b)| a == b)
+            .count();
+        for (local, value) in self.locals.iter_mut().zip(&values[stack_len..]) {
+            local.value = *value;
+        }
+        self.stack = values[..stack_len].to_vec();
+        Ok(vec![Reply::Stack {
+            values: self.stack.clone(),
+            changed_from,
+        }])
+    }
+
+    /// Builds the fragment module. Without `results`, it is the probe whose
+    /// body ends right after the user's code.
+    fn fragment_text(&self, code: &str, results: Option<&[ValType]>) -> FragmentText {
+        let mut text = String::from("(module\n");
+        let mut imports = Vec::new();
+        if let Some((module, addr)) = self.session_instance() {
+            let instance = self.store.instance(addr);
+            for field in self.fields.iter().filter(|f| f.keyword == "type") {
+                let _ = writeln!(text, "  {}", field.text);
+            }
+            for (i, ty) in module.func_types.iter().enumerate() {
+                let Some(ty) = module.types.get(*ty as usize) else {
+                    continue;
+                };
+                let id = wat_id(module.names.funcs.get(&(i as u32)));
+                let _ = writeln!(
+                    text,
+                    "  (import \"s\" \"f{i}\" (func {id} {}))",
+                    signature_text(&ty.params, &ty.results)
+                );
+                imports.extend(
+                    instance
+                        .and_then(|inst| inst.funcs.get(i))
+                        .map(|a| Extern::Func(*a)),
+                );
+            }
+            for (i, ty) in module.global_types.iter().enumerate() {
+                let id = wat_id(module.names.globals.get(&(i as u32)));
+                let ty_text = if ty.mutable {
+                    format!("(mut {})", ty.ty)
+                } else {
+                    ty.ty.to_string()
+                };
+                let _ = writeln!(text, "  (import \"s\" \"g{i}\" (global {id} {ty_text}))");
+                imports.extend(
+                    instance
+                        .and_then(|inst| inst.globals.get(i))
+                        .map(|a| Extern::Global(*a)),
+                );
+            }
+            for (i, addr) in instance
+                .map(|inst| inst.memories.clone())
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let Some(memory) = self.store.memory(*addr) else {
+                    continue;
+                };
+                let id = wat_id(module.names.memories.get(&(i as u32)));
+                let max = memory
+                    .ty
+                    .limits
+                    .max
+                    .map(|m| format!(" {m}"))
+                    .unwrap_or_default();
+                let shared = if memory.ty.shared { " shared" } else { "" };
+                let _ = writeln!(
+                    text,
+                    "  (import \"s\" \"m{i}\" (memory {id} {}{max}{shared}))",
+                    memory.pages()
+                );
+                imports.push(Extern::Memory(*addr));
+            }
+            for (i, addr) in instance
+                .map(|inst| inst.tables.clone())
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let Some(table) = self.store.table(*addr) else {
+                    continue;
+                };
+                let id = wat_id(module.names.tables.get(&(i as u32)));
+                let max = table
+                    .ty
+                    .limits
+                    .max
+                    .map(|m| format!(" {m}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    text,
+                    "  (import \"s\" \"t{i}\" (table {id} {}{max} {}))",
+                    table.size(),
+                    table.ty.elem
+                );
+                imports.push(Extern::Table(*addr));
+            }
+        }
+        let _ = write!(text, "  (func {FRAGMENT} (export \"fragment\")");
+        for value in &self.stack {
+            let _ = write!(text, " (param {})", value.ty());
+        }
+        for local in &self.locals {
+            let _ = write!(text, " (param ${} {})", local.name, local.value.ty());
+        }
+        if let Some(results) = results {
+            for ty in results
+                .iter()
+                .copied()
+                .chain(self.locals.iter().map(|l| l.value.ty()))
+            {
+                let _ = write!(text, " (result {ty})");
+            }
+        }
+        text.push('\n');
+        for i in 0..self.stack.len() {
+            let _ = writeln!(text, "    local.get {i}");
+        }
+        let code_start = text.len();
+        text.push_str(code);
+        text.push('\n');
+        if results.is_some() {
+            for local in &self.locals {
+                let _ = writeln!(text, "    local.get ${}", local.name);
+            }
+        }
+        text.push_str("  ))\n");
+        FragmentText {
+            text,
+            code_start,
+            imports,
+        }
+    }
+
+    fn asm_error(&self, e: &AsmError, fragment: &FragmentText, code: &str) -> SessionError {
+        let error = SessionError::new(ErrorKind::Syntax, e.message.clone());
+        if e.offset >= fragment.code_start && e.offset <= fragment.code_start + code.len() {
+            let offset = e.offset - fragment.code_start;
+            error.at(code, offset, token_len(code, offset))
+        } else {
+            let mut error = error;
+            error
+                .notes
+                .push("the problem is in the code watlab generated around your input".into());
+            error
+        }
+    }
+
+    /// Validates the probe fragment up to its final `end` and returns the
+    /// types left on the stack there, or the first validation error, pointed
+    /// at the user's instruction.
+    fn fragment_results(
+        &self,
+        bytes: &[u8],
+        spans: &[usize],
+        prologue: usize,
+        fragment: &FragmentText,
+        code: &str,
+    ) -> Result<Vec<ValType>, SessionError> {
+        let invalid = |message: String| SessionError::new(ErrorKind::Invalid, message);
+        let mut validator = Validator::new_with_features(features());
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload.map_err(|e| invalid(e.message().to_string()))?;
+            let ValidPayload::Func(to_validate, body) = validator
+                .payload(&payload)
+                .map_err(|e| invalid(e.message().to_string()))?
+            else {
+                continue;
+            };
+            let mut func = to_validate.into_validator(Default::default());
+            let mut locals = body
+                .get_locals_reader()
+                .map_err(|e| invalid(e.message().to_string()))?;
+            for _ in 0..locals.get_count() {
+                let at = locals.original_position();
+                let (count, ty) = locals
+                    .read()
+                    .map_err(|e| invalid(e.message().to_string()))?;
+                func.define_locals(at, count, ty)
+                    .map_err(|e| invalid(e.message().to_string()))?;
+            }
+            let mut ops = body
+                .get_operators_reader()
+                .map_err(|e| invalid(e.message().to_string()))?;
+            let mut index = 0usize;
+            while !ops.eof() {
+                let (op, offset) = ops
+                    .read_with_offset()
+                    .map_err(|e| invalid(e.message().to_string()))?;
+                if ops.eof() && matches!(op, Operator::End) {
+                    if func.control_stack_height() > 1 {
+                        return Err(invalid(
+                            "a block, loop or if is still open at the end of the input: close it with `end`".into(),
+                        ));
+                    }
+                    let height = func.operand_stack_height() as usize;
+                    return Ok((0..height)
+                        .rev()
+                        .map(|d| {
+                            func.get_operand_type(d)
+                                .flatten()
+                                .and_then(ValType::from_wasmparser)
+                                .unwrap_or(ValType::I32)
+                        })
+                        .collect());
+                }
+                let stack_before: Vec<String> = (0..func.operand_stack_height() as usize)
+                    .rev()
+                    .map(|d| match func.get_operand_type(d).flatten() {
+                        Some(t) => {
+                            ValType::from_wasmparser(t).map_or("?".to_string(), |t| t.to_string())
+                        }
+                        None => "?".to_string(),
+                    })
+                    .collect();
+                if let Err(e) = func.op(offset, &op) {
+                    let mut error = invalid(crate::text::explain::invalid_operator(
+                        &op,
+                        e.message(),
+                        &stack_before,
+                    ));
+                    let user_index = index.checked_sub(prologue);
+                    if let Some(start) = user_index.and_then(|k| spans.get(prologue + k)).copied() {
+                        if start >= fragment.code_start {
+                            let at = start - fragment.code_start;
+                            error = error.at(code, at, token_len(code, at));
+                        }
+                    }
+                    return Err(error);
+                }
+                index += 1;
+            }
+        }
+        Err(invalid(
+            "internal: the fragment function was not found".into(),
+        ))
+    }
+}
+
+/// `$name` if `name` is usable as a WAT identifier, else nothing.
+fn wat_id(name: Option<&String>) -> String {
+    const SYMBOLS: &str = "!#$%&'*+-./:<=>?@\\^_`|~";
+    match name {
+        Some(n)
+            if !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || SYMBOLS.contains(c)) =>
+        {
+            format!("${n}")
+        }
+        _ => String::new(),
+    }
+}
+
+fn signature_text(params: &[ValType], results: &[ValType]) -> String {
+    let mut text = String::new();
+    for p in params {
+        let _ = write!(text, "(param {p}) ");
+    }
+    for r in results {
+        let _ = write!(text, "(result {r}) ");
+    }
+    text.trim_end().to_string()
+}
+
+/// Assembles a module and returns, with the binary, the text offsets of the
+/// instructions of its last function (one per operator, in order).
+fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
+    let error = |e: wast::Error| AsmError {
+        message: e.message(),
+        offset: e.span().offset(),
+    };
+    let mut buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
+    buf.track_instr_spans(true);
+    let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
+    let mut spans = Vec::new();
+    if let wast::Wat::Module(module) = &wat {
+        if let wast::core::ModuleKind::Text(fields) = &module.kind {
+            for field in fields {
+                if let wast::core::ModuleField::Func(func) = field {
+                    if let wast::core::FuncKind::Inline { expression, .. } = &func.kind {
+                        spans = expression
+                            .instr_spans
+                            .as_deref()
+                            .unwrap_or(&[])
+                            .iter()
+                            .map(|s| s.offset())
+                            .collect();
+                    }
+                }
+            }
+        }
+    }
+    let bytes = wat.encode().map_err(error)?;
+    Ok((bytes, spans))
+}

@@ -1,0 +1,350 @@
+//! The live session behind the workbench: the module being built up field by
+//! field, named module instances, the scratch operand stack and locals, and
+//! what the last input changed.
+//!
+//! [`Session::eval`] takes one input and returns [`Reply`] data; it never
+//! prints. A failed input leaves the session exactly as it was: the stack,
+//! locals and module are only replaced on success, and memories, tables and
+//! globals are restored from a snapshot taken before the input ran.
+
+pub mod commands;
+mod fragment;
+pub mod input;
+mod module;
+mod script;
+
+use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
+use crate::vm::{Limits, Module, Trap, ValType, Value};
+use input::Input;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// One piece of output for the front end to render.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The scratch operand stack, bottom first; entries from `changed_from` on are new.
+    Stack {
+        /// Values, bottom first.
+        values: Vec<Value>,
+        /// Index of the first entry that differs from before the input.
+        changed_from: usize,
+    },
+    /// Results of an invocation.
+    Values(Vec<Value>),
+    /// A short statement of what happened (`defined func $f`).
+    Note(String),
+    /// Text produced by a command (help, disassembly, tables).
+    Text(String),
+    /// The user asked to leave.
+    Quit,
+}
+
+/// Where an error is in the user's input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSpot {
+    /// The input text.
+    pub text: String,
+    /// Byte offset of the problem in `text`.
+    pub offset: usize,
+    /// Length of the offending token in bytes (at least 1).
+    pub len: usize,
+}
+
+/// What kind of failure, so front ends can pick a colour and exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The text does not assemble.
+    Syntax,
+    /// The module or fragment does not validate.
+    Invalid,
+    /// An import could not be satisfied.
+    Link,
+    /// Execution trapped.
+    Trap,
+    /// A meta command or script command was used wrongly.
+    Usage,
+    /// An `assert_*` command did not hold.
+    Assertion,
+}
+
+/// A failed input: what went wrong, where, and often how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionError {
+    /// Category.
+    pub kind: ErrorKind,
+    /// The message.
+    pub message: String,
+    /// The spot in the input, when known.
+    pub spot: Option<SourceSpot>,
+    /// Extra lines (trap details, hints).
+    pub notes: Vec<String>,
+}
+
+impl SessionError {
+    /// An error with only a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> SessionError {
+        SessionError {
+            kind,
+            message: message.into(),
+            spot: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn usage(message: impl Into<String>) -> SessionError {
+        SessionError::new(ErrorKind::Usage, message)
+    }
+
+    fn at(mut self, text: &str, offset: usize, len: usize) -> SessionError {
+        self.spot = Some(SourceSpot {
+            text: text.to_string(),
+            offset: offset.min(text.len()),
+            len: len.max(1),
+        });
+        self
+    }
+
+    fn trap(trap: &Trap) -> SessionError {
+        let mut e = SessionError::new(ErrorKind::Trap, format!("trap: {}", trap.message()));
+        if let Some(detail) = &trap.detail {
+            e.notes.push(detail.clone());
+        }
+        e
+    }
+}
+
+/// A scratch local declared with `(local $x T)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScratchLocal {
+    /// Name without `$`.
+    pub name: String,
+    /// Current value.
+    pub value: Value,
+}
+
+/// What the last successful input changed, for highlighting.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// Byte ranges written, per memory.
+    pub memory: BTreeMap<MemAddr, Vec<Range<u64>>>,
+    /// Globals whose value changed.
+    pub globals: Vec<crate::vm::GlobalAddr>,
+}
+
+/// Most bytes of memory snapshotted before an input (for undo and change marks).
+const SNAPSHOT_LIMIT: usize = 256 << 20;
+
+/// The workbench session.
+pub struct Session {
+    store: Store,
+    /// Export maps of registered instances (and host modules) by name.
+    registry: BTreeMap<String, BTreeMap<String, Extern>>,
+    /// The session module: its fields and, once it has any, its instance.
+    fields: Vec<module::Field>,
+    session: Option<(Arc<Module>, InstanceAddr)>,
+    /// Instances of whole modules typed in, by `$name` (or `#n`).
+    named: Vec<(String, InstanceAddr)>,
+    /// Target of `invoke`/`get` without a module name.
+    current: Option<InstanceAddr>,
+    stack: Vec<Value>,
+    locals: Vec<ScratchLocal>,
+    changes: Changes,
+}
+
+impl Default for Session {
+    fn default() -> Session {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A fresh session with the `spectest` host module registered.
+    pub fn new() -> Session {
+        let limits = Limits {
+            fuel: Some(50_000_000),
+            ..Limits::default()
+        };
+        let mut store = Store::new(limits);
+        let mut registry = BTreeMap::new();
+        registry.insert(
+            "spectest".to_string(),
+            crate::wast::spectest_exports(&mut store),
+        );
+        Session {
+            store,
+            registry,
+            fields: Vec::new(),
+            session: None,
+            named: Vec::new(),
+            current: None,
+            stack: Vec::new(),
+            locals: Vec::new(),
+            changes: Changes::default(),
+        }
+    }
+
+    /// Evaluates one complete input.
+    ///
+    /// # Errors
+    /// A [`SessionError`]; the session is then exactly as before the input.
+    pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        match input::classify(text) {
+            Input::Empty => Ok(Vec::new()),
+            Input::Meta { name, args } => commands::run(self, name, args),
+            Input::Local(form) => self.declare_local(form),
+            Input::Fields(forms) => self.transact(|s| s.add_fields(forms)),
+            Input::Module(form) => self.transact(|s| s.add_module(form)),
+            Input::Script(form) => self.transact(|s| s.script(form)),
+            Input::Instructions(code) => self.transact(|s| s.run_instructions(code)),
+        }
+    }
+
+    /// Runs `f` with undo: on error, memories, tables and globals are restored.
+    fn transact(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> Result<Vec<Reply>, SessionError>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let snapshot = self.snapshot();
+        let result = f(self);
+        match (&result, snapshot) {
+            (Err(_), Some(before)) => self.store.data = before,
+            (Ok(_), Some(before)) => self.changes = diff(&before, &self.store.data),
+            (Ok(_), None) => self.changes = Changes::default(),
+            (Err(_), None) => {}
+        }
+        result
+    }
+
+    fn snapshot(&self) -> Option<StoreData> {
+        let bytes: usize = self
+            .store
+            .data
+            .memories
+            .iter()
+            .map(|m| m.bytes().len())
+            .sum();
+        (bytes <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
+    }
+
+    fn declare_local(&mut self, form: &str) -> Result<Vec<Reply>, SessionError> {
+        let inner = form.trim().trim_start_matches('(').trim_end_matches(')');
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        let (name, ty) = match words.as_slice() {
+            ["local", name, ty] if name.starts_with('$') => (&name[1..], *ty),
+            _ => {
+                return Err(SessionError::usage(
+                    "a scratch local is declared as (local $name TYPE), e.g. (local $x i32)",
+                )
+                .at(form, 0, form.len()));
+            }
+        };
+        let ty = parse_valtype(ty).ok_or_else(|| {
+            SessionError::usage(format!(
+                "unknown type {ty}: use i32, i64, f32, f64, funcref or externref"
+            ))
+        })?;
+        let value = ty.default_value();
+        match self.locals.iter_mut().find(|l| l.name == name) {
+            Some(local) => local.value = value,
+            None => self.locals.push(ScratchLocal {
+                name: name.to_string(),
+                value,
+            }),
+        }
+        Ok(vec![Reply::Note(format!(
+            "local ${name} {ty} = {}",
+            crate::view::value_text(&value)
+        ))])
+    }
+
+    /// The scratch operand stack, bottom first.
+    pub fn stack(&self) -> &[Value] {
+        &self.stack
+    }
+
+    /// The scratch locals.
+    pub fn locals(&self) -> &[ScratchLocal] {
+        &self.locals
+    }
+
+    /// The store, for views.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// What the last input changed.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// The session module and its instance, once a field was added.
+    pub fn session_instance(&self) -> Option<(&Arc<Module>, InstanceAddr)> {
+        self.session.as_ref().map(|(m, i)| (m, *i))
+    }
+
+    /// Named instances, in creation order.
+    pub fn named_instances(&self) -> &[(String, InstanceAddr)] {
+        &self.named
+    }
+
+    /// Registered names and their exports.
+    pub fn registry(&self) -> &BTreeMap<String, BTreeMap<String, Extern>> {
+        &self.registry
+    }
+
+    /// The session module's fields as WAT text.
+    pub fn field_texts(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| f.text.as_str()).collect()
+    }
+}
+
+/// Parses a value type keyword.
+pub fn parse_valtype(word: &str) -> Option<ValType> {
+    Some(match word {
+        "i32" => ValType::I32,
+        "i64" => ValType::I64,
+        "f32" => ValType::F32,
+        "f64" => ValType::F64,
+        "funcref" => ValType::FuncRef,
+        "externref" => ValType::ExternRef,
+        _ => return None,
+    })
+}
+
+/// Byte ranges and globals that differ between two states of the store.
+fn diff(before: &StoreData, after: &StoreData) -> Changes {
+    let mut changes = Changes::default();
+    for (i, (old, new)) in before.memories.iter().zip(&after.memories).enumerate() {
+        let (old, new) = (old.bytes(), new.bytes());
+        let mut ranges: Vec<Range<u64>> = Vec::new();
+        let common = old.len().min(new.len());
+        let mut at = 0;
+        while at < common {
+            // Compare in chunks first so unchanged memory is skipped quickly.
+            let end = (at + 64).min(common);
+            if old[at..end] == new[at..end] {
+                at = end;
+                continue;
+            }
+            for j in at..end {
+                if old[j] != new[j] {
+                    match ranges.last_mut() {
+                        Some(r) if r.end == j as u64 => r.end += 1,
+                        _ => ranges.push(j as u64..j as u64 + 1),
+                    }
+                }
+            }
+            at = end;
+        }
+        if !ranges.is_empty() {
+            changes.memory.insert(MemAddr(i as u32), ranges);
+        }
+    }
+    for (i, (old, new)) in before.globals.iter().zip(&after.globals).enumerate() {
+        if old.value != new.value {
+            changes.globals.push(crate::vm::GlobalAddr(i as u32));
+        }
+    }
+    changes
+}

@@ -1,0 +1,346 @@
+//! The session module, grown one field at a time, and whole modules typed
+//! in at the prompt.
+//!
+//! Every change rebuilds the session module from its fields and instantiates
+//! it afresh; memory contents and global values are then carried over from
+//! the previous instance wherever the new definitions still admit them.
+
+use super::{ErrorKind, Reply, Session, SessionError, input};
+use crate::text::assemble::{AsmError, assemble_module};
+use crate::vm::module::SegmentMode;
+use crate::vm::store::{Extern, InstanceAddr};
+use crate::vm::{InstantiationError, Module};
+use std::sync::Arc;
+
+/// One field of the session module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// `func`, `memory`, ...
+    pub keyword: String,
+    /// `$id`, when it has one.
+    pub id: Option<String>,
+    /// The field's text as typed.
+    pub text: String,
+}
+
+impl Session {
+    pub(super) fn add_fields(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let forms = input::top_level_forms(text);
+        if forms.is_empty() {
+            return Err(SessionError::new(
+                ErrorKind::Syntax,
+                "expected a module field such as (func ...)",
+            )
+            .at(text, 0, 1));
+        }
+        let mut fields = self.fields.clone();
+        let mut notes = Vec::new();
+        let mut new_data = Vec::new();
+        for form in &forms {
+            let (keyword, id) = input::field_head(form);
+            if !input::FIELD_KEYWORDS.contains(&keyword.as_str()) {
+                let offset = form.as_ptr() as usize - text.as_ptr() as usize;
+                return Err(SessionError::new(
+                    ErrorKind::Syntax,
+                    format!("({keyword} ...) cannot be mixed with module fields in one input"),
+                )
+                .at(text, offset, form.len()));
+            }
+            let field = Field {
+                keyword: keyword.clone(),
+                id: id.clone(),
+                text: form.to_string(),
+            };
+            let existing = fields
+                .iter()
+                .position(|f| id.is_some() && f.keyword == keyword && f.id == id);
+            let what = format!(
+                "{keyword}{}",
+                id.as_deref().map(|i| format!(" {i}")).unwrap_or_default()
+            );
+            match existing {
+                Some(i) => {
+                    fields[i] = field;
+                    notes.push(format!("replaced {what}"));
+                }
+                None => {
+                    if keyword == "data" {
+                        new_data.push(
+                            fields.iter().filter(|f| f.keyword == "data").count() + new_data.len(),
+                        );
+                    }
+                    fields.push(field);
+                    notes.push(format!("defined {what}"));
+                }
+            }
+        }
+        let first_new = forms[0].as_ptr() as usize - text.as_ptr() as usize;
+        let (module, instance, carry_notes) =
+            self.build_session_module(&fields, text, first_new)?;
+        self.apply_new_data(&module, instance, &new_data)?;
+        self.fields = fields;
+        self.session = Some((module, instance));
+        self.current = Some(instance);
+        notes.extend(carry_notes);
+        Ok(notes.into_iter().map(Reply::Note).collect())
+    }
+
+    /// Assembles, validates and instantiates the session module from `fields`,
+    /// carrying memory and globals over from the previous instance.
+    fn build_session_module(
+        &mut self,
+        fields: &[Field],
+        input: &str,
+        input_offset: usize,
+    ) -> Result<(Arc<Module>, InstanceAddr, Vec<String>), SessionError> {
+        let mut text = String::from("(module\n");
+        let mut input_start = None;
+        for (i, field) in fields.iter().enumerate() {
+            if i + 1 == fields.len() {
+                input_start = Some(text.len());
+            }
+            text.push_str(&field.text);
+            text.push('\n');
+        }
+        text.push(')');
+        let bytes = assemble_module(&text)
+            .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
+        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
+            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+                .with_note(function_at(&bytes, e.offset))
+        })?);
+        let instance = self.instantiate(&module)?;
+        let notes = self.carry_over(&module, instance);
+        Ok((module, instance, notes))
+    }
+
+    pub(super) fn instantiate(
+        &mut self,
+        module: &Arc<Module>,
+    ) -> Result<InstanceAddr, SessionError> {
+        let imports: Vec<Option<Extern>> = module
+            .imports
+            .iter()
+            .map(|i| {
+                self.registry
+                    .get(&i.module)
+                    .and_then(|m| m.get(&i.name))
+                    .copied()
+            })
+            .collect();
+        self.store
+            .instantiate(module, &imports)
+            .map_err(|e| match e {
+                InstantiationError::Link(link) => {
+                    SessionError::new(ErrorKind::Link, format!("link error: {link}"))
+                }
+                InstantiationError::Trap(trap) => SessionError::trap(&trap),
+                InstantiationError::Resource(m) => SessionError::new(ErrorKind::Link, m),
+            })
+    }
+
+    /// Copies memory contents and global values from the previous session
+    /// instance into `instance`, saying where that was not possible.
+    fn carry_over(&mut self, module: &Module, instance: InstanceAddr) -> Vec<String> {
+        let mut notes = Vec::new();
+        let Some((old_module, old_instance)) = self.session.clone() else {
+            return notes;
+        };
+        let (Some(old), Some(new)) = (
+            self.store.instance(old_instance).cloned(),
+            self.store.instance(instance).cloned(),
+        ) else {
+            return notes;
+        };
+        let imported_mems = module
+            .imports
+            .iter()
+            .filter(|i| matches!(i.kind, crate::vm::module::ImportKind::Memory(_)))
+            .count();
+        for (i, (old_addr, new_addr)) in old.memories.iter().zip(&new.memories).enumerate() {
+            if i < imported_mems || old_addr == new_addr {
+                continue;
+            }
+            let old_bytes = self
+                .store
+                .memory(*old_addr)
+                .map(|m| m.bytes().to_vec())
+                .unwrap_or_default();
+            let Some(memory) = self.store.memory_mut(*new_addr) else {
+                continue;
+            };
+            let old_pages = (old_bytes.len() / 65536) as u32;
+            if memory.pages() < old_pages {
+                let _ = memory.grow(old_pages - memory.pages());
+            }
+            let keep = old_bytes.len().min(memory.bytes().len());
+            memory.bytes_mut()[..keep].copy_from_slice(&old_bytes[..keep]);
+            if keep < old_bytes.len() {
+                notes.push(format!(
+                    "memory {i} now has {} page(s); the contents past byte {keep} were dropped",
+                    memory.pages()
+                ));
+            }
+        }
+        for (i, new_addr) in new.globals.iter().enumerate() {
+            let name = module.names.globals.get(&(i as u32));
+            let old_index = match name {
+                Some(name) => old_module
+                    .names
+                    .globals
+                    .iter()
+                    .find(|(_, n)| *n == name)
+                    .map(|(j, _)| *j as usize),
+                None => Some(i),
+            };
+            let Some(old_addr) = old_index.and_then(|j| old.globals.get(j)) else {
+                continue;
+            };
+            if old_addr == new_addr {
+                continue;
+            }
+            let (Some(old_global), Some(new_global)) = (
+                self.store.global(*old_addr).copied(),
+                self.store.global(*new_addr).copied(),
+            ) else {
+                continue;
+            };
+            if old_global.ty == new_global.ty && old_global.value != new_global.value {
+                self.store.data.globals[new_addr.index()].value = old_global.value;
+            } else if old_global.ty != new_global.ty {
+                let label = name.map_or_else(|| format!("global {i}"), |n| format!("global ${n}"));
+                notes.push(format!(
+                    "{label} changed type ({} -> {}), so it starts from its initializer",
+                    old_global.ty, new_global.ty
+                ));
+            }
+        }
+        notes
+    }
+
+    /// Writes the active data segments that this input added, over the
+    /// carried-over memory contents.
+    fn apply_new_data(
+        &mut self,
+        module: &Module,
+        instance: InstanceAddr,
+        new_data: &[usize],
+    ) -> Result<(), SessionError> {
+        for &index in new_data {
+            let Some(seg) = module.datas.get(index) else {
+                continue;
+            };
+            let SegmentMode::Active { index: mem, offset } = &seg.mode else {
+                continue;
+            };
+            let start = match offset {
+                crate::vm::module::ConstExpr::Value(v) => v.to_slot() as u32 as u64,
+                crate::vm::module::ConstExpr::Global(g) => self
+                    .store
+                    .instance(instance)
+                    .and_then(|i| i.globals.get(*g as usize).copied())
+                    .and_then(|a| self.store.global(a))
+                    .map_or(0, |g| g.value as u32 as u64),
+                crate::vm::module::ConstExpr::RefFunc(_) => 0,
+            };
+            let addr = self
+                .store
+                .instance(instance)
+                .and_then(|i| i.memories.get(*mem as usize).copied());
+            if let Some(memory) = addr.and_then(|a| self.store.memory_mut(a)) {
+                if !memory.write(start, &seg.bytes) {
+                    return Err(SessionError::new(
+                        ErrorKind::Trap,
+                        "trap: out of bounds memory access",
+                    )
+                    .with_note(Some(format!(
+                        "the data segment of {} bytes at {start} does not fit in the memory",
+                        seg.bytes.len()
+                    ))));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn add_module(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let bytes = assemble_module(text).map_err(|e| {
+            SessionError::new(ErrorKind::Syntax, e.message.clone()).at(
+                text,
+                e.offset,
+                token_len(text, e.offset),
+            )
+        })?;
+        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
+            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+                .with_note(function_at(&bytes, e.offset))
+        })?);
+        let instance = self.instantiate(&module)?;
+        let (_, id) = input::field_head(text);
+        let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
+        self.named.retain(|(n, _)| *n != name);
+        self.named.push((name.clone(), instance));
+        self.current = Some(instance);
+        Ok(vec![Reply::Note(format!("instantiated module {name}"))])
+    }
+}
+
+impl SessionError {
+    fn with_note(mut self, note: Option<String>) -> SessionError {
+        self.notes.extend(note);
+        self
+    }
+}
+
+/// Maps an assembler error in the generated module text back into the input.
+fn map_asm_error(
+    e: &AsmError,
+    text: &str,
+    field_start: Option<usize>,
+    input: &str,
+    input_offset: usize,
+) -> SessionError {
+    let error = SessionError::new(ErrorKind::Syntax, e.message.clone());
+    match field_start {
+        Some(start) if e.offset >= start && e.offset - start <= input.len() - input_offset => {
+            let offset = input_offset + (e.offset - start);
+            error.at(input, offset, token_len(input, offset))
+        }
+        _ => error.with_note(Some(format!("in the session module:\n{text}"))),
+    }
+}
+
+/// Length of the token starting at `offset`.
+pub(super) fn token_len(text: &str, offset: usize) -> usize {
+    text.get(offset..).map_or(1, |rest| {
+        rest.find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .unwrap_or(rest.len())
+            .max(1)
+    })
+}
+
+/// "in function N" for a binary offset inside a code body, if it is one.
+fn function_at(bytes: &[u8], offset: usize) -> Option<String> {
+    let mut index = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload.ok()? {
+            wasmparser::Payload::ImportSection(reader) => {
+                index += reader
+                    .into_imports()
+                    .filter(|i| {
+                        matches!(i.as_ref().map(|i| i.ty), Ok(wasmparser::TypeRef::Func(_)))
+                    })
+                    .count();
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                let range = body.range();
+                if (range.start as usize..range.end as usize).contains(&offset) {
+                    return Some(format!("in function {index}"));
+                }
+                index += 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,102 @@
+//! Validation errors in plain words: which instruction, what it needs, and
+//! what the stack actually held at that point.
+
+use wasmparser::Operator;
+
+/// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
+pub fn operator_name(op: &Operator<'_>) -> String {
+    let debug = format!("{op:?}");
+    let variant = debug.split([' ', '{', '(']).next().unwrap_or("");
+    let mut words: Vec<String> = Vec::new();
+    for c in variant.chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(c.to_ascii_lowercase().to_string());
+        } else if let Some(last) = words.last_mut() {
+            last.push(c);
+        }
+    }
+    const PREFIXES: &[&str] = &[
+        "i32", "i64", "f32", "f64", "local", "global", "memory", "table", "ref", "elem", "data",
+    ];
+    match words.split_first() {
+        Some((first, rest)) if PREFIXES.contains(&first.as_str()) && !rest.is_empty() => {
+            format!("{first}.{}", rest.join("_"))
+        }
+        _ if variant == "TypedSelect" => "select".to_string(),
+        _ => words.join("_"),
+    }
+}
+
+/// Explains why `op` was rejected, given the validator's `message` and the
+/// operand types on the stack just before it (bottom first).
+pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> String {
+    let name = operator_name(op);
+    let have = match stack.len() {
+        0 => "the stack is empty".to_string(),
+        n => format!("the stack has {n}: [{}]", stack.join(" ")),
+    };
+    match crate::text::catalog::lookup(&name) {
+        Some(doc) if message.contains("type mismatch") => {
+            let needs = doc.params.len();
+            format!(
+                "{name} needs {needs} operand{} {}, {have} ({message})",
+                if needs == 1 { "" } else { "s" },
+                operand_types(doc)
+            )
+        }
+        _ => format!("{name}: {message}; {have}"),
+    }
+}
+
+fn operand_types(doc: &crate::text::catalog::InstrDoc) -> String {
+    format!(
+        "[{}]",
+        doc.params
+            .iter()
+            .map(|p| p.ty)
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operator_names_follow_the_text_format() {
+        assert_eq!(operator_name(&Operator::I32Add), "i32.add");
+        assert_eq!(
+            operator_name(&Operator::I32TruncSatF32S),
+            "i32.trunc_sat_f32_s"
+        );
+        assert_eq!(operator_name(&Operator::I64ExtendI32U), "i64.extend_i32_u");
+        assert_eq!(operator_name(&Operator::I32Extend8S), "i32.extend8_s");
+        assert_eq!(
+            operator_name(&Operator::LocalGet { local_index: 0 }),
+            "local.get"
+        );
+        assert_eq!(
+            operator_name(&Operator::BrIf { relative_depth: 0 }),
+            "br_if"
+        );
+        assert_eq!(
+            operator_name(&Operator::MemoryGrow { mem: 0 }),
+            "memory.grow"
+        );
+        assert_eq!(operator_name(&Operator::RefIsNull), "ref.is_null");
+    }
+
+    #[test]
+    fn a_short_stack_is_explained_with_the_needed_operands() {
+        let text = invalid_operator(
+            &Operator::I32Add,
+            "type mismatch: expected i32 but nothing on stack",
+            &["i32".into()],
+        );
+        assert!(
+            text.starts_with("i32.add needs 2 operands [i32 i32], the stack has 1: [i32]"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! A forgiving WAT lexer for the line editor and the transcript reader:
+//! it tells whether an input is complete (parentheses balanced outside
+//! strings and comments) and splits text into coloured-able tokens. It never
+//! fails; the real assembler reports errors.
+
+/// What kind of text a token is, for highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `(` or `)`.
+    Paren,
+    /// A keyword or instruction name (`func`, `i32.add`).
+    Keyword,
+    /// A `$name`.
+    Name,
+    /// A number literal.
+    Number,
+    /// A string literal.
+    String,
+    /// A `;;` line comment or `(; ;)` block comment.
+    Comment,
+    /// Spaces and newlines.
+    Space,
+    /// Anything else (e.g. `offset=4`, a meta command word).
+    Other,
+}
+
+/// One token: its kind and byte range in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Kind.
+    pub kind: TokenKind,
+    /// Byte range in the text.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Splits `text` into tokens covering every byte.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let kind = match bytes[i] {
+            b'(' if bytes.get(i + 1) == Some(&b';') => {
+                i = block_comment_end(bytes, i);
+                TokenKind::Comment
+            }
+            b'(' | b')' => {
+                i += 1;
+                TokenKind::Paren
+            }
+            b';' if bytes.get(i + 1) == Some(&b';') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                TokenKind::Comment
+            }
+            b'"' => {
+                i = string_end(bytes, i);
+                TokenKind::String
+            }
+            c if c.is_ascii_whitespace() => {
+                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                TokenKind::Space
+            }
+            _ => {
+                while i < bytes.len()
+                    && !matches!(bytes[i], b'(' | b')' | b'"' | b';')
+                    && !bytes[i].is_ascii_whitespace()
+                {
+                    i += 1;
+                }
+                classify(&text[start..i])
+            }
+        };
+        out.push(Token {
+            kind,
+            range: start..i.min(bytes.len()),
+        });
+    }
+    out
+}
+
+fn classify(word: &str) -> TokenKind {
+    let first = word.chars().next().unwrap_or(' ');
+    if first == '$' {
+        TokenKind::Name
+    } else if first.is_ascii_digit()
+        || ((first == '-' || first == '+') && word.len() > 1)
+        || word == "inf"
+        || word.starts_with("nan")
+    {
+        TokenKind::Number
+    } else if first.is_ascii_lowercase() && !word.contains('=') {
+        TokenKind::Keyword
+    } else {
+        TokenKind::Other
+    }
+}
+
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn block_comment_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'(' && bytes[i + 1] == b';' {
+            depth += 1;
+            i += 2;
+        } else if bytes[i] == b';' && bytes[i + 1] == b')' {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// How many parentheses are still open at the end of `text` (negative when
+/// there are too many closing ones). Strings and comments do not count.
+pub fn open_parens(text: &str) -> i64 {
+    let mut depth = 0i64;
+    for token in tokens(text) {
+        if token.kind == TokenKind::Paren {
+            depth += if &text[token.range] == "(" { 1 } else { -1 };
+        }
+    }
+    depth
+}
+
+/// Whether `text` ends inside a string or block comment.
+pub fn unterminated(text: &str) -> bool {
+    tokens(text).last().is_some_and(|t| match t.kind {
+        TokenKind::String => !text[t.range.clone()].ends_with('"') || t.range.len() == 1,
+        TokenKind::Comment => {
+            text[t.range.clone()].starts_with("(;") && !text[t.range.clone()].ends_with(";)")
+        }
+        _ => false,
+    })
+}
+
+/// Whether an input is ready to evaluate: nothing left open.
+pub fn is_complete(text: &str) -> bool {
+    open_parens(text) <= 0 && !unterminated(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_ignores_strings_and_comments() {
+        assert_eq!(open_parens("(func (param i32)"), 1);
+        assert_eq!(open_parens("(data \"(((\")"), 0);
+        assert_eq!(open_parens("(func ;; (((\n)"), 0);
+        assert_eq!(open_parens("(func (; ( ;) )"), 0);
+        assert_eq!(open_parens("))"), -2);
+    }
+
+    #[test]
+    fn completeness_waits_for_strings_and_block_comments() {
+        assert!(!is_complete("(data \"abc"));
+        assert!(!is_complete("(; open"));
+        assert!(is_complete("i32.const 1"));
+        assert!(is_complete("(data \"a\\\"b\")"));
+    }
+
+    #[test]
+    fn tokens_cover_the_text_and_classify() {
+        let text = "(i32.add (local.get $x) (i32.const -7)) ;; done";
+        let toks = tokens(text);
+        assert_eq!(
+            toks.iter().map(|t| t.range.len()).sum::<usize>(),
+            text.len()
+        );
+        let kinds: Vec<TokenKind> = toks
+            .iter()
+            .filter(|t| t.kind != TokenKind::Space)
+            .map(|t| t.kind)
+            .collect();
+        use TokenKind::*;
+        assert_eq!(
+            kinds,
+            vec![
+                Paren, Keyword, Paren, Keyword, Name, Paren, Paren, Keyword, Number, Paren, Paren,
+                Comment
+            ]
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! WAT in and out: lexing for the editor, assembling with source positions,
+//! the instruction catalog, and plain-words explanations of errors.
+
+pub mod assemble;
+pub mod catalog;
+pub mod explain;
+pub mod lex;

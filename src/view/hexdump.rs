@@ -1,0 +1,1206 @@
+//! Rendering of a linear-memory region as text, for the `:mem` command.
+//!
+//! This module is pure: it knows nothing about terminals or colour. [`dump`]
+//! turns a [`DumpRequest`] into structured [`Line`]s, which a colouring front
+//! end can style however it likes, and [`render_plain`] turns those lines into
+//! deterministic plain text for transcripts, tests and non-terminals.
+//!
+//! # Plain-text format
+//!
+//! A byte view (`:mem 0 32`, after a function stored `0x2a` at address 16):
+//!
+//! ```text
+//! -- page 0 (0x00000000) --
+//! 00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ................
+//! 00000010: 2a00 0000 0000 0000 0000 0000 0000 0000  *...............
+//!           ^^
+//! ```
+//!
+//! - Rows are `xxd` style: 16 bytes per row, rows aligned to 16-byte
+//!   addresses. The address is in hex, at least 8 digits, and every address
+//!   in one rendering uses the same width so the columns line up. Bytes are
+//!   in groups of two, then two spaces and an ASCII column (`.` for anything
+//!   outside `0x20..=0x7e`). Bytes of a row outside the requested range are
+//!   blank in both columns, so alignment holds. Trailing blanks are trimmed.
+//! - Bytes written by the last input are marked by a line of `^^` under their
+//!   hex digits. Colour cannot survive a transcript, a pipe or a test
+//!   expectation, so the change is spelled out in the text itself; a
+//!   colouring front end may replace the marker line with highlighting (it
+//!   has [`Line::Row::changed`](Line::Row)).
+//! - `-- page N (0x...) --` precedes the first line in each 64 KiB page the
+//!   shown range starts in or enters.
+//! - Two or more consecutive rows that are fully inside the range, all zero
+//!   and have no changed byte collapse into
+//!   `* 3 zero rows (0x00000020..0x00000050)` (the end is exclusive). A run
+//!   never spans a page boundary. A single zero row is shown as is.
+//! - A typed view (`:mem 0 16 i32`) shows one element per line, read
+//!   little-endian like JS typed arrays:
+//!   `0x00000010  i32  42`, with `  <- changed` appended when any of its
+//!   bytes changed. Floats use the shortest form that reads back to the same
+//!   value (exponent form below 1e-6 and from 1e21 up), `inf`/`-inf`, and
+//!   `nan`/`-nan`, with the payload when it is not the canonical one
+//!   (`nan:0x200000`), as in the text format. Bytes left over at the end that
+//!   do not make a whole element are reported in one line:
+//!   `(2 trailing bytes at 0x0000000c ignored: i32 needs 4)`.
+//! - A range that goes past the end of memory shows what exists, then
+//!   `(memory ends at 0x00010000: 65536 bytes, 1 page)`. A range that starts
+//!   past the end shows only that line. An empty range shows nothing.
+//!
+//! Nothing here panics, whatever the addresses and lengths.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+/// Bytes per row of the byte view.
+const ROW: u64 = 16;
+/// Bytes per WebAssembly page.
+const PAGE: u64 = 65536;
+/// Minimum number of hex digits in an address.
+const MIN_ADDR_DIGITS: usize = 8;
+
+/// How to read the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Raw bytes, `xxd` style.
+    Bytes,
+    /// One element of the given type per line.
+    Typed(Elem),
+}
+
+/// Element type of a typed view, little-endian like JS typed arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Elem {
+    /// Signed 8-bit integer.
+    I8,
+    /// Unsigned 8-bit integer.
+    U8,
+    /// Signed 16-bit integer.
+    I16,
+    /// Unsigned 16-bit integer.
+    U16,
+    /// Signed 32-bit integer.
+    I32,
+    /// Unsigned 32-bit integer.
+    U32,
+    /// Signed 64-bit integer.
+    I64,
+    /// 32-bit IEEE float.
+    F32,
+    /// 64-bit IEEE float.
+    F64,
+}
+
+impl Elem {
+    /// Every element type, in declaration order.
+    pub const ALL: [Elem; 9] = [
+        Elem::I8,
+        Elem::U8,
+        Elem::I16,
+        Elem::U16,
+        Elem::I32,
+        Elem::U32,
+        Elem::I64,
+        Elem::F32,
+        Elem::F64,
+    ];
+
+    /// Parses a type name as written in `:mem` (`i32`, `u8`, `f64`, ...),
+    /// ignoring case and surrounding whitespace.
+    pub fn parse(s: &str) -> Option<Elem> {
+        let s = s.trim();
+        Elem::ALL
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(s))
+    }
+
+    /// Size of one element in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            Elem::I8 | Elem::U8 => 1,
+            Elem::I16 | Elem::U16 => 2,
+            Elem::I32 | Elem::U32 | Elem::F32 => 4,
+            Elem::I64 | Elem::F64 => 8,
+        }
+    }
+
+    /// The lower-case name, as accepted by [`Elem::parse`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Elem::I8 => "i8",
+            Elem::U8 => "u8",
+            Elem::I16 => "i16",
+            Elem::U16 => "u16",
+            Elem::I32 => "i32",
+            Elem::U32 => "u32",
+            Elem::I64 => "i64",
+            Elem::F32 => "f32",
+            Elem::F64 => "f64",
+        }
+    }
+
+    /// Formats one element from exactly `self.size()` little-endian bytes;
+    /// any other length gives `?`.
+    fn format(self, b: &[u8]) -> String {
+        fn arr<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
+            b.try_into().ok()
+        }
+        let s = match self {
+            Elem::I8 => arr::<1>(b).map(|a| i8::from_le_bytes(a).to_string()),
+            Elem::U8 => arr::<1>(b).map(|a| u8::from_le_bytes(a).to_string()),
+            Elem::I16 => arr::<2>(b).map(|a| i16::from_le_bytes(a).to_string()),
+            Elem::U16 => arr::<2>(b).map(|a| u16::from_le_bytes(a).to_string()),
+            Elem::I32 => arr::<4>(b).map(|a| i32::from_le_bytes(a).to_string()),
+            Elem::U32 => arr::<4>(b).map(|a| u32::from_le_bytes(a).to_string()),
+            Elem::I64 => arr::<8>(b).map(|a| i64::from_le_bytes(a).to_string()),
+            Elem::F32 => arr::<4>(b).map(|a| format_f32(u32::from_le_bytes(a))),
+            Elem::F64 => arr::<8>(b).map(|a| format_f64(u64::from_le_bytes(a))),
+        };
+        s.unwrap_or_else(|| "?".to_string())
+    }
+}
+
+/// What to show.
+#[derive(Debug, Clone)]
+pub struct DumpRequest<'a> {
+    /// The whole memory.
+    pub memory: &'a [u8],
+    /// First address to show.
+    pub start: u64,
+    /// Number of bytes to show.
+    pub len: u64,
+    /// Byte ranges written by the last input; these are marked.
+    pub changed: &'a [Range<u64>],
+    /// How to read the bytes.
+    pub layout: Layout,
+}
+
+/// One rendered line with enough structure for a colouring front end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// `-- page 1 (0x00010000) --`: the following lines are in this page.
+    PageBoundary {
+        /// Page number.
+        page: u64,
+        /// Address of the page's first byte (`page * 65536`).
+        address: u64,
+    },
+    /// A row of the byte view. `dump` always gives 16 entries in `bytes` and
+    /// `changed`; `None` is a byte of the row outside the requested range.
+    Row {
+        /// Address of the row's first byte (a multiple of 16).
+        address: u64,
+        /// The row's bytes, `None` where outside the requested range.
+        bytes: Vec<Option<u8>>,
+        /// Whether each byte was written by the last input.
+        changed: Vec<bool>,
+    },
+    /// `* 12 zero rows (0x00000100..0x000001c0)`: a collapsed run of rows.
+    ZeroRun {
+        /// Number of rows collapsed (at least 2 from `dump`).
+        rows: u64,
+        /// Address of the first collapsed byte.
+        from: u64,
+        /// Address just past the last collapsed byte.
+        to: u64,
+    },
+    /// One element of a typed view.
+    Typed {
+        /// Address of the element's first byte.
+        address: u64,
+        /// Element type, for the type column.
+        elem: Elem,
+        /// The value as text.
+        value: String,
+        /// Whether any of its bytes was written by the last input.
+        changed: bool,
+    },
+    /// Typed view: trailing bytes too few to make one more element.
+    Leftover {
+        /// Address of the first leftover byte.
+        address: u64,
+        /// Number of leftover bytes (less than `elem.size()`).
+        bytes: u64,
+        /// Element type of the view.
+        elem: Elem,
+    },
+    /// The range goes past the end of memory: this is where memory ends.
+    PastEnd {
+        /// Length of the memory in bytes.
+        memory_len: u64,
+    },
+}
+
+/// Renders the requested region as structured lines (see the module docs).
+pub fn dump(req: &DumpRequest<'_>) -> Vec<Line> {
+    let mut out = Vec::new();
+    if req.len == 0 {
+        return out;
+    }
+    let memory_len = req.memory.len() as u64;
+    let start = req.start;
+    // Exact end of the request; u128 because start + len may overflow u64.
+    let end = u128::from(start) + u128::from(req.len);
+    let past_end = end > u128::from(memory_len);
+    if start < memory_len {
+        // Always <= memory_len, so it fits in u64.
+        let shown_end = end.min(u128::from(memory_len)) as u64;
+        let shown = Shown {
+            memory: req.memory,
+            start,
+            end: shown_end,
+            changed: Changed::new(req.changed, start, shown_end),
+        };
+        match req.layout {
+            Layout::Bytes => shown.bytes(&mut out),
+            Layout::Typed(elem) => shown.typed(elem, &mut out),
+        }
+    }
+    if past_end {
+        out.push(Line::PastEnd { memory_len });
+    }
+    out
+}
+
+/// The part of the request that lies inside memory: `start < end <= memory.len()`.
+struct Shown<'a> {
+    memory: &'a [u8],
+    start: u64,
+    end: u64,
+    changed: Changed,
+}
+
+impl Shown<'_> {
+    /// The memory bytes at `[from, to)`, clipped to memory.
+    fn slice(&self, from: u64, to: u64) -> &[u8] {
+        let len = self.memory.len();
+        let from = usize::try_from(from).unwrap_or(len).min(len);
+        let to = usize::try_from(to).unwrap_or(len).clamp(from, len);
+        &self.memory[from..to]
+    }
+
+    fn bytes(&self, out: &mut Vec<Line>) {
+        let mut pages = Pages::default();
+        // Pending run of zero rows: (first row address, number of rows).
+        let mut run: Option<(u64, u64)> = None;
+        let mut row = self.start - self.start % ROW;
+        while row < self.end {
+            let row_end = row.saturating_add(ROW);
+            if pages.is_new(row) {
+                flush_zero_run(&mut run, out);
+                out.push(pages.label(row));
+            }
+            let full = row >= self.start && row_end <= self.end;
+            let zero = full
+                && self.slice(row, row_end).iter().all(|&b| b == 0)
+                && !self.changed.any(row, row_end);
+            if zero {
+                match &mut run {
+                    Some((_, rows)) => *rows += 1,
+                    None => run = Some((row, 1)),
+                }
+            } else {
+                flush_zero_run(&mut run, out);
+                out.push(self.row(row));
+            }
+            row = row_end;
+            if row_end == u64::MAX {
+                break;
+            }
+        }
+        flush_zero_run(&mut run, out);
+    }
+
+    fn row(&self, address: u64) -> Line {
+        let mut bytes = Vec::with_capacity(ROW as usize);
+        let mut changed = Vec::with_capacity(ROW as usize);
+        for i in 0..ROW {
+            let a = address.saturating_add(i);
+            let inside = a >= self.start && a < self.end;
+            let byte = if inside {
+                usize::try_from(a)
+                    .ok()
+                    .and_then(|a| self.memory.get(a))
+                    .copied()
+            } else {
+                None
+            };
+            bytes.push(byte);
+            changed.push(byte.is_some() && self.changed.contains(a));
+        }
+        Line::Row {
+            address,
+            bytes,
+            changed,
+        }
+    }
+
+    fn typed(&self, elem: Elem, out: &mut Vec<Line>) {
+        let size = elem.size() as u64;
+        let mut pages = Pages::default();
+        let mut address = self.start;
+        while self.end - address >= size {
+            if pages.is_new(address) {
+                out.push(pages.label(address));
+            }
+            let to = address + size;
+            out.push(Line::Typed {
+                address,
+                elem,
+                value: elem.format(self.slice(address, to)),
+                changed: self.changed.any(address, to),
+            });
+            address = to;
+        }
+        if address < self.end {
+            if pages.is_new(address) {
+                out.push(pages.label(address));
+            }
+            out.push(Line::Leftover {
+                address,
+                bytes: self.end - address,
+                elem,
+            });
+        }
+    }
+}
+
+/// Pushes the pending zero run, as a `ZeroRun` if it has two rows or more,
+/// else as the plain row it is.
+fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut Vec<Line>) {
+    match run.take() {
+        None => {}
+        Some((address, 1)) => out.push(Line::Row {
+            address,
+            bytes: vec![Some(0); ROW as usize],
+            changed: vec![false; ROW as usize],
+        }),
+        Some((from, rows)) => out.push(Line::ZeroRun {
+            rows,
+            from,
+            to: from.saturating_add(rows.saturating_mul(ROW)),
+        }),
+    }
+}
+
+/// Tracks which page the last label was for.
+#[derive(Default)]
+struct Pages {
+    last: Option<u64>,
+}
+
+impl Pages {
+    /// Whether `address` is in a page not labelled yet (and records it).
+    fn is_new(&mut self, address: u64) -> bool {
+        let page = address / PAGE;
+        let new = self.last != Some(page);
+        self.last = Some(page);
+        new
+    }
+
+    fn label(&self, address: u64) -> Line {
+        let page = address / PAGE;
+        Line::PageBoundary {
+            page,
+            address: page * PAGE,
+        }
+    }
+}
+
+/// The changed ranges, clipped to the shown region, sorted and merged.
+struct Changed(Vec<Range<u64>>);
+
+impl Changed {
+    fn new(ranges: &[Range<u64>], lo: u64, hi: u64) -> Changed {
+        let mut v: Vec<Range<u64>> = ranges
+            .iter()
+            .map(|r| r.start.max(lo)..r.end.min(hi))
+            .filter(|r| r.start < r.end)
+            .collect();
+        v.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<u64>> = Vec::with_capacity(v.len());
+        for r in v {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Changed(merged)
+    }
+
+    /// Whether any byte of `[from, to)` changed.
+    fn any(&self, from: u64, to: u64) -> bool {
+        // First range that ends after `from`; it is the only candidate.
+        let i = self.0.partition_point(|r| r.end <= from);
+        self.0.get(i).is_some_and(|r| r.start < to && from < to)
+    }
+
+    /// Whether byte `a` changed.
+    fn contains(&self, a: u64) -> bool {
+        a < u64::MAX && self.any(a, a + 1)
+    }
+}
+
+/// Formats an f32 from its bits: shortest round-trip decimal, `inf`, or
+/// `nan` with a payload when not canonical.
+fn format_f32(bits: u32) -> String {
+    let v = f32::from_bits(bits);
+    if v.is_nan() {
+        return format_nan(bits >> 31 != 0, u64::from(bits & 0x007f_ffff), 0x0040_0000);
+    }
+    let a = v.abs();
+    if a == 0.0 || v.is_infinite() || (1e-6..1e21).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Formats an f64 from its bits, like [`format_f32`].
+fn format_f64(bits: u64) -> String {
+    let v = f64::from_bits(bits);
+    if v.is_nan() {
+        return format_nan(
+            bits >> 63 != 0,
+            bits & 0x000f_ffff_ffff_ffff,
+            0x0008_0000_0000_0000,
+        );
+    }
+    let a = v.abs();
+    if a == 0.0 || v.is_infinite() || (1e-6..1e21).contains(&a) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// `nan`, `-nan`, or `nan:0x...` when the payload is not the canonical one.
+fn format_nan(negative: bool, payload: u64, canonical: u64) -> String {
+    let sign = if negative { "-" } else { "" };
+    if payload == canonical {
+        format!("{sign}nan")
+    } else {
+        format!("{sign}nan:0x{payload:x}")
+    }
+}
+
+/// Plain text, deterministic, for transcripts and non-terminals: one text
+/// line per line (plus a `^^` marker line under rows with changed bytes),
+/// each ending in `\n`.
+pub fn render_plain(lines: &[Line]) -> String {
+    let width = address_width(lines);
+    let mut s = String::new();
+    for line in lines {
+        let start = s.len();
+        match line {
+            Line::PageBoundary { page, address } => {
+                let _ = write!(s, "-- page {page} (0x{address:0width$x}) --");
+            }
+            Line::Row {
+                address,
+                bytes,
+                changed,
+            } => {
+                render_row(&mut s, width, *address, bytes, changed);
+            }
+            Line::ZeroRun { rows, from, to } => {
+                let _ = write!(
+                    s,
+                    "* {rows} zero {} (0x{from:0width$x}..0x{to:0width$x})",
+                    plural(*rows, "row", "rows"),
+                );
+            }
+            Line::Typed {
+                address,
+                elem,
+                value,
+                changed,
+            } => {
+                let _ = write!(s, "0x{address:0width$x}  {:<3}  {value}", elem.name());
+                if *changed {
+                    s.push_str("  <- changed");
+                }
+            }
+            Line::Leftover {
+                address,
+                bytes,
+                elem,
+            } => {
+                let _ = write!(
+                    s,
+                    "({bytes} trailing {} at 0x{address:0width$x} ignored: {} needs {})",
+                    plural(*bytes, "byte", "bytes"),
+                    elem.name(),
+                    elem.size(),
+                );
+            }
+            Line::PastEnd { memory_len } => {
+                let _ = write!(
+                    s,
+                    "(memory ends at 0x{memory_len:0width$x}: {memory_len} {}",
+                    plural(*memory_len, "byte", "bytes"),
+                );
+                if memory_len % PAGE == 0 {
+                    let pages = memory_len / PAGE;
+                    let _ = write!(s, ", {pages} {}", plural(pages, "page", "pages"));
+                }
+                s.push(')');
+            }
+        }
+        trim_end_from(&mut s, start);
+        s.push('\n');
+    }
+    s
+}
+
+/// One hex row, and its marker line when any byte changed.
+fn render_row(s: &mut String, width: usize, address: u64, bytes: &[Option<u8>], changed: &[bool]) {
+    let slots = bytes.len().max(ROW as usize);
+    let line_start = s.len();
+    let _ = write!(s, "{address:0width$x}: ");
+    let hex_start = s.len() - line_start;
+    let mut marks = Vec::new();
+    for i in 0..slots {
+        if i > 0 && i % 2 == 0 {
+            s.push(' ');
+        }
+        if changed.get(i).copied().unwrap_or(false) {
+            marks.push(s.len() - line_start);
+        }
+        match bytes.get(i).copied().flatten() {
+            Some(b) => {
+                let _ = write!(s, "{b:02x}");
+            }
+            None => s.push_str("  "),
+        }
+    }
+    s.push_str("  ");
+    for i in 0..slots {
+        s.push(match bytes.get(i).copied().flatten() {
+            Some(b @ 0x20..=0x7e) => char::from(b),
+            Some(_) => '.',
+            None => ' ',
+        });
+    }
+    if !marks.is_empty() {
+        trim_end_from(s, line_start);
+        s.push('\n');
+        let mut marker = String::new();
+        for col in marks {
+            debug_assert!(col >= hex_start);
+            while marker.len() < col {
+                marker.push(' ');
+            }
+            marker.push_str("^^");
+        }
+        s.push_str(&marker);
+    }
+}
+
+/// Address digits for this rendering: at least 8, enough for every address
+/// that starts a line, so the columns line up.
+fn address_width(lines: &[Line]) -> usize {
+    let max = lines
+        .iter()
+        .map(|l| match l {
+            Line::PageBoundary { address, .. }
+            | Line::Row { address, .. }
+            | Line::Typed { address, .. }
+            | Line::Leftover { address, .. } => *address,
+            Line::ZeroRun { from, .. } => *from,
+            Line::PastEnd { .. } => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let digits = (64 - max.leading_zeros() as usize).div_ceil(4);
+    digits.max(MIN_ADDR_DIGITS)
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// Removes trailing spaces from `s`, but not before byte `from`.
+fn trim_end_from(s: &mut String, from: usize) {
+    let keep = s[from..].trim_end_matches(' ').len();
+    s.truncate(from + keep);
+}
+
+#[cfg(test)]
+// `changed: &[16..17]` is a slice of one range on purpose.
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    fn render(
+        memory: &[u8],
+        start: u64,
+        len: u64,
+        changed: &[Range<u64>],
+        layout: Layout,
+    ) -> String {
+        render_plain(&dump(&DumpRequest {
+            memory,
+            start,
+            len,
+            changed,
+            layout,
+        }))
+    }
+
+    fn bytes(memory: &[u8], start: u64, len: u64, changed: &[Range<u64>]) -> String {
+        render(memory, start, len, changed, Layout::Bytes)
+    }
+
+    fn typed(memory: &[u8], start: u64, len: u64, changed: &[Range<u64>], elem: Elem) -> String {
+        render(memory, start, len, changed, Layout::Typed(elem))
+    }
+
+    /// The issue's scenario: a function stores 0x2a at address 16, then
+    /// `:mem 0 32` shows it, marked.
+    #[test]
+    fn store_at_16_is_marked() {
+        let mut memory = vec![0u8; 65536];
+        memory[16] = 0x2a;
+        let changed = [16..17];
+        let lines = dump(&DumpRequest {
+            memory: &memory,
+            start: 0,
+            len: 32,
+            changed: &changed,
+            layout: Layout::Bytes,
+        });
+        let mut expected_changed = vec![false; 16];
+        expected_changed[0] = true;
+        let mut expected_bytes = vec![Some(0); 16];
+        expected_bytes[0] = Some(0x2a);
+        assert_eq!(
+            lines[2],
+            Line::Row {
+                address: 16,
+                bytes: expected_bytes,
+                changed: expected_changed,
+            }
+        );
+        assert_eq!(
+            render_plain(&lines),
+            "\
+-- page 0 (0x00000000) --
+00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ................
+00000010: 2a00 0000 0000 0000 0000 0000 0000 0000  *...............
+          ^^
+"
+        );
+    }
+
+    #[test]
+    fn store_of_four_bytes_is_marked() {
+        let mut memory = vec![0u8; 64];
+        memory[16] = 0x2a;
+        assert_eq!(
+            bytes(&memory, 16, 16, &[16..20]),
+            "\
+-- page 0 (0x00000000) --
+00000010: 2a00 0000 0000 0000 0000 0000 0000 0000  *...............
+          ^^^^ ^^^^
+"
+        );
+    }
+
+    #[test]
+    fn crossing_a_page_boundary() {
+        let mut memory = vec![0u8; 2 * 65536];
+        for (k, b) in memory[0xfff8..0x10008].iter_mut().enumerate() {
+            *b = b'A' + k as u8;
+        }
+        assert_eq!(
+            bytes(&memory, 0xfff8, 16, &[0x10001..0x10002]),
+            "\
+-- page 0 (0x00000000) --
+0000fff0:                     4142 4344 4546 4748          ABCDEFGH
+-- page 1 (0x00010000) --
+00010000: 494a 4b4c 4d4e 4f50                      IJKLMNOP
+            ^^
+"
+        );
+    }
+
+    #[test]
+    fn zero_rows_collapse() {
+        let mut memory = vec![0u8; 256];
+        memory[0x10] = 1;
+        memory[0x50] = 2;
+        // 0x80..0x84 was written, with zeros: not collapsed.
+        assert_eq!(
+            bytes(&memory, 0, 0xa0, &[0x80..0x84]),
+            "\
+-- page 0 (0x00000000) --
+00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ................
+00000010: 0100 0000 0000 0000 0000 0000 0000 0000  ................
+* 3 zero rows (0x00000020..0x00000050)
+00000050: 0200 0000 0000 0000 0000 0000 0000 0000  ................
+* 2 zero rows (0x00000060..0x00000080)
+00000080: 0000 0000 0000 0000 0000 0000 0000 0000  ................
+          ^^^^ ^^^^
+00000090: 0000 0000 0000 0000 0000 0000 0000 0000  ................
+"
+        );
+    }
+
+    #[test]
+    fn zero_runs_split_at_pages_and_partial_rows_stay() {
+        let memory = vec![0u8; 3 * 65536];
+        assert_eq!(
+            bytes(&memory, 0xffc4, 0x80, &[]),
+            "\
+-- page 0 (0x00000000) --
+0000ffc0:           0000 0000 0000 0000 0000 0000      ............
+* 3 zero rows (0x0000ffd0..0x00010000)
+-- page 1 (0x00010000) --
+* 4 zero rows (0x00010000..0x00010040)
+00010040: 0000 0000                                ....
+"
+        );
+        // A whole page of zeros is two lines.
+        assert_eq!(
+            bytes(&memory, 65536, 65536, &[]),
+            "\
+-- page 1 (0x00010000) --
+* 4096 zero rows (0x00010000..0x00020000)
+"
+        );
+    }
+
+    #[test]
+    fn partial_first_row() {
+        let memory: Vec<u8> = (0..32).map(|i| b'0' + i).collect();
+        assert_eq!(
+            bytes(&memory, 5, 8, &[6..7]),
+            "\
+-- page 0 (0x00000000) --
+00000000:             35 3637 3839 3a3b 3c              56789:;<
+                         ^^
+"
+        );
+    }
+
+    #[test]
+    fn ascii_column() {
+        let memory = *b"Hi \x00\x7f~\x80\xff0123456789";
+        assert_eq!(
+            bytes(&memory, 0, 16, &[]),
+            "\
+-- page 0 (0x00000000) --
+00000000: 4869 2000 7f7e 80ff 3031 3233 3435 3637  Hi ..~..01234567
+"
+        );
+    }
+
+    #[test]
+    fn typed_i32_with_leftover() {
+        let mut memory = vec![0u8; 32];
+        memory[0..4].copy_from_slice(&42i32.to_le_bytes());
+        memory[4..8].copy_from_slice(&(-1i32).to_le_bytes());
+        memory[8..12].copy_from_slice(&i32::MIN.to_le_bytes());
+        assert_eq!(
+            typed(&memory, 0, 14, &[5..6], Elem::I32),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  i32  42
+0x00000004  i32  -1  <- changed
+0x00000008  i32  -2147483648
+(2 trailing bytes at 0x0000000c ignored: i32 needs 4)
+"
+        );
+        assert_eq!(
+            typed(&memory, 4, 4, &[], Elem::U32),
+            "\
+-- page 0 (0x00000000) --
+0x00000004  u32  4294967295
+"
+        );
+    }
+
+    #[test]
+    fn typed_u8_and_i8() {
+        let memory = [0x00, 0x7f, 0x80, 0xff];
+        assert_eq!(
+            typed(&memory, 0, 4, &[3..4], Elem::U8),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  u8   0
+0x00000001  u8   127
+0x00000002  u8   128
+0x00000003  u8   255  <- changed
+"
+        );
+        assert_eq!(
+            typed(&memory, 1, 3, &[], Elem::I8),
+            "\
+-- page 0 (0x00000000) --
+0x00000001  i8   127
+0x00000002  i8   -128
+0x00000003  i8   -1
+"
+        );
+    }
+
+    #[test]
+    fn typed_i16_unaligned() {
+        // Little-endian: 2a 00 -> 42, ff ff -> -1, 00 80 -> -32768.
+        let memory = [0x99, 0x2a, 0x00, 0xff, 0xff, 0x00, 0x80, 0x34, 0x12];
+        assert_eq!(
+            typed(&memory, 1, 8, &[], Elem::I16),
+            "\
+-- page 0 (0x00000000) --
+0x00000001  i16  42
+0x00000003  i16  -1
+0x00000005  i16  -32768
+0x00000007  i16  4660
+"
+        );
+        assert_eq!(
+            typed(&memory, 5, 2, &[6..7], Elem::U16),
+            "\
+-- page 0 (0x00000000) --
+0x00000005  u16  32768  <- changed
+"
+        );
+    }
+
+    #[test]
+    fn typed_f64() {
+        let values: [u64; 10] = [
+            1.5f64.to_bits(),
+            (-0.1f64).to_bits(),
+            (-0.0f64).to_bits(),
+            0x7ff8_0000_0000_0000,       // canonical NaN
+            0xfff8_0000_0000_0000,       // negative canonical NaN
+            0x7ff0_0000_0000_0001,       // signalling NaN, payload 1
+            f64::NEG_INFINITY.to_bits(), // -inf
+            1e300f64.to_bits(),
+            5e-324f64.to_bits(), // smallest subnormal
+            123456.789f64.to_bits(),
+        ];
+        let memory: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(
+            typed(&memory, 0, 80, &[24..25], Elem::F64),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  f64  1.5
+0x00000008  f64  -0.1
+0x00000010  f64  -0
+0x00000018  f64  nan  <- changed
+0x00000020  f64  -nan
+0x00000028  f64  nan:0x1
+0x00000030  f64  -inf
+0x00000038  f64  1e300
+0x00000040  f64  5e-324
+0x00000048  f64  123456.789
+"
+        );
+        assert_eq!(
+            typed(&memory, 0, 12, &[], Elem::I64),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  i64  4609434218613702656
+(4 trailing bytes at 0x00000008 ignored: i64 needs 8)
+"
+        );
+    }
+
+    #[test]
+    fn typed_f32() {
+        let values: [u32; 8] = [
+            0.1f32.to_bits(),
+            16777216f32.to_bits(),
+            1e30f32.to_bits(),
+            0x7fa0_0000, // nan:0x200000
+            0xffc0_0000, // -nan
+            0xff80_0001, // -nan:0x1
+            f32::INFINITY.to_bits(),
+            (-2.5e-7f32).to_bits(),
+        ];
+        let memory: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(
+            typed(&memory, 0, 32, &[], Elem::F32),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  f32  0.1
+0x00000004  f32  16777216
+0x00000008  f32  1e30
+0x0000000c  f32  nan:0x200000
+0x00000010  f32  -nan
+0x00000014  f32  -nan:0x1
+0x00000018  f32  inf
+0x0000001c  f32  -2.5e-7
+"
+        );
+    }
+
+    #[test]
+    fn typed_crossing_a_page() {
+        let memory = vec![0u8; 2 * 65536];
+        assert_eq!(
+            typed(&memory, 0xfffa, 12, &[], Elem::I32),
+            "\
+-- page 0 (0x00000000) --
+0x0000fffa  i32  0
+0x0000fffe  i32  0
+-- page 1 (0x00010000) --
+0x00010002  i32  0
+"
+        );
+    }
+
+    #[test]
+    fn past_end() {
+        let mut memory = vec![0u8; 65536];
+        memory[0xfffc] = 0xab;
+        assert_eq!(
+            bytes(&memory, 0xfff0, 0x20, &[]),
+            "\
+-- page 0 (0x00000000) --
+0000fff0: 0000 0000 0000 0000 0000 0000 ab00 0000  ................
+(memory ends at 0x00010000: 65536 bytes, 1 page)
+"
+        );
+        // Starting past the end: only the note.
+        assert_eq!(
+            bytes(&memory, 0x20000, 4, &[]),
+            "(memory ends at 0x00010000: 65536 bytes, 1 page)\n"
+        );
+        assert_eq!(
+            dump(&DumpRequest {
+                memory: &memory,
+                start: 65536,
+                len: 1,
+                changed: &[],
+                layout: Layout::Bytes,
+            }),
+            vec![Line::PastEnd { memory_len: 65536 }]
+        );
+        // Typed: whole elements that exist, the cut one, then the note.
+        assert_eq!(
+            typed(&memory, 0xfff8, 12, &[], Elem::I32),
+            "\
+-- page 0 (0x00000000) --
+0x0000fff8  i32  0
+0x0000fffc  i32  171
+(memory ends at 0x00010000: 65536 bytes, 1 page)
+"
+        );
+        assert_eq!(
+            typed(&memory, 0xfffe, 4, &[], Elem::I32),
+            "\
+-- page 0 (0x00000000) --
+(2 trailing bytes at 0x0000fffe ignored: i32 needs 4)
+(memory ends at 0x00010000: 65536 bytes, 1 page)
+"
+        );
+        assert_eq!(
+            bytes(&[], 0, 1, &[]),
+            "(memory ends at 0x00000000: 0 bytes, 0 pages)\n"
+        );
+        assert_eq!(
+            bytes(&vec![0u8; 2 * 65536 + 1], 0x30000, u64::MAX, &[]),
+            "(memory ends at 0x00020001: 131073 bytes)\n"
+        );
+        // Exactly up to the end is not past it.
+        assert!(!bytes(&memory, 0xfff0, 0x10, &[]).contains("memory ends"));
+    }
+
+    #[test]
+    fn empty_range_renders_nothing() {
+        let memory = vec![1u8; 64];
+        for layout in [Layout::Bytes, Layout::Typed(Elem::I32)] {
+            for start in [0, 10, 64, 1000, u64::MAX] {
+                let req = DumpRequest {
+                    memory: &memory,
+                    start,
+                    len: 0,
+                    changed: &[0..64],
+                    layout,
+                };
+                assert!(dump(&req).is_empty());
+            }
+        }
+        assert_eq!(render_plain(&[]), "");
+    }
+
+    #[test]
+    fn wide_addresses_widen_every_line() {
+        let lines = [
+            Line::PageBoundary {
+                page: 0x10000,
+                address: 0x1_0000_0000,
+            },
+            Line::Row {
+                address: 0x1_0000_0000,
+                bytes: vec![Some(0x41)],
+                changed: vec![true],
+            },
+            Line::Typed {
+                address: 0x10,
+                elem: Elem::U8,
+                value: "7".into(),
+                changed: false,
+            },
+        ];
+        assert_eq!(
+            render_plain(&lines),
+            "\
+-- page 65536 (0x100000000) --
+100000000: 41                                       A
+           ^^
+0x000000010  u8   7
+"
+        );
+    }
+
+    #[test]
+    fn elem_names() {
+        for e in Elem::ALL {
+            assert_eq!(Elem::parse(e.name()), Some(e));
+            assert_eq!(Elem::parse(&e.name().to_uppercase()), Some(e));
+        }
+        assert_eq!(Elem::parse(" f64 "), Some(Elem::F64));
+        assert_eq!(Elem::parse("u64"), None);
+        assert_eq!(Elem::parse(""), None);
+        let sizes: Vec<usize> = Elem::ALL.iter().map(|e| e.size()).collect();
+        assert_eq!(sizes, [1, 1, 2, 2, 4, 4, 8, 4, 8]);
+    }
+
+    /// `dump` and `render_plain` must never panic, and keep their shape,
+    /// whatever the request.
+    #[test]
+    fn never_panics() {
+        let nasty: &[u64] = &[
+            0,
+            1,
+            2,
+            3,
+            7,
+            15,
+            16,
+            17,
+            31,
+            65535,
+            65536,
+            65537,
+            u64::from(u32::MAX),
+            1 << 32,
+            1 << 63,
+            u64::MAX - 16,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let changed_sets: &[&[Range<u64>]] = &[
+            &[],
+            &[0..u64::MAX],
+            // Reversed, hence empty.
+            &[Range {
+                start: u64::MAX,
+                end: 0,
+            }],
+            &[5..5, 3..9, 2..4, 65530..65540],
+            &[u64::MAX - 1..u64::MAX, 0..1],
+        ];
+        let layouts: Vec<Layout> = std::iter::once(Layout::Bytes)
+            .chain(Elem::ALL.into_iter().map(Layout::Typed))
+            .collect();
+        let small_memories: [Vec<u8>; 4] = [
+            vec![],
+            vec![0xff],
+            (0..17).collect(),
+            (0..=255).cycle().take(100).collect(),
+        ];
+        let check = |memory: &[u8], start: u64, len: u64| {
+            for changed in changed_sets {
+                for &layout in &layouts {
+                    let req = DumpRequest {
+                        memory,
+                        start,
+                        len,
+                        changed,
+                        layout,
+                    };
+                    let lines = dump(&req);
+                    let text = render_plain(&lines);
+                    let mem_len = memory.len() as u128;
+                    let past = len > 0 && u128::from(start) + u128::from(len) > mem_len;
+                    assert_eq!(
+                        lines.last()
+                            == Some(&Line::PastEnd {
+                                memory_len: mem_len as u64
+                            }),
+                        past,
+                        "{req:?}"
+                    );
+                    if len == 0 {
+                        assert!(text.is_empty());
+                    }
+                    for line in &lines {
+                        if let Line::Row { bytes, changed, .. } = line {
+                            assert_eq!(bytes.len(), 16);
+                            assert_eq!(changed.len(), 16);
+                            assert!(bytes.iter().any(Option::is_some));
+                        }
+                    }
+                }
+            }
+        };
+        for memory in &small_memories {
+            for &start in nasty {
+                for &len in nasty {
+                    check(memory, start, len);
+                }
+            }
+        }
+        // Around the end of a page-and-a-bit memory, where lines stay few.
+        let big: Vec<u8> = (0..=255).cycle().take(65536 + 3).collect();
+        for start in [65520, 65530, 65535, 65536, 65538, 65539, 65540, u64::MAX] {
+            for &len in nasty {
+                check(&big, start, len);
+            }
+        }
+    }
+
+    #[test]
+    fn render_plain_accepts_odd_lines() {
+        let lines = [
+            Line::Row {
+                address: u64::MAX,
+                bytes: vec![],
+                changed: vec![true; 40],
+            },
+            Line::Row {
+                address: 0,
+                bytes: vec![Some(1); 20],
+                changed: vec![],
+            },
+            Line::ZeroRun {
+                rows: 1,
+                from: u64::MAX,
+                to: 0,
+            },
+            Line::Typed {
+                address: u64::MAX,
+                elem: Elem::F64,
+                value: String::new(),
+                changed: true,
+            },
+            Line::Leftover {
+                address: 0,
+                bytes: 1,
+                elem: Elem::I16,
+            },
+            Line::PastEnd {
+                memory_len: u64::MAX,
+            },
+        ];
+        let text = render_plain(&lines);
+        assert!(text.contains("* 1 zero row (0xffffffffffffffff..0x0000000000000000)"));
+        assert!(text.contains("(1 trailing byte at 0x0000000000000000 ignored: i16 needs 2)"));
+        assert!(text.lines().all(|l| !l.ends_with(' ')));
+    }
+}
