@@ -35,7 +35,7 @@ impl Session {
         let prologue = self.stack.len();
         let results = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
         let full = self.fragment_text(code, Some(&results));
-        let (bytes, _) =
+        let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
         let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
             SessionError::new(
@@ -68,6 +68,19 @@ impl Session {
             .and_then(|mut e| e.run(&mut self.store))
             .map_err(|trap| {
                 let mut error = SessionError::trap(&trap);
+                match trap.site.as_ref() {
+                    Some(site) if site.func == func.0 => {
+                        let index = operator_index(&bytes, site.offset).and_then(|i| i.checked_sub(prologue));
+                        if let Some(start) = index.and_then(|k| spans.get(prologue + k)).copied() {
+                            if start >= full.code_start && start - full.code_start < code.len() {
+                                let at = start - full.code_start;
+                                error = error.at(code, at, token_len(code, at));
+                            }
+                        }
+                    }
+                    Some(site) => error.notes.insert(0, self.describe_site(site)),
+                    None => {}
+                }
                 if trap.code == TrapCode::OutOfFuel {
                     error.notes.push(
                         "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
@@ -323,6 +336,60 @@ impl Session {
     }
 }
 
+impl Session {
+    /// "in $f, at i32.load" for a trap outside the fragment itself.
+    fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
+        let func = crate::vm::FuncAddr(site.func);
+        let name = self.store.func_name(func);
+        let op = match self.store.func(func) {
+            Some(crate::vm::store::FuncInst::Wasm { instance, .. }) => self
+                .store
+                .instance(*instance)
+                .and_then(|i| operator_at(&i.module.bytes, site.offset)),
+            _ => None,
+        };
+        match op {
+            Some(op) => format!(
+                "in {name}, at {op} (byte 0x{:x} of its module)",
+                site.offset
+            ),
+            None => format!("in {name}"),
+        }
+    }
+}
+
+/// Index, within its function body, of the operator at byte `offset`.
+fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
+    for payload in Parser::new(0).parse_all(module) {
+        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
+            let range = body.range();
+            if !(range.start as usize..range.end as usize).contains(&offset) {
+                continue;
+            }
+            let mut ops = body.get_operators_reader().ok()?;
+            let mut index = 0;
+            while !ops.eof() {
+                let (_, at) = ops.read_with_offset().ok()?;
+                if at as usize == offset {
+                    return Some(index);
+                }
+                index += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The text name of the operator at byte `offset` of a module.
+fn operator_at(module: &[u8], offset: usize) -> Option<String> {
+    let reader = wasmparser::BinaryReader::new(module.get(offset..)?, offset as u64);
+    let mut reader = wasmparser::OperatorsReader::new(reader);
+    reader
+        .read()
+        .ok()
+        .map(|op| crate::text::explain::operator_name(&op))
+}
+
 /// `$name` if `name` is usable as a WAT identifier, else nothing.
 fn wat_id(name: Option<&String>) -> String {
     const SYMBOLS: &str = "!#$%&'*+-./:<=>?@\\^_`|~";
@@ -378,5 +445,19 @@ fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
         }
     }
     let bytes = wat.encode().map_err(error)?;
+    // The recorded spans may sit just before their instruction (e.g. on the
+    // end of the previous token); move each to the instruction name it belongs to.
+    let starts: Vec<usize> = crate::text::lex::tokens(text)
+        .into_iter()
+        .filter(|t| {
+            t.kind == crate::text::lex::TokenKind::Keyword
+                && crate::text::catalog::lookup(&text[t.range.clone()]).is_some()
+        })
+        .map(|t| t.range.start)
+        .collect();
+    let spans = spans
+        .into_iter()
+        .map(|span| starts.iter().copied().find(|s| *s >= span).unwrap_or(span))
+        .collect();
     Ok((bytes, spans))
 }

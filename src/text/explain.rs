@@ -36,12 +36,20 @@ pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> S
         n => format!("the stack has {n}: [{}]", stack.join(" ")),
     };
     match crate::text::catalog::lookup(&name) {
-        Some(doc) if message.contains("type mismatch") => {
+        Some(doc) if message.contains("type mismatch") && stack.len() < doc.params.len() => {
             let needs = doc.params.len();
             format!(
                 "{name} needs {needs} operand{} {}, {have} ({message})",
                 if needs == 1 { "" } else { "s" },
                 operand_types(doc)
+            )
+        }
+        Some(doc) if message.contains("type mismatch") && !doc.params.is_empty() => {
+            let top = &stack[stack.len() - doc.params.len()..];
+            format!(
+                "{name} needs {} on top of the stack, but the top is [{}] ({message})",
+                operand_types(doc),
+                top.join(" ")
             )
         }
         _ => format!("{name}: {message}; {have}"),
@@ -85,6 +93,21 @@ mod tests {
             "memory.grow"
         );
         assert_eq!(operator_name(&Operator::RefIsNull), "ref.is_null");
+    }
+
+    #[test]
+    fn wrong_types_on_top_are_named() {
+        let text = invalid_operator(
+            &Operator::I32Add,
+            "type mismatch: expected i32, found i64",
+            &["f32".into(), "i32".into(), "i64".into()],
+        );
+        assert!(
+            text.starts_with(
+                "i32.add needs [i32 i32] on top of the stack, but the top is [i32 i64]"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

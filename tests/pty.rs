@@ -1,0 +1,310 @@
+//! Drives the real interactive editor in a pseudo-terminal, the way a person
+//! at a keyboard does: multi-line input with the `...> ` continuation prompt,
+//! Tab completion of a `$name` the session just defined, Up-arrow history
+//! recall, `:quit`, and the history file written on exit.
+//!
+//! The other test suites feed `watlab` through a pipe, which takes the
+//! non-interactive script path and never touches rustyline; only a PTY
+//! exercises the editor, its helper and the history file.
+//!
+//! # Why `rexpect` and not `expectrl`
+//!
+//! Both were read at their latest releases (rexpect 0.7.1, expectrl 0.9.0).
+//! `rexpect` was chosen because:
+//! - it lives in the `rust-cli` GitHub organisation (the Rust CLI working
+//!   group, several maintainers) rather than a single-maintainer repository;
+//! - it tracks its dependencies: 0.7.1 is on edition 2024 and `nix` 0.31, the
+//!   very `nix` that rustyline already puts in our lockfile, whereas expectrl
+//!   0.9.0 (edition 2021) pins `nix` 0.26 through itself and `ptyprocess` 0.5,
+//!   which would add a second, years-old copy of `nix` to the build;
+//! - it is small (about 1.5 kLOC: fork a PTY, a reader thread, a session) and
+//!   the test only needs "write bytes, read what appeared".
+//!
+//! Its own `exp_*` matchers strip ANSI codes only naively and keep no copy of
+//! what they consumed, so this file reads the PTY itself with
+//! `StreamSession::try_read`, keeps the raw transcript (printed whenever an
+//! expectation fails, so a failure shows exactly what the terminal got) and
+//! matches on an ANSI-stripped copy. `TERM` is `xterm`, not `dumb`: rustyline
+//! treats `dumb` as an unsupported terminal and falls back to plain line
+//! reading without completion or history keys. `NO_COLOR=1` keeps the output
+//! plain apart from rustyline's cursor control.
+
+#![cfg(unix)]
+
+use rexpect::process::WaitStatus;
+use rexpect::reader::Options;
+use rexpect::session::{PtySession, spawn_with_options};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long any single expectation may wait before the test fails.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Keys as a terminal sends them.
+const ENTER: &str = "\r";
+const TAB: &str = "\t";
+const UP: &str = "\x1b[A";
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "watlab-pty-{tag}-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC `ESC ] ... BEL/ST`,
+/// and two-byte `ESC x`) and carriage returns, leaving the visible text.
+fn strip_ansi(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => match chars.next() {
+                Some('[') => {
+                    // Parameters and intermediates, then one final byte in @..~.
+                    for c in chars.by_ref() {
+                        if ('@'..='~').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\x07' {
+                            break;
+                        }
+                        if c == '\x1b' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `watlab` running in a PTY, with everything it has written so far.
+struct Repl {
+    session: PtySession,
+    /// Every byte read from the PTY, escapes included.
+    raw: String,
+    /// Offset in `strip_ansi(&self.raw)` up to which expectations have matched.
+    cursor: usize,
+    /// The exit status, once the child has been reaped.
+    exit: Option<WaitStatus>,
+}
+
+impl Repl {
+    fn spawn(data_home: &Path) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_watlab"));
+        command
+            .env("XDG_DATA_HOME", data_home)
+            .env("HOME", data_home)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("COLUMNS")
+            .env_remove("LINES");
+        let options = Options::new().timeout_ms(Some(TIMEOUT.as_millis() as u64));
+        let session = spawn_with_options(command, options).expect("spawn watlab in a pty");
+        Repl {
+            session,
+            raw: String::new(),
+            cursor: 0,
+            exit: None,
+        }
+    }
+
+    /// Moves whatever the PTY has produced into `raw`; returns whether anything came.
+    fn pump(&mut self) -> bool {
+        let before = self.raw.len();
+        while let Some(c) = self.session.try_read() {
+            self.raw.push(c);
+        }
+        self.raw.len() > before
+    }
+
+    /// Reaps the child if it has exited (non-blocking).
+    fn poll_exit(&mut self) {
+        if self.exit.is_none() {
+            match self.session.process().status() {
+                Some(WaitStatus::StillAlive) | None => {}
+                Some(status) => self.exit = Some(status),
+            }
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.send(keys).expect("write to pty");
+        self.session.flush().expect("flush pty");
+    }
+
+    /// Waits until `needle` appears in the visible output after the last match.
+    fn expect(&mut self, needle: &str) {
+        self.expect_where(needle, |text| text.find(needle).map(|i| (i, needle.len())));
+    }
+
+    /// Waits until `find` locates something in the visible output after the
+    /// last match; `find` returns (start, length) relative to its argument.
+    fn expect_where(&mut self, what: &str, find: impl Fn(&str) -> Option<(usize, usize)>) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            self.pump();
+            let visible = strip_ansi(&self.raw);
+            if let Some((at, len)) = find(&visible[self.cursor..]) {
+                self.cursor += at + len;
+                return;
+            }
+            self.poll_exit();
+            if self.exit.is_some() {
+                // Give the reader thread a moment to deliver the last output.
+                sleep(Duration::from_millis(100));
+                self.pump();
+                let visible = strip_ansi(&self.raw);
+                if let Some((at, len)) = find(&visible[self.cursor..]) {
+                    self.cursor += at + len;
+                    return;
+                }
+                self.fail(what, "watlab exited");
+            }
+            if Instant::now() > deadline {
+                self.fail(what, "timed out");
+            }
+            sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for the process to exit and returns its status.
+    fn wait_exit(&mut self) -> WaitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            self.pump();
+            self.poll_exit();
+            if let Some(status) = self.exit {
+                return status;
+            }
+            if Instant::now() > deadline {
+                self.fail("process exit", "timed out");
+            }
+            sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn fail(&self, what: &str, why: &str) -> ! {
+        let visible = strip_ansi(&self.raw);
+        panic!(
+            "{why} waiting for {what:?} (exit: {:?})\n\
+             --- visible output after the last match ---\n{}\n\
+             --- raw PTY output (all) ---\n{:?}\n",
+            self.exit,
+            &visible[self.cursor..],
+            self.raw,
+        );
+    }
+}
+
+/// The entry lines (`[i]  type  value ...`) of the last stack rendered in
+/// `text`, with the offset just past its header.
+fn last_stack(text: &str) -> Option<(usize, Vec<&str>)> {
+    const HEADER: &str = "stack (bottom to top):";
+    let end = text.rfind(HEADER)? + HEADER.len();
+    let lines: Vec<&str> = text[end..]
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .take_while(|line| line.starts_with('['))
+        .collect();
+    Some((end, lines))
+}
+
+/// Whether a stack entry line shows an `i32` holding `value`.
+fn is_i32(line: &str, value: &str) -> bool {
+    let mut fields = line.split_whitespace().skip(1);
+    fields.next() == Some("i32") && fields.next() == Some(value)
+}
+
+#[test]
+fn editor_multiline_completion_history_and_quit() {
+    let data_home = TempDir::new("xdg");
+    let mut repl = Repl::spawn(data_home.path());
+
+    // 1. Banner, then the prompt.
+    repl.expect("WebAssembly Text workbench");
+    repl.expect("wat> ");
+
+    // 2. A function over two lines: the first leaves a paren open.
+    repl.send("(func $square (param $n i32) (result i32)");
+    repl.send(ENTER);
+    repl.expect("...> ");
+    repl.send("(i32.mul (local.get $n) (local.get $n)))");
+    repl.send(ENTER);
+    repl.expect("defined func $square");
+    repl.expect("wat> ");
+
+    // 3. Tab completes the `$name` just defined; running it leaves 49.
+    repl.send("i32.const 7 call $squ");
+    repl.expect("call $squ");
+    repl.send(TAB);
+    repl.expect("call $square");
+    repl.send(ENTER);
+    repl.expect_where("a stack [i32 49]", |text| {
+        let (end, lines) = last_stack(text)?;
+        (lines.len() == 1 && is_i32(lines[0], "49")).then_some((0, end))
+    });
+    repl.expect("wat> ");
+
+    // 4. Up recalls that input; running it again leaves two 49s.
+    repl.send(UP);
+    repl.expect("i32.const 7 call $square");
+    repl.send(ENTER);
+    repl.expect_where("a stack [i32 49, i32 49]", |text| {
+        let (end, lines) = last_stack(text)?;
+        (lines.len() == 2 && lines.iter().all(|l| is_i32(l, "49"))).then_some((0, end))
+    });
+    repl.expect("wat> ");
+
+    // 5. `:quit` exits cleanly and saves the history.
+    repl.send(":quit");
+    repl.send(ENTER);
+    let status = repl.wait_exit();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "watlab exited with {status:?}; raw PTY output:\n{:?}",
+        repl.raw
+    );
+    drop(repl);
+
+    let history_file = data_home.path().join("watlab").join("history");
+    let history = std::fs::read_to_string(&history_file)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", history_file.display()));
+    assert!(
+        history.contains("call $square"),
+        "history file lacks `call $square`:\n{history}"
+    );
+}

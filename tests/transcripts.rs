@@ -1,0 +1,94 @@
+//! Transcripts: recorded workbench sessions under `tests/transcripts/`,
+//! replayed in fresh sessions and compared byte for byte (one test per file).
+//! `WATLAB_BLESS=1 cargo test --test transcripts` rewrites them with the
+//! current output; review the diff before committing.
+
+use std::path::PathBuf;
+use watlab::transcript::{Check, check};
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts")
+}
+
+fn replay(name: &str) {
+    let path = dir().join(format!("{name}.txt"));
+    let text = std::fs::read_to_string(&path).expect("transcript exists");
+    match check(name, &text) {
+        (Check::Pass, _) => {}
+        (Check::Mismatch(_), actual) if std::env::var_os("WATLAB_BLESS").is_some() => {
+            std::fs::write(&path, actual).expect("write transcript");
+        }
+        (Check::Mismatch(diff), _) => panic!("{name} differs from its recording:\n{diff}"),
+    }
+}
+
+macro_rules! transcripts {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                replay(stringify!($name));
+            }
+        )*
+
+        #[test]
+        fn every_transcript_file_has_a_test() {
+            let listed = [$(stringify!($name)),*];
+            let mut files: Vec<String> = std::fs::read_dir(dir())
+                .expect("transcript directory")
+                .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".txt").map(String::from))
+                .collect();
+            files.sort();
+            let mut listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+            listed.sort();
+            assert_eq!(files, listed, "add new transcripts to the list in tests/transcripts.rs");
+        }
+    };
+}
+
+transcripts! {
+    assertions,
+    call_indirect_table,
+    data_segment_string,
+    dis_command,
+    doc_command,
+    float_display,
+    folded_instructions,
+    func_and_call,
+    get_global,
+    globals_view,
+    help,
+    integer_display,
+    invalid_field,
+    link_error,
+    local_errors,
+    loop_in_fragment,
+    mem_typed_views,
+    memory_command,
+    memory_grow_fragment,
+    memory_store_marked,
+    memory_survives_rebuild,
+    module_errors,
+    multi_value,
+    multiline_input,
+    named_module,
+    quit_command,
+    register_and_import,
+    replace_func,
+    reset_and_clear,
+    runaway_loop,
+    save_and_load,
+    scratch_locals,
+    script_errors,
+    select_and_blocks,
+    spectest_import,
+    stack_arithmetic,
+    syntax_error_caret,
+    trap_divide_by_zero,
+    trap_out_of_bounds,
+    trap_rolls_back_memory,
+    unclosed_block,
+    unknown_command,
+    validation_plain_words,
+    wat_command,
+}
