@@ -41,7 +41,7 @@ const PROGRAMS: u64 = 500;
 const ARG_SETS: usize = 4;
 /// watlab's budget of loop iterations plus calls per invocation: far above
 /// anything a generated program needs, so running out means a runaway loop.
-const FUEL: u64 = 1_000_000;
+const FUEL: u64 = 200_000;
 /// wasmi's budget (it counts instructions): a guard against generator bugs only.
 const WASMI_FUEL: u64 = 500_000_000;
 /// Mixed into every program's seed.
@@ -575,12 +575,13 @@ impl<'r> Gen<'r> {
 
     /// Emits a binary operator, usually guarding an integer divisor against 0.
     fn binop_op(&mut self, op: &str) {
-        if (op.contains(".div") || op.contains(".rem")) && !op.starts_with("f64") {
-            if self.rng.chance(95) {
-                let ty = &op[..3];
-                self.line(&format!("{ty}.const 1"));
-                self.line(&format!("{ty}.or"));
-            }
+        if (op.contains(".div") || op.contains(".rem"))
+            && !op.starts_with("f64")
+            && self.rng.chance(95)
+        {
+            let ty = &op[..3];
+            self.line(&format!("{ty}.const 1"));
+            self.line(&format!("{ty}.or"));
         }
         self.line(op);
     }
@@ -1149,8 +1150,7 @@ impl<'r> Gen<'r> {
         match self.rng.below(4) {
             0 => self.loop_top_exit(d),
             1 => self.loop_bottom_test(d),
-            2 => self.loop_param_exit(d),
-            _ => self.loop_param_if(d),
+            _ => self.loop_top_exit(d),
         }
         self.loops -= 1;
     }
@@ -1161,7 +1161,7 @@ impl<'r> Gen<'r> {
         }
         self.loops += 1;
         match self.rng.below(4) {
-            0 => self.loop_param_acc(ty, d),
+            0 => { self.loop_top_exit(d); self.value(ty, d); }
             1 => {
                 // loop (result) with a br_if back edge over a leftover value.
                 let c = self.counter(true);
@@ -1177,7 +1177,7 @@ impl<'r> Gen<'r> {
                 self.loop_top_exit(d);
                 self.value(ty, d);
             }
-            _ => self.loop_param_exit_value(ty, d),
+            _ => { self.loop_top_exit(d); self.value(ty, d); }
         }
         self.loops -= 1;
     }

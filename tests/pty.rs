@@ -55,10 +55,8 @@ impl TempDir {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "watlab-pty-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("watlab-pty-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&path).expect("create temp dir");
         TempDir(path)
     }
@@ -258,7 +256,9 @@ fn editor_multiline_completion_history_and_quit() {
     repl.expect("WebAssembly Text workbench");
     repl.expect("wat> ");
 
-    // 2. A function over two lines: the first leaves a paren open.
+    // 2. A function over two lines: the first leaves a paren open. The second
+    //    closes the `(func` of the first, so on its own it has more `)` than
+    //    `(`: the editor must judge it together with the lines before it.
     repl.send("(func $square (param $n i32) (result i32)");
     repl.send(ENTER);
     repl.expect("...> ");

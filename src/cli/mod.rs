@@ -79,6 +79,12 @@ pub fn main() -> ExitCode {
 /// `watlab [FILE]`: the interactive workbench on a terminal, a script otherwise.
 fn workbench(file: Option<&std::path::Path>) -> ExitCode {
     use std::io::IsTerminal;
+    if let Some(path) = file
+        && let Err(e) = std::fs::metadata(path)
+    {
+        eprintln!("watlab: cannot read {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
     let preload: Vec<String> = file
         .map(|f| format!(":load {}", f.display()))
         .into_iter()

@@ -17,6 +17,8 @@ pub struct WatHelper {
     pub names: Vec<String>,
     /// Whether to colour the input.
     pub colour: bool,
+    /// Parentheses left open by the earlier lines of the input being typed.
+    pub open_before: i64,
 }
 
 impl Helper for WatHelper {}
@@ -104,7 +106,7 @@ impl Validator for WatHelper {
     /// Rejects a line that closes more parentheses than it opens; an open
     /// one is fine, the REPL asks for continuation lines.
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if lex::open_parens(ctx.input()) < 0 && !ctx.input().trim_start().starts_with(':') {
+        if self.open_before + lex::open_parens(ctx.input()) < 0 && !ctx.input().trim_start().starts_with(':') {
             return Ok(ValidationResult::Invalid(Some(
                 "  (more `)` than `(`: remove one)".into(),
             )));

@@ -43,20 +43,16 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         Ok(editor) => editor,
         Err(e) => return Err(std::io::Error::other(e.to_string())),
     };
-    editor.set_helper(Some(WatHelper {
-        names: Vec::new(),
-        colour,
-    }));
+    editor.set_helper(Some(WatHelper { names: Vec::new(), colour, open_before: 0 }));
     let history = history_path();
-    if let Some(path) = &history {
-        if path.exists() {
-            if let Err(e) = editor.load_history(path) {
-                eprintln!(
-                    "watlab: warning: cannot read history {}: {e}",
-                    path.display()
-                );
-            }
-        }
+    if let Some(path) = &history
+        && path.exists()
+        && let Err(e) = editor.load_history(path)
+    {
+        eprintln!(
+            "watlab: warning: cannot read history {}: {e}",
+            path.display()
+        );
     }
     println!(
         "watlab {}: WebAssembly Text workbench. :help lists commands, Ctrl-D quits.",
@@ -78,7 +74,14 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
             }
         };
         while !lex::is_complete(&input) {
-            match editor.readline(CONTINUATION) {
+            if let Some(helper) = editor.helper_mut() {
+                helper.open_before = lex::open_parens(&input);
+            }
+            let line = editor.readline(CONTINUATION);
+            if let Some(helper) = editor.helper_mut() {
+                helper.open_before = 0;
+            }
+            match line {
                 Ok(line) if line.trim().is_empty() && lex::open_parens(&input) > 0 => {
                     // A blank line submits what there is; the session says what is missing.
                     break;

@@ -71,12 +71,11 @@ impl Session {
                 match trap.site.as_ref() {
                     Some(site) if site.func == func.0 => {
                         let index = operator_index(&bytes, site.offset).and_then(|i| i.checked_sub(prologue));
-                        if let Some(start) = index.and_then(|k| spans.get(prologue + k)).copied() {
-                            if start >= full.code_start && start - full.code_start < code.len() {
+                        if let Some(start) = index.and_then(|k| spans.get(prologue + k)).copied()
+                            && start >= full.code_start && start - full.code_start < code.len() {
                                 let at = start - full.code_start;
                                 error = error.at(code, at, token_len(code, at));
                             }
-                        }
                     }
                     Some(site) => error.notes.insert(0, self.describe_site(site)),
                     None => {}
@@ -319,11 +318,11 @@ impl Session {
                         &stack_before,
                     ));
                     let user_index = index.checked_sub(prologue);
-                    if let Some(start) = user_index.and_then(|k| spans.get(prologue + k)).copied() {
-                        if start >= fragment.code_start {
-                            let at = start - fragment.code_start;
-                            error = error.at(code, at, token_len(code, at));
-                        }
+                    if let Some(start) = user_index.and_then(|k| spans.get(prologue + k)).copied()
+                        && start >= fragment.code_start
+                    {
+                        let at = start - fragment.code_start;
+                        error = error.at(code, at, token_len(code, at));
                     }
                     return Err(error);
                 }
@@ -427,20 +426,20 @@ fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
     buf.track_instr_spans(true);
     let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
     let mut spans = Vec::new();
-    if let wast::Wat::Module(module) = &wat {
-        if let wast::core::ModuleKind::Text(fields) = &module.kind {
-            for field in fields {
-                if let wast::core::ModuleField::Func(func) = field {
-                    if let wast::core::FuncKind::Inline { expression, .. } = &func.kind {
-                        spans = expression
-                            .instr_spans
-                            .as_deref()
-                            .unwrap_or(&[])
-                            .iter()
-                            .map(|s| s.offset())
-                            .collect();
-                    }
-                }
+    if let wast::Wat::Module(module) = &wat
+        && let wast::core::ModuleKind::Text(fields) = &module.kind
+    {
+        for field in fields {
+            if let wast::core::ModuleField::Func(func) = field
+                && let wast::core::FuncKind::Inline { expression, .. } = &func.kind
+            {
+                spans = expression
+                    .instr_spans
+                    .as_deref()
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|s| s.offset())
+                    .collect();
             }
         }
     }

@@ -110,10 +110,10 @@ pub fn top_level_forms(text: &str) -> Vec<&str> {
             depth += 1;
         } else {
             depth -= 1;
-            if depth == 0 {
-                if let Some(s) = start.take() {
-                    forms.push(&text[s..token.range.end]);
-                }
+            if depth == 0
+                && let Some(s) = start.take()
+            {
+                forms.push(&text[s..token.range.end]);
             }
         }
     }

@@ -247,17 +247,17 @@ impl Session {
                 .store
                 .instance(instance)
                 .and_then(|i| i.memories.get(*mem as usize).copied());
-            if let Some(memory) = addr.and_then(|a| self.store.memory_mut(a)) {
-                if !memory.write(start, &seg.bytes) {
-                    return Err(SessionError::new(
-                        ErrorKind::Trap,
-                        "trap: out of bounds memory access",
-                    )
-                    .with_note(Some(format!(
-                        "the data segment of {} bytes at {start} does not fit in the memory",
-                        seg.bytes.len()
-                    ))));
-                }
+            if let Some(memory) = addr.and_then(|a| self.store.memory_mut(a))
+                && !memory.write(start, &seg.bytes)
+            {
+                return Err(SessionError::new(
+                    ErrorKind::Trap,
+                    "trap: out of bounds memory access",
+                )
+                .with_note(Some(format!(
+                    "the data segment of {} bytes at {start} does not fit in the memory",
+                    seg.bytes.len()
+                ))));
             }
         }
         Ok(())

@@ -420,6 +420,9 @@ impl Translator<'_> {
     fn push_frame(&mut self, kind: FrameKind, ty: BlockType) {
         let (params, results) = self.block_arity(ty);
         self.materialize_all();
+        // A label starts here: nothing emitted before it may be fused with
+        // or redirected by what follows (a loop runs it again without them).
+        self.last_result = None;
         let height = self.height().saturating_sub(params);
         self.frames.push(ControlFrame {
             kind,
