@@ -30,7 +30,7 @@ use std::fmt::Write as _;
 
 use wasmparser::{
     BinaryReader, BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg, Operator, OperatorsReader,
-    Ordering, Parser, RefType, ResumeTable, TryTable, V128, ValType,
+    Ordering, Parser, RefType, ResumeTable, TryTable, UnpackedIndex, V128, ValType,
 };
 
 /// One row: the bytes at `offset` and what they mean.
@@ -65,10 +65,7 @@ pub fn explain(module: &[u8]) -> Result<Vec<ByteRow>, String> {
 /// The rows start with the body-size LEB, followed by the local declarations
 /// and the instructions up to and including the body's final `end`. Depths
 /// are rebased so the body-size row is at depth 0.
-pub fn explain_function_body(
-    module: &[u8],
-    defined_index: usize,
-) -> Result<Vec<ByteRow>, String> {
+pub fn explain_function_body(module: &[u8], defined_index: usize) -> Result<Vec<ByteRow>, String> {
     let mut ex = Explainer::new(module);
     ex.module()?;
     let Some(range) = ex.bodies.get(defined_index).cloned() else {
@@ -227,6 +224,32 @@ fn ascii_preview(bytes: &[u8]) -> String {
     s
 }
 
+/// A type index as a plain number (wasmparser's `Display` adds `(module N)`).
+fn index_str(index: &UnpackedIndex) -> String {
+    match index {
+        UnpackedIndex::Module(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A reference type in text-format style: `funcref`, `(ref null 3)`.
+fn reftype_str(ty: &RefType) -> String {
+    let null = if ty.is_nullable() { "null " } else { "" };
+    match ty.heap_type() {
+        HeapType::Concrete(i) => format!("(ref {null}{})", index_str(&i)),
+        HeapType::Exact(i) => format!("(ref {null}(exact {}))", index_str(&i)),
+        HeapType::Abstract { .. } => ty.to_string(),
+    }
+}
+
+/// A value type in text-format style: `i32`, `funcref`, `(ref null 3)`.
+fn valtype_str(ty: &ValType) -> String {
+    match ty {
+        ValType::Ref(r) => reftype_str(r),
+        other => other.to_string(),
+    }
+}
+
 impl<'a> Explainer<'a> {
     fn new(module: &'a [u8]) -> Self {
         Explainer {
@@ -273,11 +296,21 @@ impl<'a> Explainer<'a> {
         Ok(value)
     }
 
-    fn u32(&mut self, r: &mut BinaryReader<'a>, depth: usize, f: impl FnOnce(u32) -> String) -> Res<u32> {
+    fn u32(
+        &mut self,
+        r: &mut BinaryReader<'a>,
+        depth: usize,
+        f: impl FnOnce(u32) -> String,
+    ) -> Res<u32> {
         self.take(r, depth, |r| r.read_var_u32(), |v| f(*v))
     }
 
-    fn byte(&mut self, r: &mut BinaryReader<'a>, depth: usize, f: impl FnOnce(u8) -> String) -> Res<u8> {
+    fn byte(
+        &mut self,
+        r: &mut BinaryReader<'a>,
+        depth: usize,
+        f: impl FnOnce(u8) -> String,
+    ) -> Res<u8> {
         self.take(r, depth, |r| r.read_u8(), |v| f(*v))
     }
 
@@ -287,14 +320,18 @@ impl<'a> Explainer<'a> {
     }
 
     fn valtype(&mut self, r: &mut BinaryReader<'a>, depth: usize) -> Res<ValType> {
-        self.take(r, depth, |r| r.read::<ValType>(), |t| t.to_string())
+        self.take(r, depth, |r| r.read::<ValType>(), valtype_str)
     }
 
     /// A name: its length LEB, then its UTF-8 bytes.
     fn name(&mut self, r: &mut BinaryReader<'a>, depth: usize, what: &str) -> Res<&'a str> {
-        let len = self.u32(r, depth, |n| format!("{what} length: {}", plural(n.into(), "byte", "bytes")))?;
+        let len = self.u32(r, depth, |n| {
+            format!("{what} length: {}", plural(n.into(), "byte", "bytes"))
+        })?;
         let start = pos(r);
-        let bytes = r.read_bytes(to_usize(len.into())?).map_err(|e| e.to_string())?;
+        let bytes = r
+            .read_bytes(to_usize(len.into())?)
+            .map_err(|e| e.to_string())?;
         let text = std::str::from_utf8(bytes)
             .map_err(|_| format!("{what} at offset {start:#x} is not valid UTF-8"))?;
         self.push(start, pos(r), depth, format!("{what} {text:?}"))?;
@@ -304,7 +341,11 @@ impl<'a> Explainer<'a> {
     /// Memory or table limits: flag byte, min, optional max (and page size).
     fn limits(&mut self, r: &mut BinaryReader<'a>, depth: usize, unit: (&str, &str)) -> Res<()> {
         let flags = self.byte(r, depth, |f| {
-            let mut m = String::from(if f & 1 == 0 { "limits: min only" } else { "limits: min and max" });
+            let mut m = String::from(if f & 1 == 0 {
+                "limits: min only"
+            } else {
+                "limits: min and max"
+            });
             if f & 2 != 0 {
                 m.push_str(", shared");
             }
@@ -320,9 +361,19 @@ impl<'a> Explainer<'a> {
             return Err(format!("invalid limits flags {flags:#04x}"));
         }
         let (one, many) = unit;
-        self.take(r, depth + 1, |r| r.read_var_u64(), |n| format!("min {}", plural(*n, one, many)))?;
+        self.take(
+            r,
+            depth + 1,
+            |r| r.read_var_u64(),
+            |n| format!("min {}", plural(*n, one, many)),
+        )?;
         if flags & 1 != 0 {
-            self.take(r, depth + 1, |r| r.read_var_u64(), |n| format!("max {}", plural(*n, one, many)))?;
+            self.take(
+                r,
+                depth + 1,
+                |r| r.read_var_u64(),
+                |n| format!("max {}", plural(*n, one, many)),
+            )?;
         }
         if flags & 8 != 0 {
             self.u32(r, depth + 1, |n| format!("page size 2^{n} bytes"))?;
@@ -338,7 +389,12 @@ impl<'a> Explainer<'a> {
             payload.map_err(|e| e.to_string())?;
         }
         let mut r = BinaryReader::new(module, 0);
-        let magic = self.take(&mut r, 0, |r| r.read_bytes(4), |_| "magic \"\\0asm\"".to_string())?;
+        let magic = self.take(
+            &mut r,
+            0,
+            |r| r.read_bytes(4),
+            |_| "magic \"\\0asm\"".to_string(),
+        )?;
         if magic != b"\0asm" {
             return Err("not a WebAssembly binary: bad magic number".to_string());
         }
@@ -356,9 +412,13 @@ impl<'a> Explainer<'a> {
 
     fn section(&mut self, r: &mut BinaryReader<'a>) -> Res<()> {
         let id = self.byte(r, 0, |id| format!("section id {id}: {}", section_name(id)))?;
-        let size = self.u32(r, 0, |n| format!("section size {}", plural(n.into(), "byte", "bytes")))?;
+        let size = self.u32(r, 0, |n| {
+            format!("section size {}", plural(n.into(), "byte", "bytes"))
+        })?;
         let start = pos(r);
-        let contents = r.read_bytes(to_usize(size.into())?).map_err(|e| e.to_string())?;
+        let contents = r
+            .read_bytes(to_usize(size.into())?)
+            .map_err(|e| e.to_string())?;
         let mut s = BinaryReader::new(contents, start);
         let s = &mut s;
         match id {
@@ -366,9 +426,17 @@ impl<'a> Explainer<'a> {
                 let name = self.name(s, 1, "custom section name")?;
                 let rest = s.bytes_remaining();
                 let what = if name == "name" { " (debug names)" } else { "" };
-                self.take(s, 1, |s| s.read_bytes(rest), |_| {
-                    format!("{} of custom section data{what}", plural(rest as u64, "byte", "bytes"))
-                })?;
+                self.take(
+                    s,
+                    1,
+                    |s| s.read_bytes(rest),
+                    |_| {
+                        format!(
+                            "{} of custom section data{what}",
+                            plural(rest as u64, "byte", "bytes")
+                        )
+                    },
+                )?;
             }
             1 => {
                 let n = self.count(s, 1, "type", "types")?;
@@ -443,7 +511,12 @@ impl<'a> Explainer<'a> {
                 }
             }
             12 => {
-                self.u32(s, 1, |n| format!("data count: {}", plural(n.into(), "data segment", "data segments")))?;
+                self.u32(s, 1, |n| {
+                    format!(
+                        "data count: {}",
+                        plural(n.into(), "data segment", "data segments")
+                    )
+                })?;
             }
             13 => {
                 let n = self.count(s, 1, "tag", "tags")?;
@@ -458,13 +531,22 @@ impl<'a> Explainer<'a> {
                     self.u32(s, 2, |t| format!("type index {t}"))?;
                 }
             }
-            _ => return Err(format!("unknown section id {id} at offset {:#x}", start - 1)),
+            _ => {
+                return Err(format!(
+                    "unknown section id {id} at offset {:#x}",
+                    start.saturating_sub(1)
+                ));
+            }
         }
         if !s.eof() {
             return Err(format!(
                 "{} section has {} after its contents",
                 section_name(id),
-                plural(s.bytes_remaining() as u64, "unexpected byte", "unexpected bytes")
+                plural(
+                    s.bytes_remaining() as u64,
+                    "unexpected byte",
+                    "unexpected bytes"
+                )
             ));
         }
         Ok(())
@@ -501,7 +583,12 @@ impl<'a> Explainer<'a> {
         let b = peek(r)?;
         if b == 0x50 || b == 0x4f {
             self.byte(r, depth, |b| {
-                if b == 0x4f { "sub final type" } else { "sub type (non-final)" }.to_string()
+                if b == 0x4f {
+                    "sub final type"
+                } else {
+                    "sub type (non-final)"
+                }
+                .to_string()
             })?;
             let n = self.count(r, depth + 1, "supertype", "supertypes")?;
             for _ in 0..n {
@@ -554,7 +641,12 @@ impl<'a> Explainer<'a> {
             }
             0x5e => self.field_type(r, depth + 1)?,
             0x5d => {
-                self.take(r, depth + 1, |r| r.read_var_s33(), |i| format!("function type index {i}"))?;
+                self.take(
+                    r,
+                    depth + 1,
+                    |r| r.read_var_s33(),
+                    |i| format!("function type index {i}"),
+                )?;
             }
             f => return Err(format!("invalid leading byte {f:#04x} for a type")),
         }
@@ -609,13 +701,20 @@ impl<'a> Explainer<'a> {
     }
 
     fn table_type(&mut self, r: &mut BinaryReader<'a>, depth: usize) -> Res<()> {
-        self.take(r, depth, |r| r.read::<RefType>(), |t| format!("element type {t}"))?;
+        self.take(
+            r,
+            depth,
+            |r| r.read::<RefType>(),
+            |t| format!("element type {}", reftype_str(t)),
+        )?;
         self.limits(r, depth, ("element", "elements"))
     }
 
     fn table(&mut self, r: &mut BinaryReader<'a>, depth: usize) -> Res<()> {
         if peek(r)? == 0x40 {
-            self.byte(r, depth, |_| "table with initializer expression".to_string())?;
+            self.byte(r, depth, |_| {
+                "table with initializer expression".to_string()
+            })?;
             let reserved = self.byte(r, depth, |_| "reserved byte".to_string())?;
             if reserved != 0 {
                 return Err(format!("invalid table reserved byte {reserved:#04x}"));
@@ -655,7 +754,12 @@ impl<'a> Explainer<'a> {
         }
         if flags & 3 != 0 {
             if exprs {
-                self.take(r, depth + 1, |r| r.read::<RefType>(), |t| format!("element type {t}"))?;
+                self.take(
+                    r,
+                    depth + 1,
+                    |r| r.read::<RefType>(),
+                    |t| format!("element type {}", reftype_str(t)),
+                )?;
             } else {
                 let kind = self.byte(r, depth + 1, |k| match k {
                     0 => "element kind: funcref".to_string(),
@@ -699,18 +803,30 @@ impl<'a> Explainer<'a> {
             }
             f => return Err(format!("invalid data segment flags {f}")),
         }
-        let len = self.u32(r, depth + 1, |n| format!("{} of data", plural(n.into(), "byte", "bytes")))?;
-        self.take(r, depth + 2, |r| r.read_bytes(len as usize), |b| format!("data {}", ascii_preview(b)))?;
+        let len = self.u32(r, depth + 1, |n| {
+            format!("{} of data", plural(n.into(), "byte", "bytes"))
+        })?;
+        self.take(
+            r,
+            depth + 2,
+            |r| r.read_bytes(len.try_into().unwrap_or(usize::MAX)),
+            |b| format!("data {}", ascii_preview(b)),
+        )?;
         Ok(())
     }
 
     fn body(&mut self, r: &mut BinaryReader<'a>, depth: usize, func_index: u64) -> Res<()> {
         let first_row = self.rows.len();
         let size = self.u32(r, depth, |n| {
-            format!("function {func_index} body size: {}", plural(n.into(), "byte", "bytes"))
+            format!(
+                "function {func_index} body size: {}",
+                plural(n.into(), "byte", "bytes")
+            )
         })?;
         let start = pos(r);
-        let contents = r.read_bytes(to_usize(size.into())?).map_err(|e| e.to_string())?;
+        let contents = r
+            .read_bytes(to_usize(size.into())?)
+            .map_err(|e| e.to_string())?;
         let mut b = BinaryReader::new(contents, start);
         let n = self.count(&mut b, depth + 1, "local declaration", "local declarations")?;
         for _ in 0..n {
@@ -721,7 +837,11 @@ impl<'a> Explainer<'a> {
         if !b.eof() {
             return Err(format!(
                 "function {func_index} has {} after its final `end`",
-                plural(b.bytes_remaining() as u64, "unexpected byte", "unexpected bytes")
+                plural(
+                    b.bytes_remaining() as u64,
+                    "unexpected byte",
+                    "unexpected bytes"
+                )
             ));
         }
         self.bodies.push(first_row..self.rows.len());
@@ -783,7 +903,8 @@ impl<'a> Explainer<'a> {
             }
         }
         let consumed = ops.original_position().saturating_sub(pos(r));
-        r.read_bytes(to_usize(consumed)?).map_err(|e| e.to_string())?;
+        r.read_bytes(to_usize(consumed)?)
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 
@@ -809,7 +930,12 @@ impl<'a> Explainer<'a> {
         }
         let name = wat_name(visit_name(op));
         let opcode_end = pos(&r);
-        self.push(start, opcode_end, depth, label.unwrap_or_else(|| name.clone()))?;
+        self.push(
+            start,
+            opcode_end,
+            depth,
+            label.unwrap_or_else(|| name.clone()),
+        )?;
 
         let checkpoint = self.rows.len();
         let split = self.immediates(&mut r, &fields(op), depth + 1);
@@ -821,7 +947,12 @@ impl<'a> Explainer<'a> {
                 .split_once(" { ")
                 .map(|(_, rest)| rest.trim_end_matches(" }").to_string())
                 .unwrap_or(debug);
-            self.push(opcode_end, end, depth + 1, format!("immediates of {name}: {detail}"))?;
+            self.push(
+                opcode_end,
+                end,
+                depth + 1,
+                format!("immediates of {name}: {detail}"),
+            )?;
         }
         Ok(())
     }
@@ -836,29 +967,76 @@ impl<'a> Explainer<'a> {
                     self.byte(r, depth, |v| format!("{label} {v}"))?;
                 }
                 Piece::I32 => {
-                    self.take(r, depth, |r| r.read_var_i32(), |v| {
-                        format!("i32 literal {v} (signed LEB128)")
-                    })?;
+                    self.take(
+                        r,
+                        depth,
+                        |r| r.read_var_i32(),
+                        |v| format!("i32 literal {v} (signed LEB128)"),
+                    )?;
                 }
                 Piece::I64 => {
-                    self.take(r, depth, |r| r.read_var_i64(), |v| {
-                        format!("i64 literal {v} (signed LEB128)")
-                    })?;
+                    self.take(
+                        r,
+                        depth,
+                        |r| r.read_var_i64(),
+                        |v| format!("i64 literal {v} (signed LEB128)"),
+                    )?;
                 }
                 Piece::F32 => {
-                    self.take(r, depth, |r| r.read_f32(), |v| {
-                        format!("f32 literal {} (IEEE 754, little-endian)", f32::from_bits(v.bits()))
-                    })?;
+                    self.take(
+                        r,
+                        depth,
+                        |r| r.read_f32(),
+                        |v| {
+                            format!(
+                                "f32 literal {} (IEEE 754, little-endian)",
+                                f32::from_bits(v.bits())
+                            )
+                        },
+                    )?;
                 }
                 Piece::F64 => {
-                    self.take(r, depth, |r| r.read_f64(), |v| {
-                        format!("f64 literal {} (IEEE 754, little-endian)", f64::from_bits(v.bits()))
-                    })?;
+                    self.take(
+                        r,
+                        depth,
+                        |r| r.read_f64(),
+                        |v| {
+                            format!(
+                                "f64 literal {} (IEEE 754, little-endian)",
+                                f64::from_bits(v.bits())
+                            )
+                        },
+                    )?;
                 }
                 Piece::Fixed(n, meaning) => {
                     self.take(r, depth, |r| r.read_bytes(*n), |_| meaning.clone())?;
                 }
                 Piece::MemArg => self.memarg(r, depth)?,
+                Piece::BlockType => self.block_type(r, depth)?,
+                Piece::TryTable => {
+                    self.block_type(r, depth)?;
+                    let n = self.count(r, depth, "catch clause", "catch clauses")?;
+                    for _ in 0..n {
+                        let kind = self.byte(r, depth + 1, |k| {
+                            match k {
+                                0x00 => "catch",
+                                0x01 => "catch_ref",
+                                0x02 => "catch_all",
+                                0x03 => "catch_all_ref",
+                                _ => "invalid catch kind",
+                            }
+                            .to_string()
+                        })?;
+                        match kind {
+                            0x00 | 0x01 => {
+                                self.u32(r, depth + 2, |t| format!("tag index {t}"))?;
+                            }
+                            0x02 | 0x03 => {}
+                            k => return Err(format!("invalid catch kind {k:#04x}")),
+                        }
+                        self.u32(r, depth + 2, |l| format!("label depth {l}"))?;
+                    }
+                }
                 Piece::BrTable => {
                     let n = self.count(r, depth, "branch target", "branch targets")?;
                     for _ in 0..n {
@@ -874,6 +1052,29 @@ impl<'a> Explainer<'a> {
                     self.take(r, depth, |r| r.read_bytes(rest), |_| meaning.clone())?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A block type: `0x40` (empty), a value type, or an `s33` type index.
+    fn block_type(&mut self, r: &mut BinaryReader<'a>, depth: usize) -> Res<()> {
+        let b = peek(r)?;
+        if b == 0x40 {
+            self.byte(r, depth, |_| "block type: empty".to_string())?;
+        } else if b & 0x80 == 0 && b & 0x40 != 0 {
+            self.take(
+                r,
+                depth,
+                |r| r.read::<ValType>(),
+                |t| format!("block type: result {}", valtype_str(t)),
+            )?;
+        } else {
+            self.take(
+                r,
+                depth,
+                |r| r.read_var_s33(),
+                |i| format!("block type: type index {i}"),
+            )?;
         }
         Ok(())
     }
@@ -930,6 +1131,10 @@ enum Piece {
     MemArg,
     /// A `br_table` label vector plus default.
     BrTable,
+    /// A block type.
+    BlockType,
+    /// A `try_table` block type and catch clauses.
+    TryTable,
     /// Something only shown as a whole (block types, heap types, ...): only
     /// usable when it is the instruction's sole immediate.
     Whole(String),
@@ -1002,7 +1207,10 @@ impl ToPiece for V128 {
     fn to_piece(&self, _: &str) -> Piece {
         Piece::Fixed(
             16,
-            format!("v128 literal 0x{:032x} (16 bytes, little-endian)", self.i128()),
+            format!(
+                "v128 literal 0x{:032x} (16 bytes, little-endian)",
+                self.i128()
+            ),
         )
     }
 }
@@ -1027,11 +1235,7 @@ impl ToPiece for BrTable<'_> {
 
 impl ToPiece for BlockType {
     fn to_piece(&self, _: &str) -> Piece {
-        Piece::Whole(match self {
-            BlockType::Empty => "block type: empty".to_string(),
-            BlockType::Type(t) => format!("block type: result {t}"),
-            BlockType::FuncType(i) => format!("block type: type index {i}"),
-        })
+        Piece::BlockType
     }
 }
 
@@ -1056,34 +1260,42 @@ impl ToPiece for HeapType {
                     format!("heap type: {ty}")
                 }
             }
-            HeapType::Concrete(i) => format!("heap type: type index {i}"),
-            HeapType::Exact(i) => format!("heap type: exact type index {i}"),
+            HeapType::Concrete(i) => format!("heap type: type index {}", index_str(i)),
+            HeapType::Exact(i) => format!("heap type: exact type index {}", index_str(i)),
         })
     }
 }
 
 impl ToPiece for RefType {
     fn to_piece(&self, field: &str) -> Piece {
-        Piece::Whole(format!("{}: {self}", field.replace('_', " ")))
+        Piece::Whole(format!(
+            "{}: {}",
+            field.replace('_', " "),
+            reftype_str(self)
+        ))
     }
 }
 
 impl ToPiece for ValType {
     fn to_piece(&self, _: &str) -> Piece {
-        Piece::Whole(format!("1 type: {self}"))
+        Piece::Whole(format!("1 type: {}", valtype_str(self)))
     }
 }
 
 impl ToPiece for Vec<ValType> {
     fn to_piece(&self, _: &str) -> Piece {
-        let tys: Vec<String> = self.iter().map(ToString::to_string).collect();
-        Piece::Whole(format!("{}: {}", plural(tys.len() as u64, "type", "types"), tys.join(" ")))
+        let tys: Vec<String> = self.iter().map(valtype_str).collect();
+        Piece::Whole(format!(
+            "{}: {}",
+            plural(tys.len() as u64, "type", "types"),
+            tys.join(" ")
+        ))
     }
 }
 
 impl ToPiece for TryTable {
     fn to_piece(&self, _: &str) -> Piece {
-        Piece::Whole(format!("try_table immediates: {self:?}"))
+        Piece::TryTable
     }
 }
 
@@ -1323,8 +1535,14 @@ mod tests {
         assert_eq!(find("mutable").bytes, [0x01]);
         assert_eq!(find("export kind: global").bytes, [0x03]);
         assert_eq!(find("function 1: type index 1").bytes, [0x01]);
-        assert_eq!(find("data \"hello, world\\0a\\00\"").bytes, b"hello, world\n\0");
-        assert!(rows.iter().any(|r| r.meaning.ends_with("of custom section data (debug names)")));
+        assert_eq!(
+            find("data \"hello, world\\0a\\00\"").bytes,
+            b"hello, world\n\0"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.meaning.ends_with("of custom section data (debug names)"))
+        );
     }
 
     #[test]
@@ -1380,7 +1598,10 @@ mod tests {
         assert_eq!(body[2].meaning, "2 locals");
         assert_eq!(body[3].meaning, "i64");
         assert!(body.iter().any(|r| r.meaning == "unreachable"));
-        assert_eq!(body.last().map(|r| r.meaning.as_str()), Some("end (function body)"));
+        assert_eq!(
+            body.last().map(|r| r.meaning.as_str()),
+            Some("end (function body)")
+        );
         let err = explain_function_body(&module, 2);
         assert!(err.is_err_and(|e| e.contains("defines 2 functions")));
     }
@@ -1396,17 +1617,32 @@ mod tests {
             .unwrap_or_else(|| panic!("{text}"));
         let lines: Vec<&str> = text.lines().collect();
         // 19 bytes: 8 + 8 + 3, continuation lines have no meaning.
-        assert!(lines[data_row].contains("| 30 31 32 33 34 35 36 37 |"), "{text}");
-        assert!(lines[data_row + 1].ends_with("| 38 39 61 62 63 64 65 66 |"), "{text}");
-        assert!(lines[data_row + 2].ends_with("| 58 59 5a                |"), "{text}");
+        assert!(
+            lines[data_row].contains("| 30 31 32 33 34 35 36 37 |"),
+            "{text}"
+        );
+        assert!(
+            lines[data_row + 1].ends_with("| 38 39 61 62 63 64 65 66 |"),
+            "{text}"
+        );
+        assert!(
+            lines[data_row + 2].ends_with("| 58 59 5a                |"),
+            "{text}"
+        );
         // Every line has its separator columns at the same place.
         let bars: Vec<Vec<usize>> = lines
             .iter()
             .map(|l| l.match_indices(" | ").map(|(i, _)| i).take(2).collect())
             .collect();
         assert!(bars.iter().all(|b| b.len() >= 1 && b[0] == 6), "{text}");
-        assert!(bars.iter().filter(|b| b.len() == 2).all(|b| b[1] == 32), "{text}");
-        assert_eq!(lines[0], "0x0000 | 00 61 73 6d             | magic \"\\0asm\"");
+        assert!(
+            bars.iter().filter(|b| b.len() == 2).all(|b| b[1] == 32),
+            "{text}"
+        );
+        assert_eq!(
+            lines[0],
+            "0x0000 | 00 61 73 6d             | magic \"\\0asm\""
+        );
         assert!(text.ends_with('\n'));
         assert!(lines.iter().all(|l| l == &l.trim_end()));
     }
@@ -1469,8 +1705,14 @@ mod tests {
         assert_eq!(wat_name("visit_i32_const"), "i32.const");
         assert_eq!(wat_name("visit_br_if"), "br_if");
         assert_eq!(wat_name("visit_memory_fill"), "memory.fill");
-        assert_eq!(wat_name("visit_i32_atomic_rmw8_add_u"), "i32.atomic.rmw8.add_u");
-        assert_eq!(wat_name("visit_memory_atomic_wait32"), "memory.atomic.wait32");
+        assert_eq!(
+            wat_name("visit_i32_atomic_rmw8_add_u"),
+            "i32.atomic.rmw8.add_u"
+        );
+        assert_eq!(
+            wat_name("visit_memory_atomic_wait32"),
+            "memory.atomic.wait32"
+        );
         assert_eq!(wat_name("visit_i32_trunc_sat_f32_s"), "i32.trunc_sat_f32_s");
         assert_eq!(wat_name("visit_call_indirect"), "call_indirect");
         assert_eq!(wat_name("visit_typed_select"), "select");
