@@ -73,6 +73,7 @@ transcripts! {
     multiline_input,
     named_module,
     quit_command,
+    readme_example,
     register_and_import,
     replace_func,
     reset_and_clear,

@@ -106,7 +106,9 @@ impl Validator for WatHelper {
     /// Rejects a line that closes more parentheses than it opens; an open
     /// one is fine, the REPL asks for continuation lines.
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if self.open_before + lex::open_parens(ctx.input()) < 0 && !ctx.input().trim_start().starts_with(':') {
+        if self.open_before + lex::open_parens(ctx.input()) < 0
+            && !ctx.input().trim_start().starts_with(':')
+        {
             return Ok(ValidationResult::Invalid(Some(
                 "  (more `)` than `(`: remove one)".into(),
             )));
@@ -125,6 +127,7 @@ mod tests {
         let helper = WatHelper {
             names: vec!["$fac".into(), "$factor".into()],
             colour: false,
+            open_before: 0,
         };
         let history = DefaultHistory::new();
         let ctx = Context::new(&history);

@@ -43,7 +43,11 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         Ok(editor) => editor,
         Err(e) => return Err(std::io::Error::other(e.to_string())),
     };
-    editor.set_helper(Some(WatHelper { names: Vec::new(), colour, open_before: 0 }));
+    editor.set_helper(Some(WatHelper {
+        names: Vec::new(),
+        colour,
+        open_before: 0,
+    }));
     let history = history_path();
     if let Some(path) = &history
         && path.exists()

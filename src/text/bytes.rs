@@ -1634,7 +1634,7 @@ mod tests {
             .iter()
             .map(|l| l.match_indices(" | ").map(|(i, _)| i).take(2).collect())
             .collect();
-        assert!(bars.iter().all(|b| b.len() >= 1 && b[0] == 6), "{text}");
+        assert!(bars.iter().all(|b| !b.is_empty() && b[0] == 6), "{text}");
         assert!(
             bars.iter().filter(|b| b.len() == 2).all(|b| b[1] == 32),
             "{text}"
