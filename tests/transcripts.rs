@@ -48,6 +48,7 @@ macro_rules! transcripts {
 
 transcripts! {
     assertions,
+    bytes_command,
     call_indirect_table,
     data_segment_string,
     dis_command,

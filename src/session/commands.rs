@@ -86,6 +86,13 @@ pub const COMMANDS: &[Command] = &[
         run: dis,
     },
     Command {
+        name: "bytes",
+        args: "FRAGMENT",
+        summary: "the binary encoding of a fragment, byte by byte",
+        details: "FRAGMENT is instructions (encoded as the body of a function of their own), module fields, or a whole (module ...). Each row shows the offset, the bytes and what they mean.",
+        run: bytes,
+    },
+    Command {
         name: "doc",
         args: "INSTR",
         summary: "signature and description of an instruction",
@@ -502,6 +509,43 @@ fn dis(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
         .first()
         .map_or(text.len(), |f| start + f.len());
     Ok(vec![Reply::Text(text[start..end].to_string())])
+}
+
+fn bytes(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    use super::input::{Input, classify};
+    use crate::text::bytes as encoding;
+    let (prefix, body_only) = match classify(args) {
+        Input::Module(_) => ("", false),
+        Input::Fields(_) => ("(module ", false),
+        Input::Instructions(_) => ("(module (func\n", true),
+        _ => {
+            return Err(SessionError::usage(
+                "usage: :bytes FRAGMENT, e.g. :bytes i32.const 42 or :bytes (memory 1)",
+            ));
+        }
+    };
+    let fragment = super::input::skip_trivia(args);
+    let suffix = match prefix {
+        "" => "",
+        "(module " => ")",
+        _ => "\n))",
+    };
+    let text = format!("{prefix}{fragment}{suffix}");
+    let binary = crate::text::assemble::assemble_module(&text).map_err(|e| {
+        let offset = e.offset.saturating_sub(prefix.len()).min(fragment.len());
+        SessionError::new(ErrorKind::Syntax, e.message).at(
+            fragment,
+            offset,
+            super::module::token_len(fragment, offset),
+        )
+    })?;
+    let rows = if body_only {
+        encoding::explain_function_body(&binary, 0)
+    } else {
+        encoding::explain(&binary)
+    }
+    .map_err(|e| SessionError::new(ErrorKind::Invalid, e))?;
+    Ok(vec![Reply::Text(encoding::render(&rows))])
 }
 
 fn doc(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -143,8 +143,6 @@ struct Explainer<'a> {
     /// Number of imported functions, so defined functions get their real
     /// index in the function index space.
     imported_funcs: u64,
-    /// Functions declared in the function section.
-    declared_funcs: u64,
     /// For each function body, the range of its rows in `rows`.
     bodies: Vec<std::ops::Range<usize>>,
 }
@@ -256,7 +254,6 @@ impl<'a> Explainer<'a> {
             module,
             rows: Vec::new(),
             imported_funcs: 0,
-            declared_funcs: 0,
             bodies: Vec::new(),
         }
     }
@@ -456,7 +453,6 @@ impl<'a> Explainer<'a> {
                     let index = self.imported_funcs + i;
                     self.u32(s, 2, |t| format!("function {index}: type index {t}"))?;
                 }
-                self.declared_funcs = n.into();
             }
             4 => {
                 let n = self.count(s, 1, "table", "tables")?;
@@ -1494,7 +1490,39 @@ mod tests {
             let rows = explain_ok(&module);
             assert_tiles(&module, &rows);
             assert!(render(&rows).lines().count() >= rows.len());
+            // Every instruction's immediates are split exactly here.
+            assert!(
+                rows.iter().all(|r| !r.meaning.starts_with("immediates")),
+                "{}",
+                render(&rows)
+            );
         }
+    }
+
+    #[test]
+    fn unsplittable_immediates_become_one_row() {
+        let module = wasm(
+            r#"(module
+                 (type $s (struct (field i32)))
+                 (func (param anyref) (result (ref $s))
+                   (block $l (result (ref $s))
+                     (br_on_cast $l anyref (ref $s) (local.get 0))
+                     unreachable)))"#,
+        );
+        let rows = explain_ok(&module);
+        assert_tiles(&module, &rows);
+        let at = rows
+            .iter()
+            .position(|r| r.meaning == "br_on_cast")
+            .unwrap_or_else(|| panic!("{}", render(&rows)));
+        assert_eq!(rows[at].bytes, [0xfb, 0x18]);
+        assert!(
+            rows[at + 1]
+                .meaning
+                .starts_with("immediates of br_on_cast:")
+        );
+        assert_eq!(rows[at + 1].bytes, [0x01, 0x00, 0x6e, 0x00]);
+        assert_eq!(rows[at + 2].meaning, "unreachable");
     }
 
     #[test]
