@@ -217,7 +217,13 @@ fn locals(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
     let rows: Vec<(String, Value, bool)> = session
         .locals
         .iter()
-        .map(|l| (format!("${}", l.name), l.value, false))
+        .map(|l| {
+            (
+                format!("${}", l.name),
+                l.value,
+                session.changed_locals.contains(&l.name),
+            )
+        })
         .collect();
     Ok(vec![Reply::Text(format!(
         "locals:\n{}",

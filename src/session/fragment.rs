@@ -95,9 +95,14 @@ impl Session {
             .zip(&values[..stack_len])
             .take_while(|(a, b)| a == b)
             .count();
+        let mut changed_locals = Vec::new();
         for (local, value) in self.locals.iter_mut().zip(&values[stack_len..]) {
+            if local.value != *value {
+                changed_locals.push(local.name.clone());
+            }
             local.value = *value;
         }
+        self.changed_locals = changed_locals;
         self.stack = values[..stack_len].to_vec();
         Ok(vec![Reply::Stack {
             values: self.stack.clone(),

@@ -149,6 +149,8 @@ pub struct Session {
     current: Option<InstanceAddr>,
     stack: Vec<Value>,
     locals: Vec<ScratchLocal>,
+    /// Scratch locals the last instruction input changed.
+    changed_locals: Vec<String>,
     changes: Changes,
 }
 
@@ -180,6 +182,7 @@ impl Session {
             current: None,
             stack: Vec::new(),
             locals: Vec::new(),
+            changed_locals: Vec::new(),
             changes: Changes::default(),
         }
     }
@@ -206,7 +209,11 @@ impl Session {
         f: impl FnOnce(&mut Session) -> Result<Vec<Reply>, SessionError>,
     ) -> Result<Vec<Reply>, SessionError> {
         let snapshot = self.snapshot();
+        let changed_locals = std::mem::take(&mut self.changed_locals);
         let result = f(self);
+        if result.is_err() {
+            self.changed_locals = changed_locals;
+        }
         match (&result, snapshot) {
             (Err(_), Some(before)) => self.store.data = before,
             (Ok(_), Some(before)) => self.changes = diff(&before, &self.store.data),
@@ -245,6 +252,7 @@ impl Session {
             ))
         })?;
         let value = ty.default_value();
+        self.changed_locals = vec![name.to_string()];
         match self.locals.iter_mut().find(|l| l.name == name) {
             Some(local) => local.value = value,
             None => self.locals.push(ScratchLocal {
