@@ -157,3 +157,50 @@ fn wast_reports_failures_with_lines_and_one_summary() {
     );
     assert_eq!(lines[2], "2 passed, 2 failed");
 }
+
+#[test]
+fn the_workbench_loads_a_file_and_reads_a_script_from_stdin() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .arg(fixture("fib.wat"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("watlab starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"i32.const 10 call $fib\n(invoke \"fib\"\n  (i32.const 7))\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("watlab ends");
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("loaded "), "{stdout}");
+    assert!(stdout.contains("defined func $fib"), "{stdout}");
+    assert!(stdout.contains("  [0]  i32  55  0x37  <- new"), "{stdout}");
+    assert!(stdout.ends_with("returned:\n  i32  13  0xd\n"), "{stdout}");
+    assert!(
+        !stdout.contains("wat>"),
+        "no prompts when stdin is not a terminal"
+    );
+    assert!(out.status.success());
+}
+
+#[test]
+fn a_failing_script_input_makes_the_exit_status_1() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("watlab starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"i32.add\ni32.const 1\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("watlab ends");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("error: i32.add needs 2 operands"));
+}
