@@ -20,6 +20,17 @@ use wasmparser::{Operator, Parser, ValidPayload, Validator};
 /// The generated function's name; users cannot name theirs like this.
 const FRAGMENT: &str = "$__watlab_fragment";
 
+/// A fragment ready to call: its function, arguments, and what is needed to
+/// map its instructions back to the user's text.
+pub(super) struct Prepared {
+    pub(super) func: crate::vm::FuncAddr,
+    pub(super) args: Vec<Value>,
+    bytes: Vec<u8>,
+    spans: Vec<usize>,
+    code_start: usize,
+    prologue: usize,
+}
+
 /// A generated fragment module and where the user's code sits in it.
 struct FragmentText {
     text: String,
@@ -29,6 +40,15 @@ struct FragmentText {
 
 impl Session {
     pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
+        let prepared = self.prepare_fragment(code)?;
+        let values = Execution::new(&self.store, prepared.func, &prepared.args)
+            .and_then(|mut e| e.run(&mut self.store))
+            .map_err(|trap| self.trap_error(&prepared, code, &trap))?;
+        Ok(self.apply_results(&values))
+    }
+
+    /// Assembles, validates and instantiates the fragment module for `code`.
+    pub(super) fn prepare_fragment(&mut self, code: &str) -> Result<Prepared, SessionError> {
         let probe = self.fragment_text(code, None);
         let (bytes, spans) =
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
@@ -38,63 +58,53 @@ impl Session {
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
         let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
-            SessionError::new(
-                ErrorKind::Invalid,
-                format!("invalid fragment: {}", e.message),
-            )
+            SessionError::new(ErrorKind::Invalid, format!("invalid fragment: {}", e.message))
         })?);
         let imports: Vec<Option<Extern>> = full.imports.iter().copied().map(Some).collect();
         let instance = self
             .store
             .instantiate(&module, &imports)
             .map_err(|e| SessionError::new(ErrorKind::Link, e.to_string()))?;
-        let Some(Extern::Func(func)) = self
-            .store
-            .instance(instance)
-            .and_then(|i| i.export("fragment"))
-        else {
-            return Err(SessionError::new(
-                ErrorKind::Invalid,
-                "internal: the fragment function is missing",
-            ));
+        let Some(Extern::Func(func)) = self.store.instance(instance).and_then(|i| i.export("fragment")) else {
+            return Err(SessionError::new(ErrorKind::Invalid, "internal: the fragment function is missing"));
         };
-        let args: Vec<Value> = self
-            .stack
-            .iter()
-            .copied()
-            .chain(self.locals.iter().map(|l| l.value))
-            .collect();
-        let values = Execution::new(&self.store, func, &args)
-            .and_then(|mut e| e.run(&mut self.store))
-            .map_err(|trap| {
-                let mut error = SessionError::trap(&trap);
-                match trap.site.as_ref() {
-                    Some(site) if site.func == func.0 => {
-                        let index = operator_index(&bytes, site.offset).and_then(|i| i.checked_sub(prologue));
-                        if let Some(start) = index.and_then(|k| spans.get(prologue + k)).copied()
-                            && start >= full.code_start && start - full.code_start < code.len() {
-                                let at = start - full.code_start;
-                                error = error.at(code, at, token_len(code, at));
-                            }
-                    }
-                    Some(site) => error.notes.insert(0, self.describe_site(site)),
-                    None => {}
+        let args: Vec<Value> = self.stack.iter().copied().chain(self.locals.iter().map(|l| l.value)).collect();
+        Ok(Prepared { func, args, bytes, spans, code_start: full.code_start, prologue })
+    }
+
+    /// Where in `code` the instruction at binary `offset` of the fragment is.
+    pub(super) fn fragment_spot(prepared: &Prepared, code: &str, offset: usize) -> Option<usize> {
+        let index = operator_index(&prepared.bytes, offset)?;
+        let start = *prepared.spans.get(index)?;
+        (index >= prepared.prologue && start >= prepared.code_start && start - prepared.code_start < code.len())
+            .then(|| start - prepared.code_start)
+    }
+
+    /// A trap as an error pointed at the instruction where it happened.
+    pub(super) fn trap_error(&self, prepared: &Prepared, code: &str, trap: &crate::vm::Trap) -> SessionError {
+        let mut error = SessionError::trap(trap);
+        match trap.site.as_ref() {
+            Some(site) if site.func == prepared.func.0 => {
+                if let Some(at) = Session::fragment_spot(prepared, code, site.offset) {
+                    error = error.at(code, at, token_len(code, at));
                 }
-                if trap.code == TrapCode::OutOfFuel {
-                    error.notes.push(
-                        "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
-                            .into(),
-                    );
-                }
-                error
-            })?;
-        let stack_len = values.len() - self.locals.len();
-        let changed_from = self
-            .stack
-            .iter()
-            .zip(&values[..stack_len])
-            .take_while(|(a, b)| a == b)
-            .count();
+            }
+            Some(site) => error.notes.insert(0, self.describe_site(site)),
+            None => {}
+        }
+        if trap.code == TrapCode::OutOfFuel {
+            error.notes.push(
+                "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
+                    .into(),
+            );
+        }
+        error
+    }
+
+    /// Makes a finished fragment's results the new scratch stack and locals.
+    pub(super) fn apply_results(&mut self, values: &[Value]) -> Vec<Reply> {
+        let stack_len = values.len().saturating_sub(self.locals.len());
+        let changed_from = self.stack.iter().zip(&values[..stack_len]).take_while(|(a, b)| a == b).count();
         let mut changed_locals = Vec::new();
         for (local, value) in self.locals.iter_mut().zip(&values[stack_len..]) {
             if local.value != *value {
@@ -104,10 +114,7 @@ impl Session {
         }
         self.changed_locals = changed_locals;
         self.stack = values[..stack_len].to_vec();
-        Ok(vec![Reply::Stack {
-            values: self.stack.clone(),
-            changed_from,
-        }])
+        vec![Reply::Stack { values: self.stack.clone(), changed_from }]
     }
 
     /// Builds the fragment module. Without `results`, it is the probe whose
