@@ -86,6 +86,13 @@ pub const COMMANDS: &[Command] = &[
         run: dis,
     },
     Command {
+        name: "step",
+        args: "FRAGMENT",
+        summary: "run instructions one at a time in the stepper",
+        details: "e.g. :step i32.const 5 call $fac. While paused: s(tep) [N], n(ext) over calls, finish the current function, c(ontinue), until (leave a loop), b(reak) $func|0xOFFSET, delete [N], info break, watch ADDR [LEN], display CMD (a meta command shown at every pause), back [N] (undo steps exactly, memory included), bt, abort. An empty line repeats the last command; meta commands work as usual.",
+        run: step,
+    },
+    Command {
         name: "bytes",
         args: "FRAGMENT",
         summary: "the binary encoding of a fragment, byte by byte",
@@ -515,6 +522,10 @@ fn dis(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
         .first()
         .map_or(text.len(), |f| start + f.len());
     Ok(vec![Reply::Text(text[start..end].to_string())])
+}
+
+fn step(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.start_stepping(args)
 }
 
 fn bytes(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -58,30 +58,59 @@ impl Session {
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
         let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
-            SessionError::new(ErrorKind::Invalid, format!("invalid fragment: {}", e.message))
+            SessionError::new(
+                ErrorKind::Invalid,
+                format!("invalid fragment: {}", e.message),
+            )
         })?);
         let imports: Vec<Option<Extern>> = full.imports.iter().copied().map(Some).collect();
         let instance = self
             .store
             .instantiate(&module, &imports)
             .map_err(|e| SessionError::new(ErrorKind::Link, e.to_string()))?;
-        let Some(Extern::Func(func)) = self.store.instance(instance).and_then(|i| i.export("fragment")) else {
-            return Err(SessionError::new(ErrorKind::Invalid, "internal: the fragment function is missing"));
+        let Some(Extern::Func(func)) = self
+            .store
+            .instance(instance)
+            .and_then(|i| i.export("fragment"))
+        else {
+            return Err(SessionError::new(
+                ErrorKind::Invalid,
+                "internal: the fragment function is missing",
+            ));
         };
-        let args: Vec<Value> = self.stack.iter().copied().chain(self.locals.iter().map(|l| l.value)).collect();
-        Ok(Prepared { func, args, bytes, spans, code_start: full.code_start, prologue })
+        let args: Vec<Value> = self
+            .stack
+            .iter()
+            .copied()
+            .chain(self.locals.iter().map(|l| l.value))
+            .collect();
+        Ok(Prepared {
+            func,
+            args,
+            bytes,
+            spans,
+            code_start: full.code_start,
+            prologue,
+        })
     }
 
     /// Where in `code` the instruction at binary `offset` of the fragment is.
     pub(super) fn fragment_spot(prepared: &Prepared, code: &str, offset: usize) -> Option<usize> {
         let index = operator_index(&prepared.bytes, offset)?;
         let start = *prepared.spans.get(index)?;
-        (index >= prepared.prologue && start >= prepared.code_start && start - prepared.code_start < code.len())
-            .then(|| start - prepared.code_start)
+        (index >= prepared.prologue
+            && start >= prepared.code_start
+            && start - prepared.code_start < code.len())
+        .then(|| start - prepared.code_start)
     }
 
     /// A trap as an error pointed at the instruction where it happened.
-    pub(super) fn trap_error(&self, prepared: &Prepared, code: &str, trap: &crate::vm::Trap) -> SessionError {
+    pub(super) fn trap_error(
+        &self,
+        prepared: &Prepared,
+        code: &str,
+        trap: &crate::vm::Trap,
+    ) -> SessionError {
         let mut error = SessionError::trap(trap);
         match trap.site.as_ref() {
             Some(site) if site.func == prepared.func.0 => {
@@ -104,7 +133,12 @@ impl Session {
     /// Makes a finished fragment's results the new scratch stack and locals.
     pub(super) fn apply_results(&mut self, values: &[Value]) -> Vec<Reply> {
         let stack_len = values.len().saturating_sub(self.locals.len());
-        let changed_from = self.stack.iter().zip(&values[..stack_len]).take_while(|(a, b)| a == b).count();
+        let changed_from = self
+            .stack
+            .iter()
+            .zip(&values[..stack_len])
+            .take_while(|(a, b)| a == b)
+            .count();
         let mut changed_locals = Vec::new();
         for (local, value) in self.locals.iter_mut().zip(&values[stack_len..]) {
             if local.value != *value {
@@ -114,7 +148,10 @@ impl Session {
         }
         self.changed_locals = changed_locals;
         self.stack = values[..stack_len].to_vec();
-        vec![Reply::Stack { values: self.stack.clone(), changed_from }]
+        vec![Reply::Stack {
+            values: self.stack.clone(),
+            changed_from,
+        }]
     }
 
     /// Builds the fragment module. Without `results`, it is the probe whose

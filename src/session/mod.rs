@@ -8,6 +8,7 @@
 //! globals are restored from a snapshot taken before the input ran.
 
 pub mod commands;
+mod debugger;
 mod fragment;
 pub mod input;
 mod module;
@@ -152,6 +153,8 @@ pub struct Session {
     /// Scratch locals the last instruction input changed.
     changed_locals: Vec<String>,
     changes: Changes,
+    /// A fragment paused in the stepper, if any.
+    debugger: Option<Box<debugger::Debugger>>,
 }
 
 impl Default for Session {
@@ -184,6 +187,7 @@ impl Session {
             locals: Vec::new(),
             changed_locals: Vec::new(),
             changes: Changes::default(),
+            debugger: None,
         }
     }
 
@@ -192,6 +196,12 @@ impl Session {
     /// # Errors
     /// A [`SessionError`]; the session is then exactly as before the input.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        if self.debugger.is_some() {
+            return match input::classify(text) {
+                Input::Meta { name, args } => commands::run(self, name, args),
+                _ => self.debug_command(text),
+            };
+        }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),
             Input::Meta { name, args } => commands::run(self, name, args),

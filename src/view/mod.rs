@@ -4,6 +4,7 @@
 //! record). Colour is added by [`theme`] only when the output is a terminal.
 
 pub mod hexdump;
+pub mod pause;
 pub mod theme;
 
 use crate::session::{Reply, SessionError};

@@ -41,7 +41,8 @@ pub enum Outcome {
 }
 
 /// A call in progress: created by [`Execution::new`], driven by `run`/`step`.
-#[derive(Debug)]
+/// Cloning it copies the whole machine state (the stepper's undo history).
+#[derive(Debug, Clone)]
 pub struct Execution {
     /// Suspended callers, outermost first.
     frames: Vec<Frame>,

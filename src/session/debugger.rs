@@ -1,0 +1,676 @@
+//! The stepper: a fragment run one instruction at a time, with gdb-style
+//! commands (step, next, finish, continue, breakpoints, watchpoints, reverse
+//! step, backtrace, abort).
+//!
+//! `:step FRAGMENT` prepares the fragment like any other input but drives
+//! the call with [`Execution::step`]; until it finishes or is aborted, the
+//! session's inputs go to [`Session::debug_command`]. Every step first saves
+//! the machine and the store's mutable data (bounded), which is all `back`
+//! needs to undo it exactly.
+
+use super::fragment::Prepared;
+use super::{ErrorKind, Reply, Session, SessionError};
+use crate::view::pause::{Effect, PauseInfo};
+use crate::vm::store::StoreData;
+use crate::vm::{Execution, FuncAddr, Outcome, Value};
+use std::collections::VecDeque;
+
+/// Most undo entries kept for `back`.
+const HISTORY_STEPS: usize = 10_000;
+/// Most bytes of memory the undo history may hold.
+const HISTORY_BYTES: usize = 64 << 20;
+/// Most steps one `continue`, `next`, `finish` or `until` runs before pausing anyway.
+const MAX_STEPS_PER_COMMAND: u64 = 5_000_000;
+
+/// Where to stop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Breakpoint {
+    /// On entry to a function.
+    Func(FuncAddr, String),
+    /// Before the instruction at a byte offset of a function's module.
+    Offset(usize),
+}
+
+/// A watched memory range of the session's memory 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Watch {
+    start: u64,
+    len: u64,
+}
+
+/// The state of a paused fragment.
+pub(super) struct Debugger {
+    code: String,
+    prepared: Prepared,
+    execution: Execution,
+    /// The store before the fragment started, for `abort`.
+    before: Option<StoreData>,
+    history: VecDeque<(Execution, Option<StoreData>, u64)>,
+    history_bytes: usize,
+    breakpoints: Vec<Breakpoint>,
+    watches: Vec<Watch>,
+    displays: Vec<String>,
+    last_command: String,
+    steps: u64,
+}
+
+/// Why a run of steps stopped.
+enum Stop {
+    Paused(Vec<String>),
+    Finished(Vec<Value>),
+    Trapped(crate::vm::Trap),
+}
+
+impl Session {
+    /// `:step FRAGMENT`: prepares the fragment and pauses before its first instruction.
+    pub(super) fn start_stepping(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
+        if self.debugger.is_some() {
+            return Err(SessionError::usage("already stepping; `abort` first"));
+        }
+        if code.trim().is_empty() {
+            return Err(SessionError::usage(
+                "usage: :step FRAGMENT, e.g. :step i32.const 5 call $fac",
+            ));
+        }
+        let before = self.snapshot();
+        let prepared = match self.prepare_fragment(code) {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(before) = before {
+                    self.store.data = before;
+                }
+                return Err(e);
+            }
+        };
+        let execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
+        self.debugger = Some(Box::new(Debugger {
+            code: code.to_string(),
+            prepared,
+            execution,
+            before,
+            history: VecDeque::new(),
+            history_bytes: 0,
+            breakpoints: Vec::new(),
+            watches: Vec::new(),
+            displays: Vec::new(),
+            last_command: "step".into(),
+            steps: 0,
+        }));
+        // Step onto the first instruction of the user's code: past the
+        // prologue that pushes the scratch stack.
+        for _ in 0..self.stack.len() {
+            match self.step_once() {
+                Ok(None) => {}
+                Ok(Some(values)) => return Ok(self.finish_stepping(values)),
+                Err(trap) => return Err(self.abort_with_trap(&trap)),
+            }
+        }
+        if let Some(d) = self.debugger.as_mut() {
+            d.history.clear();
+            d.history_bytes = 0;
+            d.steps = 0;
+        }
+        let mut replies = vec![Reply::Note("stepping: s(tep), n(ext), finish, c(ontinue), b(reak), watch, back, bt, abort; Enter repeats".into())];
+        replies.extend(self.pause_replies(None, Vec::new()));
+        Ok(replies)
+    }
+
+    /// Whether a fragment is paused in the stepper.
+    pub fn is_stepping(&self) -> bool {
+        self.debugger.is_some()
+    }
+
+    /// One stepper command (`step`, `next`, ...). An empty line repeats the last one.
+    pub(super) fn debug_command(&mut self, line: &str) -> Result<Vec<Reply>, SessionError> {
+        let Some(debugger) = self.debugger.as_mut() else {
+            return Err(SessionError::usage("not stepping"));
+        };
+        let line = if line.trim().is_empty() {
+            debugger.last_command.clone()
+        } else {
+            line.trim().to_string()
+        };
+        debugger.last_command = line.clone();
+        let (word, args) = line.split_once(char::is_whitespace).unwrap_or((&line, ""));
+        let args = args.trim().to_string();
+        match word {
+            "s" | "step" => {
+                let count = args.parse::<u64>().unwrap_or(1).max(1);
+                self.run_steps(|_, _, done| done >= count, false)
+            }
+            "n" | "next" => {
+                let depth = self.depth();
+                self.run_steps(move |s, _, done| done >= 1 && s.depth() <= depth, true)
+            }
+            "finish" => {
+                let depth = self.depth();
+                self.run_steps(move |s, _, _| s.depth() < depth, true)
+            }
+            "c" | "continue" => self.run_steps(|_, _, _| false, true),
+            "until" => {
+                let here = self.current_offset();
+                let depth = self.depth();
+                self.run_steps(
+                    move |s, _, done| done >= 1 && s.depth() <= depth && s.current_offset() > here,
+                    true,
+                )
+            }
+            "b" | "break" => self.add_breakpoint(&args),
+            "delete" => self.delete_breakpoints(&args),
+            "info" if args.starts_with("break") || args.starts_with("watch") => {
+                Ok(vec![Reply::Text(self.breakpoint_list())])
+            }
+            "watch" => self.add_watch(&args),
+            "display" => {
+                let command = args.trim_start_matches(':').to_string();
+                if command.is_empty() {
+                    return Err(SessionError::usage(
+                        "usage: display COMMAND, e.g. display mem 0 16",
+                    ));
+                }
+                if let Some(d) = self.debugger.as_mut() {
+                    d.displays.push(command.clone());
+                }
+                Ok(vec![Reply::Note(format!(
+                    "will show :{command} at every pause"
+                ))])
+            }
+            "back" | "rs" => self.step_back(args.parse::<usize>().unwrap_or(1).max(1)),
+            "where" | "bt" => Ok(vec![Reply::Text(self.backtrace())]),
+            "abort" => {
+                self.abort();
+                Ok(vec![Reply::Note(
+                    "aborted: the session is as it was before :step".into(),
+                )])
+            }
+            _ => Err(SessionError::usage(format!(
+                "`{word}` is not a stepper command: use s(tep) [N], n(ext), finish, c(ontinue), until, b(reak) FUNC|0xOFFSET, delete [N], info break, watch ADDR [LEN], display CMD, back [N], bt, abort (or :commands)"
+            ))),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        self.debugger
+            .as_ref()
+            .map_or(0, |d| d.execution.call_stack().len())
+    }
+
+    fn current_offset(&self) -> usize {
+        let Some(d) = self.debugger.as_ref() else {
+            return 0;
+        };
+        d.execution
+            .frame_views(&self.store)
+            .last()
+            .map_or(0, |f| f.offset)
+    }
+
+    /// Steps until `done(session, notes, steps)` holds, a breakpoint or watch
+    /// fires (when `stops` is set), the call ends, or the step cap is reached.
+    fn run_steps(
+        &mut self,
+        done: impl Fn(&Session, &[String], u64) -> bool,
+        stops: bool,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let mut count = 0u64;
+        let before_views = self
+            .debugger
+            .as_ref()
+            .map(|d| d.execution.frame_views(&self.store))
+            .unwrap_or_default();
+        let before_instr = self.next_instruction_text();
+        let stop = loop {
+            let watched = self.watched_bytes();
+            match self.step_once() {
+                Ok(Some(values)) => break Stop::Finished(values),
+                Err(trap) => break Stop::Trapped(trap),
+                Ok(None) => {}
+            }
+            count += 1;
+            let mut notes = Vec::new();
+            if stops {
+                notes.extend(self.watch_hits(&watched));
+                notes.extend(self.breakpoint_hits());
+            }
+            if !notes.is_empty() || done(self, &notes, count) {
+                break Stop::Paused(notes);
+            }
+            if count >= MAX_STEPS_PER_COMMAND {
+                break Stop::Paused(vec![format!(
+                    "still running after {count} steps; paused here"
+                )]);
+            }
+        };
+        match stop {
+            Stop::Finished(values) => Ok(self.finish_stepping(values)),
+            Stop::Trapped(trap) => Err(self.abort_with_trap(&trap)),
+            Stop::Paused(notes) => {
+                let effect = (count == 1)
+                    .then(|| self.effect(&before_views, before_instr))
+                    .flatten();
+                Ok(self.pause_replies(effect, notes))
+            }
+        }
+    }
+
+    /// Executes one instruction, saving undo state first.
+    fn step_once(&mut self) -> Result<Option<Vec<Value>>, crate::vm::Trap> {
+        let memory_bytes: usize = self
+            .store
+            .data
+            .memories
+            .iter()
+            .map(|m| m.bytes().len())
+            .sum();
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(None);
+        };
+        let data = (memory_bytes <= HISTORY_BYTES / 16).then(|| self.store.data.clone());
+        d.history_bytes += data.as_ref().map_or(0, |_| memory_bytes);
+        d.history.push_back((d.execution.clone(), data, d.steps));
+        while d.history.len() > HISTORY_STEPS || d.history_bytes > HISTORY_BYTES {
+            if let Some((_, old, _)) = d.history.pop_front() {
+                d.history_bytes -=
+                    old.map_or(0, |o| o.memories.iter().map(|m| m.bytes().len()).sum());
+            }
+        }
+        d.steps += 1;
+        match d.execution.step(&mut self.store)? {
+            Outcome::Paused => Ok(None),
+            Outcome::Finished(values) => Ok(Some(values)),
+        }
+    }
+
+    fn step_back(&mut self, n: usize) -> Result<Vec<Reply>, SessionError> {
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let mut restored = 0;
+        while restored < n {
+            let Some((execution, data, steps)) = d.history.pop_back() else {
+                break;
+            };
+            let Some(data) = data else {
+                d.history.clear();
+                return Err(SessionError::usage(
+                    "memory is too large to keep undo history; cannot step back",
+                ));
+            };
+            d.history_bytes -= data.memories.iter().map(|m| m.bytes().len()).sum::<usize>();
+            d.execution = execution;
+            d.steps = steps;
+            self.store.data = data;
+            restored += 1;
+        }
+        if restored == 0 {
+            return Err(SessionError::usage(
+                "nothing to step back over: this is where the fragment started",
+            ));
+        }
+        let note = format!(
+            "stepped back {restored} instruction{}",
+            if restored == 1 { "" } else { "s" }
+        );
+        Ok(self.pause_replies(None, vec![note]))
+    }
+
+    fn finish_stepping(&mut self, values: Vec<Value>) -> Vec<Reply> {
+        let before = self.debugger.take().and_then(|d| d.before);
+        if let Some(before) = before {
+            self.changes = super::diff(&before, &self.store.data);
+        }
+        let mut replies = vec![Reply::Note("the fragment finished".into())];
+        replies.extend(self.apply_results(&values));
+        replies
+    }
+
+    fn abort(&mut self) {
+        if let Some(before) = self.debugger.take().and_then(|d| d.before) {
+            self.store.data = before;
+        }
+    }
+
+    fn abort_with_trap(&mut self, trap: &crate::vm::Trap) -> SessionError {
+        let error = match self.debugger.as_ref() {
+            Some(d) => self.trap_error(&d.prepared, &d.code, trap),
+            None => SessionError::trap(trap),
+        };
+        self.abort();
+        let mut error = error;
+        error
+            .notes
+            .push("the stepper stopped; the session is as it was before :step".into());
+        error
+    }
+
+    fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+        let bp = if let Some(hex) = target.strip_prefix("0x") {
+            let offset = usize::from_str_radix(hex, 16)
+                .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
+            Breakpoint::Offset(offset)
+        } else if target.starts_with('$') {
+            let (_, instance) = self
+                .session_instance()
+                .ok_or_else(|| SessionError::usage("the session has no functions"))?;
+            let module = self
+                .store
+                .instance(instance)
+                .map(|i| i.module.clone())
+                .ok_or_else(|| SessionError::usage("no session module"))?;
+            let index = module
+                .names
+                .funcs
+                .iter()
+                .find(|(_, n)| **n == target[1..])
+                .map(|(i, _)| *i)
+                .ok_or_else(|| {
+                    SessionError::usage(format!("no function {target} in the session module"))
+                })?;
+            let addr = self
+                .store
+                .instance(instance)
+                .and_then(|i| i.funcs.get(index as usize).copied())
+                .ok_or_else(|| SessionError::usage("dangling function"))?;
+            Breakpoint::Func(addr, target.to_string())
+        } else {
+            return Err(SessionError::usage(
+                "usage: b $func | b 0xOFFSET (the byte offset shown at pauses)",
+            ));
+        };
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(Vec::new());
+        };
+        d.breakpoints.push(bp);
+        Ok(vec![Reply::Note(format!(
+            "breakpoint {} at {target}",
+            d.breakpoints.len()
+        ))])
+    }
+
+    fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(Vec::new());
+        };
+        if args.is_empty() {
+            d.breakpoints.clear();
+            d.watches.clear();
+            return Ok(vec![Reply::Note(
+                "deleted all breakpoints and watchpoints".into(),
+            )]);
+        }
+        let n: usize = args
+            .parse()
+            .map_err(|_| SessionError::usage("usage: delete [N]"))?;
+        if n == 0 || n > d.breakpoints.len() {
+            return Err(SessionError::usage(format!(
+                "no breakpoint {n} (see info break)"
+            )));
+        }
+        d.breakpoints.remove(n - 1);
+        Ok(vec![Reply::Note(format!("deleted breakpoint {n}"))])
+    }
+
+    fn breakpoint_list(&self) -> String {
+        let Some(d) = self.debugger.as_ref() else {
+            return String::new();
+        };
+        if d.breakpoints.is_empty() && d.watches.is_empty() {
+            return "no breakpoints or watchpoints\n".into();
+        }
+        let mut text = String::new();
+        for (i, bp) in d.breakpoints.iter().enumerate() {
+            let what = match bp {
+                Breakpoint::Func(_, name) => format!("on entry to {name}"),
+                Breakpoint::Offset(o) => format!("at byte 0x{o:x}"),
+            };
+            text.push_str(&format!("breakpoint {}: {what}\n", i + 1));
+        }
+        for w in &d.watches {
+            text.push_str(&format!(
+                "watchpoint: memory 0x{:x}..0x{:x}\n",
+                w.start,
+                w.start + w.len
+            ));
+        }
+        text
+    }
+
+    fn add_watch(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let number = |w: &str| match w.strip_prefix("0x") {
+            Some(h) => u64::from_str_radix(h, 16).ok(),
+            None => w.parse().ok(),
+        };
+        let (Some(start), len) = (
+            words.first().and_then(|w| number(w)),
+            words.get(1).map_or(Some(1), |w| number(w)),
+        ) else {
+            return Err(SessionError::usage("usage: watch ADDR [LEN]"));
+        };
+        let len = len
+            .ok_or_else(|| SessionError::usage("usage: watch ADDR [LEN]"))?
+            .max(1);
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(Vec::new());
+        };
+        d.watches.push(Watch { start, len });
+        Ok(vec![Reply::Note(format!(
+            "watching memory 0x{start:x}..0x{:x}: execution pauses after a write there",
+            start + len
+        ))])
+    }
+
+    /// The watched bytes of the session's memory 0, before a step.
+    fn watched_bytes(&self) -> Vec<Vec<u8>> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let memory = self.session_memory_bytes();
+        d.watches
+            .iter()
+            .map(|w| {
+                let start = (w.start as usize).min(memory.len());
+                let end = (w.start.saturating_add(w.len) as usize).min(memory.len());
+                memory[start..end].to_vec()
+            })
+            .collect()
+    }
+
+    fn session_memory_bytes(&self) -> &[u8] {
+        self.session_instance()
+            .and_then(|(_, i)| self.store.instance(i))
+            .and_then(|i| i.memories.first())
+            .and_then(|m| self.store.memory(*m))
+            .map_or(&[], |m| m.bytes())
+    }
+
+    fn watch_hits(&self, before: &[Vec<u8>]) -> Vec<String> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let after = self.watched_bytes();
+        let mut notes = Vec::new();
+        for ((w, old), new) in d.watches.iter().zip(before).zip(&after) {
+            if old != new {
+                let hex = |b: &[u8]| {
+                    b.iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                notes.push(format!(
+                    "watchpoint 0x{:x}..0x{:x} written: {} -> {}",
+                    w.start,
+                    w.start + w.len,
+                    hex(old),
+                    hex(new)
+                ));
+            }
+        }
+        notes
+    }
+
+    fn breakpoint_hits(&self) -> Vec<String> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let frame = d.execution.call_stack().last().copied();
+        let offset = self.current_offset();
+        let mut notes = Vec::new();
+        for (i, bp) in d.breakpoints.iter().enumerate() {
+            let hit = match bp {
+                Breakpoint::Func(addr, _) => frame.is_some_and(|f| f.func == *addr && f.pc == 0),
+                Breakpoint::Offset(o) => *o == offset,
+            };
+            if hit {
+                notes.push(format!("breakpoint {} hit", i + 1));
+            }
+        }
+        notes
+    }
+
+    fn backtrace(&self) -> String {
+        let Some(d) = self.debugger.as_ref() else {
+            return String::new();
+        };
+        let views = d.execution.frame_views(&self.store);
+        let mut text = String::new();
+        for (depth, view) in views.iter().enumerate().rev() {
+            let name = self.frame_name(view.func, d);
+            text.push_str(&format!(
+                "#{} {name} at byte 0x{:x}\n",
+                views.len() - 1 - depth,
+                view.offset
+            ));
+        }
+        text
+    }
+
+    fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
+        if func == d.prepared.func {
+            "your input".into()
+        } else {
+            self.store.func_name(func)
+        }
+    }
+
+    /// The text of the instruction the top frame runs next, from wasmprinter.
+    fn next_instruction_text(&self) -> Option<String> {
+        let d = self.debugger.as_ref()?;
+        let view = d.execution.frame_views(&self.store).pop()?;
+        let module = &self.store.instance(view.instance)?.module;
+        let mut config = wasmprinter::Config::new();
+        config.print_offsets(true);
+        let mut out = String::new();
+        config
+            .print(&module.bytes, &mut wasmprinter::PrintFmtWrite(&mut out))
+            .ok()?;
+        let tag = format!("(;@{:x} ", view.offset);
+        out.lines()
+            .find(|l| l.starts_with(&tag))
+            .and_then(|l| l.split_once(";)"))
+            .map(|(_, rest)| rest.trim().to_string())
+    }
+
+    fn effect(&self, before: &[crate::vm::FrameView], instr: Option<String>) -> Option<Effect> {
+        let d = self.debugger.as_ref()?;
+        let after = d.execution.frame_views(&self.store);
+        let instr = instr?;
+        if after.len() != before.len() {
+            return Some(Effect {
+                instruction: instr,
+                popped: Vec::new(),
+                pushed: Vec::new(),
+                note: Some(if after.len() > before.len() {
+                    "entered a call".into()
+                } else {
+                    "returned".into()
+                }),
+            });
+        }
+        let (old, new) = (&before.last()?.operands, &after.last()?.operands);
+        let name = instr.split_whitespace().next().unwrap_or("");
+        let (pops, pushes) = match crate::text::catalog::lookup(name) {
+            Some(doc)
+                if doc.family != crate::text::catalog::Family::Control && name != "select" =>
+            {
+                (doc.params.len(), doc.results.len())
+            }
+            _ => {
+                let common = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+                (old.len() - common, new.len() - common)
+            }
+        };
+        Some(Effect {
+            instruction: instr,
+            popped: old[old.len().saturating_sub(pops)..].to_vec(),
+            pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
+            note: None,
+        })
+    }
+
+    fn pause_replies(&mut self, effect: Option<Effect>, notes: Vec<String>) -> Vec<Reply> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let views = d.execution.frame_views(&self.store);
+        let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
+        let top = views.last();
+        let in_fragment = top.is_some_and(|v| v.func == d.prepared.func);
+        let source = top.filter(|_| in_fragment).and_then(|v| {
+            Session::fragment_spot(&d.prepared, &d.code, v.offset).map(|at| super::SourceSpot {
+                text: d.code.clone(),
+                offset: at,
+                len: super::module::token_len(&d.code, at),
+            })
+        });
+        let globals = self.global_rows();
+        let info = PauseInfo {
+            step: d.steps,
+            next: self.next_instruction_text(),
+            frames: views,
+            names,
+            source,
+            effect,
+            notes,
+            globals,
+            scratch_params: d.prepared.args.len() - self.locals.len(),
+        };
+        let displays = d.displays.clone();
+        let mut replies = vec![Reply::Text(crate::view::pause::render(&info))];
+        for command in displays {
+            let (name, args) = command
+                .split_once(char::is_whitespace)
+                .unwrap_or((&command, ""));
+            match super::commands::run(self, name, args) {
+                Ok(more) => replies.extend(more),
+                Err(e) => replies.push(Reply::Text(crate::view::render_error(&e))),
+            }
+        }
+        replies
+    }
+
+    fn global_rows(&self) -> Vec<(String, Value, bool)> {
+        let Some((module, addr)) = self.session_instance() else {
+            return Vec::new();
+        };
+        let Some(instance) = self.store.instance(addr) else {
+            return Vec::new();
+        };
+        instance
+            .globals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let global = self.store.global(*g)?;
+                let name = module
+                    .names
+                    .globals
+                    .get(&(i as u32))
+                    .map_or_else(|| format!("{i}"), |n| format!("${n}"));
+                Some((name, global.get(), false))
+            })
+            .collect()
+    }
+}

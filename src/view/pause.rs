@@ -1,0 +1,222 @@
+//! The stepper's pause screen: where execution is, the source with the next
+//! instruction marked, what the last instruction did, the operand stack split
+//! by control frame, labels, locals, globals and the call stack.
+
+use crate::session::SourceSpot;
+use crate::vm::inspect::LabelKind;
+use crate::vm::{FrameView, Value};
+use std::fmt::Write as _;
+
+/// What the last instruction did to the operand stack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// The instruction, as text.
+    pub instruction: String,
+    /// Values it took.
+    pub popped: Vec<Value>,
+    /// Values it left.
+    pub pushed: Vec<Value>,
+    /// Instead of stack effects: "entered a call", "returned".
+    pub note: Option<String>,
+}
+
+/// Everything the pause screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PauseInfo {
+    /// Instructions executed so far.
+    pub step: u64,
+    /// The next instruction, as text.
+    pub next: Option<String>,
+    /// Frames, outermost first.
+    pub frames: Vec<FrameView>,
+    /// Display names of the frames' functions.
+    pub names: Vec<String>,
+    /// The user's input with the next instruction marked, when paused in it.
+    pub source: Option<SourceSpot>,
+    /// The last instruction's effect.
+    pub effect: Option<Effect>,
+    /// Breakpoint and watchpoint reports.
+    pub notes: Vec<String>,
+    /// Globals of the session module.
+    pub globals: Vec<(String, Value, bool)>,
+    /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
+    pub scratch_params: usize,
+}
+
+fn list(values: &[Value]) -> String {
+    format!(
+        "[{}]",
+        values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
+fn label_word(kind: LabelKind) -> &'static str {
+    match kind {
+        LabelKind::Function => "function",
+        LabelKind::Block => "block",
+        LabelKind::Loop => "loop",
+        LabelKind::If => "if",
+        LabelKind::Else => "else",
+    }
+}
+
+/// Renders the pause screen as plain text.
+pub fn render(info: &PauseInfo) -> String {
+    let mut out = String::new();
+    for note in &info.notes {
+        let _ = writeln!(out, "{note}");
+    }
+    let top = info.frames.last();
+    let name = info.names.last().map_or("?", String::as_str);
+    let next = info.next.as_deref().unwrap_or("?");
+    let offset = top.map_or(0, |f| f.offset);
+    let _ = writeln!(
+        out,
+        "paused after {} step{}, in {name}, before {next}  (byte 0x{offset:x})",
+        info.step,
+        if info.step == 1 { "" } else { "s" }
+    );
+    if let Some(spot) = &info.source {
+        let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+        let line = spot.text.lines().nth(line_no).unwrap_or("");
+        let _ = writeln!(out, "  | {line}");
+        let _ = writeln!(
+            out,
+            "    {}{}",
+            " ".repeat(col),
+            "^".repeat(spot.len.max(1))
+        );
+    }
+    if let Some(effect) = &info.effect {
+        match &effect.note {
+            Some(note) => {
+                let _ = writeln!(out, "  did:    {}  ({note})", effect.instruction);
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  did:    {}  popped {}  pushed {}",
+                    effect.instruction,
+                    list(&effect.popped),
+                    list(&effect.pushed)
+                );
+            }
+        }
+    }
+    let Some(top) = top else { return out };
+    if let Some(preview) = branch_preview(next, top) {
+        let _ = writeln!(out, "  next:   {preview}");
+    }
+    let _ = writeln!(out, "  stack:  {}", stack_by_label(top));
+    let labels: Vec<String> = top
+        .labels
+        .iter()
+        .map(|l| {
+            format!(
+                "{} (height {}, carries {})",
+                label_word(l.kind),
+                l.height,
+                l.branch_arity()
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "  labels: {}", labels.join(" > "));
+    let skip = if info.frames.len() == 1 {
+        info.scratch_params
+    } else {
+        0
+    };
+    let locals: Vec<String> = top
+        .locals
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, l)| {
+            let name = l
+                .name
+                .as_ref()
+                .map_or_else(|| format!("{i}"), |n| format!("${n}"));
+            let param = if l.is_param && info.frames.len() > 1 {
+                " (param)"
+            } else {
+                ""
+            };
+            format!("{name}{param}={}", l.value)
+        })
+        .collect();
+    if !locals.is_empty() {
+        let _ = writeln!(out, "  locals: {}", locals.join("  "));
+    }
+    if !info.globals.is_empty() {
+        let globals: Vec<String> = info
+            .globals
+            .iter()
+            .map(|(n, v, _)| format!("{n}={v}"))
+            .collect();
+        let _ = writeln!(out, "  globals: {}", globals.join("  "));
+    }
+    if info.frames.len() > 1 {
+        let calls: Vec<String> = info
+            .frames
+            .iter()
+            .zip(&info.names)
+            .rev()
+            .map(|(f, n)| format!("{n} @0x{:x}", f.offset))
+            .collect();
+        let _ = writeln!(out, "  calls:  {}", calls.join(" < "));
+    }
+    out
+}
+
+/// The operand stack with a `|` where each enclosing label's part begins.
+fn stack_by_label(frame: &FrameView) -> String {
+    if frame.operands.is_empty() {
+        return "empty".into();
+    }
+    let mut parts = Vec::new();
+    for (i, v) in frame.operands.iter().enumerate() {
+        if i > 0 && frame.labels.iter().skip(1).any(|l| l.height == i) {
+            parts.push("|".to_string());
+        }
+        parts.push(v.to_string());
+    }
+    parts.join(" ")
+}
+
+/// What a branch about to run will do: its target label, arity and carried values.
+fn branch_preview(next: &str, frame: &FrameView) -> Option<String> {
+    let mut words = next.split_whitespace();
+    let op = words.next()?;
+    let depth_of = |w: Option<&str>| w.and_then(|d| d.parse::<usize>().ok());
+    let (depth, condition) = match op {
+        "br" => (depth_of(words.next())?, None),
+        "br_if" => (depth_of(words.next())?, frame.operands.last().copied()),
+        "return" => (frame.labels.len().checked_sub(1)?, None),
+        _ => return None,
+    };
+    let label = frame
+        .labels
+        .get(frame.labels.len().checked_sub(depth + 1)?)?;
+    let carried_end = frame.operands.len() - usize::from(condition.is_some());
+    let arity = label.branch_arity();
+    let carried = &frame.operands[carried_end.saturating_sub(arity)..carried_end];
+    let target = match label.kind {
+        LabelKind::Loop => "back to the start of the loop".to_string(),
+        LabelKind::Function => "out of the function".to_string(),
+        kind => format!("to the end of the {}", label_word(kind)),
+    };
+    let when = match condition {
+        Some(c) if c.to_slot() as u32 != 0 => format!(", taken: the condition {c} is not 0"),
+        Some(c) => format!(", not taken: the condition is {c}"),
+        None => String::new(),
+    };
+    Some(format!(
+        "{op} jumps {target}, carrying {arity} value{} {}{when}",
+        if arity == 1 { "" } else { "s" },
+        list(carried)
+    ))
+}
