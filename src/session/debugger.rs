@@ -82,8 +82,9 @@ impl Session {
                 return Err(e);
             }
         };
-        let execution = Execution::new(&self.store, prepared.func, &prepared.args)
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
+        execution.use_step_mode();
         self.debugger = Some(Box::new(Debugger {
             code: code.to_string(),
             prepared,
@@ -222,6 +223,10 @@ impl Session {
         let before_instr = self.next_instruction_text();
         let stop = loop {
             let watched = self.watched_bytes();
+            let site = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.execution.position(&self.store));
             match self.step_once() {
                 Ok(Some(values)) => break Stop::Finished(values),
                 Err(trap) => break Stop::Trapped(trap),
@@ -230,7 +235,14 @@ impl Session {
             count += 1;
             let mut notes = Vec::new();
             if stops {
-                notes.extend(self.watch_hits(&watched));
+                let hits = self.watch_hits(&watched);
+                if !hits.is_empty() {
+                    let writer = site.and_then(|(func, offset)| self.instruction_at(func, offset));
+                    notes.extend(hits.into_iter().map(|h| match &writer {
+                        Some(w) => format!("{h}, by {w}"),
+                        None => h,
+                    }));
+                }
                 notes.extend(self.breakpoint_hits());
             }
             if !notes.is_empty() || done(self, &notes, count) {
@@ -558,19 +570,43 @@ impl Session {
     /// The text of the instruction the top frame runs next, from wasmprinter.
     fn next_instruction_text(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
-        let view = d.execution.frame_views(&self.store).pop()?;
-        let module = &self.store.instance(view.instance)?.module;
+        let (func, offset) = d.execution.position(&self.store)?;
+        self.instruction_text(func, offset)
+    }
+
+    /// The instruction at `offset` in `func`'s module as wasmprinter prints
+    /// it, with names and immediates.
+    fn instruction_text(&self, func: FuncAddr, offset: usize) -> Option<String> {
+        let Some(crate::vm::store::FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
+            return None;
+        };
+        let module = &self.store.instance(*instance)?.module;
         let mut config = wasmprinter::Config::new();
         config.print_offsets(true);
         let mut out = String::new();
         config
             .print(&module.bytes, &mut wasmprinter::PrintFmtWrite(&mut out))
             .ok()?;
-        let tag = format!("(;@{:x} ", view.offset);
-        out.lines()
+        let tag = format!("(;@{offset:x} ");
+        let text = out
+            .lines()
             .find(|l| l.starts_with(&tag))
-            .and_then(|l| l.split_once(";)"))
-            .map(|(_, rest)| rest.trim().to_string())
+            .and_then(|l| l.split_once(";)"))?
+            .1
+            .trim();
+        // wasmprinter closes a function body with `)`; the instruction there is its `end`.
+        Some(if text == ")" {
+            "end (of the function)".to_string()
+        } else {
+            text.to_string()
+        })
+    }
+
+    /// "i32.store in $f": an instruction and the function it is in.
+    fn instruction_at(&self, func: FuncAddr, offset: usize) -> Option<String> {
+        let text = self.instruction_text(func, offset)?;
+        let d = self.debugger.as_ref()?;
+        Some(format!("{text} in {}", self.frame_name(func, d)))
     }
 
     fn effect(&self, before: &[crate::vm::FrameView], instr: Option<String>) -> Option<Effect> {

@@ -178,6 +178,26 @@ impl Execution {
     pub fn is_stepping(&self) -> bool {
         self.stepping == Some(true)
     }
+
+    /// Commits a fresh execution to step mode, so it can be inspected
+    /// before its first step.
+    pub fn use_step_mode(&mut self) {
+        self.stepping.get_or_insert(true);
+    }
+
+    /// The running function and the byte offset of its next instruction.
+    pub fn position(&self, store: &Store) -> Option<(FuncAddr, usize)> {
+        let Some(FuncInst::Wasm { body, .. }) = store.func(self.current.func) else {
+            return None;
+        };
+        let code = code_for(body, self.is_stepping());
+        let offset = code
+            .offsets
+            .get(self.current.pc as usize)
+            .copied()
+            .map_or(body.range.end, |o| o as usize);
+        Some((self.current.func, offset))
+    }
 }
 
 /// The code of `body` for the given mode.
