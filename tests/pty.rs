@@ -308,3 +308,46 @@ fn editor_multiline_completion_history_and_quit() {
         "history file lacks `call $square`:\n{history}"
     );
 }
+
+#[test]
+fn ctrl_c_pauses_a_runaway_loop_in_the_stepper() {
+    let data_home = TempDir::new("xdg-ctrl-c");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    repl.send("(local $i i32)");
+    repl.send(ENTER);
+    repl.expect("local $i i32");
+    repl.expect("wat> ");
+
+    // An endless loop: the session would only stop it after billions of
+    // instructions. Ctrl-C must pause it where it is instead.
+    repl.send("(loop $spin (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $spin))");
+    repl.send(ENTER);
+    sleep(Duration::from_millis(300));
+    repl.send("\x03");
+    repl.expect("interrupted: paused where it was");
+    repl.expect("paused after");
+    repl.expect("labels: function");
+    repl.expect("wat> ");
+
+    // The stepper works from there, and abort undoes the input.
+    repl.send("s");
+    repl.send(ENTER);
+    repl.expect("did:");
+    repl.expect("wat> ");
+    repl.send("abort");
+    repl.send(ENTER);
+    repl.expect("aborted: the session is as it was before the input");
+    repl.expect("wat> ");
+    repl.send(":locals");
+    repl.send(ENTER);
+    repl.expect("$i  i32  0  0x0");
+    repl.send(":quit");
+    repl.send(ENTER);
+    let status = repl.wait_exit();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "watlab exited with {status:?}; raw PTY output:\n{:?}",
+        repl.raw
+    );
+}

@@ -58,6 +58,14 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
             path.display()
         );
     }
+    // Ctrl-C while code runs pauses it (the stepper takes over); at the
+    // prompt, rustyline reads it as a key and clears the line.
+    let interrupt = session.interrupt_flag();
+    if let Err(e) =
+        ctrlc::set_handler(move || interrupt.store(true, std::sync::atomic::Ordering::Relaxed))
+    {
+        eprintln!("watlab: warning: Ctrl-C cannot pause running code: {e}");
+    }
     println!(
         "watlab {}: WebAssembly Text workbench. :help lists commands, Ctrl-D quits.",
         env!("CARGO_PKG_VERSION")

@@ -128,6 +128,13 @@ pub const COMMANDS: &[Command] = &[
         run: instances,
     },
     Command {
+        name: "limit",
+        args: "[N]",
+        summary: "show or set how many instructions one input may run",
+        details: "An input that runs longer is stopped as a runaway loop and undone. The default (2147483648) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
+        run: limit,
+    },
+    Command {
         name: "reset",
         args: "",
         summary: "start over with an empty session",
@@ -711,8 +718,22 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
     Ok(vec![Reply::Text(text)])
 }
 
+fn limit(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    if !args.trim().is_empty() {
+        session.step_limit = number(args.trim()).filter(|n| *n > 0).ok_or_else(|| {
+            SessionError::usage("usage: :limit N, with N a positive number of instructions")
+        })?;
+    }
+    Ok(vec![Reply::Note(format!(
+        "an input may run {} instructions",
+        session.step_limit
+    ))])
+}
+
 fn reset(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
+    let interrupt = session.interrupt_flag();
     *session = Session::new();
+    session.store.interrupt = interrupt;
     Ok(vec![Reply::Note("the session is empty again".into())])
 }
 

@@ -117,6 +117,35 @@ impl Session {
         Ok(replies)
     }
 
+    /// Hands an interrupted input to the stepper, paused where it is.
+    pub(super) fn pause_interrupted(
+        &mut self,
+        code: &str,
+        prepared: Box<Prepared>,
+        execution: Box<Execution>,
+        before: Option<StoreData>,
+    ) -> Vec<Reply> {
+        self.debugger = Some(Box::new(Debugger {
+            code: code.to_string(),
+            prepared: *prepared,
+            execution: *execution,
+            before,
+            history: VecDeque::new(),
+            history_bytes: 0,
+            breakpoints: Vec::new(),
+            watches: Vec::new(),
+            displays: Vec::new(),
+            last_command: "step".into(),
+            steps: 0,
+        }));
+        let mut replies = vec![Reply::Note(
+            "interrupted: paused where it was. s(tep), c(ontinue), bt, abort (undo the input) ..."
+                .into(),
+        )];
+        replies.extend(self.pause_replies(None, Vec::new()));
+        replies
+    }
+
     /// Whether a fragment is paused in the stepper.
     pub fn is_stepping(&self) -> bool {
         self.debugger.is_some()
@@ -182,7 +211,7 @@ impl Session {
             "abort" => {
                 self.abort();
                 Ok(vec![Reply::Note(
-                    "aborted: the session is as it was before :step".into(),
+                    "aborted: the session is as it was before the input".into(),
                 )])
             }
             _ => Err(SessionError::usage(format!(
@@ -352,7 +381,7 @@ impl Session {
         let mut error = error;
         error
             .notes
-            .push("the stepper stopped; the session is as it was before :step".into());
+            .push("the stepper stopped; the session is as it was before the input".into());
         error
     }
 

@@ -12,10 +12,24 @@ use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
 use crate::vm::module::features;
 use crate::vm::store::Extern;
-use crate::vm::{Execution, Module, TrapCode, ValType, Value};
+use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
 use std::fmt::Write as _;
 use std::sync::Arc;
 use wasmparser::{Operator, Parser, ValidPayload, Validator};
+
+/// Instructions run between looks at the step limit.
+const STEP_CHUNK: u64 = 1 << 20;
+/// Most instructions one input runs by default before it is stopped as a
+/// runaway (a few seconds: time enough to press Ctrl-C and look).
+pub(super) const DEFAULT_STEP_LIMIT: u64 = 1 << 31;
+
+/// How an instruction input ended.
+enum Run {
+    /// It finished; the replies show the new stack.
+    Finished(Vec<Reply>),
+    /// Ctrl-C paused it; the stepper takes over.
+    Interrupted(Box<Prepared>, Box<Execution>),
+}
 
 /// The generated function's name; users cannot name theirs like this.
 const FRAGMENT: &str = "$__watlab_fragment";
@@ -39,14 +53,66 @@ struct FragmentText {
 }
 
 impl Session {
+    /// Runs an instruction input to completion, one instruction at a time in
+    /// step code so that Ctrl-C can pause it anywhere and hand it to the
+    /// stepper. Undoes everything on failure.
     pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
-        let prepared = self.prepare_fragment(code)?;
-        let values = Execution::new(&self.store, prepared.func, &prepared.args)
-            .and_then(|mut e| e.run(&mut self.store))
-            .map_err(|trap| self.trap_error(&prepared, code, &trap))?;
-        Ok(self.apply_results(&values))
+        let before = self.snapshot();
+        let changed_locals = std::mem::take(&mut self.changed_locals);
+        match self.run_interruptible(code) {
+            Err(error) => {
+                if let Some(before) = before {
+                    self.store.data = before;
+                }
+                self.changed_locals = changed_locals;
+                Err(error)
+            }
+            Ok(Run::Finished(replies)) => {
+                self.changes = before
+                    .map(|b| super::diff(&b, &self.store.data))
+                    .unwrap_or_default();
+                Ok(replies)
+            }
+            Ok(Run::Interrupted(prepared, execution)) => {
+                Ok(self.pause_interrupted(code, prepared, execution, before))
+            }
+        }
     }
 
+    fn run_interruptible(&mut self, code: &str) -> Result<Run, SessionError> {
+        let prepared = self.prepare_fragment(code)?;
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
+        execution.use_step_mode();
+        let mut steps = 0u64;
+        let chunk = STEP_CHUNK.min(self.step_limit.max(1));
+        loop {
+            match execution.run_steps(&mut self.store, chunk) {
+                Ok(Outcome::Finished(values)) => {
+                    return Ok(Run::Finished(self.apply_results(&values)));
+                }
+                Ok(Outcome::Paused) => {
+                    if self
+                        .store
+                        .interrupt
+                        .swap(false, std::sync::atomic::Ordering::Relaxed)
+                    {
+                        return Ok(Run::Interrupted(Box::new(prepared), Box::new(execution)));
+                    }
+                    steps += chunk;
+                    if steps >= self.step_limit {
+                        let mut error =
+                            SessionError::new(ErrorKind::Trap, "stopped: the input ran too long");
+                        error.notes.push(format!(
+                            "it ran {steps} instructions without finishing (a runaway loop?); :step it to see where it goes, or raise :limit"
+                        ));
+                        return Err(error);
+                    }
+                }
+                Err(trap) => return Err(self.trap_error(&prepared, code, &trap)),
+            }
+        }
+    }
     /// Assembles, validates and instantiates the fragment module for `code`.
     pub(super) fn prepare_fragment(&mut self, code: &str) -> Result<Prepared, SessionError> {
         let probe = self.fragment_text(code, None);

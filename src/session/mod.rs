@@ -155,6 +155,8 @@ pub struct Session {
     changes: Changes,
     /// A fragment paused in the stepper, if any.
     debugger: Option<Box<debugger::Debugger>>,
+    /// Most instructions one instruction input may run.
+    step_limit: u64,
 }
 
 impl Default for Session {
@@ -188,6 +190,7 @@ impl Session {
             changed_locals: Vec::new(),
             changes: Changes::default(),
             debugger: None,
+            step_limit: fragment::DEFAULT_STEP_LIMIT,
         }
     }
 
@@ -209,7 +212,7 @@ impl Session {
             Input::Fields(forms) => self.transact(|s| s.add_fields(forms)),
             Input::Module(form) => self.transact(|s| s.add_module(form)),
             Input::Script(form) => self.transact(|s| s.script(form)),
-            Input::Instructions(code) => self.transact(|s| s.run_instructions(code)),
+            Input::Instructions(code) => self.run_instructions(code),
         }
     }
 
@@ -231,6 +234,11 @@ impl Session {
             (Err(_), None) => {}
         }
         result
+    }
+
+    /// The flag that makes running code pause (the REPL sets it on Ctrl-C).
+    pub fn interrupt_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.store.interrupt.clone()
     }
 
     fn snapshot(&self) -> Option<StoreData> {

@@ -59,6 +59,8 @@ pub struct Execution {
     stepping: Option<bool>,
     /// The root frame has not been entered yet.
     fresh: bool,
+    /// Step mode: instructions left before the current `step`/`run_steps` pauses.
+    step_budget: u64,
 }
 
 const INITIAL_STACK_SLOTS: usize = 1024;
@@ -96,6 +98,7 @@ impl Execution {
             fuel: store.limits.fuel,
             stepping: None,
             fresh: true,
+            step_budget: 1,
         })
     }
 
@@ -116,6 +119,18 @@ impl Execution {
     /// # Errors
     /// The trap raised by the instruction.
     pub fn step(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
+        self.step_budget = 1;
+        self.drive(store, true)
+    }
+
+    /// Executes up to `max` wasm instructions in step mode, pausing early when
+    /// the store's interrupt flag is set (e.g. by Ctrl-C). Unlike
+    /// [`Execution::run`], the machine can be stepped on from any pause.
+    ///
+    /// # Errors
+    /// The trap raised by an instruction.
+    pub fn run_steps(&mut self, store: &mut Store, max: u64) -> Result<Outcome, Trap> {
+        self.step_budget = max.max(1);
         self.drive(store, true)
     }
 

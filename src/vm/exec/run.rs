@@ -162,8 +162,9 @@ impl Execution {
         }
     }
 
-    fn refuel(&mut self, interrupt: &AtomicBool) -> Result<u64, TrapCode> {
-        if interrupt.load(Ordering::Relaxed) {
+    fn refuel(&mut self, interrupt: &AtomicBool, stepping: bool) -> Result<u64, TrapCode> {
+        // Step mode pauses for an interrupt at the next instruction instead.
+        if !stepping && interrupt.load(Ordering::Relaxed) {
             return Err(TrapCode::Interrupted);
         }
         match self.take_fuel() {
@@ -211,8 +212,8 @@ impl Execution {
         // SAFETY: the frame was entered (sized) before it first ran.
         let mut regs = Regs(unsafe { self.stack.as_mut_ptr().add(frame.fp as usize) });
         let mut fuel = self.take_fuel();
-        let start_depth = self.frames.len();
-        let start_offset = code.offsets.get(frame.pc as usize).copied();
+        let mut start_depth = self.frames.len();
+        let mut start_offset = code.offsets.get(frame.pc as usize).copied();
         let mut first = true;
 
         macro_rules! leave {
@@ -236,7 +237,7 @@ impl Execution {
         macro_rules! tick {
             () => {{
                 if fuel == 0 {
-                    match self.refuel(interrupt) {
+                    match self.refuel(interrupt, STEP) {
                         Ok(n) => fuel = n,
                         Err(code) => trap!(code),
                     }
@@ -395,8 +396,14 @@ impl Execution {
             if STEP {
                 let here = code.offsets.get(pc!()).copied();
                 if !first && (self.frames.len() != start_depth || here != start_offset) {
-                    leave!();
-                    return Ok(Outcome::Paused);
+                    // One wasm instruction is complete.
+                    if self.step_budget <= 1 || interrupt.load(Ordering::Relaxed) {
+                        leave!();
+                        return Ok(Outcome::Paused);
+                    }
+                    self.step_budget -= 1;
+                    start_depth = self.frames.len();
+                    start_offset = here;
                 }
                 first = false;
             }
