@@ -683,12 +683,18 @@ impl Session {
         let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
         let top = views.last();
         let in_fragment = top.is_some_and(|v| v.func == d.prepared.func);
-        let source = top.filter(|_| in_fragment).and_then(|v| {
-            Session::fragment_spot(&d.prepared, &d.code, v.offset).map(|at| super::SourceSpot {
-                text: d.code.clone(),
-                offset: at,
-                len: super::module::token_len(&d.code, at),
-            })
+        let session_instance = self.session_instance().map(|(m, i)| (m.imported_funcs, i));
+        let source = top.and_then(|v| {
+            if in_fragment {
+                Session::fragment_spot(&d.prepared, &d.code, v.offset).map(|at| super::SourceSpot {
+                    text: d.code.clone(),
+                    offset: at,
+                    len: super::module::token_len(&d.code, at),
+                })
+            } else {
+                let (imported, _) = session_instance.filter(|(_, i)| *i == v.instance)?;
+                self.session_source(v.index.checked_sub(imported)? as usize, v.offset)
+            }
         });
         let globals = self.global_rows();
         let info = PauseInfo {

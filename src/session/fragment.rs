@@ -473,7 +473,7 @@ impl Session {
 }
 
 /// Index, within its function body, of the operator at byte `offset`.
-fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
+pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
     for payload in Parser::new(0).parse_all(module) {
         if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
             let range = body.range();
@@ -531,47 +531,8 @@ fn signature_text(params: &[ValType], results: &[ValType]) -> String {
 }
 
 /// Assembles a module and returns, with the binary, the text offsets of the
-/// instructions of its last function (one per operator, in order).
+/// instructions of its last function.
 fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
-    let error = |e: wast::Error| AsmError {
-        message: e.message(),
-        offset: e.span().offset(),
-    };
-    let mut buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
-    buf.track_instr_spans(true);
-    let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
-    let mut spans = Vec::new();
-    if let wast::Wat::Module(module) = &wat
-        && let wast::core::ModuleKind::Text(fields) = &module.kind
-    {
-        for field in fields {
-            if let wast::core::ModuleField::Func(func) = field
-                && let wast::core::FuncKind::Inline { expression, .. } = &func.kind
-            {
-                spans = expression
-                    .instr_spans
-                    .as_deref()
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|s| s.offset())
-                    .collect();
-            }
-        }
-    }
-    let bytes = wat.encode().map_err(error)?;
-    // The recorded spans may sit just before their instruction (e.g. on the
-    // end of the previous token); move each to the instruction name it belongs to.
-    let starts: Vec<usize> = crate::text::lex::tokens(text)
-        .into_iter()
-        .filter(|t| {
-            t.kind == crate::text::lex::TokenKind::Keyword
-                && crate::text::catalog::lookup(&text[t.range.clone()]).is_some()
-        })
-        .map(|t| t.range.start)
-        .collect();
-    let spans = spans
-        .into_iter()
-        .map(|span| starts.iter().copied().find(|s| *s >= span).unwrap_or(span))
-        .collect();
-    Ok((bytes, spans))
+    let (bytes, mut funcs) = crate::text::assemble::assemble_with_instr_spans(text)?;
+    Ok((bytes, funcs.pop().unwrap_or_default()))
 }

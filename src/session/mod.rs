@@ -143,6 +143,9 @@ pub struct Session {
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
     /// The session module: its fields and, once it has any, its instance.
     fields: Vec<module::Field>,
+    /// For each defined function of the session module, where each of its
+    /// instructions was written: (field index, byte offset in the field).
+    sources: Vec<Vec<(usize, usize)>>,
     session: Option<(Arc<Module>, InstanceAddr)>,
     /// Instances of whole modules typed in, by `$name` (or `#n`).
     named: Vec<(String, InstanceAddr)>,
@@ -182,6 +185,7 @@ impl Session {
             store,
             registry,
             fields: Vec::new(),
+            sources: Vec::new(),
             session: None,
             named: Vec::new(),
             current: None,

@@ -6,7 +6,7 @@
 //! the previous instance wherever the new definitions still admit them.
 
 use super::{ErrorKind, Reply, Session, SessionError, input};
-use crate::text::assemble::{AsmError, assemble_module};
+use crate::text::assemble::{AsmError, assemble_module, assemble_with_instr_spans};
 use crate::vm::module::SegmentMode;
 use crate::vm::store::{Extern, InstanceAddr};
 use crate::vm::{InstantiationError, Module};
@@ -75,10 +75,11 @@ impl Session {
             }
         }
         let first_new = forms[0].as_ptr() as usize - text.as_ptr() as usize;
-        let (module, instance, carry_notes) =
+        let (module, instance, carry_notes, sources) =
             self.build_session_module(&fields, text, first_new)?;
         self.apply_new_data(&module, instance, &new_data)?;
         self.fields = fields;
+        self.sources = sources;
         self.session = Some((module, instance));
         self.current = Some(instance);
         notes.extend(carry_notes);
@@ -92,26 +93,48 @@ impl Session {
         fields: &[Field],
         input: &str,
         input_offset: usize,
-    ) -> Result<(Arc<Module>, InstanceAddr, Vec<String>), SessionError> {
+    ) -> Result<
+        (
+            Arc<Module>,
+            InstanceAddr,
+            Vec<String>,
+            Vec<Vec<(usize, usize)>>,
+        ),
+        SessionError,
+    > {
         let mut text = String::from("(module\n");
         let mut input_start = None;
+        let mut starts = Vec::new();
         for (i, field) in fields.iter().enumerate() {
             if i + 1 == fields.len() {
                 input_start = Some(text.len());
             }
+            starts.push(text.len());
             text.push_str(&field.text);
             text.push('\n');
         }
         text.push(')');
-        let bytes = assemble_module(&text)
+        let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
+        // Each instruction's place as (field, offset in the field's text).
+        let sources = spans
+            .iter()
+            .map(|func| {
+                func.iter()
+                    .map(|at| {
+                        let field = starts.iter().rposition(|s| s <= at).unwrap_or(0);
+                        (field, at - starts[field])
+                    })
+                    .collect()
+            })
+            .collect();
         let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
             SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
                 .with_note(function_at(&bytes, e.offset))
         })?);
         let instance = self.instantiate(&module)?;
         let notes = self.carry_over(&module, instance);
-        Ok((module, instance, notes))
+        Ok((module, instance, notes, sources))
     }
 
     pub(super) fn instantiate(
@@ -282,6 +305,26 @@ impl Session {
         self.named.push((name.clone(), instance));
         self.current = Some(instance);
         Ok(vec![Reply::Note(format!("instantiated module {name}"))])
+    }
+}
+
+impl Session {
+    /// The user's text of the session-module instruction at binary `offset`
+    /// of defined function `defined`, as the field it was written in.
+    pub(super) fn session_source(
+        &self,
+        defined: usize,
+        offset: usize,
+    ) -> Option<super::SourceSpot> {
+        let (module, _) = self.session_instance()?;
+        let index = super::fragment::operator_index(&module.bytes, offset)?;
+        let (field, at) = *self.sources.get(defined)?.get(index)?;
+        let text = &self.fields.get(field)?.text;
+        Some(super::SourceSpot {
+            text: text.clone(),
+            offset: at,
+            len: token_len(text, at),
+        })
     }
 }
 

@@ -33,6 +33,56 @@ pub fn assemble_module(text: &str) -> Result<Vec<u8>, AsmError> {
     wat.encode().map_err(error)
 }
 
+/// Assembles a module and returns, with the binary, for each function defined
+/// in the text (in order) the text offset of each of its instructions, in the
+/// order they are encoded (folded operands first).
+///
+/// # Errors
+/// As [`assemble_module`].
+pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>), AsmError> {
+    let error = |e: wast::Error| AsmError {
+        message: e.message(),
+        offset: e.span().offset(),
+    };
+    let mut buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
+    buf.track_instr_spans(true);
+    let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
+    let mut funcs = Vec::new();
+    if let wast::Wat::Module(module) = &wat
+        && let wast::core::ModuleKind::Text(fields) = &module.kind
+    {
+        for field in fields {
+            if let wast::core::ModuleField::Func(func) = field
+                && let wast::core::FuncKind::Inline { expression, .. } = &func.kind
+            {
+                let spans = expression.instr_spans.as_deref().unwrap_or(&[]);
+                funcs.push(spans.iter().map(|s| s.offset()).collect::<Vec<_>>());
+            }
+        }
+    }
+    let bytes = wat.encode().map_err(error)?;
+    // A recorded span may sit just before its instruction (on the end of the
+    // previous token); move each to the instruction name it belongs to.
+    let starts: Vec<usize> = crate::text::lex::tokens(text)
+        .into_iter()
+        .filter(|t| {
+            t.kind == crate::text::lex::TokenKind::Keyword
+                && crate::text::catalog::lookup(&text[t.range.clone()]).is_some()
+        })
+        .map(|t| t.range.start)
+        .collect();
+    for spans in &mut funcs {
+        for span in spans.iter_mut() {
+            *span = starts
+                .iter()
+                .copied()
+                .find(|s| *s >= *span)
+                .unwrap_or(*span);
+        }
+    }
+    Ok((bytes, funcs))
+}
+
 /// Converts a byte offset into a 0-based (line, column) pair.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -54,6 +104,19 @@ mod tests {
         let err = assemble_module(text).expect_err("unknown instruction");
         assert_eq!(&text[err.offset..err.offset + 6], "i32.ad");
         assert!(err.message.contains("unknown operator"), "{}", err.message);
+    }
+
+    #[test]
+    fn instruction_spans_follow_encoding_order() {
+        let text = "(module (func) (func (i32.add (i32.const 1) (i32.const 2)) drop))";
+        let (_, funcs) = assemble_with_instr_spans(text).expect("assembles");
+        let word = |at: &usize| text[*at..].split([' ', ')', '(']).next().unwrap_or("");
+        assert!(funcs[0].is_empty());
+        assert_eq!(
+            funcs[1].iter().map(word).collect::<Vec<_>>(),
+            vec!["i32.const", "i32.const", "i32.add", "drop"]
+        );
+        assert_eq!(funcs[1][0], text.find("i32.const 1").expect("in the text"));
     }
 
     #[test]
