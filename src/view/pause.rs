@@ -81,16 +81,9 @@ pub fn render(info: &PauseInfo) -> String {
         if info.step == 1 { "" } else { "s" }
     );
     if let Some(spot) = &info.source {
-        let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        let line = spot.text.lines().nth(line_no).unwrap_or("");
-        let _ = writeln!(out, "  | {line}");
-        let _ = writeln!(
-            out,
-            "    {}{}",
-            " ".repeat(col),
-            "^".repeat(spot.len.max(1))
-        );
+        render_source(&mut out, spot);
     }
+
     if let Some(effect) = &info.effect {
         match &effect.note {
             Some(note) => {
@@ -170,6 +163,37 @@ pub fn render(info: &PauseInfo) -> String {
         let _ = writeln!(out, "  calls:  {}", calls.join(" < "));
     }
     out
+}
+
+/// The source around the next instruction: one line of context on either
+/// side (numbered, when the text has several lines), the instruction marked.
+fn render_source(out: &mut String, spot: &SourceSpot) {
+    let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+    let lines: Vec<&str> = spot.text.lines().collect();
+    if lines.len() <= 1 {
+        let _ = writeln!(out, "  | {}", lines.first().copied().unwrap_or(""));
+        let _ = writeln!(
+            out,
+            "    {}{}",
+            " ".repeat(col),
+            "^".repeat(spot.len.max(1))
+        );
+        return;
+    }
+    let first = line_no.saturating_sub(1);
+    let last = (line_no + 1).min(lines.len() - 1);
+    for (n, line) in lines.iter().enumerate().take(last + 1).skip(first) {
+        let marker = if n == line_no { '>' } else { ' ' };
+        let _ = writeln!(out, " {marker}{:>3} | {line}", n + 1);
+        if n == line_no {
+            let _ = writeln!(
+                out,
+                "        {}{}",
+                " ".repeat(col),
+                "^".repeat(spot.len.max(1))
+            );
+        }
+    }
 }
 
 /// The operand stack with a `|` where each enclosing label's part begins.
