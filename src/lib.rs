@@ -6,6 +6,7 @@
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
 //! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
+//! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
 //! - [`view`]: session replies rendered as text;
 //! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
 //! - [`repl`]: the interactive line editor around a session;
@@ -15,6 +16,7 @@ pub mod cli;
 pub mod repl;
 pub mod session;
 pub mod text;
+pub mod trace;
 pub mod transcript;
 pub mod view;
 pub mod vm;

@@ -204,3 +204,31 @@ fn a_failing_script_input_makes_the_exit_status_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("error: i32.add needs 2 operands"));
 }
+
+#[test]
+fn run_trace_prints_a_line_per_instruction_then_the_results() {
+    let out = watlab(&[
+        "run",
+        "--trace",
+        fixture("fib.wat").to_str().unwrap(),
+        "--invoke",
+        "fib",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines
+            .first()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>()),
+        Some(vec!["$fib", "0x003c", "local.get", "$n", "[i32:1]"])
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("i32.lt_u") && l.ends_with("[i32:1]")),
+        "{stdout}"
+    );
+    assert_eq!(lines.last(), Some(&"i32:1"));
+}

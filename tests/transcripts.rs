@@ -93,6 +93,7 @@ transcripts! {
     step_errors,
     step_next_over_call,
     step_watch_trample,
+    trace_mode,
     syntax_error_caret,
     trap_divide_by_zero,
     trap_out_of_bounds,

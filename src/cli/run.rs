@@ -19,6 +19,9 @@ pub struct RunArgs {
     /// Stop after this many loop iterations plus calls (a runaway-loop guard).
     #[arg(long)]
     fuel: Option<u64>,
+    /// Print one line per executed instruction (function, offset, instruction, stack after).
+    #[arg(long)]
+    trace: bool,
     /// Arguments for the call, read as the export's parameter types
     /// (integers in decimal or 0x hex; floats also as nan, inf, -inf).
     #[arg(allow_hyphen_values = true)]
@@ -103,6 +106,19 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
         .map_err(Failure::Usage)?;
     let mut execution =
         Execution::new(&store, func, &values).map_err(|t| Failure::Usage(t.to_string()))?;
+    if args.trace {
+        let (result, lines) = crate::trace::trace_call(
+            &mut store,
+            &mut execution,
+            0,
+            crate::trace::TRACE_LIMIT,
+            &|s, f| s.func_name(f),
+        );
+        for line in lines {
+            println!("{line}");
+        }
+        return result.map_err(|t| Failure::Trap(t.to_string()));
+    }
     execution
         .run(&mut store)
         .map_err(|t| Failure::Trap(t.to_string()))

@@ -128,6 +128,13 @@ pub const COMMANDS: &[Command] = &[
         run: instances,
     },
     Command {
+        name: "trace",
+        args: "on|off",
+        summary: "print a line per executed instruction of each input",
+        details: "Each line: the function, the instruction's byte offset, the instruction, and the operand stack after it. At most 10000 lines per input.",
+        run: trace,
+    },
+    Command {
         name: "limit",
         args: "[N]",
         summary: "show or set how many instructions one input may run",
@@ -716,6 +723,23 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
         }
     }
     Ok(vec![Reply::Text(text)])
+}
+
+fn trace(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.trace = match args.trim() {
+        "on" => true,
+        "off" => false,
+        "" => !session.trace,
+        other => {
+            return Err(SessionError::usage(format!(
+                "usage: :trace on|off (not {other})"
+            )));
+        }
+    };
+    Ok(vec![Reply::Note(format!(
+        "trace {}",
+        if session.trace { "on" } else { "off" }
+    ))])
 }
 
 fn limit(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

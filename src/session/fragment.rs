@@ -84,6 +84,31 @@ impl Session {
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
+        if self.trace {
+            let fragment = prepared.func;
+            let skip = self.stack.len();
+            let (result, lines) = crate::trace::trace_call(
+                &mut self.store,
+                &mut execution,
+                skip,
+                crate::trace::TRACE_LIMIT,
+                &|s, f| {
+                    if f == fragment {
+                        "your input".into()
+                    } else {
+                        s.func_name(f)
+                    }
+                },
+            );
+            let values = result.map_err(|trap| {
+                let mut error = self.trap_error(&prepared, code, &trap);
+                error.notes.extend(lines.iter().cloned());
+                error
+            })?;
+            let mut replies = vec![Reply::Text(lines.join("\n"))];
+            replies.extend(self.apply_results(&values));
+            return Ok(Run::Finished(replies));
+        }
         let mut steps = 0u64;
         let chunk = STEP_CHUNK.min(self.step_limit.max(1));
         loop {

@@ -160,6 +160,8 @@ pub struct Session {
     debugger: Option<Box<debugger::Debugger>>,
     /// Most instructions one instruction input may run.
     step_limit: u64,
+    /// Whether instruction inputs print a line per executed instruction.
+    trace: bool,
 }
 
 impl Default for Session {
@@ -195,6 +197,7 @@ impl Session {
             changes: Changes::default(),
             debugger: None,
             step_limit: fragment::DEFAULT_STEP_LIMIT,
+            trace: false,
         }
     }
 
