@@ -128,6 +128,27 @@ pub const COMMANDS: &[Command] = &[
         run: instances,
     },
     Command {
+        name: "break",
+        args: "$FUNC|0xOFFSET",
+        summary: "pause any input on entry to a function or before an instruction",
+        details: "The input then continues in the stepper (:help step). Offsets are the byte offsets shown at pauses and in traces.",
+        run: break_at,
+    },
+    Command {
+        name: "breakpoints",
+        args: "",
+        summary: "list breakpoints",
+        details: "",
+        run: breakpoints,
+    },
+    Command {
+        name: "delete",
+        args: "[N]",
+        summary: "delete breakpoint N, or all",
+        details: "",
+        run: delete,
+    },
+    Command {
         name: "trace",
         args: "on|off",
         summary: "print a line per executed instruction of each input",
@@ -723,6 +744,18 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
         }
     }
     Ok(vec![Reply::Text(text)])
+}
+
+fn break_at(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.add_breakpoint(args.trim())
+}
+
+fn breakpoints(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
+    Ok(vec![Reply::Text(session.breakpoint_list())])
+}
+
+fn delete(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.delete_breakpoints(args.trim())
 }
 
 fn trace(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

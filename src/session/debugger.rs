@@ -24,7 +24,7 @@ const MAX_STEPS_PER_COMMAND: u64 = 5_000_000;
 
 /// Where to stop.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Breakpoint {
+pub(super) enum Breakpoint {
     /// On entry to a function.
     Func(FuncAddr, String),
     /// Before the instruction at a byte offset of a function's module.
@@ -47,7 +47,6 @@ pub(super) struct Debugger {
     before: Option<StoreData>,
     history: VecDeque<(Execution, Option<StoreData>, u64)>,
     history_bytes: usize,
-    breakpoints: Vec<Breakpoint>,
     watches: Vec<Watch>,
     displays: Vec<String>,
     last_command: String,
@@ -92,7 +91,6 @@ impl Session {
             before,
             history: VecDeque::new(),
             history_bytes: 0,
-            breakpoints: Vec::new(),
             watches: Vec::new(),
             displays: Vec::new(),
             last_command: "step".into(),
@@ -132,7 +130,6 @@ impl Session {
             before,
             history: VecDeque::new(),
             history_bytes: 0,
-            breakpoints: Vec::new(),
             watches: Vec::new(),
             displays: Vec::new(),
             last_command: "step".into(),
@@ -143,6 +140,36 @@ impl Session {
                 .into(),
         )];
         replies.extend(self.pause_replies(None, Vec::new()));
+        replies
+    }
+
+    /// The breakpoints as an execution checks them: entry functions and offsets.
+    pub(super) fn breakpoint_sites(&self) -> (Vec<FuncAddr>, Vec<usize>) {
+        let mut entries = Vec::new();
+        let mut offsets = Vec::new();
+        for bp in &self.breakpoints {
+            match bp {
+                Breakpoint::Func(addr, _) => entries.push(*addr),
+                Breakpoint::Offset(o) => offsets.push(*o),
+            }
+        }
+        (entries, offsets)
+    }
+
+    /// Hands an input that reached a breakpoint to the stepper.
+    pub(super) fn pause_at_breakpoint(
+        &mut self,
+        code: &str,
+        prepared: Box<Prepared>,
+        execution: Box<Execution>,
+        before: Option<StoreData>,
+    ) -> Vec<Reply> {
+        let mut replies = self.pause_interrupted(code, prepared, execution, before);
+        let hits = self.breakpoint_hits();
+        replies[0] = Reply::Note(format!(
+            "{}: paused; s(tep), c(ontinue), bt, abort (undo the input) ...",
+            hits.join(", ")
+        ));
         replies
     }
 
@@ -385,7 +412,7 @@ impl Session {
         error
     }
 
-    fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+    pub(super) fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
         let bp = if let Some(hex) = target.strip_prefix("0x") {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
@@ -419,23 +446,19 @@ impl Session {
                 "usage: b $func | b 0xOFFSET (the byte offset shown at pauses)",
             ));
         };
-        let Some(d) = self.debugger.as_mut() else {
-            return Ok(Vec::new());
-        };
-        d.breakpoints.push(bp);
+        self.breakpoints.push(bp);
         Ok(vec![Reply::Note(format!(
             "breakpoint {} at {target}",
-            d.breakpoints.len()
+            self.breakpoints.len()
         ))])
     }
 
-    fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
-        let Some(d) = self.debugger.as_mut() else {
-            return Ok(Vec::new());
-        };
+    pub(super) fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         if args.is_empty() {
-            d.breakpoints.clear();
-            d.watches.clear();
+            self.breakpoints.clear();
+            if let Some(d) = self.debugger.as_mut() {
+                d.watches.clear();
+            }
             return Ok(vec![Reply::Note(
                 "deleted all breakpoints and watchpoints".into(),
             )]);
@@ -443,31 +466,33 @@ impl Session {
         let n: usize = args
             .parse()
             .map_err(|_| SessionError::usage("usage: delete [N]"))?;
-        if n == 0 || n > d.breakpoints.len() {
+        if n == 0 || n > self.breakpoints.len() {
             return Err(SessionError::usage(format!(
                 "no breakpoint {n} (see info break)"
             )));
         }
-        d.breakpoints.remove(n - 1);
+        self.breakpoints.remove(n - 1);
         Ok(vec![Reply::Note(format!("deleted breakpoint {n}"))])
     }
 
-    fn breakpoint_list(&self) -> String {
-        let Some(d) = self.debugger.as_ref() else {
-            return String::new();
-        };
-        if d.breakpoints.is_empty() && d.watches.is_empty() {
+    pub(super) fn breakpoint_list(&self) -> String {
+        let watches = self
+            .debugger
+            .as_ref()
+            .map(|d| d.watches.clone())
+            .unwrap_or_default();
+        if self.breakpoints.is_empty() && watches.is_empty() {
             return "no breakpoints or watchpoints\n".into();
         }
         let mut text = String::new();
-        for (i, bp) in d.breakpoints.iter().enumerate() {
+        for (i, bp) in self.breakpoints.iter().enumerate() {
             let what = match bp {
                 Breakpoint::Func(_, name) => format!("on entry to {name}"),
                 Breakpoint::Offset(o) => format!("at byte 0x{o:x}"),
             };
             text.push_str(&format!("breakpoint {}: {what}\n", i + 1));
         }
-        for w in &d.watches {
+        for w in &watches {
             text.push_str(&format!(
                 "watchpoint: memory 0x{:x}..0x{:x}\n",
                 w.start,
@@ -559,7 +584,7 @@ impl Session {
         let frame = d.execution.call_stack().last().copied();
         let offset = self.current_offset();
         let mut notes = Vec::new();
-        for (i, bp) in d.breakpoints.iter().enumerate() {
+        for (i, bp) in self.breakpoints.iter().enumerate() {
             let hit = match bp {
                 Breakpoint::Func(addr, _) => frame.is_some_and(|f| f.func == *addr && f.pc == 0),
                 Breakpoint::Offset(o) => *o == offset,

@@ -29,6 +29,8 @@ enum Run {
     Finished(Vec<Reply>),
     /// Ctrl-C paused it; the stepper takes over.
     Interrupted(Box<Prepared>, Box<Execution>),
+    /// It reached a breakpoint; the stepper takes over.
+    Breakpoint(Box<Prepared>, Box<Execution>),
 }
 
 /// The generated function's name; users cannot name theirs like this.
@@ -76,6 +78,9 @@ impl Session {
             Ok(Run::Interrupted(prepared, execution)) => {
                 Ok(self.pause_interrupted(code, prepared, execution, before))
             }
+            Ok(Run::Breakpoint(prepared, execution)) => {
+                Ok(self.pause_at_breakpoint(code, prepared, execution, before))
+            }
         }
     }
 
@@ -84,6 +89,8 @@ impl Session {
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
+        let (entries, offsets) = self.breakpoint_sites();
+        execution.set_breakpoints(entries, offsets);
         if self.trace {
             let fragment = prepared.func;
             let skip = self.stack.len();
@@ -117,6 +124,9 @@ impl Session {
                     return Ok(Run::Finished(self.apply_results(&values)));
                 }
                 Ok(Outcome::Paused) => {
+                    if execution.hit_breakpoint() {
+                        return Ok(Run::Breakpoint(Box::new(prepared), Box::new(execution)));
+                    }
                     if self
                         .store
                         .interrupt

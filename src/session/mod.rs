@@ -162,6 +162,8 @@ pub struct Session {
     step_limit: u64,
     /// Whether instruction inputs print a line per executed instruction.
     trace: bool,
+    /// Breakpoints, kept across inputs and checked in every run of an input.
+    breakpoints: Vec<debugger::Breakpoint>,
 }
 
 impl Default for Session {
@@ -198,6 +200,7 @@ impl Session {
             debugger: None,
             step_limit: fragment::DEFAULT_STEP_LIMIT,
             trace: false,
+            breakpoints: Vec::new(),
         }
     }
 

@@ -61,6 +61,12 @@ pub struct Execution {
     fresh: bool,
     /// Step mode: instructions left before the current `step`/`run_steps` pauses.
     step_budget: u64,
+    /// Step mode: functions to pause on entry to.
+    break_entries: Vec<FuncAddr>,
+    /// Step mode: instruction byte offsets to pause before.
+    break_offsets: Vec<usize>,
+    /// Whether the last pause was at a breakpoint.
+    hit_breakpoint: bool,
 }
 
 const INITIAL_STACK_SLOTS: usize = 1024;
@@ -99,6 +105,9 @@ impl Execution {
             stepping: None,
             fresh: true,
             step_budget: 1,
+            break_entries: Vec::new(),
+            break_offsets: Vec::new(),
+            hit_breakpoint: false,
         })
     }
 
@@ -135,6 +144,7 @@ impl Execution {
     }
 
     fn drive(&mut self, store: &mut Store, step: bool) -> Result<Outcome, Trap> {
+        self.hit_breakpoint = false;
         if let Some(values) = &self.finished {
             return Ok(Outcome::Finished(values.clone()));
         }
@@ -192,6 +202,19 @@ impl Execution {
     /// Whether this execution runs step code.
     pub fn is_stepping(&self) -> bool {
         self.stepping == Some(true)
+    }
+
+    /// Breakpoints for step mode: pause on entry to any of `entries`, and
+    /// before any instruction at one of the byte `offsets`. Run mode never
+    /// looks at them.
+    pub fn set_breakpoints(&mut self, entries: Vec<FuncAddr>, offsets: Vec<usize>) {
+        self.break_entries = entries;
+        self.break_offsets = offsets;
+    }
+
+    /// Whether the last pause of [`Execution::run_steps`] was at a breakpoint.
+    pub fn hit_breakpoint(&self) -> bool {
+        self.hit_breakpoint
     }
 
     /// Commits a fresh execution to step mode, so it can be inspected

@@ -397,6 +397,15 @@ impl Execution {
                 let here = code.offsets.get(pc!()).copied();
                 if !first && (self.frames.len() != start_depth || here != start_offset) {
                     // One wasm instruction is complete.
+                    let at_breakpoint = (!self.break_entries.is_empty()
+                        || !self.break_offsets.is_empty())
+                        && ((pc!() == 0 && self.break_entries.contains(&frame.func))
+                            || here.is_some_and(|o| self.break_offsets.contains(&(o as usize))));
+                    if at_breakpoint {
+                        self.hit_breakpoint = true;
+                        leave!();
+                        return Ok(Outcome::Paused);
+                    }
                     if self.step_budget <= 1 || interrupt.load(Ordering::Relaxed) {
                         leave!();
                         return Ok(Outcome::Paused);
