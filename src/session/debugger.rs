@@ -53,6 +53,42 @@ pub(super) struct Debugger {
     steps: u64,
 }
 
+/// Memory an instruction reads or writes.
+struct Access {
+    memory: crate::vm::MemAddr,
+    write: bool,
+    start: u64,
+    len: u64,
+}
+
+/// "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00" / "read 1 byte at 0x10: 2a".
+fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String {
+    let hex = |b: &[u8]| {
+        b.iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let more = if access.len > 16 { " ..." } else { "" };
+    let what = format!(
+        "{} byte{} at 0x{:x}",
+        access.len,
+        if access.len == 1 { "" } else { "s" },
+        access.start
+    );
+    if old.is_empty() && access.len > 0 {
+        return format!(
+            "{} {what}: outside the memory",
+            if access.write { "write of" } else { "read of" }
+        );
+    }
+    if access.write {
+        format!("wrote {what}: {}{more} -> {}{more}", hex(old), hex(new))
+    } else {
+        format!("read {what}: {}{more}", hex(old))
+    }
+}
+
 /// Why a run of steps stopped.
 enum Stop {
     Paused(Vec<String>),
@@ -277,6 +313,8 @@ impl Session {
             .map(|d| d.execution.frame_views(&self.store))
             .unwrap_or_default();
         let before_instr = self.next_instruction_text();
+        let access = self.memory_access();
+        let before_bytes = access.as_ref().map(|a| self.memory_bytes(a));
         let stop = loop {
             let watched = self.watched_bytes();
             let site = self
@@ -314,9 +352,15 @@ impl Session {
             Stop::Finished(values) => Ok(self.finish_stepping(values)),
             Stop::Trapped(trap) => Err(self.abort_with_trap(&trap)),
             Stop::Paused(notes) => {
-                let effect = (count == 1)
+                let mut effect = (count == 1)
                     .then(|| self.effect(&before_views, before_instr))
                     .flatten();
+                if let (Some(effect), Some(access), Some(old)) =
+                    (effect.as_mut(), &access, &before_bytes)
+                    && count == 1
+                {
+                    effect.memory = Some(describe_access(access, old, &self.memory_bytes(access)));
+                }
                 Ok(self.pause_replies(effect, notes))
             }
         }
@@ -621,6 +665,73 @@ impl Session {
         }
     }
 
+    /// The memory range the next instruction reads or writes, if it is a
+    /// load, a store or a bulk memory instruction.
+    fn memory_access(&self) -> Option<Access> {
+        use wasmparser::Operator as O;
+        let d = self.debugger.as_ref()?;
+        let (func, offset) = d.execution.position(&self.store)?;
+        let Some(crate::vm::store::FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
+            return None;
+        };
+        let instance = self.store.instance(*instance)?;
+        let memory = *instance.memories.first()?;
+        let bytes = instance.module.bytes.get(offset..)?;
+        let mut reader =
+            wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, offset as u64));
+        let op = reader.read().ok()?;
+        let operands = d.execution.frame_views(&self.store).pop()?.operands;
+        let from_top = |depth: usize| -> Option<u64> {
+            operands
+                .get(operands.len().checked_sub(depth + 1)?)
+                .map(|v| v.to_slot() as u32 as u64)
+        };
+        let (write, base_depth, size, memarg) = match op {
+            O::I32Load8S { memarg }
+            | O::I32Load8U { memarg }
+            | O::I64Load8S { memarg }
+            | O::I64Load8U { memarg } => (false, 0, 1, memarg.offset),
+            O::I32Load16S { memarg }
+            | O::I32Load16U { memarg }
+            | O::I64Load16S { memarg }
+            | O::I64Load16U { memarg } => (false, 0, 2, memarg.offset),
+            O::I32Load { memarg }
+            | O::F32Load { memarg }
+            | O::I64Load32S { memarg }
+            | O::I64Load32U { memarg } => (false, 0, 4, memarg.offset),
+            O::I64Load { memarg } | O::F64Load { memarg } => (false, 0, 8, memarg.offset),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => (true, 1, 1, memarg.offset),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => (true, 1, 2, memarg.offset),
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                (true, 1, 4, memarg.offset)
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => (true, 1, 8, memarg.offset),
+            O::MemoryFill { .. } | O::MemoryCopy { .. } | O::MemoryInit { .. } => {
+                (true, 2, from_top(0)?, 0)
+            }
+            _ => return None,
+        };
+        let start = from_top(base_depth)?.checked_add(memarg)?;
+        Some(Access {
+            memory,
+            write,
+            start,
+            len: size,
+        })
+    }
+
+    /// The bytes of `access` (at most 16), empty where outside the memory.
+    fn memory_bytes(&self, access: &Access) -> Vec<u8> {
+        let Some(memory) = self.store.memory(access.memory) else {
+            return Vec::new();
+        };
+        let len = access.len.min(16);
+        memory
+            .range(access.start, len)
+            .map(|r| memory.bytes()[r].to_vec())
+            .unwrap_or_default()
+    }
+
     /// The text of the instruction the top frame runs next, from wasmprinter.
     fn next_instruction_text(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
@@ -672,6 +783,7 @@ impl Session {
                 instruction: instr,
                 popped: Vec::new(),
                 pushed: Vec::new(),
+                memory: None,
                 note: Some(if after.len() > before.len() {
                     "entered a call".into()
                 } else {
@@ -697,6 +809,7 @@ impl Session {
             popped: old[old.len().saturating_sub(pops)..].to_vec(),
             pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
             note: None,
+            memory: None,
         })
     }
 

@@ -18,6 +18,8 @@ pub struct Effect {
     pub pushed: Vec<Value>,
     /// Instead of stack effects: "entered a call", "returned".
     pub note: Option<String>,
+    /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
+    pub memory: Option<String>,
 }
 
 /// Everything the pause screen shows.
@@ -98,6 +100,9 @@ pub fn render(info: &PauseInfo) -> String {
                     list(&effect.pushed)
                 );
             }
+        }
+        if let Some(memory) = &effect.memory {
+            let _ = writeln!(out, "  memory: {memory}");
         }
     }
     let Some(top) = top else { return out };
