@@ -98,13 +98,11 @@ pub fn trace_call(
             lines.push(format!(
                 "... (trace stopped after {limit} instructions; the call runs on)"
             ));
-            let result = loop {
-                match execution.run_steps(store, u64::MAX) {
-                    // Only an interrupt pauses an unbounded run.
-                    Ok(Outcome::Paused) => break Err(Trap::new(crate::vm::TrapCode::Interrupted)),
-                    Ok(Outcome::Finished(values)) => break Ok(values),
-                    Err(trap) => break Err(trap),
-                }
+            let result = match execution.run_steps(store, u64::MAX) {
+                // Only an interrupt pauses an unbounded run.
+                Ok(Outcome::Paused) => Err(Trap::new(crate::vm::TrapCode::Interrupted)),
+                Ok(Outcome::Finished(values)) => Ok(values),
+                Err(trap) => Err(trap),
             };
             return (result, lines);
         }

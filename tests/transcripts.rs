@@ -76,6 +76,7 @@ transcripts! {
     named_module,
     quit_command,
     readme_example,
+    regions_trample,
     register_and_import,
     replace_func,
     reset_and_clear,

@@ -128,6 +128,13 @@ pub const COMMANDS: &[Command] = &[
         run: instances,
     },
     Command {
+        name: "region",
+        args: "[ADDR LEN|TYPE[N] NAME]",
+        summary: "name a range of memory, or list the named ones",
+        details: "e.g. :region 0x100 i32[8] scores. Active data segments get regions of their own. :mem lists the regions it shows, decoded by type; in the stepper, watch NAME watches one, and a write that runs from one region into another pauses with a report.",
+        run: region,
+    },
+    Command {
         name: "break",
         args: "$FUNC|0xOFFSET",
         summary: "pause any input on entry to a function or before an instruction",
@@ -413,8 +420,14 @@ fn mem(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
         changed: &changed,
         layout,
     });
+    let regions = session.regions_in(memory.bytes(), start, len);
+    let regions = if regions.is_empty() {
+        String::new()
+    } else {
+        format!("regions:\n{regions}")
+    };
     Ok(vec![Reply::Text(format!(
-        "{label}, {len} bytes from 0x{start:x}:\n{}",
+        "{label}, {len} bytes from 0x{start:x}:\n{}{regions}",
         hexdump::render_plain(&lines)
     ))])
 }
@@ -744,6 +757,10 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
         }
     }
     Ok(vec![Reply::Text(text)])
+}
+
+fn region(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.define_region(args)
 }
 
 fn break_at(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -155,14 +155,14 @@ impl Session {
     pub(super) fn pause_interrupted(
         &mut self,
         code: &str,
-        prepared: Box<Prepared>,
-        execution: Box<Execution>,
+        prepared: Prepared,
+        execution: Execution,
         before: Option<StoreData>,
     ) -> Vec<Reply> {
         self.debugger = Some(Box::new(Debugger {
             code: code.to_string(),
-            prepared: *prepared,
-            execution: *execution,
+            prepared,
+            execution,
             before,
             history: VecDeque::new(),
             history_bytes: 0,
@@ -196,8 +196,8 @@ impl Session {
     pub(super) fn pause_at_breakpoint(
         &mut self,
         code: &str,
-        prepared: Box<Prepared>,
-        execution: Box<Execution>,
+        prepared: Prepared,
+        execution: Execution,
         before: Option<StoreData>,
     ) -> Vec<Reply> {
         let mut replies = self.pause_interrupted(code, prepared, execution, before);
@@ -255,6 +255,7 @@ impl Session {
                 Ok(vec![Reply::Text(self.breakpoint_list())])
             }
             "watch" => self.add_watch(&args),
+            "region" => self.define_region(&args),
             "display" => {
                 let command = args.trim_start_matches(':').to_string();
                 if command.is_empty() {
@@ -278,7 +279,7 @@ impl Session {
                 )])
             }
             _ => Err(SessionError::usage(format!(
-                "`{word}` is not a stepper command: use s(tep) [N], n(ext), finish, c(ontinue), until, b(reak) FUNC|0xOFFSET, delete [N], info break, watch ADDR [LEN], display CMD, back [N], bt, abort (or :commands)"
+                "`{word}` is not a stepper command: use s(tep) [N], n(ext), finish, c(ontinue), until, b(reak) FUNC|0xOFFSET, delete [N], info break, watch ADDR [LEN]|REGION, region ADDR LEN|TYPE[N] NAME, display CMD, back [N], bt, abort (or :commands)"
             ))),
         }
     }
@@ -317,6 +318,11 @@ impl Session {
         let before_bytes = access.as_ref().map(|a| self.memory_bytes(a));
         let stop = loop {
             let watched = self.watched_bytes();
+            let write = if self.regions.is_empty() {
+                None
+            } else {
+                self.memory_access().filter(|a| a.write)
+            };
             let site = self
                 .debugger
                 .as_ref()
@@ -338,6 +344,10 @@ impl Session {
                     }));
                 }
                 notes.extend(self.breakpoint_hits());
+            }
+            if let Some(crossing) = write.as_ref().and_then(|w| self.crossing(w.start, w.len)) {
+                let w = write.as_ref().map_or(0, |w| w.start);
+                notes.push(format!("a write at 0x{w:x} {crossing}"));
             }
             if !notes.is_empty() || done(self, &notes, count) {
                 break Stop::Paused(notes);
@@ -548,6 +558,21 @@ impl Session {
 
     fn add_watch(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let words: Vec<&str> = args.split_whitespace().collect();
+        if let Some(region) = words.first().and_then(|w| self.region(w)).cloned() {
+            let Some(d) = self.debugger.as_mut() else {
+                return Ok(Vec::new());
+            };
+            d.watches.push(Watch {
+                start: region.start,
+                len: region.len,
+            });
+            return Ok(vec![Reply::Note(format!(
+                "watching region {} (0x{:x}..0x{:x}): execution pauses after a write there",
+                region.name,
+                region.start,
+                region.end()
+            ))]);
+        }
         let number = |w: &str| match w.strip_prefix("0x") {
             Some(h) => u64::from_str_radix(h, 16).ok(),
             None => w.parse().ok(),

@@ -76,10 +76,10 @@ impl Session {
                 Ok(replies)
             }
             Ok(Run::Interrupted(prepared, execution)) => {
-                Ok(self.pause_interrupted(code, prepared, execution, before))
+                Ok(self.pause_interrupted(code, *prepared, *execution, before))
             }
             Ok(Run::Breakpoint(prepared, execution)) => {
-                Ok(self.pause_at_breakpoint(code, prepared, execution, before))
+                Ok(self.pause_at_breakpoint(code, *prepared, *execution, before))
             }
         }
     }

@@ -12,6 +12,7 @@ mod debugger;
 mod fragment;
 pub mod input;
 mod module;
+mod regions;
 mod script;
 
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
@@ -164,6 +165,8 @@ pub struct Session {
     trace: bool,
     /// Breakpoints, kept across inputs and checked in every run of an input.
     breakpoints: Vec<debugger::Breakpoint>,
+    /// Named ranges of memory 0.
+    regions: Vec<regions::Region>,
 }
 
 impl Default for Session {
@@ -201,6 +204,7 @@ impl Session {
             step_limit: fragment::DEFAULT_STEP_LIMIT,
             trace: false,
             breakpoints: Vec::new(),
+            regions: Vec::new(),
         }
     }
 

@@ -12,6 +12,15 @@ use crate::vm::store::{Extern, InstanceAddr};
 use crate::vm::{InstantiationError, Module};
 use std::sync::Arc;
 
+/// A rebuilt session module: the module, its instance, notes about what
+/// did not carry over, and where each function's instructions were written.
+type Built = (
+    Arc<Module>,
+    InstanceAddr,
+    Vec<String>,
+    Vec<Vec<(usize, usize)>>,
+);
+
 /// One field of the session module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Field {
@@ -82,6 +91,7 @@ impl Session {
         self.sources = sources;
         self.session = Some((module, instance));
         self.current = Some(instance);
+        self.seed_regions();
         notes.extend(carry_notes);
         Ok(notes.into_iter().map(Reply::Note).collect())
     }
@@ -93,15 +103,7 @@ impl Session {
         fields: &[Field],
         input: &str,
         input_offset: usize,
-    ) -> Result<
-        (
-            Arc<Module>,
-            InstanceAddr,
-            Vec<String>,
-            Vec<Vec<(usize, usize)>>,
-        ),
-        SessionError,
-    > {
+    ) -> Result<Built, SessionError> {
         let mut text = String::from("(module\n");
         let mut input_start = None;
         let mut starts = Vec::new();

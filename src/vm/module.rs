@@ -178,6 +178,8 @@ pub struct Names {
     pub memories: BTreeMap<u32, String>,
     /// Table names by table index.
     pub tables: BTreeMap<u32, String>,
+    /// Data segment names by segment index.
+    pub datas: BTreeMap<u32, String>,
 }
 
 /// A validated module, translated and ready to instantiate any number of times.
@@ -659,6 +661,11 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             Name::Memory(map) => {
                 for naming in map.into_iter().flatten() {
                     names.memories.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Data(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.datas.insert(naming.index, naming.name.to_string());
                 }
             }
             Name::Table(map) => {
