@@ -91,6 +91,7 @@ transcripts! {
     step_basics,
     step_branch_preview,
     step_breakpoint_recursion,
+    step_course_loop,
     step_display,
     step_errors,
     step_next_over_call,

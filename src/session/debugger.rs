@@ -51,6 +51,36 @@ pub(super) struct Debugger {
     displays: Vec<String>,
     last_command: String,
     steps: u64,
+    /// The frame (depth, function) and its locals at the last pause, for change marks.
+    last_frame: Option<(usize, FuncAddr)>,
+    last_locals: Vec<Value>,
+    /// Global values at the last pause.
+    last_globals: Vec<Value>,
+}
+
+/// Byte offsets of the instructions of defined function `defined` of a module.
+fn function_offsets(module: &[u8], defined: usize) -> Vec<usize> {
+    let mut index = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        if index == defined {
+            let Ok(mut ops) = body.get_operators_reader() else {
+                return Vec::new();
+            };
+            let mut offsets = Vec::new();
+            while !ops.eof() {
+                match ops.read_with_offset() {
+                    Ok((_, at)) => offsets.push(at as usize),
+                    Err(_) => break,
+                }
+            }
+            return offsets;
+        }
+        index += 1;
+    }
+    Vec::new()
 }
 
 /// Memory an instruction reads or writes.
@@ -131,6 +161,9 @@ impl Session {
             displays: Vec::new(),
             last_command: "step".into(),
             steps: 0,
+            last_frame: None,
+            last_locals: Vec::new(),
+            last_globals: Vec::new(),
         }));
         // Step onto the first instruction of the user's code: past the
         // prologue that pushes the scratch stack.
@@ -170,6 +203,9 @@ impl Session {
             displays: Vec::new(),
             last_command: "step".into(),
             steps: 0,
+            last_frame: None,
+            last_locals: Vec::new(),
+            last_globals: Vec::new(),
         }));
         let mut replies = vec![Reply::Note(
             "interrupted: paused where it was. s(tep), c(ontinue), bt, abort (undo the input) ..."
@@ -467,7 +503,15 @@ impl Session {
     }
 
     pub(super) fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
-        let bp = if let Some(hex) = target.strip_prefix("0x") {
+        let line_target = match target.rsplit_once(':') {
+            Some((func, line)) if func.starts_with('$') => {
+                line.parse::<usize>().ok().map(|l| (Some(func), l))
+            }
+            _ => target.parse::<usize>().ok().map(|l| (None, l)),
+        };
+        let bp = if let Some((func, line)) = line_target {
+            Breakpoint::Offset(self.line_offset(func, line)?)
+        } else if let Some(hex) = target.strip_prefix("0x") {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
             Breakpoint::Offset(offset)
@@ -497,7 +541,7 @@ impl Session {
             Breakpoint::Func(addr, target.to_string())
         } else {
             return Err(SessionError::usage(
-                "usage: b $func | b 0xOFFSET (the byte offset shown at pauses)",
+                "usage: b $func | b LINE | b $func:LINE | b 0xOFFSET (the byte offset shown at pauses)",
             ));
         };
         self.breakpoints.push(bp);
@@ -505,6 +549,83 @@ impl Session {
             "breakpoint {} at {target}",
             self.breakpoints.len()
         ))])
+    }
+
+    /// The byte offset of the first instruction written on `line` (1-based)
+    /// of function `func`'s text, or of the text paused in.
+    fn line_offset(&self, func: Option<&str>, line: usize) -> Result<usize, SessionError> {
+        let no_code = || SessionError::usage(format!("no instruction starts on line {line} there"));
+        let (module, instance) = self.session_instance().map(|(m, i)| (m.clone(), i)).unzip();
+        let defined = match func {
+            Some(name) => {
+                let module = module
+                    .as_ref()
+                    .ok_or_else(|| SessionError::usage("the session has no functions"))?;
+                let index = module
+                    .names
+                    .funcs
+                    .iter()
+                    .find(|(_, n)| **n == name[1..])
+                    .map(|(i, _)| *i)
+                    .ok_or_else(|| {
+                        SessionError::usage(format!("no function {name} in the session module"))
+                    })?;
+                Some(
+                    index
+                        .checked_sub(module.imported_funcs)
+                        .ok_or_else(|| SessionError::usage(format!("{name} is imported")))?
+                        as usize,
+                )
+            }
+            None => {
+                let d = self.debugger.as_ref().ok_or_else(|| {
+                    SessionError::usage("b LINE needs a pause to know which text; use b $func:LINE")
+                })?;
+                let top = d
+                    .execution
+                    .frame_views(&self.store)
+                    .pop()
+                    .ok_or_else(no_code)?;
+                if top.func == d.prepared.func {
+                    let (offsets, spans) = (
+                        function_offsets(&d.prepared.bytes, 0),
+                        d.prepared.spans.clone(),
+                    );
+                    return offsets
+                        .iter()
+                        .zip(&spans)
+                        .find(|(_, span)| {
+                            **span >= d.prepared.code_start
+                                && crate::text::assemble::line_col(
+                                    &d.code,
+                                    **span - d.prepared.code_start,
+                                )
+                                .0 + 1
+                                    == line
+                        })
+                        .map(|(o, _)| *o)
+                        .ok_or_else(no_code);
+                }
+                let module = module
+                    .as_ref()
+                    .filter(|_| Some(top.instance) == instance)
+                    .ok_or_else(no_code)?;
+                Some((top.index - module.imported_funcs) as usize)
+            }
+        };
+        let (defined, module) = (defined.ok_or_else(no_code)?, module.ok_or_else(no_code)?);
+        let sources = self.sources.get(defined).ok_or_else(no_code)?;
+        let offsets = function_offsets(&module.bytes, defined);
+        offsets
+            .iter()
+            .zip(sources)
+            .find(|(_, (field, at))| {
+                self.fields
+                    .get(*field)
+                    .is_some_and(|f| crate::text::assemble::line_col(&f.text, *at).0 + 1 == line)
+            })
+            .map(|(o, _)| *o)
+            .ok_or_else(no_code)
     }
 
     pub(super) fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -859,7 +980,26 @@ impl Session {
                 self.session_source(v.index.checked_sub(imported)? as usize, v.offset)
             }
         });
-        let globals = self.global_rows();
+        let mut globals = self.global_rows();
+        for (row, old) in globals.iter_mut().zip(&d.last_globals) {
+            row.2 = row.1 != *old;
+        }
+        let frame_key = top.map(|v| (views.len(), v.func));
+        let locals_now: Vec<Value> = top
+            .map(|v| v.locals.iter().map(|l| l.value).collect())
+            .unwrap_or_default();
+        let changed_locals: Vec<usize> = if frame_key.is_some() && frame_key == d.last_frame {
+            locals_now
+                .iter()
+                .zip(&d.last_locals)
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
         let info = PauseInfo {
             step: d.steps,
             next: self.next_instruction_text(),
@@ -870,8 +1010,14 @@ impl Session {
             notes,
             globals,
             scratch_params: d.prepared.args.len() - self.locals.len(),
+            changed_locals,
         };
         let displays = d.displays.clone();
+        if let Some(d) = self.debugger.as_mut() {
+            d.last_frame = frame_key;
+            d.last_locals = locals_now;
+            d.last_globals = globals_now;
+        }
         let mut replies = vec![Reply::Text(crate::view::pause::render(&info))];
         for command in displays {
             let (name, args) = command

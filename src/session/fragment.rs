@@ -41,9 +41,9 @@ const FRAGMENT: &str = "$__watlab_fragment";
 pub(super) struct Prepared {
     pub(super) func: crate::vm::FuncAddr,
     pub(super) args: Vec<Value>,
-    bytes: Vec<u8>,
-    spans: Vec<usize>,
-    code_start: usize,
+    pub(super) bytes: Vec<u8>,
+    pub(super) spans: Vec<usize>,
+    pub(super) code_start: usize,
     prologue: usize,
 }
 

@@ -43,6 +43,8 @@ pub struct PauseInfo {
     pub globals: Vec<(String, Value, bool)>,
     /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
     pub scratch_params: usize,
+    /// Indices of the top frame's locals that changed since the last pause.
+    pub changed_locals: Vec<usize>,
 }
 
 fn list(values: &[Value]) -> String {
@@ -143,7 +145,12 @@ pub fn render(info: &PauseInfo) -> String {
             } else {
                 ""
             };
-            format!("{name}{param}={}", l.value)
+            let changed = if info.changed_locals.contains(&i) {
+                " (changed)"
+            } else {
+                ""
+            };
+            format!("{name}{param}={}{changed}", l.value)
         })
         .collect();
     if !locals.is_empty() {
@@ -153,7 +160,7 @@ pub fn render(info: &PauseInfo) -> String {
         let globals: Vec<String> = info
             .globals
             .iter()
-            .map(|(n, v, _)| format!("{n}={v}"))
+            .map(|(n, v, changed)| format!("{n}={v}{}", if *changed { " (changed)" } else { "" }))
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
@@ -225,6 +232,14 @@ fn branch_preview(next: &str, frame: &FrameView) -> Option<String> {
         "br" => (depth_of(words.next())?, None),
         "br_if" => (depth_of(words.next())?, frame.operands.last().copied()),
         "return" => (frame.labels.len().checked_sub(1)?, None),
+        "br_table" => {
+            let depths: Vec<usize> = words.filter_map(|w| w.parse().ok()).collect();
+            let index = frame.operands.last()?.to_slot() as u32 as usize;
+            (
+                *depths.get(index.min(depths.len().checked_sub(1)?))?,
+                frame.operands.last().copied(),
+            )
+        }
         _ => return None,
     };
     let label = frame
@@ -239,6 +254,9 @@ fn branch_preview(next: &str, frame: &FrameView) -> Option<String> {
         kind => format!("to the end of the {}", label_word(kind)),
     };
     let when = match condition {
+        Some(index) if op == "br_table" => {
+            format!(", chosen by the index {index} (label depth {depth})")
+        }
         Some(c) if c.to_slot() as u32 != 0 => format!(", taken: the condition {c} is not 0"),
         Some(c) => format!(", not taken: the condition is {c}"),
         None => String::new(),
