@@ -99,6 +99,44 @@ fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usiz
     }
 }
 
+/// Adds the trap site (function and instruction offset) to a trap.
+#[cold]
+#[inline(never)]
+fn with_site(mut trap: Trap, func: FuncAddr, offsets: &[u32], pc: usize) -> Trap {
+    trap.site = Some(TrapSite {
+        func: func.0,
+        offset: offsets.get(pc).copied().unwrap_or(0) as usize,
+    });
+    trap
+}
+
+/// Calls a host function with the arguments at `base` and writes its results there.
+#[inline(never)]
+fn call_host(
+    func: &crate::vm::store::HostFn,
+    ty: &crate::vm::types::FuncType,
+    data: &mut StoreData,
+    regs: Regs,
+    base: Slot,
+) -> Result<(), Trap> {
+    let args: Vec<Value> = ty
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Value::from_slot(*t, regs.get(base + i as u32)))
+        .collect();
+    let values = func(&mut HostContext { data }, &args)?;
+    if !values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) {
+        return Err(Trap::host(format!(
+            "a host function returned values that do not match {ty}"
+        )));
+    }
+    for (i, v) in values.iter().enumerate() {
+        regs.set(base + i as u32, v.to_slot());
+    }
+    Ok(())
+}
+
 /// The numbers behind an out-of-bounds access, for the trap's detail.
 #[cold]
 fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
@@ -226,12 +264,7 @@ impl Execution {
         macro_rules! trap {
             ($trap:expr) => {{
                 leave!();
-                let mut trap: Trap = $trap.into();
-                trap.site = Some(TrapSite {
-                    func: frame.func.0,
-                    offset: code.offsets[pc!()] as usize,
-                });
-                return Err(trap);
+                return Err(with_site($trap.into(), frame.func, &code.offsets, pc!()));
             }};
         }
         macro_rules! tick {
@@ -292,28 +325,11 @@ impl Execution {
                         ip = code.code.as_ptr();
                     }
                     FuncInst::Host { func, type_id, .. } => {
-                        let ty = &types[*type_id as usize];
-                        let args: Vec<Value> = ty
-                            .params
-                            .iter()
-                            .enumerate()
-                            .map(|(i, t)| Value::from_slot(*t, regs.get(base + i as u32)))
-                            .collect();
-                        let results = func(&mut HostContext { data }, &args);
+                        let result =
+                            call_host(func.as_ref(), &types[*type_id as usize], data, regs, base);
                         (mem, mem_len) = memory_view(data, inst);
-                        match results {
-                            Ok(values)
-                                if values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) =>
-                            {
-                                for (i, v) in values.iter().enumerate() {
-                                    regs.set(base + i as u32, v.to_slot());
-                                }
-                            }
-                            Ok(_) => trap!(Trap::host(format!(
-                                "host function {} returned values that do not match {ty}",
-                                funcs[callee.index()].host_name()
-                            ))),
-                            Err(t) => trap!(t),
+                        if let Err(t) = result {
+                            trap!(t);
                         }
                         ip = ip.wrapping_add(1);
                     }
