@@ -2,7 +2,7 @@
 //! export, print each result as `TYPE:VALUE` on its own line.
 
 use crate::vm::store::{Extern, Store};
-use crate::vm::{Execution, Limits, Module, ValType, Value};
+use crate::vm::{Execution, Limits, Module};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,7 +101,7 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
         .params
         .iter()
         .zip(&args.args)
-        .map(|(t, text)| parse_value(*t, text))
+        .map(|(t, text)| crate::text::literal::parse_value(*t, text))
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::Usage)?;
     let mut execution =
@@ -144,48 +144,4 @@ fn load(path: &std::path::Path) -> Result<Arc<Module>, String> {
     Module::from_binary(&binary)
         .map(Arc::new)
         .map_err(|e| format!("{}: invalid module: {e}", path.display()))
-}
-
-/// Parses a command-line argument as a value of type `ty`.
-pub fn parse_value(ty: ValType, text: &str) -> Result<Value, String> {
-    let bad = || format!("\"{text}\" is not a valid {ty}");
-    let int = |t: &str| -> Option<i128> {
-        let (neg, digits) = t.strip_prefix('-').map_or((false, t), |d| (true, d));
-        let digits = digits.replace('_', "");
-        let v = match digits.strip_prefix("0x") {
-            Some(hex) => i128::from_str_radix(hex, 16).ok()?,
-            None => digits.parse::<i128>().ok()?,
-        };
-        Some(if neg { -v } else { v })
-    };
-    let float = |t: &str| -> Option<f64> {
-        match t {
-            "nan" => Some(f64::NAN),
-            "inf" | "+inf" => Some(f64::INFINITY),
-            "-inf" => Some(f64::NEG_INFINITY),
-            _ => t.parse::<f64>().ok(),
-        }
-    };
-    Ok(match ty {
-        ValType::I32 => {
-            let v = int(text)
-                .filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v))
-                .ok_or_else(bad)?;
-            Value::I32(v as i32)
-        }
-        ValType::I64 => {
-            let v = int(text)
-                .filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v))
-                .ok_or_else(bad)?;
-            Value::I64(v as i64)
-        }
-        ValType::F32 => Value::f32(float(text).ok_or_else(bad)? as f32),
-        ValType::F64 => Value::f64(float(text).ok_or_else(bad)?),
-        ValType::FuncRef | ValType::ExternRef if text == "null" => Value::from_slot(ty, 0),
-        _ => {
-            return Err(format!(
-                "{ty} arguments cannot be given on the command line (only null)"
-            ));
-        }
-    })
 }

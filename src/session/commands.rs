@@ -128,6 +128,13 @@ pub const COMMANDS: &[Command] = &[
         run: instances,
     },
     Command {
+        name: "host",
+        args: "[memory|global|seed ...]",
+        summary: "show or extend the host object that imports are resolved from",
+        details: "Every session has math (JavaScript's Math: sin, cos, log, pow, ..., PI, E) and console (log). :host memory mem.pages initial=1 maximum=20 shared adds a memory the host allocates (shared needs maximum, as in JavaScript); :host global mem.data_offset i32 0 [mut] adds a global; :host seed N makes Math.random repeat. Modules import them by two-level name: (import \"mem\" \"pages\" (memory 1)).",
+        run: host,
+    },
+    Command {
         name: "region",
         args: "[ADDR LEN|TYPE[N] NAME]",
         summary: "name a range of memory, or list the named ones",
@@ -342,6 +349,11 @@ fn session_memory(
     session: &Session,
     which: Option<&str>,
 ) -> Result<(MemAddr, String), SessionError> {
+    if let Some(path) = which.filter(|w| w.contains('.'))
+        && let Some(addr) = session.host_memory_named(path)
+    {
+        return Ok((addr, format!("host memory {path}")));
+    }
     let none = || SessionError::usage("the session has no memory yet; define one with (memory 1)");
     let (module, addr) = session.session_instance().ok_or_else(none)?;
     let instance = session.store.instance(addr).ok_or_else(none)?;
@@ -376,7 +388,9 @@ fn mem(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     };
     let mut words: Vec<&str> = place.split_whitespace().collect();
     let which = match words.first() {
-        Some(w) if w.starts_with('$') || (words.len() == 3) => Some(words.remove(0)),
+        Some(w) if w.starts_with('$') || w.contains('.') || (words.len() == 3) => {
+            Some(words.remove(0))
+        }
         _ => None,
     };
     let (addr, label) = session_memory(session, which)?;
@@ -478,10 +492,10 @@ fn memory(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
                 .iter()
                 .filter(|i| matches!(i.kind, crate::vm::module::ImportKind::Memory(_)))
                 .count();
-            let origin = if imported {
-                "imported by"
-            } else {
-                "defined by"
+            let origin = match session.host_name_of(*mem) {
+                Some(host) if imported => format!("allocated by the host as {host}, imported by"),
+                _ if imported => "imported by".to_string(),
+                _ => "defined by".to_string(),
             };
             let _ = writeln!(
                 text,
@@ -757,6 +771,10 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
         }
     }
     Ok(vec![Reply::Text(text)])
+}
+
+fn host(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.host_command(args)
 }
 
 fn region(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

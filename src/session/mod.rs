@@ -10,7 +10,9 @@
 pub mod commands;
 mod debugger;
 mod fragment;
+mod host;
 pub mod input;
+mod jsmath;
 mod module;
 mod regions;
 mod script;
@@ -167,6 +169,8 @@ pub struct Session {
     breakpoints: Vec<debugger::Breakpoint>,
     /// Named ranges of memory 0.
     regions: Vec<regions::Region>,
+    /// The JavaScript-style host object: math, console, host memories and globals.
+    host: host::HostEnv,
 }
 
 impl Default for Session {
@@ -205,6 +209,7 @@ impl Session {
             trace: false,
             breakpoints: Vec::new(),
             regions: Vec::new(),
+            host: host::HostEnv::new(),
         }
     }
 
@@ -213,6 +218,28 @@ impl Session {
     /// # Errors
     /// A [`SessionError`]; the session is then exactly as before the input.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let outcome = self.eval_input(text);
+        let console = self.take_console();
+        if console.is_empty() {
+            return outcome;
+        }
+        let lines: Vec<String> = console
+            .iter()
+            .map(|l| format!("console.log: {l}"))
+            .collect();
+        match outcome {
+            Ok(mut replies) => {
+                replies.insert(0, Reply::Text(lines.join("\n")));
+                Ok(replies)
+            }
+            Err(mut error) => {
+                error.notes.extend(lines);
+                Err(error)
+            }
+        }
+    }
+
+    fn eval_input(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         if self.debugger.is_some() {
             return match input::classify(text) {
                 Input::Meta { name, args } => commands::run(self, name, args),

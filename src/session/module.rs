@@ -8,7 +8,7 @@
 use super::{ErrorKind, Reply, Session, SessionError, input};
 use crate::text::assemble::{AsmError, assemble_module, assemble_with_instr_spans};
 use crate::vm::module::SegmentMode;
-use crate::vm::store::{Extern, InstanceAddr};
+use crate::vm::store::InstanceAddr;
 use crate::vm::{InstantiationError, Module};
 use std::sync::Arc;
 
@@ -143,16 +143,35 @@ impl Session {
         &mut self,
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
-        let imports: Vec<Option<Extern>> = module
-            .imports
-            .iter()
-            .map(|i| {
-                self.registry
-                    .get(&i.module)
-                    .and_then(|m| m.get(&i.name))
-                    .copied()
-            })
-            .collect();
+        let mut imports = Vec::with_capacity(module.imports.len());
+        for (i, import) in module.imports.iter().enumerate() {
+            let registered = self
+                .registry
+                .get(&import.module)
+                .and_then(|m| m.get(&import.name))
+                .copied();
+            let hosted = self.host.modules.contains_key(&import.module);
+            let ext = match registered {
+                Some(ext) => Some(ext),
+                None if hosted => {
+                    let want = module.extern_type(module.import_kind(i)).ok_or_else(|| {
+                        SessionError::new(ErrorKind::Link, "dangling import type")
+                    })?;
+                    let ext = self
+                        .host
+                        .materialize(&mut self.store, &import.module, &import.name, &want)
+                        .map_err(|m| {
+                            SessionError::new(
+                                ErrorKind::Link,
+                                format!("link error: {}.{}: {m}", import.module, import.name),
+                            )
+                        })?;
+                    Some(ext)
+                }
+                None => None,
+            };
+            imports.push(ext);
+        }
         self.store
             .instantiate(module, &imports)
             .map_err(|e| match e {

@@ -6,3 +6,4 @@ pub mod bytes;
 pub mod catalog;
 pub mod explain;
 pub mod lex;
+pub mod literal;

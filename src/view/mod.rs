@@ -78,7 +78,10 @@ pub fn value_table(rows: &[(String, Value, bool)]) -> String {
         if w0 > 0 {
             let _ = write!(line, "{label:<w0$}  ");
         }
-        let _ = write!(line, "{ty:<w1$}  {dec:>w2$}  {hex}");
+        let _ = write!(line, "{ty:<w1$}  {dec:>w2$}");
+        if !hex.is_empty() {
+            let _ = write!(line, "  {hex}");
+        }
         if changed {
             line.push_str("  <- changed");
         }

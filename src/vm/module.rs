@@ -251,6 +251,25 @@ impl Module {
             .get(index.checked_sub(self.imported_funcs)? as usize)
     }
 
+    /// Import `i` as an index into its kind's index space, for [`Module::extern_type`].
+    pub fn import_kind(&self, i: usize) -> ExportKind {
+        let before = &self.imports[..i.min(self.imports.len())];
+        let count =
+            |f: fn(&ImportKind) -> bool| before.iter().filter(|imp| f(&imp.kind)).count() as u32;
+        match self.imports.get(i).map(|imp| &imp.kind) {
+            Some(ImportKind::Table(_)) => {
+                ExportKind::Table(count(|k| matches!(k, ImportKind::Table(_))))
+            }
+            Some(ImportKind::Memory(_)) => {
+                ExportKind::Memory(count(|k| matches!(k, ImportKind::Memory(_))))
+            }
+            Some(ImportKind::Global(_)) => {
+                ExportKind::Global(count(|k| matches!(k, ImportKind::Global(_))))
+            }
+            _ => ExportKind::Func(count(|k| matches!(k, ImportKind::Func(_)))),
+        }
+    }
+
     /// The type of import or export kind `kind`.
     pub fn extern_type(&self, kind: ExportKind) -> Option<ExternType> {
         Some(match kind {
