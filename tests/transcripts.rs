@@ -64,6 +64,7 @@ transcripts! {
     host_link_errors,
     host_math_and_console,
     host_random_seed,
+    host_shared_memory_two_modules,
     integer_display,
     invalid_field,
     link_error,
