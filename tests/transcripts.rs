@@ -54,6 +54,7 @@ transcripts! {
     data_segment_string,
     dis_command,
     doc_command,
+    export_js,
     float_display,
     folded_instructions,
     func_and_call,

@@ -135,6 +135,13 @@ pub const COMMANDS: &[Command] = &[
         run: host,
     },
     Command {
+        name: "export-js",
+        args: "DIR",
+        summary: "write the modules, host object and calls as a program for node",
+        details: "Writes NAME.wasm for each (module $NAME ...) and host.mjs, which builds the same host object, instantiates and registers the modules in session order and repeats each (invoke ...), printing TYPE:VALUE lines. Run it with node DIR/host.mjs.",
+        run: export_js,
+    },
+    Command {
         name: "region",
         args: "[ADDR LEN|TYPE[N] NAME]",
         summary: "name a range of memory, or list the named ones",
@@ -775,6 +782,10 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
 
 fn host(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     session.host_command(args)
+}
+
+fn export_js(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.export_js(args)
 }
 
 fn region(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -77,6 +77,8 @@ pub struct HostEnv {
     pub console: Arc<Mutex<Vec<String>>>,
     /// `Math.random`'s generator.
     pub random: Arc<Mutex<Random>>,
+    /// How each host object was created, as JavaScript (for `:export-js`).
+    pub created: BTreeMap<Extern, String>,
 }
 
 impl HostEnv {
@@ -98,6 +100,7 @@ impl HostEnv {
             modules,
             console: Arc::default(),
             random: Arc::new(Mutex::new(Random::new(1))),
+            created: BTreeMap::new(),
         }
     }
 
@@ -352,6 +355,14 @@ impl Session {
             shared,
         };
         let addr = self.store.add_memory(ty).map_err(SessionError::usage)?;
+        let maximum = maximum
+            .map(|m| format!(", maximum: {m}"))
+            .unwrap_or_default();
+        let shared = if shared { ", shared: true" } else { "" };
+        self.host.created.insert(
+            Extern::Memory(addr),
+            format!("new WebAssembly.Memory({{ initial: {initial}{maximum}{shared} }})"),
+        );
         self.host
             .modules
             .entry(module.clone())

@@ -9,6 +9,7 @@
 
 pub mod commands;
 mod debugger;
+mod export_js;
 mod fragment;
 mod host;
 pub mod input;
@@ -171,6 +172,8 @@ pub struct Session {
     regions: Vec<regions::Region>,
     /// The JavaScript-style host object: math, console, host memories and globals.
     host: host::HostEnv,
+    /// Instantiations, registrations and calls of named modules, for `:export-js`.
+    journal: Vec<export_js::JsEvent>,
 }
 
 impl Default for Session {
@@ -210,6 +213,7 @@ impl Session {
             breakpoints: Vec::new(),
             regions: Vec::new(),
             host: host::HostEnv::new(),
+            journal: Vec::new(),
         }
     }
 
@@ -348,6 +352,14 @@ impl Session {
     /// The session module and its instance, once a field was added.
     pub fn session_instance(&self) -> Option<(&Arc<Module>, InstanceAddr)> {
         self.session.as_ref().map(|(m, i)| (m, *i))
+    }
+
+    /// The session name of a named instance.
+    fn instance_name(&self, addr: InstanceAddr) -> Option<String> {
+        self.named
+            .iter()
+            .find(|(_, a)| *a == addr)
+            .map(|(n, _)| n.clone())
     }
 
     /// Named instances, in creation order.

@@ -324,6 +324,10 @@ impl Session {
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
         self.named.retain(|(n, _)| *n != name);
         self.named.push((name.clone(), instance));
+        self.journal.push(super::export_js::JsEvent::Instantiate {
+            name: name.clone(),
+            bytes: module.bytes.clone(),
+        });
         self.current = Some(instance);
         Ok(vec![Reply::Note(format!("instantiated module {name}"))])
     }

@@ -29,7 +29,27 @@ impl Session {
     fn directive(&mut self, directive: WastDirective<'_>) -> Result<Vec<Reply>, SessionError> {
         match directive {
             WastDirective::Invoke(invoke) => match self.invoke(&invoke)? {
-                Ok(values) => Ok(vec![Reply::Values(values)]),
+                Ok(values) => {
+                    let instance = self
+                        .target(invoke.module.map(|m| m.name()))
+                        .ok()
+                        .and_then(|i| self.instance_name(i));
+                    if let Some(instance) = instance {
+                        let args = invoke
+                            .args
+                            .iter()
+                            .filter_map(|a| script_arg(a).ok())
+                            .collect();
+                        let results = values.iter().map(|v| v.ty()).collect();
+                        self.journal.push(super::export_js::JsEvent::Invoke {
+                            instance,
+                            export: invoke.name.to_string(),
+                            args,
+                            results,
+                        });
+                    }
+                    Ok(vec![Reply::Values(values)])
+                }
                 Err(trap) => Err(SessionError::trap(&trap)),
             },
             WastDirective::Register { name, module, .. } => {
@@ -40,6 +60,12 @@ impl Session {
                     .map(|i| i.exports.iter().cloned().collect())
                     .unwrap_or_default();
                 self.registry.insert(name.to_string(), exports);
+                if let Some(instance) = self.instance_name(instance) {
+                    self.journal.push(super::export_js::JsEvent::Register {
+                        as_name: name.to_string(),
+                        instance,
+                    });
+                }
                 Ok(vec![Reply::Note(format!(
                     "registered as \"{name}\": other modules can import from it now"
                 ))])

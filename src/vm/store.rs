@@ -44,7 +44,7 @@ address! {
 }
 
 /// Any importable/exportable runtime object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Extern {
     /// A function.
     Func(FuncAddr),
