@@ -65,6 +65,7 @@ transcripts! {
     host_link_errors,
     host_math_and_console,
     host_random_seed,
+    host_shared_memory_import,
     host_shared_memory_two_modules,
     integer_display,
     invalid_field,

@@ -10,7 +10,7 @@
 use super::module::token_len;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
-use crate::vm::module::features;
+use crate::vm::module::features_with_threads;
 use crate::vm::store::Extern;
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
 use std::fmt::Write as _;
@@ -158,12 +158,14 @@ impl Session {
         let full = self.fragment_text(code, Some(&results));
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
-        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
-            SessionError::new(
-                ErrorKind::Invalid,
-                format!("invalid fragment: {}", e.message),
-            )
-        })?);
+        let module = Arc::new(
+            Module::from_binary_with(&bytes, features_with_threads()).map_err(|e| {
+                SessionError::new(
+                    ErrorKind::Invalid,
+                    format!("invalid fragment: {}", e.message),
+                )
+            })?,
+        );
         let imports: Vec<Option<Extern>> = full.imports.iter().copied().map(Some).collect();
         let instance = self
             .store
@@ -406,7 +408,7 @@ impl Session {
         code: &str,
     ) -> Result<Vec<ValType>, SessionError> {
         let invalid = |message: String| SessionError::new(ErrorKind::Invalid, message);
-        let mut validator = Validator::new_with_features(features());
+        let mut validator = Validator::new_with_features(features_with_threads());
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload.map_err(|e| invalid(e.message().to_string()))?;
             let ValidPayload::Func(to_validate, body) = validator

@@ -12,6 +12,25 @@ use crate::vm::store::InstanceAddr;
 use crate::vm::{InstantiationError, Module};
 use std::sync::Arc;
 
+impl Field {
+    /// Whether the field imports something (`(import ...)` or an inline import).
+    fn is_import(&self) -> bool {
+        if self.keyword == "import" {
+            return true;
+        }
+        let rest = self.text.trim_start().trim_start_matches('(').trim_start();
+        let rest = rest
+            .strip_prefix(self.keyword.as_str())
+            .unwrap_or(rest)
+            .trim_start();
+        let rest = match &self.id {
+            Some(id) => rest.strip_prefix(id.as_str()).unwrap_or(rest).trim_start(),
+            None => rest,
+        };
+        rest.starts_with("(import")
+    }
+}
+
 /// A rebuilt session module: the module, its instance, notes about what
 /// did not carry over, and where each function's instructions were written.
 type Built = (
@@ -104,15 +123,21 @@ impl Session {
         input: &str,
         input_offset: usize,
     ) -> Result<Built, SessionError> {
+        // The text format wants imports before definitions; fields keep their
+        // typed order otherwise.
+        let mut order: Vec<usize> = (0..fields.len())
+            .filter(|i| fields[*i].is_import())
+            .collect();
+        order.extend((0..fields.len()).filter(|i| !fields[*i].is_import()));
         let mut text = String::from("(module\n");
         let mut input_start = None;
         let mut starts = Vec::new();
-        for (i, field) in fields.iter().enumerate() {
+        for &i in &order {
             if i + 1 == fields.len() {
                 input_start = Some(text.len());
             }
             starts.push(text.len());
-            text.push_str(&field.text);
+            text.push_str(&fields[i].text);
             text.push('\n');
         }
         text.push(')');
@@ -124,16 +149,20 @@ impl Session {
             .map(|func| {
                 func.iter()
                     .map(|at| {
-                        let field = starts.iter().rposition(|s| s <= at).unwrap_or(0);
-                        (field, at - starts[field])
+                        let position = starts.iter().rposition(|s| s <= at).unwrap_or(0);
+                        (order[position], at - starts[position])
                     })
                     .collect()
             })
             .collect();
-        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
-            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                .with_note(function_at(&bytes, e.offset))
-        })?);
+        let module = Arc::new(
+            Module::from_binary_with(&bytes, crate::vm::module::features_with_threads()).map_err(
+                |e| {
+                    SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+                        .with_note(function_at(&bytes, e.offset))
+                },
+            )?,
+        );
         let instance = self.instantiate(&module)?;
         let notes = self.carry_over(&module, instance);
         Ok((module, instance, notes, sources))
@@ -315,10 +344,14 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        let module = Arc::new(Module::from_binary(&bytes).map_err(|e| {
-            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                .with_note(function_at(&bytes, e.offset))
-        })?);
+        let module = Arc::new(
+            Module::from_binary_with(&bytes, crate::vm::module::features_with_threads()).map_err(
+                |e| {
+                    SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+                        .with_note(function_at(&bytes, e.offset))
+                },
+            )?,
+        );
         let instance = self.instantiate(&module)?;
         let (_, id) = input::field_head(text);
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));

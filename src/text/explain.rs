@@ -3,29 +3,7 @@
 
 use wasmparser::Operator;
 
-/// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
-pub fn operator_name(op: &Operator<'_>) -> String {
-    let debug = format!("{op:?}");
-    let variant = debug.split([' ', '{', '(']).next().unwrap_or("");
-    let mut words: Vec<String> = Vec::new();
-    for c in variant.chars() {
-        if c.is_ascii_uppercase() || words.is_empty() {
-            words.push(c.to_ascii_lowercase().to_string());
-        } else if let Some(last) = words.last_mut() {
-            last.push(c);
-        }
-    }
-    const PREFIXES: &[&str] = &[
-        "i32", "i64", "f32", "f64", "local", "global", "memory", "table", "ref", "elem", "data",
-    ];
-    match words.split_first() {
-        Some((first, rest)) if PREFIXES.contains(&first.as_str()) && !rest.is_empty() => {
-            format!("{first}.{}", rest.join("_"))
-        }
-        _ if variant == "TypedSelect" => "select".to_string(),
-        _ => words.join("_"),
-    }
-}
+pub use crate::vm::translate::operator_name;
 
 /// Explains why `op` was rejected, given the validator's `message` and the
 /// operand types on the stack just before it (bottom first).
@@ -93,6 +71,20 @@ mod tests {
             "memory.grow"
         );
         assert_eq!(operator_name(&Operator::RefIsNull), "ref.is_null");
+        let memarg = wasmparser::MemArg {
+            align: 2,
+            max_align: 2,
+            offset: 0,
+            memory: 0,
+        };
+        assert_eq!(
+            operator_name(&Operator::I32AtomicLoad { memarg }),
+            "i32.atomic.load"
+        );
+        assert_eq!(
+            operator_name(&Operator::I32AtomicRmw8AddU { memarg }),
+            "i32.atomic.rmw8.add_u"
+        );
     }
 
     #[test]

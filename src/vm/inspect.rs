@@ -6,7 +6,7 @@
 //! stepping pays nothing for views nobody asks for.
 
 use super::exec::{Execution, Frame};
-use super::module::{FuncBody, Module, features};
+use super::module::{FuncBody, Module};
 use super::store::{FuncAddr, FuncInst, InstanceAddr, Store};
 use super::value::{ValType, Value};
 use wasmparser::{BinaryReader, BlockType, FrameKind, FuncToValidate, FunctionBody};
@@ -176,7 +176,7 @@ fn types_before(
         resources,
         index,
         ty: body.type_index,
-        features: features(),
+        features: module.features,
     };
     let mut validator = func.into_validator(Default::default());
     let bytes = module.bytes.get(body.range.clone())?;

@@ -16,6 +16,12 @@ pub fn features() -> WasmFeatures {
     WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
 }
 
+/// WebAssembly 2.0 plus the threads proposal's validation (shared memories),
+/// as the workbench accepts it. Atomic instructions validate but are not run yet.
+pub fn features_with_threads() -> WasmFeatures {
+    features().union(WasmFeatures::THREADS)
+}
+
 /// Why a binary could not become a [`Module`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompileError {
@@ -219,6 +225,8 @@ pub struct Module {
     pub resources: Option<ValidatorResources>,
     /// Number of imported functions.
     pub imported_funcs: u32,
+    /// The features it was validated with.
+    pub features: WasmFeatures,
 }
 
 impl Module {
@@ -227,7 +235,15 @@ impl Module {
     /// # Errors
     /// A [`CompileError`] with the decoder's or validator's message and offset.
     pub fn from_binary(bytes: &[u8]) -> Result<Module, CompileError> {
-        Builder::new(bytes).build()
+        Builder::new(bytes).build(features())
+    }
+
+    /// Like [`Module::from_binary`], validating with the given features.
+    ///
+    /// # Errors
+    /// As [`Module::from_binary`].
+    pub fn from_binary_with(bytes: &[u8], features: WasmFeatures) -> Result<Module, CompileError> {
+        Builder::new(bytes).build(features)
     }
 
     /// Assembles WAT text with the `wat` crate, then builds the module.
@@ -316,12 +332,14 @@ impl<'a> Builder<'a> {
                 names: Names::default(),
                 resources: None,
                 imported_funcs: 0,
+                features: features(),
             },
         }
     }
 
-    fn build(mut self) -> Result<Module, CompileError> {
-        let mut validator = Validator::new_with_features(features());
+    fn build(mut self, features: WasmFeatures) -> Result<Module, CompileError> {
+        self.module.features = features;
+        let mut validator = Validator::new_with_features(features);
         for payload in Parser::new(0).parse_all(self.bytes) {
             let payload = payload?;
             match validator.payload(&payload)? {

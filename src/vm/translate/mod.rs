@@ -22,6 +22,40 @@ use super::module::CompileError;
 use super::types::FuncType;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
+/// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
+pub fn operator_name(op: &Operator<'_>) -> String {
+    let debug = format!("{op:?}");
+    let variant = debug.split([' ', '{', '(']).next().unwrap_or("");
+    let mut words: Vec<String> = Vec::new();
+    for c in variant.chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(c.to_ascii_lowercase().to_string());
+        } else if let Some(last) = words.last_mut() {
+            last.push(c);
+        }
+    }
+    const PREFIXES: &[&str] = &[
+        "i32", "i64", "f32", "f64", "local", "global", "memory", "table", "ref", "elem", "data",
+    ];
+    match words.split_first() {
+        Some((first, rest)) if PREFIXES.contains(&first.as_str()) && !rest.is_empty() => {
+            // Threads-proposal names nest once more: i32.atomic.rmw8.add_u.
+            let name = format!("{first}.{}", rest.join("_")).replacen(".atomic_", ".atomic.", 1);
+            match name.find(".rmw") {
+                Some(at) => {
+                    let dot = name[at + 1..].find('_').map(|i| at + 1 + i);
+                    dot.map_or(name.clone(), |d| {
+                        format!("{}.{}", &name[..d], &name[d + 1..])
+                    })
+                }
+                None => name,
+            }
+        }
+        _ if variant == "TypedSelect" => "select".to_string(),
+        _ => words.join("_"),
+    }
+}
+
 /// Which form of code to produce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

@@ -117,15 +117,10 @@ impl Translator<'_> {
     }
 
     fn unsupported(&self, op: &Operator<'_>) -> CompileError {
-        let name = format!("{op:?}");
-        let name = name
-            .split([' ', '{', '('])
-            .next()
-            .unwrap_or("this instruction")
-            .to_string();
+        let name = super::operator_name(op);
         CompileError {
             message: format!(
-                "watlab does not run {name} yet (WebAssembly 2.0 without SIMD is supported)"
+                "watlab does not run {name} yet (it runs WebAssembly 2.0 without SIMD; atomics come with threads)"
             ),
             offset: self.offset as usize,
         }
