@@ -26,6 +26,11 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 pub fn operator_name(op: &Operator<'_>) -> String {
     let debug = format!("{op:?}");
     let variant = debug.split([' ', '{', '(']).next().unwrap_or("");
+    variant_text_name(variant)
+}
+
+/// The text-format name for a wasmparser `Operator` variant name.
+pub fn variant_text_name(variant: &str) -> String {
     let mut words: Vec<String> = Vec::new();
     for c in variant.chars() {
         if c.is_ascii_uppercase() || words.is_empty() {
