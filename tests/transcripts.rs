@@ -61,6 +61,7 @@ transcripts! {
     get_global,
     globals_view,
     help,
+    host_console_strings,
     host_course_pattern,
     host_link_errors,
     host_math_and_console,

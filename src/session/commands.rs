@@ -512,6 +512,13 @@ fn memory(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
                 if memory.pages() == 1 { "" } else { "s" },
                 memory.bytes().len()
             );
+            if let Some((old, new)) = session.changes.grown.get(mem) {
+                let _ = writeln!(
+                    text,
+                    "  grew from {old} to {new} pages in the last input: pages {old}..{} are new (all zero until written)",
+                    new - 1
+                );
+            }
             let regions = nonzero_regions(memory.bytes());
             if regions.is_empty() {
                 let _ = writeln!(text, "  all bytes are zero");

@@ -102,7 +102,10 @@ impl Session {
              import { readFileSync } from 'node:fs';\n\
              const load = (name) => readFileSync(new URL(`./${name}.wasm`, import.meta.url));\n\
              const show = (type, v) => `${type}:${typeof v === 'bigint' ? v.toString() : String(v)}`;\n\
-             const text = (a) => (typeof a === 'bigint' ? `${a}n` : String(a));\n",
+             const text = (a) => (typeof a === 'bigint' ? `${a}n` : String(a));\n\
+             let lastInstance = null;\n\
+             const memories = (o) => Object.values(o).filter((v) => v instanceof WebAssembly.Memory);\n\
+             const currentMemory = () => memories(lastInstance?.exports ?? {})[0] ?? Object.values(hostEnv).flatMap(memories)[0];\n",
         );
         script.push_str("const hostEnv = {\n");
         for (module, props) in &self.host.modules {
@@ -117,6 +120,7 @@ impl Session {
                         "(...args) => console.log('console.log: ' + args.map(text).join(' '))"
                             .to_string()
                     }
+                    HostValue::ConsoleLogUtf8 => "(offset, length) => console.log('console.log: ' + new TextDecoder().decode(new Uint8Array(currentMemory().buffer, offset, length)))".to_string(),
                     HostValue::Math(f) => format!("Math.{f}"),
                     HostValue::Number(n) => js_number(*n),
                     HostValue::Object(ext) => self.js_constructor(*ext),
@@ -136,7 +140,7 @@ impl Session {
                     written += 1;
                     let _ = writeln!(
                         script,
-                        "instances[{}] = (await WebAssembly.instantiate(load({}), hostEnv)).instance;",
+                        "instances[{0}] = (await WebAssembly.instantiate(load({1}), hostEnv)).instance; lastInstance = instances[{0}];",
                         js_string(name),
                         js_string(&stem)
                     );

@@ -24,6 +24,8 @@ pub enum HostValue {
     Math(&'static str),
     /// `console.log`.
     ConsoleLog,
+    /// `console.log_utf8(offset, length)`: prints a UTF-8 string from the caller's memory.
+    ConsoleLogUtf8,
     /// A plain number: importable as an immutable global.
     Number(f64),
     /// A memory, table or global the host allocated.
@@ -35,6 +37,9 @@ impl HostValue {
         match self {
             HostValue::Math(name) => format!("Math.{name}"),
             HostValue::ConsoleLog => "console.log".into(),
+            HostValue::ConsoleLogUtf8 => {
+                "(offset, length) => console.log(UTF-8 text of the caller's memory)".into()
+            }
             HostValue::Number(n) => jsmath::number_to_string(*n),
             HostValue::Object(ext) => match store.extern_type(*ext) {
                 Some(ExternType::Memory(m)) => format!(
@@ -93,6 +98,7 @@ impl HostEnv {
         }
         let mut console = BTreeMap::new();
         console.insert("log".to_string(), HostValue::ConsoleLog);
+        console.insert("log_utf8".to_string(), HostValue::ConsoleLogUtf8);
         let mut modules = BTreeMap::new();
         modules.insert("math".to_string(), math);
         modules.insert("console".to_string(), console);
@@ -152,6 +158,14 @@ impl HostEnv {
             }
             (HostValue::ConsoleLog, ExternType::Func(ty)) => {
                 Ok(Extern::Func(self.console_log(store, ty)))
+            }
+            (HostValue::ConsoleLogUtf8, ExternType::Func(ty)) => {
+                if ty.params[..] != [ValType::I32, ValType::I32] || !ty.results.is_empty() {
+                    return Err(format!(
+                        "{module}.{name} takes (offset, length): declare it as (param i32 i32)"
+                    ));
+                }
+                Ok(Extern::Func(self.console_log_utf8(store)))
             }
             (HostValue::Number(n), ExternType::Global(g)) => {
                 if g.mutable {
@@ -216,6 +230,36 @@ impl HostEnv {
                 out.push(line.join(" "));
             }
             from_number(None, &results)
+        })
+    }
+}
+
+impl HostEnv {
+    fn console_log_utf8(&self, store: &mut Store) -> crate::vm::FuncAddr {
+        let console = self.console.clone();
+        let ty = FuncType::new(vec![ValType::I32, ValType::I32], vec![]);
+        store.add_host_func("console.log_utf8", ty, move |ctx, args| {
+            let (Some(Value::I32(offset)), Some(Value::I32(len))) = (args.first(), args.get(1))
+            else {
+                return Err(Trap::host("console.log_utf8 takes (offset, length)"));
+            };
+            let memory = ctx
+                .caller_memory
+                .and_then(|m| ctx.data.memories.get(m.index()))
+                .ok_or_else(|| Trap::host("console.log_utf8: the calling module has no memory"))?;
+            let range = memory
+                .range(*offset as u32 as u64, *len as u32 as u64)
+                .ok_or_else(|| {
+                    Trap::host(format!(
+                        "RangeError: bytes {offset}..{} lie outside the memory",
+                        *offset as u32 as u64 + *len as u32 as u64
+                    ))
+                })?;
+            let text = String::from_utf8_lossy(&memory.bytes()[range]).into_owned();
+            if let Ok(mut out) = console.lock() {
+                out.push(text);
+            }
+            Ok(Vec::new())
         })
     }
 }

@@ -135,6 +135,8 @@ pub struct Changes {
     pub memory: BTreeMap<MemAddr, Vec<Range<u64>>>,
     /// Globals whose value changed.
     pub globals: Vec<crate::vm::GlobalAddr>,
+    /// Memories that grew: old and new size in pages.
+    pub grown: BTreeMap<MemAddr, (u32, u32)>,
 }
 
 /// Most bytes of memory snapshotted before an input (for undo and change marks).
@@ -418,6 +420,12 @@ fn diff(before: &StoreData, after: &StoreData) -> Changes {
         }
         if !ranges.is_empty() {
             changes.memory.insert(MemAddr(i as u32), ranges);
+        }
+        if new.len() > old.len() {
+            let pages = |bytes: &[u8]| (bytes.len() / 65536) as u32;
+            changes
+                .grown
+                .insert(MemAddr(i as u32), (pages(old), pages(new)));
         }
     }
     for (i, (old, new)) in before.globals.iter().zip(&after.globals).enumerate() {

@@ -72,6 +72,9 @@ impl Extern {
 pub struct HostContext<'a> {
     /// Memories, tables and globals.
     pub data: &'a mut StoreData,
+    /// Memory 0 of the calling instance, if it has one (for hosts that read
+    /// strings or buffers the caller passes by offset and length).
+    pub caller_memory: Option<MemAddr>,
 }
 
 /// A function implemented by the host.

@@ -163,6 +163,7 @@ impl Execution {
             let values = func(
                 &mut super::store::HostContext {
                     data: &mut store.data,
+                    caller_memory: None,
                 },
                 &args,
             )?;

@@ -116,6 +116,7 @@ fn call_host(
     func: &crate::vm::store::HostFn,
     ty: &crate::vm::types::FuncType,
     data: &mut StoreData,
+    caller_memory: Option<crate::vm::MemAddr>,
     regs: Regs,
     base: Slot,
 ) -> Result<(), Trap> {
@@ -125,7 +126,13 @@ fn call_host(
         .enumerate()
         .map(|(i, t)| Value::from_slot(*t, regs.get(base + i as u32)))
         .collect();
-    let values = func(&mut HostContext { data }, &args)?;
+    let values = func(
+        &mut HostContext {
+            data,
+            caller_memory,
+        },
+        &args,
+    )?;
     if !values.iter().map(|v| v.ty()).eq(ty.results.iter().copied()) {
         return Err(Trap::host(format!(
             "a host function returned values that do not match {ty}"
@@ -325,8 +332,14 @@ impl Execution {
                         ip = code.code.as_ptr();
                     }
                     FuncInst::Host { func, type_id, .. } => {
-                        let result =
-                            call_host(func.as_ref(), &types[*type_id as usize], data, regs, base);
+                        let result = call_host(
+                            func.as_ref(),
+                            &types[*type_id as usize],
+                            data,
+                            inst.memories.first().copied(),
+                            regs,
+                            base,
+                        );
                         (mem, mem_len) = memory_view(data, inst);
                         if let Err(t) = result {
                             trap!(t);
