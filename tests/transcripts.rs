@@ -65,6 +65,7 @@ transcripts! {
     host_course_pattern,
     host_link_errors,
     host_math_and_console,
+    host_object_literal,
     host_random_seed,
     host_shared_memory_import,
     host_shared_memory_two_modules,

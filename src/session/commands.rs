@@ -209,7 +209,11 @@ pub fn run(session: &mut Session, name: &str, args: &str) -> Result<Vec<Reply>, 
         None => {
             let close: Vec<String> = COMMANDS
                 .iter()
-                .filter(|c| c.name.starts_with(&name[..name.len().min(1)]))
+                .filter(|c| {
+                    name.chars()
+                        .next()
+                        .is_some_and(|first| c.name.starts_with(first))
+                })
                 .map(|c| format!(":{}", c.name))
                 .collect();
             let hint = if close.is_empty() {
@@ -658,7 +662,7 @@ fn doc(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
             ))])
         }
         None => {
-            let close = crate::text::catalog::complete(&name[..name.len().min(4)]);
+            let close = crate::text::catalog::complete(&name.chars().take(4).collect::<String>());
             let hint = if close.is_empty() {
                 String::new()
             } else {

@@ -132,8 +132,9 @@ impl HostEnv {
                     .map(|m| {
                         m.keys()
                             .filter(|k| {
-                                k.to_lowercase()
-                                    .starts_with(&name.to_lowercase()[..name.len().min(2)])
+                                k.to_lowercase().starts_with(
+                                    &name.to_lowercase().chars().take(2).collect::<String>(),
+                                )
                             })
                             .collect()
                     })
@@ -309,6 +310,9 @@ fn from_number(result: Option<f64>, results: &[ValType]) -> Result<Vec<Value>, T
 impl Session {
     /// `:host` commands: list, `memory`, `global`, `seed`.
     pub(super) fn host_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        if args.trim_start().starts_with('{') {
+            return self.host_literal(args);
+        }
         let words: Vec<&str> = args.split_whitespace().collect();
         match words.first().copied() {
             None => Ok(vec![Reply::Text(self.host_listing())]),
@@ -330,6 +334,194 @@ impl Session {
                 "unknown :host command {other}: use :host, :host memory NAME.FIELD initial=N [maximum=M] [shared], :host global NAME.FIELD TYPE VALUE [mut], :host seed N"
             ))),
         }
+    }
+
+    /// `:host { ... }`: a whole import object written as in JavaScript. It
+    /// replaces the host object, as passing it to `WebAssembly.instantiate` would.
+    fn host_literal(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        use crate::text::jsobject::{self, JsValue, Span};
+        let at = |message: String, span: Span| {
+            SessionError::new(ErrorKind::Syntax, message).at(
+                text,
+                span.start,
+                span.end.saturating_sub(span.start),
+            )
+        };
+        let value = jsobject::parse(text).map_err(|e| at(e.message.clone(), e.span))?;
+        jsobject::check_two_levels(&value).map_err(|e| at(e.message.clone(), e.span))?;
+        let JsValue::Object(entries) = value else {
+            return Err(SessionError::usage(
+                "the host object must be an object literal { ... }",
+            ));
+        };
+        let before = self.store.data.clone();
+        let mut modules: BTreeMap<String, BTreeMap<String, HostValue>> = BTreeMap::new();
+        let mut created = BTreeMap::new();
+        let mut result = Ok(());
+        'modules: for (module, props, span) in &entries {
+            let mut out = BTreeMap::new();
+            match props {
+                JsValue::Math => {
+                    out = HostEnv::new().modules.remove("math").unwrap_or_default();
+                }
+                JsValue::Console => {
+                    out = HostEnv::new().modules.remove("console").unwrap_or_default();
+                }
+                JsValue::Object(items) => {
+                    for (name, item, span) in items {
+                        match self.host_property(item) {
+                            Ok((value, js)) => {
+                                if let (HostValue::Object(ext), Some(js)) = (&value, js) {
+                                    created.insert(*ext, js);
+                                }
+                                out.insert(name.clone(), value);
+                            }
+                            Err(message) => {
+                                result = Err(at(format!("{module}.{name}: {message}"), *span));
+                                break 'modules;
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    result = Err(at(
+                        format!(
+                            "{module}: a module of the host object is an object {{ ... }} (or Math, console)"
+                        ),
+                        *span,
+                    ));
+                    break;
+                }
+            }
+            modules.insert(module.clone(), out);
+        }
+        if let Err(e) = result {
+            self.store.data = before;
+            return Err(e);
+        }
+        self.host.modules = modules;
+        self.host.created.extend(created);
+        let mut replies = vec![Reply::Note("the host object is replaced".into())];
+        replies.push(Reply::Text(self.host_listing()));
+        Ok(replies)
+    }
+
+    /// One property of `:host { ... }` as a host value (and, for objects it
+    /// creates, the JavaScript that creates them).
+    fn host_property(
+        &mut self,
+        value: &crate::text::jsobject::JsValue,
+    ) -> Result<(HostValue, Option<String>), String> {
+        use crate::text::jsobject::JsValue;
+        let field = |args: &[JsValue], key: &str| -> Option<JsValue> {
+            match args.first() {
+                Some(JsValue::Object(entries)) => entries
+                    .iter()
+                    .find(|(k, _, _)| k == key)
+                    .map(|(_, v, _)| v.clone()),
+                _ => None,
+            }
+        };
+        let count = |v: Option<JsValue>, what: &str| -> Result<Option<u32>, String> {
+            match v {
+                None => Ok(None),
+                Some(JsValue::Number(n))
+                    if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 =>
+                {
+                    Ok(Some(n as u32))
+                }
+                Some(_) => Err(format!("TypeError: {what} must be a whole number")),
+            }
+        };
+        Ok(match value {
+            JsValue::Number(n) => (HostValue::Number(*n), None),
+            JsValue::MathMember(name) => match jsmath::FUNCTIONS.iter().find(|(f, _)| f == name) {
+                Some((f, _)) => (HostValue::Math(f), None),
+                None => match jsmath::CONSTANTS.iter().find(|(c, _)| c == name) {
+                    Some((_, v)) => (HostValue::Number(*v), None),
+                    None => return Err(format!("Math has no {name}")),
+                },
+            },
+            JsValue::ConsoleMember(name) if name == "log" => (HostValue::ConsoleLog, None),
+            JsValue::ConsoleMember(name) if name == "log_utf8" => (HostValue::ConsoleLogUtf8, None),
+            JsValue::ConsoleMember(name) => {
+                return Err(format!(
+                    "console.{name} is not available: use console.log or console.log_utf8"
+                ));
+            }
+            JsValue::New { class, args, .. } if class == "Memory" => {
+                let initial = count(field(args, "initial"), "initial")?
+                    .ok_or("TypeError: WebAssembly.Memory(): Property 'initial' is required")?;
+                let maximum = count(field(args, "maximum"), "maximum")?;
+                let shared = matches!(field(args, "shared"), Some(JsValue::Bool(true)));
+                if shared && maximum.is_none() {
+                    return Err("TypeError: WebAssembly.Memory(): a shared memory needs a maximum (threads may grow it concurrently, so its largest size is fixed up front)".into());
+                }
+                if maximum.is_some_and(|m| m < initial) {
+                    return Err(
+                        "RangeError: WebAssembly.Memory(): maximum is smaller than initial".into(),
+                    );
+                }
+                let ty = MemoryType {
+                    limits: Limits {
+                        min: initial,
+                        max: maximum,
+                    },
+                    shared,
+                };
+                let addr = self.store.add_memory(ty)?;
+                let max = maximum
+                    .map(|m| format!(", maximum: {m}"))
+                    .unwrap_or_default();
+                let shared = if shared { ", shared: true" } else { "" };
+                (
+                    HostValue::Object(Extern::Memory(addr)),
+                    Some(format!(
+                        "new WebAssembly.Memory({{ initial: {initial}{max}{shared} }})"
+                    )),
+                )
+            }
+            JsValue::New { class, args, .. } if class == "Global" => {
+                let ty = match field(args, "value") {
+                    Some(JsValue::String(t)) => super::parse_valtype(&t).filter(|t| !t.is_ref()).ok_or(format!("TypeError: value type {t} is not i32, i64, f32 or f64"))?,
+                    _ => return Err("TypeError: WebAssembly.Global(): the descriptor needs value: \"i32\" (or i64, f32, f64)".into()),
+                };
+                let mutable = matches!(field(args, "mutable"), Some(JsValue::Bool(true)));
+                let value = match (args.get(1), ty) {
+                    (None, _) => ty.default_value(),
+                    (Some(JsValue::Number(n)), ValType::I32) => Value::I32(jsmath::to_int32(*n)),
+                    (Some(JsValue::Number(n)), ValType::F32) => Value::f32(*n as f32),
+                    (Some(JsValue::Number(n)), ValType::F64) => Value::f64(*n),
+                    (Some(JsValue::Number(_)), _) => return Err("TypeError: Cannot convert a Number to a BigInt (an i64 global needs a BigInt)".into()),
+                    (Some(_), _) => return Err("TypeError: the initial value must be a number".into()),
+                };
+                let addr = self.store.add_global(GlobalType { ty, mutable }, value);
+                (HostValue::Object(Extern::Global(addr)), None)
+            }
+            JsValue::New { class, args, .. } if class == "Table" => {
+                let elem = match field(args, "element") {
+                    Some(JsValue::String(e)) if e == "anyfunc" || e == "funcref" => ValType::FuncRef,
+                    Some(JsValue::String(e)) if e == "externref" => ValType::ExternRef,
+                    _ => return Err("TypeError: WebAssembly.Table(): the descriptor needs element: \"anyfunc\" or \"externref\"".into()),
+                };
+                let initial = count(field(args, "initial"), "initial")?
+                    .ok_or("TypeError: WebAssembly.Table(): Property 'initial' is required")?;
+                let maximum = count(field(args, "maximum"), "maximum")?;
+                let ty = crate::vm::TableType {
+                    elem,
+                    limits: Limits {
+                        min: initial,
+                        max: maximum,
+                    },
+                };
+                let addr = self.store.add_table(ty, Value::from_slot(elem, 0))?;
+                (HostValue::Object(Extern::Table(addr)), None)
+            }
+            JsValue::String(_) | JsValue::Bool(_) => {
+                return Err("a string or boolean cannot be imported by wasm".into());
+            }
+            _ => return Err("this value cannot be imported".into()),
+        })
     }
 
     fn host_listing(&self) -> String {

@@ -85,7 +85,10 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
 
 /// Converts a byte offset into a 0-based (line, column) pair.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line = before.matches('\n').count();
     let col = before.rfind('\n').map_or(before.chars().count(), |nl| {
@@ -123,5 +126,10 @@ mod tests {
     fn line_and_column_are_zero_based() {
         assert_eq!(line_col("ab\ncde", 4), (1, 1));
         assert_eq!(line_col("ab", 99), (0, 2));
+        assert_eq!(
+            line_col("é!", 1),
+            (0, 0),
+            "an offset inside a character counts from its start"
+        );
     }
 }

@@ -45,7 +45,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 i = block_comment_end(bytes, i);
                 TokenKind::Comment
             }
-            b'(' | b')' => {
+            b'(' | b')' | b'{' | b'}' => {
                 i += 1;
                 TokenKind::Paren
             }
@@ -67,7 +67,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             _ => {
                 while i < bytes.len()
-                    && !matches!(bytes[i], b'(' | b')' | b'"' | b';')
+                    && !matches!(bytes[i], b'(' | b')' | b'{' | b'}' | b'"' | b';')
                     && !bytes[i].is_ascii_whitespace()
                 {
                     i += 1;
@@ -132,13 +132,18 @@ fn block_comment_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-/// How many parentheses are still open at the end of `text` (negative when
-/// there are too many closing ones). Strings and comments do not count.
+/// How many parentheses (or braces, for `:host { ... }`) are still open at
+/// the end of `text` (negative when there are too many closing ones).
+/// Strings and comments do not count.
 pub fn open_parens(text: &str) -> i64 {
     let mut depth = 0i64;
     for token in tokens(text) {
         if token.kind == TokenKind::Paren {
-            depth += if &text[token.range] == "(" { 1 } else { -1 };
+            depth += if matches!(&text[token.range], "(" | "{") {
+                1
+            } else {
+                -1
+            };
         }
     }
     depth
@@ -171,6 +176,7 @@ mod tests {
         assert_eq!(open_parens("(func ;; (((\n)"), 0);
         assert_eq!(open_parens("(func (; ( ;) )"), 0);
         assert_eq!(open_parens("))"), -2);
+        assert_eq!(open_parens(":host { \"mem\": {"), 2);
     }
 
     #[test]
