@@ -48,6 +48,7 @@ macro_rules! transcripts {
 
 transcripts! {
     assertions,
+    atomics,
     breakpoint_in_normal_run,
     bytes_command,
     call_indirect_table,

@@ -35,6 +35,9 @@ enum Command {
         /// Execute every invocation one instruction at a time through the stepper.
         #[arg(long)]
         step: bool,
+        /// Also accept the threads proposal (shared memories, atomics).
+        #[arg(long)]
+        threads: bool,
     },
     /// Instantiate a module and optionally call one of its exports.
     Run(run::RunArgs),
@@ -68,7 +71,11 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Wast { files, step }) => wast_cmd::run(&files, step),
+        Some(Command::Wast {
+            files,
+            step,
+            threads,
+        }) => wast_cmd::run(&files, step, threads),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Check { files, bless }) => check::check(&files, bless),
         Some(Command::Script { file }) => check::script(&file),

@@ -1,11 +1,16 @@
 //! `watlab wast FILE...`: run spec scripts and print failures, skips and one summary line.
 
-use crate::wast::{ExecMode, Report, Summary, run_script};
+use crate::wast::{ExecMode, Report, Summary, run_script_with};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs each script, prints a line per failure and skip, then the summary.
-pub fn run(files: &[PathBuf], step: bool) -> ExitCode {
+pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
+    let features = if threads {
+        crate::vm::module::features_with_threads()
+    } else {
+        crate::vm::module::features()
+    };
     let mode = if step { ExecMode::Step } else { ExecMode::Run };
     let mut total = Report::default();
     let mut unreadable = false;
@@ -19,7 +24,7 @@ pub fn run(files: &[PathBuf], step: bool) -> ExitCode {
                 continue;
             }
         };
-        let report = run_script(&name, &text, mode);
+        let report = run_script_with(&name, &text, mode, features);
         for failure in &report.failed {
             println!(
                 "{name}:{}: {}: {}",

@@ -16,6 +16,46 @@
 /// A frame slot index (see the module documentation).
 pub type Slot = u32;
 
+/// What an atomic instruction does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomicKind {
+    /// `*.atomic.load*`.
+    Load,
+    /// `*.atomic.store*`.
+    Store,
+    /// `*.atomic.rmw*.add`.
+    Add,
+    /// `*.atomic.rmw*.sub`.
+    Sub,
+    /// `*.atomic.rmw*.and`.
+    And,
+    /// `*.atomic.rmw*.or`.
+    Or,
+    /// `*.atomic.rmw*.xor`.
+    Xor,
+    /// `*.atomic.rmw*.xchg`.
+    Xchg,
+    /// `*.atomic.rmw*.cmpxchg`.
+    Cmpxchg,
+    /// `memory.atomic.wait32/64`.
+    Wait,
+    /// `memory.atomic.notify`.
+    Notify,
+    /// `atomic.fence`.
+    Fence,
+}
+
+/// An atomic instruction: its kind and access width in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AtomicOp {
+    /// What it does.
+    pub kind: AtomicKind,
+    /// Bytes accessed: 1, 2, 4 or 8.
+    pub width: u8,
+    /// Operands it takes (address first).
+    pub pops: u8,
+}
+
 macro_rules! define_instrs {
     (
         unary: [$($u:ident),* $(,)?],
@@ -117,6 +157,9 @@ macro_rules! define_instrs {
                 #[doc = concat!("Run mode: `", stringify!($c), "` compare fused with a conditional branch.")]
                 $c { a: Slot, b: Slot, target: u32 },
             )*
+            /// An atomic instruction (threads proposal): operands at `base..`,
+            /// result (if any) left at `base`.
+            Atomic { op: AtomicOp, base: Slot, offset: u32 },
             /// Run mode: `i64.eqz` fused with a conditional branch.
             BrIfI64Eqz { cond: Slot, target: u32 },
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.

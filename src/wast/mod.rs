@@ -87,6 +87,17 @@ impl fmt::Display for Summary<'_> {
 
 /// Runs the script `text`; `name` is used in parse error messages.
 pub fn run_script(name: &str, text: &str, mode: ExecMode) -> Report {
+    run_script_with(name, text, mode, crate::vm::module::features())
+}
+
+/// Like [`run_script`], validating modules with `features` (e.g. with the
+/// threads proposal for its own tests).
+pub fn run_script_with(
+    name: &str,
+    text: &str,
+    mode: ExecMode,
+    features: wasmparser::WasmFeatures,
+) -> Report {
     let mut report = Report::default();
     // The spec's names.wast deliberately uses bidirectional-override characters.
     let mut lexer = wast::lexer::Lexer::new(text);
@@ -99,7 +110,7 @@ pub fn run_script(name: &str, text: &str, mode: ExecMode) -> Report {
         Ok(script) => script,
         Err(e) => return parse_failure(name, text, e, report),
     };
-    let mut runner = Runner::new(mode);
+    let mut runner = Runner::new(mode, features);
     for directive in script.directives {
         let (line, _) = directive.span().linecol_in(text);
         let keyword = keyword(&directive);
@@ -163,6 +174,8 @@ enum Executed {
 
 struct Runner {
     store: Store,
+    /// The features modules are validated with.
+    features: wasmparser::WasmFeatures,
     mode: ExecMode,
     /// Exports of instances made visible by `register`, by registered name.
     registered: HashMap<String, BTreeMap<String, Extern>>,
@@ -174,7 +187,7 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(mode: ExecMode) -> Runner {
+    fn new(mode: ExecMode, features: wasmparser::WasmFeatures) -> Runner {
         let limits = Limits {
             max_call_depth: 5_000,
             ..Limits::default()
@@ -184,6 +197,7 @@ impl Runner {
         registered.insert("spectest".to_string(), spectest::install(&mut store));
         Runner {
             store,
+            features,
             mode,
             registered,
             named: HashMap::new(),
@@ -196,7 +210,7 @@ impl Runner {
         match directive {
             WastDirective::Module(mut module) => {
                 let id = quote_id(&module);
-                let compiled = compile(&mut module)?;
+                let compiled = compile(&mut module, self.features)?;
                 let inst = self
                     .instantiate(&compiled)
                     .map_err(|e| format!("instantiation failed: {e}"))?;
@@ -207,7 +221,7 @@ impl Runner {
             }
             WastDirective::ModuleDefinition(mut module) => {
                 let id = quote_id(&module);
-                let compiled = compile(&mut module)?;
+                let compiled = compile(&mut module, self.features)?;
                 if let Some(id) = id {
                     self.definitions.insert(id, compiled);
                 }
@@ -281,7 +295,7 @@ impl Runner {
                 message,
                 ..
             } => {
-                if compile(&mut module).is_ok() {
+                if compile(&mut module, self.features).is_ok() {
                     return Err(format!(
                         "expected invalid module (\"{message}\"), but it validated"
                     ));
@@ -292,7 +306,7 @@ impl Runner {
                 message,
                 ..
             } => {
-                if compile(&mut module).is_ok() {
+                if compile(&mut module, self.features).is_ok() {
                     return Err(format!(
                         "expected malformed module (\"{message}\"), but it was accepted"
                     ));
@@ -302,7 +316,7 @@ impl Runner {
                 module, message, ..
             } => {
                 let mut quoted = QuoteWat::Wat(module);
-                let compiled = compile(&mut quoted)?;
+                let compiled = compile(&mut quoted, self.features)?;
                 match self.instantiate(&compiled) {
                     Err(InstantiationError::Link(_)) => {}
                     Err(other) => {
@@ -360,7 +374,7 @@ impl Runner {
         match exec {
             WastExecute::Invoke(invoke) => self.invoke(&invoke),
             WastExecute::Wat(module) => {
-                let compiled = compile(&mut QuoteWat::Wat(module))?;
+                let compiled = compile(&mut QuoteWat::Wat(module), self.features)?;
                 match self.instantiate(&compiled) {
                     Ok(_) => Ok(Executed::Values(Vec::new())),
                     Err(InstantiationError::Trap(trap)) => Ok(Executed::Trap(trap)),
@@ -433,11 +447,14 @@ fn quote_id(module: &QuoteWat<'_>) -> Option<String> {
 }
 
 /// Encodes a script module (text, binary or quoted) and builds it.
-fn compile(module: &mut QuoteWat<'_>) -> Result<Arc<Module>, String> {
+fn compile(
+    module: &mut QuoteWat<'_>,
+    features: wasmparser::WasmFeatures,
+) -> Result<Arc<Module>, String> {
     let bytes = module
         .encode()
         .map_err(|e| format!("assembling failed: {e}"))?;
-    Module::from_binary(&bytes)
+    Module::from_binary_with(&bytes, features)
         .map(Arc::new)
         .map_err(|e| e.to_string())
 }

@@ -60,5 +60,16 @@ pub fn install(store: &mut Store) -> BTreeMap<String, Extern> {
     if let Ok(addr) = store.add_memory(memory) {
         exports.insert("memory".to_string(), Extern::Memory(addr));
     }
+    // The threads proposal's scripts also import a shared memory.
+    let shared = MemoryType {
+        limits: Limits {
+            min: 1,
+            max: Some(2),
+        },
+        shared: true,
+    };
+    if let Ok(addr) = store.add_memory(shared) {
+        exports.insert("shared_memory".to_string(), Extern::Memory(addr));
+    }
     exports
 }

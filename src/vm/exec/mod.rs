@@ -11,6 +11,7 @@
 //! instruction at a time. Both are the same loop, monomorphised on a
 //! `const STEP: bool`, so run mode carries no stepping checks at all.
 
+mod atomic;
 mod numeric;
 mod run;
 

@@ -622,6 +622,23 @@ impl Execution {
                     };
                     memory.bytes_mut()[dst].copy_from_slice(&bytes[s as usize..end]);
                 }
+                Instr::Atomic { op, base, offset } => {
+                    // Only the operands the instruction has are in the frame.
+                    let arg = |i: u32| {
+                        if (i as u8) < op.pops {
+                            regs.get(base + i)
+                        } else {
+                            0
+                        }
+                    };
+                    let args = [arg(0), arg(1), arg(2)];
+                    let memory = inst.memories.first().map(|m| &mut data.memories[m.index()]);
+                    match super::atomic::execute(op, memory, offset, args) {
+                        Ok(Some(value)) => regs.set(base, value),
+                        Ok(None) => {}
+                        Err(t) => trap!(t),
+                    }
+                }
                 Instr::DataDrop { seg } => {
                     data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..])
                 }

@@ -43,7 +43,7 @@ macro_rules! memory_access {
 impl Translator<'_> {
     /// Translates an operator that does not touch control flow or locals.
     pub(super) fn plain_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
-        if self.numeric(op)? || self.memory(op)? {
+        if self.numeric(op)? || self.memory(op)? || self.atomic(op) {
             return Ok(());
         }
         match *op {
@@ -124,6 +124,61 @@ impl Translator<'_> {
             ),
             offset: self.offset as usize,
         }
+    }
+
+    /// The threads proposal's atomic instructions, as in-place [`Instr::Atomic`].
+    fn atomic(&mut self, op: &Operator<'_>) -> bool {
+        use crate::vm::instr::{AtomicKind as K, AtomicOp};
+        macro_rules! atomics {
+            ($($name:ident => $kind:ident $width:literal $pops:literal $pushes:literal),* $(,)?) => {
+                match *op {
+                    $(Operator::$name { memarg } => (K::$kind, $width, $pops, $pushes, memarg.offset),)*
+                    Operator::AtomicFence { .. } => {
+                        self.marker();
+                        return true;
+                    }
+                    _ => return false,
+                }
+            };
+        }
+        let (kind, width, pops, pushes, offset) = atomics! {
+            MemoryAtomicNotify => Notify 4 2 1, MemoryAtomicWait32 => Wait 4 3 1, MemoryAtomicWait64 => Wait 8 3 1,
+            I32AtomicLoad => Load 4 1 1, I64AtomicLoad => Load 8 1 1, I32AtomicLoad8U => Load 1 1 1,
+            I32AtomicLoad16U => Load 2 1 1, I64AtomicLoad8U => Load 1 1 1, I64AtomicLoad16U => Load 2 1 1,
+            I64AtomicLoad32U => Load 4 1 1,
+            I32AtomicStore => Store 4 2 0, I64AtomicStore => Store 8 2 0, I32AtomicStore8 => Store 1 2 0,
+            I32AtomicStore16 => Store 2 2 0, I64AtomicStore8 => Store 1 2 0, I64AtomicStore16 => Store 2 2 0,
+            I64AtomicStore32 => Store 4 2 0,
+            I32AtomicRmwAdd => Add 4 2 1, I64AtomicRmwAdd => Add 8 2 1, I32AtomicRmw8AddU => Add 1 2 1,
+            I32AtomicRmw16AddU => Add 2 2 1, I64AtomicRmw8AddU => Add 1 2 1, I64AtomicRmw16AddU => Add 2 2 1,
+            I64AtomicRmw32AddU => Add 4 2 1,
+            I32AtomicRmwSub => Sub 4 2 1, I64AtomicRmwSub => Sub 8 2 1, I32AtomicRmw8SubU => Sub 1 2 1,
+            I32AtomicRmw16SubU => Sub 2 2 1, I64AtomicRmw8SubU => Sub 1 2 1, I64AtomicRmw16SubU => Sub 2 2 1,
+            I64AtomicRmw32SubU => Sub 4 2 1,
+            I32AtomicRmwAnd => And 4 2 1, I64AtomicRmwAnd => And 8 2 1, I32AtomicRmw8AndU => And 1 2 1,
+            I32AtomicRmw16AndU => And 2 2 1, I64AtomicRmw8AndU => And 1 2 1, I64AtomicRmw16AndU => And 2 2 1,
+            I64AtomicRmw32AndU => And 4 2 1,
+            I32AtomicRmwOr => Or 4 2 1, I64AtomicRmwOr => Or 8 2 1, I32AtomicRmw8OrU => Or 1 2 1,
+            I32AtomicRmw16OrU => Or 2 2 1, I64AtomicRmw8OrU => Or 1 2 1, I64AtomicRmw16OrU => Or 2 2 1,
+            I64AtomicRmw32OrU => Or 4 2 1,
+            I32AtomicRmwXor => Xor 4 2 1, I64AtomicRmwXor => Xor 8 2 1, I32AtomicRmw8XorU => Xor 1 2 1,
+            I32AtomicRmw16XorU => Xor 2 2 1, I64AtomicRmw8XorU => Xor 1 2 1, I64AtomicRmw16XorU => Xor 2 2 1,
+            I64AtomicRmw32XorU => Xor 4 2 1,
+            I32AtomicRmwXchg => Xchg 4 2 1, I64AtomicRmwXchg => Xchg 8 2 1, I32AtomicRmw8XchgU => Xchg 1 2 1,
+            I32AtomicRmw16XchgU => Xchg 2 2 1, I64AtomicRmw8XchgU => Xchg 1 2 1, I64AtomicRmw16XchgU => Xchg 2 2 1,
+            I64AtomicRmw32XchgU => Xchg 4 2 1,
+            I32AtomicRmwCmpxchg => Cmpxchg 4 3 1, I64AtomicRmwCmpxchg => Cmpxchg 8 3 1,
+            I32AtomicRmw8CmpxchgU => Cmpxchg 1 3 1, I32AtomicRmw16CmpxchgU => Cmpxchg 2 3 1,
+            I64AtomicRmw8CmpxchgU => Cmpxchg 1 3 1, I64AtomicRmw16CmpxchgU => Cmpxchg 2 3 1,
+            I64AtomicRmw32CmpxchgU => Cmpxchg 4 3 1,
+        };
+        let op = AtomicOp { kind, width, pops };
+        self.in_place(pops as u32, pushes, |base| Instr::Atomic {
+            op,
+            base,
+            offset: offset as u32,
+        });
+        true
     }
 
     fn memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
