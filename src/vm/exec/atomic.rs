@@ -21,7 +21,7 @@ pub fn execute(
     let memory = memory.ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
     let width = op.width as u64;
     let ea = (args[0] as u32 as u64) + offset as u64;
-    if ea % width != 0 {
+    if !ea.is_multiple_of(width) {
         return Err(Trap::new(TrapCode::UnalignedAtomic));
     }
     let range = memory
