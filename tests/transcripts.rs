@@ -106,6 +106,7 @@ transcripts! {
     step_errors,
     step_next_over_call,
     step_watch_trample,
+    threads_lost_update,
     trace_mode,
     syntax_error_caret,
     trap_divide_by_zero,

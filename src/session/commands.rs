@@ -135,6 +135,27 @@ pub const COMMANDS: &[Command] = &[
         run: host,
     },
     Command {
+        name: "spawn",
+        args: "NAME FRAGMENT",
+        summary: "start a thread that runs a fragment against the session's memories",
+        details: "Threads share the session's memories (declare them shared to share them between modules the way JavaScript workers do). They run when you say :run.",
+        run: spawn,
+    },
+    Command {
+        name: "run",
+        args: "[QUANTUM]",
+        summary: "interleave the threads round-robin, QUANTUM instructions a turn (default 10)",
+        details: "The interleaving is deterministic: the same threads and quantum give the same result, so a lost update can be replayed and then fixed with atomics.",
+        run: run_threads,
+    },
+    Command {
+        name: "threads",
+        args: "",
+        summary: "list threads and their state",
+        details: "",
+        run: threads,
+    },
+    Command {
         name: "export-js",
         args: "DIR",
         summary: "write the modules, host object and calls as a program for node",
@@ -793,6 +814,18 @@ fn instances(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError>
 
 fn host(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     session.host_command(args)
+}
+
+fn spawn(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.spawn(args)
+}
+
+fn run_threads(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.run_agents(args)
+}
+
+fn threads(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
+    Ok(vec![Reply::Text(session.thread_list())])
 }
 
 fn export_js(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

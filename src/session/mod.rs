@@ -7,6 +7,7 @@
 //! locals and module are only replaced on success, and memories, tables and
 //! globals are restored from a snapshot taken before the input ran.
 
+mod agents;
 pub mod commands;
 mod debugger;
 mod export_js;
@@ -176,6 +177,8 @@ pub struct Session {
     host: host::HostEnv,
     /// Instantiations, registrations and calls of named modules, for `:export-js`.
     journal: Vec<export_js::JsEvent>,
+    /// Threads started with `:spawn`.
+    agents: Vec<agents::Agent>,
 }
 
 impl Default for Session {
@@ -216,6 +219,7 @@ impl Session {
             regions: Vec::new(),
             host: host::HostEnv::new(),
             journal: Vec::new(),
+            agents: Vec::new(),
         }
     }
 

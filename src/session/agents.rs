@@ -1,0 +1,157 @@
+//! Threads in the session: agents that run fragments against the same store
+//! (so they share its shared memories), interleaved by a deterministic
+//! round-robin scheduler. The same inputs give the same interleaving every
+//! time, so a data race can be shown, replayed exactly, and then fixed with
+//! atomics.
+
+use super::fragment::Prepared;
+use super::{Reply, Session, SessionError};
+use crate::vm::{Execution, Outcome, Value};
+use std::fmt::Write as _;
+
+/// Where an agent is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AgentState {
+    /// Has instructions left to run.
+    Ready,
+    /// Finished with these results.
+    Finished(Vec<Value>),
+    /// Stopped by a trap.
+    Trapped(String),
+}
+
+/// One agent: a fragment running in its own execution.
+pub struct Agent {
+    /// Its name.
+    pub name: String,
+    /// The fragment's text.
+    pub code: String,
+    prepared: Prepared,
+    execution: Execution,
+    /// Where it is.
+    pub state: AgentState,
+    /// Instructions it has run.
+    pub steps: u64,
+}
+
+/// Most instructions one `:run` executes across all agents.
+const RUN_LIMIT: u64 = 50_000_000;
+
+impl Session {
+    /// `:spawn NAME FRAGMENT`.
+    pub(super) fn spawn(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let (name, code) = args.trim().split_once(char::is_whitespace).ok_or_else(|| {
+            SessionError::usage(
+                "usage: :spawn NAME FRAGMENT, e.g. :spawn a i32.const 100 call $count",
+            )
+        })?;
+        if self
+            .agents
+            .iter()
+            .any(|a| a.name == name && a.state == AgentState::Ready)
+        {
+            return Err(SessionError::usage(format!(
+                "a thread named {name} is still running"
+            )));
+        }
+        // An agent starts from an empty stack of its own and no scratch locals.
+        let (stack, locals) = (
+            std::mem::take(&mut self.stack),
+            std::mem::take(&mut self.locals),
+        );
+        let prepared = self.prepare_fragment(code.trim());
+        self.stack = stack;
+        self.locals = locals;
+        let prepared = prepared?;
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::usage(t.to_string()))?;
+        execution.use_step_mode();
+        self.agents.retain(|a| a.name != name);
+        self.agents.push(Agent {
+            name: name.to_string(),
+            code: code.trim().to_string(),
+            prepared,
+            execution,
+            state: AgentState::Ready,
+            steps: 0,
+        });
+        Ok(vec![Reply::Note(format!(
+            "thread {name} is ready; :run interleaves the threads, :threads lists them"
+        ))])
+    }
+
+    /// `:run [QUANTUM]`: round-robin until every thread has finished.
+    pub(super) fn run_agents(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let quantum: u64 = match args.trim() {
+            "" => 10,
+            n => n.parse().ok().filter(|q| *q > 0).ok_or_else(|| {
+                SessionError::usage("usage: :run [QUANTUM], a number of instructions per turn")
+            })?,
+        };
+        if !self.agents.iter().any(|a| a.state == AgentState::Ready) {
+            return Err(SessionError::usage(
+                "no thread is ready: start one with :spawn NAME FRAGMENT",
+            ));
+        }
+        let before = self.snapshot();
+        let mut total = 0u64;
+        let mut text = String::new();
+        while self.agents.iter().any(|a| a.state == AgentState::Ready) && total < RUN_LIMIT {
+            for i in 0..self.agents.len() {
+                if self.agents[i].state != AgentState::Ready {
+                    continue;
+                }
+                let outcome = self.agents[i].execution.run_steps(&mut self.store, quantum);
+                self.agents[i].steps += quantum;
+                total += quantum;
+                match outcome {
+                    Ok(Outcome::Paused) => {}
+                    Ok(Outcome::Finished(values)) => {
+                        let _ = writeln!(
+                            text,
+                            "thread {} finished: {}",
+                            self.agents[i].name,
+                            crate::wast::value_list(&values)
+                        );
+                        self.agents[i].state = AgentState::Finished(values);
+                    }
+                    Err(trap) => {
+                        let agent = &self.agents[i];
+                        let error = self.trap_error(&agent.prepared, &agent.code, &trap);
+                        let _ = writeln!(text, "thread {} trapped: {}", agent.name, error.message);
+                        self.agents[i].state = AgentState::Trapped(error.message);
+                    }
+                }
+            }
+        }
+        if total >= RUN_LIMIT {
+            let _ = writeln!(
+                text,
+                "stopped after {total} instructions; :run again to go on"
+            );
+        }
+        if let Some(before) = before {
+            self.changes = super::diff(&before, &self.store.data);
+        }
+        Ok(vec![Reply::Text(text)])
+    }
+
+    /// `:threads`.
+    pub(super) fn thread_list(&self) -> String {
+        if self.agents.is_empty() {
+            return "no threads; start one with :spawn NAME FRAGMENT\n".into();
+        }
+        let mut text = String::new();
+        for agent in &self.agents {
+            let state = match &agent.state {
+                AgentState::Ready => "ready".to_string(),
+                AgentState::Finished(values) => {
+                    format!("finished {}", crate::wast::value_list(values))
+                }
+                AgentState::Trapped(message) => format!("trapped: {message}"),
+            };
+            let _ = writeln!(text, "thread {}: {state}  ({})", agent.name, agent.code);
+        }
+        text
+    }
+}
