@@ -6,6 +6,7 @@
 //! transcripts.
 
 use crate::vm::store::{FuncInst, Store};
+use crate::vm::value::list;
 use crate::vm::{Execution, FuncAddr, Outcome, Trap, Value};
 use std::collections::HashMap;
 
@@ -129,15 +130,4 @@ pub fn trace_call(
             Err(trap) => return (Err(trap), lines),
         }
     }
-}
-
-fn list(values: &[Value]) -> String {
-    format!(
-        "[{}]",
-        values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    )
 }

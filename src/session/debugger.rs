@@ -119,6 +119,32 @@ fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String {
     }
 }
 
+impl Debugger {
+    /// A stepper for `execution`, able to undo back to `before`.
+    fn new(
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+        before: Option<StoreData>,
+    ) -> Debugger {
+        Debugger {
+            code: code.to_string(),
+            prepared,
+            execution,
+            before,
+            history: VecDeque::new(),
+            history_bytes: 0,
+            watches: Vec::new(),
+            displays: Vec::new(),
+            last_command: "step".into(),
+            steps: 0,
+            last_frame: None,
+            last_locals: Vec::new(),
+            last_globals: Vec::new(),
+        }
+    }
+}
+
 /// Why a run of steps stopped.
 enum Stop {
     Paused(Vec<String>),
@@ -150,21 +176,7 @@ impl Session {
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
-        self.debugger = Some(Box::new(Debugger {
-            code: code.to_string(),
-            prepared,
-            execution,
-            before,
-            history: VecDeque::new(),
-            history_bytes: 0,
-            watches: Vec::new(),
-            displays: Vec::new(),
-            last_command: "step".into(),
-            steps: 0,
-            last_frame: None,
-            last_locals: Vec::new(),
-            last_globals: Vec::new(),
-        }));
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
         // Step onto the first instruction of the user's code: past the
         // prologue that pushes the scratch stack.
         for _ in 0..self.stack.len() {
@@ -192,21 +204,7 @@ impl Session {
         execution: Execution,
         before: Option<StoreData>,
     ) -> Vec<Reply> {
-        self.debugger = Some(Box::new(Debugger {
-            code: code.to_string(),
-            prepared,
-            execution,
-            before,
-            history: VecDeque::new(),
-            history_bytes: 0,
-            watches: Vec::new(),
-            displays: Vec::new(),
-            last_command: "step".into(),
-            steps: 0,
-            last_frame: None,
-            last_locals: Vec::new(),
-            last_globals: Vec::new(),
-        }));
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
         let mut replies = vec![Reply::Note(
             "interrupted: paused where it was. s(tep), c(ontinue), bt, abort (undo the input) ..."
                 .into(),
@@ -414,13 +412,7 @@ impl Session {
 
     /// Executes one instruction, saving undo state first.
     fn step_once(&mut self) -> Result<Option<Vec<Value>>, crate::vm::Trap> {
-        let memory_bytes: usize = self
-            .store
-            .data
-            .memories
-            .iter()
-            .map(|m| m.bytes().len())
-            .sum();
+        let memory_bytes = self.memory_bytes_total();
         let Some(d) = self.debugger.as_mut() else {
             return Ok(None);
         };

@@ -292,15 +292,18 @@ impl Session {
         self.store.interrupt.clone()
     }
 
-    fn snapshot(&self) -> Option<StoreData> {
-        let bytes: usize = self
-            .store
+    /// Bytes in all memories of the store.
+    fn memory_bytes_total(&self) -> usize {
+        self.store
             .data
             .memories
             .iter()
             .map(|m| m.bytes().len())
-            .sum();
-        (bytes <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
+            .sum()
+    }
+
+    fn snapshot(&self) -> Option<StoreData> {
+        (self.memory_bytes_total() <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
     }
 
     fn declare_local(&mut self, form: &str) -> Result<Vec<Reply>, SessionError> {

@@ -4,6 +4,7 @@
 
 use crate::session::SourceSpot;
 use crate::vm::inspect::LabelKind;
+use crate::vm::value::list;
 use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
@@ -45,17 +46,6 @@ pub struct PauseInfo {
     pub scratch_params: usize,
     /// Indices of the top frame's locals that changed since the last pause.
     pub changed_locals: Vec<usize>,
-}
-
-fn list(values: &[Value]) -> String {
-    format!(
-        "[{}]",
-        values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    )
 }
 
 fn label_word(kind: LabelKind) -> &'static str {

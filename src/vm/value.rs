@@ -161,6 +161,18 @@ impl fmt::Display for Value {
     }
 }
 
+/// Values written as `[i32:1 f64:2.5]`, as results and traces show them.
+pub fn list(values: &[Value]) -> String {
+    format!(
+        "[{}]",
+        values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
+}
+
 /// Shortest round-trip text for an `f32`, with NaN payloads made visible.
 pub fn format_f32(bits: u32) -> String {
     let v = f32::from_bits(bits);

@@ -38,17 +38,7 @@ pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
     })
 }
 
-/// Formats values as `[i32:1 f64:2.5]`.
-pub fn list(values: &[Value]) -> String {
-    format!(
-        "[{}]",
-        values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    )
-}
+pub use crate::vm::value::list;
 
 /// Checks `got` against the expected results.
 pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), String> {
