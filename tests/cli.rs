@@ -119,7 +119,13 @@ fn truncated_and_garbage_modules_are_rejected_without_panicking() {
     let garbage = temp_file("garbage", "garbage.wat", b"(module (func (((( \xff\xfe");
     let out = watlab(&["run", garbage.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    for path in [garbage.parent(), temp_file("truncated", "cut3.wasm", b"").parent()].into_iter().flatten() {
+    for path in [
+        garbage.parent(),
+        temp_file("truncated", "cut3.wasm", b"").parent(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         let _ = std::fs::remove_dir_all(path);
     }
 }

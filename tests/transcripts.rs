@@ -107,6 +107,7 @@ transcripts! {
     step_next_over_call,
     step_watch_trample,
     threads_lost_update,
+    threads_wait_notify,
     trace_mode,
     syntax_error_caret,
     trap_divide_by_zero,

@@ -14,6 +14,8 @@ use std::fmt::Write as _;
 pub enum AgentState {
     /// Has instructions left to run.
     Ready,
+    /// Blocked in `memory.atomic.wait` at this byte address.
+    Waiting(u64),
     /// Finished with these results.
     Finished(Vec<Value>),
     /// Stopped by a trap.
@@ -96,16 +98,44 @@ impl Session {
         let before = self.snapshot();
         let mut total = 0u64;
         let mut text = String::new();
-        while self.agents.iter().any(|a| a.state == AgentState::Ready) && total < RUN_LIMIT {
-            for i in 0..self.agents.len() {
-                if self.agents[i].state != AgentState::Ready {
-                    continue;
+        self.store.blocking_waits = true;
+        loop {
+            let ready: Vec<usize> = (0..self.agents.len())
+                .filter(|i| self.agents[*i].state == AgentState::Ready)
+                .collect();
+            if ready.is_empty() {
+                // Everyone waits: time passes, so waits with a timeout end with 2 ("timed-out").
+                let timed_out: Vec<u32> = self
+                    .store
+                    .data
+                    .waiters
+                    .iter()
+                    .filter(|w| w.timeout >= 0)
+                    .map(|w| w.owner)
+                    .collect();
+                if timed_out.is_empty() {
+                    break;
                 }
+                for owner in timed_out {
+                    self.resume_waiter(owner, 2);
+                }
+                continue;
+            }
+            if total >= RUN_LIMIT {
+                break;
+            }
+            for i in ready {
                 let outcome = self.agents[i].execution.run_steps(&mut self.store, quantum);
                 self.agents[i].steps += quantum;
                 total += quantum;
                 match outcome {
-                    Ok(Outcome::Paused) => {}
+                    Ok(Outcome::Paused) => {
+                        if let Some(mut waiter) = self.agents[i].execution.waiting() {
+                            waiter.owner = i as u32;
+                            self.store.data.waiters.push(waiter);
+                            self.agents[i].state = AgentState::Waiting(waiter.address);
+                        }
+                    }
                     Ok(Outcome::Finished(values)) => {
                         let _ = writeln!(
                             text,
@@ -122,7 +152,36 @@ impl Session {
                         self.agents[i].state = AgentState::Trapped(error.message);
                     }
                 }
+                // Resume the threads a notify woke (result 0: "ok").
+                let woken: Vec<u32> = self
+                    .store
+                    .data
+                    .waiters
+                    .iter()
+                    .filter(|w| w.timeout == crate::vm::exec::WOKEN)
+                    .map(|w| w.owner)
+                    .collect();
+                for owner in woken {
+                    self.resume_waiter(owner, 0);
+                }
             }
+        }
+        self.store.blocking_waits = false;
+        let stuck: Vec<String> = self
+            .agents
+            .iter()
+            .filter_map(|a| match a.state {
+                AgentState::Waiting(address) => Some(format!("{} (at 0x{address:x})", a.name)),
+                _ => None,
+            })
+            .collect();
+        if !stuck.is_empty() && total < RUN_LIMIT {
+            let _ = writeln!(
+                text,
+                "deadlock: {} wait{} and no running thread can notify",
+                stuck.join(", "),
+                if stuck.len() == 1 { "s" } else { "" }
+            );
         }
         if total >= RUN_LIMIT {
             let _ = writeln!(
@@ -136,6 +195,15 @@ impl Session {
         Ok(vec![Reply::Text(text)])
     }
 
+    /// Ends thread `owner`'s wait with `result` and makes it ready.
+    fn resume_waiter(&mut self, owner: u32, result: u32) {
+        self.store.data.waiters.retain(|w| w.owner != owner);
+        if let Some(agent) = self.agents.get_mut(owner as usize) {
+            agent.execution.complete_wait(&self.store, result);
+            agent.state = AgentState::Ready;
+        }
+    }
+
     /// `:threads`.
     pub(super) fn thread_list(&self) -> String {
         if self.agents.is_empty() {
@@ -145,6 +213,7 @@ impl Session {
         for agent in &self.agents {
             let state = match &agent.state {
                 AgentState::Ready => "ready".to_string(),
+                AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
                 AgentState::Finished(values) => {
                     format!("finished {}", crate::wast::value_list(values))
                 }

@@ -221,6 +221,22 @@ pub struct StoreData {
     pub elems: Vec<Vec<u64>>,
     /// Data segment contents (emptied by `data.drop`).
     pub datas: Vec<Arc<[u8]>>,
+    /// Threads blocked in `memory.atomic.wait`, oldest first; `notify` marks
+    /// the ones it wakes (timeout `i64::MIN`) and the scheduler resumes them.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A thread blocked in `memory.atomic.wait`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiter {
+    /// The memory waited on.
+    pub memory: MemAddr,
+    /// The byte address waited on.
+    pub address: u64,
+    /// Nanoseconds (negative: forever); `i64::MIN` once woken by `notify`.
+    pub timeout: i64,
+    /// Which thread waits (the scheduler's number for it).
+    pub owner: u32,
 }
 
 /// Owner of all runtime objects of a session.
@@ -236,6 +252,8 @@ pub struct Store {
     pub limits: Limits,
     /// Set from another thread (e.g. a Ctrl-C handler) to stop running code.
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Whether `memory.atomic.wait` may block (set while threads run).
+    pub blocking_waits: bool,
 }
 
 impl Store {

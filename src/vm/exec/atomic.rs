@@ -1,24 +1,40 @@
-//! The threads proposal's atomic instructions. watlab's agents interleave on
-//! one OS thread, so an atomic access is an ordinary access plus the
+//! The threads proposal's atomic instructions. watlab's threads interleave
+//! on one OS thread, so an atomic access is an ordinary access plus the
 //! proposal's checks: natural alignment ("unaligned atomic") and, for
 //! `wait`, a shared memory. Kept out of the main loop: they are rare.
 
 use crate::vm::instr::{AtomicKind, AtomicOp};
-use crate::vm::memory::Memory;
+use crate::vm::store::{MemAddr, StoreData, Waiter};
 use crate::vm::trap::{Trap, TrapCode};
 
-/// Executes `op` on `memory` with operands `args` (address first); returns
-/// the value to leave on the stack, if the instruction leaves one.
+/// What an atomic instruction did.
+pub enum Done {
+    /// It finished, leaving this value (if any).
+    Value(Option<u64>),
+    /// `memory.atomic.wait` blocks: the thread waits at this address.
+    Block(Waiter),
+}
+
+/// Executes `op` on memory `memory` with operands `args` (address first).
+/// `blocking` says whether a wait may block (threads are running).
 pub fn execute(
     op: AtomicOp,
-    memory: Option<&mut Memory>,
+    data: &mut StoreData,
+    memory: Option<MemAddr>,
     offset: u32,
     args: [u64; 3],
-) -> Result<Option<u64>, Trap> {
+    blocking: bool,
+) -> Result<Done, Trap> {
     if op.kind == AtomicKind::Fence {
-        return Ok(None);
+        return Ok(Done::Value(None));
     }
-    let memory = memory.ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
+    let addr = memory.ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
+    let StoreData {
+        memories, waiters, ..
+    } = data;
+    let memory = memories
+        .get_mut(addr.index())
+        .ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
     let width = op.width as u64;
     let ea = (args[0] as u32 as u64) + offset as u64;
     if !ea.is_multiple_of(width) {
@@ -32,32 +48,28 @@ pub fn execute(
     } else {
         (1u64 << (width * 8)) - 1
     };
-    let read = |m: &Memory| {
-        let mut bytes = [0u8; 8];
-        bytes[..width as usize].copy_from_slice(&m.bytes()[range.clone()]);
-        u64::from_le_bytes(bytes)
-    };
-    let write = |m: &mut Memory, v: u64| {
-        let bytes = v.to_le_bytes();
-        m.bytes_mut()[range.clone()].copy_from_slice(&bytes[..width as usize]);
-    };
-    let old = read(memory);
+    let mut bytes = [0u8; 8];
+    bytes[..width as usize].copy_from_slice(&memory.bytes()[range.clone()]);
+    let old = u64::from_le_bytes(bytes);
     let value = args[1] & mask;
-    Ok(Some(match op.kind {
+    let mut write = |v: u64| {
+        memory.bytes_mut()[range.clone()].copy_from_slice(&v.to_le_bytes()[..width as usize])
+    };
+    let result = match op.kind {
         AtomicKind::Load => old,
         AtomicKind::Store => {
-            write(memory, value);
-            return Ok(None);
+            write(value);
+            return Ok(Done::Value(None));
         }
-        AtomicKind::Add => rmw(memory, old, old.wrapping_add(value) & mask, write),
-        AtomicKind::Sub => rmw(memory, old, old.wrapping_sub(value) & mask, write),
-        AtomicKind::And => rmw(memory, old, old & value, write),
-        AtomicKind::Or => rmw(memory, old, old | value, write),
-        AtomicKind::Xor => rmw(memory, old, old ^ value, write),
-        AtomicKind::Xchg => rmw(memory, old, value, write),
+        AtomicKind::Add => swap(&mut write, old, old.wrapping_add(value) & mask),
+        AtomicKind::Sub => swap(&mut write, old, old.wrapping_sub(value) & mask),
+        AtomicKind::And => swap(&mut write, old, old & value),
+        AtomicKind::Or => swap(&mut write, old, old | value),
+        AtomicKind::Xor => swap(&mut write, old, old ^ value),
+        AtomicKind::Xchg => swap(&mut write, old, value),
         AtomicKind::Cmpxchg => {
             if old == value {
-                write(memory, args[2] & mask);
+                write(args[2] & mask);
             }
             old
         }
@@ -69,8 +81,15 @@ pub fn execute(
             }
             if old != value {
                 1
+            } else if blocking {
+                return Ok(Done::Block(Waiter {
+                    memory: addr,
+                    address: ea,
+                    timeout: args[2] as i64,
+                    owner: 0,
+                }));
             } else if (args[2] as i64) < 0 {
-                // One agent waiting without a timeout on a value no one else can change.
+                // One thread waiting without a timeout on a value no one else can change.
                 return Err(Trap::host(
                     "deadlock: this wait has no timeout and no other thread can notify it",
                 ));
@@ -78,13 +97,30 @@ pub fn execute(
                 2
             }
         }
-        // No other agent can be waiting, so nothing is woken.
-        AtomicKind::Notify => 0,
-        AtomicKind::Fence => return Ok(None),
-    }))
+        AtomicKind::Notify => {
+            // Wake up to `count` waiters on this address, oldest first.
+            let mut woken = 0u64;
+            for waiter in waiters.iter_mut() {
+                if woken < value
+                    && waiter.memory == addr
+                    && waiter.address == ea
+                    && waiter.timeout != WOKEN
+                {
+                    waiter.timeout = WOKEN;
+                    woken += 1;
+                }
+            }
+            woken
+        }
+        AtomicKind::Fence => return Ok(Done::Value(None)),
+    };
+    Ok(Done::Value(Some(result)))
 }
 
-fn rmw(memory: &mut Memory, old: u64, new: u64, write: impl Fn(&mut Memory, u64)) -> u64 {
-    write(memory, new);
+/// The `timeout` a waiter gets when `notify` wakes it.
+pub const WOKEN: i64 = i64::MIN;
+
+fn swap(write: &mut impl FnMut(u64), old: u64, new: u64) -> u64 {
+    write(new);
     old
 }

@@ -13,6 +13,8 @@
 
 mod atomic;
 mod numeric;
+
+pub use atomic::WOKEN;
 mod run;
 
 use super::module::FuncBody;
@@ -68,6 +70,8 @@ pub struct Execution {
     break_offsets: Vec<usize>,
     /// Whether the last pause was at a breakpoint.
     hit_breakpoint: bool,
+    /// The wait this execution is blocked in, if `memory.atomic.wait` blocked.
+    waiting: Option<super::store::Waiter>,
 }
 
 const INITIAL_STACK_SLOTS: usize = 1024;
@@ -109,6 +113,7 @@ impl Execution {
             break_entries: Vec::new(),
             break_offsets: Vec::new(),
             hit_breakpoint: false,
+            waiting: None,
         })
     }
 
@@ -146,6 +151,9 @@ impl Execution {
 
     fn drive(&mut self, store: &mut Store, step: bool) -> Result<Outcome, Trap> {
         self.hit_breakpoint = false;
+        if self.waiting.is_some() {
+            return Ok(Outcome::Paused);
+        }
         if let Some(values) = &self.finished {
             return Ok(Outcome::Finished(values.clone()));
         }
@@ -212,6 +220,32 @@ impl Execution {
     pub fn set_breakpoints(&mut self, entries: Vec<FuncAddr>, offsets: Vec<usize>) {
         self.break_entries = entries;
         self.break_offsets = offsets;
+    }
+
+    /// The wait the execution is blocked in (only while the store lets waits block).
+    pub fn waiting(&self) -> Option<super::store::Waiter> {
+        self.waiting
+    }
+
+    /// Finishes a blocked `memory.atomic.wait` with `result` (0: woken,
+    /// 2: timed out) so the execution can go on after it.
+    pub fn complete_wait(&mut self, store: &Store, result: u32) {
+        if self.waiting.take().is_none() {
+            return;
+        }
+        let Some(FuncInst::Wasm { body, .. }) = store.func(self.current.func) else {
+            return;
+        };
+        let code = code_for(body, self.is_stepping());
+        if let Some(super::instr::Instr::Atomic { base, .. }) =
+            code.code.get(self.current.pc as usize)
+        {
+            let slot = self.current.fp as usize + *base as usize;
+            if let Some(s) = self.stack.get_mut(slot) {
+                *s = result as u64;
+            }
+            self.current.pc += 1;
+        }
     }
 
     /// Whether the last pause of [`Execution::run_steps`] was at a breakpoint.

@@ -228,8 +228,10 @@ impl Execution {
             limits,
             interrupt,
             types,
+            blocking_waits,
             ..
         } = store;
+        let blocking_waits = *blocking_waits;
         let funcs: &[FuncInst] = funcs;
         let instances: &[Instance] = instances;
         let types: &[crate::vm::types::FuncType] = types;
@@ -632,10 +634,15 @@ impl Execution {
                         }
                     };
                     let args = [arg(0), arg(1), arg(2)];
-                    let memory = inst.memories.first().map(|m| &mut data.memories[m.index()]);
-                    match super::atomic::execute(op, memory, offset, args) {
-                        Ok(Some(value)) => regs.set(base, value),
-                        Ok(None) => {}
+                    let memory = inst.memories.first().copied();
+                    match super::atomic::execute(op, data, memory, offset, args, blocking_waits) {
+                        Ok(super::atomic::Done::Value(Some(value))) => regs.set(base, value),
+                        Ok(super::atomic::Done::Value(None)) => {}
+                        Ok(super::atomic::Done::Block(waiter)) => {
+                            self.waiting = Some(waiter);
+                            leave!();
+                            return Ok(Outcome::Paused);
+                        }
                         Err(t) => trap!(t),
                     }
                 }
