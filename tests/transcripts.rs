@@ -107,6 +107,7 @@ transcripts! {
     step_next_over_call,
     step_watch_trample,
     threads_lost_update,
+    threads_step_by_hand,
     threads_wait_notify,
     trace_mode,
     syntax_error_caret,

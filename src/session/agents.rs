@@ -16,6 +16,8 @@ pub enum AgentState {
     Ready,
     /// Blocked in `memory.atomic.wait` at this byte address.
     Waiting(u64),
+    /// In the stepper (`:thread NAME`); `:run` leaves it alone.
+    Stepping,
     /// Finished with these results.
     Finished(Vec<Value>),
     /// Stopped by a trap.
@@ -204,6 +206,63 @@ impl Session {
         }
     }
 
+    /// `:thread NAME`: step one thread by hand.
+    pub(super) fn thread_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let name = args.trim();
+        let index = self
+            .agents
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| SessionError::usage(format!("no thread named {name} (see :threads)")))?;
+        if self.debugger.as_ref().is_some_and(|d| d.agent.is_none()) {
+            return Err(SessionError::usage(
+                "an input is paused in the stepper: finish or abort it first",
+            ));
+        }
+        self.detach_thread();
+        if self.agents[index].state != AgentState::Ready {
+            return Err(SessionError::usage(format!(
+                "thread {name} is not ready to step (see :threads)"
+            )));
+        }
+        let agent = &mut self.agents[index];
+        agent.state = AgentState::Stepping;
+        let (code, prepared, execution) = (
+            agent.code.clone(),
+            agent.prepared.clone(),
+            agent.execution.clone(),
+        );
+        Ok(self.step_thread(index, &code, prepared, execution))
+    }
+
+    /// A stepped thread's execution, back under the scheduler.
+    pub(super) fn return_thread(&mut self, agent: usize, execution: Execution) {
+        if let Some(a) = self.agents.get_mut(agent) {
+            a.execution = execution;
+            a.state = AgentState::Ready;
+        }
+    }
+
+    /// A stepped thread finished.
+    pub(super) fn thread_finished(&mut self, agent: usize, values: Vec<Value>) -> Vec<Reply> {
+        let Some(a) = self.agents.get_mut(agent) else {
+            return Vec::new();
+        };
+        a.state = AgentState::Finished(values.clone());
+        vec![Reply::Note(format!(
+            "thread {} finished: {}",
+            a.name,
+            crate::wast::value_list(&values)
+        ))]
+    }
+
+    /// A stepped thread trapped.
+    pub(super) fn thread_trapped(&mut self, agent: usize, message: &str) {
+        if let Some(a) = self.agents.get_mut(agent) {
+            a.state = AgentState::Trapped(message.to_string());
+        }
+    }
+
     /// `:threads`.
     pub(super) fn thread_list(&self) -> String {
         if self.agents.is_empty() {
@@ -214,6 +273,7 @@ impl Session {
             let state = match &agent.state {
                 AgentState::Ready => "ready".to_string(),
                 AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
+                AgentState::Stepping => "in the stepper".to_string(),
                 AgentState::Finished(values) => {
                     format!("finished {}", crate::wast::value_list(values))
                 }

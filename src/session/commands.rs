@@ -149,6 +149,13 @@ pub const COMMANDS: &[Command] = &[
         run: run_threads,
     },
     Command {
+        name: "thread",
+        args: "NAME",
+        summary: "step one thread by hand in the stepper",
+        details: "The thread pauses where it is; step it, switch to another with :thread OTHER, or abort to hand it back to :run. Interleave threads by hand this way to replay a race step by step.",
+        run: thread,
+    },
+    Command {
         name: "threads",
         args: "",
         summary: "list threads and their state",
@@ -822,6 +829,10 @@ fn spawn(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> 
 
 fn run_threads(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     session.run_agents(args)
+}
+
+fn thread(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.thread_command(args)
 }
 
 fn threads(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {

@@ -43,6 +43,8 @@ pub(super) struct Debugger {
     code: String,
     prepared: Prepared,
     execution: Execution,
+    /// The thread being stepped, when it is one (see `agents.rs`).
+    pub(super) agent: Option<usize>,
     /// The store before the fragment started, for `abort`.
     before: Option<StoreData>,
     history: VecDeque<(Execution, Option<StoreData>, u64)>,
@@ -131,6 +133,7 @@ impl Debugger {
             code: code.to_string(),
             prepared,
             execution,
+            agent: None,
             before,
             history: VecDeque::new(),
             history_bytes: 0,
@@ -243,6 +246,35 @@ impl Session {
         replies
     }
 
+    /// Steps thread `agent`: its execution moves into the stepper until it
+    /// finishes or is detached.
+    pub(super) fn step_thread(
+        &mut self,
+        agent: usize,
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+    ) -> Vec<Reply> {
+        let mut debugger = Debugger::new(code, prepared, execution, None);
+        debugger.agent = Some(agent);
+        self.debugger = Some(Box::new(debugger));
+        let mut replies = vec![Reply::Note(
+            "stepping this thread: s(tep), n(ext), c(ontinue), bt; abort or :thread OTHER hands it back to :run".into(),
+        )];
+        replies.extend(self.pause_replies(None, Vec::new()));
+        replies
+    }
+
+    /// Gives the stepped thread's execution back to the scheduler.
+    pub(super) fn detach_thread(&mut self) {
+        if self.debugger.as_ref().is_some_and(|d| d.agent.is_some())
+            && let Some(d) = self.debugger.take()
+            && let Some(agent) = d.agent
+        {
+            self.return_thread(agent, d.execution);
+        }
+    }
+
     /// Whether a fragment is paused in the stepper.
     pub fn is_stepping(&self) -> bool {
         self.debugger.is_some()
@@ -309,7 +341,7 @@ impl Session {
             "abort" => {
                 self.abort();
                 Ok(vec![Reply::Note(
-                    "aborted: the session is as it was before the input".into(),
+                    "aborted: the session is as it was before the input (a stepped thread goes back to :run)".into(),
                 )])
             }
             _ => Err(SessionError::usage(format!(
@@ -466,6 +498,10 @@ impl Session {
     }
 
     fn finish_stepping(&mut self, values: Vec<Value>) -> Vec<Reply> {
+        if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            self.debugger = None;
+            return self.thread_finished(agent, values);
+        }
         let before = self.debugger.take().and_then(|d| d.before);
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
@@ -476,12 +512,26 @@ impl Session {
     }
 
     fn abort(&mut self) {
+        if self.debugger.as_ref().is_some_and(|d| d.agent.is_some()) {
+            self.detach_thread();
+            return;
+        }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.store.data = before;
         }
     }
 
     fn abort_with_trap(&mut self, trap: &crate::vm::Trap) -> SessionError {
+        if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            let error = self
+                .debugger
+                .as_ref()
+                .map(|d| self.trap_error(&d.prepared, &d.code, trap));
+            self.debugger = None;
+            let error = error.unwrap_or_else(|| SessionError::trap(trap));
+            self.thread_trapped(agent, &error.message);
+            return error;
+        }
         let error = match self.debugger.as_ref() {
             Some(d) => self.trap_error(&d.prepared, &d.code, trap),
             None => SessionError::trap(trap),

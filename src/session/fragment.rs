@@ -38,6 +38,7 @@ const FRAGMENT: &str = "$__watlab_fragment";
 
 /// A fragment ready to call: its function, arguments, and what is needed to
 /// map its instructions back to the user's text.
+#[derive(Clone)]
 pub(super) struct Prepared {
     pub(super) func: crate::vm::FuncAddr,
     pub(super) args: Vec<Value>,

@@ -253,6 +253,8 @@ impl Session {
         if self.debugger.is_some() {
             return match input::classify(text) {
                 Input::Meta { name, args } => commands::run(self, name, args),
+                // A comment; an empty line still repeats the last command.
+                Input::Empty if !text.trim().is_empty() => Ok(Vec::new()),
                 _ => self.debug_command(text),
             };
         }
