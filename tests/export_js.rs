@@ -42,6 +42,11 @@ fn the_exported_program_gives_the_session_results_under_node() {
         r#"(invoke $reader "read" (i32.const 8))"#,
         r#"(invoke $reader "pair" (i64.const -7))"#,
         r#"(invoke $user "twice" (i32.const 12))"#,
+        // The session module, built from loose fields, is exported too.
+        r#"(func (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))"#,
+        r#"(invoke "sq" (i32.const 9))"#,
+        r#"(func (export "cube") (param i32) (result i32) (i32.mul (local.get 0) (call 0 (local.get 0))))"#,
+        r#"(invoke "cube" (i32.const 3))"#,
     ];
     let mut expected = Vec::new();
     for input in inputs {
@@ -56,7 +61,7 @@ fn the_exported_program_gives_the_session_results_under_node() {
     }
     assert_eq!(
         expected.len(),
-        5,
+        7,
         "the session produced the results to compare: {expected:?}"
     );
     let export = format!(":export-js {}", dir.display());

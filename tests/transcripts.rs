@@ -70,6 +70,7 @@ transcripts! {
     host_random_seed,
     host_shared_memory_import,
     host_shared_memory_two_modules,
+    host_write_and_table,
     integer_display,
     invalid_field,
     link_error,

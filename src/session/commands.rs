@@ -170,6 +170,13 @@ pub const COMMANDS: &[Command] = &[
         run: export_js,
     },
     Command {
+        name: "write",
+        args: "MEMORY ADDR TYPE VALUE...",
+        summary: "write values into a memory from the host side",
+        details: "Like new Int32Array(mem.buffer, addr).set([...]) in JavaScript: MEMORY is a host memory (mem.pages) or one of the session module ($name or index); TYPE is i8, u8, i16, u16, i32, u32, i64, f32 or f64, written little-endian.",
+        run: write,
+    },
+    Command {
         name: "region",
         args: "[ADDR LEN|TYPE[N] NAME]",
         summary: "name a range of memory, or list the named ones",
@@ -381,6 +388,13 @@ fn number(word: &str) -> Option<u64> {
     match word.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => word.parse().ok(),
+    }
+}
+
+impl Session {
+    /// A memory of the session module by `$name` or index.
+    pub(super) fn memory_by_name(&self, which: &str) -> Result<MemAddr, SessionError> {
+        session_memory(self, Some(which)).map(|(addr, _)| addr)
     }
 }
 
@@ -841,6 +855,10 @@ fn threads(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn export_js(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     session.export_js(args)
+}
+
+fn write(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
+    session.host_write(args)
 }
 
 fn region(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -2,10 +2,13 @@
 //! run exactly the same modules, host object and calls in the engine the
 //! course uses (`node DIR/host.mjs`).
 //!
-//! Writes one `NAME.wasm` per module typed as `(module $NAME ...)` and a
-//! `host.mjs` that builds the same host object, instantiates the modules in
-//! session order, registers what the session registered, and repeats each
-//! `(invoke ...)`, printing results as `TYPE:VALUE` lines like watlab does.
+//! Writes one `NAME.wasm` per module typed as `(module $NAME ...)`, one
+//! `session_N.wasm` per version of the session module (it is rebuilt as
+//! fields are typed), and a `host.mjs` that builds the same host object,
+//! instantiates the modules in session order, registers what the session
+//! registered, and repeats each `(invoke ...)`, printing results as
+//! `TYPE:VALUE` lines like watlab does. Instruction inputs and threads are
+//! not replayed: they have no JavaScript counterpart.
 
 use super::host::HostValue;
 use super::{Reply, Session, SessionError};
@@ -44,6 +47,9 @@ pub enum JsEvent {
         results: Vec<ValType>,
     },
 }
+
+/// The journal's name for the session module (built from loose fields).
+pub const SESSION: &str = "session";
 
 /// A file-name-safe form of a session name (`$calc` -> `calc`, `#2` -> `module_2`).
 fn file_stem(name: &str) -> String {
@@ -131,10 +137,17 @@ impl Session {
         }
         script.push_str("};\nconst instances = {};\n");
         let mut written = 0;
+        let mut versions = 0;
         for event in &self.journal {
             match event {
                 JsEvent::Instantiate { name, bytes } => {
-                    let stem = file_stem(name);
+                    // The session module is rebuilt field by field: each version gets its own file.
+                    let stem = if name == SESSION {
+                        versions += 1;
+                        format!("session_{versions}")
+                    } else {
+                        file_stem(name)
+                    };
                     std::fs::write(Path::new(dir).join(format!("{stem}.wasm")), bytes)
                         .map_err(io)?;
                     written += 1;
@@ -184,15 +197,10 @@ impl Session {
             }
         }
         std::fs::write(Path::new(dir).join("host.mjs"), script).map_err(io)?;
-        let mut replies = vec![Reply::Note(format!(
+        let replies = vec![Reply::Note(format!(
             "wrote {written} module{} and host.mjs to {dir}: run it with node {dir}/host.mjs",
             if written == 1 { "" } else { "s" }
         ))];
-        if self.session.is_some() {
-            replies.push(Reply::Note(
-                "the session module (fields typed one by one) is not exported; put it in a (module $name ...) to include it".into(),
-            ));
-        }
         Ok(replies)
     }
 

@@ -318,6 +318,7 @@ impl Session {
             None => Ok(vec![Reply::Text(self.host_listing())]),
             Some("memory") => self.host_memory(&words[1..]),
             Some("global") => self.host_global(&words[1..]),
+            Some("table") => self.host_table(&words[1..]),
             Some("seed") => {
                 let seed = words
                     .get(1)
@@ -607,6 +608,105 @@ impl Session {
         Ok(vec![Reply::Note(format!(
             "host {module}.{name} = {}",
             HostValue::Object(Extern::Memory(addr)).describe(&self.store)
+        ))])
+    }
+
+    fn host_table(&mut self, words: &[&str]) -> Result<Vec<Reply>, SessionError> {
+        let (module, name) = Session::host_path(words.first())?;
+        let (mut initial, mut maximum, mut elem) = (None, None, ValType::FuncRef);
+        for word in &words[1..] {
+            match word.split_once('=') {
+                Some(("initial", n)) => initial = n.parse::<u32>().ok(),
+                Some(("maximum", n)) => maximum = n.parse::<u32>().ok(),
+                None if *word == "externref" => elem = ValType::ExternRef,
+                None if *word == "funcref" || *word == "anyfunc" => elem = ValType::FuncRef,
+                _ => {
+                    return Err(SessionError::usage(format!(
+                        "{word}: use initial=N, maximum=M, funcref or externref"
+                    )));
+                }
+            }
+        }
+        let initial = initial.ok_or_else(|| {
+            SessionError::usage("TypeError: WebAssembly.Table(): Property 'initial' is required")
+        })?;
+        let ty = crate::vm::TableType {
+            elem,
+            limits: Limits {
+                min: initial,
+                max: maximum,
+            },
+        };
+        let addr = self
+            .store
+            .add_table(ty, Value::from_slot(elem, 0))
+            .map_err(SessionError::usage)?;
+        self.host
+            .modules
+            .entry(module.clone())
+            .or_default()
+            .insert(name.clone(), HostValue::Object(Extern::Table(addr)));
+        Ok(vec![Reply::Note(format!(
+            "host {module}.{name} = new WebAssembly.Table({{ element: \"{}\", initial: {initial} }})",
+            if elem == ValType::FuncRef {
+                "anyfunc"
+            } else {
+                "externref"
+            }
+        ))])
+    }
+
+    /// `:write MEMORY ADDR TYPE VALUE...`: the host writes into a memory, like
+    /// `new Int32Array(mem.buffer, addr)[i] = value`.
+    pub(super) fn host_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        use crate::view::hexdump::Elem;
+        let usage = || {
+            SessionError::usage(
+                "usage: :write MEMORY ADDR TYPE VALUE..., e.g. :write mem.pages 0 i32 1 2 3",
+            )
+        };
+        let words: Vec<&str> = args.split_whitespace().collect();
+        let [memory, addr, ty, values @ ..] = words.as_slice() else {
+            return Err(usage());
+        };
+        if values.is_empty() {
+            return Err(usage());
+        }
+        let addr = crate::text::literal::parse_value(ValType::I64, addr)
+            .map_err(|_| usage())?
+            .to_slot();
+        let elem = Elem::parse(ty).ok_or_else(usage)?;
+        let mem = match self.host_memory_named(memory) {
+            Some(m) => m,
+            None => self.memory_by_name(memory)?,
+        };
+        let mut bytes = Vec::new();
+        for text in values {
+            let value_ty = match elem {
+                Elem::I64 => ValType::I64,
+                Elem::F32 => ValType::F32,
+                Elem::F64 => ValType::F64,
+                _ => ValType::I64,
+            };
+            let slot = crate::text::literal::parse_value(value_ty, text)
+                .map_err(SessionError::usage)?
+                .to_slot();
+            bytes.extend_from_slice(&slot.to_le_bytes()[..elem.size()]);
+        }
+        let before = self.snapshot();
+        let memory = self.store.memory_mut(mem).ok_or_else(usage)?;
+        if !memory.write(addr, &bytes) {
+            return Err(SessionError::new(
+                ErrorKind::Trap,
+                "RangeError: the bytes do not fit in the memory",
+            ));
+        }
+        if let Some(before) = before {
+            self.changes = super::diff(&before, &self.store.data);
+        }
+        Ok(vec![Reply::Note(format!(
+            "wrote {} bytes at 0x{addr:x}",
+            bytes.len()
         ))])
     }
 

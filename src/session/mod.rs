@@ -367,6 +367,9 @@ impl Session {
 
     /// The session name of a named instance.
     fn instance_name(&self, addr: InstanceAddr) -> Option<String> {
+        if self.session.as_ref().is_some_and(|(_, i)| *i == addr) {
+            return Some(export_js::SESSION.to_string());
+        }
         self.named
             .iter()
             .find(|(_, a)| *a == addr)

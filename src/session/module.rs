@@ -111,6 +111,13 @@ impl Session {
         self.session = Some((module, instance));
         self.current = Some(instance);
         self.seed_regions();
+        if let Some((module, _)) = &self.session {
+            let bytes = module.bytes.clone();
+            self.journal.push(super::export_js::JsEvent::Instantiate {
+                name: super::export_js::SESSION.into(),
+                bytes,
+            });
+        }
         notes.extend(carry_notes);
         Ok(notes.into_iter().map(Reply::Note).collect())
     }
