@@ -288,7 +288,13 @@ impl Parser<'_> {
             let token = self.lex()?;
             self.peeked = Some(token);
         }
-        Ok(self.peeked.as_ref().expect("just filled"))
+        match &self.peeked {
+            Some(token) => Ok(token),
+            None => Err(JsError {
+                message: "internal: no token".into(),
+                span: Span { start: 0, end: 0 },
+            }),
+        }
     }
 
     fn next(&mut self) -> Result<Token, JsError> {
