@@ -162,14 +162,7 @@ impl Session {
                     .collect()
             })
             .collect();
-        let module = Arc::new(
-            Module::from_binary_with(&bytes, crate::vm::module::features_with_threads()).map_err(
-                |e| {
-                    SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                        .with_note(function_at(&bytes, e.offset))
-                },
-            )?,
-        );
+        let module = compile(&bytes)?;
         let instance = self.instantiate(&module)?;
         let notes = self.carry_over(&module, instance);
         Ok((module, instance, notes, sources))
@@ -351,14 +344,7 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        let module = Arc::new(
-            Module::from_binary_with(&bytes, crate::vm::module::features_with_threads()).map_err(
-                |e| {
-                    SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                        .with_note(function_at(&bytes, e.offset))
-                },
-            )?,
-        );
+        let module = compile(&bytes)?;
         let instance = self.instantiate(&module)?;
         let (_, id) = input::field_head(text);
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
@@ -416,6 +402,17 @@ fn map_asm_error(
         }
         _ => error.with_note(Some(format!("in the session module:\n{text}"))),
     }
+}
+
+/// Validates and translates a module the workbench assembled (threads
+/// proposal validation included), explaining a rejection.
+fn compile(bytes: &[u8]) -> Result<Arc<Module>, SessionError> {
+    Module::from_binary_with(bytes, crate::vm::module::features_with_threads())
+        .map(Arc::new)
+        .map_err(|e| {
+            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+                .with_note(function_at(bytes, e.offset))
+        })
 }
 
 /// Length of the token starting at `offset`.
