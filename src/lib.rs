@@ -9,10 +9,12 @@
 //! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
 //! - [`view`]: session replies rendered as text;
 //! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
+//! - [`lesson`]: lesson files, their worked examples and exercise checks;
 //! - [`repl`]: the interactive line editor around a session;
 //! - [`cli`]: the command-line front end.
 
 pub mod cli;
+pub mod lesson;
 pub mod repl;
 pub mod session;
 pub mod text;

@@ -13,7 +13,11 @@ pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> S
         0 => "the stack is empty".to_string(),
         n => format!("the stack has {n}: [{}]", stack.join(" ")),
     };
-    match crate::text::catalog::lookup(&name) {
+    // Signatures with placeholder types (`t`, `any`) say less than the validator does.
+    const CONCRETE: &[&str] = &["i32", "i64", "f32", "f64", "funcref", "externref"];
+    let doc = crate::text::catalog::lookup(&name)
+        .filter(|d| d.params.iter().all(|p| CONCRETE.contains(&p.ty)));
+    match doc {
         Some(doc) if message.contains("type mismatch") && stack.len() < doc.params.len() => {
             let needs = doc.params.len();
             format!(

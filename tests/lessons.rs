@@ -1,0 +1,98 @@
+//! Lessons are tested: every worked example (```watlab blocks) is replayed in
+//! one session per lesson and must print what the lesson shows; every
+//! exercise's solution must pass its checks and its "mistake" must fail them
+//! with a message. `WATLAB_BLESS=1 cargo test --test lessons` rewrites the
+//! examples' output from the current behaviour (review the diff).
+
+use std::path::{Path, PathBuf};
+use watlab::lesson::{self, Lesson};
+use watlab::session::Session;
+use watlab::transcript::{CONTINUATION, PROMPT, parse, render_outcome};
+
+fn lesson_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("lessons directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Replays one example block in `session`; returns the text it should have.
+fn replay(session: &mut Session, transcript: &str) -> String {
+    let mut out = String::new();
+    for entry in parse(transcript).entries {
+        for (i, line) in entry.input.iter().enumerate() {
+            let prompt = if i == 0 { PROMPT } else { CONTINUATION };
+            out.push_str(format!("{prompt}{line}").trim_end());
+            out.push('\n');
+        }
+        for line in render_outcome(&session.eval(&entry.input.join("\n"))).lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn worked_examples_print_what_the_lessons_show() {
+    let bless = std::env::var_os("WATLAB_BLESS").is_some();
+    let mut problems = Vec::new();
+    for file in lesson_files() {
+        let text = std::fs::read_to_string(&file).expect("readable lesson");
+        let lesson: Lesson = lesson::parse(&text);
+        assert!(!lesson.title.is_empty(), "{}: no title", file.display());
+        let mut session = Session::new();
+        let mut fixed = text.clone();
+        for example in &lesson.examples {
+            let actual = replay(&mut session, &example.transcript);
+            if actual != example.transcript {
+                if bless {
+                    fixed = fixed.replacen(&example.transcript, &actual, 1);
+                } else {
+                    problems.push(format!(
+                        "{}:{}: the example prints\n{actual}\nbut the lesson shows\n{}",
+                        file.display(),
+                        example.line,
+                        example.transcript
+                    ));
+                }
+            }
+        }
+        if bless && fixed != text {
+            std::fs::write(&file, fixed).expect("write lesson");
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
+    let mut count = 0;
+    for file in lesson_files() {
+        let text = std::fs::read_to_string(&file).expect("readable lesson");
+        for exercise in lesson::parse(&text).exercises {
+            let at = format!("{}:{} ({})", file.display(), exercise.line, exercise.title);
+            assert!(!exercise.checks.is_empty(), "{at}: no checks");
+            assert!(!exercise.hints.is_empty(), "{at}: no hints");
+            assert_eq!(
+                lesson::try_answer(&exercise, &exercise.solution),
+                Ok(()),
+                "{at}: the solution fails"
+            );
+            let wrong = lesson::try_answer(&exercise, &exercise.mistake);
+            assert!(
+                matches!(&wrong, Err(m) if !m.is_empty()),
+                "{at}: the mistake passes: {wrong:?}"
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 2, "the lessons have exercises");
+}
