@@ -10,6 +10,7 @@
 //! - [`view`]: session replies rendered as text;
 //! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
 //! - [`lesson`]: lesson files, their worked examples and exercise checks;
+//! - [`workbench`]: a session plus the guided lesson being followed;
 //! - [`repl`]: the interactive line editor around a session;
 //! - [`cli`]: the command-line front end.
 
@@ -23,3 +24,4 @@ pub mod transcript;
 pub mod view;
 pub mod vm;
 pub mod wast;
+pub mod workbench;

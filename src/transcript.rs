@@ -6,8 +6,9 @@
 //! evaluates the inputs in a fresh session and rebuilds the text; the
 //! transcript passes when the rebuilt text is identical.
 
-use crate::session::{Reply, Session};
+use crate::session::Reply;
 use crate::view::{render_error, render_reply};
+use crate::workbench::Workbench;
 
 /// The prompt that starts an input.
 pub const PROMPT: &str = "wat> ";
@@ -77,7 +78,7 @@ pub fn render_outcome(outcome: &Result<Vec<Reply>, crate::session::SessionError>
 
 /// Replays `transcript` in a fresh session and returns the text it should have.
 pub fn replay(transcript: &Transcript) -> String {
-    let mut session = Session::new();
+    let mut session = Workbench::new(None);
     let mut out = String::new();
     for line in &transcript.preamble {
         out.push_str(line);

@@ -241,3 +241,21 @@ fn run_trace_prints_a_line_per_instruction_then_the_results() {
     );
     assert_eq!(lines.last(), Some(&"i32:1"));
 }
+
+#[test]
+fn watlab_lesson_lists_the_lessons_with_progress() {
+    let home = std::env::temp_dir().join(format!("watlab-cli-{}-lessons", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .arg("lesson")
+        .env("XDG_DATA_HOME", &home)
+        .output()
+        .expect("watlab runs");
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("1. 1. The stack machine  (0/2 exercises done)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2. 2. Locals and parameters"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&home);
+}

@@ -73,6 +73,7 @@ transcripts! {
     host_write_and_table,
     integer_display,
     invalid_field,
+    lesson_guided,
     link_error,
     local_errors,
     loop_in_fragment,

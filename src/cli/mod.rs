@@ -50,6 +50,11 @@ enum Command {
         #[arg(long)]
         bless: bool,
     },
+    /// List the lessons with your progress, or open lesson N in the workbench.
+    Lesson {
+        /// The lesson's number.
+        number: Option<usize>,
+    },
     /// Run the inputs of a file (a transcript or plain WAT inputs) and print the output.
     Script {
         /// The file.
@@ -79,13 +84,20 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Check { files, bless }) => check::check(&files, bless),
         Some(Command::Script { file }) => check::script(&file),
+        Some(Command::Lesson { number: None }) => {
+            let progress = crate::workbench::progress_path()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
+            print!("{}", crate::lesson::guided::listing(&progress));
+            ExitCode::SUCCESS
+        }
+        Some(Command::Lesson { number: Some(n) }) => start(vec![format!(":lesson {n}")]),
         None => workbench(cli.file.as_deref()),
     }
 }
 
 /// `watlab [FILE]`: the interactive workbench on a terminal, a script otherwise.
 fn workbench(file: Option<&std::path::Path>) -> ExitCode {
-    use std::io::IsTerminal;
     if let Some(path) = file
         && let Err(e) = std::fs::metadata(path)
     {
@@ -96,6 +108,12 @@ fn workbench(file: Option<&std::path::Path>) -> ExitCode {
         .map(|f| format!(":load {}", f.display()))
         .into_iter()
         .collect();
+    start(preload)
+}
+
+/// The workbench after `preload` inputs: interactive on a terminal, a script otherwise.
+fn start(preload: Vec<String>) -> ExitCode {
+    use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
         match crate::repl::interactive(&preload) {
             Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,8 @@
 //!   (a common wrong answer, shown to the reader too), and `> Hint: ...`
 //!   lines revealed one at a time.
 
+pub mod guided;
+
 use crate::session::{Reply, Session};
 use crate::text::lex;
 

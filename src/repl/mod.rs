@@ -6,10 +6,11 @@
 
 mod helper;
 
-use crate::session::{Reply, Session};
+use crate::session::Reply;
 use crate::text::lex;
 use crate::transcript::{CONTINUATION, PROMPT, render_outcome};
 use crate::view::theme;
+use crate::workbench::{Workbench, progress_path};
 use helper::WatHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -27,7 +28,7 @@ fn history_path() -> Option<PathBuf> {
 }
 
 /// Evaluates one input and returns what to print, coloured if asked.
-fn respond(session: &mut Session, input: &str, colour: bool) -> (String, bool) {
+fn respond(session: &mut Workbench, input: &str, colour: bool) -> (String, bool) {
     let outcome = session.eval(input);
     let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
     let text = render_outcome(&outcome);
@@ -37,7 +38,7 @@ fn respond(session: &mut Session, input: &str, colour: bool) -> (String, bool) {
 /// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).
 pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     let colour = theme::use_colour(std::io::stdout().is_terminal());
-    let mut session = Session::new();
+    let mut session = Workbench::new(progress_path());
     let config = Config::builder().auto_add_history(false).build();
     let mut editor: Editor<WatHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
@@ -60,7 +61,7 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     }
     // Ctrl-C while code runs pauses it (the stepper takes over); at the
     // prompt, rustyline reads it as a key and clears the line.
-    let interrupt = session.interrupt_flag();
+    let interrupt = session.session.interrupt_flag();
     if let Err(e) =
         ctrlc::set_handler(move || interrupt.store(true, std::sync::atomic::Ordering::Relaxed))
     {
@@ -113,7 +114,7 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         print!("{text}");
         let _ = stdout.flush();
         if let Some(helper) = editor.helper_mut() {
-            helper.names = names_in_scope(&session);
+            helper.names = names_in_scope(&session.session);
         }
         if quit {
             break;
@@ -139,7 +140,7 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
 }
 
 /// `$names` of the session module and export names of every instance, for completion.
-fn names_in_scope(session: &Session) -> Vec<String> {
+fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
     let mut names = Vec::new();
     if let Some((module, _)) = session.session_instance() {
         names.extend(module.names.funcs.values().map(|n| format!("${n}")));
@@ -158,7 +159,7 @@ fn names_in_scope(session: &Session) -> Vec<String> {
 /// Runs inputs read from `reader` without prompts or colour, printing the output.
 /// Returns whether every input succeeded.
 pub fn script(reader: impl BufRead, preload: &[String]) -> std::io::Result<bool> {
-    let mut session = Session::new();
+    let mut session = Workbench::new(None);
     let mut ok = true;
     let mut stdout = std::io::stdout().lock();
     for input in preload {

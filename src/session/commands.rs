@@ -280,7 +280,7 @@ fn help(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
         return Ok(vec![Reply::Text(text)]);
     }
     let mut text = String::from(
-        "Type WAT at the prompt:\n  instructions (flat or folded) run on the scratch stack: i32.const 2 i32.const 3 i32.mul\n  (local $x i32) declares a scratch local\n  module fields such as (func ...), (memory 1), (global ...) build the session module\n  (module $m ...) instantiates a separate module\n  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...)\nCommands:\n",
+        "Type WAT at the prompt:\n  instructions (flat or folded) run on the scratch stack: i32.const 2 i32.const 3 i32.mul\n  (local $x i32) declares a scratch local\n  module fields such as (func ...), (memory 1), (global ...) build the session module\n  (module $m ...) instantiates a separate module\n  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...)\nLessons: :lesson [N], :next, :prev, :check, :hint, :solution\nCommands:\n",
     );
     let width = COMMANDS
         .iter()

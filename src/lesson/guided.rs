@@ -1,0 +1,278 @@
+//! Guided mode: a lesson inside the workbench, a section at a time, with
+//! `:check`, `:hint`, `:solution`, `:next` and `:prev`, and progress kept in
+//! the user's data directory.
+
+use super::{Exercise, check, parse};
+use crate::session::Session;
+
+/// The lessons, built into the binary so `watlab lesson` works anywhere.
+pub const LESSONS: &[(&str, &str)] = &[
+    (
+        "01-stack-machine.md",
+        include_str!("../../lessons/01-stack-machine.md"),
+    ),
+    ("02-locals.md", include_str!("../../lessons/02-locals.md")),
+];
+
+/// One screen of a lesson: text up to the next `## ` heading, and the
+/// exercise it holds, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// The text, without the solution and the hints.
+    pub text: String,
+    /// The exercise of this section.
+    pub exercise: Option<Exercise>,
+}
+
+/// Splits a lesson file into sections.
+pub fn sections(text: &str) -> Vec<Section> {
+    let mut chunks: Vec<String> = vec![String::new()];
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if !in_fence
+            && line.starts_with("## ")
+            && !chunks.last().is_some_and(|c| c.trim().is_empty())
+        {
+            chunks.push(String::new());
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.push_str(line);
+            chunk.push('\n');
+        }
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| Section {
+            text: shown_text(&chunk),
+            exercise: parse(&chunk).exercises.into_iter().next(),
+        })
+        .collect()
+}
+
+/// The text a learner sees: without solution blocks and hint lines.
+fn shown_text(chunk: &str) -> String {
+    let mut out = String::new();
+    let mut hidden = false;
+    for line in chunk.lines() {
+        let fence = line.trim_start().strip_prefix("```");
+        if let Some(kind) = fence {
+            if hidden {
+                hidden = false;
+                continue;
+            }
+            if kind.trim() == "solution" {
+                hidden = true;
+                continue;
+            }
+        }
+        if hidden || line.trim_start().starts_with("> Hint:") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// Where a learner is in a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guide {
+    /// Index into [`LESSONS`].
+    pub lesson: usize,
+    /// The lesson's sections.
+    pub sections: Vec<Section>,
+    /// The section shown.
+    pub current: usize,
+    /// Hints revealed for the current section's exercise.
+    pub hints: usize,
+}
+
+impl Guide {
+    /// Lesson `number` (1-based), at its first section.
+    pub fn start(number: usize) -> Result<Guide, String> {
+        let index = number
+            .checked_sub(1)
+            .filter(|i| *i < LESSONS.len())
+            .ok_or_else(|| {
+                format!(
+                    "there is no lesson {number}: the lessons are 1 to {} (:lesson lists them)",
+                    LESSONS.len()
+                )
+            })?;
+        Ok(Guide {
+            lesson: index,
+            sections: sections(LESSONS[index].1),
+            current: 0,
+            hints: 0,
+        })
+    }
+
+    /// The current section's text, with where it is.
+    pub fn show(&self) -> String {
+        let section = &self.sections[self.current.min(self.sections.len().saturating_sub(1))];
+        // Indented, so the examples' `wat> ` lines read as part of the text
+        // (and a transcript of a guided session does not take them for inputs).
+        let mut text: String = section
+            .text
+            .lines()
+            .map(|l| format!("  {l}").trim_end().to_string() + "\n")
+            .collect();
+        text.push_str(&format!(
+            "\n[lesson {}, section {} of {}: :next, :prev{}]\n",
+            self.lesson + 1,
+            self.current + 1,
+            self.sections.len(),
+            if section.exercise.is_some() {
+                ", :check, :hint, :solution"
+            } else {
+                ""
+            }
+        ));
+        text
+    }
+
+    /// Moves by `delta` sections; `None` at either end.
+    pub fn advance(&mut self, delta: isize) -> Option<String> {
+        let next = self
+            .current
+            .checked_add_signed(delta)
+            .filter(|n| *n < self.sections.len())?;
+        self.current = next;
+        self.hints = 0;
+        Some(self.show())
+    }
+
+    fn exercise(&self) -> Result<&Exercise, String> {
+        self.sections[self.current]
+            .exercise
+            .as_ref()
+            .ok_or_else(|| "this section has no exercise: :next goes on".to_string())
+    }
+
+    /// The next hint of the current exercise.
+    pub fn hint(&mut self) -> Result<String, String> {
+        let exercise = self.exercise()?;
+        let hint = exercise
+            .hints
+            .get(self.hints)
+            .cloned()
+            .ok_or("no more hints: :solution shows an answer")?;
+        let total = exercise.hints.len();
+        self.hints += 1;
+        Ok(format!("hint {} of {total}: {hint}", self.hints))
+    }
+
+    /// The solution of the current exercise.
+    pub fn solution(&self) -> Result<String, String> {
+        Ok(format!(
+            "a solution:\n{}",
+            self.exercise()?.solution.join("\n")
+        ))
+    }
+
+    /// Checks the learner's session against the current exercise.
+    pub fn check(&self, session: &mut Session) -> Result<String, String> {
+        let exercise = self.exercise()?.clone();
+        check(session, &exercise)?;
+        Ok(format!(
+            "correct: \"{}\" passes every check",
+            exercise.title
+        ))
+    }
+
+    /// The name of the lesson file.
+    pub fn file(&self) -> &'static str {
+        LESSONS[self.lesson].0
+    }
+
+    /// The current exercise's title.
+    pub fn exercise_title(&self) -> Option<String> {
+        self.sections[self.current]
+            .exercise
+            .as_ref()
+            .map(|e| e.title.clone())
+    }
+}
+
+/// The lessons with their titles, and how many of their exercises are done
+/// according to `progress` (lines `FILE: EXERCISE`).
+pub fn listing(progress: &str) -> String {
+    let mut text =
+        String::from("lessons (start one with watlab lesson N, or :lesson N in the workbench):\n");
+    for (i, (file, body)) in LESSONS.iter().enumerate() {
+        let lesson = parse(body);
+        let done = lesson
+            .exercises
+            .iter()
+            .filter(|e| {
+                progress
+                    .lines()
+                    .any(|l| l == format!("{file}: {}", e.title))
+            })
+            .count();
+        text.push_str(&format!(
+            "  {:>2}. {}  ({done}/{} exercises done)\n",
+            i + 1,
+            lesson.title,
+            lesson.exercises.len()
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lesson_file_is_built_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("lessons directory")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".md") && n != "README.md")
+            .collect();
+        files.sort();
+        let built_in: Vec<&str> = LESSONS.iter().map(|(f, _)| *f).collect();
+        assert_eq!(files, built_in, "list new lessons in LESSONS");
+    }
+
+    #[test]
+    fn sections_hide_solutions_and_hints_and_reveal_them_on_request() {
+        let mut guide = Guide::start(1).expect("lesson 1");
+        assert!(guide.sections.len() >= 3);
+        let exercise_at = guide
+            .sections
+            .iter()
+            .position(|s| s.exercise.is_some())
+            .expect("an exercise");
+        guide.current = exercise_at;
+        let shown = guide.show();
+        assert!(
+            !shown.contains("> Hint:") && !shown.contains("```solution"),
+            "{shown}"
+        );
+        assert!(guide.hint().expect("a hint").starts_with("hint 1 of 2: "));
+        assert!(guide.solution().expect("a solution").contains("i32.mul"));
+        let mut session = Session::new();
+        assert!(guide.check(&mut session).is_err());
+        for input in &guide.sections[exercise_at]
+            .exercise
+            .clone()
+            .expect("exercise")
+            .solution
+        {
+            let _ = session.eval(input);
+        }
+        assert!(
+            guide
+                .check(&mut session)
+                .expect("passes")
+                .starts_with("correct")
+        );
+        assert!(Guide::start(99).is_err());
+    }
+}
