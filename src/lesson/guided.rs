@@ -12,6 +12,8 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../lessons/01-stack-machine.md"),
     ),
     ("02-locals.md", include_str!("../../lessons/02-locals.md")),
+    ("03-functions.md", include_str!("../../lessons/03-functions.md")),
+    ("04-globals.md", include_str!("../../lessons/04-globals.md")),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
