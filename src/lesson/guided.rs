@@ -14,6 +14,8 @@ pub const LESSONS: &[(&str, &str)] = &[
     ("02-locals.md", include_str!("../../lessons/02-locals.md")),
     ("03-functions.md", include_str!("../../lessons/03-functions.md")),
     ("04-globals.md", include_str!("../../lessons/04-globals.md")),
+    ("05-control-flow.md", include_str!("../../lessons/05-control-flow.md")),
+    ("06-linear-memory.md", include_str!("../../lessons/06-linear-memory.md")),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
