@@ -16,6 +16,8 @@ pub const LESSONS: &[(&str, &str)] = &[
     ("04-globals.md", include_str!("../../lessons/04-globals.md")),
     ("05-control-flow.md", include_str!("../../lessons/05-control-flow.md")),
     ("06-linear-memory.md", include_str!("../../lessons/06-linear-memory.md")),
+    ("07-data-and-strings.md", include_str!("../../lessons/07-data-and-strings.md")),
+    ("08-growing-memory.md", include_str!("../../lessons/08-growing-memory.md")),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
