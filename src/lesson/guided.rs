@@ -12,12 +12,35 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../lessons/01-stack-machine.md"),
     ),
     ("02-locals.md", include_str!("../../lessons/02-locals.md")),
-    ("03-functions.md", include_str!("../../lessons/03-functions.md")),
+    (
+        "03-functions.md",
+        include_str!("../../lessons/03-functions.md"),
+    ),
     ("04-globals.md", include_str!("../../lessons/04-globals.md")),
-    ("05-control-flow.md", include_str!("../../lessons/05-control-flow.md")),
-    ("06-linear-memory.md", include_str!("../../lessons/06-linear-memory.md")),
-    ("07-data-and-strings.md", include_str!("../../lessons/07-data-and-strings.md")),
-    ("08-growing-memory.md", include_str!("../../lessons/08-growing-memory.md")),
+    (
+        "05-control-flow.md",
+        include_str!("../../lessons/05-control-flow.md"),
+    ),
+    (
+        "06-linear-memory.md",
+        include_str!("../../lessons/06-linear-memory.md"),
+    ),
+    (
+        "07-data-and-strings.md",
+        include_str!("../../lessons/07-data-and-strings.md"),
+    ),
+    (
+        "08-growing-memory.md",
+        include_str!("../../lessons/08-growing-memory.md"),
+    ),
+    (
+        "09-host-imports.md",
+        include_str!("../../lessons/09-host-imports.md"),
+    ),
+    (
+        "10-host-memory.md",
+        include_str!("../../lessons/10-host-memory.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the

@@ -6,7 +6,8 @@
 //!   the output they produce), replayed in order in one session per lesson;
 //! - under a `## Exercise: ...` heading, ```` ```check ```` lines the
 //!   learner's session must pass (`(assert_return ...)`, `(assert_trap ...)`,
-//!   or `stack TYPE:VALUE...` for the scratch stack), ```` ```solution ````
+//!   `stack TYPE:VALUE...` for the scratch stack, `memory ADDR HEX...` for
+//!   bytes of memory 0, `link-error INPUT` for an input that must not link), ```` ```solution ````
 //!   inputs that pass them, ```` ```mistake ```` inputs that must fail them
 //!   (a common wrong answer, shown to the reader too), and `> Hint: ...`
 //!   lines revealed one at a time.
@@ -134,6 +135,45 @@ pub fn inputs(text: &str) -> Vec<String> {
 /// what failed, precisely (expected versus actual).
 pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
     for check in &exercise.checks {
+        if let Some(input) = check.trim().strip_prefix("link-error ") {
+            match session.eval(input) {
+                Err(e) if e.kind == crate::session::ErrorKind::Link => continue,
+                Err(e) => {
+                    return Err(format!(
+                        "{input}: expected a link error, got: {}",
+                        e.message
+                    ));
+                }
+                Ok(_) => return Err(format!("{input}: expected a link error, but it linked")),
+            }
+        }
+        if let Some(spec) = check.trim().strip_prefix("memory ") {
+            let mut words = spec.split_whitespace();
+            let addr = words
+                .next()
+                .and_then(|a| crate::text::literal::parse_value(crate::vm::ValType::I64, a).ok());
+            let want: Vec<u8> = words
+                .filter_map(|b| u8::from_str_radix(b, 16).ok())
+                .collect();
+            let addr = addr
+                .map(|a| a.to_slot())
+                .ok_or_else(|| format!("{check}: malformed memory check"))?;
+            let have = session.memory0_bytes(addr, want.len() as u64);
+            if have != want {
+                let hex = |b: &[u8]| {
+                    b.iter()
+                        .map(|x| format!("{x:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                return Err(format!(
+                    "memory at 0x{addr:x} should hold {}, it holds {}",
+                    hex(&want),
+                    hex(&have)
+                ));
+            }
+            continue;
+        }
         if let Some(want) = check.trim().strip_prefix("stack") {
             let want: Vec<&str> = want.split_whitespace().collect();
             let have: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();

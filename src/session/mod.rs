@@ -340,6 +340,22 @@ impl Session {
         ))])
     }
 
+    /// Up to `len` bytes of the session module's memory 0 from `addr` (fewer
+    /// where the memory ends; none without a memory).
+    pub fn memory0_bytes(&self, addr: u64, len: u64) -> Vec<u8> {
+        let memory = self
+            .session_instance()
+            .and_then(|(_, i)| self.store.instance(i))
+            .and_then(|i| i.memories.first().copied())
+            .and_then(|m| self.store.memory(m));
+        let Some(bytes) = memory.map(|m| m.bytes()) else {
+            return Vec::new();
+        };
+        let start = (addr as usize).min(bytes.len());
+        let end = (addr.saturating_add(len) as usize).min(bytes.len());
+        bytes[start..end].to_vec()
+    }
+
     /// The scratch operand stack, bottom first.
     pub fn stack(&self) -> &[Value] {
         &self.stack
