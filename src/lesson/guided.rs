@@ -41,6 +41,18 @@ pub const LESSONS: &[(&str, &str)] = &[
         "10-host-memory.md",
         include_str!("../../lessons/10-host-memory.md"),
     ),
+    (
+        "11-results-to-the-host.md",
+        include_str!("../../lessons/11-results-to-the-host.md"),
+    ),
+    (
+        "12-one-memory-several-instances.md",
+        include_str!("../../lessons/12-one-memory-several-instances.md"),
+    ),
+    (
+        "13-shared-memory-and-threads.md",
+        include_str!("../../lessons/13-shared-memory-and-threads.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
