@@ -53,6 +53,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "13-shared-memory-and-threads.md",
         include_str!("../../lessons/13-shared-memory-and-threads.md"),
     ),
+    (
+        "14-memory-safety.md",
+        include_str!("../../lessons/14-memory-safety.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
