@@ -247,7 +247,7 @@ impl Guide {
 pub fn listing(progress: &str) -> String {
     let mut text =
         String::from("lessons (start one with watlab lesson N, or :lesson N in the workbench):\n");
-    for (i, (file, body)) in LESSONS.iter().enumerate() {
+    for (file, body) in LESSONS {
         let lesson = parse(body);
         let done = lesson
             .exercises
@@ -259,8 +259,7 @@ pub fn listing(progress: &str) -> String {
             })
             .count();
         text.push_str(&format!(
-            "  {:>2}. {}  ({done}/{} exercises done)\n",
-            i + 1,
+            "  {:<44} ({done}/{} exercises done)\n",
             lesson.title,
             lesson.exercises.len()
         ));
