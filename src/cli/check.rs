@@ -9,13 +9,9 @@ pub fn check(files: &[PathBuf], bless: bool) -> ExitCode {
     let (mut passed, mut failed, mut unreadable) = (0, 0, false);
     for file in files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("watlab: cannot read {name}: {e}");
-                unreadable = true;
-                continue;
-            }
+        let Some(text) = super::read_input(file) else {
+            unreadable = true;
+            continue;
         };
         match transcript::check(&name, &text) {
             (Check::Pass, _) => passed += 1,
@@ -47,12 +43,8 @@ pub fn check(files: &[PathBuf], bless: bool) -> ExitCode {
 
 /// Runs the inputs of `file` (prompts, if any, are stripped) and prints the output.
 pub fn script(file: &Path) -> ExitCode {
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("watlab: cannot read {}: {e}", file.display());
-            return ExitCode::from(2);
-        }
+    let Some(text) = super::read_input(file) else {
+        return ExitCode::from(2);
     };
     let parsed = transcript::parse(&text);
     let inputs: String = if parsed.entries.is_empty() {

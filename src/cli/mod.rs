@@ -133,3 +133,10 @@ fn start(preload: Vec<String>) -> ExitCode {
         }
     }
 }
+
+/// Reads a file named on the command line, or says on stderr why it cannot.
+fn read_input(file: &std::path::Path) -> Option<String> {
+    std::fs::read_to_string(file)
+        .map_err(|e| eprintln!("watlab: cannot read {}: {e}", file.display()))
+        .ok()
+}

@@ -16,13 +16,9 @@ pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
     let mut unreadable = false;
     for file in files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("watlab: cannot read {name}: {e}");
-                unreadable = true;
-                continue;
-            }
+        let Some(text) = super::read_input(file) else {
+            unreadable = true;
+            continue;
         };
         let report = run_script_with(&name, &text, mode, features);
         for failure in &report.failed {
