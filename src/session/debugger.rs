@@ -11,6 +11,7 @@
 use super::fragment::Prepared;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::view::pause::{Effect, PauseInfo};
+use crate::vm::module::Module;
 use crate::vm::store::StoreData;
 use crate::vm::{Execution, FuncAddr, Outcome, Value};
 use std::collections::VecDeque;
@@ -91,6 +92,18 @@ struct Access {
     write: bool,
     start: u64,
     len: u64,
+}
+
+/// The index of the function named `name` (with its `$`) in `module`.
+fn func_index_by_name(module: &Module, name: &str) -> Result<u32, SessionError> {
+    let bare = name.strip_prefix('$').unwrap_or(name);
+    module
+        .names
+        .funcs
+        .iter()
+        .find(|(_, n)| n.as_str() == bare)
+        .map(|(i, _)| *i)
+        .ok_or_else(|| SessionError::usage(format!("no function {name} in the session module")))
 }
 
 /// "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00" / "read 1 byte at 0x10: 2a".
@@ -566,15 +579,7 @@ impl Session {
                 .instance(instance)
                 .map(|i| i.module.clone())
                 .ok_or_else(|| SessionError::usage("no session module"))?;
-            let index = module
-                .names
-                .funcs
-                .iter()
-                .find(|(_, n)| **n == target[1..])
-                .map(|(i, _)| *i)
-                .ok_or_else(|| {
-                    SessionError::usage(format!("no function {target} in the session module"))
-                })?;
+            let index = func_index_by_name(&module, target)?;
             let addr = self
                 .store
                 .instance(instance)
@@ -603,15 +608,7 @@ impl Session {
                 let module = module
                     .as_ref()
                     .ok_or_else(|| SessionError::usage("the session has no functions"))?;
-                let index = module
-                    .names
-                    .funcs
-                    .iter()
-                    .find(|(_, n)| **n == name[1..])
-                    .map(|(i, _)| *i)
-                    .ok_or_else(|| {
-                        SessionError::usage(format!("no function {name} in the session module"))
-                    })?;
+                let index = func_index_by_name(module, name)?;
                 Some(
                     index
                         .checked_sub(module.imported_funcs)
