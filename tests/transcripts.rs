@@ -48,6 +48,7 @@ macro_rules! transcripts {
 
 transcripts! {
     assertions,
+    lone_semicolon,
     atomics,
     breakpoint_in_normal_run,
     bytes_command,

@@ -13,6 +13,23 @@ pub struct AsmError {
     pub offset: usize,
 }
 
+impl AsmError {
+    /// The assembler's error, with a hint where the text at the error is a
+    /// common slip (a lone `;` taken for a comment).
+    pub fn from_wast(text: &str, e: &wast::Error) -> AsmError {
+        let offset = e.span().offset();
+        let mut message = e.message();
+        let rest = text.get(offset..).unwrap_or("");
+        if rest.starts_with(';') && !rest.starts_with(";;") {
+            message.push_str(
+                "; a single `;` is not a comment in WAT: write `;;` for a comment to the end \
+                 of the line, or `(; ... ;)` around a comment",
+            );
+        }
+        AsmError { message, offset }
+    }
+}
+
 impl fmt::Display for AsmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -24,10 +41,7 @@ impl fmt::Display for AsmError {
 /// # Errors
 /// The first syntax or name-resolution error, with its offset.
 pub fn assemble_module(text: &str) -> Result<Vec<u8>, AsmError> {
-    let error = |e: wast::Error| AsmError {
-        message: e.message(),
-        offset: e.span().offset(),
-    };
+    let error = |e: wast::Error| AsmError::from_wast(text, &e);
     let buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
     let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
     wat.encode().map_err(error)
@@ -40,10 +54,7 @@ pub fn assemble_module(text: &str) -> Result<Vec<u8>, AsmError> {
 /// # Errors
 /// As [`assemble_module`].
 pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>), AsmError> {
-    let error = |e: wast::Error| AsmError {
-        message: e.message(),
-        offset: e.span().offset(),
-    };
+    let error = |e: wast::Error| AsmError::from_wast(text, &e);
     let mut buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
     buf.track_instr_spans(true);
     let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;

@@ -65,6 +65,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 }
                 TokenKind::Space
             }
+            // A `;` that starts no comment (a lone `;`, or `;)` outside a
+            // block comment) is a token of its own, so the loop always advances.
+            b';' => {
+                i += 1;
+                TokenKind::Other
+            }
             _ => {
                 while i < bytes.len()
                     && !matches!(bytes[i], b'(' | b')' | b'{' | b'}' | b'"' | b';')
@@ -185,6 +191,19 @@ mod tests {
         assert!(!is_complete("(; open"));
         assert!(is_complete("i32.const 1"));
         assert!(is_complete("(data \"a\\\"b\")"));
+    }
+
+    #[test]
+    fn a_semicolon_outside_a_comment_is_a_token_of_its_own() {
+        for text in [";", "i32.const 1 ;", ";)", "a;b"] {
+            let toks = tokens(text);
+            assert_eq!(
+                toks.iter().map(|t| t.range.len()).sum::<usize>(),
+                text.len()
+            );
+        }
+        assert_eq!(tokens(";)").len(), 2);
+        assert_eq!(open_parens(";)"), -1);
     }
 
     #[test]
