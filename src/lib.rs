@@ -15,6 +15,7 @@
 //! - [`cli`]: the command-line front end.
 
 pub mod cli;
+pub mod commands;
 pub mod lesson;
 pub mod repl;
 pub mod session;
@@ -24,4 +25,3 @@ pub mod transcript;
 pub mod view;
 pub mod vm;
 pub mod wast;
-pub mod workbench;

@@ -6,9 +6,9 @@
 //! evaluates the inputs in a fresh session and rebuilds the text; the
 //! transcript passes when the rebuilt text is identical.
 
+use crate::commands::Workbench;
 use crate::session::Reply;
 use crate::view::{render_error, render_reply};
-use crate::workbench::Workbench;
 
 /// The prompt that starts an input.
 pub const PROMPT: &str = "wat> ";

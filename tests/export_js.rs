@@ -3,7 +3,8 @@
 //! session computed. Skipped, with the reason printed, where node is missing.
 
 use std::process::Command;
-use watlab::session::{Reply, Session};
+use watlab::commands::Workbench;
+use watlab::session::Reply;
 
 #[test]
 fn the_exported_program_gives_the_session_results_under_node() {
@@ -13,7 +14,7 @@ fn the_exported_program_gives_the_session_results_under_node() {
     };
     assert!(version.status.success());
     let dir = std::env::temp_dir().join(format!("watlab-export-js-{}", std::process::id()));
-    let mut session = Session::new();
+    let mut session = Workbench::new(None);
     let inputs = [
         ":host memory mem.pages initial=1 maximum=20",
         ":host global mem.data_offset i32 8",

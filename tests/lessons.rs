@@ -5,8 +5,8 @@
 //! examples' output from the current behaviour (review the diff).
 
 use std::path::{Path, PathBuf};
+use watlab::commands::Workbench;
 use watlab::lesson::{self, Lesson};
-use watlab::session::Session;
 use watlab::transcript::{CONTINUATION, PROMPT, parse, render_outcome};
 
 fn lesson_files() -> Vec<PathBuf> {
@@ -24,7 +24,7 @@ fn lesson_files() -> Vec<PathBuf> {
 }
 
 /// Replays one example block in `session`; returns the text it should have.
-fn replay(session: &mut Session, transcript: &str) -> String {
+fn replay(session: &mut Workbench, transcript: &str) -> String {
     let mut out = String::new();
     for entry in parse(transcript).entries {
         for (i, line) in entry.input.iter().enumerate() {
@@ -48,7 +48,7 @@ fn worked_examples_print_what_the_lessons_show() {
         let text = std::fs::read_to_string(&file).expect("readable lesson");
         let lesson: Lesson = lesson::parse(&text);
         assert!(!lesson.title.is_empty(), "{}: no title", file.display());
-        let mut session = Session::new();
+        let mut session = Workbench::new(None);
         let mut fixed = text.clone();
         for example in &lesson.examples {
             let actual = replay(&mut session, &example.transcript);
@@ -82,11 +82,11 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
             assert!(!exercise.checks.is_empty(), "{at}: no checks");
             assert!(!exercise.hints.is_empty(), "{at}: no hints");
             assert_eq!(
-                lesson::try_answer(&exercise, &exercise.solution),
+                lesson::try_answer(&exercise, &exercise.solution, Workbench::new(None)),
                 Ok(()),
                 "{at}: the solution fails"
             );
-            let wrong = lesson::try_answer(&exercise, &exercise.mistake);
+            let wrong = lesson::try_answer(&exercise, &exercise.mistake, Workbench::new(None));
             assert!(
                 matches!(&wrong, Err(m) if !m.is_empty()),
                 "{at}: the mistake passes: {wrong:?}"

@@ -2,7 +2,8 @@
 //! token soup and random bytes go through `Session::eval`, and afterwards the
 //! session still works and still holds what it held before.
 
-use watlab::session::{Reply, Session};
+use watlab::commands::Workbench;
+use watlab::session::Reply;
 
 /// A small deterministic generator (xorshift64).
 struct Rng(u64);
@@ -97,13 +98,13 @@ const TOKENS: &[&str] = &[
     "=",
 ];
 
-fn stack_after(session: &mut Session) -> Vec<Reply> {
+fn stack_after(session: &mut Workbench) -> Vec<Reply> {
     session.eval(":stack").expect(":stack always works")
 }
 
 #[test]
 fn hostile_inputs_never_panic_and_the_session_keeps_working() {
-    let mut session = Session::new();
+    let mut session = Workbench::new(None);
     for input in VALID {
         let _ = session.eval(input);
     }
@@ -131,7 +132,7 @@ fn hostile_inputs_never_panic_and_the_session_keeps_working() {
     for input in &inputs {
         // Errors are fine; panics are not (the test harness would report them).
         let _ = session.eval(input);
-        if session.is_stepping() {
+        if session.session.is_stepping() {
             let _ = session.eval("abort");
         }
     }

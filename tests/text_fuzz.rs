@@ -72,7 +72,7 @@ fn within_bounds(text: String) -> Result<(), String> {
         let _ = watlab::text::jsobject::parse(&input);
         let _ = watlab::lesson::parse(&input);
         let _ = watlab::lesson::inputs(&input);
-        let mut session = watlab::session::Session::new();
+        let mut session = watlab::commands::Workbench::new(None);
         let _ = session.eval(&input);
         let _ = session.eval(&format!(":host {input}"));
         let _ = session.eval(&format!("(func {input})"));

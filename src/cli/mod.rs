@@ -85,7 +85,7 @@ pub fn main() -> ExitCode {
         Some(Command::Check { files, bless }) => check::check(&files, bless),
         Some(Command::Script { file }) => check::script(&file),
         Some(Command::Lesson { number: None }) => {
-            let progress = crate::workbench::progress_path()
+            let progress = crate::commands::data_file("progress")
                 .and_then(|p| std::fs::read_to_string(p).ok())
                 .unwrap_or_default();
             print!("{}", crate::lesson::guided::listing(&progress));

@@ -14,7 +14,7 @@
 
 pub mod guided;
 
-use crate::session::{Reply, Session};
+use crate::session::{Reply, Session, SessionError};
 use crate::text::lex;
 
 /// An exercise of a lesson.
@@ -131,12 +131,36 @@ pub fn inputs(text: &str) -> Vec<String> {
     out
 }
 
-/// Runs an exercise's checks against a session: `Ok` when all pass, else
-/// what failed, precisely (expected versus actual).
-pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
+/// What an exercise's checks need from the learner's workbench: evaluating
+/// inputs (WAT, script commands, and for a whole workbench its `:commands`)
+/// and reading the session's state.
+pub trait Learner {
+    /// Evaluates one input.
+    ///
+    /// # Errors
+    /// As the input fails.
+    fn eval(&mut self, input: &str) -> Result<Vec<Reply>, SessionError>;
+
+    /// The session the inputs built.
+    fn session(&self) -> &Session;
+}
+
+impl Learner for Session {
+    fn eval(&mut self, input: &str) -> Result<Vec<Reply>, SessionError> {
+        Session::eval(self, input)
+    }
+
+    fn session(&self) -> &Session {
+        self
+    }
+}
+
+/// Runs an exercise's checks against a learner's workbench: `Ok` when all
+/// pass, else what failed, precisely (expected versus actual).
+pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> Result<(), String> {
     for check in &exercise.checks {
         if let Some(input) = check.trim().strip_prefix("link-error ") {
-            match session.eval(input) {
+            match learner.eval(input) {
                 Err(e) if e.kind == crate::session::ErrorKind::Link => continue,
                 Err(e) => {
                     return Err(format!(
@@ -158,7 +182,7 @@ pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
             let addr = addr
                 .map(|a| a.to_slot())
                 .ok_or_else(|| format!("{check}: malformed memory check"))?;
-            let have = session.memory0_bytes(addr, want.len() as u64);
+            let have = learner.session().memory0_bytes(addr, want.len() as u64);
             if have != want {
                 let hex = |b: &[u8]| {
                     b.iter()
@@ -176,7 +200,12 @@ pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
         }
         if let Some(want) = check.trim().strip_prefix("stack") {
             let want: Vec<&str> = want.split_whitespace().collect();
-            let have: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
+            let have: Vec<String> = learner
+                .session()
+                .stack()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
             if want != have {
                 return Err(format!(
                     "the stack should be [{}], it is [{}]",
@@ -186,7 +215,7 @@ pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
             }
             continue;
         }
-        match session.eval(check) {
+        match learner.eval(check) {
             Ok(replies) if !replies.contains(&Reply::Quit) => {}
             Ok(_) => return Err(format!("{check}: not a check")),
             Err(e) => return Err(format!("{}: {}", check.trim(), e.message)),
@@ -195,13 +224,16 @@ pub fn check(session: &mut Session, exercise: &Exercise) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `inputs` in a fresh session and checks the exercise.
-pub fn try_answer(exercise: &Exercise, inputs: &[String]) -> Result<(), String> {
-    let mut session = Session::new();
+/// Runs `inputs` in `fresh` (a new workbench) and checks the exercise.
+pub fn try_answer(
+    exercise: &Exercise,
+    inputs: &[String],
+    mut fresh: impl Learner,
+) -> Result<(), String> {
     for input in inputs {
-        let _ = session.eval(input);
+        let _ = fresh.eval(input);
     }
-    check(&mut session, exercise)
+    check(&mut fresh, exercise)
 }
 
 #[cfg(test)]
@@ -220,9 +252,9 @@ mod tests {
         assert_eq!(e.title, "make 3");
         assert_eq!(e.hints, vec!["add", "1 + 2"]);
         assert_eq!(e.solution, vec!["i32.const 1", "i32.const 2 i32.add"]);
-        assert_eq!(try_answer(e, &e.solution), Ok(()));
+        assert_eq!(try_answer(e, &e.solution, Session::new()), Ok(()));
         assert_eq!(
-            try_answer(e, &e.mistake),
+            try_answer(e, &e.mistake, Session::new()),
             Err("the stack should be [i32:3], it is [i32:2]".into())
         );
     }

@@ -2,7 +2,7 @@
 //! all driven by the lexer, the instruction catalog, the command table and
 //! the names the session knows.
 
-use crate::session::commands::COMMANDS;
+use crate::commands::registry::{self, Scope};
 use crate::text::{catalog, lex};
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -19,6 +19,8 @@ pub struct WatHelper {
     pub colour: bool,
     /// Parentheses left open by the earlier lines of the input being typed.
     pub open_before: i64,
+    /// Whether a fragment is paused, so bare words complete to stepper commands.
+    pub stepping: bool,
 }
 
 impl Helper for WatHelper {}
@@ -45,11 +47,29 @@ impl Completer for WatHelper {
             display: s.clone(),
             replacement: s,
         };
+        let before = line[..start].trim();
         let candidates: Vec<Pair> = if let Some(command) = word.strip_prefix(':') {
-            COMMANDS
-                .iter()
-                .filter(|c| c.name.starts_with(command))
-                .map(|c| pair(format!(":{}", c.name)))
+            registry::complete(&[Scope::Workbench, Scope::Lesson], command)
+                .into_iter()
+                .map(|name| pair(format!(":{name}")))
+                .collect()
+        } else if before == ":host" {
+            registry::complete(&[Scope::Host], word)
+                .into_iter()
+                .map(pair)
+                .collect()
+        } else if before == ":help" {
+            registry::complete(
+                &[Scope::Workbench, Scope::Lesson, Scope::Stepper, Scope::Host],
+                word,
+            )
+            .into_iter()
+            .map(pair)
+            .collect()
+        } else if self.stepping && before.is_empty() {
+            registry::complete(&[Scope::Stepper], word)
+                .into_iter()
+                .map(pair)
                 .collect()
         } else if word.starts_with('$') || line[..start].ends_with('"') {
             self.names
@@ -128,6 +148,7 @@ mod tests {
             names: vec!["$fac".into(), "$factor".into()],
             colour: false,
             open_before: 0,
+            stepping: false,
         };
         let history = DefaultHistory::new();
         let ctx = Context::new(&history);
@@ -139,6 +160,22 @@ mod tests {
                 .map(|p| p.replacement.as_str())
                 .collect::<Vec<_>>(),
             vec![":mem", ":memory"]
+        );
+        let (_, found) = helper.complete(":les", 4, &ctx).expect("completion");
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| p.replacement.as_str())
+                .collect::<Vec<_>>(),
+            vec![":lesson"]
+        );
+        let (_, found) = helper.complete(":host me", 8, &ctx).expect("completion");
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| p.replacement.as_str())
+                .collect::<Vec<_>>(),
+            vec!["memory"]
         );
         let (_, found) = helper.complete("call $fa", 8, &ctx).expect("completion");
         assert_eq!(found.len(), 2);

@@ -6,26 +6,16 @@
 
 mod helper;
 
+use crate::commands::{Workbench, data_file};
 use crate::session::Reply;
 use crate::text::lex;
 use crate::transcript::{CONTINUATION, PROMPT, render_outcome};
 use crate::view::theme;
-use crate::workbench::{Workbench, progress_path};
 use helper::WatHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
-
-/// Where the history file lives: `$XDG_DATA_HOME/watlab/history`, or
-/// `~/.local/share/watlab/history`.
-fn history_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join("watlab").join("history"))
-}
 
 /// Evaluates one input and returns what to print, coloured if asked.
 fn respond(session: &mut Workbench, input: &str, colour: bool) -> (String, bool) {
@@ -38,7 +28,7 @@ fn respond(session: &mut Workbench, input: &str, colour: bool) -> (String, bool)
 /// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).
 pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     let colour = theme::use_colour(std::io::stdout().is_terminal());
-    let mut session = Workbench::new(progress_path());
+    let mut session = Workbench::new(data_file("progress"));
     let config = Config::builder().auto_add_history(false).build();
     let mut editor: Editor<WatHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
@@ -48,8 +38,9 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         names: Vec::new(),
         colour,
         open_before: 0,
+        stepping: false,
     }));
-    let history = history_path();
+    let history = data_file("history");
     if let Some(path) = &history
         && path.exists()
         && let Err(e) = editor.load_history(path)
@@ -115,6 +106,7 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         let _ = stdout.flush();
         if let Some(helper) = editor.helper_mut() {
             helper.names = names_in_scope(&session.session);
+            helper.stepping = session.session.is_stepping();
         }
         if quit {
             break;

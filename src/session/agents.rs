@@ -43,7 +43,7 @@ const RUN_LIMIT: u64 = 50_000_000;
 
 impl Session {
     /// `:spawn NAME FRAGMENT`.
-    pub(super) fn spawn(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn spawn(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let (name, code) = args.trim().split_once(char::is_whitespace).ok_or_else(|| {
             SessionError::usage(
                 "usage: :spawn NAME FRAGMENT, e.g. :spawn a i32.const 100 call $count",
@@ -85,7 +85,7 @@ impl Session {
     }
 
     /// `:run [QUANTUM]`: round-robin until every thread has finished.
-    pub(super) fn run_agents(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn run_agents(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let quantum: u64 = match args.trim() {
             "" => 10,
             n => n.parse().ok().filter(|q| *q > 0).ok_or_else(|| {
@@ -207,7 +207,7 @@ impl Session {
     }
 
     /// `:thread NAME`: step one thread by hand.
-    pub(super) fn thread_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn thread_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let name = args.trim();
         let index = self
             .agents
@@ -264,7 +264,7 @@ impl Session {
     }
 
     /// `:threads`.
-    pub(super) fn thread_list(&self) -> String {
+    pub fn thread_list(&self) -> String {
         if self.agents.is_empty() {
             return "no threads; start one with :spawn NAME FRAGMENT\n".into();
         }

@@ -51,7 +51,6 @@ pub(super) struct Debugger {
     history: VecDeque<(Execution, Option<StoreData>, u64)>,
     history_bytes: usize,
     watches: Vec<Watch>,
-    displays: Vec<String>,
     last_command: String,
     steps: u64,
     /// The frame (depth, function) and its locals at the last pause, for change marks.
@@ -151,7 +150,6 @@ impl Debugger {
             history: VecDeque::new(),
             history_bytes: 0,
             watches: Vec::new(),
-            displays: Vec::new(),
             last_command: "step".into(),
             steps: 0,
             last_frame: None,
@@ -170,7 +168,7 @@ enum Stop {
 
 impl Session {
     /// `:step FRAGMENT`: prepares the fragment and pauses before its first instruction.
-    pub(super) fn start_stepping(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn start_stepping(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
         if self.debugger.is_some() {
             return Err(SessionError::usage("already stepping; `abort` first"));
         }
@@ -294,7 +292,7 @@ impl Session {
     }
 
     /// One stepper command (`step`, `next`, ...). An empty line repeats the last one.
-    pub(super) fn debug_command(&mut self, line: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn debug_command(&mut self, line: &str) -> Result<Vec<Reply>, SessionError> {
         let Some(debugger) = self.debugger.as_mut() else {
             return Err(SessionError::usage("not stepping"));
         };
@@ -335,22 +333,8 @@ impl Session {
             }
             "watch" => self.add_watch(&args),
             "region" => self.define_region(&args),
-            "display" => {
-                let command = args.trim_start_matches(':').to_string();
-                if command.is_empty() {
-                    return Err(SessionError::usage(
-                        "usage: display COMMAND, e.g. display mem 0 16",
-                    ));
-                }
-                if let Some(d) = self.debugger.as_mut() {
-                    d.displays.push(command.clone());
-                }
-                Ok(vec![Reply::Note(format!(
-                    "will show :{command} at every pause"
-                ))])
-            }
             "back" | "rs" => self.step_back(args.parse::<usize>().unwrap_or(1).max(1)),
-            "where" | "bt" => Ok(vec![Reply::Text(self.backtrace())]),
+            "where" | "bt" | "backtrace" => Ok(vec![Reply::Text(self.backtrace())]),
             "abort" => {
                 self.abort();
                 Ok(vec![Reply::Note(
@@ -557,7 +541,7 @@ impl Session {
         error
     }
 
-    pub(super) fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
         let line_target = match target.rsplit_once(':') {
             Some((func, line)) if func.starts_with('$') => {
                 line.parse::<usize>().ok().map(|l| (Some(func), l))
@@ -667,7 +651,7 @@ impl Session {
             .ok_or_else(no_code)
     }
 
-    pub(super) fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         if args.is_empty() {
             self.breakpoints.clear();
             if let Some(d) = self.debugger.as_mut() {
@@ -689,7 +673,7 @@ impl Session {
         Ok(vec![Reply::Note(format!("deleted breakpoint {n}"))])
     }
 
-    pub(super) fn breakpoint_list(&self) -> String {
+    pub fn breakpoint_list(&self) -> String {
         let watches = self
             .debugger
             .as_ref()
@@ -1051,23 +1035,12 @@ impl Session {
             scratch_params: d.prepared.args.len() - self.locals.len(),
             changed_locals,
         };
-        let displays = d.displays.clone();
         if let Some(d) = self.debugger.as_mut() {
             d.last_frame = frame_key;
             d.last_locals = locals_now;
             d.last_globals = globals_now;
         }
-        let mut replies = vec![Reply::Text(crate::view::pause::render(&info))];
-        for command in displays {
-            let (name, args) = command
-                .split_once(char::is_whitespace)
-                .unwrap_or((&command, ""));
-            match super::commands::run(self, name, args) {
-                Ok(more) => replies.extend(more),
-                Err(e) => replies.push(Reply::Text(crate::view::render_error(&e))),
-            }
-        }
-        replies
+        vec![Reply::Text(crate::view::pause::render(&info))]
     }
 
     fn global_rows(&self) -> Vec<(String, Value, bool)> {

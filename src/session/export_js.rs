@@ -95,7 +95,7 @@ fn js_number(x: f64) -> String {
 
 impl Session {
     /// Writes the session's modules and `host.mjs` into `dir`.
-    pub(super) fn export_js(&mut self, dir: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn export_js(&mut self, dir: &str) -> Result<Vec<Reply>, SessionError> {
         let dir = dir.trim();
         if dir.is_empty() {
             return Err(SessionError::usage("usage: :export-js DIR"));

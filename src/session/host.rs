@@ -309,7 +309,7 @@ fn from_number(result: Option<f64>, results: &[ValType]) -> Result<Vec<Value>, T
 
 impl Session {
     /// `:host` commands: list, `memory`, `global`, `seed`.
-    pub(super) fn host_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn host_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         if args.trim_start().starts_with('{') {
             return self.host_literal(args);
         }
@@ -658,7 +658,7 @@ impl Session {
 
     /// `:write MEMORY ADDR TYPE VALUE...`: the host writes into a memory, like
     /// `new Int32Array(mem.buffer, addr)[i] = value`.
-    pub(super) fn host_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn host_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         use crate::view::hexdump::Elem;
         let usage = || {
             SessionError::usage(
@@ -737,7 +737,7 @@ impl Session {
     }
 
     /// The host property a memory was allocated as, if the host allocated it.
-    pub(super) fn host_name_of(&self, memory: crate::vm::MemAddr) -> Option<String> {
+    pub fn host_name_of(&self, memory: crate::vm::MemAddr) -> Option<String> {
         self.host.modules.iter().find_map(|(module, props)| {
             props.iter().find_map(|(name, value)| {
                 (*value == HostValue::Object(Extern::Memory(memory)))
@@ -747,7 +747,7 @@ impl Session {
     }
 
     /// A memory the host object holds, by `module.name`.
-    pub(super) fn host_memory_named(&self, path: &str) -> Option<crate::vm::MemAddr> {
+    pub fn host_memory_named(&self, path: &str) -> Option<crate::vm::MemAddr> {
         let (module, name) = path.split_once('.')?;
         match self.host.modules.get(module)?.get(name)? {
             HostValue::Object(Extern::Memory(addr)) => Some(*addr),
@@ -756,7 +756,7 @@ impl Session {
     }
 
     /// Lines `console.log` printed during the last input.
-    pub(super) fn take_console(&self) -> Vec<String> {
+    pub fn take_console(&self) -> Vec<String> {
         self.host
             .console
             .lock()

@@ -8,7 +8,6 @@
 //! globals are restored from a snapshot taken before the input ran.
 
 mod agents;
-pub mod commands;
 mod debugger;
 mod export_js;
 mod fragment;
@@ -18,10 +17,12 @@ mod jsmath;
 mod module;
 mod regions;
 mod script;
+pub mod state;
 
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
 use input::Input;
+pub use module::token_len;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub enum Reply {
     Note(String),
     /// Text produced by a command (help, disassembly, tables).
     Text(String),
+    /// An error reported among other replies (a `display` command that failed at a pause).
+    Error(Box<SessionError>),
     /// The user asked to leave.
     Quit,
 }
@@ -98,11 +101,13 @@ impl SessionError {
         }
     }
 
-    fn usage(message: impl Into<String>) -> SessionError {
+    /// A command used wrongly.
+    pub fn usage(message: impl Into<String>) -> SessionError {
         SessionError::new(ErrorKind::Usage, message)
     }
 
-    fn at(mut self, text: &str, offset: usize, len: usize) -> SessionError {
+    /// The error, pointing at `len` bytes from `offset` of the input `text`.
+    pub fn at(mut self, text: &str, offset: usize, len: usize) -> SessionError {
         self.spot = Some(SourceSpot {
             text: text.to_string(),
             offset: offset.min(text.len()),
@@ -229,6 +234,18 @@ impl Session {
     /// A [`SessionError`]; the session is then exactly as before the input.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let outcome = self.eval_input(text);
+        self.attach_console(outcome)
+    }
+
+    /// Adds what the code printed with `console.log` since the last call to
+    /// an input's outcome: before the replies, or as notes of the error.
+    ///
+    /// # Errors
+    /// The outcome's error, with the console lines added.
+    pub fn attach_console(
+        &mut self,
+        outcome: Result<Vec<Reply>, SessionError>,
+    ) -> Result<Vec<Reply>, SessionError> {
         let console = self.take_console();
         if console.is_empty() {
             return outcome;
@@ -251,16 +268,15 @@ impl Session {
 
     fn eval_input(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         if self.debugger.is_some() {
-            return match input::classify(text) {
-                Input::Meta { name, args } => commands::run(self, name, args),
-                // A comment; an empty line still repeats the last command.
-                Input::Empty if !text.trim().is_empty() => Ok(Vec::new()),
-                _ => self.debug_command(text),
-            };
+            return Err(SessionError::usage(
+                "a fragment is paused in the stepper: step it, or abort it first",
+            ));
         }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),
-            Input::Meta { name, args } => commands::run(self, name, args),
+            Input::Meta { name, .. } => Err(SessionError::usage(format!(
+                ":{name} is a workbench command, not WAT"
+            ))),
             Input::Local(form) => self.declare_local(form),
             Input::Fields(forms) => self.transact(|s| s.add_fields(forms)),
             Input::Module(form) => self.transact(|s| s.add_module(form)),

@@ -416,7 +416,7 @@ fn compile(bytes: &[u8]) -> Result<Arc<Module>, SessionError> {
 }
 
 /// Length of the token starting at `offset`.
-pub(super) fn token_len(text: &str, offset: usize) -> usize {
+pub fn token_len(text: &str, offset: usize) -> usize {
     text.get(offset..).map_or(1, |rest| {
         rest.find(|c: char| c.is_whitespace() || c == '(' || c == ')')
             .unwrap_or(rest.len())

@@ -53,7 +53,7 @@ fn number(word: &str) -> Option<u64> {
 
 impl Session {
     /// `region ADDR LEN|TYPE[N] NAME`.
-    pub(super) fn define_region(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn define_region(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let words: Vec<&str> = args.split_whitespace().collect();
         let usage = || {
             SessionError::usage(
@@ -94,7 +94,7 @@ impl Session {
     }
 
     /// The regions, one per line.
-    pub(super) fn region_list(&self) -> String {
+    pub fn region_list(&self) -> String {
         if self.regions.is_empty() {
             return "no regions; name one with :region ADDR LEN|TYPE[N] NAME\n".into();
         }
@@ -147,7 +147,7 @@ impl Session {
     }
 
     /// The regions overlapping `[start, start + len)`, decoded from `memory`.
-    pub(super) fn regions_in(&self, memory: &[u8], start: u64, len: u64) -> String {
+    pub fn regions_in(&self, memory: &[u8], start: u64, len: u64) -> String {
         let end = start.saturating_add(len);
         let mut text = String::new();
         for region in self

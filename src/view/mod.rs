@@ -107,6 +107,7 @@ pub fn render_reply(reply: &Reply) -> String {
         Reply::Note(note) => format!("{note}\n"),
         Reply::Text(text) if text.ends_with('\n') || text.is_empty() => text.clone(),
         Reply::Text(text) => format!("{text}\n"),
+        Reply::Error(error) => render_error(error),
         Reply::Quit => String::new(),
     }
 }

@@ -1,0 +1,90 @@
+//! Commands that set how the session runs (`:trace`, `:limit`) or end it (`:reset`, `:quit`).
+
+use super::Workbench;
+use super::registry::{Command, Scope};
+use crate::session::state::parse_number;
+use crate::session::{Reply, SessionError};
+
+/// The commands of this area, in help order.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        scope: Scope::Workbench,
+        name: "trace",
+        aliases: &[],
+        synopsis: "on|off",
+        summary: "print a line per executed instruction of each input",
+        help: "Each line: the function, the instruction's byte offset, the instruction, and the operand stack after it. At most 10000 lines per input.",
+        run: trace,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "limit",
+        aliases: &[],
+        synopsis: "[N]",
+        summary: "show or set how many instructions one input may run",
+        help: "An input that runs longer is stopped as a runaway loop and undone. The default (2147483648) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
+        run: limit,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "reset",
+        aliases: &[],
+        synopsis: "",
+        summary: "start over with an empty session",
+        help: "",
+        run: reset,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "quit",
+        aliases: &[],
+        synopsis: "",
+        summary: "leave watlab (Ctrl-D works too)",
+        help: "",
+        run: quit,
+    },
+];
+
+fn trace(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    let on = match args.trim() {
+        "on" => true,
+        "off" => false,
+        "" => !session.tracing(),
+        other => {
+            return Err(SessionError::usage(format!(
+                "usage: :trace on|off (not {other})"
+            )));
+        }
+    };
+    session.set_tracing(on);
+    Ok(vec![Reply::Note(format!(
+        "trace {}",
+        if on { "on" } else { "off" }
+    ))])
+}
+
+fn limit(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    if !args.trim().is_empty() {
+        let limit = parse_number(args.trim())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                SessionError::usage("usage: :limit N, with N a positive number of instructions")
+            })?;
+        session.set_step_limit(limit);
+    }
+    Ok(vec![Reply::Note(format!(
+        "an input may run {} instructions",
+        session.step_limit()
+    ))])
+}
+
+fn reset(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    wb.session.reset();
+    Ok(vec![Reply::Note("the session is empty again".into())])
+}
+
+fn quit(_: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    Ok(vec![Reply::Quit])
+}

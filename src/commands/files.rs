@@ -1,0 +1,90 @@
+//! Commands that move modules between files and the session: `:load`, `:save`.
+
+use super::Workbench;
+use super::registry::{Command, Scope};
+use crate::session::input;
+use crate::session::{ErrorKind, Reply, SessionError};
+use std::fmt::Write as _;
+
+/// The commands of this area, in help order.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        scope: Scope::Workbench,
+        name: "load",
+        aliases: &[],
+        synopsis: "FILE",
+        summary: "add the fields of a .wat or .wasm module to the session",
+        help: "",
+        run: load,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "save",
+        aliases: &[],
+        synopsis: "FILE",
+        summary: "write the session module to a .wat file",
+        help: "",
+        run: save,
+    },
+];
+
+fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    let path = args.trim();
+    if path.is_empty() {
+        return Err(SessionError::usage("usage: :load FILE"));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| SessionError::usage(format!("cannot read {path}: {e}")))?;
+    let text = if bytes.starts_with(b"\0asm") {
+        wasmprinter::print_bytes(&bytes)
+            .map_err(|e| SessionError::new(ErrorKind::Invalid, format!("{path}: {e}")))?
+    } else {
+        String::from_utf8(bytes).map_err(|_| {
+            SessionError::usage(format!("{path} is neither a .wasm binary nor UTF-8 text"))
+        })?
+    };
+    let forms = input::top_level_forms(&text);
+    let body = match forms.as_slice() {
+        [module] if input::field_head(module).0 == "module" => {
+            let inner = module.trim_start().trim_start_matches('(').trim_start();
+            let inner = inner.strip_prefix("module").unwrap_or(inner).trim_start();
+            let inner = if inner.starts_with('$') {
+                inner.split_once(char::is_whitespace).map_or("", |(_, r)| r)
+            } else {
+                inner
+            };
+            inner
+                .trim_end()
+                .strip_suffix(')')
+                .unwrap_or(inner)
+                .to_string()
+        }
+        _ => text.clone(),
+    };
+    if input::top_level_forms(&body).is_empty() {
+        return Ok(vec![Reply::Note(format!("{path} has no module fields"))]);
+    }
+    let mut replies = session.add_fields_text(&body)?;
+    replies.insert(0, Reply::Note(format!("loaded {path}")));
+    Ok(replies)
+}
+
+fn save(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    let path = args.trim();
+    if path.is_empty() {
+        return Err(SessionError::usage("usage: :save FILE"));
+    }
+    let mut text = String::from("(module\n");
+    for field in session.field_texts() {
+        let _ = writeln!(text, "  {field}");
+    }
+    text.push_str(")\n");
+    std::fs::write(path, &text)
+        .map_err(|e| SessionError::usage(format!("cannot write {path}: {e}")))?;
+    Ok(vec![Reply::Note(format!(
+        "saved {} field(s) to {path}",
+        session.field_texts().len()
+    ))])
+}

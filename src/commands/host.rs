@@ -1,0 +1,101 @@
+//! Commands for the host side: the `:host` object and its sub-commands,
+//! `:write` into a memory, `:export-js`.
+
+use super::Workbench;
+use super::registry::{self, Command, Scope};
+use crate::session::{Reply, SessionError};
+
+/// The commands of this area, in help order.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        scope: Scope::Workbench,
+        name: "host",
+        aliases: &[],
+        synopsis: "[memory|global|table|seed ...]\n{ OBJECT }",
+        summary: "show or extend the host object that imports are resolved from",
+        help: "Every session has math (JavaScript's Math: sin, cos, log, pow, ..., PI, E) and console (log). :host memory mem.pages initial=1 maximum=20 shared adds a memory the host allocates (shared needs maximum, as in JavaScript); :host global mem.data_offset i32 0 [mut] adds a global; :host seed N makes Math.random repeat. Modules import them by two-level name: (import \"mem\" \"pages\" (memory 1)).",
+        run: host,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "write",
+        aliases: &[],
+        synopsis: "MEMORY ADDR TYPE VALUE...",
+        summary: "write values into a memory from the host side",
+        help: "Like new Int32Array(mem.buffer, addr).set([...]) in JavaScript: MEMORY is a host memory (mem.pages) or one of the session module ($name or index); TYPE is i8, u8, i16, u16, i32, u32, i64, f32 or f64, written little-endian.",
+        run: write,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "export-js",
+        aliases: &[],
+        synopsis: "DIR",
+        summary: "write the modules, host object and calls as a program for node",
+        help: "Writes NAME.wasm for each (module $NAME ...) and host.mjs, which builds the same host object, instantiates and registers the modules in session order and repeats each (invoke ...), printing TYPE:VALUE lines. Run it with node DIR/host.mjs.",
+        run: export_js,
+    },
+];
+
+fn host(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let args = args.trim();
+    if args.is_empty() || args.starts_with('{') {
+        return wb.session.host_command(args);
+    }
+    let (word, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    match registry::find(Scope::Host, word) {
+        Some(command) => (command.run)(wb, rest.trim()),
+        None => Err(registry::unknown(Scope::Host, word)),
+    }
+}
+
+macro_rules! host_command {
+    ($name:literal, $synopsis:literal, $summary:literal, $help:literal) => {
+        Command {
+            scope: Scope::Host,
+            name: $name,
+            aliases: &[],
+            synopsis: $synopsis,
+            summary: $summary,
+            help: $help,
+            run: |wb, args| wb.session.host_command(&format!("{} {args}", $name)),
+        }
+    };
+}
+
+/// The sub-commands of `:host`, in help order.
+pub const SUBCOMMANDS: &[Command] = &[
+    host_command!(
+        "memory",
+        "NAME.FIELD initial=N [maximum=M] [shared]",
+        "add a memory the host allocates, like new WebAssembly.Memory({initial, maximum, shared})",
+        "A shared memory needs a maximum, as in JavaScript. Modules import it by its two-level name: (import \"NAME\" \"FIELD\" (memory N))."
+    ),
+    host_command!(
+        "global",
+        "NAME.FIELD TYPE VALUE [mut]",
+        "add a global, like new WebAssembly.Global({value, mutable}, VALUE)",
+        ""
+    ),
+    host_command!(
+        "table",
+        "NAME.FIELD initial=N [maximum=M]",
+        "add a table of function references, like new WebAssembly.Table({element: \"anyfunc\", initial, maximum})",
+        ""
+    ),
+    host_command!(
+        "seed",
+        "N",
+        "make Math.random repeat the same numbers from seed N",
+        ""
+    ),
+];
+
+fn write(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    session.host_write(args)
+}
+
+fn export_js(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let session = &mut wb.session;
+    session.export_js(args)
+}

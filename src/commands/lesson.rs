@@ -1,0 +1,162 @@
+//! Commands for following a guided lesson: `:lesson`, `:next`, `:prev`,
+//! `:check`, `:hint`, `:solution`.
+
+use super::Workbench;
+use super::registry::{Command, Scope};
+use crate::lesson::guided::{Guide, listing};
+use crate::session::{ErrorKind, Reply, SessionError};
+
+/// The lesson commands, in help order.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        scope: Scope::Lesson,
+        name: "lesson",
+        aliases: &[],
+        synopsis: "[N]",
+        summary: "list the lessons with your progress, or open lesson N",
+        help: "A lesson is shown a section at a time. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",
+        run: lesson,
+    },
+    Command {
+        scope: Scope::Lesson,
+        name: "next",
+        aliases: &[],
+        synopsis: "",
+        summary: "show the next section of the lesson",
+        help: "",
+        run: next,
+    },
+    Command {
+        scope: Scope::Lesson,
+        name: "prev",
+        aliases: &[],
+        synopsis: "",
+        summary: "show the previous section of the lesson",
+        help: "",
+        run: prev,
+    },
+    Command {
+        scope: Scope::Lesson,
+        name: "check",
+        aliases: &[],
+        synopsis: "",
+        summary: "check your answer to the current exercise",
+        help: "Runs the exercise's checks (expected results, memory bytes, the scratch stack) against your session and says which check fails, with what it expected and what it found. A finished exercise is recorded in your progress.",
+        run: check,
+    },
+    Command {
+        scope: Scope::Lesson,
+        name: "hint",
+        aliases: &[],
+        synopsis: "",
+        summary: "show the next hint of the current exercise",
+        help: "Hints come one at a time, from a nudge to nearly the answer.",
+        run: hint,
+    },
+    Command {
+        scope: Scope::Lesson,
+        name: "solution",
+        aliases: &[],
+        synopsis: "",
+        summary: "show a solution of the current exercise",
+        help: "",
+        run: solution,
+    },
+];
+
+fn usage(message: impl Into<String>) -> SessionError {
+    SessionError::new(ErrorKind::Usage, message)
+}
+
+fn no_lesson() -> SessionError {
+    usage("no lesson is open: :lesson lists them, :lesson N opens one")
+}
+
+fn guide(wb: &mut Workbench) -> Result<&mut Guide, SessionError> {
+    wb.guide.as_mut().ok_or_else(no_lesson)
+}
+
+fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    if args.trim().is_empty() {
+        return Ok(vec![Reply::Text(listing(&progress_text(wb)))]);
+    }
+    let number = args
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| usage("usage: :lesson N"))?;
+    let guide = Guide::start(number).map_err(usage)?;
+    let shown = guide.show();
+    wb.guide = Some(guide);
+    Ok(vec![Reply::Text(shown)])
+}
+
+fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    match guide(wb)?.advance(1) {
+        Some(shown) => Ok(vec![Reply::Text(shown)]),
+        None => Ok(vec![Reply::Note(
+            "that was the last section of this lesson: :lesson lists the others".into(),
+        )]),
+    }
+}
+
+fn prev(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    match guide(wb)?.advance(-1) {
+        Some(shown) => Ok(vec![Reply::Text(shown)]),
+        None => Ok(vec![Reply::Note("this is the first section".into())]),
+    }
+}
+
+fn hint(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    Ok(vec![Reply::Note(guide(wb)?.hint().map_err(usage)?)])
+}
+
+fn solution(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    Ok(vec![Reply::Text(guide(wb)?.solution().map_err(usage)?)])
+}
+
+fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    let guide = wb.guide.take().ok_or_else(no_lesson)?;
+    let outcome = guide.check(wb);
+    let record = guide
+        .exercise_title()
+        .map(|t| format!("{}: {t}", guide.file()));
+    wb.guide = Some(guide);
+    match outcome {
+        Ok(message) => {
+            let mut replies = vec![Reply::Note(message)];
+            if let Some(warning) = record.and_then(|r| record_progress(wb, &r)) {
+                replies.push(Reply::Note(warning));
+            }
+            Ok(replies)
+        }
+        Err(message) => Err(SessionError::new(
+            ErrorKind::Assertion,
+            format!("not yet: {message}"),
+        )),
+    }
+}
+
+fn progress_text(wb: &Workbench) -> String {
+    wb.progress
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default()
+}
+
+/// Records a finished exercise; returns a warning when it cannot.
+fn record_progress(wb: &Workbench, line: &str) -> Option<String> {
+    let path = wb.progress.as_ref()?;
+    let mut text = progress_text(wb);
+    if text.lines().any(|l| l == line) {
+        return None;
+    }
+    text.push_str(line);
+    text.push('\n');
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(path, text));
+    written
+        .err()
+        .map(|e| format!("warning: progress not saved to {}: {e}", path.display()))
+}

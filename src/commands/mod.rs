@@ -1,0 +1,21 @@
+//! What a user can say to the workbench: one registry of commands in four
+//! scopes (workbench `:commands`, lesson commands, the stepper's words, `:host`
+//! sub-commands) and their handlers, grouped by area, plus the [`Workbench`]
+//! that sends every input where it belongs.
+//!
+//! Handlers parse the user's words and call the session, which returns data;
+//! they never print.
+
+mod control;
+mod debugging;
+mod files;
+mod help;
+mod host;
+mod inspect;
+mod lesson;
+pub mod registry;
+mod stepper;
+mod threads;
+mod workbench;
+
+pub use workbench::{Workbench, data_file};

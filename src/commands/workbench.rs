@@ -1,0 +1,112 @@
+//! The workbench as its front ends drive it: a [`Session`] plus the guided
+//! lesson being followed, and the one entry point, [`Workbench::eval`], that
+//! sends each input where it belongs: a `:command` to the registry, a bare
+//! word to the stepper while a fragment is paused, anything else (WAT, script
+//! commands) to the session.
+
+use super::registry::{self, Scope};
+use crate::lesson::guided::Guide;
+use crate::session::input::{Input, classify};
+use crate::session::{Reply, Session, SessionError};
+use std::path::PathBuf;
+
+/// `NAME` in the user's data directory: `$XDG_DATA_HOME/watlab/NAME`, or
+/// `~/.local/share/watlab/NAME` (the history and lesson progress live there).
+pub fn data_file(name: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("watlab").join(name))
+}
+
+/// A session, the lesson being followed, and where progress is saved.
+pub struct Workbench {
+    /// The session.
+    pub session: Session,
+    /// The lesson being followed, if any.
+    pub guide: Option<Guide>,
+    /// Where progress is saved (`None`: not saved, as in transcripts).
+    pub progress: Option<PathBuf>,
+    /// The last stepper command, repeated by an empty line while paused.
+    last_stepper_line: String,
+    /// Commands whose output is shown at every pause (`display CMD`).
+    pub(super) displays: Vec<String>,
+}
+
+impl Workbench {
+    /// A workbench; `progress` is where finished exercises are recorded.
+    pub fn new(progress: Option<PathBuf>) -> Workbench {
+        Workbench {
+            session: Session::new(),
+            guide: None,
+            progress,
+            last_stepper_line: String::new(),
+            displays: Vec::new(),
+        }
+    }
+
+    /// Evaluates one input.
+    ///
+    /// # Errors
+    /// What went wrong: a syntax, validation or link error, a trap, a command
+    /// used wrongly. Such an input changes nothing but what WebAssembly keeps.
+    pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let outcome = self.dispatch(text);
+        let outcome = self.session.attach_console(outcome);
+        if !self.session.is_stepping() {
+            self.displays.clear();
+            return outcome;
+        }
+        let mut replies = outcome?;
+        if replies.iter().any(is_pause) {
+            for command in self.displays.clone() {
+                match self.dispatch(&format!(":{command}")) {
+                    Ok(more) => replies.extend(more),
+                    Err(error) => replies.push(Reply::Error(Box::new(error))),
+                }
+            }
+        }
+        Ok(replies)
+    }
+
+    fn dispatch(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        match classify(text) {
+            Input::Meta { name, args } => match registry::find_colon(name) {
+                Some(command) => (command.run)(self, args),
+                None => Err(registry::unknown(Scope::Workbench, name)),
+            },
+            // A comment while paused does nothing; an empty line repeats the last command.
+            Input::Empty if self.session.is_stepping() && !text.trim().is_empty() => Ok(Vec::new()),
+            _ if self.session.is_stepping() => self.stepper_command(text),
+            _ => self.session.eval(text),
+        }
+    }
+
+    fn stepper_command(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let line = match text.trim() {
+            "" => self.last_stepper_line.clone(),
+            line => line.to_string(),
+        };
+        let (word, args) = line.split_once(char::is_whitespace).unwrap_or((&line, ""));
+        let command = registry::find(Scope::Stepper, word)
+            .ok_or_else(|| registry::unknown(Scope::Stepper, word))?;
+        self.last_stepper_line = line.clone();
+        (command.run)(self, args.trim())
+    }
+}
+
+/// Whether a reply is the stepper's pause screen.
+fn is_pause(reply: &Reply) -> bool {
+    matches!(reply, Reply::Text(text) if text.starts_with("paused "))
+}
+
+impl crate::lesson::Learner for Workbench {
+    fn eval(&mut self, input: &str) -> Result<Vec<Reply>, SessionError> {
+        Workbench::eval(self, input)
+    }
+
+    fn session(&self) -> &Session {
+        &self.session
+    }
+}

@@ -1,0 +1,111 @@
+//! Read and small write access to the session's state for the layers above
+//! (commands and views): what is on the scratch stack, which instance is
+//! current, how runs are limited, and looking up memories by name.
+
+use super::{Session, SessionError};
+use crate::vm::store::{InstanceAddr, MemAddr};
+
+/// Parses `123` or `0x7b` (underscores allowed), as addresses and counts are typed.
+pub fn parse_number(word: &str) -> Option<u64> {
+    let word = word.replace('_', "");
+    match word.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => word.parse().ok(),
+    }
+}
+
+impl Session {
+    /// Names of the scratch locals the last input changed.
+    pub fn changed_locals(&self) -> &[String] {
+        &self.changed_locals
+    }
+
+    /// Empties the scratch operand stack.
+    pub fn clear_stack(&mut self) {
+        self.stack.clear();
+    }
+
+    /// The instance `(invoke ...)` and `(get ...)` use when they name none.
+    pub fn current_instance(&self) -> Option<InstanceAddr> {
+        self.current
+    }
+
+    /// Whether instruction inputs are traced.
+    pub fn tracing(&self) -> bool {
+        self.trace
+    }
+
+    /// Turns tracing of instruction inputs on or off.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.trace = on;
+    }
+
+    /// Most instructions one input may run.
+    pub fn step_limit(&self) -> u64 {
+        self.step_limit
+    }
+
+    /// Sets how many instructions one input may run.
+    pub fn set_step_limit(&mut self, limit: u64) {
+        self.step_limit = limit;
+    }
+
+    /// Starts over with an empty session; a front end's Ctrl-C flag stays wired.
+    pub fn reset(&mut self) {
+        let interrupt = self.interrupt_flag();
+        *self = Session::new();
+        self.store.interrupt = interrupt;
+    }
+
+    /// Adds module fields (e.g. a loaded file's) as one input: all or nothing.
+    ///
+    /// # Errors
+    /// As for fields typed at the prompt.
+    pub fn add_fields_text(&mut self, text: &str) -> Result<Vec<super::Reply>, SessionError> {
+        self.transact(|s| s.add_fields(text))
+    }
+
+    /// A memory by `$name` or index of the session module, or a host memory
+    /// by `NAME.FIELD`; the default is the session module's memory 0. Also
+    /// returns how to call it (`memory $m`, `host memory mem.pages`).
+    ///
+    /// # Errors
+    /// When there is no such memory.
+    pub fn memory_named(&self, which: Option<&str>) -> Result<(MemAddr, String), SessionError> {
+        if let Some(path) = which.filter(|w| w.contains('.'))
+            && let Some(addr) = self.host_memory_named(path)
+        {
+            return Ok((addr, format!("host memory {path}")));
+        }
+        let none =
+            || SessionError::usage("the session has no memory yet; define one with (memory 1)");
+        let (module, addr) = self.session_instance().ok_or_else(none)?;
+        let instance = self.store.instance(addr).ok_or_else(none)?;
+        let index = match which {
+            None => 0,
+            Some(name) if name.starts_with('$') => *module
+                .names
+                .memories
+                .iter()
+                .find(|(_, n)| **n == name[1..])
+                .map(|(i, _)| i)
+                .ok_or_else(|| SessionError::usage(format!("no memory named {name}")))?
+                as usize,
+            Some(index) => parse_number(index)
+                .ok_or_else(|| SessionError::usage(format!("{index} is not a memory")))?
+                as usize,
+        };
+        let mem = instance.memories.get(index).copied().ok_or_else(none)?;
+        let label = module
+            .names
+            .memories
+            .get(&(index as u32))
+            .map_or_else(|| format!("memory {index}"), |n| format!("memory ${n}"));
+        Ok((mem, label))
+    }
+
+    /// A memory of the session module by `$name` or index.
+    pub(super) fn memory_by_name(&self, which: &str) -> Result<MemAddr, SessionError> {
+        self.memory_named(Some(which)).map(|(addr, _)| addr)
+    }
+}
