@@ -1,6 +1,7 @@
 //! `:export-js` end to end: the session's modules, host object and calls are
 //! written as a node program, and node must print exactly the results the
-//! session computed. Skipped, with the reason printed, where node is missing.
+//! session computed. Node is required: where it is missing the test fails
+//! and says what to install (`.ci/run` installs it when absent).
 
 use std::process::Command;
 use watlab::commands::Workbench;
@@ -8,11 +9,21 @@ use watlab::session::Reply;
 
 #[test]
 fn the_exported_program_gives_the_session_results_under_node() {
-    let Ok(version) = Command::new("node").arg("--version").output() else {
-        eprintln!("skipped: node is not installed, so the exported program cannot be run");
-        return;
-    };
-    assert!(version.status.success());
+    let version = Command::new("node")
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "this test runs the exported program under node, which cannot be started ({e}): \
+                 install Node.js 20 or later so that `node` is on PATH \
+                 (e.g. `apt-get install nodejs`)"
+            )
+        });
+    assert!(
+        version.status.success(),
+        "`node --version` failed: {}",
+        String::from_utf8_lossy(&version.stderr)
+    );
     let dir = std::env::temp_dir().join(format!("watlab-export-js-{}", std::process::id()));
     let mut session = Workbench::new(None);
     let inputs = [

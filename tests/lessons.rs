@@ -41,6 +41,20 @@ fn replay(session: &mut Workbench, transcript: &str) -> String {
 }
 
 #[test]
+fn every_lesson_file_parses_without_errors() {
+    let mut errors = Vec::new();
+    let files = lesson_files();
+    assert!(files.len() >= 14, "the lessons are found: {files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable lesson");
+        for error in lesson::parse(&text).errors {
+            errors.push(format!("{}:{error}", file.display()));
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
 fn worked_examples_print_what_the_lessons_show() {
     let bless = std::env::var_os("WATLAB_BLESS").is_some();
     let mut problems = Vec::new();

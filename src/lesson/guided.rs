@@ -136,6 +136,9 @@ pub struct Guide {
 
 impl Guide {
     /// Lesson `number` (1-based), at its first section.
+    ///
+    /// # Errors
+    /// No such lesson, or mistakes in its file (`lessons/FILE:LINE: ...`).
     pub fn start(number: usize) -> Result<Guide, String> {
         let index = number
             .checked_sub(1)
@@ -146,9 +149,18 @@ impl Guide {
                     LESSONS.len()
                 )
             })?;
+        let (file, text) = LESSONS[index];
+        let errors = parse(text).errors;
+        if !errors.is_empty() {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("lessons/{file}:{e}"))
+                .collect();
+            return Err(lines.join("\n"));
+        }
         Ok(Guide {
             lesson: index,
-            sections: sections(LESSONS[index].1),
+            sections: sections(text),
             current: 0,
             hints: 0,
         })
