@@ -986,7 +986,7 @@ impl<'a> Explainer<'a> {
                         |v| {
                             format!(
                                 "f32 literal {} (IEEE 754, little-endian)",
-                                f32::from_bits(v.bits())
+                                crate::vm::value::format_f32(v.bits())
                             )
                         },
                     )?;
@@ -999,7 +999,7 @@ impl<'a> Explainer<'a> {
                         |v| {
                             format!(
                                 "f64 literal {} (IEEE 754, little-endian)",
-                                f64::from_bits(v.bits())
+                                crate::vm::value::format_f64(v.bits())
                             )
                         },
                     )?;
