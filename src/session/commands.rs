@@ -652,7 +652,6 @@ fn step(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn bytes(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
     use super::input::{Input, classify};
-    use crate::text::bytes as encoding;
     let (prefix, body_only) = match classify(args) {
         Input::Module(_) => ("", false),
         Input::Fields(_) => ("(module ", false),
@@ -679,12 +678,12 @@ fn bytes(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {
         )
     })?;
     let rows = if body_only {
-        encoding::explain_function_body(&binary, 0)
+        crate::binary::explain_function_body(&binary, 0)
     } else {
-        encoding::explain(&binary)
+        crate::binary::explain(&binary)
     }
     .map_err(|e| SessionError::new(ErrorKind::Invalid, e))?;
-    Ok(vec![Reply::Text(encoding::render(&rows))])
+    Ok(vec![Reply::Text(crate::view::bytes::render(&rows))])
 }
 
 fn doc(_: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

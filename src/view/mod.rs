@@ -3,6 +3,7 @@
 //! Everything here produces plain, deterministic text (what transcripts
 //! record). Colour is added by [`theme`] only when the output is a terminal.
 
+pub mod bytes;
 pub mod hexdump;
 pub mod pause;
 pub mod theme;
