@@ -4,6 +4,7 @@
 //! Layers, each depending only on those before it:
 //! - [`vm`]: the interpreter core (modules, store, executor, traps);
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
+//! - [`binary`]: a module binary explained byte by byte (`:bytes`), as data;
 //! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
 //! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
@@ -14,6 +15,7 @@
 //! - [`repl`]: the interactive line editor around a session;
 //! - [`cli`]: the command-line front end.
 
+pub mod binary;
 pub mod cli;
 pub mod commands;
 pub mod lesson;

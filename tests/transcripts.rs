@@ -58,6 +58,7 @@ transcripts! {
     doc_command,
     export_js,
     float_display,
+    float_formats_agree,
     folded_instructions,
     func_and_call,
     get_global,

@@ -490,7 +490,6 @@ fn doc(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn bytes(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
-    use crate::text::bytes as encoding;
     let (prefix, body_only) = match classify(args) {
         Input::Module(_) => ("", false),
         Input::Fields(_) => ("(module ", false),
@@ -517,12 +516,12 @@ fn bytes(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         )
     })?;
     let rows = if body_only {
-        encoding::explain_function_body(&binary, 0)
+        crate::binary::explain_function_body(&binary, 0)
     } else {
-        encoding::explain(&binary)
+        crate::binary::explain(&binary)
     }
     .map_err(|e| SessionError::new(ErrorKind::Invalid, e))?;
-    Ok(vec![Reply::Text(encoding::render(&rows))])
+    Ok(vec![Reply::Bytes(rows)])
 }
 
 fn nonzero_regions(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {

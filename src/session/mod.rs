@@ -43,6 +43,8 @@ pub enum Reply {
     Note(String),
     /// Text produced by a command (help, disassembly, tables).
     Text(String),
+    /// A binary explained byte by byte (`:bytes`).
+    Bytes(Vec<crate::binary::ByteRow>),
     /// An error reported among other replies (a `display` command that failed at a pause).
     Error(Box<SessionError>),
     /// The user asked to leave.

@@ -2,7 +2,6 @@
 //! the instruction catalog, and plain-words explanations of errors.
 
 pub mod assemble;
-pub mod bytes;
 pub mod catalog;
 pub mod explain;
 pub mod jsobject;

@@ -36,10 +36,9 @@
 //! - A typed view (`:mem 0 16 i32`) shows one element per line, read
 //!   little-endian like JS typed arrays:
 //!   `0x00000010  i32  42`, with `  <- changed` appended when any of its
-//!   bytes changed. Floats use the shortest form that reads back to the same
-//!   value (exponent form below 1e-6 and from 1e21 up), `inf`/`-inf`, and
-//!   `nan`/`-nan`, with the payload when it is not the canonical one
-//!   (`nan:0x200000`), as in the text format. Bytes left over at the end that
+//!   bytes changed. Floats are written exactly as the stack writes them
+//!   ([`format_f64`]: `0.0000001`, `1e300`, `-0`, `inf`, `nan:0x200000`).
+//!   Bytes left over at the end that
 //!   do not make a whole element are reported in one line:
 //!   `(2 trailing bytes at 0x0000000c ignored: i32 needs 4)`.
 //! - A range that goes past the end of memory shows what exists, then
@@ -48,6 +47,7 @@
 //!
 //! Nothing here panics, whatever the addresses and lengths.
 
+use crate::vm::value::{format_f32, format_f64};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -437,49 +437,6 @@ impl Changed {
     /// Whether byte `a` changed.
     fn contains(&self, a: u64) -> bool {
         a < u64::MAX && self.any(a, a + 1)
-    }
-}
-
-/// Formats an f32 from its bits: shortest round-trip decimal, `inf`, or
-/// `nan` with a payload when not canonical.
-fn format_f32(bits: u32) -> String {
-    let v = f32::from_bits(bits);
-    if v.is_nan() {
-        return format_nan(bits >> 31 != 0, u64::from(bits & 0x007f_ffff), 0x0040_0000);
-    }
-    let a = v.abs();
-    if a == 0.0 || v.is_infinite() || (1e-6..1e21).contains(&a) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
-    }
-}
-
-/// Formats an f64 from its bits, like [`format_f32`].
-fn format_f64(bits: u64) -> String {
-    let v = f64::from_bits(bits);
-    if v.is_nan() {
-        return format_nan(
-            bits >> 63 != 0,
-            bits & 0x000f_ffff_ffff_ffff,
-            0x0008_0000_0000_0000,
-        );
-    }
-    let a = v.abs();
-    if a == 0.0 || v.is_infinite() || (1e-6..1e21).contains(&a) {
-        format!("{v}")
-    } else {
-        format!("{v:e}")
-    }
-}
-
-/// `nan`, `-nan`, or `nan:0x...` when the payload is not the canonical one.
-fn format_nan(negative: bool, payload: u64, canonical: u64) -> String {
-    let sign = if negative { "-" } else { "" };
-    if payload == canonical {
-        format!("{sign}nan")
-    } else {
-        format!("{sign}nan:0x{payload:x}")
     }
 }
 
@@ -908,6 +865,46 @@ mod tests {
         );
     }
 
+    /// `:mem ... as f64` and the stack write a float the same way (issue 9,
+    /// item 7: the view once wrote `1e-7` where the stack wrote `0.0000001`).
+    #[test]
+    fn typed_floats_read_as_the_stack_writes_them() {
+        use crate::vm::Value;
+        let f64s = [
+            1e-7f64.to_bits(),
+            (-1e-7f64).to_bits(),
+            (-0.0f64).to_bits(),
+            1e300f64.to_bits(),
+            1e20f64.to_bits(),
+            5e-324f64.to_bits(),
+            0x7ff0_0000_0000_0001,
+            0xfff8_0000_0000_0000,
+            f64::INFINITY.to_bits(),
+        ];
+        for bits in f64s {
+            let (_, stack, _) = crate::view::value_columns(&Value::F64(bits));
+            let view = typed(&bits.to_le_bytes(), 0, 8, &[], Elem::F64);
+            assert_eq!(
+                view,
+                format!("-- page 0 (0x00000000) --\n0x00000000  f64  {stack}\n")
+            );
+        }
+        let f32s = [
+            1e-7f32.to_bits(),
+            2.5e-10f32.to_bits(),
+            f32::MAX.to_bits(),
+            0xff80_0001,
+        ];
+        for bits in f32s {
+            let (_, stack, _) = crate::view::value_columns(&Value::F32(bits));
+            let view = typed(&bits.to_le_bytes(), 0, 4, &[], Elem::F32);
+            assert_eq!(
+                view,
+                format!("-- page 0 (0x00000000) --\n0x00000000  f32  {stack}\n")
+            );
+        }
+    }
+
     #[test]
     fn typed_f32() {
         let values: [u32; 8] = [
@@ -932,7 +929,7 @@ mod tests {
 0x00000010  f32  -nan
 0x00000014  f32  -nan:0x1
 0x00000018  f32  inf
-0x0000001c  f32  -2.5e-7
+0x0000001c  f32  -0.00000025
 "
         );
     }

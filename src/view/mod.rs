@@ -3,6 +3,7 @@
 //! Everything here produces plain, deterministic text (what transcripts
 //! record). Colour is added by [`theme`] only when the output is a terminal.
 
+pub mod bytes;
 pub mod hexdump;
 pub mod pause;
 pub mod theme;
@@ -107,6 +108,7 @@ pub fn render_reply(reply: &Reply) -> String {
         Reply::Note(note) => format!("{note}\n"),
         Reply::Text(text) if text.ends_with('\n') || text.is_empty() => text.clone(),
         Reply::Text(text) => format!("{text}\n"),
+        Reply::Bytes(rows) => bytes::render(rows),
         Reply::Error(error) => render_error(error),
         Reply::Quit => String::new(),
     }

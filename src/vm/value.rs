@@ -173,43 +173,58 @@ pub fn list(values: &[Value]) -> String {
     )
 }
 
-/// Shortest round-trip text for an `f32`, with NaN payloads made visible.
+/// The one text form of an `f32` shown to the user (stack, memory views,
+/// traces, the binary explainer): see [`format_f64`] for the rules.
 pub fn format_f32(bits: u32) -> String {
     let v = f32::from_bits(bits);
     if v.is_nan() {
-        let sign = if bits >> 31 == 1 { "-" } else { "" };
-        let payload = bits & 0x007f_ffff;
-        if payload == 0x0040_0000 {
-            format!("{sign}nan")
-        } else {
-            format!("{sign}nan:0x{payload:x}")
-        }
+        return format_nan(bits >> 31 == 1, u64::from(bits & 0x007f_ffff), 0x0040_0000);
+    }
+    if plain_decimal(f64::from(v)) {
+        v.to_string()
     } else {
-        format_float(v as f64, v.to_string())
+        format!("{v:e}")
     }
 }
 
-/// Shortest round-trip text for an `f64`, with NaN payloads made visible.
+/// The one text form of an `f64` shown to the user, so the stack and
+/// `:mem ... as f64` agree (issue 9, item 7).
+///
+/// The shortest digits that read back to the same bits, written as a plain
+/// decimal (`0.0000001`, `16777216`, `-0`) unless that would be a wall of
+/// zeros: below 1e-9 or from 1e21 up, scientific (`1e-10`, `1.5e300`).
+/// Infinities are `inf`/`-inf`; NaNs are `nan`/`-nan`, with the payload
+/// (`nan:0x1`) when it is not the canonical one, as in the text format.
 pub fn format_f64(bits: u64) -> String {
     let v = f64::from_bits(bits);
     if v.is_nan() {
-        let sign = if bits >> 63 == 1 { "-" } else { "" };
-        let payload = bits & 0x000f_ffff_ffff_ffff;
-        if payload == 0x0008_0000_0000_0000 {
-            format!("{sign}nan")
-        } else {
-            format!("{sign}nan:0x{payload:x}")
-        }
+        return format_nan(
+            bits >> 63 == 1,
+            bits & 0x000f_ffff_ffff_ffff,
+            0x0008_0000_0000_0000,
+        );
+    }
+    if plain_decimal(v) {
+        v.to_string()
     } else {
-        format_float(v, v.to_string())
+        format!("{v:e}")
     }
 }
 
-fn format_float(v: f64, text: String) -> String {
-    if v.is_infinite() {
-        if v < 0.0 { "-inf".into() } else { "inf".into() }
+/// Whether a non-NaN float reads best as a plain decimal: zero, the
+/// infinities, and magnitudes in `[1e-9, 1e21)`.
+fn plain_decimal(v: f64) -> bool {
+    let a = v.abs();
+    a == 0.0 || a.is_infinite() || (1e-9..1e21).contains(&a)
+}
+
+/// `nan`, `-nan`, or `nan:0x...` when the payload is not the canonical one.
+fn format_nan(negative: bool, payload: u64, canonical: u64) -> String {
+    let sign = if negative { "-" } else { "" };
+    if payload == canonical {
+        format!("{sign}nan")
     } else {
-        text
+        format!("{sign}nan:0x{payload:x}")
     }
 }
 
@@ -239,5 +254,27 @@ mod tests {
         assert_eq!(Value::F32(0x7fc0_0000).to_string(), "f32:nan");
         assert_eq!(Value::F32(0xffa0_0000).to_string(), "f32:-nan:0x200000");
         assert_eq!(Value::f64(f64::NEG_INFINITY).to_string(), "f64:-inf");
+    }
+
+    #[test]
+    fn floats_are_plain_decimals_unless_a_wall_of_zeros() {
+        let f64s = [
+            (1e-7f64, "0.0000001"),
+            (1e-9, "0.000000001"),
+            (9.9e-10, "9.9e-10"),
+            (5e-324, "5e-324"),
+            (123456.789, "123456.789"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e21"),
+            (-1.7976931348623157e308, "-1.7976931348623157e308"),
+        ];
+        for (v, text) in f64s {
+            assert_eq!(format_f64(v.to_bits()), text, "{v:e}");
+        }
+        assert_eq!(format_f32(1e-7f32.to_bits()), "0.0000001");
+        assert_eq!(format_f32(16777216f32.to_bits()), "16777216");
+        assert_eq!(format_f32(f32::MAX.to_bits()), "3.4028235e38");
+        assert_eq!(format_f32(1e-45f32.to_bits()), "1e-45");
+        assert_eq!(format_f32(f32::INFINITY.to_bits()), "inf");
     }
 }
