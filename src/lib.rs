@@ -4,7 +4,7 @@
 //! Layers, each depending only on those before it:
 //! - [`vm`]: the interpreter core (modules, store, executor, traps);
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
-//! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
+//! - [`script`]: the one spec-script engine: `watlab wast`, the prompt's script commands, the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
 //! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
 //! - [`view`]: session replies rendered as text;
@@ -17,11 +17,11 @@
 pub mod cli;
 pub mod lesson;
 pub mod repl;
+pub mod script;
 pub mod session;
 pub mod text;
 pub mod trace;
 pub mod transcript;
 pub mod view;
 pub mod vm;
-pub mod wast;
 pub mod workbench;

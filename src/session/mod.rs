@@ -158,6 +158,8 @@ pub struct Session {
     named: Vec<(String, InstanceAddr)>,
     /// Target of `invoke`/`get` without a module name.
     current: Option<InstanceAddr>,
+    /// Modules declared with `(module definition $id ...)`, by `$id`.
+    definitions: BTreeMap<String, Arc<Module>>,
     stack: Vec<Value>,
     locals: Vec<ScratchLocal>,
     /// Scratch locals the last instruction input changed.
@@ -198,7 +200,7 @@ impl Session {
         let mut registry = BTreeMap::new();
         registry.insert(
             "spectest".to_string(),
-            crate::wast::spectest_exports(&mut store),
+            crate::script::spectest_exports(&mut store),
         );
         Session {
             store,
@@ -208,6 +210,7 @@ impl Session {
             session: None,
             named: Vec::new(),
             current: None,
+            definitions: BTreeMap::new(),
             stack: Vec::new(),
             locals: Vec::new(),
             changed_locals: Vec::new(),
