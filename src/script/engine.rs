@@ -342,3 +342,92 @@ fn expect_trap(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Report, Totals, run_script};
+    use super::*;
+
+    fn results(text: &str) -> Vec<Result<Outcome, Failure>> {
+        run_script("test.wast", text, ExecMode::Run)
+            .directives
+            .into_iter()
+            .map(|d| d.result)
+            .collect()
+    }
+
+    #[test]
+    fn a_top_level_get_reads_the_global() {
+        let got = results("(module (global (export \"g\") i32 (i32.const 7))) (get \"g\")");
+        assert_eq!(got[1], Ok(Outcome::Got(Value::I32(7))));
+    }
+
+    #[test]
+    fn trap_messages_must_match_exactly() {
+        let script = "(module (func (export \"f\") (unreachable)))
+            (assert_trap (invoke \"f\") \"unreachable\")
+            (assert_trap (invoke \"f\") \"unreach\")";
+        let got = results(script);
+        assert!(matches!(got[1], Ok(Outcome::Held(Held::Trapped(_)))));
+        assert_eq!(
+            got[2],
+            Err(Failure::Mismatch {
+                expected: "trap \"unreach\"".into(),
+                got: "trap \"unreachable\"".into()
+            })
+        );
+    }
+
+    #[test]
+    fn definitions_instances_and_registrations_link() {
+        let script = "(module definition $m (func (export \"one\") (result i32) (i32.const 1)))
+            (module instance $a $m)
+            (register \"lib\" $a)
+            (module (import \"lib\" \"one\" (func $one (result i32)))
+              (func (export \"two\") (result i32) (i32.add (call $one) (call $one))))
+            (assert_return (invoke \"two\") (i32.const 2))
+            (assert_unlinkable (module (import \"lib\" \"none\" (func))) \"unknown import\")";
+        let report = run_script("test.wast", script, ExecMode::Run);
+        assert_eq!(report.failures().count(), 0, "{report:?}");
+        assert_eq!(report.rejected(), 1);
+    }
+
+    #[test]
+    fn rejections_count_whether_the_message_matches() {
+        let script = "(assert_invalid (module (func (result i32) (i64.const 0))) \"type mismatch\")
+            (assert_invalid (module (func (local.get 9))) \"type mismatch\")
+            (assert_invalid (module (func)) \"type mismatch\")";
+        let report: Report = run_script("test.wast", script, ExecMode::Run);
+        let totals = Totals::of(&report);
+        assert_eq!(
+            (
+                totals.passed,
+                totals.failed,
+                totals.rejected,
+                totals.message_matches
+            ),
+            (2, 1, 2, 1)
+        );
+        assert_eq!(report.message_mismatches().count(), 1);
+    }
+
+    #[test]
+    fn step_mode_gives_the_same_outcomes() {
+        let script = "(module (func (export \"f\") (param i32) (result i32)
+                (i32.div_s (i32.const 10) (local.get 0))))
+            (assert_return (invoke \"f\" (i32.const 2)) (i32.const 5))
+            (assert_trap (invoke \"f\" (i32.const 0)) \"integer divide by zero\")";
+        let run = run_script("t.wast", script, ExecMode::Run);
+        let step = run_script("t.wast", script, ExecMode::Step);
+        assert_eq!(run, step);
+        assert_eq!(run.passed(), 3);
+    }
+
+    #[test]
+    fn a_script_that_does_not_parse_is_one_failure() {
+        let report = run_script("bad.wast", "(assert_return (invoke", ExecMode::Run);
+        assert_eq!(report.directives.len(), 1);
+        assert_eq!(report.directives[0].keyword, "script");
+        assert!(report.directives[0].result.is_err());
+    }
+}
