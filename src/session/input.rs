@@ -19,7 +19,9 @@ pub enum Input<'a> {
     Fields(&'a str),
     /// `(module $name? ...)`.
     Module(&'a str),
-    /// `(invoke ...)`, `(get ...)`, `(register ...)`, `(assert_return ...)`, `(assert_trap ...)`.
+    /// A spec-script command: `(invoke ...)`, `(get ...)`, `(register ...)`,
+    /// `(assert_* ...)`, `(module definition ...)`, `(module instance ...)`,
+    /// `(module quote ...)`.
     Script(&'a str),
     /// Flat or folded instructions for the scratch stack.
     Instructions(&'a str),
@@ -30,8 +32,25 @@ pub const FIELD_KEYWORDS: &[&str] = &[
     "func", "global", "memory", "data", "table", "elem", "type", "import", "export", "start",
 ];
 
-/// Keywords of spec-script commands accepted at the prompt.
-pub const SCRIPT_KEYWORDS: &[&str] = &["invoke", "get", "register", "assert_return", "assert_trap"];
+/// Keywords of spec-script commands accepted at the prompt (the script
+/// engine runs them as a `.wast` file would).
+pub const SCRIPT_KEYWORDS: &[&str] = &[
+    "invoke",
+    "get",
+    "register",
+    "assert_return",
+    "assert_trap",
+    "assert_exhaustion",
+    "assert_invalid",
+    "assert_malformed",
+    "assert_unlinkable",
+    "thread",
+    "wait",
+];
+
+/// Words after `(module` that make it a script command rather than a module
+/// for the session to instantiate under its name.
+const SCRIPT_MODULE_WORDS: &[&str] = &["definition", "instance", "quote"];
 
 /// Classifies `text` (leading spaces and comments are skipped).
 pub fn classify(text: &str) -> Input<'_> {
@@ -56,11 +75,26 @@ pub fn classify(text: &str) -> Input<'_> {
         .collect();
     match keyword.as_str() {
         "local" => Input::Local(body),
+        "module" if is_script_module(inner) => Input::Script(body),
         "module" => Input::Module(body),
         k if FIELD_KEYWORDS.contains(&k) => Input::Fields(body),
         k if SCRIPT_KEYWORDS.contains(&k) => Input::Script(body),
         _ => Input::Instructions(body),
     }
+}
+
+/// Whether `(module` is followed by a script word, e.g. `(module definition`,
+/// possibly after a `$id`; `inner` is the text after the parenthesis.
+fn is_script_module(inner: &str) -> bool {
+    let mut words = skip_trivia(inner)
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .skip(1);
+    let word = match words.next() {
+        Some(id) if id.starts_with('$') => words.next(),
+        other => other,
+    };
+    word.is_some_and(|w| SCRIPT_MODULE_WORDS.contains(&w))
 }
 
 /// `text` without leading whitespace and comments.
@@ -146,6 +180,24 @@ mod tests {
         assert!(matches!(classify("(func $f)"), Input::Fields(_)));
         assert!(matches!(classify("(module $m)"), Input::Module(_)));
         assert!(matches!(classify("(invoke \"f\")"), Input::Script(_)));
+        assert!(matches!(classify("(get \"g\")"), Input::Script(_)));
+        assert!(matches!(
+            classify("(assert_invalid (module) \"x\")"),
+            Input::Script(_)
+        ));
+        assert!(matches!(
+            classify("(module definition $m (func))"),
+            Input::Script(_)
+        ));
+        assert!(matches!(
+            classify("(module quote \"(func)\")"),
+            Input::Script(_)
+        ));
+        assert!(matches!(
+            classify("(module instance $i $m)"),
+            Input::Script(_)
+        ));
+        assert!(matches!(classify("(module $defined)"), Input::Module(_)));
     }
 
     #[test]

@@ -165,6 +165,8 @@ pub struct Session {
     named: Vec<(String, InstanceAddr)>,
     /// Target of `invoke`/`get` without a module name.
     current: Option<InstanceAddr>,
+    /// Modules declared with `(module definition $id ...)`, by `$id`.
+    definitions: BTreeMap<String, Arc<Module>>,
     stack: Vec<Value>,
     locals: Vec<ScratchLocal>,
     /// Scratch locals the last instruction input changed.
@@ -205,7 +207,7 @@ impl Session {
         let mut registry = BTreeMap::new();
         registry.insert(
             "spectest".to_string(),
-            crate::wast::spectest_exports(&mut store),
+            crate::script::spectest_exports(&mut store),
         );
         Session {
             store,
@@ -215,6 +217,7 @@ impl Session {
             session: None,
             named: Vec::new(),
             current: None,
+            definitions: BTreeMap::new(),
             stack: Vec::new(),
             locals: Vec::new(),
             changed_locals: Vec::new(),

@@ -172,6 +172,21 @@ impl Session {
         &mut self,
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
+        self.link_and_instantiate(module).map_err(|e| match e {
+            InstantiationError::Link(link) => {
+                SessionError::new(ErrorKind::Link, format!("link error: {link}"))
+            }
+            InstantiationError::Trap(trap) => SessionError::trap(&trap),
+            InstantiationError::Resource(m) => SessionError::new(ErrorKind::Link, m),
+        })
+    }
+
+    /// Instantiates `module` with imports from the registry or the host
+    /// environment (host objects are made on demand).
+    pub(super) fn link_and_instantiate(
+        &mut self,
+        module: &Arc<Module>,
+    ) -> Result<InstanceAddr, InstantiationError> {
         let mut imports = Vec::with_capacity(module.imports.len());
         for (i, import) in module.imports.iter().enumerate() {
             let registered = self
@@ -184,16 +199,16 @@ impl Session {
                 Some(ext) => Some(ext),
                 None if hosted => {
                     let want = module.extern_type(module.import_kind(i)).ok_or_else(|| {
-                        SessionError::new(ErrorKind::Link, "dangling import type")
+                        InstantiationError::Resource("dangling import type".into())
                     })?;
                     let ext = self
                         .host
                         .materialize(&mut self.store, &import.module, &import.name, &want)
                         .map_err(|m| {
-                            SessionError::new(
-                                ErrorKind::Link,
-                                format!("link error: {}.{}: {m}", import.module, import.name),
-                            )
+                            InstantiationError::Resource(format!(
+                                "link error: {}.{}: {m}",
+                                import.module, import.name
+                            ))
                         })?;
                     Some(ext)
                 }
@@ -201,15 +216,7 @@ impl Session {
             };
             imports.push(ext);
         }
-        self.store
-            .instantiate(module, &imports)
-            .map_err(|e| match e {
-                InstantiationError::Link(link) => {
-                    SessionError::new(ErrorKind::Link, format!("link error: {link}"))
-                }
-                InstantiationError::Trap(trap) => SessionError::trap(&trap),
-                InstantiationError::Resource(m) => SessionError::new(ErrorKind::Link, m),
-            })
+        self.store.instantiate(module, &imports)
     }
 
     /// Copies memory contents and global values from the previous session

@@ -1,127 +1,154 @@
-//! Spec-script commands typed at the prompt: `invoke`, `get`, `register`,
-//! `assert_return` and `assert_trap`, with the meaning they have in `.wast`.
+//! Spec-script commands typed at the prompt (`invoke`, `get`, `register`,
+//! every `assert_*`, `module definition`/`module instance`): the session is a
+//! [`Target`] of the one script engine, and turns what each command did into
+//! replies. The journal for `:export-js` and the session's instance names are
+//! kept here.
 
+use super::export_js::JsEvent;
 use super::{ErrorKind, Reply, Session, SessionError};
-use crate::vm::store::{Extern, InstanceAddr};
-use crate::vm::{Execution, Trap, Value};
-use crate::wast::{check_results, script_arg, value_list};
-use wast::{WastDirective, WastExecute, WastInvoke};
+use crate::script::{
+    self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target, value_list,
+};
+use crate::vm::store::{InstanceAddr, Store};
+use crate::vm::{InstantiationError, Module};
+use std::sync::Arc;
 
 impl Session {
+    /// Runs the script commands in `text`, stopping at the first that fails.
     pub(super) fn script(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let syntax = |e: wast::Error| {
+        let directives = script::run(text, self, ExecMode::Run, OnFailure::Stop).map_err(|e| {
             let offset = e.span().offset();
             SessionError::new(ErrorKind::Syntax, e.message()).at(
                 text,
                 offset,
                 super::module::token_len(text, offset),
             )
-        };
-        let buf = wast::parser::ParseBuffer::new(text).map_err(syntax)?;
-        let script = wast::parser::parse::<wast::Wast<'_>>(&buf).map_err(syntax)?;
+        })?;
         let mut replies = Vec::new();
-        for directive in script.directives {
-            replies.extend(self.directive(directive)?);
+        for directive in directives {
+            match directive.result {
+                Ok(outcome) => replies.push(self.reply(outcome)?),
+                Err(failure) => return Err(session_error(failure, text)),
+            }
         }
         Ok(replies)
     }
 
-    fn directive(&mut self, directive: WastDirective<'_>) -> Result<Vec<Reply>, SessionError> {
-        match directive {
-            WastDirective::Invoke(invoke) => match self.invoke(&invoke)? {
-                Ok(values) => {
-                    let instance = self
-                        .target(invoke.module.map(|m| m.name()))
-                        .ok()
-                        .and_then(|i| self.instance_name(i));
-                    if let Some(instance) = instance {
-                        let args = invoke
-                            .args
-                            .iter()
-                            .filter_map(|a| script_arg(a).ok())
-                            .collect();
-                        let results = values.iter().map(|v| v.ty()).collect();
-                        self.journal.push(super::export_js::JsEvent::Invoke {
-                            instance,
-                            export: invoke.name.to_string(),
-                            args,
-                            results,
-                        });
-                    }
-                    Ok(vec![Reply::Values(values)])
-                }
-                Err(trap) => Err(SessionError::trap(&trap)),
-            },
-            WastDirective::Register { name, module, .. } => {
-                let instance = self.target(module.map(|m| m.name()))?;
-                let exports = self
-                    .store
-                    .instance(instance)
-                    .map(|i| i.exports.iter().cloned().collect())
-                    .unwrap_or_default();
-                self.registry.insert(name.to_string(), exports);
+    /// The reply to a command that did what it says, journalled for `:export-js`.
+    fn reply(&mut self, outcome: Outcome) -> Result<Reply, SessionError> {
+        Ok(match outcome {
+            Outcome::Instantiated { instance, .. } => {
+                let name = self.instance_name(instance).unwrap_or_default();
+                Reply::Note(format!("instantiated module {name}"))
+            }
+            Outcome::Defined { id: Some(id) } => Reply::Note(format!(
+                "defined module ${id}: (module instance $NAME ${id}) instantiates it"
+            )),
+            Outcome::Defined { id: None } => {
+                Reply::Note("the module validates (name it to instantiate it later)".into())
+            }
+            Outcome::Registered { name, instance } => {
                 if let Some(instance) = self.instance_name(instance) {
-                    self.journal.push(super::export_js::JsEvent::Register {
-                        as_name: name.to_string(),
+                    self.journal.push(JsEvent::Register {
+                        as_name: name.clone(),
                         instance,
                     });
                 }
-                Ok(vec![Reply::Note(format!(
+                Reply::Note(format!(
                     "registered as \"{name}\": other modules can import from it now"
-                ))])
+                ))
             }
-            WastDirective::AssertReturn { exec, results, .. } => match self.execute(exec)? {
-                Ok(values) => match check_results(&results, &values) {
-                    Ok(()) => Ok(vec![Reply::Note(format!(
-                        "ok: returned {}",
-                        value_list(&values)
-                    ))]),
-                    Err(message) => Err(SessionError::new(
-                        ErrorKind::Assertion,
-                        format!("assertion failed: {message}"),
-                    )),
-                },
-                Err(trap) => Err(SessionError::new(
-                    ErrorKind::Assertion,
-                    format!(
-                        "assertion failed: expected a return, got trap \"{}\"",
-                        trap.message()
-                    ),
-                )),
-            },
-            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec)? {
-                Err(trap)
-                    if trap.message().starts_with(message)
-                        || message.starts_with(trap.message()) =>
-                {
-                    Ok(vec![Reply::Note(format!(
-                        "ok: trapped with \"{}\"",
-                        trap.message()
-                    ))])
+            Outcome::Invoked {
+                instance,
+                export,
+                args,
+                results,
+            } => {
+                if let Some(instance) = self.instance_name(instance) {
+                    self.journal.push(JsEvent::Invoke {
+                        instance,
+                        export,
+                        args,
+                        results: results.iter().map(|v| v.ty()).collect(),
+                    });
                 }
-                Err(trap) => Err(SessionError::new(
-                    ErrorKind::Assertion,
-                    format!(
-                        "assertion failed: expected trap \"{message}\", got trap \"{}\"",
-                        trap.message()
-                    ),
-                )),
-                Ok(values) => Err(SessionError::new(
-                    ErrorKind::Assertion,
-                    format!(
-                        "assertion failed: expected trap \"{message}\", got {}",
-                        value_list(&values)
-                    ),
-                )),
-            },
-            _ => Err(SessionError::usage(
-                "at the prompt, script commands are invoke, get, register, assert_return and assert_trap",
-            )),
+                Reply::Values(results)
+            }
+            Outcome::Got(value) => Reply::Values(vec![value]),
+            Outcome::Held(Held::Returned(values)) => {
+                Reply::Note(format!("ok: returned {}", value_list(&values)))
+            }
+            Outcome::Held(Held::Trapped(trap)) => {
+                Reply::Note(format!("ok: trapped with \"{}\"", trap.message()))
+            }
+            Outcome::Held(Held::Exhausted(trap)) => {
+                Reply::Note(format!("ok: exhausted with \"{}\"", trap.message()))
+            }
+            Outcome::Held(Held::Rejected(rejection)) => Reply::Note(rejected_note(&rejection)),
+            Outcome::Skipped(reason) => {
+                return Err(SessionError::usage(format!("not run: {reason}")));
+            }
+        })
+    }
+}
+
+/// "ok: invalid as expected: ..." and whether the reason is the expected one.
+fn rejected_note(rejection: &Rejection) -> String {
+    let stage = match rejection.stage {
+        Stage::Malformed => "malformed",
+        Stage::Invalid => "invalid",
+        Stage::Unlinkable => "unlinkable",
+    };
+    if rejection.message_matches() {
+        format!("ok: {stage} as expected: {}", rejection.ours)
+    } else {
+        format!(
+            "ok: {stage}, but for another reason than \"{}\": {}",
+            rejection.expected, rejection.ours
+        )
+    }
+}
+
+/// The session's error for a failed command; `text` is the input.
+fn session_error(failure: Failure, text: &str) -> SessionError {
+    match failure {
+        Failure::Usage(message) => SessionError::usage(message),
+        Failure::Malformed { message, offset } => {
+            let error = SessionError::new(ErrorKind::Syntax, message);
+            match offset {
+                Some(at) => error.at(text, at, super::module::token_len(text, at)),
+                None => error,
+            }
         }
+        Failure::Invalid(e) => {
+            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+        }
+        Failure::Uninstantiable(InstantiationError::Link(link)) => {
+            SessionError::new(ErrorKind::Link, format!("link error: {link}"))
+        }
+        Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
+            SessionError::trap(&trap)
+        }
+        Failure::Uninstantiable(InstantiationError::Resource(message)) => {
+            SessionError::new(ErrorKind::Link, message)
+        }
+        mismatch @ Failure::Mismatch { .. } => SessionError::new(
+            ErrorKind::Assertion,
+            format!("assertion failed: {mismatch}"),
+        ),
+    }
+}
+
+impl Target for Session {
+    fn store(&mut self) -> &mut Store {
+        &mut self.store
     }
 
-    /// The instance a script command names, or the current one.
-    fn target(&self, id: Option<&str>) -> Result<InstanceAddr, SessionError> {
+    fn features(&self) -> wasmparser::WasmFeatures {
+        crate::vm::module::features_with_threads()
+    }
+
+    fn instance(&self, id: Option<&str>) -> Result<InstanceAddr, String> {
         match id {
             Some(id) => {
                 let name = format!("${id}");
@@ -129,70 +156,47 @@ impl Session {
                     .iter()
                     .find(|(n, _)| *n == name)
                     .map(|(_, i)| *i)
-                    .ok_or_else(|| SessionError::usage(format!("no module named ${id} (see :instances)")))
+                    .ok_or_else(|| format!("no module named ${id} (see :instances)"))
             }
             None => self.current.ok_or_else(|| {
-                SessionError::usage("there is no module yet: define a (func ...) with an export, or a whole (module ...)")
+                "there is no module yet: define a (func ...) with an export, or a whole (module ...)"
+                    .to_string()
             }),
         }
     }
 
-    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Result<Vec<Value>, Trap>, SessionError> {
-        match exec {
-            WastExecute::Invoke(invoke) => self.invoke(&invoke),
-            WastExecute::Get { module, global, .. } => {
-                let instance = self.target(module.map(|m| m.name()))?;
-                match self.store.instance(instance).and_then(|i| i.export(global)) {
-                    Some(Extern::Global(addr)) => Ok(Ok(self
-                        .store
-                        .global(addr)
-                        .map(|g| g.get())
-                        .into_iter()
-                        .collect())),
-                    _ => Err(SessionError::usage(format!(
-                        "no global is exported as \"{global}\""
-                    ))),
-                }
-            }
-            WastExecute::Wat(_) => Err(SessionError::usage(
-                "assert_trap on a module is only available in .wast scripts",
-            )),
-        }
+    fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, InstantiationError> {
+        self.link_and_instantiate(module)
     }
 
-    fn invoke(
-        &mut self,
-        invoke: &WastInvoke<'_>,
-    ) -> Result<Result<Vec<Value>, Trap>, SessionError> {
-        let instance = self.target(invoke.module.map(|m| m.name()))?;
-        let func = match self
+    fn bind(&mut self, id: Option<&str>, module: &Arc<Module>, instance: InstanceAddr) {
+        let name = id.map_or_else(
+            || format!("#{}", self.named.len() + 1),
+            |id| format!("${id}"),
+        );
+        self.named.retain(|(n, _)| *n != name);
+        self.named.push((name.clone(), instance));
+        self.journal.push(JsEvent::Instantiate {
+            name,
+            bytes: module.bytes.clone(),
+        });
+        self.current = Some(instance);
+    }
+
+    fn register(&mut self, name: &str, instance: InstanceAddr) {
+        let exports = self
             .store
             .instance(instance)
-            .and_then(|i| i.export(invoke.name))
-        {
-            Some(Extern::Func(f)) => f,
-            Some(other) => {
-                return Err(SessionError::usage(format!(
-                    "\"{}\" is a {}, not a function",
-                    invoke.name,
-                    other.kind_name()
-                )));
-            }
-            None => {
-                return Err(SessionError::usage(format!(
-                    "no function is exported as \"{}\"",
-                    invoke.name
-                )));
-            }
-        };
-        let args = invoke
-            .args
-            .iter()
-            .map(script_arg)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(SessionError::usage)?;
-        let mut execution = Execution::new(&self.store, func, &args)
-            .map_err(|t| SessionError::usage(t.to_string()))?;
-        Ok(execution.run(&mut self.store))
+            .map(|i| i.exports.iter().cloned().collect())
+            .unwrap_or_default();
+        self.registry.insert(name.to_string(), exports);
+    }
+
+    fn define(&mut self, id: &str, module: Arc<Module>) {
+        self.definitions.insert(id.to_string(), module);
+    }
+
+    fn definition(&self, id: &str) -> Option<Arc<Module>> {
+        self.definitions.get(id).cloned()
     }
 }

@@ -1,6 +1,7 @@
 //! Script values: turning `.wast` arguments into [`Value`]s and checking
 //! results against expectations (including `nan:canonical`/`nan:arithmetic`).
 
+use super::outcome::Failure;
 use crate::vm::Value;
 use wast::core::{
     AbstractHeapType, HeapType, NanPattern, WastArgCore as ArgCore, WastRetCore as RetCore,
@@ -16,6 +17,9 @@ fn unsupported_ret(ret: &WastRet<'_>) -> String {
 }
 
 /// Converts one script argument.
+///
+/// # Errors
+/// For an argument watlab has no value for (e.g. `v128`).
 pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
     let WastArg::Core(core) = arg else {
         return Err(unsupported_arg(arg));
@@ -41,20 +45,28 @@ pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
 pub use crate::vm::value::list;
 
 /// Checks `got` against the expected results.
-pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), String> {
+///
+/// # Errors
+/// A [`Failure::Mismatch`] when they differ, [`Failure::Usage`] for an
+/// expectation watlab cannot check.
+pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), Failure> {
     let fits = expected.len() == got.len()
         && expected
             .iter()
             .zip(got)
             .map(|(e, g)| matches(e, g))
-            .collect::<Result<Vec<_>, _>>()?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Failure::Usage)?
             .iter()
             .all(|ok| *ok);
     if fits {
         Ok(())
     } else {
         let want: Vec<String> = expected.iter().map(describe).collect();
-        Err(format!("expected [{}], got {}", want.join(" "), list(got)))
+        Err(Failure::Mismatch {
+            expected: format!("[{}]", want.join(" ")),
+            got: list(got),
+        })
     }
 }
 
