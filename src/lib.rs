@@ -6,7 +6,6 @@
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
 //! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
-//! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
 //! - [`view`]: session replies rendered as text;
 //! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
 //! - [`lesson`]: lesson files, their worked examples and exercise checks;
@@ -19,7 +18,6 @@ pub mod lesson;
 pub mod repl;
 pub mod session;
 pub mod text;
-pub mod trace;
 pub mod transcript;
 pub mod view;
 pub mod vm;

@@ -870,7 +870,7 @@ fn break_at(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionErro
 }
 
 fn breakpoints(session: &mut Session, _: &str) -> Result<Vec<Reply>, SessionError> {
-    Ok(vec![Reply::Text(session.breakpoint_list())])
+    session.list_breakpoints()
 }
 
 fn delete(session: &mut Session, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -5,7 +5,9 @@
 
 pub mod hexdump;
 pub mod pause;
+pub mod stepper;
 pub mod theme;
+pub mod trace;
 
 use crate::session::{Reply, SessionError};
 use crate::vm::Value;
@@ -107,6 +109,10 @@ pub fn render_reply(reply: &Reply) -> String {
         Reply::Note(note) => format!("{note}\n"),
         Reply::Text(text) if text.ends_with('\n') || text.is_empty() => text.clone(),
         Reply::Text(text) => format!("{text}\n"),
+        Reply::Pause(info) => pause::render(info),
+        Reply::Breakpoints(points) => stepper::render_breakpoints(points),
+        Reply::Backtrace(frames) => stepper::render_backtrace(frames),
+        Reply::Trace(trace) => trace::render(trace),
         Reply::Quit => String::new(),
     }
 }
