@@ -274,3 +274,131 @@ impl Session {
             .ok_or_else(no_code)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, paused, session_with};
+    use super::{BreakSite, StopPoint};
+    use crate::session::{Reply, Session};
+    use crate::vm::Value;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    fn listed(session: &Session) -> Vec<StopPoint> {
+        match session.list_breakpoints().unwrap().as_slice() {
+            [Reply::Breakpoints(points)] => points.clone(),
+            other => panic!("not a breakpoint list: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_function_breakpoint_pauses_once_per_call() {
+        let mut session = session_with(&[INC]);
+        session.add_breakpoint("$inc").unwrap();
+        session
+            .eval(":step i32.const 1 call $inc i32.const 2 call $inc")
+            .unwrap();
+        for argument in [1, 2] {
+            let replies = session.continue_().unwrap();
+            let info = paused(&replies);
+            assert_eq!(info.notes, ["breakpoint 1 hit"]);
+            assert_eq!(info.names.last().map(String::as_str), Some("$inc"));
+            let local = info.frames.last().map(|f| f.locals[0].value);
+            assert_eq!(local, Some(Value::I32(argument)));
+        }
+        assert!(finished(&session.continue_().unwrap()));
+    }
+
+    #[test]
+    fn a_breakpoint_pauses_a_normal_run_too() {
+        let mut session = session_with(&[INC]);
+        session.add_breakpoint("$inc").unwrap();
+        let replies = session.eval("i32.const 1 call $inc").unwrap();
+        assert_eq!(
+            replies.first(),
+            Some(&Reply::Note(
+                "breakpoint 1 hit: paused; s(tep), c(ontinue), bt, abort (undo the input) ..."
+                    .into()
+            ))
+        );
+        assert!(session.is_stepping());
+    }
+
+    #[test]
+    fn an_offset_breakpoint_pauses_before_that_instruction() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let inside = session.step(3).unwrap();
+        let offset = paused(&inside).frames.last().unwrap().offset;
+        session.abort_stepping().unwrap();
+        session.add_breakpoint(&format!("0x{offset:x}")).unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::Breakpoint {
+                number: 1,
+                site: BreakSite::Offset(offset)
+            }]
+        );
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.frames.last().unwrap().offset, offset);
+        assert_eq!(info.next.as_deref(), Some("i32.const 1"));
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+    }
+
+    #[test]
+    fn a_line_breakpoint_pauses_at_the_first_instruction_written_there() {
+        let mut session =
+            session_with(&["(func $sum (result i32)\n  i32.const 1\n  i32.const 2\n  i32.add)"]);
+        session.add_breakpoint("$sum:3").unwrap();
+        session.eval(":step call $sum").unwrap();
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.next.as_deref(), Some("i32.const 2"));
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+        let error = session.add_breakpoint("$sum:9").unwrap_err();
+        assert_eq!(error.message, "no instruction starts on line 9 there");
+    }
+
+    #[test]
+    fn delete_removes_one_breakpoint_or_all() {
+        let mut session = session_with(&[
+            INC,
+            "(func $dec (param i32) (result i32) (i32.sub (local.get 0) (i32.const 1)))",
+        ]);
+        session.add_breakpoint("$inc").unwrap();
+        session.add_breakpoint("$dec").unwrap();
+        session.delete_breakpoints("1").unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::Breakpoint {
+                number: 1,
+                site: BreakSite::Entry("$dec".into())
+            }]
+        );
+        assert_eq!(
+            session.delete_breakpoints("2").unwrap_err().message,
+            "no breakpoint 2 (see info break)"
+        );
+        session.delete_breakpoints("").unwrap();
+        assert!(listed(&session).is_empty());
+        let replies = session.eval("i32.const 1 call $dec").unwrap();
+        assert!(!session.is_stepping());
+        assert!(
+            matches!(replies.last(), Some(Reply::Stack { values, .. }) if values == &[Value::I32(0)])
+        );
+    }
+
+    #[test]
+    fn an_unknown_target_is_a_usage_error() {
+        let mut session = session_with(&[INC]);
+        assert_eq!(
+            session.add_breakpoint("$nope").unwrap_err().message,
+            "no function $nope in the session module"
+        );
+        assert!(session.add_breakpoint("inc").is_err());
+        assert!(listed(&session).is_empty());
+    }
+}

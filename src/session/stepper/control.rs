@@ -180,3 +180,109 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, operands, paused, session_with};
+    use crate::session::Reply;
+    use crate::vm::Value;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    #[test]
+    fn step_n_runs_n_instructions_into_a_call() {
+        let mut session = session_with(&[INC]);
+        let start = session.eval(":step i32.const 5 call $inc").unwrap();
+        let info = paused(&start);
+        assert_eq!((info.step, info.next.as_deref()), (0, Some("i32.const 5")));
+        let replies = session.step(2).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.step, 2);
+        assert_eq!(info.names, ["your input", "$inc"]);
+        assert_eq!(info.next.as_deref(), Some("local.get $n"));
+    }
+
+    #[test]
+    fn step_reports_what_one_instruction_did() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let replies = session.step(1).unwrap();
+        let effect = paused(&replies).effect.clone().unwrap();
+        assert_eq!(effect.instruction, "i32.const 5");
+        assert_eq!(effect.pushed, [Value::I32(5)]);
+        assert!(effect.popped.is_empty());
+    }
+
+    #[test]
+    fn next_runs_a_call_to_its_end() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        session.step(1).unwrap();
+        let replies = session.step_over().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.step, 6);
+        assert_eq!(info.names, ["your input"]);
+        assert_eq!(operands(info), [Value::I32(6)]);
+        assert_eq!(info.next.as_deref(), Some("end (of the function)"));
+    }
+
+    #[test]
+    fn finish_returns_to_the_caller() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let inside = session.step(3).unwrap();
+        assert_eq!(paused(&inside).frames.len(), 2);
+        let replies = session.finish().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.names, ["your input"]);
+        assert_eq!(operands(info), [Value::I32(6)]);
+    }
+
+    #[test]
+    fn until_at_the_loop_branch_runs_the_loop_out() {
+        let mut session = session_with(&[
+            "(func $count (result i32) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 5)))) (local.get $i))",
+        ]);
+        session.eval(":step call $count").unwrap();
+        let mut info = paused(&session.step(1).unwrap()).clone();
+        while !info.next.as_deref().is_some_and(|n| n.starts_with("br_if")) {
+            info = paused(&session.step(1).unwrap()).clone();
+        }
+        let branch_at = info.frames.last().map(|f| f.offset).unwrap();
+        let first_local = |info: &crate::session::stepper::PauseInfo| {
+            info.frames.last().map(|f| f.locals[0].value)
+        };
+        assert_eq!(first_local(&info), Some(Value::I32(1)));
+        let replies = session.until().unwrap();
+        let after = paused(&replies);
+        assert!(after.frames.last().unwrap().offset > branch_at);
+        assert_eq!(after.names, ["your input", "$count"]);
+        assert_eq!(first_local(after), Some(Value::I32(5)));
+    }
+
+    #[test]
+    fn continue_without_breakpoints_finishes_with_the_results_on_the_stack() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let replies = session.continue_().unwrap();
+        assert!(finished(&replies));
+        assert!(replies.contains(&Reply::Stack {
+            values: vec![Value::I32(6)],
+            changed_from: 0
+        }));
+        assert!(!session.is_stepping());
+    }
+
+    #[test]
+    fn a_trap_ends_stepping_and_undoes_the_input() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .eval(":step i32.const 0 i32.const 7 i32.store i32.const 1 i32.const 0 i32.div_u")
+            .unwrap();
+        let error = session.continue_().unwrap_err();
+        assert_eq!(error.message, "trap: integer divide by zero");
+        assert!(!session.is_stepping());
+        assert_eq!(session.memory0_bytes(0, 1), [0]);
+    }
+}

@@ -111,3 +111,32 @@ impl Session {
         Ok(self.pause_replies(None, vec![note]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paused, session_with};
+
+    #[test]
+    fn back_restores_memory_and_the_step_count_exactly() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .eval(":step i32.const 0 i32.const 0x01020304 i32.store i32.const 4 i32.const -1 i32.store")
+            .unwrap();
+        session.step(6).unwrap();
+        assert_eq!(
+            session.memory0_bytes(0, 8),
+            [4, 3, 2, 1, 0xff, 0xff, 0xff, 0xff]
+        );
+        let replies = session.step_back(1).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.notes, ["stepped back 1 instruction"]);
+        assert_eq!(info.step, 5);
+        assert_eq!(session.memory0_bytes(0, 8), [4, 3, 2, 1, 0, 0, 0, 0]);
+        session.step_back(5).unwrap();
+        assert_eq!(session.memory0_bytes(0, 8), [0; 8]);
+        assert_eq!(
+            session.step_back(1).unwrap_err().message,
+            "nothing to step back over: this is where the fragment started"
+        );
+    }
+}

@@ -276,3 +276,46 @@ impl Session {
         error
     }
 }
+
+/// Helpers for the stepper's unit tests: a session driven through `eval`
+/// and the pause picked out of the replies.
+#[cfg(test)]
+mod testing {
+    use super::PauseInfo;
+    use crate::session::{Reply, Session};
+
+    /// A session that has evaluated `inputs`, each of which must succeed.
+    pub(super) fn session_with(inputs: &[&str]) -> Session {
+        let mut session = Session::new();
+        for input in inputs {
+            session
+                .eval(input)
+                .unwrap_or_else(|e| panic!("{input}: {}", e.message));
+        }
+        session
+    }
+
+    /// The pause among `replies`.
+    pub(super) fn paused(replies: &[Reply]) -> &PauseInfo {
+        replies
+            .iter()
+            .find_map(|r| match r {
+                Reply::Pause(info) => Some(&**info),
+                _ => None,
+            })
+            .expect("the replies hold a pause")
+    }
+
+    /// Whether `replies` say the stepped input finished.
+    pub(super) fn finished(replies: &[Reply]) -> bool {
+        replies.contains(&Reply::Note("the fragment finished".into()))
+    }
+
+    /// The top frame's operands at a pause.
+    pub(super) fn operands(info: &PauseInfo) -> Vec<crate::vm::Value> {
+        info.frames
+            .last()
+            .map(|f| f.operands.clone())
+            .unwrap_or_default()
+    }
+}

@@ -272,3 +272,68 @@ impl Session {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paused, session_with};
+    use super::BacktraceFrame;
+    use crate::session::Reply;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    #[test]
+    fn the_backtrace_lists_frames_innermost_first() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        let inside = session.step(2).unwrap();
+        let offsets: Vec<usize> = paused(&inside).frames.iter().map(|f| f.offset).collect();
+        let frames = match session.backtrace().unwrap().as_slice() {
+            [Reply::Backtrace(frames)] => frames.clone(),
+            other => panic!("not a backtrace: {other:?}"),
+        };
+        assert_eq!(
+            frames,
+            [
+                BacktraceFrame {
+                    name: "$inc".into(),
+                    offset: offsets[1]
+                },
+                BacktraceFrame {
+                    name: "your input".into(),
+                    offset: offsets[0]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pause_carries_each_display_commands_outcome() {
+        let mut session = session_with(&[INC]);
+        session.eval(":step i32.const 5 call $inc").unwrap();
+        session.add_display(":locals").unwrap();
+        session.add_display("nosuch").unwrap();
+        let replies = session.step(1).unwrap();
+        let displays = &paused(&replies).displays;
+        let commands: Vec<&str> = displays.iter().map(|d| d.command.as_str()).collect();
+        assert_eq!(commands, ["locals", "nosuch"]);
+        assert!(displays[0].result.is_ok());
+        assert!(displays[1].result.is_err());
+    }
+
+    #[test]
+    fn changed_globals_and_locals_are_marked_against_the_last_pause() {
+        let mut session = session_with(&[
+            "(global $g (mut i32) (i32.const 0))",
+            "(func $set (param $x i32) (local.set $x (i32.const 9)) (global.set $g (local.get $x)))",
+        ]);
+        session.eval(":step i32.const 1 call $set").unwrap();
+        session.step(3).unwrap();
+        let replies = session.step(1).unwrap();
+        assert_eq!(paused(&replies).changed_locals, [0]);
+        let replies = session.step(2).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.globals.len(), 1);
+        assert!(info.globals[0].2, "global $g changed: {:?}", info.globals);
+    }
+}

@@ -208,3 +208,71 @@ impl Session {
             .unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, paused, session_with};
+    use crate::session::Reply;
+    use crate::session::stepper::StopPoint;
+
+    const WRITER: &str = "(func $w (i32.store (i32.const 8) (i32.const 42)) (i32.store (i32.const 100) (i32.const 7)))";
+
+    #[test]
+    fn a_write_in_the_range_pauses_with_old_and_new_bytes() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.eval(":step call $w").unwrap();
+        session.add_watch("8 4").unwrap();
+        assert_eq!(
+            session.list_breakpoints().unwrap(),
+            [Reply::Breakpoints(vec![StopPoint::Watchpoint {
+                start: 8,
+                end: 12
+            }])]
+        );
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(
+            info.notes,
+            ["watchpoint 0x8..0xc written: 00 00 00 00 -> 2a 00 00 00, by i32.store in $w"]
+        );
+        assert_eq!(session.memory0_bytes(8, 4), [42, 0, 0, 0]);
+        // The write at 100 is outside the range: the input runs to its end.
+        let replies = session.continue_().unwrap();
+        assert!(finished(&replies));
+        assert_eq!(session.memory0_bytes(100, 1), [7]);
+    }
+
+    #[test]
+    fn a_write_outside_the_range_does_not_pause() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.eval(":step call $w").unwrap();
+        session.add_watch("0x200").unwrap();
+        assert!(finished(&session.continue_().unwrap()));
+    }
+
+    #[test]
+    fn one_step_reports_the_bytes_it_wrote() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .eval(":step i32.const 8 i32.const 0x1234 i32.store16")
+            .unwrap();
+        session.step(2).unwrap();
+        let replies = session.step(1).unwrap();
+        let effect = paused(&replies).effect.clone().unwrap();
+        assert_eq!(
+            effect.memory.as_deref(),
+            Some("wrote 2 bytes at 0x8: 00 00 -> 34 12")
+        );
+    }
+
+    #[test]
+    fn a_watch_needs_an_address() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.eval(":step call $w").unwrap();
+        assert_eq!(
+            session.add_watch("here").unwrap_err().message,
+            "usage: watch ADDR [LEN]"
+        );
+        assert!(session.add_watch("8 lots").is_err());
+    }
+}
