@@ -7,7 +7,6 @@
 //! - [`binary`]: a module binary explained byte by byte (`:bytes`), as data;
 //! - [`script`]: the one spec-script engine: `watlab wast`, the prompt's script commands, the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
-//! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
 //! - [`view`]: session replies rendered as text;
 //! - [`transcript`]: recorded sessions replayed and compared (`watlab check`);
 //! - [`lesson`]: lesson files, their worked examples and exercise checks;
@@ -23,7 +22,6 @@ pub mod repl;
 pub mod script;
 pub mod session;
 pub mod text;
-pub mod trace;
 pub mod transcript;
 pub mod view;
 pub mod vm;

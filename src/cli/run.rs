@@ -107,16 +107,14 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
     let mut execution =
         Execution::new(&store, func, &values).map_err(|t| Failure::Usage(t.to_string()))?;
     if args.trace {
-        let (result, lines) = crate::trace::trace_call(
+        let (result, trace) = crate::session::trace::trace_call(
             &mut store,
             &mut execution,
             0,
-            crate::trace::TRACE_LIMIT,
+            crate::session::trace::TRACE_LIMIT,
             &|s, f| s.func_name(f),
         );
-        for line in lines {
-            println!("{line}");
-        }
+        print!("{}", crate::view::trace::render(&trace));
         return result.map_err(|t| Failure::Trap(t.to_string()));
     }
     execution

@@ -13,7 +13,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "FRAGMENT",
         summary: "run instructions one at a time in the stepper",
-        help: "e.g. :step i32.const 5 call $fac. While paused: s(tep) [N], n(ext) over calls, finish the current function, c(ontinue), until (leave a loop), b(reak) $func|0xOFFSET, delete [N], info break, watch ADDR [LEN], display CMD (a meta command shown at every pause), back [N] (undo steps exactly, memory included), bt, abort. An empty line repeats the last command; meta commands work as usual.",
+        help: "e.g. :step i32.const 5 call $fac. The fragment pauses before its first instruction; the words below step it. An empty line repeats the last one; :commands work as usual while paused.",
         run: step,
     },
     Command {
@@ -57,8 +57,11 @@ $FUNC:LINE
 ];
 
 fn step(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    session.start_stepping(args)
+    let mut replies = wb.session.start_stepping(args)?;
+    if wb.session.is_stepping() {
+        replies.insert(0, Reply::Note(super::stepper::words("stepping")));
+    }
+    Ok(replies)
 }
 
 fn break_at(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -68,7 +71,7 @@ fn break_at(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> 
 
 fn breakpoints(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     let session = &mut wb.session;
-    Ok(vec![Reply::Text(session.breakpoint_list())])
+    session.list_breakpoints()
 }
 
 fn delete(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -14,7 +14,7 @@ mod host;
 mod inspect;
 mod lesson;
 pub mod registry;
-mod stepper;
+pub mod stepper;
 mod threads;
 mod workbench;
 

@@ -98,7 +98,7 @@ impl Workbench {
 
 /// Whether a reply is the stepper's pause screen.
 fn is_pause(reply: &Reply) -> bool {
-    matches!(reply, Reply::Text(text) if text.starts_with("paused "))
+    matches!(reply, Reply::Pause(_))
 }
 
 impl crate::lesson::Learner for Workbench {

@@ -95,11 +95,11 @@ impl Session {
         if self.trace {
             let fragment = prepared.func;
             let skip = self.stack.len();
-            let (result, lines) = crate::trace::trace_call(
+            let (result, trace) = super::trace::trace_call(
                 &mut self.store,
                 &mut execution,
                 skip,
-                crate::trace::TRACE_LIMIT,
+                super::trace::TRACE_LIMIT,
                 &|s, f| {
                     if f == fragment {
                         "your input".into()
@@ -110,10 +110,10 @@ impl Session {
             );
             let values = result.map_err(|trap| {
                 let mut error = self.trap_error(&prepared, code, &trap);
-                error.notes.extend(lines.iter().cloned());
+                error.notes.extend(trace.lines());
                 error
             })?;
-            let mut replies = vec![Reply::Text(lines.join("\n"))];
+            let mut replies = vec![Reply::Trace(trace)];
             replies.extend(self.apply_results(&values));
             return Ok(Run::Finished(replies));
         }

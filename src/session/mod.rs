@@ -8,16 +8,18 @@
 //! globals are restored from a snapshot taken before the input ran.
 
 mod agents;
-mod debugger;
 mod export_js;
 mod fragment;
 mod host;
 pub mod input;
+mod instr_text;
 mod jsmath;
 mod module;
 mod regions;
 mod script;
 pub mod state;
+pub mod stepper;
+pub mod trace;
 
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
@@ -47,6 +49,14 @@ pub enum Reply {
     Bytes(Vec<crate::binary::ByteRow>),
     /// An error reported among other replies (a `display` command that failed at a pause).
     Error(Box<SessionError>),
+    /// The stepper paused: where, what the last instruction did, the frames.
+    Pause(Box<stepper::PauseInfo>),
+    /// The breakpoints and watchpoints (`info break`).
+    Breakpoints(Vec<stepper::StopPoint>),
+    /// The paused input's call stack, innermost frame first (`bt`).
+    Backtrace(Vec<stepper::BacktraceFrame>),
+    /// A traced input's executed instructions (`:trace on`).
+    Trace(trace::Trace),
     /// The user asked to leave.
     Quit,
 }
@@ -173,13 +183,13 @@ pub struct Session {
     changed_locals: Vec<String>,
     changes: Changes,
     /// A fragment paused in the stepper, if any.
-    debugger: Option<Box<debugger::Debugger>>,
+    debugger: Option<Box<stepper::Debugger>>,
     /// Most instructions one instruction input may run.
     step_limit: u64,
     /// Whether instruction inputs print a line per executed instruction.
     trace: bool,
     /// Breakpoints, kept across inputs and checked in every run of an input.
-    breakpoints: Vec<debugger::Breakpoint>,
+    breakpoints: Vec<stepper::Breakpoint>,
     /// Named ranges of memory 0.
     regions: Vec<regions::Region>,
     /// The JavaScript-style host object: math, console, host memories and globals.

@@ -6,7 +6,9 @@
 pub mod bytes;
 pub mod hexdump;
 pub mod pause;
+pub mod stepper;
 pub mod theme;
+pub mod trace;
 
 use crate::session::{Reply, SessionError};
 use crate::vm::Value;
@@ -110,6 +112,10 @@ pub fn render_reply(reply: &Reply) -> String {
         Reply::Text(text) => format!("{text}\n"),
         Reply::Bytes(rows) => bytes::render(rows),
         Reply::Error(error) => render_error(error),
+        Reply::Pause(info) => pause::render(info),
+        Reply::Breakpoints(points) => stepper::render_breakpoints(points),
+        Reply::Backtrace(frames) => stepper::render_backtrace(frames),
+        Reply::Trace(trace) => trace::render(trace),
         Reply::Quit => String::new(),
     }
 }

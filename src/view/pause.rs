@@ -1,52 +1,14 @@
-//! The stepper's pause screen: where execution is, the source with the next
+//! The stepper's pause screen (rendered from the session's
+//! [`PauseInfo`]): where execution is, the source with the next
 //! instruction marked, what the last instruction did, the operand stack split
 //! by control frame, labels, locals, globals and the call stack.
 
 use crate::session::SourceSpot;
+use crate::session::stepper::PauseInfo;
+use crate::vm::FrameView;
 use crate::vm::inspect::LabelKind;
 use crate::vm::value::list;
-use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
-
-/// What the last instruction did to the operand stack.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Effect {
-    /// The instruction, as text.
-    pub instruction: String,
-    /// Values it took.
-    pub popped: Vec<Value>,
-    /// Values it left.
-    pub pushed: Vec<Value>,
-    /// Instead of stack effects: "entered a call", "returned".
-    pub note: Option<String>,
-    /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
-    pub memory: Option<String>,
-}
-
-/// Everything the pause screen shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PauseInfo {
-    /// Instructions executed so far.
-    pub step: u64,
-    /// The next instruction, as text.
-    pub next: Option<String>,
-    /// Frames, outermost first.
-    pub frames: Vec<FrameView>,
-    /// Display names of the frames' functions.
-    pub names: Vec<String>,
-    /// The user's input with the next instruction marked, when paused in it.
-    pub source: Option<SourceSpot>,
-    /// The last instruction's effect.
-    pub effect: Option<Effect>,
-    /// Breakpoint and watchpoint reports.
-    pub notes: Vec<String>,
-    /// Globals of the session module.
-    pub globals: Vec<(String, Value, bool)>,
-    /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
-    pub scratch_params: usize,
-    /// Indices of the top frame's locals that changed since the last pause.
-    pub changed_locals: Vec<usize>,
-}
 
 fn label_word(kind: LabelKind) -> &'static str {
     match kind {

@@ -1,0 +1,404 @@
+//! Breakpoints: where a run pauses. They are set by function (`$func`, on
+//! entry), by byte offset (`0xOFFSET`, as shown at pauses) or by source line
+//! (`$func:LINE`, or `LINE` of the text paused in), kept across inputs, and
+//! checked by every run of an input as well as by the stepper.
+
+use crate::session::{Reply, Session, SessionError};
+use crate::text::assemble::line_col;
+use crate::vm::FuncAddr;
+use crate::vm::module::Module;
+
+/// Where to stop, as the session keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(in crate::session) enum Breakpoint {
+    /// On entry to a function, named as the user wrote it.
+    Func(FuncAddr, String),
+    /// Before the instruction at a byte offset of a function's module.
+    Offset(usize),
+}
+
+/// Where a listed breakpoint stops.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BreakSite {
+    /// On entry to the function of this name (with its `$`).
+    Entry(String),
+    /// Before the instruction at this byte offset.
+    Offset(usize),
+}
+
+/// One entry of `info break`: a numbered breakpoint or a watched range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopPoint {
+    /// Breakpoint `number` (1-based, as `delete N` takes it).
+    Breakpoint {
+        /// Its number.
+        number: usize,
+        /// Where it stops.
+        site: BreakSite,
+    },
+    /// A watchpoint on memory `start..end` of the session's memory 0.
+    Watchpoint {
+        /// First watched byte.
+        start: u64,
+        /// One past the last watched byte.
+        end: u64,
+    },
+}
+
+/// Byte offsets of the instructions of defined function `defined` of a module.
+fn function_offsets(module: &[u8], defined: usize) -> Vec<usize> {
+    let mut bodies =
+        wasmparser::Parser::new(0)
+            .parse_all(module)
+            .filter_map(|payload| match payload {
+                Ok(wasmparser::Payload::CodeSectionEntry(body)) => Some(body),
+                _ => None,
+            });
+    let Some(body) = bodies.nth(defined) else {
+        return Vec::new();
+    };
+    let Ok(mut ops) = body.get_operators_reader() else {
+        return Vec::new();
+    };
+    let mut offsets = Vec::new();
+    while !ops.eof() {
+        match ops.read_with_offset() {
+            Ok((_, at)) => offsets.push(at as usize),
+            Err(_) => break,
+        }
+    }
+    offsets
+}
+
+/// The index of the function named `name` (with its `$`) in `module`.
+fn func_index_by_name(module: &Module, name: &str) -> Result<u32, SessionError> {
+    let bare = name.strip_prefix('$').unwrap_or(name);
+    module
+        .names
+        .funcs
+        .iter()
+        .find(|(_, n)| n.as_str() == bare)
+        .map(|(i, _)| *i)
+        .ok_or_else(|| SessionError::usage(format!("no function {name} in the session module")))
+}
+
+impl Session {
+    /// `break TARGET`: a breakpoint on entry to `$func`, before the
+    /// instruction at `0xOFFSET`, or before the first instruction written on
+    /// `$func:LINE` (or `LINE` of the text paused in).
+    ///
+    /// # Errors
+    /// A usage error for a target that names no function, offset or line.
+    pub fn add_breakpoint(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+        let line_target = match target.rsplit_once(':') {
+            Some((func, line)) if func.starts_with('$') => {
+                line.parse::<usize>().ok().map(|l| (Some(func), l))
+            }
+            _ => target.parse::<usize>().ok().map(|l| (None, l)),
+        };
+        let bp = if let Some((func, line)) = line_target {
+            Breakpoint::Offset(self.line_offset(func, line)?)
+        } else if let Some(hex) = target.strip_prefix("0x") {
+            let offset = usize::from_str_radix(hex, 16)
+                .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
+            Breakpoint::Offset(offset)
+        } else if target.starts_with('$') {
+            Breakpoint::Func(self.session_func(target)?, target.to_string())
+        } else {
+            return Err(SessionError::usage(
+                "usage: b $func | b LINE | b $func:LINE | b 0xOFFSET (the byte offset shown at pauses)",
+            ));
+        };
+        self.breakpoints.push(bp);
+        Ok(vec![Reply::Note(format!(
+            "breakpoint {} at {target}",
+            self.breakpoints.len()
+        ))])
+    }
+
+    /// `delete [N]`: deletes breakpoint `N`, or every breakpoint and
+    /// watchpoint when `args` is empty.
+    ///
+    /// # Errors
+    /// A usage error when `args` is not the number of a breakpoint.
+    pub fn delete_breakpoints(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        if args.is_empty() {
+            self.breakpoints.clear();
+            if let Some(d) = self.debugger.as_mut() {
+                d.watches.clear();
+            }
+            return Ok(vec![Reply::Note(
+                "deleted all breakpoints and watchpoints".into(),
+            )]);
+        }
+        let n: usize = args
+            .parse()
+            .map_err(|_| SessionError::usage("usage: delete [N]"))?;
+        if n == 0 || n > self.breakpoints.len() {
+            return Err(SessionError::usage(format!(
+                "no breakpoint {n} (see info break)"
+            )));
+        }
+        self.breakpoints.remove(n - 1);
+        Ok(vec![Reply::Note(format!("deleted breakpoint {n}"))])
+    }
+
+    /// `info break`: the breakpoints, then the watchpoints of the paused input.
+    ///
+    /// # Errors
+    /// None today; the signature is that of every command.
+    pub fn list_breakpoints(&self) -> Result<Vec<Reply>, SessionError> {
+        let breakpoints = self.breakpoints.iter().enumerate().map(|(i, bp)| {
+            let site = match bp {
+                Breakpoint::Func(_, name) => BreakSite::Entry(name.clone()),
+                Breakpoint::Offset(o) => BreakSite::Offset(*o),
+            };
+            StopPoint::Breakpoint {
+                number: i + 1,
+                site,
+            }
+        });
+        let watches =
+            self.debugger
+                .iter()
+                .flat_map(|d| &d.watches)
+                .map(|w| StopPoint::Watchpoint {
+                    start: w.start,
+                    end: w.start + w.len,
+                });
+        Ok(vec![Reply::Breakpoints(
+            breakpoints.chain(watches).collect(),
+        )])
+    }
+
+    /// The breakpoints as an execution checks them: entry functions and offsets.
+    pub(in crate::session) fn breakpoint_sites(&self) -> (Vec<FuncAddr>, Vec<usize>) {
+        let mut entries = Vec::new();
+        let mut offsets = Vec::new();
+        for bp in &self.breakpoints {
+            match bp {
+                Breakpoint::Func(addr, _) => entries.push(*addr),
+                Breakpoint::Offset(o) => offsets.push(*o),
+            }
+        }
+        (entries, offsets)
+    }
+
+    /// "breakpoint N hit" for each breakpoint at the paused position.
+    pub(super) fn breakpoint_hits(&self) -> Vec<String> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let frame = d.execution.call_stack().last().copied();
+        let offset = self.current_offset();
+        self.breakpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, bp)| match bp {
+                Breakpoint::Func(addr, _) => frame.is_some_and(|f| f.func == *addr && f.pc == 0),
+                Breakpoint::Offset(o) => *o == offset,
+            })
+            .map(|(i, _)| format!("breakpoint {} hit", i + 1))
+            .collect()
+    }
+
+    /// The address of the session module's function named `name`.
+    fn session_func(&self, name: &str) -> Result<FuncAddr, SessionError> {
+        let (module, instance) = self
+            .session_instance()
+            .ok_or_else(|| SessionError::usage("the session has no functions"))?;
+        let index = func_index_by_name(module, name)?;
+        self.store
+            .instance(instance)
+            .and_then(|i| i.funcs.get(index as usize).copied())
+            .ok_or_else(|| SessionError::usage("dangling function"))
+    }
+
+    /// The byte offset of the first instruction written on `line` (1-based)
+    /// of function `func`'s text, or of the text paused in.
+    fn line_offset(&self, func: Option<&str>, line: usize) -> Result<usize, SessionError> {
+        let no_code = || SessionError::usage(format!("no instruction starts on line {line} there"));
+        let (module, instance) = self.session_instance().map(|(m, i)| (m.clone(), i)).unzip();
+        let defined = match func {
+            Some(name) => {
+                let module = module
+                    .as_ref()
+                    .ok_or_else(|| SessionError::usage("the session has no functions"))?;
+                let index = func_index_by_name(module, name)?;
+                index
+                    .checked_sub(module.imported_funcs)
+                    .ok_or_else(|| SessionError::usage(format!("{name} is imported")))?
+                    as usize
+            }
+            None => {
+                let d = self.debugger.as_ref().ok_or_else(|| {
+                    SessionError::usage("b LINE needs a pause to know which text; use b $func:LINE")
+                })?;
+                let top = d
+                    .execution
+                    .frame_views(&self.store)
+                    .pop()
+                    .ok_or_else(no_code)?;
+                if top.func == d.prepared.func {
+                    let prepared = &d.prepared;
+                    return function_offsets(&prepared.bytes, 0)
+                        .iter()
+                        .zip(&prepared.spans)
+                        .find(|(_, span)| {
+                            **span >= prepared.code_start
+                                && line_col(&d.code, **span - prepared.code_start).0 + 1 == line
+                        })
+                        .map(|(o, _)| *o)
+                        .ok_or_else(no_code);
+                }
+                let module = module
+                    .as_ref()
+                    .filter(|_| Some(top.instance) == instance)
+                    .ok_or_else(no_code)?;
+                top.index
+                    .checked_sub(module.imported_funcs)
+                    .ok_or_else(no_code)? as usize
+            }
+        };
+        let module = module.ok_or_else(no_code)?;
+        let sources = self.sources.get(defined).ok_or_else(no_code)?;
+        function_offsets(&module.bytes, defined)
+            .iter()
+            .zip(sources)
+            .find(|(_, (field, at))| {
+                self.fields
+                    .get(*field)
+                    .is_some_and(|f| line_col(&f.text, *at).0 + 1 == line)
+            })
+            .map(|(o, _)| *o)
+            .ok_or_else(no_code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, paused, session_with};
+    use super::{BreakSite, StopPoint};
+    use crate::session::{Reply, Session};
+    use crate::vm::Value;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    fn listed(session: &Session) -> Vec<StopPoint> {
+        match session.list_breakpoints().unwrap().as_slice() {
+            [Reply::Breakpoints(points)] => points.clone(),
+            other => panic!("not a breakpoint list: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_function_breakpoint_pauses_once_per_call() {
+        let mut session = session_with(&[INC]);
+        session.add_breakpoint("$inc").unwrap();
+        session
+            .start_stepping("i32.const 1 call $inc i32.const 2 call $inc")
+            .unwrap();
+        for argument in [1, 2] {
+            let replies = session.continue_().unwrap();
+            let info = paused(&replies);
+            assert_eq!(info.notes, ["breakpoint 1 hit"]);
+            assert_eq!(info.names.last().map(String::as_str), Some("$inc"));
+            let local = info.frames.last().map(|f| f.locals[0].value);
+            assert_eq!(local, Some(Value::I32(argument)));
+        }
+        assert!(finished(&session.continue_().unwrap()));
+    }
+
+    #[test]
+    fn a_breakpoint_pauses_a_normal_run_too() {
+        let mut session = session_with(&[INC]);
+        session.add_breakpoint("$inc").unwrap();
+        let replies = session.eval("i32.const 1 call $inc").unwrap();
+        assert_eq!(
+            replies.first(),
+            Some(&Reply::Note(
+                "breakpoint 1 hit: paused; s(tep), c(ontinue), bt, abort (undo the input) ..."
+                    .into()
+            ))
+        );
+        assert!(session.is_stepping());
+    }
+
+    #[test]
+    fn an_offset_breakpoint_pauses_before_that_instruction() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let inside = session.step(3).unwrap();
+        let offset = paused(&inside).frames.last().unwrap().offset;
+        session.abort_stepping().unwrap();
+        session.add_breakpoint(&format!("0x{offset:x}")).unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::Breakpoint {
+                number: 1,
+                site: BreakSite::Offset(offset)
+            }]
+        );
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.frames.last().unwrap().offset, offset);
+        assert_eq!(info.next.as_deref(), Some("i32.const 1"));
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+    }
+
+    #[test]
+    fn a_line_breakpoint_pauses_at_the_first_instruction_written_there() {
+        let mut session =
+            session_with(&["(func $sum (result i32)\n  i32.const 1\n  i32.const 2\n  i32.add)"]);
+        session.add_breakpoint("$sum:3").unwrap();
+        session.start_stepping("call $sum").unwrap();
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.next.as_deref(), Some("i32.const 2"));
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+        let error = session.add_breakpoint("$sum:9").unwrap_err();
+        assert_eq!(error.message, "no instruction starts on line 9 there");
+    }
+
+    #[test]
+    fn delete_removes_one_breakpoint_or_all() {
+        let mut session = session_with(&[
+            INC,
+            "(func $dec (param i32) (result i32) (i32.sub (local.get 0) (i32.const 1)))",
+        ]);
+        session.add_breakpoint("$inc").unwrap();
+        session.add_breakpoint("$dec").unwrap();
+        session.delete_breakpoints("1").unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::Breakpoint {
+                number: 1,
+                site: BreakSite::Entry("$dec".into())
+            }]
+        );
+        assert_eq!(
+            session.delete_breakpoints("2").unwrap_err().message,
+            "no breakpoint 2 (see info break)"
+        );
+        session.delete_breakpoints("").unwrap();
+        assert!(listed(&session).is_empty());
+        let replies = session.eval("i32.const 1 call $dec").unwrap();
+        assert!(!session.is_stepping());
+        assert!(
+            matches!(replies.last(), Some(Reply::Stack { values, .. }) if values == &[Value::I32(0)])
+        );
+    }
+
+    #[test]
+    fn an_unknown_target_is_a_usage_error() {
+        let mut session = session_with(&[INC]);
+        assert_eq!(
+            session.add_breakpoint("$nope").unwrap_err().message,
+            "no function $nope in the session module"
+        );
+        assert!(session.add_breakpoint("inc").is_err());
+        assert!(listed(&session).is_empty());
+    }
+}

@@ -1,0 +1,288 @@
+//! Step control: `step`, `next`, `finish`, `continue` and `until` as stop
+//! conditions over one loop that executes an instruction at a time, saving
+//! undo state first, and pauses when the condition holds, a breakpoint or
+//! watchpoint fires, a write crosses a region's edge, or a step cap is hit.
+
+use super::watch::describe_access;
+use crate::session::{Reply, Session, SessionError};
+use crate::vm::{Outcome, Trap, Value};
+
+/// Most steps one `continue`, `next`, `finish` or `until` runs before pausing anyway.
+const MAX_STEPS_PER_COMMAND: u64 = 5_000_000;
+
+/// Why a run of steps stopped.
+enum Stop {
+    /// Paused, with breakpoint and watchpoint reports.
+    Paused(Vec<String>),
+    /// The call returned these values.
+    Finished(Vec<Value>),
+    /// The call trapped.
+    Trapped(Trap),
+}
+
+impl Session {
+    /// `step [N]`: executes `n` instructions (at least one), entering calls,
+    /// and pauses.
+    ///
+    /// # Errors
+    /// The trap that ended the input (the stepper then stops, undoing it).
+    pub fn step(&mut self, n: u64) -> Result<Vec<Reply>, SessionError> {
+        let count = n.max(1);
+        self.run_steps(|_, done| done >= count, false)
+    }
+
+    /// `next`: executes one instruction, running a call to its end.
+    ///
+    /// # Errors
+    /// The trap that ended the input.
+    pub fn step_over(&mut self) -> Result<Vec<Reply>, SessionError> {
+        let depth = self.depth();
+        self.run_steps(move |s, done| done >= 1 && s.depth() <= depth, true)
+    }
+
+    /// `finish`: runs until the current function returns.
+    ///
+    /// # Errors
+    /// The trap that ended the input.
+    pub fn finish(&mut self) -> Result<Vec<Reply>, SessionError> {
+        let depth = self.depth();
+        self.run_steps(move |s, _| s.depth() < depth, true)
+    }
+
+    /// `continue`: runs until a breakpoint or watchpoint, or the end.
+    ///
+    /// # Errors
+    /// The trap that ended the input.
+    pub fn continue_(&mut self) -> Result<Vec<Reply>, SessionError> {
+        self.run_steps(|_, _| false, true)
+    }
+
+    /// `until`: runs until an instruction after this one in the same
+    /// function, so a loop's backward branch runs the loop to its end.
+    ///
+    /// # Errors
+    /// The trap that ended the input.
+    pub fn until(&mut self) -> Result<Vec<Reply>, SessionError> {
+        let here = self.current_offset();
+        let depth = self.depth();
+        self.run_steps(
+            move |s, done| done >= 1 && s.depth() <= depth && s.current_offset() > here,
+            true,
+        )
+    }
+
+    /// How many frames the paused input has.
+    fn depth(&self) -> usize {
+        self.debugger
+            .as_ref()
+            .map_or(0, |d| d.execution.call_stack().len())
+    }
+
+    /// The byte offset of the top frame's next instruction.
+    pub(super) fn current_offset(&self) -> usize {
+        let Some(d) = self.debugger.as_ref() else {
+            return 0;
+        };
+        d.execution
+            .frame_views(&self.store)
+            .last()
+            .map_or(0, |f| f.offset)
+    }
+
+    /// Steps until `done(session, steps)` holds, a breakpoint or watch fires
+    /// (when `stops` is set), the call ends, or the step cap is reached.
+    fn run_steps(
+        &mut self,
+        done: impl Fn(&Session, u64) -> bool,
+        stops: bool,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let mut count = 0u64;
+        let before_views = self
+            .debugger
+            .as_ref()
+            .map(|d| d.execution.frame_views(&self.store))
+            .unwrap_or_default();
+        let before_instr = self.next_instruction_text();
+        let access = self.memory_access();
+        let before_bytes = access.as_ref().map(|a| self.memory_bytes(a));
+        let stop = loop {
+            let watched = self.watched_bytes();
+            let write = if self.regions.is_empty() {
+                None
+            } else {
+                self.memory_access().filter(|a| a.write)
+            };
+            let site = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.execution.position(&self.store));
+            match self.step_once() {
+                Ok(Some(values)) => break Stop::Finished(values),
+                Err(trap) => break Stop::Trapped(trap),
+                Ok(None) => {}
+            }
+            count += 1;
+            let mut notes = Vec::new();
+            if stops {
+                let hits = self.watch_hits(&watched);
+                if !hits.is_empty() {
+                    let writer = site.and_then(|(func, offset)| self.instruction_at(func, offset));
+                    notes.extend(hits.into_iter().map(|h| match &writer {
+                        Some(w) => format!("{h}, by {w}"),
+                        None => h,
+                    }));
+                }
+                notes.extend(self.breakpoint_hits());
+            }
+            if let Some(write) = &write
+                && let Some(crossing) = self.crossing(write.start, write.len)
+            {
+                notes.push(format!("a write at 0x{:x} {crossing}", write.start));
+            }
+            if !notes.is_empty() || done(self, count) {
+                break Stop::Paused(notes);
+            }
+            if count >= MAX_STEPS_PER_COMMAND {
+                break Stop::Paused(vec![format!(
+                    "still running after {count} steps; paused here"
+                )]);
+            }
+        };
+        match stop {
+            Stop::Finished(values) => Ok(self.finish_stepping(values)),
+            Stop::Trapped(trap) => Err(self.abort_with_trap(&trap)),
+            Stop::Paused(notes) => {
+                let mut effect = (count == 1)
+                    .then(|| self.effect(&before_views, before_instr))
+                    .flatten();
+                if let (Some(effect), Some(access), Some(old)) =
+                    (effect.as_mut(), &access, &before_bytes)
+                {
+                    effect.memory = Some(describe_access(access, old, &self.memory_bytes(access)));
+                }
+                Ok(self.pause_replies(effect, notes))
+            }
+        }
+    }
+
+    /// Executes one instruction, saving undo state first.
+    pub(super) fn step_once(&mut self) -> Result<Option<Vec<Value>>, Trap> {
+        let memory_bytes = self.memory_bytes_total();
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(None);
+        };
+        d.history
+            .save(&d.execution, &self.store.data, memory_bytes, d.steps);
+        d.steps += 1;
+        match d.execution.step(&mut self.store)? {
+            Outcome::Paused => Ok(None),
+            Outcome::Finished(values) => Ok(Some(values)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, operands, paused, session_with};
+    use crate::session::Reply;
+    use crate::vm::Value;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    #[test]
+    fn step_n_runs_n_instructions_into_a_call() {
+        let mut session = session_with(&[INC]);
+        let start = session.start_stepping("i32.const 5 call $inc").unwrap();
+        let info = paused(&start);
+        assert_eq!((info.step, info.next.as_deref()), (0, Some("i32.const 5")));
+        let replies = session.step(2).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.step, 2);
+        assert_eq!(info.names, ["your input", "$inc"]);
+        assert_eq!(info.next.as_deref(), Some("local.get $n"));
+    }
+
+    #[test]
+    fn step_reports_what_one_instruction_did() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let replies = session.step(1).unwrap();
+        let effect = paused(&replies).effect.clone().unwrap();
+        assert_eq!(effect.instruction, "i32.const 5");
+        assert_eq!(effect.pushed, [Value::I32(5)]);
+        assert!(effect.popped.is_empty());
+    }
+
+    #[test]
+    fn next_runs_a_call_to_its_end() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        session.step(1).unwrap();
+        let replies = session.step_over().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.step, 6);
+        assert_eq!(info.names, ["your input"]);
+        assert_eq!(operands(info), [Value::I32(6)]);
+        assert_eq!(info.next.as_deref(), Some("end (of the function)"));
+    }
+
+    #[test]
+    fn finish_returns_to_the_caller() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let inside = session.step(3).unwrap();
+        assert_eq!(paused(&inside).frames.len(), 2);
+        let replies = session.finish().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.names, ["your input"]);
+        assert_eq!(operands(info), [Value::I32(6)]);
+    }
+
+    #[test]
+    fn until_at_the_loop_branch_runs_the_loop_out() {
+        let mut session = session_with(&[
+            "(func $count (result i32) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 5)))) (local.get $i))",
+        ]);
+        session.start_stepping("call $count").unwrap();
+        let mut info = paused(&session.step(1).unwrap()).clone();
+        while !info.next.as_deref().is_some_and(|n| n.starts_with("br_if")) {
+            info = paused(&session.step(1).unwrap()).clone();
+        }
+        let branch_at = info.frames.last().map(|f| f.offset).unwrap();
+        let first_local = |info: &crate::session::stepper::PauseInfo| {
+            info.frames.last().map(|f| f.locals[0].value)
+        };
+        assert_eq!(first_local(&info), Some(Value::I32(1)));
+        let replies = session.until().unwrap();
+        let after = paused(&replies);
+        assert!(after.frames.last().unwrap().offset > branch_at);
+        assert_eq!(after.names, ["your input", "$count"]);
+        assert_eq!(first_local(after), Some(Value::I32(5)));
+    }
+
+    #[test]
+    fn continue_without_breakpoints_finishes_with_the_results_on_the_stack() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let replies = session.continue_().unwrap();
+        assert!(finished(&replies));
+        assert!(replies.contains(&Reply::Stack {
+            values: vec![Value::I32(6)],
+            changed_from: 0
+        }));
+        assert!(!session.is_stepping());
+    }
+
+    #[test]
+    fn a_trap_ends_stepping_and_undoes_the_input() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .start_stepping("i32.const 0 i32.const 7 i32.store i32.const 1 i32.const 0 i32.div_u")
+            .unwrap();
+        let error = session.continue_().unwrap_err();
+        assert_eq!(error.message, "trap: integer divide by zero");
+        assert!(!session.is_stepping());
+        assert_eq!(session.memory0_bytes(0, 1), [0]);
+    }
+}

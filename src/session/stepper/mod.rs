@@ -1,0 +1,288 @@
+//! The stepper: a fragment run one instruction at a time, with gdb-style
+//! commands (step, next, finish, continue, breakpoints, watchpoints, reverse
+//! step, backtrace, abort), each a method of [`Session`] that returns data.
+//!
+//! `:step FRAGMENT` prepares the fragment like any other input but drives
+//! the call with [`Execution::step`]; until it finishes or is aborted, the
+//! session's inputs go to the stepper. The files, one concept each:
+//! - `control`: step, next, finish, continue, until (the stop conditions);
+//! - `breaks`: breakpoints by function, offset and line;
+//! - `watch`: watchpoints and the memory an instruction touches;
+//! - `history`: the bounded undo history behind `back`;
+//! - `pause`: the pause, the backtrace and `display` as data;
+//! - `dispatch`: the typed stepper commands, mapped to those methods.
+
+mod breaks;
+mod control;
+mod history;
+mod pause;
+mod watch;
+
+pub(super) use breaks::Breakpoint;
+pub use breaks::{BreakSite, StopPoint};
+pub use pause::{BacktraceFrame, Effect, PauseInfo};
+
+use super::fragment::Prepared;
+use super::instr_text::InstrTexts;
+use super::{ErrorKind, Reply, Session, SessionError};
+use crate::vm::store::StoreData;
+use crate::vm::{Execution, FuncAddr, Trap, Value};
+use history::History;
+use watch::Watch;
+
+/// The state of a paused fragment.
+pub(super) struct Debugger {
+    /// The fragment as typed.
+    code: String,
+    prepared: Prepared,
+    execution: Execution,
+    /// The thread being stepped, when it is one (see `agents.rs`).
+    pub(super) agent: Option<usize>,
+    /// The store before the fragment started, for `abort`.
+    before: Option<StoreData>,
+    history: History,
+    watches: Vec<Watch>,
+    steps: u64,
+    /// The frame (depth, function) and its locals at the last pause, for change marks.
+    last_frame: Option<(usize, FuncAddr)>,
+    last_locals: Vec<Value>,
+    /// Global values at the last pause.
+    last_globals: Vec<Value>,
+    /// Instruction texts of the modules stepped through.
+    texts: InstrTexts,
+}
+
+impl Debugger {
+    /// A stepper for `execution`, able to undo back to `before`.
+    fn new(
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+        before: Option<StoreData>,
+    ) -> Debugger {
+        Debugger {
+            code: code.to_string(),
+            prepared,
+            execution,
+            agent: None,
+            before,
+            history: History::default(),
+            watches: Vec::new(),
+            steps: 0,
+            last_frame: None,
+            last_locals: Vec::new(),
+            last_globals: Vec::new(),
+            texts: InstrTexts::default(),
+        }
+    }
+}
+
+impl Session {
+    /// `:step FRAGMENT`: prepares the fragment and pauses before its first instruction.
+    ///
+    /// # Errors
+    /// A usage error when already stepping or `code` is empty; the
+    /// fragment's own syntax, validation or link error.
+    pub fn start_stepping(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
+        if self.debugger.is_some() {
+            return Err(SessionError::usage("already stepping; `abort` first"));
+        }
+        if code.trim().is_empty() {
+            return Err(SessionError::usage(
+                "usage: :step FRAGMENT, e.g. :step i32.const 5 call $fac",
+            ));
+        }
+        let before = self.snapshot();
+        let prepared = match self.prepare_fragment(code) {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(before) = before {
+                    self.store.data = before;
+                }
+                return Err(e);
+            }
+        };
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
+        execution.use_step_mode();
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
+        // Step onto the first instruction of the user's code: past the
+        // prologue that pushes the scratch stack.
+        for _ in 0..self.stack.len() {
+            match self.step_once() {
+                Ok(None) => {}
+                Ok(Some(values)) => return Ok(self.finish_stepping(values)),
+                Err(trap) => return Err(self.abort_with_trap(&trap)),
+            }
+        }
+        if let Some(d) = self.debugger.as_mut() {
+            d.history.clear();
+            d.steps = 0;
+        }
+        Ok(self.pause_replies(None, Vec::new()))
+    }
+
+    /// Hands an interrupted input to the stepper, paused where it is.
+    pub(super) fn pause_interrupted(
+        &mut self,
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+        before: Option<StoreData>,
+    ) -> Vec<Reply> {
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
+        let mut replies = vec![Reply::Note(
+            "interrupted: paused where it was. s(tep), c(ontinue), bt, abort (undo the input) ..."
+                .into(),
+        )];
+        replies.extend(self.pause_replies(None, Vec::new()));
+        replies
+    }
+
+    /// Hands an input that reached a breakpoint to the stepper.
+    pub(super) fn pause_at_breakpoint(
+        &mut self,
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+        before: Option<StoreData>,
+    ) -> Vec<Reply> {
+        let mut replies = self.pause_interrupted(code, prepared, execution, before);
+        let hits = self.breakpoint_hits();
+        replies[0] = Reply::Note(format!(
+            "{}: paused; s(tep), c(ontinue), bt, abort (undo the input) ...",
+            hits.join(", ")
+        ));
+        replies
+    }
+
+    /// Steps thread `agent`: its execution moves into the stepper until it
+    /// finishes or is detached.
+    pub(super) fn step_thread(
+        &mut self,
+        agent: usize,
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+    ) -> Vec<Reply> {
+        let mut debugger = Debugger::new(code, prepared, execution, None);
+        debugger.agent = Some(agent);
+        self.debugger = Some(Box::new(debugger));
+        self.pause_replies(None, Vec::new())
+    }
+
+    /// Gives the stepped thread's execution back to the scheduler.
+    pub(super) fn detach_thread(&mut self) {
+        if self.debugger.as_ref().is_some_and(|d| d.agent.is_some())
+            && let Some(d) = self.debugger.take()
+            && let Some(agent) = d.agent
+        {
+            self.return_thread(agent, d.execution);
+        }
+    }
+
+    /// Whether a fragment is paused in the stepper.
+    pub fn is_stepping(&self) -> bool {
+        self.debugger.is_some()
+    }
+
+    /// `abort`: leaves the stepper and undoes the paused input (a stepped
+    /// thread goes back to the scheduler instead).
+    ///
+    /// # Errors
+    /// None today; the signature is that of every command.
+    pub fn abort_stepping(&mut self) -> Result<Vec<Reply>, SessionError> {
+        self.abort();
+        Ok(vec![Reply::Note(
+            "aborted: the session is as it was before the input (a stepped thread goes back to :run)".into(),
+        )])
+    }
+
+    /// Ends stepping with the call's results: they become the new stack.
+    fn finish_stepping(&mut self, values: Vec<Value>) -> Vec<Reply> {
+        if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            self.debugger = None;
+            return self.thread_finished(agent, values);
+        }
+        let before = self.debugger.take().and_then(|d| d.before);
+        if let Some(before) = before {
+            self.changes = super::diff(&before, &self.store.data);
+        }
+        let mut replies = vec![Reply::Note("the fragment finished".into())];
+        replies.extend(self.apply_results(&values));
+        replies
+    }
+
+    /// Leaves the stepper, restoring the store from before the input.
+    fn abort(&mut self) {
+        if self.debugger.as_ref().is_some_and(|d| d.agent.is_some()) {
+            self.detach_thread();
+            return;
+        }
+        if let Some(before) = self.debugger.take().and_then(|d| d.before) {
+            self.store.data = before;
+        }
+    }
+
+    /// Leaves the stepper after a trap, as an error pointed at its spot.
+    fn abort_with_trap(&mut self, trap: &Trap) -> SessionError {
+        let error = match self.debugger.as_ref() {
+            Some(d) => self.trap_error(&d.prepared, &d.code, trap),
+            None => SessionError::trap(trap),
+        };
+        if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            self.debugger = None;
+            self.thread_trapped(agent, &error.message);
+            return error;
+        }
+        self.abort();
+        let mut error = error;
+        error
+            .notes
+            .push("the stepper stopped; the session is as it was before the input".into());
+        error
+    }
+}
+
+/// Helpers for the stepper's unit tests: a session driven through `eval`
+/// and the pause picked out of the replies.
+#[cfg(test)]
+mod testing {
+    use super::PauseInfo;
+    use crate::session::{Reply, Session};
+
+    /// A session that has evaluated `inputs`, each of which must succeed.
+    pub(super) fn session_with(inputs: &[&str]) -> Session {
+        let mut session = Session::new();
+        for input in inputs {
+            session
+                .eval(input)
+                .unwrap_or_else(|e| panic!("{input}: {}", e.message));
+        }
+        session
+    }
+
+    /// The pause among `replies`.
+    pub(super) fn paused(replies: &[Reply]) -> &PauseInfo {
+        replies
+            .iter()
+            .find_map(|r| match r {
+                Reply::Pause(info) => Some(&**info),
+                _ => None,
+            })
+            .expect("the replies hold a pause")
+    }
+
+    /// Whether `replies` say the stepped input finished.
+    pub(super) fn finished(replies: &[Reply]) -> bool {
+        replies.contains(&Reply::Note("the fragment finished".into()))
+    }
+
+    /// The top frame's operands at a pause.
+    pub(super) fn operands(info: &PauseInfo) -> Vec<crate::vm::Value> {
+        info.frames
+            .last()
+            .map(|f| f.operands.clone())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,305 @@
+//! The pause as data: where execution stopped, what the last instruction
+//! did, the frames with their labels and locals, the globals (with change
+//! marks against the previous pause), the call stack, and the output of the
+//! `display` commands. `view::pause` renders it.
+
+use super::Debugger;
+use crate::session::module::token_len;
+use crate::session::{Reply, Session, SessionError, SourceSpot};
+use crate::text::catalog::{self, Family};
+use crate::vm::{FrameView, FuncAddr, Value};
+
+/// What the last instruction did to the operand stack.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    /// The instruction, as text.
+    pub instruction: String,
+    /// Values it took.
+    pub popped: Vec<Value>,
+    /// Values it left.
+    pub pushed: Vec<Value>,
+    /// Instead of stack effects: "entered a call", "returned".
+    pub note: Option<String>,
+    /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
+    pub memory: Option<String>,
+}
+
+/// Everything the pause screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PauseInfo {
+    /// Instructions executed so far.
+    pub step: u64,
+    /// The next instruction, as text.
+    pub next: Option<String>,
+    /// Frames, outermost first.
+    pub frames: Vec<FrameView>,
+    /// Display names of the frames' functions.
+    pub names: Vec<String>,
+    /// The user's input with the next instruction marked, when paused in it.
+    pub source: Option<SourceSpot>,
+    /// The last instruction's effect.
+    pub effect: Option<Effect>,
+    /// Breakpoint and watchpoint reports.
+    pub notes: Vec<String>,
+    /// Globals of the session module: name, value, changed since the last pause.
+    pub globals: Vec<(String, Value, bool)>,
+    /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
+    pub scratch_params: usize,
+    /// Indices of the top frame's locals that changed since the last pause.
+    pub changed_locals: Vec<usize>,
+}
+
+/// One frame of a backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BacktraceFrame {
+    /// The function's display name ("your input" for the fragment).
+    pub name: String,
+    /// The byte offset of its next instruction.
+    pub offset: usize,
+}
+
+impl Session {
+    /// `bt`: the call stack of the paused input, innermost frame first.
+    ///
+    /// # Errors
+    /// None today; the signature is that of every command.
+    pub fn backtrace(&self) -> Result<Vec<Reply>, SessionError> {
+        let frames = self.debugger.as_ref().map_or_else(Vec::new, |d| {
+            d.execution
+                .frame_views(&self.store)
+                .iter()
+                .rev()
+                .map(|view| BacktraceFrame {
+                    name: self.frame_name(view.func, d),
+                    offset: view.offset,
+                })
+                .collect()
+        });
+        Ok(vec![Reply::Backtrace(frames)])
+    }
+
+    /// "your input" for the fragment, else the function's name.
+    pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
+        if func == d.prepared.func {
+            "your input".into()
+        } else {
+            self.store.func_name(func)
+        }
+    }
+
+    /// The text of the instruction the top frame runs next.
+    pub(super) fn next_instruction_text(&mut self) -> Option<String> {
+        let d = self.debugger.as_ref()?;
+        let (func, offset) = d.execution.position(&self.store)?;
+        self.instruction_text(func, offset)
+    }
+
+    /// The instruction at `offset` in `func`'s module, with names and
+    /// immediates; a function's closing `end` says so.
+    fn instruction_text(&mut self, func: FuncAddr, offset: usize) -> Option<String> {
+        let d = self.debugger.as_mut()?;
+        let text = d.texts.get(&self.store, func, offset)?;
+        Some(if text.ends_function {
+            "end (of the function)".to_string()
+        } else {
+            text.text.clone()
+        })
+    }
+
+    /// "i32.store in $f": an instruction and the function it is in.
+    pub(super) fn instruction_at(&mut self, func: FuncAddr, offset: usize) -> Option<String> {
+        let text = self.instruction_text(func, offset)?;
+        let d = self.debugger.as_ref()?;
+        Some(format!("{text} in {}", self.frame_name(func, d)))
+    }
+
+    /// What instruction `instr` did, comparing the frames `before` it with now.
+    pub(super) fn effect(&self, before: &[FrameView], instr: Option<String>) -> Option<Effect> {
+        let d = self.debugger.as_ref()?;
+        let after = d.execution.frame_views(&self.store);
+        let instr = instr?;
+        if after.len() != before.len() {
+            return Some(Effect {
+                instruction: instr,
+                popped: Vec::new(),
+                pushed: Vec::new(),
+                memory: None,
+                note: Some(if after.len() > before.len() {
+                    "entered a call".into()
+                } else {
+                    "returned".into()
+                }),
+            });
+        }
+        let (old, new) = (&before.last()?.operands, &after.last()?.operands);
+        let name = instr.split_whitespace().next().unwrap_or("");
+        let (pops, pushes) = match catalog::lookup(name) {
+            Some(doc) if doc.family != Family::Control && name != "select" => {
+                (doc.params.len(), doc.results.len())
+            }
+            _ => {
+                let common = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+                (old.len() - common, new.len() - common)
+            }
+        };
+        Some(Effect {
+            instruction: instr,
+            popped: old[old.len().saturating_sub(pops)..].to_vec(),
+            pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
+            note: None,
+            memory: None,
+        })
+    }
+
+    /// The pause as a reply, after `effect` and with `notes` (breakpoint and
+    /// watchpoint reports); remembers locals and globals for the next
+    /// pause's change marks and runs the `display` commands.
+    pub(super) fn pause_replies(
+        &mut self,
+        effect: Option<Effect>,
+        notes: Vec<String>,
+    ) -> Vec<Reply> {
+        let next = self.next_instruction_text();
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let views = d.execution.frame_views(&self.store);
+        let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
+        let top = views.last();
+        let source = top.and_then(|v| self.source_spot(d, v));
+        let mut globals = self.global_rows();
+        for (row, old) in globals.iter_mut().zip(&d.last_globals) {
+            row.2 = row.1 != *old;
+        }
+        let frame_key = top.map(|v| (views.len(), v.func));
+        let locals_now: Vec<Value> = top
+            .map(|v| v.locals.iter().map(|l| l.value).collect())
+            .unwrap_or_default();
+        let changed_locals: Vec<usize> = if frame_key.is_some() && frame_key == d.last_frame {
+            locals_now
+                .iter()
+                .zip(&d.last_locals)
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
+        let info = PauseInfo {
+            step: d.steps,
+            next,
+            frames: views,
+            names,
+            source,
+            effect,
+            notes,
+            globals,
+            scratch_params: d.prepared.args.len().saturating_sub(self.locals.len()),
+            changed_locals,
+        };
+        if let Some(d) = self.debugger.as_mut() {
+            d.last_frame = frame_key;
+            d.last_locals = locals_now;
+            d.last_globals = globals_now;
+        }
+        vec![Reply::Pause(Box::new(info))]
+    }
+
+    /// The text around the frame's next instruction: the user's input when
+    /// paused in it, else the session function's field.
+    fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
+        if view.func == d.prepared.func {
+            let at = Session::fragment_spot(&d.prepared, &d.code, view.offset)?;
+            return Some(SourceSpot {
+                text: d.code.clone(),
+                offset: at,
+                len: token_len(&d.code, at),
+            });
+        }
+        let (module, instance) = self.session_instance()?;
+        if instance != view.instance {
+            return None;
+        }
+        self.session_source(
+            view.index.checked_sub(module.imported_funcs)? as usize,
+            view.offset,
+        )
+    }
+
+    /// The session module's globals: name (or index), value, not yet marked.
+    fn global_rows(&self) -> Vec<(String, Value, bool)> {
+        let Some((module, addr)) = self.session_instance() else {
+            return Vec::new();
+        };
+        let Some(instance) = self.store.instance(addr) else {
+            return Vec::new();
+        };
+        instance
+            .globals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let global = self.store.global(*g)?;
+                let name = module
+                    .names
+                    .globals
+                    .get(&(i as u32))
+                    .map_or_else(|| format!("{i}"), |n| format!("${n}"));
+                Some((name, global.get(), false))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paused, session_with};
+    use super::BacktraceFrame;
+    use crate::session::Reply;
+
+    const INC: &str =
+        "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
+
+    #[test]
+    fn the_backtrace_lists_frames_innermost_first() {
+        let mut session = session_with(&[INC]);
+        session.start_stepping("i32.const 5 call $inc").unwrap();
+        let inside = session.step(2).unwrap();
+        let offsets: Vec<usize> = paused(&inside).frames.iter().map(|f| f.offset).collect();
+        let frames = match session.backtrace().unwrap().as_slice() {
+            [Reply::Backtrace(frames)] => frames.clone(),
+            other => panic!("not a backtrace: {other:?}"),
+        };
+        assert_eq!(
+            frames,
+            [
+                BacktraceFrame {
+                    name: "$inc".into(),
+                    offset: offsets[1]
+                },
+                BacktraceFrame {
+                    name: "your input".into(),
+                    offset: offsets[0]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn changed_globals_and_locals_are_marked_against_the_last_pause() {
+        let mut session = session_with(&[
+            "(global $g (mut i32) (i32.const 0))",
+            "(func $set (param $x i32) (local.set $x (i32.const 9)) (global.set $g (local.get $x)))",
+        ]);
+        session.start_stepping("i32.const 1 call $set").unwrap();
+        session.step(3).unwrap();
+        let replies = session.step(1).unwrap();
+        assert_eq!(paused(&replies).changed_locals, [0]);
+        let replies = session.step(2).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.globals.len(), 1);
+        assert!(info.globals[0].2, "global $g changed: {:?}", info.globals);
+    }
+}

@@ -1,0 +1,278 @@
+//! Watchpoints and memory-access decoding: which bytes of memory the next
+//! instruction reads or writes (for the pause's "memory:" line), and which
+//! watched ranges of the session's memory 0 a step changed.
+
+use crate::session::{Reply, Session, SessionError};
+use crate::vm::MemAddr;
+use crate::vm::store::FuncInst;
+
+/// A watched memory range of the session's memory 0.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Watch {
+    /// First watched byte.
+    pub(super) start: u64,
+    /// Number of watched bytes (at least 1).
+    pub(super) len: u64,
+}
+
+/// Memory an instruction reads or writes.
+pub(super) struct Access {
+    /// The memory.
+    memory: MemAddr,
+    /// Whether it writes (a store or a bulk memory instruction).
+    pub(super) write: bool,
+    /// First byte.
+    pub(super) start: u64,
+    /// Number of bytes.
+    pub(super) len: u64,
+}
+
+/// Bytes as `2a 00 01`.
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00" / "read 1 byte at 0x10: 2a".
+pub(super) fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String {
+    let more = if access.len > 16 { " ..." } else { "" };
+    let what = format!(
+        "{} byte{} at 0x{:x}",
+        access.len,
+        if access.len == 1 { "" } else { "s" },
+        access.start
+    );
+    if old.is_empty() && access.len > 0 {
+        return format!(
+            "{} {what}: outside the memory",
+            if access.write { "write of" } else { "read of" }
+        );
+    }
+    if access.write {
+        format!("wrote {what}: {}{more} -> {}{more}", hex(old), hex(new))
+    } else {
+        format!("read {what}: {}{more}", hex(old))
+    }
+}
+
+/// A number written in decimal or as `0x` hex.
+fn number(word: &str) -> Option<u64> {
+    match word.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => word.parse().ok(),
+    }
+}
+
+impl Session {
+    /// `watch ADDR [LEN]` or `watch REGION`: pauses the stepper after a
+    /// write that changes those bytes of the session's memory 0.
+    ///
+    /// # Errors
+    /// A usage error when `args` is neither a region nor an address.
+    pub fn add_watch(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        if let Some(region) = words.first().and_then(|w| self.region(w)).cloned() {
+            let Some(d) = self.debugger.as_mut() else {
+                return Ok(Vec::new());
+            };
+            d.watches.push(Watch {
+                start: region.start,
+                len: region.len,
+            });
+            return Ok(vec![Reply::Note(format!(
+                "watching region {} (0x{:x}..0x{:x}): execution pauses after a write there",
+                region.name,
+                region.start,
+                region.end()
+            ))]);
+        }
+        let usage = || SessionError::usage("usage: watch ADDR [LEN]");
+        let start = words.first().and_then(|w| number(w)).ok_or_else(usage)?;
+        let len = words
+            .get(1)
+            .map_or(Some(1), |w| number(w))
+            .ok_or_else(usage)?
+            .max(1);
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(Vec::new());
+        };
+        d.watches.push(Watch { start, len });
+        Ok(vec![Reply::Note(format!(
+            "watching memory 0x{start:x}..0x{:x}: execution pauses after a write there",
+            start + len
+        ))])
+    }
+
+    /// The watched bytes of the session's memory 0, before a step.
+    pub(super) fn watched_bytes(&self) -> Vec<Vec<u8>> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        d.watches
+            .iter()
+            .map(|w| self.memory0_bytes(w.start, w.len))
+            .collect()
+    }
+
+    /// "watchpoint 0x0..0x4 written: 00 -> 2a" for each watched range whose
+    /// bytes differ from `before`.
+    pub(super) fn watch_hits(&self, before: &[Vec<u8>]) -> Vec<String> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let after = self.watched_bytes();
+        d.watches
+            .iter()
+            .zip(before)
+            .zip(&after)
+            .filter(|((_, old), new)| old != new)
+            .map(|((w, old), new)| {
+                format!(
+                    "watchpoint 0x{:x}..0x{:x} written: {} -> {}",
+                    w.start,
+                    w.start + w.len,
+                    hex(old),
+                    hex(new)
+                )
+            })
+            .collect()
+    }
+
+    /// The memory range the next instruction reads or writes, if it is a
+    /// load, a store or a bulk memory instruction.
+    pub(super) fn memory_access(&self) -> Option<Access> {
+        use wasmparser::Operator as O;
+        let d = self.debugger.as_ref()?;
+        let (func, offset) = d.execution.position(&self.store)?;
+        let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
+            return None;
+        };
+        let instance = self.store.instance(*instance)?;
+        let memory = *instance.memories.first()?;
+        let bytes = instance.module.bytes.get(offset..)?;
+        let mut reader =
+            wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, offset as u64));
+        let op = reader.read().ok()?;
+        let operands = d.execution.frame_views(&self.store).pop()?.operands;
+        let from_top = |depth: usize| -> Option<u64> {
+            operands
+                .get(operands.len().checked_sub(depth + 1)?)
+                .map(|v| v.to_slot() as u32 as u64)
+        };
+        let (write, base_depth, size, memarg) = match op {
+            O::I32Load8S { memarg }
+            | O::I32Load8U { memarg }
+            | O::I64Load8S { memarg }
+            | O::I64Load8U { memarg } => (false, 0, 1, memarg.offset),
+            O::I32Load16S { memarg }
+            | O::I32Load16U { memarg }
+            | O::I64Load16S { memarg }
+            | O::I64Load16U { memarg } => (false, 0, 2, memarg.offset),
+            O::I32Load { memarg }
+            | O::F32Load { memarg }
+            | O::I64Load32S { memarg }
+            | O::I64Load32U { memarg } => (false, 0, 4, memarg.offset),
+            O::I64Load { memarg } | O::F64Load { memarg } => (false, 0, 8, memarg.offset),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => (true, 1, 1, memarg.offset),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => (true, 1, 2, memarg.offset),
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                (true, 1, 4, memarg.offset)
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => (true, 1, 8, memarg.offset),
+            O::MemoryFill { .. } | O::MemoryCopy { .. } | O::MemoryInit { .. } => {
+                (true, 2, from_top(0)?, 0)
+            }
+            _ => return None,
+        };
+        let start = from_top(base_depth)?.checked_add(memarg)?;
+        Some(Access {
+            memory,
+            write,
+            start,
+            len: size,
+        })
+    }
+
+    /// The bytes of `access` (at most 16), empty where outside the memory.
+    pub(super) fn memory_bytes(&self, access: &Access) -> Vec<u8> {
+        let Some(memory) = self.store.memory(access.memory) else {
+            return Vec::new();
+        };
+        let len = access.len.min(16);
+        memory
+            .range(access.start, len)
+            .map(|r| memory.bytes()[r].to_vec())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{finished, paused, session_with};
+    use crate::session::Reply;
+    use crate::session::stepper::StopPoint;
+
+    const WRITER: &str = "(func $w (i32.store (i32.const 8) (i32.const 42)) (i32.store (i32.const 100) (i32.const 7)))";
+
+    #[test]
+    fn a_write_in_the_range_pauses_with_old_and_new_bytes() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.start_stepping("call $w").unwrap();
+        session.add_watch("8 4").unwrap();
+        assert_eq!(
+            session.list_breakpoints().unwrap(),
+            [Reply::Breakpoints(vec![StopPoint::Watchpoint {
+                start: 8,
+                end: 12
+            }])]
+        );
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(
+            info.notes,
+            ["watchpoint 0x8..0xc written: 00 00 00 00 -> 2a 00 00 00, by i32.store in $w"]
+        );
+        assert_eq!(session.memory0_bytes(8, 4), [42, 0, 0, 0]);
+        // The write at 100 is outside the range: the input runs to its end.
+        let replies = session.continue_().unwrap();
+        assert!(finished(&replies));
+        assert_eq!(session.memory0_bytes(100, 1), [7]);
+    }
+
+    #[test]
+    fn a_write_outside_the_range_does_not_pause() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.start_stepping("call $w").unwrap();
+        session.add_watch("0x200").unwrap();
+        assert!(finished(&session.continue_().unwrap()));
+    }
+
+    #[test]
+    fn one_step_reports_the_bytes_it_wrote() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .start_stepping("i32.const 8 i32.const 0x1234 i32.store16")
+            .unwrap();
+        session.step(2).unwrap();
+        let replies = session.step(1).unwrap();
+        let effect = paused(&replies).effect.clone().unwrap();
+        assert_eq!(
+            effect.memory.as_deref(),
+            Some("wrote 2 bytes at 0x8: 00 00 -> 34 12")
+        );
+    }
+
+    #[test]
+    fn a_watch_needs_an_address() {
+        let mut session = session_with(&["(memory 1)", WRITER]);
+        session.start_stepping("call $w").unwrap();
+        assert_eq!(
+            session.add_watch("here").unwrap_err().message,
+            "usage: watch ADDR [LEN]"
+        );
+        assert!(session.add_watch("8 lots").is_err());
+    }
+}
