@@ -4,6 +4,8 @@
 //! Layers, each depending only on those before it:
 //! - [`vm`]: the interpreter core (modules, store, executor, traps);
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
+//! - [`host`]: the JavaScript host: the import object, `Math`, `console`, JS value
+//!   conversions and the JavaScript object-literal parser;
 //! - [`wast`]: the spec-script runner used by `watlab wast` and the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
 //! - [`trace`]: one line per executed instruction (`:trace`, `watlab run --trace`);
@@ -15,6 +17,7 @@
 //! - [`cli`]: the command-line front end.
 
 pub mod cli;
+pub mod host;
 pub mod lesson;
 pub mod repl;
 pub mod session;

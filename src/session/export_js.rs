@@ -10,8 +10,8 @@
 //! `TYPE:VALUE` lines like watlab does. Instruction inputs and threads are
 //! not replayed: they have no JavaScript counterpart.
 
-use super::host::HostValue;
 use super::{Reply, Session, SessionError};
+use crate::host::env::HostValue;
 use crate::vm::store::Extern;
 use crate::vm::{ValType, Value};
 use std::fmt::Write as _;

@@ -14,7 +14,6 @@ mod export_js;
 mod fragment;
 mod host;
 pub mod input;
-mod jsmath;
 mod module;
 mod regions;
 mod script;
@@ -174,7 +173,7 @@ pub struct Session {
     /// Named ranges of memory 0.
     regions: Vec<regions::Region>,
     /// The JavaScript-style host object: math, console, host memories and globals.
-    host: host::HostEnv,
+    host: crate::host::env::HostEnv,
     /// Instantiations, registrations and calls of named modules, for `:export-js`.
     journal: Vec<export_js::JsEvent>,
     /// Threads started with `:spawn`.
@@ -217,7 +216,7 @@ impl Session {
             trace: false,
             breakpoints: Vec::new(),
             regions: Vec::new(),
-            host: host::HostEnv::new(),
+            host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
             agents: Vec::new(),
         }

@@ -5,6 +5,5 @@ pub mod assemble;
 pub mod bytes;
 pub mod catalog;
 pub mod explain;
-pub mod jsobject;
 pub mod lex;
 pub mod literal;
