@@ -215,3 +215,99 @@ fn words(text: &str) -> Vec<Word<'_>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::types::{Limits, MemoryType};
+    use crate::vm::{ValType, Value};
+
+    fn path(module: &str, name: &str) -> PropertyPath {
+        PropertyPath {
+            module: module.into(),
+            name: name.into(),
+        }
+    }
+
+    /// The error for `args` as (message, the text it points at).
+    fn error(args: &str) -> (String, &str) {
+        let e = parse(args).expect_err(args);
+        (e.to_string(), &args[e.span()])
+    }
+
+    #[test]
+    fn commands_become_requests() {
+        assert_eq!(parse(""), Ok(HostCommand::List));
+        assert_eq!(parse("  "), Ok(HostCommand::List));
+        assert_eq!(parse("seed 7"), Ok(HostCommand::Seed(7)));
+        assert_eq!(
+            parse("memory mem.pages  initial=1 maximum=2"),
+            Ok(HostCommand::Define {
+                path: path("mem", "pages"),
+                object: NewObject::Memory(MemoryType {
+                    limits: Limits {
+                        min: 1,
+                        max: Some(2)
+                    },
+                    shared: false
+                })
+            })
+        );
+        assert_eq!(
+            parse("global mem.data_offset i32 16 mut"),
+            Ok(HostCommand::Define {
+                path: path("mem", "data_offset"),
+                object: NewObject::Global(
+                    GlobalType {
+                        ty: ValType::I32,
+                        mutable: true
+                    },
+                    Value::I32(16)
+                )
+            })
+        );
+        assert!(matches!(
+            parse(" { env: { f: Math.sin } }"),
+            Ok(HostCommand::Replace(modules)) if modules.len() == 1
+        ));
+    }
+
+    #[test]
+    fn errors_point_at_the_word() {
+        assert_eq!(
+            error("table t.tab initial=5 maximum=2"),
+            (
+                "RangeError: WebAssembly.Table(): maximum is smaller than initial".into(),
+                "maximum=2"
+            )
+        );
+        assert_eq!(
+            error("memory"),
+            (
+                "name the property as MODULE.NAME, e.g. mem.pages".into(),
+                ""
+            )
+        );
+        assert_eq!(error("memory pages initial=1").1, "pages");
+        assert_eq!(error("seed").1, "");
+        assert_eq!(error("seed 1 2").1, "2");
+        assert_eq!(error("global g.x i32").1, "");
+        assert_eq!(error("global g.x i33 1").1, "i33");
+        assert_eq!(error("global g.x i32 1 mutable").1, "mutable");
+        assert_eq!(error("global g.x i32 x").1, "x");
+        assert_eq!(error("frob").1, "frob");
+        let (message, at) = error("{ e: { m: Math.sine } }");
+        assert_eq!((message.as_str(), at), ("e.m: Math has no sine", "m"));
+    }
+
+    #[test]
+    fn hints_follow_the_syntax() {
+        let hint = |args: &str| parse(args).expect_err(args).hint();
+        assert!(hint("memory m.p initial=1 shared").is_some_and(|h| h.ends_with("maximum=N")));
+        assert!(
+            hint("{ m: { p: new WebAssembly.Memory({ initial: 1, shared: true }) } }")
+                .is_some_and(|h| h.ends_with("maximum: N"))
+        );
+        assert_eq!(hint("frob"), None);
+    }
+}

@@ -358,3 +358,183 @@ fn options<'a>(
     }
     Ok(options)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Splits `text` into words at single spaces.
+    fn words(text: &str) -> Vec<Word<'_>> {
+        let mut at = 0;
+        text.split(' ')
+            .map(|w| {
+                let word = Word { text: w, at };
+                at += w.len() + 1;
+                word
+            })
+            .filter(|w| !w.text.is_empty())
+            .collect()
+    }
+
+    /// The error for `text` as (message, the text it points at).
+    fn memory_error(text: &str) -> (String, &str) {
+        let e = memory_options(&words(text), text.len()).expect_err(text);
+        (e.error.to_string(), &text[e.span])
+    }
+
+    fn table_error(text: &str) -> (String, &str) {
+        let e = table_options(&words(text), text.len()).expect_err(text);
+        (e.error.to_string(), &text[e.span])
+    }
+
+    #[test]
+    fn accepted_limits() {
+        let ty = memory_options(&words("initial=1 maximum=20 shared"), 27).expect("valid");
+        assert_eq!(
+            ty,
+            MemoryType {
+                limits: Limits {
+                    min: 1,
+                    max: Some(20)
+                },
+                shared: true
+            }
+        );
+        let ty = table_options(&words("externref initial=2"), 19).expect("valid");
+        assert_eq!(ty.elem, ValType::ExternRef);
+        assert_eq!(ty.limits, Limits { min: 2, max: None });
+        let ty = table_options(&words("initial=2 maximum=2"), 19).expect("valid");
+        assert_eq!(ty.elem, ValType::FuncRef);
+        assert_eq!(ty.limits.max, Some(2));
+    }
+
+    #[test]
+    fn every_error_with_its_place() {
+        assert_eq!(
+            memory_error("maximum=2"),
+            (
+                "TypeError: WebAssembly.Memory(): Property 'initial' is required".into(),
+                ""
+            )
+        );
+        assert_eq!(
+            memory_error("initial=1 maximum=lots"),
+            (
+                "TypeError: WebAssembly.Memory(): maximum must be a whole number of pages, not lots"
+                    .into(),
+                "maximum=lots"
+            )
+        );
+        assert_eq!(
+            memory_error("initial=-1"),
+            (
+                "TypeError: WebAssembly.Memory(): initial must be a whole number of pages, not -1"
+                    .into(),
+                "initial=-1"
+            )
+        );
+        assert_eq!(
+            memory_error("initial=3 maximum=2"),
+            (
+                "RangeError: WebAssembly.Memory(): maximum is smaller than initial".into(),
+                "maximum=2"
+            )
+        );
+        assert_eq!(
+            memory_error("initial=1 shared"),
+            (
+                "TypeError: WebAssembly.Memory(): a shared memory needs a maximum".into(),
+                "shared"
+            )
+        );
+        assert_eq!(
+            memory_error("initial=1 initial=2"),
+            ("initial is given twice".into(), "initial=2")
+        );
+        assert_eq!(
+            memory_error("initial=1 minimum=0"),
+            (
+                "minimum=0 is not an option of WebAssembly.Memory()".into(),
+                "minimum=0"
+            )
+        );
+        assert_eq!(
+            memory_error("initial=1 externref"),
+            (
+                "externref is not an option of WebAssembly.Memory()".into(),
+                "externref"
+            )
+        );
+    }
+
+    #[test]
+    fn tables_get_the_same_validation() {
+        assert_eq!(
+            table_error("initial=5 maximum=2"),
+            (
+                "RangeError: WebAssembly.Table(): maximum is smaller than initial".into(),
+                "maximum=2"
+            )
+        );
+        assert_eq!(
+            table_error("initial=1 maximum=lots"),
+            (
+                "TypeError: WebAssembly.Table(): maximum must be a whole number of elements, not lots"
+                    .into(),
+                "maximum=lots"
+            )
+        );
+        assert_eq!(
+            table_error("maximum=1"),
+            (
+                "TypeError: WebAssembly.Table(): Property 'initial' is required".into(),
+                ""
+            )
+        );
+        assert_eq!(
+            table_error("initial=1 shared"),
+            (
+                "shared is not an option of WebAssembly.Table()".into(),
+                "shared"
+            )
+        );
+        assert_eq!(
+            table_error("initial=1 funcref externref"),
+            ("the element type is given twice".into(), "externref")
+        );
+    }
+
+    #[test]
+    fn hints_use_the_syntax_the_limits_were_written_in() {
+        let e = LimitsError::SharedWithoutMaximum;
+        assert!(
+            e.hint(Written::Command)
+                .is_some_and(|h| h.ends_with("add maximum=N"))
+        );
+        assert!(
+            e.hint(Written::JavaScript)
+                .is_some_and(|h| h.ends_with("add maximum: N"))
+        );
+        let e = LimitsError::MaximumBelowInitial {
+            of: Sized::Table,
+            initial: 5,
+            maximum: 2,
+        };
+        assert_eq!(
+            e.hint(Written::Command).as_deref(),
+            Some("it starts with 5 elements, so maximum must be at least 5: maximum=5 or more")
+        );
+    }
+
+    #[test]
+    fn counts_from_javascript_numbers() {
+        assert_eq!(count(Sized::Memory, "initial", 2.0, "2"), Ok(2));
+        assert_eq!(
+            count(Sized::Memory, "initial", 4294967295.0, "x"),
+            Ok(u32::MAX)
+        );
+        for bad in [1.5, -1.0, f64::NAN, 4294967296.0] {
+            assert!(count(Sized::Table, "maximum", bad, "x").is_err(), "{bad}");
+        }
+    }
+}

@@ -355,3 +355,62 @@ fn number_value(src: &str) -> Result<f64, &'static str> {
     }
     src.parse::<f64>().map_err(|_| SHAPES)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every token of `text` up to the end.
+    fn tokens(text: &str) -> Vec<Tok> {
+        let mut lexer = Lexer::new(text);
+        let mut out = Vec::new();
+        loop {
+            match lexer.next_token() {
+                Ok(Token { tok: Tok::End, .. }) => return out,
+                Ok(token) => out.push(token.tok),
+                Err(e) => panic!("{text}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_skip_comments_and_whitespace() {
+        assert_eq!(
+            tokens("{ a: /* c */ 'x', // line\n b: -1.5e3 }"),
+            vec![
+                Tok::LBrace,
+                Tok::Ident("a".into()),
+                Tok::Colon,
+                Tok::Str("x".into()),
+                Tok::Comma,
+                Tok::Ident("b".into()),
+                Tok::Colon,
+                Tok::Minus,
+                Tok::Number(1500.0),
+                Tok::RBrace,
+            ]
+        );
+        assert_eq!(tokens("[ ;"), vec![Tok::Other('['), Tok::Other(';')]);
+    }
+
+    #[test]
+    fn number_literals() {
+        assert_eq!(number_value("0x1F"), Ok(31.0));
+        assert_eq!(number_value(".5"), Ok(0.5));
+        assert_eq!(number_value("2e+2"), Ok(200.0));
+        assert!(number_value("010").is_err());
+        assert!(number_value("1e").is_err());
+        assert!(number_value("0x").is_err());
+        assert!(number_value("1_0").is_err());
+    }
+
+    #[test]
+    fn lexical_errors_carry_their_span() {
+        let e = Lexer::new("  'open")
+            .next_token()
+            .expect_err("unterminated");
+        assert_eq!((e.span.start, e.span.end), (2, 7));
+        let e = Lexer::new("\"\\q\"").next_token().expect_err("bad escape");
+        assert_eq!((e.span.start, e.span.end), (1, 3));
+    }
+}
