@@ -23,6 +23,7 @@ pub mod command;
 pub mod console;
 pub mod convert;
 pub mod env;
+pub mod export_js;
 pub mod js;
 pub mod limits;
 pub mod literal;

@@ -1,4 +1,4 @@
-//! The `:host` and `:write` commands applied to the live session: the
+//! The `:host`, `:write` and `:export-js` commands applied to the live session: the
 //! request comes from [`crate::host::command::parse`], the host object from
 //! [`crate::host::env`]; this file only runs them against the store and words
 //! the outcome.
@@ -6,9 +6,11 @@
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::host::command::{self, CommandError, HostCommand};
 use crate::host::env::HostValue;
+use crate::host::export_js;
 use crate::host::request::{NewObject, PropertyPath};
 use crate::vm::{MemAddr, ValType};
 use std::fmt::Write as _;
+use std::path::Path;
 
 impl Session {
     /// `:host` commands: list, `memory`, `table`, `global`, `seed`, `{ ... }`.
@@ -134,6 +136,26 @@ impl Session {
         Ok(vec![Reply::Note(format!(
             "wrote {} bytes at 0x{addr:x}",
             bytes.len()
+        ))])
+    }
+
+    /// `:export-js DIR`: writes the session's modules and `host.mjs` into `dir`.
+    pub(super) fn export_js(&mut self, dir: &str) -> Result<Vec<Reply>, SessionError> {
+        let dir = dir.trim();
+        if dir.is_empty() {
+            return Err(SessionError::usage("usage: :export-js DIR"));
+        }
+        let io = |e: std::io::Error| SessionError::usage(format!("cannot write to {dir}: {e}"));
+        let program = export_js::program(&self.host, &self.store, &self.journal);
+        std::fs::create_dir_all(dir).map_err(io)?;
+        for (file, bytes) in &program.modules {
+            std::fs::write(Path::new(dir).join(file), bytes).map_err(io)?;
+        }
+        std::fs::write(Path::new(dir).join("host.mjs"), &program.script).map_err(io)?;
+        let written = program.modules.len();
+        Ok(vec![Reply::Note(format!(
+            "wrote {written} module{} and host.mjs to {dir}: run it with node {dir}/host.mjs",
+            if written == 1 { "" } else { "s" }
         ))])
     }
 

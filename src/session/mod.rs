@@ -10,7 +10,6 @@
 mod agents;
 pub mod commands;
 mod debugger;
-mod export_js;
 mod fragment;
 mod host;
 pub mod input;
@@ -18,6 +17,7 @@ mod module;
 mod regions;
 mod script;
 
+use crate::host::export_js;
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
 use input::Input;
