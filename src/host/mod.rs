@@ -12,7 +12,7 @@
 //!           env           the host object; imports materialised in the store
 //!          /   \
 //!     math  console       Math and console.log as host functions
-//!          \   /
+//!          \   /          export_js: the session as a JavaScript program
 //!         convert         Number <-> wasm values (ToInt32, fround, BigInt)
 //! ```
 //!

@@ -178,7 +178,6 @@ impl Session {
 /// A refused `:host` input as a session error pointing into `args`.
 fn command_error(args: &str, error: &CommandError) -> SessionError {
     let kind = match error {
-        CommandError::Literal(crate::host::literal::LiteralError::Syntax(_)) => ErrorKind::Syntax,
         CommandError::Literal(_) => ErrorKind::Syntax,
         _ => ErrorKind::Usage,
     };
