@@ -4,6 +4,8 @@
 //! Layers, each depending only on those before it:
 //! - [`vm`]: the interpreter core (modules, store, executor, traps);
 //! - [`text`]: WAT in and out: lexing, assembling with positions, the instruction catalog;
+//! - [`host`]: the JavaScript host: the import object, `Math`, `console`, JS value
+//!   conversions and the JavaScript object-literal parser;
 //! - [`binary`]: a module binary explained byte by byte (`:bytes`), as data;
 //! - [`script`]: the one spec-script engine: `watlab wast`, the prompt's script commands, the conformance tests;
 //! - [`session`]: the live workbench state, evaluating one input at a time;
@@ -17,6 +19,7 @@
 pub mod binary;
 pub mod cli;
 pub mod commands;
+pub mod host;
 pub mod lesson;
 pub mod repl;
 pub mod script;

@@ -69,7 +69,7 @@ fn within_bounds(text: String) -> Result<(), String> {
         let _ = watlab::text::lex::is_complete(&input);
         let _ = watlab::view::theme::highlight(&input);
         let _ = watlab::text::assemble::assemble_module(&input);
-        let _ = watlab::text::jsobject::parse(&input);
+        let _ = watlab::host::js::parse(&input);
         let _ = watlab::lesson::parse(&input);
         let _ = watlab::lesson::inputs(&input);
         let mut session = watlab::commands::Workbench::new(None);

@@ -67,6 +67,7 @@ transcripts! {
     help,
     host_console_strings,
     host_course_pattern,
+    host_limits_errors,
     host_link_errors,
     host_math_and_console,
     host_object_literal,

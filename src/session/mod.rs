@@ -8,12 +8,10 @@
 //! globals are restored from a snapshot taken before the input ran.
 
 mod agents;
-mod export_js;
 mod fragment;
 mod host;
 pub mod input;
 mod instr_text;
-mod jsmath;
 mod module;
 mod regions;
 mod script;
@@ -21,6 +19,7 @@ pub mod state;
 pub mod stepper;
 pub mod trace;
 
+use crate::host::export_js;
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
 use input::Input;
@@ -193,7 +192,7 @@ pub struct Session {
     /// Named ranges of memory 0.
     regions: Vec<regions::Region>,
     /// The JavaScript-style host object: math, console, host memories and globals.
-    host: host::HostEnv,
+    host: crate::host::env::HostEnv,
     /// Instantiations, registrations and calls of named modules, for `:export-js`.
     journal: Vec<export_js::JsEvent>,
     /// Threads started with `:spawn`.
@@ -237,7 +236,7 @@ impl Session {
             trace: false,
             breakpoints: Vec::new(),
             regions: Vec::new(),
-            host: host::HostEnv::new(),
+            host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
             agents: Vec::new(),
         }

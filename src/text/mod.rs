@@ -4,6 +4,5 @@
 pub mod assemble;
 pub mod catalog;
 pub mod explain;
-pub mod jsobject;
 pub mod lex;
 pub mod literal;

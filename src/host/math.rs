@@ -1,45 +1,8 @@
-//! JavaScript's `Math` and number conversions, for the default `math` host
-//! module: the same results a learner gets from `Math` in V8.
+//! JavaScript's `Math`, for the default `math` host module: the same results
+//! a learner gets from `Math` in V8, including its edge cases (`Math.round`
+//! rounds halves up, `1 ** NaN` is NaN), and a seeded `Math.random`.
 
-/// ECMAScript ToInt32.
-pub fn to_int32(x: f64) -> i32 {
-    if !x.is_finite() {
-        return 0;
-    }
-    let t = x.trunc().rem_euclid(4294967296.0);
-    t as u64 as u32 as i32
-}
-
-/// ECMAScript ToUint32.
-pub fn to_uint32(x: f64) -> u32 {
-    to_int32(x) as u32
-}
-
-/// JavaScript's Number-to-string conversion (`String(x)`).
-pub fn number_to_string(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let abs = x.abs();
-    if (1e-6..1e21).contains(&abs) {
-        return format!("{x}");
-    }
-    let text = format!("{x:e}");
-    match text.split_once('e') {
-        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
-        _ => text,
-    }
-}
+use super::convert::{fround, to_int32, to_uint32};
 
 /// The names of `Math`'s functions, with how many arguments they use
 /// (`None`: any number).
@@ -105,7 +68,7 @@ impl Random {
     }
 
     /// The next number in [0, 1).
-    pub fn next(&mut self) -> f64 {
+    pub fn next_number(&mut self) -> f64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -135,7 +98,7 @@ pub fn call(name: &str, args: &[f64], random: &mut Random) -> Option<f64> {
         "exp" => a(0).exp(),
         "expm1" => a(0).exp_m1(),
         "floor" => a(0).floor(),
-        "fround" => a(0) as f32 as f64,
+        "fround" => fround(a(0)),
         "hypot" => hypot(args),
         "imul" => to_int32(a(0)).wrapping_mul(to_int32(a(1))) as f64,
         "log" => a(0).ln(),
@@ -145,7 +108,7 @@ pub fn call(name: &str, args: &[f64], random: &mut Random) -> Option<f64> {
         "max" => args.iter().copied().fold(f64::NEG_INFINITY, max),
         "min" => args.iter().copied().fold(f64::INFINITY, min),
         "pow" => pow(a(0), a(1)),
-        "random" => random.next(),
+        "random" => random.next_number(),
         "round" => round(a(0)),
         "sign" => sign(a(0)),
         "sin" => a(0).sin(),
@@ -222,21 +185,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn conversions_follow_ecmascript() {
-        assert_eq!(to_int32(4294967297.0), 1);
-        assert_eq!(to_int32(-1.5), -1);
-        assert_eq!(to_int32(f64::NAN), 0);
-        assert_eq!(to_int32(2147483648.0), i32::MIN);
-        assert_eq!(number_to_string(42.0), "42");
-        assert_eq!(number_to_string(0.1), "0.1");
-        assert_eq!(number_to_string(1e21), "1e+21");
-        assert_eq!(number_to_string(1.5e-7), "1.5e-7");
-        assert_eq!(number_to_string(-0.0), "0");
-    }
-
-    #[test]
     fn math_matches_javascript_edge_cases() {
-        let mut r = Random::new(1);
         let m = |n: &str, a: &[f64]| call(n, a, &mut Random::new(1)).expect("a Math function");
         assert_eq!(m("round", &[2.5]), 3.0);
         assert_eq!(m("round", &[-2.5]), -2.0);
@@ -249,7 +198,26 @@ mod tests {
         assert_eq!(m("imul", &[3.0, 4294967295.0]), -3.0);
         assert_eq!(m("clz32", &[1.0]), 31.0);
         assert_eq!(m("sign", &[-3.0]), -1.0);
-        let (x, y) = (r.next(), r.next());
+        assert_eq!(m("fround", &[0.1]), 0.1f32 as f64);
+        assert_eq!(call("sine", &[1.0], &mut Random::new(1)), None);
+    }
+
+    #[test]
+    fn every_listed_function_is_callable() {
+        for (name, _) in FUNCTIONS {
+            assert!(
+                call(name, &[1.0, 2.0], &mut Random::new(1)).is_some(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn random_is_seeded_and_in_range() {
+        let mut r = Random::new(1);
+        let (x, y) = (r.next_number(), r.next_number());
         assert!((0.0..1.0).contains(&x) && x != y);
+        assert_eq!(Random::new(7).next_number(), Random::new(7).next_number());
+        assert_eq!(Random::new(0).next_number(), Random::new(1).next_number());
     }
 }

@@ -1,0 +1,205 @@
+//! Values crossing between wasm and JavaScript, converted as the JavaScript
+//! API does (WebAssembly JS API, "ToJSValue" and "ToWebAssemblyValue"):
+//! numbers go out as Numbers, come back through ToInt32, fround or as they
+//! are, and an i64 is a BigInt that a Number cannot stand in for.
+
+use crate::vm::{ValType, Value};
+use std::fmt;
+
+/// A conversion JavaScript refuses with a `TypeError`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TypeError {
+    /// An i64 argument reached a function that wants Numbers.
+    BigIntToNumber,
+    /// A reference reached a function that wants Numbers.
+    ReferenceToNumber,
+    /// A Number (or `undefined` when `None`) returned where an i64 is declared.
+    NumberToBigInt(Option<f64>),
+    /// A Number returned where a reference is declared.
+    NumberToReference,
+    /// The import declares several results; a JavaScript function returns one value.
+    SeveralResults,
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeError::BigIntToNumber => f.write_str(
+                "TypeError: Cannot convert a BigInt value to a number (an i64 reaches JavaScript as a BigInt)",
+            ),
+            TypeError::ReferenceToNumber => f.write_str("TypeError: a reference is not a number"),
+            TypeError::NumberToBigInt(n) => write!(
+                f,
+                "TypeError: Cannot convert {} to a BigInt (an i64 result needs a BigInt)",
+                n.map_or("undefined".into(), number_to_string)
+            ),
+            TypeError::NumberToReference => {
+                f.write_str("TypeError: a number cannot become a reference")
+            }
+            TypeError::SeveralResults => f.write_str(
+                "TypeError: a JavaScript function returns one value, but the import declares several",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+/// ECMAScript ToInt32: a Number as an i32, wrapping modulo 2^32.
+pub fn to_int32(x: f64) -> i32 {
+    if !x.is_finite() {
+        return 0;
+    }
+    let t = x.trunc().rem_euclid(4294967296.0);
+    t as u64 as u32 as i32
+}
+
+/// ECMAScript ToUint32: a Number as a u32, wrapping modulo 2^32.
+pub fn to_uint32(x: f64) -> u32 {
+    to_int32(x) as u32
+}
+
+/// `Math.fround`: the nearest f32, as JavaScript passes an f32 result.
+pub fn fround(x: f64) -> f64 {
+    x as f32 as f64
+}
+
+/// JavaScript's Number-to-string conversion (`String(x)`).
+pub fn number_to_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let abs = x.abs();
+    if (1e-6..1e21).contains(&abs) {
+        return format!("{x}");
+    }
+    let text = format!("{x:e}");
+    match text.split_once('e') {
+        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+        _ => text,
+    }
+}
+
+/// A wasm value passed to JavaScript, as a Number.
+///
+/// # Errors
+/// An i64 (a BigInt in JavaScript) or a reference.
+pub fn to_number(value: &Value) -> Result<f64, TypeError> {
+    match *value {
+        Value::I32(v) => Ok(v as f64),
+        Value::F32(bits) => Ok(f32::from_bits(bits) as f64),
+        Value::F64(bits) => Ok(f64::from_bits(bits)),
+        Value::I64(_) => Err(TypeError::BigIntToNumber),
+        Value::FuncRef(_) | Value::ExternRef(_) => Err(TypeError::ReferenceToNumber),
+    }
+}
+
+/// A Number as a value of a numeric type other than i64 (`None` for i64 and
+/// references, which a Number cannot become).
+pub fn number_to_value(number: f64, ty: ValType) -> Option<Value> {
+    match ty {
+        ValType::I32 => Some(Value::I32(to_int32(number))),
+        ValType::F32 => Some(Value::f32(fround(number) as f32)),
+        ValType::F64 => Some(Value::f64(number)),
+        _ => None,
+    }
+}
+
+/// A JavaScript function's result (`None`: undefined) as the declared results.
+///
+/// # Errors
+/// A result JavaScript could not convert: a Number for an i64 or a reference,
+/// or more than one declared result.
+pub fn from_number(result: Option<f64>, results: &[ValType]) -> Result<Vec<Value>, TypeError> {
+    let number = result.unwrap_or(f64::NAN);
+    match results {
+        [] => Ok(Vec::new()),
+        [ValType::I64] => Err(TypeError::NumberToBigInt(result)),
+        [ty] => number_to_value(number, *ty)
+            .map(|v| vec![v])
+            .ok_or(TypeError::NumberToReference),
+        _ => Err(TypeError::SeveralResults),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_int32_follows_ecmascript() {
+        assert_eq!(to_int32(4294967297.0), 1);
+        assert_eq!(to_int32(-1.5), -1);
+        assert_eq!(to_int32(f64::NAN), 0);
+        assert_eq!(to_int32(f64::INFINITY), 0);
+        assert_eq!(to_int32(2147483648.0), i32::MIN);
+        assert_eq!(to_uint32(-1.0), u32::MAX);
+    }
+
+    #[test]
+    fn numbers_print_as_javascript_prints_them() {
+        assert_eq!(number_to_string(42.0), "42");
+        assert_eq!(number_to_string(0.1), "0.1");
+        assert_eq!(number_to_string(1e21), "1e+21");
+        assert_eq!(number_to_string(1.5e-7), "1.5e-7");
+        assert_eq!(number_to_string(-0.0), "0");
+        assert_eq!(number_to_string(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(number_to_string(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn wasm_values_become_numbers_except_bigints_and_references() {
+        assert_eq!(to_number(&Value::I32(-3)), Ok(-3.0));
+        assert_eq!(to_number(&Value::f32(1.5)), Ok(1.5));
+        assert_eq!(to_number(&Value::I64(1)), Err(TypeError::BigIntToNumber));
+        assert!(
+            TypeError::BigIntToNumber
+                .to_string()
+                .starts_with("TypeError: Cannot convert a BigInt")
+        );
+    }
+
+    #[test]
+    fn results_convert_by_declared_type() {
+        assert_eq!(
+            from_number(Some(3.7), &[ValType::I32]),
+            Ok(vec![Value::I32(3)])
+        );
+        assert_eq!(from_number(None, &[ValType::I32]), Ok(vec![Value::I32(0)]));
+        assert_eq!(
+            from_number(Some(0.1), &[ValType::F32]),
+            Ok(vec![Value::f32(0.1)])
+        );
+        assert_eq!(from_number(Some(1.0), &[]), Ok(vec![]));
+        assert_eq!(
+            from_number(Some(1.0), &[ValType::I64]),
+            Err(TypeError::NumberToBigInt(Some(1.0)))
+        );
+        assert_eq!(
+            from_number(None, &[ValType::I64]).map_err(|e| e.to_string()),
+            Err(
+                "TypeError: Cannot convert undefined to a BigInt (an i64 result needs a BigInt)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            from_number(Some(1.0), &[ValType::ExternRef]),
+            Err(TypeError::NumberToReference)
+        );
+        assert_eq!(
+            from_number(Some(1.0), &[ValType::I32, ValType::I32]),
+            Err(TypeError::SeveralResults)
+        );
+        assert_eq!(fround(0.1), 0.1f32 as f64);
+    }
+}

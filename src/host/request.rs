@@ -1,0 +1,83 @@
+//! What a `:host` input asks for, as data: the objects to allocate and the
+//! properties of a whole import object. The parsers ([`super::command`],
+//! [`super::literal`]) produce these; [`super::env::HostEnv`] carries them out.
+
+use crate::vm::types::{GlobalType, MemoryType, TableType};
+use crate::vm::{ValType, Value};
+
+/// A host property's two-level name, `MODULE.NAME` (`mem.pages`), as an
+/// import names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyPath {
+    /// The first level (the import's module name).
+    pub module: String,
+    /// The second level (the import's name).
+    pub name: String,
+}
+
+/// An object the host allocates in the store.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NewObject {
+    /// `new WebAssembly.Memory({...})`.
+    Memory(MemoryType),
+    /// `new WebAssembly.Table({...})`.
+    Table(TableType),
+    /// `new WebAssembly.Global({...}, value)`.
+    Global(GlobalType, Value),
+}
+
+/// One property of an import-object module, before it is allocated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Property {
+    /// A function of `Math` (`Math.sin`).
+    Math(&'static str),
+    /// A plain number (`0`, `Math.PI`).
+    Number(f64),
+    /// `console.log`.
+    ConsoleLog,
+    /// `console.log_utf8`.
+    ConsoleLogUtf8,
+    /// A memory, table or global to allocate.
+    New(NewObject),
+}
+
+/// One module of an import object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModuleSpec {
+    /// `Math` itself: every function and constant of `Math`.
+    Math,
+    /// `console` itself: `log` and `log_utf8`.
+    Console,
+    /// An object literal of properties, in source order.
+    Properties(Vec<(String, Property)>),
+}
+
+/// A whole import object (`:host { ... }`), modules in source order.
+pub type ImportObject = Vec<(String, ModuleSpec)>;
+
+/// A value type by its WAT name (`i32`, `externref`).
+pub fn value_type(word: &str) -> Option<ValType> {
+    [
+        ValType::I32,
+        ValType::I64,
+        ValType::F32,
+        ValType::F64,
+        ValType::FuncRef,
+        ValType::ExternRef,
+    ]
+    .into_iter()
+    .find(|ty| ty.to_string() == word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_types_by_wat_name() {
+        assert_eq!(value_type("i32"), Some(ValType::I32));
+        assert_eq!(value_type("externref"), Some(ValType::ExternRef));
+        assert_eq!(value_type("anyfunc"), None);
+        assert_eq!(value_type("I32"), None);
+    }
+}
