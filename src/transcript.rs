@@ -8,7 +8,6 @@
 
 use crate::commands::Workbench;
 use crate::session::Reply;
-use crate::view::{render_error, render_reply};
 
 /// The prompt that starts an input.
 pub const PROMPT: &str = "wat> ";
@@ -70,10 +69,7 @@ pub fn parse(text: &str) -> Transcript {
 
 /// The output of one evaluated input, as the REPL shows it (plain).
 pub fn render_outcome(outcome: &Result<Vec<Reply>, crate::session::SessionError>) -> String {
-    match outcome {
-        Ok(replies) => replies.iter().map(render_reply).collect(),
-        Err(error) => render_error(error),
-    }
+    crate::view::render_outcome(outcome).plain()
 }
 
 /// Replays `transcript` in a fresh session and returns the text it should have.

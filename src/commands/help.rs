@@ -3,8 +3,7 @@
 
 use super::Workbench;
 use super::registry::{self, Command, Scope};
-use crate::session::{Reply, SessionError};
-use std::fmt::Write as _;
+use crate::session::{Doc, Reply, Role, SessionError};
 
 /// The help command (registered with the workbench's commands).
 pub const HELP: Command = Command {
@@ -22,13 +21,14 @@ const INTRO: &str = "Type WAT at the prompt:
   (local $x i32) declares a scratch local
   module fields such as (func ...), (memory 1), (global ...) build the session module
   (module $m ...) instantiates a separate module
-  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...)
+  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...),
+  (assert_invalid ...) and every other command of a .wast spec script
 ";
 
 fn help(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let topic = args.trim();
     if topic.is_empty() {
-        return Ok(vec![Reply::Text(overview())]);
+        return Ok(vec![Reply::Doc(overview())]);
     }
     let (scoped, word) = match topic.strip_prefix(":host ") {
         Some(sub) => (Some(Scope::Host), sub.trim()),
@@ -55,93 +55,116 @@ fn help(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             format!("no command {topic}{hint}"),
         ));
     }
-    let mut text = String::new();
+    let mut doc = Doc::default();
     for command in found {
-        text.push_str(&page(command));
+        page(&mut doc, command);
     }
-    Ok(vec![Reply::Text(text)])
+    Ok(vec![Reply::Doc(doc)])
 }
 
 /// One command's page: each form, the summary, the details.
-fn page(command: &Command) -> String {
-    let mut text = String::new();
+fn page(doc: &mut Doc, command: &Command) {
     let context = match command.scope {
         Scope::Stepper => "  (while paused in the stepper)",
         _ => "",
     };
     for (i, form) in command.synopsis.split('\n').enumerate() {
-        let line = format!("{} {form}", command.typed());
-        let _ = writeln!(
-            text,
-            "{}{}",
-            line.trim_end(),
-            if i == 0 { context } else { "" }
-        );
+        let typed = command.typed();
+        let form = if form.is_empty() {
+            String::new()
+        } else {
+            format!(" {form}")
+        };
+        doc.line(&[
+            (&typed, Role::Command),
+            (&form, Role::Plain),
+            (if i == 0 { context } else { "" }, Role::Dim),
+        ]);
     }
     if !command.aliases.is_empty() {
-        let _ = writeln!(text, "  also: {}", command.aliases.join(", "));
+        doc.line(&[
+            ("  also: ", Role::Plain),
+            (&command.aliases.join(", "), Role::Command),
+        ]);
     }
-    let _ = writeln!(text, "  {}", command.summary);
+    doc.line(&[("  ", Role::Plain), (command.summary, Role::Plain)]);
     if !command.help.is_empty() {
-        let _ = writeln!(text, "  {}", command.help);
+        doc.line(&[("  ", Role::Plain), (command.help, Role::Plain)]);
     }
     if command.scope == Scope::Workbench && command.name == "host" {
-        text.push_str(&listing(Scope::Host));
+        listing(doc, Scope::Host);
     }
     if command.scope == Scope::Workbench && command.name == "step" {
-        text.push_str(&listing(Scope::Stepper));
+        listing(doc, Scope::Stepper);
     }
-    text
 }
 
 /// `:help` without a topic.
-fn overview() -> String {
-    let mut text = String::from(INTRO);
+fn overview() -> Doc {
+    let mut doc = Doc::default();
+    for line in INTRO.lines() {
+        doc.line(&[(line, Role::Plain)]);
+    }
     for scope in [Scope::Lesson, Scope::Workbench] {
-        let _ = writeln!(text, "{}:", scope.title());
-        text.push_str(&listing(scope));
+        doc.line(&[(&format!("{}:", scope.title()), Role::Heading)]);
+        listing(&mut doc, scope);
     }
     let words: Vec<String> = registry::in_scope(Scope::Stepper)
         .map(registry::short_form)
         .collect();
-    let _ = writeln!(
-        text,
-        "{}: {}\n  (:help step explains them)",
-        Scope::Stepper.title(),
-        words.join(", ")
-    );
-    text
+    doc.line(&[
+        (&format!("{}:", Scope::Stepper.title()), Role::Heading),
+        (&format!(" {}", words.join(", ")), Role::Plain),
+    ]);
+    doc.line(&[("  (:help step explains them)", Role::Dim)]);
+    doc
 }
 
 /// The widest command head that sets the column of the summaries.
 const MAX_HEAD: usize = 40;
 
 /// The commands of a scope, one aligned line each: how to type it, and what it does.
-fn listing(scope: Scope) -> String {
-    let heads: Vec<(String, &str)> = registry::in_scope(scope)
+fn listing(doc: &mut Doc, scope: Scope) {
+    let heads: Vec<(String, String, &str)> = registry::in_scope(scope)
         .map(|c| {
             let forms = c.synopsis.replace('\n', "|");
-            (
-                format!("{} {forms}", c.typed()).trim_end().to_string(),
-                c.summary,
-            )
+            let forms = if forms.is_empty() {
+                forms
+            } else {
+                format!(" {forms}")
+            };
+            (c.typed(), forms, c.summary)
         })
         .collect();
     // Align the summaries, but let a rare long synopsis overflow rather than push every line right.
     let width = heads
         .iter()
-        .map(|(h, _)| h.len())
+        .map(|(t, f, _)| t.len() + f.len())
         .filter(|len| *len <= MAX_HEAD)
         .max()
         .unwrap_or(0)
         + 1;
-    let mut text = String::new();
-    for (head, summary) in heads {
-        if head.len() < width {
-            let _ = writeln!(text, "  {head:<width$} {summary}");
+    for (typed, forms, summary) in heads {
+        let used = typed.len() + forms.len();
+        if used < width {
+            let pad = " ".repeat(width - used + 1);
+            doc.line(&[
+                ("  ", Role::Plain),
+                (&typed, Role::Command),
+                (&forms, Role::Plain),
+                (&pad, Role::Plain),
+                (summary, Role::Plain),
+            ]);
         } else {
-            let _ = writeln!(text, "  {head}\n  {:width$} {summary}", "");
+            doc.line(&[
+                ("  ", Role::Plain),
+                (&typed, Role::Command),
+                (&forms, Role::Plain),
+            ]);
+            doc.line(&[
+                (&" ".repeat(width + 3), Role::Plain),
+                (summary, Role::Plain),
+            ]);
         }
     }
-    text
 }

@@ -4,12 +4,9 @@
 use super::Workbench;
 use super::registry::{Command, Scope};
 use crate::session::input::{self, Input, classify};
+use crate::session::memory_rows::{Elem, Layout};
 use crate::session::state::parse_number as number;
-use crate::session::{ErrorKind, Reply, Session, SessionError};
-use crate::view::hexdump::{self, DumpRequest, Elem, Layout};
-use crate::vm::Value;
-use crate::vm::store::{InstanceAddr, MemAddr};
-use std::fmt::Write as _;
+use crate::session::{Doc, ErrorKind, Reply, Role, SessionError};
 
 /// The commands of this area, in help order.
 pub const COMMANDS: &[Command] = &[
@@ -132,77 +129,22 @@ fn clear(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn locals(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    if session.locals().is_empty() {
-        return Ok(vec![Reply::Text(
-            "no scratch locals; declare one with (local $x i32)".into(),
-        )]);
-    }
-    let rows: Vec<(String, Value, bool)> = session
-        .locals()
-        .iter()
-        .map(|l| {
-            (
-                format!("${}", l.name),
-                l.value,
-                session.changed_locals().contains(&l.name),
-            )
-        })
-        .collect();
-    Ok(vec![Reply::Text(format!(
-        "locals:\n{}",
-        crate::view::value_table(&rows)
-    ))])
+    Ok(vec![match wb.session.locals_rows() {
+        Some(rows) => Reply::Rows(rows),
+        None => Reply::Note("no scratch locals; declare one with (local $x i32)".into()),
+    }])
 }
 
 fn globals(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    let Some((module, addr)) = session.session_instance() else {
-        return Ok(vec![Reply::Text(
+    Ok(vec![match wb.session.globals_rows() {
+        None => Reply::Note(
             "no globals yet; define one with (global $g (mut i32) (i32.const 0))".into(),
-        )]);
-    };
-    let Some(instance) = session.store().instance(addr) else {
-        return Ok(Vec::new());
-    };
-    if instance.globals.is_empty() {
-        return Ok(vec![Reply::Text(
-            "the session module has no globals".into(),
-        )]);
-    }
-    let imports: Vec<String> = module
-        .imports
-        .iter()
-        .filter(|i| matches!(i.kind, crate::vm::module::ImportKind::Global(_)))
-        .map(|i| format!("{}.{}", i.module, i.name))
-        .collect();
-    let mut text = String::from("globals:\n");
-    let mut rows = Vec::new();
-    for (i, g) in instance.globals.iter().enumerate() {
-        let Some(global) = session.store().global(*g) else {
-            continue;
-        };
-        let name = module
-            .names
-            .globals
-            .get(&(i as u32))
-            .map_or_else(|| format!("{i}"), |n| format!("${n}"));
-        let mutability = if global.ty.mutable { "mut" } else { "const" };
-        rows.push((
-            format!("{name} {mutability}"),
-            global.get(),
-            session.changes().globals.contains(g),
-        ));
-    }
-    let table = crate::view::value_table(&rows);
-    for (i, line) in table.lines().enumerate() {
-        text.push_str(line);
-        if let Some(from) = imports.get(i) {
-            let _ = write!(text, "  imported from {from}");
+        ),
+        Some(rows) if rows.rows.is_empty() => {
+            Reply::Note("the session module has no globals".into())
         }
-        text.push('\n');
-    }
-    Ok(vec![Reply::Text(text)])
+        Some(rows) => Reply::Rows(rows),
+    }])
 }
 
 fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -219,7 +161,6 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         }
         _ => None,
     };
-    let (addr, label) = session.memory_named(which)?;
     let start = match words.first() {
         Some(w) => number(w).ok_or_else(|| {
             SessionError::usage(format!("{w} is not an address (use decimal or 0x hex)"))
@@ -243,137 +184,29 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         })?),
         None => Layout::Bytes,
     };
-    let memory = session
-        .store()
-        .memory(addr)
-        .ok_or_else(|| SessionError::usage("dangling memory"))?;
-    let changed = session
-        .changes()
-        .memory
-        .get(&addr)
-        .cloned()
-        .unwrap_or_default();
-    let lines = hexdump::dump(&DumpRequest {
-        memory: memory.bytes(),
-        start,
-        len,
-        changed: &changed,
-        layout,
-    });
-    let regions = session.regions_in(memory.bytes(), start, len);
-    let regions = if regions.is_empty() {
-        String::new()
-    } else {
-        format!("regions:\n{regions}")
-    };
-    Ok(vec![Reply::Text(format!(
-        "{label}, {len} bytes from 0x{start:x}:\n{}{regions}",
-        hexdump::render_plain(&lines)
-    ))])
+    let window = session.memory_window(which, start, len, layout)?;
+    Ok(vec![Reply::Memory(window)])
 }
 
 fn memory(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    let mut owners: Vec<(String, InstanceAddr)> = Vec::new();
-    if let Some((_, addr)) = session.session_instance() {
-        owners.push(("the session module".into(), addr));
-    }
-    owners.extend(
-        session
-            .named_instances()
-            .iter()
-            .map(|(n, a)| (format!("module {n}"), *a)),
-    );
-    let mut seen: Vec<MemAddr> = Vec::new();
-    let mut text = String::new();
-    for (owner, addr) in &owners {
-        let Some(instance) = session.store().instance(*addr) else {
-            continue;
-        };
-        for (i, mem) in instance.memories.iter().enumerate() {
-            if seen.contains(mem) {
-                let _ = writeln!(
-                    text,
-                    "  {owner} also uses memory #{} as its memory {i}",
-                    mem.0
-                );
-                continue;
-            }
-            seen.push(*mem);
-            let Some(memory) = session.store().memory(*mem) else {
-                continue;
-            };
-            let max = memory
-                .ty
-                .limits
-                .max
-                .map_or("no maximum".to_string(), |m| format!("maximum {m}"));
-            let shared = if memory.ty.shared {
-                "shared"
-            } else {
-                "not shared"
-            };
-            let imported = i < instance
-                .module
-                .imports
-                .iter()
-                .filter(|i| matches!(i.kind, crate::vm::module::ImportKind::Memory(_)))
-                .count();
-            let origin = match session.host_name_of(*mem) {
-                Some(host) if imported => format!("allocated by the host as {host}, imported by"),
-                _ if imported => "imported by".to_string(),
-                _ => "defined by".to_string(),
-            };
-            let _ = writeln!(
-                text,
-                "memory #{}: {} page{} ({} bytes), {max}, {shared}; {origin} {owner} as its memory {i}",
-                mem.0,
-                memory.pages(),
-                if memory.pages() == 1 { "" } else { "s" },
-                memory.bytes().len()
-            );
-            if let Some((old, new)) = session.changes().grown.get(mem) {
-                let _ = writeln!(
-                    text,
-                    "  grew from {old} to {new} pages in the last input: pages {old}..{} are new (all zero until written)",
-                    new - 1
-                );
-            }
-            let regions = nonzero_regions(memory.bytes());
-            if regions.is_empty() {
-                let _ = writeln!(text, "  all bytes are zero");
-            } else {
-                let list: Vec<String> = regions
-                    .iter()
-                    .take(8)
-                    .map(|r| format!("0x{:x}..0x{:x}", r.start, r.end))
-                    .collect();
-                let more = if regions.len() > 8 {
-                    format!(" and {} more", regions.len() - 8)
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(text, "  non-zero: {}{more}", list.join(", "));
-            }
-        }
-    }
-    if text.is_empty() {
-        text = "no memories yet; define one with (memory 1)\n".into();
-    }
-    Ok(vec![Reply::Text(text)])
+    let memories = wb.session.memories();
+    Ok(vec![if memories.is_empty() {
+        Reply::Note("no memories yet; define one with (memory 1)".into())
+    } else {
+        Reply::Memories(memories)
+    }])
 }
 
 fn wat(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    Ok(vec![Reply::Text(printed_module(session)?)])
+    Ok(vec![Reply::Wat(wb.session.printed_module()?)])
 }
 
 fn dis(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let session = &mut wb.session;
-    let text = printed_module(session)?;
+    let text = session.printed_module()?;
     let want = args.trim();
     if want.is_empty() {
-        return Ok(vec![Reply::Text(text)]);
+        return Ok(vec![Reply::Wat(text)]);
     }
     let (module, _) = session
         .session_instance()
@@ -398,62 +231,16 @@ fn dis(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let end = crate::session::input::top_level_forms(&text[start..])
         .first()
         .map_or(text.len(), |f| start + f.len());
-    Ok(vec![Reply::Text(text[start..end].to_string())])
+    Ok(vec![Reply::Wat(text[start..end].to_string())])
 }
 
 fn instances(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    let mut list: Vec<(String, InstanceAddr)> = Vec::new();
-    if let Some((_, addr)) = session.session_instance() {
-        list.push(("session module".into(), addr));
-    }
-    list.extend(
-        session
-            .named_instances()
-            .iter()
-            .map(|(n, a)| (format!("module {n}"), *a)),
-    );
-    if list.is_empty() {
-        return Ok(vec![Reply::Text("no instances yet".into())]);
-    }
-    let mut text = String::new();
-    for (name, addr) in list {
-        let current = if session.current_instance() == Some(addr) {
-            "  (current: invoke and get use it)"
-        } else {
-            ""
-        };
-        let _ = writeln!(text, "{name}{current}");
-        let Some(instance) = session.store().instance(addr) else {
-            continue;
-        };
-        let registered: Vec<&String> = session
-            .registry()
-            .iter()
-            .filter(|(_, exports)| {
-                instance
-                    .exports
-                    .iter()
-                    .all(|(n, e)| exports.get(n) == Some(e))
-                    && !instance.exports.is_empty()
-            })
-            .map(|(n, _)| n)
-            .collect();
-        for r in registered {
-            let _ = writeln!(text, "  registered as \"{r}\"");
-        }
-        for (export, ext) in &instance.exports {
-            let ty = session
-                .store()
-                .extern_type(*ext)
-                .map_or(String::new(), |t| t.to_string());
-            let _ = writeln!(text, "  export \"{export}\": {ty}");
-        }
-        for import in &instance.module.imports {
-            let _ = writeln!(text, "  import \"{}\" \"{}\"", import.module, import.name);
-        }
-    }
-    Ok(vec![Reply::Text(text)])
+    let instances = wb.session.instances();
+    Ok(vec![if instances.is_empty() {
+        Reply::Note("no instances yet".into())
+    } else {
+        Reply::Instances(instances)
+    }])
 }
 
 fn doc(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -465,12 +252,15 @@ fn doc(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             } else {
                 format!(" {}", d.immediates)
             };
-            Ok(vec![Reply::Text(format!(
-                "{}{imm}  {}\n  {}\n",
-                d.name,
-                d.signature(),
-                d.summary
-            ))])
+            let mut doc = Doc::default();
+            doc.line(&[
+                (d.name, Role::Keyword),
+                (&imm, Role::Plain),
+                ("  ", Role::Plain),
+                (&d.signature(), Role::Plain),
+            ])
+            .line(&[("  ", Role::Plain), (d.summary, Role::Plain)]);
+            Ok(vec![Reply::Doc(doc)])
         }
         None => {
             let close = crate::text::catalog::complete(&name.chars().take(4).collect::<String>());
@@ -522,25 +312,4 @@ fn bytes(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     }
     .map_err(|e| SessionError::new(ErrorKind::Invalid, e))?;
     Ok(vec![Reply::Bytes(rows)])
-}
-
-fn nonzero_regions(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut regions: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b != 0 {
-            match regions.last_mut() {
-                Some(r) if r.end + 16 >= i => r.end = i + 1,
-                _ => regions.push(i..i + 1),
-            }
-        }
-    }
-    regions
-}
-
-fn printed_module(session: &Session) -> Result<String, SessionError> {
-    let (module, _) = session
-        .session_instance()
-        .ok_or_else(|| SessionError::usage("the session module is empty"))?;
-    wasmprinter::print_bytes(&module.bytes[..])
-        .map_err(|e| SessionError::new(ErrorKind::Invalid, e.to_string()))
 }

@@ -4,7 +4,7 @@
 use super::Workbench;
 use super::registry::{Command, Scope};
 use crate::lesson::guided::{Guide, listing};
-use crate::session::{ErrorKind, Reply, SessionError};
+use crate::session::{Doc, ErrorKind, Reply, SessionError};
 
 /// The lesson commands, in help order.
 pub const COMMANDS: &[Command] = &[
@@ -78,7 +78,7 @@ fn guide(wb: &mut Workbench) -> Result<&mut Guide, SessionError> {
 
 fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     if args.trim().is_empty() {
-        return Ok(vec![Reply::Text(listing(&progress_text(wb)))]);
+        return Ok(vec![Reply::Doc(Doc::plain(&listing(&progress_text(wb))))]);
     }
     let number = args
         .trim()
@@ -87,12 +87,12 @@ fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let guide = Guide::start(number).map_err(usage)?;
     let shown = guide.show();
     wb.guide = Some(guide);
-    Ok(vec![Reply::Text(shown)])
+    Ok(vec![Reply::Doc(Doc::plain(&shown))])
 }
 
 fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(1) {
-        Some(shown) => Ok(vec![Reply::Text(shown)]),
+        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
         None => Ok(vec![Reply::Note(
             "that was the last section of this lesson: :lesson lists the others".into(),
         )]),
@@ -101,7 +101,7 @@ fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn prev(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(-1) {
-        Some(shown) => Ok(vec![Reply::Text(shown)]),
+        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
         None => Ok(vec![Reply::Note("this is the first section".into())]),
     }
 }
@@ -111,7 +111,9 @@ fn hint(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn solution(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    Ok(vec![Reply::Text(guide(wb)?.solution().map_err(usage)?)])
+    Ok(vec![Reply::Doc(Doc::plain(
+        &guide(wb)?.solution().map_err(usage)?,
+    ))])
 }
 
 fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {

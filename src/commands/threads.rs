@@ -70,6 +70,10 @@ fn thread(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn threads(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let session = &mut wb.session;
-    Ok(vec![Reply::Text(session.thread_list())])
+    let threads = wb.session.threads();
+    Ok(vec![if threads.is_empty() {
+        Reply::Note("no threads; start one with :spawn NAME FRAGMENT".into())
+    } else {
+        Reply::Threads(threads)
+    }])
 }

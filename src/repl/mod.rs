@@ -21,8 +21,15 @@ use std::io::{BufRead, IsTerminal, Write};
 fn respond(session: &mut Workbench, input: &str, colour: bool) -> (String, bool) {
     let outcome = session.eval(input);
     let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-    let text = render_outcome(&outcome);
-    (if colour { theme::paint(&text) } else { text }, quit)
+    let styled = crate::view::render_outcome(&outcome);
+    (
+        if colour {
+            theme::paint(&styled)
+        } else {
+            styled.plain()
+        },
+        quit,
+    )
 }
 
 /// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).

@@ -5,9 +5,8 @@
 //! atomics.
 
 use super::fragment::Prepared;
-use super::{Reply, Session, SessionError};
+use super::{Reply, Session, SessionError, ThreadInfo, ThreadState};
 use crate::vm::{Execution, Outcome, Value};
-use std::fmt::Write as _;
 
 /// Where an agent is.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +98,7 @@ impl Session {
         }
         let before = self.snapshot();
         let mut total = 0u64;
-        let mut text = String::new();
+        let mut notes: Vec<String> = Vec::new();
         self.store.blocking_waits = true;
         loop {
             let ready: Vec<usize> = (0..self.agents.len())
@@ -139,18 +138,17 @@ impl Session {
                         }
                     }
                     Ok(Outcome::Finished(values)) => {
-                        let _ = writeln!(
-                            text,
+                        notes.push(format!(
                             "thread {} finished: {}",
                             self.agents[i].name,
                             crate::script::value_list(&values)
-                        );
+                        ));
                         self.agents[i].state = AgentState::Finished(values);
                     }
                     Err(trap) => {
                         let agent = &self.agents[i];
                         let error = self.trap_error(&agent.prepared, &agent.code, &trap);
-                        let _ = writeln!(text, "thread {} trapped: {}", agent.name, error.message);
+                        notes.push(format!("thread {} trapped: {}", agent.name, error.message));
                         self.agents[i].state = AgentState::Trapped(error.message);
                     }
                 }
@@ -178,23 +176,21 @@ impl Session {
             })
             .collect();
         if !stuck.is_empty() && total < RUN_LIMIT {
-            let _ = writeln!(
-                text,
+            notes.push(format!(
                 "deadlock: {} wait{} and no running thread can notify",
                 stuck.join(", "),
                 if stuck.len() == 1 { "s" } else { "" }
-            );
+            ));
         }
         if total >= RUN_LIMIT {
-            let _ = writeln!(
-                text,
+            notes.push(format!(
                 "stopped after {total} instructions; :run again to go on"
-            );
+            ));
         }
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
-        Ok(vec![Reply::Text(text)])
+        Ok(notes.into_iter().map(Reply::Note).collect())
     }
 
     /// Ends thread `owner`'s wait with `result` and makes it ready.
@@ -263,24 +259,21 @@ impl Session {
         }
     }
 
-    /// `:threads`.
-    pub fn thread_list(&self) -> String {
-        if self.agents.is_empty() {
-            return "no threads; start one with :spawn NAME FRAGMENT\n".into();
-        }
-        let mut text = String::new();
-        for agent in &self.agents {
-            let state = match &agent.state {
-                AgentState::Ready => "ready".to_string(),
-                AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
-                AgentState::Stepping => "in the stepper".to_string(),
-                AgentState::Finished(values) => {
-                    format!("finished {}", crate::script::value_list(values))
-                }
-                AgentState::Trapped(message) => format!("trapped: {message}"),
-            };
-            let _ = writeln!(text, "thread {}: {state}  ({})", agent.name, agent.code);
-        }
-        text
+    /// The threads and their states (`:threads`).
+    pub fn threads(&self) -> Vec<ThreadInfo> {
+        self.agents
+            .iter()
+            .map(|agent| ThreadInfo {
+                name: agent.name.clone(),
+                code: agent.code.clone(),
+                state: match &agent.state {
+                    AgentState::Ready => ThreadState::Ready,
+                    AgentState::Waiting(address) => ThreadState::Waiting(*address),
+                    AgentState::Stepping => ThreadState::Stepping,
+                    AgentState::Finished(values) => ThreadState::Finished(values.clone()),
+                    AgentState::Trapped(message) => ThreadState::Trapped(message.clone()),
+                },
+            })
+            .collect()
     }
 }

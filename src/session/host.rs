@@ -17,7 +17,7 @@ impl Session {
     pub fn host_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let request = command::parse(args).map_err(|e| command_error(args, &e))?;
         match request {
-            HostCommand::List => Ok(vec![Reply::Text(self.host_listing())]),
+            HostCommand::List => Ok(vec![Reply::Doc(super::Doc::plain(&self.host_listing()))]),
             HostCommand::Seed(seed) => {
                 self.host.seed(seed);
                 Ok(vec![Reply::Note(format!(
@@ -33,7 +33,7 @@ impl Session {
                 }
                 Ok(vec![
                     Reply::Note("the host object is replaced".into()),
-                    Reply::Text(self.host_listing()),
+                    Reply::Doc(super::Doc::plain(&self.host_listing())),
                 ])
             }
         }
@@ -88,7 +88,7 @@ impl Session {
     /// `:write MEMORY ADDR TYPE VALUE...`: the host writes into a memory, like
     /// `new Int32Array(mem.buffer, addr)[i] = value`.
     pub fn host_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
-        use crate::view::hexdump::Elem;
+        use crate::session::memory_rows::Elem;
         let usage = || {
             SessionError::usage(
                 "usage: :write MEMORY ADDR TYPE VALUE..., e.g. :write mem.pages 0 i32 1 2 3",

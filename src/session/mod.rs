@@ -11,9 +11,12 @@ mod agents;
 mod fragment;
 mod host;
 pub mod input;
+mod inspect;
 mod instr_text;
+pub mod memory_rows;
 mod module;
 mod regions;
+mod reply;
 mod script;
 pub mod state;
 pub mod stepper;
@@ -24,41 +27,10 @@ use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
 use input::Input;
 pub use module::token_len;
+pub use reply::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
-
-/// One piece of output for the front end to render.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Reply {
-    /// The scratch operand stack, bottom first; entries from `changed_from` on are new.
-    Stack {
-        /// Values, bottom first.
-        values: Vec<Value>,
-        /// Index of the first entry that differs from before the input.
-        changed_from: usize,
-    },
-    /// Results of an invocation.
-    Values(Vec<Value>),
-    /// A short statement of what happened (`defined func $f`).
-    Note(String),
-    /// Text produced by a command (help, disassembly, tables).
-    Text(String),
-    /// A binary explained byte by byte (`:bytes`).
-    Bytes(Vec<crate::binary::ByteRow>),
-    /// An error reported among other replies (a `display` command that failed at a pause).
-    Error(Box<SessionError>),
-    /// The stepper paused: where, what the last instruction did, the frames.
-    Pause(Box<stepper::PauseInfo>),
-    /// The breakpoints and watchpoints (`info break`).
-    Breakpoints(Vec<stepper::StopPoint>),
-    /// The paused input's call stack, innermost frame first (`bt`).
-    Backtrace(Vec<stepper::BacktraceFrame>),
-    /// A traced input's executed instructions (`:trace on`).
-    Trace(trace::Trace),
-    /// The user asked to leave.
-    Quit,
-}
 
 /// Where an error is in the user's input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,17 +236,15 @@ impl Session {
         if console.is_empty() {
             return outcome;
         }
-        let lines: Vec<String> = console
-            .iter()
-            .map(|l| format!("console.log: {l}"))
-            .collect();
         match outcome {
             Ok(mut replies) => {
-                replies.insert(0, Reply::Text(lines.join("\n")));
+                replies.insert(0, Reply::Console(console));
                 Ok(replies)
             }
             Err(mut error) => {
-                error.notes.extend(lines);
+                error
+                    .notes
+                    .extend(console.iter().map(|l| format!("console.log: {l}")));
                 Err(error)
             }
         }
@@ -364,10 +334,7 @@ impl Session {
                 value,
             }),
         }
-        Ok(vec![Reply::Note(format!(
-            "local ${name} {ty} = {}",
-            crate::view::value_text(&value)
-        ))])
+        Ok(vec![Reply::Note(format!("local ${name} {ty} = {}", value))])
     }
 
     /// Up to `len` bytes of the session module's memory 0 from `addr` (fewer

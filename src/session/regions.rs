@@ -3,11 +3,10 @@
 //! let the stepper report a write that runs from one structure into the next,
 //! the "trampling" a sandbox does not prevent.
 
-use super::{Reply, Session, SessionError};
-use crate::view::hexdump::Elem;
+use super::{RegionInfo, Reply, Session, SessionError};
+use crate::session::memory_rows::Elem;
 use crate::vm::Value;
 use crate::vm::module::{ConstExpr, SegmentMode};
-use std::fmt::Write as _;
 
 /// A named range of the session's memory 0.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +31,18 @@ impl Region {
         (self.start..self.end()).contains(&addr)
     }
 
+    /// The region as reply data, with its decoded contents when given.
+    fn info(&self, values: Option<String>) -> RegionInfo {
+        RegionInfo {
+            name: self.name.clone(),
+            start: self.start,
+            end: self.end(),
+            elem: self.elem,
+            count: self.len / self.elem.size() as u64,
+            values,
+        }
+    }
+
     fn describe(&self) -> String {
         let count = self.len / self.elem.size() as u64;
         format!(
@@ -41,13 +52,6 @@ impl Region {
             self.end(),
             self.elem.name()
         )
-    }
-}
-
-fn number(word: &str) -> Option<u64> {
-    match word.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => word.parse().ok(),
     }
 }
 
@@ -62,19 +66,25 @@ impl Session {
         };
         let [addr, size, name] = words.as_slice() else {
             return if words.is_empty() {
-                Ok(vec![Reply::Text(self.region_list())])
+                Ok(vec![Reply::Regions(self.regions())])
             } else {
                 Err(usage())
             };
         };
-        let start = number(addr).ok_or_else(usage)?;
+        let start = super::state::parse_number(addr).ok_or_else(usage)?;
         let (elem, len) = match size.split_once('[') {
             Some((ty, count)) => {
                 let elem = Elem::parse(ty).ok_or_else(usage)?;
-                let count = count.strip_suffix(']').and_then(number).ok_or_else(usage)?;
+                let count = count
+                    .strip_suffix(']')
+                    .and_then(super::state::parse_number)
+                    .ok_or_else(usage)?;
                 (elem, count.saturating_mul(elem.size() as u64))
             }
-            None => (Elem::U8, number(size).ok_or_else(usage)?),
+            None => (
+                Elem::U8,
+                super::state::parse_number(size).ok_or_else(usage)?,
+            ),
         };
         if len == 0 {
             return Err(SessionError::usage("a region needs at least one byte"));
@@ -93,15 +103,9 @@ impl Session {
         Ok(vec![Reply::Note(text)])
     }
 
-    /// The regions, one per line.
-    pub fn region_list(&self) -> String {
-        if self.regions.is_empty() {
-            return "no regions; name one with :region ADDR LEN|TYPE[N] NAME\n".into();
-        }
-        self.regions
-            .iter()
-            .map(|r| format!("region {}\n", r.describe()))
-            .collect()
+    /// The regions, in address order.
+    pub fn regions(&self) -> Vec<RegionInfo> {
+        self.regions.iter().map(|r| r.info(None)).collect()
     }
 
     /// A region by name.
@@ -147,17 +151,13 @@ impl Session {
     }
 
     /// The regions overlapping `[start, start + len)`, decoded from `memory`.
-    pub fn regions_in(&self, memory: &[u8], start: u64, len: u64) -> String {
+    pub(super) fn regions_in(&self, memory: &[u8], start: u64, len: u64) -> Vec<RegionInfo> {
         let end = start.saturating_add(len);
-        let mut text = String::new();
-        for region in self
-            .regions
+        self.regions
             .iter()
             .filter(|r| r.start < end && r.end() > start)
-        {
-            let _ = writeln!(text, "  {} = {}", region.describe(), decode(region, memory));
-        }
-        text
+            .map(|r| r.info(Some(decode(r, memory))))
+            .collect()
     }
 
     /// "starts in region a and runs into region b" for a write that does.
@@ -194,27 +194,7 @@ fn decode(region: &Region, memory: &[u8]) -> String {
     let size = region.elem.size();
     let values: Vec<String> = bytes
         .chunks_exact(size)
-        .map(|chunk| typed(region.elem, chunk))
+        .map(|chunk| region.elem.format(chunk))
         .collect();
     format!("[{}]", values.join(" "))
-}
-
-fn typed(elem: Elem, b: &[u8]) -> String {
-    let arr = |n: usize| -> [u8; 8] {
-        let mut a = [0u8; 8];
-        a[..n].copy_from_slice(&b[..n]);
-        a
-    };
-    let u = u64::from_le_bytes(arr(b.len().min(8)));
-    match elem {
-        Elem::I8 => (u as u8 as i8).to_string(),
-        Elem::U8 => (u as u8).to_string(),
-        Elem::I16 => (u as u16 as i16).to_string(),
-        Elem::U16 => (u as u16).to_string(),
-        Elem::I32 => (u as u32 as i32).to_string(),
-        Elem::U32 => (u as u32).to_string(),
-        Elem::I64 => (u as i64).to_string(),
-        Elem::F32 => crate::vm::value::format_f32(u as u32),
-        Elem::F64 => crate::vm::value::format_f64(u),
-    }
 }

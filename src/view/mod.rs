@@ -5,20 +5,18 @@
 
 pub mod bytes;
 pub mod hexdump;
+mod listing;
 pub mod pause;
 pub mod stepper;
+pub mod styled;
 pub mod theme;
 pub mod trace;
 
-use crate::session::{Reply, SessionError};
+use crate::session::{ErrorKind, Reply, Role, SessionError};
 use crate::vm::Value;
 use crate::vm::value::{format_f32, format_f64};
 use std::fmt::Write as _;
-
-/// A value as `TYPE:VALUE`, e.g. `i32:42`.
-pub fn value_text(value: &Value) -> String {
-    value.to_string()
-}
+pub use styled::Styled;
 
 /// The columns of one value in a stack or table view: type, decimal, and
 /// for integers the hex form and the unsigned reading when it differs.
@@ -63,8 +61,113 @@ pub fn value_columns(value: &Value) -> (String, String, String) {
     }
 }
 
-/// Rows of values, aligned in columns, with an optional marker per row.
-pub fn value_table(rows: &[(String, Value, bool)]) -> String {
+/// The output of one evaluated input, with roles for a theme.
+pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
+    let mut out = Styled::default();
+    match outcome {
+        Ok(replies) => {
+            for reply in replies {
+                out.append(render_reply(reply));
+            }
+        }
+        Err(error) => out.append(render_error(error)),
+    }
+    out
+}
+
+/// Renders one reply (ending in a newline unless empty).
+pub fn render_reply(reply: &Reply) -> Styled {
+    let mut out = Styled::default();
+    match reply {
+        Reply::Stack {
+            values,
+            changed_from,
+        } => return render_stack(values, *changed_from),
+        Reply::Values(values) if values.is_empty() => out.plain_text("returned nothing\n"),
+        Reply::Values(values) => {
+            out.plain_text("returned:\n");
+            let rows: Vec<(String, Value, bool)> =
+                values.iter().map(|v| (String::new(), *v, false)).collect();
+            value_table(&mut out, &rows, "<- changed");
+        }
+        Reply::Note(note) => out.plain_text(format!("{note}\n")),
+        Reply::Console(lines) => {
+            for line in lines {
+                out.push("console.log: ", Role::Dim);
+                out.plain_text(format!("{line}\n"));
+            }
+        }
+        Reply::Rows(rows) => listing::rows(&mut out, rows),
+        Reply::Memory(window) => listing::memory_window(&mut out, window),
+        Reply::Memories(memories) => listing::memories(&mut out, memories),
+        Reply::Instances(instances) => listing::instances(&mut out, instances),
+        Reply::Regions(regions) => listing::regions(&mut out, regions),
+        Reply::Threads(threads) => listing::threads(&mut out, threads),
+        Reply::Wat(text) => {
+            wat(&mut out, text);
+            if !text.ends_with('\n') && !text.is_empty() {
+                out.plain_text("\n");
+            }
+        }
+        Reply::Doc(doc) => {
+            for line in &doc.lines {
+                for span in line {
+                    out.push(span.text.clone(), span.role);
+                }
+                out.plain_text("\n");
+            }
+        }
+        Reply::Bytes(rows) => out.plain_text(bytes::render(rows)),
+        Reply::Error(error) => return render_error(error),
+        Reply::Pause(info) => marked_lines(&mut out, &pause::render(info)),
+        Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
+        Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
+        Reply::Trace(trace) => out.plain_text(trace::render(trace)),
+        Reply::Quit => {}
+    }
+    out
+}
+
+/// WAT text, its keywords, names and numbers tagged from the lexer.
+pub(crate) fn wat(out: &mut Styled, text: &str) {
+    use crate::text::lex::{TokenKind, tokens};
+    for token in tokens(text) {
+        let role = match token.kind {
+            TokenKind::Keyword => Role::Keyword,
+            TokenKind::Name => Role::Name,
+            TokenKind::Number => Role::Number,
+            TokenKind::Comment => Role::Dim,
+            _ => Role::Plain,
+        };
+        out.push(&text[token.range], role);
+    }
+}
+
+/// Text whose caret lines (`^^^`, under a spot or a changed byte) mark change.
+fn marked_lines(out: &mut Styled, text: &str) {
+    for line in text.split_inclusive('\n') {
+        let role = if line.trim_start().starts_with('^') {
+            Role::Changed
+        } else {
+            Role::Plain
+        };
+        out.push(line, role);
+    }
+}
+
+/// Rows of values, aligned in columns; a changed row ends in `marker`.
+pub fn value_table(out: &mut Styled, rows: &[(String, Value, bool)], marker: &str) {
+    let suffixes: Vec<Option<String>> = rows.iter().map(|_| None).collect();
+    value_table_with(out, rows, marker, &suffixes);
+}
+
+/// [`value_table`], with text after some rows (`imported from env.g`).
+pub fn value_table_with(
+    out: &mut Styled,
+    rows: &[(String, Value, bool)],
+    marker: &str,
+    suffixes: &[Option<String>],
+) {
     let cells: Vec<(String, String, String, String, bool)> = rows
         .iter()
         .map(|(label, v, changed)| {
@@ -75,8 +178,7 @@ pub fn value_table(rows: &[(String, Value, bool)]) -> String {
     let w0 = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(0);
     let w1 = cells.iter().map(|c| c.1.len()).max().unwrap_or(0);
     let w2 = cells.iter().map(|c| c.2.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (label, ty, dec, hex, changed) in cells {
+    for (i, (label, ty, dec, hex, changed)) in cells.into_iter().enumerate() {
         let mut line = String::from("  ");
         if w0 > 0 {
             let _ = write!(line, "{label:<w0$}  ");
@@ -86,60 +188,46 @@ pub fn value_table(rows: &[(String, Value, bool)]) -> String {
             let _ = write!(line, "  {hex}");
         }
         if changed {
-            line.push_str("  <- changed");
+            line.push_str("  ");
+            line.push_str(marker);
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// Renders one reply as plain text (ending in a newline unless empty).
-pub fn render_reply(reply: &Reply) -> String {
-    match reply {
-        Reply::Stack {
-            values,
-            changed_from,
-        } => render_stack(values, *changed_from),
-        Reply::Values(values) if values.is_empty() => "returned nothing\n".into(),
-        Reply::Values(values) => {
-            let rows: Vec<(String, Value, bool)> =
-                values.iter().map(|v| (String::new(), *v, false)).collect();
-            format!("returned:\n{}", value_table(&rows))
+        let line = line.trim_end().to_string();
+        out.push(line, if changed { Role::Changed } else { Role::Plain });
+        if let Some(Some(suffix)) = suffixes.get(i) {
+            out.plain_text(format!("  {suffix}"));
         }
-        Reply::Note(note) => format!("{note}\n"),
-        Reply::Text(text) if text.ends_with('\n') || text.is_empty() => text.clone(),
-        Reply::Text(text) => format!("{text}\n"),
-        Reply::Bytes(rows) => bytes::render(rows),
-        Reply::Error(error) => render_error(error),
-        Reply::Pause(info) => pause::render(info),
-        Reply::Breakpoints(points) => stepper::render_breakpoints(points),
-        Reply::Backtrace(frames) => stepper::render_backtrace(frames),
-        Reply::Trace(trace) => trace::render(trace),
-        Reply::Quit => String::new(),
+        out.plain_text("\n");
     }
 }
 
 /// The scratch stack, bottom first; new entries marked.
-pub fn render_stack(values: &[Value], changed_from: usize) -> String {
+pub fn render_stack(values: &[Value], changed_from: usize) -> Styled {
+    let mut out = Styled::default();
     if values.is_empty() {
-        return "stack: empty\n".into();
+        out.plain_text("stack: empty\n");
+        return out;
     }
     let rows: Vec<(String, Value, bool)> = values
         .iter()
         .enumerate()
         .map(|(i, v)| (format!("[{i}]"), *v, i >= changed_from))
         .collect();
-    format!(
-        "stack (bottom to top):\n{}",
-        value_table(&rows).replace("<- changed", "<- new")
-    )
+    out.plain_text("stack (bottom to top):\n");
+    value_table(&mut out, &rows, "<- new");
+    out
 }
 
 /// Renders an error: the message, the input line with a caret under the
 /// problem, and any notes.
-pub fn render_error(error: &SessionError) -> String {
-    let mut out = format!("error: {}\n", error.message);
+pub fn render_error(error: &SessionError) -> Styled {
+    let mut out = Styled::default();
+    let role = if error.kind == ErrorKind::Trap {
+        Role::Trap
+    } else {
+        Role::Error
+    };
+    out.push(format!("error: {}", error.message), role);
+    out.plain_text("\n");
     if let Some(spot) = &error.spot {
         let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
         let line = spot.text.lines().nth(line_no).unwrap_or("");
@@ -151,18 +239,15 @@ pub fn render_error(error: &SessionError) -> String {
         } else {
             "  | ".into()
         };
-        let _ = writeln!(out, "{gutter}{line}");
-        let _ = writeln!(
-            out,
-            "{}{}{}",
-            " ".repeat(gutter.len()),
-            " ".repeat(col),
-            "^".repeat(width)
-        );
+        out.push(gutter.clone(), Role::Dim);
+        out.plain_text(format!("{line}\n"));
+        out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
+        out.push("^".repeat(width), role);
+        out.plain_text("\n");
     }
     for note in &error.notes {
         for line in note.lines() {
-            let _ = writeln!(out, "  {line}");
+            out.plain_text(format!("  {line}\n"));
         }
     }
     out
@@ -175,7 +260,7 @@ mod tests {
 
     #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {
-        let text = render_stack(&[Value::I32(40), Value::I32(-1)], 1);
+        let text = render_stack(&[Value::I32(40), Value::I32(-1)], 1).plain();
         assert_eq!(
             text,
             "stack (bottom to top):\n  [0]  i32  40  0x28\n  [1]  i32  -1  0xffffffff  u32:4294967295  <- new\n"
@@ -195,7 +280,7 @@ mod tests {
             notes: vec![],
         };
         assert_eq!(
-            render_error(&error),
+            render_error(&error).plain(),
             "error: unknown operator or unexpected token\n  | i32.const 1 i32.ad\n                ^^^^^^\n"
         );
     }

@@ -58,14 +58,6 @@ pub(super) fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String
     }
 }
 
-/// A number written in decimal or as `0x` hex.
-fn number(word: &str) -> Option<u64> {
-    match word.strip_prefix("0x") {
-        Some(h) => u64::from_str_radix(h, 16).ok(),
-        None => word.parse().ok(),
-    }
-}
-
 impl Session {
     /// `watch ADDR [LEN]` or `watch REGION`: pauses the stepper after a
     /// write that changes those bytes of the session's memory 0.
@@ -90,10 +82,13 @@ impl Session {
             ))]);
         }
         let usage = || SessionError::usage("usage: watch ADDR [LEN]");
-        let start = words.first().and_then(|w| number(w)).ok_or_else(usage)?;
+        let start = words
+            .first()
+            .and_then(|w| crate::session::state::parse_number(w))
+            .ok_or_else(usage)?;
         let len = words
             .get(1)
-            .map_or(Some(1), |w| number(w))
+            .map_or(Some(1), |w| crate::session::state::parse_number(w))
             .ok_or_else(usage)?
             .max(1);
         let Some(d) = self.debugger.as_mut() else {

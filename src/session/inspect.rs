@@ -1,0 +1,299 @@
+//! The session's state as data for the commands that show it: locals and
+//! globals with change marks, a window of memory, the memories and instances
+//! of the store, the session module as WAT.
+
+use super::memory_rows::{DumpRequest, Layout, dump};
+use super::{
+    InstanceInfo, MemoryInfo, MemoryOrigin, MemoryUser, MemoryWindow, Session, SessionError,
+    ValueRow, ValueRows,
+};
+use crate::vm::module::ImportKind;
+use crate::vm::store::{InstanceAddr, MemAddr};
+
+/// Most non-zero ranges `:memory` lists per memory.
+const NONZERO_LISTED: usize = 8;
+
+impl Session {
+    /// The scratch locals, or `None` when there are none.
+    pub fn locals_rows(&self) -> Option<ValueRows> {
+        if self.locals.is_empty() {
+            return None;
+        }
+        let rows = self
+            .locals
+            .iter()
+            .map(|l| ValueRow {
+                label: format!("${}", l.name),
+                value: l.value,
+                changed: self.changed_locals.contains(&l.name),
+                imported_from: None,
+            })
+            .collect();
+        Some(ValueRows {
+            title: "locals".into(),
+            rows,
+        })
+    }
+
+    /// The globals of the session module, or `None` before it has an instance.
+    pub fn globals_rows(&self) -> Option<ValueRows> {
+        let (module, addr) = self.session_instance()?;
+        let instance = self.store.instance(addr)?;
+        let mut imports = module
+            .imports
+            .iter()
+            .filter(|i| matches!(i.kind, ImportKind::Global(_)))
+            .map(|i| format!("{}.{}", i.module, i.name));
+        let mut rows = Vec::new();
+        for (i, g) in instance.globals.iter().enumerate() {
+            let imported_from = imports.next();
+            let Some(global) = self.store.global(*g) else {
+                continue;
+            };
+            let name = module
+                .names
+                .globals
+                .get(&(i as u32))
+                .map_or_else(|| format!("{i}"), |n| format!("${n}"));
+            let mutability = if global.ty.mutable { "mut" } else { "const" };
+            rows.push(ValueRow {
+                label: format!("{name} {mutability}"),
+                value: global.get(),
+                changed: self.changes.globals.contains(g),
+                imported_from,
+            });
+        }
+        Some(ValueRows {
+            title: "globals".into(),
+            rows,
+        })
+    }
+
+    /// `len` bytes of a memory (see [`Session::memory_named`]) from `start`,
+    /// as rows with the last input's changes marked, and the regions there.
+    ///
+    /// # Errors
+    /// When there is no such memory.
+    pub fn memory_window(
+        &self,
+        which: Option<&str>,
+        start: u64,
+        len: u64,
+        layout: Layout,
+    ) -> Result<MemoryWindow, SessionError> {
+        let (addr, label) = self.memory_named(which)?;
+        let memory = self
+            .store
+            .memory(addr)
+            .ok_or_else(|| SessionError::usage("that memory no longer exists"))?;
+        let changed = self.changes.memory.get(&addr).cloned().unwrap_or_default();
+        let lines = dump(&DumpRequest {
+            memory: memory.bytes(),
+            start,
+            len,
+            changed: &changed,
+            layout,
+        });
+        Ok(MemoryWindow {
+            label,
+            start,
+            len,
+            lines,
+            regions: self.regions_in(memory.bytes(), start, len),
+        })
+    }
+
+    /// Every memory that an instance of the session uses, once each, with all its users.
+    pub fn memories(&self) -> Vec<MemoryInfo> {
+        let mut owners: Vec<(String, InstanceAddr)> = Vec::new();
+        if let Some((_, addr)) = self.session_instance() {
+            owners.push(("the session module".into(), addr));
+        }
+        owners.extend(self.named.iter().map(|(n, a)| (format!("module {n}"), *a)));
+        let mut out: Vec<(MemAddr, MemoryInfo)> = Vec::new();
+        for (owner, addr) in &owners {
+            let Some(instance) = self.store.instance(*addr) else {
+                continue;
+            };
+            let imported_memories = instance
+                .module
+                .imports
+                .iter()
+                .filter(|i| matches!(i.kind, ImportKind::Memory(_)))
+                .count();
+            for (index, mem) in instance.memories.iter().enumerate() {
+                if let Some((_, info)) = out.iter_mut().find(|(a, _)| a == mem) {
+                    info.users.push(MemoryUser {
+                        owner: owner.clone(),
+                        index,
+                        origin: MemoryOrigin::Shared,
+                    });
+                    continue;
+                }
+                let Some(memory) = self.store.memory(*mem) else {
+                    continue;
+                };
+                let origin = match self.host_name_of(*mem) {
+                    Some(host) if index < imported_memories => MemoryOrigin::Host(host),
+                    _ if index < imported_memories => MemoryOrigin::Imported,
+                    _ => MemoryOrigin::Defined,
+                };
+                let nonzero = nonzero_ranges(memory.bytes());
+                let more = nonzero.len().saturating_sub(NONZERO_LISTED);
+                out.push((
+                    *mem,
+                    MemoryInfo {
+                        number: mem.0,
+                        pages: u64::from(memory.pages()),
+                        bytes: memory.bytes().len() as u64,
+                        maximum: memory.ty.limits.max.map(u64::from),
+                        shared: memory.ty.shared,
+                        users: vec![MemoryUser {
+                            owner: owner.clone(),
+                            index,
+                            origin,
+                        }],
+                        grown: self.changes.grown.get(mem).copied(),
+                        nonzero: (nonzero.into_iter().take(NONZERO_LISTED).collect(), more),
+                    },
+                ));
+            }
+        }
+        out.into_iter().map(|(_, info)| info).collect()
+    }
+
+    /// Every instance of the session, the session module first.
+    pub fn instances(&self) -> Vec<InstanceInfo> {
+        let mut list: Vec<(String, InstanceAddr)> = Vec::new();
+        if let Some((_, addr)) = self.session_instance() {
+            list.push(("session module".into(), addr));
+        }
+        list.extend(self.named.iter().map(|(n, a)| (format!("module {n}"), *a)));
+        list.into_iter()
+            .filter_map(|(name, addr)| {
+                let instance = self.store.instance(addr)?;
+                let registered = self
+                    .registry
+                    .iter()
+                    .filter(|(_, exports)| {
+                        !instance.exports.is_empty()
+                            && instance
+                                .exports
+                                .iter()
+                                .all(|(n, e)| exports.get(n) == Some(e))
+                    })
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let exports = instance
+                    .exports
+                    .iter()
+                    .map(|(export, ext)| {
+                        let ty = self
+                            .store
+                            .extern_type(*ext)
+                            .map_or(String::new(), |t| t.to_string());
+                        (export.clone(), ty)
+                    })
+                    .collect();
+                let imports = instance
+                    .module
+                    .imports
+                    .iter()
+                    .map(|i| (i.module.clone(), i.name.clone()))
+                    .collect();
+                Some(InstanceInfo {
+                    name,
+                    current: self.current == Some(addr),
+                    registered,
+                    exports,
+                    imports,
+                })
+            })
+            .collect()
+    }
+
+    /// The session module printed as WAT.
+    ///
+    /// # Errors
+    /// When the session module is empty.
+    pub fn printed_module(&self) -> Result<String, SessionError> {
+        let (module, _) = self
+            .session_instance()
+            .ok_or_else(|| SessionError::usage("the session module is empty"))?;
+        wasmprinter::print_bytes(&module.bytes[..])
+            .map_err(|e| SessionError::new(super::ErrorKind::Invalid, e.to_string()))
+    }
+}
+
+/// Ranges of non-zero bytes, merging those less than 16 zero bytes apart.
+fn nonzero_ranges(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b != 0 {
+            match ranges.last_mut() {
+                Some(r) if r.end + 16 >= i => r.end = i + 1,
+                _ => ranges.push(i..i + 1),
+            }
+        }
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonzero_ranges_merge_close_bytes() {
+        let mut bytes = vec![0u8; 100];
+        bytes[1] = 1;
+        bytes[10] = 1;
+        bytes[60] = 1;
+        assert_eq!(nonzero_ranges(&bytes), vec![1..11, 60..61]);
+        assert!(nonzero_ranges(&[0; 8]).is_empty());
+    }
+
+    #[test]
+    fn memories_list_each_memory_once_with_all_its_users() {
+        let mut session = Session::new();
+        session.eval("(memory (export \"m\") 1)").expect("memory");
+        session
+            .eval("(i32.store8 (i32.const 3) (i32.const 9))")
+            .expect("store");
+        session.eval("(register \"s\")").expect("register");
+        session
+            .eval("(module $b (memory (import \"s\" \"m\") 1))")
+            .expect("importer");
+        let memories = session.memories();
+        assert_eq!(memories.len(), 1);
+        let users: Vec<(&str, &MemoryOrigin)> = memories[0]
+            .users
+            .iter()
+            .map(|u| (u.owner.as_str(), &u.origin))
+            .collect();
+        assert_eq!(
+            users,
+            vec![
+                ("the session module", &MemoryOrigin::Defined),
+                ("module $b", &MemoryOrigin::Shared)
+            ]
+        );
+        assert_eq!(memories[0].nonzero.0.first(), Some(&(3..4)));
+        assert_eq!(memories[0].nonzero.0.len(), 1);
+        assert_eq!(memories[0].nonzero.1, 0);
+    }
+
+    #[test]
+    fn globals_carry_their_import_and_change_marks() {
+        let mut session = Session::new();
+        session
+            .eval("(global $g (mut i32) (i32.const 1))")
+            .expect("global");
+        session.eval("i32.const 5 global.set $g").expect("set");
+        let rows = session.globals_rows().expect("an instance");
+        assert_eq!(rows.rows.len(), 1);
+        assert_eq!(rows.rows[0].label, "$g mut");
+        assert!(rows.rows[0].changed);
+        assert_eq!(rows.rows[0].imported_from, None);
+    }
+}

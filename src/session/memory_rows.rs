@@ -1,0 +1,397 @@
+//! A window of linear memory as rows with change marks: the data behind
+//! `:mem`. [`dump`] turns a [`DumpRequest`] into structured [`Line`]s (hex rows,
+//! typed elements, page boundaries, collapsed zero runs, where memory ends);
+//! `view::hexdump` renders them (its module docs describe the text format).
+//! Nothing here panics, whatever the addresses and lengths.
+
+use crate::vm::value::{format_f32, format_f64};
+use std::ops::Range;
+
+/// Bytes per row of the byte view.
+pub const ROW: u64 = 16;
+/// Bytes per WebAssembly page.
+pub const PAGE: u64 = 65536;
+/// Minimum number of hex digits in an address.
+pub const MIN_ADDR_DIGITS: usize = 8;
+
+/// How to read the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Raw bytes, `xxd` style.
+    Bytes,
+    /// One element of the given type per line.
+    Typed(Elem),
+}
+
+/// Element type of a typed view, little-endian like JS typed arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Elem {
+    /// Signed 8-bit integer.
+    I8,
+    /// Unsigned 8-bit integer.
+    U8,
+    /// Signed 16-bit integer.
+    I16,
+    /// Unsigned 16-bit integer.
+    U16,
+    /// Signed 32-bit integer.
+    I32,
+    /// Unsigned 32-bit integer.
+    U32,
+    /// Signed 64-bit integer.
+    I64,
+    /// 32-bit IEEE float.
+    F32,
+    /// 64-bit IEEE float.
+    F64,
+}
+
+impl Elem {
+    /// Every element type, in declaration order.
+    pub const ALL: [Elem; 9] = [
+        Elem::I8,
+        Elem::U8,
+        Elem::I16,
+        Elem::U16,
+        Elem::I32,
+        Elem::U32,
+        Elem::I64,
+        Elem::F32,
+        Elem::F64,
+    ];
+
+    /// Parses a type name as written in `:mem` (`i32`, `u8`, `f64`, ...),
+    /// ignoring case and surrounding whitespace.
+    pub fn parse(s: &str) -> Option<Elem> {
+        let s = s.trim();
+        Elem::ALL
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(s))
+    }
+
+    /// Size of one element in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            Elem::I8 | Elem::U8 => 1,
+            Elem::I16 | Elem::U16 => 2,
+            Elem::I32 | Elem::U32 | Elem::F32 => 4,
+            Elem::I64 | Elem::F64 => 8,
+        }
+    }
+
+    /// The lower-case name, as accepted by [`Elem::parse`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Elem::I8 => "i8",
+            Elem::U8 => "u8",
+            Elem::I16 => "i16",
+            Elem::U16 => "u16",
+            Elem::I32 => "i32",
+            Elem::U32 => "u32",
+            Elem::I64 => "i64",
+            Elem::F32 => "f32",
+            Elem::F64 => "f64",
+        }
+    }
+
+    /// Formats one element from exactly `self.size()` little-endian bytes;
+    /// any other length gives `?`.
+    pub fn format(self, b: &[u8]) -> String {
+        fn arr<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
+            b.try_into().ok()
+        }
+        let s = match self {
+            Elem::I8 => arr::<1>(b).map(|a| i8::from_le_bytes(a).to_string()),
+            Elem::U8 => arr::<1>(b).map(|a| u8::from_le_bytes(a).to_string()),
+            Elem::I16 => arr::<2>(b).map(|a| i16::from_le_bytes(a).to_string()),
+            Elem::U16 => arr::<2>(b).map(|a| u16::from_le_bytes(a).to_string()),
+            Elem::I32 => arr::<4>(b).map(|a| i32::from_le_bytes(a).to_string()),
+            Elem::U32 => arr::<4>(b).map(|a| u32::from_le_bytes(a).to_string()),
+            Elem::I64 => arr::<8>(b).map(|a| i64::from_le_bytes(a).to_string()),
+            Elem::F32 => arr::<4>(b).map(|a| format_f32(u32::from_le_bytes(a))),
+            Elem::F64 => arr::<8>(b).map(|a| format_f64(u64::from_le_bytes(a))),
+        };
+        s.unwrap_or_else(|| "?".to_string())
+    }
+}
+
+/// What to show.
+#[derive(Debug, Clone)]
+pub struct DumpRequest<'a> {
+    /// The whole memory.
+    pub memory: &'a [u8],
+    /// First address to show.
+    pub start: u64,
+    /// Number of bytes to show.
+    pub len: u64,
+    /// Byte ranges written by the last input; these are marked.
+    pub changed: &'a [Range<u64>],
+    /// How to read the bytes.
+    pub layout: Layout,
+}
+
+/// One rendered line with enough structure for a colouring front end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// `-- page 1 (0x00010000) --`: the following lines are in this page.
+    PageBoundary {
+        /// Page number.
+        page: u64,
+        /// Address of the page's first byte (`page * 65536`).
+        address: u64,
+    },
+    /// A row of the byte view. `dump` always gives 16 entries in `bytes` and
+    /// `changed`; `None` is a byte of the row outside the requested range.
+    Row {
+        /// Address of the row's first byte (a multiple of 16).
+        address: u64,
+        /// The row's bytes, `None` where outside the requested range.
+        bytes: Vec<Option<u8>>,
+        /// Whether each byte was written by the last input.
+        changed: Vec<bool>,
+    },
+    /// `* 12 zero rows (0x00000100..0x000001c0)`: a collapsed run of rows.
+    ZeroRun {
+        /// Number of rows collapsed (at least 2 from `dump`).
+        rows: u64,
+        /// Address of the first collapsed byte.
+        from: u64,
+        /// Address just past the last collapsed byte.
+        to: u64,
+    },
+    /// One element of a typed view.
+    Typed {
+        /// Address of the element's first byte.
+        address: u64,
+        /// Element type, for the type column.
+        elem: Elem,
+        /// The value as text.
+        value: String,
+        /// Whether any of its bytes was written by the last input.
+        changed: bool,
+    },
+    /// Typed view: trailing bytes too few to make one more element.
+    Leftover {
+        /// Address of the first leftover byte.
+        address: u64,
+        /// Number of leftover bytes (less than `elem.size()`).
+        bytes: u64,
+        /// Element type of the view.
+        elem: Elem,
+    },
+    /// The range goes past the end of memory: this is where memory ends.
+    PastEnd {
+        /// Length of the memory in bytes.
+        memory_len: u64,
+    },
+}
+
+/// Renders the requested region as structured lines (see the module docs).
+pub fn dump(req: &DumpRequest<'_>) -> Vec<Line> {
+    let mut out = Vec::new();
+    if req.len == 0 {
+        return out;
+    }
+    let memory_len = req.memory.len() as u64;
+    let start = req.start;
+    // Exact end of the request; u128 because start + len may overflow u64.
+    let end = u128::from(start) + u128::from(req.len);
+    let past_end = end > u128::from(memory_len);
+    if start < memory_len {
+        // Always <= memory_len, so it fits in u64.
+        let shown_end = end.min(u128::from(memory_len)) as u64;
+        let shown = Shown {
+            memory: req.memory,
+            start,
+            end: shown_end,
+            changed: Changed::new(req.changed, start, shown_end),
+        };
+        match req.layout {
+            Layout::Bytes => shown.bytes(&mut out),
+            Layout::Typed(elem) => shown.typed(elem, &mut out),
+        }
+    }
+    if past_end {
+        out.push(Line::PastEnd { memory_len });
+    }
+    out
+}
+
+/// The part of the request that lies inside memory: `start < end <= memory.len()`.
+struct Shown<'a> {
+    memory: &'a [u8],
+    start: u64,
+    end: u64,
+    changed: Changed,
+}
+
+impl Shown<'_> {
+    /// The memory bytes at `[from, to)`, clipped to memory.
+    fn slice(&self, from: u64, to: u64) -> &[u8] {
+        let len = self.memory.len();
+        let from = usize::try_from(from).unwrap_or(len).min(len);
+        let to = usize::try_from(to).unwrap_or(len).clamp(from, len);
+        &self.memory[from..to]
+    }
+
+    fn bytes(&self, out: &mut Vec<Line>) {
+        let mut pages = Pages::default();
+        // Pending run of zero rows: (first row address, number of rows).
+        let mut run: Option<(u64, u64)> = None;
+        let mut row = self.start - self.start % ROW;
+        while row < self.end {
+            let row_end = row.saturating_add(ROW);
+            if pages.is_new(row) {
+                flush_zero_run(&mut run, out);
+                out.push(pages.label(row));
+            }
+            let full = row >= self.start && row_end <= self.end;
+            let zero = full
+                && self.slice(row, row_end).iter().all(|&b| b == 0)
+                && !self.changed.any(row, row_end);
+            if zero {
+                match &mut run {
+                    Some((_, rows)) => *rows += 1,
+                    None => run = Some((row, 1)),
+                }
+            } else {
+                flush_zero_run(&mut run, out);
+                out.push(self.row(row));
+            }
+            row = row_end;
+            if row_end == u64::MAX {
+                break;
+            }
+        }
+        flush_zero_run(&mut run, out);
+    }
+
+    fn row(&self, address: u64) -> Line {
+        let mut bytes = Vec::with_capacity(ROW as usize);
+        let mut changed = Vec::with_capacity(ROW as usize);
+        for i in 0..ROW {
+            let a = address.saturating_add(i);
+            let inside = a >= self.start && a < self.end;
+            let byte = if inside {
+                usize::try_from(a)
+                    .ok()
+                    .and_then(|a| self.memory.get(a))
+                    .copied()
+            } else {
+                None
+            };
+            bytes.push(byte);
+            changed.push(byte.is_some() && self.changed.contains(a));
+        }
+        Line::Row {
+            address,
+            bytes,
+            changed,
+        }
+    }
+
+    fn typed(&self, elem: Elem, out: &mut Vec<Line>) {
+        let size = elem.size() as u64;
+        let mut pages = Pages::default();
+        let mut address = self.start;
+        while self.end - address >= size {
+            if pages.is_new(address) {
+                out.push(pages.label(address));
+            }
+            let to = address + size;
+            out.push(Line::Typed {
+                address,
+                elem,
+                value: elem.format(self.slice(address, to)),
+                changed: self.changed.any(address, to),
+            });
+            address = to;
+        }
+        if address < self.end {
+            if pages.is_new(address) {
+                out.push(pages.label(address));
+            }
+            out.push(Line::Leftover {
+                address,
+                bytes: self.end - address,
+                elem,
+            });
+        }
+    }
+}
+
+/// Pushes the pending zero run, as a `ZeroRun` if it has two rows or more,
+/// else as the plain row it is.
+fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut Vec<Line>) {
+    match run.take() {
+        None => {}
+        Some((address, 1)) => out.push(Line::Row {
+            address,
+            bytes: vec![Some(0); ROW as usize],
+            changed: vec![false; ROW as usize],
+        }),
+        Some((from, rows)) => out.push(Line::ZeroRun {
+            rows,
+            from,
+            to: from.saturating_add(rows.saturating_mul(ROW)),
+        }),
+    }
+}
+
+/// Tracks which page the last label was for.
+#[derive(Default)]
+struct Pages {
+    last: Option<u64>,
+}
+
+impl Pages {
+    /// Whether `address` is in a page not labelled yet (and records it).
+    fn is_new(&mut self, address: u64) -> bool {
+        let page = address / PAGE;
+        let new = self.last != Some(page);
+        self.last = Some(page);
+        new
+    }
+
+    fn label(&self, address: u64) -> Line {
+        let page = address / PAGE;
+        Line::PageBoundary {
+            page,
+            address: page * PAGE,
+        }
+    }
+}
+
+/// The changed ranges, clipped to the shown region, sorted and merged.
+struct Changed(Vec<Range<u64>>);
+
+impl Changed {
+    fn new(ranges: &[Range<u64>], lo: u64, hi: u64) -> Changed {
+        let mut v: Vec<Range<u64>> = ranges
+            .iter()
+            .map(|r| r.start.max(lo)..r.end.min(hi))
+            .filter(|r| r.start < r.end)
+            .collect();
+        v.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<u64>> = Vec::with_capacity(v.len());
+        for r in v {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Changed(merged)
+    }
+
+    /// Whether any byte of `[from, to)` changed.
+    fn any(&self, from: u64, to: u64) -> bool {
+        // First range that ends after `from`; it is the only candidate.
+        let i = self.0.partition_point(|r| r.end <= from);
+        self.0.get(i).is_some_and(|r| r.start < to && from < to)
+    }
+
+    /// Whether byte `a` changed.
+    fn contains(&self, a: u64) -> bool {
+        a < u64::MAX && self.any(a, a + 1)
+    }
+}

@@ -1,0 +1,263 @@
+//! What the workbench answers, as data: values, rows of memory with change
+//! marks, listings of memories and instances, the pause, a trace, documents.
+//! Nothing here is laid out as text or coloured; `view` renders replies and a
+//! theme colours their roles at the edge (issue 9).
+
+use super::memory_rows::{Elem, Line};
+use super::{SessionError, stepper, trace};
+use crate::vm::Value;
+
+/// One piece of output for the front end to render.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The scratch operand stack, bottom first; entries from `changed_from` on are new.
+    Stack {
+        /// Values, bottom first.
+        values: Vec<Value>,
+        /// Index of the first entry that differs from before the input.
+        changed_from: usize,
+    },
+    /// Results of an invocation.
+    Values(Vec<Value>),
+    /// A short statement of what happened (`defined func $f`).
+    Note(String),
+    /// Lines the code printed with `console.log`.
+    Console(Vec<String>),
+    /// Named values: the scratch locals, the globals.
+    Rows(ValueRows),
+    /// A window of linear memory (`:mem`).
+    Memory(MemoryWindow),
+    /// Every memory of the store and who uses it (`:memory`).
+    Memories(Vec<MemoryInfo>),
+    /// Every instance, its exports and imports (`:instances`).
+    Instances(Vec<InstanceInfo>),
+    /// The named regions of memory (`:region`).
+    Regions(Vec<RegionInfo>),
+    /// The threads and their states (`:threads`).
+    Threads(Vec<ThreadInfo>),
+    /// WebAssembly text: the module or one function (`:wat`, `:dis`).
+    Wat(String),
+    /// A document: help pages, instruction docs, lesson text, listings.
+    Doc(Doc),
+    /// A binary explained byte by byte (`:bytes`).
+    Bytes(Vec<crate::binary::ByteRow>),
+    /// An error reported among other replies (a `display` command that failed at a pause).
+    Error(Box<SessionError>),
+    /// The stepper paused: where, what the last instruction did, the frames.
+    Pause(Box<stepper::PauseInfo>),
+    /// The breakpoints and watchpoints (`info break`).
+    Breakpoints(Vec<stepper::StopPoint>),
+    /// The paused input's call stack, innermost frame first (`bt`).
+    Backtrace(Vec<stepper::BacktraceFrame>),
+    /// A traced input's executed instructions (`:trace on`).
+    Trace(trace::Trace),
+    /// The user asked to leave.
+    Quit,
+}
+
+/// Named values with change marks, under a title (`locals:`, `globals:`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueRows {
+    /// What the rows are (`locals`, `globals`).
+    pub title: String,
+    /// The rows, in order.
+    pub rows: Vec<ValueRow>,
+}
+
+/// One named value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueRow {
+    /// Its label (`$x`, `$g mut`).
+    pub label: String,
+    /// Its value.
+    pub value: Value,
+    /// Whether the last input changed it.
+    pub changed: bool,
+    /// Where it comes from, when imported (`env.g`).
+    pub imported_from: Option<String>,
+}
+
+/// A window of one memory: its rows with change marks and the regions in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryWindow {
+    /// Which memory (`memory 0`, `memory $m`, `host memory mem.pages`).
+    pub label: String,
+    /// First address shown.
+    pub start: u64,
+    /// Bytes asked for.
+    pub len: u64,
+    /// The rows.
+    pub lines: Vec<Line>,
+    /// Named regions overlapping the window, decoded.
+    pub regions: Vec<RegionInfo>,
+}
+
+/// One memory of the store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryInfo {
+    /// Its number in the store (`memory #0`).
+    pub number: u32,
+    /// Size in pages.
+    pub pages: u64,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Maximum in pages, if any.
+    pub maximum: Option<u64>,
+    /// Whether it is shared.
+    pub shared: bool,
+    /// Who uses it, first the owner that defined or imported it.
+    pub users: Vec<MemoryUser>,
+    /// Pages before and after, when the last input grew it.
+    pub grown: Option<(u32, u32)>,
+    /// Non-zero byte ranges (at most the first eight) and how many more.
+    pub nonzero: (Vec<std::ops::Range<usize>>, usize),
+}
+
+/// How one instance uses a memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemoryUser {
+    /// `the session module` or `module $m`.
+    pub owner: String,
+    /// Its index in that instance.
+    pub index: usize,
+    /// How it got there.
+    pub origin: MemoryOrigin,
+}
+
+/// Where an instance's memory comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MemoryOrigin {
+    /// Defined by the instance.
+    Defined,
+    /// Imported.
+    Imported,
+    /// Imported from the host object, under this name.
+    Host(String),
+    /// Another instance listed before uses the same memory.
+    Shared,
+}
+
+/// One instance, what it exports and imports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceInfo {
+    /// `session module` or `module $m`.
+    pub name: String,
+    /// Whether `(invoke ...)` without a module name uses it.
+    pub current: bool,
+    /// Names it is registered under.
+    pub registered: Vec<String>,
+    /// Export names and their types.
+    pub exports: Vec<(String, String)>,
+    /// Imports as (module, name).
+    pub imports: Vec<(String, String)>,
+}
+
+/// A named range of memory, and what it holds now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionInfo {
+    /// Name, without `$`.
+    pub name: String,
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+    /// Element type.
+    pub elem: Elem,
+    /// Number of elements.
+    pub count: u64,
+    /// Its elements, decoded (only in a memory window).
+    pub values: Option<String>,
+}
+
+/// One thread started with `:spawn`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreadInfo {
+    /// Its name.
+    pub name: String,
+    /// What it runs.
+    pub code: String,
+    /// Where it is.
+    pub state: ThreadState,
+}
+
+/// Where a thread is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ThreadState {
+    /// Ready to run.
+    Ready,
+    /// Blocked in `memory.atomic.wait` at an address.
+    Waiting(u64),
+    /// Paused in the stepper.
+    Stepping,
+    /// Ended with these results.
+    Finished(Vec<Value>),
+    /// Trapped with this message.
+    Trapped(String),
+}
+
+/// A short document: lines of spans, each span tagged with its role so a
+/// theme can colour it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Doc {
+    /// The lines.
+    pub lines: Vec<Vec<Span>>,
+}
+
+/// A piece of text and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The text.
+    pub text: String,
+    /// Its role.
+    pub role: Role,
+}
+
+/// What a piece of output is, for colouring. Plain text ignores it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Ordinary text.
+    Plain,
+    /// A heading.
+    Heading,
+    /// A command as typed (`:mem`).
+    Command,
+    /// A WAT keyword or instruction.
+    Keyword,
+    /// A number.
+    Number,
+    /// A `$name`.
+    Name,
+    /// Less important text (comments, hints).
+    Dim,
+    /// Something the last input changed.
+    Changed,
+    /// An error.
+    Error,
+    /// A trap.
+    Trap,
+}
+
+impl Doc {
+    /// A document of plain lines.
+    pub fn plain(text: &str) -> Doc {
+        let mut doc = Doc::default();
+        for line in text.lines() {
+            doc.line(&[(line, Role::Plain)]);
+        }
+        doc
+    }
+
+    /// Adds a line made of `(text, role)` pieces.
+    pub fn line(&mut self, pieces: &[(&str, Role)]) -> &mut Doc {
+        self.lines.push(
+            pieces
+                .iter()
+                .map(|(text, role)| Span {
+                    text: (*text).to_string(),
+                    role: *role,
+                })
+                .collect(),
+        );
+        self
+    }
+}
