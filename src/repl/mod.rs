@@ -1,4 +1,4 @@
-//! The interactive workbench: a rustyline loop around a [`Session`].
+//! The interactive workbench: a rustyline loop around a [`crate::commands::Workbench`].
 //!
 //! Inputs that leave parentheses open continue on `...> ` lines until they
 //! close. History lives in the user's data directory; failing to read or

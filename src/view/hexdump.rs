@@ -1,7 +1,7 @@
 //! Rendering of a linear-memory region as text, for the `:mem` command.
 //!
 //! This module is pure: it knows nothing about terminals or colour. The
-//! session's [`dump`] gives structured [`Line`]s; [`render_plain`] turns those
+//! session's [`crate::session::memory_rows::dump`] gives structured [`Line`]s; [`render_plain`] turns those
 //! lines into deterministic plain text for transcripts, tests and non-terminals.
 //!
 //! # Plain-text format
@@ -36,7 +36,7 @@
 //!   little-endian like JS typed arrays:
 //!   `0x00000010  i32  42`, with `  <- changed` appended when any of its
 //!   bytes changed. Floats are written exactly as the stack writes them
-//!   ([`format_f64`]: `0.0000001`, `1e300`, `-0`, `inf`, `nan:0x200000`).
+//!   ([`crate::vm::value::format_f64`]: `0.0000001`, `1e300`, `-0`, `inf`, `nan:0x200000`).
 //!   Bytes left over at the end that
 //!   do not make a whole element are reported in one line:
 //!   `(2 trailing bytes at 0x0000000c ignored: i32 needs 4)`.
