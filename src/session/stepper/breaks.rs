@@ -136,7 +136,7 @@ impl Session {
             .map_err(|_| SessionError::usage("usage: delete [N]"))?;
         if n == 0 || n > self.breakpoints.len() {
             return Err(SessionError::usage(format!(
-                "no breakpoint {n} (see info break)"
+                "no breakpoint {n} (:breakpoints lists them)"
             )));
         }
         self.breakpoints.remove(n - 1);
@@ -380,7 +380,7 @@ mod tests {
         );
         assert_eq!(
             session.delete_breakpoints("2").unwrap_err().message,
-            "no breakpoint 2 (see info break)"
+            "no breakpoint 2 (:breakpoints lists them)"
         );
         session.delete_breakpoints("").unwrap();
         assert!(listed(&session).is_empty());
