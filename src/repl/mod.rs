@@ -1,7 +1,7 @@
 //! The interactive workbench: a rustyline loop around a [`Session`].
 //!
 //! Inputs that leave parentheses open continue on `...> ` lines until they
-//! close. History lives in the user's data directory; failing to read or
+//! close; pasted blocks run input by input (`input.rs`). History lives in the user's data directory; failing to read or
 //! write it is a warning, never fatal.
 
 mod helper;
