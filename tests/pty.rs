@@ -1,7 +1,9 @@
 //! Drives the real interactive editor in a pseudo-terminal, the way a person
 //! at a keyboard does: multi-line input with the `...> ` continuation prompt,
 //! Tab completion of a `$name` the session just defined, Up-arrow history
-//! recall, `:quit`, and the history file written on exit.
+//! recall, `:quit`, and the history file written on exit; pasted blocks (with
+//! and without bracketed paste) running every input; Ctrl-C clearing the line
+//! and pausing running code; Ctrl-D dropping an unfinished input.
 //!
 //! The other test suites feed `watlab` through a pipe, which takes the
 //! non-interactive script path and never touches rustyline; only a PTY
@@ -350,4 +352,114 @@ fn ctrl_c_pauses_a_runaway_loop_in_the_stepper() {
         "watlab exited with {status:?}; raw PTY output:\n{:?}",
         repl.raw
     );
+}
+
+/// Keys that end or cancel input, as a terminal sends them.
+const CTRL_C: &str = "\x03";
+const CTRL_D: &str = "\x04";
+
+/// Waits for a rendered stack holding exactly these `i32` values, bottom first.
+fn expect_stack(repl: &mut Repl, values: &[&str]) {
+    repl.expect_where(&format!("a stack of i32 {values:?}"), |text| {
+        let (end, lines) = last_stack(text)?;
+        (lines.len() == values.len() && lines.iter().zip(values).all(|(l, v)| is_i32(l, v)))
+            .then_some((0, end))
+    });
+}
+
+/// Sends `:quit` and checks that watlab leaves with status 0.
+fn quit(repl: &mut Repl) {
+    repl.send(":quit");
+    repl.send(ENTER);
+    let status = repl.wait_exit();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "watlab exited with {status:?}; raw PTY output:\n{:?}",
+        repl.raw
+    );
+}
+
+#[test]
+fn pasted_lines_without_bracketed_paste_all_run_in_order() {
+    let data_home = TempDir::new("xdg-paste");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    // What a terminal without bracketed paste sends for a pasted block: the
+    // keys as if typed, in one write. The function spans two lines, so the
+    // second must arrive at the `...> ` prompt and join the first.
+    repl.send(
+        "i32.const 1\r\
+         (func $sq (param i32) (result i32)\r\
+         (i32.mul (local.get 0) (local.get 0)))\r\
+         i32.const 3 call $sq\r",
+    );
+    repl.expect("...> ");
+    repl.expect("defined func $sq");
+    expect_stack(&mut repl, &["1", "9"]);
+    repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+#[test]
+fn a_bracketed_paste_runs_every_input_it_holds() {
+    let data_home = TempDir::new("xdg-bracketed");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    // A bracketed paste lands in the editor as one block; Enter submits it,
+    // and each input in it runs, in order.
+    repl.send("\x1b[200~(func $nine (result i32)\r  i32.const 9)\rcall $nine\r\x1b[201~");
+    repl.send(ENTER);
+    repl.expect("defined func $nine");
+    expect_stack(&mut repl, &["9"]);
+    repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+#[test]
+fn ctrl_d_at_a_continuation_prompt_drops_the_input_and_stays() {
+    let data_home = TempDir::new("xdg-ctrl-d");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    repl.send("(func $half");
+    repl.send(ENTER);
+    repl.expect("...> ");
+    repl.send(CTRL_D);
+    repl.expect("unfinished input dropped");
+    repl.expect("wat> ");
+    // The workbench is still there, with nothing left over from `(func $half`.
+    repl.send("i32.const 4");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["4"]);
+    repl.expect("wat> ");
+    // Ctrl-D at an empty `wat> ` still leaves.
+    repl.send(CTRL_D);
+    let status = repl.wait_exit();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "watlab exited with {status:?}; raw PTY output:\n{:?}",
+        repl.raw
+    );
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_clears_the_line() {
+    let data_home = TempDir::new("xdg-ctrl-c-line");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    repl.send("i32.const 77");
+    repl.expect("i32.const 77");
+    repl.send(CTRL_C);
+    repl.expect("wat> ");
+    // At `...> ` Ctrl-C drops the unfinished input.
+    repl.send("(i32.const 66");
+    repl.send(ENTER);
+    repl.expect("...> ");
+    repl.send(CTRL_C);
+    repl.expect("unfinished input dropped");
+    repl.expect("wat> ");
+    repl.send("i32.const 5");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["5"]);
+    repl.expect("wat> ");
+    quit(&mut repl);
 }

@@ -49,6 +49,7 @@ macro_rules! transcripts {
 transcripts! {
     assertions,
     lone_semicolon,
+    stray_paren,
     atomics,
     breakpoint_in_normal_run,
     bytes_command,

@@ -1,13 +1,13 @@
-//! The line editor's helper: completion, hints, highlighting and validation,
+//! The line editor's helper: completion, hints and highlighting,
 //! all driven by the lexer, the instruction catalog, the command table and
 //! the names the session knows.
 
 use crate::commands::registry::{self, Scope};
-use crate::text::{catalog, lex};
+use crate::text::catalog;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
 
@@ -17,8 +17,6 @@ pub struct WatHelper {
     pub names: Vec<String>,
     /// Whether to colour the input.
     pub colour: bool,
-    /// Parentheses left open by the earlier lines of the input being typed.
-    pub open_before: i64,
     /// Whether a fragment is paused, so bare words complete to stepper commands.
     pub stepping: bool,
 }
@@ -122,20 +120,10 @@ impl Highlighter for WatHelper {
     }
 }
 
-impl Validator for WatHelper {
-    /// Rejects a line that closes more parentheses than it opens; an open
-    /// one is fine, the REPL asks for continuation lines.
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if self.open_before + lex::open_parens(ctx.input()) < 0
-            && !ctx.input().trim_start().starts_with(':')
-        {
-            return Ok(ValidationResult::Invalid(Some(
-                "  (more `)` than `(`: remove one)".into(),
-            )));
-        }
-        Ok(ValidationResult::Valid(None))
-    }
-}
+/// Every line is submitted as it is: `interactive` gathers continuation
+/// lines itself (with the `...> ` prompt) and splits pasted text into inputs,
+/// so the editor never holds a line back (a paste would pile up on it).
+impl Validator for WatHelper {}
 
 #[cfg(test)]
 mod tests {
@@ -147,7 +135,6 @@ mod tests {
         let helper = WatHelper {
             names: vec!["$fac".into(), "$factor".into()],
             colour: false,
-            open_before: 0,
             stepping: false,
         };
         let history = DefaultHistory::new();

@@ -1,35 +1,38 @@
 //! The interactive workbench: a rustyline loop around a [`crate::commands::Workbench`].
 //!
 //! Inputs that leave parentheses open continue on `...> ` lines until they
-//! close. History lives in the user's data directory; failing to read or
+//! close; pasted blocks run input by input (`input.rs`). History lives in the user's data directory; failing to read or
 //! write it is a warning, never fatal.
 
 mod helper;
+mod input;
 
 use crate::commands::{Workbench, data_file};
 use crate::session::Reply;
 use crate::text::lex;
-use crate::transcript::{CONTINUATION, PROMPT, render_outcome};
-use crate::view::theme;
+use crate::transcript::render_outcome;
+use crate::view::{Styled, theme};
 use helper::WatHelper;
-use rustyline::error::ReadlineError;
+use input::{Gathered, Gatherer};
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::Ordering;
 
-/// Evaluates one input and returns what to print, coloured if asked.
-fn respond(session: &mut Workbench, input: &str, colour: bool) -> (String, bool) {
+/// Evaluates one input and returns what to print and whether to quit.
+fn respond(session: &mut Workbench, input: &str) -> (Styled, bool) {
     let outcome = session.eval(input);
     let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-    let styled = crate::view::render_outcome(&outcome);
-    (
-        if colour {
-            theme::paint(&styled)
-        } else {
-            styled.plain()
-        },
-        quit,
-    )
+    (crate::view::render_outcome(&outcome), quit)
+}
+
+/// Output as the terminal shows it: coloured by role, or plain.
+fn shown(styled: &Styled, colour: bool) -> String {
+    if colour {
+        theme::paint(styled)
+    } else {
+        styled.plain()
+    }
 }
 
 /// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).
@@ -44,7 +47,6 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     editor.set_helper(Some(WatHelper {
         names: Vec::new(),
         colour,
-        open_before: 0,
         stepping: false,
     }));
     let history = data_file("history");
@@ -60,9 +62,8 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     // Ctrl-C while code runs pauses it (the stepper takes over); at the
     // prompt, rustyline reads it as a key and clears the line.
     let interrupt = session.session.interrupt_flag();
-    if let Err(e) =
-        ctrlc::set_handler(move || interrupt.store(true, std::sync::atomic::Ordering::Relaxed))
-    {
+    let flag = interrupt.clone();
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
         eprintln!("watlab: warning: Ctrl-C cannot pause running code: {e}");
     }
     println!(
@@ -70,46 +71,32 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
         env!("CARGO_PKG_VERSION")
     );
     for input in preload {
-        let (text, _) = respond(&mut session, input, colour);
-        print!("{text}");
+        let (styled, _) = respond(&mut session, input);
+        print!("{}", shown(&styled, colour));
     }
     let mut stdout = std::io::stdout();
-    'inputs: loop {
-        let mut input = match editor.readline(PROMPT) {
-            Ok(line) => line,
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(e) => {
+    let mut gatherer = Gatherer::default();
+    loop {
+        let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
+            Gathered::Input(input) => input,
+            Gathered::Cleared => continue,
+            Gathered::Cancelled => {
+                println!("(unfinished input dropped)");
+                continue;
+            }
+            Gathered::End => break,
+            Gathered::Failed(e) => {
                 eprintln!("watlab: {e}");
                 break;
             }
         };
-        while !lex::is_complete(&input) {
-            if let Some(helper) = editor.helper_mut() {
-                helper.open_before = lex::open_parens(&input);
-            }
-            let line = editor.readline(CONTINUATION);
-            if let Some(helper) = editor.helper_mut() {
-                helper.open_before = 0;
-            }
-            match line {
-                Ok(line) if line.trim().is_empty() && lex::open_parens(&input) > 0 => {
-                    // A blank line submits what there is; the session says what is missing.
-                    break;
-                }
-                Ok(line) => {
-                    input.push('\n');
-                    input.push_str(&line);
-                }
-                Err(ReadlineError::Interrupted) => continue 'inputs,
-                Err(_) => break 'inputs,
-            }
-        }
         if !input.trim().is_empty() {
             let _ = editor.add_history_entry(input.as_str());
         }
-        let (text, quit) = respond(&mut session, &input, colour);
-        print!("{text}");
+        // A Ctrl-C that came while no code ran must not pause this input.
+        interrupt.store(false, Ordering::Relaxed);
+        let (styled, quit) = respond(&mut session, &input);
+        print!("{}", shown(&styled, colour));
         let _ = stdout.flush();
         if let Some(helper) = editor.helper_mut() {
             helper.names = names_in_scope(&session.session);

@@ -256,6 +256,14 @@ impl Session {
                 "a fragment is paused in the stepper: step it, or abort it first",
             ));
         }
+        if !matches!(input::classify(text), Input::Meta { .. })
+            && let Some(at) = crate::text::lex::stray_close(text)
+        {
+            return Err(
+                SessionError::new(ErrorKind::Syntax, "this `)` closes nothing: remove it")
+                    .at(text, at, 1),
+            );
+        }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),
             Input::Meta { name, .. } => Err(SessionError::usage(format!(

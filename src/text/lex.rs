@@ -155,6 +155,23 @@ pub fn open_parens(text: &str) -> i64 {
     depth
 }
 
+/// The byte offset of the first `)` that closes a parenthesis `text` never
+/// opened (strings and comments do not count), if any.
+pub fn stray_close(text: &str) -> Option<usize> {
+    let mut depth = 0i64;
+    tokens(text).into_iter().find_map(|token| {
+        if token.kind != TokenKind::Paren || !matches!(&text[token.range.clone()], "(" | ")") {
+            return None;
+        }
+        depth += if &text[token.range.clone()] == ")" {
+            -1
+        } else {
+            1
+        };
+        (depth < 0).then_some(token.range.start)
+    })
+}
+
 /// Whether `text` ends inside a string or block comment.
 pub fn unterminated(text: &str) -> bool {
     tokens(text).last().is_some_and(|t| match t.kind {
@@ -183,6 +200,13 @@ mod tests {
         assert_eq!(open_parens("(func (; ( ;) )"), 0);
         assert_eq!(open_parens("))"), -2);
         assert_eq!(open_parens(":host { \"mem\": {"), 2);
+    }
+
+    #[test]
+    fn a_stray_close_paren_is_found_outside_strings_and_comments() {
+        assert_eq!(stray_close("(func $f\n  nop)) nop"), Some(15));
+        assert_eq!(stray_close("(i32.const 1) \")\" ;; )"), None);
+        assert_eq!(stray_close("i32.const 1 (; ) ;)"), None);
     }
 
     #[test]
