@@ -5,8 +5,9 @@
 //! it afresh; memory contents and global values are then carried over from
 //! the previous instance wherever the new definitions still admit them.
 
-use super::{ErrorKind, Reply, Session, SessionError, input};
-use crate::text::assemble::{AsmError, assemble_module, assemble_with_instr_spans};
+use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
+use crate::text::assemble::{AsmError, assemble_with_instr_spans};
+use crate::text::body_check::{BodyError, body_error};
 use crate::vm::module::SegmentMode;
 use crate::vm::store::InstanceAddr;
 use crate::vm::{InstantiationError, Module};
@@ -151,7 +152,7 @@ impl Session {
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
         // Each instruction's place as (field, offset in the field's text).
-        let sources = spans
+        let sources: Vec<Vec<(usize, usize)>> = spans
             .iter()
             .map(|func| {
                 func.iter()
@@ -162,7 +163,11 @@ impl Session {
                     .collect()
             })
             .collect();
-        let module = compile(&bytes)?;
+        let module = compile(&bytes, |body| {
+            let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
+            let (field, at) = *instrs.get(body.fault.instr_index(instrs.len())?)?;
+            field_spot(&fields[field].text, at, input)
+        })?;
         let instance = self.instantiate(&module)?;
         let notes = self.carry_over(&module, instance);
         Ok((module, instance, notes, sources))
@@ -344,14 +349,18 @@ impl Session {
     }
 
     pub(super) fn add_module(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let bytes = assemble_module(text).map_err(|e| {
+        let (bytes, spans) = assemble_with_instr_spans(text).map_err(|e| {
             SessionError::new(ErrorKind::Syntax, e.message.clone()).at(
                 text,
                 e.offset,
                 token_len(text, e.offset),
             )
         })?;
-        let module = compile(&bytes)?;
+        let module = compile(&bytes, |body| {
+            let instrs = spans.get(body.defined)?;
+            let at = *instrs.get(body.fault.instr_index(instrs.len())?)?;
+            Some(spot(text, at))
+        })?;
         let instance = self.instantiate(&module)?;
         let (_, id) = input::field_head(text);
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
@@ -412,14 +421,43 @@ fn map_asm_error(
 }
 
 /// Validates and translates a module the workbench assembled (threads
-/// proposal validation included), explaining a rejection.
-fn compile(bytes: &[u8]) -> Result<Arc<Module>, SessionError> {
-    Module::from_binary_with(bytes, crate::vm::module::features_with_threads())
+/// proposal validation included), explaining a rejection; one inside a
+/// function body is pointed at the spot `locate` finds for it.
+fn compile(
+    bytes: &[u8],
+    locate: impl Fn(&BodyError) -> Option<SourceSpot>,
+) -> Result<Arc<Module>, SessionError> {
+    let features = crate::vm::module::features_with_threads();
+    Module::from_binary_with(bytes, features)
         .map(Arc::new)
-        .map_err(|e| {
-            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                .with_note(function_at(bytes, e.offset))
+        .map_err(|e| match body_error(bytes, features, e.offset) {
+            Some(body) => SessionError {
+                spot: locate(&body),
+                ..SessionError::new(
+                    ErrorKind::Invalid,
+                    format!("in {}: {}", body.func_label(), body.fault.explanation),
+                )
+            },
+            None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
         })
+}
+
+/// The spot of `at` bytes into a field's text: in `input` when the field was
+/// typed in it, else in the field's own text (a field defined earlier).
+fn field_spot(field: &str, at: usize, input: &str) -> Option<SourceSpot> {
+    Some(match input.find(field) {
+        Some(start) => spot(input, start + at),
+        None => spot(field, at),
+    })
+}
+
+/// The spot of the token at `offset` of `text`.
+fn spot(text: &str, offset: usize) -> SourceSpot {
+    SourceSpot {
+        text: text.to_string(),
+        offset,
+        len: token_len(text, offset),
+    }
 }
 
 /// Length of the token starting at `offset`.
@@ -429,30 +467,4 @@ pub fn token_len(text: &str, offset: usize) -> usize {
             .unwrap_or(rest.len())
             .max(1)
     })
-}
-
-/// "in function N" for a binary offset inside a code body, if it is one.
-fn function_at(bytes: &[u8], offset: usize) -> Option<String> {
-    let mut index = 0;
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        match payload.ok()? {
-            wasmparser::Payload::ImportSection(reader) => {
-                index += reader
-                    .into_imports()
-                    .filter(|i| {
-                        matches!(i.as_ref().map(|i| i.ty), Ok(wasmparser::TypeRef::Func(_)))
-                    })
-                    .count();
-            }
-            wasmparser::Payload::CodeSectionEntry(body) => {
-                let range = body.range();
-                if (range.start as usize..range.end as usize).contains(&offset) {
-                    return Some(format!("in function {index}"));
-                }
-                index += 1;
-            }
-            _ => {}
-        }
-    }
-    None
 }
