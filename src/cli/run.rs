@@ -172,7 +172,10 @@ fn invalid_body(
             let (bytes, spans) = crate::text::assemble::assemble_with_instr_spans(text).ok()?;
             let body = crate::text::body_check::body_error(&bytes, features, offset)?;
             let instrs = spans.get(body.defined)?;
-            let at = *instrs.get(body.fault.instr_index(instrs.len())?)?;
+            let at = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => *crate::text::assemble::defined_func_offsets(text).get(body.defined)?,
+            };
             let (line, col) = crate::text::assemble::line_col(text, at);
             let message = format!(
                 "{file}:{}:{}: in {}: {}",

@@ -6,7 +6,7 @@
 //! the previous instance wherever the new definitions still admit them.
 
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
-use crate::text::assemble::{AsmError, assemble_with_instr_spans};
+use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
 use crate::vm::module::SegmentMode;
 use crate::vm::store::InstanceAddr;
@@ -152,20 +152,20 @@ impl Session {
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
         // Each instruction's place as (field, offset in the field's text).
+        let place = |at: usize| {
+            let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
+            (order[position], at - starts[position])
+        };
         let sources: Vec<Vec<(usize, usize)>> = spans
             .iter()
-            .map(|func| {
-                func.iter()
-                    .map(|at| {
-                        let position = starts.iter().rposition(|s| s <= at).unwrap_or(0);
-                        (order[position], at - starts[position])
-                    })
-                    .collect()
-            })
+            .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
         let module = compile(&bytes, |body| {
             let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
-            let (field, at) = *instrs.get(body.fault.instr_index(instrs.len())?)?;
+            let (field, at) = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => place(*defined_func_offsets(&text).get(body.defined)?),
+            };
             field_spot(&fields[field].text, at, input)
         })?;
         let instance = self.instantiate(&module)?;
@@ -358,7 +358,10 @@ impl Session {
         })?;
         let module = compile(&bytes, |body| {
             let instrs = spans.get(body.defined)?;
-            let at = *instrs.get(body.fault.instr_index(instrs.len())?)?;
+            let at = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => *defined_func_offsets(text).get(body.defined)?,
+            };
             Some(spot(text, at))
         })?;
         let instance = self.instantiate(&module)?;
@@ -396,6 +399,21 @@ impl Session {
 }
 
 impl SessionError {
+    /// The error of an input that is the part of file `path` (holding `file`)
+    /// from byte `start` on: its spot moves to the whole file, and the message
+    /// starts with `FILE:LINE:COL`.
+    pub fn in_file(mut self, path: &str, file: &str, start: usize) -> SessionError {
+        if let Some(spot) = &mut self.spot
+            && file.get(start..start + spot.text.len()) == Some(spot.text.as_str())
+        {
+            spot.offset += start;
+            spot.text = file.to_string();
+            let (line, col) = crate::text::assemble::line_col(file, spot.offset);
+            self.message = format!("{path}:{}:{}: {}", line + 1, col + 1, self.message);
+        }
+        self
+    }
+
     fn with_note(mut self, note: Option<String>) -> SessionError {
         self.notes.extend(note);
         self
