@@ -48,6 +48,8 @@ macro_rules! transcripts {
 
 transcripts! {
     assertions,
+    body_name_errors,
+    body_type_errors,
     lone_semicolon,
     stray_paren,
     atomics,

@@ -1,6 +1,7 @@
 //! `watlab run FILE [--invoke NAME] [ARGS...]`: instantiate a module, call an
 //! export, print each result as `TYPE:VALUE` on its own line.
 
+use crate::session::{ErrorKind, SessionError, token_len};
 use crate::vm::store::{Extern, Store};
 use crate::vm::{Execution, Limits, Module};
 use clap::Args;
@@ -45,16 +46,22 @@ pub fn run(args: &RunArgs) -> ExitCode {
             eprintln!("watlab: {message}");
             ExitCode::from(2)
         }
+        Err(Failure::Invalid(report)) => {
+            eprint!("{report}");
+            ExitCode::from(2)
+        }
     }
 }
 
 enum Failure {
     Trap(String),
     Usage(String),
+    /// A module that does not validate, explained and rendered.
+    Invalid(String),
 }
 
 fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
-    let module = load(&args.file).map_err(Failure::Usage)?;
+    let module = load(&args.file)?;
     let mut store = Store::new(Limits {
         fuel: args.fuel,
         ..Limits::default()
@@ -123,23 +130,75 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
 }
 
 /// Reads a module from a `.wasm` binary or WAT text.
-fn load(path: &std::path::Path) -> Result<Arc<Module>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let binary = if bytes.starts_with(b"\0asm") {
-        bytes
+fn load(path: &std::path::Path) -> Result<Arc<Module>, Failure> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let (binary, text) = if bytes.starts_with(b"\0asm") {
+        (bytes, None)
     } else {
         let text = String::from_utf8(bytes).map_err(|_| {
-            format!(
+            Failure::Usage(format!(
                 "{} is neither a .wasm binary nor UTF-8 text",
                 path.display()
-            )
+            ))
         })?;
-        wat::parse_str(&text).map_err(|mut e| {
+        let binary = wat::parse_str(&text).map_err(|mut e| {
             e.set_path(path);
-            e.to_string()
-        })?
+            Failure::Usage(e.to_string())
+        })?;
+        (binary, Some(text))
     };
-    Module::from_binary(&binary)
-        .map(Arc::new)
-        .map_err(|e| format!("{}: invalid module: {e}", path.display()))
+    Module::from_binary(&binary).map(Arc::new).map_err(|e| {
+        match invalid_body(path, text.as_deref(), &binary, e.offset) {
+            Some(report) => Failure::Invalid(report),
+            None => Failure::Usage(format!("{}: invalid module: {e}", path.display())),
+        }
+    })
+}
+
+/// A validation error inside a function body, explained: for text, as
+/// `FILE:LINE:COL` with the line and a caret under the instruction; for a
+/// binary, with the function index, byte offset and instruction text.
+fn invalid_body(
+    path: &std::path::Path,
+    text: Option<&str>,
+    binary: &[u8],
+    offset: usize,
+) -> Option<String> {
+    let features = crate::vm::module::features();
+    let file = path.display();
+    let error = match text {
+        Some(text) => {
+            let (bytes, spans) = crate::text::assemble::assemble_with_instr_spans(text).ok()?;
+            let body = crate::text::body_check::body_error(&bytes, features, offset)?;
+            let instrs = spans.get(body.defined)?;
+            let at = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => *crate::text::assemble::defined_func_offsets(text).get(body.defined)?,
+            };
+            let (line, col) = crate::text::assemble::line_col(text, at);
+            let message = format!(
+                "{file}:{}:{}: in {}: {}",
+                line + 1,
+                col + 1,
+                body.func_label(),
+                body.fault.explanation
+            );
+            SessionError::new(ErrorKind::Invalid, message).at(text, at, token_len(text, at))
+        }
+        None => {
+            let body = crate::text::body_check::body_error(binary, features, offset)?;
+            let instr = body.instr.as_deref().unwrap_or("an instruction");
+            SessionError::new(
+                ErrorKind::Invalid,
+                format!(
+                    "{file}: in {} at byte 0x{:x} ({instr}): {}",
+                    body.func_label(),
+                    body.fault.offset,
+                    body.fault.explanation
+                ),
+            )
+        }
+    };
+    Some(crate::view::render_error(&error))
 }

@@ -65,7 +65,10 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     if input::top_level_forms(&body).is_empty() {
         return Ok(vec![Reply::Note(format!("{path} has no module fields"))]);
     }
-    let mut replies = session.add_fields_text(&body)?;
+    let start = text.find(body.as_str()).unwrap_or(0);
+    let mut replies = session
+        .add_fields_text(&body)
+        .map_err(|e| e.in_file(path, &text, start))?;
     replies.insert(0, Reply::Note(format!("loaded {path}")));
     Ok(replies)
 }

@@ -213,7 +213,7 @@ impl Engine<'_> {
                 got: "a module that validates".into(),
             }),
             Err(Failure::Malformed { message, .. }) => Ok(rejected(stage, expected, message)),
-            Err(Failure::Invalid(e)) => Ok(rejected(stage, expected, e.message)),
+            Err(Failure::Invalid { error, .. }) => Ok(rejected(stage, expected, error.message)),
             Err(other) => Err(other),
         }
     }
@@ -229,9 +229,14 @@ impl Engine<'_> {
             message: e.message(),
             offset: in_script.then(|| e.span().offset()),
         })?;
-        Module::from_binary_with(&bytes, self.target.features())
+        let features = self.target.features();
+        Module::from_binary_with(&bytes, features)
             .map(Arc::new)
-            .map_err(Failure::Invalid)
+            .map_err(|error| Failure::Invalid {
+                explained: crate::text::body_check::body_error(&bytes, features, error.offset)
+                    .map(|body| format!("in {}: {}", body.func_label(), body.fault.explanation)),
+                error,
+            })
     }
 
     fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, Failure> {

@@ -118,7 +118,13 @@ pub enum Failure {
         offset: Option<usize>,
     },
     /// A module does not decode or validate.
-    Invalid(CompileError),
+    Invalid {
+        /// The decoder's or validator's error; assertions compare its message.
+        error: CompileError,
+        /// Inside a function body: the function and the fault in plain words
+        /// (`in func $f: i32.add needs [i32 i32] ...`).
+        explained: Option<String>,
+    },
     /// A module could not be instantiated (link error, resource limit).
     Uninstantiable(InstantiationError),
     /// A call (or a module's start function or segments) trapped.
@@ -136,7 +142,11 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(message) | Failure::Malformed { message, .. } => f.write_str(message),
-            Failure::Invalid(e) => write!(f, "invalid module: {}", e.message),
+            Failure::Invalid {
+                explained: Some(explained),
+                ..
+            } => write!(f, "invalid module: {explained}"),
+            Failure::Invalid { error, .. } => write!(f, "invalid module: {}", error.message),
             Failure::Uninstantiable(e) => write!(f, "instantiation failed: {e}"),
             Failure::Trap(trap) => write!(f, "trap: {trap}"),
             Failure::Mismatch { expected, got } => write!(f, "expected {expected}, got {got}"),

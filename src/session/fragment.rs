@@ -10,12 +10,13 @@
 use super::module::token_len;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
+use crate::text::body_check::check_body;
 use crate::vm::module::features_with_threads;
 use crate::vm::store::Extern;
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
 use std::fmt::Write as _;
 use std::sync::Arc;
-use wasmparser::{Operator, Parser, ValidPayload, Validator};
+use wasmparser::{Parser, ValidPayload, Validator};
 
 /// Instructions run between looks at the step limit.
 const STEP_CHUNK: u64 = 1 << 20;
@@ -419,68 +420,32 @@ impl Session {
                 continue;
             };
             let mut func = to_validate.into_validator(Default::default());
-            let mut locals = body
-                .get_locals_reader()
-                .map_err(|e| invalid(e.message().to_string()))?;
-            for _ in 0..locals.get_count() {
-                let at = locals.original_position();
-                let (count, ty) = locals
-                    .read()
-                    .map_err(|e| invalid(e.message().to_string()))?;
-                func.define_locals(at, count, ty)
-                    .map_err(|e| invalid(e.message().to_string()))?;
-            }
-            let mut ops = body
-                .get_operators_reader()
-                .map_err(|e| invalid(e.message().to_string()))?;
-            let mut index = 0usize;
-            while !ops.eof() {
-                let (op, offset) = ops
-                    .read_with_offset()
-                    .map_err(|e| invalid(e.message().to_string()))?;
-                if ops.eof() && matches!(op, Operator::End) {
-                    if func.control_stack_height() > 1 {
-                        return Err(invalid(
-                            "a block, loop or if is still open at the end of the input: close it with `end`".into(),
-                        ));
-                    }
-                    let height = func.operand_stack_height() as usize;
-                    return Ok((0..height)
-                        .rev()
-                        .map(|d| {
-                            func.get_operand_type(d)
-                                .flatten()
-                                .and_then(ValType::from_wasmparser)
-                                .unwrap_or(ValType::I32)
-                        })
-                        .collect());
+            if let Err(fault) = check_body(&mut func, &body, true) {
+                let mut error = invalid(fault.explanation);
+                if let Some(start) = spans.get(fault.index).copied()
+                    && fault.index >= prologue
+                    && start >= fragment.code_start
+                {
+                    let at = start - fragment.code_start;
+                    error = error.at(code, at, token_len(code, at));
                 }
-                let stack_before: Vec<String> = (0..func.operand_stack_height() as usize)
-                    .rev()
-                    .map(|d| match func.get_operand_type(d).flatten() {
-                        Some(t) => {
-                            ValType::from_wasmparser(t).map_or("?".to_string(), |t| t.to_string())
-                        }
-                        None => "?".to_string(),
-                    })
-                    .collect();
-                if let Err(e) = func.op(offset, &op) {
-                    let mut error = invalid(crate::text::explain::invalid_operator(
-                        &op,
-                        e.message(),
-                        &stack_before,
-                    ));
-                    let user_index = index.checked_sub(prologue);
-                    if let Some(start) = user_index.and_then(|k| spans.get(prologue + k)).copied()
-                        && start >= fragment.code_start
-                    {
-                        let at = start - fragment.code_start;
-                        error = error.at(code, at, token_len(code, at));
-                    }
-                    return Err(error);
-                }
-                index += 1;
+                return Err(error);
             }
+            if func.control_stack_height() > 1 {
+                return Err(invalid(
+                    "a block, loop or if is still open at the end of the input: close it with `end`".into(),
+                ));
+            }
+            let height = func.operand_stack_height() as usize;
+            return Ok((0..height)
+                .rev()
+                .map(|d| {
+                    func.get_operand_type(d)
+                        .flatten()
+                        .and_then(ValType::from_wasmparser)
+                        .unwrap_or(ValType::I32)
+                })
+                .collect());
         }
         Err(invalid(
             "internal: the fragment function was not found".into(),

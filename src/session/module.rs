@@ -5,8 +5,9 @@
 //! it afresh; memory contents and global values are then carried over from
 //! the previous instance wherever the new definitions still admit them.
 
-use super::{ErrorKind, Reply, Session, SessionError, input};
-use crate::text::assemble::{AsmError, assemble_module, assemble_with_instr_spans};
+use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
+use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
+use crate::text::body_check::{BodyError, body_error};
 use crate::vm::module::SegmentMode;
 use crate::vm::store::InstanceAddr;
 use crate::vm::{InstantiationError, Module};
@@ -151,18 +152,22 @@ impl Session {
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
         // Each instruction's place as (field, offset in the field's text).
-        let sources = spans
+        let place = |at: usize| {
+            let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
+            (order[position], at - starts[position])
+        };
+        let sources: Vec<Vec<(usize, usize)>> = spans
             .iter()
-            .map(|func| {
-                func.iter()
-                    .map(|at| {
-                        let position = starts.iter().rposition(|s| s <= at).unwrap_or(0);
-                        (order[position], at - starts[position])
-                    })
-                    .collect()
-            })
+            .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
-        let module = compile(&bytes)?;
+        let module = compile(&bytes, |body| {
+            let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
+            let (field, at) = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => place(*defined_func_offsets(&text).get(body.defined)?),
+            };
+            field_spot(&fields[field].text, at, input)
+        })?;
         let instance = self.instantiate(&module)?;
         let notes = self.carry_over(&module, instance);
         Ok((module, instance, notes, sources))
@@ -344,14 +349,21 @@ impl Session {
     }
 
     pub(super) fn add_module(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let bytes = assemble_module(text).map_err(|e| {
+        let (bytes, spans) = assemble_with_instr_spans(text).map_err(|e| {
             SessionError::new(ErrorKind::Syntax, e.message.clone()).at(
                 text,
                 e.offset,
                 token_len(text, e.offset),
             )
         })?;
-        let module = compile(&bytes)?;
+        let module = compile(&bytes, |body| {
+            let instrs = spans.get(body.defined)?;
+            let at = match body.fault.instr_index(instrs.len()) {
+                Some(i) => *instrs.get(i)?,
+                None => *defined_func_offsets(text).get(body.defined)?,
+            };
+            Some(spot(text, at))
+        })?;
         let instance = self.instantiate(&module)?;
         let (_, id) = input::field_head(text);
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
@@ -387,6 +399,21 @@ impl Session {
 }
 
 impl SessionError {
+    /// The error of an input that is the part of file `path` (holding `file`)
+    /// from byte `start` on: its spot moves to the whole file, and the message
+    /// starts with `FILE:LINE:COL`.
+    pub fn in_file(mut self, path: &str, file: &str, start: usize) -> SessionError {
+        if let Some(spot) = &mut self.spot
+            && file.get(start..start + spot.text.len()) == Some(spot.text.as_str())
+        {
+            spot.offset += start;
+            spot.text = file.to_string();
+            let (line, col) = crate::text::assemble::line_col(file, spot.offset);
+            self.message = format!("{path}:{}:{}: {}", line + 1, col + 1, self.message);
+        }
+        self
+    }
+
     fn with_note(mut self, note: Option<String>) -> SessionError {
         self.notes.extend(note);
         self
@@ -412,14 +439,43 @@ fn map_asm_error(
 }
 
 /// Validates and translates a module the workbench assembled (threads
-/// proposal validation included), explaining a rejection.
-fn compile(bytes: &[u8]) -> Result<Arc<Module>, SessionError> {
-    Module::from_binary_with(bytes, crate::vm::module::features_with_threads())
+/// proposal validation included), explaining a rejection; one inside a
+/// function body is pointed at the spot `locate` finds for it.
+fn compile(
+    bytes: &[u8],
+    locate: impl Fn(&BodyError) -> Option<SourceSpot>,
+) -> Result<Arc<Module>, SessionError> {
+    let features = crate::vm::module::features_with_threads();
+    Module::from_binary_with(bytes, features)
         .map(Arc::new)
-        .map_err(|e| {
-            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
-                .with_note(function_at(bytes, e.offset))
+        .map_err(|e| match body_error(bytes, features, e.offset) {
+            Some(body) => SessionError {
+                spot: locate(&body),
+                ..SessionError::new(
+                    ErrorKind::Invalid,
+                    format!("in {}: {}", body.func_label(), body.fault.explanation),
+                )
+            },
+            None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
         })
+}
+
+/// The spot of `at` bytes into a field's text: in `input` when the field was
+/// typed in it, else in the field's own text (a field defined earlier).
+fn field_spot(field: &str, at: usize, input: &str) -> Option<SourceSpot> {
+    Some(match input.find(field) {
+        Some(start) => spot(input, start + at),
+        None => spot(field, at),
+    })
+}
+
+/// The spot of the token at `offset` of `text`.
+fn spot(text: &str, offset: usize) -> SourceSpot {
+    SourceSpot {
+        text: text.to_string(),
+        offset,
+        len: token_len(text, offset),
+    }
 }
 
 /// Length of the token starting at `offset`.
@@ -429,30 +485,4 @@ pub fn token_len(text: &str, offset: usize) -> usize {
             .unwrap_or(rest.len())
             .max(1)
     })
-}
-
-/// "in function N" for a binary offset inside a code body, if it is one.
-fn function_at(bytes: &[u8], offset: usize) -> Option<String> {
-    let mut index = 0;
-    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
-        match payload.ok()? {
-            wasmparser::Payload::ImportSection(reader) => {
-                index += reader
-                    .into_imports()
-                    .filter(|i| {
-                        matches!(i.as_ref().map(|i| i.ty), Ok(wasmparser::TypeRef::Func(_)))
-                    })
-                    .count();
-            }
-            wasmparser::Payload::CodeSectionEntry(body) => {
-                let range = body.range();
-                if (range.start as usize..range.end as usize).contains(&offset) {
-                    return Some(format!("in function {index}"));
-                }
-                index += 1;
-            }
-            _ => {}
-        }
-    }
-    None
 }

@@ -120,8 +120,8 @@ fn session_error(failure: Failure, text: &str) -> SessionError {
                 None => error,
             }
         }
-        Failure::Invalid(e) => {
-            SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message))
+        invalid @ Failure::Invalid { .. } => {
+            SessionError::new(ErrorKind::Invalid, invalid.to_string())
         }
         Failure::Uninstantiable(InstantiationError::Link(link)) => {
             SessionError::new(ErrorKind::Link, format!("link error: {link}"))

@@ -94,6 +94,32 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
     Ok((bytes, funcs))
 }
 
+/// The text offset of the `func` keyword of each function the module text
+/// defines (imported ones left out), in order: where to point when a body
+/// has no instruction to point at. Empty when the text does not parse.
+pub fn defined_func_offsets(text: &str) -> Vec<usize> {
+    let Ok(buf) = wast::parser::ParseBuffer::new(text) else {
+        return Vec::new();
+    };
+    let Ok(wast::Wat::Module(module)) = wast::parser::parse::<wast::Wat<'_>>(&buf) else {
+        return Vec::new();
+    };
+    let wast::core::ModuleKind::Text(fields) = &module.kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|field| match field {
+            wast::core::ModuleField::Func(func)
+                if matches!(func.kind, wast::core::FuncKind::Inline { .. }) =>
+            {
+                Some(func.span.offset())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Converts a byte offset into a 0-based (line, column) pair.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -131,6 +157,17 @@ mod tests {
             vec!["i32.const", "i32.const", "i32.add", "drop"]
         );
         assert_eq!(funcs[1][0], text.find("i32.const 1").expect("in the text"));
+    }
+
+    #[test]
+    fn defined_functions_are_found_at_their_keyword() {
+        let text = "(module (func (import \"m\" \"f\")) (func $a) (func (result i32)))";
+        let found: Vec<&str> = defined_func_offsets(text)
+            .iter()
+            .map(|at| &text[*at..*at + 7])
+            .collect();
+        assert_eq!(found, ["func $a", "func (r"]);
+        assert!(defined_func_offsets("(module (func").is_empty());
     }
 
     #[test]

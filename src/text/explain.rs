@@ -34,7 +34,11 @@ pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> S
                 top.join(" ")
             )
         }
-        _ => format!("{name}: {message}; {have}"),
+        // The stack says something only when the complaint is about operands.
+        _ if message.contains("type mismatch") || message.contains("stack") => {
+            format!("{name}: {message}; {have}")
+        }
+        _ => format!("{name}: {message}"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! the instruction catalog, and plain-words explanations of errors.
 
 pub mod assemble;
+pub mod body_check;
 pub mod catalog;
 pub mod explain;
 pub mod lex;

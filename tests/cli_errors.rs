@@ -1,0 +1,93 @@
+//! `watlab run` on modules that do not validate: the error points at the
+//! user's text (`FILE:LINE:COL`, the line, a caret) or, for a binary, names
+//! the function index, byte offset and instruction (issue 10, item 1).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn watlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .args(args)
+        .output()
+        .expect("the watlab binary runs")
+}
+
+/// A file in a fresh per-test temporary directory.
+fn temp_file(test: &str, name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("watlab-cli-errors-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("temp file");
+    path
+}
+
+#[test]
+fn a_type_error_in_line_3_is_shown_at_its_line_and_column_with_a_caret() {
+    let source = "(module\n  (func $add (export \"add\") (param $a i32) (result i32)\n    (i32.add (local.get $a) (f32.const 1))))\n";
+    let path = temp_file("line3", "bad.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let file = path.display();
+    let expected = format!(
+        "error: {file}:3:6: in func $add: i32.add needs [i32 i32] on top of the stack, but the top is [i32 f32] (type mismatch: expected i32, found f32)\n  3 |     (i32.add (local.get $a) (f32.const 1))))\n           ^^^^^^^\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_wrong_result_points_at_the_instruction_that_left_it() {
+    let source = "(module\n  (func $bad (result i32)\n    (i32.const 1)\n    (i64.const 2)))\n";
+    let path = temp_file("result", "bad.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.starts_with(&format!(
+            "error: {}:4:6: in func $bad: the function's body must end with [i32] on the stack (its result type), but it ends with [i32 i64]",
+            path.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("  4 |     (i64.const 2)))\n           ^^^^^^^^^\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_binary_names_the_function_index_offset_and_instruction() {
+    let bytes = wat::parse_str(
+        "(module (import \"m\" \"f\" (func)) (func (result i32) (i32.add (i32.const 1) (i64.const 2))))",
+    )
+    .expect("assembles");
+    let offset = wasmparser::Validator::new()
+        .validate_all(&bytes)
+        .err()
+        .expect("invalid")
+        .offset();
+    let path = temp_file("binary", "bad.wasm", &bytes);
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}: in func 1 at byte 0x{offset:x} (i32.add): i32.add needs [i32 i32] on top of the stack, but the top is [i32 i64] (type mismatch: expected i32, found i64)\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn wast_explains_a_module_that_fails_validation_and_names_its_function() {
+    let script = "(module\n  (func $f (result i32)\n    i32.const 1\n    f32.const 2\n    i32.add))\n(assert_invalid (module (func (result i32) (i64.const 0))) \"type mismatch\")\n";
+    let path = temp_file("wast", "bad.wast", script.as_bytes());
+    let out = watlab(&["wast", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}:1: module: invalid module: in func $f: i32.add needs [i32 i32] on top of the stack, but the top is [i32 f32] (type mismatch: expected i32, found f32)\n1 passed, 1 failed; 1 of 1 modules rejected, 1 with the expected message\n",
+            path.display()
+        )
+    );
+}
