@@ -118,6 +118,7 @@ transcripts! {
     threads_lost_update,
     threads_step_by_hand,
     threads_wait_notify,
+    trace_loop,
     trace_mode,
     syntax_error_caret,
     trap_divide_by_zero,

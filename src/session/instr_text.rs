@@ -1,12 +1,15 @@
 //! The one source of instruction text by byte offset, shared by the stepper
 //! and trace mode: wasmprinter prints a module once, with offsets, and each
 //! instruction's line is kept (cached per module) without wasmprinter's label
-//! annotations (`;; label = @1`, `(;@1;)`).
+//! annotations (`;; label = @1`, `(;@1;)`). A branch also keeps its label
+//! depths, read from the binary, so a named label (`br_if $top`) resolves
+//! to its frame as surely as a numbered one.
 
 use crate::vm::store::{FuncInst, Store};
 use crate::vm::{FuncAddr, Module};
 use std::collections::HashMap;
 use std::sync::Arc;
+use wasmparser::Operator;
 
 /// One instruction as the text format writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +18,9 @@ pub struct InstrText {
     pub text: String,
     /// Whether this is the `end` that closes a function body.
     pub ends_function: bool,
+    /// A branch's relative label depths (`br_table`: its targets, then the
+    /// default); empty for every other instruction.
+    pub depths: Vec<u32>,
 }
 
 /// Instruction texts of the modules seen so far, each printed once.
@@ -53,10 +59,32 @@ fn index_module(bytes: &[u8]) -> HashMap<usize, InstrText> {
         return HashMap::new();
     }
     let mut texts = HashMap::new();
-    for (offset, text) in out.lines().filter_map(instruction_line) {
+    for (offset, mut text) in out.lines().filter_map(instruction_line) {
+        if text.text.starts_with("br") {
+            text.depths = branch_depths(bytes, offset);
+        }
         texts.entry(offset).or_insert(text);
     }
     texts
+}
+
+/// The label depths of the branch instruction at byte `offset` of a module.
+fn branch_depths(bytes: &[u8], offset: usize) -> Vec<u32> {
+    let Some(rest) = bytes.get(offset..) else {
+        return Vec::new();
+    };
+    let reader = wasmparser::BinaryReader::new(rest, offset as u64);
+    match wasmparser::OperatorsReader::new(reader).read() {
+        Ok(Operator::Br { relative_depth } | Operator::BrIf { relative_depth }) => {
+            vec![relative_depth]
+        }
+        Ok(Operator::BrTable { targets }) => {
+            let mut depths: Vec<u32> = targets.targets().filter_map(Result::ok).collect();
+            depths.push(targets.default());
+            depths
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The offset and instruction of one line of wasmprinter's output
@@ -82,6 +110,7 @@ fn instruction_line(line: &str) -> Option<(usize, InstrText)> {
         InstrText {
             text,
             ends_function,
+            depths: Vec::new(),
         },
     ))
 }
@@ -102,7 +131,8 @@ mod tests {
             text,
             InstrText {
                 text: "end".into(),
-                ends_function: true
+                ends_function: true,
+                depths: Vec::new(),
             }
         );
         assert!(instruction_line("  (type (;0;) (func))").is_none());
@@ -127,5 +157,30 @@ mod tests {
             found.push((text.text.as_str(), text.ends_function));
         }
         assert_eq!(found, [("i32.const 7", false), ("end", true)]);
+    }
+
+    #[test]
+    fn branches_keep_their_label_depths_named_or_not() {
+        let bytes = wat::parse_str(
+            "(module (func (param i32)
+               (block $out (loop $top
+                 (br_if $top (local.get 0))
+                 (br_table $top $out 0 (local.get 0))))))",
+        )
+        .unwrap();
+        let texts = index_module(&bytes);
+        let mut branches: Vec<(&str, &[u32])> = texts
+            .values()
+            .filter(|t| !t.depths.is_empty())
+            .map(|t| (t.text.as_str(), t.depths.as_slice()))
+            .collect();
+        branches.sort();
+        assert_eq!(
+            branches,
+            [
+                ("br_if $top", &[0][..]),
+                ("br_table $top $out $top", &[0, 1, 0][..]),
+            ]
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! by control frame, labels, locals, globals and the call stack.
 
 use crate::session::SourceSpot;
-use crate::session::stepper::PauseInfo;
+use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
 use crate::vm::FrameView;
 use crate::vm::inspect::LabelKind;
 use crate::vm::value::list;
@@ -60,8 +60,8 @@ pub fn render(info: &PauseInfo) -> String {
         }
     }
     let Some(top) = top else { return out };
-    if let Some(preview) = branch_preview(next, top) {
-        let _ = writeln!(out, "  next:   {preview}");
+    if let Some(branch) = &info.branch {
+        let _ = writeln!(out, "  next:   {}", branch_line(branch));
     }
     let _ = writeln!(out, "  stack:  {}", stack_by_label(top));
     let labels: Vec<String> = top
@@ -175,47 +175,39 @@ fn stack_by_label(frame: &FrameView) -> String {
     parts.join(" ")
 }
 
-/// What a branch about to run will do: its target label, arity and carried values.
-fn branch_preview(next: &str, frame: &FrameView) -> Option<String> {
-    let mut words = next.split_whitespace();
-    let op = words.next()?;
-    let depth_of = |w: Option<&str>| w.and_then(|d| d.parse::<usize>().ok());
-    let (depth, condition) = match op {
-        "br" => (depth_of(words.next())?, None),
-        "br_if" => (depth_of(words.next())?, frame.operands.last().copied()),
-        "return" => (frame.labels.len().checked_sub(1)?, None),
-        "br_table" => {
-            let depths: Vec<usize> = words.filter_map(|w| w.parse().ok()).collect();
-            let index = frame.operands.last()?.to_slot() as u32 as usize;
-            (
-                *depths.get(index.min(depths.len().checked_sub(1)?))?,
-                frame.operands.last().copied(),
-            )
+/// The `next:` line for a branch: `br_if $top: jumps back to the start of
+/// loop $top (the condition i32:1 is not 0)`, or `... falls through`.
+fn branch_line(branch: &BranchPreview) -> String {
+    let name = |word: &str| match branch.label.as_deref() {
+        Some(label) if label.starts_with('$') => format!("{word} {label}"),
+        _ => format!("the {word}"),
+    };
+    let action = if !branch.taken {
+        "falls through".to_string()
+    } else {
+        match branch.kind {
+            LabelKind::Loop => format!("jumps back to the start of {}", name("loop")),
+            LabelKind::Function => "leaves the function".to_string(),
+            kind => format!("jumps past the end of {}", name(label_word(kind))),
         }
-        _ => return None,
     };
-    let label = frame
-        .labels
-        .get(frame.labels.len().checked_sub(depth + 1)?)?;
-    let carried_end = frame.operands.len() - usize::from(condition.is_some());
-    let arity = label.branch_arity();
-    let carried = &frame.operands[carried_end.saturating_sub(arity)..carried_end];
-    let target = match label.kind {
-        LabelKind::Loop => "back to the start of the loop".to_string(),
-        LabelKind::Function => "out of the function".to_string(),
-        kind => format!("to the end of the {}", label_word(kind)),
+    let carrying = if branch.carried.is_empty() {
+        String::new()
+    } else {
+        format!(", carrying {}", list(&branch.carried))
     };
-    let when = match condition {
-        Some(index) if op == "br_table" => {
-            format!(", chosen by the index {index} (label depth {depth})")
-        }
-        Some(c) if c.to_slot() as u32 != 0 => format!(", taken: the condition {c} is not 0"),
-        Some(c) => format!(", not taken: the condition is {c}"),
-        None => String::new(),
+    let why = match branch.decided_by {
+        Decision::Always => String::new(),
+        Decision::Condition(c) if branch.taken => format!(" (the condition {c} is not 0)"),
+        Decision::Condition(c) => format!(" (the condition is {c})"),
+        Decision::Index {
+            index,
+            default: false,
+        } => format!(" (chosen by the index {index})"),
+        Decision::Index {
+            index,
+            default: true,
+        } => format!(" (the index {index} is past the list: the default label)"),
     };
-    Some(format!(
-        "{op} jumps {target}, carrying {arity} value{} {}{when}",
-        if arity == 1 { "" } else { "s" },
-        list(carried)
-    ))
+    format!("{}: {action}{carrying}{why}", branch.instruction)
 }

@@ -18,7 +18,7 @@ pub enum LabelKind {
     Function,
     /// `block`.
     Block,
-    /// `loop` (a branch to it goes back to its start).
+    /// `loop` (a branch to it goes back to the first instruction of its body).
     Loop,
     /// The `then` arm of an `if`.
     If,

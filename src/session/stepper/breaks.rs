@@ -401,4 +401,26 @@ mod tests {
         assert!(session.add_breakpoint("inc").is_err());
         assert!(listed(&session).is_empty());
     }
+
+    #[test]
+    fn a_breakpoint_on_a_function_starting_with_a_loop_pauses_once_per_call() {
+        let mut session = session_with(&[
+            "(memory 1)",
+            "(func $fill (param $at i32) (param $n i32) (loop $next (i32.store8 (local.get $at) (i32.const 7)) (local.set $at (i32.add (local.get $at) (i32.const 1))) (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))",
+        ]);
+        session.add_breakpoint("$fill").unwrap();
+        session
+            .start_stepping("i32.const 0 i32.const 3 call $fill i32.const 8 i32.const 3 call $fill")
+            .unwrap();
+        for at in [0, 8] {
+            let replies = session.continue_().unwrap();
+            let info = paused(&replies);
+            assert_eq!(info.notes, ["breakpoint 1 hit"]);
+            assert_eq!(info.next.as_deref(), Some("loop $next"));
+            let local = info.frames.last().map(|f| f.locals[0].value);
+            assert_eq!(local, Some(Value::I32(at)));
+        }
+        assert!(finished(&session.continue_().unwrap()));
+        assert_eq!(session.memory0_bytes(0, 4), [7, 7, 7, 0]);
+    }
 }

@@ -20,7 +20,7 @@ mod watch;
 
 pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
-pub use pause::{BacktraceFrame, Effect, PauseInfo};
+pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 
 use super::fragment::Prepared;
 use super::instr_text::InstrTexts;

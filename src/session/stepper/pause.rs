@@ -4,10 +4,11 @@
 //! `display` commands. `view::pause` renders it.
 
 use super::Debugger;
+use crate::session::instr_text::InstrText;
 use crate::session::module::token_len;
 use crate::session::{Reply, Session, SessionError, SourceSpot};
 use crate::text::catalog::{self, Family};
-use crate::vm::{FrameView, FuncAddr, Value};
+use crate::vm::{FrameView, FuncAddr, LabelKind, Value};
 
 /// What the last instruction did to the operand stack.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +25,42 @@ pub struct Effect {
     pub memory: Option<String>,
 }
 
+/// What the branch about to run will do (the pause screen's `next:` line).
+/// A branch to a loop continues with the first instruction of its body; to
+/// any other label, after its `end` (spec 4.4.8).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchPreview {
+    /// The branch as written, e.g. `br_if $top`.
+    pub instruction: String,
+    /// Whether it jumps: false for a `br_if` whose condition is 0.
+    pub taken: bool,
+    /// What decides where it goes.
+    pub decided_by: Decision,
+    /// The kind of the target label.
+    pub kind: LabelKind,
+    /// The target label's name as written (`$top`), or its depth (`0`);
+    /// none for `return`.
+    pub label: Option<String>,
+    /// The values it carries to the label.
+    pub carried: Vec<Value>,
+}
+
+/// What decides a branch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decision {
+    /// Nothing: `br` and `return` always jump.
+    Always,
+    /// A `br_if`'s condition (it jumps when not 0).
+    Condition(Value),
+    /// A `br_table`'s index, and whether it is past the table (the default).
+    Index {
+        /// The index on the stack.
+        index: Value,
+        /// Whether the index chose the default label.
+        default: bool,
+    },
+}
+
 /// Everything the pause screen shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PauseInfo {
@@ -31,6 +68,8 @@ pub struct PauseInfo {
     pub step: u64,
     /// The next instruction, as text.
     pub next: Option<String>,
+    /// What the next instruction will do, when it is a branch.
+    pub branch: Option<BranchPreview>,
     /// Frames, outermost first.
     pub frames: Vec<FrameView>,
     /// Display names of the frames' functions.
@@ -89,21 +128,21 @@ impl Session {
 
     /// The text of the instruction the top frame runs next.
     pub(super) fn next_instruction_text(&mut self) -> Option<String> {
-        let d = self.debugger.as_ref()?;
+        self.next_instruction().map(|text| shown(&text))
+    }
+
+    /// The instruction the top frame runs next.
+    fn next_instruction(&mut self) -> Option<InstrText> {
+        let d = self.debugger.as_mut()?;
         let (func, offset) = d.execution.position(&self.store)?;
-        self.instruction_text(func, offset)
+        d.texts.get(&self.store, func, offset).cloned()
     }
 
     /// The instruction at `offset` in `func`'s module, with names and
     /// immediates; a function's closing `end` says so.
     fn instruction_text(&mut self, func: FuncAddr, offset: usize) -> Option<String> {
         let d = self.debugger.as_mut()?;
-        let text = d.texts.get(&self.store, func, offset)?;
-        Some(if text.ends_function {
-            "end (of the function)".to_string()
-        } else {
-            text.text.clone()
-        })
+        d.texts.get(&self.store, func, offset).map(shown)
     }
 
     /// "i32.store in $f": an instruction and the function it is in.
@@ -159,11 +198,15 @@ impl Session {
         effect: Option<Effect>,
         notes: Vec<String>,
     ) -> Vec<Reply> {
-        let next = self.next_instruction_text();
+        let next = self.next_instruction();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
         let views = d.execution.frame_views(&self.store);
+        let branch = next
+            .as_ref()
+            .zip(views.last())
+            .and_then(|(next, frame)| branch_preview(next, frame));
         let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
         let top = views.last();
         let source = top.and_then(|v| self.source_spot(d, v));
@@ -189,7 +232,8 @@ impl Session {
         let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
         let info = PauseInfo {
             step: d.steps,
-            next,
+            next: next.as_ref().map(shown),
+            branch,
             frames: views,
             names,
             source,
@@ -253,6 +297,72 @@ impl Session {
     }
 }
 
+/// An instruction as the pause screen names it: a function's closing `end` says so.
+fn shown(text: &InstrText) -> String {
+    if text.ends_function {
+        "end (of the function)".to_string()
+    } else {
+        text.text.clone()
+    }
+}
+
+/// What `next` will do in `frame`, when it is a branch (`br`, `br_if`,
+/// `br_table`, `return`): its target label, whether it jumps, and the values
+/// it carries there.
+fn branch_preview(next: &InstrText, frame: &FrameView) -> Option<BranchPreview> {
+    let mut words = next.text.split_whitespace();
+    let op = words.next()?;
+    let top = frame.operands.last().copied();
+    let (depth, decided_by, label) = match op {
+        "return" => (frame.labels.len().checked_sub(1)?, Decision::Always, None),
+        "br" => (
+            *next.depths.first()? as usize,
+            Decision::Always,
+            words.next(),
+        ),
+        "br_if" => {
+            let depth = *next.depths.first()? as usize;
+            (depth, Decision::Condition(top?), words.next())
+        }
+        "br_table" => {
+            let index = top?;
+            let last = next.depths.len().checked_sub(1)?;
+            let chosen = (index.to_slot() as u32 as usize).min(last);
+            let decided_by = Decision::Index {
+                index,
+                default: chosen == last,
+            };
+            (
+                *next.depths.get(chosen)? as usize,
+                decided_by,
+                words.nth(chosen),
+            )
+        }
+        _ => return None,
+    };
+    let target = frame
+        .labels
+        .get(frame.labels.len().checked_sub(depth + 1)?)?;
+    let taken = match decided_by {
+        Decision::Condition(c) => c.to_slot() as u32 != 0,
+        _ => true,
+    };
+    let carried = if taken {
+        let end = frame.operands.len() - usize::from(decided_by != Decision::Always);
+        frame.operands[end.saturating_sub(target.branch_arity())..end].to_vec()
+    } else {
+        Vec::new()
+    };
+    Some(BranchPreview {
+        instruction: next.text.clone(),
+        taken,
+        decided_by,
+        kind: target.kind,
+        label: label.map(str::to_string),
+        carried,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{paused, session_with};
@@ -301,5 +411,37 @@ mod tests {
         let info = paused(&replies);
         assert_eq!(info.globals.len(), 1);
         assert!(info.globals[0].2, "global $g changed: {:?}", info.globals);
+    }
+
+    #[test]
+    fn a_branch_to_a_named_loop_is_previewed_with_its_label_and_lands_on_the_body() {
+        use super::{Decision, LabelKind};
+        use crate::vm::Value;
+        let mut session = session_with(&[
+            "(func $twice (local $n i32) (loop $top (local.set $n (i32.add (local.get $n) (i32.const 1))) (br_if $top (i32.lt_u (local.get $n) (i32.const 2)))))",
+        ]);
+        session.start_stepping("call $twice").unwrap();
+        // call, loop, 4 to set $n, 3 to compare: paused before br_if $top.
+        let replies = session.step(9).unwrap();
+        let info = paused(&replies);
+        let branch = info.branch.clone().expect("a branch preview");
+        assert_eq!(branch.instruction, "br_if $top");
+        assert_eq!(branch.label.as_deref(), Some("$top"));
+        assert_eq!(branch.kind, LabelKind::Loop);
+        assert!(branch.taken);
+        assert_eq!(branch.decided_by, Decision::Condition(Value::I32(1)));
+        let replies = session.step(1).unwrap();
+        let info = paused(&replies);
+        assert_eq!(
+            info.next.as_deref(),
+            Some("local.get $n"),
+            "the body's first instruction"
+        );
+        assert_eq!(info.branch, None);
+        // The second time round the branch falls through.
+        let replies = session.step(7).unwrap();
+        let branch = paused(&replies).branch.clone().expect("a branch preview");
+        assert!(!branch.taken);
+        assert_eq!(branch.decided_by, Decision::Condition(Value::I32(0)));
     }
 }

@@ -16,6 +16,8 @@ mod numeric;
 
 pub use atomic::WOKEN;
 mod run;
+#[cfg(test)]
+mod tests;
 
 use super::module::FuncBody;
 use super::store::{FuncAddr, FuncInst, Store};

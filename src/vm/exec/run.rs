@@ -99,6 +99,14 @@ fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usiz
     }
 }
 
+/// Step mode: whether the instruction at `pc` is the first of the code of a
+/// wasm instruction. Arriving at one after executing anything completes a
+/// step, even at the same offset: a branch back to a loop whose body starts
+/// with that very branch (`loop br 0 end`) runs it again.
+fn starts_instruction(offsets: &[u32], pc: usize) -> bool {
+    pc == 0 || offsets.get(pc - 1) != offsets.get(pc)
+}
+
 /// Adds the trap site (function and instruction offset) to a trap.
 #[cold]
 #[inline(never)]
@@ -426,7 +434,11 @@ impl Execution {
         loop {
             if STEP {
                 let here = code.offsets.get(pc!()).copied();
-                if !first && (self.frames.len() != start_depth || here != start_offset) {
+                if !first
+                    && (self.frames.len() != start_depth
+                        || here != start_offset
+                        || starts_instruction(&code.offsets, pc!()))
+                {
                     // One wasm instruction is complete.
                     let at_breakpoint = (!self.break_entries.is_empty()
                         || !self.break_offsets.is_empty())

@@ -121,7 +121,8 @@ struct ControlFrame {
     height: u32,
     params: u32,
     results: u32,
-    /// Loop header: where `br` to this label goes.
+    /// Loop: where `br` to this label goes, the first instruction of its
+    /// body (after the step-mode `loop` marker).
     loop_start: u32,
     /// Branches waiting for the block's end.
     fixups: Vec<usize>,
@@ -723,6 +724,13 @@ impl Translator<'_> {
             Operator::Loop { blockty } => {
                 self.push_frame(FrameKind::Loop, blockty);
                 self.marker();
+                // A branch to a loop continues with the first instruction of
+                // its body (spec 4.4.8, `br`: the label's continuation is the
+                // loop's body), so in step mode `loop` runs once, on entry.
+                let body_start = self.pc();
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.loop_start = body_start;
+                }
             }
             Operator::If { blockty } => {
                 let cond = self.pop();
