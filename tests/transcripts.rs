@@ -69,6 +69,7 @@ transcripts! {
     host_course_pattern,
     host_limits_errors,
     host_link_errors,
+    host_missing_module,
     host_math_and_console,
     host_object_literal,
     host_random_seed,

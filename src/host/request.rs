@@ -33,6 +33,8 @@ pub enum Property {
     Math(&'static str),
     /// A plain number (`0`, `Math.PI`).
     Number(f64),
+    /// A plain BigInt (`5n`): importable as an immutable i64 global.
+    BigInt(i64),
     /// `console.log`.
     ConsoleLog,
     /// `console.log_utf8`.

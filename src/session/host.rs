@@ -5,10 +5,10 @@
 
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::host::command::{self, CommandError, HostCommand};
-use crate::host::env::HostValue;
+use crate::host::env::{HostValue, MissingModule, similar_names};
 use crate::host::export_js;
 use crate::host::request::{NewObject, PropertyPath};
-use crate::vm::{MemAddr, ValType};
+use crate::vm::{LinkError, MemAddr, ValType};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -167,6 +167,41 @@ impl Session {
     /// A memory the host object holds, by `module.name`.
     pub fn host_memory_named(&self, path: &str) -> Option<MemAddr> {
         self.host.memory_named(path)
+    }
+
+    /// A failed link as JavaScript reports it: a `TypeError` when no module
+    /// object of the import's first-level name exists (neither in the host
+    /// object nor registered), else the link error as it is.
+    pub(super) fn link_error(&self, link: &LinkError) -> SessionError {
+        let known = |module: &str| {
+            self.host.modules.contains_key(module) || self.registry.contains_key(module)
+        };
+        // `import` is `module.name`; either may hold dots, so the module is
+        // missing only when no way of splitting names a known one.
+        let mut splits = link
+            .import
+            .match_indices('.')
+            .map(|(i, _)| (&link.import[..i], &link.import[i + 1..]));
+        let first = splits.clone().next();
+        match first {
+            Some((module, name)) if link.offered.is_none() && !splits.any(|(m, _)| known(m)) => {
+                let missing = MissingModule {
+                    path: PropertyPath {
+                        module: module.to_string(),
+                        name: name.to_string(),
+                    },
+                    expected: link.expected.clone(),
+                    close: similar_names(
+                        module,
+                        self.host.modules.keys().chain(self.registry.keys()),
+                    ),
+                };
+                let mut error = SessionError::new(ErrorKind::Link, missing.to_string());
+                error.notes.extend(missing.notes());
+                error
+            }
+            _ => SessionError::new(ErrorKind::Link, format!("link error: {link}")),
+        }
     }
 
     /// Lines `console.log` printed during the last input.
