@@ -11,7 +11,7 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Workbench,
         name: "host",
         aliases: &[],
-        synopsis: "[memory|global|table|seed ...]\n{ OBJECT }",
+        synopsis: "[memory|global|table|get|set|grow|seed ...]\n{ OBJECT }",
         summary: "show or extend the host object that imports are resolved from",
         help: "Every session has math (JavaScript's Math: sin, cos, log, pow, ..., PI, E) and console (log). :host memory mem.pages initial=1 maximum=20 shared adds a memory the host allocates (shared needs maximum, as in JavaScript); :host global mem.data_offset i32 0 [mut] adds a global; :host seed N makes Math.random repeat. Modules import them by two-level name: (import \"mem\" \"pages\" (memory 1)).",
         run: host,
@@ -81,6 +81,24 @@ pub const SUBCOMMANDS: &[Command] = &[
         "NAME.FIELD initial=N [maximum=M]",
         "add a table of function references, like new WebAssembly.Table({element: \"anyfunc\", initial, maximum})",
         ""
+    ),
+    host_command!(
+        "get",
+        "NAME.FIELD [INDEX]",
+        "read a host global's value (g.value), or with INDEX a table element (t.get(INDEX))",
+        "An i64 global shows its value as a BigInt (5n); a table element is a function ($f), a host reference or null. An index past the table's length is a RangeError, as in JavaScript."
+    ),
+    host_command!(
+        "set",
+        "NAME.FIELD [INDEX] VALUE",
+        "assign a host global (g.value = VALUE), or with INDEX a table element (t.set(INDEX, VALUE))",
+        "VALUE is written as JavaScript passes it: a Number (42, -1.5, NaN), a BigInt (42n) for an i64 global, null, or $name for a function of the session module. As in JavaScript, an immutable global is a TypeError, a Number for an i64 global and a BigInt for any other are TypeErrors, an index past the table's length is a RangeError and a non-function in a function table a TypeError. Every instance importing the object sees the new value."
+    ),
+    host_command!(
+        "grow",
+        "NAME.FIELD DELTA",
+        "grow a host memory by DELTA pages (m.grow(DELTA)) or a table by DELTA elements (t.grow(DELTA))",
+        "Answers the old size, as JavaScript's grow returns it. Growing past the maximum (or this session's limit when there is none) is a RangeError. Every instance importing the memory or table sees the new size: they share it. New table elements are null."
     ),
     host_command!(
         "seed",

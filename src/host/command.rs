@@ -8,12 +8,20 @@
 //! :host table env.tab initial=2 maximum=4 externref
 //! :host global mem.data_offset i32 0 [mut]
 //! :host seed 7                                  restart Math.random
+//! :host get mem.data_offset                     mem.data_offset.value
+//! :host set mem.data_offset 42                  mem.data_offset.value = 42
+//! :host grow mem.pages 1                        mem.pages.grow(1)
+//! :host get env.tab 0 / set env.tab 0 $f        env.tab.get(0) / .set(0, f)
 //! :host { env: { f: Math.sin } }                replace the whole object
 //! ```
+//!
+//! Values are written as JavaScript passes them (`42`, `1.5`, `5n`, `null`),
+//! and `$f` names a function of the session module.
 
+use super::js::{self, JsValue};
 use super::limits::{self, OptionError, Word, Written};
 use super::literal::{self, LiteralError, PropertyError};
-use super::request::{ImportObject, NewObject, PropertyPath, value_type};
+use super::request::{At, ImportObject, Method, NewObject, Operand, PropertyPath, value_type};
 use crate::text::literal::parse_value;
 use crate::vm::types::GlobalType;
 use std::fmt;
@@ -33,6 +41,13 @@ pub enum HostCommand {
     },
     /// `:host seed N`: restart `Math.random` from a seed.
     Seed(u64),
+    /// `:host get|set|grow PATH ...`: a method of a host Global, Memory or Table.
+    Call {
+        /// The object.
+        path: At<PropertyPath>,
+        /// What to do with it.
+        method: Method,
+    },
     /// `:host { ... }`: replace the whole host object.
     Replace(ImportObject),
 }
@@ -54,6 +69,10 @@ pub enum CommandError {
     GlobalUsage(Range<usize>),
     /// The value of `global` does not read as its type.
     GlobalValue(String, Range<usize>),
+    /// `get`, `set` or `grow` with the wrong number of words.
+    MethodUsage(&'static str, Range<usize>),
+    /// A value that is not a Number, BigInt, `null` or `$name`.
+    Operand(String, Range<usize>),
     /// A word after `:host` that is no sub-command.
     Unknown(String, Range<usize>),
 }
@@ -69,6 +88,8 @@ impl CommandError {
             | CommandError::SeedUsage(span)
             | CommandError::GlobalUsage(span)
             | CommandError::GlobalValue(_, span)
+            | CommandError::MethodUsage(_, span)
+            | CommandError::Operand(_, span)
             | CommandError::Unknown(_, span) => span.clone(),
         }
     }
@@ -103,9 +124,14 @@ impl fmt::Display for CommandError {
                 "usage: :host global MODULE.NAME TYPE VALUE [mut], e.g. :host global mem.data_offset i32 0",
             ),
             CommandError::GlobalValue(message, _) => f.write_str(message),
+            CommandError::MethodUsage(usage, _) => write!(f, "usage: {usage}"),
+            CommandError::Operand(text, _) => write!(
+                f,
+                "{text} is not a value here: write a Number (42, -1.5), a BigInt (42n), null, or $name for a function of the session module"
+            ),
             CommandError::Unknown(word, _) => write!(
                 f,
-                "unknown :host command {word}: use :host, :host memory NAME.FIELD initial=N [maximum=M] [shared], :host table NAME.FIELD initial=N [maximum=M] [externref], :host global NAME.FIELD TYPE VALUE [mut], :host seed N, :host {{ ... }}"
+                "unknown :host command {word}: use :host, :host memory NAME.FIELD initial=N [maximum=M] [shared], :host table NAME.FIELD initial=N [maximum=M] [externref], :host global NAME.FIELD TYPE VALUE [mut], :host get|set|grow NAME.FIELD ..., :host seed N, :host {{ ... }}"
             ),
         }
     }
@@ -162,8 +188,79 @@ pub fn parse(args: &str) -> Result<HostCommand, CommandError> {
             [] => Err(CommandError::SeedUsage(end..end)),
             [_, extra, ..] => Err(CommandError::SeedUsage(extra.span())),
         },
+        "get" | "set" | "grow" => call(first.text, rest, end),
         other => Err(CommandError::Unknown(other.to_string(), first.span())),
     }
+}
+
+/// `get PATH [INDEX]`, `set PATH [INDEX] VALUE`, `grow PATH DELTA`.
+fn call(name: &str, words: &[Word<'_>], end: usize) -> Result<HostCommand, CommandError> {
+    let (usage, method) = match name {
+        "get" => (
+            ":host get NAME.FIELD [INDEX]",
+            match words {
+                [_] => Some(Method::Get { index: None }),
+                [_, index] => Some(Method::Get {
+                    index: Some(operand(index)?),
+                }),
+                _ => None,
+            },
+        ),
+        "set" => (
+            ":host set NAME.FIELD [INDEX] VALUE",
+            match words {
+                [_, value] => Some(Method::Set {
+                    index: None,
+                    value: operand(value)?,
+                }),
+                [_, index, value] => Some(Method::Set {
+                    index: Some(operand(index)?),
+                    value: operand(value)?,
+                }),
+                _ => None,
+            },
+        ),
+        _ => (
+            ":host grow NAME.FIELD DELTA",
+            match words {
+                [_, delta] => Some(Method::Grow {
+                    delta: operand(delta)?,
+                }),
+                _ => None,
+            },
+        ),
+    };
+    let Some(method) = method else {
+        let most = if name == "set" { 3 } else { 2 };
+        let span = words.get(most).map_or(end..end, Word::span);
+        return Err(CommandError::MethodUsage(usage, span));
+    };
+    let first = words.first();
+    Ok(HostCommand::Call {
+        path: At {
+            value: path(first, end)?,
+            span: first.map_or(end..end, Word::span),
+        },
+        method,
+    })
+}
+
+/// A value as JavaScript writes it, or `$name`.
+fn operand(word: &Word<'_>) -> Result<At<Operand>, CommandError> {
+    let value = if word.text.starts_with('$') {
+        Operand::Func(word.text.to_string())
+    } else {
+        match js::parse(word.text) {
+            Ok(JsValue::Number(n)) => Operand::Number(n),
+            Ok(JsValue::BigInt(n)) => Operand::BigInt(n),
+            Ok(JsValue::Null) => Operand::Null,
+            _ => return Err(CommandError::Operand(word.text.to_string(), word.span())),
+        }
+    };
+    Ok(At {
+        value,
+        span: word.span(),
+    })
 }
 
 /// `TYPE VALUE [mut]` after `:host global PATH`.
@@ -270,6 +367,64 @@ mod tests {
             parse(" { env: { f: Math.sin } }"),
             Ok(HostCommand::Replace(modules)) if modules.len() == 1
         ));
+    }
+
+    #[test]
+    fn methods_take_javascript_values() {
+        fn at<T>(value: T, span: Range<usize>) -> At<T> {
+            At { value, span }
+        }
+        assert_eq!(
+            parse("set mem.offset 42"),
+            Ok(HostCommand::Call {
+                path: at(path("mem", "offset"), 4..14),
+                method: Method::Set {
+                    index: None,
+                    value: at(Operand::Number(42.0), 15..17)
+                }
+            })
+        );
+        assert_eq!(
+            parse("set t.tab 0 $f"),
+            Ok(HostCommand::Call {
+                path: at(path("t", "tab"), 4..9),
+                method: Method::Set {
+                    index: Some(at(Operand::Number(0.0), 10..11)),
+                    value: at(Operand::Func("$f".into()), 12..14)
+                }
+            })
+        );
+        assert!(matches!(
+            parse("set big.n -5n"),
+            Ok(HostCommand::Call { method: Method::Set { value, .. }, .. })
+                if value.value == Operand::BigInt(-5)
+        ));
+        assert!(matches!(
+            parse("get t.tab null"),
+            Ok(HostCommand::Call { method: Method::Get { index: Some(i) }, .. })
+                if i.value == Operand::Null
+        ));
+        assert!(matches!(
+            parse("grow mem.pages 0x2"),
+            Ok(HostCommand::Call { method: Method::Grow { delta }, .. })
+                if delta.value == Operand::Number(2.0)
+        ));
+        assert_eq!(error("get").0, "usage: :host get NAME.FIELD [INDEX]");
+        assert_eq!(
+            error("set g.x"),
+            ("usage: :host set NAME.FIELD [INDEX] VALUE".into(), "")
+        );
+        assert_eq!(error("grow m.p 1 2").1, "2");
+        assert_eq!(error("get t.tab 0 1").1, "1");
+        assert_eq!(error("set g 1").1, "g");
+        assert_eq!(
+            error("set g.x 'a'"),
+            (
+                "'a' is not a value here: write a Number (42, -1.5), a BigInt (42n), null, or $name for a function of the session module".into(),
+                "'a'"
+            )
+        );
+        assert_eq!(error("set g.x 1.5n").1, "1.5n");
     }
 
     #[test]

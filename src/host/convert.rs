@@ -3,11 +3,12 @@
 //! numbers go out as Numbers, come back through ToInt32, fround or as they
 //! are, and an i64 is a BigInt that a Number cannot stand in for.
 
+use super::request::Operand;
 use crate::vm::{ValType, Value};
 use std::fmt;
 
 /// A conversion JavaScript refuses with a `TypeError`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TypeError {
     /// An i64 argument reached a function that wants Numbers.
     BigIntToNumber,
@@ -19,6 +20,14 @@ pub enum TypeError {
     NumberToReference,
     /// The import declares several results; a JavaScript function returns one value.
     SeveralResults,
+    /// A BigInt given where a Number is wanted: what wants it.
+    BigIntForNumber(String),
+    /// A value that is not a BigInt (as JavaScript shows it) given for an i64.
+    NotBigInt(String),
+    /// A Number that is no index or size ([EnforceRange] unsigned long).
+    NotAnIndex(f64),
+    /// A function reference given where a Number is wanted.
+    FunctionForNumber,
 }
 
 impl fmt::Display for TypeError {
@@ -39,6 +48,22 @@ impl fmt::Display for TypeError {
             TypeError::SeveralResults => f.write_str(
                 "TypeError: a JavaScript function returns one value, but the import declares several",
             ),
+            TypeError::BigIntForNumber(what) => write!(
+                f,
+                "TypeError: Cannot convert a BigInt value to a number ({what} takes a Number; only an i64 takes a BigInt)"
+            ),
+            TypeError::NotBigInt(shown) => write!(
+                f,
+                "TypeError: Cannot convert {shown} to a BigInt (an i64 holds a BigInt: write {shown}n)"
+            ),
+            TypeError::NotAnIndex(n) => write!(
+                f,
+                "TypeError: {} is not a valid index or size: it must be a whole number from 0 to 4294967295",
+                number_to_string(*n)
+            ),
+            TypeError::FunctionForNumber => {
+                f.write_str("TypeError: a function is not a number")
+            }
         }
     }
 }
@@ -115,6 +140,46 @@ pub fn number_to_value(number: f64, ty: ValType) -> Option<Value> {
     }
 }
 
+/// A JavaScript value as a value of the numeric type `ty`, as assigning to
+/// `Global.value` converts it (ToInt32, fround, ToBigInt64; `null` is 0 to
+/// ToNumber).
+///
+/// # Errors
+/// A BigInt for a Number type, anything else for i64, a function for a Number.
+pub fn operand_to_value(operand: &Operand, ty: ValType) -> Result<Value, TypeError> {
+    let shown = operand.to_string();
+    match (operand, ty) {
+        (Operand::BigInt(n), ValType::I64) => Ok(Value::I64(*n)),
+        (_, ValType::I64) => Err(TypeError::NotBigInt(shown)),
+        (Operand::BigInt(_), _) => Err(TypeError::BigIntForNumber(format!("an {ty} global"))),
+        (Operand::Func(_), _) => Err(TypeError::FunctionForNumber),
+        (Operand::Number(n), _) => number_to_value(*n, ty).ok_or(TypeError::ReferenceToNumber),
+        (Operand::Null, _) => number_to_value(0.0, ty).ok_or(TypeError::ReferenceToNumber),
+    }
+}
+
+/// WebIDL's `[EnforceRange] unsigned long`, as `Memory.grow`, `Table.get`
+/// and friends read their index or size: truncated, and refused when not
+/// finite or outside 0..=2^32-1.
+///
+/// # Errors
+/// A BigInt, `null` taken as 0 aside, or a Number outside the range.
+pub fn operand_to_index(operand: &Operand) -> Result<u32, TypeError> {
+    let n = match operand {
+        Operand::Number(n) => *n,
+        Operand::Null => 0.0,
+        Operand::BigInt(_) => {
+            return Err(TypeError::BigIntForNumber("an index or size".into()));
+        }
+        Operand::Func(_) => return Err(TypeError::FunctionForNumber),
+    };
+    let t = n.trunc();
+    if !t.is_finite() || !(0.0..=f64::from(u32::MAX)).contains(&t) {
+        return Err(TypeError::NotAnIndex(n));
+    }
+    Ok(t as u32)
+}
+
 /// A JavaScript function's result (`None`: undefined) as the declared results.
 ///
 /// # Errors
@@ -166,6 +231,50 @@ mod tests {
             TypeError::BigIntToNumber
                 .to_string()
                 .starts_with("TypeError: Cannot convert a BigInt")
+        );
+    }
+
+    #[test]
+    fn operands_convert_as_global_value_assignment_does() {
+        let value = |o: Operand, ty| operand_to_value(&o, ty);
+        assert_eq!(value(Operand::Number(1.9), ValType::I32), Ok(Value::I32(1)));
+        assert_eq!(
+            value(Operand::Number(4294967299.0), ValType::I32),
+            Ok(Value::I32(3))
+        );
+        assert_eq!(value(Operand::Null, ValType::F64), Ok(Value::f64(0.0)));
+        assert_eq!(value(Operand::BigInt(-1), ValType::I64), Ok(Value::I64(-1)));
+        assert_eq!(
+            value(Operand::Number(5.0), ValType::I64).map_err(|e| e.to_string()),
+            Err("TypeError: Cannot convert 5 to a BigInt (an i64 holds a BigInt: write 5n)".into())
+        );
+        assert_eq!(
+            value(Operand::BigInt(5), ValType::I32),
+            Err(TypeError::BigIntForNumber("an i32 global".into()))
+        );
+        assert_eq!(
+            value(Operand::Func("$f".into()), ValType::F32),
+            Err(TypeError::FunctionForNumber)
+        );
+    }
+
+    #[test]
+    fn indexes_are_enforced_unsigned_longs() {
+        let index = |o: Operand| operand_to_index(&o);
+        assert_eq!(index(Operand::Number(1.5)), Ok(1));
+        assert_eq!(index(Operand::Number(4294967295.0)), Ok(u32::MAX));
+        assert_eq!(
+            index(Operand::Number(-1.0)),
+            Err(TypeError::NotAnIndex(-1.0))
+        );
+        assert_eq!(
+            index(Operand::Number(4294967296.0)),
+            Err(TypeError::NotAnIndex(4294967296.0))
+        );
+        assert!(index(Operand::Number(f64::NAN)).is_err());
+        assert_eq!(
+            index(Operand::BigInt(1)),
+            Err(TypeError::BigIntForNumber("an index or size".into()))
         );
     }
 

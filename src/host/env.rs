@@ -28,6 +28,8 @@ pub enum HostValue {
     ConsoleLogUtf8,
     /// A plain number: importable as an immutable global.
     Number(f64),
+    /// A plain BigInt: importable as an immutable i64 global.
+    BigInt(i64),
     /// A memory, table or global the host allocated.
     Object(Extern),
 }
@@ -43,6 +45,7 @@ impl HostValue {
                 "(offset, length) => console.log(UTF-8 text of the caller's memory)".into()
             }
             HostValue::Number(n) => number_to_string(*n),
+            HostValue::BigInt(n) => format!("{n}n"),
             HostValue::Object(ext) => describe_object(store, *ext),
         }
     }
@@ -113,6 +116,7 @@ fn property_value(
     Ok(match property {
         Property::Math(f) => HostValue::Math(f),
         Property::Number(n) => HostValue::Number(*n),
+        Property::BigInt(n) => HostValue::BigInt(*n),
         Property::ConsoleLog => HostValue::ConsoleLog,
         Property::ConsoleLogUtf8 => HostValue::ConsoleLogUtf8,
         Property::New(new) => HostValue::Object(allocate(store, new, created).map_err(
@@ -134,10 +138,12 @@ pub enum ImportError {
     },
     /// `console.log_utf8` declared with another signature.
     LogUtf8Signature(PropertyPath),
-    /// A plain number imported as a mutable global.
+    /// A plain number (or BigInt) imported as a mutable global.
     NumberAsMutable(PropertyPath),
     /// A plain number imported as a global of a type a Number cannot become.
     NumberAsType(PropertyPath, ValType),
+    /// A plain BigInt imported as a global of another type than i64.
+    BigIntAsType(PropertyPath, ValType),
     /// The property is of another kind than the import.
     WrongKind {
         /// Its name.
@@ -173,7 +179,12 @@ impl fmt::Display for ImportError {
             ),
             ImportError::NumberAsType(p, ty) => write!(
                 f,
-                "{} is a number, which cannot become a {ty} global (JavaScript: TypeError)",
+                "{} is a number, which cannot become an {ty} global (JavaScript: LinkError; an i64 global imports a BigInt, like 5n)",
+                name(p)
+            ),
+            ImportError::BigIntAsType(p, ty) => write!(
+                f,
+                "{} is a BigInt, which only an i64 global can import (JavaScript: LinkError; an {ty} global imports a Number)",
                 name(p)
             ),
             ImportError::WrongKind { path, is, want } => write!(
@@ -186,6 +197,75 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+/// An import whose module the import object does not have at all. JavaScript's
+/// `WebAssembly.instantiate` reads `importObject[module]` first and throws a
+/// `TypeError` when it is not an object, before it looks at the name; a
+/// missing name in a module that exists is a `LinkError` (JS API,
+/// "read the imports", step 3.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingModule {
+    /// The import's two-level name.
+    pub path: PropertyPath,
+    /// The import's declared type, as `func [] -> []`, `memory 1`, ...
+    pub expected: String,
+    /// Modules with a similar name.
+    pub close: Vec<String>,
+}
+
+impl MissingModule {
+    /// Why it is a `TypeError`, and how to provide the module, by the kind of import.
+    pub fn notes(&self) -> Vec<String> {
+        let PropertyPath { module, name } = &self.path;
+        let property = match self.expected.split_whitespace().next() {
+            Some("memory") => format!(":host memory {module}.{name} initial=N"),
+            Some("table") => format!(":host table {module}.{name} initial=N"),
+            Some("global") => format!(":host global {module}.{name} TYPE VALUE"),
+            _ => format!(
+                ":host {{ math: Math, console: console, {module}: {{ {name}: Math.sin }} }} (the {{ }} form replaces the whole host object)"
+            ),
+        };
+        vec![
+            format!(
+                "JavaScript's WebAssembly.instantiate looks up importObject.{module} first and throws a TypeError when it is missing; a missing {name} in a module that exists is a LinkError"
+            ),
+            format!(
+                "add the module: {property}; or (register \"{module}\" $lib) to import the exports of a module $lib"
+            ),
+        ]
+    }
+}
+
+impl fmt::Display for MissingModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let PropertyPath { module, name } = &self.path;
+        write!(
+            f,
+            "TypeError: the host object has no module {module:?}, which the import {module}.{name} ({}) needs",
+            self.expected
+        )?;
+        if !self.close.is_empty() {
+            write!(f, " (close: {})", self.close.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MissingModule {}
+
+/// Names among `known` similar to `name`: the same ignoring case, or
+/// starting with the same two letters.
+pub fn similar_names<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let prefix: String = lower.chars().take(2).collect();
+    known
+        .filter(|k| {
+            let k = k.to_lowercase();
+            k == lower || (!prefix.is_empty() && k.starts_with(&prefix))
+        })
+        .cloned()
+        .collect()
+}
 
 /// The store refused to allocate a host object (a memory larger than it
 /// allows, say).
@@ -369,6 +449,15 @@ impl HostEnv {
                 let value = convert::number_to_value(*n, g.ty)
                     .ok_or_else(|| ImportError::NumberAsType(path(), g.ty))?;
                 Ok(Extern::Global(store.add_global(*g, value)))
+            }
+            (HostValue::BigInt(n), ExternType::Global(g)) => {
+                if g.mutable {
+                    return Err(ImportError::NumberAsMutable(path()));
+                }
+                if g.ty != ValType::I64 {
+                    return Err(ImportError::BigIntAsType(path(), g.ty));
+                }
+                Ok(Extern::Global(store.add_global(*g, Value::I64(*n))))
             }
             (HostValue::Object(ext), _) => Ok(*ext),
             (value, want) => Err(ImportError::WrongKind {

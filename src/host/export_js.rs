@@ -129,6 +129,7 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
                 HostValue::ConsoleLogUtf8 => "(offset, length) => console.log('console.log: ' + new TextDecoder().decode(new Uint8Array(currentMemory().buffer, offset, length)))".to_string(),
                 HostValue::Math(f) => format!("Math.{f}"),
                 HostValue::Number(n) => js_number(*n),
+                HostValue::BigInt(n) => format!("{n}n"),
                 HostValue::Object(ext) => js_constructor(host, store, *ext),
             };
             let _ = writeln!(script, "    {}: {expr},", js_string(name));

@@ -7,8 +7,8 @@ use super::js::{self, JsError, JsValue, Span};
 use super::limits::{self, LimitsError, Sized};
 use super::math;
 use super::request::{ImportObject, ModuleSpec, NewObject, Property, PropertyPath, value_type};
-use crate::vm::ValType;
 use crate::vm::types::{GlobalType, MemoryType, TableType};
+use crate::vm::{ValType, Value};
 use std::fmt;
 
 /// Why one property of the import object cannot be imported.
@@ -26,6 +26,8 @@ pub enum PropertyError {
     GlobalNeedsValueType,
     /// A Number as the initial value of an i64 Global.
     NumberToBigInt,
+    /// A BigInt as the initial value of a Global of another type.
+    BigIntToNumber(ValType),
     /// An initial value that is not a Number.
     InitialNotNumber,
     /// A Table descriptor without a usable `element`.
@@ -53,6 +55,10 @@ impl fmt::Display for PropertyError {
             ),
             PropertyError::NumberToBigInt => f.write_str(
                 "TypeError: Cannot convert a Number to a BigInt (an i64 global needs a BigInt)",
+            ),
+            PropertyError::BigIntToNumber(ty) => write!(
+                f,
+                "TypeError: Cannot convert a BigInt value to a number (only an i64 global takes a BigInt; an {ty} global takes a Number)"
             ),
             PropertyError::InitialNotNumber => {
                 f.write_str("TypeError: the initial value must be a number")
@@ -150,6 +156,7 @@ pub fn import_object(text: &str) -> Result<ImportObject, LiteralError> {
 fn property(value: &JsValue) -> Result<Property, PropertyError> {
     Ok(match value {
         JsValue::Number(n) => Property::Number(*n),
+        JsValue::BigInt(n) => Property::BigInt(*n),
         JsValue::MathMember(name) => math_member(name)?,
         JsValue::ConsoleMember(name) if name == "log" => Property::ConsoleLog,
         JsValue::ConsoleMember(name) if name == "log_utf8" => Property::ConsoleLogUtf8,
@@ -194,6 +201,7 @@ fn size(args: &[JsValue], of: Sized, option: &'static str) -> Result<Option<u32>
     };
     let (number, shown) = match value {
         JsValue::Number(n) => (*n, number_to_string(*n)),
+        JsValue::BigInt(n) => (f64::NAN, format!("the BigInt {n}n")),
         JsValue::String(s) => (f64::NAN, format!("the string {s:?}")),
         JsValue::Bool(b) => (f64::NAN, b.to_string()),
         _ => (f64::NAN, "that value".to_string()),
@@ -236,6 +244,8 @@ fn global(args: &[JsValue]) -> Result<NewObject, PropertyError> {
         Some(JsValue::Number(n)) => {
             convert::number_to_value(*n, ty).ok_or(PropertyError::NumberToBigInt)?
         }
+        Some(JsValue::BigInt(n)) if ty == ValType::I64 => Value::I64(*n),
+        Some(JsValue::BigInt(_)) => return Err(PropertyError::BigIntToNumber(ty)),
         Some(_) => return Err(PropertyError::InitialNotNumber),
     };
     Ok(NewObject::Global(GlobalType { ty, mutable }, value))
@@ -244,7 +254,6 @@ fn global(args: &[JsValue]) -> Result<NewObject, PropertyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vm::Value;
 
     fn property_error(text: &str) -> (String, String) {
         match import_object(text) {
@@ -320,6 +329,41 @@ mod tests {
         assert_eq!(
             property_error("{ m: { p: new WebAssembly.Table({ element: 'externref' }) } }").0,
             "m.p: TypeError: WebAssembly.Table(): Property 'initial' is required"
+        );
+    }
+
+    #[test]
+    fn bigints_make_i64_globals() {
+        let got = import_object(
+            "{ e: { g: new WebAssembly.Global({ value: 'i64', mutable: true }, -5n), big: 0x10n } }",
+        )
+        .expect("accepted");
+        assert_eq!(
+            got,
+            vec![(
+                "e".to_string(),
+                ModuleSpec::Properties(vec![
+                    (
+                        "g".into(),
+                        Property::New(NewObject::Global(
+                            GlobalType {
+                                ty: ValType::I64,
+                                mutable: true
+                            },
+                            Value::I64(-5)
+                        ))
+                    ),
+                    ("big".into(), Property::BigInt(16)),
+                ])
+            )]
+        );
+        assert_eq!(
+            property_error("{ e: { g: new WebAssembly.Global({ value: 'i32' }, 5n) } }").0,
+            "e.g: TypeError: Cannot convert a BigInt value to a number (only an i64 global takes a BigInt; an i32 global takes a Number)"
+        );
+        assert_eq!(
+            property_error("{ m: { p: new WebAssembly.Memory({ initial: 1n }) } }").0,
+            "m.p: TypeError: WebAssembly.Memory(): initial must be a whole number of pages, not the BigInt 1n"
         );
     }
 

@@ -10,6 +10,7 @@
 //!         request         what to allocate, as data
 //!            |
 //!           env           the host object; imports materialised in the store
+//!            |            methods: get/set/grow on its Globals, Memories, Tables
 //!          /   \
 //!     math  console       Math and console.log as host functions
 //!          \   /          export_js: the session as a JavaScript program
@@ -28,4 +29,5 @@ pub mod js;
 pub mod limits;
 pub mod literal;
 pub mod math;
+pub mod methods;
 pub mod request;

@@ -4,6 +4,7 @@
 
 use crate::vm::types::{GlobalType, MemoryType, TableType};
 use crate::vm::{ValType, Value};
+use std::ops::Range;
 
 /// A host property's two-level name, `MODULE.NAME` (`mem.pages`), as an
 /// import names it.
@@ -33,6 +34,8 @@ pub enum Property {
     Math(&'static str),
     /// A plain number (`0`, `Math.PI`).
     Number(f64),
+    /// A plain BigInt (`5n`): importable as an immutable i64 global.
+    BigInt(i64),
     /// `console.log`.
     ConsoleLog,
     /// `console.log_utf8`.
@@ -50,6 +53,74 @@ pub enum ModuleSpec {
     Console,
     /// An object literal of properties, in source order.
     Properties(Vec<(String, Property)>),
+}
+
+/// A value given to a host object's method (`:host set g.x 42`), as
+/// JavaScript would pass it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    /// A Number (`42`, `-1.5`, `NaN`).
+    Number(f64),
+    /// A BigInt (`42n`), modulo 2^64.
+    BigInt(i64),
+    /// `null`.
+    Null,
+    /// A function of the session module by name (`$f`), as JavaScript passes
+    /// an exported function.
+    Func(String),
+}
+
+impl std::fmt::Display for Operand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Operand::Number(n) => f.write_str(&super::convert::number_to_string(*n)),
+            Operand::BigInt(n) => write!(f, "{n}n"),
+            Operand::Null => f.write_str("null"),
+            Operand::Func(name) => f.write_str(name),
+        }
+    }
+}
+
+/// A part of a `:host` input and where it is in the text after `:host`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct At<T> {
+    /// The part.
+    pub value: T,
+    /// Where it was written.
+    pub span: Range<usize>,
+}
+
+/// A method of a host object, as the JavaScript API has it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Method {
+    /// `global.value`, or `table.get(index)` with an index.
+    Get {
+        /// The table index, for a table.
+        index: Option<At<Operand>>,
+    },
+    /// `global.value = value`, or `table.set(index, value)` with an index.
+    Set {
+        /// The table index, for a table.
+        index: Option<At<Operand>>,
+        /// The new value.
+        value: At<Operand>,
+    },
+    /// `memory.grow(delta)` or `table.grow(delta)`.
+    Grow {
+        /// How many pages or elements to add.
+        delta: At<Operand>,
+    },
+}
+
+impl Method {
+    /// The sub-command's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Get { .. } => "get",
+            Method::Set { .. } => "set",
+            Method::Grow { .. } => "grow",
+        }
+    }
 }
 
 /// A whole import object (`:host { ... }`), modules in source order.

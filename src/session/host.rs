@@ -5,10 +5,12 @@
 
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::host::command::{self, CommandError, HostCommand};
-use crate::host::env::HostValue;
+use crate::host::env::{HostValue, MissingModule, similar_names};
 use crate::host::export_js;
-use crate::host::request::{NewObject, PropertyPath};
-use crate::vm::{MemAddr, ValType};
+use crate::host::methods::{self, Arg, CallError, Done};
+use crate::host::request::{At, Method, NewObject, PropertyPath};
+use crate::vm::store::FuncAddr;
+use crate::vm::{LinkError, MemAddr, ValType, Value};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -25,6 +27,7 @@ impl Session {
                 ))])
             }
             HostCommand::Define { path, object } => self.host_define(&path, &object),
+            HostCommand::Call { path, method } => self.host_call(args, &path, &method),
             HostCommand::Replace(object) => {
                 let before = self.store.data.clone();
                 if let Err(e) = self.host.replace(&mut self.store, &object) {
@@ -65,6 +68,65 @@ impl Session {
             "host {}.{} = {shown}",
             path.module, path.name
         ))])
+    }
+
+    /// `:host get|set|grow PATH ...`: a JavaScript API method of a host
+    /// object, run against the store so every instance importing it sees
+    /// the change.
+    fn host_call(
+        &mut self,
+        args: &str,
+        path: &At<PropertyPath>,
+        method: &Method,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let funcs: Vec<(String, FuncAddr)> = self
+            .session_instance()
+            .and_then(|(module, addr)| {
+                let instance = self.store.instance(addr)?;
+                Some(
+                    module
+                        .names
+                        .funcs
+                        .iter()
+                        .filter_map(|(i, name)| {
+                            Some((format!("${name}"), *instance.funcs.get(*i as usize)?))
+                        })
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        let find = |name: &str| funcs.iter().find(|(n, _)| n == name).map(|(_, a)| *a);
+        let before = self.snapshot();
+        let done = methods::call(&self.host, &mut self.store, &path.value, method, &find)
+            .map_err(|e| call_error(args, path, method, &e))?;
+        if let Some(before) = before {
+            self.changes = super::diff(&before, &self.store.data);
+        }
+        let name = format!("{}.{}", path.value.module, path.value.name);
+        let show = |v: &Value| methods::shown(&self.store, v);
+        let index = match method {
+            Method::Get { index: Some(i) } | Method::Set { index: Some(i), .. } => {
+                Some(i.value.to_string())
+            }
+            _ => None,
+        };
+        let text = match (done, index) {
+            (Done::Got(value), None) => format!("{name}.value is {}", show(&value)),
+            (Done::Got(value), Some(i)) => format!("{name}.get({i}) is {}", show(&value)),
+            (Done::Set { old, new }, None) => {
+                format!("{name}.value = {} (it was {})", show(&new), show(&old))
+            }
+            (Done::Set { old, new }, Some(i)) => format!(
+                "{name}.set({i}, {}): element {i} was {}",
+                show(&new),
+                show(&old)
+            ),
+            (Done::Grew { old, new, unit }, _) => format!(
+                "{name}.grow({}) returned {old}, the old size: it has {new} {unit} now",
+                new - old
+            ),
+        };
+        Ok(vec![Reply::Note(text)])
     }
 
     fn host_listing(&self) -> String {
@@ -169,10 +231,70 @@ impl Session {
         self.host.memory_named(path)
     }
 
+    /// A failed link as JavaScript reports it: a `TypeError` when no module
+    /// object of the import's first-level name exists (neither in the host
+    /// object nor registered), else the link error as it is.
+    pub(super) fn link_error(&self, link: &LinkError) -> SessionError {
+        let known = |module: &str| {
+            self.host.modules.contains_key(module) || self.registry.contains_key(module)
+        };
+        // `import` is `module.name`; either may hold dots, so the module is
+        // missing only when no way of splitting names a known one.
+        let mut splits = link
+            .import
+            .match_indices('.')
+            .map(|(i, _)| (&link.import[..i], &link.import[i + 1..]));
+        let first = splits.clone().next();
+        match first {
+            Some((module, name)) if link.offered.is_none() && !splits.any(|(m, _)| known(m)) => {
+                let missing = MissingModule {
+                    path: PropertyPath {
+                        module: module.to_string(),
+                        name: name.to_string(),
+                    },
+                    expected: link.expected.clone(),
+                    close: similar_names(
+                        module,
+                        self.host.modules.keys().chain(self.registry.keys()),
+                    ),
+                };
+                let mut error = SessionError::new(ErrorKind::Link, missing.to_string());
+                error.notes.extend(missing.notes());
+                error
+            }
+            _ => SessionError::new(ErrorKind::Link, format!("link error: {link}")),
+        }
+    }
+
     /// Lines `console.log` printed during the last input.
     pub fn take_console(&self) -> Vec<String> {
         self.host.console.take()
     }
+}
+
+/// A refused method call as a session error pointing at the word it is about.
+fn call_error(
+    args: &str,
+    path: &At<PropertyPath>,
+    method: &Method,
+    error: &CallError,
+) -> SessionError {
+    let span = match (error.arg(), method) {
+        (Arg::Index, Method::Grow { delta }) => delta.span.clone(),
+        (Arg::Index, Method::Get { index: Some(i) } | Method::Set { index: Some(i), .. }) => {
+            i.span.clone()
+        }
+        (Arg::Value, Method::Set { value, .. }) => value.span.clone(),
+        _ => path.span.clone(),
+    };
+    let kind = if error.is_exception() {
+        ErrorKind::Trap
+    } else {
+        ErrorKind::Usage
+    };
+    const TYPED: &str = ":host ";
+    let typed = format!("{TYPED}{args}");
+    SessionError::new(kind, error.to_string()).at(&typed, TYPED.len() + span.start, span.len())
 }
 
 /// A refused `:host` input as a session error pointing into `args`.

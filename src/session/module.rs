@@ -178,9 +178,7 @@ impl Session {
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
         self.link_and_instantiate(module).map_err(|e| match e {
-            InstantiationError::Link(link) => {
-                SessionError::new(ErrorKind::Link, format!("link error: {link}"))
-            }
+            InstantiationError::Link(link) => self.link_error(&link),
             InstantiationError::Trap(trap) => SessionError::trap(&trap),
             InstantiationError::Resource(m) => SessionError::new(ErrorKind::Link, m),
         })
@@ -217,7 +215,9 @@ impl Session {
                         })?;
                     Some(ext)
                 }
-                None => None,
+                // Nothing provides it: the store reports this import, the
+                // first that fails, as JavaScript does.
+                None => break,
             };
             imports.push(ext);
         }

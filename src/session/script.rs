@@ -28,7 +28,7 @@ impl Session {
         for directive in directives {
             match directive.result {
                 Ok(outcome) => replies.push(self.reply(outcome)?),
-                Err(failure) => return Err(session_error(failure, text)),
+                Err(failure) => return Err(session_error(self, failure, text)),
             }
         }
         Ok(replies)
@@ -110,7 +110,7 @@ fn rejected_note(rejection: &Rejection) -> String {
 }
 
 /// The session's error for a failed command; `text` is the input.
-fn session_error(failure: Failure, text: &str) -> SessionError {
+fn session_error(session: &Session, failure: Failure, text: &str) -> SessionError {
     match failure {
         Failure::Usage(message) => SessionError::usage(message),
         Failure::Malformed { message, offset } => {
@@ -123,9 +123,7 @@ fn session_error(failure: Failure, text: &str) -> SessionError {
         invalid @ Failure::Invalid { .. } => {
             SessionError::new(ErrorKind::Invalid, invalid.to_string())
         }
-        Failure::Uninstantiable(InstantiationError::Link(link)) => {
-            SessionError::new(ErrorKind::Link, format!("link error: {link}"))
-        }
+        Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
             SessionError::trap(&trap)
         }

@@ -16,6 +16,8 @@ pub(super) enum Tok {
     Plus,
     Minus,
     Number(f64),
+    /// A BigInt literal, modulo 2^64.
+    BigInt(i64),
     Str(String),
     Ident(String),
     /// Any other character (`[`, `;`, `=`, ...), left to the parser to
@@ -159,11 +161,12 @@ impl<'a> Lexer<'a> {
         let span = self.span(start, end);
         let src = &self.text[start..end];
         self.pos = end;
-        match number_value(src) {
-            Ok(n) => Ok(Token {
-                tok: Tok::Number(n),
-                span,
-            }),
+        let value = match src.strip_suffix('n') {
+            Some(digits) => bigint_value(digits).map(Tok::BigInt),
+            None => number_value(src).map(Tok::Number),
+        };
+        match value {
+            Ok(tok) => Ok(Token { tok, span }),
             Err(why) => Err(error(format!("malformed number {src}: {why}"), span)),
         }
     }
@@ -301,6 +304,35 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The value of a BigInt literal's digits (the source without its `n`),
+/// modulo 2^64 (ECMAScript BigInt literals are decimal, `0x`, `0o` or `0b`
+/// integers; watlab reads decimal and hex), or why it is malformed.
+fn bigint_value(digits: &str) -> Result<i64, &'static str> {
+    const SHAPES: &str = "a BigInt is a whole number followed by n, like 42n or 0x10n";
+    let (radix, digits) = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => (16, hex),
+        None if digits.len() > 1 && digits.starts_with('0') => {
+            return Err("a BigInt cannot start with 0 unless it is 0n or 0x...n");
+        }
+        None => (10, digits),
+    };
+    if digits.is_empty() {
+        return Err(SHAPES);
+    }
+    digits
+        .chars()
+        .try_fold(0u64, |acc, c| {
+            let d = c.to_digit(radix).ok_or(SHAPES)?;
+            Ok(acc
+                .wrapping_mul(u64::from(radix))
+                .wrapping_add(u64::from(d)))
+        })
+        .map(|v| v as i64)
+}
+
 /// The value of a number literal's source (ASCII letters, digits, `.`, `_`,
 /// `$` and exponent signs), or why it is malformed.
 fn number_value(src: &str) -> Result<f64, &'static str> {
@@ -402,6 +434,27 @@ mod tests {
         assert!(number_value("1e").is_err());
         assert!(number_value("0x").is_err());
         assert!(number_value("1_0").is_err());
+    }
+
+    #[test]
+    fn bigint_literals_wrap_to_64_bits() {
+        assert_eq!(
+            tokens("5n -0x10n"),
+            vec![Tok::BigInt(5), Tok::Minus, Tok::BigInt(16)]
+        );
+        assert_eq!(bigint_value("0"), Ok(0));
+        assert_eq!(bigint_value("0xffffffffffffffff"), Ok(-1));
+        // 2^64 + 3 wraps to 3, as BigInt.asIntN(64, ...) does
+        assert_eq!(bigint_value("18446744073709551619"), Ok(3));
+        assert!(bigint_value("1.5").is_err());
+        assert!(bigint_value("1e3").is_err());
+        assert!(bigint_value("010").is_err());
+        assert!(bigint_value("0x").is_err());
+        let e = Lexer::new("1.5n").next_token().expect_err("a fraction");
+        assert_eq!(
+            e.message,
+            "malformed number 1.5n: a BigInt is a whole number followed by n, like 42n or 0x10n"
+        );
     }
 
     #[test]

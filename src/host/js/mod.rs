@@ -15,8 +15,8 @@
 //!
 //! [`parse`] reads a small subset of JavaScript: object literals (quoted or
 //! bare keys, optional trailing comma), numbers (decimal, exponent, `0x`
-//! hex, a leading sign, `Infinity`, `NaN`), strings with simple escapes,
-//! `true`/`false`, `Math`, `Math.NAME`, `console`, `console.NAME`, and
+//! hex, a leading sign, `Infinity`, `NaN`), BigInts (`5n`, `-0x10n`, for
+//! i64 globals), strings with simple escapes, `true`/`false`, `null`, `Math`, `Math.NAME`, `console`, `console.NAME`, and
 //! `new WebAssembly.Memory/Global/Table(...)`; whitespace and `//`, `/* */`
 //! comments may appear anywhere. Anything else is an error with a teaching
 //! message and the [`Span`] of the offending token. Nesting is limited to

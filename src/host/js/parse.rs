@@ -99,6 +99,7 @@ impl Parser<'_> {
         match &token.tok {
             Tok::End => "the end of the text".to_string(),
             Tok::Number(_) => format!("the number {src}"),
+            Tok::BigInt(_) => format!("the BigInt {src}"),
             Tok::Str(_) if src.chars().count() <= 30 => format!("the string {src}"),
             Tok::Str(_) => "a string".to_string(),
             Tok::Ident(name) => format!("the name {name}"),
@@ -111,6 +112,7 @@ impl Parser<'_> {
         match token.tok {
             Tok::LBrace => self.object(token.span, depth + 1),
             Tok::Number(n) => Ok(JsValue::Number(n)),
+            Tok::BigInt(n) => Ok(JsValue::BigInt(n)),
             Tok::Str(s) => Ok(JsValue::String(s)),
             Tok::Plus | Tok::Minus => {
                 let negative = token.tok == Tok::Minus;
@@ -118,6 +120,14 @@ impl Parser<'_> {
                 let operand = self.next()?;
                 let n = match &operand.tok {
                     Tok::Number(n) => *n,
+                    Tok::BigInt(n) if negative => return Ok(JsValue::BigInt(n.wrapping_neg())),
+                    Tok::BigInt(_) => {
+                        return Err(error(
+                            "TypeError: Cannot convert a BigInt value to a number \
+                             (a '+' sign makes a Number; write the BigInt without it)",
+                            self.span(token.span.start, operand.span.end),
+                        ));
+                    }
                     Tok::Ident(name) if name == "Infinity" => f64::INFINITY,
                     Tok::Ident(name) if name == "NaN" => f64::NAN,
                     _ => {
@@ -134,6 +144,7 @@ impl Parser<'_> {
             }
             Tok::Ident(name) => match name.as_str() {
                 "true" => Ok(JsValue::Bool(true)),
+                "null" => Ok(JsValue::Null),
                 "false" => Ok(JsValue::Bool(false)),
                 "Infinity" => Ok(JsValue::Number(f64::INFINITY)),
                 "NaN" => Ok(JsValue::Number(f64::NAN)),

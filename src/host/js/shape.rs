@@ -93,6 +93,8 @@ pub fn check_two_levels(value: &JsValue) -> Result<(), JsError> {
 fn kind(value: &JsValue) -> String {
     match value {
         JsValue::Number(n) => format!("the number {n}"),
+        JsValue::BigInt(n) => format!("the BigInt {n}n"),
+        JsValue::Null => "null".to_string(),
         JsValue::String(_) => "a string".to_string(),
         JsValue::Bool(b) => format!("{b}"),
         JsValue::Math => "Math".to_string(),

@@ -271,6 +271,30 @@ fn numbers() {
 }
 
 #[test]
+fn bigints_and_null() {
+    assert_eq!(value_of("5n"), JsValue::BigInt(5));
+    assert_eq!(value_of("-5n"), JsValue::BigInt(-5));
+    assert_eq!(value_of("- 0x10n"), JsValue::BigInt(-16));
+    assert_eq!(value_of("0n"), JsValue::BigInt(0));
+    assert_eq!(value_of("null"), JsValue::Null);
+    assert!(matches!(
+        value_of("new WebAssembly.Global({ value: 'i64' }, 5n)"),
+        JsValue::New { args, .. } if args.get(1) == Some(&JsValue::BigInt(5))
+    ));
+    // unary plus makes a Number, which a BigInt refuses (a TypeError in JavaScript)
+    assert_eq!(
+        err("+5n"),
+        (
+            "TypeError: Cannot convert a BigInt value to a number (a '+' sign makes a Number; \
+             write the BigInt without it)"
+                .into(),
+            "+5n"
+        )
+    );
+    assert_eq!(err("05n").1, "05n");
+}
+
+#[test]
 fn strings_and_escapes() {
     let cases: &[(&str, &str)] = &[
         (r#""plain""#, "plain"),

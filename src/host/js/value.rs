@@ -8,6 +8,11 @@ use std::fmt;
 pub enum JsValue {
     /// A number literal (also `Infinity`, `NaN`, with an optional sign).
     Number(f64),
+    /// A BigInt literal (`5n`, `-0x10n`), kept modulo 2^64 as the JavaScript
+    /// API's ToBigInt64 reads it for an i64.
+    BigInt(i64),
+    /// `null`.
+    Null,
     /// A string literal, escapes resolved.
     String(String),
     /// `true` or `false`.
