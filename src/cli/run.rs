@@ -200,5 +200,5 @@ fn invalid_body(
             )
         }
     };
-    Some(crate::view::render_error(&error))
+    Some(crate::view::render_error(&error).plain())
 }
