@@ -1,8 +1,10 @@
 //! Command-line front end: argument parsing and the exit-code policy.
 //!
-//! Exit codes: 0 success, 1 a trap or a failed script assertion, 2 a usage,
-//! read, parse, validation or link error. Output goes through one writer
-//! ([`output::Stdout`]); a closed pipe ends any command quietly with 0.
+//! Exit codes: 0 success, 1 a trap, a failed script assertion or input, or a
+//! transcript that does not match; 2 a usage, read, parse, validation or link
+//! error. Output goes through one writer ([`output::Stdout`]), so a closed
+//! pipe ends a command quietly with 0 (the interactive workbench, which
+//! prints on its own, is the exception).
 
 mod check;
 mod output;
