@@ -94,3 +94,29 @@ fn transcript_inputs(lines: &[ScriptLine]) -> Option<Vec<ScriptLine>> {
     }
     (!inputs.is_empty()).then_some(inputs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &[u8]) -> Vec<ScriptLine> {
+        crate::repl::script_lines(text, |n| format!("t:{n}"))
+            .collect::<io::Result<_>>()
+            .expect("in memory")
+    }
+
+    #[test]
+    fn transcript_inputs_keep_the_file_line_numbers_and_skip_outputs() {
+        let text =
+            b"intro\nwat> (func $f\n...>   nop)\ndefined func $f\n...> output\nwat>\r\nwat> \xff\n";
+        let inputs = transcript_inputs(&lines(text)).expect("a transcript");
+        let expected: Vec<ScriptLine> = vec![
+            ("t:2".into(), b"(func $f".to_vec()),
+            ("t:3".into(), b"  nop)".to_vec()),
+            ("t:6".into(), b"".to_vec()),
+            ("t:7".into(), b"\xff".to_vec()),
+        ];
+        assert_eq!(inputs, expected);
+        assert_eq!(transcript_inputs(&lines(b"i32.const 1\n...> 2\n")), None);
+    }
+}

@@ -175,7 +175,7 @@ pub fn script_lines(
 }
 
 /// `line` without its `\n` or `\r\n`, as `BufRead::lines` gives it.
-pub fn trim_line_ending(mut line: Vec<u8>) -> Vec<u8> {
+fn trim_line_ending(mut line: Vec<u8>) -> Vec<u8> {
     if line.last() == Some(&b'\n') {
         line.pop();
         if line.last() == Some(&b'\r') {
