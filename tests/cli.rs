@@ -1,8 +1,10 @@
 //! The `watlab` binary end to end: results, exit codes and messages of
-//! `watlab run` and `watlab wast`, including hostile inputs.
+//! `watlab run`, `wast`, `check`, `script` and the script mode, including
+//! hostile inputs and a reader that closes the pipe early.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -21,9 +23,29 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The per-test temporary directory of `test`.
+fn temp_dir(test: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("watlab-cli-{}-{test}", std::process::id()))
+}
+
+/// Removes the temporary directory of a test when the test ends, passed or failed.
+struct Cleanup(PathBuf);
+
+impl Cleanup {
+    fn of(test: &str) -> Self {
+        Cleanup(temp_dir(test))
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A file in a fresh per-test temporary directory.
 fn temp_file(test: &str, name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("watlab-cli-{}-{test}", std::process::id()));
+    let dir = temp_dir(test);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, contents).expect("temp file");
@@ -261,4 +283,377 @@ fn watlab_lesson_lists_the_lessons_with_progress() {
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&home);
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
+/// Runs watlab with `stdin` as its standard input.
+fn watlab_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watlab starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write");
+    child.wait_with_output().expect("watlab ends")
+}
+
+const SEVEN_PLUS_TWO: &str = "\
+wat> i32.const 7
+stack (bottom to top):
+  [0]  i32  7  0x7  <- new
+wat> i32.const 2
+stack (bottom to top):
+  [0]  i32  7  0x7
+  [1]  i32  2  0x2  <- new
+wat> i32.add
+stack (bottom to top):
+  [0]  i32  9  0x9  <- new
+";
+
+#[test]
+fn check_passes_a_transcript_that_replays_identically() {
+    let _cleanup = Cleanup::of("check-pass");
+    let file = temp_file("check-pass", "sum.txt", SEVEN_PLUS_TWO.as_bytes());
+    let out = watlab(&["check", arg(&file)]);
+    assert_eq!(text(&out.stdout), "1 passed, 0 failed\n");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_shows_a_diff_and_exits_1_on_a_mismatch() {
+    let _cleanup = Cleanup::of("check-mismatch");
+    let wrong = SEVEN_PLUS_TWO.replace("9  0x9", "10  0xa");
+    let file = temp_file("check-mismatch", "sum.txt", wrong.as_bytes());
+    let out = watlab(&["check", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("sum.txt (recorded)"), "{stdout}");
+    assert!(
+        stdout.contains("\n-  [0]  i32  10  0xa  <- new\n+  [0]  i32  9  0x9  <- new\n"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        wrong,
+        "check without --bless leaves the file alone"
+    );
+}
+
+#[test]
+fn check_fails_a_file_with_no_inputs() {
+    let _cleanup = Cleanup::of("check-no-inputs");
+    for (name, contents) in [
+        ("empty.txt", ""),
+        ("prose.txt", "i32.const 1\nno prompt here\n"),
+    ] {
+        let file = temp_file("check-no-inputs", name, contents.as_bytes());
+        let out = watlab(&["check", arg(&file)]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains(&format!("{name}: no inputs (no line starts with `wat> `)")),
+            "{stdout}"
+        );
+        assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    }
+}
+
+#[test]
+fn check_exits_2_on_a_file_it_cannot_read() {
+    let _cleanup = Cleanup::of("check-not-utf8");
+    let out = watlab(&["check", "/no/such/transcript.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("watlab: cannot read /no/such/transcript.txt: "),
+        "{}",
+        text(&out.stderr)
+    );
+    let file = temp_file(
+        "check-not-utf8",
+        "latin1.txt",
+        b"wat> i32.const 1\n;; caf\xe9\n",
+    );
+    let out = watlab(&["check", arg(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("latin1.txt:2:7: not UTF-8 text (byte 0xe9)"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn check_bless_rewrites_the_transcript_with_the_output() {
+    let _cleanup = Cleanup::of("check-bless");
+    let file = temp_file(
+        "check-bless",
+        "sum.txt",
+        b"wat> i32.const 7\nwat> i32.const 2\nstale output\nwat> i32.add\n",
+    );
+    let out = watlab(&["check", "--bless", arg(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("blessed "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("blessed"),
+        SEVEN_PLUS_TWO
+    );
+    let out = watlab(&["check", arg(&file)]);
+    assert_eq!(text(&out.stdout), "1 passed, 0 failed\n");
+}
+
+#[test]
+fn script_runs_the_inputs_of_a_file_and_exits_1_when_one_fails() {
+    let _cleanup = Cleanup::of("script");
+    let file = temp_file("script", "sum.txt", SEVEN_PLUS_TWO.as_bytes());
+    let out = watlab(&["script", arg(&file)]);
+    assert_eq!(out.status.code(), Some(0));
+    let outputs: String = SEVEN_PLUS_TWO
+        .lines()
+        .filter(|l| !l.starts_with("wat> "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(text(&out.stdout), outputs);
+    let file = temp_file(
+        "script",
+        "fails.wat",
+        b"i32.const 1\ni32.add\ni32.const 2\n",
+    );
+    let out = watlab(&["script", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("error: i32.add needs 2 operands"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("  [1]  i32  2  0x2  <- new\n"),
+        "the rest runs: {stdout}"
+    );
+    // A script with no inputs does nothing, successfully, as an empty standard input does.
+    let file = temp_file("script", "empty.wat", b"");
+    let out = watlab(&["script", arg(&file)]);
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0));
+}
+
+#[test]
+fn a_script_line_that_is_not_utf8_is_an_error_naming_it_and_the_rest_runs() {
+    let _cleanup = Cleanup::of("script-not-utf8");
+    let script = b"i32.const 1\n(func $f (result i32)\n  i32.const 2 ;; caf\xe9\n)\ni32.const 3\n";
+    let out = watlab_with_stdin(&[], script);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "error: line 3 of standard input: not UTF-8 text (byte 0xe9 at column 21), \
+             so the input holding it was skipped"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("defined func $f"), "{stdout}");
+    assert!(stdout.ends_with("  [1]  i32  3  0x3  <- new\n"), "{stdout}");
+    let file = temp_file("script-not-utf8", "latin1.wat", script);
+    let out = watlab(&["script", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("error: ")
+            && text(&out.stdout).contains("latin1.wat:3: not UTF-8"),
+        "{}",
+        text(&out.stdout)
+    );
+    // In a transcript, the line number is the file's, prompts and outputs included.
+    let transcript = b"wat> i32.const 1\nold output\nwat> i32.const \xff\nwat> i32.const 3\n";
+    let file = temp_file("script-not-utf8", "latin1.txt", transcript);
+    let out = watlab(&["script", arg(&file)]);
+    assert!(
+        text(&out.stdout).contains("latin1.txt:3: not UTF-8 text (byte 0xff at column 11)"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+const ATOMIC_COUNTER: &str = r#"(module
+  (memory 1 1 shared)
+  (func (export "add") (param i32) (result i32)
+    (i32.atomic.rmw.add (i32.const 0) (local.get 0))))
+(assert_return (invoke "add" (i32.const 5)) (i32.const 0))
+(assert_return (invoke "add" (i32.const 1)) (i32.const 5))
+"#;
+
+#[test]
+fn wast_threads_accepts_shared_memories_and_atomics() {
+    let _cleanup = Cleanup::of("wast-threads");
+    let file = temp_file("wast-threads", "atomic.wast", ATOMIC_COUNTER.as_bytes());
+    let out = watlab(&["wast", "--threads", arg(&file)]);
+    assert_eq!(text(&out.stdout), "3 passed, 0 failed\n");
+    assert_eq!(out.status.code(), Some(0));
+    let out = watlab(&["wast", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout)
+            .contains("atomic.wast:1: module: invalid module: threads must be enabled"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn wast_step_runs_calls_through_the_stepper_and_names_a_failing_line() {
+    let _cleanup = Cleanup::of("wast-step");
+    let script = r#"(module
+  (func (export "fac") (param $n i64) (result i64)
+    (local $acc i64)
+    (local.set $acc (i64.const 1))
+    (block $done
+      (loop $top
+        (br_if $done (i64.eqz (local.get $n)))
+        (local.set $acc (i64.mul (local.get $acc) (local.get $n)))
+        (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+        (br $top)))
+    (local.get $acc)))
+(assert_return (invoke "fac" (i64.const 20)) (i64.const 2432902008176640000))
+(assert_return (invoke "fac" (i64.const 3)) (i64.const 7))
+"#;
+    let file = temp_file("wast-step", "fac.wast", script.as_bytes());
+    for mode in [
+        &["wast", "--step"][..],
+        &["wast"][..],
+        &["wast", "--step", "--threads"][..],
+    ] {
+        let out = watlab(&[mode, &[arg(&file)]].concat());
+        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        assert_eq!(
+            text(&out.stdout),
+            "fac.wast:13: assert_return: expected [i64:7], got [i64:6]\n2 passed, 1 failed\n"
+                .replace("fac.wast", arg(&file)),
+            "{mode:?}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_of_every_command_exit_2() {
+    for args in [
+        &["check"][..],
+        &["wast"],
+        &["script"],
+        &["run"],
+        &["lesson", "one"],
+        &["check", "--frobnicate", "x.txt"],
+        &["wast", "/no/such/script.wast"],
+        &["script", "/no/such/script.txt"],
+        &["/no/such/module.wat"],
+    ] {
+        let out = watlab(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).is_empty(), "{args:?} says why");
+        assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
+    }
+}
+
+/// Starts the command `make` builds, reads one line of its output, closes the
+/// pipe and asserts that the command then ended quietly and successfully.
+/// The command must write far more than a pipe holds (checked first, by a run
+/// to the end), so that it is still writing when the reader goes away.
+fn ends_quietly_when_the_reader_goes_away(make: impl Fn() -> Command) {
+    let full = make().output().expect("watlab runs");
+    assert!(
+        full.stdout.len() > 256 * 1024,
+        "{:?} writes only {} bytes, which a pipe may hold whole",
+        make(),
+        full.stdout.len()
+    );
+    let mut command = make();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watlab starts");
+    let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    assert!(!first.is_empty(), "{command:?} printed nothing");
+    drop(reader);
+    let out = child.wait_with_output().expect("watlab ends");
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{command:?}: {stderr}");
+    assert_eq!(stderr, "", "{command:?} ends quietly");
+    assert!(out.status.success(), "{command:?}: {:?}", out.status);
+}
+
+fn watlab_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_watlab"));
+    command.args(args);
+    command
+}
+
+#[test]
+fn a_closed_pipe_ends_run_trace_quietly() {
+    let _cleanup = Cleanup::of("pipe-run");
+    let looping = temp_file(
+        "pipe-run",
+        "countdown.wat",
+        b"(module (func (export \"f\") (param $n i32) (result i32)
+            (loop $top
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $top (local.get $n)))
+            (local.get $n)))",
+    );
+    // 10,000 trace lines, about 600 KB.
+    ends_quietly_when_the_reader_goes_away(|| {
+        watlab_command(&["run", "--trace", arg(&looping), "--invoke", "f", "100000"])
+    });
+}
+
+#[test]
+fn a_closed_pipe_ends_check_quietly() {
+    let _cleanup = Cleanup::of("pipe-check");
+    // Each `:help` recorded without its output: a diff of some 3.5 KB per input.
+    let file = temp_file(
+        "pipe-check",
+        "help.txt",
+        "wat> :help\n".repeat(100).as_bytes(),
+    );
+    ends_quietly_when_the_reader_goes_away(|| watlab_command(&["check", arg(&file)]));
+}
+
+#[test]
+fn a_closed_pipe_ends_wast_quietly() {
+    let _cleanup = Cleanup::of("pipe-wast");
+    let mut script = String::from("(module (func (export \"one\") (result i32) (i32.const 1)))\n");
+    script.push_str(&"(assert_return (invoke \"one\") (i32.const 2))\n".repeat(4_000));
+    let file = temp_file("pipe-wast", "many.wast", script.as_bytes());
+    ends_quietly_when_the_reader_goes_away(|| watlab_command(&["wast", arg(&file)]));
+}
+
+#[test]
+fn a_closed_pipe_ends_a_script_quietly() {
+    let _cleanup = Cleanup::of("pipe-script");
+    let inputs = ":help\n".repeat(400);
+    let file = temp_file("pipe-script", "help.wat", inputs.as_bytes());
+    ends_quietly_when_the_reader_goes_away(|| watlab_command(&["script", arg(&file)]));
+    ends_quietly_when_the_reader_goes_away(|| {
+        let mut command = watlab_command(&[]);
+        command.stdin(std::fs::File::open(&file).expect("the script"));
+        command
+    });
 }

@@ -1,13 +1,19 @@
 //! Command-line front end: argument parsing and the exit-code policy.
 //!
-//! Exit codes: 0 success, 1 a trap or a failed script assertion, 2 a usage,
-//! read, parse, validation or link error.
+//! Exit codes: 0 success, 1 a trap, a failed script assertion or input, or a
+//! transcript that does not match; 2 a usage, read, parse, validation or link
+//! error. Output goes through one writer ([`output::Stdout`]), so a closed
+//! pipe ends a command quietly with 0 (the interactive workbench, which
+//! prints on its own, is the exception).
 
 mod check;
+mod output;
 mod run;
 mod wast_cmd;
 
 use clap::{Parser, Subcommand};
+use output::Stdout;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// watlab: an interactive workbench for WebAssembly Text.
@@ -75,68 +81,91 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    match cli.command {
+    let mut out = Stdout::new();
+    let result = match cli.command {
         Some(Command::Wast {
             files,
             step,
             threads,
-        }) => wast_cmd::run(&files, step, threads),
-        Some(Command::Run(args)) => run::run(&args),
-        Some(Command::Check { files, bless }) => check::check(&files, bless),
-        Some(Command::Script { file }) => check::script(&file),
+        }) => wast_cmd::run(&mut out, &files, step, threads),
+        Some(Command::Run(args)) => run::run(&mut out, &args),
+        Some(Command::Check { files, bless }) => check::check(&mut out, &files, bless),
+        Some(Command::Script { file }) => check::script(&mut out, &file),
         Some(Command::Lesson { number: None }) => {
             let progress = crate::commands::data_file("progress")
                 .and_then(|p| std::fs::read_to_string(p).ok())
                 .unwrap_or_default();
-            print!("{}", crate::lesson::guided::listing(&progress));
-            ExitCode::SUCCESS
+            write!(out, "{}", crate::lesson::guided::listing(&progress)).map(|()| ExitCode::SUCCESS)
         }
-        Some(Command::Lesson { number: Some(n) }) => start(vec![format!(":lesson {n}")]),
-        None => workbench(cli.file.as_deref()),
-    }
+        Some(Command::Lesson { number: Some(n) }) => start(&mut out, vec![format!(":lesson {n}")]),
+        None => workbench(&mut out, cli.file.as_deref()),
+    };
+    output::finish(&mut out, result)
 }
 
 /// `watlab [FILE]`: the interactive workbench on a terminal, a script otherwise.
-fn workbench(file: Option<&std::path::Path>) -> ExitCode {
+fn workbench(out: &mut Stdout, file: Option<&std::path::Path>) -> std::io::Result<ExitCode> {
     if let Some(path) = file
         && let Err(e) = std::fs::metadata(path)
     {
         eprintln!("watlab: cannot read {}: {e}", path.display());
-        return ExitCode::from(2);
+        return Ok(ExitCode::from(2));
     }
     let preload: Vec<String> = file
         .map(|f| format!(":load {}", f.display()))
         .into_iter()
         .collect();
-    start(preload)
+    start(out, preload)
 }
 
 /// The workbench after `preload` inputs: interactive on a terminal, a script otherwise.
-fn start(preload: Vec<String>) -> ExitCode {
+fn start(out: &mut Stdout, preload: Vec<String>) -> std::io::Result<ExitCode> {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
-        match crate::repl::interactive(&preload) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("watlab: {e}");
-                ExitCode::from(2)
-            }
-        }
+        crate::repl::interactive(&preload).map(|()| ExitCode::SUCCESS)
     } else {
-        match crate::repl::script(std::io::stdin().lock(), &preload) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(1),
-            Err(e) => {
-                eprintln!("watlab: {e}");
-                ExitCode::from(2)
-            }
-        }
+        let lines = crate::repl::script_lines(std::io::stdin().lock(), |n| {
+            format!("line {n} of standard input")
+        });
+        script_exit(crate::repl::script(lines, out, &preload))
     }
 }
 
-/// Reads a file named on the command line, or says on stderr why it cannot.
+/// The exit code of a script: 0 when every input succeeded, 1 otherwise.
+fn script_exit(result: std::io::Result<bool>) -> std::io::Result<ExitCode> {
+    result.map(|ok| {
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    })
+}
+
+/// Reads a file named on the command line, or says on stderr why it cannot
+/// (for text that is not UTF-8: the line, the column and the byte).
 fn read_input(file: &std::path::Path) -> Option<String> {
-    std::fs::read_to_string(file)
+    let bytes = std::fs::read(file)
         .map_err(|e| eprintln!("watlab: cannot read {}: {e}", file.display()))
+        .ok()?;
+    String::from_utf8(bytes)
+        .map_err(|e| {
+            let bytes = e.as_bytes();
+            let valid = e.utf8_error().valid_up_to();
+            let line_start = bytes[..valid]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = String::from_utf8_lossy(&bytes[line_start..valid])
+                .chars()
+                .count()
+                + 1;
+            let byte = bytes.get(valid).copied().unwrap_or_default();
+            eprintln!(
+                "watlab: {}:{line}:{column}: not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+                file.display()
+            );
+        })
         .ok()
 }

@@ -5,6 +5,7 @@ use crate::session::{ErrorKind, SessionError, token_len};
 use crate::vm::store::{Extern, Store};
 use crate::vm::{Execution, Limits, Module};
 use clap::Args;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -30,11 +31,11 @@ pub struct RunArgs {
 }
 
 /// Runs `watlab run`.
-pub fn run(args: &RunArgs) -> ExitCode {
-    match execute(args) {
+pub fn run(out: &mut impl Write, args: &RunArgs) -> io::Result<ExitCode> {
+    Ok(match execute(out, args) {
         Ok(values) => {
             for value in values {
-                println!("{value}");
+                writeln!(out, "{value}")?;
             }
             ExitCode::SUCCESS
         }
@@ -50,17 +51,24 @@ pub fn run(args: &RunArgs) -> ExitCode {
             eprint!("{report}");
             ExitCode::from(2)
         }
-    }
+        Err(Failure::Output(e)) => return Err(e),
+    })
 }
 
+/// Why `watlab run` stopped early.
 enum Failure {
+    /// The program trapped (exit 1).
     Trap(String),
+    /// The command line, the file or the module is wrong (exit 2).
     Usage(String),
-    /// A module that does not validate, explained and rendered.
+    /// A module that does not validate, explained and rendered (exit 2).
     Invalid(String),
+    /// Writing the trace failed (a closed pipe among others).
+    Output(io::Error),
 }
 
-fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
+/// Instantiates the module, calls the export (tracing it when asked) and returns its results.
+fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
     let module = load(&args.file)?;
     let mut store = Store::new(Limits {
         fuel: args.fuel,
@@ -121,7 +129,7 @@ fn execute(args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
             crate::session::trace::TRACE_LIMIT,
             &|s, f| s.func_name(f),
         );
-        print!("{}", crate::view::trace::render(&trace));
+        write!(out, "{}", crate::view::trace::render(&trace)).map_err(Failure::Output)?;
         return result.map_err(|t| Failure::Trap(t.to_string()));
     }
     execution

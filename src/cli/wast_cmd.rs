@@ -2,11 +2,17 @@
 //! summary: per file when there are several, then the total.
 
 use crate::script::{ExecMode, Report, Totals, run_script_with};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs each script, prints a line per failure and skip, then the summary.
-pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
+pub fn run(
+    out: &mut impl Write,
+    files: &[PathBuf],
+    step: bool,
+    threads: bool,
+) -> io::Result<ExitCode> {
     let features = if threads {
         crate::vm::module::features_with_threads()
     } else {
@@ -23,42 +29,45 @@ pub fn run(files: &[PathBuf], step: bool, threads: bool) -> ExitCode {
             continue;
         };
         let report = run_script_with(&name, &text, mode, features);
-        print_problems(&name, &report);
+        print_problems(out, &name, &report)?;
         let totals = Totals::of(&report);
         total.add(totals);
         per_file.push((name, totals));
     }
     if per_file.len() > 1 {
         for (name, totals) in &per_file {
-            println!("{name}: {totals}");
+            writeln!(out, "{name}: {totals}")?;
         }
     }
-    println!("{total}");
-    if unreadable {
+    writeln!(out, "{total}")?;
+    Ok(if unreadable {
         ExitCode::from(2)
     } else if total.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    })
 }
 
 /// One line per failed or skipped directive, and per module rejected with
 /// another message than the script expects.
-fn print_problems(name: &str, report: &Report) {
+fn print_problems(out: &mut impl Write, name: &str, report: &Report) -> io::Result<()> {
     for (directive, failure) in report.failures() {
-        println!(
+        writeln!(
+            out,
             "{name}:{}: {}: {failure}",
             directive.line, directive.keyword
-        );
+        )?;
     }
     for (directive, reason) in report.skips() {
-        println!("{name}:{}: skipped: {reason}", directive.line);
+        writeln!(out, "{name}:{}: skipped: {reason}", directive.line)?;
     }
     for (directive, rejection) in report.message_mismatches() {
-        println!(
+        writeln!(
+            out,
             "{name}:{}: {}: rejected, but with another message: expected \"{}\", ours \"{}\"",
             directive.line, directive.keyword, rejection.expected, rejection.ours
-        );
+        )?;
     }
+    Ok(())
 }

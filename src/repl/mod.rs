@@ -142,40 +142,110 @@ fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
     names
 }
 
-/// Runs inputs read from `reader` without prompts or colour, printing the output.
+/// One line of a script: where it is (`FILE:LINE` or `line N of standard input`)
+/// and its bytes without the line ending; a line need not be UTF-8.
+pub type ScriptLine = (String, Vec<u8>);
+
+/// The lines of `reader` as [`ScriptLine`]s, numbered from 1, located by `place(number)`.
+pub fn script_lines(
+    mut reader: impl BufRead,
+    place: impl Fn(usize) -> String,
+) -> impl Iterator<Item = std::io::Result<ScriptLine>> {
+    let mut number = 0;
+    std::iter::from_fn(move || {
+        let mut line = Vec::new();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => None,
+            Ok(_) => {
+                number += 1;
+                Some(Ok((place(number), trim_line_ending(line))))
+            }
+            Err(e) => Some(Err(std::io::Error::new(
+                e.kind(),
+                format!("cannot read the script: {e}"),
+            ))),
+        }
+    })
+}
+
+/// `line` without its `\n` or `\r\n`, as `BufRead::lines` gives it.
+fn trim_line_ending(mut line: Vec<u8>) -> Vec<u8> {
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+    line
+}
+
+/// The error for a line that is not UTF-8: where, which byte, and the fix.
+fn not_utf8(place: &str, bytes: &[u8], error: std::str::Utf8Error) -> String {
+    let valid = &bytes[..error.valid_up_to()];
+    let column = String::from_utf8_lossy(valid).chars().count() + 1;
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    format!(
+        "error: {place}: not UTF-8 text (byte 0x{byte:02x} at column {column}), so the input \
+         holding it was skipped; save the script as UTF-8\n"
+    )
+}
+
+/// Runs the inputs in `lines` without prompts or colour, writing the output to `out`.
 /// Returns whether every input succeeded.
-pub fn script(reader: impl BufRead, preload: &[String]) -> std::io::Result<bool> {
+///
+/// An input holding a line that is not UTF-8 is not run: an error names the
+/// line and the script goes on with the next input.
+///
+/// # Errors
+/// Reading a line or writing to `out` failed; the script stops there.
+pub fn script(
+    lines: impl IntoIterator<Item = std::io::Result<ScriptLine>>,
+    out: &mut impl Write,
+    preload: &[String],
+) -> std::io::Result<bool> {
     let mut session = Workbench::new(None);
     let mut ok = true;
-    let mut stdout = std::io::stdout().lock();
     for input in preload {
         let outcome = session.eval(input);
         ok &= outcome.is_ok();
-        write!(stdout, "{}", render_outcome(&outcome))?;
+        write!(out, "{}", render_outcome(&outcome))?;
     }
     let mut pending = String::new();
-    for line in reader.lines() {
-        let line = line?;
+    // The first line of the pending input that is not UTF-8, as its error.
+    let mut broken: Option<String> = None;
+    for line in lines {
+        let (place, bytes) = line?;
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            broken.get_or_insert_with(|| not_utf8(&place, &bytes, e));
+        }
         if !pending.is_empty() {
             pending.push('\n');
         }
-        pending.push_str(&line);
+        pending.push_str(&String::from_utf8_lossy(&bytes));
         if !lex::is_complete(&pending) {
             continue;
         }
-        let outcome = session.eval(&pending);
-        pending.clear();
+        let input = std::mem::take(&mut pending);
+        if let Some(error) = broken.take() {
+            ok = false;
+            write!(out, "{error}")?;
+            continue;
+        }
+        let outcome = session.eval(&input);
         ok &= outcome.is_ok();
         let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-        write!(stdout, "{}", render_outcome(&outcome))?;
+        write!(out, "{}", render_outcome(&outcome))?;
         if quit {
             return Ok(ok);
         }
     }
-    if !pending.trim().is_empty() {
+    if let Some(error) = broken {
+        ok = false;
+        write!(out, "{error}")?;
+    } else if !pending.trim().is_empty() {
         let outcome = session.eval(&pending);
         ok &= outcome.is_ok();
-        write!(stdout, "{}", render_outcome(&outcome))?;
+        write!(out, "{}", render_outcome(&outcome))?;
     }
     Ok(ok)
 }
