@@ -82,6 +82,7 @@ transcripts! {
     host_shared_memory_two_modules,
     host_table_methods,
     host_write_and_table,
+    host_write_types,
     integer_display,
     invalid_field,
     lesson_guided,

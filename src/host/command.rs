@@ -21,8 +21,9 @@
 use super::js::{self, JsValue};
 use super::limits::{self, OptionError, Word, Written};
 use super::literal::{self, LiteralError, PropertyError};
-use super::request::{At, ImportObject, Method, NewObject, Operand, PropertyPath, value_type};
+use super::request::{At, ImportObject, Method, NewObject, Operand, PropertyPath};
 use crate::text::literal::parse_value;
+use crate::vm::ValType;
 use crate::vm::types::GlobalType;
 use std::fmt;
 use std::ops::Range;
@@ -274,7 +275,7 @@ fn global(words: &[Word<'_>], end: usize) -> Result<NewObject, CommandError> {
         [word] if word.text == "mut" => true,
         [word, ..] => return Err(CommandError::GlobalUsage(word.span())),
     };
-    let ty = value_type(ty.text).ok_or_else(|| CommandError::GlobalUsage(ty.span()))?;
+    let ty = ValType::from_name(ty.text).ok_or_else(|| CommandError::GlobalUsage(ty.span()))?;
     let value = parse_value(ty, value.text)
         .map_err(|message| CommandError::GlobalValue(message, value.span()))?;
     Ok(NewObject::Global(GlobalType { ty, mutable }, value))

@@ -6,7 +6,7 @@ use super::convert::{self, number_to_string};
 use super::js::{self, JsError, JsValue, Span};
 use super::limits::{self, LimitsError, Sized};
 use super::math;
-use super::request::{ImportObject, ModuleSpec, NewObject, Property, PropertyPath, value_type};
+use super::request::{ImportObject, ModuleSpec, NewObject, Property, PropertyPath};
 use crate::vm::types::{GlobalType, MemoryType, TableType};
 use crate::vm::{ValType, Value};
 use std::fmt;
@@ -233,7 +233,7 @@ fn table(args: &[JsValue]) -> Result<NewObject, PropertyError> {
 
 fn global(args: &[JsValue]) -> Result<NewObject, PropertyError> {
     let ty = match field(args, "value") {
-        Some(JsValue::String(t)) => value_type(t)
+        Some(JsValue::String(t)) => ValType::from_name(t)
             .filter(|t| !t.is_ref())
             .ok_or_else(|| PropertyError::GlobalValueType(t.clone()))?,
         _ => return Err(PropertyError::GlobalNeedsValueType),

@@ -2,8 +2,8 @@
 //! properties of a whole import object. The parsers ([`super::command`],
 //! [`super::literal`]) produce these; [`super::env::HostEnv`] carries them out.
 
+use crate::vm::Value;
 use crate::vm::types::{GlobalType, MemoryType, TableType};
-use crate::vm::{ValType, Value};
 use std::ops::Range;
 
 /// A host property's two-level name, `MODULE.NAME` (`mem.pages`), as an
@@ -125,30 +125,3 @@ impl Method {
 
 /// A whole import object (`:host { ... }`), modules in source order.
 pub type ImportObject = Vec<(String, ModuleSpec)>;
-
-/// A value type by its WAT name (`i32`, `externref`).
-pub fn value_type(word: &str) -> Option<ValType> {
-    [
-        ValType::I32,
-        ValType::I64,
-        ValType::F32,
-        ValType::F64,
-        ValType::FuncRef,
-        ValType::ExternRef,
-    ]
-    .into_iter()
-    .find(|ty| ty.to_string() == word)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn value_types_by_wat_name() {
-        assert_eq!(value_type("i32"), Some(ValType::I32));
-        assert_eq!(value_type("externref"), Some(ValType::ExternRef));
-        assert_eq!(value_type("anyfunc"), None);
-        assert_eq!(value_type("I32"), None);
-    }
-}

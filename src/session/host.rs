@@ -3,7 +3,7 @@
 //! [`crate::host::env`]; this file only runs them against the store and words
 //! the outcome.
 
-use super::{ErrorKind, Reply, Session, SessionError};
+use super::{ErrorKind, HostModuleInfo, Reply, Session, SessionError};
 use crate::host::command::{self, CommandError, HostCommand};
 use crate::host::env::{HostValue, MissingModule, similar_names};
 use crate::host::export_js;
@@ -11,7 +11,6 @@ use crate::host::methods::{self, Arg, CallError, Done};
 use crate::host::request::{At, Method, NewObject, PropertyPath};
 use crate::vm::store::FuncAddr;
 use crate::vm::{LinkError, MemAddr, ValType, Value};
-use std::fmt::Write as _;
 use std::path::Path;
 
 impl Session {
@@ -19,7 +18,7 @@ impl Session {
     pub fn host_command(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let request = command::parse(args).map_err(|e| command_error(args, &e))?;
         match request {
-            HostCommand::List => Ok(vec![Reply::Doc(super::Doc::plain(&self.host_listing()))]),
+            HostCommand::List => Ok(vec![Reply::HostObject(self.host_listing())]),
             HostCommand::Seed(seed) => {
                 self.host.seed(seed);
                 Ok(vec![Reply::Note(format!(
@@ -36,7 +35,7 @@ impl Session {
                 }
                 Ok(vec![
                     Reply::Note("the host object is replaced".into()),
-                    Reply::Doc(super::Doc::plain(&self.host_listing())),
+                    Reply::HostObject(self.host_listing()),
                 ])
             }
         }
@@ -129,22 +128,24 @@ impl Session {
         Ok(vec![Reply::Note(text)])
     }
 
-    fn host_listing(&self) -> String {
-        let mut text = String::from("host object:\n");
-        for (module, props) in &self.host.modules {
-            let _ = writeln!(text, "  {module}:");
-            let (functions, others): (Vec<_>, Vec<_>) = props
-                .iter()
-                .partition(|(_, v)| matches!(v, HostValue::Math(_)));
-            if !functions.is_empty() {
-                let names: Vec<&str> = functions.iter().map(|(n, _)| n.as_str()).collect();
-                let _ = writeln!(text, "    functions of Math: {}", names.join(" "));
-            }
-            for (name, value) in others {
-                let _ = writeln!(text, "    {name}: {}", value.describe(&self.store));
-            }
-        }
-        text
+    fn host_listing(&self) -> Vec<HostModuleInfo> {
+        self.host
+            .modules
+            .iter()
+            .map(|(module, props)| {
+                let (functions, others): (Vec<_>, Vec<_>) = props
+                    .iter()
+                    .partition(|(_, v)| matches!(v, HostValue::Math(_)));
+                HostModuleInfo {
+                    name: module.clone(),
+                    math_functions: functions.iter().map(|(n, _)| (*n).clone()).collect(),
+                    properties: others
+                        .iter()
+                        .map(|(name, value)| ((*name).clone(), value.describe(&self.store)))
+                        .collect(),
+                }
+            })
+            .collect()
     }
 
     /// `:write MEMORY ADDR TYPE VALUE...`: the host writes into a memory, like
@@ -173,16 +174,7 @@ impl Session {
         };
         let mut bytes = Vec::new();
         for text in values {
-            let value_ty = match elem {
-                Elem::I64 => ValType::I64,
-                Elem::F32 => ValType::F32,
-                Elem::F64 => ValType::F64,
-                _ => ValType::I64,
-            };
-            let slot = crate::text::literal::parse_value(value_ty, text)
-                .map_err(SessionError::usage)?
-                .to_slot();
-            bytes.extend_from_slice(&slot.to_le_bytes()[..elem.size()]);
+            bytes.extend_from_slice(&element_bytes(elem, text)?);
         }
         let before = self.snapshot();
         let memory = self.store.memory_mut(mem).ok_or_else(usage)?;
@@ -311,4 +303,44 @@ fn command_error(args: &str, error: &CommandError) -> SessionError {
         SessionError::new(kind, error.to_string()).at(&typed, TYPED.len() + span.start, span.len());
     e.notes.extend(error.hint());
     e
+}
+
+/// The little-endian bytes of `text` read as one `elem`, or an error that
+/// names the type the user wrote and the values it takes.
+fn element_bytes(
+    elem: crate::session::memory_rows::Elem,
+    text: &str,
+) -> Result<Vec<u8>, SessionError> {
+    use crate::session::memory_rows::Elem;
+    let parse_ty = match elem {
+        Elem::F32 => ValType::F32,
+        Elem::F64 => ValType::F64,
+        _ => ValType::I64,
+    };
+    let bits = 8 * elem.size() as u32;
+    let not_valid = || {
+        let example = match elem {
+            Elem::F32 | Elem::F64 => "1.5, -0.25, inf or nan",
+            Elem::U8 | Elem::U16 | Elem::U32 => "42 or 0x2a",
+            _ => "42, -1 or 0x2a",
+        };
+        SessionError::usage(format!(
+            "{text:?} is not a valid {} value: write a number such as {example}",
+            elem.name()
+        ))
+    };
+    let slot = crate::text::literal::parse_value(parse_ty, text)
+        .map_err(|_| not_valid())?
+        .to_slot();
+    if parse_ty == ValType::I64 && bits < 64 {
+        let value = slot as i64;
+        let (low, high) = (-(1i64 << (bits - 1)), (1i64 << bits) - 1);
+        if value < low || value > high {
+            return Err(SessionError::usage(format!(
+                "{text} does not fit in {}: it takes {low} to {high} (negative values are stored as their two's complement)",
+                elem.name()
+            )));
+        }
+    }
+    Ok(slot.to_le_bytes()[..elem.size()].to_vec())
 }

@@ -328,7 +328,7 @@ impl Session {
                 .at(form, 0, form.len()));
             }
         };
-        let ty = parse_valtype(ty).ok_or_else(|| {
+        let ty = ValType::from_name(ty).ok_or_else(|| {
             SessionError::usage(format!(
                 "unknown type {ty}: use i32, i64, f32, f64, funcref or externref"
             ))
@@ -411,19 +411,6 @@ impl Session {
     pub fn field_texts(&self) -> Vec<&str> {
         self.fields.iter().map(|f| f.text.as_str()).collect()
     }
-}
-
-/// Parses a value type keyword.
-pub fn parse_valtype(word: &str) -> Option<ValType> {
-    Some(match word {
-        "i32" => ValType::I32,
-        "i64" => ValType::I64,
-        "f32" => ValType::F32,
-        "f64" => ValType::F64,
-        "funcref" => ValType::FuncRef,
-        "externref" => ValType::ExternRef,
-        _ => return None,
-    })
 }
 
 /// Byte ranges and globals that differ between two states of the store.

@@ -33,6 +33,8 @@ pub enum Reply {
     Instances(Vec<InstanceInfo>),
     /// The named regions of memory (`:region`).
     Regions(Vec<RegionInfo>),
+    /// The host object's modules and their properties (`:host`).
+    HostObject(Vec<HostModuleInfo>),
     /// The threads and their states (`:threads`).
     Threads(Vec<ThreadInfo>),
     /// WebAssembly text: the module or one function (`:wat`, `:dis`).
@@ -167,6 +169,17 @@ pub struct RegionInfo {
     pub count: u64,
     /// Its elements, decoded (only in a memory window).
     pub values: Option<String>,
+}
+
+/// One module of the host object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostModuleInfo {
+    /// Its name (`math`, `mem`).
+    pub name: String,
+    /// The `Math` functions it offers.
+    pub math_functions: Vec<String>,
+    /// Other properties and how JavaScript would create them.
+    pub properties: Vec<(String, String)>,
 }
 
 /// One thread started with `:spawn`.

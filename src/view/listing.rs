@@ -3,8 +3,8 @@
 
 use super::{Styled, hexdump, marked_lines, value_table_with};
 use crate::session::{
-    InstanceInfo, MemoryInfo, MemoryOrigin, MemoryWindow, RegionInfo, Role, ThreadInfo,
-    ThreadState, ValueRows,
+    HostModuleInfo, InstanceInfo, MemoryInfo, MemoryOrigin, MemoryWindow, RegionInfo, Role,
+    ThreadInfo, ThreadState, ValueRows,
 };
 use crate::vm::value::list;
 
@@ -149,6 +149,24 @@ pub fn instances(out: &mut Styled, instances: &[InstanceInfo]) {
         }
         for (module, name) in &instance.imports {
             out.plain_text(format!("  import \"{module}\" \"{name}\"\n"));
+        }
+    }
+}
+
+/// `:host`: the host object, module by module.
+pub fn host_object(out: &mut Styled, modules: &[HostModuleInfo]) {
+    out.push("host object:", Role::Heading);
+    out.plain_text("\n");
+    for module in modules {
+        out.plain_text(format!("  {}:\n", module.name));
+        if !module.math_functions.is_empty() {
+            out.plain_text(format!(
+                "    functions of Math: {}\n",
+                module.math_functions.join(" ")
+            ));
+        }
+        for (name, description) in &module.properties {
+            out.plain_text(format!("    {name}: {description}\n"));
         }
     }
 }

@@ -102,6 +102,7 @@ pub fn render_reply(reply: &Reply) -> Styled {
         Reply::Memories(memories) => listing::memories(&mut out, memories),
         Reply::Instances(instances) => listing::instances(&mut out, instances),
         Reply::Regions(regions) => listing::regions(&mut out, regions),
+        Reply::HostObject(modules) => listing::host_object(&mut out, modules),
         Reply::Threads(threads) => listing::threads(&mut out, threads),
         Reply::Wat(text) => {
             wat(&mut out, text);

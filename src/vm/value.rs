@@ -23,6 +23,21 @@ pub enum ValType {
 }
 
 impl ValType {
+    /// Every value type watlab runs, in the order WAT lists them.
+    pub const ALL: [ValType; 6] = [
+        ValType::I32,
+        ValType::I64,
+        ValType::F32,
+        ValType::F64,
+        ValType::FuncRef,
+        ValType::ExternRef,
+    ];
+
+    /// The type a WAT keyword names (`i32`, `funcref`), the inverse of `Display`.
+    pub fn from_name(word: &str) -> Option<ValType> {
+        ValType::ALL.into_iter().find(|ty| ty.to_string() == word)
+    }
+
     /// Converts from wasmparser's type, rejecting what watlab does not run yet.
     pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
@@ -231,6 +246,15 @@ fn format_nan(negative: bool, payload: u64, canonical: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_types_are_named_as_wat_names_them() {
+        for ty in ValType::ALL {
+            assert_eq!(ValType::from_name(&ty.to_string()), Some(ty));
+        }
+        assert_eq!(ValType::from_name("anyfunc"), None);
+        assert_eq!(ValType::from_name("I32"), None);
+    }
 
     #[test]
     fn slots_round_trip_every_type() {
