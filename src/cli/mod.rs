@@ -3,8 +3,7 @@
 //! Exit codes: 0 success, 1 a trap, a failed script assertion or input, or a
 //! transcript that does not match; 2 a usage, read, parse, validation or link
 //! error. Output goes through one writer ([`output::Stdout`]), so a closed
-//! pipe ends a command quietly with 0 (the interactive workbench, which
-//! prints on its own, is the exception).
+//! pipe ends a command quietly with 0, the interactive workbench included.
 
 mod check;
 mod output;
@@ -122,7 +121,7 @@ fn workbench(out: &mut Stdout, file: Option<&std::path::Path>) -> std::io::Resul
 fn start(out: &mut Stdout, preload: Vec<String>) -> std::io::Result<ExitCode> {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
-        crate::repl::interactive(&preload).map(|()| ExitCode::SUCCESS)
+        crate::repl::interactive(out, &preload).map(|()| ExitCode::SUCCESS)
     } else {
         let lines = crate::repl::script_lines(std::io::stdin().lock(), |n| {
             format!("line {n} of standard input")

@@ -35,8 +35,13 @@ fn shown(styled: &Styled, colour: bool) -> String {
     }
 }
 
-/// Runs the interactive workbench, after evaluating `preload` inputs (e.g. `:load FILE`).
-pub fn interactive(preload: &[String]) -> std::io::Result<()> {
+/// Runs the interactive workbench, after evaluating `preload` inputs (e.g.
+/// `:load FILE`), writing its answers to `out`.
+///
+/// # Errors
+/// When the output cannot be written (a closed pipe among others); the
+/// history is saved first.
+pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<()> {
     let colour = theme::use_colour(std::io::stdout().is_terminal());
     let mut session = Workbench::new(data_file("progress"));
     let config = Config::builder().auto_add_history(false).build();
@@ -66,46 +71,7 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
         eprintln!("watlab: warning: Ctrl-C cannot pause running code: {e}");
     }
-    println!(
-        "watlab {}: WebAssembly Text workbench. :help lists commands, Ctrl-D quits.",
-        env!("CARGO_PKG_VERSION")
-    );
-    for input in preload {
-        let (styled, _) = respond(&mut session, input);
-        print!("{}", shown(&styled, colour));
-    }
-    let mut stdout = std::io::stdout();
-    let mut gatherer = Gatherer::default();
-    loop {
-        let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
-            Gathered::Input(input) => input,
-            Gathered::Cleared => continue,
-            Gathered::Cancelled => {
-                println!("(unfinished input dropped)");
-                continue;
-            }
-            Gathered::End => break,
-            Gathered::Failed(e) => {
-                eprintln!("watlab: {e}");
-                break;
-            }
-        };
-        if !input.trim().is_empty() {
-            let _ = editor.add_history_entry(input.as_str());
-        }
-        // A Ctrl-C that came while no code ran must not pause this input.
-        interrupt.store(false, Ordering::Relaxed);
-        let (styled, quit) = respond(&mut session, &input);
-        print!("{}", shown(&styled, colour));
-        let _ = stdout.flush();
-        if let Some(helper) = editor.helper_mut() {
-            helper.names = names_in_scope(&session.session);
-            helper.stepping = session.session.is_stepping();
-        }
-        if quit {
-            break;
-        }
-    }
+    let outcome = run_inputs(out, &mut editor, &mut session, preload, colour);
     if let Some(path) = &history {
         let saved = path
             .parent()
@@ -120,6 +86,60 @@ pub fn interactive(preload: &[String]) -> std::io::Result<()> {
                 "watlab: warning: cannot save history to {}: {e}",
                 path.display()
             );
+        }
+    }
+    outcome
+}
+
+/// The banner, the preloaded inputs, then inputs from the editor until the
+/// user leaves or the output cannot be written.
+fn run_inputs(
+    out: &mut impl Write,
+    editor: &mut Editor<WatHelper, DefaultHistory>,
+    session: &mut Workbench,
+    preload: &[String],
+    colour: bool,
+) -> std::io::Result<()> {
+    let interrupt = session.session.interrupt_flag();
+    writeln!(
+        out,
+        "watlab {}: WebAssembly Text workbench. :help lists commands, :lesson the course, Ctrl-D quits.",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    for input in preload {
+        let (styled, _) = respond(session, input);
+        write!(out, "{}", shown(&styled, colour))?;
+    }
+    out.flush()?;
+    let mut gatherer = Gatherer::default();
+    loop {
+        let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
+            Gathered::Input(input) => input,
+            Gathered::Cleared => continue,
+            Gathered::Cancelled => {
+                writeln!(out, "(unfinished input dropped)")?;
+                continue;
+            }
+            Gathered::End => break,
+            Gathered::Failed(e) => {
+                eprintln!("watlab: {e}");
+                break;
+            }
+        };
+        if !input.trim().is_empty() {
+            let _ = editor.add_history_entry(input.as_str());
+        }
+        // A Ctrl-C that came while no code ran must not pause this input.
+        interrupt.store(false, Ordering::Relaxed);
+        let (styled, quit) = respond(session, &input);
+        write!(out, "{}", shown(&styled, colour))?;
+        out.flush()?;
+        if let Some(helper) = editor.helper_mut() {
+            helper.names = names_in_scope(&session.session);
+            helper.stepping = session.session.is_stepping();
+        }
+        if quit {
+            return Ok(());
         }
     }
     Ok(())
