@@ -57,11 +57,7 @@ $FUNC:LINE
 ];
 
 fn step(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
-    let mut replies = wb.session.start_stepping(args)?;
-    if wb.session.is_stepping() {
-        replies.insert(0, Reply::Note(super::stepper::words("stepping")));
-    }
-    Ok(replies)
+    wb.session.start_stepping(args)
 }
 
 fn break_at(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -58,11 +58,11 @@ fn run_threads(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionErro
 fn thread(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let mut replies = wb.session.thread_command(args)?;
     if wb.session.is_stepping() {
-        let words = super::stepper::words("stepping this thread");
         replies.insert(
             0,
             Reply::Note(format!(
-                "{words}; abort or :thread OTHER hands it back to :run"
+                "stepping thread {}: abort or :thread OTHER hands it back to :run",
+                args.trim()
             )),
         );
     }

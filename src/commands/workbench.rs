@@ -52,6 +52,7 @@ impl Workbench {
     /// What went wrong: a syntax, validation or link error, a trap, a command
     /// used wrongly. Such an input changes nothing but what WebAssembly keeps.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let was_stepping = self.session.is_stepping();
         let outcome = self.dispatch(text);
         let outcome = self.session.attach_console(outcome);
         if !self.session.is_stepping() {
@@ -59,6 +60,11 @@ impl Workbench {
             return outcome;
         }
         let mut replies = outcome?;
+        if !was_stepping {
+            // However stepping began (`:step`, a breakpoint, Ctrl-C, `:thread`), say how to go on.
+            let at = replies.iter().position(is_pause).unwrap_or(replies.len());
+            replies.insert(at, Reply::Note(super::stepper::words("stepping")));
+        }
         if replies.iter().any(is_pause) {
             for command in self.displays.clone() {
                 match self.dispatch(&format!(":{command}")) {

@@ -318,8 +318,7 @@ mod tests {
         assert_eq!(
             replies.first(),
             Some(&Reply::Note(
-                "breakpoint 1 hit: paused; s(tep), c(ontinue), bt, abort (undo the input) ..."
-                    .into()
+                "breakpoint 1 hit: paused (abort undoes the input)".into()
             ))
         );
         assert!(session.is_stepping());

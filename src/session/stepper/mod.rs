@@ -132,8 +132,7 @@ impl Session {
     ) -> Vec<Reply> {
         self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
         let mut replies = vec![Reply::Note(
-            "interrupted: paused where it was. s(tep), c(ontinue), bt, abort (undo the input) ..."
-                .into(),
+            "interrupted: paused where it was (abort undoes the input)".into(),
         )];
         replies.extend(self.pause_replies(None, Vec::new()));
         replies
@@ -150,7 +149,7 @@ impl Session {
         let mut replies = self.pause_interrupted(code, prepared, execution, before);
         let hits = self.breakpoint_hits();
         replies[0] = Reply::Note(format!(
-            "{}: paused; s(tep), c(ontinue), bt, abort (undo the input) ...",
+            "{}: paused (abort undoes the input)",
             hits.join(", ")
         ));
         replies
