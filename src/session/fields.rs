@@ -12,8 +12,9 @@
 //!   (start ...)               the earlier start field
 //! ```
 //!
-//! and, when `:load` reads a file again, a field the file loaded last time
-//! that nothing above matched is replaced by the next new field of its kind.
+//! and, when `:load` reads a file again, an unnamed field the file loaded
+//! last time that nothing above matched is replaced by the next new unnamed
+//! field of its kind.
 //! What is left over is a real conflict: [`clash`] explains it with the fix.
 
 use super::{ErrorKind, SessionError};
@@ -117,25 +118,29 @@ pub fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usiz
             .filter(|(i, _)| eligible.get(*i).copied().unwrap_or(false))
     };
     let same_kind = |f: &Field| f.kind == new.kind;
+    let unnamed = new.id.is_none();
     let found = if new.kind == "start" {
         candidates().find(|(_, f)| same_kind(f))
-    } else if new.id.is_some() {
+    } else if !unnamed {
         candidates().find(|(_, f)| same_kind(f) && f.id == new.id)
-    } else if !new.exports.is_empty() {
+    } else {
         candidates()
             .find(|(_, f)| same_kind(f) && f.exports.iter().any(|e| new.exports.contains(e)))
-    } else if new.keyword == "import" {
-        candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.import == new.import)
-    } else if matches!(new.kind.as_str(), "memory" | "table") {
-        candidates().find(|(_, f)| same_kind(f) && f.id.is_none())
-    } else {
-        None
+            .or_else(|| {
+                new.import.as_ref()?;
+                candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.import == new.import)
+            })
+            .or_else(|| {
+                matches!(new.kind.as_str(), "memory" | "table")
+                    .then(|| candidates().find(|(_, f)| same_kind(f) && f.id.is_none()))
+                    .flatten()
+            })
     };
     found
         .or_else(|| {
-            // A file loaded again: its fields take the places of last time's.
-            new.origin.as_ref()?;
-            candidates().find(|(_, f)| same_kind(f) && f.origin == new.origin)
+            // A file loaded again: its unnamed fields take the places of last time's.
+            new.origin.as_ref().filter(|_| unnamed)?;
+            candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.origin == new.origin)
         })
         .map(|(i, _)| i)
 }
@@ -436,13 +441,14 @@ mod tests {
     #[test]
     fn a_file_loaded_again_takes_its_old_places() {
         let earlier = vec![
+            Field::new("(func $named)", Some("b.wat")),
             Field::new("(func)", Some("a.wat")),
             Field::new("(func)", None),
             Field::new("(func)", Some("b.wat")),
         ];
         let new = Field::new("(func (result i32) i32.const 1)", Some("b.wat"));
-        assert_eq!(replaces(&new, &earlier, &[true, true, true]), Some(2));
-        assert_eq!(replaces(&new, &earlier, &[true, true, false]), None);
+        assert_eq!(replaces(&new, &earlier, &[true; 4]), Some(3));
+        assert_eq!(replaces(&new, &earlier, &[true, true, true, false]), None);
     }
 
     #[test]

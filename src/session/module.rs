@@ -616,3 +616,66 @@ pub fn token_len(text: &str, offset: usize) -> usize {
             .max(1)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::{Reply, Session};
+
+    fn notes(replies: &[Reply]) -> Vec<String> {
+        replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Note(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loading_a_file_again_replaces_and_removes_what_it_loaded() {
+        let mut session = Session::new();
+        let first = session
+            .load_fields("a.wat", "(func $keep) (func $gone) (func)")
+            .expect("first load");
+        assert_eq!(
+            notes(&first),
+            ["defined func $keep", "defined func $gone", "defined func"]
+        );
+        session
+            .eval("(func $mine)")
+            .expect("a field typed at the prompt");
+        let again = session
+            .load_fields("a.wat", "(func $keep (nop)) (func (nop))")
+            .expect("second load");
+        assert_eq!(
+            notes(&again),
+            [
+                "replaced func $keep",
+                "replaced func",
+                "removed func $gone: a.wat no longer has it"
+            ]
+        );
+        assert_eq!(
+            session.field_texts(),
+            ["(func $keep (nop))", "(func (nop))", "(func $mine)"]
+        );
+    }
+
+    #[test]
+    fn a_forgotten_field_that_is_still_used_changes_nothing() {
+        let mut session = Session::new();
+        session
+            .eval("(func $f) (func $g (call $f))")
+            .expect("two functions");
+        let error = session.forget("$f").expect_err("$g calls $f");
+        assert!(
+            error
+                .notes
+                .iter()
+                .any(|n| n.starts_with("hint: nothing was forgotten"))
+        );
+        assert_eq!(session.field_texts().len(), 2);
+        session.forget("$g").expect("nothing calls $g");
+        assert_eq!(session.field_texts(), ["(func $f)"]);
+    }
+}
