@@ -47,6 +47,14 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    forget_field,
+    forget_still_called,
+    load_twice,
+    redefine_conflicts,
+    redefine_exported_func,
+    redefine_memory_keeps_contents,
+    redefine_memory_smaller,
+    redefine_start,
     assertions,
     body_name_errors,
     body_type_errors,

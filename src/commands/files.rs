@@ -14,7 +14,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "FILE",
         summary: "add the fields of a .wat or .wasm module to the session",
-        help: "",
+        help: "Each field replaces the session's field it redefines (the same $name, the same export, the unnamed memory or table, the start). Loading the same file again replaces what it loaded last time, and removes what it no longer has.",
         run: load,
     },
     Command {
@@ -66,8 +66,11 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         return Ok(vec![Reply::Note(format!("{path} has no module fields"))]);
     }
     let start = text.find(body.as_str()).unwrap_or(0);
+    // The file's identity, so that loading it again replaces what it loaded.
+    let origin =
+        std::fs::canonicalize(path).map_or_else(|_| path.to_string(), |p| p.display().to_string());
     let mut replies = session
-        .add_fields_text(&body)
+        .load_fields(&origin, &body)
         .map_err(|e| e.in_file(path, &text, start))?;
     replies.insert(0, Reply::Note(format!("loaded {path}")));
     Ok(replies)

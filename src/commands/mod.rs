@@ -8,6 +8,7 @@
 
 mod control;
 mod debugging;
+mod definitions;
 mod files;
 mod help;
 mod host;

@@ -78,6 +78,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
     std::iter::once(&super::help::HELP)
         .chain(super::inspect::COMMANDS)
         .chain(super::files::COMMANDS)
+        .chain(super::definitions::COMMANDS)
         .chain(super::debugging::COMMANDS)
         .chain(super::threads::COMMANDS)
         .chain(super::host::COMMANDS)

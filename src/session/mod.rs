@@ -8,6 +8,7 @@
 //! globals are restored from a snapshot taken before the input ran.
 
 mod agents;
+mod fields;
 mod fragment;
 mod host;
 pub mod input;
@@ -137,7 +138,7 @@ pub struct Session {
     /// Export maps of registered instances (and host modules) by name.
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
     /// The session module: its fields and, once it has any, its instance.
-    fields: Vec<module::Field>,
+    fields: Vec<fields::Field>,
     /// For each defined function of the session module, where each of its
     /// instructions was written: (field index, byte offset in the field).
     sources: Vec<Vec<(usize, usize)>>,

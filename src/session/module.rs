@@ -5,6 +5,7 @@
 //! it afresh; memory contents and global values are then carried over from
 //! the previous instance wherever the new definitions still admit them.
 
+use super::fields::{self, Field};
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
@@ -13,47 +14,118 @@ use crate::vm::store::InstanceAddr;
 use crate::vm::{InstantiationError, Module};
 use std::sync::Arc;
 
-impl Field {
-    /// Whether the field imports something (`(import ...)` or an inline import).
-    fn is_import(&self) -> bool {
-        if self.keyword == "import" {
-            return true;
-        }
-        let rest = self.text.trim_start().trim_start_matches('(').trim_start();
-        let rest = rest
-            .strip_prefix(self.keyword.as_str())
-            .unwrap_or(rest)
-            .trim_start();
-        let rest = match &self.id {
-            Some(id) => rest.strip_prefix(id.as_str()).unwrap_or(rest).trim_start(),
-            None => rest,
-        };
-        rest.starts_with("(import")
-    }
-}
-
-/// A rebuilt session module: the module, its instance, notes about what
-/// did not carry over, and where each function's instructions were written.
+/// A rebuilt session module: the module, its instance, what carrying memory
+/// over did (a field's position and words about it), and where each
+/// function's instructions were written.
 type Built = (
     Arc<Module>,
     InstanceAddr,
-    Vec<String>,
+    Vec<(usize, String)>,
     Vec<Vec<(usize, usize)>>,
 );
 
-/// One field of the session module.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
-    /// `func`, `memory`, ...
-    pub keyword: String,
-    /// `$id`, when it has one.
-    pub id: Option<String>,
-    /// The field's text as typed.
-    pub text: String,
+/// The session module an input asks for: its fields and, for each, the
+/// field of the current list it continues or replaces and where this input
+/// wrote it.
+struct Plan {
+    fields: Vec<Field>,
+    /// The index in the current list of the field each one keeps or replaces.
+    previous: Vec<Option<usize>>,
+    /// Where this input wrote each field, for the fields it wrote.
+    typed_at: Vec<Option<usize>>,
+    /// What the input did, each with the field it concerns.
+    notes: Vec<(Option<usize>, String)>,
+}
+
+impl Plan {
+    /// The current fields, unchanged.
+    fn keep(fields: &[Field]) -> Plan {
+        Plan {
+            fields: fields.to_vec(),
+            previous: (0..fields.len()).map(Some).collect(),
+            typed_at: vec![None; fields.len()],
+            notes: Vec::new(),
+        }
+    }
+
+    /// The fields without the one at `at`.
+    fn remove(&mut self, at: usize) {
+        self.fields.remove(at);
+        self.previous.remove(at);
+        self.typed_at.remove(at);
+    }
+
+    /// Which fields this input wrote.
+    fn fresh(&self) -> Vec<bool> {
+        self.typed_at.iter().map(Option::is_some).collect()
+    }
+}
+
+/// Positions in `fields` of the fields of `kind`, in index order (imports
+/// come first, as in the assembled module).
+fn kind_positions(fields: &[Field], kind: &str) -> Vec<usize> {
+    let of_kind = |import: bool| {
+        (0..fields.len())
+            .filter(move |i| fields[*i].kind == kind && fields[*i].is_import() == import)
+    };
+    of_kind(true).chain(of_kind(false)).collect()
 }
 
 impl Session {
     pub(super) fn add_fields(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let plan = self.plan_fields(text, None)?;
+        self.rebuild(plan, text)
+    }
+
+    /// Adds the module fields of file `path` as one input: all or nothing.
+    /// Fields it loaded before are replaced, and those no longer in it removed.
+    ///
+    /// # Errors
+    /// As for fields typed at the prompt.
+    pub fn load_fields(&mut self, path: &str, text: &str) -> Result<Vec<Reply>, SessionError> {
+        self.not_paused()?;
+        self.transact(|s| {
+            let plan = s.plan_fields(text, Some(path))?;
+            s.rebuild(plan, text)
+        })
+    }
+
+    /// Removes the field `target` names (`$f`, `"export"`, `memory`, `start`)
+    /// from the session module: all or nothing.
+    ///
+    /// # Errors
+    /// When no field or several answer to `target`, or when what is left
+    /// does not validate (a caller of a forgotten function); nothing changes.
+    pub fn forget(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+        self.not_paused()?;
+        let at = fields::find(&self.fields, target)?;
+        let label = self.fields[at].label();
+        self.transact(|s| {
+            let mut plan = Plan::keep(&s.fields);
+            plan.remove(at);
+            plan.notes.push((None, format!("forgot {label}")));
+            s.rebuild(plan, "").map_err(|mut e| {
+                e.notes.push(format!(
+                    "hint: nothing was forgotten: the rest still uses {label}; forget or redefine what uses it first"
+                ));
+                e
+            })
+        })
+    }
+
+    /// Fails while a fragment is paused: it runs against the current instance.
+    fn not_paused(&self) -> Result<(), SessionError> {
+        match self.debugger {
+            Some(_) => Err(SessionError::usage(
+                "a fragment is paused in the stepper: step it, or abort it first",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The fields after the input `text` (from file `origin`, if any): each
+    /// new field replaces the earlier one it redefines ([`fields::replaces`]).
+    fn plan_fields(&self, text: &str, origin: Option<&str>) -> Result<Plan, SessionError> {
         let forms = input::top_level_forms(text);
         if forms.is_empty() {
             return Err(SessionError::new(
@@ -62,52 +134,90 @@ impl Session {
             )
             .at(text, 0, 1));
         }
-        let mut fields = self.fields.clone();
-        let mut notes = Vec::new();
-        let mut new_data = Vec::new();
+        let mut plan = Plan::keep(&self.fields);
         for form in &forms {
-            let (keyword, id) = input::field_head(form);
-            if !input::FIELD_KEYWORDS.contains(&keyword.as_str()) {
-                let offset = form.as_ptr() as usize - text.as_ptr() as usize;
+            let offset = form.as_ptr() as usize - text.as_ptr() as usize;
+            let field = Field::new(form, origin);
+            if !input::FIELD_KEYWORDS.contains(&field.keyword.as_str()) {
                 return Err(SessionError::new(
                     ErrorKind::Syntax,
-                    format!("({keyword} ...) cannot be mixed with module fields in one input"),
+                    format!(
+                        "({} ...) cannot be mixed with module fields in one input",
+                        field.keyword
+                    ),
                 )
                 .at(text, offset, form.len()));
             }
-            let field = Field {
-                keyword: keyword.clone(),
-                id: id.clone(),
-                text: form.to_string(),
-            };
-            let existing = fields
-                .iter()
-                .position(|f| id.is_some() && f.keyword == keyword && f.id == id);
-            let what = format!(
-                "{keyword}{}",
-                id.as_deref().map(|i| format!(" {i}")).unwrap_or_default()
-            );
-            match existing {
+            let eligible: Vec<bool> = plan.typed_at.iter().map(Option::is_none).collect();
+            match fields::replaces(&field, &plan.fields, &eligible) {
                 Some(i) => {
-                    fields[i] = field;
-                    notes.push(format!("replaced {what}"));
+                    let note = format!("replaced {}", plan.fields[i].label());
+                    plan.notes.push((Some(i), note));
+                    plan.fields[i] = field;
+                    plan.typed_at[i] = Some(offset);
                 }
                 None => {
-                    if keyword == "data" {
-                        new_data.push(
-                            fields.iter().filter(|f| f.keyword == "data").count() + new_data.len(),
-                        );
-                    }
-                    fields.push(field);
-                    notes.push(format!("defined {what}"));
+                    let what = format!(
+                        "{}{}",
+                        field.kind,
+                        field
+                            .id
+                            .as_deref()
+                            .map(|i| format!(" {i}"))
+                            .unwrap_or_default()
+                    );
+                    plan.notes
+                        .push((Some(plan.fields.len()), format!("defined {what}")));
+                    plan.fields.push(field);
+                    plan.previous.push(None);
+                    plan.typed_at.push(Some(offset));
                 }
             }
         }
-        let first_new = forms[0].as_ptr() as usize - text.as_ptr() as usize;
-        let (module, instance, carry_notes, sources) =
-            self.build_session_module(&fields, text, first_new)?;
+        if let Some(path) = origin {
+            // What the file loaded last time and no longer holds.
+            while let Some(at) = (0..plan.fields.len()).find(|i| {
+                plan.typed_at[*i].is_none() && plan.fields[*i].origin.as_deref() == Some(path)
+            }) {
+                let note = format!(
+                    "removed {}: {path} no longer has it",
+                    plan.fields[at].label()
+                );
+                plan.notes.push((None, note));
+                plan.remove(at);
+                for (field, _) in plan.notes.iter_mut() {
+                    *field = field.map(|f| if f > at { f - 1 } else { f });
+                }
+            }
+        }
+        if let Some((at, error)) = fields::clash(&plan.fields, &plan.fresh()) {
+            let offset = plan.typed_at[at].unwrap_or(0);
+            let field = &plan.fields[at].text;
+            let len = field.find('\n').unwrap_or(field.len());
+            return Err(error.at(text, offset, len));
+        }
+        Ok(plan)
+    }
+
+    /// Makes `plan` the session module: assembles, instantiates and carries
+    /// state over, then writes the data segments the input wrote.
+    fn rebuild(&mut self, plan: Plan, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let new_data: Vec<usize> = kind_positions(&plan.fields, "data")
+            .iter()
+            .enumerate()
+            .filter(|(_, pos)| plan.typed_at[**pos].is_some())
+            .map(|(index, _)| index)
+            .collect();
+        let (module, instance, carried, sources) = self.build_session_module(&plan, text)?;
         self.apply_new_data(&module, instance, &new_data)?;
-        self.fields = fields;
+        let mut notes = plan.notes;
+        for (field, detail) in carried {
+            match notes.iter_mut().find(|(f, _)| *f == Some(field)) {
+                Some((_, note)) => *note = format!("{note}: {detail}"),
+                None => notes.push((None, format!("{}: {detail}", plan.fields[field].label()))),
+            }
+        }
+        self.fields = plan.fields;
         self.sources = sources;
         self.session = Some((module, instance));
         self.current = Some(instance);
@@ -119,18 +229,14 @@ impl Session {
                 bytes,
             });
         }
-        notes.extend(carry_notes);
-        Ok(notes.into_iter().map(Reply::Note).collect())
+        Ok(notes.into_iter().map(|(_, n)| Reply::Note(n)).collect())
     }
 
-    /// Assembles, validates and instantiates the session module from `fields`,
-    /// carrying memory and globals over from the previous instance.
-    fn build_session_module(
-        &mut self,
-        fields: &[Field],
-        input: &str,
-        input_offset: usize,
-    ) -> Result<Built, SessionError> {
+    /// Assembles, validates and instantiates the session module from the
+    /// fields of `plan`, carrying memory and globals over from the previous
+    /// instance; `input` is the text this input typed.
+    fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
+        let fields = &plan.fields;
         // The text format wants imports before definitions; fields keep their
         // typed order otherwise.
         let mut order: Vec<usize> = (0..fields.len())
@@ -138,24 +244,20 @@ impl Session {
             .collect();
         order.extend((0..fields.len()).filter(|i| !fields[*i].is_import()));
         let mut text = String::from("(module\n");
-        let mut input_start = None;
         let mut starts = Vec::new();
         for &i in &order {
-            if i + 1 == fields.len() {
-                input_start = Some(text.len());
-            }
             starts.push(text.len());
             text.push_str(&fields[i].text);
             text.push('\n');
         }
         text.push(')');
-        let (bytes, spans) = assemble_with_instr_spans(&text)
-            .map_err(|e| map_asm_error(&e, &text, input_start, input, input_offset))?;
-        // Each instruction's place as (field, offset in the field's text).
+        // Each place in the module text as (field, offset in the field's text).
         let place = |at: usize| {
             let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
             (order[position], at - starts[position])
         };
+        let (bytes, spans) = assemble_with_instr_spans(&text)
+            .map_err(|e| map_asm_error(&e, &text, plan, input, place(e.offset)))?;
         let sources: Vec<Vec<(usize, usize)>> = spans
             .iter()
             .map(|func| func.iter().map(|at| place(*at)).collect())
@@ -169,7 +271,7 @@ impl Session {
             field_spot(&fields[field].text, at, input)
         })?;
         let instance = self.instantiate(&module)?;
-        let notes = self.carry_over(&module, instance);
+        let notes = self.carry_over(instance, plan);
         Ok((module, instance, notes, sources))
     }
 
@@ -225,10 +327,12 @@ impl Session {
     }
 
     /// Copies memory contents and global values from the previous session
-    /// instance into `instance`, saying where that was not possible.
-    fn carry_over(&mut self, module: &Module, instance: InstanceAddr) -> Vec<String> {
+    /// instance into `instance`: memories into the memory that keeps or
+    /// replaces them (saying how much fitted, by field position), global
+    /// values into globals the input did not redefine.
+    fn carry_over(&mut self, instance: InstanceAddr, plan: &Plan) -> Vec<(usize, String)> {
         let mut notes = Vec::new();
-        let Some((old_module, old_instance)) = self.session.clone() else {
+        let Some((_, old_instance)) = self.session.clone() else {
             return notes;
         };
         let (Some(old), Some(new)) = (
@@ -237,13 +341,27 @@ impl Session {
         ) else {
             return notes;
         };
-        let imported_mems = module
-            .imports
-            .iter()
-            .filter(|i| matches!(i.kind, crate::vm::module::ImportKind::Memory(_)))
-            .count();
-        for (i, (old_addr, new_addr)) in old.memories.iter().zip(&new.memories).enumerate() {
-            if i < imported_mems || old_addr == new_addr {
+        // The index the field at `pos` of the plan had in the previous module.
+        let old_index = |kind: &str, pos: usize| {
+            let was = plan.previous.get(pos).copied().flatten()?;
+            kind_positions(&self.fields, kind)
+                .iter()
+                .position(|p| *p == was)
+        };
+        let new_mems = kind_positions(&plan.fields, "memory");
+        let old_mems = kind_positions(&self.fields, "memory");
+        for (i, new_addr) in new.memories.iter().enumerate() {
+            let Some(&pos) = new_mems.get(i) else {
+                continue;
+            };
+            let Some(j) = old_index("memory", pos) else {
+                continue;
+            };
+            let old_imported = old_mems.get(j).is_some_and(|p| self.fields[*p].is_import());
+            let Some(old_addr) = old.memories.get(j) else {
+                continue;
+            };
+            if plan.fields[pos].is_import() || old_imported || old_addr == new_addr {
                 continue;
             }
             let old_bytes = self
@@ -260,25 +378,21 @@ impl Session {
             }
             let keep = old_bytes.len().min(memory.bytes().len());
             memory.bytes_mut()[..keep].copy_from_slice(&old_bytes[..keep]);
-            if keep < old_bytes.len() {
-                notes.push(format!(
-                    "memory {i} now has {} page(s); the contents past byte {keep} were dropped",
-                    memory.pages()
-                ));
+            if plan.typed_at[pos].is_none() && keep == old_bytes.len() {
+                continue;
             }
+            let kept = memory.pages().min(old_pages);
+            notes.push((pos, memory_note(kept, old_pages, memory.ty.limits.max)));
         }
         for (i, new_addr) in new.globals.iter().enumerate() {
-            let name = module.names.globals.get(&(i as u32));
-            let old_index = match name {
-                Some(name) => old_module
-                    .names
-                    .globals
-                    .iter()
-                    .find(|(_, n)| *n == name)
-                    .map(|(j, _)| *j as usize),
-                None => Some(i),
+            let Some(&pos) = kind_positions(&plan.fields, "global").get(i) else {
+                continue;
             };
-            let Some(old_addr) = old_index.and_then(|j| old.globals.get(j)) else {
+            if plan.typed_at[pos].is_some() {
+                // Redefined: it starts from its new initializer.
+                continue;
+            }
+            let Some(old_addr) = old_index("global", pos).and_then(|j| old.globals.get(j)) else {
                 continue;
             };
             if old_addr == new_addr {
@@ -292,12 +406,6 @@ impl Session {
             };
             if old_global.ty == new_global.ty && old_global.value != new_global.value {
                 self.store.data.globals[new_addr.index()].value = old_global.value;
-            } else if old_global.ty != new_global.ty {
-                let label = name.map_or_else(|| format!("global {i}"), |n| format!("global ${n}"));
-                notes.push(format!(
-                    "{label} changed type ({} -> {}), so it starts from its initializer",
-                    old_global.ty, new_global.ty
-                ));
             }
         }
         notes
@@ -420,21 +528,43 @@ impl SessionError {
     }
 }
 
-/// Maps an assembler error in the generated module text back into the input.
+/// What replacing a memory of `old_pages` pages did with its contents, now
+/// that `kept` pages of them fit under the new maximum `max`.
+fn memory_note(kept: u32, old_pages: u32, max: Option<u32>) -> String {
+    let pages = |n: u32| format!("{n} page{}", if n == 1 { "" } else { "s" });
+    let max = max.map_or_else(String::new, |m| format!(" ({})", pages(m)));
+    match kept {
+        k if k == old_pages => format!("{} kept", pages(k)),
+        0 => format!(
+            "contents dropped: the new maximum{max} is smaller than the old size ({})",
+            pages(old_pages)
+        ),
+        k => format!(
+            "{k} of {} kept, the rest dropped: the new maximum{max} is smaller",
+            pages(old_pages)
+        ),
+    }
+}
+
+/// Maps an assembler error in the generated module text back to where the
+/// user wrote it: in this input, or in an earlier field's own text.
+/// `(field, at)` is the error's place as a field of `plan` and an offset in it.
 fn map_asm_error(
     e: &AsmError,
     text: &str,
-    field_start: Option<usize>,
+    plan: &Plan,
     input: &str,
-    input_offset: usize,
+    (field, at): (usize, usize),
 ) -> SessionError {
     let error = SessionError::new(ErrorKind::Syntax, e.message.clone());
-    match field_start {
-        Some(start) if e.offset >= start && e.offset - start <= input.len() - input_offset => {
-            let offset = input_offset + (e.offset - start);
-            error.at(input, offset, token_len(input, offset))
-        }
-        _ => error.with_note(Some(format!("in the session module:\n{text}"))),
+    let Some(written) = plan.fields.get(field).filter(|f| at <= f.text.len()) else {
+        return error.with_note(Some(format!("in the session module:\n{text}")));
+    };
+    match plan.typed_at.get(field).copied().flatten() {
+        Some(start) => error.at(input, start + at, token_len(input, start + at)),
+        None => error
+            .at(&written.text, at, token_len(&written.text, at))
+            .with_note(Some(format!("in {}, defined earlier", written.label()))),
     }
 }
 
@@ -485,4 +615,67 @@ pub fn token_len(text: &str, offset: usize) -> usize {
             .unwrap_or(rest.len())
             .max(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::session::{Reply, Session};
+
+    fn notes(replies: &[Reply]) -> Vec<String> {
+        replies
+            .iter()
+            .filter_map(|r| match r {
+                Reply::Note(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn loading_a_file_again_replaces_and_removes_what_it_loaded() {
+        let mut session = Session::new();
+        let first = session
+            .load_fields("a.wat", "(func $keep) (func $gone) (func)")
+            .expect("first load");
+        assert_eq!(
+            notes(&first),
+            ["defined func $keep", "defined func $gone", "defined func"]
+        );
+        session
+            .eval("(func $mine)")
+            .expect("a field typed at the prompt");
+        let again = session
+            .load_fields("a.wat", "(func $keep (nop)) (func (nop))")
+            .expect("second load");
+        assert_eq!(
+            notes(&again),
+            [
+                "replaced func $keep",
+                "replaced func",
+                "removed func $gone: a.wat no longer has it"
+            ]
+        );
+        assert_eq!(
+            session.field_texts(),
+            ["(func $keep (nop))", "(func (nop))", "(func $mine)"]
+        );
+    }
+
+    #[test]
+    fn a_forgotten_field_that_is_still_used_changes_nothing() {
+        let mut session = Session::new();
+        session
+            .eval("(func $f) (func $g (call $f))")
+            .expect("two functions");
+        let error = session.forget("$f").expect_err("$g calls $f");
+        assert!(
+            error
+                .notes
+                .iter()
+                .any(|n| n.starts_with("hint: nothing was forgotten"))
+        );
+        assert_eq!(session.field_texts().len(), 2);
+        session.forget("$g").expect("nothing calls $g");
+        assert_eq!(session.field_texts(), ["(func $f)"]);
+    }
 }

@@ -57,14 +57,6 @@ impl Session {
         self.store.interrupt = interrupt;
     }
 
-    /// Adds module fields (e.g. a loaded file's) as one input: all or nothing.
-    ///
-    /// # Errors
-    /// As for fields typed at the prompt.
-    pub fn add_fields_text(&mut self, text: &str) -> Result<Vec<super::Reply>, SessionError> {
-        self.transact(|s| s.add_fields(text))
-    }
-
     /// A memory by `$name` or index of the session module, or a host memory
     /// by `NAME.FIELD`; the default is the session module's memory 0. Also
     /// returns how to call it (`memory $m`, `host memory mem.pages`).

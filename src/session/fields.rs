@@ -1,0 +1,501 @@
+//! The fields of the session module and the rule that decides which earlier
+//! field a new one replaces (issue 10, item 4: redefinition that follows
+//! intent).
+//!
+//! A learner fixes a definition by typing it again, so a new field replaces:
+//!
+//! ```text
+//!   (func $f ...)             the earlier field of the same kind named $f
+//!   (func (export "sq") ...)  (unnamed) the earlier field of the same kind exporting "sq"
+//!   (memory 1), (table ...)   (unnamed) the earlier unnamed memory or table
+//!   (import "m" "n" (func))   (unnamed) the earlier unnamed import of m.n of the same kind
+//!   (start ...)               the earlier start field
+//! ```
+//!
+//! and, when `:load` reads a file again, an unnamed field the file loaded
+//! last time that nothing above matched is replaced by the next new unnamed
+//! field of its kind.
+//! What is left over is a real conflict: [`clash`] explains it with the fix.
+
+use super::{ErrorKind, SessionError};
+use crate::text::lex::{TokenKind, tokens};
+
+/// One field of the session module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The keyword it starts with: `func`, `memory`, `import`, ...
+    pub keyword: String,
+    /// What it defines: the keyword, or for `(import ...)` the kind of its
+    /// descriptor (`func`, `memory`, ...).
+    pub kind: String,
+    /// `$id`, when it has one (for `(import ...)`, the descriptor's).
+    pub id: Option<String>,
+    /// The names it exports, inline or as an `(export ...)` field.
+    pub exports: Vec<String>,
+    /// `(module, name)` when it imports something.
+    pub import: Option<(String, String)>,
+    /// The file `:load` read it from, when it came from one.
+    pub origin: Option<String>,
+    /// The field's text as typed.
+    pub text: String,
+}
+
+impl Field {
+    /// The field written as `text`, from file `origin` when `:load` read it.
+    pub fn new(text: &str, origin: Option<&str>) -> Field {
+        let (top, children) = words(text);
+        let keyword = top.first().cloned().unwrap_or_default();
+        let named = |w: Option<&String>| w.filter(|w| w.starts_with('$')).cloned();
+        let mut field = Field {
+            kind: keyword.clone(),
+            id: named(top.get(1)),
+            exports: Vec::new(),
+            import: None,
+            origin: origin.map(str::to_string),
+            text: text.to_string(),
+            keyword,
+        };
+        if field.keyword == "start" {
+            // `(start $f)` names the function it calls, not itself.
+            field.id = None;
+        } else if field.keyword == "import" {
+            if let [module, name, ..] = &top[1..] {
+                field.import = Some((unquote(module), unquote(name)));
+            }
+            if let Some(descriptor) = children.first() {
+                field.kind = descriptor.first().cloned().unwrap_or_default();
+                field.id = named(descriptor.get(1));
+            }
+        } else if field.keyword == "export" {
+            field.exports.extend(top.get(1).map(|n| unquote(n)));
+        }
+        for child in &children {
+            match child.as_slice() {
+                [export, name, ..] if export == "export" => field.exports.push(unquote(name)),
+                [import, module, name, ..] if import == "import" => {
+                    field.import = Some((unquote(module), unquote(name)));
+                }
+                _ => {}
+            }
+        }
+        field
+    }
+
+    /// Whether the field imports what it defines (`(import ...)` or inline).
+    pub fn is_import(&self) -> bool {
+        self.import.is_some()
+    }
+
+    /// How replies name the field: `func $f`, `func "sq"`, `memory`.
+    pub fn label(&self) -> String {
+        match (&self.id, self.exports.first()) {
+            (Some(id), _) => format!("{} {id}", self.kind),
+            (None, Some(export)) if self.keyword != "export" => {
+                format!("{} \"{export}\"", self.kind)
+            }
+            (None, Some(export)) => format!("export \"{export}\""),
+            (None, None) => self.kind.clone(),
+        }
+    }
+
+    /// How `:forget` names the field: its `$id`, an export, or its kind.
+    fn forget_name(&self) -> String {
+        match (&self.id, self.exports.first()) {
+            (Some(id), _) => id.clone(),
+            (None, Some(export)) => format!("\"{export}\""),
+            (None, None) => self.kind.clone(),
+        }
+    }
+}
+
+/// The earlier field that `new` replaces: one of `fields` whose `eligible`
+/// entry is true (fields typed earlier in the same input are not).
+pub fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usize> {
+    let candidates = || {
+        fields
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| eligible.get(*i).copied().unwrap_or(false))
+    };
+    let same_kind = |f: &Field| f.kind == new.kind;
+    let unnamed = new.id.is_none();
+    let found = if new.kind == "start" {
+        candidates().find(|(_, f)| same_kind(f))
+    } else if !unnamed {
+        candidates().find(|(_, f)| same_kind(f) && f.id == new.id)
+    } else {
+        candidates()
+            .find(|(_, f)| same_kind(f) && f.exports.iter().any(|e| new.exports.contains(e)))
+            .or_else(|| {
+                new.import.as_ref()?;
+                candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.import == new.import)
+            })
+            .or_else(|| {
+                matches!(new.kind.as_str(), "memory" | "table")
+                    .then(|| candidates().find(|(_, f)| same_kind(f) && f.id.is_none()))
+                    .flatten()
+            })
+    };
+    found
+        .or_else(|| {
+            // A file loaded again: its unnamed fields take the places of last time's.
+            new.origin.as_ref().filter(|_| unnamed)?;
+            candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.origin == new.origin)
+        })
+        .map(|(i, _)| i)
+}
+
+/// A conflict among `fields` that replacing did not resolve, pinned to a
+/// field this input wrote (`fresh`): its index and the error explaining it.
+pub fn clash(fields: &[Field], fresh: &[bool]) -> Option<(usize, SessionError)> {
+    let is_fresh = |i: usize| fresh.get(i).copied().unwrap_or(false);
+    let memories: Vec<usize> = (0..fields.len())
+        .filter(|i| fields[*i].kind == "memory")
+        .collect();
+    if let Some(&new) = memories.iter().find(|i| is_fresh(**i))
+        && let Some(&old) = memories.iter().find(|i| **i != new)
+    {
+        let (old_field, new_field) = (&fields[old], &fields[new]);
+        let hint = match (&old_field.id, &new_field.id) {
+            _ if is_fresh(old) => "this input defines two memories: keep one".to_string(),
+            (Some(id), _) => {
+                format!("to replace memory {id}, name this one {id}; or type :forget {id} first")
+            }
+            (None, Some(id)) => format!(
+                "to replace the memory, leave out the name {id}; or type :forget memory first"
+            ),
+            (None, None) => "type :forget memory first".to_string(),
+        };
+        let had = match &old_field.id {
+            Some(id) => format!("memory {id}"),
+            None => "a memory".to_string(),
+        };
+        let second = new_field
+            .id
+            .as_deref()
+            .map_or(String::new(), |id| format!(" ({id})"));
+        let error = SessionError::new(
+            ErrorKind::Invalid,
+            format!(
+                "the session already has {had}; a second memory{second} needs the multi-memory feature, which watlab does not support yet"
+            ),
+        );
+        return Some((new, with_hint(error, hint)));
+    }
+    for (new, field) in fields.iter().enumerate().filter(|(i, _)| is_fresh(*i)) {
+        for name in &field.exports {
+            let Some(old) = (0..fields.len()).find(|j| {
+                *j != new && fields[*j].exports.contains(name) && (*j < new || !is_fresh(*j))
+            }) else {
+                continue;
+            };
+            let other = &fields[old];
+            let hint = if is_fresh(old) {
+                format!("two fields of this input export \"{name}\": rename one export")
+            } else if other.kind == field.kind && other.id.is_some() && field.id != other.id {
+                format!(
+                    "to replace {}, give this {} the name {}; or type :forget {} first",
+                    other.label(),
+                    field.kind,
+                    other.id.as_deref().unwrap_or_default(),
+                    other.forget_name()
+                )
+            } else {
+                format!(
+                    "rename the export, or type :forget {} first",
+                    other.forget_name()
+                )
+            };
+            let error = SessionError::new(
+                ErrorKind::Invalid,
+                format!("\"{name}\" is already exported by {}", other.label()),
+            );
+            return Some((new, with_hint(error, hint)));
+        }
+    }
+    None
+}
+
+/// The field `:forget` means by `target`: `$name` (optionally after a kind,
+/// `global $x`), an export name in quotes, or `memory`, `table`, `start`.
+///
+/// # Errors
+/// When nothing or more than one field answers to it.
+pub fn find(fields: &[Field], target: &str) -> Result<usize, SessionError> {
+    let words: Vec<&str> = target.split_whitespace().collect();
+    let (kind, name) = match words.as_slice() {
+        [name] => (None, *name),
+        [kind, name] => (Some(*kind), *name),
+        _ => {
+            return Err(SessionError::usage(
+                "usage: :forget NAME, where NAME is $name, \"export\", memory, table or start",
+            ));
+        }
+    };
+    let of_kind = |f: &Field| kind.is_none_or(|k| f.kind == k);
+    let matches: Vec<usize> = (0..fields.len())
+        .filter(|i| {
+            let f = &fields[*i];
+            of_kind(f)
+                && if name.starts_with('$') {
+                    f.id.as_deref() == Some(name)
+                } else if name.starts_with('"') {
+                    f.exports.contains(&unquote(name))
+                } else {
+                    f.kind == name
+                }
+        })
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(with_hint(
+            SessionError::usage(format!("nothing in the session module answers to {target}")),
+            ":wat shows the session module; forget a field by $name, by \"export\", or as memory, table or start".into(),
+        )),
+        several => {
+            let labels: Vec<String> = several.iter().map(|i| fields[*i].label()).collect();
+            let example = &fields[several[0]];
+            Err(SessionError::usage(format!(
+                "{target} could mean {}: say which, e.g. :forget {} {}",
+                labels.join(" or "),
+                example.kind,
+                example.id.as_deref().unwrap_or(name)
+            )))
+        }
+    }
+}
+
+/// `error` with a `hint:` line.
+fn with_hint(mut error: SessionError, hint: String) -> SessionError {
+    error.notes.push(format!("hint: {hint}"));
+    error
+}
+
+/// The words of a field: those directly inside it (a child form shows as
+/// `(`), and those directly inside each of its parenthesised children
+/// (comments and spaces left out).
+fn words(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut top = Vec::new();
+    let mut children: Vec<Vec<String>> = Vec::new();
+    let mut depth = 0usize;
+    for token in tokens(text) {
+        let word = &text[token.range.clone()];
+        match token.kind {
+            TokenKind::Space | TokenKind::Comment => {}
+            TokenKind::Paren if word == "(" => {
+                depth += 1;
+                if depth == 2 {
+                    top.push("(".to_string());
+                    children.push(Vec::new());
+                }
+            }
+            TokenKind::Paren => depth = depth.saturating_sub(1),
+            _ if depth == 1 => top.push(word.to_string()),
+            _ if depth == 2 => children
+                .last_mut()
+                .into_iter()
+                .for_each(|c| c.push(word.to_string())),
+            _ => {}
+        }
+    }
+    (top, children)
+}
+
+/// A string literal's text without its quotes.
+fn unquote(word: &str) -> String {
+    word.strip_prefix('"')
+        .and_then(|w| w.strip_suffix('"'))
+        .unwrap_or(word)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(texts: &[&str]) -> Vec<Field> {
+        texts.iter().map(|t| Field::new(t, None)).collect()
+    }
+
+    fn replaced(earlier: &[&str], new: &str) -> Option<usize> {
+        let earlier = fields(earlier);
+        replaces(&Field::new(new, None), &earlier, &vec![true; earlier.len()])
+    }
+
+    #[test]
+    fn heads_of_every_kind() {
+        let f = Field::new("(func $f (export \"f\") (param i32))", None);
+        assert_eq!((f.kind.as_str(), f.id.as_deref()), ("func", Some("$f")));
+        assert_eq!(f.exports, vec!["f"]);
+        let i = Field::new("(import \"js\" \"log\" (func $log (param i32)))", None);
+        assert_eq!((i.kind.as_str(), i.id.as_deref()), ("func", Some("$log")));
+        assert_eq!(i.import, Some(("js".into(), "log".into())));
+        let inline = Field::new("(memory (import \"js\" \"mem\") 1)", None);
+        assert!(inline.is_import());
+        assert_eq!(inline.label(), "memory");
+        let e = Field::new("(export \"sq\" (func 0))", None);
+        assert_eq!(
+            (e.kind.as_str(), e.exports.clone()),
+            ("export", vec!["sq".into()])
+        );
+        let d = Field::new("(data (i32.const 0) \"(export \\\"x\\\")\")", None);
+        assert!(d.exports.is_empty(), "strings are not exports");
+        let elem = Field::new("(elem (i32.const 0) $twice $answer)", None);
+        assert_eq!(
+            elem.id, None,
+            "references after the offset are not its name"
+        );
+        assert_eq!(Field::new("(start $main)", None).id, None);
+    }
+
+    #[test]
+    fn a_name_replaces_the_same_kind_and_name() {
+        let earlier = [
+            "(global $f i32 (i32.const 0))",
+            "(func $f)",
+            "(type $t (func))",
+            "(data $d \"a\")",
+            "(elem $e func)",
+            "(table $t 1 funcref)",
+        ];
+        assert_eq!(
+            replaced(&earlier, "(func $f (result i32) i32.const 1)"),
+            Some(1)
+        );
+        assert_eq!(replaced(&earlier, "(global $f i64 (i64.const 0))"), Some(0));
+        assert_eq!(replaced(&earlier, "(type $t (func (param i32)))"), Some(2));
+        assert_eq!(replaced(&earlier, "(data $d \"b\")"), Some(3));
+        assert_eq!(replaced(&earlier, "(elem $e func 0)"), Some(4));
+        assert_eq!(replaced(&earlier, "(table $t 2 funcref)"), Some(5));
+        assert_eq!(replaced(&earlier, "(func $g)"), None);
+        assert_eq!(
+            replaced(&earlier, "(import \"m\" \"f\" (func $f))"),
+            Some(1),
+            "an import of func $f replaces func $f"
+        );
+    }
+
+    #[test]
+    fn an_unnamed_field_replaces_the_one_exporting_its_name() {
+        let earlier = [
+            "(func (export \"squares\") (result i32) i32.const 1)",
+            "(memory (export \"squares\") 1)",
+            "(func (export \"other\"))",
+        ];
+        assert_eq!(replaced(&earlier, "(func (export \"squares\"))"), Some(0));
+        assert_eq!(replaced(&earlier, "(func (export \"new\"))"), None);
+        assert_eq!(
+            replaced(&earlier, "(func)"),
+            None,
+            "unnamed functions add up"
+        );
+        assert_eq!(
+            replaced(
+                &["(global i32 (i32.const 1))"],
+                "(global i32 (i32.const 2))"
+            ),
+            None
+        );
+        assert_eq!(
+            replaced(&["(export \"a\" (func 0))"], "(export \"a\" (func 1))"),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn unnamed_memories_tables_imports_and_starts() {
+        let earlier = [
+            "(memory 1)",
+            "(table $named 1 funcref)",
+            "(table 2 funcref)",
+            "(import \"js\" \"log\" (func (param i32)))",
+            "(start 0)",
+        ];
+        assert_eq!(replaced(&earlier, "(memory 2)"), Some(0));
+        assert_eq!(replaced(&earlier, "(table 1 externref)"), Some(2));
+        assert_eq!(
+            replaced(&earlier, "(import \"js\" \"log\" (func (param f64)))"),
+            Some(3)
+        );
+        assert_eq!(
+            replaced(&earlier, "(import \"js\" \"warn\" (func (param i32)))"),
+            None
+        );
+        assert_eq!(replaced(&earlier, "(start 1)"), Some(4));
+        assert_eq!(
+            replaced(&earlier, "(memory $m 1)"),
+            None,
+            "a name is not the unnamed one"
+        );
+    }
+
+    #[test]
+    fn only_eligible_fields_are_replaced() {
+        let earlier = fields(&["(memory 1)"]);
+        assert_eq!(
+            replaces(&Field::new("(memory 2)", None), &earlier, &[false]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_file_loaded_again_takes_its_old_places() {
+        let earlier = vec![
+            Field::new("(func $named)", Some("b.wat")),
+            Field::new("(func)", Some("a.wat")),
+            Field::new("(func)", None),
+            Field::new("(func)", Some("b.wat")),
+        ];
+        let new = Field::new("(func (result i32) i32.const 1)", Some("b.wat"));
+        assert_eq!(replaces(&new, &earlier, &[true; 4]), Some(3));
+        assert_eq!(replaces(&new, &earlier, &[true, true, true, false]), None);
+    }
+
+    #[test]
+    fn clashes_say_how_to_replace() {
+        let both = fields(&["(memory $a 1)", "(memory $b 1)"]);
+        let (at, error) = clash(&both, &[false, true]).expect("two memories clash");
+        assert_eq!(at, 1);
+        assert!(error.message.contains("multi-memory"), "{}", error.message);
+        assert_eq!(
+            error.notes,
+            vec!["hint: to replace memory $a, name this one $a; or type :forget $a first"]
+        );
+        let exports = fields(&["(func $a (export \"x\"))", "(func $b (export \"x\"))"]);
+        let (at, error) = clash(&exports, &[false, true]).expect("one export twice");
+        assert_eq!(at, 1);
+        assert_eq!(error.message, "\"x\" is already exported by func $a");
+        assert_eq!(
+            error.notes,
+            vec!["hint: to replace func $a, give this func the name $a; or type :forget $a first"]
+        );
+        assert!(
+            clash(
+                &fields(&["(memory 1)", "(func (export \"x\"))"]),
+                &[true, true]
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn forget_finds_by_name_export_or_kind() {
+        let all = fields(&[
+            "(func $f)",
+            "(global $f i32 (i32.const 0))",
+            "(func (export \"sq\"))",
+            "(memory 1)",
+            "(start $f)",
+        ]);
+        assert_eq!(find(&all, "\"sq\"").ok(), Some(2));
+        assert_eq!(find(&all, "memory").ok(), Some(3));
+        assert_eq!(find(&all, "start").ok(), Some(4));
+        assert_eq!(find(&all, "global $f").ok(), Some(1));
+        let ambiguous = find(&all, "$f").expect_err("two kinds are named $f");
+        assert_eq!(
+            ambiguous.message,
+            "$f could mean func $f or global $f: say which, e.g. :forget func $f"
+        );
+        assert!(find(&all, "$nope").is_err());
+    }
+}
