@@ -18,11 +18,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use wasmparser::{Parser, ValidPayload, Validator};
 
-/// Instructions run between looks at the step limit.
+/// Instructions run between looks at the interrupt flag's outcome.
 const STEP_CHUNK: u64 = 1 << 20;
-/// Most instructions one input runs by default before it is stopped as a
-/// runaway (a few seconds: time enough to press Ctrl-C and look).
-pub(super) const DEFAULT_STEP_LIMIT: u64 = 1 << 31;
 
 /// How an instruction input ended.
 enum Run {
@@ -118,10 +115,10 @@ impl Session {
             replies.extend(self.apply_results(&values));
             return Ok(Run::Finished(replies));
         }
-        let mut steps = 0u64;
-        let chunk = STEP_CHUNK.min(self.step_limit.max(1));
+        // The store's fuel is the only budget: a runaway input ends with an
+        // out-of-fuel trap (see `trap_error`).
         loop {
-            match execution.run_steps(&mut self.store, chunk) {
+            match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
                     return Ok(Run::Finished(self.apply_results(&values)));
                 }
@@ -135,15 +132,6 @@ impl Session {
                         .swap(false, std::sync::atomic::Ordering::Relaxed)
                     {
                         return Ok(Run::Interrupted(Box::new(prepared), Box::new(execution)));
-                    }
-                    steps += chunk;
-                    if steps >= self.step_limit {
-                        let mut error =
-                            SessionError::new(ErrorKind::Trap, "stopped: the input ran too long");
-                        error.notes.push(format!(
-                            "it ran {steps} instructions without finishing (a runaway loop?); :step it to see where it goes, or raise :limit"
-                        ));
-                        return Err(error);
                     }
                 }
                 Err(trap) => return Err(self.trap_error(&prepared, code, &trap)),
@@ -227,12 +215,17 @@ impl Session {
             None => {}
         }
         if trap.code == TrapCode::OutOfFuel {
-            error.notes.push(
-                "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
-                    .into(),
-            );
+            error.notes.push(self.budget_hint());
         }
         error
+    }
+
+    /// How to raise the budget, for an input that ran out of fuel.
+    pub(super) fn budget_hint(&self) -> String {
+        format!(
+            "a runaway loop? `:limit N` gives each input N units (now {}); `:step` the input to watch where it goes",
+            self.budget()
+        )
     }
 
     /// Makes a finished fragment's results the new scratch stack and locals.

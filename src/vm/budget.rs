@@ -18,6 +18,7 @@
 //! an `(invoke)`, a start function together with its module's segments), set
 //! with [`super::Limits::fuel`]; `:limit N` and `--fuel N` set it.
 
+use super::store::{FuncAddr, FuncInst, Store};
 use super::trap::{Trap, TrapCode};
 
 /// The budget a front end gives each call unless told otherwise: a few
@@ -47,8 +48,39 @@ pub fn out_of_fuel(budget: Option<u64>) -> Trap {
     let mut trap = Trap::new(TrapCode::OutOfFuel);
     let budget = budget.map_or_else(|| "its".to_string(), |n| n.to_string());
     trap.detail = Some(format!(
-        "it used all {budget} units of fuel (1 per loop iteration or call, 1 per {BYTES_PER_UNIT} bytes or {ELEMENTS_PER_UNIT} table elements a bulk instruction touches)"
+        "used all {budget} units: 1 per loop iteration or call, 1 per {BYTES_PER_UNIT} bytes or {ELEMENTS_PER_UNIT} table elements a bulk instruction touches"
     ));
+    trap
+}
+
+/// Adds where an out-of-fuel trap stopped (`in $spin, at br 0`) to its
+/// detail, for front ends that show no source; other traps are returned as
+/// they are.
+pub fn locate(store: &Store, mut trap: Trap) -> Trap {
+    let Some(site) = trap
+        .site
+        .as_ref()
+        .filter(|_| trap.code == TrapCode::OutOfFuel)
+    else {
+        return trap;
+    };
+    let func = FuncAddr(site.func);
+    let op = match store.func(func) {
+        Some(FuncInst::Wasm { instance, .. }) => store.instance(*instance).and_then(|i| {
+            let reader = wasmparser::BinaryReader::new(i.module.bytes.get(site.offset..)?, 0);
+            let op = wasmparser::OperatorsReader::new(reader).read().ok()?;
+            Some(super::translate::operator_name(&op))
+        }),
+        _ => None,
+    };
+    let place = match op {
+        Some(op) => format!("stopped in {}, at {op}", store.func_name(func)),
+        None => format!("stopped in {}", store.func_name(func)),
+    };
+    trap.detail = Some(match trap.detail.take() {
+        Some(detail) => format!("{detail}; {place}"),
+        None => place,
+    });
     trap
 }
 
@@ -87,7 +119,7 @@ mod tests {
         assert_eq!(fuel, Some(6));
         let trap = charge(&mut fuel, Some(10), 7).expect_err("too much");
         assert_eq!(trap.code, TrapCode::OutOfFuel);
-        assert!(trap.to_string().contains("all 10 units of fuel"), "{trap}");
+        assert!(trap.to_string().contains("used all 10 units"), "{trap}");
         assert_eq!(fuel, Some(6));
         let mut unbounded = None;
         assert!(charge(&mut unbounded, None, u64::MAX).is_ok());

@@ -10,7 +10,7 @@ const BULK: &str = r#"(module
   (memory (export "mem") 256)
   (table 64 funcref)
   (data $d "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-  (func (export "fill") (param $n i32)
+  (func $fill (export "fill") (param $n i32)
     (memory.fill (i32.const 0) (i32.const 7) (local.get $n)))
   (func (export "copy") (param $n i32)
     (memory.copy (i32.const 0x10000) (i32.const 0) (local.get $n)))
@@ -79,13 +79,15 @@ fn a_fill_that_cannot_be_paid_writes_nothing_and_says_where() {
     let mut exec = Execution::new(&store, f, &[Value::I32(0x10000)]).expect("call");
     let trap = exec.run(&mut store).expect_err("out of fuel");
     assert_eq!(trap.code, TrapCode::OutOfFuel);
-    assert!(
-        trap.to_string().contains("all 1000 units of fuel"),
-        "{trap}"
-    );
-    let site = trap.site.expect("a site");
+    assert!(trap.to_string().contains("used all 1000 units"), "{trap}");
+    let site = trap.site.clone().expect("a site");
     assert_eq!(module.bytes.get(site.offset), Some(&0xfc), "at memory.fill");
     assert_eq!(store.data.memories[0].bytes()[0], 0, "nothing was filled");
+    let located = crate::vm::budget::locate(&store, trap).to_string();
+    assert!(
+        located.ends_with("; stopped in $fill, at memory.fill)"),
+        "{located}"
+    );
 }
 
 #[test]
