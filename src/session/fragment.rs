@@ -31,6 +31,11 @@ enum Run {
     Breakpoint(Box<Prepared>, Box<Execution>),
 }
 
+/// Most values the scratch stack and the scratch locals hold together: the
+/// fragment function takes them as parameters and returns them, and
+/// WebAssembly tools (wasmparser) allow a function at most 1000 of each.
+pub const STACK_LIMIT: usize = 1000;
+
 /// The generated function's name; users cannot name theirs like this.
 const FRAGMENT: &str = "$__watlab_fragment";
 
@@ -145,6 +150,20 @@ impl Session {
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
         let results = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        if results.len() + self.locals.len() > STACK_LIMIT {
+            let mut error = SessionError::new(
+                ErrorKind::Usage,
+                format!(
+                    "the scratch stack is full: it holds at most {} values ({STACK_LIMIT} less one per scratch local), and this input would leave {}",
+                    STACK_LIMIT - self.locals.len(),
+                    results.len()
+                ),
+            );
+            error
+                .notes
+                .push("`drop` removes the top value, `:clear` empties the stack".into());
+            return Err(error);
+        }
         let full = self.fragment_text(code, Some(&results));
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
@@ -531,4 +550,33 @@ fn signature_text(params: &[ValType], results: &[ValType]) -> String {
 fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
     let (bytes, mut funcs) = crate::text::assemble::assemble_with_instr_spans(text)?;
     Ok((bytes, funcs.pop().unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::STACK_LIMIT;
+    use crate::session::{ErrorKind, Session};
+
+    #[test]
+    fn a_full_scratch_stack_refuses_the_next_value_and_says_so() {
+        let mut session = Session::new();
+        session.eval("(local $x i32)").expect("a local");
+        let fill = "i32.const 0 ".repeat(STACK_LIMIT - 1);
+        session
+            .eval(&fill)
+            .expect("999 values fit beside one local");
+        let error = session.eval("i32.const 1").expect_err("the stack is full");
+        assert_eq!(error.kind, ErrorKind::Usage);
+        assert!(
+            error
+                .message
+                .starts_with("the scratch stack is full: it holds at most 999 values"),
+            "{}",
+            error.message
+        );
+        assert_eq!(session.stack().len(), STACK_LIMIT - 1);
+        session
+            .eval("drop i32.const 1")
+            .expect("room again after a drop");
+    }
 }
