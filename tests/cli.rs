@@ -164,7 +164,7 @@ fn hostile_programs_end_cleanly() {
     assert!(text(&out.stderr).contains("call stack exhausted"));
     let out = watlab(&["run", hazards, "--invoke", "spin", "--fuel", "100000"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("instruction budget exhausted"));
+    assert!(text(&out.stderr).contains("out of fuel"));
     let out = watlab(&["run", hazards, "--invoke", "load", "65533"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);

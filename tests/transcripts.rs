@@ -62,6 +62,7 @@ transcripts! {
     stray_paren,
     atomics,
     breakpoint_in_normal_run,
+    budget_measures_work,
     bytes_command,
     call_indirect_table,
     data_segment_string,

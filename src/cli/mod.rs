@@ -43,6 +43,10 @@ enum Command {
         /// Also accept the threads proposal (shared memories, atomics).
         #[arg(long)]
         threads: bool,
+        /// Fuel for each invocation and instantiation: 1 unit per loop
+        /// iteration or call, 1 per 64 bytes a bulk instruction touches.
+        #[arg(long, default_value_t = crate::vm::budget::DEFAULT_FUEL)]
+        fuel: u64,
     },
     /// Instantiate a module and optionally call one of its exports.
     Run(run::RunArgs),
@@ -86,7 +90,8 @@ pub fn main() -> ExitCode {
             files,
             step,
             threads,
-        }) => wast_cmd::run(&mut out, &files, step, threads),
+            fuel,
+        }) => wast_cmd::run(&mut out, &files, step, threads, fuel),
         Some(Command::Run(args)) => run::run(&mut out, &args),
         Some(Command::Check { files, bless }) => check::check(&mut out, &files, bless),
         Some(Command::Script { file }) => check::script(&mut out, &file),

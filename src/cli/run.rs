@@ -18,9 +18,10 @@ pub struct RunArgs {
     /// The export to call after instantiation.
     #[arg(long)]
     invoke: Option<String>,
-    /// Stop after this many loop iterations plus calls (a runaway-loop guard).
-    #[arg(long)]
-    fuel: Option<u64>,
+    /// Fuel for instantiation and the call: 1 unit per loop iteration or
+    /// call, 1 per 64 bytes a bulk instruction touches (a runaway-loop guard).
+    #[arg(long, default_value_t = crate::vm::budget::DEFAULT_FUEL)]
+    fuel: u64,
     /// Print one line per executed instruction (function, offset, instruction, stack after).
     #[arg(long)]
     trace: bool,
@@ -43,6 +44,14 @@ pub fn run(out: &mut impl Write, args: &RunArgs) -> io::Result<ExitCode> {
             eprintln!("watlab: trap: {message}");
             ExitCode::from(1)
         }
+        Err(Failure::OutOfFuel(message)) => {
+            eprintln!("watlab: trap: {message}");
+            eprintln!(
+                "watlab: a runaway loop? --fuel N gives the run N units (now {})",
+                args.fuel
+            );
+            ExitCode::from(1)
+        }
         Err(Failure::Usage(message)) => {
             eprintln!("watlab: {message}");
             ExitCode::from(2)
@@ -59,6 +68,8 @@ pub fn run(out: &mut impl Write, args: &RunArgs) -> io::Result<ExitCode> {
 enum Failure {
     /// The program trapped (exit 1).
     Trap(String),
+    /// The program used up its fuel (exit 1), where it stopped.
+    OutOfFuel(String),
     /// The command line, the file or the module is wrong (exit 2).
     Usage(String),
     /// A module that does not validate, explained and rendered (exit 2).
@@ -71,13 +82,13 @@ enum Failure {
 fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
     let module = load(&args.file)?;
     let mut store = Store::new(Limits {
-        fuel: args.fuel,
+        fuel: Some(args.fuel),
         ..Limits::default()
     });
     let instance = store
         .instantiate(&module, &vec![None; module.imports.len()])
         .map_err(|e| match e {
-            crate::vm::InstantiationError::Trap(trap) => Failure::Trap(trap.to_string()),
+            crate::vm::InstantiationError::Trap(trap) => trapped(&store, trap),
             other => Failure::Usage(other.to_string()),
         })?;
     let Some(name) = &args.invoke else {
@@ -130,11 +141,18 @@ fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>
             &|s, f| s.func_name(f),
         );
         write!(out, "{}", crate::view::trace::render(&trace)).map_err(Failure::Output)?;
-        return result.map_err(|t| Failure::Trap(t.to_string()));
+        return result.map_err(|t| trapped(&store, t));
     }
-    execution
-        .run(&mut store)
-        .map_err(|t| Failure::Trap(t.to_string()))
+    execution.run(&mut store).map_err(|t| trapped(&store, t))
+}
+
+/// A trap as a failure; running out of fuel says where it stopped.
+fn trapped(store: &Store, trap: crate::vm::Trap) -> Failure {
+    if trap.code == crate::vm::TrapCode::OutOfFuel {
+        Failure::OutOfFuel(crate::vm::budget::locate(store, trap).to_string())
+    } else {
+        Failure::Trap(trap.to_string())
+    }
 }
 
 /// Reads a module from a `.wasm` binary or WAT text.

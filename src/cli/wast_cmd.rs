@@ -1,7 +1,8 @@
 //! `watlab wast FILE...`: run spec scripts and print failures, skips and the
 //! summary: per file when there are several, then the total.
 
-use crate::script::{ExecMode, Report, Totals, run_script_with};
+use crate::script::{ExecMode, Failure, Report, Totals, run_script_with_fuel};
+use crate::vm::TrapCode;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ pub fn run(
     files: &[PathBuf],
     step: bool,
     threads: bool,
+    fuel: u64,
 ) -> io::Result<ExitCode> {
     let features = if threads {
         crate::vm::module::features_with_threads()
@@ -28,8 +30,8 @@ pub fn run(
             unreadable = true;
             continue;
         };
-        let report = run_script_with(&name, &text, mode, features);
-        print_problems(out, &name, &report)?;
+        let report = run_script_with_fuel(&name, &text, mode, features, fuel);
+        print_problems(out, &name, &report, fuel)?;
         let totals = Totals::of(&report);
         total.add(totals);
         per_file.push((name, totals));
@@ -51,13 +53,19 @@ pub fn run(
 
 /// One line per failed or skipped directive, and per module rejected with
 /// another message than the script expects.
-fn print_problems(out: &mut impl Write, name: &str, report: &Report) -> io::Result<()> {
+fn print_problems(out: &mut impl Write, name: &str, report: &Report, fuel: u64) -> io::Result<()> {
     for (directive, failure) in report.failures() {
         writeln!(
             out,
             "{name}:{}: {}: {failure}",
             directive.line, directive.keyword
         )?;
+        if matches!(failure, Failure::Trap(t) if t.code == TrapCode::OutOfFuel) {
+            writeln!(
+                out,
+                "  a runaway loop? --fuel N gives each invocation N units (now {fuel})"
+            )?;
+        }
     }
     for (directive, reason) in report.skips() {
         writeln!(out, "{name}:{}: skipped: {reason}", directive.line)?;

@@ -21,8 +21,8 @@ pub const COMMANDS: &[Command] = &[
         name: "limit",
         aliases: &[],
         synopsis: "[N]",
-        summary: "show or set how many instructions one input may run",
-        help: "An input that runs longer is stopped as a runaway loop and undone. The default (2147483648) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
+        summary: "show or set the fuel one input may use",
+        help: "One budget for everything an input runs (functions it calls, (invoke ...), start functions, data segments). A unit of fuel is one loop iteration or call, or 64 bytes (8 table elements) a bulk instruction such as memory.fill touches. An input that runs out stops with \"out of fuel\" and is undone. The default (100000000) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
         run: limit,
     },
     Command {
@@ -70,13 +70,13 @@ fn limit(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         let limit = parse_number(args.trim())
             .filter(|n| *n > 0)
             .ok_or_else(|| {
-                SessionError::usage("usage: :limit N, with N a positive number of instructions")
+                SessionError::usage("usage: :limit N, with N a positive number of fuel units")
             })?;
-        session.set_step_limit(limit);
+        session.set_budget(limit);
     }
     Ok(vec![Reply::Note(format!(
-        "an input may run {} instructions",
-        session.step_limit()
+        "an input may use {} units of fuel (1 per loop iteration or call, 1 per 64 bytes a bulk instruction touches)",
+        session.budget()
     ))])
 }
 

@@ -16,7 +16,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the scratch operand stack",
-        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs).",
+        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs). The stack holds at most 1000 values, fewer by one per scratch local; an input that would leave more is refused and changes nothing.",
         run: stack,
     },
     Command {

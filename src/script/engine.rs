@@ -241,7 +241,9 @@ impl Engine<'_> {
 
     fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, Failure> {
         self.target.instantiate(module).map_err(|e| match e {
-            InstantiationError::Trap(trap) => Failure::Trap(trap),
+            InstantiationError::Trap(trap) => {
+                Failure::Trap(crate::vm::budget::locate(self.target.store(), trap))
+            }
             other => Failure::Uninstantiable(other),
         })
     }
@@ -317,7 +319,14 @@ impl Engine<'_> {
                 }
             },
         };
-        Ok((instance, args, executed))
+        // Running out of fuel is the budget speaking, never what a script
+        // asserts: it fails the command whatever the command expects.
+        match executed {
+            Err(trap) if trap.code == TrapCode::OutOfFuel => {
+                Err(Failure::Trap(crate::vm::budget::locate(store, trap)))
+            }
+            executed => Ok((instance, args, executed)),
+        }
     }
 }
 

@@ -25,7 +25,7 @@ pub use engine::{ExecMode, OnFailure, run};
 pub use messages::{SPEC_TO_OURS, message_matches};
 pub use outcome::{Directive, Failure, Held, Outcome, Rejection, Stage};
 pub use report::{Report, Totals};
-pub use runner::{run_script, run_script_with};
+pub use runner::{run_script, run_script_with, run_script_with_fuel};
 pub use spectest::install as spectest_exports;
 pub use target::Target;
 pub use values::list as value_list;

@@ -25,7 +25,19 @@ pub fn run_script_with(
     mode: ExecMode,
     features: wasmparser::WasmFeatures,
 ) -> Report {
-    let mut state = ScriptState::new(features);
+    run_script_with_fuel(name, text, mode, features, crate::vm::budget::DEFAULT_FUEL)
+}
+
+/// Like [`run_script_with`], giving each invocation and each instantiation
+/// `fuel` units (see [`crate::vm::budget`]).
+pub fn run_script_with_fuel(
+    name: &str,
+    text: &str,
+    mode: ExecMode,
+    features: wasmparser::WasmFeatures,
+    fuel: u64,
+) -> Report {
+    let mut state = ScriptState::new(features, fuel);
     match engine::run(text, &mut state, mode, OnFailure::Continue) {
         Ok(directives) => Report { directives },
         Err(mut e) => {
@@ -62,9 +74,10 @@ struct ScriptState {
 }
 
 impl ScriptState {
-    fn new(features: wasmparser::WasmFeatures) -> ScriptState {
+    fn new(features: wasmparser::WasmFeatures, fuel: u64) -> ScriptState {
         let limits = Limits {
             max_call_depth: 5_000,
+            fuel: Some(fuel),
             ..Limits::default()
         };
         let mut store = Store::new(limits);

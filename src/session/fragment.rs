@@ -18,11 +18,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use wasmparser::{Parser, ValidPayload, Validator};
 
-/// Instructions run between looks at the step limit.
+/// Instructions run between looks at the interrupt flag's outcome.
 const STEP_CHUNK: u64 = 1 << 20;
-/// Most instructions one input runs by default before it is stopped as a
-/// runaway (a few seconds: time enough to press Ctrl-C and look).
-pub(super) const DEFAULT_STEP_LIMIT: u64 = 1 << 31;
 
 /// How an instruction input ended.
 enum Run {
@@ -33,6 +30,11 @@ enum Run {
     /// It reached a breakpoint; the stepper takes over.
     Breakpoint(Box<Prepared>, Box<Execution>),
 }
+
+/// Most values the scratch stack and the scratch locals hold together: the
+/// fragment function takes them as parameters and returns them, and
+/// WebAssembly tools (wasmparser) allow a function at most 1000 of each.
+pub const STACK_LIMIT: usize = 1000;
 
 /// The generated function's name; users cannot name theirs like this.
 const FRAGMENT: &str = "$__watlab_fragment";
@@ -118,10 +120,10 @@ impl Session {
             replies.extend(self.apply_results(&values));
             return Ok(Run::Finished(replies));
         }
-        let mut steps = 0u64;
-        let chunk = STEP_CHUNK.min(self.step_limit.max(1));
+        // The store's fuel is the only budget: a runaway input ends with an
+        // out-of-fuel trap (see `trap_error`).
         loop {
-            match execution.run_steps(&mut self.store, chunk) {
+            match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
                     return Ok(Run::Finished(self.apply_results(&values)));
                 }
@@ -136,15 +138,6 @@ impl Session {
                     {
                         return Ok(Run::Interrupted(Box::new(prepared), Box::new(execution)));
                     }
-                    steps += chunk;
-                    if steps >= self.step_limit {
-                        let mut error =
-                            SessionError::new(ErrorKind::Trap, "stopped: the input ran too long");
-                        error.notes.push(format!(
-                            "it ran {steps} instructions without finishing (a runaway loop?); :step it to see where it goes, or raise :limit"
-                        ));
-                        return Err(error);
-                    }
                 }
                 Err(trap) => return Err(self.trap_error(&prepared, code, &trap)),
             }
@@ -157,6 +150,20 @@ impl Session {
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
         let results = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        if results.len() + self.locals.len() > STACK_LIMIT {
+            let mut error = SessionError::new(
+                ErrorKind::Usage,
+                format!(
+                    "the scratch stack is full: it holds at most {} values ({STACK_LIMIT} less one per scratch local), and this input would leave {}",
+                    STACK_LIMIT - self.locals.len(),
+                    results.len()
+                ),
+            );
+            error
+                .notes
+                .push("`drop` removes the top value, `:clear` empties the stack".into());
+            return Err(error);
+        }
         let full = self.fragment_text(code, Some(&results));
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
@@ -227,12 +234,17 @@ impl Session {
             None => {}
         }
         if trap.code == TrapCode::OutOfFuel {
-            error.notes.push(
-                "the input ran 50000000 loop iterations and calls without finishing, so it was stopped (a runaway loop?)"
-                    .into(),
-            );
+            error.notes.push(self.budget_hint());
         }
         error
+    }
+
+    /// How to raise the budget, for an input that ran out of fuel.
+    pub(super) fn budget_hint(&self) -> String {
+        format!(
+            "a runaway loop? `:limit N` gives each input N units (now {}); `:step` the input to watch where it goes",
+            self.budget()
+        )
     }
 
     /// Makes a finished fragment's results the new scratch stack and locals.
@@ -538,4 +550,33 @@ fn signature_text(params: &[ValType], results: &[ValType]) -> String {
 fn assemble_with_spans(text: &str) -> Result<(Vec<u8>, Vec<usize>), AsmError> {
     let (bytes, mut funcs) = crate::text::assemble::assemble_with_instr_spans(text)?;
     Ok((bytes, funcs.pop().unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::STACK_LIMIT;
+    use crate::session::{ErrorKind, Session};
+
+    #[test]
+    fn a_full_scratch_stack_refuses_the_next_value_and_says_so() {
+        let mut session = Session::new();
+        session.eval("(local $x i32)").expect("a local");
+        let fill = "i32.const 0 ".repeat(STACK_LIMIT - 1);
+        session
+            .eval(&fill)
+            .expect("999 values fit beside one local");
+        let error = session.eval("i32.const 1").expect_err("the stack is full");
+        assert_eq!(error.kind, ErrorKind::Usage);
+        assert!(
+            error
+                .message
+                .starts_with("the scratch stack is full: it holds at most 999 values"),
+            "{}",
+            error.message
+        );
+        assert_eq!(session.stack().len(), STACK_LIMIT - 1);
+        session
+            .eval("drop i32.const 1")
+            .expect("room again after a drop");
+    }
 }

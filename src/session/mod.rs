@@ -156,8 +156,6 @@ pub struct Session {
     changes: Changes,
     /// A fragment paused in the stepper, if any.
     debugger: Option<Box<stepper::Debugger>>,
-    /// Most instructions one instruction input may run.
-    step_limit: u64,
     /// Whether instruction inputs print a line per executed instruction.
     trace: bool,
     /// Breakpoints, kept across inputs and checked in every run of an input.
@@ -182,7 +180,7 @@ impl Session {
     /// A fresh session with the `spectest` host module registered.
     pub fn new() -> Session {
         let limits = Limits {
-            fuel: Some(50_000_000),
+            fuel: Some(crate::vm::budget::DEFAULT_FUEL),
             ..Limits::default()
         };
         let mut store = Store::new(limits);
@@ -205,7 +203,6 @@ impl Session {
             changed_locals: Vec::new(),
             changes: Changes::default(),
             debugger: None,
-            step_limit: fragment::DEFAULT_STEP_LIMIT,
             trace: false,
             breakpoints: Vec::new(),
             regions: Vec::new(),

@@ -125,7 +125,11 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         }
         Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
-            SessionError::trap(&trap)
+            let mut error = SessionError::trap(&trap);
+            if trap.code == crate::vm::TrapCode::OutOfFuel {
+                error.notes.push(session.budget_hint());
+            }
+            error
         }
         Failure::Uninstantiable(InstantiationError::Resource(message)) => {
             SessionError::new(ErrorKind::Link, message)

@@ -40,14 +40,14 @@ impl Session {
         self.trace = on;
     }
 
-    /// Most instructions one input may run.
-    pub fn step_limit(&self) -> u64 {
-        self.step_limit
+    /// The fuel each input may use (see [`crate::vm::budget`]).
+    pub fn budget(&self) -> u64 {
+        self.store.limits.fuel.unwrap_or(u64::MAX)
     }
 
-    /// Sets how many instructions one input may run.
-    pub fn set_step_limit(&mut self, limit: u64) {
-        self.step_limit = limit;
+    /// Sets the fuel each input may use.
+    pub fn set_budget(&mut self, fuel: u64) {
+        self.store.limits.fuel = Some(fuel);
     }
 
     /// Starts over with an empty session; a front end's Ctrl-C flag stays wired.

@@ -1,6 +1,7 @@
 //! Instantiation: linking imports, allocating a module's objects, running
 //! its segments and start function (spec "Modules / Instantiation").
 
+use super::budget;
 use super::exec::Execution;
 use super::module::{ConstExpr, ExportKind, ImportKind, Module, SegmentMode};
 use super::store::{Extern, FuncAddr, FuncInst, Instance, InstanceAddr, Store};
@@ -219,6 +220,8 @@ impl Store {
     fn initialize(&mut self, addr: InstanceAddr) -> Result<(), Trap> {
         let inst = self.instances[addr.index()].clone();
         let module = inst.module.clone();
+        // Segments and the start function share one budget (see `super::budget`).
+        let (limit, mut fuel) = (self.limits.fuel, self.limits.fuel);
         for (i, seg) in module.elems.iter().enumerate() {
             let store_index = inst.elems[i] as usize;
             match &seg.mode {
@@ -229,6 +232,7 @@ impl Store {
                     let range = table
                         .range(start, items.len() as u32)
                         .ok_or(Trap::new(TrapCode::OutOfBoundsTableAccess))?;
+                    budget::charge(&mut fuel, limit, budget::table_cost(items.len() as u64))?;
                     table.elements[range].copy_from_slice(items);
                     self.data.elems[store_index] = Vec::new();
                 }
@@ -240,15 +244,21 @@ impl Store {
             if let SegmentMode::Active { index, offset } = &seg.mode {
                 let start = self.eval_const(&inst, offset).to_slot() as u32 as u64;
                 let memory = &mut self.data.memories[inst.memories[*index as usize].index()];
-                if !memory.write(start, &seg.bytes) {
+                if memory.range(start, seg.bytes.len() as u64).is_none() {
                     return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));
                 }
+                budget::charge(
+                    &mut fuel,
+                    limit,
+                    budget::memory_cost(seg.bytes.len() as u64),
+                )?;
+                memory.write(start, &seg.bytes);
                 self.data.datas[inst.datas[i] as usize] = Arc::from(&[][..]);
             }
         }
         if let Some(start) = module.start {
             let func = inst.funcs[start as usize];
-            Execution::new(self, func, &[]).and_then(|mut e| e.run(self))?;
+            Execution::new(self, func, &[]).and_then(|e| e.with_fuel(fuel).run(self))?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! Nothing here knows about terminals, colours, the REPL or lessons; the
 //! session and the views sit on top of this and only read what it exposes.
 
+pub mod budget;
 pub mod exec;
 pub mod inspect;
 pub mod instantiate;

@@ -193,7 +193,7 @@ pub struct Limits {
     pub max_stack_slots: u32,
     /// Most pages any memory may have.
     pub max_memory_pages: u32,
-    /// Most loop iterations plus calls one invocation may run (None: unbounded).
+    /// Fuel each call from outside may use (see [`super::budget`]; None: unbounded).
     pub fuel: Option<u64>,
 }
 

@@ -29,7 +29,7 @@ pub enum TrapCode {
     UninitializedElement,
     /// Call depth or value stack limit reached.
     CallStackExhausted,
-    /// The instruction budget ran out (a runaway loop was stopped).
+    /// The budget of fuel ran out (a runaway loop was stopped; see [`super::budget`]).
     OutOfFuel,
     /// The host asked the running code to stop (Ctrl-C).
     Interrupted,
@@ -53,7 +53,7 @@ impl TrapCode {
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::UninitializedElement => "uninitialized element",
             TrapCode::CallStackExhausted => "call stack exhausted",
-            TrapCode::OutOfFuel => "instruction budget exhausted",
+            TrapCode::OutOfFuel => "out of fuel",
             TrapCode::Interrupted => "interrupted",
             TrapCode::HostError => "host error",
             TrapCode::UnalignedAtomic => "unaligned atomic",

@@ -15,6 +15,8 @@ mod atomic;
 mod numeric;
 
 pub use atomic::WOKEN;
+#[cfg(test)]
+mod budget_tests;
 mod run;
 #[cfg(test)]
 mod tests;
@@ -58,8 +60,10 @@ pub struct Execution {
     results: Box<[ValType]>,
     /// Values, once finished.
     finished: Option<Vec<Value>>,
-    /// Remaining budget of loop iterations and calls, if bounded.
+    /// Remaining fuel (see [`crate::vm::budget`]), if bounded.
     fuel: Option<u64>,
+    /// The fuel it started with, for the message when it runs out.
+    budget: Option<u64>,
     /// Whether this execution runs step code (fixed at its first run/step).
     stepping: Option<bool>,
     /// The root frame has not been entered yet.
@@ -109,6 +113,7 @@ impl Execution {
             results: ty.results.clone(),
             finished: None,
             fuel: store.limits.fuel,
+            budget: store.limits.fuel,
             stepping: None,
             fresh: true,
             step_budget: 1,
@@ -117,6 +122,13 @@ impl Execution {
             hit_breakpoint: false,
             waiting: None,
         })
+    }
+
+    /// Leaves the call only `fuel` units of the store's budget (what its
+    /// module's segments left of it, for a start function).
+    pub fn with_fuel(mut self, fuel: Option<u64>) -> Execution {
+        self.fuel = fuel;
+        self
     }
 
     /// Runs to completion in run mode.

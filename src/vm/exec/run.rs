@@ -8,6 +8,7 @@
 
 use super::numeric as num;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
+use crate::vm::budget;
 use crate::vm::instr::{Instr, Slot};
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
@@ -215,15 +216,23 @@ impl Execution {
         }
     }
 
-    fn refuel(&mut self, interrupt: &AtomicBool, stepping: bool) -> Result<u64, TrapCode> {
+    fn refuel(&mut self, interrupt: &AtomicBool, stepping: bool) -> Result<u64, Trap> {
         // Step mode pauses for an interrupt at the next instruction instead.
         if !stepping && interrupt.load(Ordering::Relaxed) {
-            return Err(TrapCode::Interrupted);
+            return Err(TrapCode::Interrupted.into());
         }
         match self.take_fuel() {
-            0 => Err(TrapCode::OutOfFuel),
+            0 => Err(budget::out_of_fuel(self.budget)),
             n => Ok(n),
         }
+    }
+
+    /// A bulk instruction's charge beyond the fuel the loop holds: takes
+    /// `more` units from the rest of the budget, or nothing if it cannot.
+    #[cold]
+    #[inline(never)]
+    fn overdraw(&mut self, more: u64) -> Result<(), Trap> {
+        budget::charge(&mut self.fuel, self.budget, more)
     }
 
     /// The interpreter loop; see the module documentation.
@@ -293,6 +302,21 @@ impl Execution {
                     }
                 }
                 fuel -= 1;
+            }};
+        }
+        // A bulk instruction's cost (see `crate::vm::budget`), paid before it
+        // does its work; the loop's fuel first, then the rest of the budget.
+        macro_rules! charge {
+            ($cost:expr) => {{
+                let cost: u64 = $cost;
+                if cost <= fuel {
+                    fuel -= cost;
+                } else {
+                    if let Err(t) = self.overdraw(cost - fuel) {
+                        trap!(t);
+                    }
+                    fuel = 0;
+                }
             }};
         }
         macro_rules! enter_body {
@@ -611,6 +635,7 @@ impl Execution {
                     let Some(range) = memory.range(d as u64, n as u64) else {
                         trap!(out_of_bounds(d, 0, n as u64, mem_len))
                     };
+                    charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut()[range].fill(val);
                 }
                 Instr::MemoryCopy { base } => {
@@ -622,6 +647,7 @@ impl Execution {
                     ) else {
                         trap!(TrapCode::OutOfBoundsMemoryAccess)
                     };
+                    charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut().copy_within(src, d as usize);
                 }
                 Instr::MemoryInit { base, seg } => {
@@ -634,6 +660,7 @@ impl Execution {
                     let (Some(end), Some(dst)) = (src, memory.range(d as u64, n as u64)) else {
                         trap!(TrapCode::OutOfBoundsMemoryAccess)
                     };
+                    charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut()[dst].copy_from_slice(&bytes[s as usize..end]);
                 }
                 Instr::Atomic { op, base, offset } => {
@@ -689,6 +716,7 @@ impl Execution {
                     let Some(range) = t.range(i, n) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
+                    charge!(budget::table_cost(n as u64));
                     t.elements[range].fill(r);
                 }
                 Instr::TableCopy {
@@ -706,6 +734,7 @@ impl Execution {
                     let Some(dst_range) = dst.range(d, n) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
+                    charge!(budget::table_cost(n as u64));
                     dst.elements[dst_range].copy_from_slice(&items);
                 }
                 Instr::TableInit { base, table, seg } => {
@@ -722,6 +751,7 @@ impl Execution {
                     let Some(range) = t.range(d, n) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
+                    charge!(budget::table_cost(n as u64));
                     t.elements[range].copy_from_slice(&items);
                 }
                 Instr::ElemDrop { seg } => {
