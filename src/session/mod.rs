@@ -226,7 +226,10 @@ impl Session {
     /// Evaluates one complete input.
     ///
     /// # Errors
-    /// A [`SessionError`]; the session is then exactly as before the input.
+    /// A [`SessionError`]. A rejected input (syntax, validation, link,
+    /// usage) leaves the session exactly as before; one whose code trapped
+    /// keeps what it wrote to memories, tables and globals (a `kept:` note
+    /// says what), with the stack, locals and definitions as before.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let outcome = self.eval_input(text);
         self.attach_console(outcome)
