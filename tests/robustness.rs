@@ -222,9 +222,9 @@ const REJECTED: &[(&str, ErrorKind)] = &[
 
 /// Whether an error is a rejection: the input never ran, so it must leave
 /// the session as it was. Not a rejection: a trap keeps the memory and
-/// global writes made before it, as WebAssembly specifies (a later issue
-/// undoes them in the workbench), and a failed assertion may have run such
-/// a trapping or partly done invocation.
+/// global writes made before it, as WebAssembly specifies (`:undo` takes
+/// them back explicitly), and a failed assertion may have run such a
+/// trapping or partly done invocation.
 fn is_rejection(kind: ErrorKind) -> bool {
     matches!(
         kind,
@@ -317,4 +317,58 @@ fn hostile_inputs_never_panic_and_rejected_inputs_change_nothing() {
         matches!(replies.last(), Some(Reply::Stack { values, .. }) if values.last() == Some(&watlab::vm::Value::I32(21))),
         "{replies:?}"
     );
+}
+
+/// Inputs of every kind after [`VALID`] (stepper lines aside): some trap
+/// after writing, some define, register or replace things.
+const UNDOABLE: &[&str] = &[
+    "(func $t (export \"t\") (global.set $g (i32.add (global.get $g) (i32.const 1))) (i32.store (i32.const 4) (global.get $g)) unreachable)",
+    "call $t",
+    "(invoke \"t\")",
+    "(assert_trap (invoke \"t\") \"unreachable\")",
+    "i32.const 1 i32.const 2 (i32.store (i32.const 12) (i32.const 3)) i32.const 0 i32.div_u",
+    ":write env.mem 0 i32 5",
+    "(module $host (import \"env\" \"mem\" (memory 1)) (data (i32.const 0) \"ok\") (data (i32.const 65535) \"no\"))",
+    "(register \"session\")",
+    "(global $g (mut i32) (i32.const 4))",
+    ":reset",
+];
+
+#[test]
+fn undo_takes_back_every_input_that_changed_the_session_exactly() {
+    let mut session = Workbench::new(None);
+    let stepper = [":step i32.const 2 call $f", "s", "back", "c"];
+    let inputs = VALID
+        .iter()
+        .filter(|i| !stepper.contains(i))
+        .chain(UNDOABLE);
+    let mut undone = 0;
+    for (k, input) in inputs.enumerate() {
+        // A marker input that always changes something: `:undo` takes back
+        // the input after it when that changed something, else the marker.
+        let marker = format!("(local $marker{k} i32)");
+        session.eval(&marker).expect("a new local can be declared");
+        let before = Fingerprint::of(&mut session);
+        let outcome = session.eval(input).map_err(|e| e.message);
+        assert!(!session.session.is_stepping(), "{input}");
+        let replies = session
+            .eval(":undo")
+            .expect("the marker at least can be undone");
+        if replies == [Reply::Note(format!("undid: {marker}"))] {
+            continue;
+        }
+        assert!(
+            matches!(&replies[..], [Reply::Note(n)] if n.starts_with("undid: ") && !n.contains("$marker")),
+            "{input}: {replies:?}"
+        );
+        let after = Fingerprint::of(&mut session);
+        assert!(
+            before == after,
+            "{input} ({outcome:?}) was not undone exactly:\n{}",
+            before.difference(&after)
+        );
+        undone += 1;
+        let _ = session.eval(input);
+    }
+    assert!(undone >= 19, "only {undone} inputs changed the session");
 }

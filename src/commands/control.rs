@@ -1,4 +1,5 @@
-//! Commands that set how the session runs (`:trace`, `:limit`) or end it (`:reset`, `:quit`).
+//! Commands that set how the session runs (`:trace`, `:limit`), take inputs
+//! back (`:undo`) or end it (`:reset`, `:quit`).
 
 use super::Workbench;
 use super::registry::{Command, Scope};
@@ -22,8 +23,17 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[N]",
         summary: "show or set the fuel one input may use",
-        help: "One budget for everything an input runs (functions it calls, (invoke ...), start functions, data segments). A unit of fuel is one loop iteration or call, or 64 bytes (8 table elements) a bulk instruction such as memory.fill touches. An input that runs out stops with \"out of fuel\" and is undone. The default (100000000) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
+        help: "One budget for everything an input runs (functions it calls, (invoke ...), start functions, data segments). A unit of fuel is one loop iteration or call, or 64 bytes (8 table elements) a bulk instruction such as memory.fill touches. An input that runs out stops with \"out of fuel\" and, like a trap, keeps what it wrote (:undo takes it back). The default (100000000) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
         run: limit,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "undo",
+        aliases: &[],
+        synopsis: "[N]",
+        summary: "take back the last N inputs (1 if not given), a trapped one too",
+        help: "Puts the stack, scratch locals, memories, tables, globals, definitions, named modules, registrations and the host object back exactly as they were before the input, whatever kind it was (WAT, an instruction input, a script command, a workbench command such as :write or :reset). Only inputs that changed something count. A trap keeps what the code wrote, as WebAssembly does; :undo is the way to take that back. The history keeps the last 100 inputs and at most 256 MiB of saved memory (the oldest go first). While the memories hold more than 256 MiB, an input cannot be undone, and it says so when it runs. Settings (:trace, :limit, breakpoints) are not inputs' effects and stay.",
+        run: undo,
     },
     Command {
         scope: Scope::Workbench,
@@ -80,6 +90,30 @@ fn limit(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     ))])
 }
 
+fn undo(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let n = match args.trim() {
+        "" => 1,
+        n => parse_number(n)
+            .filter(|n| *n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                SessionError::usage("usage: :undo [N], with N a positive number of inputs")
+            })?,
+    };
+    let undone = wb.session.undo(n)?;
+    let mut replies: Vec<Reply> = undone
+        .iter()
+        .map(|input| Reply::Note(format!("undid: {input}")))
+        .collect();
+    if undone.len() < n {
+        replies.push(Reply::Note(format!(
+            "that was all: {} input(s) undone, nothing older to undo",
+            undone.len()
+        )));
+    }
+    Ok(replies)
+}
+
 fn reset(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     wb.session.reset();
     Ok(vec![Reply::Note("the session is empty again".into())])
@@ -87,4 +121,24 @@ fn reset(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn quit(_: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     Ok(vec![Reply::Quit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+    use crate::session::{UNDO_BYTES, UNDO_INPUTS};
+
+    #[test]
+    fn undo_help_states_the_bounds_the_history_keeps() {
+        let undo = COMMANDS.iter().find(|c| c.name == "undo").map(|c| c.help);
+        let help = undo.unwrap_or_default();
+        assert!(
+            help.contains(&format!("last {UNDO_INPUTS} inputs")),
+            "{help}"
+        );
+        assert!(
+            help.contains(&format!("{} MiB", UNDO_BYTES >> 20)),
+            "{help}"
+        );
+    }
 }

@@ -53,8 +53,25 @@ impl Workbench {
     /// used wrongly. Such an input changes nothing but what WebAssembly keeps.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let was_stepping = self.session.is_stepping();
+        // `:undo` itself is not an input `:undo` takes back.
+        let undoable = !matches!(classify(text), Input::Meta { name: "undo", .. });
+        if undoable {
+            self.session.begin_input(text);
+        }
         let outcome = self.dispatch(text);
         let outcome = self.session.attach_console(outcome);
+        let note = undoable.then(|| self.session.end_input()).flatten();
+        let outcome = match (outcome, note) {
+            (Ok(mut replies), Some(note)) => {
+                replies.push(Reply::Note(note));
+                Ok(replies)
+            }
+            (Err(mut error), Some(note)) => {
+                error.notes.push(note);
+                Err(error)
+            }
+            (outcome, None) => outcome,
+        };
         if !self.session.is_stepping() {
             self.displays.clear();
             return outcome;

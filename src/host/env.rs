@@ -290,6 +290,7 @@ impl fmt::Display for StoreRefused {
 impl std::error::Error for StoreRefused {}
 
 /// The host object: first-level names to properties.
+#[derive(Clone)]
 pub struct HostEnv {
     /// `module -> name -> value`.
     pub modules: BTreeMap<String, BTreeMap<String, HostValue>>,

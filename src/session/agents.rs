@@ -24,6 +24,7 @@ pub enum AgentState {
 }
 
 /// One agent: a fragment running in its own execution.
+#[derive(Clone)]
 pub struct Agent {
     /// Its name.
     pub name: String,

@@ -61,18 +61,14 @@ struct FragmentText {
 impl Session {
     /// Runs an instruction input to completion, one instruction at a time in
     /// step code so that Ctrl-C can pause it anywhere and hand it to the
-    /// stepper. Undoes everything on failure.
+    /// stepper. On failure the stack and locals stay as they were; a trap
+    /// keeps what the code wrote (see [`Session::settle_error`]).
     pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
         let before = self.snapshot();
-        let changed_locals = std::mem::take(&mut self.changed_locals);
+        let saved = self.save_definitions();
+        self.changed_locals.clear();
         match self.run_interruptible(code) {
-            Err(error) => {
-                if let Some(before) = before {
-                    self.store.data = before;
-                }
-                self.changed_locals = changed_locals;
-                Err(error)
-            }
+            Err(error) => Err(self.settle_error(error, before.as_ref(), saved)),
             Ok(Run::Finished(replies)) => {
                 self.changes = before
                     .map(|b| super::diff(&b, &self.store.data))

@@ -3,9 +3,11 @@
 //! what the last input changed.
 //!
 //! [`Session::eval`] takes one input and returns [`Reply`] data; it never
-//! prints. A failed input leaves the session exactly as it was: the stack,
-//! locals and module are only replaced on success, and memories, tables and
-//! globals are restored from a snapshot taken before the input ran.
+//! prints. A rejected input (syntax, validation, link) leaves the session
+//! exactly as it was. An input whose code trapped keeps what it wrote to
+//! memories, tables and globals, as WebAssembly does, and its error says
+//! what that was; its stack, locals and definitions stay as before. `:undo`
+//! takes back any input explicitly.
 
 mod agents;
 mod fields;
@@ -14,14 +16,17 @@ mod host;
 pub mod input;
 mod inspect;
 mod instr_text;
+mod kept;
 pub mod memory_rows;
 mod module;
 mod regions;
 mod reply;
+mod saved;
 mod script;
 pub mod state;
 pub mod stepper;
 pub mod trace;
+mod undo;
 
 use crate::host::export_js;
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
@@ -32,6 +37,7 @@ pub use reply::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
+pub use undo::{UNDO_BYTES, UNDO_INPUTS};
 
 /// Where an error is in the user's input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,8 +135,8 @@ pub struct Changes {
     pub grown: BTreeMap<MemAddr, (u32, u32)>,
 }
 
-/// Most bytes of memory snapshotted before an input (for undo and change marks).
-const SNAPSHOT_LIMIT: usize = 256 << 20;
+/// Most bytes of memory copied before an input to mark what it changed.
+const SNAPSHOT_LIMIT: usize = undo::UNDO_BYTES;
 
 /// The workbench session.
 pub struct Session {
@@ -168,6 +174,8 @@ pub struct Session {
     journal: Vec<export_js::JsEvent>,
     /// Threads started with `:spawn`.
     agents: Vec<agents::Agent>,
+    /// The inputs `:undo` can take back.
+    undo: undo::History,
 }
 
 impl Default for Session {
@@ -209,13 +217,17 @@ impl Session {
             host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
             agents: Vec::new(),
+            undo: undo::History::default(),
         }
     }
 
     /// Evaluates one complete input.
     ///
     /// # Errors
-    /// A [`SessionError`]; the session is then exactly as before the input.
+    /// A [`SessionError`]. A rejected input (syntax, validation, link,
+    /// usage) leaves the session exactly as before; one whose code trapped
+    /// keeps what it wrote to memories, tables and globals (a `kept:` note
+    /// says what), with the stack, locals and definitions as before.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let outcome = self.eval_input(text);
         self.attach_console(outcome)
@@ -268,31 +280,39 @@ impl Session {
                 ":{name} is a workbench command, not WAT"
             ))),
             Input::Local(form) => self.declare_local(form),
-            Input::Fields(forms) => self.transact(|s| s.add_fields(forms)),
+            Input::Fields(forms) => self.transact(|s| s.add_fields(forms)).map_err(|mut e| {
+                if e.kind == ErrorKind::Trap {
+                    e.notes.push(
+                        "the session module stays as it was: the new instance failed, so what it wrote into its own memory is gone (an imported memory keeps it)"
+                            .into(),
+                    );
+                }
+                e
+            }),
             Input::Module(form) => self.transact(|s| s.add_module(form)),
             Input::Script(form) => self.transact(|s| s.script(form)),
             Input::Instructions(code) => self.run_instructions(code),
         }
     }
 
-    /// Runs `f` with undo: on error, memories, tables and globals are restored.
+    /// Runs `f` as one input: on error it changes nothing but what
+    /// WebAssembly keeps (see [`Session::settle_error`]).
     fn transact(
         &mut self,
         f: impl FnOnce(&mut Session) -> Result<Vec<Reply>, SessionError>,
     ) -> Result<Vec<Reply>, SessionError> {
-        let snapshot = self.snapshot();
-        let changed_locals = std::mem::take(&mut self.changed_locals);
-        let result = f(self);
-        if result.is_err() {
-            self.changed_locals = changed_locals;
+        let before = self.snapshot();
+        let saved = self.save_definitions();
+        self.changed_locals.clear();
+        match f(self) {
+            Ok(replies) => {
+                self.changes = before
+                    .map(|b| diff(&b, &self.store.data))
+                    .unwrap_or_default();
+                Ok(replies)
+            }
+            Err(error) => Err(self.settle_error(error, before.as_ref(), saved)),
         }
-        match (&result, snapshot) {
-            (Err(_), Some(before)) => self.store.data = before,
-            (Ok(_), Some(before)) => self.changes = diff(&before, &self.store.data),
-            (Ok(_), None) => self.changes = Changes::default(),
-            (Err(_), None) => {}
-        }
-        result
     }
 
     /// The flag that makes running code pause (the REPL sets it on Ctrl-C).

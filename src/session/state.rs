@@ -50,11 +50,14 @@ impl Session {
         self.store.limits.fuel = Some(fuel);
     }
 
-    /// Starts over with an empty session; a front end's Ctrl-C flag stays wired.
+    /// Starts over with an empty session; a front end's Ctrl-C flag stays
+    /// wired, and `:undo` can bring the old session back.
     pub fn reset(&mut self) {
-        let interrupt = self.interrupt_flag();
-        *self = Session::new();
-        self.store.interrupt = interrupt;
+        let mut fresh = Session::new();
+        fresh.undo = std::mem::take(&mut self.undo);
+        let store = std::mem::replace(&mut fresh.store, std::mem::take(&mut self.store));
+        *self = fresh;
+        self.replace_store(store);
     }
 
     /// A memory by `$name` or index of the session module, or a host memory

@@ -275,14 +275,22 @@ mod tests {
     }
 
     #[test]
-    fn a_trap_ends_stepping_and_undoes_the_input() {
-        let mut session = session_with(&["(memory 1)"]);
+    fn a_trap_ends_stepping_and_keeps_what_was_written() {
+        let mut session = session_with(&["(memory 1)", "i32.const 3"]);
         session
             .start_stepping("i32.const 0 i32.const 7 i32.store i32.const 1 i32.const 0 i32.div_u")
             .unwrap();
         let error = session.continue_().unwrap_err();
         assert_eq!(error.message, "trap: integer divide by zero");
         assert!(!session.is_stepping());
-        assert_eq!(session.memory0_bytes(0, 1), [0]);
+        assert_eq!(session.memory0_bytes(0, 1), [7]);
+        assert_eq!(session.stack(), [Value::I32(3)]);
+        assert!(
+            error
+                .notes
+                .contains(&"kept: memory 0 bytes 0x0..0x1 changed".to_string()),
+            "{:?}",
+            error.notes
+        );
     }
 }

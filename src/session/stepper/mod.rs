@@ -234,11 +234,15 @@ impl Session {
             self.thread_trapped(agent, &error.message);
             return error;
         }
-        self.abort();
+        // A trap keeps what the code wrote, as WebAssembly does.
         let mut error = error;
+        if let Some(before) = self.debugger.take().and_then(|d| d.before) {
+            self.changes = super::diff(&before, &self.store.data);
+            error.notes.extend(self.kept_note(&before));
+        }
         error
             .notes
-            .push("the stepper stopped; the session is as it was before the input".into());
+            .push("the stepper stopped; the stack and locals are as before the input".into());
         error
     }
 }

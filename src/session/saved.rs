@@ -1,0 +1,205 @@
+//! The session's state saved as a value, for the two ways an input is taken
+//! back: a rejected input (syntax, validation, link, usage) changes nothing
+//! at all, and `:undo` restores everything an input changed.
+//!
+//! The state is split the way a trap splits it: [`StoreData`] (memories,
+//! tables, globals) is what WebAssembly keeps when code traps, and
+//! [`Definitions`] is everything else, which an input that fails never
+//! changes (issue 10: "the scratch stack and the session's definitions stay
+//! as they were before the input").
+
+use super::{Changes, ScratchLocal, Session, agents, export_js, fields, regions};
+use crate::host::env::HostEnv;
+use crate::vm::Module;
+use crate::vm::store::{Extern, InstanceAddr, StoreData};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Everything but the store's data: definitions, instances, stack, locals,
+/// the host object and threads.
+#[derive(Clone)]
+pub(super) struct Definitions {
+    host: HostEnv,
+    registry: BTreeMap<String, BTreeMap<String, Extern>>,
+    fields: Vec<fields::Field>,
+    sources: Vec<Vec<(usize, usize)>>,
+    session: Option<(Arc<Module>, InstanceAddr)>,
+    named: Vec<(String, InstanceAddr)>,
+    current: Option<InstanceAddr>,
+    definitions: BTreeMap<String, Arc<Module>>,
+    stack: Vec<crate::vm::Value>,
+    locals: Vec<ScratchLocal>,
+    changed_locals: Vec<String>,
+    changes: Changes,
+    regions: Vec<regions::Region>,
+    journal: Vec<export_js::JsEvent>,
+    agents: Vec<agents::Agent>,
+    /// How many memories, tables, globals and segments the store held.
+    lengths: [usize; 5],
+}
+
+/// Everything an input can change (settings such as `:trace`, `:limit` and
+/// breakpoints are not part of it).
+#[derive(Clone)]
+pub(super) struct Saved {
+    data: StoreData,
+    rest: Definitions,
+}
+
+impl Saved {
+    /// Bytes of memory this state holds.
+    pub(super) fn bytes(&self) -> usize {
+        memory_bytes(&self.data)
+    }
+}
+
+/// Bytes in all memories of `data`.
+fn memory_bytes(data: &StoreData) -> usize {
+    data.memories.iter().map(|m| m.bytes().len()).sum()
+}
+
+/// How many memories, tables, globals, element and data segments `data` holds.
+fn lengths(data: &StoreData) -> [usize; 5] {
+    [
+        data.memories.len(),
+        data.tables.len(),
+        data.globals.len(),
+        data.elems.len(),
+        data.datas.len(),
+    ]
+}
+
+impl Session {
+    /// Everything but the store's data.
+    pub(super) fn save_definitions(&self) -> Definitions {
+        Definitions {
+            host: self.host.clone(),
+            registry: self.registry.clone(),
+            fields: self.fields.clone(),
+            sources: self.sources.clone(),
+            session: self.session.clone(),
+            named: self.named.clone(),
+            current: self.current,
+            definitions: self.definitions.clone(),
+            stack: self.stack.clone(),
+            locals: self.locals.clone(),
+            changed_locals: self.changed_locals.clone(),
+            changes: self.changes.clone(),
+            regions: self.regions.clone(),
+            journal: self.journal.clone(),
+            agents: self.agents.clone(),
+            lengths: lengths(&self.store.data),
+        }
+    }
+
+    /// Puts everything but the store's data back as in `saved`; the host
+    /// object too unless `keep_host` (after a trap, host objects made for
+    /// the input keep what the code wrote into them).
+    pub(super) fn restore_definitions(&mut self, saved: Definitions, keep_host: bool) {
+        if !keep_host {
+            self.host = saved.host;
+        }
+        self.registry = saved.registry;
+        self.fields = saved.fields;
+        self.sources = saved.sources;
+        self.session = saved.session;
+        self.named = saved.named;
+        self.current = saved.current;
+        self.definitions = saved.definitions;
+        self.stack = saved.stack;
+        self.locals = saved.locals;
+        self.changed_locals = saved.changed_locals;
+        self.changes = saved.changes;
+        self.regions = saved.regions;
+        self.journal = saved.journal;
+        self.agents = saved.agents;
+    }
+
+    /// Takes back a rejected input: definitions and host object as in
+    /// `saved`, and the objects it added to the store dropped again (a
+    /// rejected input writes nothing, it can only have added objects, e.g.
+    /// host objects made for imports before a link error).
+    pub(super) fn reject(&mut self, saved: Definitions) {
+        let [memories, tables, globals, elems, datas] = saved.lengths;
+        let data = &mut self.store.data;
+        data.memories.truncate(memories);
+        data.tables.truncate(tables);
+        data.globals.truncate(globals);
+        data.elems.truncate(elems);
+        data.datas.truncate(datas);
+        self.restore_definitions(saved, false);
+    }
+
+    /// Everything an input can change, or the bytes the memories hold when
+    /// that is more than `limit`.
+    pub(super) fn save(&self, limit: usize) -> Result<Saved, usize> {
+        let bytes = memory_bytes(&self.store.data);
+        if bytes > limit {
+            return Err(bytes);
+        }
+        Ok(Saved {
+            data: self.store.data.clone(),
+            rest: self.save_definitions(),
+        })
+    }
+
+    /// Puts the session back as it was when `saved` was taken.
+    pub(super) fn restore(&mut self, saved: Saved) {
+        self.store.data = saved.data;
+        self.restore_definitions(saved.rest, false);
+    }
+
+    /// Whether the session is still as `saved` (what the user can observe:
+    /// objects, definitions, stack, locals, host object, threads).
+    pub(super) fn unchanged_since(&self, saved: &Saved) -> bool {
+        let (data, old) = (&self.store.data, &saved.data);
+        let rest = &saved.rest;
+        // Objects added but not reachable from any definition (those of an
+        // instance whose start function trapped) change nothing one can see.
+        let memories = data
+            .memories
+            .iter()
+            .zip(&old.memories)
+            .all(|(a, b)| a.bytes() == b.bytes());
+        let tables = data
+            .tables
+            .iter()
+            .zip(&old.tables)
+            .all(|(a, b)| a.elements == b.elements);
+        let globals = data
+            .globals
+            .iter()
+            .zip(&old.globals)
+            .all(|(a, b)| a.value == b.value);
+        let segments = data.elems.iter().zip(&old.elems).all(|(a, b)| a == b)
+            && data.datas.iter().zip(&old.datas).all(|(a, b)| a == b);
+        let instance = |a: &Option<(Arc<Module>, InstanceAddr)>| a.as_ref().map(|(_, i)| *i);
+        let definitions = self.definitions.len() == rest.definitions.len()
+            && self
+                .definitions
+                .iter()
+                .zip(&rest.definitions)
+                .all(|((a, m), (b, n))| a == b && Arc::ptr_eq(m, n));
+        let agents = self.agents.len() == rest.agents.len()
+            && self
+                .agents
+                .iter()
+                .zip(&rest.agents)
+                .all(|(a, b)| a.name == b.name && a.state == b.state && a.steps == b.steps);
+        memories
+            && tables
+            && globals
+            && segments
+            && definitions
+            && agents
+            && self.host.modules == rest.host.modules
+            && self.registry == rest.registry
+            && self.fields == rest.fields
+            && instance(&self.session) == instance(&rest.session)
+            && self.named == rest.named
+            && self.current == rest.current
+            && self.stack == rest.stack
+            && self.locals == rest.locals
+            && self.regions == rest.regions
+    }
+}

@@ -1,0 +1,251 @@
+//! `:undo`: the session as it was before each of the last inputs, so that
+//! any of them (a trapped one too) can be taken back exactly.
+//!
+//! This is a convenience on top of WebAssembly, never part of what the
+//! program observes: a trap keeps what it wrote (issue 10), and only an
+//! explicit `:undo` takes it back. Before every input the whole mutable state
+//! is saved ([`Saved`]); an input that changed something pushes that state
+//! onto a history bounded in entries and bytes, the oldest going first.
+//!
+//! ```text
+//!   input 1      input 2      input 3        :undo 2
+//!  [saved 0] -> [saved 1] -> [saved 2]   ->  session = saved 1
+//! ```
+
+use super::Session;
+use super::saved::Saved;
+use crate::vm::store::Store;
+use std::collections::VecDeque;
+
+/// Most inputs `:undo` can take back.
+pub const UNDO_INPUTS: usize = 100;
+/// Most bytes of memory the undo history holds; a session whose memories
+/// hold more than this cannot undo its inputs.
+pub const UNDO_BYTES: usize = 256 << 20;
+
+/// One input that can be taken back: how it was typed, the state before
+/// it, and the whole store it replaced (only `:reset` replaces the store).
+struct Entry {
+    input: String,
+    before: Saved,
+    store: Option<Store>,
+}
+
+/// The input that is running (or paused in the stepper).
+struct Pending {
+    input: String,
+    /// The state before it; `None` when memory was too large to save.
+    before: Option<Saved>,
+    /// The store it replaced, if it did.
+    store: Option<Store>,
+}
+
+/// The inputs that can be undone, oldest first.
+#[derive(Default)]
+pub(super) struct History {
+    entries: VecDeque<Entry>,
+    bytes: usize,
+    pending: Option<Pending>,
+    /// Why older inputs cannot be undone, once one could not be saved.
+    barrier: Option<String>,
+}
+
+impl History {
+    fn push(&mut self, entry: Entry) {
+        self.bytes += entry.before.bytes();
+        self.entries.push_back(entry);
+        while self.entries.len() > UNDO_INPUTS || self.bytes > UNDO_BYTES {
+            match self.entries.pop_front() {
+                Some(old) => self.bytes -= old.before.bytes(),
+                None => break,
+            }
+        }
+    }
+
+    fn pop(&mut self) -> Option<Entry> {
+        let entry = self.entries.pop_back()?;
+        self.bytes -= entry.before.bytes();
+        Some(entry)
+    }
+}
+
+/// An input as `undid:` shows it: its first line, cut short.
+fn short(input: &str) -> String {
+    let first = input.trim().lines().next().unwrap_or_default().trim_end();
+    let more = first.len() < input.trim().len();
+    if first.chars().count() <= 40 && !more {
+        return first.to_string();
+    }
+    let cut: String = first.chars().take(32).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > 8 => cut[..at].to_string(),
+        _ => cut,
+    };
+    if cut.starts_with('(') {
+        format!("{cut} ...)")
+    } else {
+        format!("{cut} ...")
+    }
+}
+
+impl Session {
+    /// Called before an input runs: saves the session so the input can be
+    /// undone. While a fragment is paused the stepped input is still
+    /// running, so nothing is saved.
+    pub fn begin_input(&mut self, text: &str) {
+        if self.debugger.is_some() {
+            return;
+        }
+        self.undo.pending = Some(Pending {
+            input: text.to_string(),
+            before: self.save(UNDO_BYTES).ok(),
+            store: None,
+        });
+    }
+
+    /// Replaces the store with `store`, keeping the old one for `:undo` of
+    /// the running input; the Ctrl-C flag stays wired.
+    pub(super) fn replace_store(&mut self, mut store: Store) {
+        store.interrupt = self.store.interrupt.clone();
+        let old = std::mem::replace(&mut self.store, store);
+        if let Some(pending) = &mut self.undo.pending
+            && pending.store.is_none()
+        {
+            pending.store = Some(old);
+        }
+    }
+
+    /// Called after an input ran: an input that changed something becomes
+    /// undoable. Returns a note when it changed something that cannot be
+    /// undone because memory is too large to save.
+    pub fn end_input(&mut self) -> Option<String> {
+        if self.debugger.is_some() {
+            return None;
+        }
+        let Pending {
+            input,
+            before,
+            store,
+        } = self.undo.pending.take()?;
+        match before {
+            Some(before) if store.is_none() && self.unchanged_since(&before) => None,
+            Some(before) => {
+                self.undo.push(Entry {
+                    input,
+                    before,
+                    store,
+                });
+                None
+            }
+            None => {
+                let mib = self.memory_bytes_total() >> 20;
+                let note = format!(
+                    "this input cannot be undone: memories hold {mib} MiB, more than the {} MiB undo keeps",
+                    UNDO_BYTES >> 20
+                );
+                self.undo.entries.clear();
+                self.undo.bytes = 0;
+                self.undo.barrier = Some(format!("{} ({note})", short(&input)));
+                Some(note)
+            }
+        }
+    }
+
+    /// `:undo [N]`: takes back the last `n` inputs that changed something,
+    /// returning how each was typed, the latest first.
+    ///
+    /// # Errors
+    /// When there is nothing to undo, or a fragment is paused in the stepper.
+    pub fn undo(&mut self, n: usize) -> Result<Vec<String>, super::SessionError> {
+        if self.debugger.is_some() {
+            return Err(super::SessionError::usage(
+                "a fragment is paused in the stepper: finish it or abort it first (abort undoes it)",
+            ));
+        }
+        if self.undo.entries.is_empty() {
+            let message = match &self.undo.barrier {
+                Some(input) => format!("nothing to undo: the input {input}"),
+                None => "nothing to undo: no earlier input changed the session".to_string(),
+            };
+            return Err(super::SessionError::usage(message));
+        }
+        let mut undone = Vec::new();
+        let mut last = None;
+        // The oldest replaced store undone is the one the oldest state refers to.
+        let mut store = None;
+        for _ in 0..n {
+            let Some(entry) = self.undo.pop() else { break };
+            undone.push(short(&entry.input));
+            last = Some(entry.before);
+            store = entry.store.or(store);
+        }
+        if let Some(mut store) = store {
+            store.interrupt = self.store.interrupt.clone();
+            self.store = store;
+        }
+        if let Some(before) = last {
+            self.restore(before);
+        }
+        Ok(undone)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+    use crate::session::Session;
+
+    #[test]
+    fn an_input_too_large_to_save_says_so_and_blocks_undo() {
+        let mut session = Session::new();
+        // 4200 pages are 262 MiB, more than undo keeps.
+        session
+            .eval("(memory 4200)")
+            .map_err(|e| e.message)
+            .unwrap();
+        session.begin_input("i32.const 1");
+        session.eval("i32.const 1").map_err(|e| e.message).unwrap();
+        assert_eq!(
+            session.end_input().as_deref(),
+            Some(
+                "this input cannot be undone: memories hold 262 MiB, more than the 256 MiB undo keeps"
+            )
+        );
+        let error = session.undo(1).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("nothing to undo: the input i32.const 1 (this input cannot be undone"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_input_that_changes_nothing_is_not_undone() {
+        let mut session = Session::new();
+        session.begin_input("(memory 1)");
+        session.eval("(memory 1)").map_err(|e| e.message).unwrap();
+        assert_eq!(session.end_input(), None);
+        session.begin_input("i32.const 1 drop");
+        session
+            .eval("i32.const 1 drop")
+            .map_err(|e| e.message)
+            .unwrap();
+        assert_eq!(session.end_input(), None);
+        assert_eq!(
+            session.undo(5).map_err(|e| e.message),
+            Ok(vec!["(memory 1)".to_string()])
+        );
+    }
+
+    #[test]
+    fn inputs_are_shown_by_their_first_words() {
+        assert_eq!(short("call $w"), "call $w");
+        assert_eq!(
+            short("(func $w (i32.store (i32.const 0) (i32.const 7)) unreachable)"),
+            "(func $w (i32.store (i32.const ...)"
+        );
+        assert_eq!(short("(func $f\n  nop)"), "(func $f ...)");
+    }
+}
