@@ -91,3 +91,28 @@ fn wast_explains_a_module_that_fails_validation_and_names_its_function() {
         )
     );
 }
+
+#[test]
+fn an_option_after_the_call_arguments_is_named_not_counted() {
+    let dir = std::env::temp_dir().join(format!("watlab-opt-after-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("inc.wat");
+    std::fs::write(
+        &file,
+        "(module (func (export \"inc\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))",
+    )
+    .expect("write module");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .args(["run"])
+        .arg(&file)
+        .args(["--invoke", "inc", "-1", "--trace"])
+        .output()
+        .expect("watlab runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--trace comes after the call's arguments"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

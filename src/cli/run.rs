@@ -80,6 +80,14 @@ enum Failure {
 
 /// Instantiates the module, calls the export (tracing it when asked) and returns its results.
 fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>, Failure> {
+    // The call's arguments may be negative numbers, so an option typed after
+    // them would be read as one more argument: say so instead.
+    if let Some(option) = args.args.iter().find(|a| a.starts_with("--")) {
+        return Err(Failure::Usage(format!(
+            "{option} comes after the call's arguments, where it would be read as one: \
+             put options first, e.g. watlab run FILE {option} --invoke NAME ARGS..."
+        )));
+    }
     let module = load(&args.file)?;
     let mut store = Store::new(Limits {
         fuel: Some(args.fuel),

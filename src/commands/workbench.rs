@@ -102,6 +102,16 @@ impl Workbench {
             // A comment while paused does nothing; an empty line repeats the last command.
             Input::Empty if self.session.is_stepping() && !text.trim().is_empty() => Ok(Vec::new()),
             _ if self.session.is_stepping() => self.stepper_command(text),
+            Input::Instructions(code) if not_stepping_word(code).is_some() => {
+                let word = not_stepping_word(code).unwrap_or_default();
+                let colon = registry::find_colon(word)
+                    .map(|c| format!("; outside the stepper, :{} does that", c.name))
+                    .unwrap_or_default();
+                Err(SessionError::usage(format!(
+                    "`{word}` is a stepper command, and nothing is paused: start stepping with \
+                     :step FRAGMENT (or :break $FUNC, then run an input){colon}"
+                )))
+            }
             _ => self.session.eval(text),
         }
     }
@@ -117,6 +127,13 @@ impl Workbench {
         self.last_stepper_line = line.clone();
         (command.run)(self, args.trim())
     }
+}
+
+/// The first word of `code` when it is a stepper command (`s`, `back 2`),
+/// which no WAT instruction is.
+fn not_stepping_word(code: &str) -> Option<&str> {
+    let word = code.split_whitespace().next()?;
+    registry::find(Scope::Stepper, word).map(|_| word)
 }
 
 /// Whether a reply is the stepper's pause screen.

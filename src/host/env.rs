@@ -53,13 +53,16 @@ impl HostValue {
 
 fn describe_object(store: &Store, ext: Extern) -> String {
     match (ext, store.extern_type(ext)) {
-        (Extern::Memory(addr), Some(ExternType::Memory(m))) => format!(
-            "new WebAssembly.Memory({{ initial: {}, maximum: {}, shared: {} }}) (now {} pages)",
-            m.limits.min,
-            m.limits.max.map_or("none".into(), |x| x.to_string()),
-            m.shared,
-            store.memory(addr).map_or(0, |m| m.pages())
-        ),
+        (Extern::Memory(addr), Some(ExternType::Memory(m))) => {
+            let pages = store.memory(addr).map_or(0, |m| m.pages());
+            format!(
+                "new WebAssembly.Memory({{ initial: {}, maximum: {}, shared: {} }}) (now {pages} page{})",
+                m.limits.min,
+                m.limits.max.map_or("none".into(), |x| x.to_string()),
+                m.shared,
+                if pages == 1 { "" } else { "s" }
+            )
+        }
         (Extern::Global(addr), Some(ExternType::Global(g))) => {
             let value = store
                 .global(addr)

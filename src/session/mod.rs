@@ -274,6 +274,15 @@ impl Session {
                     .at(text, at, 1),
             );
         }
+        if !matches!(input::classify(text), Input::Meta { .. })
+            && let Some(at) = crate::text::lex::first_unclosed(text)
+        {
+            return Err(SessionError::new(
+                ErrorKind::Syntax,
+                "this `(` is never closed: add the missing `)`",
+            )
+            .at(text, at, 1));
+        }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),
             Input::Meta { name, .. } => Err(SessionError::usage(format!(

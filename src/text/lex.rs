@@ -172,6 +172,22 @@ pub fn stray_close(text: &str) -> Option<usize> {
     })
 }
 
+/// The byte offset of the outermost `(` that `text` never closes (strings
+/// and comments do not count), if any.
+pub fn first_unclosed(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    for token in tokens(text) {
+        match (token.kind, &text[token.range.clone()]) {
+            (TokenKind::Paren, "(") => open.push(token.range.start),
+            (TokenKind::Paren, ")") => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.first().copied()
+}
+
 /// Whether `text` ends inside a string or block comment.
 pub fn unterminated(text: &str) -> bool {
     tokens(text).last().is_some_and(|t| match t.kind {
@@ -207,6 +223,16 @@ mod tests {
         assert_eq!(stray_close("(func $f\n  nop)) nop"), Some(15));
         assert_eq!(stray_close("(i32.const 1) \")\" ;; )"), None);
         assert_eq!(stray_close("i32.const 1 (; ) ;)"), None);
+    }
+
+    #[test]
+    fn the_outermost_unclosed_paren_is_found() {
+        assert_eq!(
+            first_unclosed("(func (result i32)\n  (i32.const 1)"),
+            Some(0)
+        );
+        assert_eq!(first_unclosed("(a) (b (c)"), Some(4));
+        assert_eq!(first_unclosed("(data \"(\") ;; ("), None);
     }
 
     #[test]

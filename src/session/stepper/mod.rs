@@ -191,10 +191,13 @@ impl Session {
     /// # Errors
     /// None today; the signature is that of every command.
     pub fn abort_stepping(&mut self) -> Result<Vec<Reply>, SessionError> {
+        let thread = self.debugger.as_ref().is_some_and(|d| d.agent.is_some());
         self.abort();
-        Ok(vec![Reply::Note(
-            "aborted: the session is as it was before the input (a stepped thread goes back to :run)".into(),
-        )])
+        Ok(vec![Reply::Note(if thread {
+            "aborted: the thread goes back to :run, where it was".into()
+        } else {
+            "aborted: the session is as it was before the input".into()
+        })])
     }
 
     /// Ends stepping with the call's results: they become the new stack.
