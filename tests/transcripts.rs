@@ -63,6 +63,7 @@ transcripts! {
     atomics,
     break_once_per_call,
     breakpoint_in_normal_run,
+    breakpoints_survive_redefinition,
     budget_measures_work,
     bytes_command,
     call_indirect_table,

@@ -11,8 +11,12 @@ use crate::vm::module::Module;
 /// Where to stop, as the session keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(in crate::session) enum Breakpoint {
-    /// On entry to a function, named as the user wrote it.
-    Func(FuncAddr, String),
+    /// On entry to a function, by the name the user wrote: looked up again
+    /// at every run, so redefining the function keeps the breakpoint.
+    Func(String),
+    /// Before the first instruction on a line of a function's field, looked
+    /// up again at every run for the same reason.
+    Line(String, usize),
     /// Before the instruction at a byte offset of a function's module.
     Offset(usize),
 }
@@ -22,6 +26,8 @@ pub(in crate::session) enum Breakpoint {
 pub enum BreakSite {
     /// On entry to the function of this name (with its `$`).
     Entry(String),
+    /// Before the first instruction on a line of a function's field (`$f:3`).
+    Line(String),
     /// Before the instruction at this byte offset.
     Offset(usize),
 }
@@ -96,14 +102,18 @@ impl Session {
             }
             _ => target.parse::<usize>().ok().map(|l| (None, l)),
         };
-        let bp = if let Some((func, line)) = line_target {
-            Breakpoint::Offset(self.line_offset(func, line)?)
+        let bp = if let Some((Some(func), line)) = line_target {
+            self.line_offset(Some(func), line)?;
+            Breakpoint::Line(func.to_string(), line)
+        } else if let Some((None, line)) = line_target {
+            Breakpoint::Offset(self.line_offset(None, line)?)
         } else if let Some(hex) = target.strip_prefix("0x") {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
             Breakpoint::Offset(offset)
         } else if target.starts_with('$') {
-            Breakpoint::Func(self.session_func(target)?, target.to_string())
+            self.session_func(target)?;
+            Breakpoint::Func(target.to_string())
         } else {
             return Err(SessionError::usage(
                 "usage: b $func | b LINE | b $func:LINE | b 0xOFFSET (the byte offset shown at pauses)",
@@ -150,7 +160,8 @@ impl Session {
     pub fn list_breakpoints(&self) -> Result<Vec<Reply>, SessionError> {
         let breakpoints = self.breakpoints.iter().enumerate().map(|(i, bp)| {
             let site = match bp {
-                Breakpoint::Func(_, name) => BreakSite::Entry(name.clone()),
+                Breakpoint::Func(name) => BreakSite::Entry(name.clone()),
+                Breakpoint::Line(func, line) => BreakSite::Line(format!("{func}:{line}")),
                 Breakpoint::Offset(o) => BreakSite::Offset(*o),
             };
             StopPoint::Breakpoint {
@@ -177,7 +188,10 @@ impl Session {
         let mut offsets = Vec::new();
         for bp in &self.breakpoints {
             match bp {
-                Breakpoint::Func(addr, _) => entries.push(*addr),
+                Breakpoint::Func(name) => entries.extend(self.session_func(name).ok()),
+                Breakpoint::Line(func, line) => {
+                    offsets.extend(self.line_offset(Some(func), *line).ok());
+                }
                 Breakpoint::Offset(o) => offsets.push(*o),
             }
         }
@@ -195,7 +209,12 @@ impl Session {
             .iter()
             .enumerate()
             .filter(|(_, bp)| match bp {
-                Breakpoint::Func(addr, _) => frame.is_some_and(|f| f.func == *addr && f.pc == 0),
+                Breakpoint::Func(name) => frame.is_some_and(|f| {
+                    f.pc == 0 && self.session_func(name).is_ok_and(|addr| addr == f.func)
+                }),
+                Breakpoint::Line(func, line) => self
+                    .line_offset(Some(func), *line)
+                    .is_ok_and(|o| o == offset),
                 Breakpoint::Offset(o) => *o == offset,
             })
             .map(|(i, _)| format!("breakpoint {} hit", i + 1))
