@@ -78,7 +78,7 @@ fn a_binary_names_the_function_index_offset_and_instruction() {
 }
 
 #[test]
-fn wast_explains_a_module_that_fails_validation_and_names_its_function() {
+fn wast_explains_a_module_that_fails_validation_names_its_function_and_line() {
     let script = "(module\n  (func $f (result i32)\n    i32.const 1\n    f32.const 2\n    i32.add))\n(assert_invalid (module (func (result i32) (i64.const 0))) \"type mismatch\")\n";
     let path = temp_file("wast", "bad.wast", script.as_bytes());
     let out = watlab(&["wast", path.to_str().expect("utf-8 path")]);
@@ -86,7 +86,7 @@ fn wast_explains_a_module_that_fails_validation_and_names_its_function() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "{}:1: module: invalid module: in func $f: i32.add needs [i32 i32] on top of the stack, but the top is [i32 f32] (type mismatch: expected i32, found f32)\n1 passed, 1 failed; 1 of 1 modules rejected, 1 with the expected message\n",
+            "{}:1: module: invalid module: in func $f at 5:5: i32.add needs [i32 i32] on top of the stack, but the top is [i32 f32] (type mismatch: expected i32, found f32)\n1 passed, 1 failed; 1 of 1 modules rejected, 1 with the expected message\n",
             path.display()
         )
     );

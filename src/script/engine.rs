@@ -46,7 +46,7 @@ pub fn run(
 ) -> Result<Vec<Directive>, wast::Error> {
     let buf = parse::buffer(text)?;
     let commands = parse::commands(&buf)?;
-    let mut engine = Engine { target, mode };
+    let mut engine = Engine { target, mode, text };
     let mut done = Vec::with_capacity(commands.len());
     for command in commands {
         let span = command.span();
@@ -69,6 +69,8 @@ pub fn run(
 struct Engine<'t> {
     target: &'t mut dyn Target,
     mode: ExecMode,
+    /// The script, for the line and column of an invalid instruction.
+    text: &'t str,
 }
 
 /// What executing an action produced.
@@ -225,6 +227,7 @@ impl Engine<'_> {
     /// Assembles a script module (text, binary or quoted) and builds it.
     fn compile(&mut self, module: &mut QuoteWat<'_>) -> Result<Arc<Module>, Failure> {
         let in_script = matches!(module, QuoteWat::Wat(_));
+        let spans = instruction_spans(module);
         let bytes = module.encode().map_err(|e| Failure::Malformed {
             message: e.message(),
             offset: in_script.then(|| e.span().offset()),
@@ -233,8 +236,21 @@ impl Engine<'_> {
         Module::from_binary_with(&bytes, features)
             .map(Arc::new)
             .map_err(|error| Failure::Invalid {
-                explained: crate::text::body_check::body_error(&bytes, features, error.offset)
-                    .map(|body| format!("in {}: {}", body.func_label(), body.fault.explanation)),
+                explained: crate::text::body_check::body_error(&bytes, features, error.offset).map(
+                    |body| {
+                        let at = spans
+                            .get(body.defined)
+                            .and_then(|s| Some(s[body.fault.instr_index(s.len())?]))
+                            .map(|offset| {
+                                let at =
+                                    crate::text::assemble::instruction_start(self.text, offset);
+                                let (line, col) = crate::text::assemble::line_col(self.text, at);
+                                format!(" at {}:{}", line + 1, col + 1)
+                            })
+                            .unwrap_or_default();
+                        format!("in {}{at}: {}", body.func_label(), body.fault.explanation)
+                    },
+                ),
                 error,
             })
     }
@@ -444,4 +460,34 @@ mod tests {
         assert_eq!(report.directives[0].keyword, "script");
         assert!(report.directives[0].result.is_err());
     }
+}
+
+/// For each function a text module defines, in order, where each of its
+/// instructions was written (as the parser recorded it; empty for binary and
+/// quoted modules).
+fn instruction_spans(module: &QuoteWat<'_>) -> Vec<Vec<usize>> {
+    let QuoteWat::Wat(wast::Wat::Module(module)) = module else {
+        return Vec::new();
+    };
+    let wast::core::ModuleKind::Text(fields) = &module.kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|field| match field {
+            wast::core::ModuleField::Func(func) => match &func.kind {
+                wast::core::FuncKind::Inline { expression, .. } => Some(
+                    expression
+                        .instr_spans
+                        .as_deref()
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|s| s.offset())
+                        .collect(),
+                ),
+                wast::core::FuncKind::Import(..) => None,
+            },
+            _ => None,
+        })
+        .collect()
 }

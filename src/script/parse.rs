@@ -56,7 +56,10 @@ impl Command<'_> {
 pub fn buffer(text: &str) -> Result<ParseBuffer<'_>, wast::Error> {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
-    ParseBuffer::new_with_lexer(lexer)
+    let mut buf = ParseBuffer::new_with_lexer(lexer)?;
+    // Where each instruction was written, so an invalid one can be named by line.
+    buf.track_instr_spans(true);
+    Ok(buf)
 }
 
 /// The commands of the script in `buf`.

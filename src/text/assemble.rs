@@ -76,10 +76,7 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
     // previous token); move each to the instruction name it belongs to.
     let starts: Vec<usize> = crate::text::lex::tokens(text)
         .into_iter()
-        .filter(|t| {
-            t.kind == crate::text::lex::TokenKind::Keyword
-                && crate::text::catalog::lookup(&text[t.range.clone()]).is_some()
-        })
+        .filter(|t| is_instruction(text, t))
         .map(|t| t.range.start)
         .collect();
     for spans in &mut funcs {
@@ -118,6 +115,24 @@ pub fn defined_func_offsets(text: &str) -> Vec<usize> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether a token is an instruction's name.
+fn is_instruction(text: &str, token: &crate::text::lex::Token) -> bool {
+    token.kind == crate::text::lex::TokenKind::Keyword
+        && crate::text::catalog::lookup(&text[token.range.clone()]).is_some()
+}
+
+/// The start of the first instruction name at or after `offset` (a span the
+/// parser recorded may sit just before its instruction), or `offset` itself.
+pub fn instruction_start(text: &str, offset: usize) -> usize {
+    let Some(rest) = text.get(offset..) else {
+        return offset;
+    };
+    crate::text::lex::tokens(rest)
+        .iter()
+        .find(|t| is_instruction(rest, t))
+        .map_or(offset, |t| offset + t.range.start)
 }
 
 /// Converts a byte offset into a 0-based (line, column) pair.
