@@ -373,6 +373,36 @@ fn expect_trap(
     }
 }
 
+/// For each function a text module defines, in order, where each of its
+/// instructions was written (as the parser recorded it; empty for binary and
+/// quoted modules).
+fn instruction_spans(module: &QuoteWat<'_>) -> Vec<Vec<usize>> {
+    let QuoteWat::Wat(wast::Wat::Module(module)) = module else {
+        return Vec::new();
+    };
+    let wast::core::ModuleKind::Text(fields) = &module.kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|field| match field {
+            wast::core::ModuleField::Func(func) => match &func.kind {
+                wast::core::FuncKind::Inline { expression, .. } => Some(
+                    expression
+                        .instr_spans
+                        .as_deref()
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|s| s.offset())
+                        .collect(),
+                ),
+                wast::core::FuncKind::Import(..) => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Report, Totals, run_script};
@@ -460,34 +490,4 @@ mod tests {
         assert_eq!(report.directives[0].keyword, "script");
         assert!(report.directives[0].result.is_err());
     }
-}
-
-/// For each function a text module defines, in order, where each of its
-/// instructions was written (as the parser recorded it; empty for binary and
-/// quoted modules).
-fn instruction_spans(module: &QuoteWat<'_>) -> Vec<Vec<usize>> {
-    let QuoteWat::Wat(wast::Wat::Module(module)) = module else {
-        return Vec::new();
-    };
-    let wast::core::ModuleKind::Text(fields) = &module.kind else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter_map(|field| match field {
-            wast::core::ModuleField::Func(func) => match &func.kind {
-                wast::core::FuncKind::Inline { expression, .. } => Some(
-                    expression
-                        .instr_spans
-                        .as_deref()
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|s| s.offset())
-                        .collect(),
-                ),
-                wast::core::FuncKind::Import(..) => None,
-            },
-            _ => None,
-        })
-        .collect()
 }
