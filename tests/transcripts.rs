@@ -49,6 +49,7 @@ macro_rules! transcripts {
 transcripts! {
     forget_field,
     forget_still_called,
+    load_invalid_wasm,
     load_twice,
     redefine_conflicts,
     redefine_exported_func,

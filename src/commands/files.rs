@@ -36,7 +36,8 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     }
     let bytes =
         std::fs::read(path).map_err(|e| SessionError::usage(format!("cannot read {path}: {e}")))?;
-    let text = if bytes.starts_with(b"\0asm") {
+    let binary = bytes.starts_with(b"\0asm");
+    let text = if binary {
         wasmprinter::print_bytes(&bytes)
             .map_err(|e| SessionError::new(ErrorKind::Invalid, format!("{path}: {e}")))?
     } else {
@@ -69,9 +70,15 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     // The file's identity, so that loading it again replaces what it loaded.
     let origin =
         std::fs::canonicalize(path).map_or_else(|_| path.to_string(), |p| p.display().to_string());
+    // A binary's lines and columns are those of its text as wasmprinter prints it.
+    let shown = if binary {
+        format!("{path} (printed as text)")
+    } else {
+        path.to_string()
+    };
     let mut replies = session
         .load_fields(&origin, &body)
-        .map_err(|e| e.in_file(path, &text, start))?;
+        .map_err(|e| e.in_file(&shown, &text, start))?;
     replies.insert(0, Reply::Note(format!("loaded {path}")));
     Ok(replies)
 }
