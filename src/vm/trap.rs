@@ -79,6 +79,9 @@ pub struct Trap {
     pub site: Option<TrapSite>,
     /// Extra detail, e.g. the effective address of an out-of-bounds access.
     pub detail: Option<String>,
+    /// The table element a `call_indirect` found empty (the reference
+    /// interpreter names it in its message: `uninitialized element 7`).
+    pub element: Option<u32>,
 }
 
 impl Trap {
@@ -88,6 +91,7 @@ impl Trap {
             code,
             site: None,
             detail: None,
+            element: None,
         }
     }
 
@@ -97,12 +101,23 @@ impl Trap {
             code: TrapCode::HostError,
             site: None,
             detail: Some(message.into()),
+            element: None,
         }
     }
 
     /// The spec's message, as `assert_trap` expects it.
     pub fn message(&self) -> &'static str {
         self.code.message()
+    }
+
+    /// The message as the spec's reference interpreter writes it, which
+    /// `assert_trap` texts are a prefix of: the spec's words, plus the
+    /// element for an empty table slot (`uninitialized element 7`).
+    pub fn reference_message(&self) -> String {
+        match self.element {
+            Some(element) => format!("{} {element}", self.message()),
+            None => self.message().to_string(),
+        }
     }
 }
 

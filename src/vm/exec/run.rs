@@ -153,6 +153,16 @@ fn call_host(
     Ok(())
 }
 
+/// `call_indirect` found table element `index` empty.
+#[cold]
+#[inline(never)]
+fn uninitialized_element(index: u32) -> Trap {
+    Trap {
+        element: Some(index),
+        ..Trap::new(TrapCode::UninitializedElement)
+    }
+}
+
 /// The numbers behind an out-of-bounds access, for the trap's detail.
 #[cold]
 fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
@@ -598,7 +608,7 @@ impl Execution {
                         trap!(TrapCode::UndefinedElement)
                     };
                     if entry == NULL_REF {
-                        trap!(TrapCode::UninitializedElement);
+                        trap!(uninitialized_element(index));
                     }
                     let callee = FuncAddr((entry - 1) as u32);
                     if funcs[callee.index()].type_id() != inst.type_ids[ty as usize] {
