@@ -424,19 +424,29 @@ mod tests {
     }
 
     #[test]
-    fn trap_messages_must_match_exactly() {
-        let script = "(module (func (export \"f\") (unreachable)))
+    fn trap_messages_compare_as_the_reference_interpreter_does() {
+        let script = "(module
+              (table 2 funcref)
+              (type $v (func))
+              (func (export \"f\") (unreachable))
+              (func (export \"g\") (call_indirect (type $v) (i32.const 1))))
             (assert_trap (invoke \"f\") \"unreachable\")
-            (assert_trap (invoke \"f\") \"unreach\")";
+            (assert_trap (invoke \"f\") \"unreachable code\")
+            (assert_trap (invoke \"g\") \"uninitialized element 1\")
+            (assert_trap (invoke \"g\") \"uninitialized element\")
+            (assert_trap (invoke \"g\") \"uninitialized element 2\")";
         let got = results(script);
         assert!(matches!(got[1], Ok(Outcome::Held(Held::Trapped(_)))));
         assert_eq!(
             got[2],
             Err(Failure::Mismatch {
-                expected: "trap \"unreach\"".into(),
+                expected: "trap \"unreachable code\"".into(),
                 got: "trap \"unreachable\"".into()
             })
         );
+        assert!(matches!(got[3], Ok(Outcome::Held(Held::Trapped(_)))));
+        assert!(matches!(got[4], Ok(Outcome::Held(Held::Trapped(_)))));
+        assert!(got[5].is_err(), "{:?}", got[5]);
     }
 
     #[test]
