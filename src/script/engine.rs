@@ -227,7 +227,10 @@ impl Engine<'_> {
     /// Assembles a script module (text, binary or quoted) and builds it.
     fn compile(&mut self, module: &mut QuoteWat<'_>) -> Result<Arc<Module>, Failure> {
         let in_script = matches!(module, QuoteWat::Wat(_));
-        let spans = instruction_spans(module);
+        let spans = match module {
+            QuoteWat::Wat(wat) => crate::text::assemble::instruction_spans(wat),
+            _ => Vec::new(),
+        };
         let bytes = module.encode().map_err(|e| Failure::Malformed {
             message: e.message(),
             offset: in_script.then(|| e.span().offset()),
@@ -372,36 +375,6 @@ fn expect_trap(
             got: values::list(&values),
         }),
     }
-}
-
-/// For each function a text module defines, in order, where each of its
-/// instructions was written (as the parser recorded it; empty for binary and
-/// quoted modules).
-fn instruction_spans(module: &QuoteWat<'_>) -> Vec<Vec<usize>> {
-    let QuoteWat::Wat(wast::Wat::Module(module)) = module else {
-        return Vec::new();
-    };
-    let wast::core::ModuleKind::Text(fields) = &module.kind else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter_map(|field| match field {
-            wast::core::ModuleField::Func(func) => match &func.kind {
-                wast::core::FuncKind::Inline { expression, .. } => Some(
-                    expression
-                        .instr_spans
-                        .as_deref()
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|s| s.offset())
-                        .collect(),
-                ),
-                wast::core::FuncKind::Import(..) => None,
-            },
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

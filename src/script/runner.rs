@@ -138,11 +138,7 @@ impl Target for ScriptState {
     }
 
     fn register(&mut self, name: &str, instance: InstanceAddr) {
-        let exports = self
-            .store
-            .instance(instance)
-            .map(|i| i.exports.iter().cloned().collect())
-            .unwrap_or_default();
+        let exports = self.store.exports_of(instance);
         self.registered.insert(name.to_string(), exports);
     }
 

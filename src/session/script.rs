@@ -186,11 +186,7 @@ impl Target for Session {
     }
 
     fn register(&mut self, name: &str, instance: InstanceAddr) {
-        let exports = self
-            .store
-            .instance(instance)
-            .map(|i| i.exports.iter().cloned().collect())
-            .unwrap_or_default();
+        let exports = self.store.exports_of(instance);
         self.registry.insert(name.to_string(), exports);
     }
 

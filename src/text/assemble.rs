@@ -58,19 +58,7 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
     let mut buf = wast::parser::ParseBuffer::new(text).map_err(error)?;
     buf.track_instr_spans(true);
     let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buf).map_err(error)?;
-    let mut funcs = Vec::new();
-    if let wast::Wat::Module(module) = &wat
-        && let wast::core::ModuleKind::Text(fields) = &module.kind
-    {
-        for field in fields {
-            if let wast::core::ModuleField::Func(func) = field
-                && let wast::core::FuncKind::Inline { expression, .. } = &func.kind
-            {
-                let spans = expression.instr_spans.as_deref().unwrap_or(&[]);
-                funcs.push(spans.iter().map(|s| s.offset()).collect::<Vec<_>>());
-            }
-        }
-    }
+    let mut funcs = instruction_spans(&wat);
     let bytes = wat.encode().map_err(error)?;
     // A recorded span may sit just before its instruction (on the end of the
     // previous token); move each to the instruction name it belongs to.
@@ -112,6 +100,36 @@ pub fn defined_func_offsets(text: &str) -> Vec<usize> {
             {
                 Some(func.span.offset())
             }
+            _ => None,
+        })
+        .collect()
+}
+
+/// For each function a text module defines, in order, the offsets the parser
+/// recorded for its instructions (in encoding order; empty without
+/// `track_instr_spans`, and for binary modules).
+pub fn instruction_spans(wat: &wast::Wat<'_>) -> Vec<Vec<usize>> {
+    let wast::Wat::Module(module) = wat else {
+        return Vec::new();
+    };
+    let wast::core::ModuleKind::Text(fields) = &module.kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|field| match field {
+            wast::core::ModuleField::Func(func) => match &func.kind {
+                wast::core::FuncKind::Inline { expression, .. } => Some(
+                    expression
+                        .instr_spans
+                        .as_deref()
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|s| s.offset())
+                        .collect(),
+                ),
+                wast::core::FuncKind::Import(..) => None,
+            },
             _ => None,
         })
         .collect()

@@ -344,6 +344,14 @@ impl Store {
         self.instances.get(addr.index())
     }
 
+    /// An instance's exports by name, as a registered module offers them to
+    /// importers (empty for an unknown instance).
+    pub fn exports_of(&self, addr: InstanceAddr) -> std::collections::BTreeMap<String, Extern> {
+        self.instance(addr)
+            .map(|i| i.exports.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Every instance, in creation order.
     pub fn instances(&self) -> &[Instance] {
         &self.instances
