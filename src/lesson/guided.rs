@@ -96,29 +96,47 @@ pub fn sections(text: &str) -> Vec<Section> {
         .collect()
 }
 
-/// The text a learner sees: without solution blocks and hint lines.
+/// The text a learner sees: without the blocks meant for the machine or for
+/// later (```` ```check ````, ```` ```solution ````, ```` ```mistake ````), without hint
+/// lines, and without the blank lines they leave behind.
 fn shown_text(chunk: &str) -> String {
-    let mut out = String::new();
+    const HIDDEN: [&str; 3] = ["check", "solution", "mistake"];
+    let mut out: Vec<&str> = Vec::new();
     let mut hidden = false;
+    let mut ended: Vec<usize> = Vec::new();
     for line in chunk.lines() {
-        let fence = line.trim_start().strip_prefix("```");
-        if let Some(kind) = fence {
+        if let Some(kind) = line.trim_start().strip_prefix("```") {
             if hidden {
                 hidden = false;
                 continue;
             }
-            if kind.trim() == "solution" {
+            if HIDDEN.contains(&kind.trim()) {
                 hidden = true;
+                // A sentence that introduced the hidden block ends here instead.
+                if let Some(last) = out.iter().rposition(|l| !l.trim().is_empty()) {
+                    ended.push(last);
+                }
                 continue;
             }
         }
-        if hidden || line.trim_start().starts_with("> Hint:") {
+        let blank_again = line.trim().is_empty() && out.last().is_some_and(|l| l.trim().is_empty());
+        if hidden || line.trim_start().starts_with("> Hint:") || blank_again {
             continue;
         }
-        out.push_str(line);
-        out.push('\n');
+        out.push(line);
     }
-    out.trim_end().to_string() + "\n"
+    let mut text = String::new();
+    for (i, line) in out.iter().enumerate() {
+        match line.strip_suffix(':') {
+            Some(sentence) if ended.contains(&i) => {
+                text.push_str(sentence);
+                text.push('.');
+            }
+            _ => text.push_str(line),
+        }
+        text.push('\n');
+    }
+    text.trim_end().to_string() + "\n"
 }
 
 /// Where a learner is in a lesson.
@@ -281,6 +299,15 @@ pub fn listing(progress: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exercises_show_neither_their_checks_nor_their_answers() {
+        let text = "## Exercise: x\n\nDo it.\n\n```check\nstack i32:3\n```\n\n> Hint: add\n\n```solution\ni32.const 3\n```\n\nAdding instead:\n\n```mistake\ni32.const 4\n```\n\nAfter.\n";
+        assert_eq!(
+            shown_text(text),
+            "## Exercise: x\n\nDo it.\n\nAdding instead.\n\nAfter.\n"
+        );
+    }
 
     #[test]
     fn every_lesson_file_is_built_in() {
