@@ -274,9 +274,10 @@ impl Guide {
 /// The lessons with their titles, and how many of their exercises are done
 /// according to `progress` (lines `FILE: EXERCISE`).
 pub fn listing(progress: &str) -> String {
-    let mut text =
-        String::from("lessons (start one with watlab lesson N, or :lesson N in the workbench):\n");
-    for (file, body) in LESSONS {
+    let mut rows = String::new();
+    let (mut done_all, mut total_all) = (0, 0);
+    let mut next: Option<(usize, String)> = None;
+    for (i, (file, body)) in LESSONS.iter().enumerate() {
         let lesson = parse(body);
         let done = lesson
             .exercises
@@ -287,18 +288,60 @@ pub fn listing(progress: &str) -> String {
                     .any(|l| l == format!("{file}: {}", e.title))
             })
             .count();
-        text.push_str(&format!(
-            "  {:<44} ({done}/{} exercises done)\n",
-            lesson.title,
-            lesson.exercises.len()
+        let total = lesson.exercises.len();
+        let title = lesson
+            .title
+            .split_once(". ")
+            .map_or(lesson.title.as_str(), |(_, t)| t);
+        if done < total && next.is_none() {
+            next = Some((i + 1, title.to_string()));
+        }
+        done_all += done;
+        total_all += total;
+        let mark = if done == total { "done" } else { "" };
+        rows.push_str(&format!(
+            "  {:>2}. {title:<42} {done}/{total} exercises {mark}",
+            i + 1
         ));
+        rows = rows.trim_end().to_string() + "\n";
     }
+    const BAR: usize = 20;
+    let filled = (done_all * BAR).checked_div(total_all).unwrap_or(0);
+    let mut text = format!(
+        "progress: [{}{}] {done_all} of {total_all} exercises",
+        "#".repeat(filled),
+        "-".repeat(BAR - filled)
+    );
+    match next {
+        Some((n, title)) => text.push_str(&format!(
+            "; next: lesson {n}, {title} (watlab lesson {n}, or :lesson {n} in the workbench)\n"
+        )),
+        None => text.push_str("; every exercise is done\n"),
+    }
+    text.push_str("lessons:\n");
+    text.push_str(&rows);
     text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_listing_shows_progress_and_the_next_lesson() {
+        let (file, body) = LESSONS[0];
+        let lesson = parse(body);
+        let progress: String = lesson
+            .exercises
+            .iter()
+            .map(|e| format!("{file}: {}\n", e.title))
+            .collect();
+        let text = listing(&progress);
+        assert!(text.starts_with("progress: ["), "{text}");
+        assert!(text.contains("next: lesson 2,"), "{text}");
+        assert!(text.contains(" 1. The stack machine"), "{text}");
+        assert!(text.contains("\n  10. "), "{text}");
+    }
 
     #[test]
     fn exercises_show_neither_their_checks_nor_their_answers() {
