@@ -275,7 +275,11 @@ fn watlab_lesson_lists_the_lessons_with_progress() {
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("  1. The stack machine                         (0/2 exercises done)"),
+        stdout.starts_with("progress: [--------------------] 0 of "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("   1. The stack machine                          0/2 exercises\n"),
         "{stdout}"
     );
     assert!(
