@@ -47,6 +47,7 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    lesson_check_sandbox,
     forget_field,
     forget_still_called,
     load_invalid_wasm,
