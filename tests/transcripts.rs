@@ -47,6 +47,7 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    lesson_section_starts_clean,
     lesson_check_sandbox,
     forget_field,
     forget_still_called,

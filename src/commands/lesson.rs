@@ -14,7 +14,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[N]",
         summary: "list the lessons with your progress, or open lesson N",
-        help: "A lesson is shown a section at a time. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",
+        help: "A lesson is shown a section at a time, each beginning with an empty scratch stack. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",
         run: lesson,
     },
     Command {
@@ -23,7 +23,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the next section of the lesson",
-        help: "",
+        help: "Each section begins with an empty scratch stack.",
         run: next,
     },
     Command {
@@ -32,7 +32,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the previous section of the lesson",
-        help: "",
+        help: "Each section begins with an empty scratch stack.",
         run: prev,
     },
     Command {
@@ -87,12 +87,25 @@ fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let guide = Guide::start(number).map_err(usage)?;
     let shown = guide.show();
     wb.guide = Some(guide);
-    Ok(vec![Reply::Doc(Doc::plain(&shown))])
+    Ok(begin_section(wb, &shown))
+}
+
+/// A section shown as it begins: with an empty scratch stack (what the text
+/// assumes is set up by the section itself), saying so when it was not.
+fn begin_section(wb: &mut Workbench, shown: &str) -> Vec<Reply> {
+    let mut replies = vec![Reply::Doc(Doc::plain(shown))];
+    if !wb.session.stack().is_empty() {
+        wb.session.clear_stack();
+        replies.push(Reply::Note(
+            "(scratch stack cleared for this section)".into(),
+        ));
+    }
+    replies
 }
 
 fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(1) {
-        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
+        Some(shown) => Ok(begin_section(wb, &shown)),
         None => Ok(vec![Reply::Note(
             "that was the last section of this lesson: :lesson lists the others".into(),
         )]),
@@ -101,7 +114,7 @@ fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn prev(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(-1) {
-        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
+        Some(shown) => Ok(begin_section(wb, &shown)),
         None => Ok(vec![Reply::Note("this is the first section".into())]),
     }
 }
