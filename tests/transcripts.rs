@@ -47,6 +47,8 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    lesson_section_starts_clean,
+    lesson_check_sandbox,
     forget_field,
     forget_still_called,
     load_invalid_wasm,

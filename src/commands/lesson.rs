@@ -14,7 +14,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[N]",
         summary: "list the lessons with your progress, or open lesson N",
-        help: "A lesson is shown a section at a time. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",
+        help: "A lesson is shown a section at a time, each beginning with an empty scratch stack. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",
         run: lesson,
     },
     Command {
@@ -23,7 +23,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the next section of the lesson",
-        help: "",
+        help: "Each section begins with an empty scratch stack.",
         run: next,
     },
     Command {
@@ -32,7 +32,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the previous section of the lesson",
-        help: "",
+        help: "Each section begins with an empty scratch stack.",
         run: prev,
     },
     Command {
@@ -41,7 +41,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "check your answer to the current exercise",
-        help: "Runs the exercise's checks (expected results, memory bytes, the scratch stack) against your session and says which check fails, with what it expected and what it found. A finished exercise is recorded in your progress.",
+        help: "Runs the exercise's checks (expected results, memory bytes, the scratch stack) on your session as it is, then takes back everything they did, so checking never changes your session and checking twice gives the same answer. Says which check fails, with what it expected and what it found. A finished exercise is recorded in your progress.",
         run: check,
     },
     Command {
@@ -87,12 +87,25 @@ fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let guide = Guide::start(number).map_err(usage)?;
     let shown = guide.show();
     wb.guide = Some(guide);
-    Ok(vec![Reply::Doc(Doc::plain(&shown))])
+    Ok(begin_section(wb, &shown))
+}
+
+/// A section shown as it begins: with an empty scratch stack (what the text
+/// assumes is set up by the section itself), saying so when it was not.
+fn begin_section(wb: &mut Workbench, shown: &str) -> Vec<Reply> {
+    let mut replies = vec![Reply::Doc(Doc::plain(shown))];
+    if !wb.session.stack().is_empty() {
+        wb.session.clear_stack();
+        replies.push(Reply::Note(
+            "(scratch stack cleared for this section)".into(),
+        ));
+    }
+    replies
 }
 
 fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(1) {
-        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
+        Some(shown) => Ok(begin_section(wb, &shown)),
         None => Ok(vec![Reply::Note(
             "that was the last section of this lesson: :lesson lists the others".into(),
         )]),
@@ -101,7 +114,7 @@ fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn prev(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(-1) {
-        Some(shown) => Ok(vec![Reply::Doc(Doc::plain(&shown))]),
+        Some(shown) => Ok(begin_section(wb, &shown)),
         None => Ok(vec![Reply::Note("this is the first section".into())]),
     }
 }
@@ -118,7 +131,17 @@ fn solution(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     let guide = wb.guide.take().ok_or_else(no_lesson)?;
+    // The checks run on the session as it is, then everything they did is
+    // taken back: checking never changes the live session (issue 11).
+    let sandbox = match wb.session.open_sandbox() {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            wb.guide = Some(guide);
+            return Err(error);
+        }
+    };
     let outcome = guide.check(wb);
+    wb.session.close_sandbox(sandbox);
     let record = guide
         .exercise_title()
         .map(|t| format!("{}: {t}", guide.file()));
@@ -161,4 +184,77 @@ fn record_progress(wb: &Workbench, line: &str) -> Option<String> {
     written
         .err()
         .map(|e| format!("warning: progress not saved to {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Workbench;
+    use crate::session::Reply;
+
+    /// What the learner can see of a workbench's session.
+    fn observe(wb: &mut Workbench) -> Vec<String> {
+        [
+            ":stack",
+            ":locals",
+            ":globals",
+            ":mem 0 16",
+            ":threads",
+            ":instances",
+            ":host",
+            ":wat",
+            ":breakpoints",
+        ]
+        .iter()
+        .map(|command| format!("{command}: {:?}", wb.eval(command)))
+        .collect()
+    }
+
+    fn run(wb: &mut Workbench, input: &str) -> Vec<Reply> {
+        match wb.eval(input) {
+            Ok(replies) => replies,
+            Err(error) => panic!("{input}: {}", error.message),
+        }
+    }
+
+    #[test]
+    fn check_leaves_the_session_as_it_was() {
+        let mut wb = Workbench::new(None);
+        run(&mut wb, ":lesson 13");
+        run(&mut wb, ":next");
+        run(&mut wb, "(memory 1 1 shared)");
+        run(
+            &mut wb,
+            "(func $add_all (export \"add_all\") (param $n i32) (loop $again \
+             (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1))) \
+             (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (br_if $again)))",
+        );
+        run(
+            &mut wb,
+            "(func (export \"total\") (result i32) (i32.atomic.load (i32.const 0)))",
+        );
+        run(&mut wb, "(global $g (mut i32) (i32.const 7))");
+        run(&mut wb, "(local $x i32)");
+        run(&mut wb, "i32.const 3 local.set $x i32.const 5");
+        // The checks call $add_all, but never stop at the learner's breakpoint.
+        run(&mut wb, ":break $add_all");
+        let before = observe(&mut wb);
+        for _ in 0..2 {
+            assert_eq!(
+                run(&mut wb, ":check"),
+                vec![Reply::Note(
+                    "correct: \"a lock-free total\" passes every check".into()
+                )]
+            );
+            assert!(!wb.session.is_stepping());
+            assert_eq!(observe(&mut wb), before);
+        }
+        assert_eq!(wb.session.memory0_bytes(0, 4), vec![0; 4]);
+        // `:check` is not an input `:undo` takes back.
+        assert_eq!(
+            run(&mut wb, ":undo"),
+            vec![Reply::Note(
+                "undid: i32.const 3 local.set $x i32.const 5".into()
+            )]
+        );
+    }
 }

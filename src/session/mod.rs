@@ -34,6 +34,7 @@ use crate::vm::{Limits, Module, Trap, ValType, Value};
 use input::Input;
 pub use module::token_len;
 pub use reply::*;
+pub use saved::Sandbox;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;

@@ -203,3 +203,62 @@ impl Session {
             && self.regions == rest.regions
     }
 }
+
+/// The whole session put aside while a lesson's checks run in it (issue 11:
+/// `:check` never touches the live session): everything an input can
+/// change, the `:undo` history, and the breakpoints and trace setting, which
+/// checks run without.
+pub struct Sandbox {
+    saved: Saved,
+    undo: super::undo::History,
+    breakpoints: Vec<super::stepper::Breakpoint>,
+    trace: bool,
+    /// How many functions and instances the store held.
+    funcs: usize,
+    instances: usize,
+}
+
+impl Session {
+    /// Puts the session's state aside so that inputs can run on it as a
+    /// trial (a lesson's checks) and [`Session::close_sandbox`] can then put
+    /// everything back exactly. The inputs see the definitions, named
+    /// modules, host object, threads and scratch stack as they are; they run
+    /// without breakpoints or tracing, and are not recorded for `:undo`.
+    ///
+    /// # Errors
+    /// While a fragment is paused in the stepper (the inputs would go to it).
+    pub fn open_sandbox(&mut self) -> Result<Sandbox, super::SessionError> {
+        if self.debugger.is_some() {
+            return Err(super::SessionError::usage(
+                "a fragment is paused in the stepper: finish it or abort it first",
+            ));
+        }
+        Ok(Sandbox {
+            saved: Saved {
+                data: self.store.data.clone(),
+                rest: self.save_definitions(),
+            },
+            undo: std::mem::take(&mut self.undo),
+            breakpoints: std::mem::take(&mut self.breakpoints),
+            trace: std::mem::replace(&mut self.trace, false),
+            funcs: self.store.funcs.len(),
+            instances: self.store.instances.len(),
+        })
+    }
+
+    /// Puts the session back exactly as it was when `sandbox` was opened,
+    /// whatever ran in between (a store replaced by `:reset` too).
+    pub fn close_sandbox(&mut self, sandbox: Sandbox) {
+        let trial = std::mem::replace(&mut self.undo, sandbox.undo);
+        if let Some(mut store) = trial.first_replaced_store() {
+            store.interrupt = self.store.interrupt.clone();
+            self.store = store;
+        }
+        self.debugger = None;
+        self.breakpoints = sandbox.breakpoints;
+        self.trace = sandbox.trace;
+        self.store.funcs.truncate(sandbox.funcs);
+        self.store.instances.truncate(sandbox.instances);
+        self.restore(sandbox.saved);
+    }
+}

@@ -62,6 +62,13 @@ impl History {
         }
     }
 
+    /// The first store an input replaced since this history began (the
+    /// store it started with), if any input replaced it.
+    pub(super) fn first_replaced_store(self) -> Option<Store> {
+        let pending = self.pending.and_then(|p| p.store);
+        self.entries.into_iter().find_map(|e| e.store).or(pending)
+    }
+
     fn pop(&mut self) -> Option<Entry> {
         let entry = self.entries.pop_back()?;
         self.bytes -= entry.before.bytes();
