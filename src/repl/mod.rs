@@ -19,11 +19,20 @@ use rustyline::{Config, Editor};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::Ordering;
 
-/// Evaluates one input and returns what to print and whether to quit.
-fn respond(session: &mut Workbench, input: &str) -> (Styled, bool) {
+/// Evaluates one input and returns what to print (documents wrapped to
+/// `width` columns) and whether to quit.
+fn respond(session: &mut Workbench, input: &str, width: Option<usize>) -> (Styled, bool) {
     let outcome = session.eval(input);
     let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-    (crate::view::render_outcome(&outcome), quit)
+    (crate::view::render_outcome_in(&outcome, width), quit)
+}
+
+/// The terminal's width in columns, when the output is one.
+fn width(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<usize> {
+    editor
+        .dimensions()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|c| *c >= 20)
 }
 
 /// Output as the terminal shows it: coloured by role, or plain.
@@ -103,11 +112,11 @@ fn run_inputs(
     let interrupt = session.session.interrupt_flag();
     writeln!(
         out,
-        "watlab {}: WebAssembly Text workbench. :help lists commands, :lesson the course, Ctrl-D quits.",
+        "watlab {}: WebAssembly Text workbench.\n:help lists commands, :lesson the course, Ctrl-D quits.",
         env!("CARGO_PKG_VERSION")
     )?;
     for input in preload {
-        let (styled, _) = respond(session, input);
+        let (styled, _) = respond(session, input, width(editor));
         write!(out, "{}", shown(&styled, colour))?;
     }
     out.flush()?;
@@ -131,7 +140,7 @@ fn run_inputs(
         }
         // A Ctrl-C that came while no code ran must not pause this input.
         interrupt.store(false, Ordering::Relaxed);
-        let (styled, quit) = respond(session, &input);
+        let (styled, quit) = respond(session, &input, width(editor));
         write!(out, "{}", shown(&styled, colour))?;
         out.flush()?;
         if let Some(helper) = editor.helper_mut() {

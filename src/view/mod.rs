@@ -11,6 +11,7 @@ pub mod stepper;
 pub mod styled;
 pub mod theme;
 pub mod trace;
+mod wrap;
 
 use crate::session::{ErrorKind, Reply, Role, SessionError};
 use crate::vm::Value;
@@ -63,11 +64,32 @@ pub fn value_columns(value: &Value) -> (String, String, String) {
 
 /// The output of one evaluated input, with roles for a theme.
 pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
+    render_outcome_in(outcome, None)
+}
+
+/// [`render_outcome`] for a terminal `width` columns wide: documents (help,
+/// instruction docs, lesson text) wrap at spaces to fit it.
+pub fn render_outcome_in(
+    outcome: &Result<Vec<Reply>, SessionError>,
+    width: Option<usize>,
+) -> Styled {
     let mut out = Styled::default();
     match outcome {
         Ok(replies) => {
             for reply in replies {
-                out.append(render_reply(reply));
+                match (reply, width) {
+                    (Reply::Doc(doc), Some(width)) => {
+                        for line in &doc.lines {
+                            for piece in wrap::wrap_line(line, width) {
+                                for (text, role) in piece {
+                                    out.push(text, role);
+                                }
+                                out.plain_text("\n");
+                            }
+                        }
+                    }
+                    _ => out.append(render_reply(reply)),
+                }
             }
         }
         Err(error) => out.append(render_error(error)),
