@@ -53,6 +53,7 @@ impl Workbench {
     /// used wrongly. Such an input changes nothing but what WebAssembly keeps.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let was_stepping = self.session.is_stepping();
+        let module_before = self.session.session_instance().map(|(_, addr)| addr);
         // `:undo` itself is not an input `:undo` takes back.
         let undoable = !matches!(classify(text), Input::Meta { name: "undo", .. });
         if undoable {
@@ -60,6 +61,7 @@ impl Workbench {
         }
         let outcome = self.dispatch(text);
         let outcome = self.session.attach_console(outcome);
+        let outcome = self.warn_moved_offsets(outcome, module_before);
         let note = undoable.then(|| self.session.end_input()).flatten();
         let outcome = match (outcome, note) {
             (Ok(mut replies), Some(note)) => {
@@ -91,6 +93,34 @@ impl Workbench {
             }
         }
         Ok(replies)
+    }
+
+    /// After an input that rebuilt the session module, says which breakpoints
+    /// set by byte offset now point into code that may have moved.
+    fn warn_moved_offsets(
+        &self,
+        outcome: Result<Vec<Reply>, SessionError>,
+        module_before: Option<crate::vm::store::InstanceAddr>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let module_after = self.session.session_instance().map(|(_, addr)| addr);
+        let offsets = self.session.offset_breakpoints();
+        match outcome {
+            Ok(mut replies)
+                if module_before.is_some()
+                    && module_after != module_before
+                    && !offsets.is_empty() =>
+            {
+                for (number, offset) in offsets {
+                    replies.push(Reply::Note(format!(
+                        "breakpoint {number} at byte 0x{offset:x} was set in the module before this change, \
+                         whose code may have moved: :delete {number} and set it again, or use $func:LINE, \
+                         which follows the text"
+                    )));
+                }
+                Ok(replies)
+            }
+            other => other,
+        }
     }
 
     fn dispatch(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {

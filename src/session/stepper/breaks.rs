@@ -158,6 +158,24 @@ impl Session {
     /// # Errors
     /// None today; the signature is that of every command.
     pub fn list_breakpoints(&self) -> Result<Vec<Reply>, SessionError> {
+        Ok(vec![Reply::Breakpoints(self.stop_points())])
+    }
+
+    /// The breakpoints set by byte offset, as (number, offset): unlike those
+    /// by name or line, they point into one build of the session module.
+    pub fn offset_breakpoints(&self) -> Vec<(usize, usize)> {
+        self.breakpoints
+            .iter()
+            .enumerate()
+            .filter_map(|(i, bp)| match bp {
+                Breakpoint::Offset(o) => Some((i + 1, *o)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The breakpoints, then the paused input's watchpoints.
+    fn stop_points(&self) -> Vec<StopPoint> {
         let breakpoints = self.breakpoints.iter().enumerate().map(|(i, bp)| {
             let site = match bp {
                 Breakpoint::Func(name) => BreakSite::Entry(name.clone()),
@@ -177,9 +195,7 @@ impl Session {
                     start: w.start,
                     end: w.start + w.len,
                 });
-        Ok(vec![Reply::Breakpoints(
-            breakpoints.chain(watches).collect(),
-        )])
+        breakpoints.chain(watches).collect()
     }
 
     /// The breakpoints as an execution checks them: entry functions and offsets.
