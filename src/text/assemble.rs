@@ -86,22 +86,11 @@ pub fn defined_func_offsets(text: &str) -> Vec<usize> {
     let Ok(buf) = wast::parser::ParseBuffer::new(text) else {
         return Vec::new();
     };
-    let Ok(wast::Wat::Module(module)) = wast::parser::parse::<wast::Wat<'_>>(&buf) else {
+    let Ok(wat) = wast::parser::parse::<wast::Wat<'_>>(&buf) else {
         return Vec::new();
     };
-    let wast::core::ModuleKind::Text(fields) = &module.kind else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter_map(|field| match field {
-            wast::core::ModuleField::Func(func)
-                if matches!(func.kind, wast::core::FuncKind::Inline { .. }) =>
-            {
-                Some(func.span.offset())
-            }
-            _ => None,
-        })
+    defined_funcs(&wat)
+        .map(|(func, _)| func.span.offset())
         .collect()
 }
 
@@ -109,30 +98,37 @@ pub fn defined_func_offsets(text: &str) -> Vec<usize> {
 /// recorded for its instructions (in encoding order; empty without
 /// `track_instr_spans`, and for binary modules).
 pub fn instruction_spans(wat: &wast::Wat<'_>) -> Vec<Vec<usize>> {
-    let wast::Wat::Module(module) = wat else {
-        return Vec::new();
-    };
-    let wast::core::ModuleKind::Text(fields) = &module.kind else {
-        return Vec::new();
-    };
-    fields
-        .iter()
-        .filter_map(|field| match field {
-            wast::core::ModuleField::Func(func) => match &func.kind {
-                wast::core::FuncKind::Inline { expression, .. } => Some(
-                    expression
-                        .instr_spans
-                        .as_deref()
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|s| s.offset())
-                        .collect(),
-                ),
-                wast::core::FuncKind::Import(..) => None,
-            },
-            _ => None,
+    defined_funcs(wat)
+        .map(|(_, expression)| {
+            expression
+                .instr_spans
+                .as_deref()
+                .unwrap_or(&[])
+                .iter()
+                .map(|s| s.offset())
+                .collect()
         })
         .collect()
+}
+
+/// The functions a text module defines (not imports), with their bodies, in order.
+fn defined_funcs<'a, 'b>(
+    wat: &'b wast::Wat<'a>,
+) -> impl Iterator<Item = (&'b wast::core::Func<'a>, &'b wast::core::Expression<'a>)> {
+    let fields: &[wast::core::ModuleField<'a>] = match wat {
+        wast::Wat::Module(wast::core::Module {
+            kind: wast::core::ModuleKind::Text(fields),
+            ..
+        }) => fields,
+        _ => &[],
+    };
+    fields.iter().filter_map(|field| match field {
+        wast::core::ModuleField::Func(func) => match &func.kind {
+            wast::core::FuncKind::Inline { expression, .. } => Some((func, expression)),
+            wast::core::FuncKind::Import(..) => None,
+        },
+        _ => None,
+    })
 }
 
 /// Whether a token is an instruction's name.

@@ -130,12 +130,9 @@ impl Session {
         execution: Execution,
         before: Option<StoreData>,
     ) -> Vec<Reply> {
-        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
-        let mut replies = vec![Reply::Note(
-            "interrupted: paused where it was (abort undoes the input)".into(),
-        )];
-        replies.extend(self.pause_replies(None, Vec::new()));
-        replies
+        self.hand_over(code, prepared, execution, before, |_| {
+            "interrupted: paused where it was".into()
+        })
     }
 
     /// Hands an input that reached a breakpoint to the stepper.
@@ -146,12 +143,26 @@ impl Session {
         execution: Execution,
         before: Option<StoreData>,
     ) -> Vec<Reply> {
-        let mut replies = self.pause_interrupted(code, prepared, execution, before);
-        let hits = self.breakpoint_hits();
-        replies[0] = Reply::Note(format!(
-            "{}: paused (abort undoes the input)",
-            hits.join(", ")
-        ));
+        self.hand_over(code, prepared, execution, before, |s| {
+            format!("{}: paused", s.breakpoint_hits().join(", "))
+        })
+    }
+
+    /// Puts a running input in the stepper and says why it paused.
+    fn hand_over(
+        &mut self,
+        code: &str,
+        prepared: Prepared,
+        execution: Execution,
+        before: Option<StoreData>,
+        why: impl FnOnce(&Session) -> String,
+    ) -> Vec<Reply> {
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
+        let mut replies = vec![Reply::Note(format!(
+            "{} (abort undoes the input)",
+            why(self)
+        ))];
+        replies.extend(self.pause_replies(None, Vec::new()));
         replies
     }
 
