@@ -112,8 +112,8 @@ pub fn suggest(scopes: &[Scope], word: &str) -> Vec<&'static Command> {
             let name = c.name;
             name.starts_with(word)
                 || (word.len() >= 2 && word.starts_with(name))
-                || edit_distance(name, word) <= 1
-                || (word.len() >= 3 && edit_distance(name, word) <= 2)
+                || strsim::levenshtein(name, word) <= 1
+                || (word.len() >= 3 && strsim::levenshtein(name, word) <= 2)
         })
         .collect()
 }
@@ -126,26 +126,6 @@ pub fn complete(scopes: &[Scope], prefix: &str) -> Vec<String> {
         .filter(|n| n.starts_with(prefix) && n.len() > 1)
         .map(String::from)
         .collect()
-}
-
-/// Levenshtein distance between two short words.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(current)
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 /// "unknown command :x (did you mean :y?); :help lists them" for a word no
@@ -226,7 +206,6 @@ mod tests {
             short_form(find(Scope::Stepper, "s").expect("step")),
             "s(tep)"
         );
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

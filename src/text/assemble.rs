@@ -26,8 +26,39 @@ impl AsmError {
                  of the line, or `(; ... ;)` around a comment",
             );
         }
+        if message.starts_with("unknown operator") {
+            let word: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !"()".contains(*c))
+                .collect();
+            if let Some(names) = close_instructions(&word) {
+                message.push_str(&format!("; did you mean {names}?"));
+            }
+        }
         AsmError { message, offset }
     }
+}
+
+/// The instruction names closest to a mistyped `word` (at most two edits,
+/// a swap of neighbours counting as one), as "`a`" or "`a` or `b`"; `None`
+/// when nothing is that close.
+fn close_instructions(word: &str) -> Option<String> {
+    if word.len() < 3 {
+        return None;
+    }
+    let scored = crate::text::catalog::all()
+        .iter()
+        .map(|doc| (strsim::damerau_levenshtein(doc.name, word), doc.name));
+    let best = scored.clone().map(|(d, _)| d).min()?;
+    if best > 2 || best * 3 > word.len() {
+        return None;
+    }
+    let names: Vec<String> = scored
+        .filter(|&(d, _)| d == best)
+        .map(|(_, name)| format!("`{name}`"))
+        .take(3)
+        .collect();
+    Some(names.join(" or "))
 }
 
 impl fmt::Display for AsmError {
@@ -173,6 +204,24 @@ mod tests {
         let err = assemble_module(text).expect_err("unknown instruction");
         assert_eq!(&text[err.offset..err.offset + 6], "i32.ad");
         assert!(err.message.contains("unknown operator"), "{}", err.message);
+        assert!(
+            err.message
+                .ends_with("did you mean `i32.add` or `i32.and`?"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn mistyped_instructions_get_the_closest_names() {
+        let err = assemble_module("(module (func i32.cosnt 1 drop))").expect_err("typo");
+        assert!(
+            err.message.ends_with("; did you mean `i32.const`?"),
+            "{}",
+            err.message
+        );
+        let err = assemble_module("(module (func frobnicate))").expect_err("no such word");
+        assert!(!err.message.contains("did you mean"), "{}", err.message);
     }
 
     #[test]
