@@ -6,6 +6,7 @@
 pub mod bytes;
 pub mod hexdump;
 mod listing;
+pub mod markdown;
 pub mod pause;
 pub mod stepper;
 pub mod styled;
@@ -68,7 +69,8 @@ pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
 }
 
 /// [`render_outcome`] for a terminal `width` columns wide: documents (help,
-/// instruction docs, lesson text) wrap at spaces to fit it.
+/// instruction docs) wrap at spaces to fit it, Markdown is laid out to it,
+/// memory rows and error lines are cut to fit it.
 pub fn render_outcome_in(
     outcome: &Result<Vec<Reply>, SessionError>,
     width: Option<usize>,
@@ -77,19 +79,7 @@ pub fn render_outcome_in(
     match outcome {
         Ok(replies) => {
             for reply in replies {
-                match (reply, width) {
-                    (Reply::Doc(doc), Some(width)) => {
-                        for line in &doc.lines {
-                            for piece in wrap::wrap_line(line, width) {
-                                for (text, role) in piece {
-                                    out.push(text, role);
-                                }
-                                out.plain_text("\n");
-                            }
-                        }
-                    }
-                    _ => out.append(render_reply(reply)),
-                }
+                out.append(render_reply_in(reply, width));
             }
         }
         Err(error) => out.append(render_error(error)),
@@ -99,6 +89,11 @@ pub fn render_outcome_in(
 
 /// Renders one reply (ending in a newline unless empty).
 pub fn render_reply(reply: &Reply) -> Styled {
+    render_reply_in(reply, None)
+}
+
+/// [`render_reply`] for a terminal `width` columns wide (`None`: not a terminal).
+pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
     match reply {
         Reply::Stack {
@@ -134,11 +129,20 @@ pub fn render_reply(reply: &Reply) -> Styled {
         }
         Reply::Doc(doc) => {
             for line in &doc.lines {
-                for span in line {
-                    out.push(span.text.clone(), span.role);
+                let pieces = match width {
+                    Some(width) => wrap::wrap_line(line, width),
+                    None => vec![line.iter().map(|s| (s.text.clone(), s.role)).collect()],
+                };
+                for piece in pieces {
+                    for (text, role) in piece {
+                        out.push(text, role);
+                    }
+                    out.plain_text("\n");
                 }
-                out.plain_text("\n");
             }
+        }
+        Reply::Markdown(text) => {
+            return markdown::render(text, width.unwrap_or(markdown::PLAIN_WIDTH));
         }
         Reply::Bytes(rows) => out.plain_text(bytes::render(rows)),
         Reply::Error(error) => return render_error(error),
