@@ -21,12 +21,49 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
         .flat_map(|(text, _)| text.chars())
         .take_while(|c| *c == ' ')
         .count();
+    if let Some((term, text)) = split_columns(&pieces, indent) {
+        // A term and its description that do not fit side by side: the
+        // description goes under the term, as clap lays out narrow help.
+        let hang = " ".repeat(indent + 4);
+        let room = width.saturating_sub(hang.len());
+        let mut lines = vec![term];
+        for mut line in fill(&text, room, room) {
+            line.insert(0, (hang.clone(), Role::Plain));
+            lines.push(line);
+        }
+        return lines;
+    }
     let hang = " ".repeat(indent + 2);
     let mut lines = fill(&pieces, width, width.saturating_sub(hang.len()));
     for line in lines.iter_mut().skip(1) {
         line.insert(0, (hang.clone(), Role::Plain));
     }
     lines
+}
+
+/// A two-column line (`  :help [COMMAND]    list commands`) split at the
+/// first run of two or more spaces after its indentation: the term (with the
+/// indentation) and the description.
+fn split_columns(pieces: &[Piece], indent: usize) -> Option<(Vec<Piece>, Vec<Piece>)> {
+    let text: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+    let gap = text[indent..].find("  ")? + indent;
+    let rest = gap + text[gap..].len() - text[gap..].trim_start_matches(' ').len();
+    if rest == text.len() {
+        return None;
+    }
+    let (mut term, mut description) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    for (piece, role) in pieces {
+        let end = at + piece.len();
+        for (from, to, side) in [(at, gap, &mut term), (rest, end, &mut description)] {
+            let (from, to) = (from.max(at), to.min(end));
+            if from < to {
+                side.push((piece[from - at..to - at].to_string(), *role));
+            }
+        }
+        at = end;
+    }
+    Some((term, description))
 }
 
 /// `pieces` broken at spaces into lines: the first at most `first`
@@ -148,6 +185,30 @@ mod tests {
             vec![":command", "  averyveryverylongword", "  end"]
         );
         assert_eq!(wrapped[0][0].1, Role::Command);
+    }
+
+    #[test]
+    fn a_term_and_description_too_wide_stack_up() {
+        let line = vec![
+            Span {
+                text: "  :mem [ADDR]".into(),
+                role: Role::Command,
+            },
+            Span {
+                text: "    hex view of linear memory".into(),
+                role: Role::Plain,
+            },
+        ];
+        let wrapped = wrap_line(&line, 24);
+        assert_eq!(
+            plain(&wrapped),
+            vec!["  :mem [ADDR]", "      hex view of linear", "      memory"]
+        );
+        assert_eq!(
+            wrapped[0],
+            vec![("  :mem [ADDR]".to_string(), Role::Command)]
+        );
+        assert_eq!(wrapped[1][1], ("hex".to_string(), Role::Plain));
     }
 
     #[test]
