@@ -108,7 +108,17 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
                 values.iter().map(|v| (String::new(), *v, false)).collect();
             value_table(&mut out, &rows, "<- changed");
         }
-        Reply::Note(note) => out.plain_text(format!("{note}\n")),
+        Reply::Note(note) => {
+            for line in note.split('\n') {
+                let line = [Span {
+                    text: line.to_string(),
+                    role: Role::Plain,
+                }];
+                for line in wrapped(&line, width) {
+                    out.append(line);
+                }
+            }
+        }
         Reply::Console(lines) => {
             for line in lines {
                 out.push("console.log: ", Role::Dim);
