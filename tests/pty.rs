@@ -3,7 +3,8 @@
 //! Tab completion of a `$name` the session just defined, Up-arrow history
 //! recall, `:quit`, and the history file written on exit; pasted blocks (with
 //! and without bracketed paste) running every input; Ctrl-C clearing the line
-//! and pausing running code; Ctrl-D dropping an unfinished input.
+//! and pausing running code; Ctrl-D dropping an unfinished input; a long
+//! lesson section paged from its beginning in a 40-row terminal.
 //!
 //! The other test suites feed `watlab` through a pipe, which takes the
 //! non-interactive script path and never touches rustyline; only a PTY
@@ -123,7 +124,22 @@ struct Repl {
 
 impl Repl {
     fn spawn(data_home: &Path) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_watlab"));
+        Self::spawn_command(data_home, Command::new(env!("CARGO_BIN_EXE_watlab")))
+    }
+
+    /// `watlab` in a terminal of `rows` by `columns` (set with `stty` on the
+    /// PTY before watlab starts: a fresh PTY reports no size at all).
+    fn spawn_sized(data_home: &Path, rows: u16, columns: u16) -> Self {
+        let mut command = Command::new("sh");
+        command.args([
+            "-c",
+            &format!("stty rows {rows} cols {columns} && exec \"$0\""),
+            env!("CARGO_BIN_EXE_watlab"),
+        ]);
+        Self::spawn_command(data_home, command)
+    }
+
+    fn spawn_command(data_home: &Path, mut command: Command) -> Self {
         command
             .env("XDG_DATA_HOME", data_home)
             .env("HOME", data_home)
@@ -461,5 +477,49 @@ fn ctrl_c_at_a_prompt_clears_the_line() {
     repl.send(ENTER);
     expect_stack(&mut repl, &["5"]);
     repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+#[test]
+fn a_long_section_is_paged_from_its_beginning_in_a_40_row_terminal() {
+    let data_home = TempDir::new("xdg-pager");
+    let mut repl = Repl::spawn_sized(data_home.path(), 40, 80);
+    repl.expect("wat> ");
+    repl.send(":lesson 1");
+    repl.send(ENTER);
+    // The first screen starts with the section's heading and ends at the
+    // more prompt, before the section's end; it fills at most 39 rows.
+    repl.expect_where("the heading, then the more prompt", |text| {
+        let heading = text.find("1. The stack machine")?;
+        let more = text[heading..].find("-- more (")? + heading;
+        let screen = &text[heading..more];
+        assert!(
+            !screen.contains("[lesson 1, section 1 of"),
+            "the whole section came at once:\n{screen}"
+        );
+        assert!(
+            screen.lines().count() <= 39,
+            "the first screen is taller than the terminal:\n{screen}"
+        );
+        Some((more, "-- more (".len()))
+    });
+    // Space shows the rest, down to where the learner is.
+    repl.send(" ");
+    repl.expect("[lesson 1, section 1 of");
+    repl.expect("wat> ");
+    // q stops paging: the rest of the section is not shown.
+    repl.send(":lesson 2");
+    repl.send(ENTER);
+    repl.expect("2. Locals and parameters");
+    repl.expect("-- more (");
+    repl.send("q");
+    repl.expect_where("the prompt, without the section's end", |text| {
+        let prompt = text.find("wat> ")?;
+        assert!(
+            !text[..prompt].contains("[lesson 2, section 1 of"),
+            "q did not stop the pager:\n{text}"
+        );
+        Some((prompt, "wat> ".len()))
+    });
     quit(&mut repl);
 }

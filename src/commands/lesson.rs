@@ -90,10 +90,15 @@ fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     Ok(begin_section(wb, &shown))
 }
 
-/// A section shown as it begins: with an empty scratch stack (what the text
-/// assumes is set up by the section itself), saying so when it was not.
+/// A section shown as it begins (its Markdown text, then where it is): with
+/// an empty scratch stack (what the text assumes is set up by the section
+/// itself), saying so when it was not.
 fn begin_section(wb: &mut Workbench, shown: &str) -> Vec<Reply> {
-    let mut replies = vec![Reply::Doc(Doc::plain(shown))];
+    let place = wb.guide.as_ref().map(Guide::place).unwrap_or_default();
+    let mut replies = vec![
+        Reply::Markdown(shown.to_string()),
+        Reply::Note(format!("\n{place}")),
+    ];
     if !wb.session.stack().is_empty() {
         wb.session.clear_stack();
         replies.push(Reply::Note(
@@ -214,6 +219,30 @@ mod tests {
             Ok(replies) => replies,
             Err(error) => panic!("{input}: {}", error.message),
         }
+    }
+
+    #[test]
+    fn a_section_is_handed_over_as_markdown_without_its_hidden_blocks() {
+        let mut wb = Workbench::new(None);
+        run(&mut wb, ":lesson 1");
+        let replies = run(&mut wb, ":next");
+        let Some(Reply::Markdown(text)) = replies.first() else {
+            panic!("not Markdown: {replies:?}");
+        };
+        assert!(
+            text.starts_with("## Exercise: compute 6 * 7 + 1\n"),
+            "{text}"
+        );
+        // Neither the mistake, nor the solution, nor the hints, nor the checks.
+        for hidden in ["i32.const 1 i32.add", "```", "Hint", "stack i32:43"] {
+            assert!(!text.contains(hidden), "{hidden:?} shown in {text}");
+        }
+        assert_eq!(
+            replies.get(1),
+            Some(&Reply::Note(
+                "\n[lesson 1, section 2 of 3: :next, :prev, :check, :hint, :solution]".into()
+            ))
+        );
     }
 
     #[test]

@@ -184,28 +184,29 @@ impl Guide {
         })
     }
 
-    /// The current section's text, with where it is.
+    /// The current section's text, as Markdown (the view lays it out).
     pub fn show(&self) -> String {
-        let section = &self.sections[self.current.min(self.sections.len().saturating_sub(1))];
-        // Indented, so the examples' `wat> ` lines read as part of the text
-        // (and a transcript of a guided session does not take them for inputs).
-        let mut text: String = section
-            .text
-            .lines()
-            .map(|l| format!("  {l}").trim_end().to_string() + "\n")
-            .collect();
-        text.push_str(&format!(
-            "\n[lesson {}, section {} of {}: :next, :prev{}]\n",
+        self.section().text.clone()
+    }
+
+    /// Where the learner is and what they can do next:
+    /// `[lesson 1, section 2 of 3: :next, :prev, :check, :hint, :solution]`.
+    pub fn place(&self) -> String {
+        format!(
+            "[lesson {}, section {} of {}: :next, :prev{}]",
             self.lesson + 1,
             self.current + 1,
             self.sections.len(),
-            if section.exercise.is_some() {
+            if self.section().exercise.is_some() {
                 ", :check, :hint, :solution"
             } else {
                 ""
             }
-        ));
-        text
+        )
+    }
+
+    fn section(&self) -> &Section {
+        &self.sections[self.current.min(self.sections.len().saturating_sub(1))]
     }
 
     /// Moves by `delta` sections; `None` at either end.

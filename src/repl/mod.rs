@@ -1,11 +1,14 @@
 //! The interactive workbench: a rustyline loop around a [`crate::commands::Workbench`].
 //!
 //! Inputs that leave parentheses open continue on `...> ` lines until they
-//! close; pasted blocks run input by input (`input.rs`). History lives in the user's data directory; failing to read or
-//! write it is a warning, never fatal.
+//! close; pasted blocks run input by input (`input.rs`). Answers are laid
+//! out to the terminal's width and paged a screen at a time (`pager.rs`).
+//! History lives in the user's data directory; failing to read or write it
+//! is a warning, never fatal.
 
 mod helper;
 mod input;
+mod pager;
 
 use crate::commands::{Workbench, data_file};
 use crate::session::Reply;
@@ -14,6 +17,7 @@ use crate::transcript::render_outcome;
 use crate::view::{Styled, theme};
 use helper::WatHelper;
 use input::{Gathered, Gatherer};
+use pager::Pager;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 use std::io::{BufRead, IsTerminal, Write};
@@ -27,21 +31,35 @@ fn respond(session: &mut Workbench, input: &str, width: Option<usize>) -> (Style
     (crate::view::render_outcome_in(&outcome, width), quit)
 }
 
-/// The terminal's width in columns, when the output is one.
-fn width(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<usize> {
+/// The terminal's size (columns, rows), when the output is one.
+fn size(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<(usize, usize)> {
     editor
         .dimensions()
-        .map(|(columns, _)| usize::from(columns))
-        .filter(|c| *c >= 20)
+        .map(|(columns, rows)| (usize::from(columns), usize::from(rows)))
+        .filter(|(columns, _)| *columns >= 20)
 }
 
-/// Output as the terminal shows it: coloured by role, or plain.
-fn shown(styled: &Styled, colour: bool) -> String {
-    if colour {
-        theme::paint(styled)
+/// Evaluates `input` and shows the answer, a screen at a time on a terminal;
+/// returns whether to quit.
+fn answer(
+    out: &mut impl Write,
+    editor: &mut Editor<WatHelper, DefaultHistory>,
+    pager: &Pager,
+    session: &mut Workbench,
+    input: &str,
+    colour: bool,
+) -> std::io::Result<bool> {
+    let size = size(editor);
+    let (styled, quit) = respond(session, input, size.map(|(columns, _)| columns));
+    let plain = styled.plain();
+    let painted = if colour {
+        theme::paint(&styled)
     } else {
-        styled.plain()
-    }
+        plain.clone()
+    };
+    pager.write(out, editor, &painted, &plain, size)?;
+    out.flush()?;
+    Ok(quit)
 }
 
 /// Runs the interactive workbench, after evaluating `preload` inputs (e.g.
@@ -80,7 +98,8 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
         eprintln!("watlab: warning: Ctrl-C cannot pause running code: {e}");
     }
-    let outcome = run_inputs(out, &mut editor, &mut session, preload, colour);
+    let pager = Pager::install(&mut editor);
+    let outcome = run_inputs(out, &mut editor, &pager, &mut session, preload, colour);
     if let Some(path) = &history {
         let saved = path
             .parent()
@@ -105,6 +124,7 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
 fn run_inputs(
     out: &mut impl Write,
     editor: &mut Editor<WatHelper, DefaultHistory>,
+    pager: &Pager,
     session: &mut Workbench,
     preload: &[String],
     colour: bool,
@@ -116,8 +136,7 @@ fn run_inputs(
         env!("CARGO_PKG_VERSION")
     )?;
     for input in preload {
-        let (styled, _) = respond(session, input, width(editor));
-        write!(out, "{}", shown(&styled, colour))?;
+        answer(out, editor, pager, session, input, colour)?;
     }
     out.flush()?;
     let mut gatherer = Gatherer::default();
@@ -140,9 +159,7 @@ fn run_inputs(
         }
         // A Ctrl-C that came while no code ran must not pause this input.
         interrupt.store(false, Ordering::Relaxed);
-        let (styled, quit) = respond(session, &input, width(editor));
-        write!(out, "{}", shown(&styled, colour))?;
-        out.flush()?;
+        let quit = answer(out, editor, pager, session, &input, colour)?;
         if let Some(helper) = editor.helper_mut() {
             helper.names = names_in_scope(&session.session);
             helper.stepping = session.session.is_stepping();

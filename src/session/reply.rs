@@ -39,8 +39,10 @@ pub enum Reply {
     Threads(Vec<ThreadInfo>),
     /// WebAssembly text: the module or one function (`:wat`, `:dis`).
     Wat(String),
-    /// A document: help pages, instruction docs, lesson text, listings.
+    /// A document: help pages, instruction docs, listings.
     Doc(Doc),
+    /// Markdown text (a lesson section), rendered for the terminal by the view.
+    Markdown(String),
     /// A binary explained byte by byte (`:bytes`).
     Bytes(Vec<crate::binary::ByteRow>),
     /// An error reported among other replies (a `display` command that failed at a pause).
@@ -248,6 +250,12 @@ pub enum Role {
     Error,
     /// A trap.
     Trap,
+    /// Emphasised text (`*x*` in Markdown).
+    Emphasis,
+    /// Strongly emphasised text (`**x**` in Markdown).
+    Strong,
+    /// Code inside running text (`` `x` `` in Markdown).
+    Code,
 }
 
 impl Doc {

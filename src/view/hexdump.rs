@@ -16,7 +16,10 @@
 //! ```
 //!
 //! - Rows are `xxd` style: 16 bytes per row, rows aligned to 16-byte
-//!   addresses. The address is in hex, at least 8 digits, and every address
+//!   addresses. On a terminal too narrow for that ([`render`] with its
+//!   width: under 67 columns), each row is shown as two rows of 8 bytes (or
+//!   four of 4), each with its address and ASCII column, and zero runs count
+//!   those rows. The address is in hex, at least 8 digits, and every address
 //!   in one rendering uses the same width so the columns line up. Bytes are
 //!   in groups of two, then two spaces and an ASCII column (`.` for anything
 //!   outside `0x20..=0x7e`). Bytes of a row outside the requested range are
@@ -57,7 +60,15 @@ use std::ops::Range;
 /// line per line (plus a `^^` marker line under rows with changed bytes),
 /// each ending in `\n`.
 pub fn render_plain(lines: &[Line]) -> String {
+    render(lines, None)
+}
+
+/// [`render_plain`] for a terminal `columns` wide: a byte row that does not
+/// fit is shown as two rows of 8 bytes (or four of 4), each with its own
+/// address and ASCII column.
+pub fn render(lines: &[Line], columns: Option<usize>) -> String {
     let width = address_width(lines);
+    let per_row = columns.map_or(ROW as usize, |columns| bytes_per_row(width, columns));
     let mut s = String::new();
     for line in lines {
         let start = s.len();
@@ -70,13 +81,28 @@ pub fn render_plain(lines: &[Line]) -> String {
                 bytes,
                 changed,
             } => {
-                render_row(&mut s, width, *address, bytes, changed);
+                let mut first = true;
+                for (i, part) in bytes.chunks(per_row).enumerate() {
+                    if part.iter().all(Option::is_none) {
+                        continue;
+                    }
+                    if !first {
+                        trim_end_from(&mut s, start);
+                        s.push('\n');
+                    }
+                    first = false;
+                    let at = i * per_row;
+                    let marks = changed.get(at..).unwrap_or_default();
+                    let address = address.saturating_add(at as u64);
+                    render_row(&mut s, width, address, part, marks, per_row);
+                }
             }
             Line::ZeroRun { rows, from, to } => {
+                let rows = rows.saturating_mul(ROW / per_row as u64);
                 let _ = write!(
                     s,
                     "* {rows} zero {} (0x{from:0width$x}..0x{to:0width$x})",
-                    plural(*rows, "row", "rows"),
+                    plural(rows, "row", "rows"),
                 );
             }
             Line::Typed {
@@ -122,9 +148,27 @@ pub fn render_plain(lines: &[Line]) -> String {
     s
 }
 
-/// One hex row, and its marker line when any byte changed.
-fn render_row(s: &mut String, width: usize, address: u64, bytes: &[Option<u8>], changed: &[bool]) {
-    let slots = bytes.len().max(ROW as usize);
+/// The most bytes a row can show (16, 8 or 4) in `columns`, with addresses
+/// of `digits` hex digits.
+fn bytes_per_row(digits: usize, columns: usize) -> usize {
+    // `ADDR: ` + hex in pairs with a space between pairs + 2 spaces + ASCII.
+    let row = |n: usize| digits + 2 + 2 * n + (n / 2 - 1) + 2 + n;
+    [16, 8]
+        .into_iter()
+        .find(|n| row(*n) <= columns)
+        .unwrap_or(4)
+}
+
+/// One hex row of `slots` bytes, and its marker line when any byte changed.
+fn render_row(
+    s: &mut String,
+    width: usize,
+    address: u64,
+    bytes: &[Option<u8>],
+    changed: &[bool],
+    slots: usize,
+) {
+    let slots = bytes.len().max(slots);
     let line_start = s.len();
     let _ = write!(s, "{address:0width$x}: ");
     let hex_start = s.len() - line_start;
@@ -223,6 +267,56 @@ mod tests {
 
     fn typed(memory: &[u8], start: u64, len: u64, changed: &[Range<u64>], elem: Elem) -> String {
         render(memory, start, len, changed, Layout::Typed(elem))
+    }
+
+    /// `:mem 0x18 64` at 120 and at 60 columns: 16 bytes a row, then 8.
+    #[test]
+    fn narrow_terminals_get_fewer_bytes_a_row() {
+        let mut memory = vec![0u8; 256];
+        memory[0x1c..0x1c + 19].copy_from_slice(b"Hello, WebAssembly!");
+        let lines = dump(&DumpRequest {
+            memory: &memory,
+            start: 0x18,
+            len: 64,
+            changed: &[0x20..0x22],
+            layout: Layout::Bytes,
+        });
+        let wide = super::render(&lines, Some(120));
+        assert_eq!(wide, render_plain(&lines));
+        assert_eq!(
+            wide,
+            "\
+-- page 0 (0x00000000) --
+00000010:                     0000 0000 4865 6c6c          ....Hell
+00000020: 6f2c 2057 6562 4173 7365 6d62 6c79 2100  o, WebAssembly!.
+          ^^^^
+* 2 zero rows (0x00000030..0x00000050)
+00000050: 0000 0000 0000 0000                      ........
+"
+        );
+        let narrow = super::render(&lines, Some(60));
+        assert_eq!(
+            narrow,
+            "\
+-- page 0 (0x00000000) --
+00000018: 0000 0000 4865 6c6c  ....Hell
+00000020: 6f2c 2057 6562 4173  o, WebAs
+          ^^^^
+00000028: 7365 6d62 6c79 2100  sembly!.
+* 4 zero rows (0x00000030..0x00000050)
+00000050: 0000 0000 0000 0000  ........
+"
+        );
+        assert!(narrow.lines().all(|l| l.chars().count() <= 60));
+        // Narrower than a row of 8: byte rows of 4.
+        let tiny = super::render(&lines, Some(30));
+        let rows = tiny.lines().filter(|l| l.starts_with('0'));
+        assert!(rows.clone().all(|l| l.chars().count() <= 30), "{tiny}");
+        assert_eq!(rows.count(), 8, "{tiny}");
+        assert!(
+            tiny.contains("00000020: 6f2c 2057  o, W\n          ^^^^\n00000024: "),
+            "{tiny}"
+        );
     }
 
     /// The issue's scenario: a function stores 0x2a at address 16, then

@@ -41,8 +41,9 @@ fn region_head(region: &RegionInfo) -> String {
     )
 }
 
-/// The hex (or typed) rows of a window, then the regions it shows.
-pub fn memory_window(out: &mut Styled, window: &MemoryWindow) {
+/// The hex (or typed) rows of a window, as many bytes a row as fit in
+/// `columns` (16 when not a terminal), then the regions it shows.
+pub fn memory_window(out: &mut Styled, window: &MemoryWindow, columns: Option<usize>) {
     out.push(
         format!(
             "{}, {} bytes from 0x{:x}:",
@@ -51,7 +52,7 @@ pub fn memory_window(out: &mut Styled, window: &MemoryWindow) {
         Role::Heading,
     );
     out.plain_text("\n");
-    marked_lines(out, &hexdump::render_plain(&window.lines));
+    marked_lines(out, &hexdump::render(&window.lines, columns));
     if !window.regions.is_empty() {
         out.plain_text("regions:\n");
         for region in &window.regions {

@@ -4,8 +4,10 @@
 //! record). Colour is added by [`theme`] only when the output is a terminal.
 
 pub mod bytes;
+mod clip;
 pub mod hexdump;
 mod listing;
+pub mod markdown;
 pub mod pause;
 pub mod stepper;
 pub mod styled;
@@ -13,7 +15,7 @@ pub mod theme;
 pub mod trace;
 mod wrap;
 
-use crate::session::{ErrorKind, Reply, Role, SessionError};
+use crate::session::{ErrorKind, Reply, Role, SessionError, Span};
 use crate::vm::Value;
 use crate::vm::value::{format_f32, format_f64};
 use std::fmt::Write as _;
@@ -68,7 +70,8 @@ pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
 }
 
 /// [`render_outcome`] for a terminal `width` columns wide: documents (help,
-/// instruction docs, lesson text) wrap at spaces to fit it.
+/// instruction docs) wrap at spaces to fit it, Markdown is laid out to it,
+/// memory rows and error lines are cut to fit it.
 pub fn render_outcome_in(
     outcome: &Result<Vec<Reply>, SessionError>,
     width: Option<usize>,
@@ -77,28 +80,21 @@ pub fn render_outcome_in(
     match outcome {
         Ok(replies) => {
             for reply in replies {
-                match (reply, width) {
-                    (Reply::Doc(doc), Some(width)) => {
-                        for line in &doc.lines {
-                            for piece in wrap::wrap_line(line, width) {
-                                for (text, role) in piece {
-                                    out.push(text, role);
-                                }
-                                out.plain_text("\n");
-                            }
-                        }
-                    }
-                    _ => out.append(render_reply(reply)),
-                }
+                out.append(render_reply_in(reply, width));
             }
         }
-        Err(error) => out.append(render_error(error)),
+        Err(error) => out.append(render_error_in(error, width)),
     }
     out
 }
 
 /// Renders one reply (ending in a newline unless empty).
 pub fn render_reply(reply: &Reply) -> Styled {
+    render_reply_in(reply, None)
+}
+
+/// [`render_reply`] for a terminal `width` columns wide (`None`: not a terminal).
+pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
     match reply {
         Reply::Stack {
@@ -112,7 +108,17 @@ pub fn render_reply(reply: &Reply) -> Styled {
                 values.iter().map(|v| (String::new(), *v, false)).collect();
             value_table(&mut out, &rows, "<- changed");
         }
-        Reply::Note(note) => out.plain_text(format!("{note}\n")),
+        Reply::Note(note) => {
+            for line in note.split('\n') {
+                let line = [Span {
+                    text: line.to_string(),
+                    role: Role::Plain,
+                }];
+                for line in wrapped(&line, width) {
+                    out.append(line);
+                }
+            }
+        }
         Reply::Console(lines) => {
             for line in lines {
                 out.push("console.log: ", Role::Dim);
@@ -120,7 +126,7 @@ pub fn render_reply(reply: &Reply) -> Styled {
             }
         }
         Reply::Rows(rows) => listing::rows(&mut out, rows),
-        Reply::Memory(window) => listing::memory_window(&mut out, window),
+        Reply::Memory(window) => listing::memory_window(&mut out, window, width),
         Reply::Memories(memories) => listing::memories(&mut out, memories),
         Reply::Instances(instances) => listing::instances(&mut out, instances),
         Reply::Regions(regions) => listing::regions(&mut out, regions),
@@ -134,15 +140,17 @@ pub fn render_reply(reply: &Reply) -> Styled {
         }
         Reply::Doc(doc) => {
             for line in &doc.lines {
-                for span in line {
-                    out.push(span.text.clone(), span.role);
+                for line in wrapped(line, width) {
+                    out.append(line);
                 }
-                out.plain_text("\n");
             }
         }
+        Reply::Markdown(text) => {
+            return markdown::render(text, width.unwrap_or(markdown::PLAIN_WIDTH));
+        }
         Reply::Bytes(rows) => out.plain_text(bytes::render(rows)),
-        Reply::Error(error) => return render_error(error),
-        Reply::Pause(info) => marked_lines(&mut out, &pause::render(info)),
+        Reply::Error(error) => return render_error_in(error, width),
+        Reply::Pause(info) => marked_lines(&mut out, &pause::render(info, width)),
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
         Reply::Trace(trace) => out.plain_text(trace::render(trace)),
@@ -243,18 +251,29 @@ pub fn render_stack(values: &[Value], changed_from: usize) -> Styled {
 /// Renders an error: the message, the input line with a caret under the
 /// problem, and any notes.
 pub fn render_error(error: &SessionError) -> Styled {
+    render_error_in(error, None)
+}
+
+/// [`render_error`] for a terminal `width` columns wide: the message and
+/// notes wrap at spaces, a long input line is cut around the caret.
+pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
     let role = if error.kind == ErrorKind::Trap {
         Role::Trap
     } else {
         Role::Error
     };
-    out.push(format!("error: {}", error.message), role);
-    out.plain_text("\n");
+    let text = |line: &str, role: Role| Span {
+        text: line.to_string(),
+        role,
+    };
+    for line in wrapped(&[text(&format!("error: {}", error.message), role)], width) {
+        out.append(line);
+    }
     if let Some(spot) = &error.spot {
         let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
         let line = spot.text.lines().nth(line_no).unwrap_or("");
-        let width = spot
+        let len = spot
             .len
             .min(line.chars().count().saturating_sub(col).max(1));
         let gutter = if spot.text.lines().count() > 1 {
@@ -262,18 +281,42 @@ pub fn render_error(error: &SessionError) -> Styled {
         } else {
             "  | ".into()
         };
+        let room = width.map(|w| w.saturating_sub(gutter.len()));
+        let (line, col, len) = clip::around(line, col, len, room);
         out.push(gutter.clone(), Role::Dim);
         out.plain_text(format!("{line}\n"));
         out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
-        out.push("^".repeat(width), role);
+        out.push("^".repeat(len), role);
         out.plain_text("\n");
     }
     for note in &error.notes {
         for line in note.lines() {
-            out.plain_text(format!("  {line}\n"));
+            for line in wrapped(&[text(&format!("  {line}"), Role::Plain)], width) {
+                out.append(line);
+            }
         }
     }
     out
+}
+
+/// One line of spans, wrapped at spaces to `width` when there is one, each
+/// line ending in a newline.
+fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
+    let lines = match width {
+        Some(width) => wrap::wrap_line(line, width),
+        None => vec![line.iter().map(|s| (s.text.clone(), s.role)).collect()],
+    };
+    lines
+        .into_iter()
+        .map(|pieces| {
+            let mut out = Styled::default();
+            for (text, role) in pieces {
+                out.push(text, role);
+            }
+            out.plain_text("\n");
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -306,5 +349,25 @@ mod tests {
             render_error(&error).plain(),
             "error: unknown operator or unexpected token\n  | i32.const 1 i32.ad\n                ^^^^^^\n"
         );
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_errors_wrap_and_the_line_is_cut_around_the_caret() {
+        let text = "i32.const 1 i32.const 2 i32.const 3 i32.const 4 i32.const 5 i64.add drop drop";
+        let error = SessionError {
+            kind: ErrorKind::Syntax,
+            message: "i64.add needs [i64 i64] on top of the stack, but the top is [i32 i32]".into(),
+            spot: Some(SourceSpot {
+                text: text.into(),
+                offset: text.find("i64.add").unwrap_or(0),
+                len: 7,
+            }),
+            notes: vec![],
+        };
+        assert_eq!(
+            render_error_in(&error, Some(40)).plain(),
+            "error: i64.add needs [i64 i64] on top of\n  the stack, but the top is [i32 i32]\n  | …st 4 i32.const 5 i64.add drop drop\n                      ^^^^^^^\n"
+        );
+        assert_eq!(render_error_in(&error, None), render_error(&error));
     }
 }

@@ -3,6 +3,7 @@
 //! instruction marked, what the last instruction did, the operand stack split
 //! by control frame, labels, locals, globals and the call stack.
 
+use super::clip;
 use crate::session::SourceSpot;
 use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
 use crate::vm::FrameView;
@@ -20,8 +21,47 @@ fn label_word(kind: LabelKind) -> &'static str {
     }
 }
 
-/// Renders the pause screen as plain text.
-pub fn render(info: &PauseInfo) -> String {
+/// Renders the pause screen as plain text, for a terminal `width` columns
+/// wide when there is one: long lines wrap at spaces under their values
+/// (`  stack:  ...`), the source line is cut around the next instruction.
+pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
+    let mut out = fit(&head(info), width);
+    if let Some(spot) = &info.source {
+        render_source(&mut out, spot, width);
+    }
+    out.push_str(&fit(&state(info), width));
+    out
+}
+
+/// Lines wrapped at spaces to `width`, each continuing under the value after
+/// its label (`  locals: `), or under its indentation plus two.
+fn fit(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let hang = line
+            .find(": ")
+            .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
+            .filter(|hang| *hang <= width / 2)
+            .unwrap_or(indent + 2);
+        let pieces = [(line.to_string(), crate::session::Role::Plain)];
+        let room = width.saturating_sub(hang);
+        for (i, piece) in super::wrap::fill(&pieces, width, room).iter().enumerate() {
+            if i > 0 {
+                out.push_str(&" ".repeat(hang));
+            }
+            out.extend(piece.iter().map(|(text, _)| text.as_str()));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The notes and the `paused after ...` line.
+fn head(info: &PauseInfo) -> String {
     let mut out = String::new();
     for note in &info.notes {
         let _ = writeln!(out, "{note}");
@@ -36,10 +76,14 @@ pub fn render(info: &PauseInfo) -> String {
         info.step,
         if info.step == 1 { "" } else { "s" }
     );
-    if let Some(spot) = &info.source {
-        render_source(&mut out, spot);
-    }
+    out
+}
 
+/// What the last instruction did, the branch ahead, the stack, labels,
+/// locals, globals and calls.
+fn state(info: &PauseInfo) -> String {
+    let mut out = String::new();
+    let top = info.frames.last();
     if let Some(effect) = &info.effect {
         match &effect.note {
             Some(note) => {
@@ -131,31 +175,28 @@ pub fn render(info: &PauseInfo) -> String {
 
 /// The source around the next instruction: one line of context on either
 /// side (numbered, when the text has several lines), the instruction marked.
-fn render_source(out: &mut String, spot: &SourceSpot) {
+/// Lines longer than `width` are cut around the instruction (see [`clip`]).
+fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
     let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
     let lines: Vec<&str> = spot.text.lines().collect();
     if lines.len() <= 1 {
-        let _ = writeln!(out, "  | {}", lines.first().copied().unwrap_or(""));
-        let _ = writeln!(
-            out,
-            "    {}{}",
-            " ".repeat(col),
-            "^".repeat(spot.len.max(1))
-        );
+        let line = lines.first().copied().unwrap_or("");
+        let room = width.map(|w| w.saturating_sub(4));
+        let (line, col, len) = clip::around(line, col, spot.len, room);
+        let _ = writeln!(out, "  | {line}");
+        let _ = writeln!(out, "    {}{}", " ".repeat(col), "^".repeat(len));
         return;
     }
     let first = line_no.saturating_sub(1);
     let last = (line_no + 1).min(lines.len() - 1);
+    let room = width.map(|w| w.saturating_sub(8));
     for (n, line) in lines.iter().enumerate().take(last + 1).skip(first) {
         let marker = if n == line_no { '>' } else { ' ' };
-        let _ = writeln!(out, " {marker}{:>3} | {line}", n + 1);
+        // Context lines are cut at the same place as the marked one.
+        let (text, at, len) = clip::around(line, col, spot.len, room);
+        let _ = writeln!(out, " {marker}{:>3} | {text}", n + 1);
         if n == line_no {
-            let _ = writeln!(
-                out,
-                "        {}{}",
-                " ".repeat(col),
-                "^".repeat(spot.len.max(1))
-            );
+            let _ = writeln!(out, "        {}{}", " ".repeat(at), "^".repeat(len));
         }
     }
 }

@@ -25,6 +25,9 @@ fn style(role: Role) -> Style {
         Role::Changed => style.green(),
         Role::Error => style.red().bold(),
         Role::Trap => style.magenta().bold(),
+        Role::Emphasis => style.italic(),
+        Role::Strong => style.bold(),
+        Role::Code => style.cyan(),
     }
 }
 

@@ -1,24 +1,108 @@
-//! Documents (help pages, instruction docs, lesson text) wrapped to the
-//! terminal's width, at spaces only, never inside a word; a wrapped line goes
-//! on under its own indentation. Transcripts and pipes get no wrapping.
+//! Text laid out to the terminal's width, at spaces only, never inside a
+//! word: documents (help pages, instruction docs) line by line, and the
+//! paragraphs of rendered Markdown (lesson text). Transcripts and pipes get
+//! no wrapping of documents.
 
 use crate::session::{Role, Span};
 
-/// `line`'s pieces laid out in lines of at most `width` characters (a word
-/// longer than that stays whole on a line of its own).
-pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<(String, Role)>> {
-    let text: String = line.iter().map(|s| s.text.as_str()).collect();
-    if text.chars().count() <= width {
-        return vec![line.iter().map(|s| (s.text.clone(), s.role)).collect()];
+/// A piece of text and its role.
+pub type Piece = (String, Role);
+
+/// `line`'s pieces laid out in lines of at most `width` characters; a wrapped
+/// line goes on under its own indentation plus two (a word longer than the
+/// width stays whole on a line of its own).
+pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
+    let pieces: Vec<Piece> = line.iter().map(|s| (s.text.clone(), s.role)).collect();
+    if length(&pieces) <= width {
+        return vec![pieces];
     }
-    let indent = text.chars().take_while(|c| *c == ' ').count();
+    let indent = pieces
+        .iter()
+        .flat_map(|(text, _)| text.chars())
+        .take_while(|c| *c == ' ')
+        .count();
+    if let Some((term, text)) = split_columns(&pieces, indent) {
+        // A term and its description that do not fit side by side: the
+        // description goes under the term, as clap lays out narrow help.
+        let hang = " ".repeat(indent + 4);
+        let room = width.saturating_sub(hang.len());
+        let mut lines = vec![term];
+        for mut line in fill(&text, room, room) {
+            line.insert(0, (hang.clone(), Role::Plain));
+            lines.push(line);
+        }
+        return lines;
+    }
     let hang = " ".repeat(indent + 2);
-    // Words (with the spaces before them) keeping their roles.
-    let mut words: Vec<Vec<(String, Role)>> = Vec::new();
-    let mut current: Vec<(String, Role)> = Vec::new();
+    let mut lines = fill(&pieces, width, width.saturating_sub(hang.len()));
+    for line in lines.iter_mut().skip(1) {
+        line.insert(0, (hang.clone(), Role::Plain));
+    }
+    lines
+}
+
+/// A two-column line (`  :help [COMMAND]    list commands`) split at the
+/// first run of two or more spaces after its indentation: the term (with the
+/// indentation) and the description.
+fn split_columns(pieces: &[Piece], indent: usize) -> Option<(Vec<Piece>, Vec<Piece>)> {
+    let text: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+    let gap = text[indent..].find("  ")? + indent;
+    let rest = gap + text[gap..].len() - text[gap..].trim_start_matches(' ').len();
+    if rest == text.len() {
+        return None;
+    }
+    let (mut term, mut description) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    for (piece, role) in pieces {
+        let end = at + piece.len();
+        for (from, to, side) in [(at, gap, &mut term), (rest, end, &mut description)] {
+            let (from, to) = (from.max(at), to.min(end));
+            if from < to {
+                side.push((piece[from - at..to - at].to_string(), *role));
+            }
+        }
+        at = end;
+    }
+    Some((term, description))
+}
+
+/// `pieces` broken at spaces into lines: the first at most `first`
+/// characters, the others at most `rest` (a longer word stays whole on a line
+/// of its own). The first line keeps its leading spaces; the spaces at a
+/// break start no line.
+pub fn fill(pieces: &[Piece], first: usize, rest: usize) -> Vec<Vec<Piece>> {
+    let mut lines: Vec<Vec<Piece>> = Vec::new();
+    let mut line: Vec<Piece> = Vec::new();
+    let mut used = 0;
+    for word in words(pieces) {
+        let len = length(&word);
+        let limit = if lines.is_empty() { first } else { rest };
+        if used > 0 && used + len > limit {
+            lines.push(std::mem::take(&mut line));
+            let word = trim_leading_spaces(word);
+            used = length(&word);
+            line.extend(word);
+        } else {
+            used += len;
+            line.extend(word);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// Characters in `pieces`.
+pub fn length(pieces: &[Piece]) -> usize {
+    pieces.iter().map(|(text, _)| text.chars().count()).sum()
+}
+
+/// Words, each with the spaces before it, keeping their roles.
+fn words(pieces: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut words: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
     let mut in_word = false;
-    for span in line {
-        for c in span.text.chars() {
+    for (text, role) in pieces {
+        for c in text.chars() {
             let space = c == ' ';
             if space && in_word {
                 words.push(std::mem::take(&mut current));
@@ -28,40 +112,18 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<(String, Role)>> {
                 in_word = true;
             }
             match current.last_mut() {
-                Some((text, role)) if *role == span.role => text.push(c),
-                _ => current.push((c.to_string(), span.role)),
+                Some((text, last)) if last == role => text.push(c),
+                _ => current.push((c.to_string(), *role)),
             }
         }
     }
     if !current.is_empty() {
         words.push(current);
     }
-    let mut lines: Vec<Vec<(String, Role)>> = Vec::new();
-    let mut line_out: Vec<(String, Role)> = Vec::new();
-    let mut used = 0;
-    for word in words {
-        let len: usize = word.iter().map(|(t, _)| t.chars().count()).sum();
-        if used > 0 && used + len > width {
-            lines.push(std::mem::take(&mut line_out));
-            line_out.push((hang.clone(), Role::Plain));
-            used = hang.len();
-            // The spaces that separated the word start no line.
-            let trimmed: Vec<(String, Role)> = trim_leading_spaces(word);
-            used += trimmed
-                .iter()
-                .map(|(t, _)| t.chars().count())
-                .sum::<usize>();
-            line_out.extend(trimmed);
-        } else {
-            used += len;
-            line_out.extend(word);
-        }
-    }
-    lines.push(line_out);
-    lines
+    words
 }
 
-fn trim_leading_spaces(word: Vec<(String, Role)>) -> Vec<(String, Role)> {
+fn trim_leading_spaces(word: Vec<Piece>) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut leading = true;
     for (text, role) in word {
@@ -82,7 +144,7 @@ fn trim_leading_spaces(word: Vec<(String, Role)>) -> Vec<(String, Role)> {
 mod tests {
     use super::*;
 
-    fn plain(lines: &[Vec<(String, Role)>]) -> Vec<String> {
+    fn plain(lines: &[Vec<Piece>]) -> Vec<String> {
         lines
             .iter()
             .map(|l| l.iter().map(|(t, _)| t.as_str()).collect())
@@ -123,5 +185,37 @@ mod tests {
             vec![":command", "  averyveryverylongword", "  end"]
         );
         assert_eq!(wrapped[0][0].1, Role::Command);
+    }
+
+    #[test]
+    fn a_term_and_description_too_wide_stack_up() {
+        let line = vec![
+            Span {
+                text: "  :mem [ADDR]".into(),
+                role: Role::Command,
+            },
+            Span {
+                text: "    hex view of linear memory".into(),
+                role: Role::Plain,
+            },
+        ];
+        let wrapped = wrap_line(&line, 24);
+        assert_eq!(
+            plain(&wrapped),
+            vec!["  :mem [ADDR]", "      hex view of linear", "      memory"]
+        );
+        assert_eq!(
+            wrapped[0],
+            vec![("  :mem [ADDR]".to_string(), Role::Command)]
+        );
+        assert_eq!(wrapped[1][1], ("hex".to_string(), Role::Plain));
+    }
+
+    #[test]
+    fn fill_gives_the_first_line_its_own_width() {
+        let pieces = vec![("aa bb cc dd".to_string(), Role::Plain)];
+        assert_eq!(plain(&fill(&pieces, 5, 8)), vec!["aa bb", "cc dd"]);
+        assert_eq!(plain(&fill(&pieces, 2, 5)), vec!["aa", "bb cc", "dd"]);
+        assert_eq!(plain(&fill(&[], 5, 5)), vec![""]);
     }
 }
