@@ -295,12 +295,9 @@ pub fn listing(progress: &str) -> String {
         ));
         rows = rows.trim_end().to_string() + "\n";
     }
-    const BAR: usize = 20;
-    let filled = (done_all * BAR).checked_div(total_all).unwrap_or(0);
     let mut text = format!(
-        "progress: [{}{}] {done_all} of {total_all} exercises",
-        "#".repeat(filled),
-        "-".repeat(BAR - filled)
+        "progress: {} {done_all} of {total_all} exercises",
+        super::progress::bar(done_all, total_all)
     );
     match next {
         Some((n, title)) => text.push_str(&format!(

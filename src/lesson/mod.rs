@@ -23,6 +23,7 @@
 //! ([`CheckReport`]): expected, actual, and where (the function called and
 //! its arguments, the global, the bytes of memory, the stack).
 
+pub mod files;
 pub mod guided;
 pub mod hints;
 mod locate;
@@ -31,7 +32,6 @@ pub mod progress;
 use crate::session::{
     CheckFailure, CheckPlace, CheckReport, CheckResult, Reply, Session, SessionError,
 };
-use crate::text::lex;
 pub use hints::Hint;
 
 /// An exercise of a lesson.
@@ -283,26 +283,13 @@ fn finish_block(lesson: &mut Lesson, kind: &str, start: usize, body: &[String]) 
     }
 }
 
-/// Splits text into complete inputs (multi-line forms stay together).
+/// Splits text into complete inputs (multi-line forms stay together;
+/// inputs that are only comments are left out).
 pub fn inputs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut pending = String::new();
-    for line in text.lines() {
-        if !pending.is_empty() {
-            pending.push('\n');
-        }
-        pending.push_str(line);
-        if lex::is_complete(&pending) {
-            if !pending.trim().is_empty() {
-                out.push(std::mem::take(&mut pending));
-            }
-            pending.clear();
-        }
-    }
-    if !pending.trim().is_empty() {
-        out.push(pending);
-    }
-    out
+    files::inputs_at(text)
+        .into_iter()
+        .map(|(_, input)| input.to_string())
+        .collect()
 }
 
 /// What an exercise's checks need from the learner's workbench: evaluating

@@ -39,9 +39,24 @@ pub fn record(path: &Path, file: &str, title: &str) -> Option<String> {
         .map(|e| format!("warning: progress not saved to {}: {e}", path.display()))
 }
 
+/// A progress bar 20 columns wide: `[#####---------------]`.
+pub fn bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 20;
+    let filled = (done.min(total) * WIDTH).checked_div(total).unwrap_or(0);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bar_fills_in_proportion() {
+        assert_eq!(bar(0, 17), "[--------------------]");
+        assert_eq!(bar(5, 10), "[##########----------]");
+        assert_eq!(bar(3, 3), "[####################]");
+        assert_eq!(bar(0, 0), "[--------------------]");
+    }
 
     #[test]
     fn a_recorded_exercise_is_done_once() {
