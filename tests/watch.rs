@@ -253,3 +253,62 @@ fn watch_checks_the_file_on_save_and_moves_on_when_it_passes() {
     let status = watch.child.wait().expect("watlab watch ends");
     assert!(status.success());
 }
+
+#[test]
+fn check_exercise_checks_one_file_once_and_records_a_pass() {
+    let temp = TempDir::new("check-once");
+    let dir = temp.0.join("ex");
+    let data = temp.0.join("data");
+    assert!(
+        watlab(&["exercises", dir.to_str().expect("utf-8")], &data)
+            .status
+            .success()
+    );
+    let file = dir.join("04-globals/1-a-counter-that-counts-down.wat");
+    let file_arg = file.to_str().expect("utf-8");
+    std::fs::write(
+        &file,
+        "(global $left (mut i32) (i32.const 10))\n\
+         (func $take (export \"take\") (result i32)\n\
+         \x20 (global.get $left)\n\
+         \x20 (global.set $left (i32.sub (global.get $left) (i32.const 1))))\n",
+    )
+    .expect("a wrong answer");
+    let wrong = watlab(&["check-exercise", file_arg], &data);
+    let stdout = String::from_utf8_lossy(&wrong.stdout);
+    assert_eq!(wrong.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "  FAIL  1. (assert_return (invoke \"take\") (i32.const 9))\n\
+             \x20       assertion failed: expected [i32:9], got [i32:10]\n\
+             \x20       kept: global $left 10 -> 9\n\
+             \x20       where: \"take\" (func $take), called with no arguments\n"
+        ),
+        "{stdout}"
+    );
+    assert!(!data.join("watlab/progress").exists());
+    std::fs::write(
+        &file,
+        "(global $left (mut i32) (i32.const 10))\n\
+         (func (export \"take\") (result i32)\n\
+         \x20 (global.set $left (i32.sub (global.get $left) (i32.const 1)))\n\
+         \x20 (global.get $left))\n",
+    )
+    .expect("the answer");
+    let right = watlab(&["check-exercise", file_arg], &data);
+    let stdout = String::from_utf8_lossy(&right.stdout);
+    assert!(right.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("correct: \"a counter that counts down\" passes every check\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("watlab/progress")).expect("progress"),
+        "04-globals.md: a counter that counts down\n"
+    );
+    let other = temp.0.join("other.wat");
+    std::fs::write(&other, "(func)\n").expect("a file");
+    let not_one = watlab(&["check-exercise", other.to_str().expect("utf-8")], &data);
+    assert_eq!(not_one.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_one.stderr).contains("is not an exercise file"));
+}

@@ -82,6 +82,11 @@ enum Command {
         #[arg(default_value = exercises::DEFAULT_DIR)]
         dir: std::path::PathBuf,
     },
+    /// Check one exercise file (as `watlab exercises` writes them) once; exit 1 when a check fails.
+    CheckExercise {
+        /// The exercise file.
+        file: std::path::PathBuf,
+    },
     /// Run the inputs of a file (a transcript or plain WAT inputs) and print the output.
     Script {
         /// The file.
@@ -115,6 +120,7 @@ pub fn main() -> ExitCode {
         Some(Command::Script { file }) => check::script(&mut out, &file),
         Some(Command::Exercises { dir, force }) => exercises::run(&mut out, &dir, force),
         Some(Command::Watch { dir }) => watch::run(&mut out, &dir),
+        Some(Command::CheckExercise { file }) => watch::check_once(&mut out, &file),
         Some(Command::Lesson { number: None }) => {
             let progress = crate::commands::data_file("progress")
                 .and_then(|p| std::fs::read_to_string(p).ok())

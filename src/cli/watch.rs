@@ -15,6 +15,7 @@ use crate::commands::{Workbench, data_file};
 use crate::lesson::files::{CourseExercise, FileCheck, check_file, course};
 use crate::lesson::hints::HintState;
 use crate::lesson::progress;
+use crate::session::CheckReport;
 use crate::view::{Styled, checks, render_error, theme};
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
@@ -148,6 +149,58 @@ pub fn run(out: &mut impl Write, dir: &Path) -> io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Checks the exercise file at `path` holding `text`: what to show (the
+/// errors of its inputs, then each check) and the report.
+fn verdict(path: &Path, text: &str, exercise: &CourseExercise) -> (Styled, CheckReport) {
+    let shown = path.display().to_string();
+    let FileCheck { errors, report } =
+        check_file(&shown, text, &exercise.exercise, Workbench::new(None));
+    let mut out = Styled::default();
+    out.plain_text(format!("checking {shown}\n"));
+    for error in &errors {
+        out.append(render_error(error));
+    }
+    out.append(checks::render(&report));
+    (out, report)
+}
+
+/// `watlab check-exercise FILE`: checks one exercise file once (the
+/// exercise is the one whose file name it has) and records a pass.
+pub fn check_once(out: &mut impl Write, file: &Path) -> io::Result<ExitCode> {
+    let Some(text) = super::read_input(file) else {
+        return Ok(ExitCode::from(2));
+    };
+    let course = course();
+    let Some(exercise) = course.iter().find(|e| file.ends_with(e.path())) else {
+        eprintln!(
+            "watlab: {} is not an exercise file: its path must end in LESSON/N-TITLE.wat as \
+             `watlab exercises` writes them (01-stack-machine/1-compute-6-7-1.wat)",
+            file.display()
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let (shown, report) = verdict(file, &text, exercise);
+    let colour = theme::use_colour(std::io::stdout().is_terminal());
+    write!(
+        out,
+        "{}",
+        if colour {
+            theme::paint(&shown)
+        } else {
+            shown.plain()
+        }
+    )?;
+    if !report.passed() {
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(warning) = data_file("progress")
+        .and_then(|path| progress::record(&path, exercise.file, &exercise.exercise.title))
+    {
+        writeln!(out, "{warning}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 impl<W: Write> Watch<'_, W> {
     /// Writes text (lines end in `\r\n` in raw mode).
     fn write(&mut self, text: &str) -> io::Result<()> {
@@ -237,18 +290,8 @@ impl<W: Write> Watch<'_, W> {
             }
         };
         self.checked = Some(text.clone());
-        let shown = path.display().to_string();
-        let FileCheck { errors, report } = check_file(
-            &shown,
-            &text,
-            &self.exercise().exercise,
-            Workbench::new(None),
-        );
-        self.say(&format!("checking {shown}"))?;
-        for error in &errors {
-            self.styled(&render_error(error))?;
-        }
-        self.styled(&checks::render(&report))?;
+        let (shown, report) = verdict(&path, &text, self.exercise());
+        self.styled(&shown)?;
         self.hints.failing = report.first_failure().map(|r| r.number);
         if !report.passed() {
             self.say("(h: a hint)")?;

@@ -355,12 +355,15 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailu
             if &have == bytes {
                 return Ok(());
             }
+            let found = if learner.session().memory0_bytes(0, 1).is_empty() {
+                "but the session module has no memory".to_string()
+            } else if have.len() < bytes.len() {
+                format!("it holds [{}] and then the memory ends", hex(&have))
+            } else {
+                format!("it holds {}", hex(&have))
+            };
             fail(
-                format!(
-                    "memory at 0x{addr:x} should hold {}, it holds {}",
-                    hex(bytes),
-                    hex(&have)
-                ),
+                format!("memory at 0x{addr:x} should hold {}, {found}", hex(bytes)),
                 CheckPlace::Memory {
                     addr: *addr,
                     expected: bytes.clone(),
@@ -396,7 +399,13 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailu
             match outcome {
                 Ok(replies) if !replies.contains(&Reply::Quit) => Ok(()),
                 Ok(_) => fail("not a check".to_string(), CheckPlace::Input),
-                Err(e) => fail(e.message, place()),
+                Err(e) => fail(
+                    std::iter::once(e.message)
+                        .chain(e.notes)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    place(),
+                ),
             }
         }
     }

@@ -45,8 +45,8 @@ pub struct CheckResult {
 /// Why a check failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckFailure {
-    /// What went wrong in one line (`expected [i32:4], got [i32:1]`,
-    /// `the stack should be [i32:43], it is []`, `trap: ...`).
+    /// What went wrong (`expected [i32:4], got [i32:1]`, `the stack should
+    /// be [i32:43], it is []`, `trap: ...`), then any details, a line each.
     pub message: String,
     /// Where it went wrong.
     pub place: CheckPlace,
@@ -81,7 +81,7 @@ pub enum CheckPlace {
         addr: u64,
         /// The bytes expected.
         expected: Vec<u8>,
-        /// The bytes found (zero-filled past the end of the memory).
+        /// The bytes found (fewer where the memory ends).
         actual: Vec<u8>,
     },
     /// The scratch stack, bottom first.

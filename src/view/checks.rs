@@ -37,7 +37,9 @@ pub fn render(report: &CheckReport) -> Styled {
             Some(failure) => {
                 out.push("  FAIL", Role::Error);
                 out.plain_text(format!("  {}. {}\n", result.number, result.check));
-                out.push(format!("        {}\n", failure.message), Role::Error);
+                for line in failure.message.lines() {
+                    out.push(format!("        {line}\n"), Role::Error);
+                }
                 place(&mut out, &failure.place);
             }
         }
