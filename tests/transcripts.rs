@@ -49,6 +49,7 @@ macro_rules! transcripts {
 transcripts! {
     lesson_section_starts_clean,
     lesson_check_sandbox,
+    lesson_check_locations,
     forget_field,
     forget_still_called,
     load_invalid_wasm,

@@ -6,9 +6,12 @@
 //! pipe ends a command quietly with 0, the interactive workbench included.
 
 mod check;
+mod exercises;
+mod keys;
 mod output;
 mod run;
 mod wast_cmd;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use output::Stdout;
@@ -64,6 +67,26 @@ enum Command {
         /// The lesson's number.
         number: Option<usize>,
     },
+    /// Write every exercise of the course as a .wat file to edit (existing files are kept).
+    Exercises {
+        /// Where to write them.
+        #[arg(default_value = exercises::DEFAULT_DIR)]
+        dir: std::path::PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the current exercise's file each time it is saved, with hints and a progress bar.
+    Watch {
+        /// The exercises directory (missing files are written first).
+        #[arg(default_value = exercises::DEFAULT_DIR)]
+        dir: std::path::PathBuf,
+    },
+    /// Check one exercise file (as `watlab exercises` writes them) once; exit 1 when a check fails.
+    CheckExercise {
+        /// The exercise file.
+        file: std::path::PathBuf,
+    },
     /// Run the inputs of a file (a transcript or plain WAT inputs) and print the output.
     Script {
         /// The file.
@@ -95,6 +118,9 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&mut out, &args),
         Some(Command::Check { files, bless }) => check::check(&mut out, &files, bless),
         Some(Command::Script { file }) => check::script(&mut out, &file),
+        Some(Command::Exercises { dir, force }) => exercises::run(&mut out, &dir, force),
+        Some(Command::Watch { dir }) => watch::run(&mut out, &dir),
+        Some(Command::CheckExercise { file }) => watch::check_once(&mut out, &file),
         Some(Command::Lesson { number: None }) => {
             let progress = crate::commands::data_file("progress")
                 .and_then(|p| std::fs::read_to_string(p).ok())

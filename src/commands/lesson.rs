@@ -4,6 +4,7 @@
 use super::Workbench;
 use super::registry::{Command, Scope};
 use crate::lesson::guided::{Guide, listing};
+use crate::lesson::progress;
 use crate::session::{Doc, ErrorKind, Reply, SessionError};
 
 /// The lesson commands, in help order.
@@ -41,7 +42,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "check your answer to the current exercise",
-        help: "Runs the exercise's checks (expected results, memory bytes, the scratch stack) on your session as it is, then takes back everything they did, so checking never changes your session and checking twice gives the same answer. Says which check fails, with what it expected and what it found. A finished exercise is recorded in your progress.",
+        help: "Runs the exercise's checks (expected results, memory bytes, the scratch stack) on your session as it is, then takes back everything they did, so checking never changes your session and checking twice gives the same answer. Reports each check: ok, or what it expected, what it found and where (the function and its arguments, the global, the bytes of memory, the stack). A finished exercise is recorded in your progress.",
         run: check,
     },
     Command {
@@ -50,7 +51,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "show the next hint of the current exercise",
-        help: "Hints come one at a time, from a nudge to nearly the answer.",
+        help: "Hints come one at a time, from a nudge to nearly the answer. After a failed :check, the first hint is one for the first check that failed, when the lesson has one.",
         run: hint,
     },
     Command {
@@ -135,7 +136,7 @@ fn solution(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    let guide = wb.guide.take().ok_or_else(no_lesson)?;
+    let mut guide = wb.guide.take().ok_or_else(no_lesson)?;
     // The checks run on the session as it is, then everything they did is
     // taken back: checking never changes the live session (issue 11).
     let sandbox = match wb.session.open_sandbox() {
@@ -147,48 +148,23 @@ fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     };
     let outcome = guide.check(wb);
     wb.session.close_sandbox(sandbox);
-    let record = guide
-        .exercise_title()
-        .map(|t| format!("{}: {t}", guide.file()));
+    let file = guide.file();
     wb.guide = Some(guide);
-    match outcome {
-        Ok(message) => {
-            let mut replies = vec![Reply::Note(message)];
-            if let Some(warning) = record.and_then(|r| record_progress(wb, &r)) {
-                replies.push(Reply::Note(warning));
-            }
-            Ok(replies)
-        }
-        Err(message) => Err(SessionError::new(
-            ErrorKind::Assertion,
-            format!("not yet: {message}"),
-        )),
+    let report = outcome.map_err(usage)?;
+    let passed = report.passed();
+    let title = report.exercise.clone();
+    let mut replies = vec![Reply::Checks(report)];
+    if passed
+        && let Some(path) = &wb.progress
+        && let Some(warning) = progress::record(path, file, &title)
+    {
+        replies.push(Reply::Note(warning));
     }
+    Ok(replies)
 }
 
 fn progress_text(wb: &Workbench) -> String {
-    wb.progress
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default()
-}
-
-/// Records a finished exercise; returns a warning when it cannot.
-fn record_progress(wb: &Workbench, line: &str) -> Option<String> {
-    let path = wb.progress.as_ref()?;
-    let mut text = progress_text(wb);
-    if text.lines().any(|l| l == line) {
-        return None;
-    }
-    text.push_str(line);
-    text.push('\n');
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(path, text));
-    written
-        .err()
-        .map(|e| format!("warning: progress not saved to {}: {e}", path.display()))
+    progress::read(wb.progress.as_deref())
 }
 
 #[cfg(test)]
@@ -268,11 +244,10 @@ mod tests {
         run(&mut wb, ":break $add_all");
         let before = observe(&mut wb);
         for _ in 0..2 {
-            assert_eq!(
-                run(&mut wb, ":check"),
-                vec![Reply::Note(
-                    "correct: \"a lock-free total\" passes every check".into()
-                )]
+            let replies = run(&mut wb, ":check");
+            assert!(
+                matches!(&replies[..], [Reply::Checks(report)] if report.passed()),
+                "{replies:?}"
             );
             assert!(!wb.session.is_stepping());
             assert_eq!(observe(&mut wb), before);

@@ -2,7 +2,9 @@
 //! `:check`, `:hint`, `:solution`, `:next` and `:prev`, and progress kept in
 //! the user's data directory.
 
+use super::hints::{HintState, is_hint_line};
 use super::{Exercise, check, parse};
+use crate::session::CheckReport;
 
 /// The lessons, built into the binary so `watlab lesson` works anywhere.
 pub const LESSONS: &[(&str, &str)] = &[
@@ -120,7 +122,7 @@ fn shown_text(chunk: &str) -> String {
             }
         }
         let blank_again = line.trim().is_empty() && out.last().is_some_and(|l| l.trim().is_empty());
-        if hidden || line.trim_start().starts_with("> Hint:") || blank_again {
+        if hidden || is_hint_line(line) || blank_again {
             continue;
         }
         out.push(line);
@@ -148,8 +150,9 @@ pub struct Guide {
     pub sections: Vec<Section>,
     /// The section shown.
     pub current: usize,
-    /// Hints revealed for the current section's exercise.
-    pub hints: usize,
+    /// Hints revealed for the current section's exercise, and the check
+    /// that failed first at its last `:check`.
+    pub hints: HintState,
 }
 
 impl Guide {
@@ -180,7 +183,7 @@ impl Guide {
             lesson: index,
             sections: sections(text),
             current: 0,
-            hints: 0,
+            hints: HintState::default(),
         })
     }
 
@@ -216,7 +219,7 @@ impl Guide {
             .checked_add_signed(delta)
             .filter(|n| *n < self.sections.len())?;
         self.current = next;
-        self.hints = 0;
+        self.hints = HintState::default();
         Some(self.show())
     }
 
@@ -227,17 +230,14 @@ impl Guide {
             .ok_or_else(|| "this section has no exercise: :next goes on".to_string())
     }
 
-    /// The next hint of the current exercise.
+    /// The next hint of the current exercise: after a failed `:check`, the
+    /// first one for the first failing check.
+    ///
+    /// # Errors
+    /// No exercise here, or no hint left.
     pub fn hint(&mut self) -> Result<String, String> {
-        let exercise = self.exercise()?;
-        let hint = exercise
-            .hints
-            .get(self.hints)
-            .cloned()
-            .ok_or("no more hints: :solution shows an answer")?;
-        let total = exercise.hints.len();
-        self.hints += 1;
-        Ok(format!("hint {} of {total}: {hint}", self.hints))
+        let hints = self.exercise()?.hints.clone();
+        self.hints.reveal(&hints)
     }
 
     /// The solution of the current exercise.
@@ -248,27 +248,21 @@ impl Guide {
         ))
     }
 
-    /// Checks the learner's session against the current exercise.
-    pub fn check(&self, learner: &mut impl super::Learner) -> Result<String, String> {
+    /// Checks the learner's session against the current exercise, and
+    /// remembers the first failing check for [`Guide::hint`].
+    ///
+    /// # Errors
+    /// This section has no exercise.
+    pub fn check(&mut self, learner: &mut impl super::Learner) -> Result<CheckReport, String> {
         let exercise = self.exercise()?.clone();
-        check(learner, &exercise)?;
-        Ok(format!(
-            "correct: \"{}\" passes every check",
-            exercise.title
-        ))
+        let report = check(learner, &exercise);
+        self.hints.failing = report.first_failure().map(|r| r.number);
+        Ok(report)
     }
 
     /// The name of the lesson file.
     pub fn file(&self) -> &'static str {
         LESSONS[self.lesson].0
-    }
-
-    /// The current exercise's title.
-    pub fn exercise_title(&self) -> Option<String> {
-        self.sections[self.current]
-            .exercise
-            .as_ref()
-            .map(|e| e.title.clone())
     }
 }
 
@@ -283,11 +277,7 @@ pub fn listing(progress: &str) -> String {
         let done = lesson
             .exercises
             .iter()
-            .filter(|e| {
-                progress
-                    .lines()
-                    .any(|l| l == format!("{file}: {}", e.title))
-            })
+            .filter(|e| super::progress::is_done(progress, file, &e.title))
             .count();
         let total = lesson.exercises.len();
         let title = lesson
@@ -306,12 +296,9 @@ pub fn listing(progress: &str) -> String {
         ));
         rows = rows.trim_end().to_string() + "\n";
     }
-    const BAR: usize = 20;
-    let filled = (done_all * BAR).checked_div(total_all).unwrap_or(0);
     let mut text = format!(
-        "progress: [{}{}] {done_all} of {total_all} exercises",
-        "#".repeat(filled),
-        "-".repeat(BAR - filled)
+        "progress: {} {done_all} of {total_all} exercises",
+        super::progress::bar(done_all, total_all)
     );
     match next {
         Some((n, title)) => text.push_str(&format!(
@@ -384,7 +371,7 @@ mod tests {
         assert!(guide.hint().expect("a hint").starts_with("hint 1 of 2: "));
         assert!(guide.solution().expect("a solution").contains("i32.mul"));
         let mut session = crate::session::Session::new();
-        assert!(guide.check(&mut session).is_err());
+        assert!(!guide.check(&mut session).expect("an exercise").passed());
         for input in &guide.sections[exercise_at]
             .exercise
             .clone()
@@ -393,12 +380,7 @@ mod tests {
         {
             let _ = session.eval(input);
         }
-        assert!(
-            guide
-                .check(&mut session)
-                .expect("passes")
-                .starts_with("correct")
-        );
+        assert!(guide.check(&mut session).expect("an exercise").passed());
         assert!(Guide::start(99).is_err());
     }
 }

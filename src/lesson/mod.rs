@@ -11,13 +11,28 @@
 //!   any other script or `:` command that must succeed; a malformed line is
 //!   an error in the file, see [`Lesson::errors`]), ```` ```solution ````
 //!   inputs that pass them, ```` ```mistake ```` inputs that must fail them
-//!   (a common wrong answer, shown to the reader too), and `> Hint: ...`
-//!   lines revealed one at a time.
+//!   (a common wrong answer, shown to the reader too), and hint lines
+//!   revealed one at a time: `> Hint: TEXT` is a general hint, and
+//!   `> Hint [N]: TEXT` helps with the exercise's check number N (its
+//!   non-empty check lines counted from 1 in file order). After a failed
+//!   `:check`, `:hint` reveals the first hint for the first failing check,
+//!   else the next general one ([`hints::next_hint`]); a tag naming a check
+//!   the exercise does not have is an error in the file.
+//!
+//! [`check`] runs an exercise's checks and reports each one as data
+//! ([`CheckReport`]): expected, actual, and where (the function called and
+//! its arguments, the global, the bytes of memory, the stack).
 
+pub mod files;
 pub mod guided;
+pub mod hints;
+mod locate;
+pub mod progress;
 
-use crate::session::{Reply, Session, SessionError};
-use crate::text::lex;
+use crate::session::{
+    CheckFailure, CheckPlace, CheckReport, CheckResult, Reply, Session, SessionError,
+};
+pub use hints::Hint;
 
 /// An exercise of a lesson.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,8 +43,8 @@ pub struct Exercise {
     pub line: usize,
     /// Checks, one per line of its ```` ```check ```` blocks.
     pub checks: Vec<Check>,
-    /// Hints, in the order they are revealed.
-    pub hints: Vec<String>,
+    /// Hints, in the order the lesson writes them.
+    pub hints: Vec<Hint>,
     /// Inputs of the solution.
     pub solution: Vec<String>,
     /// Inputs of a common wrong answer.
@@ -191,10 +206,20 @@ pub fn parse(text: &str) -> Lesson {
                 line: i + 1,
                 ..Exercise::default()
             });
-        } else if let Some(hint) = line.trim_start().strip_prefix("> Hint:")
+        } else if let Some(hint) = hints::parse_line(line)
             && let Some(exercise) = lesson.exercises.last_mut()
         {
-            exercise.hints.push(hint.trim().to_string());
+            match hint {
+                Ok((check, text)) => exercise.hints.push(Hint {
+                    check,
+                    text,
+                    line: i + 1,
+                }),
+                Err(message) => lesson.errors.push(LessonError {
+                    line: i + 1,
+                    message,
+                }),
+            }
         }
     }
     if let Some((kind, start, _)) = fence {
@@ -209,6 +234,18 @@ pub fn parse(text: &str) -> Lesson {
                 line: exercise.line,
                 message: format!("exercise \"{}\" has no checks", exercise.title),
             });
+        }
+        for hint in &exercise.hints {
+            if let Some(n) = hint.check.filter(|n| *n > exercise.checks.len()) {
+                lesson.errors.push(LessonError {
+                    line: hint.line,
+                    message: format!(
+                        "hint tag [{n}]: exercise \"{}\" has {} check(s), so there is no check {n}",
+                        exercise.title,
+                        exercise.checks.len()
+                    ),
+                });
+            }
         }
     }
     lesson.errors.sort_by_key(|e| e.line);
@@ -246,26 +283,13 @@ fn finish_block(lesson: &mut Lesson, kind: &str, start: usize, body: &[String]) 
     }
 }
 
-/// Splits text into complete inputs (multi-line forms stay together).
+/// Splits text into complete inputs (multi-line forms stay together;
+/// inputs that are only comments are left out).
 pub fn inputs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut pending = String::new();
-    for line in text.lines() {
-        if !pending.is_empty() {
-            pending.push('\n');
-        }
-        pending.push_str(line);
-        if lex::is_complete(&pending) {
-            if !pending.trim().is_empty() {
-                out.push(std::mem::take(&mut pending));
-            }
-            pending.clear();
-        }
-    }
-    if !pending.trim().is_empty() {
-        out.push(pending);
-    }
-    out
+    files::inputs_at(text)
+        .into_iter()
+        .map(|(_, input)| input.to_string())
+        .collect()
 }
 
 /// What an exercise's checks need from the learner's workbench: evaluating
@@ -292,63 +316,136 @@ impl Learner for Session {
     }
 }
 
-/// Runs an exercise's checks against a learner's workbench: `Ok` when all
-/// pass, else what failed, precisely (expected versus actual).
-pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> Result<(), String> {
-    for check in &exercise.checks {
-        match check {
-            Check::LinkError(input) => match learner.eval(input) {
-                Err(e) if e.kind == crate::session::ErrorKind::Link => {}
-                Err(e) => {
-                    return Err(format!(
-                        "{input}: expected a link error, got: {}",
-                        e.message
-                    ));
-                }
-                Ok(_) => return Err(format!("{input}: expected a link error, but it linked")),
-            },
-            Check::Memory { addr, bytes } => {
-                let have = learner.session().memory0_bytes(*addr, bytes.len() as u64);
-                if &have != bytes {
-                    let hex = |b: &[u8]| {
-                        b.iter()
-                            .map(|x| format!("{x:02x}"))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    };
-                    return Err(format!(
-                        "memory at 0x{addr:x} should hold {}, it holds {}",
-                        hex(bytes),
-                        hex(&have)
-                    ));
-                }
-            }
-            Check::Stack(want) => {
-                let have: Vec<String> = learner
-                    .session()
-                    .stack()
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect();
-                if want != &have {
-                    return Err(format!(
-                        "the stack should be [{}], it is [{}]",
-                        want.join(" "),
-                        have.join(" ")
-                    ));
-                }
-            }
-            Check::Input(input) => match learner.eval(input) {
-                Ok(replies) if !replies.contains(&Reply::Quit) => {}
-                Ok(_) => return Err(format!("{input}: not a check")),
-                Err(e) => return Err(format!("{input}: {}", e.message)),
-            },
-        }
+/// Runs every check of an exercise against a learner's workbench and
+/// reports each: passed, or what was expected, what was found and where.
+pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> CheckReport {
+    let results = exercise
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, check)| CheckResult {
+            number: i + 1,
+            check: check.to_string(),
+            failure: run_check(learner, check).err(),
+        })
+        .collect();
+    CheckReport {
+        exercise: exercise.title.clone(),
+        results,
     }
-    Ok(())
 }
 
-/// Runs `inputs` in `fresh` (a new workbench) and checks the exercise.
+/// Runs one check: `Err` says how it failed.
+fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailure> {
+    let fail = |message: String, place: CheckPlace| Err(CheckFailure { message, place });
+    match check {
+        Check::LinkError(input) => match learner.eval(input) {
+            Err(e) if e.kind == crate::session::ErrorKind::Link => Ok(()),
+            Err(e) => fail(
+                format!("expected a link error, got: {}", e.message),
+                CheckPlace::Input,
+            ),
+            Ok(_) => fail(
+                "expected a link error, but it linked".to_string(),
+                CheckPlace::Input,
+            ),
+        },
+        Check::Memory { addr, bytes } => {
+            let have = learner.session().memory0_bytes(*addr, bytes.len() as u64);
+            if &have == bytes {
+                return Ok(());
+            }
+            let found = if learner.session().memory0_bytes(0, 1).is_empty() {
+                "but the session module has no memory".to_string()
+            } else if have.len() < bytes.len() {
+                format!("it holds [{}] and then the memory ends", hex(&have))
+            } else {
+                format!("it holds {}", hex(&have))
+            };
+            fail(
+                format!("memory at 0x{addr:x} should hold {}, {found}", hex(bytes)),
+                CheckPlace::Memory {
+                    addr: *addr,
+                    expected: bytes.clone(),
+                    actual: have,
+                },
+            )
+        }
+        Check::Stack(want) => {
+            let have: Vec<String> = learner
+                .session()
+                .stack()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            if want == &have {
+                return Ok(());
+            }
+            fail(
+                format!(
+                    "the stack should be [{}], it is [{}]",
+                    want.join(" "),
+                    have.join(" ")
+                ),
+                CheckPlace::Stack {
+                    expected: want.clone(),
+                    actual: have,
+                },
+            )
+        }
+        Check::Input(input) => {
+            let outcome = learner.eval(input);
+            let place = || locate::locate(input, learner.session());
+            match outcome {
+                Ok(replies) if !replies.contains(&Reply::Quit) => Ok(()),
+                Ok(_) => fail("not a check".to_string(), CheckPlace::Input),
+                Err(e) => fail(
+                    std::iter::once(e.message)
+                        .chain(e.notes)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    place(),
+                ),
+            }
+        }
+    }
+}
+
+/// Bytes as two hex digits each, spaced.
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl std::fmt::Display for Check {
+    /// The check as a lesson writes it (`stack i32:3`, `memory 8 2a 00`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Check::Stack(values) if values.is_empty() => f.write_str("stack"),
+            Check::Stack(values) => write!(f, "stack {}", values.join(" ")),
+            Check::Memory { addr, bytes } => write!(f, "memory {addr} {}", hex(bytes)),
+            Check::LinkError(input) => write!(f, "link-error {input}"),
+            Check::Input(input) => f.write_str(input),
+        }
+    }
+}
+
+/// The first failed check of `report` in one line, naming it:
+/// `check 2 (stack i32:3): the stack should be [i32:3], it is [i32:2]`.
+pub fn first_failure(report: &CheckReport) -> Option<String> {
+    let result = report.first_failure()?;
+    let failure = result.failure.as_ref()?;
+    Some(format!(
+        "check {} ({}): {}",
+        result.number, result.check, failure.message
+    ))
+}
+
+/// Runs `inputs` in `fresh` (a new workbench) and checks the exercise:
+/// `Err` names the first check that fails and how.
 pub fn try_answer(
     exercise: &Exercise,
     inputs: &[String],
@@ -357,7 +454,7 @@ pub fn try_answer(
     for input in inputs {
         let _ = fresh.eval(input);
     }
-    check(&mut fresh, exercise)
+    first_failure(&check(&mut fresh, exercise)).map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
@@ -374,12 +471,14 @@ mod tests {
         assert_eq!(lesson.examples[0].line, 5);
         let e = &lesson.exercises[0];
         assert_eq!(e.title, "make 3");
-        assert_eq!(e.hints, vec!["add", "1 + 2"]);
+        let hints: Vec<&str> = e.hints.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(hints, ["add", "1 + 2"]);
+        assert_eq!((e.hints[0].line, e.hints[0].check), (15, None));
         assert_eq!(e.solution, vec!["i32.const 1", "i32.const 2 i32.add"]);
         assert_eq!(try_answer(e, &e.solution, Session::new()), Ok(()));
         assert_eq!(
             try_answer(e, &e.mistake, Session::new()),
-            Err("the stack should be [i32:3], it is [i32:2]".into())
+            Err("check 1 (stack i32:3): the stack should be [i32:3], it is [i32:2]".into())
         );
     }
 
@@ -454,14 +553,95 @@ mod tests {
         for input in ["(memory 1)", "(data (i32.const 8) \"*\")"] {
             session.eval(input).expect(input);
         }
-        assert_eq!(check(&mut session, e), Ok(()));
+        assert!(check(&mut session, e).passed());
         session
             .eval("(data (i32.const 9) \"*\")")
             .expect("a second segment");
+        let report = check(&mut session, e);
         assert_eq!(
-            check(&mut session, e),
-            Err("memory at 0x8 should hold 2a 00, it holds 2a 2a".into())
+            report.results[0].failure,
+            Some(CheckFailure {
+                message: "memory at 0x8 should hold 2a 00, it holds 2a 2a".into(),
+                place: CheckPlace::Memory {
+                    addr: 8,
+                    expected: vec![0x2a, 0],
+                    actual: vec![0x2a, 0x2a]
+                }
+            })
         );
+    }
+
+    #[test]
+    fn every_check_is_reported_with_where_it_failed() {
+        let lesson = with_checks(
+            "(invoke \"set\")\n(assert_return (invoke \"avg\" (i32.const 10) (i32.const 20)) (i32.const 15))\nstack i32:1\n:nosuchcommand",
+        );
+        let e = &lesson.exercises[0];
+        let mut session = Session::new();
+        for input in [
+            "(func $set (export \"set\"))",
+            "(func $avg (export \"avg\") (param i32 i32) (result i32) (local.get 0))",
+            "i32.const 1",
+        ] {
+            session.eval(input).expect(input);
+        }
+        let report = check(&mut session, e);
+        assert_eq!(report.exercise, "e");
+        let failed: Vec<(usize, &str, bool)> = report
+            .results
+            .iter()
+            .map(|r| (r.number, r.check.as_str(), r.failure.is_some()))
+            .collect();
+        assert_eq!(
+            failed,
+            [
+                (1, "(invoke \"set\")", false),
+                (
+                    2,
+                    "(assert_return (invoke \"avg\" (i32.const 10) (i32.const 20)) (i32.const 15))",
+                    true
+                ),
+                (3, "stack i32:1", false),
+                (4, ":nosuchcommand", true),
+            ]
+        );
+        assert_eq!((report.failures(), report.passed()), (2, false));
+        assert_eq!(
+            report.results[1].failure,
+            Some(CheckFailure {
+                message: "assertion failed: expected [i32:15], got [i32:10]".into(),
+                place: CheckPlace::Call {
+                    module: None,
+                    export: "avg".into(),
+                    func: Some("$avg".into()),
+                    args: vec!["(i32.const 10)".into(), "(i32.const 20)".into()],
+                }
+            })
+        );
+        assert_eq!(
+            first_failure(&report).as_deref(),
+            Some(
+                "check 2 ((assert_return (invoke \"avg\" (i32.const 10) (i32.const 20)) \
+                 (i32.const 15))): assertion failed: expected [i32:15], got [i32:10]"
+            )
+        );
+    }
+
+    #[test]
+    fn hint_tags_name_checks_the_exercise_has() {
+        let lesson = parse(
+            "# T\n## Exercise: e\n```check\nstack\n\nstack\n```\n> Hint [2]: ok\n> Hint [3]: no\n> Hint [z]: bad\n",
+        );
+        let errors: Vec<String> = lesson.errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            errors,
+            [
+                "9: hint tag [3]: exercise \"e\" has 2 check(s), so there is no check 3",
+                "10: hint tag `[z]` is not a check number: write `> Hint [N]: TEXT` with N from 1, \
+                 the exercise's check lines counted in order",
+            ]
+        );
+        assert_eq!(lesson.exercises[0].hints[0].check, Some(2));
     }
 
     #[test]

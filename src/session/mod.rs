@@ -27,6 +27,7 @@ pub mod state;
 pub mod stepper;
 pub mod trace;
 mod undo;
+mod verdict;
 
 use crate::host::export_js;
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
@@ -39,6 +40,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 pub use undo::{UNDO_BYTES, UNDO_INPUTS};
+pub use verdict::{CheckFailure, CheckPlace, CheckReport, CheckResult};
 
 /// Where an error is in the user's input.
 #[derive(Clone, Debug, PartialEq, Eq)]

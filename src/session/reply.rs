@@ -55,6 +55,8 @@ pub enum Reply {
     Backtrace(Vec<stepper::BacktraceFrame>),
     /// A traced input's executed instructions (`:trace on`).
     Trace(trace::Trace),
+    /// An exercise's checks, each passed or failed (`:check`).
+    Checks(super::CheckReport),
     /// The user asked to leave.
     Quit,
 }

@@ -4,6 +4,7 @@
 //! record). Colour is added by [`theme`] only when the output is a terminal.
 
 pub mod bytes;
+pub mod checks;
 mod clip;
 pub mod hexdump;
 mod listing;
@@ -154,6 +155,7 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
         Reply::Trace(trace) => out.plain_text(trace::render(trace)),
+        Reply::Checks(report) => return checks::render(report),
         Reply::Quit => {}
     }
     out

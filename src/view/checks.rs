@@ -1,0 +1,208 @@
+//! An exercise's check report as text: a verdict line, then each check with
+//! `ok` or `FAIL`; under a failure what went wrong and where (the call and
+//! its arguments, the global, a hex view of expected against actual memory
+//! with the differing bytes marked, the stack).
+
+use super::Styled;
+use crate::session::{CheckPlace, CheckReport, Role};
+
+/// Bytes per row of the memory comparison.
+const ROW: usize = 16;
+
+/// Renders a report (issue 11).
+pub fn render(report: &CheckReport) -> Styled {
+    let mut out = Styled::default();
+    let total = report.results.len();
+    if report.passed() {
+        out.plain_text(format!(
+            "correct: \"{}\" passes every check\n",
+            report.exercise
+        ));
+    } else {
+        let failed = report.failures();
+        out.push(
+            format!(
+                "not yet: {failed} of {total} check{} of \"{}\" fail{}",
+                if total == 1 { "" } else { "s" },
+                report.exercise,
+                if failed == 1 { "s" } else { "" }
+            ),
+            Role::Error,
+        );
+        out.plain_text("\n");
+    }
+    for result in &report.results {
+        match &result.failure {
+            None => out.plain_text(format!("  ok    {}. {}\n", result.number, result.check)),
+            Some(failure) => {
+                out.push("  FAIL", Role::Error);
+                out.plain_text(format!("  {}. {}\n", result.number, result.check));
+                for line in failure.message.lines() {
+                    out.push(format!("        {line}\n"), Role::Error);
+                }
+                place(&mut out, &failure.place);
+            }
+        }
+    }
+    out
+}
+
+/// The lines saying where a failed check looked.
+fn place(out: &mut Styled, place: &CheckPlace) {
+    const INDENT: &str = "        ";
+    match place {
+        CheckPlace::Call {
+            module,
+            export,
+            func,
+            args,
+        } => {
+            let args = if args.is_empty() {
+                "no arguments".to_string()
+            } else {
+                args.join(" ")
+            };
+            out.plain_text(format!(
+                "{INDENT}where: \"{export}\"{}{}, called with {args}\n",
+                of_module(module.as_deref()),
+                func.as_ref()
+                    .map_or(String::new(), |f| format!(" (func {f})")),
+            ));
+        }
+        CheckPlace::Global {
+            module,
+            export,
+            name,
+        } => out.plain_text(format!(
+            "{INDENT}where: global \"{export}\"{}{}\n",
+            of_module(module.as_deref()),
+            name.as_ref().map_or(String::new(), |n| format!(" ({n})")),
+        )),
+        CheckPlace::Memory {
+            addr,
+            expected,
+            actual,
+        } => memory(out, INDENT, *addr, expected, actual),
+        CheckPlace::Stack { .. } => {
+            out.plain_text(format!("{INDENT}where: the scratch stack, bottom first\n"));
+        }
+        CheckPlace::Input => {}
+    }
+}
+
+fn of_module(module: Option<&str>) -> String {
+    module.map_or(String::new(), |m| format!(" of module {m}"))
+}
+
+/// Expected against actual bytes, 16 a row, differing bytes marked `^^`.
+fn memory(out: &mut Styled, indent: &str, addr: u64, expected: &[u8], actual: &[u8]) {
+    let last = addr.saturating_add(expected.len().saturating_sub(1) as u64);
+    out.plain_text(format!(
+        "{indent}where: memory 0, bytes 0x{addr:x} to 0x{last:x} ({} byte{})\n",
+        expected.len(),
+        if expected.len() == 1 { "" } else { "s" }
+    ));
+    for (row, want) in expected.chunks(ROW).enumerate() {
+        let from = row * ROW;
+        let have = actual.get(from..).unwrap_or_default();
+        let at = addr.saturating_add(from as u64);
+        out.plain_text(format!("{indent}  0x{at:08x}  expected "));
+        for byte in want {
+            out.plain_text(format!(" {byte:02x}"));
+        }
+        out.plain_text(format!("\n{indent}              actual   "));
+        let mut marks = String::new();
+        for (i, byte) in want.iter().enumerate() {
+            let got = have.get(i).copied();
+            let differs = got != Some(*byte);
+            let shown = got.map_or("--".to_string(), |b| format!("{b:02x}"));
+            out.plain_text(" ");
+            out.push(shown, if differs { Role::Changed } else { Role::Plain });
+            marks.push_str(if differs { " ^^" } else { "   " });
+        }
+        out.plain_text("\n");
+        if !marks.trim().is_empty() {
+            out.plain_text(format!("{indent}                       "));
+            out.push(marks.trim_end().to_string(), Role::Changed);
+            out.plain_text("\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{CheckFailure, CheckResult};
+
+    fn report(failure: Option<CheckFailure>) -> CheckReport {
+        CheckReport {
+            exercise: "x".into(),
+            results: vec![
+                CheckResult {
+                    number: 1,
+                    check: "(invoke \"set\")".into(),
+                    failure: None,
+                },
+                CheckResult {
+                    number: 2,
+                    check: "the second".into(),
+                    failure,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn a_passing_report_lists_every_check() {
+        assert_eq!(
+            render(&report(None)).plain(),
+            "correct: \"x\" passes every check\n  ok    1. (invoke \"set\")\n  ok    2. the second\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_call_says_which_function_and_arguments() {
+        let failure = CheckFailure {
+            message: "assertion failed: expected [i32:4], got [i32:1]".into(),
+            place: CheckPlace::Call {
+                module: None,
+                export: "at".into(),
+                func: Some("$at".into()),
+                args: vec!["(i32.const 40)".into()],
+            },
+        };
+        assert_eq!(
+            render(&report(Some(failure))).plain(),
+            "not yet: 1 of 2 checks of \"x\" fails\n\
+             \x20 ok    1. (invoke \"set\")\n\
+             \x20 FAIL  2. the second\n\
+             \x20       assertion failed: expected [i32:4], got [i32:1]\n\
+             \x20       where: \"at\" (func $at), called with (i32.const 40)\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_memory_check_shows_both_byte_rows_and_marks_the_differences() {
+        let failure = CheckFailure {
+            message: "memory at 0x8 should hold ...".into(),
+            place: CheckPlace::Memory {
+                addr: 8,
+                expected: (0..18).collect(),
+                actual: (0..17).chain([0xff]).collect(),
+            },
+        };
+        let text = render(&report(Some(failure))).plain();
+        let lines: Vec<&str> = text.lines().skip(4).collect();
+        assert_eq!(
+            lines,
+            [
+                "        where: memory 0, bytes 0x8 to 0x19 (18 bytes)",
+                "          0x00000008  expected  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f",
+                "                      actual    00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f",
+                "          0x00000018  expected  10 11",
+                "                      actual    10 ff",
+                "                                   ^^",
+            ]
+        );
+    }
+}
