@@ -56,6 +56,43 @@ pub const LESSONS: &[(&str, &str)] = &[
         "14-memory-safety.md",
         include_str!("../../lessons/14-memory-safety.md"),
     ),
+    (
+        "15-tables-and-call-indirect.md",
+        include_str!("../../lessons/15-tables-and-call-indirect.md"),
+    ),
+    (
+        "16-bulk-memory.md",
+        include_str!("../../lessons/16-bulk-memory.md"),
+    ),
+    (
+        "17-multi-value.md",
+        include_str!("../../lessons/17-multi-value.md"),
+    ),
+    (
+        "18-reference-types.md",
+        include_str!("../../lessons/18-reference-types.md"),
+    ),
+    (
+        "19-allocator.md",
+        include_str!("../../lessons/19-allocator.md"),
+    ),
+    (
+        "20-utf8-strings.md",
+        include_str!("../../lessons/20-utf8-strings.md"),
+    ),
+    (
+        "21-debugging.md",
+        include_str!("../../lessons/21-debugging.md"),
+    ),
+    (
+        "22-what-a-trap-keeps.md",
+        include_str!("../../lessons/22-what-a-trap-keeps.md"),
+    ),
+    ("23-numbers.md", include_str!("../../lessons/23-numbers.md")),
+    (
+        "24-recursion.md",
+        include_str!("../../lessons/24-recursion.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
