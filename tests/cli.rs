@@ -279,7 +279,7 @@ fn watlab_lesson_lists_the_lessons_with_progress() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("   1. The stack machine                          0/2 exercises\n"),
+        stdout.contains("   1. The stack machine                          0/3 exercises\n"),
         "{stdout}"
     );
     assert!(

@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(
             replies.get(1),
             Some(&Reply::Note(
-                "\n[lesson 1, section 2 of 3: :next, :prev, :check, :hint, :solution]".into()
+                "\n[lesson 1, section 2 of 4: :next, :prev, :check, :hint, :solution]".into()
             ))
         );
     }

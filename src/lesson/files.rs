@@ -323,9 +323,16 @@ mod tests {
             for hint in &exercise.exercise.hints {
                 assert!(!text.contains(&hint.text), "{at:?} shows a hint");
             }
-            // (A solution as short as `:host` may be a word of the text.)
-            for input in exercise.exercise.solution.iter().filter(|i| i.len() > 8) {
-                assert!(!text.contains(input.as_str()), "{at:?} shows the solution");
+            // (A solution as short as `:host` may be a word of the text, and a
+            // `:host` command the instructions ask for is set-up, not the answer.)
+            // (Code to fix, quoted by the instructions, shares lines with the answer.)
+            let answer = |i: &&String| i.len() > 8 && !i.starts_with(':');
+            let mut answer = exercise.exercise.solution.iter().filter(answer).peekable();
+            if answer.peek().is_some() {
+                assert!(
+                    answer.any(|input| !text.contains(input.as_str())),
+                    "{at:?} shows the solution"
+                );
             }
             // Only comments: the starter checks as an empty answer.
             assert_eq!(inputs_at(&text), vec![], "{at:?}");

@@ -58,6 +58,43 @@ pub const LESSONS: &[(&str, &str)] = &[
         "14-memory-safety.md",
         include_str!("../../lessons/14-memory-safety.md"),
     ),
+    (
+        "15-tables-and-call-indirect.md",
+        include_str!("../../lessons/15-tables-and-call-indirect.md"),
+    ),
+    (
+        "16-bulk-memory.md",
+        include_str!("../../lessons/16-bulk-memory.md"),
+    ),
+    (
+        "17-multi-value.md",
+        include_str!("../../lessons/17-multi-value.md"),
+    ),
+    (
+        "18-reference-types.md",
+        include_str!("../../lessons/18-reference-types.md"),
+    ),
+    (
+        "19-allocator.md",
+        include_str!("../../lessons/19-allocator.md"),
+    ),
+    (
+        "20-utf8-strings.md",
+        include_str!("../../lessons/20-utf8-strings.md"),
+    ),
+    (
+        "21-debugging.md",
+        include_str!("../../lessons/21-debugging.md"),
+    ),
+    (
+        "22-what-a-trap-keeps.md",
+        include_str!("../../lessons/22-what-a-trap-keeps.md"),
+    ),
+    ("23-numbers.md", include_str!("../../lessons/23-numbers.md")),
+    (
+        "24-recursion.md",
+        include_str!("../../lessons/24-recursion.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
@@ -114,8 +151,15 @@ fn shown_text(chunk: &str) -> String {
             }
             if HIDDEN.contains(&kind.trim()) {
                 hidden = true;
-                // A sentence that introduced the hidden block ends here instead.
-                if let Some(last) = out.iter().rposition(|l| !l.trim().is_empty()) {
+                let last = out.iter().rposition(|l| !l.trim().is_empty());
+                if kind.trim() == "mistake" && last.is_some_and(|i| out[i].ends_with(':')) {
+                    // The paragraph introducing a wrong answer goes with it.
+                    out.truncate(last.map_or(0, |i| i + 1));
+                    while out.last().is_some_and(|l| !l.trim().is_empty()) {
+                        out.pop();
+                    }
+                } else if let Some(last) = last {
+                    // A sentence that introduced the hidden block ends here instead.
                     ended.push(last);
                 }
                 continue;
@@ -336,7 +380,8 @@ mod tests {
         let text = "## Exercise: x\n\nDo it.\n\n```check\nstack i32:3\n```\n\n> Hint: add\n\n```solution\ni32.const 3\n```\n\nAdding instead:\n\n```mistake\ni32.const 4\n```\n\nAfter.\n";
         assert_eq!(
             shown_text(text),
-            "## Exercise: x\n\nDo it.\n\nAdding instead.\n\nAfter.\n"
+            "## Exercise: x\n\nDo it.\n\nAfter.\n",
+            "the paragraph introducing the mistake is hidden with it"
         );
     }
 
