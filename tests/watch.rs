@@ -64,7 +64,7 @@ fn exercises_writes_one_commented_file_per_exercise_and_keeps_edited_ones() {
     let files = std::fs::read_dir(dir.join("01-stack-machine"))
         .expect("a lesson directory")
         .count();
-    assert_eq!(files, 2, "lesson 1 has two exercises");
+    assert_eq!(files, 3, "lesson 1 has three exercises");
     let total: usize = stdout
         .split_whitespace()
         .nth(3)
@@ -223,7 +223,7 @@ fn watch_checks_the_file_on_save_and_moves_on_when_it_passes() {
     let error = watch.until("unknown operator");
     assert!(
         error.ends_with(&format!(
-            "{}:3:13: unknown operator or unexpected token",
+            "{}:3:13: unknown operator or unexpected token; did you mean `i32.add` or `i32.and`?",
             file.display()
         )),
         "{error}"
@@ -240,7 +240,7 @@ fn watch_checks_the_file_on_save_and_moves_on_when_it_passes() {
     );
     watch.until("correct: \"compute 6 * 7 + 1\" passes every check");
     watch.until("next exercise: lesson 1 (The stack machine), exercise 2: \"a negative result\"");
-    watch.until("progress: [#");
+    watch.until("] 1/");
     let progress =
         std::fs::read_to_string(data.join("watlab/progress")).expect("the progress file");
     assert_eq!(progress, "01-stack-machine.md: compute 6 * 7 + 1\n");
