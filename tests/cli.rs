@@ -237,6 +237,31 @@ fn a_failing_script_input_makes_the_exit_status_1() {
 }
 
 #[test]
+fn a_failed_check_in_a_script_makes_the_exit_status_1() {
+    let dir = std::env::temp_dir().join(format!("watlab-cli-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let script = dir.join("check.wat");
+    let run = |inputs: &str| {
+        std::fs::write(&script, inputs).expect("the script");
+        Command::new(env!("CARGO_BIN_EXE_watlab"))
+            .args(["script", script.to_str().expect("utf-8")])
+            .env("XDG_DATA_HOME", &dir)
+            .output()
+            .expect("watlab runs")
+    };
+    let wrong = run(":lesson 1\n:next\ni32.const 1\n:check\n");
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong.stdout));
+    assert!(
+        text(&wrong.stdout).contains("FAIL"),
+        "{}",
+        text(&wrong.stdout)
+    );
+    let right = run(":lesson 1\n:next\ni32.const 43\n:check\n");
+    assert_eq!(right.status.code(), Some(0), "{}", text(&right.stdout));
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+#[test]
 fn run_trace_prints_a_line_per_instruction_then_the_results() {
     let out = watlab(&[
         "run",

@@ -11,7 +11,7 @@ mod input;
 mod pager;
 
 use crate::commands::{Workbench, data_file};
-use crate::session::Reply;
+use crate::session::{Reply, SessionError};
 use crate::text::lex;
 use crate::transcript::render_outcome;
 use crate::view::{Styled, theme};
@@ -214,6 +214,13 @@ pub fn script_lines(
     })
 }
 
+/// Whether an input succeeded: it ran, and no reply reports a failure.
+fn succeeded(outcome: &Result<Vec<Reply>, SessionError>) -> bool {
+    outcome
+        .as_ref()
+        .is_ok_and(|replies| !replies.iter().any(Reply::is_failure))
+}
+
 /// `line` without its `\n` or `\r\n`, as `BufRead::lines` gives it.
 fn trim_line_ending(mut line: Vec<u8>) -> Vec<u8> {
     if line.last() == Some(&b'\n') {
@@ -253,7 +260,7 @@ pub fn script(
     let mut ok = true;
     for input in preload {
         let outcome = session.eval(input);
-        ok &= outcome.is_ok();
+        ok &= succeeded(&outcome);
         write!(out, "{}", render_outcome(&outcome))?;
     }
     let mut pending = String::new();
@@ -278,7 +285,7 @@ pub fn script(
             continue;
         }
         let outcome = session.eval(&input);
-        ok &= outcome.is_ok();
+        ok &= succeeded(&outcome);
         let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
         write!(out, "{}", render_outcome(&outcome))?;
         if quit {
@@ -290,7 +297,7 @@ pub fn script(
         write!(out, "{error}")?;
     } else if !pending.trim().is_empty() {
         let outcome = session.eval(&pending);
-        ok &= outcome.is_ok();
+        ok &= succeeded(&outcome);
         write!(out, "{}", render_outcome(&outcome))?;
     }
     Ok(ok)

@@ -61,6 +61,14 @@ pub enum Reply {
     Quit,
 }
 
+impl Reply {
+    /// Whether this reply reports a failure although its input ran (a
+    /// failed `:check`), so a script holding it does not succeed.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Reply::Checks(report) if !report.passed())
+    }
+}
+
 /// Named values with change marks, under a title (`locals:`, `globals:`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueRows {
