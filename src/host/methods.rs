@@ -234,6 +234,7 @@ pub fn shown(store: &Store, value: &Value) -> String {
         Value::I64(v) => format!("{v}n"),
         Value::F32(bits) => number_to_string(f64::from(f32::from_bits(bits))),
         Value::F64(bits) => number_to_string(f64::from_bits(bits)),
+        Value::V128(bits) => format!("v128 {}", crate::vm::lanes::hex(bits)),
         Value::FuncRef(Some(a)) => store.func_name(FuncAddr(a)),
         Value::FuncRef(None) | Value::ExternRef(None) => "null".into(),
         Value::ExternRef(Some(n)) => format!("ref.extern {n}"),

@@ -4,7 +4,8 @@
 use super::outcome::Failure;
 use crate::vm::Value;
 use wast::core::{
-    AbstractHeapType, HeapType, NanPattern, WastArgCore as ArgCore, WastRetCore as RetCore,
+    AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore as ArgCore,
+    WastRetCore as RetCore,
 };
 use wast::{WastArg, WastRet};
 
@@ -19,7 +20,7 @@ fn unsupported_ret(ret: &WastRet<'_>) -> String {
 /// Converts one script argument.
 ///
 /// # Errors
-/// For an argument watlab has no value for (e.g. `v128`).
+/// For an argument watlab has no value for (e.g. a GC reference).
 pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
     let WastArg::Core(core) = arg else {
         return Err(unsupported_arg(arg));
@@ -38,6 +39,7 @@ pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
             ..
         }) => Value::FuncRef(None),
         ArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
+        ArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
         _ => return Err(unsupported_arg(arg)),
     })
 }
@@ -74,32 +76,98 @@ fn matches(expected: &WastRet<'_>, got: &Value) -> Result<bool, String> {
     let WastRet::Core(core) = expected else {
         return Err(unsupported_ret(expected));
     };
-    Ok(match (core, got) {
+    Ok(core_matches(core, got))
+}
+
+fn core_matches(core: &RetCore<'_>, got: &Value) -> bool {
+    match (core, got) {
         (RetCore::I32(e), Value::I32(g)) => e == g,
         (RetCore::I64(e), Value::I64(g)) => e == g,
-        (RetCore::F32(pattern), Value::F32(bits)) => match pattern {
-            NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(v) => v.bits == *bits,
-        },
-        (RetCore::F64(pattern), Value::F64(bits)) => match pattern {
-            NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(v) => v.bits == *bits,
-        },
+        (RetCore::F32(pattern), Value::F32(bits)) => f32_matches(pattern, *bits),
+        (RetCore::F64(pattern), Value::F64(bits)) => f64_matches(pattern, *bits),
+        (RetCore::V128(pattern), Value::V128(bits)) => v128_matches(pattern, *bits),
+        (RetCore::Either(cases), _) => cases.iter().any(|case| core_matches(case, got)),
         (RetCore::RefNull(_), Value::FuncRef(r) | Value::ExternRef(r)) => r.is_none(),
         (RetCore::RefExtern(None), Value::ExternRef(r)) => r.is_some(),
         (RetCore::RefExtern(Some(n)), Value::ExternRef(r)) => *r == Some(*n),
         (RetCore::RefFunc(_), Value::FuncRef(r)) => r.is_some(),
-        (RetCore::V128(_), _) => return Err(unsupported_ret(expected)),
         _ => false,
-    })
+    }
+}
+
+fn f32_matches(pattern: &NanPattern<wast::token::F32>, bits: u32) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn f64_matches(pattern: &NanPattern<wast::token::F64>, bits: u64) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+/// A vector against a lane pattern (float lanes may be NaN patterns).
+fn v128_matches(pattern: &V128Pattern, bits: u128) -> bool {
+    use crate::vm::lanes;
+    match pattern {
+        V128Pattern::I8x16(l) => lanes::from_i8s(*l) == bits,
+        V128Pattern::I16x8(l) => lanes::from_i16s(*l) == bits,
+        V128Pattern::I32x4(l) => lanes::from_i32s(*l) == bits,
+        V128Pattern::I64x2(l) => lanes::from_i64s(*l) == bits,
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .zip(lanes::u32s(bits))
+            .all(|(p, b)| f32_matches(p, b)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .zip(lanes::u64s(bits))
+            .all(|(p, b)| f64_matches(p, b)),
+    }
+}
+
+/// A lane pattern as the `v128` display writes vectors.
+fn describe_v128(pattern: &V128Pattern) -> String {
+    fn nan<T>(p: &NanPattern<T>, bits: impl Fn(&T) -> String) -> String {
+        match p {
+            NanPattern::CanonicalNan => "nan:canonical".into(),
+            NanPattern::ArithmeticNan => "nan:arithmetic".into(),
+            NanPattern::Value(v) => bits(v),
+        }
+    }
+    let (shape, lanes): (&str, Vec<String>) = match pattern {
+        V128Pattern::I8x16(l) => ("i8x16", l.iter().map(|x| x.to_string()).collect()),
+        V128Pattern::I16x8(l) => ("i16x8", l.iter().map(|x| x.to_string()).collect()),
+        V128Pattern::I32x4(l) => ("i32x4", l.iter().map(|x| x.to_string()).collect()),
+        V128Pattern::I64x2(l) => ("i64x2", l.iter().map(|x| x.to_string()).collect()),
+        V128Pattern::F32x4(l) => (
+            "f32x4",
+            l.iter()
+                .map(|p| nan(p, |v| crate::vm::value::format_f32(v.bits)))
+                .collect(),
+        ),
+        V128Pattern::F64x2(l) => (
+            "f64x2",
+            l.iter()
+                .map(|p| nan(p, |v| crate::vm::value::format_f64(v.bits)))
+                .collect(),
+        ),
+    };
+    format!("v128:{shape}[{}]", lanes.join(" "))
 }
 
 fn describe(expected: &WastRet<'_>) -> String {
     let WastRet::Core(core) = expected else {
         return format!("{expected:?}");
     };
+    describe_core(core)
+}
+
+fn describe_core(core: &RetCore<'_>) -> String {
     let nan = |p: &str, bits: String| format!("{p}:{bits}");
     match core {
         RetCore::I32(v) => Value::I32(*v).to_string(),
@@ -114,6 +182,15 @@ fn describe(expected: &WastRet<'_>) -> String {
         RetCore::RefExtern(Some(n)) => format!("externref:{n}"),
         RetCore::RefExtern(None) => "externref:any".into(),
         RetCore::RefFunc(_) => "funcref:any".into(),
+        RetCore::V128(pattern) => describe_v128(pattern),
+        RetCore::Either(cases) => format!(
+            "(either {})",
+            cases
+                .iter()
+                .map(describe_core)
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         other => format!("{other:?}"),
     }
 }

@@ -38,6 +38,7 @@ pub fn parse_value(ty: ValType, text: &str) -> Result<Value, String> {
         }
         ValType::F32 => Value::f32(float(text).ok_or_else(bad)? as f32),
         ValType::F64 => Value::f64(float(text).ok_or_else(bad)?),
+        ValType::V128 => Value::V128(crate::vm::lanes::parse_v128(text)?),
         ValType::FuncRef | ValType::ExternRef if text == "null" => Value::from_slot(ty, 0),
         _ => {
             return Err(format!(

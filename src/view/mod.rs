@@ -18,6 +18,7 @@ mod wrap;
 
 use crate::session::{ErrorKind, Reply, Role, SessionError, Span};
 use crate::vm::Value;
+use crate::vm::lanes::Shape;
 use crate::vm::value::{format_f32, format_f64};
 use std::fmt::Write as _;
 pub use styled::Styled;
@@ -52,6 +53,7 @@ pub fn value_columns(value: &Value) -> (String, String, String) {
         }
         Value::F32(bits) => ("f32".into(), format_f32(bits), String::new()),
         Value::F64(bits) => ("f64".into(), format_f64(bits), String::new()),
+        Value::V128(bits) => v128_columns(bits, Shape::I32x4),
         Value::FuncRef(r) => (
             "funcref".into(),
             r.map_or("null".into(), |a| format!("func#{a}")),
@@ -63,6 +65,15 @@ pub fn value_columns(value: &Value) -> (String, String, String) {
             String::new(),
         ),
     }
+}
+
+/// The columns of a `v128` read in `shape`: the type, the lanes, the hex.
+pub fn v128_columns(bits: u128, shape: Shape) -> (String, String, String) {
+    (
+        format!("v128 {}", shape.name()),
+        format!("[{}]", shape.lane_texts(bits).join(" ")),
+        crate::vm::lanes::hex(bits),
+    )
 }
 
 /// The output of one evaluated input, with roles for a theme.

@@ -122,24 +122,19 @@ impl Execution {
             let callee_params = callee_param_count(code.code.get(pc)?, module);
             types.truncate(types.len().saturating_sub(callee_params));
         }
-        let nlocals = body.locals.len();
-        let slots = self.frame_slots(frame, nlocals + types.len());
+        let nlocals = body.local_slots as usize;
+        let slots = self.frame_slots(frame, nlocals + ValType::slots_of(&types));
         let names = module.names.locals.get(index);
-        let locals = body
-            .locals
-            .iter()
+        let locals = Value::from_slots(&body.locals, slots)
+            .into_iter()
             .enumerate()
-            .map(|(i, ty)| LocalView {
+            .map(|(i, value)| LocalView {
                 name: names.and_then(|n| n.get(&(i as u32))).cloned(),
-                value: Value::from_slot(*ty, slots.get(i).copied().unwrap_or(0)),
+                value,
                 is_param: i < body.params as usize,
             })
             .collect();
-        let operands = types
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| Value::from_slot(*ty, slots.get(nlocals + i).copied().unwrap_or(0)))
-            .collect();
+        let operands = Value::from_slots(&types, slots.get(nlocals..).unwrap_or(&[]));
         Some(FrameView {
             func: frame.func,
             instance: *instance,

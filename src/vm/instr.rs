@@ -6,6 +6,8 @@
 //! frame slots: slot `i` is local `i` for `i < nlocals`, and operand-stack
 //! position `i - nlocals` above that. Instructions therefore name their inputs
 //! and output slots directly and the executor keeps no stack pointer.
+//! Slots are 64 bits; a `v128` takes two consecutive ones (see
+//! [`crate::vm::value`]), which the translator lays out statically.
 //!
 //! The same translator produces two forms of each function (see
 //! [`crate::vm::translate`]): a *step* form, one entry per wasm instruction,
@@ -160,6 +162,15 @@ macro_rules! define_instrs {
             /// An atomic instruction (threads proposal): operands at `base..`,
             /// result (if any) left at `base`.
             Atomic { op: AtomicOp, base: Slot, offset: u32 },
+            /// A vector instruction (SIMD): operands as its
+            /// [`Form`](crate::vm::simd_op::Form) says; executed out of line.
+            Simd {
+                op: crate::vm::simd_op::SimdOp,
+                lane: u8,
+                dst: Slot,
+                a: Slot,
+                b: Slot,
+            },
             /// Run mode: `i64.eqz` fused with a conditional branch.
             BrIfI64Eqz { cond: Slot, target: u32 },
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.

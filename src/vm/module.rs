@@ -11,9 +11,9 @@ use wasmparser::{
     Payload, TypeRef, Validator, ValidatorResources, WasmFeatures,
 };
 
-/// The feature set watlab runs: WebAssembly 2.0 without SIMD.
+/// The feature set watlab runs: WebAssembly 2.0 (SIMD included) and relaxed SIMD.
 pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+    WasmFeatures::WASM2.union(WasmFeatures::RELAXED_SIMD)
 }
 
 /// WebAssembly 2.0 plus the threads proposal's validation (shared memories),
@@ -161,6 +161,10 @@ pub struct FuncBody {
     pub params: u32,
     /// Types of the parameters followed by the declared locals.
     pub locals: Box<[ValType]>,
+    /// Slots the parameters take (a `v128` takes two).
+    pub param_slots: u32,
+    /// Slots the parameters and locals take.
+    pub local_slots: u32,
     /// Byte range of the body in the module binary.
     pub range: std::ops::Range<usize>,
     /// Fused code for run mode.
@@ -526,16 +530,18 @@ impl<'a> Builder<'a> {
         let ctx = ModuleContext {
             types: &m.types,
             func_types: &m.func_types,
+            global_types: &m.global_types,
         };
-        let nlocals = locals.len() as u32;
         let bytes = self.bytes;
         let run =
-            translate::translate(&ctx, &ty, body, nlocals, Mode::Run, Some(validator), bytes)?;
-        let step = translate::translate(&ctx, &ty, body, nlocals, Mode::Step, None, bytes)?;
+            translate::translate(&ctx, &ty, body, &locals, Mode::Run, Some(validator), bytes)?;
+        let step = translate::translate(&ctx, &ty, body, &locals, Mode::Step, None, bytes)?;
         let range = body.range();
         m.bodies.push(Arc::new(FuncBody {
             type_index,
             params: ty.params.len() as u32,
+            param_slots: ValType::slots_of(&ty.params) as u32,
+            local_slots: ValType::slots_of(&locals) as u32,
             locals: locals.into_boxed_slice(),
             range: range.start as usize..range.end as usize,
             run,
@@ -623,6 +629,9 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileErro
         wasmparser::Operator::I64Const { value } => ConstExpr::Value(Value::I64(value)),
         wasmparser::Operator::F32Const { value } => ConstExpr::Value(Value::F32(value.bits())),
         wasmparser::Operator::F64Const { value } => ConstExpr::Value(Value::F64(value.bits())),
+        wasmparser::Operator::V128Const { value } => {
+            ConstExpr::Value(Value::V128(u128::from_le_bytes(*value.bytes())))
+        }
         wasmparser::Operator::RefNull { hty } => ConstExpr::Value(match hty {
             wasmparser::HeapType::Abstract {
                 ty: wasmparser::AbstractHeapType::Extern,

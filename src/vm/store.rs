@@ -140,14 +140,23 @@ impl fmt::Debug for FuncInst {
 pub struct Global {
     /// Type.
     pub ty: GlobalType,
-    /// Current value as a slot.
+    /// Current value as a slot (for a `v128`, its low half).
     pub value: u64,
+    /// The high half of a `v128` value; 0 for every other type.
+    pub high: u64,
 }
 
 impl Global {
     /// The value, typed.
     pub fn get(&self) -> Value {
-        Value::from_slot(self.ty.ty, self.value)
+        Value::read_slots(self.ty.ty, &[self.value, self.high])
+    }
+
+    /// Stores `value` (of the global's type) in the slots.
+    fn put(&mut self, value: Value) {
+        let mut slots = [0; 2];
+        value.write_slots(&mut slots);
+        [self.value, self.high] = slots;
     }
 }
 
@@ -322,10 +331,13 @@ impl Store {
 
     /// Adds a global holding `value`.
     pub fn add_global(&mut self, ty: GlobalType, value: Value) -> GlobalAddr {
-        self.data.globals.push(Global {
+        let mut global = Global {
             ty,
-            value: value.to_slot(),
-        });
+            value: 0,
+            high: 0,
+        };
+        global.put(value);
+        self.data.globals.push(global);
         GlobalAddr(self.data.globals.len() as u32 - 1)
     }
 
@@ -381,7 +393,7 @@ impl Store {
     pub fn set_global(&mut self, addr: GlobalAddr, value: Value) -> bool {
         match self.data.globals.get_mut(addr.index()) {
             Some(g) if g.ty.ty == value.ty() => {
-                g.value = value.to_slot();
+                g.put(value);
                 true
             }
             _ => false,

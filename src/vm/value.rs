@@ -1,11 +1,16 @@
 //! Value types and runtime values, in the spec's vocabulary.
 //!
-//! Inside the executor every value is an untyped 64-bit slot; [`Value`] is the
-//! typed form that crosses the API boundary (arguments, results, views).
+//! Inside the executor every value is untyped: scalars and references take
+//! one 64-bit slot, a `v128` takes two consecutive slots (low half first).
+//! The translator knows every operand's type statically, so it lays a
+//! vector out over two slots and scalar code keeps its narrow slots (a
+//! 128-bit slot would double the frame traffic of every scalar instruction).
+//! [`Value`] is the typed form that crosses the API boundary (arguments,
+//! results, views); [`Value::write_slots`] and [`Value::read_slots`] convert.
 
 use std::fmt;
 
-/// A WebAssembly value type (WebAssembly 2.0, without `v128` yet).
+/// A WebAssembly value type (WebAssembly 2.0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {
     /// 32-bit integer.
@@ -16,6 +21,8 @@ pub enum ValType {
     F32,
     /// 64-bit IEEE 754 float.
     F64,
+    /// 128-bit vector (fixed-width SIMD).
+    V128,
     /// Nullable reference to a function.
     FuncRef,
     /// Nullable opaque host reference.
@@ -24,11 +31,12 @@ pub enum ValType {
 
 impl ValType {
     /// Every value type watlab runs, in the order WAT lists them.
-    pub const ALL: [ValType; 6] = [
+    pub const ALL: [ValType; 7] = [
         ValType::I32,
         ValType::I64,
         ValType::F32,
         ValType::F64,
+        ValType::V128,
         ValType::FuncRef,
         ValType::ExternRef,
     ];
@@ -46,6 +54,7 @@ impl ValType {
             W::I64 => ValType::I64,
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
             W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
             W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
             _ => return None,
@@ -59,7 +68,17 @@ impl ValType {
 
     /// The value every local of this type starts with.
     pub fn default_value(self) -> Value {
-        Value::from_slot(self, if self.is_ref() { NULL_REF } else { 0 })
+        Value::read_slots(self, &[if self.is_ref() { NULL_REF } else { 0 }, 0])
+    }
+
+    /// How many executor slots a value of this type takes: 2 for `v128`, else 1.
+    pub fn slot_count(self) -> usize {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
+    /// Total slots of a sequence of types (parameters, results, locals).
+    pub fn slots_of(types: &[ValType]) -> usize {
+        types.iter().map(|t| t.slot_count()).sum()
     }
 }
 
@@ -70,6 +89,7 @@ impl fmt::Display for ValType {
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
+            ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
         })
@@ -90,6 +110,8 @@ pub enum Value {
     F32(u32),
     /// An `f64`, as its IEEE bits.
     F64(u64),
+    /// A `v128`; lane 0 is the least significant part (memory order is little-endian).
+    V128(u128),
     /// A function reference: a store function address, or null.
     FuncRef(Option<u32>),
     /// A host reference: the host's number for it, or null.
@@ -104,32 +126,82 @@ impl Value {
             Value::I64(_) => ValType::I64,
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
+            Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
         }
     }
 
-    /// The untyped slot form used inside the executor.
+    /// The untyped slot form used inside the executor; for a `v128`, its
+    /// first (low) slot only (see [`Value::write_slots`]).
     pub fn to_slot(self) -> u64 {
         match self {
             Value::I32(v) => v as u32 as u64,
             Value::I64(v) => v as u64,
             Value::F32(v) => v as u64,
             Value::F64(v) => v,
+            Value::V128(v) => v as u64,
             Value::FuncRef(r) | Value::ExternRef(r) => encode_ref(r),
         }
     }
 
-    /// Reads a slot as a value of type `ty`.
+    /// Reads one slot as a value of type `ty` (a `v128` gets a zero high half;
+    /// see [`Value::read_slots`]).
     pub fn from_slot(ty: ValType, slot: u64) -> Value {
+        Value::read_slots(ty, &[slot, 0])
+    }
+
+    /// Writes the value's [`ValType::slot_count`] slots to the front of `out`
+    /// (as many as fit).
+    pub fn write_slots(self, out: &mut [u64]) {
+        let halves = match self {
+            Value::V128(v) => [v as u64, (v >> 64) as u64],
+            other => [other.to_slot(), 0],
+        };
+        for (slot, half) in out.iter_mut().zip(&halves[..self.ty().slot_count()]) {
+            *slot = *half;
+        }
+    }
+
+    /// Reads a value of type `ty` from the front of `slots` (missing slots read as 0).
+    pub fn read_slots(ty: ValType, slots: &[u64]) -> Value {
+        let slot = slots.first().copied().unwrap_or(0);
         match ty {
             ValType::I32 => Value::I32(slot as u32 as i32),
             ValType::I64 => Value::I64(slot as i64),
             ValType::F32 => Value::F32(slot as u32),
             ValType::F64 => Value::F64(slot),
+            ValType::V128 => {
+                let high = slots.get(1).copied().unwrap_or(0);
+                Value::V128(u128::from(slot) | u128::from(high) << 64)
+            }
             ValType::FuncRef => Value::FuncRef(decode_ref(slot)),
             ValType::ExternRef => Value::ExternRef(decode_ref(slot)),
         }
+    }
+
+    /// Values laid out in slots, one after another.
+    pub fn to_slots(values: &[Value]) -> Vec<u64> {
+        let mut slots = vec![0; values.iter().map(|v| v.ty().slot_count()).sum()];
+        let mut at = 0;
+        for v in values {
+            v.write_slots(&mut slots[at..]);
+            at += v.ty().slot_count();
+        }
+        slots
+    }
+
+    /// Values of `types` read from consecutive slots.
+    pub fn from_slots(types: &[ValType], slots: &[u64]) -> Vec<Value> {
+        let mut at = 0;
+        types
+            .iter()
+            .map(|ty| {
+                let v = Value::read_slots(*ty, slots.get(at..).unwrap_or(&[]));
+                at += ty.slot_count();
+                v
+            })
+            .collect()
     }
 
     /// Convenience constructor for an `f32` from a Rust float.
@@ -168,6 +240,7 @@ impl fmt::Display for Value {
             Value::I64(v) => write!(f, "i64:{v}"),
             Value::F32(bits) => write!(f, "f32:{}", format_f32(bits)),
             Value::F64(bits) => write!(f, "f64:{}", format_f64(bits)),
+            Value::V128(bits) => write!(f, "v128:{}", super::lanes::Shape::I32x4.describe(bits)),
             Value::FuncRef(None) => write!(f, "funcref:null"),
             Value::FuncRef(Some(a)) => write!(f, "funcref:func#{a}"),
             Value::ExternRef(None) => write!(f, "externref:null"),
@@ -264,10 +337,16 @@ mod tests {
             Value::F32(0x7fc0_0001),
             Value::F64(0xfff8_0000_0000_0001),
             Value::FuncRef(None),
+            Value::V128(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10),
             Value::FuncRef(Some(0)),
             Value::ExternRef(Some(41)),
         ] {
-            assert_eq!(Value::from_slot(v.ty(), v.to_slot()), v);
+            let slots = Value::to_slots(&[v, Value::I32(9)]);
+            assert_eq!(slots.len(), v.ty().slot_count() + 1);
+            assert_eq!(
+                Value::from_slots(&[v.ty(), ValType::I32], &slots),
+                [v, Value::I32(9)]
+            );
         }
     }
 

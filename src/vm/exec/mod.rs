@@ -13,6 +13,7 @@
 
 mod atomic;
 mod numeric;
+mod simd;
 
 pub use atomic::WOKEN;
 #[cfg(test)]
@@ -102,10 +103,8 @@ impl Execution {
                     .join(" ")
             )));
         }
-        let mut stack = vec![0u64; INITIAL_STACK_SLOTS.max(args.len())];
-        for (slot, arg) in stack.iter_mut().zip(args) {
-            *slot = arg.to_slot();
-        }
+        let mut stack = Value::to_slots(args);
+        stack.resize(INITIAL_STACK_SLOTS.max(stack.len()), 0);
         Ok(Execution {
             frames: Vec::new(),
             current: Frame { func, pc: 0, fp: 0 },
@@ -177,12 +176,7 @@ impl Execution {
         let root = store.func(self.current.func).cloned();
         if let Some(FuncInst::Host { func, type_id, .. }) = root {
             let ty = store.type_of_id(type_id).clone();
-            let args: Vec<Value> = ty
-                .params
-                .iter()
-                .zip(&self.stack)
-                .map(|(t, s)| Value::from_slot(*t, *s))
-                .collect();
+            let args = Value::from_slots(&ty.params, &self.stack);
             let values = func(
                 &mut super::store::HostContext {
                     data: &mut store.data,

@@ -14,7 +14,7 @@ use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
 use crate::vm::translate::Compiled;
 use crate::vm::trap::{Trap, TrapCode, TrapSite};
-use crate::vm::value::{NULL_REF, Value};
+use crate::vm::value::{NULL_REF, ValType, Value};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -129,12 +129,9 @@ fn call_host(
     regs: Regs,
     base: Slot,
 ) -> Result<(), Trap> {
-    let args: Vec<Value> = ty
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Value::from_slot(*t, regs.get(base + i as u32)))
-        .collect();
+    let nargs = ValType::slots_of(&ty.params);
+    let slots: Vec<u64> = (0..nargs).map(|i| regs.get(base + i as u32)).collect();
+    let args = Value::from_slots(&ty.params, &slots);
     let values = func(
         &mut HostContext {
             data,
@@ -147,8 +144,8 @@ fn call_host(
             "a host function returned values that do not match {ty}"
         )));
     }
-    for (i, v) in values.iter().enumerate() {
-        regs.set(base + i as u32, v.to_slot());
+    for (i, slot) in Value::to_slots(&values).into_iter().enumerate() {
+        regs.set(base + i as u32, slot);
     }
     Ok(())
 }
@@ -165,7 +162,7 @@ fn uninitialized_element(index: u32) -> Trap {
 
 /// The numbers behind an out-of-bounds access, for the trap's detail.
 #[cold]
-fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
+pub(super) fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
     let ea = addr as u64 + offset as u64;
     let mut trap = Trap::new(TrapCode::OutOfBoundsMemoryAccess);
     trap.detail = Some(format!(
@@ -196,7 +193,7 @@ impl Execution {
             let grown = (self.stack.len() * 2).clamp(need, limit as usize);
             self.stack.resize(grown, 0);
         }
-        let (params, nlocals) = (body.params as usize, body.locals.len());
+        let (params, nlocals) = (body.param_slots as usize, body.local_slots as usize);
         let frame = &mut self.stack[fp..need];
         // Element-wise on purpose: frames have few locals and constants, and
         // a call into memset/memcpy costs more than the loop.
@@ -584,12 +581,8 @@ impl Execution {
                         }
                         None => {
                             let fp = frame.fp as usize;
-                            let values = self
-                                .results
-                                .iter()
-                                .zip(&self.stack[fp..fp + n as usize])
-                                .map(|(t, s)| Value::from_slot(*t, *s))
-                                .collect();
+                            let values =
+                                Value::from_slots(&self.results, &self.stack[fp..fp + n as usize]);
                             ip = ip.wrapping_add(1);
                             leave!();
                             return Ok(Outcome::Finished(values));
@@ -601,7 +594,7 @@ impl Execution {
                     continue;
                 }
                 Instr::CallIndirect { ty, table, base } => {
-                    let params = inst.module.types[ty as usize].params.len() as u32;
+                    let params = ValType::slots_of(&inst.module.types[ty as usize].params) as u32;
                     let index = regs.u32(base + params);
                     let table = &data.tables[inst.tables[table as usize].index()];
                     let Some(&entry) = table.elements.get(index as usize) else {
@@ -693,6 +686,31 @@ impl Execution {
                             return Ok(Outcome::Paused);
                         }
                         Err(t) => trap!(t),
+                    }
+                }
+                Instr::Simd {
+                    op,
+                    lane,
+                    dst,
+                    a,
+                    b,
+                } => {
+                    // SAFETY: every slot the translator emits is below `frame_size`
+                    // (see `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
+                    let machine = unsafe {
+                        super::simd::Machine {
+                            slots: std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
+                            memory: if mem.is_null() {
+                                &mut []
+                            } else {
+                                std::slice::from_raw_parts_mut(mem, mem_len)
+                            },
+                            globals: &mut data.globals,
+                            instance_globals: &inst.globals,
+                        }
+                    };
+                    if let Err(t) = super::simd::execute(op, lane, dst, a, b, machine) {
+                        trap!(t);
                     }
                 }
                 Instr::DataDrop { seg } => {

@@ -16,10 +16,12 @@
 //! differ in the data moves; the spec suite runs through both.
 
 mod ops;
+mod simd;
 
 use super::instr::{Instr, Slot};
 use super::module::CompileError;
-use super::types::FuncType;
+use super::types::{FuncType, GlobalType};
+use super::value::ValType;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 /// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
@@ -94,6 +96,8 @@ pub struct ModuleContext<'a> {
     pub types: &'a [FuncType],
     /// Type index of every function, imports first.
     pub func_types: &'a [u32],
+    /// Every global's type, imports first.
+    pub global_types: &'a [GlobalType],
 }
 
 /// An operand-stack entry during translation.
@@ -103,6 +107,9 @@ enum Operand {
     Stack,
     /// The value is whatever local `n` holds (run mode only; see module doc).
     Local(u32),
+    /// The upper slot of a `v128` whose lower slot is the entry below. A
+    /// vector is always in its own two stack slots, never a folded local.
+    High,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,10 +124,14 @@ enum FrameKind {
 #[derive(Debug)]
 struct ControlFrame {
     kind: FrameKind,
-    /// Stack height under the block's parameters.
+    /// Stack height (in slots) under the block's parameters.
     height: u32,
+    /// Slots of the parameters and of the results.
     params: u32,
     results: u32,
+    /// Their types, to lay them out again at `else` and `end`.
+    param_types: Box<[ValType]>,
+    result_types: Box<[ValType]>,
     /// Loop: where `br` to this label goes, the first instruction of its
     /// body (after the step-mode `loop` marker).
     loop_start: u32,
@@ -151,7 +162,7 @@ pub fn translate(
     ctx: &ModuleContext<'_>,
     ty: &FuncType,
     body: &FunctionBody<'_>,
-    nlocals: u32,
+    locals: &[ValType],
     mode: Mode,
     validator: Option<&mut FuncValidator<ValidatorResources>>,
     module_bytes: &[u8],
@@ -161,10 +172,19 @@ pub fn translate(
     } else {
         Vec::new()
     };
+    let mut local_slots = Vec::with_capacity(locals.len());
+    let mut nlocals = 0;
+    for local in locals {
+        local_slots.push(nlocals);
+        nlocals += local.slot_count() as u32;
+    }
+    let results = ValType::slots_of(&ty.results) as u32;
     let mut t = Translator {
         ctx,
         mode,
         nlocals,
+        local_slots,
+        local_types: locals,
         base: nlocals + consts.len() as u32,
         consts,
         code: Vec::new(),
@@ -175,13 +195,15 @@ pub fn translate(
         dead_depth: 0,
         offset: 0,
         last_result: None,
-        results: ty.results.len() as u32,
+        results,
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
         height: 0,
         params: 0,
-        results: ty.results.len() as u32,
+        results,
+        param_types: Box::new([]),
+        result_types: ty.results.clone(),
         loop_start: 0,
         fixups: Vec::new(),
         else_fixup: None,
@@ -278,7 +300,11 @@ fn leb_len(bytes: &[u8], pos: usize) -> usize {
 struct Translator<'a> {
     ctx: &'a ModuleContext<'a>,
     mode: Mode,
+    /// Slots the locals take (a `v128` local takes two).
     nlocals: u32,
+    /// The first slot of each local.
+    local_slots: Vec<u32>,
+    local_types: &'a [ValType],
     /// First operand-stack slot: after the locals and the constant slots.
     base: u32,
     /// Run mode: constant slot values; constant `i` lives in slot `nlocals + i`.
@@ -379,6 +405,28 @@ impl Translator<'_> {
         self.slot(self.stack.len() - 1)
     }
 
+    /// Pushes a value of type `ty`: one slot, or two for a `v128`.
+    fn push_typed(&mut self, ty: ValType) -> Slot {
+        let slot = self.push();
+        if ty == ValType::V128 {
+            self.stack.push(Operand::High);
+            self.max_height = self.max_height.max(self.height());
+        }
+        slot
+    }
+
+    /// Pushes values of `types`, one after another.
+    fn push_types(&mut self, types: &[ValType]) {
+        for ty in types {
+            self.push_typed(*ty);
+        }
+    }
+
+    /// Whether the top operand is a `v128`.
+    fn top_is_v128(&self) -> bool {
+        self.stack.last() == Some(&Operand::High)
+    }
+
     fn pop(&mut self) -> Slot {
         let pos = self.stack.len().saturating_sub(1);
         match self.stack.pop() {
@@ -429,36 +477,30 @@ impl Translator<'_> {
         }
     }
 
-    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+    /// A block's parameter and result types.
+    fn block_types(&self, ty: BlockType) -> (Box<[ValType]>, Box<[ValType]>) {
         match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(idx) => self
-                .ctx
-                .types
-                .get(idx as usize)
-                .map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32)),
+            BlockType::Empty => (Box::new([]), Box::new([])),
+            BlockType::Type(t) => (
+                Box::new([]),
+                Box::new([ValType::from_wasmparser(t).unwrap_or(ValType::I32)]),
+            ),
+            BlockType::FuncType(idx) => self.signature(Some(idx)),
         }
     }
 
-    fn func_type(&self, func: u32) -> (u32, u32) {
-        let ty = self
-            .ctx
-            .func_types
-            .get(func as usize)
-            .and_then(|t| self.ctx.types.get(*t as usize));
-        ty.map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
-    }
-
-    fn type_arity(&self, idx: u32) -> (u32, u32) {
-        self.ctx
-            .types
-            .get(idx as usize)
-            .map_or((0, 0), |t| (t.params.len() as u32, t.results.len() as u32))
+    /// The parameter and result types of type `idx`.
+    fn signature(&self, idx: Option<u32>) -> (Box<[ValType]>, Box<[ValType]>) {
+        idx.and_then(|i| self.ctx.types.get(i as usize))
+            .map_or((Box::new([]), Box::new([])), |t| {
+                (t.params.clone(), t.results.clone())
+            })
     }
 
     fn push_frame(&mut self, kind: FrameKind, ty: BlockType) {
-        let (params, results) = self.block_arity(ty);
+        let (param_types, result_types) = self.block_types(ty);
+        let params = ValType::slots_of(&param_types) as u32;
+        let results = ValType::slots_of(&result_types) as u32;
         self.materialize_all();
         // A label starts here: nothing emitted before it may be fused with
         // or redirected by what follows (a loop runs it again without them).
@@ -469,6 +511,8 @@ impl Translator<'_> {
             height,
             params,
             results,
+            param_types,
+            result_types,
             loop_start: self.pc(),
             fixups: Vec::new(),
             else_fixup: None,
@@ -517,7 +561,7 @@ impl Translator<'_> {
                 for i in 0..arity {
                     let src = match self.stack[from + i] {
                         Operand::Local(l) => l,
-                        Operand::Stack => self.slot(from + i),
+                        Operand::Stack | Operand::High => self.slot(from + i),
                     };
                     let dst = self.slot(to + i);
                     if src != dst {
@@ -533,7 +577,7 @@ impl Translator<'_> {
     fn carried_are_folded(&self, arity: usize) -> bool {
         self.stack[self.stack.len() - arity..]
             .iter()
-            .any(|o| *o != Operand::Stack)
+            .any(|o| matches!(o, Operand::Local(_)))
     }
 
     /// Emits the jump part of a branch to frame `index` (moves already done).
@@ -669,14 +713,13 @@ impl Translator<'_> {
         frame.kind = FrameKind::Else;
         frame.unreachable = false;
         let else_fixup = frame.else_fixup.take();
-        let keep = (frame.height + frame.params) as usize;
+        let height = frame.height as usize;
+        let params = frame.param_types.clone();
         if let Some(at) = else_fixup {
             self.patch(at, here);
         }
-        self.stack.truncate(keep);
-        while self.stack.len() < keep {
-            self.push();
-        }
+        self.stack.truncate(height);
+        self.push_types(&params);
         self.last_result = None;
     }
 
@@ -704,9 +747,7 @@ impl Translator<'_> {
             self.patch(at, here);
         }
         self.stack.truncate(frame.height as usize);
-        for _ in 0..frame.results {
-            self.push();
-        }
+        self.push_types(&frame.result_types);
         self.last_result = None;
     }
 
@@ -757,8 +798,9 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Operator::Call { function_index } => {
-                let (params, results) = self.func_type(function_index);
-                self.call(params, results, |base| Instr::Call {
+                let ty = self.ctx.func_types.get(function_index as usize).copied();
+                let (params, results) = self.signature(ty);
+                self.call(&params, &results, 0, |base| Instr::Call {
                     func: function_index,
                     base,
                 });
@@ -767,16 +809,24 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let (params, results) = self.type_arity(type_index);
-                self.call(params + 1, results, |base| Instr::CallIndirect {
+                let (params, results) = self.signature(Some(type_index));
+                self.call(&params, &results, 1, |base| Instr::CallIndirect {
                     ty: type_index,
                     table: table_index,
                     base,
                 });
             }
             Operator::Drop => {
+                if self.top_is_v128() {
+                    self.pop();
+                }
                 self.pop();
                 self.marker();
+            }
+            Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. }
+                if self.stack.iter().rev().nth(1) == Some(&Operand::High) =>
+            {
+                self.select_v128()
             }
             Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. } => {
                 self.materialize_all();
@@ -785,7 +835,23 @@ impl Translator<'_> {
                 self.push();
                 self.emit_result(Instr::Select { dst });
             }
+            Operator::LocalGet { local_index } if self.is_v128_local(local_index) => {
+                let from = self.local_slot(local_index);
+                let to = self.push_typed(ValType::V128);
+                self.emit(Instr::Copy { from, to, n: 2 });
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
+                if self.is_v128_local(local_index) =>
+            {
+                let to = self.local_slot(local_index);
+                let from = self.slot(self.stack.len().saturating_sub(2));
+                if matches!(op, Operator::LocalSet { .. }) {
+                    self.pop_n(2);
+                }
+                self.emit(Instr::Copy { from, to, n: 2 });
+            }
             Operator::LocalGet { local_index } => {
+                let local_index = self.local_slot(local_index);
                 if self.fused() {
                     self.stack.push(Operand::Local(local_index));
                     self.max_height = self.max_height.max(self.height());
@@ -797,21 +863,45 @@ impl Translator<'_> {
                     });
                 }
             }
-            Operator::LocalSet { local_index } => self.local_set(local_index, false),
-            Operator::LocalTee { local_index } => self.local_set(local_index, true),
+            Operator::LocalSet { local_index } => {
+                self.local_set(self.local_slot(local_index), false)
+            }
+            Operator::LocalTee { local_index } => {
+                self.local_set(self.local_slot(local_index), true)
+            }
             _ => return self.plain_operator(op),
         }
         Ok(())
     }
 
-    fn call(&mut self, operands: u32, results: u32, make: impl FnOnce(Slot) -> Instr) {
+    /// A call taking `params` (plus `extra` scalar operands, the table index)
+    /// and leaving `results` where its arguments were.
+    fn call(
+        &mut self,
+        params: &[ValType],
+        results: &[ValType],
+        extra: u32,
+        make: impl FnOnce(Slot) -> Instr,
+    ) {
         self.materialize_all();
+        let operands = ValType::slots_of(params) as u32 + extra;
         let base = self.slot(self.stack.len().saturating_sub(operands as usize));
         self.pop_n(operands);
         self.emit(make(base));
-        for _ in 0..results {
-            self.push();
-        }
+        self.push_types(results);
+    }
+
+    /// The first slot of local `index`.
+    fn local_slot(&self, index: u32) -> Slot {
+        self.local_slots
+            .get(index as usize)
+            .copied()
+            .unwrap_or(index)
+    }
+
+    /// Whether local `index` is a `v128` (moved as two slots, never folded).
+    fn is_v128_local(&self, index: u32) -> bool {
+        self.local_types.get(index as usize) == Some(&ValType::V128)
     }
 
     fn local_set(&mut self, local: u32, tee: bool) {
@@ -841,7 +931,7 @@ impl Translator<'_> {
         }
         let from = match top {
             Operand::Local(l) => l,
-            Operand::Stack => top_slot,
+            Operand::Stack | Operand::High => top_slot,
         };
         let redirected = top == Operand::Stack && self.redirect_last_result(top_slot, local);
         if !redirected {

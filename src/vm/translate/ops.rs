@@ -43,7 +43,7 @@ macro_rules! memory_access {
 impl Translator<'_> {
     /// Translates an operator that does not touch control flow or locals.
     pub(super) fn plain_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
-        if self.numeric(op)? || self.memory(op)? || self.atomic(op) {
+        if self.numeric(op)? || self.memory(op)? || self.atomic(op) || self.simd(op) {
             return Ok(());
         }
         match *op {
@@ -120,7 +120,7 @@ impl Translator<'_> {
         let name = super::operator_name(op);
         CompileError {
             message: format!(
-                "watlab does not run {name} yet (it runs WebAssembly 2.0 without SIMD; atomics come with threads)"
+                "watlab does not run {name} yet (it runs WebAssembly 2.0 and relaxed SIMD)"
             ),
             offset: self.offset as usize,
         }

@@ -1,0 +1,177 @@
+//! Translation of the vector instructions into [`Instr::Simd`] (see
+//! [`crate::vm::simd_op::Form`] for how each form lays out its operands).
+//!
+//! A `v128` operand always sits in its own two stack slots (a vector
+//! `local.get` is a two-slot [`Instr::Copy`], never folded), so vector code
+//! is the same in run and step mode apart from the folded scalar operands
+//! (lane values, addresses, shift counts) that run mode reads in place.
+
+use super::{Operand, Translator};
+use crate::vm::instr::Instr;
+use crate::vm::simd_op::{Form, SimdOp};
+use crate::vm::value::ValType;
+use wasmparser::Operator;
+
+impl Translator<'_> {
+    /// Translates a vector instruction, or a `global.get`/`global.set` of a
+    /// `v128` global; returns whether `op` was one.
+    pub(super) fn simd(&mut self, op: &Operator<'_>) -> bool {
+        match *op {
+            Operator::V128Const { value } => {
+                let bits = u128::from_le_bytes(*value.bytes());
+                self.v128_const(bits);
+                return true;
+            }
+            Operator::GlobalGet { global_index } if self.is_v128_global(global_index) => {
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(SimdOp::GlobalGet, 0, dst, global_index, 0);
+                return true;
+            }
+            Operator::GlobalSet { global_index } if self.is_v128_global(global_index) => {
+                let src = self.pop_v128();
+                self.emit_simd(SimdOp::GlobalSet, 0, src, global_index, 0);
+                return true;
+            }
+            _ => {}
+        }
+        let Some((simd, lane, offset)) = SimdOp::decode(op) else {
+            return false;
+        };
+        let offset = offset as u32;
+        match simd.form() {
+            Form::Load => {
+                let addr = self.pop();
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(simd, lane, dst, addr, offset);
+            }
+            Form::Store | Form::StoreLane => {
+                let val = self.pop_v128();
+                let addr = self.pop();
+                self.emit_simd(simd, lane, val, addr, offset);
+            }
+            Form::LoadLane => {
+                self.materialize_all();
+                let base = self.slot(self.stack.len().saturating_sub(3));
+                self.pop_n(3);
+                self.push_typed(ValType::V128);
+                self.emit_simd(simd, lane, base, 0, offset);
+            }
+            Form::Extract => {
+                let src = self.pop_v128();
+                let dst = self.push();
+                self.emit_simd(simd, lane, dst, src, 0);
+            }
+            Form::Replace => {
+                let scalar = self.pop();
+                let src = self.pop_v128();
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(simd, lane, dst, src, scalar);
+            }
+            Form::Splat => {
+                let src = self.pop();
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(simd, 0, dst, src, 0);
+            }
+            Form::Unary => {
+                let src = self.pop_v128();
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(simd, 0, dst, src, 0);
+            }
+            Form::Test => {
+                let src = self.pop_v128();
+                let dst = self.push();
+                self.emit_simd(simd, 0, dst, src, 0);
+            }
+            Form::Binary | Form::Shift => {
+                let b = if simd.form() == Form::Shift {
+                    self.pop()
+                } else {
+                    self.pop_v128()
+                };
+                let a = self.pop_v128();
+                let dst = self.push_typed(ValType::V128);
+                self.emit_simd(simd, 0, dst, a, b);
+            }
+            Form::Ternary => {
+                let c = self.pop_v128();
+                let b = self.pop_v128();
+                let first = self.pop_v128();
+                let dst = self.push_typed(ValType::V128);
+                debug_assert_eq!(first, dst, "a vector operand is in its stack slots");
+                self.emit_simd(simd, 0, dst, b, c);
+            }
+            Form::Shuffle => {
+                let Operator::I8x16Shuffle { lanes } = *op else {
+                    return false;
+                };
+                let b = self.pop_v128();
+                let a = self.pop_v128();
+                let dst = self.push_typed(ValType::V128);
+                // The lane indices go to the two scratch slots above both operands.
+                self.push_typed(ValType::V128);
+                let scratch = self.push_typed(ValType::V128);
+                self.pop_n(4);
+                let mask = u128::from_le_bytes(lanes);
+                self.emit(Instr::Const64 {
+                    dst: scratch,
+                    val: mask as u64,
+                });
+                self.emit(Instr::Const64 {
+                    dst: scratch + 1,
+                    val: (mask >> 64) as u64,
+                });
+                self.emit_simd(simd, 0, dst, a, b);
+            }
+            Form::GlobalGet | Form::GlobalSet | Form::Select => return false,
+        }
+        true
+    }
+
+    /// `select` of two vectors: the first stays at its slots when the condition holds.
+    pub(super) fn select_v128(&mut self) {
+        let cond = self.pop();
+        let b = self.pop_v128();
+        let a = self.pop_v128();
+        let dst = self.push_typed(ValType::V128);
+        debug_assert_eq!(a, dst, "a vector operand is in its stack slots");
+        self.emit_simd(SimdOp::Select, 0, dst, b, cond);
+    }
+
+    /// `v128.const`: the two halves as 64-bit constants.
+    fn v128_const(&mut self, bits: u128) {
+        let dst = self.push_typed(ValType::V128);
+        self.emit(Instr::Const64 {
+            dst,
+            val: bits as u64,
+        });
+        self.emit(Instr::Const64 {
+            dst: dst + 1,
+            val: (bits >> 64) as u64,
+        });
+    }
+
+    /// Pops a `v128`, returning its first slot.
+    fn pop_v128(&mut self) -> u32 {
+        if self.stack.last() == Some(&Operand::High) {
+            self.stack.pop();
+        }
+        self.pop()
+    }
+
+    fn is_v128_global(&self, index: u32) -> bool {
+        self.ctx
+            .global_types
+            .get(index as usize)
+            .is_some_and(|g| g.ty == ValType::V128)
+    }
+
+    fn emit_simd(&mut self, op: SimdOp, lane: u8, dst: u32, a: u32, b: u32) {
+        self.emit(Instr::Simd {
+            op,
+            lane,
+            dst,
+            a,
+            b,
+        });
+    }
+}
