@@ -101,12 +101,25 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
                 "{at}: the solution fails"
             );
             let wrong = lesson::try_answer(&exercise, &exercise.mistake, Workbench::new(None));
+            // The failure names its check: "check N (THE CHECK): ...".
+            let named = |m: &str| {
+                m.strip_prefix("check ")
+                    .and_then(|rest| rest.split_once(" ("))
+                    .is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| n >= 1))
+            };
             assert!(
-                matches!(&wrong, Err(m) if !m.is_empty()),
-                "{at}: the mistake passes: {wrong:?}"
+                matches!(&wrong, Err(m) if named(m)),
+                "{at}: the mistake passes or fails without naming its check: {wrong:?}"
             );
             count += 1;
         }
     }
-    assert!(count >= 2, "the lessons have exercises");
+    assert!(
+        count >= 50,
+        "the course has at least 50 exercises, not {count}"
+    );
+    assert!(
+        lesson_files().len() >= 24,
+        "the course has at least 24 lessons"
+    );
 }
