@@ -130,9 +130,7 @@ fn hint(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
 }
 
 fn solution(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
-    Ok(vec![Reply::Doc(Doc::plain(
-        &guide(wb)?.solution().map_err(usage)?,
-    ))])
+    Ok(vec![Reply::Markdown(guide(wb)?.solution().map_err(usage)?)])
 }
 
 fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {

@@ -284,10 +284,10 @@ impl Guide {
         self.hints.reveal(&hints)
     }
 
-    /// The solution of the current exercise.
+    /// The solution of the current exercise, as Markdown (a WAT code block).
     pub fn solution(&self) -> Result<String, String> {
         Ok(format!(
-            "a solution:\n{}",
+            "A solution:\n\n```wat\n{}\n```\n",
             self.exercise()?.solution.join("\n")
         ))
     }
