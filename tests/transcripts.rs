@@ -134,6 +134,7 @@ transcripts! {
     step_display,
     step_errors,
     step_next_over_call,
+    step_tail_call,
     step_watch_trample,
     threads_lost_update,
     threads_step_by_hand,

@@ -1,5 +1,5 @@
-//! The instruction catalog: one entry for every WebAssembly 2.0 instruction
-//! watlab runs (the whole spec except SIMD), with its text-format name,
+//! The instruction catalog: one entry for every instruction watlab runs
+//! (WebAssembly 2.0 without SIMD, and the 3.0 additions listed in the README), with its text-format name,
 //! immediates, stack signature and a short plain-words description.
 //!
 //! It backs three things: `:doc INSTR` (signature plus summary), the inline
@@ -304,6 +304,22 @@ static CATALOG: &[InstrDoc] = &[
         &[ARGS_PARAMS, INDEX],
         &[RESULTS],
         "Pops an i32 index, reads that element of the table (table 0 by default) and calls the function it refers to; the type annotation decides the args and results. Traps with \"undefined element\" if the index is out of bounds, \"uninitialized element\" if the slot is null, and \"indirect call type mismatch\" if the function's type differs.",
+    ),
+    doc(
+        "return_call",
+        Family::Control,
+        "$func",
+        &[ARGS_PARAMS],
+        &[],
+        "Tail call (WebAssembly 3.0): calls a function and returns its results as this function's own. The callee replaces the current frame instead of stacking on it, so a loop written as tail recursion runs in constant stack space. The callee's results must be this function's results; code after it is unreachable.",
+    ),
+    doc(
+        "return_call_indirect",
+        Family::Control,
+        "$table? (type $t)",
+        &[ARGS_PARAMS, INDEX],
+        &[],
+        "Tail call through a table (WebAssembly 3.0): `call_indirect` whose callee replaces the current frame, returning its results as this function's own. Traps as `call_indirect` does (\"undefined element\", \"uninitialized element\", \"indirect call type mismatch\").",
     ),
     // ---- Reference ----
     doc(
@@ -1555,7 +1571,7 @@ mod tests {
     //                   + 5 sign extensions + 8 saturating truncations
     //   Total      200
     const EXPECTED: [(Family, usize); 7] = [
-        (Family::Control, 13),
+        (Family::Control, 15),
         (Family::Reference, 3),
         (Family::Parametric, 2),
         (Family::Variable, 5),
@@ -1583,7 +1599,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 200);
+        assert_eq!(all().len(), 202);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1620,6 +1636,8 @@ mod tests {
             "return",
             "call",
             "call_indirect",
+            "return_call",
+            "return_call_indirect",
             "ref.null",
             "ref.is_null",
             "ref.func",
@@ -1666,13 +1684,12 @@ mod tests {
         for name in names {
             assert!(lookup(name).is_some(), "missing {name}");
         }
-        // Not WebAssembly 2.0 without SIMD, or not a text-format name.
+        // Not an instruction watlab runs, or not a text-format name.
         for name in [
             "v128.load",
             "i32x4.add",
             "memory.atomic.notify",
             "i32.trunc_s/f32",
-            "return_call",
         ] {
             assert!(lookup(name).is_none(), "unexpected {name}");
         }

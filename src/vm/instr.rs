@@ -93,6 +93,11 @@ macro_rules! define_instrs {
             Call { func: u32, base: Slot },
             /// Call through `table` with type `ty`; the index follows the arguments.
             CallIndirect { ty: u32, table: u32, base: Slot },
+            /// Tail call (`return_call`): the callee replaces the running
+            /// frame. A `Return` of the results follows, for host callees.
+            ReturnCall { func: u32, base: Slot },
+            /// Tail call through `table` (`return_call_indirect`); as [`Instr::ReturnCall`].
+            ReturnCallIndirect { ty: u32, table: u32, base: Slot },
             /// `select`: operands at `dst`, `dst + 1`, condition at `dst + 2`.
             Select { dst: Slot },
             /// Read a global of the current instance.

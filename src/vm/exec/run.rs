@@ -375,22 +375,83 @@ impl Execution {
                         enter_body!(callee_body, callee_instance.index());
                         ip = code.code.as_ptr();
                     }
-                    FuncInst::Host { func, type_id, .. } => {
-                        let result = call_host(
-                            func.as_ref(),
-                            &types[*type_id as usize],
-                            data,
-                            inst.memories.first().copied(),
-                            regs,
-                            base,
-                        );
-                        (mem, mem_len) = memory_view(data, inst);
-                        if let Err(t) = result {
+                    FuncInst::Host { func, type_id, .. } => host_call!(func, type_id, base),
+                }
+            }};
+        }
+        // A host callee runs to completion; the next instruction follows.
+        macro_rules! host_call {
+            ($func:expr, $type_id:expr, $base:expr) => {{
+                let result = call_host(
+                    $func.as_ref(),
+                    &types[*$type_id as usize],
+                    data,
+                    inst.memories.first().copied(),
+                    regs,
+                    $base,
+                );
+                (mem, mem_len) = memory_view(data, inst);
+                if let Err(t) = result {
+                    trap!(t);
+                }
+                ip = ip.wrapping_add(1);
+            }};
+        }
+        // A tail call: a wasm callee takes over the running frame (its
+        // arguments move down to the frame's base), so the call stack does
+        // not grow; a host callee runs, and the `Return` after this
+        // instruction returns its results.
+        macro_rules! tail_call {
+            ($callee:expr, $base:expr) => {{
+                let callee: FuncAddr = $callee;
+                let base: Slot = $base;
+                match &funcs[callee.index()] {
+                    FuncInst::Wasm {
+                        body: callee_body,
+                        instance: callee_instance,
+                        ..
+                    } => {
+                        tick!();
+                        let fp = frame.fp as usize;
+                        let from = fp + base as usize;
+                        self.stack
+                            .copy_within(from..from + callee_body.params as usize, fp);
+                        let callee_code = code_for(callee_body, STEP);
+                        if let Err(t) =
+                            self.enter(callee_body, callee_code, fp, limits.max_stack_slots)
+                        {
                             trap!(t);
                         }
-                        ip = ip.wrapping_add(1);
+                        frame = Frame {
+                            func: callee,
+                            pc: 0,
+                            fp: fp as u32,
+                        };
+                        enter_body!(callee_body, callee_instance.index());
+                        ip = code.code.as_ptr();
                     }
+                    FuncInst::Host { func, type_id, .. } => host_call!(func, type_id, base),
                 }
+            }};
+        }
+        // The function `call_indirect` with type `ty` finds in `table` at
+        // the index after the arguments at `base`.
+        macro_rules! indirect_callee {
+            ($ty:expr, $table:expr, $base:expr) => {{
+                let params = inst.module.types[$ty as usize].params.len() as u32;
+                let index = regs.u32($base + params);
+                let table = &data.tables[inst.tables[$table as usize].index()];
+                let Some(&entry) = table.elements.get(index as usize) else {
+                    trap!(TrapCode::UndefinedElement)
+                };
+                if entry == NULL_REF {
+                    trap!(uninitialized_element(index));
+                }
+                let callee = FuncAddr((entry - 1) as u32);
+                if funcs[callee.index()].type_id() != inst.type_ids[$ty as usize] {
+                    trap!(TrapCode::IndirectCallTypeMismatch);
+                }
+                callee
             }};
         }
         macro_rules! branch_if {
@@ -601,20 +662,17 @@ impl Execution {
                     continue;
                 }
                 Instr::CallIndirect { ty, table, base } => {
-                    let params = inst.module.types[ty as usize].params.len() as u32;
-                    let index = regs.u32(base + params);
-                    let table = &data.tables[inst.tables[table as usize].index()];
-                    let Some(&entry) = table.elements.get(index as usize) else {
-                        trap!(TrapCode::UndefinedElement)
-                    };
-                    if entry == NULL_REF {
-                        trap!(uninitialized_element(index));
-                    }
-                    let callee = FuncAddr((entry - 1) as u32);
-                    if funcs[callee.index()].type_id() != inst.type_ids[ty as usize] {
-                        trap!(TrapCode::IndirectCallTypeMismatch);
-                    }
+                    let callee = indirect_callee!(ty, table, base);
                     call!(callee, base);
+                    continue;
+                }
+                Instr::ReturnCall { func, base } => {
+                    tail_call!(inst.funcs[func as usize], base);
+                    continue;
+                }
+                Instr::ReturnCallIndirect { ty, table, base } => {
+                    let callee = indirect_callee!(ty, table, base);
+                    tail_call!(callee, base);
                     continue;
                 }
                 Instr::Select { dst } => {

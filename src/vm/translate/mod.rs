@@ -774,6 +774,24 @@ impl Translator<'_> {
                     base,
                 });
             }
+            Operator::ReturnCall { function_index } => {
+                let (params, results) = self.func_type(function_index);
+                self.tail_call(params, results, |base| Instr::ReturnCall {
+                    func: function_index,
+                    base,
+                });
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let (params, results) = self.type_arity(type_index);
+                self.tail_call(params + 1, results, |base| Instr::ReturnCallIndirect {
+                    ty: type_index,
+                    table: table_index,
+                    base,
+                });
+            }
             Operator::Drop => {
                 self.pop();
                 self.marker();
@@ -812,6 +830,20 @@ impl Translator<'_> {
         for _ in 0..results {
             self.push();
         }
+    }
+
+    /// A tail call: the call, then (run only when the callee is a host
+    /// function, which cannot take over the frame) a return of its results.
+    fn tail_call(&mut self, operands: u32, results: u32, make: impl FnOnce(Slot) -> Instr) {
+        self.materialize_all();
+        let base = self.slot(self.stack.len().saturating_sub(operands as usize));
+        self.pop_n(operands);
+        self.emit(make(base));
+        self.emit(Instr::Return {
+            from: base,
+            n: results,
+        });
+        self.set_unreachable();
     }
 
     fn local_set(&mut self, local: u32, tee: bool) {
