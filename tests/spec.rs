@@ -28,6 +28,7 @@ enum Set {
     V2,
     Threads,
     TailCall,
+    ExtendedConst,
 }
 
 impl Set {
@@ -37,6 +38,7 @@ impl Set {
             Set::V2 => Box::new(spec(SpecVersion::V2)),
             Set::Threads => Box::new(proposal(Proposal::Threads)),
             Set::TailCall => Box::new(proposal(Proposal::TailCall)),
+            Set::ExtendedConst => Box::new(proposal(Proposal::ExtendedConst)),
         }
     }
 
@@ -297,4 +299,5 @@ spec_files! {
     ],
     Threads: [atomic, exports, imports, memory],
     TailCall: [return_call, return_call_indirect],
+    ExtendedConst: [data, elem, global],
 }

@@ -426,16 +426,10 @@ impl Session {
             let SegmentMode::Active { index: mem, offset } = &seg.mode else {
                 continue;
             };
-            let start = match offset {
-                crate::vm::module::ConstExpr::Value(v) => v.to_slot() as u32 as u64,
-                crate::vm::module::ConstExpr::Global(g) => self
-                    .store
-                    .instance(instance)
-                    .and_then(|i| i.globals.get(*g as usize).copied())
-                    .and_then(|a| self.store.global(a))
-                    .map_or(0, |g| g.value as u32 as u64),
-                crate::vm::module::ConstExpr::RefFunc(_) => 0,
-            };
+            let start = self
+                .store
+                .eval_const_of(instance, offset)
+                .map_or(0, |v| v.to_slot() as u32 as u64);
             let addr = self
                 .store
                 .instance(instance)

@@ -3,7 +3,7 @@
 
 use super::budget;
 use super::exec::Execution;
-use super::module::{ConstExpr, ExportKind, ImportKind, Module, SegmentMode};
+use super::module::{ConstExpr, ConstOp, ExportKind, ImportKind, Module, SegmentMode};
 use super::store::{Extern, FuncAddr, FuncInst, Instance, InstanceAddr, Store};
 use super::trap::{Trap, TrapCode};
 use super::types::ExternType;
@@ -206,14 +206,36 @@ impl Store {
     }
 
     fn eval_const(&self, inst: &Instance, expr: &ConstExpr) -> Value {
-        match *expr {
-            ConstExpr::Value(v) => v,
+        match expr {
+            ConstExpr::Value(v) => *v,
             ConstExpr::Global(g) => {
-                let addr = inst.globals[g as usize];
+                let addr = inst.globals[*g as usize];
                 self.data.globals[addr.index()].get()
             }
-            ConstExpr::RefFunc(f) => Value::FuncRef(Some(inst.funcs[f as usize].0)),
+            ConstExpr::RefFunc(f) => Value::FuncRef(Some(inst.funcs[*f as usize].0)),
+            ConstExpr::Extended(ops) => {
+                let mut stack: Vec<Value> = Vec::with_capacity(ops.len());
+                for op in ops.iter() {
+                    match op {
+                        ConstOp::Push(e) => stack.push(self.eval_const(inst, e)),
+                        ConstOp::Arith(a) => {
+                            // Validation guarantees two operands of the operator's type.
+                            let (Some(y), Some(x)) = (stack.pop(), stack.pop()) else {
+                                return Value::I32(0);
+                            };
+                            stack.push(a.apply(x, y));
+                        }
+                    }
+                }
+                stack.pop().unwrap_or(Value::I32(0))
+            }
         }
+    }
+
+    /// The value of a constant expression of the instance at `addr`, as it
+    /// reads now (`None` for an unknown instance).
+    pub fn eval_const_of(&self, addr: InstanceAddr, expr: &ConstExpr) -> Option<Value> {
+        Some(self.eval_const(self.instance(addr)?, expr))
     }
 
     /// Active segments, then the start function.

@@ -14,7 +14,9 @@ use wasmparser::{
 /// The feature set watlab runs: WebAssembly 2.0 without SIMD, plus the
 /// parts of WebAssembly 3.0 it implements (see the README's list).
 pub fn features() -> WasmFeatures {
-    features_2_0().union(WasmFeatures::TAIL_CALL)
+    features_2_0()
+        .union(WasmFeatures::TAIL_CALL)
+        .union(WasmFeatures::EXTENDED_CONST)
 }
 
 /// WebAssembly 2.0 without SIMD: the rules the wasm-v1 and wasm-v2 suites
@@ -55,8 +57,9 @@ impl From<BinaryReaderError> for CompileError {
     }
 }
 
-/// A constant expression (WebAssembly 2.0: one instruction).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A constant expression: one instruction (WebAssembly 2.0), or several
+/// with integer `add`/`sub`/`mul` (3.0's extended constant expressions).
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConstExpr {
     /// A literal value (`t.const`, `ref.null`).
     Value(Value),
@@ -64,6 +67,49 @@ pub enum ConstExpr {
     Global(u32),
     /// A reference to module function `n`.
     RefFunc(u32),
+    /// Several instructions, run on a stack.
+    Extended(Arc<[ConstOp]>),
+}
+
+/// One instruction of an extended constant expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstOp {
+    /// Pushes a one-instruction expression's value.
+    Push(ConstExpr),
+    /// `i32.add`, `i32.sub`, `i32.mul`, `i64.add`, `i64.sub`, `i64.mul`.
+    Arith(ConstArith),
+}
+
+/// The arithmetic an extended constant expression may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstArith {
+    /// `i32.add`.
+    I32Add,
+    /// `i32.sub`.
+    I32Sub,
+    /// `i32.mul`.
+    I32Mul,
+    /// `i64.add`.
+    I64Add,
+    /// `i64.sub`.
+    I64Sub,
+    /// `i64.mul`.
+    I64Mul,
+}
+
+impl ConstArith {
+    /// Applies the operator to two operands of its type (others give `a`).
+    pub fn apply(self, a: Value, b: Value) -> Value {
+        match (self, a, b) {
+            (ConstArith::I32Add, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_add(y)),
+            (ConstArith::I32Sub, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_sub(y)),
+            (ConstArith::I32Mul, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_mul(y)),
+            (ConstArith::I64Add, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_add(y)),
+            (ConstArith::I64Sub, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_sub(y)),
+            (ConstArith::I64Mul, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_mul(y)),
+            _ => a,
+        }
+    }
 }
 
 /// What an import asks for.
@@ -624,8 +670,36 @@ fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> 
 
 fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
     let mut reader = expr.get_operators_reader();
-    let op = reader.read()?;
-    Ok(match op {
+    let mut ops = Vec::new();
+    while !reader.eof() {
+        let op = reader.read()?;
+        let arith = |a| Ok(ConstOp::Arith(a));
+        ops.push(match op {
+            wasmparser::Operator::End => continue,
+            wasmparser::Operator::I32Add => arith(ConstArith::I32Add),
+            wasmparser::Operator::I32Sub => arith(ConstArith::I32Sub),
+            wasmparser::Operator::I32Mul => arith(ConstArith::I32Mul),
+            wasmparser::Operator::I64Add => arith(ConstArith::I64Add),
+            wasmparser::Operator::I64Sub => arith(ConstArith::I64Sub),
+            wasmparser::Operator::I64Mul => arith(ConstArith::I64Mul),
+            other => const_operand(&other).map(ConstOp::Push).ok_or_else(|| {
+                unsupported(
+                    "this constant expression",
+                    reader.original_position() as usize,
+                )
+            }),
+        }?);
+    }
+    Ok(match <[ConstOp; 1]>::try_from(ops) {
+        Ok([ConstOp::Push(single)]) => single,
+        Ok(one) => ConstExpr::Extended(Arc::from(one)),
+        Err(many) => ConstExpr::Extended(Arc::from(many)),
+    })
+}
+
+/// A constant instruction that pushes one value.
+fn const_operand(op: &wasmparser::Operator<'_>) -> Option<ConstExpr> {
+    Some(match *op {
         wasmparser::Operator::I32Const { value } => ConstExpr::Value(Value::I32(value)),
         wasmparser::Operator::I64Const { value } => ConstExpr::Value(Value::I64(value)),
         wasmparser::Operator::F32Const { value } => ConstExpr::Value(Value::F32(value.bits())),
@@ -639,12 +713,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileErro
         }),
         wasmparser::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
         wasmparser::Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
-        _ => {
-            return Err(unsupported(
-                "this constant expression",
-                reader.original_position() as usize,
-            ));
-        }
+        _ => return None,
     })
 }
 
