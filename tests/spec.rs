@@ -29,6 +29,7 @@ enum Set {
     Threads,
     TailCall,
     ExtendedConst,
+    MultiMemory,
 }
 
 impl Set {
@@ -39,6 +40,7 @@ impl Set {
             Set::Threads => Box::new(proposal(Proposal::Threads)),
             Set::TailCall => Box::new(proposal(Proposal::TailCall)),
             Set::ExtendedConst => Box::new(proposal(Proposal::ExtendedConst)),
+            Set::MultiMemory => Box::new(proposal(Proposal::MultiMemory)),
         }
     }
 
@@ -300,4 +302,7 @@ spec_files! {
     Threads: [atomic, exports, imports, memory],
     TailCall: [return_call, return_call_indirect],
     ExtendedConst: [data, elem, global],
+    MultiMemory: [
+        address0, address1, align0, binary0, data0, data1, data_drop0, exports0, float_exprs0, float_exprs1, float_memory0, imports0, imports1, imports2, imports3, imports4, linking0, linking1, linking2, linking3, load0, load1, load2, memory_copy0, memory_copy1, memory_fill0, memory_grow, memory_init0, memory_multi, memory_size0, memory_size1, memory_size2, memory_size3, memory_size_import, memory_trap0, memory_trap1, start0, store0, store1, store2, traps0,
+    ],
 }

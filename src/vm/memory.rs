@@ -95,6 +95,36 @@ impl Memory {
         }
     }
 
+    /// An address operand as this memory reads it: the low 32 bits for a
+    /// 32-bit memory.
+    pub fn address(&self, slot: u64) -> u64 {
+        slot as u32 as u64
+    }
+
+    /// `memory.size`: the current size in pages.
+    pub fn size(&self) -> u64 {
+        self.pages() as u64
+    }
+
+    /// `memory.grow` by an address-typed `delta`: the old size, or -1 of
+    /// the address type when the memory cannot grow.
+    pub fn grow_by(&mut self, delta: u64) -> u64 {
+        u32::try_from(delta)
+            .ok()
+            .and_then(|d| self.grow(d))
+            .map_or(u32::MAX as u64, |old| old as u64)
+    }
+
+    /// "65536 bytes (1 page)", for trap explanations.
+    pub fn describe_size(&self) -> String {
+        let pages = self.size();
+        format!(
+            "{} bytes ({pages} page{})",
+            self.bytes.len(),
+            if pages == 1 { "" } else { "s" }
+        )
+    }
+
     /// Raw base pointer and length, for the executor's cached view.
     pub(crate) fn raw(&mut self) -> (*mut u8, usize) {
         (self.bytes.as_mut_ptr(), self.bytes.len())

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod inspect;
 pub mod instantiate;
 pub mod instr;
+pub mod memop;
 pub mod memory;
 pub mod module;
 pub mod store;

@@ -17,6 +17,7 @@ pub fn features() -> WasmFeatures {
     features_2_0()
         .union(WasmFeatures::TAIL_CALL)
         .union(WasmFeatures::EXTENDED_CONST)
+        .union(WasmFeatures::MULTI_MEMORY)
 }
 
 /// WebAssembly 2.0 without SIMD: the rules the wasm-v1 and wasm-v2 suites
@@ -579,6 +580,7 @@ impl<'a> Builder<'a> {
         let ctx = ModuleContext {
             types: &m.types,
             func_types: &m.func_types,
+            memories: &m.memories,
         };
         let nlocals = locals.len() as u32;
         let bytes = self.bytes;

@@ -163,18 +163,20 @@ fn uninitialized_element(index: u32) -> Trap {
     }
 }
 
-/// The numbers behind an out-of-bounds access, for the trap's detail.
+/// The numbers behind an out-of-bounds access to memory 0, for the trap's detail.
 #[cold]
-fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
-    let ea = addr as u64 + offset as u64;
-    let mut trap = Trap::new(TrapCode::OutOfBoundsMemoryAccess);
-    trap.detail = Some(format!(
-        "address {addr} + offset {offset} = {ea}, access of {size} byte{}, memory is {mem_len} bytes ({} page{})",
-        if size == 1 { "" } else { "s" },
-        mem_len / 65536,
-        if mem_len / 65536 == 1 { "" } else { "s" },
-    ));
-    trap
+#[inline(never)]
+fn out_of_bounds(inst: &Instance, data: &StoreData, addr: u32, offset: u32, size: u64) -> Trap {
+    match inst.memories.first() {
+        Some(m) => super::memory_n::out_of_bounds(
+            super::memory_n::memory_label(inst, 0),
+            addr as u64,
+            offset as u64,
+            size,
+            &data.memories[m.index()],
+        ),
+        None => Trap::new(TrapCode::OutOfBoundsMemoryAccess),
+    }
 }
 
 impl Execution {
@@ -470,7 +472,7 @@ impl Execution {
                 let addr = regs.u32($addr);
                 let ea = addr as u64 + $offset as u64;
                 if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                    trap!(out_of_bounds(inst, data, addr, $offset, $n));
                 }
                 // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
                 let $b: [u8; $n] = unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]) };
@@ -482,7 +484,7 @@ impl Execution {
                 let addr = regs.u32($addr);
                 let ea = addr as u64 + $offset as u64;
                 if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                    trap!(out_of_bounds(inst, data, addr, $offset, $n));
                 }
                 let bytes: [u8; $n] = $bytes;
                 // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
@@ -701,7 +703,7 @@ impl Execution {
                         (regs.u32(base), regs.u32(base + 1) as u8, regs.u32(base + 2));
                     let memory = memory_mut!();
                     let Some(range) = memory.range(d as u64, n as u64) else {
-                        trap!(out_of_bounds(d, 0, n as u64, mem_len))
+                        trap!(out_of_bounds(inst, data, d, 0, n as u64))
                     };
                     charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut()[range].fill(val);
@@ -750,6 +752,31 @@ impl Execution {
                             leave!();
                             return Ok(Outcome::Paused);
                         }
+                        Err(t) => trap!(t),
+                    }
+                }
+                Instr::MemoryN { a, b, op } => {
+                    let mut charge = |cost: u64| {
+                        let paid = cost.min(fuel);
+                        fuel -= paid;
+                        if paid < cost {
+                            self.overdraw(cost - paid)?;
+                        }
+                        Ok(())
+                    };
+                    let result = super::memory_n::execute(
+                        code.memory_ops[op as usize],
+                        data,
+                        inst,
+                        (a, b),
+                        &|s| regs.get(s),
+                        &mut charge,
+                    );
+                    // `memory.grow` on any index may move memory 0 (the same memory imported twice).
+                    (mem, mem_len) = memory_view(data, inst);
+                    match result {
+                        Ok(Some(value)) => regs.set(a, value),
+                        Ok(None) => {}
                         Err(t) => trap!(t),
                     }
                 }

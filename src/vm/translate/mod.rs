@@ -83,6 +83,8 @@ pub struct Compiled {
     /// Run mode: constants the code reads from the slots right after the
     /// locals; copied in when a frame starts.
     pub consts: Box<[u64]>,
+    /// What each [`Instr::MemoryN`] does, by its `op` index.
+    pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -94,6 +96,8 @@ pub struct ModuleContext<'a> {
     pub types: &'a [FuncType],
     /// Type index of every function, imports first.
     pub func_types: &'a [u32],
+    /// Every memory type, imports first.
+    pub memories: &'a [crate::vm::types::MemoryType],
 }
 
 /// An operand-stack entry during translation.
@@ -176,6 +180,7 @@ pub fn translate(
         offset: 0,
         last_result: None,
         results: ty.results.len() as u32,
+        memory_ops: Vec::new(),
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -214,6 +219,7 @@ pub fn translate(
         offsets: t.offsets.into_boxed_slice(),
         frame_size: t.base + t.max_height,
         consts: t.consts.into_boxed_slice(),
+        memory_ops: t.memory_ops.into_boxed_slice(),
     })
 }
 
@@ -294,6 +300,8 @@ struct Translator<'a> {
     /// Index of the last emitted instruction whose single result may be redirected.
     last_result: Option<usize>,
     results: u32,
+    /// The operations of the [`Instr::MemoryN`]s emitted so far.
+    memory_ops: Vec<crate::vm::memop::MemoryOp>,
 }
 
 impl Translator<'_> {

@@ -3,6 +3,7 @@
 
 use super::Translator;
 use crate::vm::instr::Instr;
+use crate::vm::memop::MemoryOp;
 use crate::vm::module::CompileError;
 use wasmparser::Operator;
 
@@ -181,7 +182,69 @@ impl Translator<'_> {
         true
     }
 
+    /// Whether memory `index` is the one the fast instructions serve: memory 0.
+    fn plain_memory(&self, index: u32) -> bool {
+        index == 0 && !self.ctx.memories.is_empty()
+    }
+
+    /// A memory instruction off the fast path: [`Instr::MemoryN`].
+    fn memory_n(&mut self, op: MemoryOp) {
+        let index = self.memory_ops.len() as u32;
+        self.memory_ops.push(op);
+        let make = |a, b| Instr::MemoryN { a, b, op: index };
+        match op {
+            MemoryOp::Load { .. } => {
+                let addr = self.pop();
+                let dst = self.push();
+                self.emit(make(dst, addr));
+            }
+            MemoryOp::Store { .. } => {
+                let val = self.pop();
+                let addr = self.pop();
+                self.emit(make(addr, val));
+            }
+            MemoryOp::Size { .. } => {
+                let dst = self.push();
+                self.emit(make(dst, dst));
+            }
+            MemoryOp::Grow { .. } => self.in_place(1, 1, |base| make(base, base)),
+            MemoryOp::Fill { .. } | MemoryOp::Copy { .. } | MemoryOp::Init { .. } => {
+                self.in_place(3, 0, |base| make(base, base))
+            }
+        }
+    }
+
+    /// The memory instructions that name a memory other than a plain
+    /// memory 0, as [`Instr::MemoryN`].
+    fn memory_off_fast_path(&mut self, op: &Operator<'_>) -> bool {
+        let memory_op = match *op {
+            Operator::MemorySize { mem } => MemoryOp::Size { memory: mem },
+            Operator::MemoryGrow { mem } => MemoryOp::Grow { memory: mem },
+            Operator::MemoryFill { mem } => MemoryOp::Fill { memory: mem },
+            Operator::MemoryCopy { dst_mem, src_mem } => MemoryOp::Copy {
+                dst: dst_mem,
+                src: src_mem,
+            },
+            Operator::MemoryInit { data_index, mem } => MemoryOp::Init {
+                memory: mem,
+                seg: data_index,
+            },
+            _ => match MemoryOp::access(op) {
+                Some(access) => access,
+                None => return false,
+            },
+        };
+        if memory_op.memories().iter().all(|m| self.plain_memory(*m)) {
+            return false;
+        }
+        self.memory_n(memory_op);
+        true
+    }
+
     fn memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        if self.memory_off_fast_path(op) {
+            return Ok(true);
+        }
         memory_access!(self, op,
             loads: [I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
                     I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U],
