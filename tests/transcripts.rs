@@ -105,6 +105,7 @@ transcripts! {
     loop_in_fragment,
     mem_typed_views,
     memory_command,
+    multi_memory,
     memory_grow_fragment,
     memory_store_marked,
     memory_survives_rebuild,

@@ -122,10 +122,13 @@ impl Session {
                 .filter(|i| matches!(i.kind, ImportKind::Memory(_)))
                 .count();
             for (index, mem) in instance.memories.iter().enumerate() {
+                let name = instance.module.names.memories.get(&(index as u32));
+                let name = name.map(|n| format!("${n}"));
                 if let Some((_, info)) = out.iter_mut().find(|(a, _)| a == mem) {
                     info.users.push(MemoryUser {
                         owner: owner.clone(),
                         index,
+                        name,
                         origin: MemoryOrigin::Shared,
                     });
                     continue;
@@ -151,6 +154,7 @@ impl Session {
                         users: vec![MemoryUser {
                             owner: owner.clone(),
                             index,
+                            name,
                             origin,
                         }],
                         grown: self.changes.grown.get(mem).copied(),

@@ -122,6 +122,8 @@ pub struct MemoryUser {
     pub owner: String,
     /// Its index in that instance.
     pub index: usize,
+    /// Its name there (`$b`), from the name section.
+    pub name: Option<String>,
     /// How it got there.
     pub origin: MemoryOrigin,
 }

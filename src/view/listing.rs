@@ -91,8 +91,12 @@ pub fn memories(out: &mut Styled, memories: &[MemoryInfo]) {
                 MemoryOrigin::Shared => continue,
             };
             out.push(format!("memory #{}", memory.number), Role::Heading);
+            let name = user
+                .name
+                .as_ref()
+                .map_or(String::new(), |n| format!(" {n}"));
             out.plain_text(format!(
-                ": {} page{plural} ({} bytes), {max}, {shared}; {origin} {} as its memory {}\n",
+                ": {} page{plural} ({} bytes), {max}, {shared}; {origin} {} as its memory {}{name}\n",
                 memory.pages, memory.bytes, user.owner, user.index
             ));
         }
