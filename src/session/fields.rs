@@ -422,7 +422,10 @@ mod tests {
     #[test]
     fn clashes_say_how_to_replace() {
         let both = fields(&["(memory $a 1)", "(memory $b 1)"]);
-        assert!(clash(&both, &[false, true]).is_none(), "two memories are fine");
+        assert!(
+            clash(&both, &[false, true]).is_none(),
+            "two memories are fine"
+        );
         let exports = fields(&["(func $a (export \"x\"))", "(func $b (export \"x\"))"]);
         let (at, error) = clash(&exports, &[false, true]).expect("one export twice");
         assert_eq!(at, 1);

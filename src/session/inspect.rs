@@ -99,6 +99,7 @@ impl Session {
             start,
             len,
             lines,
+            address_digits: if memory.ty.memory64 { 16 } else { 8 },
             regions: self.regions_in(memory.bytes(), start, len),
         })
     }

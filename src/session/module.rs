@@ -372,7 +372,7 @@ impl Session {
             let Some(memory) = self.store.memory_mut(*new_addr) else {
                 continue;
             };
-            let old_pages = (old_bytes.len() / 65536) as u32;
+            let old_pages = (old_bytes.len() / 65536) as u64;
             if memory.pages() < old_pages {
                 let _ = memory.grow(old_pages - memory.pages());
             }
@@ -524,8 +524,8 @@ impl SessionError {
 
 /// What replacing a memory of `old_pages` pages did with its contents, now
 /// that `kept` pages of them fit under the new maximum `max`.
-fn memory_note(kept: u32, old_pages: u32, max: Option<u32>) -> String {
-    let pages = |n: u32| format!("{n} page{}", if n == 1 { "" } else { "s" });
+fn memory_note(kept: u64, old_pages: u64, max: Option<u64>) -> String {
+    let pages = |n: u64| format!("{n} page{}", if n == 1 { "" } else { "s" });
     let max = max.map_or_else(String::new, |m| format!(" ({})", pages(m)));
     match kept {
         k if k == old_pages => format!("{} kept", pages(k)),

@@ -90,6 +90,8 @@ pub struct MemoryWindow {
     pub len: u64,
     /// The rows.
     pub lines: Vec<Line>,
+    /// Hex digits addresses get at least: 16 for a 64-bit memory, else 8.
+    pub address_digits: usize,
     /// Named regions overlapping the window, decoded.
     pub regions: Vec<RegionInfo>,
 }

@@ -1541,6 +1541,40 @@ static CATALOG: &[InstrDoc] = &[
         &[I64],
         "Converts an f64 to an unsigned i64 by rounding toward zero, but never traps: NaN and values below 0 give 0, and values above 2^64-1 give 2^64-1 (infinities included).",
     ),
+    num(
+        "i64.add128",
+        &[
+            op("a_lo", "i64"),
+            op("a_hi", "i64"),
+            op("b_lo", "i64"),
+            op("b_hi", "i64"),
+        ],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): adds two 128-bit integers, each given as two i64 halves (low half deeper), and pushes the 128-bit sum the same way. Wraps around modulo 2^128; never traps.",
+    ),
+    num(
+        "i64.sub128",
+        &[
+            op("a_lo", "i64"),
+            op("a_hi", "i64"),
+            op("b_lo", "i64"),
+            op("b_hi", "i64"),
+        ],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): subtracts the 128-bit integer b from a, each given as two i64 halves (low half deeper), and pushes the difference the same way. Wraps around modulo 2^128; never traps.",
+    ),
+    num(
+        "i64.mul_wide_s",
+        &[op("a", "i64"), op("b", "i64")],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): multiplies two signed i64s into their full signed 128-bit product, pushed as its low then its high i64 half. Never overflows or traps.",
+    ),
+    num(
+        "i64.mul_wide_u",
+        &[op("a", "i64"), op("b", "i64")],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): multiplies two unsigned i64s into their full unsigned 128-bit product, pushed as its low then its high i64 half. Never overflows or traps.",
+    ),
 ];
 
 #[cfg(test)]
@@ -1549,8 +1583,8 @@ mod tests {
     use std::collections::HashSet;
 
     // Expected size of the catalog:
-    //   Control     13  unreachable nop block loop if else end br br_if br_table
-    //                   return call call_indirect
+    //   Control     15  unreachable nop block loop if else end br br_if br_table
+    //                   return call call_indirect return_call return_call_indirect
     //   Reference    3  ref.null ref.is_null ref.func
     //   Parametric   2  drop select (one entry covers both `select` and
     //                   `select (result t)`, which share a text name)
@@ -1559,7 +1593,7 @@ mod tests {
     //   Memory      29  14 loads (4 full-width + 4 i32 narrow + 6 i64 narrow)
     //                   + 9 stores (4 full-width + 2 i32 narrow + 3 i64 narrow)
     //                   + memory.size/grow/fill/copy/init data.drop
-    //   Numeric    140  4 consts
+    //   Numeric    144  4 consts
     //                   + 2 x 29 integer ops (eqz, 10 compares, clz ctz popcnt,
     //                     15 binary: add sub mul div_s div_u rem_s rem_u and or
     //                     xor shl shr_s shr_u rotl rotr)
@@ -1569,7 +1603,8 @@ mod tests {
     //                   + 25 conversions (wrap, 8 trunc, 2 extend, 8 convert,
     //                     demote, promote, 4 reinterpret)
     //                   + 5 sign extensions + 8 saturating truncations
-    //   Total      200
+    //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
+    //   Total      206 (with return_call and return_call_indirect in Control)
     const EXPECTED: [(Family, usize); 7] = [
         (Family::Control, 15),
         (Family::Reference, 3),
@@ -1577,7 +1612,7 @@ mod tests {
         (Family::Variable, 5),
         (Family::Table, 8),
         (Family::Memory, 29),
-        (Family::Numeric, 140),
+        (Family::Numeric, 144),
     ];
 
     #[test]
@@ -1599,7 +1634,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 202);
+        assert_eq!(all().len(), 206);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1784,7 +1819,9 @@ mod tests {
         ];
         for doc in all().iter().filter(|d| d.family == Family::Numeric) {
             let (ty, op) = doc.name.split_once('.').unwrap();
-            assert_eq!(doc.results.len(), 1, "{}", doc.name);
+            // Wide arithmetic leaves a 128-bit result as two i64 halves.
+            let wide = ["add128", "sub128", "mul_wide_s", "mul_wide_u"].contains(&op);
+            assert_eq!(doc.results.len(), if wide { 2 } else { 1 }, "{}", doc.name);
             let is_test = TESTS.contains(&op) || op.starts_with("le_") || op.starts_with("ge_");
             let expected = if is_test { "i32" } else { ty };
             assert_eq!(doc.results[0].ty, expected, "{}", doc.name);

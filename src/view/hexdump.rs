@@ -57,7 +57,13 @@ use std::ops::Range;
 /// line per line (plus a `^^` marker line under rows with changed bytes),
 /// each ending in `\n`.
 pub fn render_plain(lines: &[Line]) -> String {
-    let width = address_width(lines);
+    render_plain_wide(lines, MIN_ADDR_DIGITS)
+}
+
+/// As [`render_plain`], with addresses at least `digits` hex digits wide
+/// (16 for a 64-bit memory, whose addresses are 64-bit).
+pub fn render_plain_wide(lines: &[Line], digits: usize) -> String {
+    let width = address_width(lines).max(digits);
     let mut s = String::new();
     for line in lines {
         let start = s.len();

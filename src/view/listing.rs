@@ -51,7 +51,10 @@ pub fn memory_window(out: &mut Styled, window: &MemoryWindow) {
         Role::Heading,
     );
     out.plain_text("\n");
-    marked_lines(out, &hexdump::render_plain(&window.lines));
+    marked_lines(
+        out,
+        &hexdump::render_plain_wide(&window.lines, window.address_digits),
+    );
     if !window.regions.is_empty() {
         out.plain_text("regions:\n");
         for region in &window.regions {

@@ -81,7 +81,10 @@ pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
             a.elem == b.elem && a.limits.fits(&b.limits)
         }
         (ExternType::Memory(a), ExternType::Memory(b)) => {
-            a.shared == b.shared && a.limits.fits(&b.limits)
+            a.shared == b.shared
+                && a.memory64 == b.memory64
+                && a.page_size_log2 == b.page_size_log2
+                && a.limits.fits(&b.limits)
         }
         _ => false,
     }
@@ -264,7 +267,8 @@ impl Store {
         }
         for (i, seg) in module.datas.iter().enumerate() {
             if let SegmentMode::Active { index, offset } = &seg.mode {
-                let start = self.eval_const(&inst, offset).to_slot() as u32 as u64;
+                let memory = &self.data.memories[inst.memories[*index as usize].index()];
+                let start = memory.address(self.eval_const(&inst, offset).to_slot());
                 let memory = &mut self.data.memories[inst.memories[*index as usize].index()];
                 if memory.range(start, seg.bytes.len() as u64).is_none() {
                     return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));

@@ -56,6 +56,19 @@ pub struct AtomicOp {
     pub pops: u8,
 }
 
+/// A wide-arithmetic instruction (WebAssembly 3.0): 128-bit results as two `i64`s, low first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WideOp {
+    /// `i64.add128`: [lo1 hi1 lo2 hi2] -> [lo hi].
+    Add128,
+    /// `i64.sub128`: [lo1 hi1 lo2 hi2] -> [lo hi].
+    Sub128,
+    /// `i64.mul_wide_s`: [a b] -> [lo hi], signed.
+    MulWideS,
+    /// `i64.mul_wide_u`: [a b] -> [lo hi], unsigned.
+    MulWideU,
+}
+
 macro_rules! define_instrs {
     (
         unary: [$($u:ident),* $(,)?],
@@ -168,6 +181,8 @@ macro_rules! define_instrs {
             /// An atomic instruction (threads proposal): operands at `base..`,
             /// result (if any) left at `base`.
             Atomic { op: AtomicOp, base: Slot, offset: u32 },
+            /// A wide-arithmetic instruction: operands at `base..`, the two results left at `base`.
+            Wide { op: WideOp, base: Slot },
             /// Run mode: `i64.eqz` fused with a conditional branch.
             BrIfI64Eqz { cond: Slot, target: u32 },
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.

@@ -18,6 +18,9 @@ pub fn features() -> WasmFeatures {
         .union(WasmFeatures::TAIL_CALL)
         .union(WasmFeatures::EXTENDED_CONST)
         .union(WasmFeatures::MULTI_MEMORY)
+        .union(WasmFeatures::MEMORY64)
+        .union(WasmFeatures::CUSTOM_PAGE_SIZES)
+        .union(WasmFeatures::WIDE_ARITHMETIC)
 }
 
 /// WebAssembly 2.0 without SIMD: the rules the wasm-v1 and wasm-v2 suites
@@ -478,10 +481,12 @@ impl<'a> Builder<'a> {
             }
             Payload::MemorySection(reader) => {
                 let range = reader.range();
-                check_memory_limits_encoding(
-                    &bytes[range.start as usize..range.end as usize],
-                    range.start as usize,
-                )?;
+                if !m.features.contains(WasmFeatures::MEMORY64) {
+                    check_memory_limits_encoding(
+                        &bytes[range.start as usize..range.end as usize],
+                        range.start as usize,
+                    )?;
+                }
                 for mem in reader {
                     m.memories.push(memory_type(&mem?));
                 }
@@ -581,6 +586,7 @@ impl<'a> Builder<'a> {
             types: &m.types,
             func_types: &m.func_types,
             memories: &m.memories,
+            features: m.features,
         };
         let nlocals = locals.len() as u32;
         let bytes = self.bytes;
@@ -646,8 +652,8 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
     Ok(TableType {
         elem: ref_type(ty.element_type)?,
         limits: Limits {
-            min: ty.initial as u32,
-            max: ty.maximum.map(|m| m as u32),
+            min: ty.initial,
+            max: ty.maximum,
         },
     })
 }
@@ -655,10 +661,12 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
 fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         limits: Limits {
-            min: ty.initial as u32,
-            max: ty.maximum.map(|m| m as u32),
+            min: ty.initial,
+            max: ty.maximum,
         },
         shared: ty.shared,
+        memory64: ty.memory64,
+        page_size_log2: ty.page_size_log2.map_or(16, |log2| log2 as u8),
     }
 }
 

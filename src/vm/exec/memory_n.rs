@@ -73,7 +73,7 @@ pub(super) fn execute(
             }
             Ok(None)
         }
-        MemoryOp::Size { .. } => Ok(Some(data.memories[dst_mem].size())),
+        MemoryOp::Size { .. } => Ok(Some(data.memories[dst_mem].pages())),
         MemoryOp::Grow { .. } => {
             let memory = &mut data.memories[dst_mem];
             let delta = memory.address(get(a));

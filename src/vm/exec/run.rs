@@ -9,7 +9,7 @@
 use super::numeric as num;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::budget;
-use crate::vm::instr::{Instr, Slot};
+use crate::vm::instr::{Instr, Slot, WideOp};
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
 use crate::vm::translate::Compiled;
@@ -694,7 +694,9 @@ impl Execution {
                 Instr::MemorySize { dst } => regs.set_u32(dst, (mem_len / 65536) as u32),
                 Instr::MemoryGrow { dst } => {
                     let delta = regs.u32(dst);
-                    let result = memory_mut!().grow(delta).map_or(-1, |old| old as i32);
+                    let result = memory_mut!()
+                        .grow(delta as u64)
+                        .map_or(-1, |old| old as i32);
                     (mem, mem_len) = memory_view(data, inst);
                     regs.set_i32(dst, result);
                 }
@@ -779,6 +781,20 @@ impl Execution {
                         Ok(None) => {}
                         Err(t) => trap!(t),
                     }
+                }
+                Instr::Wide { op, base } => {
+                    let pops = if matches!(op, WideOp::Add128 | WideOp::Sub128) {
+                        4
+                    } else {
+                        2
+                    };
+                    let mut args = [0; 4];
+                    for (i, arg) in args.iter_mut().enumerate().take(pops) {
+                        *arg = regs.get(base + i as u32);
+                    }
+                    let [lo, hi] = num::wide(op, args);
+                    regs.set(base, lo);
+                    regs.set(base + 1, hi);
                 }
                 Instr::DataDrop { seg } => {
                     data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..])

@@ -98,6 +98,8 @@ pub struct ModuleContext<'a> {
     pub func_types: &'a [u32],
     /// Every memory type, imports first.
     pub memories: &'a [crate::vm::types::MemoryType],
+    /// The features the module is validated with.
+    pub features: wasmparser::WasmFeatures,
 }
 
 /// An operand-stack entry during translation.
@@ -205,6 +207,7 @@ pub fn translate(
             module_bytes,
             offset as usize,
             reader.original_position() as usize,
+            ctx.features,
         )?;
         t.operator(&op)?;
     }
@@ -243,15 +246,18 @@ fn collect_consts(body: &FunctionBody<'_>) -> Result<Vec<u64>, CompileError> {
 }
 
 /// Encoding rules of WebAssembly 2.0 that wasmparser, which reads the
-/// multi-memory encoding, does not apply: the memory operand of
-/// `memory.size`/`memory.grow` is one 0x00 byte, and a memarg's alignment
-/// and offset are u32 LEB128s of at most 5 bytes.
+/// multi-memory encoding, does not apply: without multiple memories the
+/// memory operand of `memory.size`/`memory.grow` is one 0x00 byte; a
+/// memarg's alignment, and without 64-bit memories its offset, are u32
+/// LEB128s of at most 5 bytes.
 fn check_v2_encoding(
     op: &Operator<'_>,
     bytes: &[u8],
     start: usize,
     end: usize,
+    features: wasmparser::WasmFeatures,
 ) -> Result<(), CompileError> {
+    use wasmparser::WasmFeatures as F;
     let malformed = |message: &str, offset: usize| {
         Err(CompileError {
             message: message.into(),
@@ -259,13 +265,20 @@ fn check_v2_encoding(
         })
     };
     match op {
-        Operator::MemorySize { .. } | Operator::MemoryGrow { .. } if end != start + 2 => {
+        Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+            if end != start + 2 && !features.contains(F::MULTI_MEMORY) =>
+        {
             malformed("zero byte expected", start + 1)
         }
         _ if (0x28..=0x3e).contains(&bytes.get(start).copied().unwrap_or(0)) => {
             let align_len = leb_len(bytes, start + 1);
             let offset_len = leb_len(bytes, start + 1 + align_len);
-            if align_len > 5 || offset_len > 5 {
+            let offset_max = if features.contains(F::MEMORY64) {
+                10
+            } else {
+                5
+            };
+            if align_len > 5 || offset_len > offset_max {
                 return malformed("integer representation too long", start + 1);
             }
             Ok(())

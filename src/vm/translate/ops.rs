@@ -2,7 +2,7 @@
 //! instructions, memory and table access, references and globals.
 
 use super::Translator;
-use crate::vm::instr::Instr;
+use crate::vm::instr::{Instr, WideOp};
 use crate::vm::memop::MemoryOp;
 use crate::vm::module::CompileError;
 use wasmparser::Operator;
@@ -109,12 +109,21 @@ impl Translator<'_> {
                     seg: elem_index,
                 })
             }
+            Operator::I64Add128 => self.wide(WideOp::Add128, 4),
+            Operator::I64Sub128 => self.wide(WideOp::Sub128, 4),
+            Operator::I64MulWideS => self.wide(WideOp::MulWideS, 2),
+            Operator::I64MulWideU => self.wide(WideOp::MulWideU, 2),
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { seg: elem_index });
             }
             _ => return Err(self.unsupported(op)),
         }
         Ok(())
+    }
+
+    /// A wide-arithmetic instruction taking `pops` operands and leaving two.
+    fn wide(&mut self, op: WideOp, pops: u32) {
+        self.in_place(pops, 2, |base| Instr::Wide { op, base });
     }
 
     fn unsupported(&self, op: &Operator<'_>) -> CompileError {
@@ -182,9 +191,15 @@ impl Translator<'_> {
         true
     }
 
-    /// Whether memory `index` is the one the fast instructions serve: memory 0.
+    /// Whether memory `index` is the one the fast instructions serve:
+    /// memory 0, with 32-bit addresses and 64 KiB pages.
     fn plain_memory(&self, index: u32) -> bool {
-        index == 0 && !self.ctx.memories.is_empty()
+        index == 0
+            && self
+                .ctx
+                .memories
+                .first()
+                .is_some_and(|m| !m.memory64 && m.page_size_log2 == 16)
     }
 
     /// A memory instruction off the fast path: [`Instr::MemoryN`].
