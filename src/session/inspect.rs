@@ -148,9 +148,9 @@ impl Session {
                     *mem,
                     MemoryInfo {
                         number: mem.0,
-                        pages: u64::from(memory.pages()),
+                        pages: memory.pages(),
                         bytes: memory.bytes().len() as u64,
-                        maximum: memory.ty.limits.max.map(u64::from),
+                        maximum: memory.ty.limits.max,
                         shared: memory.ty.shared,
                         users: vec![MemoryUser {
                             owner: owner.clone(),
