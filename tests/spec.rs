@@ -34,6 +34,8 @@ enum Set {
     Memory64,
     CustomPageSizes,
     WideArithmetic,
+    FunctionReferences,
+    V3,
 }
 
 impl Set {
@@ -48,6 +50,8 @@ impl Set {
             Set::Memory64 => Box::new(proposal(Proposal::Memory64)),
             Set::CustomPageSizes => Box::new(proposal(Proposal::CustomPageSizes)),
             Set::WideArithmetic => Box::new(proposal(Proposal::WideArithmetic)),
+            Set::FunctionReferences => Box::new(proposal(Proposal::FunctionReferences)),
+            Set::V3 => Box::new(spec(SpecVersion::V3)),
         }
     }
 
@@ -326,4 +330,26 @@ spec_files! {
         binary, custom_page_sizes_invalid, custom_page_sizes, memory_max, memory_max_i64,
     ],
     WideArithmetic: [wide_arithmetic],
+    FunctionReferences: [
+        binary, br_on_non_null, br_on_null, br_table, call_ref, data, elem, func, global,
+        if_, linking, local_get, local_init, ref_, ref_as_non_null, ref_is_null, ref_null,
+        return_call, return_call_indirect, return_call_ref, select, table_sub, table,
+        type_equivalence, unreached_invalid, unreached_valid,
+    ],
+    V3: [
+        address, align, annotations, binary_leb128, binary, block, br, br_if,
+        br_on_non_null, br_on_null, br_table, call, call_indirect, call_ref, comments,
+        const_, conversions, custom, data, elem, endianness, exports, f32, f32_bitwise,
+        f32_cmp, f64, f64_bitwise, f64_cmp, fac, float_exprs, float_literals, float_memory,
+        float_misc, forward, func, func_ptrs, global, i32, i64, id, if_, imports,
+        inline_module, instance, int_exprs, int_literals, labels, left_to_right, linking,
+        load, local_get, local_init, local_set, local_tee, loop_, memory, memory_grow,
+        memory_redundancy, memory_size, memory_trap, names, nop, obsolete_keywords, ref_,
+        ref_as_non_null, ref_func, ref_is_null, ref_null, return_, return_call,
+        return_call_indirect, return_call_ref, select, skip_stack_guard_page, stack, start,
+        store, switch, table, table_get, table_grow, table_set, table_size, token, traps,
+        type_canon, type_equivalence, type_rec, type_, unreachable, unreached_invalid,
+        unreached_valid, unwind, utf8_custom_section_id, utf8_import_field,
+        utf8_import_module, utf8_invalid_encoding,
+    ],
 }

@@ -111,6 +111,12 @@ macro_rules! define_instrs {
             ReturnCall { func: u32, base: Slot },
             /// Tail call through `table` (`return_call_indirect`); as [`Instr::ReturnCall`].
             ReturnCallIndirect { ty: u32, table: u32, base: Slot },
+            /// `call_ref` of type `ty`: the function reference follows the arguments.
+            CallRef { ty: u32, base: Slot },
+            /// `return_call_ref`: a tail call through a function reference.
+            ReturnCallRef { ty: u32, base: Slot },
+            /// `ref.as_non_null`: traps on null, else copies `src` to `dst`.
+            RefAsNonNull { dst: Slot, src: Slot },
             /// `select`: operands at `dst`, `dst + 1`, condition at `dst + 2`.
             Select { dst: Slot },
             /// Read a global of the current instance.

@@ -21,6 +21,7 @@ pub fn features() -> WasmFeatures {
         .union(WasmFeatures::MEMORY64)
         .union(WasmFeatures::CUSTOM_PAGE_SIZES)
         .union(WasmFeatures::WIDE_ARITHMETIC)
+        .union(WasmFeatures::FUNCTION_REFERENCES)
 }
 
 /// WebAssembly 2.0 without SIMD: the rules the wasm-v1 and wasm-v2 suites

@@ -436,6 +436,18 @@ impl Execution {
                 }
             }};
         }
+        // The function a `call_ref` of type `ty` calls: the reference after
+        // the arguments at `base`.
+        macro_rules! ref_callee {
+            ($ty:expr, $base:expr) => {{
+                let params = inst.module.types[$ty as usize].params.len() as u32;
+                let entry = regs.get($base + params);
+                if entry == NULL_REF {
+                    trap!(TrapCode::NullFunctionReference);
+                }
+                FuncAddr((entry - 1) as u32)
+            }};
+        }
         // The function `call_indirect` with type `ty` finds in `table` at
         // the index after the arguments at `base`.
         macro_rules! indirect_callee {
@@ -671,6 +683,23 @@ impl Execution {
                 Instr::ReturnCall { func, base } => {
                     tail_call!(inst.funcs[func as usize], base);
                     continue;
+                }
+                Instr::CallRef { ty, base } => {
+                    let callee = ref_callee!(ty, base);
+                    call!(callee, base);
+                    continue;
+                }
+                Instr::ReturnCallRef { ty, base } => {
+                    let callee = ref_callee!(ty, base);
+                    tail_call!(callee, base);
+                    continue;
+                }
+                Instr::RefAsNonNull { dst, src } => {
+                    let r = regs.get(src);
+                    if r == NULL_REF {
+                        trap!(TrapCode::NullReference);
+                    }
+                    regs.set(dst, r);
                 }
                 Instr::ReturnCallIndirect { ty, table, base } => {
                     let callee = indirect_callee!(ty, table, base);

@@ -622,6 +622,14 @@ impl Translator<'_> {
     /// `br_if`: when the branch needs no moves it is one conditional jump,
     /// otherwise a jump around the moves and an unconditional branch.
     fn branch_if(&mut self, depth: u32, cond: Slot) {
+        self.branch_when(depth, |t, negate, target| {
+            t.conditional_branch(cond, negate, target)
+        });
+    }
+
+    /// A conditional branch to `depth`: `test(self, negate, target)` makes
+    /// the jump taken when the condition holds (or, negated, when not).
+    fn branch_when(&mut self, depth: u32, test: impl Fn(&mut Self, bool, u32) -> Instr) {
         let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else {
             return;
         };
@@ -633,14 +641,14 @@ impl Translator<'_> {
         if !needs_moves {
             let is_loop = frame.kind == FrameKind::Loop;
             let target = if is_loop { frame.loop_start } else { 0 };
-            let branch = self.conditional_branch(cond, false, target);
+            let branch = test(self, false, target);
             let at = self.emit(branch);
             if !is_loop {
                 self.frames[index].fixups.push(at);
             }
             return;
         }
-        let skip = self.conditional_branch(cond, true, 0);
+        let skip = test(self, true, 0);
         let skip = self.emit(skip);
         let saved = self.stack.clone();
         self.branch(depth);
@@ -812,6 +820,52 @@ impl Translator<'_> {
                     table: table_index,
                     base,
                 });
+            }
+            Operator::CallRef { type_index } => {
+                let (params, results) = self.type_arity(type_index);
+                self.call(params + 1, results, |base| Instr::CallRef {
+                    ty: type_index,
+                    base,
+                });
+            }
+            Operator::ReturnCallRef { type_index } => {
+                let (params, results) = self.type_arity(type_index);
+                self.tail_call(params + 1, results, |base| Instr::ReturnCallRef {
+                    ty: type_index,
+                    base,
+                });
+            }
+            Operator::BrOnNull { relative_depth } => {
+                // Branch on null (dropping it); else the reference stays.
+                let Some(&top) = self.stack.last() else {
+                    return Ok(());
+                };
+                let cond = self.pop();
+                self.branch_when(relative_depth, |_, negate, target| {
+                    if negate {
+                        Instr::BrIfI64Nez { cond, target }
+                    } else {
+                        Instr::BrIfI64Eqz { cond, target }
+                    }
+                });
+                self.stack.push(top);
+                self.max_height = self.max_height.max(self.height());
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                // Branch with the reference when it is not null; else drop it.
+                let cond = match self.stack.last() {
+                    Some(Operand::Local(l)) => *l,
+                    _ => self.slot(self.stack.len().saturating_sub(1)),
+                };
+                self.branch_when(relative_depth, |_, negate, target| {
+                    if negate {
+                        Instr::BrIfI64Eqz { cond, target }
+                    } else {
+                        Instr::BrIfI64Nez { cond, target }
+                    }
+                });
+                self.pop();
+                self.marker();
             }
             Operator::Drop => {
                 self.pop();

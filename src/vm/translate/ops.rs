@@ -71,6 +71,7 @@ impl Translator<'_> {
                 self.emit_result(Instr::RefNull { dst });
             }
             Operator::RefIsNull => self.unary(|dst, src| Instr::RefIsNull { dst, src }),
+            Operator::RefAsNonNull => self.unary(|dst, src| Instr::RefAsNonNull { dst, src }),
             Operator::RefFunc { function_index } => {
                 let dst = self.push();
                 self.emit_result(Instr::RefFunc {
