@@ -321,6 +321,38 @@ static CATALOG: &[InstrDoc] = &[
         &[],
         "Tail call through a table (WebAssembly 3.0): `call_indirect` whose callee replaces the current frame, returning its results as this function's own. Traps as `call_indirect` does (\"undefined element\", \"uninitialized element\", \"indirect call type mismatch\").",
     ),
+    doc(
+        "call_ref",
+        Family::Control,
+        "$type",
+        &[ARGS_PARAMS, op("callee", "ref")],
+        &[RESULTS],
+        "Typed function references (WebAssembly 3.0): pops a reference to a function of the given type and calls it with the args beneath it. No table and no type check at run time: the reference's type already says what it takes. Traps with \"null function reference\" if the reference is null.",
+    ),
+    doc(
+        "return_call_ref",
+        Family::Control,
+        "$type",
+        &[ARGS_PARAMS, op("callee", "ref")],
+        &[],
+        "Tail call through a function reference (WebAssembly 3.0): `call_ref` whose callee replaces the current frame, returning its results as this function's own. Traps with \"null function reference\" if the reference is null.",
+    ),
+    doc(
+        "br_on_null",
+        Family::Control,
+        "$label",
+        &[op("values", "label"), REF],
+        &[op("values", "label"), op("", "ref")],
+        "Typed function references (WebAssembly 3.0): if the reference on top is null, drops it and branches to the label with the values beneath; otherwise leaves it on the stack, now known to be non-null, and goes on.",
+    ),
+    doc(
+        "br_on_non_null",
+        Family::Control,
+        "$label",
+        &[op("values", "label"), REF],
+        &[op("values", "label")],
+        "Typed function references (WebAssembly 3.0): if the reference on top is not null, branches to the label carrying it (as the label's last value); otherwise drops the null and goes on.",
+    ),
     // ---- Reference ----
     doc(
         "ref.null",
@@ -345,6 +377,14 @@ static CATALOG: &[InstrDoc] = &[
         &[],
         &[FUNCREF],
         "Pushes a non-null funcref to the given function. The function must also be mentioned outside function bodies (in an element segment, an export or a global initializer), or validation fails.",
+    ),
+    doc(
+        "ref.as_non_null",
+        Family::Reference,
+        "",
+        &[REF],
+        &[REF],
+        "Typed function references (WebAssembly 3.0): passes a reference on unchanged, now typed as non-null. Traps with \"null reference\" if it is null.",
     ),
     // ---- Parametric ----
     doc(
@@ -1583,9 +1623,10 @@ mod tests {
     use std::collections::HashSet;
 
     // Expected size of the catalog:
-    //   Control     15  unreachable nop block loop if else end br br_if br_table
+    //   Control     19  unreachable nop block loop if else end br br_if br_table
     //                   return call call_indirect return_call return_call_indirect
-    //   Reference    3  ref.null ref.is_null ref.func
+    //                   call_ref return_call_ref br_on_null br_on_non_null
+    //   Reference    4  ref.null ref.is_null ref.func ref.as_non_null
     //   Parametric   2  drop select (one entry covers both `select` and
     //                   `select (result t)`, which share a text name)
     //   Variable     5  local.get/set/tee global.get/set
@@ -1604,10 +1645,10 @@ mod tests {
     //                     demote, promote, 4 reinterpret)
     //                   + 5 sign extensions + 8 saturating truncations
     //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
-    //   Total      206 (with return_call and return_call_indirect in Control)
+    //   Total      211
     const EXPECTED: [(Family, usize); 7] = [
-        (Family::Control, 15),
-        (Family::Reference, 3),
+        (Family::Control, 19),
+        (Family::Reference, 4),
         (Family::Parametric, 2),
         (Family::Variable, 5),
         (Family::Table, 8),
@@ -1634,7 +1675,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 206);
+        assert_eq!(all().len(), 211);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1784,7 +1825,10 @@ mod tests {
                 "memory.size"
             ]
         );
-        assert_eq!(complete("br"), ["br", "br_if", "br_table"]);
+        assert_eq!(
+            complete("br"),
+            ["br", "br_if", "br_on_non_null", "br_on_null", "br_table"]
+        );
         assert!(complete("zz").is_empty());
         let everything = complete("");
         assert_eq!(everything.len(), all().len());

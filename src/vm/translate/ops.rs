@@ -131,7 +131,7 @@ impl Translator<'_> {
         let name = super::operator_name(op);
         CompileError {
             message: format!(
-                "watlab does not run {name} yet (it runs WebAssembly 2.0 without SIMD; atomics come with threads)"
+                "watlab does not run {name} yet (it runs WebAssembly 2.0 without SIMD, the 3.0 proposals its README lists, and atomics with threads)"
             ),
             offset: self.offset as usize,
         }
