@@ -107,6 +107,7 @@ transcripts! {
     memory_command,
     multi_memory,
     memory64_and_wide,
+    typed_func_refs,
     memory_grow_fragment,
     memory_store_marked,
     memory_survives_rebuild,
