@@ -137,8 +137,9 @@ macro_rules! define_instrs {
             MemoryCopy { base: Slot },
             /// `memory.init`: destination, source, length at `base..base + 3`.
             MemoryInit { base: Slot, seg: u32 },
-            /// A memory instruction on memory N (see [`crate::vm::memop`]):
-            /// operation `op` of the code's `memory_ops`, on slots `a` and `b`.
+            /// A memory instruction on any memory but a plain memory 0 (see
+            /// [`crate::vm::memop`]): operation `op` of the code's `memory_ops`,
+            /// on slots `a` and `b`.
             MemoryN { a: Slot, b: Slot, op: u32 },
             /// `data.drop`.
             DataDrop { seg: u32 },

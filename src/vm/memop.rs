@@ -1,7 +1,8 @@
 //! Memory instructions off the fast path: every load, store and `memory.*`
-//! instruction on a memory other than a plain memory 0 (WebAssembly 3.0's
-//! multiple memories). The executor's own loads and stores stay the ones
-//! for memory 0; these run in `exec::memory_n`, out of the main loop.
+//! instruction on a memory other than a plain memory 0 (32-bit addresses,
+//! 64 KiB pages): WebAssembly 3.0's multiple memories, 64-bit memories and
+//! custom page sizes. The executor's own loads and stores stay the ones for
+//! a plain memory 0; these run in `exec::memory_n`, out of the main loop.
 
 /// What an [`crate::vm::instr::Instr::MemoryN`] does, kept in its code's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

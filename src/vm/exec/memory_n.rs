@@ -1,6 +1,7 @@
 //! Memory instructions off the fast path (see [`crate::vm::memop`]): any
-//! memory of a module with several, by index. Kept out of the main loop,
-//! as atomics are: the loop's own loads and stores serve memory 0.
+//! memory of a module with several, by index, and 64-bit or 1-byte-page
+//! memories. Kept out of the main loop, as atomics are: the loop's own
+//! loads and stores serve a plain memory 0.
 
 use crate::vm::budget;
 use crate::vm::memop::MemoryOp;
