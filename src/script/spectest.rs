@@ -56,6 +56,7 @@ pub fn install(store: &mut Store) -> BTreeMap<String, Extern> {
             max: Some(2),
         },
         shared: false,
+        ..MemoryType::default()
     };
     if let Ok(addr) = store.add_memory(memory) {
         exports.insert("memory".to_string(), Extern::Memory(addr));
@@ -67,6 +68,7 @@ pub fn install(store: &mut Store) -> BTreeMap<String, Extern> {
             max: Some(2),
         },
         shared: true,
+        ..MemoryType::default()
     };
     if let Ok(addr) = store.add_memory(shared) {
         exports.insert("shared_memory".to_string(), Extern::Memory(addr));

@@ -148,40 +148,8 @@ pub fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usiz
 /// A conflict among `fields` that replacing did not resolve, pinned to a
 /// field this input wrote (`fresh`): its index and the error explaining it.
 pub fn clash(fields: &[Field], fresh: &[bool]) -> Option<(usize, SessionError)> {
+    // Several memories are fine since WebAssembly 3.0 (multiple memories).
     let is_fresh = |i: usize| fresh.get(i).copied().unwrap_or(false);
-    let memories: Vec<usize> = (0..fields.len())
-        .filter(|i| fields[*i].kind == "memory")
-        .collect();
-    if let Some(&new) = memories.iter().find(|i| is_fresh(**i))
-        && let Some(&old) = memories.iter().find(|i| **i != new)
-    {
-        let (old_field, new_field) = (&fields[old], &fields[new]);
-        let hint = match (&old_field.id, &new_field.id) {
-            _ if is_fresh(old) => "this input defines two memories: keep one".to_string(),
-            (Some(id), _) => {
-                format!("to replace memory {id}, name this one {id}; or type :forget {id} first")
-            }
-            (None, Some(id)) => format!(
-                "to replace the memory, leave out the name {id}; or type :forget memory first"
-            ),
-            (None, None) => "type :forget memory first".to_string(),
-        };
-        let had = match &old_field.id {
-            Some(id) => format!("memory {id}"),
-            None => "a memory".to_string(),
-        };
-        let second = new_field
-            .id
-            .as_deref()
-            .map_or(String::new(), |id| format!(" ({id})"));
-        let error = SessionError::new(
-            ErrorKind::Invalid,
-            format!(
-                "the session already has {had}; a second memory{second} needs the multi-memory feature, which watlab does not support yet"
-            ),
-        );
-        return Some((new, with_hint(error, hint)));
-    }
     for (new, field) in fields.iter().enumerate().filter(|(i, _)| is_fresh(*i)) {
         for name in &field.exports {
             let Some(old) = (0..fields.len()).find(|j| {
@@ -454,12 +422,9 @@ mod tests {
     #[test]
     fn clashes_say_how_to_replace() {
         let both = fields(&["(memory $a 1)", "(memory $b 1)"]);
-        let (at, error) = clash(&both, &[false, true]).expect("two memories clash");
-        assert_eq!(at, 1);
-        assert!(error.message.contains("multi-memory"), "{}", error.message);
-        assert_eq!(
-            error.notes,
-            vec!["hint: to replace memory $a, name this one $a; or type :forget $a first"]
+        assert!(
+            clash(&both, &[false, true]).is_none(),
+            "two memories are fine"
         );
         let exports = fields(&["(func $a (export \"x\"))", "(func $b (export \"x\"))"]);
         let (at, error) = clash(&exports, &[false, true]).expect("one export twice");

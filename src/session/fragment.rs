@@ -324,9 +324,14 @@ impl Session {
                     .map(|m| format!(" {m}"))
                     .unwrap_or_default();
                 let shared = if memory.ty.shared { " shared" } else { "" };
+                let i64 = if memory.ty.memory64 { "i64 " } else { "" };
+                let page_size = match memory.ty.page_size() {
+                    65536 => String::new(),
+                    bytes => format!(" (pagesize {bytes})"),
+                };
                 let _ = writeln!(
                     text,
-                    "  (import \"s\" \"m{i}\" (memory {id} {}{max}{shared}))",
+                    "  (import \"s\" \"m{i}\" (memory {id} {i64}{}{max}{shared}{page_size}))",
                     memory.pages()
                 );
                 imports.push(Extern::Memory(*addr));

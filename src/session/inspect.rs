@@ -99,6 +99,7 @@ impl Session {
             start,
             len,
             lines,
+            address_digits: if memory.ty.memory64 { 16 } else { 8 },
             regions: self.regions_in(memory.bytes(), start, len),
         })
     }
@@ -122,10 +123,13 @@ impl Session {
                 .filter(|i| matches!(i.kind, ImportKind::Memory(_)))
                 .count();
             for (index, mem) in instance.memories.iter().enumerate() {
+                let name = instance.module.names.memories.get(&(index as u32));
+                let name = name.map(|n| format!("${n}"));
                 if let Some((_, info)) = out.iter_mut().find(|(a, _)| a == mem) {
                     info.users.push(MemoryUser {
                         owner: owner.clone(),
                         index,
+                        name,
                         origin: MemoryOrigin::Shared,
                     });
                     continue;
@@ -144,13 +148,14 @@ impl Session {
                     *mem,
                     MemoryInfo {
                         number: mem.0,
-                        pages: u64::from(memory.pages()),
+                        pages: memory.pages(),
                         bytes: memory.bytes().len() as u64,
-                        maximum: memory.ty.limits.max.map(u64::from),
+                        maximum: memory.ty.limits.max,
                         shared: memory.ty.shared,
                         users: vec![MemoryUser {
                             owner: owner.clone(),
                             index,
+                            name,
                             origin,
                         }],
                         grown: self.changes.grown.get(mem).copied(),

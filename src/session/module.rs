@@ -372,7 +372,7 @@ impl Session {
             let Some(memory) = self.store.memory_mut(*new_addr) else {
                 continue;
             };
-            let old_pages = (old_bytes.len() / 65536) as u32;
+            let old_pages = (old_bytes.len() / 65536) as u64;
             if memory.pages() < old_pages {
                 let _ = memory.grow(old_pages - memory.pages());
             }
@@ -426,16 +426,10 @@ impl Session {
             let SegmentMode::Active { index: mem, offset } = &seg.mode else {
                 continue;
             };
-            let start = match offset {
-                crate::vm::module::ConstExpr::Value(v) => v.to_slot() as u32 as u64,
-                crate::vm::module::ConstExpr::Global(g) => self
-                    .store
-                    .instance(instance)
-                    .and_then(|i| i.globals.get(*g as usize).copied())
-                    .and_then(|a| self.store.global(a))
-                    .map_or(0, |g| g.value as u32 as u64),
-                crate::vm::module::ConstExpr::RefFunc(_) => 0,
-            };
+            let start = self
+                .store
+                .eval_const_of(instance, offset)
+                .map_or(0, |v| v.to_slot() as u32 as u64);
             let addr = self
                 .store
                 .instance(instance)
@@ -530,8 +524,8 @@ impl SessionError {
 
 /// What replacing a memory of `old_pages` pages did with its contents, now
 /// that `kept` pages of them fit under the new maximum `max`.
-fn memory_note(kept: u32, old_pages: u32, max: Option<u32>) -> String {
-    let pages = |n: u32| format!("{n} page{}", if n == 1 { "" } else { "s" });
+fn memory_note(kept: u64, old_pages: u64, max: Option<u64>) -> String {
+    let pages = |n: u64| format!("{n} page{}", if n == 1 { "" } else { "s" });
     let max = max.map_or_else(String::new, |m| format!(" ({})", pages(m)));
     match kept {
         k if k == old_pages => format!("{} kept", pages(k)),

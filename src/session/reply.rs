@@ -102,6 +102,8 @@ pub struct MemoryWindow {
     pub len: u64,
     /// The rows.
     pub lines: Vec<Line>,
+    /// Hex digits addresses get at least: 16 for a 64-bit memory, else 8.
+    pub address_digits: usize,
     /// Named regions overlapping the window, decoded.
     pub regions: Vec<RegionInfo>,
 }
@@ -134,6 +136,8 @@ pub struct MemoryUser {
     pub owner: String,
     /// Its index in that instance.
     pub index: usize,
+    /// Its name there (`$b`), from the name section.
+    pub name: Option<String>,
     /// How it got there.
     pub origin: MemoryOrigin,
 }

@@ -1,5 +1,5 @@
-//! The instruction catalog: one entry for every WebAssembly 2.0 instruction
-//! watlab runs (the whole spec except SIMD), with its text-format name,
+//! The instruction catalog: one entry for every instruction watlab runs
+//! (WebAssembly 2.0 without SIMD, and the 3.0 additions listed in the README), with its text-format name,
 //! immediates, stack signature and a short plain-words description.
 //!
 //! It backs three things: `:doc INSTR` (signature plus summary), the inline
@@ -305,6 +305,54 @@ static CATALOG: &[InstrDoc] = &[
         &[RESULTS],
         "Pops an i32 index, reads that element of the table (table 0 by default) and calls the function it refers to; the type annotation decides the args and results. Traps with \"undefined element\" if the index is out of bounds, \"uninitialized element\" if the slot is null, and \"indirect call type mismatch\" if the function's type differs.",
     ),
+    doc(
+        "return_call",
+        Family::Control,
+        "$func",
+        &[ARGS_PARAMS],
+        &[],
+        "Tail call (WebAssembly 3.0): calls a function and returns its results as this function's own. The callee replaces the current frame instead of stacking on it, so a loop written as tail recursion runs in constant stack space. The callee's results must be this function's results; code after it is unreachable.",
+    ),
+    doc(
+        "return_call_indirect",
+        Family::Control,
+        "$table? (type $t)",
+        &[ARGS_PARAMS, INDEX],
+        &[],
+        "Tail call through a table (WebAssembly 3.0): `call_indirect` whose callee replaces the current frame, returning its results as this function's own. Traps as `call_indirect` does (\"undefined element\", \"uninitialized element\", \"indirect call type mismatch\").",
+    ),
+    doc(
+        "call_ref",
+        Family::Control,
+        "$type",
+        &[ARGS_PARAMS, op("callee", "ref")],
+        &[RESULTS],
+        "Typed function references (WebAssembly 3.0): pops a reference to a function of the given type and calls it with the args beneath it. No table and no type check at run time: the reference's type already says what it takes. Traps with \"null function reference\" if the reference is null.",
+    ),
+    doc(
+        "return_call_ref",
+        Family::Control,
+        "$type",
+        &[ARGS_PARAMS, op("callee", "ref")],
+        &[],
+        "Tail call through a function reference (WebAssembly 3.0): `call_ref` whose callee replaces the current frame, returning its results as this function's own. Traps with \"null function reference\" if the reference is null.",
+    ),
+    doc(
+        "br_on_null",
+        Family::Control,
+        "$label",
+        &[op("values", "label"), REF],
+        &[op("values", "label"), op("", "ref")],
+        "Typed function references (WebAssembly 3.0): if the reference on top is null, drops it and branches to the label with the values beneath; otherwise leaves it on the stack, now known to be non-null, and goes on.",
+    ),
+    doc(
+        "br_on_non_null",
+        Family::Control,
+        "$label",
+        &[op("values", "label"), REF],
+        &[op("values", "label")],
+        "Typed function references (WebAssembly 3.0): if the reference on top is not null, branches to the label carrying it (as the label's last value); otherwise drops the null and goes on.",
+    ),
     // ---- Reference ----
     doc(
         "ref.null",
@@ -329,6 +377,14 @@ static CATALOG: &[InstrDoc] = &[
         &[],
         &[FUNCREF],
         "Pushes a non-null funcref to the given function. The function must also be mentioned outside function bodies (in an element segment, an export or a global initializer), or validation fails.",
+    ),
+    doc(
+        "ref.as_non_null",
+        Family::Reference,
+        "",
+        &[REF],
+        &[REF],
+        "Typed function references (WebAssembly 3.0): passes a reference on unchanged, now typed as non-null. Traps with \"null reference\" if it is null.",
     ),
     // ---- Parametric ----
     doc(
@@ -1525,6 +1581,40 @@ static CATALOG: &[InstrDoc] = &[
         &[I64],
         "Converts an f64 to an unsigned i64 by rounding toward zero, but never traps: NaN and values below 0 give 0, and values above 2^64-1 give 2^64-1 (infinities included).",
     ),
+    num(
+        "i64.add128",
+        &[
+            op("a_lo", "i64"),
+            op("a_hi", "i64"),
+            op("b_lo", "i64"),
+            op("b_hi", "i64"),
+        ],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): adds two 128-bit integers, each given as two i64 halves (low half deeper), and pushes the 128-bit sum the same way. Wraps around modulo 2^128; never traps.",
+    ),
+    num(
+        "i64.sub128",
+        &[
+            op("a_lo", "i64"),
+            op("a_hi", "i64"),
+            op("b_lo", "i64"),
+            op("b_hi", "i64"),
+        ],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): subtracts the 128-bit integer b from a, each given as two i64 halves (low half deeper), and pushes the difference the same way. Wraps around modulo 2^128; never traps.",
+    ),
+    num(
+        "i64.mul_wide_s",
+        &[op("a", "i64"), op("b", "i64")],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): multiplies two signed i64s into their full signed 128-bit product, pushed as its low then its high i64 half. Never overflows or traps.",
+    ),
+    num(
+        "i64.mul_wide_u",
+        &[op("a", "i64"), op("b", "i64")],
+        &[op("lo", "i64"), op("hi", "i64")],
+        "Wide arithmetic (WebAssembly 3.0): multiplies two unsigned i64s into their full unsigned 128-bit product, pushed as its low then its high i64 half. Never overflows or traps.",
+    ),
 ];
 
 #[cfg(test)]
@@ -1533,9 +1623,10 @@ mod tests {
     use std::collections::HashSet;
 
     // Expected size of the catalog:
-    //   Control     13  unreachable nop block loop if else end br br_if br_table
-    //                   return call call_indirect
-    //   Reference    3  ref.null ref.is_null ref.func
+    //   Control     19  unreachable nop block loop if else end br br_if br_table
+    //                   return call call_indirect return_call return_call_indirect
+    //                   call_ref return_call_ref br_on_null br_on_non_null
+    //   Reference    4  ref.null ref.is_null ref.func ref.as_non_null
     //   Parametric   2  drop select (one entry covers both `select` and
     //                   `select (result t)`, which share a text name)
     //   Variable     5  local.get/set/tee global.get/set
@@ -1543,7 +1634,7 @@ mod tests {
     //   Memory      29  14 loads (4 full-width + 4 i32 narrow + 6 i64 narrow)
     //                   + 9 stores (4 full-width + 2 i32 narrow + 3 i64 narrow)
     //                   + memory.size/grow/fill/copy/init data.drop
-    //   Numeric    140  4 consts
+    //   Numeric    144  4 consts
     //                   + 2 x 29 integer ops (eqz, 10 compares, clz ctz popcnt,
     //                     15 binary: add sub mul div_s div_u rem_s rem_u and or
     //                     xor shl shr_s shr_u rotl rotr)
@@ -1553,15 +1644,16 @@ mod tests {
     //                   + 25 conversions (wrap, 8 trunc, 2 extend, 8 convert,
     //                     demote, promote, 4 reinterpret)
     //                   + 5 sign extensions + 8 saturating truncations
-    //   Total      200
+    //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
+    //   Total      211
     const EXPECTED: [(Family, usize); 7] = [
-        (Family::Control, 13),
-        (Family::Reference, 3),
+        (Family::Control, 19),
+        (Family::Reference, 4),
         (Family::Parametric, 2),
         (Family::Variable, 5),
         (Family::Table, 8),
         (Family::Memory, 29),
-        (Family::Numeric, 140),
+        (Family::Numeric, 144),
     ];
 
     #[test]
@@ -1583,7 +1675,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 200);
+        assert_eq!(all().len(), 211);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1620,6 +1712,8 @@ mod tests {
             "return",
             "call",
             "call_indirect",
+            "return_call",
+            "return_call_indirect",
             "ref.null",
             "ref.is_null",
             "ref.func",
@@ -1666,13 +1760,12 @@ mod tests {
         for name in names {
             assert!(lookup(name).is_some(), "missing {name}");
         }
-        // Not WebAssembly 2.0 without SIMD, or not a text-format name.
+        // Not an instruction watlab runs, or not a text-format name.
         for name in [
             "v128.load",
             "i32x4.add",
             "memory.atomic.notify",
             "i32.trunc_s/f32",
-            "return_call",
         ] {
             assert!(lookup(name).is_none(), "unexpected {name}");
         }
@@ -1732,7 +1825,10 @@ mod tests {
                 "memory.size"
             ]
         );
-        assert_eq!(complete("br"), ["br", "br_if", "br_table"]);
+        assert_eq!(
+            complete("br"),
+            ["br", "br_if", "br_on_non_null", "br_on_null", "br_table"]
+        );
         assert!(complete("zz").is_empty());
         let everything = complete("");
         assert_eq!(everything.len(), all().len());
@@ -1767,7 +1863,9 @@ mod tests {
         ];
         for doc in all().iter().filter(|d| d.family == Family::Numeric) {
             let (ty, op) = doc.name.split_once('.').unwrap();
-            assert_eq!(doc.results.len(), 1, "{}", doc.name);
+            // Wide arithmetic leaves a 128-bit result as two i64 halves.
+            let wide = ["add128", "sub128", "mul_wide_s", "mul_wide_u"].contains(&op);
+            assert_eq!(doc.results.len(), if wide { 2 } else { 1 }, "{}", doc.name);
             let is_test = TESTS.contains(&op) || op.starts_with("le_") || op.starts_with("ge_");
             let expected = if is_test { "i32" } else { ty };
             assert_eq!(doc.results[0].ty, expected, "{}", doc.name);

@@ -60,14 +60,15 @@ use std::ops::Range;
 /// line per line (plus a `^^` marker line under rows with changed bytes),
 /// each ending in `\n`.
 pub fn render_plain(lines: &[Line]) -> String {
-    render(lines, None)
+    render(lines, None, MIN_ADDR_DIGITS)
 }
 
-/// [`render_plain`] for a terminal `columns` wide: a byte row that does not
-/// fit is shown as two rows of 8 bytes (or four of 4), each with its own
+/// [`render_plain`] for a terminal `columns` wide, with addresses at least
+/// `digits` hex digits wide (16 for a 64-bit memory): a byte row that does
+/// not fit is shown as two rows of 8 bytes (or four of 4), each with its own
 /// address and ASCII column.
-pub fn render(lines: &[Line], columns: Option<usize>) -> String {
-    let width = address_width(lines);
+pub fn render(lines: &[Line], columns: Option<usize>, digits: usize) -> String {
+    let width = address_width(lines).max(digits);
     let per_row = columns.map_or(ROW as usize, |columns| bytes_per_row(width, columns));
     let mut s = String::new();
     for line in lines {
@@ -281,7 +282,7 @@ mod tests {
             changed: &[0x20..0x22],
             layout: Layout::Bytes,
         });
-        let wide = super::render(&lines, Some(120));
+        let wide = super::render(&lines, Some(120), MIN_ADDR_DIGITS);
         assert_eq!(wide, render_plain(&lines));
         assert_eq!(
             wide,
@@ -294,7 +295,7 @@ mod tests {
 00000050: 0000 0000 0000 0000                      ........
 "
         );
-        let narrow = super::render(&lines, Some(60));
+        let narrow = super::render(&lines, Some(60), MIN_ADDR_DIGITS);
         assert_eq!(
             narrow,
             "\
@@ -309,7 +310,7 @@ mod tests {
         );
         assert!(narrow.lines().all(|l| l.chars().count() <= 60));
         // Narrower than a row of 8: byte rows of 4.
-        let tiny = super::render(&lines, Some(30));
+        let tiny = super::render(&lines, Some(30), MIN_ADDR_DIGITS);
         let rows = tiny.lines().filter(|l| l.starts_with('0'));
         assert!(rows.clone().all(|l| l.chars().count() <= 30), "{tiny}");
         assert_eq!(rows.count(), 8, "{tiny}");

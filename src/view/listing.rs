@@ -52,7 +52,10 @@ pub fn memory_window(out: &mut Styled, window: &MemoryWindow, columns: Option<us
         Role::Heading,
     );
     out.plain_text("\n");
-    marked_lines(out, &hexdump::render(&window.lines, columns));
+    marked_lines(
+        out,
+        &hexdump::render(&window.lines, columns, window.address_digits),
+    );
     if !window.regions.is_empty() {
         out.plain_text("regions:\n");
         for region in &window.regions {
@@ -92,8 +95,12 @@ pub fn memories(out: &mut Styled, memories: &[MemoryInfo]) {
                 MemoryOrigin::Shared => continue,
             };
             out.push(format!("memory #{}", memory.number), Role::Heading);
+            let name = user
+                .name
+                .as_ref()
+                .map_or(String::new(), |n| format!(" {n}"));
             out.plain_text(format!(
-                ": {} page{plural} ({} bytes), {max}, {shared}; {origin} {} as its memory {}\n",
+                ": {} page{plural} ({} bytes), {max}, {shared}; {origin} {} as its memory {}{name}\n",
                 memory.pages, memory.bytes, user.owner, user.index
             ));
         }

@@ -3,7 +3,7 @@
 
 use super::budget;
 use super::exec::Execution;
-use super::module::{ConstExpr, ExportKind, ImportKind, Module, SegmentMode};
+use super::module::{ConstExpr, ConstOp, ExportKind, ImportKind, Module, SegmentMode};
 use super::store::{Extern, FuncAddr, FuncInst, Instance, InstanceAddr, Store};
 use super::trap::{Trap, TrapCode};
 use super::types::ExternType;
@@ -81,7 +81,10 @@ pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
             a.elem == b.elem && a.limits.fits(&b.limits)
         }
         (ExternType::Memory(a), ExternType::Memory(b)) => {
-            a.shared == b.shared && a.limits.fits(&b.limits)
+            a.shared == b.shared
+                && a.memory64 == b.memory64
+                && a.page_size_log2 == b.page_size_log2
+                && a.limits.fits(&b.limits)
         }
         _ => false,
     }
@@ -206,14 +209,36 @@ impl Store {
     }
 
     fn eval_const(&self, inst: &Instance, expr: &ConstExpr) -> Value {
-        match *expr {
-            ConstExpr::Value(v) => v,
+        match expr {
+            ConstExpr::Value(v) => *v,
             ConstExpr::Global(g) => {
-                let addr = inst.globals[g as usize];
+                let addr = inst.globals[*g as usize];
                 self.data.globals[addr.index()].get()
             }
-            ConstExpr::RefFunc(f) => Value::FuncRef(Some(inst.funcs[f as usize].0)),
+            ConstExpr::RefFunc(f) => Value::FuncRef(Some(inst.funcs[*f as usize].0)),
+            ConstExpr::Extended(ops) => {
+                let mut stack: Vec<Value> = Vec::with_capacity(ops.len());
+                for op in ops.iter() {
+                    match op {
+                        ConstOp::Push(e) => stack.push(self.eval_const(inst, e)),
+                        ConstOp::Arith(a) => {
+                            // Validation guarantees two operands of the operator's type.
+                            let (Some(y), Some(x)) = (stack.pop(), stack.pop()) else {
+                                return Value::I32(0);
+                            };
+                            stack.push(a.apply(x, y));
+                        }
+                    }
+                }
+                stack.pop().unwrap_or(Value::I32(0))
+            }
         }
+    }
+
+    /// The value of a constant expression of the instance at `addr`, as it
+    /// reads now (`None` for an unknown instance).
+    pub fn eval_const_of(&self, addr: InstanceAddr, expr: &ConstExpr) -> Option<Value> {
+        Some(self.eval_const(self.instance(addr)?, expr))
     }
 
     /// Active segments, then the start function.
@@ -242,7 +267,8 @@ impl Store {
         }
         for (i, seg) in module.datas.iter().enumerate() {
             if let SegmentMode::Active { index, offset } = &seg.mode {
-                let start = self.eval_const(&inst, offset).to_slot() as u32 as u64;
+                let memory = &self.data.memories[inst.memories[*index as usize].index()];
+                let start = memory.address(self.eval_const(&inst, offset).to_slot());
                 let memory = &mut self.data.memories[inst.memories[*index as usize].index()];
                 if memory.range(start, seg.bytes.len() as u64).is_none() {
                     return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));

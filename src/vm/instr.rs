@@ -58,6 +58,19 @@ pub struct AtomicOp {
     pub pops: u8,
 }
 
+/// A wide-arithmetic instruction (WebAssembly 3.0): 128-bit results as two `i64`s, low first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WideOp {
+    /// `i64.add128`: [lo1 hi1 lo2 hi2] -> [lo hi].
+    Add128,
+    /// `i64.sub128`: [lo1 hi1 lo2 hi2] -> [lo hi].
+    Sub128,
+    /// `i64.mul_wide_s`: [a b] -> [lo hi], signed.
+    MulWideS,
+    /// `i64.mul_wide_u`: [a b] -> [lo hi], unsigned.
+    MulWideU,
+}
+
 macro_rules! define_instrs {
     (
         unary: [$($u:ident),* $(,)?],
@@ -95,6 +108,17 @@ macro_rules! define_instrs {
             Call { func: u32, base: Slot },
             /// Call through `table` with type `ty`; the index follows the arguments.
             CallIndirect { ty: u32, table: u32, base: Slot },
+            /// Tail call (`return_call`): the callee replaces the running
+            /// frame. A `Return` of the results follows, for host callees.
+            ReturnCall { func: u32, base: Slot },
+            /// Tail call through `table` (`return_call_indirect`); as [`Instr::ReturnCall`].
+            ReturnCallIndirect { ty: u32, table: u32, base: Slot },
+            /// `call_ref` of type `ty`: the function reference follows the arguments.
+            CallRef { ty: u32, base: Slot },
+            /// `return_call_ref`: a tail call through a function reference.
+            ReturnCallRef { ty: u32, base: Slot },
+            /// `ref.as_non_null`: traps on null, else copies `src` to `dst`.
+            RefAsNonNull { dst: Slot, src: Slot },
             /// `select`: operands at `dst`, `dst + 1`, condition at `dst + 2`.
             Select { dst: Slot },
             /// Read a global of the current instance.
@@ -115,6 +139,10 @@ macro_rules! define_instrs {
             MemoryCopy { base: Slot },
             /// `memory.init`: destination, source, length at `base..base + 3`.
             MemoryInit { base: Slot, seg: u32 },
+            /// A memory instruction on any memory but a plain memory 0 (see
+            /// [`crate::vm::memop`]): operation `op` of the code's `memory_ops`,
+            /// on slots `a` and `b`.
+            MemoryN { a: Slot, b: Slot, op: u32 },
             /// `data.drop`.
             DataDrop { seg: u32 },
             /// `table.get`; the index is read from `dst`.
@@ -171,6 +199,8 @@ macro_rules! define_instrs {
                 a: Slot,
                 b: Slot,
             },
+            /// A wide-arithmetic instruction: operands at `base..`, the two results left at `base`.
+            Wide { op: WideOp, base: Slot },
             /// Run mode: `i64.eqz` fused with a conditional branch.
             BrIfI64Eqz { cond: Slot, target: u32 },
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.

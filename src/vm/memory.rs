@@ -19,20 +19,21 @@ impl Memory {
     /// Allocates a zeroed memory of `ty.limits.min` pages.
     ///
     /// # Errors
-    /// A message when the initial size exceeds `page_limit` or cannot be allocated.
+    /// A message when the initial size exceeds `page_limit` (in 64 KiB
+    /// pages, whatever the memory's page size) or cannot be allocated.
     pub fn new(ty: MemoryType, page_limit: u32) -> Result<Memory, String> {
-        if ty.limits.min > page_limit {
+        let len = ty.limits.min.checked_mul(ty.page_size());
+        let Some(len) = len.filter(|len| *len <= page_limit as u64 * PAGE_SIZE) else {
             return Err(format!(
                 "memory of {} pages exceeds this session's limit of {page_limit} pages",
                 ty.limits.min
             ));
-        }
-        let len = ty.limits.min as usize * PAGE_SIZE as usize;
+        };
         let mut bytes = Vec::new();
         bytes
-            .try_reserve_exact(len)
+            .try_reserve_exact(len as usize)
             .map_err(|_| format!("cannot allocate {} pages", ty.limits.min))?;
-        bytes.resize(len, 0);
+        bytes.resize(len as usize, 0);
         Ok(Memory {
             ty,
             bytes,
@@ -41,8 +42,8 @@ impl Memory {
     }
 
     /// Current size in pages.
-    pub fn pages(&self) -> u32 {
-        (self.bytes.len() as u64 / PAGE_SIZE) as u32
+    pub fn pages(&self) -> u64 {
+        self.bytes.len() as u64 >> self.ty.page_size_log2
     }
 
     /// The bytes.
@@ -56,24 +57,25 @@ impl Memory {
     }
 
     /// `memory.grow`: adds `delta` pages and returns the old size, or `None`
-    /// when the maximum, the store's limit or the allocator says no.
-    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+    /// when the maximum, the address type, the store's limit or the
+    /// allocator says no.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
         let max = self
             .ty
             .limits
             .max
-            .unwrap_or(super::types::MAX_PAGES)
-            .min(self.page_limit);
-        if new > max {
+            .unwrap_or(u64::MAX)
+            .min(self.ty.max_pages());
+        let new_len = new.checked_mul(self.ty.page_size())?;
+        if new > max || new_len > self.page_limit as u64 * PAGE_SIZE {
             return None;
         }
-        let new_len = new as usize * PAGE_SIZE as usize;
         self.bytes
-            .try_reserve_exact(new_len - self.bytes.len())
+            .try_reserve_exact(new_len as usize - self.bytes.len())
             .ok()?;
-        self.bytes.resize(new_len, 0);
+        self.bytes.resize(new_len as usize, 0);
         self.ty.limits.min = new;
         Some(old)
     }
@@ -95,6 +97,33 @@ impl Memory {
         }
     }
 
+    /// An address operand as this memory reads it: the low 32 bits for a
+    /// 32-bit memory, all 64 for a 64-bit one.
+    pub fn address(&self, slot: u64) -> u64 {
+        if self.ty.memory64 {
+            slot
+        } else {
+            slot as u32 as u64
+        }
+    }
+
+    /// `memory.grow` by an address-typed `delta`: the old size, or -1 of
+    /// the address type when the memory cannot grow.
+    pub fn grow_by(&mut self, delta: u64) -> u64 {
+        let failed = self.address(u64::MAX);
+        self.grow(self.address(delta)).unwrap_or(failed)
+    }
+
+    /// "65536 bytes (1 page)", for trap explanations.
+    pub fn describe_size(&self) -> String {
+        let pages = self.pages();
+        format!(
+            "{} bytes ({pages} page{})",
+            self.bytes.len(),
+            if pages == 1 { "" } else { "s" }
+        )
+    }
+
     /// Raw base pointer and length, for the executor's cached view.
     pub(crate) fn raw(&mut self) -> (*mut u8, usize) {
         (self.bytes.as_mut_ptr(), self.bytes.len())
@@ -106,11 +135,12 @@ mod tests {
     use super::*;
     use crate::vm::types::Limits;
 
-    fn mem(min: u32, max: Option<u32>) -> Memory {
+    fn mem(min: u64, max: Option<u64>) -> Memory {
         Memory::new(
             MemoryType {
                 limits: Limits { min, max },
                 shared: false,
+                ..MemoryType::default()
             },
             100,
         )
@@ -125,7 +155,7 @@ mod tests {
         assert_eq!(m.pages(), 3);
         let mut unbounded = mem(0, None);
         assert_eq!(unbounded.grow(101), None);
-        assert_eq!(unbounded.grow(u32::MAX), None);
+        assert_eq!(unbounded.grow(u64::MAX), None);
     }
 
     #[test]
@@ -134,5 +164,29 @@ mod tests {
         assert!(m.range(65535, 1).is_some());
         assert!(m.range(65535, 2).is_none());
         assert!(m.range(u64::MAX, 2).is_none());
+    }
+
+    #[test]
+    fn one_byte_pages_and_64_bit_addresses() {
+        let ty = MemoryType {
+            limits: Limits {
+                min: 3,
+                max: Some(5),
+            },
+            page_size_log2: 0,
+            ..MemoryType::default()
+        };
+        let mut m = Memory::new(ty, 1).expect("three bytes");
+        assert_eq!((m.pages(), m.bytes().len()), (3, 3));
+        assert_eq!(m.grow_by(2), 3);
+        assert_eq!(m.grow_by(1), u32::MAX as u64, "-1 as an i32");
+        assert_eq!(m.address(u64::MAX), u32::MAX as u64);
+        let wide = MemoryType {
+            memory64: true,
+            ..MemoryType::default()
+        };
+        let mut m = Memory::new(wide, 1).expect("empty");
+        assert_eq!(m.address(1 << 40), 1 << 40);
+        assert_eq!(m.grow_by(1 << 40), u64::MAX, "-1 as an i64");
     }
 }

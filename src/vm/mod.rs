@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod instantiate;
 pub mod instr;
 pub mod lanes;
+pub mod memop;
 pub mod memory;
 pub mod module;
 pub mod simd_op;

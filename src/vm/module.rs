@@ -11,9 +11,24 @@ use wasmparser::{
     Payload, TypeRef, Validator, ValidatorResources, WasmFeatures,
 };
 
-/// The feature set watlab runs: WebAssembly 2.0 (SIMD included) and relaxed SIMD.
+/// The feature set watlab runs: WebAssembly 2.0 (SIMD included), relaxed
+/// SIMD, and the parts of WebAssembly 3.0 it implements (see the README's list).
 pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM2.union(WasmFeatures::RELAXED_SIMD)
+    features_2_0()
+        .union(WasmFeatures::RELAXED_SIMD)
+        .union(WasmFeatures::TAIL_CALL)
+        .union(WasmFeatures::EXTENDED_CONST)
+        .union(WasmFeatures::MULTI_MEMORY)
+        .union(WasmFeatures::MEMORY64)
+        .union(WasmFeatures::CUSTOM_PAGE_SIZES)
+        .union(WasmFeatures::WIDE_ARITHMETIC)
+        .union(WasmFeatures::FUNCTION_REFERENCES)
+}
+
+/// WebAssembly 2.0: the rules the wasm-v1 and wasm-v2 suites test (3.0 makes
+/// some of their invalid modules valid, e.g. two memories).
+pub fn features_2_0() -> WasmFeatures {
+    WasmFeatures::WASM2
 }
 
 /// WebAssembly 2.0 plus the threads proposal's validation (shared memories),
@@ -48,8 +63,9 @@ impl From<BinaryReaderError> for CompileError {
     }
 }
 
-/// A constant expression (WebAssembly 2.0: one instruction).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A constant expression: one instruction (WebAssembly 2.0), or several
+/// with integer `add`/`sub`/`mul` (3.0's extended constant expressions).
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConstExpr {
     /// A literal value (`t.const`, `ref.null`).
     Value(Value),
@@ -57,6 +73,49 @@ pub enum ConstExpr {
     Global(u32),
     /// A reference to module function `n`.
     RefFunc(u32),
+    /// Several instructions, run on a stack.
+    Extended(Arc<[ConstOp]>),
+}
+
+/// One instruction of an extended constant expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstOp {
+    /// Pushes a one-instruction expression's value.
+    Push(ConstExpr),
+    /// `i32.add`, `i32.sub`, `i32.mul`, `i64.add`, `i64.sub`, `i64.mul`.
+    Arith(ConstArith),
+}
+
+/// The arithmetic an extended constant expression may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstArith {
+    /// `i32.add`.
+    I32Add,
+    /// `i32.sub`.
+    I32Sub,
+    /// `i32.mul`.
+    I32Mul,
+    /// `i64.add`.
+    I64Add,
+    /// `i64.sub`.
+    I64Sub,
+    /// `i64.mul`.
+    I64Mul,
+}
+
+impl ConstArith {
+    /// Applies the operator to two operands of its type (others give `a`).
+    pub fn apply(self, a: Value, b: Value) -> Value {
+        match (self, a, b) {
+            (ConstArith::I32Add, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_add(y)),
+            (ConstArith::I32Sub, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_sub(y)),
+            (ConstArith::I32Mul, Value::I32(x), Value::I32(y)) => Value::I32(x.wrapping_mul(y)),
+            (ConstArith::I64Add, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_add(y)),
+            (ConstArith::I64Sub, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_sub(y)),
+            (ConstArith::I64Mul, Value::I64(x), Value::I64(y)) => Value::I64(x.wrapping_mul(y)),
+            _ => a,
+        }
+    }
 }
 
 /// What an import asks for.
@@ -428,10 +487,12 @@ impl<'a> Builder<'a> {
             }
             Payload::MemorySection(reader) => {
                 let range = reader.range();
-                check_memory_limits_encoding(
-                    &bytes[range.start as usize..range.end as usize],
-                    range.start as usize,
-                )?;
+                if !m.features.contains(WasmFeatures::MEMORY64) {
+                    check_memory_limits_encoding(
+                        &bytes[range.start as usize..range.end as usize],
+                        range.start as usize,
+                    )?;
+                }
                 for mem in reader {
                     m.memories.push(memory_type(&mem?));
                 }
@@ -531,6 +592,8 @@ impl<'a> Builder<'a> {
             types: &m.types,
             func_types: &m.func_types,
             global_types: &m.global_types,
+            memories: &m.memories,
+            features: m.features,
         };
         let bytes = self.bytes;
         let run =
@@ -597,8 +660,8 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
     Ok(TableType {
         elem: ref_type(ty.element_type)?,
         limits: Limits {
-            min: ty.initial as u32,
-            max: ty.maximum.map(|m| m as u32),
+            min: ty.initial,
+            max: ty.maximum,
         },
     })
 }
@@ -606,10 +669,12 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
 fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         limits: Limits {
-            min: ty.initial as u32,
-            max: ty.maximum.map(|m| m as u32),
+            min: ty.initial,
+            max: ty.maximum,
         },
         shared: ty.shared,
+        memory64: ty.memory64,
+        page_size_log2: ty.page_size_log2.map_or(16, |log2| log2 as u8),
     }
 }
 
@@ -623,8 +688,36 @@ fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> 
 
 fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
     let mut reader = expr.get_operators_reader();
-    let op = reader.read()?;
-    Ok(match op {
+    let mut ops = Vec::new();
+    while !reader.eof() {
+        let op = reader.read()?;
+        let arith = |a| Ok(ConstOp::Arith(a));
+        ops.push(match op {
+            wasmparser::Operator::End => continue,
+            wasmparser::Operator::I32Add => arith(ConstArith::I32Add),
+            wasmparser::Operator::I32Sub => arith(ConstArith::I32Sub),
+            wasmparser::Operator::I32Mul => arith(ConstArith::I32Mul),
+            wasmparser::Operator::I64Add => arith(ConstArith::I64Add),
+            wasmparser::Operator::I64Sub => arith(ConstArith::I64Sub),
+            wasmparser::Operator::I64Mul => arith(ConstArith::I64Mul),
+            other => const_operand(&other).map(ConstOp::Push).ok_or_else(|| {
+                unsupported(
+                    "this constant expression",
+                    reader.original_position() as usize,
+                )
+            }),
+        }?);
+    }
+    Ok(match <[ConstOp; 1]>::try_from(ops) {
+        Ok([ConstOp::Push(single)]) => single,
+        Ok(one) => ConstExpr::Extended(Arc::from(one)),
+        Err(many) => ConstExpr::Extended(Arc::from(many)),
+    })
+}
+
+/// A constant instruction that pushes one value.
+fn const_operand(op: &wasmparser::Operator<'_>) -> Option<ConstExpr> {
+    Some(match *op {
         wasmparser::Operator::I32Const { value } => ConstExpr::Value(Value::I32(value)),
         wasmparser::Operator::I64Const { value } => ConstExpr::Value(Value::I64(value)),
         wasmparser::Operator::F32Const { value } => ConstExpr::Value(Value::F32(value.bits())),
@@ -641,12 +734,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileErro
         }),
         wasmparser::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
         wasmparser::Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
-        _ => {
-            return Err(unsupported(
-                "this constant expression",
-                reader.original_position() as usize,
-            ));
-        }
+        _ => return None,
     })
 }
 

@@ -125,6 +125,18 @@ macro_rules! simd_ops {
                 }
             }
 
+            /// The memory argument of a vector load or store; `None` for
+            /// every other operator.
+            pub fn memarg(op: &Operator<'_>) -> Option<wasmparser::MemArg> {
+                match *op {
+                    $(Operator::$load { memarg } => Some(memarg),)*
+                    $(Operator::$store { memarg } => Some(memarg),)*
+                    $(Operator::$ll { memarg, .. } => Some(memarg),)*
+                    $(Operator::$sl { memarg, .. } => Some(memarg),)*
+                    _ => None,
+                }
+            }
+
             /// The vector instruction an operator is, with its lane index and
             /// memory offset (0 where it has none); `None` for `v128.const`
             /// and every non-vector operator.

@@ -22,7 +22,7 @@ impl Table {
     /// # Errors
     /// A message when the table would exceed [`MAX_TABLE_ELEMENTS`].
     pub fn new(ty: TableType, init: u64) -> Result<Table, String> {
-        if ty.limits.min > MAX_TABLE_ELEMENTS {
+        if ty.limits.min > MAX_TABLE_ELEMENTS as u64 {
             return Err(format!(
                 "table of {} elements exceeds the limit of {MAX_TABLE_ELEMENTS}",
                 ty.limits.min
@@ -43,18 +43,18 @@ impl Table {
     pub fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
         let old = self.size();
         let new = old.checked_add(delta)?;
-        if new
+        if new as u64
             > self
                 .ty
                 .limits
                 .max
-                .unwrap_or(u32::MAX)
-                .min(MAX_TABLE_ELEMENTS)
+                .unwrap_or(u64::MAX)
+                .min(MAX_TABLE_ELEMENTS as u64)
         {
             return None;
         }
         self.elements.resize(new as usize, init);
-        self.ty.limits.min = new;
+        self.ty.limits.min = new as u64;
         Some(old)
     }
 

@@ -37,6 +37,10 @@ pub enum TrapCode {
     HostError,
     /// An atomic access at an address that is not a multiple of its size.
     UnalignedAtomic,
+    /// `ref.as_non_null` found a null reference.
+    NullReference,
+    /// `call_ref` or `return_call_ref` found a null function reference.
+    NullFunctionReference,
 }
 
 impl TrapCode {
@@ -57,6 +61,8 @@ impl TrapCode {
             TrapCode::Interrupted => "interrupted",
             TrapCode::HostError => "host error",
             TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
         }
     }
 }

@@ -54,13 +54,14 @@ impl fmt::Display for FuncType {
     }
 }
 
-/// Size limits in pages or elements.
+/// Size limits in pages or elements (64-bit: a 64-bit memory's, or a
+/// 1-byte-page memory's, may pass `u32::MAX`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Initial size.
-    pub min: u32,
+    pub min: u64,
     /// Largest size it may grow to, if bounded.
-    pub max: Option<u32>,
+    pub max: Option<u64>,
 }
 
 impl Limits {
@@ -84,23 +85,58 @@ impl fmt::Display for Limits {
     }
 }
 
-/// A memory's type: limits in pages and whether it is shared between threads.
+/// A memory's type: limits in pages, whether it is shared between threads,
+/// its address type and its page size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryType {
-    /// Limits in 64 KiB pages.
+    /// Limits in pages.
     pub limits: Limits,
     /// Whether the memory is shared (threads proposal).
     pub shared: bool,
+    /// Whether addresses are `i64` (WebAssembly 3.0's 64-bit memories).
+    pub memory64: bool,
+    /// Log2 of the page size: 16 (64 KiB) or 0 (1 byte, custom page sizes).
+    pub page_size_log2: u8,
+}
+
+impl Default for MemoryType {
+    /// No pages, no maximum, not shared, 32-bit, 64 KiB pages.
+    fn default() -> MemoryType {
+        MemoryType {
+            limits: Limits { min: 0, max: None },
+            shared: false,
+            memory64: false,
+            page_size_log2: 16,
+        }
+    }
+}
+
+impl MemoryType {
+    /// Bytes in one page.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// The most pages its address type allows (4 GiB, or 2^64 bytes, of pages).
+    pub fn max_pages(&self) -> u64 {
+        let bits = if self.memory64 { 64 } else { 32 };
+        (1u128 << bits >> self.page_size_log2).min(u64::MAX as u128) as u64
+    }
 }
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "memory {}{}",
+            "memory {}{}{}",
+            if self.memory64 { "i64 " } else { "" },
             self.limits,
             if self.shared { " shared" } else { "" }
-        )
+        )?;
+        if self.page_size_log2 != 16 {
+            write!(f, " (pagesize {})", self.page_size())?;
+        }
+        Ok(())
     }
 }
 

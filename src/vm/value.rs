@@ -55,9 +55,17 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) if r == wasmparser::RefType::FUNCREF => ValType::FuncRef,
-            W::Ref(r) if r == wasmparser::RefType::EXTERNREF => ValType::ExternRef,
-            _ => return None,
+            // Typed function references (WebAssembly 3.0) are function
+            // references at run time: validation keeps nullability and types apart.
+            W::Ref(r) => match r.heap_type() {
+                wasmparser::HeapType::Concrete(_) => ValType::FuncRef,
+                wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
+                    wasmparser::AbstractHeapType::Func => ValType::FuncRef,
+                    wasmparser::AbstractHeapType::Extern => ValType::ExternRef,
+                    _ => return None,
+                },
+                _ => return None,
+            },
         })
     }
 

@@ -157,21 +157,27 @@ impl Session {
         let d = self.debugger.as_ref()?;
         let after = d.execution.frame_views(&self.store);
         let instr = instr?;
-        if after.len() != before.len() {
+        let name = instr.split_whitespace().next().unwrap_or("");
+        // A tail call into wasm code takes over the caller's frame.
+        let tail_call = name.starts_with("return_call") && after.len() == before.len();
+        if after.len() != before.len() || tail_call {
+            let note = if tail_call {
+                let callee = self.frame_name(after.last()?.func, d);
+                format!("replaced the frame: {callee} runs in its place")
+            } else if after.len() > before.len() {
+                "entered a call".into()
+            } else {
+                "returned".into()
+            };
             return Some(Effect {
                 instruction: instr,
                 popped: Vec::new(),
                 pushed: Vec::new(),
                 memory: None,
-                note: Some(if after.len() > before.len() {
-                    "entered a call".into()
-                } else {
-                    "returned".into()
-                }),
+                note: Some(note),
             });
         }
         let (old, new) = (&before.last()?.operands, &after.last()?.operands);
-        let name = instr.split_whitespace().next().unwrap_or("");
         let (pops, pushes) = match catalog::lookup(name) {
             Some(doc) if doc.family != Family::Control && name != "select" => {
                 (doc.params.len(), doc.results.len())

@@ -146,16 +146,23 @@ impl Session {
             return None;
         };
         let instance = self.store.instance(*instance)?;
-        let memory = *instance.memories.first()?;
         let bytes = instance.module.bytes.get(offset..)?;
         let mut reader =
             wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(bytes, offset as u64));
         let op = reader.read().ok()?;
+        // The memory it names (several since WebAssembly 3.0), and its address type.
+        let index = match op {
+            O::MemoryFill { mem } | O::MemoryInit { mem, .. } => mem,
+            O::MemoryCopy { dst_mem, .. } => dst_mem,
+            ref other => crate::vm::memop::MemoryOp::access(other).map_or(0, |a| a.memories()[0]),
+        };
+        let memory = *instance.memories.get(index as usize)?;
+        let address_of = |slot: u64| self.store.memory(memory).map(|m| m.address(slot));
         let operands = d.execution.frame_views(&self.store).pop()?.operands;
         let from_top = |depth: usize| -> Option<u64> {
             operands
                 .get(operands.len().checked_sub(depth + 1)?)
-                .map(|v| v.to_slot() as u32 as u64)
+                .and_then(|v| address_of(v.to_slot()))
         };
         let (write, base_depth, size, memarg) = match op {
             O::I32Load8S { memarg }

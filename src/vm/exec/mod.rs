@@ -12,6 +12,7 @@
 //! `const STEP: bool`, so run mode carries no stepping checks at all.
 
 mod atomic;
+mod memory_n;
 mod numeric;
 mod simd;
 

@@ -145,6 +145,22 @@ trunc!(
     18446744073709551616.0_f64
 );
 
+/// A wide-arithmetic instruction on its operands (`[lo1 hi1 lo2 hi2]` or
+/// `[a b]`): the 128-bit result as `[lo hi]`.
+#[cold]
+#[inline(never)]
+pub fn wide(op: crate::vm::instr::WideOp, args: [u64; 4]) -> [u64; 2] {
+    use crate::vm::instr::WideOp;
+    let pair = |lo: u64, hi: u64| (hi as u128) << 64 | lo as u128;
+    let result = match op {
+        WideOp::Add128 => pair(args[0], args[1]).wrapping_add(pair(args[2], args[3])),
+        WideOp::Sub128 => pair(args[0], args[1]).wrapping_sub(pair(args[2], args[3])),
+        WideOp::MulWideS => ((args[0] as i64 as i128) * (args[1] as i64 as i128)) as u128,
+        WideOp::MulWideU => (args[0] as u128) * (args[1] as u128),
+    };
+    [result as u64, (result >> 64) as u64]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,8 @@
 use super::numeric as num;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::budget;
-use crate::vm::instr::{Instr, Slot};
+use crate::vm::instr::{Instr, Slot, WideOp};
+use crate::vm::memory::Memory;
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
 use crate::vm::translate::Compiled;
@@ -160,18 +161,26 @@ fn uninitialized_element(index: u32) -> Trap {
     }
 }
 
-/// The numbers behind an out-of-bounds access, for the trap's detail.
+/// The numbers behind an out-of-bounds access to memory 0, for the trap's detail.
 #[cold]
-pub(super) fn out_of_bounds(addr: u32, offset: u32, size: u64, mem_len: usize) -> Trap {
-    let ea = addr as u64 + offset as u64;
-    let mut trap = Trap::new(TrapCode::OutOfBoundsMemoryAccess);
-    trap.detail = Some(format!(
-        "address {addr} + offset {offset} = {ea}, access of {size} byte{}, memory is {mem_len} bytes ({} page{})",
-        if size == 1 { "" } else { "s" },
-        mem_len / 65536,
-        if mem_len / 65536 == 1 { "" } else { "s" },
-    ));
-    trap
+#[inline(never)]
+pub(super) fn out_of_bounds(
+    inst: &Instance,
+    memories: &[Memory],
+    addr: u32,
+    offset: u32,
+    size: u64,
+) -> Trap {
+    match inst.memories.first() {
+        Some(m) => super::memory_n::out_of_bounds(
+            super::memory_n::memory_label(inst, 0),
+            addr as u64,
+            offset as u64,
+            size,
+            &memories[m.index()],
+        ),
+        None => Trap::new(TrapCode::OutOfBoundsMemoryAccess),
+    }
 }
 
 impl Execution {
@@ -372,22 +381,95 @@ impl Execution {
                         enter_body!(callee_body, callee_instance.index());
                         ip = code.code.as_ptr();
                     }
-                    FuncInst::Host { func, type_id, .. } => {
-                        let result = call_host(
-                            func.as_ref(),
-                            &types[*type_id as usize],
-                            data,
-                            inst.memories.first().copied(),
-                            regs,
-                            base,
-                        );
-                        (mem, mem_len) = memory_view(data, inst);
-                        if let Err(t) = result {
+                    FuncInst::Host { func, type_id, .. } => host_call!(func, type_id, base),
+                }
+            }};
+        }
+        // A host callee runs to completion; the next instruction follows.
+        macro_rules! host_call {
+            ($func:expr, $type_id:expr, $base:expr) => {{
+                let result = call_host(
+                    $func.as_ref(),
+                    &types[*$type_id as usize],
+                    data,
+                    inst.memories.first().copied(),
+                    regs,
+                    $base,
+                );
+                (mem, mem_len) = memory_view(data, inst);
+                if let Err(t) = result {
+                    trap!(t);
+                }
+                ip = ip.wrapping_add(1);
+            }};
+        }
+        // A tail call: a wasm callee takes over the running frame (its
+        // arguments move down to the frame's base), so the call stack does
+        // not grow; a host callee runs, and the `Return` after this
+        // instruction returns its results.
+        macro_rules! tail_call {
+            ($callee:expr, $base:expr) => {{
+                let callee: FuncAddr = $callee;
+                let base: Slot = $base;
+                match &funcs[callee.index()] {
+                    FuncInst::Wasm {
+                        body: callee_body,
+                        instance: callee_instance,
+                        ..
+                    } => {
+                        tick!();
+                        let fp = frame.fp as usize;
+                        let from = fp + base as usize;
+                        self.stack
+                            .copy_within(from..from + callee_body.param_slots as usize, fp);
+                        let callee_code = code_for(callee_body, STEP);
+                        if let Err(t) =
+                            self.enter(callee_body, callee_code, fp, limits.max_stack_slots)
+                        {
                             trap!(t);
                         }
-                        ip = ip.wrapping_add(1);
+                        frame = Frame {
+                            func: callee,
+                            pc: 0,
+                            fp: fp as u32,
+                        };
+                        enter_body!(callee_body, callee_instance.index());
+                        ip = code.code.as_ptr();
                     }
+                    FuncInst::Host { func, type_id, .. } => host_call!(func, type_id, base),
                 }
+            }};
+        }
+        // The function a `call_ref` of type `ty` calls: the reference after
+        // the arguments at `base`.
+        macro_rules! ref_callee {
+            ($ty:expr, $base:expr) => {{
+                let params = ValType::slots_of(&inst.module.types[$ty as usize].params) as u32;
+                let entry = regs.get($base + params);
+                if entry == NULL_REF {
+                    trap!(TrapCode::NullFunctionReference);
+                }
+                FuncAddr((entry - 1) as u32)
+            }};
+        }
+        // The function `call_indirect` with type `ty` finds in `table` at
+        // the index after the arguments at `base`.
+        macro_rules! indirect_callee {
+            ($ty:expr, $table:expr, $base:expr) => {{
+                let params = ValType::slots_of(&inst.module.types[$ty as usize].params) as u32;
+                let index = regs.u32($base + params);
+                let table = &data.tables[inst.tables[$table as usize].index()];
+                let Some(&entry) = table.elements.get(index as usize) else {
+                    trap!(TrapCode::UndefinedElement)
+                };
+                if entry == NULL_REF {
+                    trap!(uninitialized_element(index));
+                }
+                let callee = FuncAddr((entry - 1) as u32);
+                if funcs[callee.index()].type_id() != inst.type_ids[$ty as usize] {
+                    trap!(TrapCode::IndirectCallTypeMismatch);
+                }
+                callee
             }};
         }
         macro_rules! branch_if {
@@ -406,7 +488,7 @@ impl Execution {
                 let addr = regs.u32($addr);
                 let ea = addr as u64 + $offset as u64;
                 if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                    trap!(out_of_bounds(inst, &data.memories, addr, $offset, $n));
                 }
                 // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
                 let $b: [u8; $n] = unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]) };
@@ -418,7 +500,7 @@ impl Execution {
                 let addr = regs.u32($addr);
                 let ea = addr as u64 + $offset as u64;
                 if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(addr, $offset, $n, mem_len));
+                    trap!(out_of_bounds(inst, &data.memories, addr, $offset, $n));
                 }
                 let bytes: [u8; $n] = $bytes;
                 // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
@@ -594,20 +676,34 @@ impl Execution {
                     continue;
                 }
                 Instr::CallIndirect { ty, table, base } => {
-                    let params = ValType::slots_of(&inst.module.types[ty as usize].params) as u32;
-                    let index = regs.u32(base + params);
-                    let table = &data.tables[inst.tables[table as usize].index()];
-                    let Some(&entry) = table.elements.get(index as usize) else {
-                        trap!(TrapCode::UndefinedElement)
-                    };
-                    if entry == NULL_REF {
-                        trap!(uninitialized_element(index));
-                    }
-                    let callee = FuncAddr((entry - 1) as u32);
-                    if funcs[callee.index()].type_id() != inst.type_ids[ty as usize] {
-                        trap!(TrapCode::IndirectCallTypeMismatch);
-                    }
+                    let callee = indirect_callee!(ty, table, base);
                     call!(callee, base);
+                    continue;
+                }
+                Instr::ReturnCall { func, base } => {
+                    tail_call!(inst.funcs[func as usize], base);
+                    continue;
+                }
+                Instr::CallRef { ty, base } => {
+                    let callee = ref_callee!(ty, base);
+                    call!(callee, base);
+                    continue;
+                }
+                Instr::ReturnCallRef { ty, base } => {
+                    let callee = ref_callee!(ty, base);
+                    tail_call!(callee, base);
+                    continue;
+                }
+                Instr::RefAsNonNull { dst, src } => {
+                    let r = regs.get(src);
+                    if r == NULL_REF {
+                        trap!(TrapCode::NullReference);
+                    }
+                    regs.set(dst, r);
+                }
+                Instr::ReturnCallIndirect { ty, table, base } => {
+                    let callee = indirect_callee!(ty, table, base);
+                    tail_call!(callee, base);
                     continue;
                 }
                 Instr::Select { dst } => {
@@ -627,7 +723,9 @@ impl Execution {
                 Instr::MemorySize { dst } => regs.set_u32(dst, (mem_len / 65536) as u32),
                 Instr::MemoryGrow { dst } => {
                     let delta = regs.u32(dst);
-                    let result = memory_mut!().grow(delta).map_or(-1, |old| old as i32);
+                    let result = memory_mut!()
+                        .grow(delta as u64)
+                        .map_or(-1, |old| old as i32);
                     (mem, mem_len) = memory_view(data, inst);
                     regs.set_i32(dst, result);
                 }
@@ -636,7 +734,7 @@ impl Execution {
                         (regs.u32(base), regs.u32(base + 1) as u8, regs.u32(base + 2));
                     let memory = memory_mut!();
                     let Some(range) = memory.range(d as u64, n as u64) else {
-                        trap!(out_of_bounds(d, 0, n as u64, mem_len))
+                        trap!(out_of_bounds(inst, &data.memories, d, 0, n as u64))
                     };
                     charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut()[range].fill(val);
@@ -695,6 +793,7 @@ impl Execution {
                     a,
                     b,
                 } => {
+                    let memories = &data.memories;
                     // SAFETY: every slot the translator emits is below `frame_size`
                     // (see `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
                     let machine = unsafe {
@@ -706,12 +805,54 @@ impl Execution {
                                 std::slice::from_raw_parts_mut(mem, mem_len)
                             },
                             globals: &mut data.globals,
+                            out_of_bounds: &|addr, offset, size| {
+                                out_of_bounds(inst, memories, addr, offset, size)
+                            },
                             instance_globals: &inst.globals,
                         }
                     };
                     if let Err(t) = super::simd::execute(op, lane, dst, a, b, machine) {
                         trap!(t);
                     }
+                }
+                Instr::MemoryN { a, b, op } => {
+                    let mut charge = |cost: u64| {
+                        let paid = cost.min(fuel);
+                        fuel -= paid;
+                        if paid < cost {
+                            self.overdraw(cost - paid)?;
+                        }
+                        Ok(())
+                    };
+                    let result = super::memory_n::execute(
+                        code.memory_ops[op as usize],
+                        data,
+                        inst,
+                        (a, b),
+                        &|s| regs.get(s),
+                        &mut charge,
+                    );
+                    // `memory.grow` on any index may move memory 0 (the same memory imported twice).
+                    (mem, mem_len) = memory_view(data, inst);
+                    match result {
+                        Ok(Some(value)) => regs.set(a, value),
+                        Ok(None) => {}
+                        Err(t) => trap!(t),
+                    }
+                }
+                Instr::Wide { op, base } => {
+                    let pops = if matches!(op, WideOp::Add128 | WideOp::Sub128) {
+                        4
+                    } else {
+                        2
+                    };
+                    let mut args = [0; 4];
+                    for (i, arg) in args.iter_mut().enumerate().take(pops) {
+                        *arg = regs.get(base + i as u32);
+                    }
+                    let [lo, hi] = num::wide(op, args);
+                    regs.set(base, lo);
+                    regs.set(base + 1, hi);
                 }
                 Instr::DataDrop { seg } => {
                     data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..])

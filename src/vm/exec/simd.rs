@@ -21,7 +21,6 @@
 //! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` | signed x signed products, sums wrap |
 
 use super::numeric as num;
-use super::run::out_of_bounds;
 use crate::vm::instr::Slot;
 use crate::vm::lanes::*;
 use crate::vm::simd_op::SimdOp;
@@ -39,6 +38,8 @@ pub(super) struct Machine<'a> {
     pub globals: &'a mut [Global],
     /// The instance's globals by index.
     pub instance_globals: &'a [GlobalAddr],
+    /// The trap for an access of memory 0 at address, offset and size out of bounds.
+    pub out_of_bounds: &'a dyn Fn(u32, u32, u64) -> Trap,
 }
 
 impl Machine<'_> {
@@ -59,7 +60,7 @@ impl Machine<'_> {
         let start = u64::from(base) + u64::from(offset);
         let len = self.memory.len();
         if start + n as u64 > len as u64 {
-            return Err(out_of_bounds(base, offset, n as u64, len));
+            return Err((self.out_of_bounds)(base, offset, n as u64));
         }
         Ok(&mut self.memory[start as usize..start as usize + n])
     }

@@ -26,6 +26,12 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 /// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
 pub fn operator_name(op: &Operator<'_>) -> String {
+    if let Some((simd, _, _)) = crate::vm::simd_op::SimdOp::decode(op) {
+        return simd.name().to_string();
+    }
+    if let Operator::V128Const { .. } = op {
+        return "v128.const".to_string();
+    }
     let debug = format!("{op:?}");
     let variant = debug.split([' ', '{', '(']).next().unwrap_or("");
     variant_text_name(variant)
@@ -85,6 +91,8 @@ pub struct Compiled {
     /// Run mode: constants the code reads from the slots right after the
     /// locals; copied in when a frame starts.
     pub consts: Box<[u64]>,
+    /// What each [`Instr::MemoryN`] does, by its `op` index.
+    pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -98,6 +106,10 @@ pub struct ModuleContext<'a> {
     pub func_types: &'a [u32],
     /// Every global's type, imports first.
     pub global_types: &'a [GlobalType],
+    /// Every memory type, imports first.
+    pub memories: &'a [crate::vm::types::MemoryType],
+    /// The features the module is validated with.
+    pub features: wasmparser::WasmFeatures,
 }
 
 /// An operand-stack entry during translation.
@@ -196,6 +208,7 @@ pub fn translate(
         offset: 0,
         last_result: None,
         results,
+        memory_ops: Vec::new(),
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -222,6 +235,7 @@ pub fn translate(
             module_bytes,
             offset as usize,
             reader.original_position() as usize,
+            ctx.features,
         )?;
         t.operator(&op)?;
     }
@@ -236,6 +250,7 @@ pub fn translate(
         offsets: t.offsets.into_boxed_slice(),
         frame_size: t.base + t.max_height,
         consts: t.consts.into_boxed_slice(),
+        memory_ops: t.memory_ops.into_boxed_slice(),
     })
 }
 
@@ -259,15 +274,18 @@ fn collect_consts(body: &FunctionBody<'_>) -> Result<Vec<u64>, CompileError> {
 }
 
 /// Encoding rules of WebAssembly 2.0 that wasmparser, which reads the
-/// multi-memory encoding, does not apply: the memory operand of
-/// `memory.size`/`memory.grow` is one 0x00 byte, and a memarg's alignment
-/// and offset are u32 LEB128s of at most 5 bytes.
+/// multi-memory encoding, does not apply: without multiple memories the
+/// memory operand of `memory.size`/`memory.grow` is one 0x00 byte; a
+/// memarg's alignment, and without 64-bit memories its offset, are u32
+/// LEB128s of at most 5 bytes.
 fn check_v2_encoding(
     op: &Operator<'_>,
     bytes: &[u8],
     start: usize,
     end: usize,
+    features: wasmparser::WasmFeatures,
 ) -> Result<(), CompileError> {
+    use wasmparser::WasmFeatures as F;
     let malformed = |message: &str, offset: usize| {
         Err(CompileError {
             message: message.into(),
@@ -275,13 +293,20 @@ fn check_v2_encoding(
         })
     };
     match op {
-        Operator::MemorySize { .. } | Operator::MemoryGrow { .. } if end != start + 2 => {
+        Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+            if end != start + 2 && !features.contains(F::MULTI_MEMORY) =>
+        {
             malformed("zero byte expected", start + 1)
         }
         _ if (0x28..=0x3e).contains(&bytes.get(start).copied().unwrap_or(0)) => {
             let align_len = leb_len(bytes, start + 1);
             let offset_len = leb_len(bytes, start + 1 + align_len);
-            if align_len > 5 || offset_len > 5 {
+            let offset_max = if features.contains(F::MEMORY64) {
+                10
+            } else {
+                5
+            };
+            if align_len > 5 || offset_len > offset_max {
                 return malformed("integer representation too long", start + 1);
             }
             Ok(())
@@ -320,6 +345,8 @@ struct Translator<'a> {
     /// Index of the last emitted instruction whose single result may be redirected.
     last_result: Option<usize>,
     results: u32,
+    /// The operations of the [`Instr::MemoryN`]s emitted so far.
+    memory_ops: Vec<crate::vm::memop::MemoryOp>,
 }
 
 impl Translator<'_> {
@@ -645,6 +672,14 @@ impl Translator<'_> {
     /// `br_if`: when the branch needs no moves it is one conditional jump,
     /// otherwise a jump around the moves and an unconditional branch.
     fn branch_if(&mut self, depth: u32, cond: Slot) {
+        self.branch_when(depth, |t, negate, target| {
+            t.conditional_branch(cond, negate, target)
+        });
+    }
+
+    /// A conditional branch to `depth`: `test(self, negate, target)` makes
+    /// the jump taken when the condition holds (or, negated, when not).
+    fn branch_when(&mut self, depth: u32, test: impl Fn(&mut Self, bool, u32) -> Instr) {
         let Some(index) = self.frames.len().checked_sub(1 + depth as usize) else {
             return;
         };
@@ -656,14 +691,14 @@ impl Translator<'_> {
         if !needs_moves {
             let is_loop = frame.kind == FrameKind::Loop;
             let target = if is_loop { frame.loop_start } else { 0 };
-            let branch = self.conditional_branch(cond, false, target);
+            let branch = test(self, false, target);
             let at = self.emit(branch);
             if !is_loop {
                 self.frames[index].fixups.push(at);
             }
             return;
         }
-        let skip = self.conditional_branch(cond, true, 0);
+        let skip = test(self, true, 0);
         let skip = self.emit(skip);
         let saved = self.stack.clone();
         self.branch(depth);
@@ -816,6 +851,71 @@ impl Translator<'_> {
                     base,
                 });
             }
+            Operator::ReturnCall { function_index } => {
+                let ty = self.ctx.func_types.get(function_index as usize).copied();
+                let (params, results) = self.signature(ty);
+                self.tail_call(&params, &results, 0, |base| Instr::ReturnCall {
+                    func: function_index,
+                    base,
+                });
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let (params, results) = self.signature(Some(type_index));
+                self.tail_call(&params, &results, 1, |base| Instr::ReturnCallIndirect {
+                    ty: type_index,
+                    table: table_index,
+                    base,
+                });
+            }
+            Operator::CallRef { type_index } => {
+                let (params, results) = self.signature(Some(type_index));
+                self.call(&params, &results, 1, |base| Instr::CallRef {
+                    ty: type_index,
+                    base,
+                });
+            }
+            Operator::ReturnCallRef { type_index } => {
+                let (params, results) = self.signature(Some(type_index));
+                self.tail_call(&params, &results, 1, |base| Instr::ReturnCallRef {
+                    ty: type_index,
+                    base,
+                });
+            }
+            Operator::BrOnNull { relative_depth } => {
+                // Branch on null (dropping it); else the reference stays.
+                let Some(&top) = self.stack.last() else {
+                    return Ok(());
+                };
+                let cond = self.pop();
+                self.branch_when(relative_depth, |_, negate, target| {
+                    if negate {
+                        Instr::BrIfI64Nez { cond, target }
+                    } else {
+                        Instr::BrIfI64Eqz { cond, target }
+                    }
+                });
+                self.stack.push(top);
+                self.max_height = self.max_height.max(self.height());
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                // Branch with the reference when it is not null; else drop it.
+                let cond = match self.stack.last() {
+                    Some(Operand::Local(l)) => *l,
+                    _ => self.slot(self.stack.len().saturating_sub(1)),
+                };
+                self.branch_when(relative_depth, |_, negate, target| {
+                    if negate {
+                        Instr::BrIfI64Eqz { cond, target }
+                    } else {
+                        Instr::BrIfI64Nez { cond, target }
+                    }
+                });
+                self.pop();
+                self.marker();
+            }
             Operator::Drop => {
                 if self.top_is_v128() {
                     self.pop();
@@ -902,6 +1002,27 @@ impl Translator<'_> {
     /// Whether local `index` is a `v128` (moved as two slots, never folded).
     fn is_v128_local(&self, index: u32) -> bool {
         self.local_types.get(index as usize) == Some(&ValType::V128)
+    }
+
+    /// A tail call: the call, then (run only when the callee is a host
+    /// function, which cannot take over the frame) a return of its results.
+    fn tail_call(
+        &mut self,
+        params: &[ValType],
+        results: &[ValType],
+        extra: u32,
+        make: impl FnOnce(Slot) -> Instr,
+    ) {
+        self.materialize_all();
+        let operands = ValType::slots_of(params) as u32 + extra;
+        let base = self.slot(self.stack.len().saturating_sub(operands as usize));
+        self.pop_n(operands);
+        self.emit(make(base));
+        self.emit(Instr::Return {
+            from: base,
+            n: ValType::slots_of(results) as u32,
+        });
+        self.set_unreachable();
     }
 
     fn local_set(&mut self, local: u32, tee: bool) {

@@ -2,7 +2,8 @@
 //! instructions, memory and table access, references and globals.
 
 use super::Translator;
-use crate::vm::instr::Instr;
+use crate::vm::instr::{Instr, WideOp};
+use crate::vm::memop::MemoryOp;
 use crate::vm::module::CompileError;
 use wasmparser::Operator;
 
@@ -43,6 +44,20 @@ macro_rules! memory_access {
 impl Translator<'_> {
     /// Translates an operator that does not touch control flow or locals.
     pub(super) fn plain_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        if let Some(memarg) = crate::vm::simd_op::SimdOp::memarg(op) {
+            let wide = |m: u32| {
+                self.ctx
+                    .memories
+                    .get(m as usize)
+                    .is_some_and(|t| t.memory64)
+            };
+            if memarg.target != wasmparser::MemArgTarget::Memory(0) || wide(0) {
+                return Err(self.unsupported_because(
+                    op,
+                    "vector loads and stores run on memory 0 of 32-bit addresses only, so far",
+                ));
+            }
+        }
         if self.numeric(op)? || self.memory(op)? || self.atomic(op) || self.simd(op) {
             return Ok(());
         }
@@ -70,6 +85,7 @@ impl Translator<'_> {
                 self.emit_result(Instr::RefNull { dst });
             }
             Operator::RefIsNull => self.unary(|dst, src| Instr::RefIsNull { dst, src }),
+            Operator::RefAsNonNull => self.unary(|dst, src| Instr::RefAsNonNull { dst, src }),
             Operator::RefFunc { function_index } => {
                 let dst = self.push();
                 self.emit_result(Instr::RefFunc {
@@ -108,6 +124,10 @@ impl Translator<'_> {
                     seg: elem_index,
                 })
             }
+            Operator::I64Add128 => self.wide(WideOp::Add128, 4),
+            Operator::I64Sub128 => self.wide(WideOp::Sub128, 4),
+            Operator::I64MulWideS => self.wide(WideOp::MulWideS, 2),
+            Operator::I64MulWideU => self.wide(WideOp::MulWideU, 2),
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { seg: elem_index });
             }
@@ -116,11 +136,27 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A wide-arithmetic instruction taking `pops` operands and leaving two.
+    fn wide(&mut self, op: WideOp, pops: u32) {
+        self.in_place(pops, 2, |base| Instr::Wide { op, base });
+    }
+
+    /// The error for `op`, which watlab does not run in this form: `why`.
+    fn unsupported_because(&self, op: &Operator<'_>, why: &str) -> CompileError {
+        CompileError {
+            message: format!(
+                "watlab does not run {} here yet: {why}",
+                super::operator_name(op)
+            ),
+            offset: self.offset as usize,
+        }
+    }
+
     fn unsupported(&self, op: &Operator<'_>) -> CompileError {
         let name = super::operator_name(op);
         CompileError {
             message: format!(
-                "watlab does not run {name} yet (it runs WebAssembly 2.0 and relaxed SIMD)"
+                "watlab does not run {name} yet (it runs WebAssembly 2.0 with SIMD and relaxed SIMD, the 3.0 proposals its README lists, and atomics with threads)"
             ),
             offset: self.offset as usize,
         }
@@ -181,7 +217,75 @@ impl Translator<'_> {
         true
     }
 
+    /// Whether memory `index` is the one the fast instructions serve:
+    /// memory 0, with 32-bit addresses and 64 KiB pages.
+    fn plain_memory(&self, index: u32) -> bool {
+        index == 0
+            && self
+                .ctx
+                .memories
+                .first()
+                .is_some_and(|m| !m.memory64 && m.page_size_log2 == 16)
+    }
+
+    /// A memory instruction off the fast path: [`Instr::MemoryN`].
+    fn memory_n(&mut self, op: MemoryOp) {
+        let index = self.memory_ops.len() as u32;
+        self.memory_ops.push(op);
+        let make = |a, b| Instr::MemoryN { a, b, op: index };
+        match op {
+            MemoryOp::Load { .. } => {
+                let addr = self.pop();
+                let dst = self.push();
+                self.emit(make(dst, addr));
+            }
+            MemoryOp::Store { .. } => {
+                let val = self.pop();
+                let addr = self.pop();
+                self.emit(make(addr, val));
+            }
+            MemoryOp::Size { .. } => {
+                let dst = self.push();
+                self.emit(make(dst, dst));
+            }
+            MemoryOp::Grow { .. } => self.in_place(1, 1, |base| make(base, base)),
+            MemoryOp::Fill { .. } | MemoryOp::Copy { .. } | MemoryOp::Init { .. } => {
+                self.in_place(3, 0, |base| make(base, base))
+            }
+        }
+    }
+
+    /// The memory instructions that name a memory other than a plain
+    /// memory 0, as [`Instr::MemoryN`].
+    fn memory_off_fast_path(&mut self, op: &Operator<'_>) -> bool {
+        let memory_op = match *op {
+            Operator::MemorySize { mem } => MemoryOp::Size { memory: mem },
+            Operator::MemoryGrow { mem } => MemoryOp::Grow { memory: mem },
+            Operator::MemoryFill { mem } => MemoryOp::Fill { memory: mem },
+            Operator::MemoryCopy { dst_mem, src_mem } => MemoryOp::Copy {
+                dst: dst_mem,
+                src: src_mem,
+            },
+            Operator::MemoryInit { data_index, mem } => MemoryOp::Init {
+                memory: mem,
+                seg: data_index,
+            },
+            _ => match MemoryOp::access(op) {
+                Some(access) => access,
+                None => return false,
+            },
+        };
+        if memory_op.memories().iter().all(|m| self.plain_memory(*m)) {
+            return false;
+        }
+        self.memory_n(memory_op);
+        true
+    }
+
     fn memory(&mut self, op: &Operator<'_>) -> Result<bool, CompileError> {
+        if self.memory_off_fast_path(op) {
+            return Ok(true);
+        }
         memory_access!(self, op,
             loads: [I32Load, I64Load, F32Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
                     I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U],
