@@ -51,8 +51,11 @@
 //! seed S (a failure prints its seed and the temp dir of its plan), and
 //! `WATLAB_SMITH_V8=all` sends every plan to V8.
 //!
-//! The targeted generator of `tests/differential.rs` stays: wasm-smith rarely
-//! makes the shapes run mode's rewrites are most fragile on.
+//! The targeted generator of `tests/differential.rs` stays: in 300 of these
+//! modules (printed as WAT), a compare right before `br_if` appears in 71,
+//! a `local.tee` chain in 32, a loop with parameters in 229, but a loop whose
+//! first instruction is a conditional exit (run mode's loop inversion) in
+//! none, since `ensure_termination` starts every loop with its fuel check.
 
 mod canon;
 mod generate;
