@@ -251,7 +251,12 @@ pub fn single(seed: u64) -> Result<Plan, String> {
 /// it (wasm-smith's `available_imports`); calls go into both.
 pub fn linked(seed: u64) -> Result<Plan, String> {
     let mut rng = Rng::new(seed ^ 0x0011_4ED0_0000_0000);
-    let a = module(&mut rng, config())?;
+    let a_config = wasm_smith::Config {
+        min_memories: 1,
+        min_tables: 1,
+        ..config()
+    };
+    let a = module(&mut rng, a_config)?;
     let a_shape = Shape::read(&a)?;
     let importer = wat::parse_str(a_shape.importer_wat()).map_err(|e| e.to_string())?;
     let mut b_config = config();

@@ -116,6 +116,8 @@ struct Tally {
     outcomes: BTreeMap<String, u64>,
     disagreements: u64,
     wasmi_panics: u64,
+    /// Modules importing at least one function, table, memory, global.
+    importing: [u64; 4],
     v8_runs: u64,
     /// Plans V8 ran although wasmi agreed (`WATLAB_SMITH_V8=all`), and agreed.
     v8_confirmed: u64,
@@ -281,6 +283,15 @@ fn phase(name: &str, count: u64, make: fn(u64) -> Result<Plan, String>) {
             }
         };
         tally.plans += 1;
+        for shape in &plan.shapes {
+            let i = shape.imports;
+            for (n, count) in [i.funcs, i.tables, i.memories, i.globals]
+                .iter()
+                .enumerate()
+            {
+                tally.importing[n] += u64::from(*count > 0);
+            }
+        }
         check(&format!("{name} seed {seed}"), &plan, &mut tally, v8_always);
     }
     let secs = start.elapsed().as_secs_f64();
@@ -305,6 +316,11 @@ fn phase(name: &str, count: u64, make: fn(u64) -> Result<Plan, String>) {
         tally.v8_for_watlab.len(),
         tally.inconclusive.len(),
         tally.failures.len(),
+    );
+    let [funcs, tables, memories, globals] = tally.importing;
+    println!(
+        "{name}: modules importing functions {funcs}, tables {tables}, memories {memories}, \
+         globals {globals}"
     );
     for line in tally.v8_for_watlab.iter().take(LISTED) {
         println!("  V8 sides with watlab: {line}");

@@ -75,10 +75,21 @@ pub struct Export {
     pub ty: ExportType,
 }
 
-/// A module's exports, in order.
+/// A module's exports, in order, and how many things it imports.
 #[derive(Clone, Debug, Default)]
 pub struct Shape {
     pub exports: Vec<Export>,
+    /// Imported functions, tables, memories and globals.
+    pub imports: Imports,
+}
+
+/// Counts of imports by kind.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Imports {
+    pub funcs: usize,
+    pub tables: usize,
+    pub memories: usize,
+    pub globals: usize,
 }
 
 fn tys(list: &[wasmparser::ValType]) -> Result<Vec<Ty>, String> {
@@ -99,6 +110,7 @@ impl Shape {
         let mut tables: Vec<(Ty, Limits)> = Vec::new();
         let mut globals: Vec<(Ty, bool)> = Vec::new();
         let mut exports: Vec<(String, ExternalKind, u32)> = Vec::new();
+        let mut imported = [0usize; 4];
         let table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
             let elem = Ty::from_wasmparser(wasmparser::ValType::Ref(t.element_type))?;
             Ok((elem, limits(t.initial, t.maximum)))
@@ -113,7 +125,15 @@ impl Shape {
                 }
                 Payload::ImportSection(reader) => {
                     for import in reader.into_imports() {
-                        match import.map_err(err)?.ty {
+                        let ty = import.map_err(err)?.ty;
+                        let kind = match ty {
+                            TypeRef::Func(_) => 0,
+                            TypeRef::Table(_) => 1,
+                            TypeRef::Memory(_) => 2,
+                            _ => 3,
+                        };
+                        imported[kind] += 1;
+                        match ty {
                             TypeRef::Func(t) => funcs.push(t),
                             TypeRef::Memory(m) => memories.push(limits(m.initial, m.maximum)),
                             TypeRef::Table(t) => tables.push(table(t)?),
@@ -187,7 +207,13 @@ impl Shape {
                 Ok(Export { name, ty })
             })
             .collect::<Result<Vec<_>, String>>()?;
-        Ok(Shape { exports })
+        let imports = Imports {
+            funcs: imported[0],
+            tables: imported[1],
+            memories: imported[2],
+            globals: imported[3],
+        };
+        Ok(Shape { exports, imports })
     }
 
     /// A module that only imports, from module `a`, everything this one
