@@ -19,7 +19,8 @@
 //! PRNG (interesting integers and floats, null references), all in one
 //! store, so state carries from call to call. Three engines perform each
 //! step: watlab in run mode, watlab in step mode (`Execution::step` until
-//! finished) and wasmi.
+//! finished) and wasmi. (A start function runs inside instantiation, in run
+//! mode in both watlab stores.)
 //!
 //! What is compared after EACH step (`canon::Observation`): the outcome
 //! (result values, floats bit for bit; or the trap kind, `canon::TrapKind`,
@@ -58,6 +59,7 @@
 //! none, since `ensure_termination` starts every loop with its fuel check.
 
 mod canon;
+mod driver_check;
 mod generate;
 mod plan;
 mod shape;
