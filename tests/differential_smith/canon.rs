@@ -187,6 +187,30 @@ impl Observation {
                 .all(|(a, b)| a.same(b, exact))
     }
 
+    /// What kind of difference `other` shows (for tallies): the two
+    /// outcomes' kinds, or the first kind of state that differs.
+    pub fn difference(&self, other: &Observation) -> String {
+        let kind = |o: &Outcome| match o {
+            Outcome::Values(_) => "values".to_string(),
+            Outcome::Trap(kind) => format!("{kind:?}"),
+            Outcome::Failed(_) => "failed".to_string(),
+        };
+        if !self.outcome.same(&other.outcome, false) {
+            return format!("{} vs {}", kind(&self.outcome), kind(&other.outcome));
+        }
+        let item = self
+            .state
+            .iter()
+            .zip(&other.state)
+            .find(|(a, b)| !a.same(b, false));
+        match item {
+            Some((Item::Memory(_), _)) => "memory".to_string(),
+            Some((Item::Global(_), _)) => "global".to_string(),
+            Some((Item::Table(_), _)) => "table".to_string(),
+            _ => "exports".to_string(),
+        }
+    }
+
     /// The line the V8 driver prints for the same step.
     pub fn v8_line(&self) -> String {
         let mut line = self.outcome.text(true);

@@ -72,7 +72,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
 use canon::{Observation, Outcome};
-use plan::{Plan, Runner};
+use plan::{Plan, Runner, Step};
 use wasmi_engine::Wasmi;
 use watlab_engine::Watlab;
 
@@ -103,8 +103,9 @@ fn clip(line: &str) -> String {
 /// How wasmi fared on a plan.
 enum Reference {
     Agreed,
-    /// First differing step, and what each side saw there.
-    Diverged(String),
+    /// The kind of difference, then the first differing step and what each
+    /// side saw there.
+    Diverged(String, String),
     Panicked(String),
 }
 
@@ -116,7 +117,8 @@ struct Tally {
     steps: u64,
     /// Steps by outcome (`ok`, `failed` or the trap kind).
     outcomes: BTreeMap<String, u64>,
-    disagreements: u64,
+    /// Plans wasmi disagreed on, by the kind of the first difference.
+    disagreements: BTreeMap<String, u64>,
     wasmi_panics: u64,
     /// Modules importing at least one function, table, memory, global.
     importing: [u64; 4],
@@ -185,12 +187,21 @@ fn check(label: &str, plan: &Plan, tally: &mut Tally, v8_always: bool) {
                 Err(e) => reference = Reference::Panicked(panic_text(e)),
                 Ok(Some(w)) if w.same(&a, false) => {}
                 Ok(w) => {
-                    reference = Reference::Diverged(format!(
-                        "at {}\n  watlab: {}\n  wasmi:  {}",
-                        plan.describe(s),
-                        clip(&a.summary()),
-                        w.map_or("-".into(), |o| clip(&o.summary()))
-                    ))
+                    let at = match s {
+                        Step::Instantiate(_) => "instantiation",
+                        Step::Call(_) => "call",
+                    };
+                    let kind = w.as_ref().map_or("no step".into(), |w| a.difference(w));
+                    let kind = format!("{at}: {kind}");
+                    reference = Reference::Diverged(
+                        kind,
+                        format!(
+                            "at {}\n  watlab: {}\n  wasmi:  {}",
+                            plan.describe(s),
+                            clip(&a.summary()),
+                            w.map_or("-".into(), |o| clip(&o.summary()))
+                        ),
+                    )
                 }
             }
         }
@@ -198,8 +209,8 @@ fn check(label: &str, plan: &Plan, tally: &mut Tally, v8_always: bool) {
     let why = match reference {
         Reference::Agreed if !v8_always => return,
         Reference::Agreed => None,
-        Reference::Diverged(why) => {
-            tally.disagreements += 1;
+        Reference::Diverged(kind, why) => {
+            *tally.disagreements.entry(kind).or_default() += 1;
             Some(format!("wasmi disagrees {why}"))
         }
         Reference::Panicked(why) => {
@@ -308,9 +319,10 @@ fn phase(name: &str, count: u64, make: fn(u64) -> Result<Plan, String>) {
         tally.outcomes,
     );
     println!(
-        "{name}: wasmi disagreed on {} plans and panicked on {}; V8 ran {} plans, agreed \
-         with both on {}, sided with watlab on {}, was inconclusive on {}, disagreed with \
-         watlab on {}",
+        "{name}: wasmi disagreed on {} plans {:?} and panicked on {}; V8 ran {} plans, \
+         agreed with both on {}, sided with watlab on {}, was inconclusive on {}, disagreed \
+         with watlab on {}",
+        tally.disagreements.values().sum::<u64>(),
         tally.disagreements,
         tally.wasmi_panics,
         tally.v8_runs,
