@@ -154,6 +154,64 @@ fn quiet_wasmi_panics() {
     });
 }
 
+/// Performs step `s` in watlab's run and step mode: their common
+/// observation, `None` once the plan has stopped, or why they are wrong.
+fn watlab_step(
+    plan: &Plan,
+    s: Step<'_>,
+    run: &mut Runner<Watlab>,
+    step: &mut Runner<Watlab>,
+) -> Result<Option<Observation>, String> {
+    let performed = catch_unwind(AssertUnwindSafe(|| {
+        (run.perform(plan, s), step.perform(plan, s))
+    }));
+    match performed {
+        Err(e) => Err(format!(
+            "watlab panicked at {}: {}",
+            plan.describe(s),
+            panic_text(e)
+        )),
+        Ok((None, None)) => Ok(None),
+        Ok((Some(a), Some(b))) if a.same(&b, true) => Ok(Some(a)),
+        Ok((a, b)) => Err(format!(
+            "watlab's run and step mode disagree at {}\n  run:  {}\n  step: {}",
+            plan.describe(s),
+            a.map_or("-".into(), |o| clip(&o.summary())),
+            b.map_or("-".into(), |o| clip(&o.summary())),
+        )),
+    }
+}
+
+/// Performs step `s` in wasmi and compares with watlab's observation `ours`.
+fn wasmi_step(
+    plan: &Plan,
+    s: Step<'_>,
+    wasmi: &mut Runner<Wasmi>,
+    ours: &Observation,
+) -> Reference {
+    let theirs = match catch_unwind(AssertUnwindSafe(|| wasmi.perform(plan, s))) {
+        Err(e) => return Reference::Panicked(panic_text(e)),
+        Ok(Some(w)) if w.same(ours, false) => return Reference::Agreed,
+        Ok(w) => w,
+    };
+    let at = match s {
+        Step::Instantiate(_) => "instantiation",
+        Step::Call(_) => "call",
+    };
+    let kind = theirs
+        .as_ref()
+        .map_or("no step".into(), |w| ours.difference(w));
+    Reference::Diverged(
+        format!("{at}: {kind}"),
+        format!(
+            "at {}\n  watlab: {}\n  wasmi:  {}",
+            plan.describe(s),
+            clip(&ours.summary()),
+            theirs.map_or("-".into(), |o| clip(&o.summary()))
+        ),
+    )
+}
+
 /// Runs one plan in the three engines (and V8 when needed), adding to `tally`.
 fn check(label: &str, plan: &Plan, tally: &mut Tally, v8_always: bool) {
     let mut run = Runner::new(Watlab::new(false));
@@ -161,49 +219,23 @@ fn check(label: &str, plan: &Plan, tally: &mut Tally, v8_always: bool) {
     let mut wasmi = Runner::new(Wasmi::new());
     let mut reference = Reference::Agreed;
     for s in plan.steps() {
-        let (a, b) = (run.perform(plan, s), step.perform(plan, s));
-        let a = match (a, b) {
-            (None, None) => break,
-            (Some(a), Some(b)) if a.same(&b, true) => a,
-            (a, b) => {
-                tally.failures.push(format!(
-                    "{label}: watlab's run and step mode disagree at {}\n  run:  {}\n  step: {}",
-                    plan.describe(s),
-                    a.map_or("-".into(), |o| clip(&o.summary())),
-                    b.map_or("-".into(), |o| clip(&o.summary())),
-                ));
+        let ours = match watlab_step(plan, s, &mut run, &mut step) {
+            Ok(Some(ours)) => ours,
+            Ok(None) => break,
+            Err(e) => {
+                tally.failures.push(format!("{label}: {e}"));
                 return;
             }
         };
         tally.steps += 1;
-        let kind = match &a.outcome {
+        let kind = match &ours.outcome {
             Outcome::Values(_) => "ok".to_string(),
             Outcome::Trap(kind) => format!("{kind:?}"),
             Outcome::Failed(_) => "failed".to_string(),
         };
         *tally.outcomes.entry(kind).or_default() += 1;
         if let Reference::Agreed = reference {
-            match catch_unwind(AssertUnwindSafe(|| wasmi.perform(plan, s))) {
-                Err(e) => reference = Reference::Panicked(panic_text(e)),
-                Ok(Some(w)) if w.same(&a, false) => {}
-                Ok(w) => {
-                    let at = match s {
-                        Step::Instantiate(_) => "instantiation",
-                        Step::Call(_) => "call",
-                    };
-                    let kind = w.as_ref().map_or("no step".into(), |w| a.difference(w));
-                    let kind = format!("{at}: {kind}");
-                    reference = Reference::Diverged(
-                        kind,
-                        format!(
-                            "at {}\n  watlab: {}\n  wasmi:  {}",
-                            plan.describe(s),
-                            clip(&a.summary()),
-                            w.map_or("-".into(), |o| clip(&o.summary()))
-                        ),
-                    )
-                }
-            }
+            reference = wasmi_step(plan, s, &mut wasmi, &ours);
         }
     }
     let why = match reference {
