@@ -40,6 +40,13 @@
 //! Reproducing a mismatch: the failure message prints the seed, the arguments,
 //! the WAT text and the three results. `WATLAB_DIFF_SEED=<seed>` runs just that
 //! seed, `WATLAB_DIFF_PROGRAMS=<n>` changes the number of programs.
+//!
+//! The broad companion is `tests/differential_smith/`: wasm-smith modules
+//! with floats, memories, tables, globals, `br_table`, `call_indirect`,
+//! recursion and linked instances, trap kinds and state compared after each
+//! call, V8 deciding when wasmi disagrees. This generator stays because
+//! wasm-smith makes some of the shapes above only now and then, and never
+//! a loop that starts with its exit test (see that test's doc).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
