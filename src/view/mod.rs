@@ -14,6 +14,7 @@ pub mod stepper;
 pub mod styled;
 pub mod theme;
 pub mod trace;
+pub mod vector;
 mod wrap;
 
 use crate::session::{ErrorKind, Reply, Role, SessionError, Span};
