@@ -53,7 +53,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[MEMORY] [ADDR [LEN]] [as TYPE]",
         summary: "hex view of linear memory",
-        help: "MEMORY is $name or an index of the session module (default 0), or a host memory by its two-level name (mem.pages). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array.",
+        help: "MEMORY is $name or an index of the session module (default 0), or a host memory by its two-level name (mem.pages). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array; `as v128` (or a shape: `as i8x16`, `as f32x4`, ...) shows each 16 bytes as the lanes of a vector.",
         run: mem,
     },
     Command {
@@ -208,9 +208,9 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         ));
     }
     let layout = match typed {
-        Some(ty) => Layout::Typed(Elem::parse(ty).ok_or_else(|| {
+        Some(ty) => Layout::Typed(Elem::parse_view(ty).ok_or_else(|| {
             SessionError::usage(format!(
-                "unknown element type {ty}: use i8, u8, i16, u16, i32, u32, i64, f32 or f64"
+                "unknown element type {ty}: use i8, u8, i16, u16, i32, u32, i64, f32, f64, v128 or a vector shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)"
             ))
         })?),
         None => Layout::Bytes,
