@@ -265,3 +265,29 @@ fn branch_line(branch: &BranchPreview) -> String {
     };
     format!("{}: {action}{carrying}{why}", branch.instruction)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vector_did_line_wraps_under_its_value_at_60_columns() {
+        use crate::vm::Value;
+        use crate::vm::lanes::from_i8s;
+        let a = Value::V128(from_i8s([-100; 16]));
+        let b = Value::V128(from_i8s([100; 16]));
+        let line = super::super::vector::did_line("i8x16.add", &[a, b], &[Value::V128(0)]);
+        let text = fit(&format!("  did:    {line}\n"), Some(60));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 1, "{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{text}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("          ")),
+            "{text}"
+        );
+        assert!(
+            lines[0].starts_with("  did:    i8x16.add [-100 -100"),
+            "{text}"
+        );
+    }
+}
