@@ -1,7 +1,8 @@
 //! Side-by-side run-mode benchmark: watlab against wasmi 2.0, in one process.
 //!
 //! For each program in the shared bench directory (`fib`, `collatz`, `sieve`,
-//! `matmul`, `hash`; see `shared/bench/README.md`) this assembles the WAT once,
+//! `matmul`, `hash`; see `shared/bench/README.md`) and in `benches/programs`
+//! (`simd_dot`, a vectorised dot product) this assembles the WAT once,
 //! instantiates it once per engine, and then measures the wall time of calls of
 //! the exported zero-argument `main` only (compilation and instantiation are not
 //! timed; for watlab a call is `Execution::new` + `run`, for wasmi it is
@@ -24,9 +25,9 @@
 //! ```
 //!
 //! Environment:
-//! - `WATLAB_BENCH_DIR`: directory holding the `.wat` files (default
-//!   `$CARGO_MANIFEST_DIR/../shared/bench`). If it does not exist the bench prints
-//!   a message and exits 0.
+//! - `WATLAB_BENCH_DIR`: directory holding the shared `.wat` files (default
+//!   `$CARGO_MANIFEST_DIR/../shared/bench`). If it does not exist only the
+//!   programs of `benches/programs` run.
 //! - `WATLAB_BENCH_RUNS`: number of measured calls per engine and program (default 5).
 //!
 //! The first argument not starting with `-` is a filter: only programs whose name
@@ -49,28 +50,45 @@ const DEFAULT_RUNS: usize = 5;
 struct Program {
     name: &'static str,
     expected: Value,
+    /// Whether it lives in this crate's `benches/programs` rather than the
+    /// shared bench directory.
+    local: bool,
 }
 
-const PROGRAMS: [Program; 5] = [
+/// Where the programs kept with the crate are.
+const LOCAL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/programs");
+
+const PROGRAMS: [Program; 6] = [
     Program {
         name: "fib",
         expected: Value::I32(14_930_352),
+        local: false,
     },
     Program {
         name: "collatz",
         expected: Value::I64(96_339_944),
+        local: false,
     },
     Program {
         name: "sieve",
         expected: Value::I32(283_146),
+        local: false,
     },
     Program {
         name: "matmul",
         expected: Value::F64(196_607_360.0_f64.to_bits()),
+        local: false,
     },
     Program {
         name: "hash",
         expected: Value::I32(-2_046_043_750),
+        local: false,
+    },
+    // Vector instructions: v128 loads, i32x4.mul/add, extract_lane.
+    Program {
+        name: "simd_dot",
+        expected: Value::I32(-1_633_681_408),
+        local: true,
     },
 ];
 
@@ -307,6 +325,11 @@ fn runs() -> Result<usize, Box<dyn Error>> {
 
 /// Benchmarks one program; returns the two lanes (watlab, wasmi).
 fn bench_program(dir: &Path, program: &Program, runs: usize) -> (Lane, Lane) {
+    let dir = if program.local {
+        Path::new(LOCAL_DIR)
+    } else {
+        dir
+    };
     let path = dir.join(format!("{}.wat", program.name));
     let wasm = match wat::parse_file(&path) {
         Ok(wasm) => wasm,
@@ -360,12 +383,12 @@ fn bench_program(dir: &Path, program: &Program, runs: usize) -> (Lane, Lane) {
 
 fn run() -> Result<ExitCode, Box<dyn Error>> {
     let dir = bench_dir();
-    if !dir.is_dir() {
+    let shared = dir.is_dir();
+    if !shared {
         println!(
-            "compare: benchmark directory {} not found; nothing to do (set WATLAB_BENCH_DIR to point at the .wat programs)",
+            "compare: benchmark directory {} not found; only the programs of benches/programs run (set WATLAB_BENCH_DIR to point at the shared .wat programs)",
             dir.display()
         );
-        return Ok(ExitCode::SUCCESS);
     }
     let runs = runs()?;
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
@@ -374,6 +397,7 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         .map(|f| f.strip_suffix(".wat").unwrap_or(f));
     let selected: Vec<&Program> = PROGRAMS
         .iter()
+        .filter(|p| p.local || shared)
         .filter(|p| filter.is_none_or(|f| p.name.contains(f)))
         .collect();
     if selected.is_empty() {
@@ -387,7 +411,7 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
     }
 
     println!(
-        "watlab vs wasmi 2.0: median of {runs} call(s) of `main` after 1 warm-up, programs from {}",
+        "watlab vs wasmi 2.0: median of {runs} call(s) of `main` after 1 warm-up, programs from {} and {LOCAL_DIR}",
         dir.display()
     );
     println!();

@@ -104,6 +104,8 @@ transcripts! {
     link_error,
     local_errors,
     loop_in_fragment,
+    simd_shapes,
+    simd_step_loop,
     mem_typed_views,
     memory_command,
     multi_memory,

@@ -136,12 +136,18 @@ impl<'a> Explainer<'a> {
             .ok_or_else(|| format!("instruction at {s:#x} extends past the module"))?;
         let mut r = BinaryReader::new(bytes, start);
         let first = r.read_u8().map_err(|e| e.to_string())?;
-        if matches!(first, 0xfb..=0xfe) {
-            r.read_var_u32().map_err(|e| e.to_string())?;
-        }
+        let sub = if matches!(first, 0xfb..=0xfe) {
+            Some(r.read_var_u32().map_err(|e| e.to_string())?)
+        } else {
+            None
+        };
         let name = wat_name(op);
         let opcode_end = pos(&r);
         let mut meaning = Meaning::of(Part::Instruction(name.clone()));
+        if let Some(sub) = sub.filter(|_| first == 0xfd) {
+            // A vector opcode: the prefix byte, then a LEB128 number.
+            meaning = meaning.and_text(format!(" (prefix 0x{first:02x}, opcode {sub} as LEB128)"));
+        }
         if let Some(closes) = closes {
             meaning = meaning.and_text(closes);
         }

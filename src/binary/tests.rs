@@ -433,3 +433,25 @@ fn not_a_module_is_an_error() {
     // A component binary is not a core module.
     assert!(explain(b"\0asm\x0d\0\x01\0").is_err());
 }
+
+#[test]
+fn vector_instructions_show_prefix_sub_opcode_and_immediates() {
+    let module = wasm(
+        "(module (memory 1) (func (result i32)
+           (i8x16.extract_lane_u 3
+             (i32x4.add (v128.load offset=4 (i32.const 0)) (v128.const i32x4 1 2 3 4)))))",
+    );
+    let rows = explain_ok(&module);
+    assert_tiles(&module, &rows);
+    let add = Meaning::of(Part::Instruction("i32x4.add".into()))
+        .and_text(" (prefix 0xfd, opcode 174 as LEB128)");
+    let at = rows
+        .iter()
+        .position(|r| r.meaning == add)
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert_eq!(rows[at].bytes, [0xfd, 0xae, 0x01]);
+    let lane = rows
+        .iter()
+        .find(|r| r.bytes == [0x03] && format!("{:?}", r.meaning).contains("lane"));
+    assert!(lane.is_some(), "{rows:#?}");
+}

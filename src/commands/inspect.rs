@@ -6,7 +6,8 @@ use super::registry::{Command, Scope};
 use crate::session::input::{self, Input, classify};
 use crate::session::memory_rows::{Elem, Layout};
 use crate::session::state::parse_number as number;
-use crate::session::{Doc, ErrorKind, Reply, Role, SessionError};
+use crate::session::{Doc, ErrorKind, Reply, Role, SessionError, ValueRows};
+use crate::vm::lanes::Shape;
 
 /// The commands of this area, in help order.
 pub const COMMANDS: &[Command] = &[
@@ -14,9 +15,9 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Workbench,
         name: "stack",
         aliases: &[],
-        synopsis: "",
+        synopsis: "[as SHAPE]",
         summary: "show the scratch operand stack",
-        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs). The stack holds at most 1000 values, fewer by one per scratch local; an input that would leave more is refused and changes nothing.",
+        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs). A v128 shows its lanes in the shape of the instruction that made it (f32x4.add: f32x4; v128.and and loads: i32x4 or the first operand's) plus its hex; `:stack as f32x4` reads every vector in one shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2); so do `:locals as SHAPE` and `:globals as SHAPE`. The stack holds at most 1000 values, fewer by one per scratch local; an input that would leave more is refused and changes nothing.",
         run: stack,
     },
     Command {
@@ -32,7 +33,7 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Workbench,
         name: "locals",
         aliases: &[],
-        synopsis: "",
+        synopsis: "[as SHAPE]",
         summary: "show the scratch locals",
         help: "Declare one with (local $x i32); instructions can then use local.get/local.set/local.tee $x.",
         run: locals,
@@ -41,7 +42,7 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Workbench,
         name: "globals",
         aliases: &[],
-        synopsis: "",
+        synopsis: "[as SHAPE]",
         summary: "show the globals of the session module",
         help: "Name, type, mutability, value, and where an imported global comes from.",
         run: globals,
@@ -52,7 +53,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[MEMORY] [ADDR [LEN]] [as TYPE]",
         summary: "hex view of linear memory",
-        help: "MEMORY is $name or an index of the session module (default 0), or a host memory by its two-level name (mem.pages). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array.",
+        help: "MEMORY is $name or an index of the session module (default 0), or a host memory by its two-level name (mem.pages). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array; `as v128` (or a shape: `as i8x16`, `as f32x4`, ...) shows each 16 bytes as the lanes of a vector.",
         run: mem,
     },
     Command {
@@ -111,12 +112,39 @@ pub const COMMANDS: &[Command] = &[
     },
 ];
 
-fn stack(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+fn stack(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let session = &mut wb.session;
+    let shapes = match shape_arg(args)? {
+        Some(shape) => vec![Some(shape); session.stack().len()],
+        None => session.stack_shapes().to_vec(),
+    };
     Ok(vec![Reply::Stack {
         values: session.stack().to_vec(),
+        shapes,
         changed_from: session.stack().len(),
     }])
+}
+
+/// `as SHAPE` after `:stack`, `:locals` or `:globals`: the lane shape to
+/// read every vector in (none when not given).
+fn shape_arg(args: &str) -> Result<Option<Shape>, SessionError> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    match words.as_slice() {
+        [] => Ok(None),
+        ["as", name] => Shape::ALL
+            .into_iter()
+            .find(|s| s.name() == *name)
+            .map(Some)
+            .ok_or_else(|| {
+                SessionError::usage(format!(
+                    "{name} is not a vector shape: use i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2"
+                ))
+            }),
+        _ => Err(SessionError::usage(format!(
+            "unexpected \"{}\": write `as SHAPE`, e.g. `as f32x4`",
+            args.trim()
+        ))),
+    }
 }
 
 fn clear(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
@@ -124,18 +152,21 @@ fn clear(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     session.clear_stack();
     Ok(vec![Reply::Stack {
         values: Vec::new(),
+        shapes: Vec::new(),
         changed_from: 0,
     }])
 }
 
-fn locals(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+fn locals(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let shape = shape_arg(args)?;
     Ok(vec![match wb.session.locals_rows() {
-        Some(rows) => Reply::Rows(rows),
+        Some(rows) => Reply::Rows(ValueRows { shape, ..rows }),
         None => Reply::Note("no scratch locals; declare one with (local $x i32)".into()),
     }])
 }
 
-fn globals(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+fn globals(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    let shape = shape_arg(args)?;
     Ok(vec![match wb.session.globals_rows() {
         None => Reply::Note(
             "no globals yet; define one with (global $g (mut i32) (i32.const 0))".into(),
@@ -143,7 +174,7 @@ fn globals(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
         Some(rows) if rows.rows.is_empty() => {
             Reply::Note("the session module has no globals".into())
         }
-        Some(rows) => Reply::Rows(rows),
+        Some(rows) => Reply::Rows(ValueRows { shape, ..rows }),
     }])
 }
 
@@ -177,9 +208,9 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         ));
     }
     let layout = match typed {
-        Some(ty) => Layout::Typed(Elem::parse(ty).ok_or_else(|| {
+        Some(ty) => Layout::Typed(Elem::parse_view(ty).ok_or_else(|| {
             SessionError::usage(format!(
-                "unknown element type {ty}: use i8, u8, i16, u16, i32, u32, i64, f32 or f64"
+                "unknown element type {ty}: use i8, u8, i16, u16, i32, u32, i64, f32, f64, v128 or a vector shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)"
             ))
         })?),
         None => Layout::Bytes,

@@ -8,9 +8,10 @@
 //! to its end first, so `i32.const 2 i32.const 3` simply leaves two values.
 
 use super::module::token_len;
+use super::shapes::OpStack;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
-use crate::text::body_check::check_body;
+use crate::text::body_check::check_body_observed;
 use crate::vm::module::features_with_threads;
 use crate::vm::store::Extern;
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
@@ -49,6 +50,8 @@ pub(super) struct Prepared {
     pub(super) spans: Vec<usize>,
     pub(super) code_start: usize,
     prologue: usize,
+    /// The lane shape of each value the fragment leaves on the stack.
+    pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
 }
 
 /// A generated fragment module and where the user's code sits in it.
@@ -113,7 +116,7 @@ impl Session {
                 error
             })?;
             let mut replies = vec![Reply::Trace(trace)];
-            replies.extend(self.apply_results(&values));
+            replies.extend(self.apply_results(&values, &prepared.shapes));
             return Ok(Run::Finished(replies));
         }
         // The store's fuel is the only budget: a runaway input ends with an
@@ -121,7 +124,7 @@ impl Session {
         loop {
             match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
-                    return Ok(Run::Finished(self.apply_results(&values)));
+                    return Ok(Run::Finished(self.apply_results(&values, &prepared.shapes)));
                 }
                 Ok(Outcome::Paused) => {
                     if execution.hit_breakpoint() {
@@ -145,7 +148,9 @@ impl Session {
         let (bytes, spans) =
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
-        let results = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        let (results, ops) = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        let name = |i: usize| spans.get(i).and_then(|at| probe.text.get(*at..));
+        let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes);
         if results.len() + self.locals.len() > STACK_LIMIT {
             let mut error = SessionError::new(
                 ErrorKind::Usage,
@@ -199,6 +204,7 @@ impl Session {
             spans,
             code_start: full.code_start,
             prologue,
+            shapes,
         })
     }
 
@@ -243,8 +249,13 @@ impl Session {
         )
     }
 
-    /// Makes a finished fragment's results the new scratch stack and locals.
-    pub(super) fn apply_results(&mut self, values: &[Value]) -> Vec<Reply> {
+    /// Makes a finished fragment's results the new scratch stack and locals;
+    /// `shapes` are the stack values' lane shapes.
+    pub(super) fn apply_results(
+        &mut self,
+        values: &[Value],
+        shapes: &[Option<crate::vm::lanes::Shape>],
+    ) -> Vec<Reply> {
         let stack_len = values.len().saturating_sub(self.locals.len());
         let changed_from = self
             .stack
@@ -261,8 +272,10 @@ impl Session {
         }
         self.changed_locals = changed_locals;
         self.stack = values[..stack_len].to_vec();
+        self.stack_shapes = shapes.to_vec();
         vec![Reply::Stack {
             values: self.stack.clone(),
+            shapes: self.stack_shapes.clone(),
             changed_from,
         }]
     }
@@ -412,8 +425,8 @@ impl Session {
     }
 
     /// Validates the probe fragment up to its final `end` and returns the
-    /// types left on the stack there, or the first validation error, pointed
-    /// at the user's instruction.
+    /// types left on the stack there (and the stack after each operator), or
+    /// the first validation error, pointed at the user's instruction.
     fn fragment_results(
         &self,
         bytes: &[u8],
@@ -421,7 +434,7 @@ impl Session {
         prologue: usize,
         fragment: &FragmentText,
         code: &str,
-    ) -> Result<Vec<ValType>, SessionError> {
+    ) -> Result<(Vec<ValType>, Vec<OpStack>), SessionError> {
         let invalid = |message: String| SessionError::new(ErrorKind::Invalid, message);
         let mut validator = Validator::new_with_features(features_with_threads());
         for payload in Parser::new(0).parse_all(bytes) {
@@ -433,7 +446,15 @@ impl Session {
                 continue;
             };
             let mut func = to_validate.into_validator(Default::default());
-            if let Err(fault) = check_body(&mut func, &body, true) {
+            let mut ops = Vec::new();
+            let observe = |_, func: &wasmparser::FuncValidator<_>| {
+                ops.push(OpStack {
+                    height: func.operand_stack_height() as usize,
+                    top_is_v128: func.get_operand_type(0).flatten()
+                        == Some(wasmparser::ValType::V128),
+                });
+            };
+            if let Err(fault) = check_body_observed(&mut func, &body, true, observe) {
                 let mut error = invalid(fault.explanation);
                 if let Some(start) = spans.get(fault.index).copied()
                     && fault.index >= prologue
@@ -450,7 +471,7 @@ impl Session {
                 ));
             }
             let height = func.operand_stack_height() as usize;
-            return Ok((0..height)
+            let types = (0..height)
                 .rev()
                 .map(|d| {
                     func.get_operand_type(d)
@@ -458,7 +479,8 @@ impl Session {
                         .and_then(ValType::from_wasmparser)
                         .unwrap_or(ValType::I32)
                 })
-                .collect());
+                .collect();
+            return Ok((types, ops));
         }
         Err(invalid(
             "internal: the fragment function was not found".into(),

@@ -32,6 +32,7 @@ impl Session {
         Some(ValueRows {
             title: "locals".into(),
             rows,
+            shape: None,
         })
     }
 
@@ -66,6 +67,7 @@ impl Session {
         Some(ValueRows {
             title: "globals".into(),
             rows,
+            shape: None,
         })
     }
 

@@ -5,6 +5,7 @@
 //! depths, read from the binary, so a named label (`br_if $top`) resolves
 //! to its frame as surely as a numbered one.
 
+use crate::vm::lanes::Shape;
 use crate::vm::store::{FuncInst, Store};
 use crate::vm::{FuncAddr, Module};
 use std::collections::HashMap;
@@ -115,9 +116,41 @@ fn instruction_line(line: &str) -> Option<(usize, InstrText)> {
     ))
 }
 
+/// `v128.const` as the user wrote its shape: wasmprinter always prints
+/// `v128.const i32x4 0x...` (the binary keeps no shape), so the lanes are
+/// read back and shown in the shape of the source text `written` (which
+/// starts at the instruction): `v128.const f32x4 1.5 2 3 4`. `None` when
+/// `text` is no `v128.const` or `written` names no shape.
+pub fn const_in_written_shape(text: &str, written: &str) -> Option<String> {
+    let lanes: Vec<&str> = text.strip_prefix("v128.const i32x4 ")?.split(' ').collect();
+    let mut words = written.split_whitespace();
+    let shape = words
+        .next()
+        .filter(|w| *w == "v128.const")
+        .and(words.next())
+        .and_then(Shape::from_prefix)?;
+    let bits = Shape::I32x4.parse_lanes(&lanes).ok()?;
+    Some(format!(
+        "v128.const {} {}",
+        shape.name(),
+        shape.lane_texts(bits).join(" ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_vector_constant_keeps_the_shape_it_was_written_in() {
+        let printed = "v128.const i32x4 0x3fc00000 0x40000000 0x40400000 0x40800000";
+        assert_eq!(
+            const_in_written_shape(printed, "v128.const f32x4 1.5 2 3 4 f32x4.add").as_deref(),
+            Some("v128.const f32x4 1.5 2 3 4")
+        );
+        assert_eq!(const_in_written_shape(printed, "v128.const 1"), None);
+        assert_eq!(const_in_written_shape("i32.const 1", "i32.const 1"), None);
+    }
 
     #[test]
     fn label_annotations_are_dropped_and_the_function_end_is_marked() {

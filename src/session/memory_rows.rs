@@ -4,6 +4,7 @@
 //! `view::hexdump` renders them (its module docs describe the text format).
 //! Nothing here panics, whatever the addresses and lengths.
 
+use crate::vm::lanes::Shape;
 use crate::vm::value::{format_f32, format_f64};
 use std::ops::Range;
 
@@ -44,10 +45,12 @@ pub enum Elem {
     F32,
     /// 64-bit IEEE float.
     F64,
+    /// A 128-bit vector, read as lanes in a shape (`:mem ... as v128`, `as f32x4`).
+    V128(Shape),
 }
 
 impl Elem {
-    /// Every element type, in declaration order.
+    /// Every scalar element type, in declaration order.
     pub const ALL: [Elem; 9] = [
         Elem::I8,
         Elem::U8,
@@ -69,6 +72,21 @@ impl Elem {
             .find(|e| e.name().eq_ignore_ascii_case(s))
     }
 
+    /// [`Elem::parse`], and also the vector types a memory view reads:
+    /// `v128` (as `i32x4`) or a shape (`i8x16` ... `f64x2`).
+    pub fn parse_view(s: &str) -> Option<Elem> {
+        let s = s.trim().to_ascii_lowercase();
+        if s == "v128" {
+            return Some(Elem::V128(Shape::I32x4));
+        }
+        Elem::parse(&s).or_else(|| {
+            Shape::ALL
+                .into_iter()
+                .find(|shape| shape.name() == s)
+                .map(Elem::V128)
+        })
+    }
+
     /// Size of one element in bytes.
     pub fn size(self) -> usize {
         match self {
@@ -76,6 +94,7 @@ impl Elem {
             Elem::I16 | Elem::U16 => 2,
             Elem::I32 | Elem::U32 | Elem::F32 => 4,
             Elem::I64 | Elem::F64 => 8,
+            Elem::V128(_) => 16,
         }
     }
 
@@ -91,6 +110,7 @@ impl Elem {
             Elem::I64 => "i64",
             Elem::F32 => "f32",
             Elem::F64 => "f64",
+            Elem::V128(shape) => shape.name(),
         }
     }
 
@@ -110,6 +130,8 @@ impl Elem {
             Elem::I64 => arr::<8>(b).map(|a| i64::from_le_bytes(a).to_string()),
             Elem::F32 => arr::<4>(b).map(|a| format_f32(u32::from_le_bytes(a))),
             Elem::F64 => arr::<8>(b).map(|a| format_f64(u64::from_le_bytes(a))),
+            Elem::V128(shape) => arr::<16>(b)
+                .map(|a| format!("[{}]", shape.lane_texts(u128::from_le_bytes(a)).join(" "))),
         };
         s.unwrap_or_else(|| "?".to_string())
     }

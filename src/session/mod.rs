@@ -23,6 +23,7 @@ mod regions;
 mod reply;
 mod saved;
 mod script;
+mod shapes;
 pub mod state;
 pub mod stepper;
 pub mod trace;
@@ -159,6 +160,8 @@ pub struct Session {
     /// Modules declared with `(module definition $id ...)`, by `$id`.
     definitions: BTreeMap<String, Arc<Module>>,
     stack: Vec<Value>,
+    /// The lane shape each scratch-stack value was made in (see [`shapes`]).
+    stack_shapes: Vec<Option<crate::vm::lanes::Shape>>,
     locals: Vec<ScratchLocal>,
     /// Scratch locals the last instruction input changed.
     changed_locals: Vec<String>,
@@ -210,6 +213,7 @@ impl Session {
             current: None,
             definitions: BTreeMap::new(),
             stack: Vec::new(),
+            stack_shapes: Vec::new(),
             locals: Vec::new(),
             changed_locals: Vec::new(),
             changes: Changes::default(),

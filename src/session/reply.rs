@@ -14,6 +14,8 @@ pub enum Reply {
     Stack {
         /// Values, bottom first.
         values: Vec<Value>,
+        /// The lane shape each `v128` among them is read in (none: `i32x4`).
+        shapes: Vec<Option<crate::vm::lanes::Shape>>,
         /// Index of the first entry that differs from before the input.
         changed_from: usize,
     },
@@ -76,6 +78,8 @@ pub struct ValueRows {
     pub title: String,
     /// The rows, in order.
     pub rows: Vec<ValueRow>,
+    /// The lane shape vectors are shown in (none: `i32x4`).
+    pub shape: Option<crate::vm::lanes::Shape>,
 }
 
 /// One named value.

@@ -28,6 +28,7 @@ pub(super) struct Definitions {
     current: Option<InstanceAddr>,
     definitions: BTreeMap<String, Arc<Module>>,
     stack: Vec<crate::vm::Value>,
+    stack_shapes: Vec<Option<crate::vm::lanes::Shape>>,
     locals: Vec<ScratchLocal>,
     changed_locals: Vec<String>,
     changes: Changes,
@@ -82,6 +83,7 @@ impl Session {
             current: self.current,
             definitions: self.definitions.clone(),
             stack: self.stack.clone(),
+            stack_shapes: self.stack_shapes.clone(),
             locals: self.locals.clone(),
             changed_locals: self.changed_locals.clone(),
             changes: self.changes.clone(),
@@ -107,6 +109,7 @@ impl Session {
         self.current = saved.current;
         self.definitions = saved.definitions;
         self.stack = saved.stack;
+        self.stack_shapes = saved.stack_shapes;
         self.locals = saved.locals;
         self.changed_locals = saved.changed_locals;
         self.changes = saved.changes;

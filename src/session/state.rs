@@ -23,6 +23,13 @@ impl Session {
     /// Empties the scratch operand stack.
     pub fn clear_stack(&mut self) {
         self.stack.clear();
+        self.stack_shapes.clear();
+    }
+
+    /// The lane shape each scratch-stack value was made in (as long as the
+    /// stack, `None` for non-vectors and vectors without a shape of their own).
+    pub fn stack_shapes(&self) -> &[Option<crate::vm::lanes::Shape>] {
+        &self.stack_shapes
     }
 
     /// The instance `(invoke ...)` and `(get ...)` use when they name none.

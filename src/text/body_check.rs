@@ -71,6 +71,20 @@ pub fn check_body(
     body: &FunctionBody<'_>,
     stop_at_end: bool,
 ) -> Result<(), OpFault> {
+    check_body_observed(func, body, stop_at_end, |_, _| {})
+}
+
+/// [`check_body`], calling `after_op` with each operator's index and the
+/// validator once it has accepted the operator (to read the stack there).
+///
+/// # Errors
+/// As [`check_body`].
+pub fn check_body_observed(
+    func: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    stop_at_end: bool,
+    mut after_op: impl FnMut(usize, &FuncValidator<ValidatorResources>),
+) -> Result<(), OpFault> {
     let fault = |index: usize, offset: u64, message: &str| OpFault {
         index,
         offset: offset as usize,
@@ -119,6 +133,7 @@ pub fn check_body(
                 explanation,
             });
         }
+        after_op(index, func);
         index += 1;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The instruction catalog: one entry for every instruction watlab runs
-//! (WebAssembly 2.0 without SIMD, and the 3.0 additions listed in the README), with its text-format name,
-//! immediates, stack signature and a short plain-words description.
+//! (WebAssembly 2.0 with SIMD, and the 3.0 additions listed in the README), with its text-format
+//! name, immediates, stack signature and a short plain-words description. The vector
+//! instructions' entries are derived from the interpreter's table of them (see [`super::vector_docs`]).
 //!
 //! It backs three things: `:doc INSTR` (signature plus summary), the inline
 //! hint shown while typing (`i32.store  [addr:i32 value:i32] -> []`), and
@@ -30,6 +31,8 @@ pub enum Family {
     Memory,
     /// Constants and arithmetic, comparison and conversion operators.
     Numeric,
+    /// Vector (`v128`) instructions: fixed-width and relaxed SIMD.
+    Vector,
 }
 
 /// One operand or result in a signature.
@@ -86,20 +89,27 @@ fn operand_list(operands: &[Operand]) -> String {
     out
 }
 
+/// The written entries followed by the vector ones, built once.
+static ALL: std::sync::LazyLock<Vec<InstrDoc>> = std::sync::LazyLock::new(|| {
+    let mut all = CATALOG.to_vec();
+    all.extend(super::vector_docs::entries());
+    all
+});
+
 /// All instructions, in spec order (the order of the text-format chapter:
-/// control, reference, parametric, variable, table, memory, numeric).
+/// control, reference, parametric, variable, table, memory, numeric, vector).
 pub fn all() -> &'static [InstrDoc] {
-    CATALOG
+    &ALL
 }
 
 /// Look up by exact text name.
 pub fn lookup(name: &str) -> Option<&'static InstrDoc> {
-    CATALOG.iter().find(|doc| doc.name == name)
+    all().iter().find(|doc| doc.name == name)
 }
 
 /// Names starting with `prefix`, sorted, for tab completion.
 pub fn complete(prefix: &str) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = CATALOG
+    let mut names: Vec<&'static str> = all()
         .iter()
         .map(|doc| doc.name)
         .filter(|name| name.starts_with(prefix))
@@ -1645,8 +1655,9 @@ mod tests {
     //                     demote, promote, 4 reinterpret)
     //                   + 5 sign extensions + 8 saturating truncations
     //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
-    //   Total      211
-    const EXPECTED: [(Family, usize); 7] = [
+    //   Vector     256  236 fixed-width SIMD instructions and 20 relaxed ones
+    //   Total      467
+    const EXPECTED: [(Family, usize); 8] = [
         (Family::Control, 19),
         (Family::Reference, 4),
         (Family::Parametric, 2),
@@ -1654,6 +1665,8 @@ mod tests {
         (Family::Table, 8),
         (Family::Memory, 29),
         (Family::Numeric, 144),
+        // 236 fixed-width SIMD instructions and 20 relaxed ones.
+        (Family::Vector, 256),
     ];
 
     #[test]
@@ -1675,7 +1688,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 211);
+        assert_eq!(all().len(), 211 + 256);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1760,13 +1773,11 @@ mod tests {
         for name in names {
             assert!(lookup(name).is_some(), "missing {name}");
         }
+        for name in ["v128.load", "i32x4.add", "i8x16.shuffle", "v128.const"] {
+            assert!(lookup(name).is_some(), "missing {name}");
+        }
         // Not an instruction watlab runs, or not a text-format name.
-        for name in [
-            "v128.load",
-            "i32x4.add",
-            "memory.atomic.notify",
-            "i32.trunc_s/f32",
-        ] {
+        for name in ["memory.atomic.notify", "i32.trunc_s/f32"] {
             assert!(lookup(name).is_none(), "unexpected {name}");
         }
     }
@@ -1886,6 +1897,7 @@ mod tests {
         for doc in all()
             .iter()
             .filter(|d| d.name.contains(".load") || d.name.contains(".store"))
+            .filter(|d| d.family != Family::Vector)
         {
             assert_eq!(doc.family, Family::Memory);
             assert_eq!(doc.immediates, "offset=N? align=N?", "{}", doc.name);

@@ -7,3 +7,4 @@ pub mod catalog;
 pub mod explain;
 pub mod lex;
 pub mod literal;
+pub mod vector_docs;

@@ -26,7 +26,8 @@ pub fn rows(out: &mut Styled, rows: &ValueRows) {
                 .map(|f| format!("imported from {f}"))
         })
         .collect();
-    value_table_with(out, &cells, "<- changed", &suffixes);
+    let shapes = vec![rows.shape; cells.len()];
+    value_table_with(out, &cells, "<- changed", &suffixes, &shapes);
 }
 
 /// `name 0x100..0x120 (i32[8])`.

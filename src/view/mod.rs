@@ -14,6 +14,7 @@ pub mod stepper;
 pub mod styled;
 pub mod theme;
 pub mod trace;
+pub mod vector;
 mod wrap;
 
 use crate::session::{ErrorKind, Reply, Role, SessionError, Span};
@@ -26,6 +27,11 @@ pub use styled::Styled;
 /// The columns of one value in a stack or table view: type, decimal, and
 /// for integers the hex form and the unsigned reading when it differs.
 pub fn value_columns(value: &Value) -> (String, String, String) {
+    value_columns_in(value, None)
+}
+
+/// [`value_columns`], a `v128` read in `shape` (`i32x4` when none).
+pub fn value_columns_in(value: &Value, shape: Option<Shape>) -> (String, String, String) {
     match *value {
         Value::I32(v) => {
             let unsigned = if v < 0 {
@@ -53,7 +59,7 @@ pub fn value_columns(value: &Value) -> (String, String, String) {
         }
         Value::F32(bits) => ("f32".into(), format_f32(bits), String::new()),
         Value::F64(bits) => ("f64".into(), format_f64(bits), String::new()),
-        Value::V128(bits) => v128_columns(bits, Shape::I32x4),
+        Value::V128(bits) => v128_columns(bits, shape.unwrap_or(Shape::I32x4)),
         Value::FuncRef(r) => (
             "funcref".into(),
             r.map_or("null".into(), |a| format!("func#{a}")),
@@ -111,14 +117,15 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
     match reply {
         Reply::Stack {
             values,
+            shapes,
             changed_from,
-        } => return render_stack(values, *changed_from),
+        } => return render_stack(values, shapes, *changed_from),
         Reply::Values(values) if values.is_empty() => out.plain_text("returned nothing\n"),
         Reply::Values(values) => {
             out.plain_text("returned:\n");
             let rows: Vec<(String, Value, bool)> =
                 values.iter().map(|v| (String::new(), *v, false)).collect();
-            value_table(&mut out, &rows, "<- changed");
+            value_table(&mut out, &rows, "<- changed", &[]);
         }
         Reply::Note(note) => {
             for line in note.split('\n') {
@@ -199,10 +206,16 @@ fn marked_lines(out: &mut Styled, text: &str) {
     }
 }
 
-/// Rows of values, aligned in columns; a changed row ends in `marker`.
-pub fn value_table(out: &mut Styled, rows: &[(String, Value, bool)], marker: &str) {
+/// Rows of values, aligned in columns; a changed row ends in `marker`; a
+/// `v128` in row `i` is read in `shapes[i]` (`i32x4` when none).
+pub fn value_table(
+    out: &mut Styled,
+    rows: &[(String, Value, bool)],
+    marker: &str,
+    shapes: &[Option<Shape>],
+) {
     let suffixes: Vec<Option<String>> = rows.iter().map(|_| None).collect();
-    value_table_with(out, rows, marker, &suffixes);
+    value_table_with(out, rows, marker, &suffixes, shapes);
 }
 
 /// [`value_table`], with text after some rows (`imported from env.g`).
@@ -211,11 +224,13 @@ pub fn value_table_with(
     rows: &[(String, Value, bool)],
     marker: &str,
     suffixes: &[Option<String>],
+    shapes: &[Option<Shape>],
 ) {
     let cells: Vec<(String, String, String, String, bool)> = rows
         .iter()
-        .map(|(label, v, changed)| {
-            let (ty, dec, hex) = value_columns(v);
+        .enumerate()
+        .map(|(i, (label, v, changed))| {
+            let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten());
             (label.clone(), ty, dec, hex, *changed)
         })
         .collect();
@@ -244,8 +259,8 @@ pub fn value_table_with(
     }
 }
 
-/// The scratch stack, bottom first; new entries marked.
-pub fn render_stack(values: &[Value], changed_from: usize) -> Styled {
+/// The scratch stack, bottom first, vectors in their `shapes`; new entries marked.
+pub fn render_stack(values: &[Value], shapes: &[Option<Shape>], changed_from: usize) -> Styled {
     let mut out = Styled::default();
     if values.is_empty() {
         out.plain_text("stack: empty\n");
@@ -257,7 +272,7 @@ pub fn render_stack(values: &[Value], changed_from: usize) -> Styled {
         .map(|(i, v)| (format!("[{i}]"), *v, i >= changed_from))
         .collect();
     out.plain_text("stack (bottom to top):\n");
-    value_table(&mut out, &rows, "<- new");
+    value_table(&mut out, &rows, "<- new", shapes);
     out
 }
 
@@ -339,7 +354,7 @@ mod tests {
 
     #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {
-        let text = render_stack(&[Value::I32(40), Value::I32(-1)], 1).plain();
+        let text = render_stack(&[Value::I32(40), Value::I32(-1)], &[], 1).plain();
         assert_eq!(
             text,
             "stack (bottom to top):\n  [0]  i32  40  0x28\n  [1]  i32  -1  0xffffffff  u32:4294967295  <- new\n"

@@ -8,6 +8,7 @@ use crate::session::SourceSpot;
 use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
 use crate::vm::FrameView;
 use crate::vm::inspect::LabelKind;
+use crate::vm::lanes::Shape;
 use crate::vm::value::list;
 use std::fmt::Write as _;
 
@@ -89,6 +90,11 @@ fn state(info: &PauseInfo) -> String {
             Some(note) => {
                 let _ = writeln!(out, "  did:    {}  ({note})", effect.instruction);
             }
+            None if super::vector::is_vector(&effect.instruction) => {
+                let line =
+                    super::vector::did_line(&effect.instruction, &effect.popped, &effect.pushed);
+                let _ = writeln!(out, "  did:    {line}");
+            }
             None => {
                 let _ = writeln!(
                     out,
@@ -107,7 +113,12 @@ fn state(info: &PauseInfo) -> String {
     if let Some(branch) = &info.branch {
         let _ = writeln!(out, "  next:   {}", branch_line(branch));
     }
-    let _ = writeln!(out, "  stack:  {}", stack_by_label(top));
+    // The values the last instruction pushed are read in its shape.
+    let made = info.effect.as_ref().and_then(|e| {
+        let shape = super::vector::result_shape(&e.instruction)?;
+        Some((top.operands.len().saturating_sub(e.pushed.len()), shape))
+    });
+    let _ = writeln!(out, "  stack:  {}", stack_by_label(top, made));
     let labels: Vec<String> = top
         .labels
         .iter()
@@ -201,8 +212,9 @@ fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
     }
 }
 
-/// The operand stack with a `|` where each enclosing label's part begins.
-fn stack_by_label(frame: &FrameView) -> String {
+/// The operand stack with a `|` where each enclosing label's part begins;
+/// vectors from index `made.0` on are shown in the shape `made.1`.
+fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>) -> String {
     if frame.operands.is_empty() {
         return "empty".into();
     }
@@ -211,7 +223,8 @@ fn stack_by_label(frame: &FrameView) -> String {
         if i > 0 && frame.labels.iter().skip(1).any(|l| l.height == i) {
             parts.push("|".to_string());
         }
-        parts.push(v.to_string());
+        let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
+        parts.push(super::vector::value_in(v, shape));
     }
     parts.join(" ")
 }
@@ -251,4 +264,30 @@ fn branch_line(branch: &BranchPreview) -> String {
         } => format!(" (the index {index} is past the list: the default label)"),
     };
     format!("{}: {action}{carrying}{why}", branch.instruction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vector_did_line_wraps_under_its_value_at_60_columns() {
+        use crate::vm::Value;
+        use crate::vm::lanes::from_i8s;
+        let a = Value::V128(from_i8s([-100; 16]));
+        let b = Value::V128(from_i8s([100; 16]));
+        let line = super::super::vector::did_line("i8x16.add", &[a, b], &[Value::V128(0)]);
+        let text = fit(&format!("  did:    {line}\n"), Some(60));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() > 1, "{text}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{text}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("          ")),
+            "{text}"
+        );
+        assert!(
+            lines[0].starts_with("  did:    i8x16.add [-100 -100"),
+            "{text}"
+        );
+    }
 }

@@ -269,6 +269,7 @@ mod tests {
         assert!(finished(&replies));
         assert!(replies.contains(&Reply::Stack {
             values: vec![Value::I32(6)],
+            shapes: vec![None],
             changed_from: 0
         }));
         assert!(!session.is_stepping());

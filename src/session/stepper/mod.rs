@@ -217,12 +217,15 @@ impl Session {
             self.debugger = None;
             return self.thread_finished(agent, values);
         }
-        let before = self.debugger.take().and_then(|d| d.before);
+        let (before, shapes) = self
+            .debugger
+            .take()
+            .map_or((None, Vec::new()), |d| (d.before, d.prepared.shapes));
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
         let mut replies = vec![Reply::Note("the fragment finished".into())];
-        replies.extend(self.apply_results(&values));
+        replies.extend(self.apply_results(&values, &shapes));
         replies
     }
 

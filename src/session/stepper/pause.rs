@@ -128,7 +128,15 @@ impl Session {
 
     /// The text of the instruction the top frame runs next.
     pub(super) fn next_instruction_text(&mut self) -> Option<String> {
-        self.next_instruction().map(|text| shown(&text))
+        let text = shown(&self.next_instruction()?);
+        Some(self.in_written_shape(&text).unwrap_or(text))
+    }
+
+    /// A `v128.const` in the shape the source at the pause writes it in.
+    fn in_written_shape(&self, text: &str) -> Option<String> {
+        let d = self.debugger.as_ref()?;
+        let spot = self.source_spot(d, d.execution.frame_views(&self.store).last()?)?;
+        crate::session::instr_text::const_in_written_shape(text, spot.text.get(spot.offset..)?)
     }
 
     /// The instruction the top frame runs next.
@@ -238,7 +246,10 @@ impl Session {
         let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
         let info = PauseInfo {
             step: d.steps,
-            next: next.as_ref().map(shown),
+            next: next
+                .as_ref()
+                .map(shown)
+                .map(|t| self.in_written_shape(&t).unwrap_or(t)),
             branch,
             frames: views,
             names,

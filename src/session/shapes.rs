@@ -1,0 +1,121 @@
+//! Which lane shape each scratch-stack value is shown in (issue 12, item 1).
+//!
+//! A `v128` is just 128 bits; the instruction that made it says how to read
+//! them. While the fragment is validated, the stack height after each
+//! operator is kept ([`OpStack`]); walking those heights with each
+//! operator's name gives every value left on the stack the shape of the
+//! instruction that pushed it:
+//!
+//! ```text
+//! v128.const f32x4 ...  -> f32x4     (the shape as written)
+//! i32x4.add             -> i32x4     (the instruction's shape)
+//! v128.and, v128.load   -> the first operand's shape, else none (i32x4)
+//! local.get, call, ...  -> none
+//! ```
+//!
+//! Values from before the input keep the shape they had.
+
+use crate::vm::lanes::Shape;
+
+/// The validator's stack after one operator of the fragment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpStack {
+    /// Operand stack height after the operator.
+    pub height: usize,
+    /// Whether the top value is then a `v128`.
+    pub top_is_v128: bool,
+}
+
+/// The shape of each value left on the stack. Operator `i` is named by
+/// `name(i)` (its source text, e.g. `v128.const f32x4 1 2 3 4`); the first
+/// `prologue` operators push the values from before the input, whose shapes
+/// are `before`.
+pub fn fragment_shapes<'a>(
+    ops: &[OpStack],
+    name: impl Fn(usize) -> Option<&'a str>,
+    prologue: usize,
+    before: &[Option<Shape>],
+) -> Vec<Option<Shape>> {
+    let mut shapes: Vec<Option<Shape>> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        shapes.resize(op.height, None);
+        let Some(top) = op.height.checked_sub(1) else {
+            continue;
+        };
+        if i < prologue {
+            shapes[top] = before.get(i).copied().flatten();
+            continue;
+        }
+        if !op.top_is_v128 {
+            shapes[top] = None;
+        } else if let Some(shape) = name(i).and_then(own_shape) {
+            shapes[top] = Some(shape);
+        }
+    }
+    shapes
+}
+
+/// The shape an instruction's text gives its result: the prefix
+/// (`f32x4.add`), or the shape written after `v128.const`.
+fn own_shape(text: &str) -> Option<Shape> {
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    if first == "v128.const" {
+        return words.next().and_then(Shape::from_prefix);
+    }
+    Shape::from_prefix(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(height: usize, top_is_v128: bool) -> OpStack {
+        OpStack {
+            height,
+            top_is_v128,
+        }
+    }
+
+    #[test]
+    fn each_value_takes_the_shape_of_the_instruction_that_made_it() {
+        let names = [
+            "local.get 0",
+            "v128.const f32x4 1 2 3 4",
+            "v128.const i16x8 1 2 3 4 5 6 7 8",
+            "v128.and",
+            "v128.const i32x4 1 2 3 4",
+            "f64x2.convert_low_i32x4_s",
+            "i32.const 0",
+        ];
+        let ops = [
+            at(1, true),
+            at(2, true),
+            at(3, true),
+            at(2, true),
+            at(3, true),
+            at(3, true),
+            at(4, false),
+        ];
+        let shapes = fragment_shapes(&ops, |i| names.get(i).copied(), 1, &[Some(Shape::I8x16)]);
+        assert_eq!(
+            shapes,
+            [
+                Some(Shape::I8x16),
+                Some(Shape::F32x4),
+                Some(Shape::F64x2),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_load_has_no_shape_of_its_own() {
+        let names = ["i32.const 0", "v128.load"];
+        let ops = [at(1, false), at(1, true)];
+        assert_eq!(
+            fragment_shapes(&ops, |i| names.get(i).copied(), 0, &[]),
+            [None]
+        );
+    }
+}

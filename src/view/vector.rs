@@ -1,0 +1,141 @@
+//! Vectors for people: a `v128` shown as lanes in the shape the instruction
+//! that made it works in (issue 12, item 1). `f32x4.add` makes an `f32x4`;
+//! `f32x4.convert_i32x4_s` reads an `i32x4` and makes an `f32x4`;
+//! `v128.and` and plain loads have no shape of their own and show `i32x4`.
+
+use crate::vm::Value;
+use crate::vm::lanes::Shape;
+
+/// Whether `instruction` (its text, immediates and all) is a vector one.
+pub fn is_vector(instruction: &str) -> bool {
+    let name = instruction.split_whitespace().next().unwrap_or("");
+    name.starts_with("v128.") || Shape::from_prefix(name).is_some()
+}
+
+/// The shape of what `instruction` leaves (`f32x4.add` -> `f32x4`,
+/// `v128.const f64x2 ...` -> `f64x2`), or `None` when it has none of its own.
+pub fn result_shape(instruction: &str) -> Option<Shape> {
+    let mut words = instruction.split_whitespace();
+    let name = words.next().unwrap_or("");
+    if name == "v128.const" {
+        return words.next().and_then(Shape::from_prefix);
+    }
+    Shape::from_prefix(name)
+}
+
+/// The shape `instruction` reads its vector operands in: the one its name
+/// converts from (`i16x8.extend_low_i8x16_s` -> `i8x16`), else its own.
+pub fn operand_shape(instruction: &str) -> Option<Shape> {
+    let name = instruction.split_whitespace().next().unwrap_or("");
+    let (_, op) = name.split_once('.')?;
+    op.split('_')
+        .find_map(|word| Shape::from_prefix(word).filter(|s| s.name() == word))
+        .or_else(|| result_shape(instruction))
+}
+
+/// A value as the stepper shows it next to a vector instruction: a `v128`
+/// as its lanes in `shape` (`i32x4` when none), anything else as usual.
+pub fn lanes_or_value(value: &Value, shape: Option<Shape>) -> String {
+    match *value {
+        Value::V128(bits) => {
+            format!(
+                "[{}]",
+                shape.unwrap_or(Shape::I32x4).lane_texts(bits).join(" ")
+            )
+        }
+        ref other => other.to_string(),
+    }
+}
+
+/// A value with its shape named when it is a `v128`:
+/// `v128:f32x4[1 2 3 4] 0x...`; other values as their `Display` writes them.
+pub fn value_in(value: &Value, shape: Option<Shape>) -> String {
+    match *value {
+        Value::V128(bits) => format!("v128:{}", shape.unwrap_or(Shape::I32x4).describe(bits)),
+        ref other => other.to_string(),
+    }
+}
+
+/// The stepper's `did:` text for a vector instruction: its name (with its
+/// immediates, but without `v128.const`'s lanes, which the result shows),
+/// the operands and the results lane by lane:
+/// `i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]`.
+pub fn did_line(instruction: &str, popped: &[Value], pushed: &[Value]) -> String {
+    let mut words = instruction.split_whitespace();
+    let name = words.next().unwrap_or("");
+    let head = if name == "v128.const" {
+        format!("{name} {}", words.next().unwrap_or(""))
+    } else {
+        instruction.to_string()
+    };
+    let (ins, outs) = (operand_shape(instruction), result_shape(instruction));
+    let mut line = head.trim_end().to_string();
+    for value in popped {
+        line.push(' ');
+        line.push_str(&lanes_or_value(value, ins));
+    }
+    line.push_str(" ->");
+    if pushed.is_empty() {
+        line.push_str(" nothing");
+    }
+    for value in pushed {
+        line.push(' ');
+        line.push_str(&lanes_or_value(value, outs));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::lanes::{from_f32s, from_i16s, from_i32s};
+
+    #[test]
+    fn shapes_come_from_the_instruction() {
+        assert_eq!(result_shape("f32x4.add"), Some(Shape::F32x4));
+        assert_eq!(result_shape("v128.const f64x2 1 2"), Some(Shape::F64x2));
+        assert_eq!(result_shape("v128.and"), None);
+        assert_eq!(
+            operand_shape("i16x8.extend_low_i8x16_s"),
+            Some(Shape::I8x16)
+        );
+        assert_eq!(operand_shape("f32x4.convert_i32x4_u"), Some(Shape::I32x4));
+        assert_eq!(operand_shape("i32x4.dot_i16x8_s"), Some(Shape::I16x8));
+        assert_eq!(operand_shape("i8x16.add"), Some(Shape::I8x16));
+        assert!(is_vector("v128.load offset=16") && is_vector("i8x16.shuffle 0 1"));
+        assert!(!is_vector("i32.add"));
+    }
+
+    #[test]
+    fn the_did_line_shows_lanes_in_and_out() {
+        let (a, b) = (from_i32s([1, 2, 3, 4]), from_i32s([10, 20, 30, 40]));
+        assert_eq!(
+            did_line(
+                "i32x4.add",
+                &[Value::V128(a), Value::V128(b)],
+                &[Value::V128(from_i32s([11, 22, 33, 44]))]
+            ),
+            "i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]"
+        );
+        assert_eq!(
+            did_line(
+                "v128.const f32x4 0x3f800000 0x40000000 0x40400000 0x40800000",
+                &[],
+                &[Value::V128(from_f32s([1.0, 2.0, 3.0, 4.0]))]
+            ),
+            "v128.const f32x4 -> [1 2 3 4]"
+        );
+        assert_eq!(
+            did_line(
+                "i16x8.extract_lane_s 7",
+                &[Value::V128(from_i16s([0, 0, 0, 0, 0, 0, 0, -5]))],
+                &[Value::I32(-5)]
+            ),
+            "i16x8.extract_lane_s 7 [0 0 0 0 0 0 0 -5] -> i32:-5"
+        );
+        assert_eq!(
+            did_line("v128.store", &[Value::I32(0), Value::V128(a)], &[]),
+            "v128.store i32:0 [1 2 3 4] -> nothing"
+        );
+    }
+}
