@@ -167,7 +167,11 @@ impl Session {
                         instruction,
                         popped: Vec::new(),
                         pushed: Vec::new(),
-                        note: Some(format!("and {} more instructions", count - 1)),
+                        note: Some(format!(
+                            "and {} more instruction{}",
+                            count - 1,
+                            if count == 2 { "" } else { "s" }
+                        )),
                         memory: None,
                     })
                 };
