@@ -141,6 +141,8 @@ transcripts! {
     step_errors,
     step_next_over_call,
     step_tail_call,
+    step_reverse_continue,
+    step_reverse_last_write,
     step_watch_trample,
     threads_lost_update,
     threads_step_by_hand,

@@ -21,9 +21,9 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Workbench,
         name: "limit",
         aliases: &[],
-        synopsis: "[N]",
-        summary: "show or set the fuel one input may use",
-        help: "One budget for everything an input runs (functions it calls, (invoke ...), start functions, data segments). A unit of fuel is one loop iteration or call, or 64 bytes (8 table elements) a bulk instruction such as memory.fill touches. An input that runs out stops with \"out of fuel\" and, like a trap, keeps what it wrote (:undo takes it back). The default (100000000) takes a few seconds, time enough to press Ctrl-C and step through it instead.",
+        synopsis: "[N] | record [SIZE]",
+        summary: "show or set the fuel one input may use, or the stepper recording's memory budget",
+        help: "One budget for everything an input runs (functions it calls, (invoke ...), start functions, data segments). A unit of fuel is one loop iteration or call, or 64 bytes (8 table elements) a bulk instruction such as memory.fill touches. An input that runs out stops with \"out of fuel\" and, like a trap, keeps what it wrote (:undo takes it back). The default (100000000) takes a few seconds, time enough to press Ctrl-C and step through it instead. `:limit record 64M` sets the most memory the stepper's recording (behind back and the reverse commands) may hold, default 256M: it keeps checkpoints and executes forward from them, and beyond the budget older checkpoints thin out (going back there re-executes more) and then the oldest go.",
         run: limit,
     },
     Command {
@@ -76,6 +76,9 @@ fn trace(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
 
 fn limit(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let session = &mut wb.session;
+    if let Some(size) = args.trim().strip_prefix("record") {
+        return limit_record(session, size.trim());
+    }
     if !args.trim().is_empty() {
         let limit = parse_number(args.trim())
             .filter(|n| *n > 0)
@@ -88,6 +91,47 @@ fn limit(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         "an input may use {} units of fuel (1 per loop iteration or call, 1 per 64 bytes a bulk instruction touches)",
         session.budget()
     ))])
+}
+
+/// `:limit record [SIZE]`: shows or sets the stepper recording's byte budget.
+fn limit_record(
+    session: &mut crate::session::Session,
+    size: &str,
+) -> Result<Vec<Reply>, SessionError> {
+    if !size.is_empty() {
+        let (digits, unit) = match size.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+            Some((i, _)) => size.split_at(i),
+            None => (size, ""),
+        };
+        let scale = match unit.to_ascii_uppercase().as_str() {
+            "" | "B" => 1,
+            "K" | "KB" | "KIB" => 1 << 10,
+            "M" | "MB" | "MIB" => 1 << 20,
+            "G" | "GB" | "GIB" => 1 << 30,
+            _ => 0,
+        };
+        let bytes = parse_number(digits)
+            .and_then(|n| usize::try_from(n).ok())
+            .and_then(|n| n.checked_mul(scale))
+            .filter(|n| *n >= 1 << 20)
+            .ok_or_else(|| {
+                SessionError::usage(
+                    "usage: :limit record SIZE, at least 1M, e.g. :limit record 64M",
+                )
+            })?;
+        session.set_record_budget(bytes);
+    }
+    let mut note = format!(
+        "the stepper's recording may hold {} MiB (older checkpoints thin out beyond it)",
+        session.record_budget() >> 20
+    );
+    if let Some((bytes, checkpoints)) = session.recording_usage() {
+        note.push_str(&format!(
+            "; it holds {:.1} MiB in {checkpoints} checkpoint(s)",
+            bytes as f64 / f64::from(1 << 20)
+        ));
+    }
+    Ok(vec![Reply::Note(note)])
 }
 
 fn undo(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {

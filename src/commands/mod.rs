@@ -15,6 +15,7 @@ mod host;
 mod inspect;
 mod lesson;
 pub mod registry;
+mod reverse;
 pub mod stepper;
 mod threads;
 mod workbench;

@@ -85,6 +85,7 @@ pub fn all() -> impl Iterator<Item = &'static Command> {
         .chain(super::control::COMMANDS)
         .chain(super::lesson::COMMANDS)
         .chain(super::stepper::COMMANDS)
+        .chain(super::reverse::COMMANDS)
         .chain(super::host::SUBCOMMANDS)
 }
 

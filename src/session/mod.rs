@@ -182,6 +182,8 @@ pub struct Session {
     agents: Vec<agents::Agent>,
     /// The inputs `:undo` can take back.
     undo: undo::History,
+    /// Most bytes the stepper's recording may hold (`:limit record`).
+    record_budget: usize,
 }
 
 impl Default for Session {
@@ -225,6 +227,7 @@ impl Session {
             journal: Vec::new(),
             agents: Vec::new(),
             undo: undo::History::default(),
+            record_budget: stepper::DEFAULT_RECORD_BUDGET,
         }
     }
 

@@ -3,9 +3,12 @@
 //! undo state first, and pauses when the condition holds, a breakpoint or
 //! watchpoint fires, a write crosses a region's edge, or a step cap is hit.
 
+use super::Effect;
 use super::watch::describe_access;
 use crate::session::{Reply, Session, SessionError};
+use crate::vm::store::FuncInst;
 use crate::vm::{Outcome, Trap, Value};
+use std::sync::atomic::Ordering;
 
 /// Most steps one `continue`, `next`, `finish` or `until` runs before pausing anyway.
 const MAX_STEPS_PER_COMMAND: u64 = 5_000_000;
@@ -72,7 +75,7 @@ impl Session {
     }
 
     /// How many frames the paused input has.
-    fn depth(&self) -> usize {
+    pub(super) fn depth(&self) -> usize {
         self.debugger
             .as_ref()
             .map_or(0, |d| d.execution.call_stack().len())
@@ -132,7 +135,9 @@ impl Session {
                         None => h,
                     }));
                 }
-                notes.extend(self.breakpoint_hits());
+                if !self.breakpoints.is_empty() {
+                    notes.extend(self.breakpoint_hits());
+                }
             }
             if let Some(write) = &write
                 && let Some(crossing) = self.crossing(write.start, write.len)
@@ -141,6 +146,9 @@ impl Session {
             }
             if !notes.is_empty() || done(self, count) {
                 break Stop::Paused(notes);
+            }
+            if self.store.interrupt.swap(false, Ordering::Relaxed) {
+                break Stop::Paused(vec![format!("interrupted after {count} steps")]);
             }
             if count >= MAX_STEPS_PER_COMMAND {
                 break Stop::Paused(vec![format!(
@@ -152,11 +160,24 @@ impl Session {
             Stop::Finished(values) => Ok(self.finish_stepping(values)),
             Stop::Trapped(trap) => Err(self.abort_with_trap(&trap)),
             Stop::Paused(notes) => {
-                let mut effect = (count == 1)
-                    .then(|| self.effect(&before_views, before_instr))
-                    .flatten();
-                if let (Some(effect), Some(access), Some(old)) =
-                    (effect.as_mut(), &access, &before_bytes)
+                let mut effect = if count == 1 {
+                    self.effect(&before_views, before_instr)
+                } else {
+                    before_instr.map(|instruction| Effect {
+                        instruction,
+                        popped: Vec::new(),
+                        pushed: Vec::new(),
+                        note: Some(format!(
+                            "and {} more instruction{}",
+                            count - 1,
+                            if count == 2 { "" } else { "s" }
+                        )),
+                        memory: None,
+                    })
+                };
+                if count == 1
+                    && let (Some(effect), Some(access), Some(old)) =
+                        (effect.as_mut(), &access, &before_bytes)
                 {
                     effect.memory = Some(describe_access(access, old, &self.memory_bytes(access)));
                 }
@@ -165,19 +186,57 @@ impl Session {
         }
     }
 
-    /// Executes one instruction, saving undo state first.
+    /// Executes one instruction, recording it: a checkpoint every K steps,
+    /// and a pinned one after a call that ran in the host (re-execution must
+    /// not call the host again).
     pub(super) fn step_once(&mut self) -> Result<Option<Vec<Value>>, Trap> {
-        let memory_bytes = self.memory_bytes_total();
+        let call = self.next_is_call();
         let Some(d) = self.debugger.as_mut() else {
             return Ok(None);
         };
-        d.history
-            .save(&d.execution, &self.store.data, memory_bytes, d.steps);
+        d.recording
+            .before_step(d.steps, &d.execution, &self.store.data);
+        let depth = call.then(|| d.execution.call_stack().len());
         d.steps += 1;
-        match d.execution.step(&mut self.store)? {
+        let outcome = d.execution.step(&mut self.store)?;
+        if depth.is_some_and(|depth| d.execution.call_stack().len() <= depth) {
+            d.recording.pin(d.steps, &d.execution, &self.store.data);
+        }
+        match outcome {
             Outcome::Paused => Ok(None),
             Outcome::Finished(values) => Ok(Some(values)),
         }
+    }
+
+    /// Records an edit of the paused state (a `set`): it counts as a step,
+    /// so `back 1` undoes it, and re-execution restores it rather than
+    /// re-running the instruction before it.
+    pub fn record_edit(&mut self) {
+        let Some(d) = self.debugger.as_mut() else {
+            return;
+        };
+        d.recording
+            .before_step(d.steps, &d.execution, &self.store.data);
+        d.steps += 1;
+        d.recording.pin(d.steps, &d.execution, &self.store.data);
+    }
+
+    /// Whether the next instruction is a call of any kind (its target may
+    /// be a host function), read from its opcode byte.
+    fn next_is_call(&self) -> bool {
+        let Some(d) = self.debugger.as_ref() else {
+            return false;
+        };
+        let Some((func, offset)) = d.execution.position(&self.store) else {
+            return false;
+        };
+        let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
+            return false;
+        };
+        self.store
+            .instance(*instance)
+            .and_then(|i| i.module.bytes.get(offset).copied())
+            .is_some_and(|op| (0x10..=0x15).contains(&op))
     }
 }
 

@@ -1,115 +1,117 @@
-//! The undo history behind `back`: before every step the stepper saves the
-//! machine and the store's mutable data, bounded in entries and in bytes
-//! (the oldest go first), which is all `back` needs to undo a step exactly.
+//! Travel in the recording: `back N` and every reverse command reach an
+//! earlier step by restoring the checkpoint at or before it and executing
+//! forward again (see `record`), and queries over the past (`history`,
+//! `last-write`, log points) visit every recorded step the same way.
 
 use crate::session::{Reply, Session, SessionError};
-use crate::vm::Execution;
-use crate::vm::store::StoreData;
-use std::collections::VecDeque;
-
-/// Most undo entries kept for `back`.
-const HISTORY_STEPS: usize = 10_000;
-/// Most bytes of memory the undo history may hold.
-const HISTORY_BYTES: usize = 64 << 20;
-
-/// The state before one step.
-pub(super) struct Saved {
-    /// The machine.
-    pub(super) execution: Execution,
-    /// The store's data, unless memory was too large to copy.
-    pub(super) data: Option<StoreData>,
-    /// The step count.
-    pub(super) steps: u64,
-}
-
-/// The saved states, oldest first, and the memory bytes they hold.
-#[derive(Default)]
-pub(super) struct History {
-    entries: VecDeque<Saved>,
-    bytes: usize,
-}
-
-/// Bytes of memory held by saved store data.
-fn memory_size(data: &StoreData) -> usize {
-    data.memories.iter().map(|m| m.bytes().len()).sum()
-}
-
-impl History {
-    /// Saves the state before a step; `data` is only copied when memory is
-    /// small enough (`memory_bytes` in all), so the history stays bounded.
-    pub(super) fn save(
-        &mut self,
-        execution: &Execution,
-        data: &StoreData,
-        memory_bytes: usize,
-        steps: u64,
-    ) {
-        let data = (memory_bytes <= HISTORY_BYTES / 16).then(|| data.clone());
-        self.bytes += data.as_ref().map_or(0, |_| memory_bytes);
-        self.entries.push_back(Saved {
-            execution: execution.clone(),
-            data,
-            steps,
-        });
-        while self.entries.len() > HISTORY_STEPS || self.bytes > HISTORY_BYTES {
-            if let Some(old) = self.entries.pop_front() {
-                self.bytes -= old.data.as_ref().map_or(0, memory_size);
-            }
-        }
-    }
-
-    /// The state before the last step, removed from the history.
-    fn take_last(&mut self) -> Option<Saved> {
-        let saved = self.entries.pop_back()?;
-        self.bytes -= saved.data.as_ref().map_or(0, memory_size);
-        Some(saved)
-    }
-
-    /// Forgets every saved state.
-    pub(super) fn clear(&mut self) {
-        self.entries.clear();
-        self.bytes = 0;
-    }
-}
+use crate::vm::Trap;
 
 impl Session {
     /// `back [N]`: undoes the last `n` steps exactly (machine, memories,
     /// tables and globals) and pauses there.
     ///
     /// # Errors
-    /// A usage error when there is nothing to step back over, or when memory
-    /// was too large to keep undo history.
+    /// A usage error when there is nothing to step back over.
     pub fn step_back(&mut self, n: usize) -> Result<Vec<Reply>, SessionError> {
-        let Some(d) = self.debugger.as_mut() else {
+        let Some(d) = self.debugger.as_ref() else {
             return Ok(Vec::new());
         };
-        let mut restored = 0;
-        while restored < n {
-            let Some(saved) = d.history.take_last() else {
-                break;
-            };
-            let Some(data) = saved.data else {
-                d.history.clear();
-                return Err(SessionError::usage(
-                    "memory is too large to keep undo history; cannot step back",
-                ));
-            };
-            d.execution = saved.execution;
-            d.steps = saved.steps;
-            self.store.data = data;
-            restored += 1;
-        }
+        let first = d.recording.first_step().unwrap_or(d.steps);
+        let target = d.steps.saturating_sub(n as u64).max(first);
+        let restored = d.steps - target;
         if restored == 0 {
-            return Err(SessionError::usage(
-                "nothing to step back over: this is where the fragment started",
-            ));
+            return Err(SessionError::usage(if first == 0 {
+                "nothing to step back over: this is where the fragment started".to_string()
+            } else {
+                format!("nothing to step back over: the recording starts at step {first}")
+            }));
         }
+        self.travel_to(target)?;
         let note = format!(
             "stepped back {restored} instruction{}",
             if restored == 1 { "" } else { "s" }
         );
         Ok(self.pause_replies(None, vec![note]))
     }
+
+    /// Puts the paused input in the state it had at `step` (at most the
+    /// current step) and forgets the recording after it.
+    pub(super) fn travel_to(&mut self, step: u64) -> Result<(), SessionError> {
+        self.replay_to(step)?;
+        if let Some(d) = self.debugger.as_mut() {
+            d.recording.forget_after(step);
+        }
+        Ok(())
+    }
+
+    /// Restores the checkpoint at or before `step` and executes forward to it.
+    fn replay_to(&mut self, step: u64) -> Result<(), SessionError> {
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(());
+        };
+        let Some((at, execution, data)) = d.recording.at_or_before(step) else {
+            return Err(SessionError::usage(format!(
+                "step {step} is no longer in the recording"
+            )));
+        };
+        d.execution = execution.clone();
+        self.store.data = data.clone();
+        d.steps = at;
+        while self.debugger.as_ref().is_some_and(|d| d.steps < step) {
+            self.replay_one().map_err(|t| replay_error(&t))?;
+        }
+        Ok(())
+    }
+
+    /// Executes the next step again, or restores its pinned checkpoint when
+    /// it called the host or was an edit.
+    fn replay_one(&mut self) -> Result<(), Trap> {
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok(());
+        };
+        let next = d.steps + 1;
+        if let Some((execution, data)) = d.recording.pinned_at(next) {
+            d.execution = execution.clone();
+            self.store.data = data.clone();
+        } else {
+            d.execution.step(&mut self.store)?;
+        }
+        d.steps = next;
+        Ok(())
+    }
+
+    /// Calls `visit(session, step)` in the state of every recorded step from
+    /// the first to the current one, in order, and ends where it started.
+    ///
+    /// # Errors
+    /// An internal error if re-execution does not retrace the recording.
+    pub(super) fn visit_past(
+        &mut self,
+        mut visit: impl FnMut(&Session, u64),
+    ) -> Result<(), SessionError> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Ok(());
+        };
+        let now = d.steps;
+        let first = d.recording.first_step().unwrap_or(now);
+        self.replay_to(first)?;
+        loop {
+            let step = self.debugger.as_ref().map_or(now, |d| d.steps);
+            visit(self, step);
+            if step >= now {
+                return Ok(());
+            }
+            self.replay_one().map_err(|t| replay_error(&t))?;
+        }
+    }
+}
+
+/// A trap while re-executing recorded steps: they ran without one before.
+fn replay_error(trap: &Trap) -> SessionError {
+    SessionError::usage(format!(
+        "re-executing the recording trapped ({}); it cannot be retraced",
+        trap.message()
+    ))
 }
 
 #[cfg(test)]
@@ -140,5 +142,49 @@ mod tests {
             session.step_back(1).unwrap_err().message,
             "nothing to step back over: this is where the fragment started"
         );
+    }
+
+    const SPIN: &str = "(func $spin (local $i i32) (loop $l (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xff)) (local.get $i)) (global.set $g (i32.add (global.get $g) (local.get $i))) (table.set (i32.and (local.get $i) (i32.const 1)) (ref.func $inc)) (local.set $i (call $inc (local.get $i))) (br $l)))";
+
+    /// Machine, memories, tables and globals, as text to compare.
+    fn state(session: &crate::session::Session) -> String {
+        let d = session.debugger.as_ref().unwrap();
+        format!(
+            "{} {:?} {:?} {:?} {:?}",
+            d.steps,
+            d.execution,
+            session
+                .store
+                .data
+                .memories
+                .iter()
+                .map(|m| m.bytes())
+                .collect::<Vec<_>>(),
+            session.store.data.globals,
+            session.store.data.tables
+        )
+    }
+
+    #[test]
+    fn back_n_equals_a_fresh_run_to_that_step_across_checkpoints() {
+        let setup = [
+            "(memory 1)",
+            "(global $g (mut i32) (i32.const 0))",
+            "(table 2 funcref)",
+            "(func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))",
+            "(elem declare func $inc)",
+            SPIN,
+        ];
+        let mut session = session_with(&setup);
+        session.start_stepping("call $spin").unwrap();
+        session.step(5000).unwrap();
+        for back in [1, 7, 1200, 2500] {
+            session.step_back(back).unwrap();
+            let at = session.debugger.as_ref().unwrap().steps;
+            let mut fresh = session_with(&setup);
+            fresh.start_stepping("call $spin").unwrap();
+            fresh.step(at).unwrap();
+            assert_eq!(state(&session), state(&fresh), "back {back} to step {at}");
+        }
     }
 }

@@ -8,7 +8,8 @@
 //! - `control`: step, next, finish, continue, until (the stop conditions);
 //! - `breaks`: breakpoints by function, offset and line;
 //! - `watch`: watchpoints and the memory an instruction touches;
-//! - `history`: the bounded undo history behind `back`;
+//! - `record`: the bounded recording (checkpoints) behind `back`;
+//! - `history`: travel in it (`back`) and visits of the past;
 //! - `pause`: the pause, the backtrace and `display` as data;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
@@ -16,18 +17,21 @@ mod breaks;
 mod control;
 mod history;
 mod pause;
+mod record;
+mod record_reverse;
 mod watch;
 
 pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
+pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
 
 use super::fragment::Prepared;
 use super::instr_text::InstrTexts;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::vm::store::StoreData;
 use crate::vm::{Execution, FuncAddr, Trap, Value};
-use history::History;
+use record::Recording;
 use watch::Watch;
 
 /// The state of a paused fragment.
@@ -40,7 +44,7 @@ pub(super) struct Debugger {
     pub(super) agent: Option<usize>,
     /// The store before the fragment started, for `abort`.
     before: Option<StoreData>,
-    history: History,
+    recording: Recording,
     watches: Vec<Watch>,
     steps: u64,
     /// The frame (depth, function) and its locals at the last pause, for change marks.
@@ -59,6 +63,7 @@ impl Debugger {
         prepared: Prepared,
         execution: Execution,
         before: Option<StoreData>,
+        budget: usize,
     ) -> Debugger {
         Debugger {
             code: code.to_string(),
@@ -66,7 +71,7 @@ impl Debugger {
             execution,
             agent: None,
             before,
-            history: History::default(),
+            recording: Recording::new(budget),
             watches: Vec::new(),
             steps: 0,
             last_frame: None,
@@ -105,7 +110,13 @@ impl Session {
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
-        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
+        self.debugger = Some(Box::new(Debugger::new(
+            code,
+            prepared,
+            execution,
+            before,
+            self.record_budget,
+        )));
         // Step onto the first instruction of the user's code: past the
         // prologue that pushes the scratch stack.
         for _ in 0..self.stack.len() {
@@ -116,7 +127,7 @@ impl Session {
             }
         }
         if let Some(d) = self.debugger.as_mut() {
-            d.history.clear();
+            d.recording.clear();
             d.steps = 0;
         }
         Ok(self.pause_replies(None, Vec::new()))
@@ -157,7 +168,13 @@ impl Session {
         before: Option<StoreData>,
         why: impl FnOnce(&Session) -> String,
     ) -> Vec<Reply> {
-        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
+        self.debugger = Some(Box::new(Debugger::new(
+            code,
+            prepared,
+            execution,
+            before,
+            self.record_budget,
+        )));
         let mut replies = vec![Reply::Note(format!(
             "{} (abort undoes the input)",
             why(self)
@@ -175,7 +192,7 @@ impl Session {
         prepared: Prepared,
         execution: Execution,
     ) -> Vec<Reply> {
-        let mut debugger = Debugger::new(code, prepared, execution, None);
+        let mut debugger = Debugger::new(code, prepared, execution, None, self.record_budget);
         debugger.agent = Some(agent);
         self.debugger = Some(Box::new(debugger));
         self.pause_replies(None, Vec::new())

@@ -290,7 +290,7 @@ impl Session {
     }
 
     /// The session module's globals: name (or index), value, not yet marked.
-    fn global_rows(&self) -> Vec<(String, Value, bool)> {
+    pub(super) fn global_rows(&self) -> Vec<(String, Value, bool)> {
         let Some((module, addr)) = self.session_instance() else {
             return Vec::new();
         };

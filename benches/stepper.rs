@@ -1,0 +1,182 @@
+//! The stepper's cost: recording a long run and jumping back in it.
+//!
+//! Through the session API this steps into `$spin`, a loop that stores to
+//! memory on every iteration and never ends, and measures, each scenario in a
+//! child process of its own so that its peak memory (`VmHWM`) is its own:
+//! - `record`: `s N` (the stepper's stop loop, recording as it goes), with 1
+//!   and with 16 pages of memory: time per million steps and peak memory;
+//! - `plain`: the same N instructions through `Execution::step` on a bare
+//!   store, no session and no recording (the floor);
+//! - `back`: after `s N`, the time of `back N-1000` (a jump to an early step)
+//!   and of `back 1` (one step).
+//!
+//! Run (from the crate root; N defaults to 2,000,000):
+//!
+//! ```text
+//! CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench stepper
+//! WATLAB_BENCH_STEPS=10000000 CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench stepper
+//! ```
+
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::time::Instant;
+
+use watlab::session::Session;
+use watlab::vm::{self, Execution, Extern, Limits, Outcome};
+
+/// Steps per scenario unless `WATLAB_BENCH_STEPS` says otherwise.
+const DEFAULT_STEPS: u64 = 2_000_000;
+
+/// The loop: stores to memory on every iteration and never ends.
+const SPIN: &str = "(func $spin (export \"spin\") (local $i i32)
+  (loop $l
+    (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfffc))
+               (local.get $i))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l)))";
+
+/// The session, defining `pages` pages of memory and `$spin`, paused at the
+/// start of `call $spin`.
+fn paused_session(pages: u32) -> Result<Session, String> {
+    let mut session = Session::new();
+    for form in [format!("(memory {pages})"), SPIN.to_string()] {
+        session
+            .eval(&form)
+            .map_err(|e| format!("{form}: {}", e.message))?;
+    }
+    session
+        .start_stepping("call $spin")
+        .map_err(|e| e.message)?;
+    Ok(session)
+}
+
+/// Peak resident memory of this process in MiB.
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// `s N` in the stepper: prints seconds per million steps and peak MiB.
+fn record(pages: u32, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages)?;
+    let start = Instant::now();
+    session.step(steps).map_err(|e| e.message)?;
+    let secs = start.elapsed().as_secs_f64();
+    Ok(format!(
+        "{:.3} {:.1}",
+        secs * 1e6 / steps as f64,
+        peak_mib()
+    ))
+}
+
+/// The same instructions through `Execution::step` on a bare store.
+fn plain(pages: u32, steps: u64) -> Result<String, String> {
+    let wasm =
+        wat::parse_str(format!("(module (memory {pages}) {SPIN})")).map_err(|e| e.to_string())?;
+    let module = Arc::new(vm::Module::from_binary(&wasm).map_err(|e| e.to_string())?);
+    let mut store = vm::Store::new(Limits::default());
+    let inst = store.instantiate(&module, &[]).map_err(|e| e.to_string())?;
+    let Some(Extern::Func(spin)) = store.instance(inst).and_then(|i| i.export("spin")) else {
+        return Err("no export spin".into());
+    };
+    let mut execution = Execution::new(&store, spin, &[]).map_err(|t| t.to_string())?;
+    let start = Instant::now();
+    for _ in 0..steps {
+        if execution.step(&mut store).map_err(|t| t.to_string())? != Outcome::Paused {
+            return Err("spin finished".into());
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    Ok(format!(
+        "{:.3} {:.1}",
+        secs * 1e6 / steps as f64,
+        peak_mib()
+    ))
+}
+
+/// After `s N`: milliseconds of `back N-1000`, then of `back 1`.
+fn back(pages: u32, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages)?;
+    session.step(steps).map_err(|e| e.message)?;
+    let far = steps.saturating_sub(1000).max(1);
+    let start = Instant::now();
+    let far_result = session.step_back(far as usize);
+    let far_ms = start.elapsed().as_secs_f64() * 1e3;
+    let far_text = match far_result {
+        Ok(_) => format!("{far_ms:.1}"),
+        Err(e) => format!("({}: {far_ms:.1})", e.message),
+    };
+    let start = Instant::now();
+    let one = session.step_back(1);
+    let one_ms = start.elapsed().as_secs_f64() * 1e3;
+    let one_text = match one {
+        Ok(_) => format!("{one_ms:.2}"),
+        Err(e) => format!("({}: {one_ms:.2})", e.message),
+    };
+    Ok(format!("{far_text}|{one_text}"))
+}
+
+/// Runs scenario `name` in a child process and returns its output line.
+fn child(name: &str, pages: u32, steps: u64) -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "no exe".into();
+    };
+    match Command::new(exe)
+        .args(["--scenario", name, &pages.to_string(), &steps.to_string()])
+        .output()
+    {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        Ok(out) => format!("failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+        Err(e) => format!("failed: {e}"),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--scenario") {
+        let get = |k: usize| args.get(i + k).and_then(|a| a.parse::<u64>().ok());
+        let (Some(pages), Some(steps)) = (get(2), get(3)) else {
+            return ExitCode::FAILURE;
+        };
+        let pages = pages as u32;
+        let result = match args.get(i + 1).map(String::as_str) {
+            Some("record") => record(pages, steps),
+            Some("plain") => plain(pages, steps),
+            Some("back") => back(pages, steps),
+            _ => Err("unknown scenario".into()),
+        };
+        return match result {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let steps = std::env::var("WATLAB_BENCH_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_STEPS);
+    println!("stepper: {steps} steps of `call $spin` (a store per 4 instructions)");
+    println!(
+        "{:>6} | {:>22} | {:>22} | {:>16} | {:>10}",
+        "pages", "s N: s/M steps, MiB", "plain: s/M steps, MiB", "back N-1000: ms", "back 1: ms"
+    );
+    for pages in [1, 16] {
+        let recorded = child("record", pages, steps);
+        let plain = child("plain", pages, steps);
+        let back = child("back", pages, steps);
+        let (far, one) = back.split_once('|').unwrap_or((&back, ""));
+        println!("{pages:>6} | {recorded:>22} | {plain:>22} | {far:>16} | {one:>10}");
+    }
+    ExitCode::SUCCESS
+}

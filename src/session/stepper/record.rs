@@ -1,0 +1,198 @@
+//! The bounded recording behind `back` and the reverse commands: instead of
+//! saving the machine before every step, the stepper keeps checkpoints (the
+//! machine and a copy of the store's data) every K steps and reaches any
+//! earlier step by restoring the checkpoint at or before it and executing
+//! forward again. Execution is deterministic given machine and store, with
+//! one exception, host functions (console output, random numbers) and state
+//! edits made while paused: a step that calls the host and every edit get a
+//! *pinned* checkpoint right after them, and re-execution restores that
+//! checkpoint instead of calling the host again, so a replay never prints
+//! twice and sees exactly the values the host gave.
+//!
+//! K adapts to the memory size (a checkpoint costs about as much as K/16
+//! steps), and the checkpoints stay under a byte budget (`:limit record`,
+//! default 256 MiB): over it, every other unpinned checkpoint goes and K
+//! doubles; when only pinned ones are left, the oldest go (the recording then
+//! starts later).
+
+use crate::vm::Execution;
+use crate::vm::store::StoreData;
+
+/// Default byte budget of a recording.
+pub(in crate::session) const DEFAULT_BUDGET: usize = 256 << 20;
+/// Fewest steps between two checkpoints.
+const MIN_INTERVAL: u64 = 1024;
+/// Most steps between two checkpoints before thinning doubles it.
+const MAX_INTERVAL: u64 = 1 << 20;
+/// Bytes a checkpoint holds besides memories (machine, tables, globals).
+const OVERHEAD: usize = 16 << 10;
+
+/// The state before step `step`.
+struct Checkpoint {
+    step: u64,
+    execution: Execution,
+    data: StoreData,
+    /// Follows a step that must not be executed again (host call or edit).
+    pinned: bool,
+    bytes: usize,
+}
+
+/// The checkpoints, oldest first, and the bytes they hold.
+pub(super) struct Recording {
+    checkpoints: Vec<Checkpoint>,
+    bytes: usize,
+    interval: u64,
+    budget: usize,
+}
+
+/// Bytes a copy of `data` holds.
+fn size_of(data: &StoreData) -> usize {
+    let memories: usize = data.memories.iter().map(|m| m.bytes().len()).sum();
+    let tables: usize = data.tables.iter().map(|t| t.size() as usize * 8).sum();
+    memories + tables + OVERHEAD
+}
+
+impl Recording {
+    /// An empty recording that holds at most `budget` bytes.
+    pub(super) fn new(budget: usize) -> Recording {
+        Recording {
+            checkpoints: Vec::new(),
+            bytes: 0,
+            interval: MIN_INTERVAL,
+            budget,
+        }
+    }
+
+    /// Called before every recorded step: takes a checkpoint when the last
+    /// one is K steps old (or there is none).
+    pub(super) fn before_step(&mut self, step: u64, execution: &Execution, data: &StoreData) {
+        let due = self
+            .checkpoints
+            .last()
+            .is_none_or(|c| step >= c.step + self.interval);
+        if due {
+            self.push(step, execution, data, false);
+        }
+    }
+
+    /// Pins the state at `step`, reached by a step (or edit) that re-execution
+    /// must not repeat.
+    pub(super) fn pin(&mut self, step: u64, execution: &Execution, data: &StoreData) {
+        self.push(step, execution, data, true);
+    }
+
+    fn push(&mut self, step: u64, execution: &Execution, data: &StoreData, pinned: bool) {
+        self.forget_after(step.saturating_sub(1));
+        let bytes = size_of(data);
+        if self.checkpoints.is_empty() {
+            let steps = (bytes as u64 / 16).clamp(MIN_INTERVAL, MAX_INTERVAL);
+            self.interval = self.interval.max(steps);
+        }
+        self.bytes += bytes;
+        self.checkpoints.push(Checkpoint {
+            step,
+            execution: execution.clone(),
+            data: data.clone(),
+            pinned,
+            bytes,
+        });
+        self.thin();
+    }
+
+    /// Drops checkpoints until the recording fits its budget.
+    fn thin(&mut self) {
+        while self.bytes > self.budget && self.checkpoints.len() > 1 {
+            let unpinned = self.checkpoints[1..].iter().filter(|c| !c.pinned).count();
+            if unpinned >= 2 && self.interval < MAX_INTERVAL * 64 {
+                let mut odd = false;
+                let mut freed = 0;
+                let mut first = true;
+                self.checkpoints.retain(|c| {
+                    if first || c.pinned {
+                        first = false;
+                        return true;
+                    }
+                    odd = !odd;
+                    if odd {
+                        freed += c.bytes;
+                    }
+                    !odd
+                });
+                self.bytes -= freed;
+                self.interval *= 2;
+            } else {
+                let old = self.checkpoints.remove(0);
+                self.bytes -= old.bytes;
+            }
+        }
+    }
+
+    /// Forgets every checkpoint after `step` (the future, once execution
+    /// goes on from an earlier step).
+    pub(super) fn forget_after(&mut self, step: u64) {
+        while self.checkpoints.last().is_some_and(|c| c.step > step) {
+            if let Some(c) = self.checkpoints.pop() {
+                self.bytes -= c.bytes;
+            }
+        }
+    }
+
+    /// The first step that can still be reached.
+    pub(super) fn first_step(&self) -> Option<u64> {
+        self.checkpoints.first().map(|c| c.step)
+    }
+
+    /// The latest checkpoint at or before `step`: its step, machine and data.
+    pub(super) fn at_or_before(&self, step: u64) -> Option<(u64, &Execution, &StoreData)> {
+        let i = self.checkpoints.partition_point(|c| c.step <= step);
+        let c = self.checkpoints.get(i.checked_sub(1)?)?;
+        Some((c.step, &c.execution, &c.data))
+    }
+
+    /// The pinned checkpoint exactly at `step`, if there is one.
+    pub(super) fn pinned_at(&self, step: u64) -> Option<(&Execution, &StoreData)> {
+        let i = self.checkpoints.partition_point(|c| c.step < step);
+        self.checkpoints
+            .get(i)
+            .filter(|c| c.step == step && c.pinned)
+            .map(|c| (&c.execution, &c.data))
+    }
+
+    /// Sets the byte budget (thinning at once if over it).
+    pub(super) fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+        self.thin();
+    }
+
+    /// Forgets every checkpoint.
+    pub(super) fn clear(&mut self) {
+        self.checkpoints.clear();
+        self.bytes = 0;
+    }
+
+    /// Bytes held and checkpoints kept.
+    pub(super) fn usage(&self) -> (usize, usize) {
+        (self.bytes, self.checkpoints.len())
+    }
+}
+
+impl crate::session::Session {
+    /// `:limit record SIZE`: the most bytes the stepper's recording may hold
+    /// (a recording over it thins its checkpoints at once).
+    pub fn set_record_budget(&mut self, bytes: usize) {
+        self.record_budget = bytes;
+        if let Some(d) = self.debugger.as_mut() {
+            d.recording.set_budget(bytes);
+        }
+    }
+
+    /// The most bytes the stepper's recording may hold.
+    pub fn record_budget(&self) -> usize {
+        self.record_budget
+    }
+
+    /// Bytes held and checkpoints kept by the paused input's recording.
+    pub fn recording_usage(&self) -> Option<(usize, usize)> {
+        self.debugger.as_ref().map(|d| d.recording.usage())
+    }
+}
