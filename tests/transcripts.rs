@@ -141,6 +141,7 @@ transcripts! {
     step_errors,
     step_next_over_call,
     step_tail_call,
+    table_carry_over,
     step_reverse_continue,
     step_reverse_last_write,
     step_watch_trample,

@@ -2,16 +2,20 @@
 //! in at the prompt.
 //!
 //! Every change rebuilds the session module from its fields and instantiates
-//! it afresh; memory contents and global values are then carried over from
-//! the previous instance wherever the new definitions still admit them.
+//! it afresh; memory contents, global values and table contents are then
+//! carried over from the previous instance wherever the new definitions still
+//! admit them (table references to the session's functions follow them to
+//! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
 use crate::vm::module::SegmentMode;
-use crate::vm::store::InstanceAddr;
-use crate::vm::{InstantiationError, Module};
+use crate::vm::store::{Instance, InstanceAddr};
+use crate::vm::value::NULL_REF;
+use crate::vm::{InstantiationError, Module, ValType};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A rebuilt session module: the module, its instance, what carrying memory
@@ -208,8 +212,15 @@ impl Session {
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
+        let new_elems: Vec<usize> = kind_positions(&plan.fields, "elem")
+            .iter()
+            .enumerate()
+            .filter(|(_, pos)| plan.typed_at[**pos].is_some())
+            .map(|(index, _)| index)
+            .collect();
         let (module, instance, carried, sources) = self.build_session_module(&plan, text)?;
         self.apply_new_data(&module, instance, &new_data)?;
+        self.apply_new_elems(&module, instance, &new_elems)?;
         let mut notes = plan.notes;
         for (field, detail) in carried {
             match notes.iter_mut().find(|(f, _)| *f == Some(field)) {
@@ -404,11 +415,123 @@ impl Session {
             ) else {
                 continue;
             };
-            if old_global.ty == new_global.ty && old_global.value != new_global.value {
-                self.store.data.globals[new_addr.index()].value = old_global.value;
+            if old_global.ty == new_global.ty {
+                let global = &mut self.store.data.globals[new_addr.index()];
+                global.value = old_global.value;
+                global.high = old_global.high;
             }
         }
+        self.carry_tables(&old, &new, plan);
         notes
+    }
+
+    /// Copies table contents (what `table.set`, `table.grow` and `table.fill`
+    /// did) into the tables that keep them, as memory is carried: a reference
+    /// to a function of the session module follows that function to its new
+    /// version. A table the input redefined starts from its initializers.
+    fn carry_tables(&mut self, old: &Instance, new: &Instance, plan: &Plan) {
+        let old_funcs = kind_positions(&self.fields, "func");
+        let new_funcs = kind_positions(&plan.fields, "func");
+        // Old function entry (address + 1) -> new function entry.
+        let moved: HashMap<u64, u64> = old
+            .funcs
+            .iter()
+            .enumerate()
+            .filter_map(|(k, old_addr)| {
+                let was = *old_funcs.get(k)?;
+                let pos = plan.previous.iter().position(|p| *p == Some(was))?;
+                let now = new_funcs.iter().position(|p| *p == pos)?;
+                Some((
+                    old_addr.index() as u64 + 1,
+                    new.funcs.get(now)?.index() as u64 + 1,
+                ))
+            })
+            .collect();
+        let old_tables = kind_positions(&self.fields, "table");
+        for (i, new_addr) in new.tables.iter().enumerate() {
+            let Some(&pos) = kind_positions(&plan.fields, "table").get(i) else {
+                continue;
+            };
+            if plan.typed_at[pos].is_some() || plan.fields[pos].is_import() {
+                continue;
+            }
+            let Some(was) = plan.previous.get(pos).copied().flatten() else {
+                continue;
+            };
+            let Some(j) = old_tables.iter().position(|p| *p == was) else {
+                continue;
+            };
+            let Some(old_addr) = old.tables.get(j) else {
+                continue;
+            };
+            if self.fields[was].is_import() || old_addr == new_addr {
+                continue;
+            }
+            let Some(old_table) = self.store.table(*old_addr).cloned() else {
+                continue;
+            };
+            let table = &mut self.store.data.tables[new_addr.index()];
+            if table.ty.elem != old_table.ty.elem {
+                continue;
+            }
+            let funcref = table.ty.elem == ValType::FuncRef;
+            let missing = old_table
+                .elements
+                .len()
+                .saturating_sub(table.elements.len());
+            if missing > 0 {
+                let _ = table.grow(missing as u32, NULL_REF);
+            }
+            for (slot, &entry) in table.elements.iter_mut().zip(&old_table.elements) {
+                *slot = match moved.get(&entry) {
+                    Some(&now) if funcref => now,
+                    _ => entry,
+                };
+            }
+        }
+    }
+
+    /// Writes the active element segments that this input added, over the
+    /// carried-over table contents.
+    fn apply_new_elems(
+        &mut self,
+        module: &Module,
+        instance: InstanceAddr,
+        new_elems: &[usize],
+    ) -> Result<(), SessionError> {
+        for &index in new_elems {
+            let Some(seg) = module.elems.get(index) else {
+                continue;
+            };
+            let SegmentMode::Active {
+                index: table,
+                offset,
+            } = &seg.mode
+            else {
+                continue;
+            };
+            let start = self
+                .store
+                .eval_const_of(instance, offset)
+                .map_or(0, |v| v.to_slot() as u32);
+            let items: Vec<u64> = seg
+                .items
+                .iter()
+                .filter_map(|item| self.store.eval_const_of(instance, item))
+                .map(|v| v.to_slot())
+                .collect();
+            let addr = self
+                .store
+                .instance(instance)
+                .and_then(|i| i.tables.get(*table as usize).copied());
+            if let Some(addr) = addr {
+                let table = &mut self.store.data.tables[addr.index()];
+                if let Some(range) = table.range(start, items.len() as u32) {
+                    table.elements[range].copy_from_slice(&items);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes the active data segments that this input added, over the
