@@ -134,6 +134,7 @@ transcripts! {
     step_course_loop,
     step_display,
     step_errors,
+    step_vocabulary,
     step_next_over_call,
     step_watch_trample,
     threads_lost_update,

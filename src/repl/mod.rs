@@ -141,6 +141,7 @@ fn run_inputs(
     out.flush()?;
     let mut gatherer = Gatherer::default();
     loop {
+        gatherer.prompt = stepper_prompt(&session.session);
         let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
             Gathered::Input(input) => input,
             Gathered::Cleared => continue,
@@ -169,6 +170,13 @@ fn run_inputs(
         }
     }
     Ok(())
+}
+
+/// `step $fill:7> ` while a program is paused (where it is), else `None` (`wat> `).
+pub fn stepper_prompt(session: &crate::session::Session) -> Option<String> {
+    session
+        .pause_location()
+        .map(|place| format!("step {place}> "))
 }
 
 /// `$names` of the session module and export names of every instance, for completion.

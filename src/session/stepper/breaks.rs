@@ -237,6 +237,39 @@ impl Session {
             .collect()
     }
 
+    /// `advance LOCATION`: runs until the current function reaches that line
+    /// (of the text paused in) or byte offset, or returns; breakpoints and
+    /// watchpoints still pause on the way.
+    ///
+    /// # Errors
+    /// A usage error for a location that is not a line or offset of the
+    /// current function; the trap that ended the input.
+    pub fn advance(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+        let target = target.trim();
+        let offset = if let Some(hex) = target.strip_prefix("0x") {
+            usize::from_str_radix(hex, 16)
+                .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?
+        } else if let Ok(line) = target.parse::<usize>() {
+            self.line_offset(None, line)?
+        } else {
+            return Err(SessionError::usage(
+                "usage: advance LINE | advance 0xOFFSET (a line of the text paused in, or a byte offset shown at pauses)",
+            ));
+        };
+        let depth = |s: &Session| {
+            s.debugger
+                .as_ref()
+                .map_or(0, |d| d.execution.call_stack().len())
+        };
+        let here = depth(self);
+        self.run_steps(
+            move |s, done| {
+                done >= 1 && (depth(s) < here || (depth(s) == here && s.current_offset() == offset))
+            },
+            true,
+        )
+    }
+
     /// The address of the session module's function named `name`.
     fn session_func(&self, name: &str) -> Result<FuncAddr, SessionError> {
         let (module, instance) = self

@@ -91,7 +91,7 @@ impl Session {
 
     /// Steps until `done(session, steps)` holds, a breakpoint or watch fires
     /// (when `stops` is set), the call ends, or the step cap is reached.
-    fn run_steps(
+    pub(super) fn run_steps(
         &mut self,
         done: impl Fn(&Session, u64) -> bool,
         stops: bool,

@@ -7,6 +7,7 @@
 //! session's inputs go to the stepper. The files, one concept each:
 //! - `control`: step, next, finish, continue, until (the stop conditions);
 //! - `breaks`: breakpoints by function, offset and line;
+//! - `examine`: `p`, `x`, `set`, `info` and the prompt's location;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `history`: the bounded undo history behind `back`;
 //! - `pause`: the pause, the backtrace and `display` as data;
@@ -14,12 +15,14 @@
 
 mod breaks;
 mod control;
+mod examine;
 mod history;
 mod pause;
 mod watch;
 
 pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
+pub use examine::Examined;
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 
 use super::fragment::Prepared;

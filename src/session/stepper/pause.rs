@@ -253,7 +253,7 @@ impl Session {
 
     /// The text around the frame's next instruction: the user's input when
     /// paused in it, else the session function's field.
-    fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
+    pub(super) fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
         if view.func == d.prepared.func {
             let at = Session::fragment_spot(&d.prepared, &d.code, view.offset)?;
             return Some(SourceSpot {
