@@ -135,6 +135,8 @@ transcripts! {
     step_display,
     step_errors,
     step_vocabulary,
+    step_named_module,
+    step_host_breakpoint,
     step_next_over_call,
     step_watch_trample,
     threads_lost_update,

@@ -96,7 +96,7 @@ impl Session {
         let d = self.debugger.as_ref()?;
         let top = d.execution.frame_views(&self.store).pop()?;
         let name = match self.frame_name(top.func, d) {
-            name if top.func == d.prepared.func => {
+            name if d.is_fragment(top.func) => {
                 debug_assert_eq!(name, "your input");
                 "input".to_string()
             }
@@ -277,8 +277,8 @@ impl Session {
             })
         };
         let locals = || {
-            let skip = if top.func == d.prepared.func {
-                d.prepared.args.len().saturating_sub(self.locals.len())
+            let skip = if d.is_fragment(top.func) {
+                d.scratch_params(self.locals.len())
             } else {
                 0
             };

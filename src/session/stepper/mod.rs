@@ -56,6 +56,21 @@ pub(super) struct Debugger {
 }
 
 impl Debugger {
+    /// Whether `func` is the typed fragment (its frame is "your input").
+    pub(super) fn is_fragment(&self, func: FuncAddr) -> bool {
+        func == self.prepared.func && self.prepared.is_fragment()
+    }
+
+    /// Parameters of the outermost frame that carry the scratch stack
+    /// into a fragment (not shown as locals); none for a call.
+    pub(super) fn scratch_params(&self, locals: usize) -> usize {
+        if self.prepared.is_fragment() {
+            self.prepared.args.len().saturating_sub(locals)
+        } else {
+            0
+        }
+    }
+
     /// A stepper for `execution`, able to undo back to `before`.
     fn new(
         code: &str,
@@ -96,6 +111,12 @@ impl Session {
             ));
         }
         let before = self.snapshot();
+        let call = crate::script::call_of(code, self).map_err(|why| {
+            SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
+        })?;
+        if let Some(call) = call {
+            return self.step_call(code, call, before);
+        }
         let prepared = match self.prepare_fragment(code) {
             Ok(p) => p,
             Err(e) => {
@@ -122,6 +143,22 @@ impl Session {
             d.history.clear();
             d.steps = 0;
         }
+        Ok(self.pause_replies(None, Vec::new()))
+    }
+
+    /// `:step (invoke $m? "name" ...)`: pauses before the first instruction
+    /// of the exported function.
+    fn step_call(
+        &mut self,
+        code: &str,
+        call: crate::script::Call,
+        before: Option<StoreData>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let prepared = Prepared::call(call.func, call.args);
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::usage(t.to_string()))?;
+        execution.use_step_mode();
+        self.debugger = Some(Box::new(Debugger::new(code, prepared, execution, before)));
         Ok(self.pause_replies(None, Vec::new()))
     }
 
@@ -220,12 +257,27 @@ impl Session {
             self.debugger = None;
             return self.thread_finished(agent, values);
         }
+        let is_fragment = self
+            .debugger
+            .as_ref()
+            .is_none_or(|d| d.prepared.is_fragment());
         let before = self.debugger.take().and_then(|d| d.before);
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
-        let mut replies = vec![Reply::Note("the fragment finished".into())];
-        replies.extend(self.apply_results(&values));
+        let mut replies = vec![Reply::Note(
+            if is_fragment {
+                "the fragment finished"
+            } else {
+                "the call finished"
+            }
+            .into(),
+        )];
+        if is_fragment {
+            replies.extend(self.apply_results(&values));
+        } else {
+            replies.push(Reply::Values(values));
+        }
         replies
     }
 

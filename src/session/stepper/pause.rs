@@ -119,7 +119,7 @@ impl Session {
 
     /// "your input" for the fragment, else the function's name.
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
-        if func == d.prepared.func {
+        if d.is_fragment(func) {
             "your input".into()
         } else {
             self.store.func_name(func)
@@ -240,7 +240,7 @@ impl Session {
             effect,
             notes,
             globals,
-            scratch_params: d.prepared.args.len().saturating_sub(self.locals.len()),
+            scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
         };
         if let Some(d) = self.debugger.as_mut() {
@@ -254,7 +254,7 @@ impl Session {
     /// The text around the frame's next instruction: the user's input when
     /// paused in it, else the session function's field.
     pub(super) fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
-        if view.func == d.prepared.func {
+        if d.is_fragment(view.func) {
             let at = Session::fragment_spot(&d.prepared, &d.code, view.offset)?;
             return Some(SourceSpot {
                 text: d.code.clone(),
