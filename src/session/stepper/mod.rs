@@ -53,6 +53,9 @@ pub(super) struct Debugger {
     last_globals: Vec<Value>,
     /// Instruction texts of the modules stepped through.
     texts: InstrTexts,
+    /// The store at the last pause (when small enough to copy), so the
+    /// change marks of `:mem` and `:globals` are those of the last command.
+    at_last_pause: Option<StoreData>,
 }
 
 impl Debugger {
@@ -91,6 +94,7 @@ impl Debugger {
             last_locals: Vec::new(),
             last_globals: Vec::new(),
             texts: InstrTexts::default(),
+            at_last_pause: None,
         }
     }
 }
@@ -289,6 +293,8 @@ impl Session {
         }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.store.data = before;
+            // Marks of the steps taken back would point at nothing now.
+            self.changes = Default::default();
         }
     }
 

@@ -243,10 +243,16 @@ impl Session {
             scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
         };
+        let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
             d.last_frame = frame_key;
             d.last_locals = locals_now;
             d.last_globals = globals_now;
+            // The marks `:mem` shows while paused are those of this command.
+            let before = std::mem::replace(&mut d.at_last_pause, now);
+            self.changes = before
+                .map(|b| crate::session::diff(&b, &self.store.data))
+                .unwrap_or_default();
         }
         vec![Reply::Pause(Box::new(info))]
     }
@@ -395,6 +401,23 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn memory_marks_while_paused_are_those_of_the_last_command() {
+        let mut session = session_with(&["(memory 1)", "i32.const 0 i32.const 5 i32.store"]);
+        let written = |s: &crate::session::Session| -> Vec<std::ops::Range<u64>> {
+            s.changes().memory.values().flatten().cloned().collect()
+        };
+        assert_eq!(written(&session), [0..1]);
+        session
+            .start_stepping("i32.const 8 i32.const 7 i32.store8 nop")
+            .unwrap();
+        assert!(written(&session).is_empty(), "not the input before :step");
+        session.step(3).unwrap();
+        assert_eq!(written(&session), [8..9]);
+        session.step(1).unwrap();
+        assert!(written(&session).is_empty(), "nop wrote nothing");
     }
 
     #[test]
