@@ -134,6 +134,7 @@ transcripts! {
     step_course_loop,
     step_display,
     step_errors,
+    mem_window_cap,
     step_vocabulary,
     step_named_module,
     step_host_breakpoint,
