@@ -136,6 +136,7 @@ transcripts! {
     step_errors,
     mem_window_cap,
     step_vocabulary,
+    step_watch_wide,
     step_named_module,
     step_host_breakpoint,
     step_next_over_call,

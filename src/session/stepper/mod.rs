@@ -24,6 +24,7 @@ pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
 pub use examine::Examined;
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
+pub use watch::WatchDiff;
 
 use super::fragment::Prepared;
 use super::instr_text::InstrTexts;
@@ -53,6 +54,8 @@ pub(super) struct Debugger {
     last_globals: Vec<Value>,
     /// Instruction texts of the modules stepped through.
     texts: InstrTexts,
+    /// Long watchpoint changes for the next pause to show.
+    watch_diffs: Vec<watch::WatchDiff>,
     /// The store at the last pause (when small enough to copy), so the
     /// change marks of `:mem` and `:globals` are those of the last command.
     at_last_pause: Option<StoreData>,
@@ -95,6 +98,7 @@ impl Debugger {
             last_globals: Vec::new(),
             texts: InstrTexts::default(),
             at_last_pause: None,
+            watch_diffs: Vec::new(),
         }
     }
 }

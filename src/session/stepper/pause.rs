@@ -86,6 +86,8 @@ pub struct PauseInfo {
     pub scratch_params: usize,
     /// Indices of the top frame's locals that changed since the last pause.
     pub changed_locals: Vec<usize>,
+    /// Watched ranges too long for a note, before and after the write.
+    pub watch_diffs: Vec<super::WatchDiff>,
 }
 
 /// One frame of a backtrace.
@@ -199,6 +201,11 @@ impl Session {
         notes: Vec<String>,
     ) -> Vec<Reply> {
         let next = self.next_instruction();
+        let watch_diffs = self
+            .debugger
+            .as_mut()
+            .map(|d| std::mem::take(&mut d.watch_diffs))
+            .unwrap_or_default();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -242,6 +249,7 @@ impl Session {
             globals,
             scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
+            watch_diffs,
         };
         let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
