@@ -7,7 +7,7 @@
 //! session's inputs go to the stepper. The files, one concept each:
 //! - `control`: step, next, finish, continue, until (the stop conditions);
 //! - `breaks`: breakpoints by function, offset and line;
-//! - `examine`: `p`, `x`, `set`, `info` and the prompt's location;
+//! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `history`: the bounded undo history behind `back`;
 //! - `pause`: the pause, the backtrace and `display` as data;
@@ -18,6 +18,7 @@ mod control;
 mod examine;
 mod history;
 mod pause;
+mod places;
 mod watch;
 
 pub(super) use breaks::Breakpoint;
