@@ -263,6 +263,14 @@ impl Session {
     /// Ends stepping with the call's results: they become the new stack.
     fn finish_stepping(&mut self, values: Vec<Value>) -> Vec<Reply> {
         if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            // A thread's marks are those of the command that finished it.
+            if let Some(last) = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.at_last_pause.as_ref())
+            {
+                self.changes = super::diff(last, &self.store.data);
+            }
             self.debugger = None;
             return self.thread_finished(agent, values);
         }
