@@ -264,3 +264,25 @@ pub fn words(lead: &str) -> String {
         words.join(", ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{not_a_command, split};
+
+    #[test]
+    fn a_slash_starts_the_arguments_of_x_and_p() {
+        assert_eq!(split("x/16xb 0x40"), ("x", "/16xb 0x40"));
+        assert_eq!(split("  p $i "), ("p", "$i"));
+        assert_eq!(split("s"), ("s", ""));
+        assert_eq!(split("/x 1"), ("/x", "1"));
+    }
+
+    #[test]
+    fn wat_while_paused_is_told_what_to_do_instead() {
+        let wat = not_a_command("i32.const", "i32.const 5").message;
+        assert!(wat.starts_with("`i32.const 5` is WebAssembly, and a program is paused"));
+        assert!(wat.contains("abort"), "{wat}");
+        let typo = not_a_command("stpe", "stpe").message;
+        assert!(typo.contains("did you mean step"), "{typo}");
+    }
+}
