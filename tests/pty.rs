@@ -4,7 +4,9 @@
 //! recall, `:quit`, and the history file written on exit; pasted blocks (with
 //! and without bracketed paste) running every input; Ctrl-C clearing the line
 //! and pausing running code; Ctrl-D dropping an unfinished input; a long
-//! lesson section paged from its beginning in a 40-row terminal.
+//! lesson section paged from its beginning in a 40-row terminal; Tab listing
+//! candidates and offering export names inside `(invoke "`; the stepper's
+//! prompt saying where the program is paused.
 //!
 //! The other test suites feed `watlab` through a pipe, which takes the
 //! non-interactive script path and never touches rustyline; only a PTY
@@ -346,13 +348,13 @@ fn ctrl_c_pauses_a_runaway_loop_in_the_stepper() {
     repl.expect("interrupted: paused where it was");
     repl.expect("paused after");
     repl.expect("labels: function");
-    repl.expect("wat> ");
+    repl.expect("step input:1> ");
 
     // The stepper works from there, and abort undoes the input.
     repl.send("s");
     repl.send(ENTER);
     repl.expect("did:");
-    repl.expect("wat> ");
+    repl.expect("step input:1> ");
     repl.send("abort");
     repl.send(ENTER);
     repl.expect("aborted: the session is as it was before the input");
@@ -521,5 +523,61 @@ fn a_long_section_is_paged_from_its_beginning_in_a_40_row_terminal() {
         );
         Some((prompt, "wat> ".len()))
     });
+    quit(&mut repl);
+}
+
+#[test]
+fn tab_lists_candidates_and_knows_invoke_quotes_and_the_stepper_prompt_says_where() {
+    let data_home = TempDir::new("xdg-tab-list");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    for (input, answer) in [
+        ("(module $m (func (export \"wave\")))", "$m"),
+        (
+            "(func $fac (export \"fac\") (result i32) i32.const 6)",
+            "defined func $fac",
+        ),
+        ("(func $fill (export \"fill\"))", "defined func $fill"),
+    ] {
+        repl.send(input);
+        repl.send(ENTER);
+        repl.expect(answer);
+        repl.expect("wat> ");
+    }
+
+    // Inside `(invoke "` Tab offers the export names of the instance it
+    // calls (the session module, defined last), listed (not cycled) when
+    // several fit; never a `$name`.
+    repl.send("(invoke \"f");
+    repl.send(TAB);
+    repl.send(TAB);
+    repl.expect_where("fac and fill listed", |text| {
+        let at = text.find("(invoke \"f")?;
+        let listed = at + text[at..].find("fac   fill")?;
+        (!text[at..].contains("$fac")).then_some((at, listed + "fac   fill".len()))
+    });
+    repl.send("ac\")");
+    repl.send(ENTER);
+    repl.expect("i32  6  0x6");
+    repl.expect("wat> ");
+    repl.send("(invoke $m \"w");
+    repl.send(TAB);
+    repl.expect("(invoke $m \"wave");
+    repl.send("\")");
+    repl.send(ENTER);
+    repl.expect("returned nothing");
+    repl.expect("wat> ");
+
+    // While paused, the prompt says where: the input, then $fac's line 1.
+    repl.send(":step call $fac");
+    repl.send(ENTER);
+    repl.expect("step input:1> ");
+    repl.send("s");
+    repl.send(ENTER);
+    repl.expect("step $fac:1> ");
+    repl.send("c");
+    repl.send(ENTER);
+    repl.expect("the fragment finished");
+    repl.expect("wat> ");
     quit(&mut repl);
 }

@@ -216,7 +216,18 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         None => Layout::Bytes,
     };
     let window = session.memory_window(which, start, len, layout)?;
-    Ok(vec![Reply::Memory(window)])
+    let shown = window.len;
+    let mut replies = vec![Reply::Memory(window)];
+    if shown < len {
+        replies.push(Reply::Note(format!(
+            "showing the first {shown} of the {len} bytes asked for (at most {} KiB at a time): \
+             :mem 0x{:x} {} shows the next window",
+            crate::session::MEM_WINDOW_MAX >> 10,
+            start + shown,
+            (len - shown).min(shown)
+        )));
+    }
+    Ok(replies)
 }
 
 fn memory(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {

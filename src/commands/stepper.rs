@@ -39,7 +39,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     stepper_command!(
         "finish",
-        [],
+        ["fin"],
         "",
         "run until the current function returns",
         "",
@@ -55,11 +55,19 @@ pub const COMMANDS: &[Command] = &[
     ),
     stepper_command!(
         "until",
-        [],
+        ["u"],
         "",
         "run until execution is past this instruction in this frame (leaves a loop)",
         "",
         |wb, _| wb.session.until()
+    ),
+    stepper_command!(
+        "advance",
+        [],
+        "LINE\n0xOFFSET",
+        "run until that line or byte offset of the current function (or its return)",
+        "LINE is a line of the text paused in, as the prompt shows it (step $fill:7>); 0xOFFSET a byte offset as pauses show it. Breakpoints and watchpoints still pause on the way.",
+        |wb, args| wb.session.advance(args)
     ),
     stepper_command!(
         "break",
@@ -79,11 +87,43 @@ pub const COMMANDS: &[Command] = &[
     ),
     stepper_command!(
         "info",
+        ["i"],
+        "locals|globals|frame|stack|registers|memory|breakpoints",
+        "show the paused frame's locals, globals, frame, stack, memories or breakpoints",
+        "Short forms: i lo, i g, i f, i s, i m, i b; i r (registers) shows the locals and the stack, a WebAssembly machine's registers.",
+        |wb, args| wb.session.info(args)
+    ),
+    stepper_command!(
+        "print",
+        ["p"],
+        "$LOCAL|INDEX\n$GLOBAL\n[N]\nTYPE[ADDR]",
+        "show a local, a global, an operand or a typed memory cell",
+        "e.g. p $i, p 0 (local 0), p $g, p [0] (the top of the stack; [1] is below it; $stack[0] also works), p i32[0x40], p f64[8], p u8[3] (TYPE: i8 u8 i16 u16 i32 u32 i64 u64 f32 f64, read little-endian from memory 0 of the paused function's module).",
+        |wb, args| wb.session.print_place(args)
+    ),
+    stepper_command!(
+        "x",
         [],
-        "break|watch",
-        "list breakpoints and watchpoints",
+        "/NFU ADDR",
+        "examine memory: N units of size U in format F, e.g. x/16xb 0x40",
+        "As gdb's x: N units (default 8); F is x (hex, the default), d (signed), u (unsigned) or c (character); U is b (byte, the default), h (2 bytes), w (4) or g (8).",
+        |wb, args| wb.session.examine(args)
+    ),
+    stepper_command!(
+        "set",
+        [],
+        "PLACE VALUE",
+        "change a local, a mutable global, an operand or memory; back undoes it",
+        "PLACE is written as for print: set $i 5, set $g 7, set [0] 1, set i32[0x40] 9. The value is read as the place's type (5, -1, 0xff, 1.5).",
+        |wb, args| wb.session.set_place(args)
+    ),
+    stepper_command!(
+        "help",
+        [],
+        "[WORD]",
+        "list the stepper's commands, or explain one",
         "",
-        info
+        |wb, args| (super::help::HELP.run)(wb, if args.trim().is_empty() { "step" } else { args })
     ),
     stepper_command!(
         "watch",
@@ -149,17 +189,6 @@ fn count(args: &str) -> Result<u64, SessionError> {
     }
 }
 
-/// `info break` / `info watch`: the breakpoints and watchpoints.
-fn info(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
-    match args.trim() {
-        "break" | "breakpoints" | "watch" | "watchpoints" | "b" => wb.session.list_breakpoints(),
-        _ => Err(SessionError::new(
-            ErrorKind::Usage,
-            "usage: info break (lists breakpoints and watchpoints)",
-        )),
-    }
-}
-
 /// `display COMMAND`: shows the command's output at every pause from now on.
 fn display(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let command = args.trim().trim_start_matches(':').to_string();
@@ -179,11 +208,52 @@ fn display(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     ))])
 }
 
-/// `LEAD: s(tep), n(ext), ...`: the stepper's everyday words (those with a
-/// short form, and `abort`), from the registry, and where the rest are.
+/// A stepper line split into its command word and arguments; gdb's
+/// `x/16xb 0x40` and `p/x` carry their format after a slash.
+pub fn split(line: &str) -> (&str, &str) {
+    let line = line.trim();
+    let end = line.find(char::is_whitespace).unwrap_or(line.len());
+    match line[..end].find('/') {
+        Some(slash) if slash > 0 => (&line[..slash], &line[slash..]),
+        _ => (&line[..end], line[end..].trim()),
+    }
+}
+
+/// The answer to a line that is not a stepper command while paused: WAT
+/// (which runs only at `wat>`) is told what to do instead; anything else
+/// gets the list of commands and the closest ones.
+pub fn not_a_command(word: &str, line: &str) -> SessionError {
+    let looks_like_wat =
+        line.starts_with('(') || crate::text::catalog::lookup(word).is_some() || word.contains('.');
+    if !looks_like_wat {
+        return registry::unknown(Scope::Stepper, word);
+    }
+    SessionError::new(
+        ErrorKind::Usage,
+        format!(
+            "`{line}` is WebAssembly, and a program is paused: while paused, lines are stepper \
+             commands. To change its state use set (set $i 5, set [0] 1); to run WAT, finish the \
+             paused input first (c) or drop it (abort); help lists the stepper's commands"
+        ),
+    )
+}
+
+/// The words [`words`] names when stepping starts; `help` lists the rest.
+const EVERYDAY: &[&str] = &[
+    "step",
+    "next",
+    "continue",
+    "break",
+    "back",
+    "backtrace",
+    "abort",
+];
+
+/// `LEAD: s(tep), n(ext), ...`: the stepper's everyday words, from the
+/// registry, and where the rest are.
 pub fn words(lead: &str) -> String {
     let words: Vec<String> = registry::in_scope(Scope::Stepper)
-        .filter(|c| !c.aliases.is_empty() || c.name == "abort")
+        .filter(|c| EVERYDAY.contains(&c.name))
         .map(|c| match c.aliases.first() {
             Some(alias) if c.name.len() > 6 && !c.name.starts_with(alias) => alias.to_string(),
             _ => registry::short_form(c),
@@ -193,4 +263,26 @@ pub fn words(lead: &str) -> String {
         "{lead}: {}; Enter repeats; :help step lists every command",
         words.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{not_a_command, split};
+
+    #[test]
+    fn a_slash_starts_the_arguments_of_x_and_p() {
+        assert_eq!(split("x/16xb 0x40"), ("x", "/16xb 0x40"));
+        assert_eq!(split("  p $i "), ("p", "$i"));
+        assert_eq!(split("s"), ("s", ""));
+        assert_eq!(split("/x 1"), ("/x", "1"));
+    }
+
+    #[test]
+    fn wat_while_paused_is_told_what_to_do_instead() {
+        let wat = not_a_command("i32.const", "i32.const 5").message;
+        assert!(wat.starts_with("`i32.const 5` is WebAssembly, and a program is paused"));
+        assert!(wat.contains("abort"), "{wat}");
+        let typo = not_a_command("stpe", "stpe").message;
+        assert!(typo.contains("did you mean step"), "{typo}");
+    }
 }

@@ -138,8 +138,8 @@ impl Workbench {
                     .map(|c| format!("; outside the stepper, :{} does that", c.name))
                     .unwrap_or_default();
                 Err(SessionError::usage(format!(
-                    "`{word}` is a stepper command, and nothing is paused: start stepping with \
-                     :step FRAGMENT (or :break $FUNC, then run an input){colon}"
+                    "not paused: `{word}` is a stepper command; start stepping with :step FRAGMENT \
+                     (or :break $FUNC, then run an input){colon}"
                 )))
             }
             _ => self.session.eval(text),
@@ -151,9 +151,9 @@ impl Workbench {
             "" => self.last_stepper_line.clone(),
             line => line.to_string(),
         };
-        let (word, args) = line.split_once(char::is_whitespace).unwrap_or((&line, ""));
+        let (word, args) = super::stepper::split(&line);
         let command = registry::find(Scope::Stepper, word)
-            .ok_or_else(|| registry::unknown(Scope::Stepper, word))?;
+            .ok_or_else(|| super::stepper::not_a_command(word, &line))?;
         self.last_stepper_line = line.clone();
         (command.run)(self, args.trim())
     }
@@ -162,7 +162,7 @@ impl Workbench {
 /// The first word of `code` when it is a stepper command (`s`, `back 2`),
 /// which no WAT instruction is.
 fn not_stepping_word(code: &str) -> Option<&str> {
-    let word = code.split_whitespace().next()?;
+    let (word, _) = super::stepper::split(code);
     registry::find(Scope::Stepper, word).map(|_| word)
 }
 

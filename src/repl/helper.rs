@@ -19,9 +19,23 @@ pub struct WatHelper {
     pub colour: bool,
     /// Whether a fragment is paused, so bare words complete to stepper commands.
     pub stepping: bool,
+    /// Export names by instance: `""` for the one `(invoke "...")` calls by
+    /// default, `$m` for a named module instance.
+    pub exports: Vec<(String, String)>,
 }
 
 impl Helper for WatHelper {}
+
+/// The instance a `(invoke "` or `(get "` before the cursor names: `""`
+/// for the default one, `$m` for `(invoke $m "`; `None` outside such quotes.
+fn quoted_export_target(before: &str) -> Option<&str> {
+    let head = before.strip_suffix('"')?.trim_end();
+    let (head, instance) = match head.rsplit_once(|c: char| c.is_whitespace() || c == '(') {
+        Some((rest, word)) if word.starts_with('$') => (rest.trim_end(), word),
+        _ => (head, ""),
+    };
+    (head.ends_with("(invoke") || head.ends_with("(get")).then_some(instance)
+}
 
 /// Start of the word that ends at `pos`.
 fn word_start(line: &str, pos: usize) -> usize {
@@ -69,7 +83,18 @@ impl Completer for WatHelper {
                 .into_iter()
                 .map(pair)
                 .collect()
-        } else if word.starts_with('$') || line[..start].ends_with('"') {
+        } else if line[..start].ends_with('"') {
+            // Inside quotes only export names make sense, never a `$name`.
+            match quoted_export_target(&line[..start]) {
+                Some(instance) => self
+                    .exports
+                    .iter()
+                    .filter(|(m, n)| m == instance && n.starts_with(word))
+                    .map(|(_, n)| pair(n.clone()))
+                    .collect(),
+                None => Vec::new(),
+            }
+        } else if word.starts_with('$') {
             self.names
                 .iter()
                 .filter(|n| n.starts_with(word))
@@ -136,6 +161,11 @@ mod tests {
             names: vec!["$fac".into(), "$factor".into()],
             colour: false,
             stepping: false,
+            exports: vec![
+                (String::new(), "fac".into()),
+                (String::new(), "fill".into()),
+                ("$m".into(), "wave".into()),
+            ],
         };
         let history = DefaultHistory::new();
         let ctx = Context::new(&history);
@@ -169,6 +199,18 @@ mod tests {
         let (start, found) = helper.complete("(i32.sto", 8, &ctx).expect("completion");
         assert_eq!(start, 1);
         assert!(found.iter().any(|p| p.replacement == "i32.store8"));
+        let replacements = |line: &str| {
+            let (start, found) = helper.complete(line, line.len(), &ctx).expect("completion");
+            let found: Vec<String> = found.into_iter().map(|p| p.replacement).collect();
+            (start, found)
+        };
+        assert_eq!(
+            replacements("(invoke \"f"),
+            (9, vec!["fac".into(), "fill".into()])
+        );
+        assert_eq!(replacements("(invoke $m \"w"), (12, vec!["wave".into()]));
+        assert_eq!(replacements("(invoke $m \""), (12, vec!["wave".into()]));
+        assert_eq!(replacements("(module \"$f"), (9, Vec::<String>::new()));
         assert_eq!(
             helper.hint("i32.store", 9, &ctx).as_deref(),
             Some("  [addr:i32 value:i32] -> []")

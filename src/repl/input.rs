@@ -44,6 +44,9 @@ pub enum Gathered {
 pub struct Gatherer {
     /// Lines of a bracketed paste not yet used.
     queued: VecDeque<String>,
+    /// The prompt of a new input when it is not `wat> `: while a program is
+    /// paused, where it is (`step $fill:7> `).
+    pub prompt: Option<String>,
 }
 
 impl Gatherer {
@@ -57,7 +60,7 @@ impl Gatherer {
                 }
                 break line;
             }
-            match read(PROMPT) {
+            match read(self.prompt.as_deref().unwrap_or(PROMPT)) {
                 Ok(text) if text.contains('\n') => self.queue(&text),
                 Ok(line) => break line,
                 Err(ReadlineError::Interrupted) => return Gathered::Cleared,

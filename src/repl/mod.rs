@@ -71,7 +71,11 @@ fn answer(
 pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<()> {
     let colour = theme::use_colour(std::io::stdout().is_terminal());
     let mut session = Workbench::new(data_file("progress"));
-    let config = Config::builder().auto_add_history(false).build();
+    // Tab lists the candidates, as gdb and bash do, instead of cycling through them.
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
     let mut editor: Editor<WatHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(editor) => editor,
         Err(e) => return Err(std::io::Error::other(e.to_string())),
@@ -80,6 +84,7 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
         names: Vec::new(),
         colour,
         stepping: false,
+        exports: Vec::new(),
     }));
     let history = data_file("history");
     if let Some(path) = &history
@@ -141,6 +146,7 @@ fn run_inputs(
     out.flush()?;
     let mut gatherer = Gatherer::default();
     loop {
+        gatherer.prompt = stepper_prompt(&session.session);
         let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
             Gathered::Input(input) => input,
             Gathered::Cleared => continue,
@@ -163,6 +169,7 @@ fn run_inputs(
         if let Some(helper) = editor.helper_mut() {
             helper.names = names_in_scope(&session.session);
             helper.stepping = session.session.is_stepping();
+            helper.exports = exports_in_scope(&session.session);
         }
         if quit {
             return Ok(());
@@ -171,7 +178,33 @@ fn run_inputs(
     Ok(())
 }
 
-/// `$names` of the session module and export names of every instance, for completion.
+/// `step $fill:7> ` while a program is paused (where it is), else `None` (`wat> `).
+pub fn stepper_prompt(session: &crate::session::Session) -> Option<String> {
+    session
+        .pause_location()
+        .map(|place| format!("step {place}> "))
+}
+
+/// Export names for `(invoke "` completion: the default instance's under
+/// `""`, each named module instance's under its `$name`.
+fn exports_in_scope(session: &crate::session::Session) -> Vec<(String, String)> {
+    let store = session.store();
+    let default = session.current_instance().map(|addr| (String::new(), addr));
+    let named = session.named_instances().iter().cloned();
+    default
+        .into_iter()
+        .chain(named)
+        .filter_map(|(name, addr)| Some((name, store.instance(addr)?)))
+        .flat_map(|(name, instance)| {
+            instance
+                .exports
+                .iter()
+                .map(move |(export, _)| (name.clone(), export.clone()))
+        })
+        .collect()
+}
+
+/// `$names` of the session module and the scratch locals, for completion.
 fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
     let mut names = Vec::new();
     if let Some((module, _)) = session.session_instance() {
@@ -180,9 +213,6 @@ fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
         names.extend(module.names.memories.values().map(|n| format!("${n}")));
     }
     names.extend(session.locals().iter().map(|l| format!("${}", l.name)));
-    for instance in session.store().instances() {
-        names.extend(instance.exports.iter().map(|(n, _)| n.clone()));
-    }
     names.sort();
     names.dedup();
     names

@@ -302,30 +302,12 @@ impl Engine<'_> {
         &mut self,
         invoke: &WastInvoke<'_>,
     ) -> Result<(InstanceAddr, Vec<Value>, Executed), Failure> {
-        let instance = self.lookup(invoke.module.map(|m| m.name()))?;
-        let args = invoke
-            .args
-            .iter()
-            .map(values::arg)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Failure::Usage)?;
+        let super::invoke::Call {
+            instance,
+            func,
+            args,
+        } = super::invoke::resolve_invoke(self.target, invoke).map_err(Failure::Usage)?;
         let store = self.target.store();
-        let func = match store.instance(instance).and_then(|i| i.export(invoke.name)) {
-            Some(Extern::Func(f)) => f,
-            Some(other) => {
-                return Err(Failure::Usage(format!(
-                    "\"{}\" is a {}, not a function",
-                    invoke.name,
-                    other.kind_name()
-                )));
-            }
-            None => {
-                return Err(Failure::Usage(format!(
-                    "no function is exported as \"{}\"",
-                    invoke.name
-                )));
-            }
-        };
         let mut execution =
             Execution::new(store, func, &args).map_err(|t| Failure::Usage(t.to_string()))?;
         let executed = match self.mode {

@@ -12,6 +12,7 @@
 //! same [`crate::vm`] API the workbench uses, in run mode or step by step.
 
 mod engine;
+mod invoke;
 mod messages;
 mod outcome;
 mod parse;
@@ -22,6 +23,7 @@ mod target;
 mod values;
 
 pub use engine::{ExecMode, OnFailure, run};
+pub use invoke::{Call, call_of};
 pub use messages::{SPEC_TO_OURS, message_matches};
 pub use outcome::{Directive, Failure, Held, Outcome, Rejection, Stage};
 pub use report::{Report, Totals};

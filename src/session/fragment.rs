@@ -54,6 +54,26 @@ pub(super) struct Prepared {
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
 }
 
+impl Prepared {
+    /// A call of `func` with `args` that no fragment text wraps (`:step (invoke ...)`).
+    pub(super) fn call(func: crate::vm::FuncAddr, args: Vec<Value>) -> Prepared {
+        Prepared {
+            func,
+            args,
+            bytes: Vec::new(),
+            spans: Vec::new(),
+            code_start: 0,
+            prologue: 0,
+            shapes: Vec::new(),
+        }
+    }
+
+    /// Whether this is a typed fragment (not a [`Prepared::call`]).
+    pub(super) fn is_fragment(&self) -> bool {
+        !self.bytes.is_empty()
+    }
+}
+
 /// A generated fragment module and where the user's code sits in it.
 struct FragmentText {
     text: String,
@@ -92,7 +112,7 @@ impl Session {
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
-        let (entries, offsets) = self.breakpoint_sites();
+        let (entries, offsets) = self.breakpoint_sites(prepared.func);
         execution.set_breakpoints(entries, offsets);
         if self.trace {
             let fragment = prepared.func;
@@ -227,7 +247,7 @@ impl Session {
     ) -> SessionError {
         let mut error = SessionError::trap(trap);
         match trap.site.as_ref() {
-            Some(site) if site.func == prepared.func.0 => {
+            Some(site) if site.func == prepared.func.0 && prepared.is_fragment() => {
                 if let Some(at) = Session::fragment_spot(prepared, code, site.offset) {
                     error = error.at(code, at, token_len(code, at));
                 }

@@ -10,6 +10,11 @@ use super::{
 use crate::vm::module::ImportKind;
 use crate::vm::store::{InstanceAddr, MemAddr};
 
+/// Most bytes one `:mem` shows: 4,096 rows of 16, which the terminal pages;
+/// a larger request shows its first window with a note (issue 13: a 64 MiB
+/// `:mem` built half a gigabyte of text before printing any).
+pub const MEM_WINDOW_MAX: u64 = 64 << 10;
+
 /// Most non-zero ranges `:memory` lists per memory.
 const NONZERO_LISTED: usize = 8;
 
@@ -72,7 +77,8 @@ impl Session {
     }
 
     /// `len` bytes of a memory (see [`Session::memory_named`]) from `start`,
-    /// as rows with the last input's changes marked, and the regions there.
+    /// as rows with the last input's changes marked, and the regions there;
+    /// at most [`MEM_WINDOW_MAX`] bytes (the window's `len` says how many).
     ///
     /// # Errors
     /// When there is no such memory.
@@ -89,6 +95,7 @@ impl Session {
             .memory(addr)
             .ok_or_else(|| SessionError::usage("that memory no longer exists"))?;
         let changed = self.changes.memory.get(&addr).cloned().unwrap_or_default();
+        let len = len.min(MEM_WINDOW_MAX);
         let lines = dump(&DumpRequest {
             memory: memory.bytes(),
             start,

@@ -15,6 +15,7 @@ mod fragment;
 mod host;
 pub mod input;
 mod inspect;
+pub use inspect::MEM_WINDOW_MAX;
 mod instr_text;
 mod kept;
 pub mod memory_rows;

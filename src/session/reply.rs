@@ -53,6 +53,8 @@ pub enum Reply {
     Pause(Box<stepper::PauseInfo>),
     /// The breakpoints and watchpoints (`info break`).
     Breakpoints(Vec<stepper::StopPoint>),
+    /// Memory examined unit by unit (`x/16xb 0x40`).
+    Examine(stepper::Examined),
     /// The paused input's call stack, innermost frame first (`bt`).
     Backtrace(Vec<stepper::BacktraceFrame>),
     /// A traced input's executed instructions (`:trace on`).

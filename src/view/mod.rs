@@ -171,6 +171,7 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Error(error) => return render_error_in(error, width),
         Reply::Pause(info) => marked_lines(&mut out, &pause::render(info, width)),
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
+        Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
         Reply::Trace(trace) => out.plain_text(trace::render(trace)),
         Reply::Checks(report) => return checks::render(report),

@@ -27,6 +27,19 @@ fn label_word(kind: LabelKind) -> &'static str {
 /// (`  stack:  ...`), the source line is cut around the next instruction.
 pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     let mut out = fit(&head(info), width);
+    for diff in &info.watch_diffs {
+        for (label, rows) in [("before", &diff.before), ("after", &diff.after)] {
+            let _ = writeln!(out, "  {label}:");
+            let rows = super::hexdump::render(
+                rows,
+                width.map(|w| w.saturating_sub(4)),
+                crate::session::memory_rows::MIN_ADDR_DIGITS,
+            );
+            for line in rows.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+        }
+    }
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }

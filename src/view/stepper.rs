@@ -1,7 +1,7 @@
 //! The stepper's other data as text: the breakpoint list (`info break`),
-//! the backtrace (`bt`) and the output of `display` commands.
+//! the backtrace (`bt`) and memory examined with `x/NFU`.
 
-use crate::session::stepper::{BacktraceFrame, BreakSite, StopPoint};
+use crate::session::stepper::{BacktraceFrame, BreakSite, Examined, StopPoint};
 use std::fmt::Write as _;
 
 /// `info break`: one line per breakpoint, then per watchpoint.
@@ -37,9 +37,67 @@ pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
     text
 }
 
+/// `x/NFU`: gdb's layout, `0x00000040: 0x01 0x02 ...`, 8 bytes or
+/// halfwords, 4 words or 2 giant words a row.
+pub fn render_examined(examined: &Examined) -> String {
+    let per_row = match examined.unit {
+        1 | 2 => 8,
+        4 => 4,
+        _ => 2,
+    };
+    let bits = examined.unit * 8;
+    let unit = |raw: u64| match examined.format {
+        'd' => {
+            let shift = 64 - bits;
+            (((raw << shift) as i64) >> shift).to_string()
+        }
+        'u' => raw.to_string(),
+        'c' if examined.unit == 1 => match raw as u8 {
+            b @ 0x20..=0x7e => format!("'{}'", b as char),
+            b => format!("'\\x{b:02x}'"),
+        },
+        _ => format!("0x{raw:0width$x}", width = examined.unit as usize * 2),
+    };
+    let cells: Vec<String> = examined.units.iter().map(|u| unit(*u)).collect();
+    let width = cells.iter().map(String::len).max().unwrap_or(0);
+    let mut text = String::new();
+    for (row, chunk) in cells.chunks(per_row).enumerate() {
+        let addr = examined.start + (row * per_row) as u64 * examined.unit;
+        let _ = write!(text, "0x{addr:08x}:");
+        for cell in chunk {
+            let _ = write!(text, " {cell:>width$}");
+        }
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn examined_memory_is_laid_out_as_gdb_does() {
+        let examined = |format, unit, units: Vec<u64>| Examined {
+            memory: "memory 0".into(),
+            format,
+            unit,
+            start: 0x40,
+            units,
+        };
+        assert_eq!(
+            render_examined(&examined('x', 1, (1..=10).collect())),
+            "0x00000040: 0x01 0x02 0x03 0x04 0x05 0x06 0x07 0x08\n0x00000048: 0x09 0x0a\n"
+        );
+        assert_eq!(
+            render_examined(&examined('d', 2, vec![0xffff, 5])),
+            "0x00000040: -1  5\n"
+        );
+        assert_eq!(
+            render_examined(&examined('c', 1, vec![0x41, 0])),
+            "0x00000040:    'A' '\\x00'\n"
+        );
+    }
 
     #[test]
     fn breakpoints_then_watchpoints_or_a_sentence_when_none() {

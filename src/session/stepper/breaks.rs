@@ -7,6 +7,7 @@ use crate::session::{Reply, Session, SessionError};
 use crate::text::assemble::line_col;
 use crate::vm::FuncAddr;
 use crate::vm::module::Module;
+use crate::vm::store::{FuncInst, InstanceAddr};
 
 /// Where to stop, as the session keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,13 +199,23 @@ impl Session {
         breakpoints.chain(watches).collect()
     }
 
-    /// The breakpoints as an execution checks them: entry functions and offsets.
-    pub(in crate::session) fn breakpoint_sites(&self) -> (Vec<FuncAddr>, Vec<usize>) {
+    /// The breakpoints as an execution of `root` checks them: entry
+    /// functions and offsets. A host function, which no frame enters, stops
+    /// at the calls of it in the session module and `root`'s module.
+    pub(in crate::session) fn breakpoint_sites(
+        &self,
+        root: FuncAddr,
+    ) -> (Vec<FuncAddr>, Vec<usize>) {
         let mut entries = Vec::new();
         let mut offsets = Vec::new();
         for bp in &self.breakpoints {
             match bp {
-                Breakpoint::Func(name) => entries.extend(self.session_func(name).ok()),
+                Breakpoint::Func(name) => match self.session_func(name) {
+                    Ok(host) if matches!(self.store.func(host), Some(FuncInst::Host { .. })) => {
+                        offsets.extend(self.host_call_sites(host, root));
+                    }
+                    found => entries.extend(found.ok()),
+                },
                 Breakpoint::Line(func, line) => {
                     offsets.extend(self.line_offset(Some(func), *line).ok());
                 }
@@ -221,32 +232,179 @@ impl Session {
         };
         let frame = d.execution.call_stack().last().copied();
         let offset = self.current_offset();
+        // A host function has no frame to enter: its breakpoint pauses
+        // before the call, with the arguments on the stack.
+        let host_call = self
+            .pending_call()
+            .filter(|f| matches!(self.store.func(*f), Some(FuncInst::Host { .. })));
         self.breakpoints
             .iter()
             .enumerate()
             .filter(|(_, bp)| match bp {
-                Breakpoint::Func(name) => frame.is_some_and(|f| {
-                    f.pc == 0 && self.session_func(name).is_ok_and(|addr| addr == f.func)
+                Breakpoint::Func(name) => self.session_func(name).is_ok_and(|addr| {
+                    frame.is_some_and(|f| f.pc == 0 && addr == f.func) || (host_call == Some(addr))
                 }),
                 Breakpoint::Line(func, line) => self
                     .line_offset(Some(func), *line)
                     .is_ok_and(|o| o == offset),
                 Breakpoint::Offset(o) => *o == offset,
             })
-            .map(|(i, _)| format!("breakpoint {} hit", i + 1))
+            .map(|(i, bp)| match (bp, host_call) {
+                (Breakpoint::Func(name), Some(host)) if frame.is_none_or(|f| f.pc != 0) => format!(
+                    "breakpoint {} hit: the host function {name} ({}) is called next, with {}",
+                    i + 1,
+                    self.store.func_name(host),
+                    crate::vm::value::list(&self.host_args(host))
+                ),
+                _ => format!("breakpoint {} hit", i + 1),
+            })
             .collect()
     }
 
-    /// The address of the session module's function named `name`.
+    /// `advance LOCATION`: runs until the current function reaches that line
+    /// (of the text paused in) or byte offset, or returns; breakpoints and
+    /// watchpoints still pause on the way.
+    ///
+    /// # Errors
+    /// A usage error for a location that is not a line or offset of the
+    /// current function; the trap that ended the input.
+    pub fn advance(&mut self, target: &str) -> Result<Vec<Reply>, SessionError> {
+        let target = target.trim();
+        let offset = if let Some(hex) = target.strip_prefix("0x") {
+            usize::from_str_radix(hex, 16)
+                .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?
+        } else if let Ok(line) = target.parse::<usize>() {
+            self.line_offset(None, line)?
+        } else {
+            return Err(SessionError::usage(
+                "usage: advance LINE | advance 0xOFFSET (a line of the text paused in, or a byte offset shown at pauses)",
+            ));
+        };
+        let depth = |s: &Session| {
+            s.debugger
+                .as_ref()
+                .map_or(0, |d| d.execution.call_stack().len())
+        };
+        let here = depth(self);
+        self.run_steps(
+            move |s, done| {
+                done >= 1 && (depth(s) < here || (depth(s) == here && s.current_offset() == offset))
+            },
+            true,
+        )
+    }
+
+    /// The function `name` names: `$f` of the session module, else of the
+    /// one named module instance that has a `$f`; `$m.$f` of instance `$m`.
     fn session_func(&self, name: &str) -> Result<FuncAddr, SessionError> {
-        let (module, instance) = self
+        let in_instance = |addr: InstanceAddr, func: &str| {
+            let instance = self.store.instance(addr)?;
+            let index = func_index_by_name(&instance.module, func).ok()?;
+            instance.funcs.get(index as usize).copied()
+        };
+        if let Some((module, func)) = name.split_once('.')
+            && module.starts_with('$')
+        {
+            let (_, addr) = self
+                .named
+                .iter()
+                .find(|(n, _)| n == module)
+                .ok_or_else(|| SessionError::usage(format!("no module instance {module}")))?;
+            return in_instance(*addr, func)
+                .ok_or_else(|| SessionError::usage(format!("no function {func} in {module}")));
+        }
+        if let Some(found) = self
             .session_instance()
-            .ok_or_else(|| SessionError::usage("the session has no functions"))?;
-        let index = func_index_by_name(module, name)?;
-        self.store
-            .instance(instance)
-            .and_then(|i| i.funcs.get(index as usize).copied())
-            .ok_or_else(|| SessionError::usage("dangling function"))
+            .and_then(|(_, addr)| in_instance(addr, name))
+        {
+            return Ok(found);
+        }
+        let mut found: Vec<(&str, FuncAddr)> = self
+            .named
+            .iter()
+            .filter_map(|(module, addr)| Some((module.as_str(), in_instance(*addr, name)?)))
+            .collect();
+        found.dedup_by_key(|(_, f)| *f);
+        match found.as_slice() {
+            [(_, func)] => Ok(*func),
+            [] => Err(SessionError::usage(format!(
+                "no function {name} in the session module or a named module instance"
+            ))),
+            several => Err(SessionError::usage(format!(
+                "{name} is in several module instances: say which, e.g. {}",
+                several
+                    .iter()
+                    .map(|(m, _)| format!("{m}.{name}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ))),
+        }
+    }
+
+    /// Byte offsets of the `call`s of host function `host` in the session
+    /// module and in the module of `root`.
+    fn host_call_sites(&self, host: FuncAddr, root: FuncAddr) -> Vec<usize> {
+        let root_instance = match self.store.func(root) {
+            Some(FuncInst::Wasm { instance, .. }) => Some(*instance),
+            _ => None,
+        };
+        let session = self.session_instance().map(|(_, addr)| addr);
+        let mut sites = Vec::new();
+        for addr in [session, root_instance].into_iter().flatten() {
+            let Some(instance) = self.store.instance(addr) else {
+                continue;
+            };
+            let bytes = &instance.module.bytes;
+            for body in wasmparser::Parser::new(0)
+                .parse_all(bytes)
+                .filter_map(|payload| match payload {
+                    Ok(wasmparser::Payload::CodeSectionEntry(body)) => Some(body),
+                    _ => None,
+                })
+            {
+                let Ok(mut ops) = body.get_operators_reader() else {
+                    continue;
+                };
+                while let Ok((op, at)) = ops.read_with_offset() {
+                    if let wasmparser::Operator::Call { function_index } = op
+                        && instance.funcs.get(function_index as usize) == Some(&host)
+                    {
+                        sites.push(at as usize);
+                    }
+                }
+            }
+        }
+        sites
+    }
+
+    /// The arguments a pending call of host function `host` takes from the stack.
+    fn host_args(&self, host: FuncAddr) -> Vec<crate::vm::Value> {
+        let params = self.store.func_type(host).map_or(0, |t| t.params.len());
+        let operands = self
+            .debugger
+            .as_ref()
+            .and_then(|d| d.execution.frame_views(&self.store).pop())
+            .map(|top| top.operands)
+            .unwrap_or_default();
+        operands[operands.len().saturating_sub(params)..].to_vec()
+    }
+
+    /// The function the paused instruction calls, when it is a `call`.
+    fn pending_call(&self) -> Option<FuncAddr> {
+        let d = self.debugger.as_ref()?;
+        let (func, offset) = d.execution.position(&self.store)?;
+        let FuncInst::Wasm { instance, .. } = self.store.func(func)? else {
+            return None;
+        };
+        let instance = self.store.instance(*instance)?;
+        let bytes = instance.module.bytes.get(offset..)?;
+        let reader = wasmparser::BinaryReader::new(bytes, offset as u64);
+        match wasmparser::OperatorsReader::new(reader).read() {
+            Ok(wasmparser::Operator::Call { function_index }) => {
+                instance.funcs.get(function_index as usize).copied()
+            }
+            _ => None,
+        }
     }
 
     /// The byte offset of the first instruction written on `line` (1-based)
@@ -274,7 +432,7 @@ impl Session {
                     .frame_views(&self.store)
                     .pop()
                     .ok_or_else(no_code)?;
-                if top.func == d.prepared.func {
+                if d.is_fragment(top.func) {
                     let prepared = &d.prepared;
                     return function_offsets(&prepared.bytes, 0)
                         .iter()
@@ -430,7 +588,7 @@ mod tests {
         let mut session = session_with(&[INC]);
         assert_eq!(
             session.add_breakpoint("$nope").unwrap_err().message,
-            "no function $nope in the session module"
+            "no function $nope in the session module or a named module instance"
         );
         assert!(session.add_breakpoint("inc").is_err());
         assert!(listed(&session).is_empty());

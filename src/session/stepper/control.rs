@@ -94,7 +94,7 @@ impl Session {
 
     /// Steps until `done(session, steps)` holds, a breakpoint or watch fires
     /// (when `stops` is set), the call ends, or the step cap is reached.
-    fn run_steps(
+    pub(super) fn run_steps(
         &mut self,
         done: impl Fn(&Session, u64) -> bool,
         stops: bool,
@@ -211,14 +211,23 @@ impl Session {
     /// Records an edit of the paused state (a `set`): it counts as a step,
     /// so `back 1` undoes it, and re-execution restores it rather than
     /// re-running the instruction before it.
-    pub fn record_edit(&mut self) {
-        let Some(d) = self.debugger.as_mut() else {
-            return;
-        };
-        d.recording
-            .before_step(d.steps, &d.execution, &self.store.data);
-        d.steps += 1;
-        d.recording.pin(d.steps, &d.execution, &self.store.data);
+    ///
+    /// # Errors
+    /// As `edit` fails (nothing is recorded then).
+    pub fn record_edit<T>(
+        &mut self,
+        edit: impl FnOnce(&mut Session) -> Result<T, SessionError>,
+    ) -> Result<T, SessionError> {
+        if let Some(d) = self.debugger.as_mut() {
+            d.recording
+                .before_step(d.steps, &d.execution, &self.store.data);
+        }
+        let done = edit(self)?;
+        if let Some(d) = self.debugger.as_mut() {
+            d.steps += 1;
+            d.recording.pin(d.steps, &d.execution, &self.store.data);
+        }
+        Ok(done)
     }
 
     /// Whether the next instruction is a call of any kind (its target may

@@ -7,6 +7,7 @@
 //! session's inputs go to the stepper. The files, one concept each:
 //! - `control`: step, next, finish, continue, until (the stop conditions);
 //! - `breaks`: breakpoints by function, offset and line;
+//! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `history`: travel in it (`back`) and visits of the past;
@@ -15,16 +16,20 @@
 
 mod breaks;
 mod control;
+mod examine;
 mod history;
 mod pause;
+mod places;
 mod record;
 mod record_reverse;
 mod watch;
 
 pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
+pub use examine::Examined;
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
+pub use watch::WatchDiff;
 
 use super::fragment::Prepared;
 use super::instr_text::InstrTexts;
@@ -54,9 +59,29 @@ pub(super) struct Debugger {
     last_globals: Vec<Value>,
     /// Instruction texts of the modules stepped through.
     texts: InstrTexts,
+    /// Long watchpoint changes for the next pause to show.
+    watch_diffs: Vec<watch::WatchDiff>,
+    /// The store at the last pause (when small enough to copy), so the
+    /// change marks of `:mem` and `:globals` are those of the last command.
+    at_last_pause: Option<StoreData>,
 }
 
 impl Debugger {
+    /// Whether `func` is the typed fragment (its frame is "your input").
+    pub(super) fn is_fragment(&self, func: FuncAddr) -> bool {
+        func == self.prepared.func && self.prepared.is_fragment()
+    }
+
+    /// Parameters of the outermost frame that carry the scratch stack
+    /// into a fragment (not shown as locals); none for a call.
+    pub(super) fn scratch_params(&self, locals: usize) -> usize {
+        if self.prepared.is_fragment() {
+            self.prepared.args.len().saturating_sub(locals)
+        } else {
+            0
+        }
+    }
+
     /// A stepper for `execution`, able to undo back to `before`.
     fn new(
         code: &str,
@@ -78,6 +103,8 @@ impl Debugger {
             last_locals: Vec::new(),
             last_globals: Vec::new(),
             texts: InstrTexts::default(),
+            at_last_pause: None,
+            watch_diffs: Vec::new(),
         }
     }
 }
@@ -98,6 +125,12 @@ impl Session {
             ));
         }
         let before = self.snapshot();
+        let call = crate::script::call_of(code, self).map_err(|why| {
+            SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
+        })?;
+        if let Some(call) = call {
+            return self.step_call(code, call, before);
+        }
         let prepared = match self.prepare_fragment(code) {
             Ok(p) => p,
             Err(e) => {
@@ -130,6 +163,28 @@ impl Session {
             d.recording.clear();
             d.steps = 0;
         }
+        Ok(self.pause_replies(None, Vec::new()))
+    }
+
+    /// `:step (invoke $m? "name" ...)`: pauses before the first instruction
+    /// of the exported function.
+    fn step_call(
+        &mut self,
+        code: &str,
+        call: crate::script::Call,
+        before: Option<StoreData>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let prepared = Prepared::call(call.func, call.args);
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+            .map_err(|t| SessionError::usage(t.to_string()))?;
+        execution.use_step_mode();
+        self.debugger = Some(Box::new(Debugger::new(
+            code,
+            prepared,
+            execution,
+            before,
+            self.record_budget,
+        )));
         Ok(self.pause_replies(None, Vec::new()))
     }
 
@@ -231,9 +286,21 @@ impl Session {
     /// Ends stepping with the call's results: they become the new stack.
     fn finish_stepping(&mut self, values: Vec<Value>) -> Vec<Reply> {
         if let Some(agent) = self.debugger.as_ref().and_then(|d| d.agent) {
+            // A thread's marks are those of the command that finished it.
+            if let Some(last) = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.at_last_pause.as_ref())
+            {
+                self.changes = super::diff(last, &self.store.data);
+            }
             self.debugger = None;
             return self.thread_finished(agent, values);
         }
+        let is_fragment = self
+            .debugger
+            .as_ref()
+            .is_none_or(|d| d.prepared.is_fragment());
         let (before, shapes) = self
             .debugger
             .take()
@@ -241,8 +308,19 @@ impl Session {
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
-        let mut replies = vec![Reply::Note("the fragment finished".into())];
-        replies.extend(self.apply_results(&values, &shapes));
+        let mut replies = vec![Reply::Note(
+            if is_fragment {
+                "the fragment finished"
+            } else {
+                "the call finished"
+            }
+            .into(),
+        )];
+        if is_fragment {
+            replies.extend(self.apply_results(&values, &shapes));
+        } else {
+            replies.push(Reply::Values(values));
+        }
         replies
     }
 
@@ -254,6 +332,8 @@ impl Session {
         }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.store.data = before;
+            // Marks of the steps taken back would point at nothing now.
+            self.changes = Default::default();
         }
     }
 

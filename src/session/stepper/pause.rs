@@ -86,6 +86,8 @@ pub struct PauseInfo {
     pub scratch_params: usize,
     /// Indices of the top frame's locals that changed since the last pause.
     pub changed_locals: Vec<usize>,
+    /// Watched ranges too long for a note, before and after the write.
+    pub watch_diffs: Vec<super::WatchDiff>,
 }
 
 /// One frame of a backtrace.
@@ -119,7 +121,7 @@ impl Session {
 
     /// "your input" for the fragment, else the function's name.
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
-        if func == d.prepared.func {
+        if d.is_fragment(func) {
             "your input".into()
         } else {
             self.store.func_name(func)
@@ -213,6 +215,11 @@ impl Session {
         notes: Vec<String>,
     ) -> Vec<Reply> {
         let next = self.next_instruction();
+        let watch_diffs = self
+            .debugger
+            .as_mut()
+            .map(|d| std::mem::take(&mut d.watch_diffs))
+            .unwrap_or_default();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -257,21 +264,28 @@ impl Session {
             effect,
             notes,
             globals,
-            scratch_params: d.prepared.args.len().saturating_sub(self.locals.len()),
+            scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
+            watch_diffs,
         };
+        let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
             d.last_frame = frame_key;
             d.last_locals = locals_now;
             d.last_globals = globals_now;
+            // The marks `:mem` shows while paused are those of this command.
+            let before = std::mem::replace(&mut d.at_last_pause, now);
+            self.changes = before
+                .map(|b| crate::session::diff(&b, &self.store.data))
+                .unwrap_or_default();
         }
         vec![Reply::Pause(Box::new(info))]
     }
 
     /// The text around the frame's next instruction: the user's input when
     /// paused in it, else the session function's field.
-    fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
-        if view.func == d.prepared.func {
+    pub(super) fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
+        if d.is_fragment(view.func) {
             let at = Session::fragment_spot(&d.prepared, &d.code, view.offset)?;
             return Some(SourceSpot {
                 text: d.code.clone(),
@@ -412,6 +426,24 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn memory_marks_while_paused_are_those_of_the_last_command() {
+        let mut session = session_with(&["(memory 1)", "i32.const 0 i32.const 5 i32.store"]);
+        let written = |s: &crate::session::Session| -> Vec<(u64, u64)> {
+            let ranges = s.changes().memory.values().flatten();
+            ranges.map(|r| (r.start, r.end)).collect()
+        };
+        assert_eq!(written(&session), [(0, 1)]);
+        session
+            .start_stepping("i32.const 8 i32.const 7 i32.store8 nop")
+            .unwrap();
+        assert!(written(&session).is_empty(), "not the input before :step");
+        session.step(3).unwrap();
+        assert_eq!(written(&session), [(8, 9)]);
+        session.step(1).unwrap();
+        assert!(written(&session).is_empty(), "nop wrote nothing");
     }
 
     #[test]

@@ -297,7 +297,7 @@ impl Session {
                 }
                 let mut before = watched.borrow_mut();
                 if !before.is_empty() {
-                    notes.extend(s.watch_hits(&before));
+                    notes.extend(s.watch_changes(&before).0);
                 }
                 **before = s.watched_bytes();
                 (!notes.is_empty()).then(|| notes.join(", "))

@@ -2,6 +2,7 @@
 //! instruction reads or writes (for the pause's "memory:" line), and which
 //! watched ranges of the session's memory 0 a step changed.
 
+use crate::session::memory_rows::{Line, ROW};
 use crate::session::{Reply, Session, SessionError};
 use crate::vm::MemAddr;
 use crate::vm::store::FuncInst;
@@ -13,6 +14,41 @@ pub(super) struct Watch {
     pub(super) start: u64,
     /// Number of watched bytes (at least 1).
     pub(super) len: u64,
+}
+
+/// Watched bytes a step changed, before and after, as hex rows (the pause
+/// shows them for ranges too long for one line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WatchDiff {
+    /// The bytes before, as rows.
+    pub before: Vec<Line>,
+    /// The bytes after, as rows, the changed ones marked.
+    pub after: Vec<Line>,
+}
+
+/// Longest watched range whose change a note spells out inline (`00 -> 2a`).
+const INLINE_BYTES: usize = 8;
+
+/// Rows of 16 bytes at 16-aligned addresses holding `bytes` from `start`,
+/// marking the bytes that differ from `other`.
+fn rows(start: u64, bytes: &[u8], other: &[u8]) -> Vec<Line> {
+    let end = start + bytes.len() as u64;
+    let row = ROW;
+    (start / row * row..end)
+        .step_by(ROW as usize)
+        .map(|address| {
+            let at = |a: u64| (start..end).contains(&a).then(|| (a - start) as usize);
+            let cells: Vec<Option<usize>> = (address..address + row).map(at).collect();
+            Line::Row {
+                address,
+                bytes: cells.iter().map(|i| i.map(|i| bytes[i])).collect(),
+                changed: cells
+                    .iter()
+                    .map(|i| i.is_some_and(|i| other.get(i) != bytes.get(i)))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Memory an instruction reads or writes.
@@ -113,27 +149,43 @@ impl Session {
     }
 
     /// "watchpoint 0x0..0x4 written: 00 -> 2a" for each watched range whose
-    /// bytes differ from `before`.
-    pub(super) fn watch_hits(&self, before: &[Vec<u8>]) -> Vec<String> {
-        let Some(d) = self.debugger.as_ref() else {
-            return Vec::new();
-        };
+    /// bytes differ from `before`; a range longer than a few bytes is shown
+    /// at the pause as rows before and after instead (see [`WatchDiff`]).
+    pub(super) fn watch_hits(&mut self, before: &[Vec<u8>]) -> Vec<String> {
+        let (notes, diffs) = self.watch_changes(before);
+        if let Some(d) = self.debugger.as_mut() {
+            d.watch_diffs.extend(diffs);
+        }
+        notes
+    }
+
+    /// What [`Session::watch_hits`] reports, without keeping the long diffs.
+    pub(super) fn watch_changes(&self, before: &[Vec<u8>]) -> (Vec<String>, Vec<WatchDiff>) {
         let after = self.watched_bytes();
-        d.watches
-            .iter()
-            .zip(before)
-            .zip(&after)
-            .filter(|((_, old), new)| old != new)
-            .map(|((w, old), new)| {
-                format!(
-                    "watchpoint 0x{:x}..0x{:x} written: {} -> {}",
-                    w.start,
-                    w.start + w.len,
-                    hex(old),
-                    hex(new)
-                )
-            })
-            .collect()
+        let Some(d) = self.debugger.as_ref() else {
+            return (Vec::new(), Vec::new());
+        };
+        let (mut notes, mut diffs) = (Vec::new(), Vec::new());
+        for ((w, old), new) in d.watches.iter().zip(before).zip(&after) {
+            if old == new {
+                continue;
+            }
+            let range = format!(
+                "watchpoint 0x{:x}..0x{:x} written",
+                w.start,
+                w.start + w.len
+            );
+            if old.len() <= INLINE_BYTES {
+                notes.push(format!("{range}: {} -> {}", hex(old), hex(new)));
+            } else {
+                notes.push(format!("{range} (before and after below)"));
+                diffs.push(WatchDiff {
+                    before: rows(w.start, old, old),
+                    after: rows(w.start, new, old),
+                });
+            }
+        }
+        (notes, diffs)
     }
 
     /// The memory range the next instruction reads or writes, if it is a

@@ -218,6 +218,21 @@ impl Execution {
         &self.stack[start..end]
     }
 
+    /// Overwrites the running frame's slots from `at` (counted from its first
+    /// local) with `value`, as the stepper's `set` edits a paused machine;
+    /// false when they lie outside the stack.
+    pub fn set_frame_value(&mut self, at: usize, value: Value) -> bool {
+        let start = self.current.fp as usize + at;
+        let end = start + value.ty().slot_count();
+        match self.stack.get_mut(start..end) {
+            Some(slots) => {
+                value.write_slots(slots);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether this execution runs step code.
     pub fn is_stepping(&self) -> bool {
         self.stepping == Some(true)

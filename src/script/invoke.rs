@@ -1,0 +1,79 @@
+//! One `(invoke $m? "name" args...)` resolved to the function it calls and
+//! its arguments, without running it: the engine runs what it resolves, and
+//! the stepper (`:step (invoke "f" ...)`) steps it.
+
+use super::parse::{self, Command};
+use super::target::Target;
+use super::values;
+use crate::vm::store::{Extern, InstanceAddr, Store};
+use crate::vm::{FuncAddr, Value};
+use wast::{WastDirective, WastInvoke};
+
+/// A call an `(invoke ...)` names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The instance it calls into.
+    pub instance: InstanceAddr,
+    /// The exported function.
+    pub func: FuncAddr,
+    /// Its arguments.
+    pub args: Vec<Value>,
+}
+
+/// The function `instance` exports as `name`.
+///
+/// # Errors
+/// When nothing, or something other than a function, is exported so.
+pub fn exported_func(
+    store: &Store,
+    instance: InstanceAddr,
+    name: &str,
+) -> Result<FuncAddr, String> {
+    match store.instance(instance).and_then(|i| i.export(name)) {
+        Some(Extern::Func(f)) => Ok(f),
+        Some(other) => Err(format!(
+            "\"{name}\" is a {}, not a function",
+            other.kind_name()
+        )),
+        None => Err(format!("no function is exported as \"{name}\"")),
+    }
+}
+
+/// The call `invoke` names in `target`.
+///
+/// # Errors
+/// An unknown module, a bad argument or a missing export, in words.
+pub fn resolve_invoke(target: &mut dyn Target, invoke: &WastInvoke<'_>) -> Result<Call, String> {
+    let instance = target.instance(invoke.module.map(|m| m.name()))?;
+    let args = invoke
+        .args
+        .iter()
+        .map(values::arg)
+        .collect::<Result<Vec<_>, _>>()?;
+    let func = exported_func(target.store(), instance, invoke.name)?;
+    Ok(Call {
+        instance,
+        func,
+        args,
+    })
+}
+
+/// The call of `text` when it is one `(invoke ...)`; `Ok(None)` when it is
+/// anything else.
+///
+/// # Errors
+/// What `resolve_invoke` reports, or why the text does not parse.
+pub fn call_of(text: &str, target: &mut dyn Target) -> Result<Option<Call>, String> {
+    let head = text.trim_start().trim_start_matches('(').trim_start();
+    if !head.starts_with("invoke") {
+        return Ok(None);
+    }
+    let buf = parse::buffer(text).map_err(|e| e.message())?;
+    let commands = parse::commands(&buf).map_err(|e| e.message())?;
+    match commands.as_slice() {
+        [Command::Directive(WastDirective::Invoke(invoke))] => {
+            resolve_invoke(target, invoke).map(Some)
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,289 @@
+//! Looking at a paused program, in gdb's words: `x/NFU ADDR`,
+//! `info locals|globals|frame|stack|registers|memory`, and where the
+//! program is (the stepper's prompt, `step $fill:7> `). `p` and `set` are
+//! in `places`.
+
+use super::Debugger;
+use crate::session::state::parse_number;
+use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
+use crate::vm::store::MemAddr;
+use crate::vm::{FrameView, Value};
+
+/// `x/NFU ADDR`: memory examined as gdb's `x` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Examined {
+    /// Which memory (`memory 0`).
+    pub memory: String,
+    /// The format letter: `x` hex, `d` signed, `u` unsigned, `c` character.
+    pub format: char,
+    /// Bytes per unit: 1 (b), 2 (h), 4 (w) or 8 (g).
+    pub unit: u64,
+    /// Address of the first unit.
+    pub start: u64,
+    /// The units read (little-endian), zero-extended.
+    pub units: Vec<u64>,
+}
+
+/// Most units one `x` shows.
+const MAX_UNITS: u64 = 4096;
+
+impl Session {
+    /// Where the paused program is, for the prompt: `$fill:7` (function and
+    /// line within its text), `input:1` in the typed fragment, or
+    /// `$wave@0x4a` (byte offset) when the function has no text here.
+    pub fn pause_location(&self) -> Option<String> {
+        let d = self.debugger.as_ref()?;
+        let top = d.execution.frame_views(&self.store).pop()?;
+        let name = if d.is_fragment(top.func) {
+            "input".to_string()
+        } else {
+            self.frame_name(top.func, d)
+        };
+        Some(match self.source_spot(d, &top) {
+            Some(spot) => {
+                let before = spot.text.get(..spot.offset).unwrap_or("");
+                format!("{name}:{}", before.matches('\n').count() + 1)
+            }
+            None => format!("{name}@0x{:x}", top.offset),
+        })
+    }
+
+    /// `x/NFU ADDR`: `N` units (default 8) of size `U` (b h w g, default b)
+    /// from `ADDR`, in format `F` (x d u c, default x).
+    ///
+    /// # Errors
+    /// A usage error for a bad specification or a range out of bounds.
+    pub fn examine(&self, args: &str) -> Result<Vec<Reply>, SessionError> {
+        let usage = |why: &str| {
+            SessionError::usage(format!(
+                "{why}; usage: x/NFU ADDR, e.g. x/16xb 0x40 (N units; F: x hex, d signed, \
+                 u unsigned, c char; U: b byte, h 2 bytes, w 4, g 8)"
+            ))
+        };
+        let args = args.trim();
+        let (spec, addr) = match args.strip_prefix('/') {
+            Some(rest) => rest.split_once(char::is_whitespace).unwrap_or((rest, "")),
+            None => ("", args),
+        };
+        let digits = spec.chars().take_while(char::is_ascii_digit).count();
+        let count = match &spec[..digits] {
+            "" => 8,
+            n => n.parse::<u64>().map_err(|_| usage("too many units"))?,
+        };
+        let (mut format, mut unit) = ('x', 1);
+        for letter in spec[digits..].chars() {
+            match letter {
+                'x' | 'd' | 'u' | 'c' => format = letter,
+                'b' => unit = 1,
+                'h' => unit = 2,
+                'w' => unit = 4,
+                'g' => unit = 8,
+                other => return Err(usage(&format!("`{other}` is not a format or unit"))),
+            }
+        }
+        if count == 0 || count > MAX_UNITS {
+            return Err(usage(&format!("show 1 to {MAX_UNITS} units")));
+        }
+        let start = parse_number(addr.trim())
+            .ok_or_else(|| usage(&format!("`{}` is not an address", addr.trim())))?;
+        let (memory, label) = self.paused_memory()?;
+        let bytes = self
+            .store
+            .memory(memory)
+            .and_then(|m| Some(&m.bytes()[m.range(start, count * unit)?]))
+            .ok_or_else(|| {
+                SessionError::usage(format!(
+                    "0x{start:x}..0x{:x} is out of bounds of {label}",
+                    start + count * unit
+                ))
+            })?;
+        let units = bytes
+            .chunks(unit as usize)
+            .map(|c| c.iter().rev().fold(0u64, |acc, b| acc << 8 | u64::from(*b)))
+            .collect();
+        Ok(vec![Reply::Examine(Examined {
+            memory: label,
+            format,
+            unit,
+            start,
+            units,
+        })])
+    }
+
+    /// `info locals|globals|frame|stack|memory|registers`.
+    ///
+    /// # Errors
+    /// A usage error for another word.
+    pub fn info(&self, what: &str) -> Result<Vec<Reply>, SessionError> {
+        let (d, top) = self.paused_top()?;
+        let name = self.frame_name(top.func, d);
+        let rows = |title: String, rows: Vec<(String, Value)>| {
+            Reply::Rows(ValueRows {
+                title,
+                shape: None,
+                rows: rows
+                    .into_iter()
+                    .map(|(label, value)| ValueRow {
+                        label,
+                        value,
+                        changed: false,
+                        imported_from: None,
+                    })
+                    .collect(),
+            })
+        };
+        let locals = || {
+            let skip = if d.is_fragment(top.func) {
+                d.scratch_params(self.locals.len())
+            } else {
+                0
+            };
+            let listed: Vec<(String, Value)> = top
+                .locals
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .map(|(i, l)| (local_label(i, l.name.as_deref()), l.value))
+                .collect();
+            if listed.is_empty() {
+                Reply::Note(format!("{name} has no locals"))
+            } else {
+                rows(format!("locals of {name}"), listed)
+            }
+        };
+        let stack = || {
+            let listed: Vec<(String, Value)> = top
+                .operands
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, v)| (format!("[{i}]"), *v))
+                .collect();
+            if listed.is_empty() {
+                Reply::Note(format!("the stack of {name} is empty"))
+            } else {
+                rows(format!("stack of {name}, top first"), listed)
+            }
+        };
+        Ok(match what.trim() {
+            "locals" | "lo" | "l" | "args" => vec![locals()],
+            "stack" | "s" => vec![stack()],
+            "registers" | "r" | "all-registers" => vec![locals(), stack()],
+            "globals" | "g" => vec![self.globals_of(&top).map_or_else(
+                || Reply::Note("no globals".into()),
+                |listed| rows("globals".into(), listed),
+            )],
+            "frame" | "f" => vec![Reply::Note(format!(
+                "frame {}: {name} at {}, byte 0x{:x}; {} locals, {} operands, {} labels ({})",
+                d.execution.call_stack().len() - 1,
+                self.pause_location().unwrap_or_default(),
+                top.offset,
+                top.locals.len(),
+                top.operands.len(),
+                top.labels.len(),
+                top.labels
+                    .iter()
+                    .map(|l| format!("{:?}", l.kind).to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" > ")
+            ))],
+            "memory" | "m" | "mem" => vec![Reply::Memories(self.memories())],
+            "break" | "breakpoints" | "watch" | "watchpoints" | "b" => self.list_breakpoints()?,
+            other => {
+                return Err(SessionError::usage(format!(
+                    "info {other}: say info locals, globals, frame, stack, registers, memory or \
+                     breakpoints (short: i lo, i g, i f, i s, i r, i m, i b)"
+                )));
+            }
+        })
+    }
+
+    /// The debugger and the top frame, or "not paused".
+    pub(super) fn paused_top(&self) -> Result<(&Debugger, FrameView), SessionError> {
+        let d = self
+            .debugger
+            .as_deref()
+            .ok_or_else(|| SessionError::usage("not paused: start with :step FRAGMENT"))?;
+        let top = d
+            .execution
+            .frame_views(&self.store)
+            .pop()
+            .ok_or_else(|| SessionError::usage("the paused call has no frame to look at"))?;
+        Ok((d, top))
+    }
+
+    /// Memory 0 of the paused function's module, else the session's.
+    pub(super) fn paused_memory(&self) -> Result<(MemAddr, String), SessionError> {
+        let top = self.paused_top().ok().map(|(_, top)| top);
+        let own = top
+            .and_then(|t| self.store.instance(t.instance))
+            .and_then(|i| i.memories.first().copied());
+        match own {
+            Some(addr) => Ok((addr, "memory 0".into())),
+            None => self.memory_named(None),
+        }
+    }
+
+    /// The globals of the paused function's module (else the session's), by name.
+    fn globals_of(&self, top: &FrameView) -> Option<Vec<(String, Value)>> {
+        let instance = self.store.instance(top.instance)?;
+        let listed: Vec<(String, Value)> = instance
+            .globals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let name = instance
+                    .module
+                    .names
+                    .globals
+                    .get(&(i as u32))
+                    .map_or_else(|| i.to_string(), |n| format!("${n}"));
+                Some((name, self.store.global(*g)?.get()))
+            })
+            .collect();
+        (!listed.is_empty()).then_some(listed)
+    }
+}
+
+/// `$name`, or the index when the local has no name.
+pub(super) fn local_label(index: usize, name: Option<&str>) -> String {
+    name.map_or_else(|| index.to_string(), |n| format!("${n}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::session_with;
+    use super::Examined;
+    use crate::session::Reply;
+
+    const FILL: &str = "(func $fill (param $at i32) (local $i i32)\n  (local.set $i (i32.const 3))\n  (i32.store8 (local.get $at) (local.get $i)))";
+
+    #[test]
+    fn the_location_names_the_function_and_its_line() {
+        let mut session = session_with(&["(memory 1)", FILL]);
+        session.start_stepping("i32.const 8 call $fill").unwrap();
+        assert_eq!(session.pause_location().as_deref(), Some("input:1"));
+        session.step(2).unwrap();
+        assert_eq!(session.pause_location().as_deref(), Some("$fill:2"));
+    }
+
+    #[test]
+    fn examine_reads_units_little_endian() {
+        let mut session =
+            session_with(&["(memory 1)", "(data (i32.const 0x40) \"\\01\\02\\03\\04\")"]);
+        session.start_stepping("nop").unwrap();
+        let replies = session.examine("/2xh 0x40").unwrap();
+        assert_eq!(
+            replies,
+            [Reply::Examine(Examined {
+                memory: "memory 0".into(),
+                format: 'x',
+                unit: 2,
+                start: 0x40,
+                units: vec![0x0201, 0x0403],
+            })]
+        );
+        assert!(session.examine("/4q 0").is_err());
+        assert!(session.examine("/2xg 0xfffc").is_err());
+    }
+}
