@@ -1,11 +1,14 @@
 //! Lessons are tested: every worked example (```watlab blocks) is replayed in
-//! one session per lesson and must print what the lesson shows; every
+//! one workbench per lesson, opened with `:lesson N` and moved on with
+//! `:next` at each section, as a learner sees it (each section begins with an
+//! empty scratch stack), and must print what the lesson shows; every
 //! exercise's solution must pass its checks and its "mistake" must fail them
 //! with a message. `WATLAB_BLESS=1 cargo test --test lessons` rewrites the
 //! examples' output from the current behaviour (review the diff).
 
 use std::path::{Path, PathBuf};
 use watlab::commands::Workbench;
+use watlab::lesson::guided::{LESSONS, sections};
 use watlab::lesson::{self, Lesson};
 use watlab::transcript::{CONTINUATION, PROMPT, parse, render_outcome};
 
@@ -40,6 +43,13 @@ fn replay(session: &mut Workbench, transcript: &str) -> String {
     out
 }
 
+/// Runs a lesson command that must succeed (`:lesson N`, `:next`).
+fn open(session: &mut Workbench, command: &str) {
+    if let Err(error) = session.eval(command) {
+        panic!("{command}: {}", error.message);
+    }
+}
+
 #[test]
 fn every_lesson_file_parses_without_errors() {
     let mut errors = Vec::new();
@@ -62,9 +72,27 @@ fn worked_examples_print_what_the_lessons_show() {
         let text = std::fs::read_to_string(&file).expect("readable lesson");
         let lesson: Lesson = lesson::parse(&text);
         assert!(!lesson.title.is_empty(), "{}: no title", file.display());
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let number = 1 + LESSONS
+            .iter()
+            .position(|(built_in, _)| *built_in == name)
+            .expect("a built-in lesson");
+        // The section of each example, in order: the workbench's own split.
+        let section_of: Vec<usize> = sections(&text)
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| std::iter::repeat_n(i, lesson::parse(&s.text).examples.len()))
+            .collect();
+        assert_eq!(section_of.len(), lesson.examples.len(), "{name}");
         let mut session = Workbench::new(None);
+        open(&mut session, &format!(":lesson {number}"));
+        let mut section = 0;
         let mut fixed = text.clone();
-        for example in &lesson.examples {
+        for (example, &at) in lesson.examples.iter().zip(&section_of) {
+            while section < at {
+                open(&mut session, ":next");
+                section += 1;
+            }
             let actual = replay(&mut session, &example.transcript);
             if actual != example.transcript {
                 if bless {
