@@ -114,9 +114,15 @@ fn worked_examples_print_what_the_lessons_show() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The check a failure names: "check N (THE CHECK): ...".
+fn failing_check(message: &str) -> Option<usize> {
+    let (n, _) = message.strip_prefix("check ")?.split_once(" (")?;
+    n.parse::<usize>().ok().filter(|n| *n >= 1)
+}
+
 #[test]
 fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
-    let mut count = 0;
+    let (mut count, mut helped) = (0, 0);
     for file in lesson_files() {
         let text = std::fs::read_to_string(&file).expect("readable lesson");
         for exercise in lesson::parse(&text).exercises {
@@ -129,14 +135,14 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
                 "{at}: the solution fails"
             );
             let wrong = lesson::try_answer(&exercise, &exercise.mistake, Workbench::new(None));
-            // The failure names its check: "check N (THE CHECK): ...".
-            let named = |m: &str| {
-                m.strip_prefix("check ")
-                    .and_then(|rest| rest.split_once(" ("))
-                    .is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| n >= 1))
-            };
+            if let Err(m) = &wrong
+                && let Some(n) = failing_check(m)
+                && exercise.hints.iter().any(|h| h.check == Some(n))
+            {
+                helped += 1;
+            }
             assert!(
-                matches!(&wrong, Err(m) if named(m)),
+                matches!(&wrong, Err(m) if failing_check(m).is_some()),
                 "{at}: the mistake passes or fails without naming its check: {wrong:?}"
             );
             count += 1;
@@ -145,6 +151,12 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
     assert!(
         count >= 50,
         "the course has at least 50 exercises, not {count}"
+    );
+    // After the common mistake fails check N, `:hint` starts with a hint
+    // written for check N in most exercises (issue 11).
+    assert!(
+        helped >= 25,
+        "only {helped} mistakes get a hint for the check they fail"
     );
     assert!(
         lesson_files().len() >= 24,
