@@ -173,7 +173,7 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
         Reply::Trace(trace) => out.plain_text(trace::render(trace)),
-        Reply::Checks(report) => return checks::render(report),
+        Reply::Checks(report) => return checks::render(report, width),
         Reply::Quit => {}
     }
     out
