@@ -1,11 +1,14 @@
 //! Lessons are tested: every worked example (```watlab blocks) is replayed in
-//! one session per lesson and must print what the lesson shows; every
+//! one workbench per lesson, opened with `:lesson N` and moved on with
+//! `:next` at each section, as a learner sees it (each section begins with an
+//! empty scratch stack), and must print what the lesson shows; every
 //! exercise's solution must pass its checks and its "mistake" must fail them
 //! with a message. `WATLAB_BLESS=1 cargo test --test lessons` rewrites the
 //! examples' output from the current behaviour (review the diff).
 
 use std::path::{Path, PathBuf};
 use watlab::commands::Workbench;
+use watlab::lesson::guided::{LESSONS, sections};
 use watlab::lesson::{self, Lesson};
 use watlab::transcript::{CONTINUATION, PROMPT, parse, render_outcome};
 
@@ -40,6 +43,13 @@ fn replay(session: &mut Workbench, transcript: &str) -> String {
     out
 }
 
+/// Runs a lesson command that must succeed (`:lesson N`, `:next`).
+fn open(session: &mut Workbench, command: &str) {
+    if let Err(error) = session.eval(command) {
+        panic!("{command}: {}", error.message);
+    }
+}
+
 #[test]
 fn every_lesson_file_parses_without_errors() {
     let mut errors = Vec::new();
@@ -62,9 +72,27 @@ fn worked_examples_print_what_the_lessons_show() {
         let text = std::fs::read_to_string(&file).expect("readable lesson");
         let lesson: Lesson = lesson::parse(&text);
         assert!(!lesson.title.is_empty(), "{}: no title", file.display());
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let number = 1 + LESSONS
+            .iter()
+            .position(|(built_in, _)| *built_in == name)
+            .expect("a built-in lesson");
+        // The section of each example, in order: the workbench's own split.
+        let section_of: Vec<usize> = sections(&text)
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| std::iter::repeat_n(i, lesson::parse(&s.text).examples.len()))
+            .collect();
+        assert_eq!(section_of.len(), lesson.examples.len(), "{name}");
         let mut session = Workbench::new(None);
+        open(&mut session, &format!(":lesson {number}"));
+        let mut section = 0;
         let mut fixed = text.clone();
-        for example in &lesson.examples {
+        for (example, &at) in lesson.examples.iter().zip(&section_of) {
+            while section < at {
+                open(&mut session, ":next");
+                section += 1;
+            }
             let actual = replay(&mut session, &example.transcript);
             if actual != example.transcript {
                 if bless {
@@ -86,9 +114,15 @@ fn worked_examples_print_what_the_lessons_show() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The check a failure names: "check N (THE CHECK): ...".
+fn failing_check(message: &str) -> Option<usize> {
+    let (n, _) = message.strip_prefix("check ")?.split_once(" (")?;
+    n.parse::<usize>().ok().filter(|n| *n >= 1)
+}
+
 #[test]
 fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
-    let mut count = 0;
+    let (mut count, mut helped) = (0, 0);
     for file in lesson_files() {
         let text = std::fs::read_to_string(&file).expect("readable lesson");
         for exercise in lesson::parse(&text).exercises {
@@ -101,14 +135,14 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
                 "{at}: the solution fails"
             );
             let wrong = lesson::try_answer(&exercise, &exercise.mistake, Workbench::new(None));
-            // The failure names its check: "check N (THE CHECK): ...".
-            let named = |m: &str| {
-                m.strip_prefix("check ")
-                    .and_then(|rest| rest.split_once(" ("))
-                    .is_some_and(|(n, _)| n.parse::<usize>().is_ok_and(|n| n >= 1))
-            };
+            if let Err(m) = &wrong
+                && let Some(n) = failing_check(m)
+                && exercise.hints.iter().any(|h| h.check == Some(n))
+            {
+                helped += 1;
+            }
             assert!(
-                matches!(&wrong, Err(m) if named(m)),
+                matches!(&wrong, Err(m) if failing_check(m).is_some()),
                 "{at}: the mistake passes or fails without naming its check: {wrong:?}"
             );
             count += 1;
@@ -117,6 +151,12 @@ fn every_exercise_has_a_passing_solution_and_a_failing_mistake() {
     assert!(
         count >= 50,
         "the course has at least 50 exercises, not {count}"
+    );
+    // After the common mistake fails check N, `:hint` starts with a hint
+    // written for check N in most exercises (issue 11).
+    assert!(
+        helped >= 25,
+        "only {helped} mistakes get a hint for the check they fail"
     );
     assert!(
         lesson_files().len() >= 24,

@@ -51,3 +51,16 @@ pub fn finish(out: &mut Stdout, result: io::Result<ExitCode>) -> ExitCode {
         }
     }
 }
+
+/// The width of the terminal standard output is, when it is one at least 20
+/// columns wide: documents wrap to it; pipes get no wrapping.
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|columns| *columns >= 20)
+}

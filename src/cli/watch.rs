@@ -160,7 +160,7 @@ fn verdict(path: &Path, text: &str, exercise: &CourseExercise) -> (Styled, Check
     for error in &errors {
         out.append(render_error(error));
     }
-    out.append(checks::render(&report));
+    out.append(checks::render(&report, super::output::terminal_width()));
     (out, report)
 }
 

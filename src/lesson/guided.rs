@@ -324,12 +324,14 @@ pub fn listing(progress: &str) -> String {
             .filter(|e| super::progress::is_done(progress, file, &e.title))
             .count();
         let total = lesson.exercises.len();
+        // Inline code shows without its backticks (`externref`).
         let title = lesson
             .title
             .split_once(". ")
-            .map_or(lesson.title.as_str(), |(_, t)| t);
+            .map_or(lesson.title.as_str(), |(_, t)| t)
+            .replace('`', "");
         if done < total && next.is_none() {
-            next = Some((i + 1, title.to_string()));
+            next = Some((i + 1, title.clone()));
         }
         done_all += done;
         total_all += total;
@@ -346,9 +348,9 @@ pub fn listing(progress: &str) -> String {
     );
     match next {
         Some((n, title)) => text.push_str(&format!(
-            "; next: lesson {n}, {title} (watlab lesson {n}, or :lesson {n} in the workbench)\n"
+            "\nnext: lesson {n}, {title} (watlab lesson {n}, or :lesson {n} in the workbench)\n"
         )),
-        None => text.push_str("; every exercise is done\n"),
+        None => text.push_str(", every one done\n"),
     }
     text.push_str("lessons:\n");
     text.push_str(&rows);
@@ -373,6 +375,11 @@ mod tests {
         assert!(text.contains("next: lesson 2,"), "{text}");
         assert!(text.contains(" 1. The stack machine"), "{text}");
         assert!(text.contains("\n  10. "), "{text}");
+        assert!(text.contains("\nnext: lesson 2, Locals"), "{text}");
+        assert!(
+            text.contains("18. Reference types and externref "),
+            "{text}"
+        );
     }
 
     #[test]

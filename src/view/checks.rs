@@ -4,23 +4,26 @@
 //! with the differing bytes marked, the stack).
 
 use super::Styled;
+use super::wrap::{Piece, hanging};
 use crate::session::{CheckPlace, CheckReport, Role};
 
 /// Bytes per row of the memory comparison.
 const ROW: usize = 16;
 
-/// Renders a report (issue 11).
-pub fn render(report: &CheckReport) -> Styled {
+/// Renders a report (issue 11); on a terminal `width` columns wide, its
+/// lines wrap at spaces, the verdict under itself plus two, a check under
+/// its text, a failure under its message.
+pub fn render(report: &CheckReport, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
     let total = report.results.len();
-    if report.passed() {
-        out.plain_text(format!(
-            "correct: \"{}\" passes every check\n",
-            report.exercise
-        ));
+    let verdict = if report.passed() {
+        (
+            format!("correct: \"{}\" passes every check", report.exercise),
+            Role::Plain,
+        )
     } else {
         let failed = report.failures();
-        out.push(
+        (
             format!(
                 "not yet: {failed} of {total} check{} of \"{}\" fail{}",
                 if total == 1 { "" } else { "s" },
@@ -28,23 +31,46 @@ pub fn render(report: &CheckReport) -> Styled {
                 if failed == 1 { "s" } else { "" }
             ),
             Role::Error,
-        );
-        out.plain_text("\n");
-    }
+        )
+    };
+    line(&mut out, vec![verdict], 2, width);
     for result in &report.results {
-        match &result.failure {
-            None => out.plain_text(format!("  ok    {}. {}\n", result.number, result.check)),
-            Some(failure) => {
-                out.push("  FAIL", Role::Error);
-                out.plain_text(format!("  {}. {}\n", result.number, result.check));
-                for line in failure.message.lines() {
-                    out.push(format!("        {line}\n"), Role::Error);
-                }
-                place(&mut out, &failure.place);
+        let (mark, role) = match result.failure {
+            None => ("  ok  ", Role::Plain),
+            Some(_) => ("  FAIL", Role::Error),
+        };
+        let number = format!("  {}. ", result.number);
+        let hang = mark.len() + number.len();
+        let check = (format!("{number}{}", result.check), Role::Plain);
+        line(&mut out, vec![(mark.to_string(), role), check], hang, width);
+        if let Some(failure) = &result.failure {
+            for text in failure.message.lines() {
+                line(
+                    &mut out,
+                    vec![(format!("        {text}"), Role::Error)],
+                    10,
+                    width,
+                );
             }
+            place(&mut out, &failure.place);
         }
     }
     out
+}
+
+/// One line of the report, wrapped to `width` with the lines after the first
+/// indented by `hang`.
+fn line(out: &mut Styled, pieces: Vec<Piece>, hang: usize, width: Option<usize>) {
+    let lines = match width {
+        Some(width) => hanging(&pieces, width, hang),
+        None => vec![pieces],
+    };
+    for pieces in lines {
+        for (text, role) in pieces {
+            out.push(text, role);
+        }
+        out.plain_text("\n");
+    }
 }
 
 /// The lines saying where a failed check looked.
@@ -155,7 +181,7 @@ mod tests {
     #[test]
     fn a_passing_report_lists_every_check() {
         assert_eq!(
-            render(&report(None)).plain(),
+            render(&report(None), None).plain(),
             "correct: \"x\" passes every check\n  ok    1. (invoke \"set\")\n  ok    2. the second\n"
         );
     }
@@ -172,12 +198,38 @@ mod tests {
             },
         };
         assert_eq!(
-            render(&report(Some(failure))).plain(),
+            render(&report(Some(failure)), None).plain(),
             "not yet: 1 of 2 checks of \"x\" fails\n\
              \x20 ok    1. (invoke \"set\")\n\
              \x20 FAIL  2. the second\n\
              \x20       assertion failed: expected [i32:4], got [i32:1]\n\
              \x20       where: \"at\" (func $at), called with (i32.const 40)\n"
+        );
+    }
+
+    #[test]
+    fn report_lines_wrap_at_spaces_under_their_text() {
+        let failure = CheckFailure {
+            message: "assertion failed: expected [i32:4], got [i32:1]".into(),
+            place: CheckPlace::Input,
+        };
+        let mut long = report(Some(failure));
+        long.exercise = "a bump allocator with alignment".into();
+        assert_eq!(
+            render(&long, Some(30)).plain(),
+            "not yet: 1 of 2 checks of \"a\n\
+             \x20 bump allocator with\n\
+             \x20 alignment\" fails\n\
+             \x20 ok    1. (invoke \"set\")\n\
+             \x20 FAIL  2. the second\n\
+             \x20       assertion failed:\n\
+             \x20         expected [i32:4],\n\
+             \x20         got [i32:1]\n"
+        );
+        long.results.truncate(1);
+        assert_eq!(
+            render(&long, Some(24)).plain().lines().next(),
+            Some("correct: \"a bump")
         );
     }
 
@@ -191,7 +243,7 @@ mod tests {
                 actual: (0..17).chain([0xff]).collect(),
             },
         };
-        let text = render(&report(Some(failure))).plain();
+        let text = render(&report(Some(failure)), None).plain();
         let lines: Vec<&str> = text.lines().skip(4).collect();
         assert_eq!(
             lines,

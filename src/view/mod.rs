@@ -174,7 +174,7 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
         Reply::Trace(trace) => out.plain_text(trace::render(trace)),
-        Reply::Checks(report) => return checks::render(report),
+        Reply::Checks(report) => return checks::render(report, width),
         Reply::Quit => {}
     }
     out

@@ -33,10 +33,16 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
         }
         return lines;
     }
-    let hang = " ".repeat(indent + 2);
-    let mut lines = fill(&pieces, width, width.saturating_sub(hang.len()));
+    hanging(&pieces, width, indent + 2)
+}
+
+/// `pieces` laid out in lines of at most `width` characters, the lines after
+/// the first indented by `hang` spaces.
+pub fn hanging(pieces: &[Piece], width: usize, hang: usize) -> Vec<Vec<Piece>> {
+    let spaces = " ".repeat(hang);
+    let mut lines = fill(pieces, width, width.saturating_sub(hang));
     for line in lines.iter_mut().skip(1) {
-        line.insert(0, (hang.clone(), Role::Plain));
+        line.insert(0, (spaces.clone(), Role::Plain));
     }
     lines
 }
