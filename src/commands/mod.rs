@@ -6,6 +6,22 @@
 //! Handlers parse the user's words and call the session, which returns data;
 //! they never print.
 
+/// A stepper-scope command of the registry (shared by the stepper's forward
+/// and reverse command tables).
+macro_rules! stepper_command {
+    ($name:literal, [$($alias:literal),*], $synopsis:literal, $summary:literal, $help:literal, $run:expr) => {
+        $crate::commands::registry::Command {
+            scope: $crate::commands::registry::Scope::Stepper,
+            name: $name,
+            aliases: &[$($alias),*],
+            synopsis: $synopsis,
+            summary: $summary,
+            help: $help,
+            run: $run,
+        }
+    };
+}
+
 mod control;
 mod debugging;
 mod definitions;

@@ -2,26 +2,12 @@
 //! paused input (`rs`, `rn`, `reverse-finish`, `rc`), "who wrote this?"
 //! (`last-write`) and the values something held (`history`).
 
-use super::registry::{Command, Scope};
+use super::registry::Command;
 use crate::session::SessionError;
-
-macro_rules! reverse_command {
-    ($name:literal, [$($alias:literal),*], $synopsis:literal, $summary:literal, $help:literal, $run:expr) => {
-        Command {
-            scope: Scope::Stepper,
-            name: $name,
-            aliases: &[$($alias),*],
-            synopsis: $synopsis,
-            summary: $summary,
-            help: $help,
-            run: $run,
-        }
-    };
-}
 
 /// The reverse commands, in help order.
 pub const COMMANDS: &[Command] = &[
-    reverse_command!(
+    stepper_command!(
         "reverse-step",
         [],
         "[N]",
@@ -29,7 +15,7 @@ pub const COMMANDS: &[Command] = &[
         "The same as back (and its short form rs): memory, globals, tables and the stack are exactly as they were.",
         |wb, args| wb.session.step_back(count(args)?)
     ),
-    reverse_command!(
+    stepper_command!(
         "reverse-next",
         ["rn"],
         "",
@@ -37,7 +23,7 @@ pub const COMMANDS: &[Command] = &[
         "",
         |wb, _| wb.session.reverse_next()
     ),
-    reverse_command!(
+    stepper_command!(
         "reverse-finish",
         [],
         "",
@@ -45,7 +31,7 @@ pub const COMMANDS: &[Command] = &[
         "",
         |wb, _| wb.session.reverse_finish()
     ),
-    reverse_command!(
+    stepper_command!(
         "reverse-continue",
         ["rc"],
         "",
@@ -53,7 +39,7 @@ pub const COMMANDS: &[Command] = &[
         "",
         |wb, _| wb.session.reverse_continue()
     ),
-    reverse_command!(
+    stepper_command!(
         "last-write",
         [],
         "ADDR|TYPE[ADDR]|$local|$global",
@@ -61,7 +47,7 @@ pub const COMMANDS: &[Command] = &[
         "Pauses just before that instruction and shows the old and new value. ADDR alone is an i32 of memory 0; TYPE is i8, i16, i32 or i64.",
         |wb, args| wb.session.last_write(args)
     ),
-    reverse_command!(
+    stepper_command!(
         "history",
         [],
         "$local|$global|ADDR|TYPE[ADDR]",

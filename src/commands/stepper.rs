@@ -5,20 +5,6 @@ use super::Workbench;
 use super::registry::{self, Command, Scope};
 use crate::session::{ErrorKind, Reply, SessionError};
 
-macro_rules! stepper_command {
-    ($name:literal, [$($alias:literal),*], $synopsis:literal, $summary:literal, $help:literal, $run:expr) => {
-        Command {
-            scope: Scope::Stepper,
-            name: $name,
-            aliases: &[$($alias),*],
-            synopsis: $synopsis,
-            summary: $summary,
-            help: $help,
-            run: $run,
-        }
-    };
-}
-
 /// The stepper's commands, in help order.
 pub const COMMANDS: &[Command] = &[
     stepper_command!(
