@@ -805,7 +805,7 @@ impl Execution {
                                 std::slice::from_raw_parts_mut(mem, mem_len)
                             },
                             globals: &mut data.globals,
-                            out_of_bounds: &|addr, offset, size| {
+                            out_of_bounds: &move |addr, offset, size| {
                                 out_of_bounds(inst, memories, addr, offset, size)
                             },
                             instance_globals: &inst.globals,
@@ -816,9 +816,14 @@ impl Execution {
                     }
                 }
                 Instr::MemoryN { a, b, op } => {
+                    // Closures below capture copies (`move`, and `left` for the
+                    // fuel): a loop variable whose address escapes into a call
+                    // would be kept in memory for the whole loop, slowing every
+                    // instruction.
+                    let mut left = fuel;
                     let mut charge = |cost: u64| {
-                        let paid = cost.min(fuel);
-                        fuel -= paid;
+                        let paid = cost.min(left);
+                        left -= paid;
                         if paid < cost {
                             self.overdraw(cost - paid)?;
                         }
@@ -829,9 +834,10 @@ impl Execution {
                         data,
                         inst,
                         (a, b),
-                        &|s| regs.get(s),
+                        &move |s| regs.get(s),
                         &mut charge,
                     );
+                    fuel = left;
                     // `memory.grow` on any index may move memory 0 (the same memory imported twice).
                     (mem, mem_len) = memory_view(data, inst);
                     match result {
