@@ -95,6 +95,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "24-recursion.md",
         include_str!("../../lessons/24-recursion.md"),
     ),
+    (
+        "25-simd-basics.md",
+        include_str!("../../lessons/25-simd-basics.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
