@@ -99,6 +99,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "25-simd-basics.md",
         include_str!("../../lessons/25-simd-basics.md"),
     ),
+    (
+        "26-tail-calls.md",
+        include_str!("../../lessons/26-tail-calls.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
