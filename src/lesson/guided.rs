@@ -103,6 +103,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "26-tail-calls.md",
         include_str!("../../lessons/26-tail-calls.md"),
     ),
+    (
+        "27-several-memories.md",
+        include_str!("../../lessons/27-several-memories.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
