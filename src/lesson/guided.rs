@@ -95,6 +95,18 @@ pub const LESSONS: &[(&str, &str)] = &[
         "24-recursion.md",
         include_str!("../../lessons/24-recursion.md"),
     ),
+    (
+        "25-simd-basics.md",
+        include_str!("../../lessons/25-simd-basics.md"),
+    ),
+    (
+        "26-tail-calls.md",
+        include_str!("../../lessons/26-tail-calls.md"),
+    ),
+    (
+        "27-several-memories.md",
+        include_str!("../../lessons/27-several-memories.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the
