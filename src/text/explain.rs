@@ -26,7 +26,16 @@ pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> S
                 operand_types(doc)
             )
         }
-        Some(doc) if message.contains("type mismatch") && !doc.params.is_empty() => {
+        // (When the top matches the catalog's signature, the signature does not
+        // apply here, e.g. an i64 address of a 64-bit memory: the validator says why.)
+        Some(doc)
+            if message.contains("type mismatch")
+                && !doc.params.is_empty()
+                && stack[stack.len() - doc.params.len()..]
+                    .iter()
+                    .zip(doc.params)
+                    .any(|(have, p)| have != p.ty) =>
+        {
             let top = &stack[stack.len() - doc.params.len()..];
             format!(
                 "{name} needs {} on top of the stack, but the top is [{}] ({message})",
@@ -114,6 +123,28 @@ mod tests {
         assert!(
             text.starts_with("i32.add needs 2 operands [i32 i32], the stack has 1: [i32]"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_signature_that_does_not_apply_gives_way_to_the_validator() {
+        // An i32 address on a 64-bit memory: the catalog's [i32 i64] is what
+        // the stack holds, so only the validator's words explain the error.
+        let memarg = wasmparser::MemArg {
+            align: 3,
+            max_align: 3,
+            offset: 0,
+            target: wasmparser::MemArgTarget::Memory(0),
+            ordering: None,
+        };
+        let text = invalid_operator(
+            &Operator::I64Store { memarg },
+            "type mismatch: expected i64, found i32",
+            &["i32".into(), "i64".into()],
+        );
+        assert_eq!(
+            text,
+            "i64.store: type mismatch: expected i64, found i32; the stack has 2: [i32 i64]"
         );
     }
 }
