@@ -111,6 +111,7 @@ transcripts! {
     multi_memory,
     memory64_and_wide,
     typed_func_refs,
+    ref_func_at_prompt,
     memory_grow_fragment,
     memory_store_marked,
     memory_survives_rebuild,
