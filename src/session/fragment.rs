@@ -297,6 +297,7 @@ impl Session {
             values: self.stack.clone(),
             shapes: self.stack_shapes.clone(),
             changed_from,
+            names: self.func_names(&self.stack),
         }]
     }
 

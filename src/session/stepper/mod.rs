@@ -319,7 +319,8 @@ impl Session {
         if is_fragment {
             replies.extend(self.apply_results(&values, &shapes));
         } else {
-            replies.push(Reply::Values(values));
+            let names = self.func_names(&values);
+            replies.push(Reply::Values(values, names));
         }
         replies
     }
