@@ -51,6 +51,7 @@ transcripts! {
     lesson_check_sandbox,
     lesson_check_locations,
     forget_field,
+    forget_unnamed_field,
     forget_still_called,
     load_invalid_wasm,
     load_twice,
