@@ -52,6 +52,7 @@ transcripts! {
     lesson_check_locations,
     forget_field,
     forget_unnamed_field,
+    const_without_value,
     forget_still_called,
     load_invalid_wasm,
     load_twice,
