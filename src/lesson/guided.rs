@@ -278,10 +278,10 @@ impl Guide {
     /// first one for the first failing check.
     ///
     /// # Errors
-    /// No exercise here, or no hint left.
+    /// No exercise here, or it has no hints.
     pub fn hint(&mut self) -> Result<String, String> {
         let hints = self.exercise()?.hints.clone();
-        self.hints.reveal(&hints)
+        self.hints.reveal(&hints, ":solution shows an answer")
     }
 
     /// The solution of the current exercise, as Markdown (a WAT code block).
