@@ -304,6 +304,20 @@ impl Guide {
         Ok(report)
     }
 
+    /// What `:next` says after the last section: the lesson is complete,
+    /// and which comes next.
+    pub fn completed(&self) -> String {
+        let number = self.lesson + 1;
+        if number < LESSONS.len() {
+            format!(
+                "lesson {number} is complete: :lesson {} starts the next one (:lesson lists them all)",
+                number + 1
+            )
+        } else {
+            format!("lesson {number} is complete, and it is the last one: :lesson lists them all")
+        }
+    }
+
     /// The name of the lesson file.
     pub fn file(&self) -> &'static str {
         LESSONS[self.lesson].0
