@@ -53,6 +53,7 @@ transcripts! {
     forget_field,
     forget_unnamed_field,
     const_without_value,
+    assertion_reports_changed,
     forget_still_called,
     load_invalid_wasm,
     load_twice,

@@ -353,7 +353,7 @@ impl Session {
         let mut error = error;
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);
-            error.notes.extend(self.kept_note(&before));
+            error.notes.extend(self.kept_note(&before, "kept"));
         }
         error
             .notes
