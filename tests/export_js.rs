@@ -66,7 +66,7 @@ fn the_exported_program_gives_the_session_results_under_node() {
             .eval(input)
             .unwrap_or_else(|e| panic!("{input}: {e:?}"));
         for reply in replies {
-            if let Reply::Values(values) = reply {
+            if let Reply::Values(values, _) = reply {
                 expected.extend(values.iter().map(|v| v.to_string()));
             }
         }

@@ -281,7 +281,7 @@ fn check_exercise_checks_one_file_once_and_records_a_pass() {
         stdout.contains(
             "  FAIL  1. (assert_return (invoke \"take\") (i32.const 9))\n\
              \x20       assertion failed: expected [i32:9], got [i32:10]\n\
-             \x20       kept: global $left 10 -> 9\n\
+             \x20       changed: global $left 10 -> 9\n\
              \x20       where: \"take\" (func $take), called with no arguments\n"
         ),
         "{stdout}"

@@ -335,7 +335,10 @@ impl<W: Write> Watch<'_, W> {
             }
             Key::Char('h') => {
                 let hints = self.exercise().exercise.hints.clone();
-                let line = self.hints.reveal(&hints).unwrap_or_else(|e| e);
+                let line = self
+                    .hints
+                    .reveal(&hints, "press n to go on to the next exercise")
+                    .unwrap_or_else(|e| e);
                 self.say(&line)?;
                 Ok(false)
             }

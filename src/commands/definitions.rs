@@ -11,7 +11,7 @@ pub const COMMANDS: &[Command] = &[Command {
     aliases: &[],
     synopsis: "NAME",
     summary: "remove a field ($name, \"export\", memory, table, start) from the session module",
-    help: "NAME is a field's $name, a name it exports in quotes (\"squares\"), or memory, table or start. Put the kind first when several kinds share a name (:forget global $x). When something still uses the field (a call of a forgotten function), the error it would cause is shown and nothing changes.",
+    help: "NAME is a field's $name, a name it exports in quotes (\"squares\"), or memory, table or start. Put the kind first when several kinds share a name (:forget global $x); an unnamed field goes by its kind and number (:forget elem 2 is the second elem field). When something still uses the field (a call of a forgotten function), the error it would cause is shown and nothing changes.",
     run: forget,
 }];
 

@@ -122,6 +122,7 @@ fn stack(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         values: session.stack().to_vec(),
         shapes,
         changed_from: session.stack().len(),
+        names: session.func_names(session.stack()),
     }])
 }
 
@@ -154,6 +155,7 @@ fn clear(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
         values: Vec::new(),
         shapes: Vec::new(),
         changed_from: 0,
+        names: Default::default(),
     }])
 }
 

@@ -96,15 +96,16 @@ fn lesson(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
 /// itself), saying so when it was not.
 fn begin_section(wb: &mut Workbench, shown: &str) -> Vec<Reply> {
     let place = wb.guide.as_ref().map(Guide::place).unwrap_or_default();
-    let mut replies = vec![
-        Reply::Markdown(shown.to_string()),
-        Reply::Note(format!("\n{place}")),
-    ];
-    if !wb.session.stack().is_empty() {
+    let mut replies = vec![Reply::Markdown(shown.to_string())];
+    // The place line comes last: it is what the learner reads before typing.
+    if wb.session.stack().is_empty() {
+        replies.push(Reply::Note(format!("\n{place}")));
+    } else {
         wb.session.clear_stack();
         replies.push(Reply::Note(
-            "(scratch stack cleared for this section)".into(),
+            "\n(scratch stack cleared for this section)".into(),
         ));
+        replies.push(Reply::Note(place));
     }
     replies
 }
@@ -112,9 +113,7 @@ fn begin_section(wb: &mut Workbench, shown: &str) -> Vec<Reply> {
 fn next(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     match guide(wb)?.advance(1) {
         Some(shown) => Ok(begin_section(wb, &shown)),
-        None => Ok(vec![Reply::Note(
-            "that was the last section of this lesson: :lesson lists the others".into(),
-        )]),
+        None => Ok(vec![Reply::Note(guide(wb)?.completed())]),
     }
 }
 

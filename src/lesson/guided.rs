@@ -290,10 +290,10 @@ impl Guide {
     /// first one for the first failing check.
     ///
     /// # Errors
-    /// No exercise here, or no hint left.
+    /// No exercise here, or it has no hints.
     pub fn hint(&mut self) -> Result<String, String> {
         let hints = self.exercise()?.hints.clone();
-        self.hints.reveal(&hints)
+        self.hints.reveal(&hints, ":solution shows an answer")
     }
 
     /// The solution of the current exercise, as Markdown (a WAT code block).
@@ -314,6 +314,20 @@ impl Guide {
         let report = check(learner, &exercise);
         self.hints.failing = report.first_failure().map(|r| r.number);
         Ok(report)
+    }
+
+    /// What `:next` says after the last section: the lesson is complete,
+    /// and which comes next.
+    pub fn completed(&self) -> String {
+        let number = self.lesson + 1;
+        if number < LESSONS.len() {
+            format!(
+                "lesson {number} is complete: :lesson {} starts the next one (:lesson lists them all)",
+                number + 1
+            )
+        } else {
+            format!("lesson {number} is complete, and it is the last one: :lesson lists them all")
+        }
     }
 
     /// The name of the lesson file.

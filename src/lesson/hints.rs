@@ -81,20 +81,21 @@ pub struct HintState {
 
 impl HintState {
     /// Reveals the next hint of `hints` (see [`next_hint`]):
-    /// `hint 2 of 3, for check 2: TEXT`.
+    /// `hint 2 of 3, for check 2: TEXT`; once all are shown, says so and
+    /// what to do `then` (the front end knows what it offers).
     ///
     /// # Errors
-    /// The exercise has no hints, or all are shown.
-    pub fn reveal(&mut self, hints: &[Hint]) -> Result<String, String> {
+    /// The exercise has no hints.
+    pub fn reveal(&mut self, hints: &[Hint], then: &str) -> Result<String, String> {
         let Some(i) = next_hint(hints, &self.revealed, self.failing) else {
-            return Err(if hints.is_empty() {
-                "this exercise has no hints".to_string()
+            return if hints.is_empty() {
+                Err("this exercise has no hints".to_string())
             } else {
-                format!(
-                    "every hint is shown ({0} of {0}): :solution shows an answer",
+                Ok(format!(
+                    "every hint is shown ({0} of {0}): {then}",
                     hints.len()
-                )
-            });
+                ))
+            };
         };
         self.revealed.push(i);
         let hint = &hints[i];
@@ -189,16 +190,19 @@ mod tests {
             ..HintState::default()
         };
         assert_eq!(
-            state.reveal(&hints),
+            state.reveal(&hints, ":solution shows an answer"),
             Ok("hint 1 of 2, for check 2: the loop bound".into())
         );
-        assert_eq!(state.reveal(&hints), Ok("hint 2 of 2: nudge".into()));
         assert_eq!(
-            state.reveal(&hints),
-            Err("every hint is shown (2 of 2): :solution shows an answer".into())
+            state.reveal(&hints, ":solution shows an answer"),
+            Ok("hint 2 of 2: nudge".into())
         );
         assert_eq!(
-            HintState::default().reveal(&[]),
+            state.reveal(&hints, ":solution shows an answer"),
+            Ok("every hint is shown (2 of 2): :solution shows an answer".into())
+        );
+        assert_eq!(
+            HintState::default().reveal(&[], ""),
             Err("this exercise has no hints".into())
         );
     }

@@ -185,7 +185,9 @@ pub fn clash(fields: &[Field], fresh: &[bool]) -> Option<(usize, SessionError)> 
 }
 
 /// The field `:forget` means by `target`: `$name` (optionally after a kind,
-/// `global $x`), an export name in quotes, or `memory`, `table`, `start`.
+/// `global $x`), an export name in quotes, `memory`, `table`, `start`, or a
+/// kind and a number for the Nth field of that kind (`elem 2`), which is
+/// how an unnamed field is told from another.
 ///
 /// # Errors
 /// When nothing or more than one field answers to it.
@@ -201,6 +203,18 @@ pub fn find(fields: &[Field], target: &str) -> Result<usize, SessionError> {
         }
     };
     let of_kind = |f: &Field| kind.is_none_or(|k| f.kind == k);
+    if let (Some(kind), Ok(n)) = (kind, name.parse::<usize>()) {
+        let nth = (0..fields.len())
+            .filter(|i| fields[*i].kind == kind)
+            .nth(n.wrapping_sub(1));
+        return nth.ok_or_else(|| {
+            let count = fields.iter().filter(|f| f.kind == kind).count();
+            SessionError::usage(format!(
+                "there is no {kind} {n}: the session module has {count} {kind} field{}, numbered from 1",
+                if count == 1 { "" } else { "s" }
+            ))
+        });
+    }
     let matches: Vec<usize> = (0..fields.len())
         .filter(|i| {
             let f = &fields[*i];
@@ -221,15 +235,39 @@ pub fn find(fields: &[Field], target: &str) -> Result<usize, SessionError> {
             ":wat shows the session module; forget a field by $name, by \"export\", or as memory, table or start".into(),
         )),
         several => {
-            let labels: Vec<String> = several.iter().map(|i| fields[*i].label()).collect();
-            let example = &fields[several[0]];
+            // An unnamed field goes by its kind and number (`elem 2`), shown
+            // with its first words so the two can be told apart (issue 11).
+            let numbered = |i: usize| {
+                let f = &fields[i];
+                let n = fields[..i].iter().filter(|g| g.kind == f.kind).count() + 1;
+                match &f.id {
+                    Some(id) => (f.label(), format!("{} {id}", f.kind)),
+                    None => (
+                        format!("{} {n} {}", f.kind, first_words(&f.text)),
+                        format!("{} {n}", f.kind),
+                    ),
+                }
+            };
+            let labels: Vec<(String, String)> = several.iter().map(|i| numbered(*i)).collect();
+            let listed: Vec<&str> = labels.iter().map(|(l, _)| l.as_str()).collect();
             Err(SessionError::usage(format!(
-                "{target} could mean {}: say which, e.g. :forget {} {}",
-                labels.join(" or "),
-                example.kind,
-                example.id.as_deref().unwrap_or(name)
+                "{target} could mean {}: say which, e.g. :forget {}",
+                listed.join(" or "),
+                labels[0].1
             )))
         }
+    }
+}
+
+/// The first words of a field's text, to tell unnamed fields apart:
+/// `(elem declare func $f)`, or `(elem (i32.const 0) ...)` when longer.
+fn first_words(text: &str) -> String {
+    const WORDS: usize = 4;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= WORDS {
+        words.join(" ")
+    } else {
+        format!("{} ...", words[..WORDS].join(" "))
     }
 }
 

@@ -297,6 +297,7 @@ impl Session {
             values: self.stack.clone(),
             shapes: self.stack_shapes.clone(),
             changed_from,
+            names: self.func_names(&self.stack),
         }]
     }
 
@@ -325,6 +326,13 @@ impl Session {
                         .and_then(|inst| inst.funcs.get(i))
                         .map(|a| Extern::Func(*a)),
                 );
+            }
+            let referenced = referenced_funcs(code, module);
+            if !referenced.is_empty() {
+                // `ref.func` needs its function declared in the module that
+                // uses it (spec 3.4.10 "C.refs"); the session module's elem
+                // segments do not count for the fragment module.
+                let _ = writeln!(text, "  (elem declare func {referenced})");
             }
             for (i, ty) in module.global_types.iter().enumerate() {
                 let id = wat_id(module.names.globals.get(&(i as u32)));
@@ -575,6 +583,37 @@ fn wat_id(name: Option<&String>) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// The session functions `code` names after `ref.func`, as a list of
+/// indices (`"0 3"`); names and indices the module lacks are left out, so the
+/// assembler reports them at the user's own text.
+fn referenced_funcs(code: &str, module: &Module) -> String {
+    use crate::text::lex::{TokenKind, tokens};
+    let words: Vec<_> = tokens(code)
+        .into_iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Space | TokenKind::Comment))
+        .map(|t| (t.kind, &code[t.range]))
+        .collect();
+    let count = module.func_types.len() as u32;
+    let mut indices: Vec<u32> = words
+        .windows(2)
+        .filter(|pair| pair[0].1 == "ref.func")
+        .filter_map(|pair| match pair[1] {
+            (TokenKind::Name, name) => {
+                (0..count).find(|i| wat_id(module.names.funcs.get(i)) == name)
+            }
+            (TokenKind::Number, number) => number.parse().ok().filter(|i| *i < count),
+            _ => None,
+        })
+        .collect();
+    indices.sort_unstable();
+    indices.dedup();
+    let mut list = String::new();
+    for i in indices {
+        let _ = write!(list, " {i}");
+    }
+    list.trim_start().to_string()
 }
 
 fn signature_text(params: &[ValType], results: &[ValType]) -> String {

@@ -36,6 +36,7 @@ impl Session {
             .collect();
         Some(ValueRows {
             title: "locals".into(),
+            names: self.func_names(self.locals.iter().map(|l| &l.value)),
             rows,
             shape: None,
         })
@@ -71,6 +72,7 @@ impl Session {
         }
         Some(ValueRows {
             title: "globals".into(),
+            names: self.func_names(rows.iter().map(|r: &ValueRow| &r.value)),
             rows,
             shape: None,
         })

@@ -21,7 +21,9 @@ impl Session {
     /// failed assertion, a runaway stopped) keeps the store's data as the
     /// code left it and gets a `kept:` note; its definitions, stack and
     /// locals are as in `saved`. `before` is the store's data before the
-    /// input, when it was small enough to copy.
+    /// input, when it was small enough to copy. The note says `changed:` when
+    /// the code finished without trapping (an assertion on its results
+    /// failed): nothing was "kept" against a trap then (issue 11).
     pub(super) fn settle_error(
         &mut self,
         mut error: SessionError,
@@ -33,21 +35,25 @@ impl Session {
             return error;
         }
         self.restore_definitions(saved, true);
+        // A failed assertion says "expected ..., got trap ..." when its call trapped.
+        let trapped = error.kind == ErrorKind::Trap || error.message.contains(", got trap ");
+        let word = if trapped { "kept" } else { "changed" };
         match before {
             Some(before) => {
                 self.changes = diff(before, &self.store.data);
-                error.notes.extend(self.kept_note(before));
+                error.notes.extend(self.kept_note(before, word));
             }
-            None => error.notes.push(
-                "kept: what the code wrote before it stopped (memory is too large to compare)"
-                    .into(),
-            ),
+            None => error.notes.push(format!(
+                "{word}: what the code wrote{} (memory is too large to compare)",
+                if trapped { " before it stopped" } else { "" }
+            )),
         }
         error
     }
 
-    /// What changed in the store since `before`, as a `kept:` line.
-    pub(super) fn kept_note(&self, before: &StoreData) -> Option<String> {
+    /// What changed in the store since `before`, as a line headed `word:`
+    /// (`kept:` after a trap, `changed:` after a finished call).
+    pub(super) fn kept_note(&self, before: &StoreData, word: &str) -> Option<String> {
         let after = &self.store.data;
         let changes = diff(before, after);
         let mut parts = Vec::new();
@@ -92,7 +98,7 @@ impl Session {
                 ));
             }
         }
-        (!parts.is_empty()).then(|| format!("kept: {}", parts.join(", ")))
+        (!parts.is_empty()).then(|| format!("{word}: {}", parts.join(", ")))
     }
 
     /// How the user names a memory, table or global: by the session

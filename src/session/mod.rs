@@ -12,6 +12,7 @@
 mod agents;
 mod fields;
 mod fragment;
+mod func_names;
 mod host;
 pub mod input;
 mod inspect;

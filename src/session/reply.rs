@@ -18,9 +18,11 @@ pub enum Reply {
         shapes: Vec<Option<crate::vm::lanes::Shape>>,
         /// Index of the first entry that differs from before the input.
         changed_from: usize,
+        /// How the functions its references point at are named.
+        names: FuncNames,
     },
-    /// Results of an invocation.
-    Values(Vec<Value>),
+    /// Results of an invocation, and how the functions they refer to are named.
+    Values(Vec<Value>, FuncNames),
     /// A short statement of what happened (`defined func $f`).
     Note(String),
     /// Lines the code printed with `console.log`.
@@ -82,6 +84,23 @@ pub struct ValueRows {
     pub rows: Vec<ValueRow>,
     /// The lane shape vectors are shown in (none: `i32x4`).
     pub shape: Option<crate::vm::lanes::Shape>,
+    /// How the functions their references point at are named.
+    pub names: FuncNames,
+}
+
+/// The user's names (`$add`, `$m.$f`, `func 3`) of the functions some
+/// `funcref` values point at, by store address.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FuncNames(pub std::collections::BTreeMap<u32, String>);
+
+impl FuncNames {
+    /// The name of the function at store address `addr` (`func#addr` if unknown).
+    pub fn of(&self, addr: u32) -> String {
+        self.0
+            .get(&addr)
+            .cloned()
+            .unwrap_or_else(|| format!("func#{addr}"))
+    }
 }
 
 /// One named value.

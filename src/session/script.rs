@@ -72,9 +72,9 @@ impl Session {
                         results: results.iter().map(|v| v.ty()).collect(),
                     });
                 }
-                Reply::Values(results)
+                Reply::Values(results.clone(), self.func_names(&results))
             }
-            Outcome::Got(value) => Reply::Values(vec![value]),
+            Outcome::Got(value) => Reply::Values(vec![value], self.func_names([&value])),
             Outcome::Held(Held::Returned(values)) => {
                 Reply::Note(format!("ok: returned {}", value_list(&values)))
             }

@@ -35,8 +35,40 @@ impl AsmError {
                 message.push_str(&format!("; did you mean {names}?"));
             }
         }
+        if let Some(rewrite) = missing_const_operand(text, offset, &message) {
+            return rewrite;
+        }
+        if let Some(rest) = message.strip_prefix("expected a i") {
+            message = format!("expected an i{rest}");
+        }
         AsmError { message, offset }
     }
+}
+
+/// A `T.const` with no value after it, before a `)` (wast says "expected a
+/// i32" there, possibly in code around the user's input): the error put
+/// on the instruction itself, with an example (issue 11).
+fn missing_const_operand(text: &str, offset: usize, message: &str) -> Option<AsmError> {
+    let at_close = text.get(offset..)?.trim_start().starts_with(')');
+    if !at_close || !(message.starts_with("expected a") || message.starts_with("unexpected token"))
+    {
+        return None;
+    }
+    let before = text.get(..offset)?.trim_end();
+    let start = before
+        .rfind(|c: char| c.is_whitespace() || "()".contains(c))
+        .map_or(0, |i| i + 1);
+    let word = &before[start..];
+    let example = match word {
+        "i32.const" | "i64.const" => "42",
+        "f32.const" | "f64.const" => "1.5",
+        "v128.const" => "i32x4 1 2 3 4",
+        _ => return None,
+    };
+    Some(AsmError {
+        message: format!("{word} needs a value, e.g. {word} {example}"),
+        offset: start,
+    })
 }
 
 /// The instruction names closest to a mistyped `word` (at most two edits,

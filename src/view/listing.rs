@@ -27,7 +27,7 @@ pub fn rows(out: &mut Styled, rows: &ValueRows) {
         })
         .collect();
     let shapes = vec![rows.shape; cells.len()];
-    value_table_with(out, &cells, "<- changed", &suffixes, &shapes);
+    value_table_with(out, &cells, "<- changed", &suffixes, &shapes, &rows.names);
 }
 
 /// `name 0x100..0x120 (i32[8])`.

@@ -17,7 +17,7 @@ pub mod trace;
 pub mod vector;
 mod wrap;
 
-use crate::session::{ErrorKind, Reply, Role, SessionError, Span};
+use crate::session::{ErrorKind, FuncNames, Reply, Role, SessionError, Span};
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
 use crate::vm::value::{format_f32, format_f64};
@@ -27,11 +27,16 @@ pub use styled::Styled;
 /// The columns of one value in a stack or table view: type, decimal, and
 /// for integers the hex form and the unsigned reading when it differs.
 pub fn value_columns(value: &Value) -> (String, String, String) {
-    value_columns_in(value, None)
+    value_columns_in(value, None, &FuncNames::default())
 }
 
-/// [`value_columns`], a `v128` read in `shape` (`i32x4` when none).
-pub fn value_columns_in(value: &Value, shape: Option<Shape>) -> (String, String, String) {
+/// [`value_columns`], a `v128` read in `shape` (`i32x4` when none), a
+/// function reference by its name in `names`.
+pub fn value_columns_in(
+    value: &Value,
+    shape: Option<Shape>,
+    names: &FuncNames,
+) -> (String, String, String) {
     match *value {
         Value::I32(v) => {
             let unsigned = if v < 0 {
@@ -62,7 +67,7 @@ pub fn value_columns_in(value: &Value, shape: Option<Shape>) -> (String, String,
         Value::V128(bits) => v128_columns(bits, shape.unwrap_or(Shape::I32x4)),
         Value::FuncRef(r) => (
             "funcref".into(),
-            r.map_or("null".into(), |a| format!("func#{a}")),
+            r.map_or("null".into(), |a| names.of(a)),
             String::new(),
         ),
         Value::ExternRef(r) => (
@@ -119,13 +124,14 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
             values,
             shapes,
             changed_from,
-        } => return render_stack(values, shapes, *changed_from),
-        Reply::Values(values) if values.is_empty() => out.plain_text("returned nothing\n"),
-        Reply::Values(values) => {
+            names,
+        } => return render_stack(values, shapes, *changed_from, names),
+        Reply::Values(values, _) if values.is_empty() => out.plain_text("returned nothing\n"),
+        Reply::Values(values, names) => {
             out.plain_text("returned:\n");
             let rows: Vec<(String, Value, bool)> =
                 values.iter().map(|v| (String::new(), *v, false)).collect();
-            value_table(&mut out, &rows, "<- changed", &[]);
+            value_table(&mut out, &rows, "<- changed", &[], names);
         }
         Reply::Note(note) => {
             for line in note.split('\n') {
@@ -214,9 +220,10 @@ pub fn value_table(
     rows: &[(String, Value, bool)],
     marker: &str,
     shapes: &[Option<Shape>],
+    names: &FuncNames,
 ) {
     let suffixes: Vec<Option<String>> = rows.iter().map(|_| None).collect();
-    value_table_with(out, rows, marker, &suffixes, shapes);
+    value_table_with(out, rows, marker, &suffixes, shapes, names);
 }
 
 /// [`value_table`], with text after some rows (`imported from env.g`).
@@ -226,12 +233,13 @@ pub fn value_table_with(
     marker: &str,
     suffixes: &[Option<String>],
     shapes: &[Option<Shape>],
+    names: &FuncNames,
 ) {
     let cells: Vec<(String, String, String, String, bool)> = rows
         .iter()
         .enumerate()
         .map(|(i, (label, v, changed))| {
-            let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten());
+            let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten(), names);
             (label.clone(), ty, dec, hex, *changed)
         })
         .collect();
@@ -260,8 +268,14 @@ pub fn value_table_with(
     }
 }
 
-/// The scratch stack, bottom first, vectors in their `shapes`; new entries marked.
-pub fn render_stack(values: &[Value], shapes: &[Option<Shape>], changed_from: usize) -> Styled {
+/// The scratch stack, bottom first, vectors in their `shapes`, function
+/// references by their `names`; new entries marked.
+pub fn render_stack(
+    values: &[Value],
+    shapes: &[Option<Shape>],
+    changed_from: usize,
+    names: &FuncNames,
+) -> Styled {
     let mut out = Styled::default();
     if values.is_empty() {
         out.plain_text("stack: empty\n");
@@ -273,7 +287,7 @@ pub fn render_stack(values: &[Value], shapes: &[Option<Shape>], changed_from: us
         .map(|(i, v)| (format!("[{i}]"), *v, i >= changed_from))
         .collect();
     out.plain_text("stack (bottom to top):\n");
-    value_table(&mut out, &rows, "<- new", shapes);
+    value_table(&mut out, &rows, "<- new", shapes, names);
     out
 }
 
@@ -355,7 +369,13 @@ mod tests {
 
     #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {
-        let text = render_stack(&[Value::I32(40), Value::I32(-1)], &[], 1).plain();
+        let text = render_stack(
+            &[Value::I32(40), Value::I32(-1)],
+            &[],
+            1,
+            &Default::default(),
+        )
+        .plain();
         assert_eq!(
             text,
             "stack (bottom to top):\n  [0]  i32  40  0x28\n  [1]  i32  -1  0xffffffff  u32:4294967295  <- new\n"

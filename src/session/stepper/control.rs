@@ -338,7 +338,8 @@ mod tests {
         assert!(replies.contains(&Reply::Stack {
             values: vec![Value::I32(6)],
             shapes: vec![None],
-            changed_from: 0
+            changed_from: 0,
+            names: Default::default(),
         }));
         assert!(!session.is_stepping());
     }

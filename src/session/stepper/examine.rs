@@ -121,6 +121,7 @@ impl Session {
             Reply::Rows(ValueRows {
                 title,
                 shape: None,
+                names: self.func_names(rows.iter().map(|(_, v)| v)),
                 rows: rows
                     .into_iter()
                     .map(|(label, value)| ValueRow {

@@ -319,7 +319,8 @@ impl Session {
         if is_fragment {
             replies.extend(self.apply_results(&values, &shapes));
         } else {
-            replies.push(Reply::Values(values));
+            let names = self.func_names(&values);
+            replies.push(Reply::Values(values, names));
         }
         replies
     }
@@ -352,7 +353,7 @@ impl Session {
         let mut error = error;
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);
-            error.notes.extend(self.kept_note(&before));
+            error.notes.extend(self.kept_note(&before, "kept"));
         }
         error
             .notes

@@ -80,6 +80,7 @@ impl Session {
         Ok(vec![Reply::Rows(ValueRows {
             title: self.describe_place(d, &top, &place, text.trim()),
             shape: None,
+            names: self.func_names([&value]),
             rows: vec![ValueRow {
                 label: String::new(),
                 value,

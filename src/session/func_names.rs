@@ -1,0 +1,45 @@
+//! Function references as the user names their functions (`$add`,
+//! `$m.$f`, `func 3`) rather than by store address, which changes with every
+//! rebuild of the session module (issue 11).
+
+use super::{FuncNames, Session};
+use crate::vm::store::FuncInst;
+use crate::vm::{FuncAddr, Value};
+
+impl Session {
+    /// How the user names the function at `addr`: `$add` in the session
+    /// module, `$m.$f` in a named one, `func 3` when unnamed, the host name
+    /// for a host function.
+    pub fn func_label(&self, addr: FuncAddr) -> String {
+        let Some(FuncInst::Wasm {
+            instance, index, ..
+        }) = self.store.func(addr)
+        else {
+            return self.store.func_name(addr);
+        };
+        let module = self.store.instance(*instance).map(|i| &i.module);
+        let name = match module.and_then(|m| m.names.funcs.get(index)) {
+            Some(name) => format!("${name}"),
+            None => format!("func {index}"),
+        };
+        let in_session = self.session.as_ref().is_some_and(|(_, i)| i == instance);
+        match self.named.iter().find(|(_, a)| a == instance) {
+            Some((module, _)) if !in_session => format!("{module}.{name}"),
+            _ => name,
+        }
+    }
+
+    /// The names of the functions `values` refer to, for a view.
+    pub fn func_names<'a>(&self, values: impl IntoIterator<Item = &'a Value>) -> FuncNames {
+        let mut names = FuncNames::default();
+        for value in values {
+            if let Value::FuncRef(Some(addr)) = value {
+                names
+                    .0
+                    .entry(*addr)
+                    .or_insert_with(|| self.func_label(FuncAddr(*addr)));
+            }
+        }
+        names
+    }
+}
