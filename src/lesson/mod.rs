@@ -29,6 +29,7 @@ pub mod hints;
 mod locate;
 pub mod progress;
 
+use crate::session::memory_rows::spaced_hex as hex;
 use crate::session::{
     CheckFailure, CheckPlace, CheckReport, CheckResult, Reply, Session, SessionError,
 };
@@ -409,15 +410,6 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailu
             }
         }
     }
-}
-
-/// Bytes as two hex digits each, spaced.
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 impl std::fmt::Display for Check {

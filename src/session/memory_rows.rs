@@ -417,3 +417,13 @@ impl Changed {
         a < u64::MAX && self.any(a, a + 1)
     }
 }
+
+/// Bytes as two hex digits each, spaced (`2a 00 01`): how checks and
+/// watchpoint reports quote memory.
+pub fn spaced_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

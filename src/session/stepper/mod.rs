@@ -140,16 +140,8 @@ impl Session {
                 return Err(e);
             }
         };
-        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+        self.attach(code, prepared, before)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
-        execution.use_step_mode();
-        self.debugger = Some(Box::new(Debugger::new(
-            code,
-            prepared,
-            execution,
-            before,
-            self.record_budget,
-        )));
         // Step onto the first instruction of the user's code: past the
         // prologue that pushes the scratch stack.
         for _ in 0..self.stack.len() {
@@ -175,8 +167,19 @@ impl Session {
         before: Option<StoreData>,
     ) -> Result<Vec<Reply>, SessionError> {
         let prepared = Prepared::call(call.func, call.args);
-        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
+        self.attach(code, prepared, before)
             .map_err(|t| SessionError::usage(t.to_string()))?;
+        Ok(self.pause_replies(None, Vec::new()))
+    }
+
+    /// Starts a stepper on `prepared`, paused before its first instruction.
+    fn attach(
+        &mut self,
+        code: &str,
+        prepared: Prepared,
+        before: Option<StoreData>,
+    ) -> Result<(), crate::vm::Trap> {
+        let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)?;
         execution.use_step_mode();
         self.debugger = Some(Box::new(Debugger::new(
             code,
@@ -185,7 +188,7 @@ impl Session {
             before,
             self.record_budget,
         )));
-        Ok(self.pause_replies(None, Vec::new()))
+        Ok(())
     }
 
     /// Hands an interrupted input to the stepper, paused where it is.

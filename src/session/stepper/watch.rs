@@ -2,6 +2,7 @@
 //! instruction reads or writes (for the pause's "memory:" line), and which
 //! watched ranges of the session's memory 0 a step changed.
 
+use crate::session::memory_rows::spaced_hex as hex;
 use crate::session::memory_rows::{Line, ROW};
 use crate::session::{Reply, Session, SessionError};
 use crate::vm::MemAddr;
@@ -61,15 +62,6 @@ pub(super) struct Access {
     pub(super) start: u64,
     /// Number of bytes.
     pub(super) len: u64,
-}
-
-/// Bytes as `2a 00 01`.
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00" / "read 1 byte at 0x10: 2a".
