@@ -26,10 +26,10 @@ const STEP_CHUNK: u64 = 1 << 20;
 enum Run {
     /// It finished; the replies show the new stack.
     Finished(Vec<Reply>),
-    /// Ctrl-C paused it; the stepper takes over.
-    Interrupted(Box<Prepared>, Box<Execution>),
-    /// It reached a breakpoint; the stepper takes over.
-    Breakpoint(Box<Prepared>, Box<Execution>),
+    /// Ctrl-C paused it after this many of the user's instructions; the stepper takes over.
+    Interrupted(Box<Prepared>, Box<Execution>, u64),
+    /// It reached a breakpoint after this many instructions; the stepper takes over.
+    Breakpoint(Box<Prepared>, Box<Execution>, u64),
 }
 
 /// Most values the scratch stack and the scratch locals hold together: the
@@ -98,11 +98,11 @@ impl Session {
                     .unwrap_or_default();
                 Ok(replies)
             }
-            Ok(Run::Interrupted(prepared, execution)) => {
-                Ok(self.pause_interrupted(code, *prepared, *execution, before))
+            Ok(Run::Interrupted(prepared, execution, steps)) => {
+                Ok(self.pause_interrupted(code, *prepared, *execution, before, steps))
             }
-            Ok(Run::Breakpoint(prepared, execution)) => {
-                Ok(self.pause_at_breakpoint(code, *prepared, *execution, before))
+            Ok(Run::Breakpoint(prepared, execution, steps)) => {
+                Ok(self.pause_at_breakpoint(code, *prepared, *execution, before, steps))
             }
         }
     }
@@ -141,21 +141,34 @@ impl Session {
         }
         // The store's fuel is the only budget: a runaway input ends with an
         // out-of-fuel trap (see `trap_error`).
+        let mut steps = 0u64;
         loop {
             match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
                     return Ok(Run::Finished(self.apply_results(&values, &prepared.shapes)));
                 }
                 Ok(Outcome::Paused) => {
+                    steps += execution.steps_done();
+                    // The stepper counts from the user's first instruction,
+                    // after the prologue that pushes the scratch stack.
+                    let steps = steps.saturating_sub(prepared.prologue as u64);
                     if execution.hit_breakpoint() {
-                        return Ok(Run::Breakpoint(Box::new(prepared), Box::new(execution)));
+                        return Ok(Run::Breakpoint(
+                            Box::new(prepared),
+                            Box::new(execution),
+                            steps,
+                        ));
                     }
                     if self
                         .store
                         .interrupt
                         .swap(false, std::sync::atomic::Ordering::Relaxed)
                     {
-                        return Ok(Run::Interrupted(Box::new(prepared), Box::new(execution)));
+                        return Ok(Run::Interrupted(
+                            Box::new(prepared),
+                            Box::new(execution),
+                            steps,
+                        ));
                     }
                 }
                 Err(trap) => return Err(self.trap_error(&prepared, code, &trap)),

@@ -363,4 +363,31 @@ mod tests {
             error.notes
         );
     }
+
+    #[test]
+    fn ctrl_c_of_a_plain_input_pauses_with_the_real_step_count() {
+        let mut session = session_with(&["(local $i i32)"]);
+        let flag = session.interrupt_flag();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let replies = session
+            .eval("(loop $spin (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $spin))")
+            .unwrap();
+        setter.join().unwrap();
+        let info = paused(&replies);
+        let Some(Value::I32(i)) = info.frames.last().map(|f| f.locals[0].value) else {
+            panic!("no local $i: {info:?}");
+        };
+        // `loop`, then five instructions per iteration: the count is that of
+        // the iterations $i counted, give or take the one under way.
+        assert!(i > 1000, "only {i} iterations ran");
+        let per_iteration = 5 * i as u64;
+        assert!(
+            (per_iteration..per_iteration + 6).contains(&info.step),
+            "{} steps for {i} iterations",
+            info.step
+        );
+    }
 }

@@ -198,8 +198,9 @@ impl Session {
         prepared: Prepared,
         execution: Execution,
         before: Option<StoreData>,
+        steps: u64,
     ) -> Vec<Reply> {
-        self.hand_over(code, prepared, execution, before, |_| {
+        self.hand_over(code, prepared, execution, before, steps, |_| {
             "interrupted: paused where it was".into()
         })
     }
@@ -211,28 +212,27 @@ impl Session {
         prepared: Prepared,
         execution: Execution,
         before: Option<StoreData>,
+        steps: u64,
     ) -> Vec<Reply> {
-        self.hand_over(code, prepared, execution, before, |s| {
+        self.hand_over(code, prepared, execution, before, steps, |s| {
             format!("{}: paused", s.breakpoint_hits().join(", "))
         })
     }
 
-    /// Puts a running input in the stepper and says why it paused.
+    /// Puts a running input that has run `steps` instructions in the
+    /// stepper and says why it paused (its recording starts there).
     fn hand_over(
         &mut self,
         code: &str,
         prepared: Prepared,
         execution: Execution,
         before: Option<StoreData>,
+        steps: u64,
         why: impl FnOnce(&Session) -> String,
     ) -> Vec<Reply> {
-        self.debugger = Some(Box::new(Debugger::new(
-            code,
-            prepared,
-            execution,
-            before,
-            self.record_budget,
-        )));
+        let mut debugger = Debugger::new(code, prepared, execution, before, self.record_budget);
+        debugger.steps = steps;
+        self.debugger = Some(Box::new(debugger));
         let mut replies = vec![Reply::Note(format!(
             "{} (abort undoes the input)",
             why(self)

@@ -72,6 +72,8 @@ pub struct Execution {
     fresh: bool,
     /// Step mode: instructions left before the current `step`/`run_steps` pauses.
     step_budget: u64,
+    /// Step mode: the budget the last `step`/`run_steps` started with.
+    step_max: u64,
     /// Step mode: functions to pause on entry to.
     break_entries: Vec<FuncAddr>,
     /// Step mode: instruction byte offsets to pause before.
@@ -117,6 +119,7 @@ impl Execution {
             stepping: None,
             fresh: true,
             step_budget: 1,
+            step_max: 1,
             break_entries: Vec::new(),
             break_offsets: Vec::new(),
             hit_breakpoint: false,
@@ -149,6 +152,7 @@ impl Execution {
     /// The trap raised by the instruction.
     pub fn step(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
         self.step_budget = 1;
+        self.step_max = 1;
         self.drive(store, true)
     }
 
@@ -160,6 +164,7 @@ impl Execution {
     /// The trap raised by an instruction.
     pub fn run_steps(&mut self, store: &mut Store, max: u64) -> Result<Outcome, Trap> {
         self.step_budget = max.max(1);
+        self.step_max = self.step_budget;
         self.drive(store, true)
     }
 
@@ -174,8 +179,8 @@ impl Execution {
         if *self.stepping.get_or_insert(step) != step {
             return Err(Trap::host("this execution was started in the other mode"));
         }
-        let root = store.func(self.current.func).cloned();
-        if let Some(FuncInst::Host { func, type_id, .. }) = root {
+        if let Some(FuncInst::Host { func, type_id, .. }) = store.func(self.current.func) {
+            let (func, type_id) = (func.clone(), *type_id);
             let ty = store.type_of_id(type_id).clone();
             let args = Value::from_slots(&ty.params, &self.stack);
             let values = func(
@@ -197,6 +202,17 @@ impl Execution {
             self.finished = Some(values.clone());
         }
         Ok(outcome)
+    }
+
+    /// How many frames the call stack has (the running one included).
+    pub fn depth(&self) -> usize {
+        self.frames.len() + 1
+    }
+
+    /// Instructions the last [`Execution::run_steps`] (or `step`) completed
+    /// before it paused.
+    pub fn steps_done(&self) -> u64 {
+        self.step_max - self.step_budget + 1
     }
 
     /// The call stack, outermost first, ending with the running frame.
