@@ -150,6 +150,7 @@ transcripts! {
     step_host_breakpoint,
     step_next_over_call,
     step_tail_call,
+    step_motion,
     table_carry_over,
     step_reverse_continue,
     step_reverse_last_write,

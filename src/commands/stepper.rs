@@ -48,6 +48,30 @@ pub const COMMANDS: &[Command] = &[
         |wb, _| wb.session.until()
     ),
     stepper_command!(
+        "next-iteration",
+        ["nit"],
+        "",
+        "run to the next iteration of the loop paused in (or out of it)",
+        "Pauses at the first instruction of the innermost loop's body the next time it runs: a branch back to a loop lands there, `loop` itself does not run again. When the loop ends instead, pauses after it. Breakpoints, watchpoints and Ctrl-C still pause on the way.",
+        |wb, _| wb.session.next_iteration()
+    ),
+    stepper_command!(
+        "leave",
+        ["lv"],
+        "",
+        "run until the innermost block, loop or if is left",
+        "Pauses at the first instruction outside it: after its end, or where a branch out of it lands (a branch back to the loop itself stays inside). Outside any block it is finish. Breakpoints, watchpoints and Ctrl-C still pause on the way.",
+        |wb, _| wb.session.leave()
+    ),
+    stepper_command!(
+        "next-branch",
+        ["nb"],
+        "",
+        "run until a branch jumps, and pause where it lands",
+        "A br, a br_table, or a br_if (br_on_null...) whose condition holds: the pause is at the branch's target (the first instruction of a loop's body, or the instruction after a block's end) and says which branch jumped. Breakpoints, watchpoints and Ctrl-C still pause on the way.",
+        |wb, _| wb.session.next_branch()
+    ),
+    stepper_command!(
         "advance",
         [],
         "LINE\n0xOFFSET",

@@ -76,20 +76,15 @@ impl Session {
 
     /// How many frames the paused input has.
     pub(super) fn depth(&self) -> usize {
-        self.debugger
-            .as_ref()
-            .map_or(0, |d| d.execution.call_stack().len())
+        self.debugger.as_ref().map_or(0, |d| d.execution.depth())
     }
 
     /// The byte offset of the top frame's next instruction.
     pub(super) fn current_offset(&self) -> usize {
-        let Some(d) = self.debugger.as_ref() else {
-            return 0;
-        };
-        d.execution
-            .frame_views(&self.store)
-            .last()
-            .map_or(0, |f| f.offset)
+        self.debugger
+            .as_ref()
+            .and_then(|d| d.execution.position(&self.store))
+            .map_or(0, |(_, offset)| offset)
     }
 
     /// Steps until `done(session, steps)` holds, a breakpoint or watch fires

@@ -11,6 +11,7 @@
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `history`: travel in it (`back`) and visits of the past;
+//! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
@@ -18,6 +19,7 @@ mod breaks;
 mod control;
 mod examine;
 mod history;
+mod motion;
 mod pause;
 mod places;
 mod record;
