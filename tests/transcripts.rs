@@ -151,6 +151,7 @@ transcripts! {
     step_next_over_call,
     step_tail_call,
     step_motion,
+    step_log_hits,
     table_carry_over,
     step_reverse_continue,
     step_reverse_last_write,

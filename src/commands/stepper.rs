@@ -101,7 +101,11 @@ pub const COMMANDS: &[Command] = &[
         "locals|globals|frame|stack|registers|memory|breakpoints",
         "show the paused frame's locals, globals, frame, stack, memories or breakpoints",
         "Short forms: i lo, i g, i f, i s, i m, i b; i r (registers) shows the locals and the stack, a WebAssembly machine's registers.",
-        |wb, args| wb.session.info(args)
+        |wb, args| if args.trim() == "hits" {
+            wb.session.hits()
+        } else {
+            wb.session.info(args)
+        }
     ),
     stepper_command!(
         "print",
@@ -134,6 +138,22 @@ pub const COMMANDS: &[Command] = &[
         "list the stepper's commands, or explain one",
         "",
         |wb, args| (super::help::HELP.run)(wb, if args.trim().is_empty() { "step" } else { args })
+    ),
+    stepper_command!(
+        "log",
+        [],
+        "LINE \"TEXT\" PLACE...\n$FUNC:LINE \"TEXT\" PLACE...",
+        "print a message at every pass over a line, past passes included",
+        "The message is quoted text and places read as print reads them (log 3 \"i=\" $i). It is printed at once for every pass over the line in the recording so far (re-executed from checkpoints), then at each future pass, as if it had always been there. Log points end with the stepping.",
+        |wb, args| wb.session.add_log_point(args)
+    ),
+    stepper_command!(
+        "hits",
+        [],
+        "",
+        "how often each instruction ran in the recording (also info hits)",
+        "Counted by re-executing the recording; listed in code order with the function and line, the byte offset and the instruction.",
+        |wb, _| wb.session.hits()
     ),
     stepper_command!(
         "watch",

@@ -296,7 +296,7 @@ impl Session {
 
     /// The function `name` names: `$f` of the session module, else of the
     /// one named module instance that has a `$f`; `$m.$f` of instance `$m`.
-    fn session_func(&self, name: &str) -> Result<FuncAddr, SessionError> {
+    pub(super) fn session_func(&self, name: &str) -> Result<FuncAddr, SessionError> {
         let in_instance = |addr: InstanceAddr, func: &str| {
             let instance = self.store.instance(addr)?;
             let index = func_index_by_name(&instance.module, func).ok()?;
@@ -409,7 +409,11 @@ impl Session {
 
     /// The byte offset of the first instruction written on `line` (1-based)
     /// of function `func`'s text, or of the text paused in.
-    fn line_offset(&self, func: Option<&str>, line: usize) -> Result<usize, SessionError> {
+    pub(super) fn line_offset(
+        &self,
+        func: Option<&str>,
+        line: usize,
+    ) -> Result<usize, SessionError> {
         let no_code = || SessionError::usage(format!("no instruction starts on line {line} there"));
         let (module, instance) = self.session_instance().map(|(m, i)| (m.clone(), i)).unzip();
         let defined = match func {

@@ -103,6 +103,7 @@ impl Session {
         let before_instr = self.next_instruction_text();
         let access = self.memory_access();
         let before_bytes = access.as_ref().map(|a| self.memory_bytes(a));
+        let mut logged = Vec::new();
         let stop = loop {
             let watched = self.watched_bytes();
             let write = if self.regions.is_empty() {
@@ -120,6 +121,9 @@ impl Session {
                 Ok(None) => {}
             }
             count += 1;
+            if self.debugger.as_ref().is_some_and(|d| !d.logs.is_empty()) {
+                logged.extend(self.log_lines());
+            }
             let mut notes = Vec::new();
             if stops {
                 let hits = self.watch_hits(&watched);
@@ -152,8 +156,16 @@ impl Session {
             }
         };
         match stop {
-            Stop::Finished(values) => Ok(self.finish_stepping(values)),
-            Stop::Trapped(trap) => Err(self.abort_with_trap(&trap)),
+            Stop::Finished(values) => Ok(logged
+                .into_iter()
+                .map(Reply::Note)
+                .chain(self.finish_stepping(values))
+                .collect()),
+            Stop::Trapped(trap) => {
+                let mut error = self.abort_with_trap(&trap);
+                error.notes.splice(0..0, logged);
+                Err(error)
+            }
             Stop::Paused(notes) => {
                 let mut effect = if count == 1 {
                     self.effect(&before_views, before_instr)
@@ -176,7 +188,11 @@ impl Session {
                 {
                     effect.memory = Some(describe_access(access, old, &self.memory_bytes(access)));
                 }
-                Ok(self.pause_replies(effect, notes))
+                Ok(logged
+                    .into_iter()
+                    .map(Reply::Note)
+                    .chain(self.pause_replies(effect, notes))
+                    .collect())
             }
         }
     }

@@ -6,8 +6,8 @@
 use super::Debugger;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
-use crate::vm::store::MemAddr;
-use crate::vm::{FrameView, Value};
+use crate::vm::store::{FuncInst, MemAddr};
+use crate::vm::{FrameView, FuncAddr, Value};
 
 /// `x/NFU ADDR`: memory examined as gdb's `x` shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,18 +33,43 @@ impl Session {
     /// `$wave@0x4a` (byte offset) when the function has no text here.
     pub fn pause_location(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
-        let top = d.execution.frame_views(&self.store).pop()?;
-        let name = if d.is_fragment(top.func) {
+        let (func, offset) = d.execution.position(&self.store)?;
+        self.location_of(d, func, offset)
+    }
+
+    /// `$fill:7`, `input:1` or `$wave@0x4a`: where byte `offset` of `func` is.
+    pub(super) fn location_of(
+        &self,
+        d: &Debugger,
+        func: FuncAddr,
+        offset: usize,
+    ) -> Option<String> {
+        let Some(FuncInst::Wasm {
+            instance, index, ..
+        }) = self.store.func(func)
+        else {
+            return None;
+        };
+        let view = FrameView {
+            func,
+            instance: *instance,
+            index: *index,
+            offset,
+            locals: Vec::new(),
+            operands: Vec::new(),
+            labels: Vec::new(),
+        };
+        let name = if d.is_fragment(func) {
             "input".to_string()
         } else {
-            self.frame_name(top.func, d)
+            self.frame_name(func, d)
         };
-        Some(match self.source_spot(d, &top) {
+        Some(match self.source_spot(d, &view) {
             Some(spot) => {
                 let before = spot.text.get(..spot.offset).unwrap_or("");
                 format!("{name}:{}", before.matches('\n').count() + 1)
             }
-            None => format!("{name}@0x{:x}", top.offset),
+            None => format!("{name}@0x{offset:x}"),
         })
     }
 

@@ -11,6 +11,7 @@
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `history`: travel in it (`back`) and visits of the past;
+//! - `logs`: hit counts and log points, recomputed from the recording;
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
@@ -19,6 +20,7 @@ mod breaks;
 mod control;
 mod examine;
 mod history;
+mod logs;
 mod motion;
 mod pause;
 mod places;
@@ -53,6 +55,8 @@ pub(super) struct Debugger {
     before: Option<StoreData>,
     recording: Recording,
     watches: Vec<Watch>,
+    /// Log points (`log LINE ...`), printed at every pass.
+    logs: Vec<logs::LogPoint>,
     steps: u64,
     /// The frame (depth, function) and its locals at the last pause, for change marks.
     last_frame: Option<(usize, FuncAddr)>,
@@ -100,6 +104,7 @@ impl Debugger {
             before,
             recording: Recording::new(budget),
             watches: Vec::new(),
+            logs: Vec::new(),
             steps: 0,
             last_frame: None,
             last_locals: Vec::new(),

@@ -150,7 +150,7 @@ impl Session {
 
     /// The instruction at `offset` in `func`'s module, with names and
     /// immediates; a function's closing `end` says so.
-    fn instruction_text(&mut self, func: FuncAddr, offset: usize) -> Option<String> {
+    pub(super) fn instruction_text(&mut self, func: FuncAddr, offset: usize) -> Option<String> {
         let d = self.debugger.as_mut()?;
         d.texts.get(&self.store, func, offset).map(shown)
     }

@@ -141,6 +141,13 @@ impl Session {
         ))])
     }
 
+    /// The value `text` names in the top frame now (as `p` reads it).
+    pub(super) fn place_value(&self, text: &str) -> Result<Value, SessionError> {
+        let (d, top) = self.paused_top()?;
+        let place = self.place(d, &top, text)?;
+        self.read_place(&top, &place)
+    }
+
     /// What `text` names in the top frame.
     fn place(&self, d: &Debugger, top: &FrameView, text: &str) -> Result<Place, SessionError> {
         let unknown = |why: String| {
