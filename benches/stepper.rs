@@ -8,9 +8,14 @@
 //! - `plain`: the same N instructions through `Execution::step` on a bare
 //!   store, no session and no recording (the floor);
 //! - `back`: after `s N`, the time of `back N-1000` (a jump to an early step)
-//!   and of `back 1` (one step).
+//!   and of `back 1` (one step);
+//! - `jumps`: after `s N`, 15 jumps back, latest first, to the step before
+//!   each multiple of N/16 (as far from a checkpoint as a step gets): the
+//!   slowest in ms, and the recording's MiB and checkpoints before them;
+//! - `ctrl-c`: `c` on the endless loop, the interrupt flag set from another
+//!   thread after 300 ms: milliseconds from the flag to the pause.
 //!
-//! Run (from the crate root; N defaults to 2,000,000):
+//! Run (from the crate root; N defaults to 10,000,000):
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench stepper
@@ -25,7 +30,7 @@ use watlab::session::Session;
 use watlab::vm::{self, Execution, Extern, Limits, Outcome};
 
 /// Steps per scenario unless `WATLAB_BENCH_STEPS` says otherwise.
-const DEFAULT_STEPS: u64 = 2_000_000;
+const DEFAULT_STEPS: u64 = 10_000_000;
 
 /// The loop: stores to memory on every iteration and never ends.
 const SPIN: &str = "(func $spin (export \"spin\") (local $i i32)
@@ -122,6 +127,62 @@ fn back(pages: u32, steps: u64) -> Result<String, String> {
     Ok(format!("{far_text}|{one_text}"))
 }
 
+/// After `s N`: the slowest of 16 jumps back (ms), each to the step before
+/// a multiple of N/16 (the most re-execution from the checkpoint before
+/// it), then the recording's MiB and checkpoints.
+fn jumps(pages: u32, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages)?;
+    session.step(steps).map_err(|e| e.message)?;
+    let (bytes, checkpoints) = session.recording_usage().unwrap_or_default();
+    let mut worst = 0f64;
+    let mut now = steps;
+    for k in (1..16u64).rev() {
+        let target = (steps / 16 * k).saturating_sub(1).max(1);
+        let start = Instant::now();
+        session
+            .step_back((now - target) as usize)
+            .map_err(|e| e.message)?;
+        worst = worst.max(start.elapsed().as_secs_f64() * 1e3);
+        now = target;
+    }
+    Ok(format!(
+        "{worst:.1}|{:.1} MiB, {checkpoints}",
+        bytes as f64 / (1 << 20) as f64
+    ))
+}
+
+/// `c` on the endless loop, interrupted from another thread: ms from the
+/// flag being set to `c` returning.
+fn ctrl_c(pages: u32) -> Result<String, String> {
+    let mut session = paused_session(pages)?;
+    let flag = session.interrupt_flag();
+    let set_at = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let setter = {
+        let set_at = set_at.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if let Ok(mut at) = set_at.lock() {
+                *at = Some(Instant::now());
+            }
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        })
+    };
+    session.continue_().map_err(|e| e.message)?;
+    let returned = Instant::now();
+    setter
+        .join()
+        .map_err(|_| "the setter panicked".to_string())?;
+    let at = set_at
+        .lock()
+        .ok()
+        .and_then(|at| *at)
+        .ok_or("the flag was never set")?;
+    Ok(format!(
+        "{:.2}",
+        returned.saturating_duration_since(at).as_secs_f64() * 1e3
+    ))
+}
+
 /// Runs scenario `name` in a child process and returns its output line.
 fn child(name: &str, pages: u32, steps: u64) -> String {
     let Ok(exe) = std::env::current_exe() else {
@@ -137,6 +198,11 @@ fn child(name: &str, pages: u32, steps: u64) -> String {
     }
 }
 
+/// The first number of a scenario's output line.
+fn first_number(line: &str) -> Option<f64> {
+    line.split_whitespace().next()?.parse().ok()
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--scenario") {
@@ -149,6 +215,8 @@ fn main() -> ExitCode {
             Some("record") => record(pages, steps),
             Some("plain") => plain(pages, steps),
             Some("back") => back(pages, steps),
+            Some("jumps") => jumps(pages, steps),
+            Some("ctrl-c") => ctrl_c(pages),
             _ => Err("unknown scenario".into()),
         };
         return match result {
@@ -168,15 +236,32 @@ fn main() -> ExitCode {
         .unwrap_or(DEFAULT_STEPS);
     println!("stepper: {steps} steps of `call $spin` (a store per 4 instructions)");
     println!(
-        "{:>6} | {:>22} | {:>22} | {:>16} | {:>10}",
-        "pages", "s N: s/M steps, MiB", "plain: s/M steps, MiB", "back N-1000: ms", "back 1: ms"
+        "{:>5} | {:>20} | {:>20} | {:>5} | {:>12} | {:>9} | {:>14} | {:>22} | {:>11}",
+        "pages",
+        "s N: s/M steps, MiB",
+        "plain: s/M, MiB",
+        "ratio",
+        "back N-1000",
+        "back 1",
+        "worst jump ms",
+        "recording",
+        "Ctrl-C ms"
     );
     for pages in [1, 16] {
         let recorded = child("record", pages, steps);
         let plain = child("plain", pages, steps);
+        let ratio = match (first_number(&recorded), first_number(&plain)) {
+            (Some(r), Some(p)) if p > 0.0 => format!("{:.2}x", r / p),
+            _ => "?".into(),
+        };
         let back = child("back", pages, steps);
         let (far, one) = back.split_once('|').unwrap_or((&back, ""));
-        println!("{pages:>6} | {recorded:>22} | {plain:>22} | {far:>16} | {one:>10}");
+        let jumps = child("jumps", pages, steps);
+        let (worst, usage) = jumps.split_once('|').unwrap_or((&jumps, ""));
+        let ctrl_c = child("ctrl-c", pages, steps);
+        println!(
+            "{pages:>5} | {recorded:>20} | {plain:>20} | {ratio:>5} | {far:>12} | {one:>9} | {worst:>14} | {usage:>22} | {ctrl_c:>11}"
+        );
     }
     ExitCode::SUCCESS
 }

@@ -152,6 +152,7 @@ transcripts! {
     step_tail_call,
     step_motion,
     step_log_hits,
+    step_funcref_names,
     table_carry_over,
     step_reverse_continue,
     step_reverse_last_write,

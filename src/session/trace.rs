@@ -7,9 +7,7 @@
 
 use super::instr_text::InstrTexts;
 use crate::vm::store::Store;
-use crate::vm::value::list;
 use crate::vm::{Execution, FuncAddr, Outcome, Trap, TrapCode, Value};
-use std::fmt;
 
 /// Most instructions one trace records before the rest run untraced.
 pub const TRACE_LIMIT: usize = 10_000;
@@ -43,17 +41,28 @@ pub struct Trace {
     pub events: Vec<TraceEvent>,
     /// The limit, when the call ran on untraced after that many instructions.
     pub stopped_at: Option<usize>,
+    /// Names of the functions the traced references point at.
+    pub names: super::FuncNames,
 }
 
-impl fmt::Display for TraceEvent {
-    /// The trace line: function, offset, instruction, stack after, in columns.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl TraceEvent {
+    /// The trace line: function, offset, instruction, stack after, in
+    /// columns; function references by their `names`.
+    fn line(&self, names: &super::FuncNames) -> String {
         let after = match &self.after {
-            After::Stack(values) => list(values),
+            After::Stack(values) => {
+                let shown: Vec<String> = values
+                    .iter()
+                    .map(|v| match v {
+                        Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                format!("[{}]", shown.join(" "))
+            }
             After::Trap(message) => format!("trap: {message}"),
         };
-        write!(
-            f,
+        format!(
             "{:<14} 0x{:04x}  {:<28} {after}",
             self.func, self.offset, self.instruction
         )
@@ -65,7 +74,7 @@ impl Trace {
     /// stopped early. The session puts them under a trap's message; the view
     /// prints them for a finished call.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self.events.iter().map(ToString::to_string).collect();
+        let mut lines: Vec<String> = self.events.iter().map(|e| e.line(&self.names)).collect();
         if let Some(limit) = self.stopped_at {
             lines.push(format!(
                 "... (trace stopped after {limit} instructions; the call runs on)"
@@ -126,6 +135,17 @@ pub fn trace_call(
                 ),
                 Err(trap) => After::Trap(trap.message().to_string()),
             };
+            if let After::Stack(values) = &after {
+                for value in values {
+                    if let Value::FuncRef(Some(addr)) = value {
+                        trace
+                            .names
+                            .0
+                            .entry(*addr)
+                            .or_insert_with(|| name(store, FuncAddr(*addr)));
+                    }
+                }
+            }
             trace.events.push(TraceEvent {
                 func: name(store, func),
                 offset,

@@ -4,13 +4,28 @@
 //! by control frame, labels, locals, globals and the call stack.
 
 use super::clip;
+use crate::session::FuncNames;
 use crate::session::SourceSpot;
 use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
 use crate::vm::FrameView;
+use crate::vm::Value;
 use crate::vm::inspect::LabelKind;
 use crate::vm::lanes::Shape;
-use crate::vm::value::list;
 use std::fmt::Write as _;
+
+/// A value as the pause shows it: a function reference by its name.
+fn named(value: &Value, names: &FuncNames) -> String {
+    match value {
+        Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
+        other => other.to_string(),
+    }
+}
+
+/// `[i32:1 funcref:$add]`: values as the pause shows them.
+fn named_list(values: &[Value], names: &FuncNames) -> String {
+    let shown: Vec<String> = values.iter().map(|v| named(v, names)).collect();
+    format!("[{}]", shown.join(" "))
+}
 
 fn label_word(kind: LabelKind) -> &'static str {
     match kind {
@@ -113,8 +128,8 @@ fn state(info: &PauseInfo) -> String {
                     out,
                     "  did:    {}  popped {}  pushed {}",
                     effect.instruction,
-                    list(&effect.popped),
-                    list(&effect.pushed)
+                    named_list(&effect.popped, &info.func_names),
+                    named_list(&effect.pushed, &info.func_names)
                 );
             }
         }
@@ -124,14 +139,18 @@ fn state(info: &PauseInfo) -> String {
     }
     let Some(top) = top else { return out };
     if let Some(branch) = &info.branch {
-        let _ = writeln!(out, "  next:   {}", branch_line(branch));
+        let _ = writeln!(out, "  next:   {}", branch_line(branch, &info.func_names));
     }
     // The values the last instruction pushed are read in its shape.
     let made = info.effect.as_ref().and_then(|e| {
         let shape = super::vector::result_shape(&e.instruction)?;
         Some((top.operands.len().saturating_sub(e.pushed.len()), shape))
     });
-    let _ = writeln!(out, "  stack:  {}", stack_by_label(top, made));
+    let _ = writeln!(
+        out,
+        "  stack:  {}",
+        stack_by_label(top, made, &info.func_names)
+    );
     let labels: Vec<String> = top
         .labels
         .iter()
@@ -170,7 +189,10 @@ fn state(info: &PauseInfo) -> String {
             } else {
                 ""
             };
-            format!("{name}{param}={}{changed}", l.value)
+            format!(
+                "{name}{param}={}{changed}",
+                named(&l.value, &info.func_names)
+            )
         })
         .collect();
     if !locals.is_empty() {
@@ -180,7 +202,10 @@ fn state(info: &PauseInfo) -> String {
         let globals: Vec<String> = info
             .globals
             .iter()
-            .map(|(n, v, changed)| format!("{n}={v}{}", if *changed { " (changed)" } else { "" }))
+            .map(|(n, v, changed)| {
+                let changed = if *changed { " (changed)" } else { "" };
+                format!("{n}={}{changed}", named(v, &info.func_names))
+            })
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
@@ -227,7 +252,7 @@ fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
 
 /// The operand stack with a `|` where each enclosing label's part begins;
 /// vectors from index `made.0` on are shown in the shape `made.1`.
-fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>) -> String {
+fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncNames) -> String {
     if frame.operands.is_empty() {
         return "empty".into();
     }
@@ -237,14 +262,17 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>) -> String {
             parts.push("|".to_string());
         }
         let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
-        parts.push(super::vector::value_in(v, shape));
+        parts.push(match v {
+            Value::FuncRef(_) => named(v, names),
+            _ => super::vector::value_in(v, shape),
+        });
     }
     parts.join(" ")
 }
 
 /// The `next:` line for a branch: `br_if $top: jumps back to the start of
 /// loop $top (the condition i32:1 is not 0)`, or `... falls through`.
-fn branch_line(branch: &BranchPreview) -> String {
+fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
     let name = |word: &str| match branch.label.as_deref() {
         Some(label) if label.starts_with('$') => format!("{word} {label}"),
         _ => format!("the {word}"),
@@ -261,7 +289,7 @@ fn branch_line(branch: &BranchPreview) -> String {
     let carrying = if branch.carried.is_empty() {
         String::new()
     } else {
-        format!(", carrying {}", list(&branch.carried))
+        format!(", carrying {}", named_list(&branch.carried, names))
     };
     let why = match branch.decided_by {
         Decision::Always => String::new(),

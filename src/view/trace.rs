@@ -42,6 +42,7 @@ mod tests {
                 },
             ],
             stopped_at: Some(2),
+            names: Default::default(),
         };
         assert_eq!(
             render(&trace),

@@ -10,8 +10,9 @@ use crate::vm::store::FuncInst;
 use crate::vm::{Outcome, Trap, Value};
 use std::sync::atomic::Ordering;
 
-/// Most steps one `continue`, `next`, `finish` or `until` runs before pausing anyway.
-const MAX_STEPS_PER_COMMAND: u64 = 5_000_000;
+/// Most steps one `continue`, `next`, `finish` or `until` runs before
+/// pausing anyway (Ctrl-C pauses sooner).
+const MAX_STEPS_PER_COMMAND: u64 = 50_000_000;
 
 /// Why a run of steps stopped.
 enum Stop {
@@ -87,6 +88,27 @@ impl Session {
             .map_or(0, |(_, offset)| offset)
     }
 
+    /// Whether the paused program is at one of the break sites: on entry to
+    /// a function of `entries` or before an instruction at one of `offsets`.
+    fn at_break_site(
+        &self,
+        entries: &[crate::vm::FuncAddr],
+        offsets: &std::collections::HashSet<usize>,
+    ) -> bool {
+        let Some(d) = self.debugger.as_ref() else {
+            return false;
+        };
+        let entered = !entries.is_empty()
+            && d.execution
+                .call_stack()
+                .last()
+                .is_some_and(|f| f.pc == 0 && entries.contains(&f.func));
+        entered
+            || d.execution
+                .position(&self.store)
+                .is_some_and(|(_, offset)| offsets.contains(&offset))
+    }
+
     /// Steps until `done(session, steps)` holds, a breakpoint or watch fires
     /// (when `stops` is set), the call ends, or the step cap is reached.
     pub(super) fn run_steps(
@@ -104,6 +126,14 @@ impl Session {
         let access = self.memory_access();
         let before_bytes = access.as_ref().map(|a| self.memory_bytes(a));
         let mut logged = Vec::new();
+        // Where breakpoints may hit: only there are they looked at in detail.
+        let (entries, offsets) = match self.debugger.as_ref() {
+            Some(d) if stops && !self.breakpoints.is_empty() => {
+                self.breakpoint_sites(d.prepared.func)
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        let offsets: std::collections::HashSet<usize> = offsets.into_iter().collect();
         let stop = loop {
             let watched = self.watched_bytes();
             let write = if self.regions.is_empty() {
@@ -134,7 +164,7 @@ impl Session {
                         None => h,
                     }));
                 }
-                if !self.breakpoints.is_empty() {
+                if self.at_break_site(&entries, &offsets) {
                     notes.extend(self.breakpoint_hits());
                 }
             }

@@ -88,6 +88,8 @@ pub struct PauseInfo {
     pub changed_locals: Vec<usize>,
     /// Watched ranges too long for a note, before and after the write.
     pub watch_diffs: Vec<super::WatchDiff>,
+    /// How the functions that references on the screen point at are named.
+    pub func_names: crate::session::FuncNames,
 }
 
 /// One frame of a backtrace.
@@ -251,6 +253,13 @@ impl Session {
             Vec::new()
         };
         let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
+        let func_names = self.func_names(
+            views
+                .iter()
+                .flat_map(|v| v.locals.iter().map(|l| &l.value).chain(&v.operands))
+                .chain(&globals_now)
+                .chain(effect.iter().flat_map(|e| e.popped.iter().chain(&e.pushed))),
+        );
         let info = PauseInfo {
             step: d.steps,
             next: next
@@ -267,6 +276,7 @@ impl Session {
             scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
             watch_diffs,
+            func_names,
         };
         let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
