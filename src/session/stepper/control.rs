@@ -431,4 +431,28 @@ mod tests {
             info.step
         );
     }
+
+    #[test]
+    fn continue_answers_ctrl_c_within_100_ms() {
+        let mut session = session_with(&[
+            "(memory 1)",
+            "(func $spin (local $i i32) (loop $l (i32.store (local.get $i) (local.get $i)) (local.set $i (i32.and (i32.add (local.get $i) (i32.const 4)) (i32.const 0xfffc))) (br $l)))",
+        ]);
+        session.start_stepping("call $spin").unwrap();
+        let flag = session.interrupt_flag();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            std::time::Instant::now()
+        });
+        let replies = session.continue_().unwrap();
+        let returned = std::time::Instant::now();
+        let set_at = setter.join().unwrap();
+        let latency = returned.saturating_duration_since(set_at);
+        assert!(
+            latency < std::time::Duration::from_millis(100),
+            "{latency:?}"
+        );
+        assert!(paused(&replies).notes[0].starts_with("interrupted after "));
+    }
 }
