@@ -284,3 +284,42 @@ fn with_note(mut replies: Vec<Reply>, note: String) -> Vec<Reply> {
     }
     replies
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paused, session_with};
+
+    const COUNT: &str = "(func $count (result i32) (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 5)))) (local.get $i))";
+
+    #[test]
+    fn a_breakpoint_stops_next_iteration_on_the_way() {
+        let mut session = session_with(&[COUNT]);
+        session.start_stepping("call $count").unwrap();
+        session.step(2).unwrap();
+        let info = paused(&session.step(7).unwrap()).clone();
+        assert!(info.next.as_deref().is_some_and(|n| n.starts_with("br_if")));
+        let branch = info.frames[1].offset;
+        session.step_back(7).unwrap();
+        session.add_breakpoint(&format!("0x{branch:x}")).unwrap();
+        let replies = session.next_iteration().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.frames[1].offset, branch);
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+    }
+
+    #[test]
+    fn next_branch_lands_on_the_loop_body_without_rerunning_loop() {
+        let mut session = session_with(&[COUNT]);
+        session.start_stepping("call $count").unwrap();
+        let body = paused(&session.step(2).unwrap()).frames[1].offset;
+        let replies = session.next_branch().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.frames[1].offset, body);
+        assert!(
+            info.notes[0].starts_with("br_if $l in $count"),
+            "{:?}",
+            info.notes
+        );
+        assert_eq!(info.frames[1].locals[0].value, crate::vm::Value::I32(1));
+    }
+}
