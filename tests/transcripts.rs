@@ -160,6 +160,8 @@ transcripts! {
     threads_lost_update,
     threads_step_by_hand,
     threads_wait_notify,
+    threads_explore,
+    threads_explore_atomic,
     trace_loop,
     trace_mode,
     syntax_error_caret,

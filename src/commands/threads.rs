@@ -1,5 +1,5 @@
 //! Commands for threads that share the session's memories: `:spawn`, `:run`,
-//! `:thread`, `:threads`.
+//! `:thread`, `:threads`, `:explore`, `:replay`.
 
 use super::Workbench;
 use super::registry::{Command, Scope};
@@ -43,6 +43,24 @@ pub const COMMANDS: &[Command] = &[
         help: "",
         run: threads,
     },
+    Command {
+        scope: Scope::Workbench,
+        name: "explore",
+        aliases: &[],
+        synopsis: "[BOUND]",
+        summary: "run every interleaving of the ready threads and list the distinct final states",
+        help: "Runs on copies, so the threads stay where they are. Only instructions that touch memories, globals, tables or host functions are scheduling points: the rest of a thread's work cannot affect the others. Each final state shows the memory words any schedule changed, the globals, how each thread ended, one schedule leading there and how many did. BOUND caps the schedules run (default 10000); Ctrl-C stops early.",
+        run: explore,
+    },
+    Command {
+        scope: Scope::Workbench,
+        name: "replay",
+        aliases: &[],
+        synopsis: "[N]",
+        summary: "step through the schedule of :explore's final state N, turn by turn",
+        help: "The threads and memories go back to where :explore started, and each turn opens its thread in the stepper. Step through the turn, then :replay alone runs what is left of it and opens the next one.",
+        run: replay,
+    },
 ];
 
 fn spawn(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -76,4 +94,12 @@ fn threads(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     } else {
         Reply::Threads(threads)
     }])
+}
+
+fn explore(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    wb.session.explore(args)
+}
+
+fn replay(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
+    wb.session.replay(args)
 }

@@ -23,6 +23,13 @@ pub enum AgentState {
     Trapped(String),
 }
 
+impl AgentState {
+    /// Whether the thread may still run (ready, or waiting to be woken).
+    pub fn is_live(&self) -> bool {
+        matches!(self, AgentState::Ready | AgentState::Waiting(_))
+    }
+}
+
 /// One agent: a fragment running in its own execution.
 #[derive(Clone)]
 pub struct Agent {
@@ -30,8 +37,8 @@ pub struct Agent {
     pub name: String,
     /// The fragment's text.
     pub code: String,
-    prepared: Prepared,
-    execution: Execution,
+    pub(super) prepared: Prepared,
+    pub(super) execution: Execution,
     /// Where it is.
     pub state: AgentState,
     /// Instructions it has run.
@@ -276,5 +283,19 @@ impl Session {
                 },
             })
             .collect()
+    }
+}
+
+/// A thread's state in words, as `:threads` and the final states of
+/// `:explore` say it (`finished [i32:42]`).
+pub(super) fn describe(state: &AgentState) -> String {
+    match state {
+        AgentState::Ready => "ready".into(),
+        AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
+        AgentState::Stepping => "in the stepper".into(),
+        AgentState::Finished(values) => {
+            format!("finished {}", crate::script::value_list(values))
+        }
+        AgentState::Trapped(message) => format!("trapped: {message}"),
     }
 }

@@ -10,6 +10,9 @@
 //! takes back any input explicitly.
 
 mod agents;
+mod explore;
+mod explore_replay;
+mod explore_report;
 mod fields;
 mod fragment;
 mod func_names;
@@ -182,6 +185,8 @@ pub struct Session {
     journal: Vec<export_js::JsEvent>,
     /// Threads started with `:spawn`.
     agents: Vec<agents::Agent>,
+    /// What the last `:explore` found, for `:replay`.
+    explored: Option<explore::Explored>,
     /// The inputs `:undo` can take back.
     undo: undo::History,
     /// Most bytes the stepper's recording may hold (`:limit record`).
@@ -228,6 +233,7 @@ impl Session {
             host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
             agents: Vec::new(),
+            explored: None,
             undo: undo::History::default(),
             record_budget: stepper::DEFAULT_RECORD_BUDGET,
         }

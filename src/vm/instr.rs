@@ -208,6 +208,12 @@ macro_rules! define_instrs {
         }
 
         impl Instr {
+            /// Whether this is a plain unary or binary numeric instruction:
+            /// it reads and writes frame slots only.
+            pub fn is_numeric(&self) -> bool {
+                matches!(self, $(Instr::$u { .. })|* | $(Instr::$b { .. })|*)
+            }
+
             fn compare_operands(&self) -> Option<(Slot, Slot)> {
                 match *self {
                     $(Instr::$c { a, b, .. })|* => Some((a, b)),

@@ -73,6 +73,11 @@ pub(super) struct Debugger {
 }
 
 impl Debugger {
+    /// Steps taken since the stepper opened (`:replay` counts a turn by them).
+    pub(super) fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// Whether `func` is the typed fragment (its frame is "your input").
     pub(super) fn is_fragment(&self, func: FuncAddr) -> bool {
         func == self.prepared.func && self.prepared.is_fragment()
