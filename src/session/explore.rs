@@ -31,7 +31,7 @@ use std::sync::atomic::Ordering;
 /// Schedules `:explore` runs at most when not told.
 pub const DEFAULT_BOUND: u64 = 10_000;
 /// Shared accesses one schedule may make before it is cut (spin loops).
-const DEPTH_LIMIT: usize = 10_000;
+pub const DEPTH_LIMIT: usize = 10_000;
 /// Instructions the whole search may execute.
 const INSTRUCTION_LIMIT: u64 = 50_000_000;
 
@@ -213,7 +213,8 @@ impl Session {
             if explored.cut.is_some() {
                 break;
             }
-            let mut ready = ready_threads(&runs);
+            let last = schedule.turns.last().map(|t| t.thread);
+            let mut ready = ready_threads(&runs, last);
             if ready.is_empty() && self.time_out_waits(&mut runs, &mut schedule, &mut search) {
                 continue;
             }
@@ -406,9 +407,16 @@ impl Session {
     }
 }
 
-/// The threads that can run.
-fn ready_threads(runs: &[Run]) -> Vec<usize> {
-    (0..runs.len())
+/// The threads that can run, in the order the search tries them: from the
+/// one after `last` (the thread that ran last) round to `last` itself. So
+/// the first schedule switches threads at every shared access, and a
+/// thread spinning on a flag gives way to the thread that sets it instead
+/// of spinning to the depth limit first.
+fn ready_threads(runs: &[Run], last: Option<usize>) -> Vec<usize> {
+    let n = runs.len();
+    let first = last.map_or(0, |l| l + 1);
+    (first..first + n)
+        .map(|t| t % n)
         .filter(|t| runs[*t].state == AgentState::Ready)
         .collect()
 }

@@ -2,7 +2,7 @@
 //! the search, and each distinct final state with the memory the threads
 //! changed, the globals, how each thread ended and one schedule leading there.
 
-use super::explore::{Cut, DEFAULT_BOUND, Explored, FinalKey, FinalState};
+use super::explore::{Cut, DEFAULT_BOUND, DEPTH_LIMIT, Explored, FinalKey, FinalState};
 use super::{Reply, Session, SessionError};
 use crate::vm::MemAddr;
 use crate::vm::store::{Global, StoreData};
@@ -68,8 +68,9 @@ impl Session {
         )];
         if explored.too_deep > 0 {
             notes.push(format!(
-                "{} left out: over 10,000 shared accesses (a thread spinning?)",
-                plural(explored.too_deep, "schedule")
+                "{} left out: over {} shared accesses (a thread spinning?)",
+                plural(explored.too_deep, "schedule"),
+                grouped(DEPTH_LIMIT as u64)
             ));
         }
         let regions = regions(&explored.finals);

@@ -16,6 +16,9 @@ pub enum Val {
     Ref {
         null: bool,
     },
+    /// A `v128`, bit for bit (wasm-smith's `canonicalize_nans` covers
+    /// vector lanes too).
+    V128(u128),
 }
 
 impl Val {
@@ -33,9 +36,12 @@ impl Val {
     }
 
     /// The text the V8 driver prints for this value (NaNs as `nan`: a NaN's
-    /// payload does not survive the trip through a JavaScript number).
-    fn text(&self) -> String {
+    /// payload does not survive the trip through a JavaScript number; a
+    /// `v128` as just its type when `for_v8`: JavaScript cannot read one).
+    fn text(&self, for_v8: bool) -> String {
         match *self {
+            Val::V128(_) if for_v8 => "v128".to_string(),
+            Val::V128(bits) => format!("v128:{bits:032x}"),
             Val::I32(x) => format!("i32:{x}"),
             Val::I64(x) => format!("i64:{x}"),
             Val::F32(b) if f32::from_bits(b).is_nan() => "f32:nan".to_string(),
@@ -116,7 +122,7 @@ impl Outcome {
     fn text(&self, for_v8: bool) -> String {
         match self {
             Outcome::Values(values) => {
-                let texts: Vec<String> = values.iter().map(Val::text).collect();
+                let texts: Vec<String> = values.iter().map(|v| v.text(for_v8)).collect();
                 format!("ok[{}]", texts.join(","))
             }
             Outcome::Trap(kind) => format!("trap:{}", kind.text(for_v8)),
@@ -146,10 +152,10 @@ impl Item {
         }
     }
 
-    fn text(&self) -> String {
+    fn text(&self, for_v8: bool) -> String {
         match self {
             Item::Memory(bytes) => format!("mem:{}:{:08x}", bytes.len(), fnv1a(bytes)),
-            Item::Global(v) => format!("global:{}", v.text()),
+            Item::Global(v) => format!("global:{}", v.text(for_v8)),
             Item::Table(nulls) => {
                 let mask: String = nulls.iter().map(|&n| if n { '0' } else { '1' }).collect();
                 format!("table:{}:{mask}", nulls.len())
@@ -215,7 +221,7 @@ impl Observation {
     pub fn v8_line(&self) -> String {
         let mut line = self.outcome.text(true);
         for item in &self.state {
-            let _ = write!(line, " {}", item.text());
+            let _ = write!(line, " {}", item.text(true));
         }
         line
     }
@@ -224,7 +230,7 @@ impl Observation {
     pub fn summary(&self) -> String {
         let mut line = self.outcome.text(false);
         for item in &self.state {
-            let _ = write!(line, " {}", item.text());
+            let _ = write!(line, " {}", item.text(false));
         }
         line
     }

@@ -74,7 +74,9 @@ function state() {
       if (kind === 'memory') {
         out.push(`mem:${item.buffer.byteLength}:${fnv1a(new Uint8Array(item.buffer))}`);
       } else if (kind === 'global') {
-        out.push(`global:${text(globalTypes.get(`${i} ${name}`), item.value)}`);
+        const ty = globalTypes.get(`${i} ${name}`);
+        // JavaScript cannot read a v128 global (a TypeError): its type stands in.
+        out.push(ty === 'v128' ? 'global:v128' : `global:${text(ty, item.value)}`);
       } else if (kind === 'table') {
         let mask = '';
         for (let k = 0; k < item.length; k++) mask += item.get(k) === null ? '0' : '1';

@@ -14,6 +14,9 @@ pub enum Ty {
     F64,
     FuncRef,
     ExternRef,
+    /// Compared between watlab and wasmi only: JavaScript cannot call a
+    /// function nor read a global of this type.
+    V128,
 }
 
 impl Ty {
@@ -24,6 +27,7 @@ impl Ty {
             V::I64 => Ty::I64,
             V::F32 => Ty::F32,
             V::F64 => Ty::F64,
+            V::V128 => Ty::V128,
             V::Ref(r) if r == wasmparser::RefType::FUNCREF => Ty::FuncRef,
             V::Ref(r) if r == wasmparser::RefType::EXTERNREF => Ty::ExternRef,
             other => return Err(format!("the harness does not handle {other:?} yet")),
@@ -39,6 +43,7 @@ impl Ty {
             Ty::F64 => "f64",
             Ty::FuncRef => "funcref",
             Ty::ExternRef => "externref",
+            Ty::V128 => "v128",
         }
     }
 }
@@ -81,6 +86,40 @@ pub struct Shape {
     pub exports: Vec<Export>,
     /// Imported functions, tables, memories and globals.
     pub imports: Imports,
+    /// Whether a table has 64-bit indexes (memory64's `table64`).
+    pub table64: bool,
+    /// Which newer proposals its code uses.
+    pub uses: Uses,
+}
+
+/// Newer proposals a module's code uses, so a tally can show they were
+/// exercised (extended-const and multi-memory show in constant expressions
+/// and immediates rather than operators, and are not counted).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Uses {
+    pub simd: bool,
+    pub tail_calls: bool,
+    pub wide_arithmetic: bool,
+}
+
+impl Uses {
+    fn add(&mut self, op: &wasmparser::Operator<'_>) {
+        use wasmparser::Operator as O;
+        match op {
+            O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => {
+                self.tail_calls = true
+            }
+            O::I64Add128 | O::I64Sub128 | O::I64MulWideS | O::I64MulWideU => {
+                self.wide_arithmetic = true
+            }
+            _ => {
+                // The vector operators are many; their names say what they are.
+                let name = format!("{op:?}");
+                let vector = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+                self.simd |= vector.iter().any(|v| name.starts_with(v));
+            }
+        }
+    }
 }
 
 /// Counts of imports by kind.
@@ -111,7 +150,10 @@ impl Shape {
         let mut globals: Vec<(Ty, bool)> = Vec::new();
         let mut exports: Vec<(String, ExternalKind, u32)> = Vec::new();
         let mut imported = [0usize; 4];
-        let table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
+        let mut table64 = false;
+        let mut uses = Uses::default();
+        let mut table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
+            table64 |= t.table64;
             let elem = Ty::from_wasmparser(wasmparser::ValType::Ref(t.element_type))?;
             Ok((elem, limits(t.initial, t.maximum)))
         };
@@ -166,6 +208,12 @@ impl Shape {
                         globals.push((Ty::from_wasmparser(ty.content_type)?, ty.mutable));
                     }
                 }
+                Payload::CodeSectionEntry(body) => {
+                    let mut ops = body.get_operators_reader().map_err(err)?;
+                    while !ops.eof() {
+                        uses.add(&ops.read().map_err(err)?);
+                    }
+                }
                 Payload::ExportSection(reader) => {
                     for e in reader {
                         let e = e.map_err(err)?;
@@ -213,7 +261,12 @@ impl Shape {
             memories: imported[2],
             globals: imported[3],
         };
-        Ok(Shape { exports, imports })
+        Ok(Shape {
+            exports,
+            imports,
+            table64,
+            uses,
+        })
     }
 
     /// A module that only imports, from module `a`, everything this one

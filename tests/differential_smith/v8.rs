@@ -36,6 +36,8 @@ fn arg_text(v: &Val) -> String {
         Val::F32(b) => format!("f32:{b:08x}"),
         Val::F64(b) => format!("f64:{b:016x}"),
         Val::Ref { .. } => "ref:null".to_string(),
+        // Plans V8 runs call no function with a v128 (see `generate::calls`).
+        Val::V128(bits) => format!("v128:{bits:032x}"),
     }
 }
 
@@ -95,17 +97,23 @@ pub fn dir_for(label: &str) -> PathBuf {
     std::env::temp_dir().join(format!("watlab-smith-{}-{label}", std::process::id()))
 }
 
+/// V8 flags for the proposals `generate::config` turns on that node 20
+/// ships behind a flag (SIMD and tail calls are on by default).
+const FLAGS: &[&str] = &["--experimental-wasm-extended-const"];
+
 /// The command that performs the plan in `dir` under node.
 pub fn rerun(dir: &Path) -> String {
     format!(
-        "node {0}/driver.js {0} {FUEL_EXPORT} {MODULE_FUEL}",
-        dir.display()
+        "node {1} {0}/driver.js {0} {FUEL_EXPORT} {MODULE_FUEL}",
+        dir.display(),
+        FLAGS.join(" ")
     )
 }
 
 /// Runs the plan written in `dir` under node: one line per step performed.
 pub fn run(dir: &Path) -> Result<Vec<String>, String> {
     let out = Command::new("node")
+        .args(FLAGS)
         .arg(dir.join("driver.js"))
         .arg(dir)
         .arg(FUEL_EXPORT)

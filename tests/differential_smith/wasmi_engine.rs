@@ -18,6 +18,9 @@ impl Wasmi {
     pub fn new() -> Wasmi {
         let mut config = wasmi::Config::default();
         config.consume_fuel(true);
+        // The proposals `generate::config` may use that wasmi leaves off by default.
+        config.wasm_wide_arithmetic(true);
+        config.wasm_custom_page_sizes(true);
         // Compile up front, so that a panic in wasmi's translator happens in
         // `instantiate` rather than in the middle of a call.
         config.compilation_mode(wasmi::CompilationMode::Eager);
@@ -57,6 +60,7 @@ fn to_wasmi(v: Val, ty: Ty) -> wasmi::Val {
         (Val::F64(x), _) => wasmi::Val::F64(wasmi::F64::from_bits(x)),
         (Val::Ref { .. }, Ty::ExternRef) => wasmi::Val::ExternRef(wasmi::Nullable::Null),
         (Val::Ref { .. }, _) => wasmi::Val::FuncRef(wasmi::Nullable::Null),
+        (Val::V128(bits), _) => wasmi::Val::V128(bits.into()),
     }
 }
 
@@ -68,7 +72,7 @@ fn from_wasmi(v: &wasmi::Val) -> Val {
         wasmi::Val::F64(x) => Val::F64(x.to_bits()),
         wasmi::Val::FuncRef(r) => Val::Ref { null: r.is_null() },
         wasmi::Val::ExternRef(r) => Val::Ref { null: r.is_null() },
-        wasmi::Val::V128(_) => panic!("no v128 is generated yet (see `generate::config`)"),
+        wasmi::Val::V128(v) => Val::V128(v.as_u128()),
     }
 }
 
@@ -80,6 +84,7 @@ fn default_for(ty: Ty) -> wasmi::Val {
         Ty::F64 => wasmi::Val::F64(wasmi::F64::from_bits(0)),
         Ty::FuncRef => wasmi::Val::FuncRef(wasmi::Nullable::Null),
         Ty::ExternRef => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+        Ty::V128 => wasmi::Val::V128(0u128.into()),
     }
 }
 
@@ -102,6 +107,19 @@ impl Engine for Wasmi {
                 Outcome::Values(Vec::new())
             }
             Err(e) if e.as_trap_code().is_some() => failure(&e),
+            // An active element segment out of its table's bounds traps, as
+            // the spec (since bulk memory) and V8 say; wasmi reports an
+            // instantiation error instead.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    wasmi::errors::ErrorKind::Instantiation(
+                        wasmi::errors::InstantiationError::ElementSegmentDoesNotFit { .. }
+                    )
+                ) =>
+            {
+                Outcome::Trap(TrapKind::TableOutOfBounds)
+            }
             Err(e) => Outcome::Failed(format!("wasmi instantiate: {e}")),
         }
     }

@@ -63,6 +63,7 @@ fn to_watlab(v: Val, ty: Ty) -> Value {
         (Val::F64(x), _) => Value::F64(x),
         (Val::Ref { .. }, Ty::ExternRef) => Value::ExternRef(None),
         (Val::Ref { .. }, _) => Value::FuncRef(None),
+        (Val::V128(bits), _) => Value::V128(bits),
     }
 }
 
@@ -73,7 +74,7 @@ fn from_watlab(v: &Value) -> Val {
         Value::F32(x) => Val::F32(x),
         Value::F64(x) => Val::F64(x),
         Value::FuncRef(r) | Value::ExternRef(r) => Val::Ref { null: r.is_none() },
-        Value::V128(_) => panic!("a v128 value, but SIMD is off in generate::config()"),
+        Value::V128(bits) => Val::V128(bits),
     }
 }
 
