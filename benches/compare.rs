@@ -2,7 +2,9 @@
 //!
 //! For each program in the shared bench directory (`fib`, `collatz`, `sieve`,
 //! `matmul`, `hash`; see `shared/bench/README.md`) and in `benches/programs`
-//! (`simd_dot`, a vectorised dot product) this assembles the WAT once,
+//! (`simd_dot`, a vectorised dot product; `bytecode_vm`, a small bytecode
+//! interpreter dispatching by `br_table`; `memops`, word-at-a-time
+//! `memset`/`memcpy` loops as a C compiler emits them) this assembles the WAT once,
 //! instantiates it once per engine, and then measures the wall time of calls of
 //! the exported zero-argument `main` only (compilation and instantiation are not
 //! timed; for watlab a call is `Execution::new` + `run`, for wasmi it is
@@ -58,7 +60,7 @@ struct Program {
 /// Where the programs kept with the crate are.
 const LOCAL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/programs");
 
-const PROGRAMS: [Program; 6] = [
+const PROGRAMS: [Program; 8] = [
     Program {
         name: "fib",
         expected: Value::I32(14_930_352),
@@ -88,6 +90,18 @@ const PROGRAMS: [Program; 6] = [
     Program {
         name: "simd_dot",
         expected: Value::I32(-1_633_681_408),
+        local: true,
+    },
+    // Compiler-shaped: a bytecode interpreter loop dispatching by br_table.
+    Program {
+        name: "bytecode_vm",
+        expected: Value::I32(1_510_845_148),
+        local: true,
+    },
+    // Compiler-shaped: word-at-a-time memset/memcpy loops with byte tails.
+    Program {
+        name: "memops",
+        expected: Value::I32(-1_276_485_320),
         local: true,
     },
 ];

@@ -71,6 +71,23 @@ pub enum WideOp {
     MulWideU,
 }
 
+/// A vector instruction's operands, kept in the code's `simd_ops` table:
+/// inline, its narrow `op` and `lane` fields would make every [`Instr`]'s
+/// fields start at byte 1, and the run loop decode them at each dispatch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SimdInstr {
+    /// The operation; its [`Form`](crate::vm::simd_op::Form) says how the slots are read.
+    pub op: crate::vm::simd_op::SimdOp,
+    /// The lane immediate (0 when the operation has none).
+    pub lane: u8,
+    /// The result slot.
+    pub dst: Slot,
+    /// The first operand slot.
+    pub a: Slot,
+    /// The second operand slot.
+    pub b: Slot,
+}
+
 macro_rules! define_instrs {
     (
         unary: [$($u:ident),* $(,)?],
@@ -190,15 +207,10 @@ macro_rules! define_instrs {
             /// An atomic instruction (threads proposal): operands at `base..`,
             /// result (if any) left at `base`.
             Atomic { op: AtomicOp, base: Slot, offset: u32 },
-            /// A vector instruction (SIMD): operands as its
-            /// [`Form`](crate::vm::simd_op::Form) says; executed out of line.
-            Simd {
-                op: crate::vm::simd_op::SimdOp,
-                lane: u8,
-                dst: Slot,
-                a: Slot,
-                b: Slot,
-            },
+            /// A vector instruction (SIMD): entry `index` of the code's
+            /// `simd_ops`; executed out of line. Kept aside so that no hot
+            /// instruction's fields share its layout (see [`SimdInstr`]).
+            Simd { index: u32 },
             /// A wide-arithmetic instruction: operands at `base..`, the two results left at `base`.
             Wide { op: WideOp, base: Slot },
             /// Run mode: `i64.eqz` fused with a conditional branch.

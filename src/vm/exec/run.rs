@@ -786,13 +786,8 @@ impl Execution {
                         Err(t) => trap!(t),
                     }
                 }
-                Instr::Simd {
-                    op,
-                    lane,
-                    dst,
-                    a,
-                    b,
-                } => {
+                Instr::Simd { index } => {
+                    let simd = code.simd_ops[index as usize];
                     let memories = &data.memories;
                     // SAFETY: every slot the translator emits is below `frame_size`
                     // (see `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
@@ -811,7 +806,9 @@ impl Execution {
                             instance_globals: &inst.globals,
                         }
                     };
-                    if let Err(t) = super::simd::execute(op, lane, dst, a, b, machine) {
+                    if let Err(t) =
+                        super::simd::execute(simd.op, simd.lane, simd.dst, simd.a, simd.b, machine)
+                    {
                         trap!(t);
                     }
                 }

@@ -93,6 +93,8 @@ pub struct Compiled {
     pub consts: Box<[u64]>,
     /// What each [`Instr::MemoryN`] does, by its `op` index.
     pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
+    /// The operands of each [`Instr::Simd`], by its `index`.
+    pub simd_ops: Box<[crate::vm::instr::SimdInstr]>,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -209,6 +211,7 @@ pub fn translate(
         last_result: None,
         results,
         memory_ops: Vec::new(),
+        simd_ops: Vec::new(),
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -251,6 +254,7 @@ pub fn translate(
         frame_size: t.base + t.max_height,
         consts: t.consts.into_boxed_slice(),
         memory_ops: t.memory_ops.into_boxed_slice(),
+        simd_ops: t.simd_ops.into_boxed_slice(),
     })
 }
 
@@ -347,6 +351,8 @@ struct Translator<'a> {
     results: u32,
     /// The operations of the [`Instr::MemoryN`]s emitted so far.
     memory_ops: Vec<crate::vm::memop::MemoryOp>,
+    /// The operands of the [`Instr::Simd`]s emitted so far.
+    simd_ops: Vec<crate::vm::instr::SimdInstr>,
 }
 
 impl Translator<'_> {

@@ -7,7 +7,7 @@
 //! (lane values, addresses, shift counts) that run mode reads in place.
 
 use super::{Operand, Translator};
-use crate::vm::instr::Instr;
+use crate::vm::instr::{Instr, SimdInstr};
 use crate::vm::simd_op::{Form, SimdOp};
 use crate::vm::value::ValType;
 use wasmparser::Operator;
@@ -166,12 +166,14 @@ impl Translator<'_> {
     }
 
     fn emit_simd(&mut self, op: SimdOp, lane: u8, dst: u32, a: u32, b: u32) {
-        self.emit(Instr::Simd {
+        let index = self.simd_ops.len() as u32;
+        self.simd_ops.push(SimdInstr {
             op,
             lane,
             dst,
             a,
             b,
         });
+        self.emit(Instr::Simd { index });
     }
 }
