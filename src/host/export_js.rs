@@ -73,7 +73,9 @@ fn js_value(value: &Value) -> String {
         Value::I64(v) => format!("{v}n"),
         Value::F32(bits) => js_number(f32::from_bits(bits) as f64),
         Value::F64(bits) => js_number(f64::from_bits(bits)),
-        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) => "null".into(),
+        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) | Value::ExnRef(_) => {
+            "null".into()
+        }
     }
 }
 

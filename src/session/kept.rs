@@ -111,6 +111,7 @@ impl Session {
                 Extern::Table(a) => instance.tables.iter().position(|t| *t == a),
                 Extern::Global(a) => instance.globals.iter().position(|g| *g == a),
                 Extern::Func(a) => instance.funcs.iter().position(|f| *f == a),
+                Extern::Tag(a) => instance.tags.iter().position(|t| *t == a),
             }
         };
         if let Some((module, addr)) = self.session_instance()
@@ -121,6 +122,7 @@ impl Session {
                 Extern::Table(_) => &module.names.tables,
                 Extern::Global(_) => &module.names.globals,
                 Extern::Func(_) => &module.names.funcs,
+                Extern::Tag(_) => &module.names.tags,
             };
             return match names.get(&(index as u32)) {
                 Some(name) => format!("{kind} ${name}"),
@@ -144,6 +146,7 @@ impl Session {
             Extern::Table(a) => a.0,
             Extern::Global(a) => a.0,
             Extern::Func(a) => a.0,
+            Extern::Tag(a) => a.0,
         };
         format!("{kind} at store address {address}")
     }

@@ -81,6 +81,11 @@ impl Session {
             Outcome::Held(Held::Trapped(trap)) => {
                 Reply::Note(format!("ok: trapped with \"{}\"", trap.message()))
             }
+            Outcome::Held(Held::Threw(trap)) => Reply::Note(format!(
+                "ok: threw {}",
+                trap.exception
+                    .map_or_else(|| "an exception".into(), |e| self.store.describe_exn(e))
+            )),
             Outcome::Held(Held::Exhausted(trap)) => {
                 Reply::Note(format!("ok: exhausted with \"{}\"", trap.message()))
             }

@@ -75,6 +75,11 @@ pub fn value_columns_in(
             r.map_or("null".into(), |a| a.to_string()),
             String::new(),
         ),
+        Value::ExnRef(r) => (
+            "exnref".into(),
+            r.map_or("null".into(), |a| format!("exnref({})", names.exn(a))),
+            String::new(),
+        ),
     }
 }
 

@@ -12,11 +12,13 @@
 //! `const STEP: bool`, so run mode carries no stepping checks at all.
 
 mod atomic;
+mod exceptions;
 mod memory_n;
 mod numeric;
 mod simd;
 
 pub use atomic::WOKEN;
+pub use exceptions::Unwind;
 #[cfg(test)]
 mod budget_tests;
 mod run;
@@ -80,6 +82,8 @@ pub struct Execution {
     hit_breakpoint: bool,
     /// The wait this execution is blocked in, if `memory.atomic.wait` blocked.
     waiting: Option<super::store::Waiter>,
+    /// What the last exception unwinding of the last run or step did.
+    unwound: Option<Unwind>,
 }
 
 const INITIAL_STACK_SLOTS: usize = 1024;
@@ -121,6 +125,7 @@ impl Execution {
             break_offsets: Vec::new(),
             hit_breakpoint: false,
             waiting: None,
+            unwound: None,
         })
     }
 
@@ -165,6 +170,7 @@ impl Execution {
 
     fn drive(&mut self, store: &mut Store, step: bool) -> Result<Outcome, Trap> {
         self.hit_breakpoint = false;
+        self.unwound = None;
         if self.waiting.is_some() {
             return Ok(Outcome::Paused);
         }
