@@ -21,6 +21,8 @@ pub use atomic::WOKEN;
 pub use exceptions::Unwind;
 #[cfg(test)]
 mod budget_tests;
+#[cfg(test)]
+mod exceptions_tests;
 mod run;
 #[cfg(test)]
 mod tests;
