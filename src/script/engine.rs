@@ -368,6 +368,10 @@ fn expect_trap(
         {
             Ok(trap)
         }
+        Err(trap) if trap.code == TrapCode::UncaughtException => Err(Failure::Mismatch {
+            expected: format!("trap \"{expected}\""),
+            got: "an uncaught exception".into(),
+        }),
         Err(trap) => Err(Failure::Mismatch {
             expected: format!("trap \"{expected}\""),
             got: format!("trap \"{}\"", trap.reference_message()),

@@ -30,13 +30,17 @@ impl Session {
         before: Option<&StoreData>,
         saved: Definitions,
     ) -> SessionError {
-        if !matches!(error.kind, ErrorKind::Trap | ErrorKind::Assertion) {
+        if !matches!(
+            error.kind,
+            ErrorKind::Trap | ErrorKind::Exception | ErrorKind::Assertion
+        ) {
             self.reject(saved);
             return error;
         }
         self.restore_definitions(saved, true);
         // A failed assertion says "expected ..., got trap ..." when its call trapped.
-        let trapped = error.kind == ErrorKind::Trap || error.message.contains(", got trap ");
+        let trapped = matches!(error.kind, ErrorKind::Trap | ErrorKind::Exception)
+            || error.message.contains(", got trap ");
         let word = if trapped { "kept" } else { "changed" };
         match before {
             Some(before) => {

@@ -84,7 +84,15 @@ impl Session {
             Outcome::Held(Held::Threw(trap)) => Reply::Note(format!(
                 "ok: threw {}",
                 trap.exception
-                    .map_or_else(|| "an exception".into(), |e| self.store.describe_exn(e))
+                    .and_then(|e| self.store.data.exn(e))
+                    .map_or_else(
+                        || "an exception".into(),
+                        |e| format!(
+                            "{} {}",
+                            self.store.tag(e.tag).map_or("a tag", |t| t.name.as_str()),
+                            crate::vm::exn::payload_text(&e.payload)
+                        )
+                    )
             )),
             Outcome::Held(Held::Exhausted(trap)) => {
                 Reply::Note(format!("ok: exhausted with \"{}\"", trap.message()))
@@ -130,7 +138,7 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         }
         Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
-            let mut error = SessionError::trap(&trap);
+            let mut error = session.error_of_trap(&trap, None);
             if trap.code == crate::vm::TrapCode::OutOfFuel {
                 error.notes.push(session.budget_hint());
             }

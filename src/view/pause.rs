@@ -6,10 +6,10 @@
 use super::clip;
 use crate::session::SourceSpot;
 use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
-use crate::vm::FrameView;
 use crate::vm::inspect::LabelKind;
 use crate::vm::lanes::Shape;
 use crate::vm::value::list;
+use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
 fn label_word(kind: LabelKind) -> &'static str {
@@ -121,6 +121,10 @@ fn state(info: &PauseInfo) -> String {
         if let Some(memory) = &effect.memory {
             let _ = writeln!(out, "  memory: {memory}");
         }
+        for (i, line) in effect.unwinding.iter().enumerate() {
+            let head = if i == 0 { "unwind:" } else { "" };
+            let _ = writeln!(out, "  {head:<7} {line}");
+        }
     }
     let Some(top) = top else { return out };
     if let Some(branch) = &info.branch {
@@ -131,7 +135,7 @@ fn state(info: &PauseInfo) -> String {
         let shape = super::vector::result_shape(&e.instruction)?;
         Some((top.operands.len().saturating_sub(e.pushed.len()), shape))
     });
-    let _ = writeln!(out, "  stack:  {}", stack_by_label(top, made));
+    let _ = writeln!(out, "  stack:  {}", stack_by_label(top, made, info));
     let labels: Vec<String> = top
         .labels
         .iter()
@@ -170,7 +174,7 @@ fn state(info: &PauseInfo) -> String {
             } else {
                 ""
             };
-            format!("{name}{param}={}{changed}", l.value)
+            format!("{name}{param}={}{changed}", shown(&l.value, info))
         })
         .collect();
     if !locals.is_empty() {
@@ -180,7 +184,10 @@ fn state(info: &PauseInfo) -> String {
         let globals: Vec<String> = info
             .globals
             .iter()
-            .map(|(n, v, changed)| format!("{n}={v}{}", if *changed { " (changed)" } else { "" }))
+            .map(|(n, v, changed)| {
+                let changed = if *changed { " (changed)" } else { "" };
+                format!("{n}={}{changed}", shown(v, info))
+            })
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
@@ -227,7 +234,7 @@ fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
 
 /// The operand stack with a `|` where each enclosing label's part begins;
 /// vectors from index `made.0` on are shown in the shape `made.1`.
-fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>) -> String {
+fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, info: &PauseInfo) -> String {
     if frame.operands.is_empty() {
         return "empty".into();
     }
@@ -237,9 +244,24 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>) -> String {
             parts.push("|".to_string());
         }
         let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
-        parts.push(super::vector::value_in(v, shape));
+        parts.push(match v {
+            Value::ExnRef(Some(_)) => shown(v, info),
+            _ => super::vector::value_in(v, shape),
+        });
     }
     parts.join(" ")
+}
+
+/// A value as the pause shows it: an `exnref` as the exception it names
+/// (`exnref($oops 7)`), anything else in its spec-script form (`i32:7`).
+fn shown(value: &Value, info: &PauseInfo) -> String {
+    match value {
+        Value::ExnRef(Some(addr)) => match info.exns.get(addr) {
+            Some(exn) => format!("exnref({exn})"),
+            None => value.to_string(),
+        },
+        other => other.to_string(),
+    }
 }
 
 /// The `next:` line for a branch: `br_if $top: jumps back to the start of

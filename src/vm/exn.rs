@@ -98,6 +98,18 @@ impl Store {
     }
 }
 
+/// A payload as WAT writes constants: `(i32 7) (f64 2.5)`, or `(no values)`.
+pub fn payload_text(payload: &[Value]) -> String {
+    if payload.is_empty() {
+        return "(no values)".into();
+    }
+    payload
+        .iter()
+        .map(|v| format!("({} {})", v.ty(), plain(v)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A payload value without its type prefix (`7`, `2.5`, `null`).
 fn plain(value: &Value) -> String {
     let shown = value.to_string();

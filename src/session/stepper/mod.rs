@@ -22,6 +22,7 @@ mod pause;
 mod places;
 mod record;
 mod record_reverse;
+mod unwind;
 mod watch;
 
 pub(super) use breaks::Breakpoint;

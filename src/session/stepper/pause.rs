@@ -23,6 +23,8 @@ pub struct Effect {
     pub note: Option<String>,
     /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
     pub memory: Option<String>,
+    /// An exception's way out: "left $inner", ..., "caught by try_table catch $oops in $outer".
+    pub unwinding: Vec<String>,
 }
 
 /// What the branch about to run will do (the pause screen's `next:` line).
@@ -88,6 +90,9 @@ pub struct PauseInfo {
     pub changed_locals: Vec<usize>,
     /// Watched ranges too long for a note, before and after the write.
     pub watch_diffs: Vec<super::WatchDiff>,
+    /// The exceptions `exnref` values on the stack, in locals and globals
+    /// name, by store address (`$oops 7`).
+    pub exns: std::collections::BTreeMap<u32, String>,
 }
 
 /// One frame of a backtrace.
@@ -185,6 +190,7 @@ impl Session {
                 pushed: Vec::new(),
                 memory: None,
                 note: Some(note),
+                unwinding: Vec::new(),
             });
         }
         let (old, new) = (&before.last()?.operands, &after.last()?.operands);
@@ -203,6 +209,7 @@ impl Session {
             pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
             note: None,
             memory: None,
+            unwinding: Vec::new(),
         })
     }
 
@@ -251,6 +258,13 @@ impl Session {
             Vec::new()
         };
         let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
+        let exns = self
+            .func_names(
+                top.iter()
+                    .flat_map(|v| v.operands.iter().chain(v.locals.iter().map(|l| &l.value)))
+                    .chain(&globals_now),
+            )
+            .exns;
         let info = PauseInfo {
             step: d.steps,
             next: next
@@ -267,6 +281,7 @@ impl Session {
             scratch_params: d.scratch_params(self.locals.len()),
             changed_locals,
             watch_diffs,
+            exns,
         };
         let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
