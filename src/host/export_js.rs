@@ -133,6 +133,12 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
                 HostValue::Number(n) => js_number(*n),
                 HostValue::BigInt(n) => format!("{n}n"),
                 HostValue::Object(ext) => js_constructor(host, store, *ext),
+                HostValue::Thrower {
+                    tag_path, payload, ..
+                } => format!(
+                    "() => {{ throw new WebAssembly.Exception(hostEnv.{tag_path}, [{}]) }}",
+                    payload.iter().map(js_value).collect::<Vec<_>>().join(", ")
+                ),
             };
             let _ = writeln!(script, "    {}: {expr},", js_string(name));
         }
@@ -215,6 +221,17 @@ fn js_constructor(host: &HostEnv, store: &Store, ext: Extern) -> String {
                 g.ty.ty,
                 g.ty.mutable,
                 js_value(&g.get())
+            ),
+            None => "undefined".into(),
+        },
+        Extern::Tag(addr) => match store.tag(addr) {
+            Some(t) => format!(
+                "new WebAssembly.Tag({{ parameters: [{}] }})",
+                t.ty.params
+                    .iter()
+                    .map(|p| format!("'{p}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             None => "undefined".into(),
         },

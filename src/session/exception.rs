@@ -4,9 +4,40 @@
 //! could have caught), but like a trap it keeps what the code wrote.
 
 use super::{ErrorKind, Session, SessionError};
-use crate::vm::{FuncAddr, Trap, TrapCode};
+use crate::vm::{FuncAddr, TagAddr, Trap, TrapCode};
 
 impl Session {
+    /// How the user names a tag: its `$name` in the session module (which
+    /// may import a host tag under it), else the name it was made with
+    /// (`$oops` of another module, `env.oops` of the host).
+    pub(super) fn tag_label(&self, tag: TagAddr) -> String {
+        let in_session = self.session_instance().and_then(|(module, addr)| {
+            let index = self
+                .store
+                .instance(addr)?
+                .tags
+                .iter()
+                .position(|t| *t == tag)?;
+            Some(module.tag_name(index as u32))
+        });
+        in_session
+            .filter(|name| name.starts_with('$'))
+            .or_else(|| self.store.tag(tag).map(|t| t.name.clone()))
+            .unwrap_or_else(|| format!("tag#{}", tag.0))
+    }
+
+    /// An exception as the workbench writes it: `$oops (i32 7)`.
+    pub(super) fn exn_text(&self, addr: u32) -> String {
+        match self.store.data.exn(addr) {
+            Some(exn) => format!(
+                "{} {}",
+                self.tag_label(exn.tag),
+                crate::vm::exn::payload_text(&exn.payload)
+            ),
+            None => format!("exn#{addr}"),
+        }
+    }
+
     /// The error for a trap, or for an uncaught exception (which the
     /// executor hands out as [`TrapCode::UncaughtException`]); `fragment` is
     /// the function of the user's input, if the code ran one.
@@ -18,7 +49,7 @@ impl Session {
         else {
             return SessionError::trap(trap);
         };
-        let tag = self.store.tag(exn.tag).map_or("a tag", |t| t.name.as_str());
+        let tag = self.tag_label(exn.tag);
         let mut error = SessionError::new(
             ErrorKind::Exception,
             format!(
@@ -46,5 +77,15 @@ impl Session {
             ),
         });
         error
+    }
+}
+
+impl Session {
+    /// An exception as a value view writes it after `exnref`: `$oops 7`.
+    pub(super) fn exn_label(&self, addr: u32) -> String {
+        let Some(exn) = self.store.data.exn(addr) else {
+            return format!("exn#{addr}");
+        };
+        crate::vm::exn::exn_words(&self.tag_label(exn.tag), &exn.payload)
     }
 }

@@ -44,7 +44,7 @@ impl Session {
                     names
                         .exns
                         .entry(*addr)
-                        .or_insert_with(|| self.store.describe_exn(*addr));
+                        .or_insert_with(|| self.exn_label(*addr));
                 }
                 _ => {}
             }

@@ -84,15 +84,7 @@ impl Session {
             Outcome::Held(Held::Threw(trap)) => Reply::Note(format!(
                 "ok: threw {}",
                 trap.exception
-                    .and_then(|e| self.store.data.exn(e))
-                    .map_or_else(
-                        || "an exception".into(),
-                        |e| format!(
-                            "{} {}",
-                            self.store.tag(e.tag).map_or("a tag", |t| t.name.as_str()),
-                            crate::vm::exn::payload_text(&e.payload)
-                        )
-                    )
+                    .map_or_else(|| "an exception".into(), |e| self.exn_text(e))
             )),
             Outcome::Held(Held::Exhausted(trap)) => {
                 Reply::Note(format!("ok: exhausted with \"{}\"", trap.message()))

@@ -77,7 +77,7 @@ pub fn value_columns_in(
         ),
         Value::ExnRef(r) => (
             "exnref".into(),
-            r.map_or("null".into(), |a| format!("exnref({})", names.exn(a))),
+            r.map_or("null".into(), |a| names.exn(a)),
             String::new(),
         ),
     }

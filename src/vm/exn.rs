@@ -89,13 +89,18 @@ impl Store {
             return format!("exn#{addr}");
         };
         let tag = self.tag(exn.tag).map_or("tag?", |t| t.name.as_str());
-        let mut text = tag.to_string();
-        for value in &exn.payload {
-            text.push(' ');
-            text.push_str(&plain(value));
-        }
-        text
+        exn_words(tag, &exn.payload)
     }
+}
+
+/// A tag's name and a payload in a few words: `$oops 7`, `$pair 1 2.5`.
+pub fn exn_words(tag: &str, payload: &[Value]) -> String {
+    let mut text = tag.to_string();
+    for value in payload {
+        text.push(' ');
+        text.push_str(&plain(value));
+    }
+    text
 }
 
 /// A payload as WAT writes constants: `(i32 7) (f64 2.5)`, or `(no values)`.

@@ -20,9 +20,7 @@ impl Session {
         let d = self.debugger.as_ref()?;
         let unwound = d.execution.unwound()?.clone();
         let (func, offset, clause) = unwound.caught?;
-        let exn = self.store.data.exn(unwound.exn)?;
-        let tag = self.store.tag(exn.tag).map_or("a tag", |t| t.name.as_str());
-        let note = format!("threw {tag} {}", crate::vm::exn::payload_text(&exn.payload));
+        let note = format!("threw {}", self.exn_text(unwound.exn));
         let mut lines: Vec<String> = unwound
             .left
             .iter()
