@@ -302,7 +302,7 @@ pub fn call(
         }
         (Extern::Tag(_), _) => Err(error(Problem::NoSuchMethod(
             "a WebAssembly.Tag, which holds no value",
-            "throw it from a host function (:host throw)",
+            "make a host function throw it with :host thrower NAME.FIELD TAG VALUE...",
         ))),
         (Extern::Global(_), Method::Grow { .. }) => Err(error(Problem::NoSuchMethod(
             "a WebAssembly.Global, which cannot grow",

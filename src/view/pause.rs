@@ -113,8 +113,8 @@ fn state(info: &PauseInfo) -> String {
                     out,
                     "  did:    {}  popped {}  pushed {}",
                     effect.instruction,
-                    list(&effect.popped),
-                    list(&effect.pushed)
+                    shown_list(&effect.popped, info),
+                    shown_list(&effect.pushed, info)
                 );
             }
         }
@@ -262,6 +262,12 @@ fn shown(value: &Value, info: &PauseInfo) -> String {
         },
         other => other.to_string(),
     }
+}
+
+/// Values as [`shown`] writes them, in brackets: `[i32:7 exnref($oops 7)]`.
+fn shown_list(values: &[Value], info: &PauseInfo) -> String {
+    let shown: Vec<String> = values.iter().map(|v| shown(v, info)).collect();
+    format!("[{}]", shown.join(" "))
 }
 
 /// The `next:` line for a branch: `br_if $top: jumps back to the start of

@@ -262,7 +262,8 @@ impl Session {
             .func_names(
                 top.iter()
                     .flat_map(|v| v.operands.iter().chain(v.locals.iter().map(|l| &l.value)))
-                    .chain(&globals_now),
+                    .chain(&globals_now)
+                    .chain(effect.iter().flat_map(|e| e.popped.iter().chain(&e.pushed))),
             )
             .exns;
         let info = PauseInfo {
