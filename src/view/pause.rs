@@ -19,6 +19,7 @@ fn label_word(kind: LabelKind) -> &'static str {
         LabelKind::Loop => "loop",
         LabelKind::If => "if",
         LabelKind::Else => "else",
+        LabelKind::TryTable => "try_table",
     }
 }
 

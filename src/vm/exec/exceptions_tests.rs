@@ -201,3 +201,25 @@ fn a_host_exception_that_does_not_fit_its_tag_is_a_host_error() {
     let f = func(&store, inst, "f");
     assert_eq!(call_both(&mut store, f, &[]), Err(TrapCode::HostError));
 }
+
+#[test]
+fn a_paused_machine_shows_a_try_table_label() {
+    let mut store = Store::default();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func (export "f") (try_table (catch_all 0) (nop))))"#,
+        &[],
+    );
+    let f = func(&store, inst, "f");
+    let mut exec = Execution::new(&store, f, &[]).expect("call");
+    assert_eq!(exec.step(&mut store), Ok(Outcome::Paused));
+    let views = exec.frame_views(&store);
+    let kinds: Vec<crate::vm::LabelKind> = views[0].labels.iter().map(|l| l.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            crate::vm::LabelKind::Function,
+            crate::vm::LabelKind::TryTable
+        ]
+    );
+}
