@@ -37,6 +37,7 @@ enum Set {
     CustomPageSizes,
     WideArithmetic,
     FunctionReferences,
+    Exceptions,
     V3,
 }
 
@@ -55,6 +56,7 @@ impl Set {
             Set::CustomPageSizes => Box::new(proposal(Proposal::CustomPageSizes)),
             Set::WideArithmetic => Box::new(proposal(Proposal::WideArithmetic)),
             Set::FunctionReferences => Box::new(proposal(Proposal::FunctionReferences)),
+            Set::Exceptions => Box::new(proposal(Proposal::ExceptionHandling)),
             Set::V3 => Box::new(spec(SpecVersion::V3)),
         }
     }
@@ -214,7 +216,9 @@ fn bless(files: &[(Set, &str)]) {
          # FILE passed failed skipped rejected message-matches\n\
          #   (rejected: modules an assert_invalid/assert_malformed/assert_unlinkable\n\
          #    saw rejected; message-matches: of those, with the expected message)\n\
-         # followed by '  LINE directive # reason' for each known failure or skip.\n",
+         # followed by '  LINE directive # reason' for each known failure or skip.\n\
+         # Exception handling: no directive of the pinned suite uses the legacy\n\
+         # try/catch/delegate/rethrow instructions, which watlab does not run.\n",
     );
     let mut keyed = BTreeMap::new();
     for &(set, name) in files {
@@ -360,6 +364,7 @@ spec_files! {
         return_call, return_call_indirect, return_call_ref, select, table_sub, table,
         type_equivalence, unreached_invalid, unreached_valid,
     ],
+    Exceptions: [tag, throw, throw_ref, try_table],
     V3: [
         address, align, annotations, binary_leb128, binary, block, br, br_if,
         br_on_non_null, br_on_null, br_table, call, call_indirect, call_ref, comments,

@@ -24,8 +24,9 @@ const INTRO: &str = "Type WAT at the prompt:
   (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...),
   (assert_invalid ...) and every other command of a .wast spec script
 It runs WebAssembly 2.0 (without SIMD) and, of 3.0: tail calls, extended constant
-  expressions, multiple memories, 64-bit memories, custom page sizes, wide arithmetic and
-  typed function references; plus the threads proposal (shared memories, atomics)
+  expressions, multiple memories, 64-bit memories, custom page sizes, wide arithmetic,
+  typed function references and exception handling (tags, throw, throw_ref, try_table);
+  plus the threads proposal (shared memories, atomics)
 ";
 
 fn help(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {

@@ -83,6 +83,18 @@ pub const SUBCOMMANDS: &[Command] = &[
         ""
     ),
     host_command!(
+        "tag",
+        "NAME.FIELD TYPE...",
+        "add an exception tag whose exceptions carry values of the TYPEs, like new WebAssembly.Tag({parameters: [...]})",
+        "Modules import it as (import \"NAME\" \"FIELD\" (tag $t (param TYPE...))); a try_table's catch clause for $t then catches what the host throws with it."
+    ),
+    host_command!(
+        "thrower",
+        "NAME.FIELD TAG VALUE...",
+        "add a function that throws an exception of host tag TAG carrying the VALUEs",
+        "Like () => { throw new WebAssembly.Exception(TAG, [VALUE...]) } in JavaScript: a module imports it as a function of any signature, and every call throws. The values are read as the tag's types."
+    ),
+    host_command!(
         "get",
         "NAME.FIELD [INDEX]",
         "read a host global's value (g.value), or with INDEX a table element (t.get(INDEX))",

@@ -7,6 +7,8 @@
 //! :host memory mem.pages initial=1 maximum=20 shared
 //! :host table env.tab initial=2 maximum=4 externref
 //! :host global mem.data_offset i32 0 [mut]
+//! :host tag env.oops i32                       new WebAssembly.Tag({ parameters: ["i32"] })
+//! :host thrower env.fail env.oops 7            () => { throw new WebAssembly.Exception(env.oops, [7]) }
 //! :host seed 7                                  restart Math.random
 //! :host get mem.data_offset                     mem.data_offset.value
 //! :host set mem.data_offset 42                  mem.data_offset.value = 42
@@ -42,6 +44,16 @@ pub enum HostCommand {
     },
     /// `:host seed N`: restart `Math.random` from a seed.
     Seed(u64),
+    /// `:host thrower PATH TAG VALUE...`: a function that throws an
+    /// exception of the host tag `TAG` carrying the values.
+    Thrower {
+        /// Where the function goes in the host object.
+        path: PropertyPath,
+        /// The tag, as the host object names it (`env.oops`).
+        tag: String,
+        /// The values, as written (read as the tag's types).
+        values: Vec<String>,
+    },
     /// `:host get|set|grow PATH ...`: a method of a host Global, Memory or Table.
     Call {
         /// The object.
@@ -68,6 +80,8 @@ pub enum CommandError {
     SeedUsage(Range<usize>),
     /// `global` without a type and value, or with more than `mut` after them.
     GlobalUsage(Range<usize>),
+    /// `tag` with a word that is no value type, or `thrower` without a tag.
+    TagUsage(&'static str, Range<usize>),
     /// The value of `global` does not read as its type.
     GlobalValue(String, Range<usize>),
     /// `get`, `set` or `grow` with the wrong number of words.
@@ -88,6 +102,7 @@ impl CommandError {
             | CommandError::BadPath(_, span)
             | CommandError::SeedUsage(span)
             | CommandError::GlobalUsage(span)
+            | CommandError::TagUsage(_, span)
             | CommandError::GlobalValue(_, span)
             | CommandError::MethodUsage(_, span)
             | CommandError::Operand(_, span)
@@ -124,6 +139,7 @@ impl fmt::Display for CommandError {
             CommandError::GlobalUsage(_) => f.write_str(
                 "usage: :host global MODULE.NAME TYPE VALUE [mut], e.g. :host global mem.data_offset i32 0",
             ),
+            CommandError::TagUsage(usage, _) => write!(f, "usage: {usage}"),
             CommandError::GlobalValue(message, _) => f.write_str(message),
             CommandError::MethodUsage(usage, _) => write!(f, "usage: {usage}"),
             CommandError::Operand(text, _) => write!(
@@ -132,7 +148,7 @@ impl fmt::Display for CommandError {
             ),
             CommandError::Unknown(word, _) => write!(
                 f,
-                "unknown :host command {word}: use :host, :host memory NAME.FIELD initial=N [maximum=M] [shared], :host table NAME.FIELD initial=N [maximum=M] [externref], :host global NAME.FIELD TYPE VALUE [mut], :host get|set|grow NAME.FIELD ..., :host seed N, :host {{ ... }}"
+                "unknown :host command {word}: use :host, :host memory NAME.FIELD initial=N [maximum=M] [shared], :host table NAME.FIELD initial=N [maximum=M] [externref], :host global NAME.FIELD TYPE VALUE [mut], :host tag NAME.FIELD TYPE..., :host thrower NAME.FIELD TAG VALUE..., :host get|set|grow NAME.FIELD ..., :host seed N, :host {{ ... }}"
             ),
         }
     }
@@ -178,6 +194,36 @@ pub fn parse(args: &str) -> Result<HostCommand, CommandError> {
             Ok(HostCommand::Define {
                 path,
                 object: global(options, end)?,
+            })
+        }
+        "tag" => {
+            let path = path(rest.first(), end)?;
+            let params = options
+                .iter()
+                .map(|w| {
+                    ValType::from_name(w.text).ok_or(CommandError::TagUsage(
+                        ":host tag MODULE.NAME TYPE..., e.g. :host tag env.oops i32",
+                        w.span(),
+                    ))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(HostCommand::Define {
+                path,
+                object: NewObject::Tag(params),
+            })
+        }
+        "thrower" => {
+            let path = path(rest.first(), end)?;
+            let Some(tag) = options.first() else {
+                return Err(CommandError::TagUsage(
+                    ":host thrower MODULE.NAME TAG VALUE..., e.g. :host thrower env.fail env.oops 7",
+                    end..end,
+                ));
+            };
+            Ok(HostCommand::Thrower {
+                path,
+                tag: tag.text.to_string(),
+                values: options[1..].iter().map(|w| w.text.to_string()).collect(),
             })
         }
         "seed" => match rest {

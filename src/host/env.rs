@@ -30,8 +30,18 @@ pub enum HostValue {
     Number(f64),
     /// A plain BigInt: importable as an immutable i64 global.
     BigInt(i64),
-    /// A memory, table or global the host allocated.
+    /// A memory, table, global or tag the host allocated.
     Object(Extern),
+    /// A function that throws an exception of a host tag with these values:
+    /// `() => { throw new WebAssembly.Exception(tag, [values]) }`.
+    Thrower {
+        /// The tag, as the host object names it (`env.oops`).
+        tag_path: String,
+        /// The tag.
+        tag: crate::vm::TagAddr,
+        /// The exception's values, of the tag's types.
+        payload: Vec<Value>,
+    },
 }
 
 impl HostValue {
@@ -47,6 +57,16 @@ impl HostValue {
             HostValue::Number(n) => number_to_string(*n),
             HostValue::BigInt(n) => format!("{n}n"),
             HostValue::Object(ext) => describe_object(store, *ext),
+            HostValue::Thrower {
+                tag_path, payload, ..
+            } => format!(
+                "() => {{ throw new WebAssembly.Exception({tag_path}, [{}]) }}",
+                payload
+                    .iter()
+                    .map(|v| crate::host::methods::shown(store, v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
@@ -73,6 +93,14 @@ fn describe_object(store: &Store, ext: Extern) -> String {
                 g.ty, g.mutable
             )
         }
+        (Extern::Tag(_), Some(ExternType::Tag(t))) => format!(
+            "new WebAssembly.Tag({{ parameters: [{}] }})",
+            t.params
+                .iter()
+                .map(|p| format!("\"{p}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         (_, Some(other)) => other.to_string(),
         (_, None) => "?".into(),
     }
@@ -92,9 +120,11 @@ pub fn memory_constructor(ty: &MemoryType) -> String {
     )
 }
 
-/// Allocates `object` in the store, noting how memories were created in `created`.
+/// Allocates `object` in the store as `path`, noting how memories were
+/// created in `created`.
 fn allocate(
     store: &mut Store,
+    path: &PropertyPath,
     object: &NewObject,
     created: &mut BTreeMap<Extern, String>,
 ) -> Result<Extern, String> {
@@ -106,6 +136,9 @@ fn allocate(
         }
         NewObject::Table(ty) => Extern::Table(store.add_table(*ty, Value::from_slot(ty.elem, 0))?),
         NewObject::Global(ty, value) => Extern::Global(store.add_global(*ty, *value)),
+        NewObject::Tag(params) => {
+            Extern::Tag(store.add_tag(params, format!("{}.{}", path.module, path.name)))
+        }
     })
 }
 
@@ -122,12 +155,14 @@ fn property_value(
         Property::BigInt(n) => HostValue::BigInt(*n),
         Property::ConsoleLog => HostValue::ConsoleLog,
         Property::ConsoleLogUtf8 => HostValue::ConsoleLogUtf8,
-        Property::New(new) => HostValue::Object(allocate(store, new, created).map_err(
-            |reason| StoreRefused {
-                path: path.clone(),
-                reason,
-            },
-        )?),
+        Property::New(new) => {
+            HostValue::Object(allocate(store, path, new, created).map_err(|reason| {
+                StoreRefused {
+                    path: path.clone(),
+                    reason,
+                }
+            })?)
+        }
     })
 }
 
@@ -224,6 +259,7 @@ impl MissingModule {
             Some("memory") => format!(":host memory {module}.{name} initial=N"),
             Some("table") => format!(":host table {module}.{name} initial=N"),
             Some("global") => format!(":host global {module}.{name} TYPE VALUE"),
+            Some("tag") => format!(":host tag {module}.{name} TYPE..."),
             _ => format!(
                 ":host {{ math: Math, console: console, {module}: {{ {name}: Math.sin }} }} (the {{ }} form replaces the whole host object)"
             ),
@@ -362,7 +398,7 @@ impl HostEnv {
         object: &NewObject,
     ) -> Result<Extern, StoreRefused> {
         let mut created = BTreeMap::new();
-        let ext = allocate(store, object, &mut created).map_err(|reason| StoreRefused {
+        let ext = allocate(store, path, object, &mut created).map_err(|reason| StoreRefused {
             path: path.clone(),
             reason,
         })?;
@@ -464,6 +500,15 @@ impl HostEnv {
                 Ok(Extern::Global(store.add_global(*g, Value::I64(*n))))
             }
             (HostValue::Object(ext), _) => Ok(*ext),
+            (HostValue::Thrower { tag, payload, .. }, ExternType::Func(ty)) => {
+                let (tag, payload) = (*tag, payload.clone());
+                let name = format!("{module}.{name}");
+                Ok(Extern::Func(store.add_host_func(
+                    name,
+                    ty.clone(),
+                    move |cx, _| Err(cx.data.throw(tag, payload.clone())),
+                )))
+            }
             (value, want) => Err(ImportError::WrongKind {
                 path: path(),
                 is: value.describe(store),
@@ -511,6 +556,64 @@ impl HostEnv {
                     .then(|| format!("{module}.{name}"))
             })
         })
+    }
+
+    /// Makes `path` a function that throws an exception of the host tag at
+    /// `tag_path` with `values` (each read as the tag's type says).
+    ///
+    /// # Errors
+    /// No such tag, or values that do not fit it.
+    pub fn define_thrower(
+        &mut self,
+        store: &Store,
+        path: &PropertyPath,
+        tag_path: &str,
+        values: &[&str],
+    ) -> Result<(), String> {
+        let tag = tag_path
+            .split_once('.')
+            .and_then(|(m, n)| self.modules.get(m)?.get(n))
+            .and_then(|v| match v {
+                HostValue::Object(Extern::Tag(tag)) => Some(*tag),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                format!(
+                    "{tag_path} is no host tag: make one first with :host tag {tag_path} TYPE..."
+                )
+            })?;
+        let params = store
+            .tag(tag)
+            .map(|t| t.ty.params.clone())
+            .unwrap_or_default();
+        if params.len() != values.len() {
+            return Err(format!(
+                "{tag_path} carries {} value{} ({}), but {} {} given",
+                params.len(),
+                if params.len() == 1 { "" } else { "s" },
+                params
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                values.len(),
+                if values.len() == 1 { "was" } else { "were" }
+            ));
+        }
+        let payload = params
+            .iter()
+            .zip(values)
+            .map(|(ty, text)| crate::text::literal::parse_value(*ty, text))
+            .collect::<Result<Vec<Value>, String>>()?;
+        self.modules.entry(path.module.clone()).or_default().insert(
+            path.name.clone(),
+            HostValue::Thrower {
+                tag_path: tag_path.to_string(),
+                tag,
+                payload,
+            },
+        );
+        Ok(())
     }
 
     /// A memory the host object holds, by `module.name`.

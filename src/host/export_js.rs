@@ -73,7 +73,9 @@ fn js_value(value: &Value) -> String {
         Value::I64(v) => format!("{v}n"),
         Value::F32(bits) => js_number(f32::from_bits(bits) as f64),
         Value::F64(bits) => js_number(f64::from_bits(bits)),
-        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) => "null".into(),
+        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) | Value::ExnRef(_) => {
+            "null".into()
+        }
     }
 }
 
@@ -131,6 +133,12 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
                 HostValue::Number(n) => js_number(*n),
                 HostValue::BigInt(n) => format!("{n}n"),
                 HostValue::Object(ext) => js_constructor(host, store, *ext),
+                HostValue::Thrower {
+                    tag_path, payload, ..
+                } => format!(
+                    "() => {{ throw new WebAssembly.Exception(hostEnv.{tag_path}, [{}]) }}",
+                    payload.iter().map(js_value).collect::<Vec<_>>().join(", ")
+                ),
             };
             let _ = writeln!(script, "    {}: {expr},", js_string(name));
         }
@@ -213,6 +221,17 @@ fn js_constructor(host: &HostEnv, store: &Store, ext: Extern) -> String {
                 g.ty.ty,
                 g.ty.mutable,
                 js_value(&g.get())
+            ),
+            None => "undefined".into(),
+        },
+        Extern::Tag(addr) => match store.tag(addr) {
+            Some(t) => format!(
+                "new WebAssembly.Tag({{ parameters: [{}] }})",
+                t.ty.params
+                    .iter()
+                    .map(|p| format!("'{p}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             None => "undefined".into(),
         },

@@ -236,8 +236,9 @@ pub fn shown(store: &Store, value: &Value) -> String {
         Value::F64(bits) => number_to_string(f64::from_bits(bits)),
         Value::V128(bits) => format!("v128 {}", crate::vm::lanes::hex(bits)),
         Value::FuncRef(Some(a)) => store.func_name(FuncAddr(a)),
-        Value::FuncRef(None) | Value::ExternRef(None) => "null".into(),
+        Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => "null".into(),
         Value::ExternRef(Some(n)) => format!("ref.extern {n}"),
+        Value::ExnRef(Some(n)) => store.describe_exn(n),
     }
 }
 
@@ -299,6 +300,10 @@ pub fn call(
                 new,
             })
         }
+        (Extern::Tag(_), _) => Err(error(Problem::NoSuchMethod(
+            "a WebAssembly.Tag, which holds no value",
+            "make a host function throw it with :host thrower NAME.FIELD TAG VALUE...",
+        ))),
         (Extern::Global(_), Method::Grow { .. }) => Err(error(Problem::NoSuchMethod(
             "a WebAssembly.Global, which cannot grow",
             "set its value with :host set",

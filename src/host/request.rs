@@ -25,6 +25,9 @@ pub enum NewObject {
     Table(TableType),
     /// `new WebAssembly.Global({...}, value)`.
     Global(GlobalType, Value),
+    /// `new WebAssembly.Tag({ parameters: [...] })`: an exception tag whose
+    /// exceptions carry values of these types.
+    Tag(Vec<crate::vm::ValType>),
 }
 
 /// One property of an import-object module, before it is allocated.

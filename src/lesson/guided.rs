@@ -107,6 +107,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "27-several-memories.md",
         include_str!("../../lessons/27-several-memories.md"),
     ),
+    (
+        "28-exceptions.md",
+        include_str!("../../lessons/28-exceptions.md"),
+    ),
 ];
 
 /// One screen of a lesson: text up to the next `## ` heading, and the

@@ -155,6 +155,19 @@ impl Engine<'_> {
                 expect_trap(executed, message, |_| true)
                     .map(|trap| Outcome::Held(Held::Trapped(trap)))
             }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
+                Err(trap) if trap.code == TrapCode::UncaughtException => {
+                    Ok(Outcome::Held(Held::Threw(trap)))
+                }
+                Err(trap) => Err(Failure::Mismatch {
+                    expected: "an exception".into(),
+                    got: format!("trap \"{}\"", trap.reference_message()),
+                }),
+                Ok(values) => Err(Failure::Mismatch {
+                    expected: "an exception".into(),
+                    got: values::list(&values),
+                }),
+            },
             WastDirective::AssertExhaustion { call, message, .. } => {
                 let (_, _, executed) = self.invoke(&call)?;
                 expect_trap(executed, message, |t| {
@@ -347,7 +360,18 @@ fn expect_trap(
     kind: impl Fn(&Trap) -> bool,
 ) -> Result<Trap, Failure> {
     match executed {
-        Err(trap) if trap.reference_message().starts_with(expected) && kind(&trap) => Ok(trap),
+        // An uncaught exception is not a trap, whatever its words.
+        Err(trap)
+            if trap.reference_message().starts_with(expected)
+                && trap.code != TrapCode::UncaughtException
+                && kind(&trap) =>
+        {
+            Ok(trap)
+        }
+        Err(trap) if trap.code == TrapCode::UncaughtException => Err(Failure::Mismatch {
+            expected: format!("trap \"{expected}\""),
+            got: "an uncaught exception".into(),
+        }),
         Err(trap) => Err(Failure::Mismatch {
             expected: format!("trap \"{expected}\""),
             got: format!("trap \"{}\"", trap.reference_message()),

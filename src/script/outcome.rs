@@ -70,6 +70,9 @@ pub enum Held {
     Trapped(Trap),
     /// `assert_exhaustion`: the call stack ran out.
     Exhausted(Trap),
+    /// `assert_exception`: an exception left the call uncaught (the trap
+    /// of code [`crate::vm::TrapCode::UncaughtException`] names it).
+    Threw(Trap),
     /// `assert_invalid`, `assert_malformed` or `assert_unlinkable`: the module
     /// was rejected (perhaps for another reason than the script names).
     Rejected(Rejection),

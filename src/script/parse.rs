@@ -40,6 +40,7 @@ impl Command<'_> {
             WastDirective::AssertTrap { .. } => "assert_trap",
             WastDirective::AssertReturn { .. } => "assert_return",
             WastDirective::AssertExhaustion { .. } => "assert_exhaustion",
+            WastDirective::AssertException { .. } => "assert_exception",
             WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
             WastDirective::Thread(_) => "thread",
             WastDirective::Wait { .. } => "wait",

@@ -258,14 +258,16 @@ impl Session {
         code: &str,
         trap: &crate::vm::Trap,
     ) -> SessionError {
-        let mut error = SessionError::trap(trap);
+        let mut error = self.error_of_trap(trap, Some(prepared.func));
+        let exception = trap.code == TrapCode::UncaughtException;
         match trap.site.as_ref() {
             Some(site) if site.func == prepared.func.0 && prepared.is_fragment() => {
                 if let Some(at) = Session::fragment_spot(prepared, code, site.offset) {
                     error = error.at(code, at, token_len(code, at));
                 }
             }
-            Some(site) => error.notes.insert(0, self.describe_site(site)),
+            Some(site) if !exception => error.notes.insert(0, self.describe_site(site)),
+            Some(_) => {}
             None => {}
         }
         if trap.code == TrapCode::OutOfFuel {
@@ -414,6 +416,25 @@ impl Session {
                 );
                 imports.push(Extern::Table(*addr));
             }
+            for (i, addr) in instance
+                .map(|inst| inst.tags.clone())
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let Some(tag) = self.store.tag(*addr) else {
+                    continue;
+                };
+                let id = wat_id(module.names.tags.get(&(i as u32)));
+                let params: String = tag
+                    .ty
+                    .params
+                    .iter()
+                    .map(|t| format!(" (param {t})"))
+                    .collect();
+                let _ = writeln!(text, "  (import \"s\" \"x{i}\" (tag {id}{params}))");
+                imports.push(Extern::Tag(*addr));
+            }
         }
         let _ = write!(text, "  (func {FRAGMENT} (export \"fragment\")");
         for value in &self.stack {
@@ -531,7 +552,7 @@ impl Session {
 
 impl Session {
     /// "in $f, at i32.load" for a trap outside the fragment itself.
-    fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
+    pub(super) fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
         let func = crate::vm::FuncAddr(site.func);
         let name = self.store.func_name(func);
         let op = match self.store.func(func) {

@@ -29,15 +29,24 @@ impl Session {
         }
     }
 
-    /// The names of the functions `values` refer to, for a view.
+    /// The names of the functions and the exceptions `values` refer to, for a view.
     pub fn func_names<'a>(&self, values: impl IntoIterator<Item = &'a Value>) -> FuncNames {
         let mut names = FuncNames::default();
         for value in values {
-            if let Value::FuncRef(Some(addr)) = value {
-                names
-                    .0
-                    .entry(*addr)
-                    .or_insert_with(|| self.func_label(FuncAddr(*addr)));
+            match value {
+                Value::FuncRef(Some(addr)) => {
+                    names
+                        .funcs
+                        .entry(*addr)
+                        .or_insert_with(|| self.func_label(FuncAddr(*addr)));
+                }
+                Value::ExnRef(Some(addr)) => {
+                    names
+                        .exns
+                        .entry(*addr)
+                        .or_insert_with(|| self.exn_label(*addr));
+                }
+                _ => {}
             }
         }
         names

@@ -26,6 +26,23 @@ impl Session {
                 ))])
             }
             HostCommand::Define { path, object } => self.host_define(&path, &object),
+            HostCommand::Thrower { path, tag, values } => {
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                self.host
+                    .define_thrower(&self.store, &path, &tag, &values)
+                    .map_err(SessionError::usage)?;
+                let shown = self
+                    .host
+                    .modules
+                    .get(&path.module)
+                    .and_then(|m| m.get(&path.name))
+                    .map(|v| v.describe(&self.store))
+                    .unwrap_or_default();
+                Ok(vec![Reply::Note(format!(
+                    "host {}.{} = {shown}",
+                    path.module, path.name
+                ))])
+            }
             HostCommand::Call { path, method } => self.host_call(args, &path, &method),
             HostCommand::Replace(object) => {
                 let before = self.store.data.clone();

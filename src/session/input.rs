@@ -29,7 +29,7 @@ pub enum Input<'a> {
 
 /// Keywords that start a module field.
 pub const FIELD_KEYWORDS: &[&str] = &[
-    "func", "global", "memory", "data", "table", "elem", "type", "import", "export", "start",
+    "func", "global", "memory", "data", "table", "elem", "type", "import", "export", "start", "tag",
 ];
 
 /// Keywords of spec-script commands accepted at the prompt (the script
@@ -41,6 +41,7 @@ pub const SCRIPT_KEYWORDS: &[&str] = &[
     "assert_return",
     "assert_trap",
     "assert_exhaustion",
+    "assert_exception",
     "assert_invalid",
     "assert_malformed",
     "assert_unlinkable",

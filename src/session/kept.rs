@@ -30,13 +30,17 @@ impl Session {
         before: Option<&StoreData>,
         saved: Definitions,
     ) -> SessionError {
-        if !matches!(error.kind, ErrorKind::Trap | ErrorKind::Assertion) {
+        if !matches!(
+            error.kind,
+            ErrorKind::Trap | ErrorKind::Exception | ErrorKind::Assertion
+        ) {
             self.reject(saved);
             return error;
         }
         self.restore_definitions(saved, true);
         // A failed assertion says "expected ..., got trap ..." when its call trapped.
-        let trapped = error.kind == ErrorKind::Trap || error.message.contains(", got trap ");
+        let trapped = matches!(error.kind, ErrorKind::Trap | ErrorKind::Exception)
+            || error.message.contains(", got trap ");
         let word = if trapped { "kept" } else { "changed" };
         match before {
             Some(before) => {
@@ -111,6 +115,7 @@ impl Session {
                 Extern::Table(a) => instance.tables.iter().position(|t| *t == a),
                 Extern::Global(a) => instance.globals.iter().position(|g| *g == a),
                 Extern::Func(a) => instance.funcs.iter().position(|f| *f == a),
+                Extern::Tag(a) => instance.tags.iter().position(|t| *t == a),
             }
         };
         if let Some((module, addr)) = self.session_instance()
@@ -121,6 +126,7 @@ impl Session {
                 Extern::Table(_) => &module.names.tables,
                 Extern::Global(_) => &module.names.globals,
                 Extern::Func(_) => &module.names.funcs,
+                Extern::Tag(_) => &module.names.tags,
             };
             return match names.get(&(index as u32)) {
                 Some(name) => format!("{kind} ${name}"),
@@ -144,6 +150,7 @@ impl Session {
             Extern::Table(a) => a.0,
             Extern::Global(a) => a.0,
             Extern::Func(a) => a.0,
+            Extern::Tag(a) => a.0,
         };
         format!("{kind} at store address {address}")
     }

@@ -13,6 +13,7 @@ mod agents;
 mod explore;
 mod explore_replay;
 mod explore_report;
+mod exception;
 mod fields;
 mod fragment;
 mod func_names;
@@ -70,6 +71,8 @@ pub enum ErrorKind {
     Link,
     /// Execution trapped.
     Trap,
+    /// An exception left the code uncaught (like a trap, it keeps what the code wrote).
+    Exception,
     /// A meta command or script command was used wrongly.
     Usage,
     /// An `assert_*` command did not hold.
@@ -308,7 +311,7 @@ impl Session {
             ))),
             Input::Local(form) => self.declare_local(form),
             Input::Fields(forms) => self.transact(|s| s.add_fields(forms)).map_err(|mut e| {
-                if e.kind == ErrorKind::Trap {
+                if matches!(e.kind, ErrorKind::Trap | ErrorKind::Exception) {
                     e.notes.push(
                         "the session module stays as it was: the new instance failed, so what it wrote into its own memory is gone (an imported memory keeps it)"
                             .into(),

@@ -292,7 +292,7 @@ impl Session {
     ) -> Result<InstanceAddr, SessionError> {
         self.link_and_instantiate(module).map_err(|e| match e {
             InstantiationError::Link(link) => self.link_error(&link),
-            InstantiationError::Trap(trap) => SessionError::trap(&trap),
+            InstantiationError::Trap(trap) => self.error_of_trap(&trap, None),
             InstantiationError::Resource(m) => SessionError::new(ErrorKind::Link, m),
         })
     }

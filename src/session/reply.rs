@@ -89,17 +89,31 @@ pub struct ValueRows {
 }
 
 /// The user's names (`$add`, `$m.$f`, `func 3`) of the functions some
-/// `funcref` values point at, by store address.
+/// `funcref` values point at, and what the exceptions some `exnref` values
+/// point at hold (`$oops 7`), by store address.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct FuncNames(pub std::collections::BTreeMap<u32, String>);
+pub struct FuncNames {
+    /// Function names by store address.
+    pub funcs: std::collections::BTreeMap<u32, String>,
+    /// Exceptions (tag and payload) by store address.
+    pub exns: std::collections::BTreeMap<u32, String>,
+}
 
 impl FuncNames {
     /// The name of the function at store address `addr` (`func#addr` if unknown).
     pub fn of(&self, addr: u32) -> String {
-        self.0
+        self.funcs
             .get(&addr)
             .cloned()
             .unwrap_or_else(|| format!("func#{addr}"))
+    }
+
+    /// The exception at store address `addr`: its tag and payload (`exn#addr` if unknown).
+    pub fn exn(&self, addr: u32) -> String {
+        self.exns
+            .get(&addr)
+            .cloned()
+            .unwrap_or_else(|| format!("exn#{addr}"))
     }
 }
 

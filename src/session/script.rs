@@ -81,6 +81,11 @@ impl Session {
             Outcome::Held(Held::Trapped(trap)) => {
                 Reply::Note(format!("ok: trapped with \"{}\"", trap.message()))
             }
+            Outcome::Held(Held::Threw(trap)) => Reply::Note(format!(
+                "ok: threw {}",
+                trap.exception
+                    .map_or_else(|| "an exception".into(), |e| self.exn_text(e))
+            )),
             Outcome::Held(Held::Exhausted(trap)) => {
                 Reply::Note(format!("ok: exhausted with \"{}\"", trap.message()))
             }
@@ -125,7 +130,7 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         }
         Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
-            let mut error = SessionError::trap(&trap);
+            let mut error = session.error_of_trap(&trap, None);
             if trap.code == crate::vm::TrapCode::OutOfFuel {
                 error.notes.push(session.budget_hint());
             }

@@ -140,7 +140,7 @@ pub fn trace_call(
                     if let Value::FuncRef(Some(addr)) = value {
                         trace
                             .names
-                            .0
+                            .funcs
                             .entry(*addr)
                             .or_insert_with(|| name(store, FuncAddr(*addr)));
                     }

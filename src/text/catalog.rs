@@ -363,14 +363,38 @@ static CATALOG: &[InstrDoc] = &[
         &[op("values", "label")],
         "Typed function references (WebAssembly 3.0): if the reference on top is not null, branches to the label carrying it (as the label's last value); otherwise drops the null and goes on.",
     ),
+    doc(
+        "try_table",
+        Family::Control,
+        "$label? (result t)* (catch $tag $l | catch_ref $tag $l | catch_all $l | catch_all_ref $l)*",
+        &[op("", "params")],
+        &[RESULTS],
+        "Exception handling (WebAssembly 3.0): a block whose clauses catch exceptions thrown inside it, even in functions it calls. The first clause that fits wins: `catch $tag` branches to its label with the values, `catch_ref` adds an exnref, `catch_all` carries nothing, `catch_all_ref` just the exnref. Labels count from the block around the try_table. Unmatched exceptions go on outward.",
+    ),
+    doc(
+        "throw",
+        Family::Control,
+        "$tag",
+        &[op("values", "params")],
+        &[],
+        "Exception handling (WebAssembly 3.0): pops the values the tag's type lists and throws an exception of that tag carrying them. The innermost try_table with a clause for the tag (or catch_all) catches it, frames up if need be. Uncaught, it ends the call like a trap (what the code wrote stays) but is reported as an exception.",
+    ),
+    doc(
+        "throw_ref",
+        Family::Control,
+        "",
+        &[op("exn", "exnref")],
+        &[],
+        "Exception handling (WebAssembly 3.0): throws again the exception an exnref (from catch_ref or catch_all_ref) refers to, with its tag and values unchanged. Traps with \"null exception reference\" if the reference is null.",
+    ),
     // ---- Reference ----
     doc(
         "ref.null",
         Family::Reference,
-        "func | extern",
+        "func | extern | exn",
         &[],
         &[REF],
-        "Pushes a null reference of the given type: a funcref for `func`, an externref for `extern`.",
+        "Pushes a null reference of the given type: a funcref for `func`, an externref for `extern`, an exnref for `exn`.",
     ),
     doc(
         "ref.is_null",
@@ -1633,9 +1657,10 @@ mod tests {
     use std::collections::HashSet;
 
     // Expected size of the catalog:
-    //   Control     19  unreachable nop block loop if else end br br_if br_table
+    //   Control     22  unreachable nop block loop if else end br br_if br_table
     //                   return call call_indirect return_call return_call_indirect
     //                   call_ref return_call_ref br_on_null br_on_non_null
+    //                   try_table throw throw_ref
     //   Reference    4  ref.null ref.is_null ref.func ref.as_non_null
     //   Parametric   2  drop select (one entry covers both `select` and
     //                   `select (result t)`, which share a text name)
@@ -1656,9 +1681,9 @@ mod tests {
     //                   + 5 sign extensions + 8 saturating truncations
     //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
     //   Vector     256  236 fixed-width SIMD instructions and 20 relaxed ones
-    //   Total      467
+    //   Total      470
     const EXPECTED: [(Family, usize); 8] = [
-        (Family::Control, 19),
+        (Family::Control, 22),
         (Family::Reference, 4),
         (Family::Parametric, 2),
         (Family::Variable, 5),
@@ -1688,7 +1713,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 211 + 256);
+        assert_eq!(all().len(), 214 + 256);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");

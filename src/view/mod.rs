@@ -75,6 +75,11 @@ pub fn value_columns_in(
             r.map_or("null".into(), |a| a.to_string()),
             String::new(),
         ),
+        Value::ExnRef(r) => (
+            "exnref".into(),
+            r.map_or("null".into(), |a| names.exn(a)),
+            String::new(),
+        ),
     }
 }
 
@@ -301,7 +306,7 @@ pub fn render_error(error: &SessionError) -> Styled {
 /// notes wrap at spaces, a long input line is cut around the caret.
 pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
-    let role = if error.kind == ErrorKind::Trap {
+    let role = if matches!(error.kind, ErrorKind::Trap | ErrorKind::Exception) {
         Role::Trap
     } else {
         Role::Error

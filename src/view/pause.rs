@@ -7,16 +7,19 @@ use super::clip;
 use crate::session::FuncNames;
 use crate::session::SourceSpot;
 use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
-use crate::vm::FrameView;
-use crate::vm::Value;
 use crate::vm::inspect::LabelKind;
 use crate::vm::lanes::Shape;
+use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
 /// A value as the pause shows it: a function reference by its name.
 fn named(value: &Value, names: &FuncNames) -> String {
     match value {
         Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
+        Value::ExnRef(Some(addr)) => match names.exns.get(addr) {
+            Some(exn) => format!("exnref({exn})"),
+            None => value.to_string(),
+        },
         other => other.to_string(),
     }
 }
@@ -34,6 +37,7 @@ fn label_word(kind: LabelKind) -> &'static str {
         LabelKind::Loop => "loop",
         LabelKind::If => "if",
         LabelKind::Else => "else",
+        LabelKind::TryTable => "try_table",
     }
 }
 
@@ -135,6 +139,10 @@ fn state(info: &PauseInfo) -> String {
         }
         if let Some(memory) = &effect.memory {
             let _ = writeln!(out, "  memory: {memory}");
+        }
+        for (i, line) in effect.unwinding.iter().enumerate() {
+            let head = if i == 0 { "unwind:" } else { "" };
+            let _ = writeln!(out, "  {head:<7} {line}");
         }
     }
     let Some(top) = top else { return out };
@@ -263,7 +271,7 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncN
         }
         let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
         parts.push(match v {
-            Value::FuncRef(_) => named(v, names),
+            Value::FuncRef(_) | Value::ExnRef(Some(_)) => named(v, names),
             _ => super::vector::value_in(v, shape),
         });
     }

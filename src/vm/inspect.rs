@@ -24,6 +24,8 @@ pub enum LabelKind {
     If,
     /// The `else` arm of an `if`.
     Else,
+    /// `try_table`: a block whose catch clauses handle exceptions thrown inside it.
+    TryTable,
 }
 
 /// One entry of the control stack.
@@ -220,6 +222,7 @@ fn types_before(
                 FrameKind::Loop => LabelKind::Loop,
                 FrameKind::If => LabelKind::If,
                 FrameKind::Else => LabelKind::Else,
+                FrameKind::TryTable => LabelKind::TryTable,
                 _ => LabelKind::Block,
             };
             LabelView {

@@ -77,6 +77,7 @@ pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
     match (have, want) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
         (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.elem == b.elem && a.limits.fits(&b.limits)
         }
@@ -107,6 +108,7 @@ impl Store {
             tables: Vec::new(),
             memories: Vec::new(),
             globals: Vec::new(),
+            tags: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
             type_ids: module.types.iter().map(|t| self.intern_type(t)).collect(),
@@ -140,6 +142,10 @@ impl Store {
         for ty in &module.memories[inst.memories.len()..] {
             inst.memories.push(self.add_memory(*ty).map_err(resource)?);
         }
+        for (i, ty) in module.tags.iter().enumerate().skip(inst.tags.len()) {
+            let name = module.tag_name(i as u32);
+            inst.tags.push(self.add_tag(&ty.params, name));
+        }
         for def in &module.globals {
             let value = self.eval_const(&inst, &def.init);
             inst.globals.push(self.add_global(def.ty, value));
@@ -163,6 +169,7 @@ impl Store {
                 ExportKind::Table(i) => Extern::Table(inst.tables[i as usize]),
                 ExportKind::Memory(i) => Extern::Memory(inst.memories[i as usize]),
                 ExportKind::Global(i) => Extern::Global(inst.globals[i as usize]),
+                ExportKind::Tag(i) => Extern::Tag(inst.tags[i as usize]),
             };
             inst.exports.push((export.name.clone(), ext));
         }
@@ -183,6 +190,7 @@ impl Store {
                 ImportKind::Table(t) => ExternType::Table(*t),
                 ImportKind::Memory(t) => ExternType::Memory(*t),
                 ImportKind::Global(t) => ExternType::Global(*t),
+                ImportKind::Tag(t) => ExternType::Tag(t.clone()),
             };
             let error = |offered: Option<String>| {
                 InstantiationError::Link(LinkError {
@@ -203,6 +211,7 @@ impl Store {
                 Extern::Table(a) => inst.tables.push(a),
                 Extern::Memory(a) => inst.memories.push(a),
                 Extern::Global(a) => inst.globals.push(a),
+                Extern::Tag(a) => inst.tags.push(a),
             }
         }
         Ok(())

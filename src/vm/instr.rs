@@ -211,6 +211,9 @@ macro_rules! define_instrs {
             /// `simd_ops`; executed out of line. Kept aside so that no hot
             /// instruction's fields share its layout (see [`SimdInstr`]).
             Simd { index: u32 },
+            /// `throw` or `throw_ref` (exception handling): operation `op` of
+            /// the code's [`ExnCode`](crate::vm::translate::ExnCode); executed out of line.
+            Exn { op: u32 },
             /// A wide-arithmetic instruction: operands at `base..`, the two results left at `base`.
             Wide { op: WideOp, base: Slot },
             /// Run mode: `i64.eqz` fused with a conditional branch.

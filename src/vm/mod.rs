@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod exec;
+pub mod exn;
 pub mod inspect;
 pub mod instantiate;
 pub mod instr;
@@ -24,7 +25,9 @@ pub use exec::{Execution, Frame, Outcome};
 pub use inspect::{FrameView, LabelKind, LabelView, LocalView};
 pub use instantiate::{InstantiationError, LinkError};
 pub use module::{CompileError, Module};
-pub use store::{Extern, FuncAddr, GlobalAddr, InstanceAddr, Limits, MemAddr, Store, TableAddr};
+pub use store::{
+    Extern, FuncAddr, GlobalAddr, InstanceAddr, Limits, MemAddr, Store, TableAddr, TagAddr,
+};
 pub use trap::{Trap, TrapCode};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 pub use value::{ValType, Value};

@@ -23,6 +23,7 @@ pub fn features() -> WasmFeatures {
         .union(WasmFeatures::CUSTOM_PAGE_SIZES)
         .union(WasmFeatures::WIDE_ARITHMETIC)
         .union(WasmFeatures::FUNCTION_REFERENCES)
+        .union(WasmFeatures::EXCEPTIONS)
 }
 
 /// WebAssembly 2.0: the rules the wasm-v1 and wasm-v2 suites test (3.0 makes
@@ -129,6 +130,8 @@ pub enum ImportKind {
     Memory(MemoryType),
     /// A global.
     Global(GlobalType),
+    /// An exception tag of this type (WebAssembly 3.0).
+    Tag(FuncType),
 }
 
 /// One import: two-level name and kind.
@@ -153,6 +156,8 @@ pub enum ExportKind {
     Memory(u32),
     /// Global index.
     Global(u32),
+    /// Tag index.
+    Tag(u32),
 }
 
 /// One export.
@@ -249,6 +254,8 @@ pub struct Names {
     pub tables: BTreeMap<u32, String>,
     /// Data segment names by segment index.
     pub datas: BTreeMap<u32, String>,
+    /// Tag names by tag index.
+    pub tags: BTreeMap<u32, String>,
 }
 
 /// A validated module, translated and ready to instantiate any number of times.
@@ -274,6 +281,8 @@ pub struct Module {
     pub global_types: Vec<GlobalType>,
     /// Defined globals.
     pub globals: Vec<GlobalDef>,
+    /// Every tag's type, imports first.
+    pub tags: Vec<FuncType>,
     /// Exports, in order.
     pub exports: Vec<Export>,
     /// Start function index.
@@ -345,6 +354,7 @@ impl Module {
             Some(ImportKind::Global(_)) => {
                 ExportKind::Global(count(|k| matches!(k, ImportKind::Global(_))))
             }
+            Some(ImportKind::Tag(_)) => ExportKind::Tag(count(|k| matches!(k, ImportKind::Tag(_)))),
             _ => ExportKind::Func(count(|k| matches!(k, ImportKind::Func(_)))),
         }
     }
@@ -356,6 +366,7 @@ impl Module {
             ExportKind::Table(i) => ExternType::Table(*self.tables.get(i as usize)?),
             ExportKind::Memory(i) => ExternType::Memory(*self.memories.get(i as usize)?),
             ExportKind::Global(i) => ExternType::Global(*self.global_types.get(i as usize)?),
+            ExportKind::Tag(i) => ExternType::Tag(self.tags.get(i as usize)?.clone()),
         })
     }
 
@@ -364,6 +375,14 @@ impl Module {
         match self.names.funcs.get(&index) {
             Some(name) => format!("${name}"),
             None => format!("func[{index}]"),
+        }
+    }
+
+    /// A display name for tag `index`: its name-section name or `tag[index]`.
+    pub fn tag_name(&self, index: u32) -> String {
+        match self.names.tags.get(&index) {
+            Some(name) => format!("${name}"),
+            None => format!("tag[{index}]"),
         }
     }
 }
@@ -388,6 +407,7 @@ impl<'a> Builder<'a> {
                 memories: Vec::new(),
                 global_types: Vec::new(),
                 globals: Vec::new(),
+                tags: Vec::new(),
                 exports: Vec::new(),
                 start: None,
                 elems: Vec::new(),
@@ -461,7 +481,11 @@ impl<'a> Builder<'a> {
                             m.global_types.push(t);
                             ImportKind::Global(t)
                         }
-                        TypeRef::Tag(_) => return Err(unsupported("exception tags", 0)),
+                        TypeRef::Tag(t) => {
+                            let t = tag_type(&m.types, &t)?;
+                            m.tags.push(t.clone());
+                            ImportKind::Tag(t)
+                        }
                     };
                     m.imports.push(Import {
                         module: import.module.into(),
@@ -518,12 +542,18 @@ impl<'a> Builder<'a> {
                         ExternalKind::Table => ExportKind::Table(export.index),
                         ExternalKind::Memory => ExportKind::Memory(export.index),
                         ExternalKind::Global => ExportKind::Global(export.index),
-                        ExternalKind::Tag => return Err(unsupported("exception tags", 0)),
+                        ExternalKind::Tag => ExportKind::Tag(export.index),
                     };
                     m.exports.push(Export {
                         name: export.name.into(),
                         kind,
                     });
+                }
+            }
+            Payload::TagSection(reader) => {
+                for tag in reader {
+                    let tag = tag_type(&m.types, &tag?)?;
+                    m.tags.push(tag);
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),
@@ -594,6 +624,7 @@ impl<'a> Builder<'a> {
             global_types: &m.global_types,
             memories: &m.memories,
             features: m.features,
+            tags: &m.tags,
         };
         let bytes = self.bytes;
         let run =
@@ -686,6 +717,14 @@ fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> 
     })
 }
 
+/// A tag's payload types, from its function type.
+fn tag_type(types: &[FuncType], tag: &wasmparser::TagType) -> Result<FuncType, CompileError> {
+    types
+        .get(tag.func_type_idx as usize)
+        .cloned()
+        .ok_or_else(|| unsupported("this tag type", 0))
+}
+
 fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
     let mut reader = expr.get_operators_reader();
     let mut ops = Vec::new();
@@ -730,6 +769,10 @@ fn const_operand(op: &wasmparser::Operator<'_>) -> Option<ConstExpr> {
                 ty: wasmparser::AbstractHeapType::Extern,
                 ..
             } => Value::ExternRef(None),
+            wasmparser::HeapType::Abstract {
+                ty: wasmparser::AbstractHeapType::Exn | wasmparser::AbstractHeapType::NoExn,
+                ..
+            } => Value::ExnRef(None),
             _ => Value::FuncRef(None),
         }),
         wasmparser::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
@@ -805,6 +848,11 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             Name::Table(map) => {
                 for naming in map.into_iter().flatten() {
                     names.tables.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Tag(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.tags.insert(naming.index, naming.name.to_string());
                 }
             }
             _ => {}

@@ -41,6 +41,8 @@ address! {
     GlobalAddr,
     /// Address of a module instance in the store.
     InstanceAddr,
+    /// Address of an exception tag in the store.
+    TagAddr,
 }
 
 /// Any importable/exportable runtime object.
@@ -54,6 +56,8 @@ pub enum Extern {
     Memory(MemAddr),
     /// A global.
     Global(GlobalAddr),
+    /// An exception tag.
+    Tag(TagAddr),
 }
 
 impl Extern {
@@ -64,6 +68,7 @@ impl Extern {
             Extern::Table(_) => "table",
             Extern::Memory(_) => "memory",
             Extern::Global(_) => "global",
+            Extern::Tag(_) => "tag",
         }
     }
 }
@@ -173,6 +178,8 @@ pub struct Instance {
     pub memories: Vec<MemAddr>,
     /// Global addresses by global index.
     pub globals: Vec<GlobalAddr>,
+    /// Tag addresses by tag index.
+    pub tags: Vec<TagAddr>,
     /// Store indices of its element segments.
     pub elems: Vec<u32>,
     /// Store indices of its data segments.
@@ -233,6 +240,9 @@ pub struct StoreData {
     /// Threads blocked in `memory.atomic.wait`, oldest first; `notify` marks
     /// the ones it wakes (timeout `i64::MIN`) and the scheduler resumes them.
     pub waiters: Vec<Waiter>,
+    /// Every exception thrown so far, by address (see [`super::exn`]); an
+    /// `exnref` names one. They are kept until the store goes away.
+    pub exns: Vec<super::exn::ExnInst>,
 }
 
 /// A thread blocked in `memory.atomic.wait`.
@@ -256,6 +266,8 @@ pub struct Store {
     /// Memories, tables, globals and segments.
     pub data: StoreData,
     pub(crate) types: Vec<FuncType>,
+    /// Every exception tag: its payload types and a display name.
+    pub(crate) tags: Vec<super::exn::TagInst>,
     type_index: HashMap<FuncType, u32>,
     /// Limits applied to execution in this store.
     pub limits: Limits,
@@ -407,6 +419,7 @@ impl Store {
             Extern::Table(a) => ExternType::Table(self.table(a)?.ty),
             Extern::Memory(a) => ExternType::Memory(self.memory(a)?.ty),
             Extern::Global(a) => ExternType::Global(self.global(a)?.ty),
+            Extern::Tag(a) => ExternType::Tag(self.tag(a)?.ty.clone()),
         })
     }
 

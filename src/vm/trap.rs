@@ -41,6 +41,11 @@ pub enum TrapCode {
     NullReference,
     /// `call_ref` or `return_call_ref` found a null function reference.
     NullFunctionReference,
+    /// `throw_ref` found a null exception reference.
+    NullExceptionReference,
+    /// An exception left the called function uncaught (not a fault of the
+    /// machine: [`Trap::exception`] names the exception).
+    UncaughtException,
 }
 
 impl TrapCode {
@@ -63,6 +68,8 @@ impl TrapCode {
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::UncaughtException => "uncaught exception",
         }
     }
 }
@@ -88,6 +95,8 @@ pub struct Trap {
     /// The table element a `call_indirect` found empty (the reference
     /// interpreter names it in its message: `uninitialized element 7`).
     pub element: Option<u32>,
+    /// For [`TrapCode::UncaughtException`]: the store address of the exception.
+    pub exception: Option<u32>,
 }
 
 impl Trap {
@@ -98,6 +107,16 @@ impl Trap {
             site: None,
             detail: None,
             element: None,
+            exception: None,
+        }
+    }
+
+    /// An exception on its way out (thrown by a host function, or uncaught
+    /// by wasm code): `exn` is its store address.
+    pub fn exception(exn: u32) -> Trap {
+        Trap {
+            exception: Some(exn),
+            ..Trap::new(TrapCode::UncaughtException)
         }
     }
 
@@ -108,6 +127,7 @@ impl Trap {
             site: None,
             detail: Some(message.into()),
             element: None,
+            exception: None,
         }
     }
 

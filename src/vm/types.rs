@@ -1,4 +1,4 @@
-//! Types of module entities: functions, memories, tables, globals.
+//! Types of module entities: functions, memories, tables, globals, tags.
 
 use super::value::ValType;
 use std::fmt;
@@ -185,6 +185,8 @@ pub enum ExternType {
     Memory(MemoryType),
     /// A global.
     Global(GlobalType),
+    /// An exception tag: the types of its payload (WebAssembly 3.0).
+    Tag(FuncType),
 }
 
 impl fmt::Display for ExternType {
@@ -194,6 +196,7 @@ impl fmt::Display for ExternType {
             ExternType::Table(t) => t.fmt(f),
             ExternType::Memory(t) => t.fmt(f),
             ExternType::Global(t) => t.fmt(f),
+            ExternType::Tag(t) => write!(f, "tag {t}"),
         }
     }
 }

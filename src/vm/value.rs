@@ -27,11 +27,13 @@ pub enum ValType {
     FuncRef,
     /// Nullable opaque host reference.
     ExternRef,
+    /// Nullable reference to a caught exception (WebAssembly 3.0's `exnref`).
+    ExnRef,
 }
 
 impl ValType {
     /// Every value type watlab runs, in the order WAT lists them.
-    pub const ALL: [ValType; 7] = [
+    pub const ALL: [ValType; 8] = [
         ValType::I32,
         ValType::I64,
         ValType::F32,
@@ -39,6 +41,7 @@ impl ValType {
         ValType::V128,
         ValType::FuncRef,
         ValType::ExternRef,
+        ValType::ExnRef,
     ];
 
     /// The type a WAT keyword names (`i32`, `funcref`), the inverse of `Display`.
@@ -62,6 +65,9 @@ impl ValType {
                 wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
                     wasmparser::AbstractHeapType::Func => ValType::FuncRef,
                     wasmparser::AbstractHeapType::Extern => ValType::ExternRef,
+                    wasmparser::AbstractHeapType::Exn | wasmparser::AbstractHeapType::NoExn => {
+                        ValType::ExnRef
+                    }
                     _ => return None,
                 },
                 _ => return None,
@@ -71,7 +77,10 @@ impl ValType {
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(
+            self,
+            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef
+        )
     }
 
     /// The value every local of this type starts with.
@@ -100,6 +109,7 @@ impl fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::ExnRef => "exnref",
         })
     }
 }
@@ -124,6 +134,8 @@ pub enum Value {
     FuncRef(Option<u32>),
     /// A host reference: the host's number for it, or null.
     ExternRef(Option<u32>),
+    /// An exception reference: the store's exception address, or null.
+    ExnRef(Option<u32>),
 }
 
 impl Value {
@@ -137,6 +149,7 @@ impl Value {
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
+            Value::ExnRef(_) => ValType::ExnRef,
         }
     }
 
@@ -149,7 +162,7 @@ impl Value {
             Value::F32(v) => v as u64,
             Value::F64(v) => v,
             Value::V128(v) => v as u64,
-            Value::FuncRef(r) | Value::ExternRef(r) => encode_ref(r),
+            Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => encode_ref(r),
         }
     }
 
@@ -185,6 +198,7 @@ impl Value {
             }
             ValType::FuncRef => Value::FuncRef(decode_ref(slot)),
             ValType::ExternRef => Value::ExternRef(decode_ref(slot)),
+            ValType::ExnRef => Value::ExnRef(decode_ref(slot)),
         }
     }
 
@@ -253,6 +267,8 @@ impl fmt::Display for Value {
             Value::FuncRef(Some(a)) => write!(f, "funcref:func#{a}"),
             Value::ExternRef(None) => write!(f, "externref:null"),
             Value::ExternRef(Some(a)) => write!(f, "externref:{a}"),
+            Value::ExnRef(None) => write!(f, "exnref:null"),
+            Value::ExnRef(Some(a)) => write!(f, "exnref:exn#{a}"),
         }
     }
 }

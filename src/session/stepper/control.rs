@@ -198,7 +198,9 @@ impl Session {
             }
             Stop::Paused(notes) => {
                 let mut effect = if count == 1 {
-                    self.effect(&before_views, before_instr)
+                    let instr = before_instr.clone();
+                    self.unwind_effect(instr)
+                        .or_else(|| self.effect(&before_views, before_instr))
                 } else {
                     before_instr.map(|instruction| Effect {
                         instruction,
@@ -210,6 +212,7 @@ impl Session {
                             if count == 2 { "" } else { "s" }
                         )),
                         memory: None,
+                        unwinding: Vec::new(),
                     })
                 };
                 if count == 1

@@ -26,6 +26,7 @@ mod pause;
 mod places;
 mod record;
 mod record_reverse;
+mod unwind;
 mod watch;
 
 pub(super) use breaks::Breakpoint;

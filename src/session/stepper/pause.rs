@@ -23,6 +23,8 @@ pub struct Effect {
     pub note: Option<String>,
     /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
     pub memory: Option<String>,
+    /// An exception's way out: "left $inner", ..., "caught by try_table catch $oops in $outer".
+    pub unwinding: Vec<String>,
 }
 
 /// What the branch about to run will do (the pause screen's `next:` line).
@@ -187,6 +189,7 @@ impl Session {
                 pushed: Vec::new(),
                 memory: None,
                 note: Some(note),
+                unwinding: Vec::new(),
             });
         }
         let (old, new) = (&before.last()?.operands, &after.last()?.operands);
@@ -205,6 +208,7 @@ impl Session {
             pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
             note: None,
             memory: None,
+            unwinding: Vec::new(),
         })
     }
 

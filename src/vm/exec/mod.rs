@@ -12,13 +12,17 @@
 //! `const STEP: bool`, so run mode carries no stepping checks at all.
 
 mod atomic;
+mod exceptions;
 mod memory_n;
 mod numeric;
 mod simd;
 
 pub use atomic::WOKEN;
+pub use exceptions::Unwind;
 #[cfg(test)]
 mod budget_tests;
+#[cfg(test)]
+mod exceptions_tests;
 mod run;
 #[cfg(test)]
 mod tests;
@@ -82,6 +86,8 @@ pub struct Execution {
     hit_breakpoint: bool,
     /// The wait this execution is blocked in, if `memory.atomic.wait` blocked.
     waiting: Option<super::store::Waiter>,
+    /// What the last exception unwinding of the last run or step did.
+    unwound: Option<Unwind>,
 }
 
 const INITIAL_STACK_SLOTS: usize = 1024;
@@ -124,6 +130,7 @@ impl Execution {
             break_offsets: Vec::new(),
             hit_breakpoint: false,
             waiting: None,
+            unwound: None,
         })
     }
 
@@ -170,6 +177,7 @@ impl Execution {
 
     fn drive(&mut self, store: &mut Store, step: bool) -> Result<Outcome, Trap> {
         self.hit_breakpoint = false;
+        self.unwound = None;
         if self.waiting.is_some() {
             return Ok(Outcome::Paused);
         }

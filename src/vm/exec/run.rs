@@ -262,6 +262,7 @@ impl Execution {
             interrupt,
             types,
             blocking_waits,
+            tags,
             ..
         } = store;
         let blocking_waits = *blocking_waits;
@@ -307,6 +308,24 @@ impl Execution {
             ($trap:expr) => {{
                 leave!();
                 return Err(with_site($trap.into(), frame.func, &code.offsets, pc!()));
+            }};
+        }
+        // An exception thrown at the current instruction: a clause catches
+        // it (maybe frames up) and execution goes on there, or it leaves the call.
+        macro_rules! throw {
+            ($exn:expr) => {{
+                leave!();
+                if let Err(t) = self.unwind(funcs, instances, data, $exn) {
+                    return Err(with_site(t, frame.func, &code.offsets, pc!()));
+                }
+                frame = self.current;
+                let Some((handler_body, handler_instance)) = wasm_body(funcs, frame.func) else {
+                    return Err(Trap::host("an exception was caught outside wasm code"));
+                };
+                enter_body!(handler_body, handler_instance);
+                ip = code.code.as_ptr().wrapping_add(frame.pc as usize);
+                fuel = self.take_fuel();
+                continue;
             }};
         }
         macro_rules! tick {
@@ -398,7 +417,10 @@ impl Execution {
                 );
                 (mem, mem_len) = memory_view(data, inst);
                 if let Err(t) = result {
-                    trap!(t);
+                    match super::exceptions::from_host(t, data, tags) {
+                        Ok(exn) => throw!(exn),
+                        Err(t) => trap!(t),
+                    }
                 }
                 ip = ip.wrapping_add(1);
             }};
@@ -840,6 +862,15 @@ impl Execution {
                     match result {
                         Ok(Some(value)) => regs.set(a, value),
                         Ok(None) => {}
+                        Err(t) => trap!(t),
+                    }
+                }
+                Instr::Exn { op } => {
+                    let at = (frame.func, code.offsets[pc!()] as usize);
+                    let op = code.exceptions.ops[op as usize];
+                    match super::exceptions::raise(op, &move |s| regs.get(s), data, inst, tags, at)
+                    {
+                        Ok(exn) => throw!(exn),
                         Err(t) => trap!(t),
                     }
                 }

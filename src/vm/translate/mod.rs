@@ -15,8 +15,11 @@
 //! Both modes share this file's control-flow handling, so they can only
 //! differ in the data moves; the spec suite runs through both.
 
+mod exceptions;
 mod ops;
 mod simd;
+
+pub use exceptions::{Catch, ExnCode, ExnOp, Handler};
 
 use super::instr::{Instr, Slot};
 use super::module::CompileError;
@@ -95,6 +98,8 @@ pub struct Compiled {
     pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
     /// The operands of each [`Instr::Simd`], by its `index`.
     pub simd_ops: Box<[crate::vm::instr::SimdInstr]>,
+    /// What each [`Instr::Exn`] does, and the `try_table` handlers.
+    pub exceptions: ExnCode,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -112,6 +117,8 @@ pub struct ModuleContext<'a> {
     pub memories: &'a [crate::vm::types::MemoryType],
     /// The features the module is validated with.
     pub features: wasmparser::WasmFeatures,
+    /// Every tag's type, imports first.
+    pub tags: &'a [FuncType],
 }
 
 /// An operand-stack entry during translation.
@@ -212,6 +219,7 @@ pub fn translate(
         results,
         memory_ops: Vec::new(),
         simd_ops: Vec::new(),
+        exn: exceptions::Pending::default(),
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -255,6 +263,7 @@ pub fn translate(
         consts: t.consts.into_boxed_slice(),
         memory_ops: t.memory_ops.into_boxed_slice(),
         simd_ops: t.simd_ops.into_boxed_slice(),
+        exceptions: t.exn.code,
     })
 }
 
@@ -353,6 +362,8 @@ struct Translator<'a> {
     memory_ops: Vec<crate::vm::memop::MemoryOp>,
     /// The operands of the [`Instr::Simd`]s emitted so far.
     simd_ops: Vec<crate::vm::instr::SimdInstr>,
+    /// Exception handling's side tables, being built.
+    exn: exceptions::Pending,
 }
 
 impl Translator<'_> {
@@ -724,9 +735,10 @@ impl Translator<'_> {
     /// the `else` or `end` that makes code reachable again.
     fn dead_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.dead_depth += 1
-            }
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. } => self.dead_depth += 1,
             Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
             Operator::End => self.end(),
             Operator::Else if self.dead_depth == 0 => self.else_(),
@@ -777,10 +789,12 @@ impl Translator<'_> {
                 self.emit_return();
                 self.frames.pop();
             }
+            self.exceptions_function_end();
             return;
         }
         self.marker();
         let here = self.pc();
+        self.exceptions_block_end(self.frames.len(), here);
         for at in &frame.fixups {
             self.patch(*at, here);
         }
@@ -825,6 +839,9 @@ impl Translator<'_> {
             }
             Operator::Else => self.else_(),
             Operator::End => self.end(),
+            Operator::TryTable { .. } | Operator::Throw { .. } | Operator::ThrowRef => {
+                self.exception_operator(op)
+            }
             Operator::Br { relative_depth } => {
                 self.branch(relative_depth);
                 self.set_unreachable();
