@@ -141,9 +141,11 @@ impl Session {
             } else {
                 self.memory_access().filter(|a| a.write)
             };
+            // The writer a watchpoint report names.
             let site = self
                 .debugger
                 .as_ref()
+                .filter(|d| stops && !d.watches.is_empty())
                 .and_then(|d| d.execution.position(&self.store));
             match self.step_once() {
                 Ok(Some(values)) => break Stop::Finished(values),
