@@ -98,6 +98,9 @@ impl Session {
         let Some(d) = self.debugger.as_ref() else {
             return false;
         };
+        if entries.is_empty() && offsets.is_empty() {
+            return false;
+        }
         let entered = !entries.is_empty()
             && d.execution
                 .call_stack()
@@ -141,9 +144,11 @@ impl Session {
             } else {
                 self.memory_access().filter(|a| a.write)
             };
+            // The writer a watchpoint report names.
             let site = self
                 .debugger
                 .as_ref()
+                .filter(|d| stops && !d.watches.is_empty())
                 .and_then(|d| d.execution.position(&self.store));
             match self.step_once() {
                 Ok(Some(values)) => break Stop::Finished(values),
@@ -176,7 +181,9 @@ impl Session {
             if !notes.is_empty() || done(self, count) {
                 break Stop::Paused(notes);
             }
-            if self.store.interrupt.swap(false, Ordering::Relaxed) {
+            if self.store.interrupt.load(Ordering::Relaxed)
+                && self.store.interrupt.swap(false, Ordering::Relaxed)
+            {
                 break Stop::Paused(vec![format!("interrupted after {count} steps")]);
             }
             if count >= MAX_STEPS_PER_COMMAND {
