@@ -190,6 +190,25 @@ fn wast_reports_failures_with_lines_and_one_summary() {
 }
 
 #[test]
+fn a_64_bit_table_uses_its_i64_indexes_whole_in_run_and_step_mode() {
+    for step in [false, true] {
+        let file = fixture("table64.wast");
+        let mut args = vec!["wast", file.to_str().unwrap()];
+        if step {
+            args.push("--step");
+        }
+        let out = watlab(&args);
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            stdout.trim_end(),
+            "13 passed, 0 failed",
+            "step {step}: {stdout}"
+        );
+        assert_eq!(out.status.code(), Some(0));
+    }
+}
+
+#[test]
 fn the_workbench_loads_a_file_and_reads_a_script_from_stdin() {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))

@@ -23,9 +23,10 @@ const INTRO: &str = "Type WAT at the prompt:
   (module $m ...) instantiates a separate module
   (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...),
   (assert_invalid ...) and every other command of a .wast spec script
-It runs WebAssembly 2.0 (without SIMD) and, of 3.0: tail calls, extended constant
-  expressions, multiple memories, 64-bit memories, custom page sizes, wide arithmetic,
-  typed function references and exception handling (tags, throw, throw_ref, try_table);
+It runs WebAssembly 2.0 (with fixed-width SIMD) and, of 3.0: relaxed SIMD, tail calls,
+  extended constant expressions, multiple memories, 64-bit memories and tables, custom
+  page sizes, wide arithmetic, typed function references and exception handling (tags,
+  throw, throw_ref, try_table);
   plus the threads proposal (shared memories, atomics)
 ";
 

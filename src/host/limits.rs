@@ -265,7 +265,11 @@ pub fn table_options(words: &[Word<'_>], end: usize) -> Result<TableType, Option
         _ => ValType::FuncRef,
     };
     let limits = options.check(Sized::Table, None, end)?;
-    Ok(TableType { elem, limits })
+    Ok(TableType {
+        elem,
+        limits,
+        table64: false,
+    })
 }
 
 /// The options as read, before [`check`].

@@ -232,7 +232,11 @@ fn table(args: &[JsValue]) -> Result<NewObject, PropertyError> {
     let initial = size(args, of, "initial").map_err(PropertyError::Limits)?;
     let maximum = size(args, of, "maximum").map_err(PropertyError::Limits)?;
     let limits = limits::check(of, initial, maximum, false).map_err(PropertyError::Limits)?;
-    Ok(NewObject::Table(TableType { elem, limits }))
+    Ok(NewObject::Table(TableType {
+        elem,
+        limits,
+        table64: false,
+    }))
 }
 
 fn global(args: &[JsValue]) -> Result<NewObject, PropertyError> {

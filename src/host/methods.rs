@@ -489,6 +489,7 @@ mod tests {
             (
                 "t.tab",
                 NewObject::Table(TableType {
+                    table64: false,
                     elem: ValType::FuncRef,
                     limits: limits(2, 3),
                 }),

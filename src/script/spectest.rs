@@ -46,6 +46,7 @@ pub fn install(store: &mut Store) -> BTreeMap<String, Extern> {
             min: 10,
             max: Some(20),
         },
+        table64: false,
     };
     if let Ok(addr) = store.add_table(table, Value::FuncRef(None)) {
         exports.insert("table".to_string(), Extern::Table(addr));

@@ -10,10 +10,10 @@
 //! takes back any input explicitly.
 
 mod agents;
+mod exception;
 mod explore;
 mod explore_replay;
 mod explore_report;
-mod exception;
 mod fields;
 mod fragment;
 mod func_names;

@@ -79,7 +79,7 @@ pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
         (ExternType::Global(a), ExternType::Global(b)) => a == b,
         (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
         (ExternType::Table(a), ExternType::Table(b)) => {
-            a.elem == b.elem && a.limits.fits(&b.limits)
+            a.elem == b.elem && a.table64 == b.table64 && a.limits.fits(&b.limits)
         }
         (ExternType::Memory(a), ExternType::Memory(b)) => {
             a.shared == b.shared

@@ -694,6 +694,7 @@ fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
             min: ty.initial,
             max: ty.maximum,
         },
+        table64: ty.table64,
     })
 }
 

@@ -7,6 +7,17 @@ use super::value::NULL_REF;
 /// exhausting the host.
 pub const MAX_TABLE_ELEMENTS: u32 = 10_000_000;
 
+/// A table operand as a `u32`: an `i64` one (`wide`) above `u32::MAX`
+/// saturates to `u32::MAX`, which is beyond every table (see
+/// [`MAX_TABLE_ELEMENTS`]), so it traps as out of bounds as the full value would.
+pub fn narrow(slot: u64, wide: bool) -> u32 {
+    if wide {
+        slot.min(u32::MAX as u64) as u32
+    } else {
+        slot as u32
+    }
+}
+
 /// One table instance.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -32,6 +43,20 @@ impl Table {
             ty,
             elements: vec![init; ty.limits.min as usize],
         })
+    }
+
+    /// An index or count operand of this table's index type, as a `u32`.
+    pub fn operand(&self, slot: u64) -> u32 {
+        narrow(slot, self.ty.table64)
+    }
+
+    /// `table.grow`'s result in this table's index type: `-1` when it failed.
+    pub fn grow_result(&self, old: Option<u32>) -> u64 {
+        match old {
+            Some(old) => old as u64,
+            None if self.ty.table64 => u64::MAX,
+            None => u32::MAX as u64,
+        }
     }
 
     /// Current number of elements.

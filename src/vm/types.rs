@@ -147,11 +147,14 @@ pub struct TableType {
     pub elem: ValType,
     /// Limits in elements.
     pub limits: Limits,
+    /// Whether elements are indexed by `i64` (a 64-bit table, memory64 proposal).
+    pub table64: bool,
 }
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "table {} {}", self.limits, self.elem)
+        let index = if self.table64 { "i64 " } else { "" };
+        write!(f, "table {index}{} {}", self.limits, self.elem)
     }
 }
 

@@ -73,7 +73,9 @@ fn from_watlab(v: &Value) -> Val {
         Value::I64(x) => Val::I64(x),
         Value::F32(x) => Val::F32(x),
         Value::F64(x) => Val::F64(x),
-        Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => Val::Ref { null: r.is_none() },
+        Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => {
+            Val::Ref { null: r.is_none() }
+        }
         Value::V128(bits) => Val::V128(bits),
     }
 }

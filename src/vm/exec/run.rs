@@ -13,6 +13,7 @@ use crate::vm::instr::{Instr, Slot, WideOp};
 use crate::vm::memory::Memory;
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
+use crate::vm::table::narrow;
 use crate::vm::translate::Compiled;
 use crate::vm::trap::{Trap, TrapCode, TrapSite};
 use crate::vm::value::{NULL_REF, ValType, Value};
@@ -479,8 +480,8 @@ impl Execution {
         macro_rules! indirect_callee {
             ($ty:expr, $table:expr, $base:expr) => {{
                 let params = ValType::slots_of(&inst.module.types[$ty as usize].params) as u32;
-                let index = regs.u32($base + params);
                 let table = &data.tables[inst.tables[$table as usize].index()];
+                let index = table.operand(regs.get($base + params));
                 let Some(&entry) = table.elements.get(index as usize) else {
                     trap!(TrapCode::UndefinedElement)
                 };
@@ -892,30 +893,32 @@ impl Execution {
                     data.datas[inst.datas[seg as usize] as usize] = Arc::from(&[][..])
                 }
                 Instr::TableGet { dst, table } => {
-                    let i = regs.u32(dst);
-                    let Some(&r) = table_mut!(table).elements.get(i as usize) else {
+                    let t = table!(table);
+                    let i = t.operand(regs.get(dst));
+                    let Some(&r) = t.elements.get(i as usize) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
                     regs.set(dst, r);
                 }
                 Instr::TableSet { base, table } => {
-                    let (i, r) = (regs.u32(base), regs.get(base + 1));
-                    let Some(slot) = table_mut!(table).elements.get_mut(i as usize) else {
+                    let t = table_mut!(table);
+                    let (i, r) = (t.operand(regs.get(base)), regs.get(base + 1));
+                    let Some(slot) = t.elements.get_mut(i as usize) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
                     *slot = r;
                 }
                 Instr::TableSize { dst, table } => regs.set_u32(dst, table!(table).size()),
                 Instr::TableGrow { base, table } => {
-                    let (init, delta) = (regs.get(base), regs.u32(base + 1));
-                    let result = table_mut!(table)
-                        .grow(delta, init)
-                        .map_or(-1, |old| old as i32);
-                    regs.set_i32(base, result);
+                    let t = table_mut!(table);
+                    let (init, delta) = (regs.get(base), t.operand(regs.get(base + 1)));
+                    let old = t.grow(delta, init);
+                    regs.set(base, t.grow_result(old));
                 }
                 Instr::TableFill { base, table } => {
-                    let (i, r, n) = (regs.u32(base), regs.get(base + 1), regs.u32(base + 2));
                     let t = table_mut!(table);
+                    let (i, r) = (t.operand(regs.get(base)), regs.get(base + 1));
+                    let n = t.operand(regs.get(base + 2));
                     let Some(range) = t.range(i, n) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
                     };
@@ -927,7 +930,11 @@ impl Execution {
                     dst_table,
                     src_table,
                 } => {
-                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let (dst64, src64) =
+                        (table!(dst_table).ty.table64, table!(src_table).ty.table64);
+                    let d = narrow(regs.get(base), dst64);
+                    let s = narrow(regs.get(base + 1), src64);
+                    let n = narrow(regs.get(base + 2), dst64 && src64);
                     let src = table!(src_table);
                     let Some(src_range) = src.range(s, n) else {
                         trap!(TrapCode::OutOfBoundsTableAccess)
@@ -941,7 +948,8 @@ impl Execution {
                     dst.elements[dst_range].copy_from_slice(&items);
                 }
                 Instr::TableInit { base, table, seg } => {
-                    let (d, s, n) = (regs.u32(base), regs.u32(base + 1), regs.u32(base + 2));
+                    let d = table!(table).operand(regs.get(base));
+                    let (s, n) = (regs.u32(base + 1), regs.u32(base + 2));
                     let items = &data.elems[inst.elems[seg as usize] as usize];
                     let src = (s as usize)
                         .checked_add(n as usize)
