@@ -253,24 +253,11 @@ fn calls(rng: &mut Rng, shapes: &[Shape], features: Features) -> Vec<Call> {
     calls
 }
 
-/// Whether modules with 64-bit tables are run (`WATLAB_SMITH_TABLE64=1`).
-/// Not by default: watlab's executor reads a table index as 32 bits, so
-/// `(table.get 0 (i64.const 0x1_0000_0000))` on a one-element `i64` table
-/// returns element 0 instead of trapping (so do `call_indirect`,
-/// `return_call_indirect`, `table.set`, `fill`, `copy`, `init`); the
-/// switch is there to check the fix.
-fn table64_runs() -> bool {
-    std::env::var("WATLAB_SMITH_TABLE64").is_ok_and(|v| v == "1")
-}
-
 /// The plan of seed `seed`: one module and calls into it.
 pub fn single(seed: u64, features: Features) -> Result<Plan, String> {
     let mut rng = Rng::new(seed);
     let wasm = module(&mut rng, config(features))?;
     let shapes = vec![Shape::read(&wasm)?];
-    if shapes[0].table64 && !table64_runs() {
-        return Err("a 64-bit table (see `table64_runs`)".into());
-    }
     let calls = calls(&mut rng, &shapes, features);
     Ok(Plan {
         modules: vec![wasm],

@@ -58,9 +58,7 @@
 //! `WATLAB_SMITH_WASMI_ONLY=N` set how many single modules, linked pairs and
 //! wasmi-only modules are run (the long runs), `WATLAB_SMITH_SEED=S` runs
 //! just seed S (a failure prints its seed and the temp dir of its plan),
-//! `WATLAB_SMITH_V8=all` sends every refereed plan to V8, and
-//! `WATLAB_SMITH_TABLE64=1` also runs the modules with a 64-bit table, which
-//! are left out until watlab executes them (see `generate::table64_runs`).
+//! and `WATLAB_SMITH_V8=all` sends every refereed plan to V8.
 //!
 //! The targeted generator of `tests/differential.rs` stays: in 300 of these
 //! modules (printed as WAT), a compare right before `br_if` appears in 71,

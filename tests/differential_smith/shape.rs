@@ -86,8 +86,6 @@ pub struct Shape {
     pub exports: Vec<Export>,
     /// Imported functions, tables, memories and globals.
     pub imports: Imports,
-    /// Whether a table has 64-bit indexes (memory64's `table64`).
-    pub table64: bool,
     /// Which newer proposals its code uses.
     pub uses: Uses,
 }
@@ -150,10 +148,8 @@ impl Shape {
         let mut globals: Vec<(Ty, bool)> = Vec::new();
         let mut exports: Vec<(String, ExternalKind, u32)> = Vec::new();
         let mut imported = [0usize; 4];
-        let mut table64 = false;
         let mut uses = Uses::default();
-        let mut table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
-            table64 |= t.table64;
+        let table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
             let elem = Ty::from_wasmparser(wasmparser::ValType::Ref(t.element_type))?;
             Ok((elem, limits(t.initial, t.maximum)))
         };
@@ -264,7 +260,6 @@ impl Shape {
         Ok(Shape {
             exports,
             imports,
-            table64,
             uses,
         })
     }
