@@ -10,7 +10,7 @@ use super::module::Module;
 use super::table::Table;
 use super::trap::Trap;
 use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
-use super::value::Value;
+use super::value::{ValType, Value};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -421,5 +421,73 @@ impl Store {
             Some(FuncInst::Host { name, .. }) => name.clone(),
             None => format!("func#{}", addr.0),
         }
+    }
+}
+
+/// How many objects of each kind a store held at one moment, so that what
+/// was added afterwards (a fragment's instance) can be dropped again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreMark {
+    funcs: usize,
+    instances: usize,
+    /// Memories, tables, globals, element and data segments.
+    data: [usize; 5],
+}
+
+impl Store {
+    /// The store's size now, for [`Store::release`].
+    pub fn mark(&self) -> StoreMark {
+        let d = &self.data;
+        StoreMark {
+            funcs: self.funcs.len(),
+            instances: self.instances.len(),
+            data: [
+                d.memories.len(),
+                d.tables.len(),
+                d.globals.len(),
+                d.elems.len(),
+                d.datas.len(),
+            ],
+        }
+    }
+
+    /// Whether a function added since `mark` is still referenced from a
+    /// table, a global, an instance made before `mark`, or one of `values`.
+    pub fn refers_since(&self, mark: StoreMark, values: &[Value]) -> bool {
+        // A function reference is its address plus one (0 is null).
+        let fresh = |slot: u64| slot > mark.funcs as u64;
+        let in_values = values
+            .iter()
+            .any(|v| matches!(v, Value::FuncRef(Some(a)) if *a as usize >= mark.funcs));
+        let in_tables = self
+            .data
+            .tables
+            .iter()
+            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| fresh(*e)));
+        let in_globals = self
+            .data
+            .globals
+            .iter()
+            .any(|g| g.ty.ty == ValType::FuncRef && fresh(g.value));
+        let in_instances = self.instances[..mark.instances.min(self.instances.len())]
+            .iter()
+            .any(|i| i.funcs.iter().any(|f| f.index() >= mark.funcs));
+        in_values || in_tables || in_globals || in_instances
+    }
+
+    /// Drops every object added since `mark` (a fragment's instance, its
+    /// function and code), so that inputs that leave nothing behind do not
+    /// grow the store (issue 14). The caller makes sure nothing refers to
+    /// them any more ([`Store::refers_since`]).
+    pub fn release(&mut self, mark: StoreMark) {
+        self.funcs.truncate(mark.funcs);
+        self.instances.truncate(mark.instances);
+        let [memories, tables, globals, elems, datas] = mark.data;
+        let d = &mut self.data;
+        d.memories.truncate(memories);
+        d.tables.truncate(tables);
+        d.globals.truncate(globals);
+        d.elems.truncate(elems);
+        d.datas.truncate(datas);
     }
 }
