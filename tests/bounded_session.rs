@@ -79,3 +79,47 @@ fn redefinitions_keep_one_copy_of_memory() {
     );
     assert_eq!(session.memory0_bytes(100, 4), vec![42, 0, 0, 0]);
 }
+
+/// Instances that still hold functions (earlier session modules whose code
+/// was not freed count; freed ones hold none).
+fn instances_with_code(session: &Session) -> usize {
+    let instances = session.store().instances();
+    instances.iter().filter(|i| !i.funcs.is_empty()).count()
+}
+
+#[test]
+fn earlier_session_modules_are_freed_once_undo_lets_go() {
+    let mut session = Session::new();
+    // The host's own (spectest's).
+    let host = instances_with_code(&session);
+    for i in 0..200 {
+        eval(
+            &mut session,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    assert_eq!(
+        instances_with_code(&session),
+        host + 1,
+        "only the session module's"
+    );
+    let mut undoable = Session::new();
+    for i in 0..200 {
+        input(
+            &mut undoable,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    let kept = instances_with_code(&undoable);
+    assert!(
+        kept <= host + watlab::session::UNDO_INPUTS + 2,
+        "{kept} instances hold code"
+    );
+    undoable
+        .undo(100)
+        .map_err(|e| e.message)
+        .expect("100 inputs");
+    input(&mut undoable, "call $f99");
+    assert_eq!(undoable.stack().len(), 1);
+    assert_eq!(undoable.stack()[0].to_string(), "i32:99");
+}

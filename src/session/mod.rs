@@ -156,6 +156,9 @@ pub struct Session {
     /// instructions was written: (field index, byte offset in the field).
     sources: Arc<Vec<Vec<(usize, usize)>>>,
     session: Option<(Arc<Module>, InstanceAddr)>,
+    /// Earlier session-module instances whose code is not freed yet (see
+    /// [`Session::retire_stale`]).
+    stale: Vec<InstanceAddr>,
     /// Instances of whole modules typed in, by `$name` (or `#n`).
     named: Vec<(String, InstanceAddr)>,
     /// Target of `invoke`/`get` without a module name.
@@ -215,6 +218,7 @@ impl Session {
             fields: Arc::default(),
             sources: Arc::default(),
             session: None,
+            stale: Vec::new(),
             named: Vec::new(),
             current: None,
             definitions: BTreeMap::new(),

@@ -248,8 +248,11 @@ impl Session {
         }
         self.fields = Arc::new(plan.fields);
         self.sources = Arc::new(sources);
-        self.session = Some((module, instance));
+        if let Some((_, old)) = self.session.replace((module, instance)) {
+            self.stale.push(old);
+        }
         self.current = Some(instance);
+        self.retire_stale();
         self.seed_regions();
         if let Some((module, _)) = &self.session {
             let bytes = module.bytes.clone();
@@ -457,6 +460,49 @@ impl Session {
         }
         self.carry_tables(&old, &new, plan);
         notes
+    }
+
+    /// Frees the code of the earlier session-module instances that nothing
+    /// can reach any more (issue 14): not the session's, `invoke`'s or a
+    /// named module's, not in a state `:undo` keeps, not registered, and
+    /// none of their functions referenced from a table, global, segment,
+    /// the stack or a local. While named modules or threads exist nothing
+    /// is freed (they may have imported from them).
+    pub(super) fn retire_stale(&mut self) {
+        if !self.named.is_empty() || !self.agents.is_empty() || self.debugger.is_some() {
+            return;
+        }
+        let Ok(empty) = Module::from_binary(b"\0asm\x01\0\0\0") else {
+            return;
+        };
+        let empty = Arc::new(empty);
+        let values: Vec<crate::vm::Value> = self
+            .stack
+            .iter()
+            .copied()
+            .chain(self.locals.iter().map(|l| l.value))
+            .collect();
+        let stale = std::mem::take(&mut self.stale);
+        for addr in stale {
+            let live = self.session.as_ref().is_some_and(|(_, i)| *i == addr)
+                || self.current == Some(addr)
+                || self.undo.refers_to(addr);
+            let own = self.store.own_funcs(addr);
+            let registered = self.registry.values().flat_map(|e| e.values()).any(|e| {
+                let ours = self.store.instance(addr).is_some_and(|i| match e {
+                    Extern::Memory(m) => i.memories.contains(m),
+                    Extern::Table(t) => i.tables.contains(t),
+                    Extern::Global(g) => i.globals.contains(g),
+                    Extern::Func(_) => false,
+                });
+                ours || matches!(e, Extern::Func(f) if own.contains(&f.index()))
+            });
+            if live || registered || self.store.refers_to_funcs(own, &values) {
+                self.stale.push(addr);
+            } else {
+                self.store.retire_instance(addr, empty.clone());
+            }
+        }
     }
 
     /// Whether instance `owner` is all that can reach memory `addr`: no

@@ -49,7 +49,22 @@ pub(super) struct Saved {
     rest: Definitions,
 }
 
+impl Definitions {
+    /// Whether this state names instance `addr` (as the session module's,
+    /// a named module's, or the target of `invoke`).
+    pub(super) fn uses_instance(&self, addr: InstanceAddr) -> bool {
+        self.session.as_ref().is_some_and(|(_, i)| *i == addr)
+            || self.current == Some(addr)
+            || self.named.iter().any(|(_, i)| *i == addr)
+    }
+}
+
 impl Saved {
+    /// Whether this state names instance `addr`.
+    pub(super) fn uses_instance(&self, addr: InstanceAddr) -> bool {
+        self.rest.uses_instance(addr)
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         memory_bytes(&self.data)
@@ -243,7 +258,7 @@ impl Session {
                 data: self.store.data.clone(),
                 rest: self.save_definitions(),
             },
-            undo: std::mem::take(&mut self.undo),
+            undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),
             trace: std::mem::replace(&mut self.trace, false),
             funcs: self.store.funcs.len(),
