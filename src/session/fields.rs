@@ -19,6 +19,7 @@
 
 use super::{ErrorKind, SessionError};
 use crate::text::lex::{TokenKind, tokens};
+use std::collections::HashMap;
 
 /// One field of the session module.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,41 +109,85 @@ impl Field {
     }
 }
 
-/// The earlier field that `new` replaces: one of `fields` whose `eligible`
-/// entry is true (fields typed earlier in the same input are not).
-pub fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usize> {
-    let candidates = || {
-        fields
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| eligible.get(*i).copied().unwrap_or(false))
-    };
-    let same_kind = |f: &Field| f.kind == new.kind;
-    let unnamed = new.id.is_none();
-    let found = if new.kind == "start" {
-        candidates().find(|(_, f)| same_kind(f))
-    } else if !unnamed {
-        candidates().find(|(_, f)| same_kind(f) && f.id == new.id)
-    } else {
-        candidates()
-            .find(|(_, f)| same_kind(f) && f.exports.iter().any(|e| new.exports.contains(e)))
-            .or_else(|| {
-                new.import.as_ref()?;
-                candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.import == new.import)
-            })
-            .or_else(|| {
-                matches!(new.kind.as_str(), "memory" | "table")
-                    .then(|| candidates().find(|(_, f)| same_kind(f) && f.id.is_none()))
-                    .flatten()
-            })
-    };
-    found
-        .or_else(|| {
+/// Where each name, export and unnamed field of a kind is among the fields,
+/// so that finding the field a new one replaces does not compare it with
+/// every field (issue 14: a `:load` of 10,000 functions).
+pub struct Index {
+    /// `(kind, $id)` -> positions, in order.
+    names: HashMap<(String, String), Vec<usize>>,
+    /// `(kind, export)` -> positions, in order.
+    exports: HashMap<(String, String), Vec<usize>>,
+    /// kind -> positions of the unnamed fields of that kind, in order.
+    unnamed: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    /// The index of `fields`.
+    pub fn new(fields: &[Field]) -> Index {
+        let mut index = Index {
+            names: HashMap::new(),
+            exports: HashMap::new(),
+            unnamed: HashMap::new(),
+        };
+        for (i, f) in fields.iter().enumerate() {
+            match &f.id {
+                Some(id) => index
+                    .names
+                    .entry((f.kind.clone(), id.clone()))
+                    .or_default()
+                    .push(i),
+                None => index.unnamed.entry(f.kind.clone()).or_default().push(i),
+            }
+            for export in &f.exports {
+                index
+                    .exports
+                    .entry((f.kind.clone(), export.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        index
+    }
+
+    /// The earlier field that `new` replaces: one of `fields` (those this
+    /// index was made of, in the same places) whose `eligible` entry is true.
+    pub fn replaces(&self, new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usize> {
+        let ok = |i: &usize| eligible.get(*i).copied().unwrap_or(false);
+        let first = |list: Option<&Vec<usize>>| list.and_then(|l| l.iter().copied().find(ok));
+        let unnamed = || {
+            self.unnamed
+                .get(&new.kind)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(ok)
+        };
+        // `(start ...)` fields have no id, so they are all unnamed.
+        let found = if new.kind == "start" {
+            unnamed().next()
+        } else if let Some(id) = &new.id {
+            first(self.names.get(&(new.kind.clone(), id.clone())))
+        } else {
+            new.exports
+                .iter()
+                .filter_map(|e| first(self.exports.get(&(new.kind.clone(), e.clone()))))
+                .min()
+                .or_else(|| {
+                    new.import.as_ref()?;
+                    unnamed().find(|i| fields[*i].import == new.import)
+                })
+                .or_else(|| {
+                    matches!(new.kind.as_str(), "memory" | "table")
+                        .then(|| unnamed().next())
+                        .flatten()
+                })
+        };
+        found.or_else(|| {
             // A file loaded again: its unnamed fields take the places of last time's.
-            new.origin.as_ref().filter(|_| unnamed)?;
-            candidates().find(|(_, f)| same_kind(f) && f.id.is_none() && f.origin == new.origin)
+            new.origin.as_ref().filter(|_| new.id.is_none())?;
+            unnamed().find(|i| fields[*i].origin == new.origin)
         })
-        .map(|(i, _)| i)
+    }
 }
 
 /// A conflict among `fields` that replacing did not resolve, pinned to a
@@ -150,10 +195,18 @@ pub fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usiz
 pub fn clash(fields: &[Field], fresh: &[bool]) -> Option<(usize, SessionError)> {
     // Several memories are fine since WebAssembly 3.0 (multiple memories).
     let is_fresh = |i: usize| fresh.get(i).copied().unwrap_or(false);
+    let mut exporters: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in fields.iter().enumerate() {
+        for name in &f.exports {
+            exporters.entry(name.as_str()).or_default().push(i);
+        }
+    }
     for (new, field) in fields.iter().enumerate().filter(|(i, _)| is_fresh(*i)) {
         for name in &field.exports {
-            let Some(old) = (0..fields.len()).find(|j| {
-                *j != new && fields[*j].exports.contains(name) && (*j < new || !is_fresh(*j))
+            let Some(old) = exporters.get(name.as_str()).and_then(|list| {
+                list.iter()
+                    .copied()
+                    .find(|j| *j != new && (*j < new || !is_fresh(*j)))
             }) else {
                 continue;
             };
@@ -321,6 +374,10 @@ mod tests {
 
     fn fields(texts: &[&str]) -> Vec<Field> {
         texts.iter().map(|t| Field::new(t, None)).collect()
+    }
+
+    fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usize> {
+        Index::new(fields).replaces(new, fields, eligible)
     }
 
     fn replaced(earlier: &[&str], new: &str) -> Option<usize> {

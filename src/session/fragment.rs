@@ -13,7 +13,7 @@ use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
 use crate::text::body_check::check_body_observed;
 use crate::vm::module::features_with_threads;
-use crate::vm::store::Extern;
+use crate::vm::store::{Extern, StoreMark};
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -89,13 +89,19 @@ impl Session {
     pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
         let before = self.snapshot();
         let saved = self.save_definitions();
+        let mark = self.store.mark();
         self.changed_locals.clear();
         match self.run_interruptible(code) {
-            Err(error) => Err(self.settle_error(error, before.as_ref(), saved)),
+            Err(error) => {
+                let error = self.settle_error(error, before.as_ref(), saved);
+                self.release_fragment(mark);
+                Err(error)
+            }
             Ok(Run::Finished(replies)) => {
                 self.changes = before
                     .map(|b| super::diff(&b, &self.store.data))
                     .unwrap_or_default();
+                self.release_fragment(mark);
                 Ok(replies)
             }
             Ok(Run::Interrupted(prepared, execution, steps)) => {
@@ -104,6 +110,21 @@ impl Session {
             Ok(Run::Breakpoint(prepared, execution, steps)) => {
                 Ok(self.pause_at_breakpoint(code, *prepared, *execution, before, steps))
             }
+        }
+    }
+
+    /// Drops the fragment module of a finished input (its instance and
+    /// code) unless something still refers to its function, so that
+    /// instruction inputs do not grow the store (issue 14).
+    fn release_fragment(&mut self, mark: StoreMark) {
+        let values: Vec<Value> = self
+            .stack
+            .iter()
+            .copied()
+            .chain(self.locals.iter().map(|l| l.value))
+            .collect();
+        if self.debugger.is_none() && !self.store.refers_since(mark, &values) {
+            self.store.release(mark);
         }
     }
 

@@ -156,11 +156,15 @@ pub struct Session {
     /// Export maps of registered instances (and host modules) by name.
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
     /// The session module: its fields and, once it has any, its instance.
-    fields: Vec<fields::Field>,
+    /// Shared with the states `:undo` keeps, so saving them copies nothing.
+    fields: Arc<Vec<fields::Field>>,
     /// For each defined function of the session module, where each of its
     /// instructions was written: (field index, byte offset in the field).
-    sources: Vec<Vec<(usize, usize)>>,
+    sources: Arc<Vec<Vec<(usize, usize)>>>,
     session: Option<(Arc<Module>, InstanceAddr)>,
+    /// Earlier session-module instances whose code is not freed yet (see
+    /// [`Session::retire_stale`]).
+    stale: Vec<InstanceAddr>,
     /// Instances of whole modules typed in, by `$name` (or `#n`).
     named: Vec<(String, InstanceAddr)>,
     /// Target of `invoke`/`get` without a module name.
@@ -184,7 +188,8 @@ pub struct Session {
     regions: Vec<regions::Region>,
     /// The JavaScript-style host object: math, console, host memories and globals.
     host: crate::host::env::HostEnv,
-    /// Instantiations, registrations and calls of named modules, for `:export-js`.
+    /// Instantiations, registrations and calls of named modules, for
+    /// `:export-js`. Only ever appended to, so a saved state keeps its length.
     journal: Vec<export_js::JsEvent>,
     /// Threads started with `:spawn`.
     agents: Vec<agents::Agent>,
@@ -218,9 +223,10 @@ impl Session {
         Session {
             store,
             registry,
-            fields: Vec::new(),
-            sources: Vec::new(),
+            fields: Arc::default(),
+            sources: Arc::default(),
             session: None,
+            stale: Vec::new(),
             named: Vec::new(),
             current: None,
             definitions: BTreeMap::new(),

@@ -11,21 +11,24 @@ use super::fields::{self, Field};
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
+use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
-use crate::vm::store::{Instance, InstanceAddr};
+use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
 use crate::vm::value::NULL_REF;
 use crate::vm::{InstantiationError, Module, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A rebuilt session module: the module, its instance, what carrying memory
-/// over did (a field's position and words about it), and where each
-/// function's instructions were written.
+/// over did (a field's position and words about it), where each function's
+/// instructions were written, and the memories whose contents moved (old,
+/// new).
 type Built = (
     Arc<Module>,
     InstanceAddr,
     Vec<(usize, String)>,
     Vec<Vec<(usize, usize)>>,
+    Vec<(MemAddr, MemAddr)>,
 );
 
 /// The session module an input asks for: its fields and, for each, the
@@ -128,7 +131,7 @@ impl Session {
     }
 
     /// The fields after the input `text` (from file `origin`, if any): each
-    /// new field replaces the earlier one it redefines ([`fields::replaces`]).
+    /// new field replaces the earlier one it redefines ([`fields::Index::replaces`]).
     fn plan_fields(&self, text: &str, origin: Option<&str>) -> Result<Plan, SessionError> {
         let forms = input::top_level_forms(text);
         if forms.is_empty() {
@@ -139,6 +142,8 @@ impl Session {
             .at(text, 0, 1));
         }
         let mut plan = Plan::keep(&self.fields);
+        let index = fields::Index::new(&plan.fields);
+        let mut eligible = vec![true; plan.fields.len()];
         for form in &forms {
             let offset = form.as_ptr() as usize - text.as_ptr() as usize;
             let field = Field::new(form, origin);
@@ -152,9 +157,9 @@ impl Session {
                 )
                 .at(text, offset, form.len()));
             }
-            let eligible: Vec<bool> = plan.typed_at.iter().map(Option::is_none).collect();
-            match fields::replaces(&field, &plan.fields, &eligible) {
+            match index.replaces(&field, &plan.fields, &eligible) {
                 Some(i) => {
+                    eligible[i] = false;
                     let note = format!("replaced {}", plan.fields[i].label());
                     plan.notes.push((Some(i), note));
                     plan.fields[i] = field;
@@ -218,9 +223,22 @@ impl Session {
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
-        let (module, instance, carried, sources) = self.build_session_module(&plan, text)?;
-        self.apply_new_data(&module, instance, &new_data)?;
-        self.apply_new_elems(&module, instance, &new_elems)?;
+        let (module, instance, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let applied = self
+            .apply_new_data(&module, instance, &new_data)
+            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems));
+        let memories = &mut self.store.data.memories;
+        for (old, new) in moved {
+            let Some((old, new)) = two(memories, old.index(), new.index()) else {
+                continue;
+            };
+            match applied {
+                // The old memories keep what they held: the input failed.
+                Err(_) => old.swap_contents(new),
+                Ok(()) => old.discard(),
+            }
+        }
+        applied?;
         let mut notes = plan.notes;
         for (field, detail) in carried {
             match notes.iter_mut().find(|(f, _)| *f == Some(field)) {
@@ -228,10 +246,13 @@ impl Session {
                 None => notes.push((None, format!("{}: {detail}", plan.fields[field].label()))),
             }
         }
-        self.fields = plan.fields;
-        self.sources = sources;
-        self.session = Some((module, instance));
+        self.fields = Arc::new(plan.fields);
+        self.sources = Arc::new(sources);
+        if let Some((_, old)) = self.session.replace((module, instance)) {
+            self.stale.push(old);
+        }
         self.current = Some(instance);
+        self.retire_stale();
         self.seed_regions();
         if let Some((module, _)) = &self.session {
             let bytes = module.bytes.clone();
@@ -282,8 +303,9 @@ impl Session {
             field_spot(&fields[field].text, at, input)
         })?;
         let instance = self.instantiate(&module)?;
-        let notes = self.carry_over(instance, plan);
-        Ok((module, instance, notes, sources))
+        let mut moved = Vec::new();
+        let notes = self.carry_over(instance, plan, &mut moved);
+        Ok((module, instance, notes, sources, moved))
     }
 
     pub(super) fn instantiate(
@@ -340,8 +362,14 @@ impl Session {
     /// Copies memory contents and global values from the previous session
     /// instance into `instance`: memories into the memory that keeps or
     /// replaces them (saying how much fitted, by field position), global
-    /// values into globals the input did not redefine.
-    fn carry_over(&mut self, instance: InstanceAddr, plan: &Plan) -> Vec<(usize, String)> {
+    /// values into globals the input did not redefine. Memories whose
+    /// contents moved rather than were copied go to `moved` as (old, new).
+    fn carry_over(
+        &mut self,
+        instance: InstanceAddr,
+        plan: &Plan,
+        moved: &mut Vec<(MemAddr, MemAddr)>,
+    ) -> Vec<(usize, String)> {
         let mut notes = Vec::new();
         let Some((_, old_instance)) = self.session.clone() else {
             return notes;
@@ -375,21 +403,30 @@ impl Session {
             if plan.fields[pos].is_import() || old_imported || old_addr == new_addr {
                 continue;
             }
-            let old_bytes = self
-                .store
-                .memory(*old_addr)
-                .map(|m| m.bytes().to_vec())
-                .unwrap_or_default();
-            let Some(memory) = self.store.memory_mut(*new_addr) else {
-                continue;
-            };
-            let old_pages = (old_bytes.len() / 65536) as u64;
-            if memory.pages() < old_pages {
+            let only_user = self.only_user(old_instance, *old_addr);
+            let old_len = self.store.memory(*old_addr).map_or(0, |m| m.bytes().len());
+            let old_pages = (old_len / 65536) as u64;
+            if let Some(memory) = self.store.memory_mut(*new_addr)
+                && memory.pages() < old_pages
+            {
                 let _ = memory.grow(old_pages - memory.pages());
             }
-            let keep = old_bytes.len().min(memory.bytes().len());
-            memory.bytes_mut()[..keep].copy_from_slice(&old_bytes[..keep]);
-            if plan.typed_at[pos].is_none() && keep == old_bytes.len() {
+            let memories = &mut self.store.data.memories;
+            let Some((old_memory, memory)) = two(memories, old_addr.index(), new_addr.index())
+            else {
+                continue;
+            };
+            // Nothing else reaches the old memory: move its contents rather
+            // than copy them (issue 14); `rebuild` frees it once the input is
+            // through, or moves them back if it fails.
+            if memory.bytes().len() == old_len && only_user {
+                memory.swap_contents(old_memory);
+                moved.push((*old_addr, *new_addr));
+            } else {
+                memory.carry_from(old_memory);
+            }
+            let keep = old_len.min(memory.bytes().len());
+            if plan.typed_at[pos].is_none() && keep == old_len {
                 continue;
             }
             let kept = memory.pages().min(old_pages);
@@ -423,6 +460,67 @@ impl Session {
         }
         self.carry_tables(&old, &new, plan);
         notes
+    }
+
+    /// Frees the code of the earlier session-module instances that nothing
+    /// can reach any more (issue 14): not the session's, `invoke`'s or a
+    /// named module's, not in a state `:undo` keeps, not registered, and
+    /// none of their functions referenced from a table, global, segment,
+    /// the stack or a local. While named modules or threads exist nothing
+    /// is freed (they may have imported from them).
+    pub(super) fn retire_stale(&mut self) {
+        if !self.named.is_empty() || !self.agents.is_empty() || self.debugger.is_some() {
+            return;
+        }
+        let Ok(empty) = Module::from_binary(b"\0asm\x01\0\0\0") else {
+            return;
+        };
+        let empty = Arc::new(empty);
+        let values: Vec<crate::vm::Value> = self
+            .stack
+            .iter()
+            .copied()
+            .chain(self.locals.iter().map(|l| l.value))
+            .collect();
+        let stale = std::mem::take(&mut self.stale);
+        for addr in stale {
+            let live = self.session.as_ref().is_some_and(|(_, i)| *i == addr)
+                || self.current == Some(addr)
+                || self.undo.refers_to(addr);
+            let own = self.store.own_funcs(addr);
+            let registered = self.registry.values().flat_map(|e| e.values()).any(|e| {
+                let ours = self.store.instance(addr).is_some_and(|i| match e {
+                    Extern::Memory(m) => i.memories.contains(m),
+                    Extern::Table(t) => i.tables.contains(t),
+                    Extern::Global(g) => i.globals.contains(g),
+                    Extern::Func(_) => false,
+                });
+                ours || matches!(e, Extern::Func(f) if own.contains(&f.index()))
+            });
+            if live || registered || self.store.refers_to_funcs(own, &values) {
+                self.stale.push(addr);
+            } else {
+                self.store.retire_instance(addr, empty.clone());
+            }
+        }
+    }
+
+    /// Whether instance `owner` is all that can reach memory `addr`: no
+    /// other instance uses it, no registered name exports it, and no thread
+    /// runs (a thread may be running the owner's code).
+    fn only_user(&self, owner: InstanceAddr, addr: MemAddr) -> bool {
+        let others = self
+            .store
+            .instances()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != owner.index())
+            .any(|(_, inst)| inst.memories.contains(&addr));
+        let registered = self
+            .registry
+            .values()
+            .any(|exports| exports.values().any(|e| *e == Extern::Memory(addr)));
+        !others && !registered && self.agents.is_empty()
     }
 
     /// Copies table contents (what `table.set`, `table.grow` and `table.fill`
@@ -643,6 +741,20 @@ impl SessionError {
         self.notes.extend(note);
         self
     }
+}
+
+/// The memories at `a` and `b` (different) of `memories`, both writable.
+fn two(memories: &mut [Memory], a: usize, b: usize) -> Option<(&mut Memory, &mut Memory)> {
+    if a == b || a.max(b) >= memories.len() {
+        return None;
+    }
+    let (low, high) = memories.split_at_mut(a.max(b));
+    let (first, second) = (&mut low[a.min(b)], &mut high[0]);
+    Some(if a < b {
+        (first, second)
+    } else {
+        (second, first)
+    })
 }
 
 /// What replacing a memory of `old_pages` pages did with its contents, now

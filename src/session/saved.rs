@@ -8,7 +8,7 @@
 //! changes (issue 10: "the scratch stack and the session's definitions stay
 //! as they were before the input").
 
-use super::{Changes, ScratchLocal, Session, agents, export_js, fields, regions};
+use super::{Changes, ScratchLocal, Session, agents, fields, regions};
 use crate::host::env::HostEnv;
 use crate::vm::Module;
 use crate::vm::store::{Extern, InstanceAddr, StoreData};
@@ -21,8 +21,8 @@ use std::sync::Arc;
 pub(super) struct Definitions {
     host: HostEnv,
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
-    fields: Vec<fields::Field>,
-    sources: Vec<Vec<(usize, usize)>>,
+    fields: Arc<Vec<fields::Field>>,
+    sources: Arc<Vec<Vec<(usize, usize)>>>,
     session: Option<(Arc<Module>, InstanceAddr)>,
     named: Vec<(String, InstanceAddr)>,
     current: Option<InstanceAddr>,
@@ -33,7 +33,9 @@ pub(super) struct Definitions {
     changed_locals: Vec<String>,
     changes: Changes,
     regions: Vec<regions::Region>,
-    journal: Vec<export_js::JsEvent>,
+    /// How long the journal was: it is only appended to, so every later
+    /// journal starts with the one this state had.
+    journal: usize,
     agents: Vec<agents::Agent>,
     /// How many memories, tables, globals and segments the store held.
     lengths: [usize; 5],
@@ -47,7 +49,22 @@ pub(super) struct Saved {
     rest: Definitions,
 }
 
+impl Definitions {
+    /// Whether this state names instance `addr` (as the session module's,
+    /// a named module's, or the target of `invoke`).
+    pub(super) fn uses_instance(&self, addr: InstanceAddr) -> bool {
+        self.session.as_ref().is_some_and(|(_, i)| *i == addr)
+            || self.current == Some(addr)
+            || self.named.iter().any(|(_, i)| *i == addr)
+    }
+}
+
 impl Saved {
+    /// Whether this state names instance `addr`.
+    pub(super) fn uses_instance(&self, addr: InstanceAddr) -> bool {
+        self.rest.uses_instance(addr)
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         memory_bytes(&self.data)
@@ -88,7 +105,7 @@ impl Session {
             changed_locals: self.changed_locals.clone(),
             changes: self.changes.clone(),
             regions: self.regions.clone(),
-            journal: self.journal.clone(),
+            journal: self.journal.len(),
             agents: self.agents.clone(),
             lengths: lengths(&self.store.data),
         }
@@ -114,7 +131,7 @@ impl Session {
         self.changed_locals = saved.changed_locals;
         self.changes = saved.changes;
         self.regions = saved.regions;
-        self.journal = saved.journal;
+        self.journal.truncate(saved.journal);
         self.agents = saved.agents;
     }
 
@@ -197,7 +214,7 @@ impl Session {
             && agents
             && self.host.modules == rest.host.modules
             && self.registry == rest.registry
-            && self.fields == rest.fields
+            && (Arc::ptr_eq(&self.fields, &rest.fields) || self.fields == rest.fields)
             && instance(&self.session) == instance(&rest.session)
             && self.named == rest.named
             && self.current == rest.current
@@ -241,7 +258,7 @@ impl Session {
                 data: self.store.data.clone(),
                 rest: self.save_definitions(),
             },
-            undo: std::mem::take(&mut self.undo),
+            undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),
             trace: std::mem::replace(&mut self.trace, false),
             funcs: self.store.funcs.len(),

@@ -14,7 +14,7 @@
 
 use super::Session;
 use super::saved::Saved;
-use crate::vm::store::Store;
+use crate::vm::store::{InstanceAddr, Store};
 use std::collections::VecDeque;
 
 /// Most inputs `:undo` can take back.
@@ -48,9 +48,29 @@ pub(super) struct History {
     pending: Option<Pending>,
     /// Why older inputs cannot be undone, once one could not be saved.
     barrier: Option<String>,
+    /// Whether this is the history of a sandbox's trial inputs: the state
+    /// put aside may name any instance, so none is freed meanwhile.
+    sandboxed: bool,
 }
 
 impl History {
+    /// The history of a sandbox's trial inputs.
+    pub(super) fn sandboxed() -> History {
+        History {
+            sandboxed: true,
+            ..History::default()
+        }
+    }
+
+    /// Whether a state this history keeps (or the sandbox's) may name
+    /// instance `addr`.
+    pub(super) fn refers_to(&self, addr: InstanceAddr) -> bool {
+        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref());
+        self.sandboxed
+            || pending.is_some_and(|b| b.uses_instance(addr))
+            || self.entries.iter().any(|e| e.before.uses_instance(addr))
+    }
+
     fn push(&mut self, entry: Entry) {
         self.bytes += entry.before.bytes();
         self.entries.push_back(entry);
@@ -142,6 +162,8 @@ impl Session {
                     before,
                     store,
                 });
+                // Older session modules may have left the history.
+                self.retire_stale();
                 None
             }
             None => {

@@ -2,11 +2,19 @@
 //!
 //! Memories know nothing of traps: out-of-range requests come back as
 //! `None`/`false` and the executor reports the spec's trap at the instruction.
+//!
+//! Pages nobody wrote cost nothing (issue 14): the bytes come zeroed from the
+//! allocator (`calloc`, which the kernel backs on first touch), and copying
+//! a memory writes only the chunks that are not zero, so a `(memory 16384)`
+//! is not resident until the program uses it.
 
 use super::types::{MemoryType, PAGE_SIZE};
 
+/// Bytes compared at a time when copying only what is not zero.
+const CHUNK: usize = 4096;
+
 /// One linear memory instance.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Memory {
     /// The declared (or host-requested) type; `limits.min` tracks the current size.
     pub ty: MemoryType,
@@ -29,11 +37,8 @@ impl Memory {
                 ty.limits.min
             ));
         };
-        let mut bytes = Vec::new();
-        bytes
-            .try_reserve_exact(len as usize)
-            .map_err(|_| format!("cannot allocate {} pages", ty.limits.min))?;
-        bytes.resize(len as usize, 0);
+        let bytes = zeroed(len as usize)
+            .ok_or_else(|| format!("cannot allocate {} pages", ty.limits.min))?;
         Ok(Memory {
             ty,
             bytes,
@@ -72,10 +77,16 @@ impl Memory {
         if new > max || new_len > self.page_limit as u64 * PAGE_SIZE {
             return None;
         }
-        self.bytes
-            .try_reserve_exact(new_len as usize - self.bytes.len())
-            .ok()?;
-        self.bytes.resize(new_len as usize, 0);
+        if self.bytes.is_empty() {
+            self.bytes = zeroed(new_len as usize)?;
+        } else {
+            // `realloc` moves large blocks without copying; the zeros for
+            // the new pages are written (the pages the program asked for).
+            self.bytes
+                .try_reserve_exact(new_len as usize - self.bytes.len())
+                .ok()?;
+            self.bytes.resize(new_len as usize, 0);
+        }
         self.ty.limits.min = new;
         Some(old)
     }
@@ -124,9 +135,73 @@ impl Memory {
         )
     }
 
+    /// Copies into this fresh (all zero) memory as many bytes of `from`
+    /// as fit, writing only the chunks that are not zero.
+    pub fn carry_from(&mut self, from: &Memory) {
+        let keep = from.bytes.len().min(self.bytes.len());
+        copy_nonzero(&mut self.bytes[..keep], &from.bytes[..keep]);
+    }
+
+    /// Exchanges the contents of two memories of the same size (moving an
+    /// earlier memory's contents into its replacement without a copy).
+    pub fn swap_contents(&mut self, other: &mut Memory) {
+        std::mem::swap(&mut self.bytes, &mut other.bytes);
+        std::mem::swap(&mut self.ty.limits.min, &mut other.ty.limits.min);
+    }
+
+    /// Frees the contents of a memory that nothing can reach any more (an
+    /// earlier session module's): it is left with no pages.
+    pub fn discard(&mut self) {
+        self.bytes = Vec::new();
+        self.ty.limits.min = 0;
+    }
+
     /// Raw base pointer and length, for the executor's cached view.
     pub(crate) fn raw(&mut self) -> (*mut u8, usize) {
         (self.bytes.as_mut_ptr(), self.bytes.len())
+    }
+}
+
+impl Clone for Memory {
+    /// A copy that leaves the zero pages of the original unwritten.
+    fn clone(&self) -> Memory {
+        let mut bytes = zeroed(self.bytes.len()).unwrap_or_else(|| vec![0; self.bytes.len()]);
+        copy_nonzero(&mut bytes, &self.bytes);
+        Memory {
+            ty: self.ty,
+            bytes,
+            page_limit: self.page_limit,
+        }
+    }
+}
+
+/// `len` zero bytes straight from the allocator (`calloc`), so that pages no
+/// one writes are never made resident; `None` when the allocator says no.
+fn zeroed(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: `layout` has a non-zero size. A non-null result is an
+    // allocation of exactly `len` zeroed (so initialised) bytes with the
+    // alignment of `u8`, made by the global allocator: what
+    // `Vec::from_raw_parts` needs for length and capacity `len`.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout);
+        if ptr.is_null() {
+            return None;
+        }
+        Some(Vec::from_raw_parts(ptr, len, len))
+    }
+}
+
+/// Copies `from` into the zeroed `to` (of at least its length), skipping
+/// the chunks of `from` that are all zero so their pages stay untouched.
+fn copy_nonzero(to: &mut [u8], from: &[u8]) {
+    for (dst, src) in to.chunks_mut(CHUNK).zip(from.chunks(CHUNK)) {
+        if src.iter().any(|b| *b != 0) {
+            dst[..src.len()].copy_from_slice(src);
+        }
     }
 }
 
@@ -156,6 +231,28 @@ mod tests {
         let mut unbounded = mem(0, None);
         assert_eq!(unbounded.grow(101), None);
         assert_eq!(unbounded.grow(u64::MAX), None);
+    }
+
+    #[test]
+    fn growing_and_copying_keep_the_contents() {
+        let mut m = mem(1, None);
+        assert!(m.write(70, &[1, 2, 3]));
+        assert!(m.write(65535, &[9]));
+        assert_eq!(m.grow(2), Some(1));
+        let copy = m.clone();
+        assert_eq!(copy.bytes().len(), 3 * 65536);
+        assert_eq!(&copy.bytes()[70..73], &[1, 2, 3]);
+        assert_eq!(copy.bytes()[65535], 9);
+        assert_eq!(copy.bytes().iter().filter(|b| **b != 0).count(), 4);
+        let mut fresh = mem(1, None);
+        fresh.carry_from(&copy);
+        assert_eq!(fresh.bytes(), &copy.bytes()[..65536]);
+        let mut same = mem(3, None);
+        same.swap_contents(&mut m);
+        assert_eq!(same.bytes(), copy.bytes());
+        assert_eq!(m.bytes().iter().filter(|b| **b != 0).count(), 0);
+        m.discard();
+        assert_eq!(m.pages(), 0);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::module::Module;
 use super::table::Table;
 use super::trap::Trap;
 use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
-use super::value::Value;
+use super::value::{ValType, Value};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -434,5 +434,127 @@ impl Store {
             Some(FuncInst::Host { name, .. }) => name.clone(),
             None => format!("func#{}", addr.0),
         }
+    }
+}
+
+/// How many objects of each kind a store held at one moment, so that what
+/// was added afterwards (a fragment's instance) can be dropped again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreMark {
+    funcs: usize,
+    instances: usize,
+    /// Memories, tables, globals, element and data segments.
+    data: [usize; 5],
+}
+
+impl Store {
+    /// The store's size now, for [`Store::release`].
+    pub fn mark(&self) -> StoreMark {
+        let d = &self.data;
+        StoreMark {
+            funcs: self.funcs.len(),
+            instances: self.instances.len(),
+            data: [
+                d.memories.len(),
+                d.tables.len(),
+                d.globals.len(),
+                d.elems.len(),
+                d.datas.len(),
+            ],
+        }
+    }
+
+    /// Whether a function added since `mark` is still referenced from a
+    /// table, a global, an instance made before `mark`, or one of `values`.
+    pub fn refers_since(&self, mark: StoreMark, values: &[Value]) -> bool {
+        let in_instances = self.instances[..mark.instances.min(self.instances.len())]
+            .iter()
+            .any(|i| i.funcs.iter().any(|f| f.index() >= mark.funcs));
+        in_instances || self.refers_to_funcs(mark.funcs..usize::MAX, values)
+    }
+
+    /// Whether a table, a global, an element segment or one of `values`
+    /// holds a reference to a function whose address is in `funcs`.
+    pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
+        // A function reference is its address plus one (0 is null).
+        let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
+        let in_values = values
+            .iter()
+            .any(|v| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize))));
+        let in_tables = self
+            .data
+            .tables
+            .iter()
+            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| hit(*e)));
+        let in_globals = self
+            .data
+            .globals
+            .iter()
+            .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
+        let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
+        in_values || in_tables || in_globals || in_elems
+    }
+
+    /// The addresses of the functions instance `addr` defined itself (not
+    /// those it imported): instantiation adds them one after another.
+    pub fn own_funcs(&self, addr: InstanceAddr) -> std::ops::Range<usize> {
+        let own = |f: &&FuncAddr| matches!(self.funcs.get(f.index()), Some(FuncInst::Wasm { instance, .. }) if *instance == addr);
+        let funcs = self
+            .instance(addr)
+            .map(|i| &i.funcs[..])
+            .unwrap_or_default();
+        match (funcs.iter().find(own), funcs.iter().rev().find(own)) {
+            (Some(first), Some(last)) => first.index()..last.index() + 1,
+            _ => 0..0,
+        }
+    }
+
+    /// Frees the code of instance `addr`, which nothing can reach any more
+    /// (an earlier version of the session module): it keeps no module
+    /// (`empty` takes its place) and no objects, and its functions become
+    /// host functions that trap, so their addresses stay valid (issue 14).
+    pub fn retire_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
+        let own = self.own_funcs(addr);
+        let freed: Arc<HostFn> = Arc::new(|_: &mut HostContext<'_>, _: &[Value]| {
+            Err(Trap::host(
+                "internal: a function of a freed session module was called",
+            ))
+        });
+        for func in &mut self.funcs[own] {
+            *func = FuncInst::Host {
+                type_id: func.type_id(),
+                name: String::new(),
+                func: freed.clone(),
+            };
+        }
+        if let Some(instance) = self.instances.get_mut(addr.index()) {
+            *instance = Instance {
+                module: empty,
+                funcs: Vec::new(),
+                tables: Vec::new(),
+                memories: Vec::new(),
+                globals: Vec::new(),
+                elems: Vec::new(),
+                datas: Vec::new(),
+                type_ids: Vec::new(),
+                exports: Vec::new(),
+            };
+        }
+    }
+
+    /// Drops every object added since `mark` (a fragment's instance, its
+    /// function and code), so that inputs that leave nothing behind do not
+    /// grow the store (issue 14). The caller makes sure nothing refers to
+    /// them any more ([`Store::refers_since`]).
+    pub fn release(&mut self, mark: StoreMark) {
+        self.funcs.truncate(mark.funcs);
+        self.instances.truncate(mark.instances);
+        let [memories, tables, globals, elems, datas] = mark.data;
+        let d = &mut self.data;
+        d.memories.truncate(memories);
+        d.tables.truncate(tables);
+        d.globals.truncate(globals);
+        d.elems.truncate(elems);
+        d.datas.truncate(datas);
     }
 }

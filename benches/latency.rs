@@ -1,0 +1,156 @@
+//! Input latency and memory as the session grows (issue 14, items 3 to 5).
+//!
+//! Through [`Workbench::eval`] (the path the REPL and `watlab script` take,
+//! `:undo` bookkeeping included), each scenario in a child process of its own
+//! so that its peak memory (`VmHWM`) is its own:
+//! - `session N`: one input defines N one-line functions, then 50 further
+//!   definitions and 50 calls each take one input; prints the time of the
+//!   first input and p50/p99 of the others, and peak memory;
+//! - `one-by-one N`: N functions defined one input at a time; prints the
+//!   total time, the p99 of the last 100 inputs, and peak memory.
+//!
+//! Run (from the crate root):
+//!
+//! ```text
+//! CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench latency
+//! ```
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use watlab::commands::Workbench;
+
+/// Inputs timed per kind in a `session` scenario.
+const SAMPLES: usize = 50;
+
+/// The text of function `$f{i}`.
+fn func(i: usize) -> String {
+    format!("(func $f{i} (export \"f{i}\") (result i32) i32.const {i})")
+}
+
+/// Evaluates one input, failing on an error.
+fn eval(bench: &mut Workbench, text: &str) -> Result<Duration, String> {
+    let start = Instant::now();
+    bench
+        .eval(text)
+        .map_err(|e| format!("{text}: {}", e.message))?;
+    Ok(start.elapsed())
+}
+
+/// The `q`-quantile of `times` in milliseconds.
+fn quantile(times: &mut [Duration], q: f64) -> f64 {
+    times.sort();
+    let at = ((times.len() as f64 - 1.0) * q).round() as usize;
+    times.get(at).map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+}
+
+/// Peak resident memory of this process in MiB.
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// N functions in one input, then timed definitions and calls.
+fn session(n: usize) -> Result<String, String> {
+    let mut bench = Workbench::new(None);
+    let all: Vec<String> = (0..n).map(func).collect();
+    let build = eval(&mut bench, &all.join("\n"))?;
+    let mut defs = Vec::new();
+    let mut calls = Vec::new();
+    for k in 0..SAMPLES {
+        defs.push(eval(&mut bench, &func(n + k))?);
+        calls.push(eval(&mut bench, &format!("call $f{}", k * n / SAMPLES))?);
+    }
+    Ok(format!(
+        "{:>9.1} | {:>8.2} {:>8.2} | {:>8.2} {:>8.2} | {:>8.1}",
+        build.as_secs_f64() * 1e3,
+        quantile(&mut defs, 0.5),
+        quantile(&mut defs, 0.99),
+        quantile(&mut calls, 0.5),
+        quantile(&mut calls, 0.99),
+        peak_mib()
+    ))
+}
+
+/// N functions, one input each.
+fn one_by_one(n: usize) -> Result<String, String> {
+    let mut bench = Workbench::new(None);
+    let start = Instant::now();
+    let mut last = Vec::new();
+    for i in 0..n {
+        let took = eval(&mut bench, &func(i))?;
+        if i + 100 >= n {
+            last.push(took);
+        }
+    }
+    Ok(format!(
+        "{:>9.1} | {:>8.2} | {:>8.1}",
+        start.elapsed().as_secs_f64() * 1e3,
+        quantile(&mut last, 0.99),
+        peak_mib()
+    ))
+}
+
+/// Runs scenario `name` with `n` in a child process and returns its line.
+fn child(name: &str, n: usize) -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "no exe".into();
+    };
+    match Command::new(exe)
+        .args(["--scenario", name, &n.to_string()])
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+        }
+        Ok(out) => format!("failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+        Err(e) => format!("failed: {e}"),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--scenario") {
+        let Some(n) = args.get(i + 2).and_then(|a| a.parse::<usize>().ok()) else {
+            return ExitCode::FAILURE;
+        };
+        let result = match args.get(i + 1).map(String::as_str) {
+            Some("session") => session(n),
+            Some("one-by-one") => one_by_one(n),
+            _ => Err("unknown scenario".into()),
+        };
+        return match result {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    println!("latency: N functions in one input, then {SAMPLES} definitions and {SAMPLES} calls");
+    println!(
+        "{:>6} | {:>9} | {:>17} | {:>17} | {:>8}",
+        "N", "build ms", "define p50/p99 ms", "call p50/p99 ms", "peak MiB"
+    );
+    for n in [10, 100, 1_000, 10_000] {
+        println!("{n:>6} | {}", child("session", n));
+    }
+    println!("latency: N functions defined one input at a time");
+    println!(
+        "{:>6} | {:>9} | {:>8} | {:>8}",
+        "N", "total ms", "last-100 p99 ms", "peak MiB"
+    );
+    for n in [100, 1_000] {
+        println!("{n:>6} | {}", child("one-by-one", n));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,125 @@
+//! Issue 14: what a session keeps does not grow with the inputs that left
+//! nothing behind. Counts of store objects, not timings.
+
+use watlab::session::Session;
+
+fn eval(session: &mut Session, text: &str) {
+    if let Err(e) = session.eval(text) {
+        panic!("{text}: {}", e.message);
+    }
+}
+
+#[test]
+fn instruction_inputs_leave_no_instances_behind() {
+    let mut session = Session::new();
+    eval(&mut session, "(func $f (result i32) i32.const 7)");
+    let instances = session.store().instances().len();
+    for _ in 0..200 {
+        eval(&mut session, "call $f");
+        eval(&mut session, "drop");
+    }
+    eval(&mut session, "i32.const 1");
+    eval(&mut session, "i32.const 2 i32.add");
+    assert_eq!(session.stack().len(), 1);
+    // Only the last input's fragment may still be there, and not even that.
+    assert!(
+        session.store().instances().len() <= instances + 1,
+        "{} instances after 400 inputs, {instances} before",
+        session.store().instances().len()
+    );
+}
+
+/// One input as the workbench runs it, recorded for `:undo`.
+fn input(session: &mut Session, text: &str) {
+    session.begin_input(text);
+    eval(session, text);
+    session.end_input();
+}
+
+#[test]
+fn undo_gives_back_a_memory_whose_contents_moved() {
+    let mut session = Session::new();
+    input(&mut session, "(memory 1)");
+    input(&mut session, "(i32.store8 (i32.const 100) (i32.const 42))");
+    input(&mut session, "(func $f)");
+    input(&mut session, "(i32.store8 (i32.const 100) (i32.const 43))");
+    input(&mut session, "(func $g)");
+    assert_eq!(session.memory0_bytes(100, 1), vec![43]);
+    session.undo(2).map_err(|e| e.message).expect("two inputs");
+    assert_eq!(session.memory0_bytes(100, 1), vec![42]);
+    session.undo(1).map_err(|e| e.message).expect("one input");
+    assert_eq!(session.memory0_bytes(100, 1), vec![42]);
+    input(&mut session, "(func $h)");
+    assert_eq!(session.memory0_bytes(100, 1), vec![42]);
+}
+
+/// Bytes held by all memories of the store.
+fn memory_bytes(session: &Session) -> usize {
+    let memories = &session.store().data.memories;
+    memories.iter().map(|m| m.bytes().len()).sum()
+}
+
+#[test]
+fn redefinitions_keep_one_copy_of_memory() {
+    let mut session = Session::new();
+    // The host's own memories (spectest's).
+    let host = memory_bytes(&session);
+    eval(&mut session, "(memory 4)");
+    eval(&mut session, "(i32.store (i32.const 100) (i32.const 42))");
+    for i in 0..50 {
+        eval(
+            &mut session,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    assert_eq!(
+        memory_bytes(&session),
+        host + 4 * 65536,
+        "only the live memory holds bytes"
+    );
+    assert_eq!(session.memory0_bytes(100, 4), vec![42, 0, 0, 0]);
+}
+
+/// Instances that still hold functions (earlier session modules whose code
+/// was not freed count; freed ones hold none).
+fn instances_with_code(session: &Session) -> usize {
+    let instances = session.store().instances();
+    instances.iter().filter(|i| !i.funcs.is_empty()).count()
+}
+
+#[test]
+fn earlier_session_modules_are_freed_once_undo_lets_go() {
+    let mut session = Session::new();
+    // The host's own (spectest's).
+    let host = instances_with_code(&session);
+    for i in 0..200 {
+        eval(
+            &mut session,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    assert_eq!(
+        instances_with_code(&session),
+        host + 1,
+        "only the session module's"
+    );
+    let mut undoable = Session::new();
+    for i in 0..200 {
+        input(
+            &mut undoable,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    let kept = instances_with_code(&undoable);
+    assert!(
+        kept <= host + watlab::session::UNDO_INPUTS + 2,
+        "{kept} instances hold code"
+    );
+    undoable
+        .undo(100)
+        .map_err(|e| e.message)
+        .expect("100 inputs");
+    input(&mut undoable, "call $f99");
+    assert_eq!(undoable.stack().len(), 1);
+    assert_eq!(undoable.stack()[0].to_string(), "i32:99");
+}
