@@ -493,6 +493,7 @@ impl Session {
                     Extern::Memory(m) => i.memories.contains(m),
                     Extern::Table(t) => i.tables.contains(t),
                     Extern::Global(g) => i.globals.contains(g),
+                    Extern::Tag(t) => i.tags.contains(t),
                     Extern::Func(_) => false,
                 });
                 ours || matches!(e, Extern::Func(f) if own.contains(&f.index()))

@@ -478,9 +478,13 @@ impl Store {
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
         // A function reference is its address plus one (0 is null).
         let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
-        let in_values = values
-            .iter()
-            .any(|v| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize))));
+        let is_ours =
+            |v: &Value| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize)));
+        let in_values = values.iter().any(is_ours);
+        let in_exceptions = self.data.exns.iter().any(|e| {
+            e.payload.iter().any(is_ours)
+                || e.thrown_at.is_some_and(|(f, _)| funcs.contains(&f.index()))
+        });
         let in_tables = self
             .data
             .tables
@@ -492,7 +496,7 @@ impl Store {
             .iter()
             .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
         let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
-        in_values || in_tables || in_globals || in_elems
+        in_values || in_exceptions || in_tables || in_globals || in_elems
     }
 
     /// The addresses of the functions instance `addr` defined itself (not
@@ -534,6 +538,7 @@ impl Store {
                 tables: Vec::new(),
                 memories: Vec::new(),
                 globals: Vec::new(),
+                tags: Vec::new(),
                 elems: Vec::new(),
                 datas: Vec::new(),
                 type_ids: Vec::new(),
