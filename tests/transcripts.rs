@@ -116,6 +116,7 @@ transcripts! {
     memory_command,
     multi_memory,
     memory64_and_wide,
+    table64_at_the_prompt,
     typed_func_refs,
     ref_func_at_prompt,
     memory_grow_fragment,

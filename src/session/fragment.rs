@@ -429,9 +429,10 @@ impl Session {
                     .max
                     .map(|m| format!(" {m}"))
                     .unwrap_or_default();
+                let index = if table.ty.table64 { "i64 " } else { "" };
                 let _ = writeln!(
                     text,
-                    "  (import \"s\" \"t{i}\" (table {id} {}{max} {}))",
+                    "  (import \"s\" \"t{i}\" (table {id} {index}{}{max} {}))",
                     table.size(),
                     table.ty.elem
                 );
