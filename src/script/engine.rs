@@ -145,6 +145,10 @@ impl Engine<'_> {
                     values::check_results(&results, &values)?;
                     Ok(Outcome::Held(Held::Returned(values)))
                 }
+                Err(trap) if trap.code == TrapCode::UncaughtException => Err(Failure::Mismatch {
+                    expected: "a return".into(),
+                    got: "an uncaught exception".into(),
+                }),
                 Err(trap) => Err(Failure::Mismatch {
                     expected: "a return".into(),
                     got: format!("trap \"{}\"", trap.message()),

@@ -38,9 +38,11 @@ impl Session {
             return error;
         }
         self.restore_definitions(saved, true);
-        // A failed assertion says "expected ..., got trap ..." when its call trapped.
+        // A failed assertion says "expected ..., got trap ..." when its call
+        // trapped, "got an uncaught exception" when it threw.
         let trapped = matches!(error.kind, ErrorKind::Trap | ErrorKind::Exception)
-            || error.message.contains(", got trap ");
+            || error.message.contains(", got trap ")
+            || error.message.contains(", got an uncaught exception");
         let word = if trapped { "kept" } else { "changed" };
         match before {
             Some(before) => {
