@@ -61,11 +61,23 @@ impl Session {
             Some(Cut::Interrupted) => "interrupted; the search was cut".to_string(),
             Some(Cut::Instructions) => "instruction budget spent; the search was cut".to_string(),
         };
+        let so_far = if explored.cut.is_some() {
+            " so far"
+        } else {
+            ""
+        };
         let mut notes = vec![format!(
-            "explored {} ({how}); {}",
+            "explored {} ({how}); {}{so_far}",
             plural(explored.schedules, "schedule"),
             plural(states as u64, "distinct final state")
         )];
+        if explored.cut.is_some() {
+            notes.push(
+                "other final states may exist: the search goes depth first, so the schedules it \
+                 skipped differ in their early turns"
+                    .into(),
+            );
+        }
         if explored.too_deep > 0 {
             notes.push(format!(
                 "{} left out: over {} shared accesses (a thread spinning?)",
