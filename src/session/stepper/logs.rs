@@ -174,6 +174,8 @@ impl Session {
         let mut replies = vec![Reply::Note(format!(
             "instructions run in steps {first}..{now}, how often, in code order:"
         ))];
+        // As wide as the largest count, at least 8, so the columns line up.
+        let width = counts.values().max().map_or(0, |n| n.to_string().len()).max(8);
         for ((func, offset), count) in counts {
             let func = FuncAddr(func);
             let instr = self
@@ -185,7 +187,7 @@ impl Session {
                 .and_then(|d| self.location_of(d, func, offset))
                 .unwrap_or_default();
             replies.push(Reply::Note(format!(
-                "{count:>8}x  {place:<12} 0x{offset:04x}  {instr}"
+                "{count:>width$}x  {place:<12} 0x{offset:04x}  {instr}"
             )));
         }
         Ok(replies)
