@@ -175,7 +175,11 @@ impl Session {
             "instructions run in steps {first}..{now}, how often, in code order:"
         ))];
         // As wide as the largest count, at least 8, so the columns line up.
-        let width = counts.values().max().map_or(0, |n| n.to_string().len()).max(8);
+        let width = counts
+            .values()
+            .max()
+            .map_or(0, |n| n.to_string().len())
+            .max(8);
         for ((func, offset), count) in counts {
             let func = FuncAddr(func);
             let instr = self
