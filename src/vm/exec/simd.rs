@@ -772,3 +772,59 @@ fn binary(op: SimdOp, x: u128, y: u128) -> u128 {
         _ => x,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::{Execution, Extern, Limits, Module, Outcome, Store, Value};
+    use std::sync::Arc;
+
+    /// The trap detail of `(call $name (i32.const addr))` on a one-page
+    /// memory, in run mode and in step mode (they must agree).
+    fn fault(name: &str, addr: i32) -> String {
+        let wat = r#"(module (memory 1)
+          (func (export "load") (param i32) (drop (v128.load offset=8 (local.get 0))))
+          (func (export "store") (param i32) (v128.store offset=8 (local.get 0) (v128.const i64x2 1 2)))
+          (func (export "lane") (param i32) (v128.store32_lane 1 (local.get 0) (v128.const i64x2 1 2))))"#;
+        let module = Arc::new(Module::from_wat(wat).expect("valid module"));
+        let details = [false, true].map(|step| {
+            let mut store = Store::new(Limits::default());
+            let inst = store.instantiate(&module, &[]).expect("instantiates");
+            let Some(Extern::Func(f)) = store.instance(inst).and_then(|i| i.export(name)) else {
+                panic!("no export {name}");
+            };
+            let mut exec = Execution::new(&store, f, &[Value::I32(addr)]).expect("call");
+            let trap = if step {
+                exec.use_step_mode();
+                loop {
+                    match exec.step(&mut store) {
+                        Ok(Outcome::Paused) => {}
+                        Ok(Outcome::Finished(_)) => panic!("{name} finished"),
+                        Err(trap) => break trap,
+                    }
+                }
+            } else {
+                exec.run(&mut store).expect_err("traps")
+            };
+            trap.detail.unwrap_or_default()
+        });
+        assert_eq!(details[0], details[1], "run and step mode");
+        details[0].clone()
+    }
+
+    #[test]
+    fn vector_accesses_out_of_bounds_name_address_offset_and_size() {
+        assert!(
+            fault("load", 65520)
+                .starts_with("address 65520 + offset 8 = 65528, access of 16 bytes"),
+            "{}",
+            fault("load", 65520)
+        );
+        assert!(
+            fault("store", -1)
+                .starts_with("address 4294967295 + offset 8 = 4294967303, access of 16 bytes")
+        );
+        assert!(
+            fault("lane", 65533).starts_with("address 65533 + offset 0 = 65533, access of 4 bytes")
+        );
+    }
+}
