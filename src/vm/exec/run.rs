@@ -810,29 +810,27 @@ impl Execution {
                     }
                 }
                 Instr::Simd { index } => {
-                    let simd = code.simd_ops[index as usize];
-                    let memories = &data.memories;
                     // SAFETY: every slot the translator emits is below `frame_size`
                     // (see `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
-                    let machine = unsafe {
-                        super::simd::Machine {
-                            slots: std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
-                            memory: if mem.is_null() {
+                    let (slots, memory) = unsafe {
+                        (
+                            std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
+                            if mem.is_null() {
                                 &mut []
                             } else {
                                 std::slice::from_raw_parts_mut(mem, mem_len)
                             },
-                            globals: &mut data.globals,
-                            out_of_bounds: &move |addr, offset, size| {
-                                out_of_bounds(inst, memories, addr, offset, size)
-                            },
-                            instance_globals: &inst.globals,
-                        }
+                        )
                     };
-                    if let Err(t) =
-                        super::simd::execute(simd.op, simd.lane, simd.dst, simd.a, simd.b, machine)
-                    {
-                        trap!(t);
+                    let simd = &code.simd_ops[index as usize];
+                    if let Err(e) = super::simd::execute(simd, slots, memory, data, inst) {
+                        trap!(out_of_bounds(
+                            inst,
+                            &data.memories,
+                            e.addr,
+                            e.offset,
+                            e.size.into()
+                        ));
                     }
                 }
                 Instr::MemoryN { a, b, op } => {
