@@ -655,6 +655,13 @@ impl Execution {
                     ip = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);
                     continue;
                 }
+                Instr::Copy { from, to, n: 2 } => {
+                    // A v128 (two slots) moving, e.g. its `local.get`: two
+                    // reads then two writes, so overlapping ranges are fine.
+                    let (low, high) = (regs.get(from), regs.get(from + 1));
+                    regs.set(to, low);
+                    regs.set(to + 1, high);
+                }
                 Instr::Copy { from, to, n } => {
                     // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
                     unsafe {
