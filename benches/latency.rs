@@ -15,6 +15,9 @@
 //! CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench latency
 //! ```
 
+#[path = "support/child.rs"]
+mod child;
+
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -125,16 +128,7 @@ fn main() -> ExitCode {
             Some("one-by-one") => one_by_one(n),
             _ => Err("unknown scenario".into()),
         };
-        return match result {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        };
+        return child::report(result);
     }
     println!("latency: N functions in one input, then {SAMPLES} definitions and {SAMPLES} calls");
     println!(

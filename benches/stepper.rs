@@ -22,6 +22,9 @@
 //! WATLAB_BENCH_STEPS=10000000 CARGO_TARGET_DIR=/tmp/bench-target cargo bench --bench stepper
 //! ```
 
+#[path = "support/child.rs"]
+mod child;
+
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::time::Instant;
@@ -219,16 +222,7 @@ fn main() -> ExitCode {
             Some("ctrl-c") => ctrl_c(pages),
             _ => Err("unknown scenario".into()),
         };
-        return match result {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        };
+        return child::report(result);
     }
     let steps = std::env::var("WATLAB_BENCH_STEPS")
         .ok()

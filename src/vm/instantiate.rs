@@ -103,16 +103,8 @@ impl Store {
         imports: &[Option<Extern>],
     ) -> Result<InstanceAddr, InstantiationError> {
         let mut inst = Instance {
-            module: module.clone(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            tags: Vec::new(),
-            elems: Vec::new(),
-            datas: Vec::new(),
             type_ids: module.types.iter().map(|t| self.intern_type(t)).collect(),
-            exports: Vec::new(),
+            ..Instance::empty(module.clone())
         };
         self.link(module, imports, &mut inst)?;
         let addr = InstanceAddr(self.instances.len() as u32);

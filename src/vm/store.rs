@@ -191,6 +191,23 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// An instance of `module` that holds nothing yet: instantiation fills
+    /// it, and a retired instance is left like this (one place lists the fields).
+    pub fn empty(module: Arc<Module>) -> Instance {
+        Instance {
+            module,
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            tags: Vec::new(),
+            elems: Vec::new(),
+            datas: Vec::new(),
+            type_ids: Vec::new(),
+            exports: Vec::new(),
+        }
+    }
+
     /// Looks up an export by name.
     pub fn export(&self, name: &str) -> Option<Extern> {
         self.exports
@@ -532,18 +549,7 @@ impl Store {
             };
         }
         if let Some(instance) = self.instances.get_mut(addr.index()) {
-            *instance = Instance {
-                module: empty,
-                funcs: Vec::new(),
-                tables: Vec::new(),
-                memories: Vec::new(),
-                globals: Vec::new(),
-                tags: Vec::new(),
-                elems: Vec::new(),
-                datas: Vec::new(),
-                type_ids: Vec::new(),
-                exports: Vec::new(),
-            };
+            *instance = Instance::empty(empty);
         }
     }
 
