@@ -48,7 +48,12 @@ pub enum AtomicKind {
 }
 
 /// An atomic instruction: its kind and access width in bytes.
+///
+/// Aligned to 4 bytes so that, inside an [`Instr`], it starts at byte 4 like
+/// every other field: a field in bytes 1-3 makes the run loop load that byte
+/// at every dispatch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(4))]
 pub struct AtomicOp {
     /// What it does.
     pub kind: AtomicKind,
@@ -59,7 +64,10 @@ pub struct AtomicOp {
 }
 
 /// A wide-arithmetic instruction (WebAssembly 3.0): 128-bit results as two `i64`s, low first.
+///
+/// Four bytes wide for the reason given at [`AtomicOp`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
 pub enum WideOp {
     /// `i64.add128`: [lo1 hi1 lo2 hi2] -> [lo hi].
     Add128,
@@ -423,5 +431,12 @@ mod tests {
     #[test]
     fn instructions_stay_two_words() {
         assert_eq!(std::mem::size_of::<super::Instr>(), 16);
+    }
+
+    #[test]
+    fn narrow_operands_do_not_share_the_tag_word() {
+        // A field in bytes 1-3 of an `Instr` costs a load at every dispatch.
+        assert_eq!(std::mem::align_of::<super::AtomicOp>(), 4);
+        assert_eq!(std::mem::align_of::<super::WideOp>(), 4);
     }
 }
