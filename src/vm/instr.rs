@@ -103,6 +103,7 @@ macro_rules! define_instrs {
         load: [$($l:ident),* $(,)?],
         store: [$($s:ident),* $(,)?],
         branch_compare: [$($c:ident),* $(,)?],
+        counter_branch: [$($k:ident),* $(,)?],
     ) => {
         /// One executable instruction. Slots are relative to the frame base.
         #[derive(Clone, Copy, Debug, PartialEq)]
@@ -228,6 +229,12 @@ macro_rules! define_instrs {
             BrIfI64Eqz { cond: Slot, target: u32 },
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.
             BrIfI64Nez { cond: Slot, target: u32 },
+            $(
+                #[doc = concat!("Run mode: `x += step` (`i32.add`) fused with the `", stringify!($k),
+                    "` of `x` and `bound` that follows it (a loop counter); `step_target` packs \
+                    the step slot and the branch target (see [`Instr::fuse_counter_branch`]).")]
+                $k { x: Slot, bound: Slot, step_target: u32 },
+            )*
         }
 
         impl Instr {
@@ -303,6 +310,9 @@ define_instrs! {
         BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
         BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU,
         BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
+    ],
+    counter_branch: [
+        I32AddBrIfLtU, I32AddBrIfLeU, I32AddBrIfLtS, I32AddBrIfLeS, I32AddBrIfNe,
     ],
 }
 
@@ -426,11 +436,126 @@ impl Instr {
     }
 }
 
+impl Instr {
+    /// Run mode: this `i32.add` into its own first operand (`x += step`)
+    /// and the conditional `branch` after it, which compares `x` with a
+    /// bound, as one instruction. The pair is the most executed one in loops
+    /// (measured on the benchmark programs). `branch_target` is relative to
+    /// the branch; the fused instruction stands in place of the add and, when
+    /// not taken, goes on after the branch (which stays, for any jump to it).
+    /// None when the pair does not fit: the step slot must fit in 16 bits and
+    /// the target in an `i16`.
+    pub fn fuse_counter_branch(&self, branch: &Instr) -> Option<Instr> {
+        let Instr::I32Add { dst: x, a, b: step } = *self else {
+            return None;
+        };
+        let (bound, target) = match *branch {
+            Instr::BrIfI32LtU { a, b, target }
+            | Instr::BrIfI32LeU { a, b, target }
+            | Instr::BrIfI32LtS { a, b, target }
+            | Instr::BrIfI32LeS { a, b, target }
+            | Instr::BrIfI32Ne { a, b, target }
+                if a == x =>
+            {
+                (b, target as i32)
+            }
+            _ => return None,
+        };
+        if a != x || step > u16::MAX as u32 {
+            return None;
+        }
+        let target = i16::try_from(target.checked_add(1)?).ok()?;
+        let step_target = step | (target as u16 as u32) << 16;
+        Some(match *branch {
+            Instr::BrIfI32LtU { .. } => Instr::I32AddBrIfLtU {
+                x,
+                bound,
+                step_target,
+            },
+            Instr::BrIfI32LeU { .. } => Instr::I32AddBrIfLeU {
+                x,
+                bound,
+                step_target,
+            },
+            Instr::BrIfI32LtS { .. } => Instr::I32AddBrIfLtS {
+                x,
+                bound,
+                step_target,
+            },
+            Instr::BrIfI32LeS { .. } => Instr::I32AddBrIfLeS {
+                x,
+                bound,
+                step_target,
+            },
+            _ => Instr::I32AddBrIfNe {
+                x,
+                bound,
+                step_target,
+            },
+        })
+    }
+}
+
+/// The step slot and the relative branch target packed in a counter
+/// branch's `step_target` (see [`Instr::fuse_counter_branch`]).
+#[inline(always)]
+pub fn unpack_step_target(step_target: u32) -> (Slot, isize) {
+    (
+        step_target & 0xffff,
+        (step_target >> 16) as u16 as i16 as isize,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn instructions_stay_two_words() {
         assert_eq!(std::mem::size_of::<super::Instr>(), 16);
+    }
+
+    #[test]
+    fn a_counter_branch_keeps_its_step_and_target() {
+        use super::{Instr, unpack_step_target};
+        let add = Instr::I32Add {
+            dst: 2,
+            a: 2,
+            b: 17,
+        };
+        let back = Instr::BrIfI32LtU {
+            a: 2,
+            b: 0,
+            target: -4i32 as u32,
+        };
+        let fused = add.fuse_counter_branch(&back);
+        assert_eq!(
+            fused,
+            Some(Instr::I32AddBrIfLtU {
+                x: 2,
+                bound: 0,
+                step_target: 17 | 0xfffd_0000
+            })
+        );
+        assert_eq!(unpack_step_target(17 | 0xfffd_0000), (17, -3));
+        // Not a counter: the add writes another slot, or the branch tests another one.
+        let other = Instr::I32Add {
+            dst: 3,
+            a: 2,
+            b: 17,
+        };
+        assert_eq!(other.fuse_counter_branch(&back), None);
+        let other_test = Instr::BrIfI32LtU {
+            a: 0,
+            b: 2,
+            target: 5,
+        };
+        assert_eq!(add.fuse_counter_branch(&other_test), None);
+        // A target beyond an i16 stays unfused.
+        let far = Instr::BrIfI32LtU {
+            a: 2,
+            b: 0,
+            target: -40_000i32 as u32,
+        };
+        assert_eq!(add.fuse_counter_branch(&far), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use super::numeric as num;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::budget;
-use crate::vm::instr::{Instr, Slot, WideOp};
+use crate::vm::instr::{Instr, Slot, WideOp, unpack_step_target};
 use crate::vm::memory::Memory;
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostContext, Instance, Store, StoreData};
@@ -506,6 +506,24 @@ impl Execution {
                 }
             }};
         }
+        // A loop counter (see `Instr::fuse_counter_branch`): `x += step`,
+        // then the branch on `x` and `bound`, or on past the branch after it.
+        macro_rules! counter_branch {
+            ($x:expr, $bound:expr, $step_target:expr, $get:ident, |$v:ident, $n:ident| $cond:expr) => {{
+                let (step, target) = unpack_step_target($step_target);
+                regs.set_u32($x, regs.u32($x).wrapping_add(regs.u32(step)));
+                let ($v, $n) = (regs.$get($x), regs.$get($bound));
+                if $cond {
+                    if target <= 0 {
+                        tick!();
+                    }
+                    ip = ip.wrapping_offset(target);
+                } else {
+                    ip = ip.wrapping_add(2);
+                }
+                continue;
+            }};
+        }
         macro_rules! load {
             ($dst:expr, $addr:expr, $offset:expr, $n:literal, $set:ident, |$b:ident| $conv:expr) => {{
                 let addr = regs.u32($addr);
@@ -650,6 +668,41 @@ impl Execution {
                 }
                 Instr::BrIfI64GeU { a, b, target } => {
                     branch_if!(regs.get(a) >= regs.get(b), target)
+                }
+                Instr::I32AddBrIfLtU {
+                    x,
+                    bound,
+                    step_target,
+                } => {
+                    counter_branch!(x, bound, step_target, u32, |v, n| v < n)
+                }
+                Instr::I32AddBrIfLeU {
+                    x,
+                    bound,
+                    step_target,
+                } => {
+                    counter_branch!(x, bound, step_target, u32, |v, n| v <= n)
+                }
+                Instr::I32AddBrIfLtS {
+                    x,
+                    bound,
+                    step_target,
+                } => {
+                    counter_branch!(x, bound, step_target, i32, |v, n| v < n)
+                }
+                Instr::I32AddBrIfLeS {
+                    x,
+                    bound,
+                    step_target,
+                } => {
+                    counter_branch!(x, bound, step_target, i32, |v, n| v <= n)
+                }
+                Instr::I32AddBrIfNe {
+                    x,
+                    bound,
+                    step_target,
+                } => {
+                    counter_branch!(x, bound, step_target, u32, |v, n| v != n)
                 }
                 Instr::BrTable { index, len } => {
                     ip = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);

@@ -256,6 +256,9 @@ pub fn translate(
             *target = (*target as i64 - at as i64) as i32 as u32;
         }
     }
+    if mode == Mode::Run {
+        fuse_counter_branches(&mut t.code);
+    }
     Ok(Compiled {
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
@@ -265,6 +268,16 @@ pub fn translate(
         simd_ops: t.simd_ops.into_boxed_slice(),
         exceptions: t.exn.code,
     })
+}
+
+/// Run mode: fuses each loop counter's `i32.add` with the compare-and-branch
+/// after it (see [`Instr::fuse_counter_branch`]); targets are relative by now.
+fn fuse_counter_branches(code: &mut [Instr]) {
+    for at in 1..code.len() {
+        if let Some(fused) = code[at - 1].fuse_counter_branch(&code[at]) {
+            code[at - 1] = fused;
+        }
+    }
 }
 
 /// The distinct constants of a body (the first [`MAX_CONST_SLOTS`]), as slot values.
