@@ -173,6 +173,7 @@ transcripts! {
     syntax_error_caret,
     try_table_catch_errors,
     trap_divide_by_zero,
+    trap_lines,
     trap_out_of_bounds,
     trap_keeps_memory_and_globals,
     trap_keeps_write_undo_takes_it_back,
