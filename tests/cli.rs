@@ -209,6 +209,25 @@ fn a_64_bit_table_uses_its_i64_indexes_whole_in_run_and_step_mode() {
 }
 
 #[test]
+fn vector_accesses_and_atomics_use_the_memory_they_name_in_run_and_step_mode() {
+    for step in [false, true] {
+        let file = fixture("memories_by_index.wast");
+        let mut args = vec!["wast", "--threads", file.to_str().unwrap()];
+        if step {
+            args.push("--step");
+        }
+        let out = watlab(&args);
+        let stdout = text(&out.stdout);
+        assert_eq!(
+            stdout.trim_end(),
+            "45 passed, 0 failed",
+            "step {step}: {stdout}"
+        );
+        assert_eq!(out.status.code(), Some(0));
+    }
+}
+
+#[test]
 fn the_workbench_loads_a_file_and_reads_a_script_from_stdin() {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))

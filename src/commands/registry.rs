@@ -129,6 +129,21 @@ pub fn complete(scopes: &[Scope], prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// " (did you mean `:clear`? commands start with a colon)" when the first
+/// word of WAT input `code` that failed is a `:` command's name or alias
+/// typed without its colon, and no instruction.
+pub fn colon_hint(code: &str) -> Option<String> {
+    let word = code.split_whitespace().next()?;
+    if crate::text::catalog::lookup(word).is_some() {
+        return None;
+    }
+    let command = find_colon(word)?;
+    Some(format!(
+        " (did you mean `{}`? commands start with a colon)",
+        command.typed()
+    ))
+}
+
 /// "unknown command :x (did you mean :y?); :help lists them" for a word no
 /// command of `scope` answers to.
 pub fn unknown(scope: Scope, word: &str) -> SessionError {

@@ -142,7 +142,10 @@ impl Workbench {
                      (or :break $FUNC, then run an input){colon}"
                 )))
             }
-            _ => self.session.eval(text),
+            _ => self.session.eval(text).map_err(|mut e| {
+                e.message += &registry::colon_hint(text).unwrap_or_default();
+                e
+            }),
         }
     }
 

@@ -584,13 +584,33 @@ impl Session {
                 .and_then(|i| operator_at(&i.module.bytes, site.offset)),
             _ => None,
         };
-        match op {
-            Some(op) => format!(
+        match (op, self.site_line(site)) {
+            (Some(op), Some(line)) => format!("in {name}, at {op} ({line})"),
+            (Some(op), None) => format!(
                 "in {name}, at {op} (byte 0x{:x} of its module)",
                 site.offset
             ),
-            None => format!("in {name}"),
+            _ => format!("in {name}"),
         }
+    }
+
+    /// "line 3:5 of its definition" for a site in a function the session
+    /// defined (issue 12: every trap in user code names its line).
+    fn site_line(&self, site: &crate::vm::trap::TrapSite) -> Option<String> {
+        let (module, addr) = self.session_instance()?;
+        let Some(crate::vm::store::FuncInst::Wasm {
+            instance, index, ..
+        }) = self.store.func(crate::vm::FuncAddr(site.func))
+        else {
+            return None;
+        };
+        if *instance != addr {
+            return None;
+        }
+        let defined = index.checked_sub(module.imported_funcs)? as usize;
+        let spot = self.session_source(defined, site.offset)?;
+        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+        Some(format!("line {}:{} of its definition", line + 1, col + 1))
     }
 }
 

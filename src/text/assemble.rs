@@ -124,14 +124,15 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
     let mut funcs = instruction_spans(&wat);
     let bytes = wat.encode().map_err(error)?;
     // A recorded span may sit just before its instruction (on the end of the
-    // previous token); move each to the instruction name it belongs to.
+    // previous token); move each to the instruction name it belongs to. The
+    // `end` of a folded block is its closing parenthesis, and stays there.
     let starts: Vec<usize> = crate::text::lex::tokens(text)
         .into_iter()
         .filter(|t| is_instruction(text, t))
         .map(|t| t.range.start)
         .collect();
     for spans in &mut funcs {
-        for span in spans.iter_mut() {
+        for span in spans.iter_mut().filter(|s| !text[**s..].starts_with(')')) {
             *span = starts
                 .iter()
                 .copied()
@@ -267,6 +268,14 @@ mod tests {
             vec!["i32.const", "i32.const", "i32.add", "drop"]
         );
         assert_eq!(funcs[1][0], text.find("i32.const 1").expect("in the text"));
+    }
+
+    #[test]
+    fn a_folded_blocks_end_is_its_closing_parenthesis() {
+        let text = "(module (func (block (i32.const 1)) (nop)))";
+        let (_, funcs) = assemble_with_instr_spans(text).expect("assembles");
+        let at = |i: usize| &text[funcs[0][i]..funcs[0][i] + 3];
+        assert_eq!([at(0), at(1), at(2), at(3)], ["blo", "i32", ") (", "nop"]);
     }
 
     #[test]

@@ -123,6 +123,9 @@ pub fn check_body_observed(
                 | wasmparser::Operator::BrIf { relative_depth } => {
                     missing_label(&op, relative_depth, func, e.message())
                 }
+                wasmparser::Operator::TryTable { ref try_table } => {
+                    catch_mismatch(func, try_table, e.message())
+                }
                 _ => None,
             }
             .unwrap_or_else(|| invalid_operator(&op, e.message(), &before));
@@ -162,18 +165,7 @@ fn end_mismatch(
     message: &str,
 ) -> Option<String> {
     let frame = func.get_control_frame(0)?;
-    let results: Vec<String> = match frame.block_type {
-        BlockType::Empty => Vec::new(),
-        BlockType::Type(ty) => vec![type_name(ty)],
-        BlockType::FuncType(index) => {
-            match &func.resources().sub_type_at(index)?.composite_type.inner {
-                CompositeInnerType::Func(ty) => {
-                    ty.results().iter().copied().map(type_name).collect()
-                }
-                _ => return None,
-            }
-        }
-    };
+    let results = block_types(func, frame.block_type, false)?;
     let what = match (frame.kind, func.control_stack_height()) {
         (_, 1) => "the function's body",
         (FrameKind::Loop, _) => "the loop",
@@ -190,6 +182,93 @@ fn end_mismatch(
         "{what} must end with [{}] on the stack (its result type), but {ends} ({message})",
         results.join(" ")
     ))
+}
+
+/// The parameter (`params`) or result types of a block type.
+fn block_types(
+    func: &FuncValidator<ValidatorResources>,
+    block_type: BlockType,
+    params: bool,
+) -> Option<Vec<String>> {
+    Some(match block_type {
+        BlockType::Empty => Vec::new(),
+        BlockType::Type(_) if params => Vec::new(),
+        BlockType::Type(ty) => vec![type_name(ty)],
+        BlockType::FuncType(index) => {
+            match &func.resources().sub_type_at(index)?.composite_type.inner {
+                CompositeInnerType::Func(ty) if params => {
+                    ty.params().iter().copied().map(type_name).collect()
+                }
+                CompositeInnerType::Func(ty) => {
+                    ty.results().iter().copied().map(type_name).collect()
+                }
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// A `try_table` catch clause whose label does not take what the clause
+/// sends: "try_table's clause `catch` of tag 0 sends the tag's values [i32]
+/// to label 0 (a block), which takes [i64]: ...".
+fn catch_mismatch(
+    func: &FuncValidator<ValidatorResources>,
+    try_table: &wasmparser::TryTable,
+    message: &str,
+) -> Option<String> {
+    use wasmparser::Catch;
+    let tag_params = |tag: u32| -> Option<Vec<String>> {
+        let ty = func.resources().tag_at(tag)?;
+        Some(ty.params().iter().copied().map(type_name).collect())
+    };
+    let exnref = || "exnref".to_string();
+    try_table.catches.iter().find_map(|catch| {
+        let (clause, label, sends, what) = match *catch {
+            Catch::One { tag, label } => (
+                format!("`catch` of tag {tag}"),
+                label,
+                tag_params(tag)?,
+                "the tag's values",
+            ),
+            Catch::OneRef { tag, label } => {
+                let mut sends = tag_params(tag)?;
+                sends.push(exnref());
+                let clause = format!("`catch_ref` of tag {tag}");
+                (clause, label, sends, "the tag's values and the exnref")
+            }
+            Catch::All { label } => ("`catch_all`".into(), label, Vec::new(), "nothing"),
+            Catch::AllRef { label } => (
+                "`catch_all_ref`".into(),
+                label,
+                vec![exnref()],
+                "the exnref",
+            ),
+        };
+        let frame = func.get_control_frame(label as usize)?;
+        let is_loop = frame.kind == FrameKind::Loop;
+        let takes = block_types(func, frame.block_type, is_loop)?;
+        if takes == sends {
+            return None;
+        }
+        let target = match frame.kind {
+            _ if label + 1 == func.control_stack_height() => "the function's body",
+            FrameKind::Loop => "a loop, which a branch enters with its parameters",
+            FrameKind::If | FrameKind::Else => "an if",
+            FrameKind::TryTable => "a try_table",
+            _ => "a block",
+        };
+        let types = format!("[{}]", sends.join(" "));
+        let sends = if sends.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} {types}")
+        };
+        Some(format!(
+            "try_table's clause {clause} sends {sends} to label {label} ({target}), which takes \
+             [{}]: give the label the type {types}, or catch into another label ({message})",
+            takes.join(" ")
+        ))
+    })
 }
 
 /// A branch to a label that does not enclose it: "br 2 names label 2, but

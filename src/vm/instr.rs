@@ -63,6 +63,16 @@ pub struct AtomicOp {
     pub pops: u8,
 }
 
+/// Where an atomic instruction accesses memory, kept in the code's
+/// `atomic_memargs` table (inline, a 64-bit offset would widen every [`Instr`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AtomicMemarg {
+    /// Memory index.
+    pub memory: u32,
+    /// The memarg's offset.
+    pub offset: u64,
+}
+
 /// A wide-arithmetic instruction (WebAssembly 3.0): 128-bit results as two `i64`s, low first.
 ///
 /// Four bytes wide for the reason given at [`AtomicOp`].
@@ -214,8 +224,9 @@ macro_rules! define_instrs {
                 $c { a: Slot, b: Slot, target: u32 },
             )*
             /// An atomic instruction (threads proposal): operands at `base..`,
-            /// result (if any) left at `base`.
-            Atomic { op: AtomicOp, base: Slot, offset: u32 },
+            /// result (if any) left at `base`; its memory and offset are entry
+            /// `memarg` of the code's `atomic_memargs`.
+            Atomic { op: AtomicOp, base: Slot, memarg: u32 },
             /// A vector instruction (SIMD): entry `index` of the code's
             /// `simd_ops`; executed out of line. Kept aside so that no hot
             /// instruction's fields share its layout (see [`SimdInstr`]).

@@ -1,8 +1,11 @@
 //! Memory instructions off the fast path: every load, store and `memory.*`
 //! instruction on a memory other than a plain memory 0 (32-bit addresses,
 //! 64 KiB pages): WebAssembly 3.0's multiple memories, 64-bit memories and
-//! custom page sizes. The executor's own loads and stores stay the ones for
+//! custom page sizes; and the vector loads and stores on any memory but a
+//! 32-bit memory 0. The executor's own loads and stores stay the ones for
 //! a plain memory 0; these run in `exec::memory_n`, out of the main loop.
+
+use crate::vm::simd_op::SimdOp;
 
 /// What an [`crate::vm::instr::Instr::MemoryN`] does, kept in its code's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +31,18 @@ pub enum MemoryOp {
         offset: u64,
         /// Bytes written: 1, 2, 4 or 8.
         width: u8,
+    },
+    /// A vector load or store (`v128.load*`, `v128.store*`, `*_lane`),
+    /// with its operands laid out as [`crate::vm::simd_op::Form`] says.
+    Vector {
+        /// Memory index.
+        memory: u32,
+        /// The memarg's offset.
+        offset: u64,
+        /// The vector instruction.
+        op: SimdOp,
+        /// Its lane immediate (0 when it has none).
+        lane: u8,
     },
     /// `memory.size`.
     Size {
@@ -107,11 +122,28 @@ impl MemoryOp {
         })
     }
 
+    /// The vector load or store an operator is, with its memarg; `None`
+    /// for every other operator.
+    pub fn vector(op: &wasmparser::Operator<'_>) -> Option<MemoryOp> {
+        let memarg = SimdOp::memarg(op)?;
+        let (op, lane, offset) = SimdOp::decode(op)?;
+        let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
+            return None;
+        };
+        Some(MemoryOp::Vector {
+            memory,
+            offset,
+            op,
+            lane,
+        })
+    }
+
     /// The memory indices it uses (the destination first for `memory.copy`).
     pub fn memories(&self) -> [u32; 2] {
         match *self {
             MemoryOp::Load { memory, .. }
             | MemoryOp::Store { memory, .. }
+            | MemoryOp::Vector { memory, .. }
             | MemoryOp::Size { memory }
             | MemoryOp::Grow { memory }
             | MemoryOp::Fill { memory }

@@ -54,7 +54,7 @@ pub enum Features {
     /// WebAssembly 2.0 plus what node 20's V8 also runs: SIMD, tail calls,
     /// extended-const (behind a flag, see `v8::FLAGS`). V8 referees.
     Refereed,
-    /// Tail calls and extended-const with multi-memory, memory64, wide
+    /// SIMD, tail calls and extended-const with multi-memory, memory64, wide
     /// arithmetic and custom page sizes, which node 20 lacks (memory64 only
     /// behind a flag): watlab's run and step mode and wasmi only.
     WasmiOnly,
@@ -67,10 +67,9 @@ pub enum Features {
 pub fn config(features: Features) -> wasm_smith::Config {
     let wasmi_only = features == Features::WasmiOnly;
     wasm_smith::Config {
-        // In watlab, wasmi and V8. (watlab refuses vector loads and stores
-        // on a memory other than memory 0 or of 64-bit addresses, "does not
-        // run v128.load8x8_s here yet", so no SIMD with multi-memory and memory64.)
-        simd_enabled: !wasmi_only,
+        // In watlab, wasmi and V8; with several or 64-bit memories, in
+        // watlab and wasmi (vector loads and stores on any memory).
+        simd_enabled: true,
         tail_call_enabled: true,
         extended_const_enabled: true,
         // In watlab and wasmi, not in node 20's V8.

@@ -10,7 +10,8 @@
 //! node 20's V8 runs too (`generate::Features::Refereed`); a third phase adds
 //! multi-memory, memory64, wide arithmetic and custom page sizes, which only
 //! wasmi can check (`Features::WasmiOnly`: no V8, so any disagreement with
-//! wasmi fails the test; no SIMD there, see `generate::config`). Not
+//! wasmi fails the test; with SIMD, so vector loads and stores meet every
+//! kind of memory). Not
 //! generated: relaxed SIMD (implementation-defined results), threads,
 //! exceptions, GC. Every object is exported; wasm-smith's
 //! `ensure_termination` adds a fuel global (`generate::MODULE_FUEL`) so that
@@ -134,8 +135,8 @@ struct Tally {
     wasmi_panics: u64,
     /// Modules importing at least one function, table, memory, global.
     importing: [u64; 4],
-    /// Modules using SIMD, tail calls, wide arithmetic.
-    using: [u64; 3],
+    /// Modules using SIMD, vector memory access off memory 0 or 32 bits, tail calls, wide arithmetic.
+    using: [u64; 4],
     v8_runs: u64,
     /// Plans V8 ran although wasmi agreed (`WATLAB_SMITH_V8=all`), and agreed.
     v8_confirmed: u64,
@@ -387,7 +388,8 @@ fn phase(
         tally.plans += 1;
         for shape in &plan.shapes {
             let u = shape.uses;
-            for (n, used) in [u.simd, u.tail_calls, u.wide_arithmetic].iter().enumerate() {
+            let used = [u.simd, u.vector_memory_n, u.tail_calls, u.wide_arithmetic];
+            for (n, used) in used.iter().enumerate() {
                 tally.using[n] += u64::from(*used);
             }
             let i = shape.imports;
@@ -429,8 +431,11 @@ fn phase(
         "{name}: modules importing functions {funcs}, tables {tables}, memories {memories}, \
          globals {globals}"
     );
-    let [simd, tail_calls, wide] = tally.using;
-    println!("{name}: modules using SIMD {simd}, tail calls {tail_calls}, wide arithmetic {wide}");
+    let [simd, vector_n, tail_calls, wide] = tally.using;
+    println!(
+        "{name}: modules using SIMD {simd} (vector loads or stores on a memory but a 32-bit \
+         memory 0: {vector_n}), tail calls {tail_calls}, wide arithmetic {wide}"
+    );
     for line in tally.v8_for_watlab.iter().take(LISTED) {
         println!("  V8 sides with watlab: {line}");
     }

@@ -96,13 +96,20 @@ pub struct Shape {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Uses {
     pub simd: bool,
+    /// A vector load or store on a memory other than a 32-bit memory 0.
+    pub vector_memory_n: bool,
     pub tail_calls: bool,
     pub wide_arithmetic: bool,
 }
 
 impl Uses {
-    fn add(&mut self, op: &wasmparser::Operator<'_>) {
+    /// Notes what `op` uses; `wide[m]` says whether memory `m` has 64-bit addresses.
+    fn add(&mut self, op: &wasmparser::Operator<'_>, wide: &[bool]) {
         use wasmparser::Operator as O;
+        if let Some(access) = watlab::vm::memop::MemoryOp::vector(op) {
+            let memory = access.memories()[0];
+            self.vector_memory_n |= memory != 0 || wide.first() == Some(&true);
+        }
         match op {
             O::ReturnCall { .. } | O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => {
                 self.tail_calls = true
@@ -149,6 +156,7 @@ impl Shape {
         let mut exports: Vec<(String, ExternalKind, u32)> = Vec::new();
         let mut imported = [0usize; 4];
         let mut uses = Uses::default();
+        let mut wide: Vec<bool> = Vec::new();
         let table = |t: wasmparser::TableType| -> Result<(Ty, Limits), String> {
             let elem = Ty::from_wasmparser(wasmparser::ValType::Ref(t.element_type))?;
             Ok((elem, limits(t.initial, t.maximum)))
@@ -173,7 +181,10 @@ impl Shape {
                         imported[kind] += 1;
                         match ty {
                             TypeRef::Func(t) => funcs.push(t),
-                            TypeRef::Memory(m) => memories.push(limits(m.initial, m.maximum)),
+                            TypeRef::Memory(m) => {
+                                memories.push(limits(m.initial, m.maximum));
+                                wide.push(m.memory64);
+                            }
                             TypeRef::Table(t) => tables.push(table(t)?),
                             TypeRef::Global(g) => {
                                 globals.push((Ty::from_wasmparser(g.content_type)?, g.mutable))
@@ -191,6 +202,7 @@ impl Shape {
                     for m in reader {
                         let m = m.map_err(err)?;
                         memories.push(limits(m.initial, m.maximum));
+                        wide.push(m.memory64);
                     }
                 }
                 Payload::TableSection(reader) => {
@@ -207,7 +219,7 @@ impl Shape {
                 Payload::CodeSectionEntry(body) => {
                     let mut ops = body.get_operators_reader().map_err(err)?;
                     while !ops.eof() {
-                        uses.add(&ops.read().map_err(err)?);
+                        uses.add(&ops.read().map_err(err)?, &wide);
                     }
                 }
                 Payload::ExportSection(reader) => {

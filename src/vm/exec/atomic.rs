@@ -3,8 +3,9 @@
 //! proposal's checks: natural alignment ("unaligned atomic") and, for
 //! `wait`, a shared memory. Kept out of the main loop: they are rare.
 
-use crate::vm::instr::{AtomicKind, AtomicOp};
-use crate::vm::store::{MemAddr, StoreData, Waiter};
+use super::memory_n::{memory_label, out_of_bounds};
+use crate::vm::instr::{AtomicKind, AtomicMemarg, AtomicOp};
+use crate::vm::store::{Instance, StoreData, Waiter};
 use crate::vm::trap::{Trap, TrapCode};
 
 /// What an atomic instruction did.
@@ -15,20 +16,25 @@ pub enum Done {
     Block(Waiter),
 }
 
-/// Executes `op` on memory `memory` with operands `args` (address first).
-/// `blocking` says whether a wait may block (threads are running).
+/// Executes `op` on the memory of `inst` that `memarg` names, with operands
+/// `args` (address first, read whole for a 64-bit memory). `blocking` says
+/// whether a wait may block (threads are running).
 pub fn execute(
     op: AtomicOp,
     data: &mut StoreData,
-    memory: Option<MemAddr>,
-    offset: u32,
+    inst: &Instance,
+    memarg: AtomicMemarg,
     args: [u64; 3],
     blocking: bool,
 ) -> Result<Done, Trap> {
     if op.kind == AtomicKind::Fence {
         return Ok(Done::Value(None));
     }
-    let addr = memory.ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
+    let addr = inst
+        .memories
+        .get(memarg.memory as usize)
+        .copied()
+        .ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
     let StoreData {
         memories, waiters, ..
     } = data;
@@ -36,13 +42,23 @@ pub fn execute(
         .get_mut(addr.index())
         .ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
     let width = op.width as u64;
-    let ea = (args[0] as u32 as u64) + offset as u64;
-    if !ea.is_multiple_of(width) {
+    let (address, offset) = (memory.address(args[0]), memarg.offset);
+    let oob = |memory| {
+        let label = memory_label(inst, memarg.memory);
+        out_of_bounds(label, address, offset, width, memory)
+    };
+    // The alignment of the whole sum, even past 2^64 (an out-of-bounds access then).
+    let ea = u128::from(address) + u128::from(offset);
+    if !ea.is_multiple_of(u128::from(width)) {
         return Err(Trap::new(TrapCode::UnalignedAtomic));
     }
-    let range = memory
-        .range(ea, width)
-        .ok_or_else(|| Trap::new(TrapCode::OutOfBoundsMemoryAccess))?;
+    let ea = ea as u64;
+    let Some(range) = address
+        .checked_add(offset)
+        .and_then(|_| memory.range(ea, width))
+    else {
+        return Err(oob(memory));
+    };
     let mask = if width == 8 {
         u64::MAX
     } else {

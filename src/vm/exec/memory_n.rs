@@ -6,13 +6,15 @@
 use crate::vm::budget;
 use crate::vm::memop::MemoryOp;
 use crate::vm::memory::Memory;
+use crate::vm::simd_op::Form;
 use crate::vm::store::{Instance, StoreData};
 use crate::vm::trap::{Trap, TrapCode};
 
 /// Executes `op`: `a` and `b` are the instruction's slots (a load's result
 /// and address, a store's address and value, the first operand of the
-/// others), read through `get`. Returns the value to write to slot `a`.
-/// `charge` pays a bulk instruction's cost once its bounds are checked.
+/// others), read through `get`; results go to slot `a` (two slots for a
+/// vector) through `set`. `charge` pays a bulk instruction's cost once its
+/// bounds are checked.
 #[cold]
 #[inline(never)]
 pub(super) fn execute(
@@ -21,6 +23,24 @@ pub(super) fn execute(
     inst: &Instance,
     (a, b): (u32, u32),
     get: &dyn Fn(u32) -> u64,
+    set: &mut dyn FnMut(u32, u64),
+    charge: &mut dyn FnMut(u64) -> Result<(), Trap>,
+) -> Result<(), Trap> {
+    if let Some(value) = run(op, data, inst, (a, b), get, set, charge)? {
+        set(a, value);
+    }
+    Ok(())
+}
+
+/// [`execute`], returning the one-slot value to write to slot `a`, if any
+/// (a vector load writes its two slots through `set` itself).
+fn run(
+    op: MemoryOp,
+    data: &mut StoreData,
+    inst: &Instance,
+    (a, b): (u32, u32),
+    get: &dyn Fn(u32) -> u64,
+    set: &mut dyn FnMut(u32, u64),
     charge: &mut dyn FnMut(u64) -> Result<(), Trap>,
 ) -> Result<Option<u64>, Trap> {
     let [first, second] = op.memories();
@@ -72,6 +92,45 @@ pub(super) fn execute(
             if !memory.write(ea, &value[..width as usize]) {
                 return Err(oob(memory, index, addr, offset, width as u64));
             }
+            Ok(None)
+        }
+        MemoryOp::Vector {
+            memory: index,
+            offset,
+            op,
+            lane,
+        } => {
+            let memory = &mut data.memories[dst_mem];
+            let n = super::simd::access_bytes(op);
+            // A load's address is at `b`, a store's and a lane load's at `a`.
+            let addr_slot = if op.form() == Form::Load { b } else { a };
+            let addr = memory.address(get(addr_slot));
+            let Some(range) = addr
+                .checked_add(offset)
+                .and_then(|ea| memory.range(ea, n as u64))
+            else {
+                return Err(oob(memory, index, addr, offset, n as u64));
+            };
+            let bytes = &mut memory.bytes_mut()[range];
+            let vector = |s: u32| u128::from(get(s)) | u128::from(get(s + 1)) << 64;
+            let mut read = [0u8; 16];
+            read[..n].copy_from_slice(bytes);
+            let read = u128::from_le_bytes(read);
+            let lane = lane as usize;
+            let loaded = match op.form() {
+                Form::Load => super::simd::widen(op, read),
+                Form::LoadLane => super::simd::with_lane(vector(a + 1), n, lane, read),
+                Form::StoreLane => {
+                    bytes.copy_from_slice(&(vector(b) >> (8 * n * lane)).to_le_bytes()[..n]);
+                    return Ok(None);
+                }
+                _ => {
+                    bytes.copy_from_slice(&vector(b).to_le_bytes()[..n]);
+                    return Ok(None);
+                }
+            };
+            set(a, loaded as u64);
+            set(a + 1, (loaded >> 64) as u64);
             Ok(None)
         }
         MemoryOp::Size { .. } => Ok(Some(data.memories[dst_mem].pages())),

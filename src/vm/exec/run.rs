@@ -847,7 +847,7 @@ impl Execution {
                     charge!(budget::memory_cost(n as u64));
                     memory.bytes_mut()[dst].copy_from_slice(&bytes[s as usize..end]);
                 }
-                Instr::Atomic { op, base, offset } => {
+                Instr::Atomic { op, base, memarg } => {
                     // Only the operands the instruction has are in the frame.
                     let arg = |i: u32| {
                         if (i as u8) < op.pops {
@@ -857,8 +857,8 @@ impl Execution {
                         }
                     };
                     let args = [arg(0), arg(1), arg(2)];
-                    let memory = inst.memories.first().copied();
-                    match super::atomic::execute(op, data, memory, offset, args, blocking_waits) {
+                    let memarg = code.atomic_memargs[memarg as usize];
+                    match super::atomic::execute(op, data, inst, memarg, args, blocking_waits) {
                         Ok(super::atomic::Done::Value(Some(value))) => regs.set(base, value),
                         Ok(super::atomic::Done::Value(None)) => {}
                         Ok(super::atomic::Done::Block(waiter)) => {
@@ -913,15 +913,14 @@ impl Execution {
                         inst,
                         (a, b),
                         &move |s| regs.get(s),
+                        &mut move |s, v| regs.set(s, v),
                         &mut charge,
                     );
                     fuel = left;
                     // `memory.grow` on any index may move memory 0 (the same memory imported twice).
                     (mem, mem_len) = memory_view(data, inst);
-                    match result {
-                        Ok(Some(value)) => regs.set(a, value),
-                        Ok(None) => {}
-                        Err(t) => trap!(t),
+                    if let Err(t) = result {
+                        trap!(t)
                     }
                 }
                 Instr::Exn { op } => {

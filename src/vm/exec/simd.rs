@@ -245,13 +245,13 @@ fn general(
             m.set_v(dst, v);
         }
         S::V128Load8Lane | S::V128Load16Lane | S::V128Load32Lane | S::V128Load64Lane => {
-            let n = lane_bytes(op);
+            let n = access_bytes(op);
             let v = m.v(dst + 1);
             let x = m.load(dst, b, n)?;
             m.set_v(dst, with_lane(v, n, l, x));
         }
         S::V128Store8Lane | S::V128Store16Lane | S::V128Store32Lane | S::V128Store64Lane => {
-            let n = lane_bytes(op);
+            let n = access_bytes(op);
             let x = m.v(dst) >> (8 * n * l);
             m.store(a, b, n, x)?;
         }
@@ -286,33 +286,35 @@ fn general(
     Ok(())
 }
 
-/// Bytes a `load*_lane`/`store*_lane` moves.
-fn lane_bytes(op: SimdOp) -> usize {
+/// Bytes a vector load or store moves.
+pub(super) fn access_bytes(op: SimdOp) -> usize {
+    use SimdOp as S;
     match op {
-        SimdOp::V128Load8Lane | SimdOp::V128Store8Lane => 1,
-        SimdOp::V128Load16Lane | SimdOp::V128Store16Lane => 2,
-        SimdOp::V128Load32Lane | SimdOp::V128Store32Lane => 4,
+        S::V128Load8Lane | S::V128Store8Lane | S::V128Load8Splat => 1,
+        S::V128Load16Lane | S::V128Store16Lane | S::V128Load16Splat => 2,
+        S::V128Load32Lane | S::V128Store32Lane | S::V128Load32Splat | S::V128Load32Zero => 4,
+        S::V128Load | S::V128Store => 16,
         _ => 8,
     }
 }
 
 /// `v` with its `n`-byte lane `l` replaced by the low bytes of `x`.
-fn with_lane(v: u128, n: usize, l: usize, x: u128) -> u128 {
+pub(super) fn with_lane(v: u128, n: usize, l: usize, x: u128) -> u128 {
     let mask = (u128::MAX >> (128 - 8 * n)) << (8 * n * l);
     (v & !mask) | ((x << (8 * n * l)) & mask)
 }
 
 /// The extending, splatting and zero-filling loads.
 fn load(op: SimdOp, m: &mut Machine<'_>, addr: Slot, offset: u32) -> Result<u128, OutOfBounds> {
+    let x = m.load(addr, offset, access_bytes(op))?;
+    Ok(widen(op, x))
+}
+
+/// The vector a load of `op` makes of the `access_bytes(op)` bytes `x`
+/// it read (little-endian): extended, splatted or zero-filled.
+pub(super) fn widen(op: SimdOp, x: u128) -> u128 {
     use SimdOp as S;
-    let n = match op {
-        S::V128Load8Splat => 1,
-        S::V128Load16Splat => 2,
-        S::V128Load32Splat | S::V128Load32Zero => 4,
-        _ => 8,
-    };
-    let x = m.load(addr, offset, n)?;
-    Ok(match op {
+    match op {
         S::V128Load8x8S => from_i16s(std::array::from_fn(|i| i16::from(i8s(x)[i]))),
         S::V128Load8x8U => from_u16s(std::array::from_fn(|i| u16::from(u8s(x)[i]))),
         S::V128Load16x4S => from_i32s(std::array::from_fn(|i| i32::from(i16s(x)[i]))),
@@ -324,7 +326,7 @@ fn load(op: SimdOp, m: &mut Machine<'_>, addr: Slot, offset: u32) -> Result<u128
         S::V128Load32Splat => from_u32s([x as u32; 4]),
         S::V128Load64Splat => from_u64s([x as u64; 2]),
         _ => x,
-    })
+    }
 }
 
 macro_rules! map1 {

@@ -96,6 +96,8 @@ pub struct Compiled {
     pub consts: Box<[u64]>,
     /// What each [`Instr::MemoryN`] does, by its `op` index.
     pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
+    /// The memory and offset of each [`Instr::Atomic`], by its `memarg`.
+    pub atomic_memargs: Box<[crate::vm::instr::AtomicMemarg]>,
     /// The operands of each [`Instr::Simd`], by its `index`.
     pub simd_ops: Box<[crate::vm::instr::SimdInstr]>,
     /// What each [`Instr::Exn`] does, and the `try_table` handlers.
@@ -218,6 +220,7 @@ pub fn translate(
         last_result: None,
         results,
         memory_ops: Vec::new(),
+        atomic_memargs: Vec::new(),
         simd_ops: Vec::new(),
         exn: exceptions::Pending::default(),
     };
@@ -265,6 +268,7 @@ pub fn translate(
         frame_size: t.base + t.max_height,
         consts: t.consts.into_boxed_slice(),
         memory_ops: t.memory_ops.into_boxed_slice(),
+        atomic_memargs: t.atomic_memargs.into_boxed_slice(),
         simd_ops: t.simd_ops.into_boxed_slice(),
         exceptions: t.exn.code,
     })
@@ -373,6 +377,8 @@ struct Translator<'a> {
     results: u32,
     /// The operations of the [`Instr::MemoryN`]s emitted so far.
     memory_ops: Vec<crate::vm::memop::MemoryOp>,
+    /// The memargs of the [`Instr::Atomic`]s emitted so far.
+    atomic_memargs: Vec<crate::vm::instr::AtomicMemarg>,
     /// The operands of the [`Instr::Simd`]s emitted so far.
     simd_ops: Vec<crate::vm::instr::SimdInstr>,
     /// Exception handling's side tables, being built.

@@ -44,20 +44,6 @@ macro_rules! memory_access {
 impl Translator<'_> {
     /// Translates an operator that does not touch control flow or locals.
     pub(super) fn plain_operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
-        if let Some(memarg) = crate::vm::simd_op::SimdOp::memarg(op) {
-            let wide = |m: u32| {
-                self.ctx
-                    .memories
-                    .get(m as usize)
-                    .is_some_and(|t| t.memory64)
-            };
-            if memarg.target != wasmparser::MemArgTarget::Memory(0) || wide(0) {
-                return Err(self.unsupported_because(
-                    op,
-                    "vector loads and stores run on memory 0 of 32-bit addresses only, so far",
-                ));
-            }
-        }
         if self.numeric(op)? || self.memory(op)? || self.atomic(op) || self.simd(op) {
             return Ok(());
         }
@@ -141,17 +127,6 @@ impl Translator<'_> {
         self.in_place(pops, 2, |base| Instr::Wide { op, base });
     }
 
-    /// The error for `op`, which watlab does not run in this form: `why`.
-    fn unsupported_because(&self, op: &Operator<'_>, why: &str) -> CompileError {
-        CompileError {
-            message: format!(
-                "watlab does not run {} here yet: {why}",
-                super::operator_name(op)
-            ),
-            offset: self.offset as usize,
-        }
-    }
-
     fn unsupported(&self, op: &Operator<'_>) -> CompileError {
         let name = super::operator_name(op);
         CompileError {
@@ -164,11 +139,11 @@ impl Translator<'_> {
 
     /// The threads proposal's atomic instructions, as in-place [`Instr::Atomic`].
     fn atomic(&mut self, op: &Operator<'_>) -> bool {
-        use crate::vm::instr::{AtomicKind as K, AtomicOp};
+        use crate::vm::instr::{AtomicKind as K, AtomicMemarg, AtomicOp};
         macro_rules! atomics {
             ($($name:ident => $kind:ident $width:literal $pops:literal $pushes:literal),* $(,)?) => {
                 match *op {
-                    $(Operator::$name { memarg } => (K::$kind, $width, $pops, $pushes, memarg.offset),)*
+                    $(Operator::$name { memarg } => (K::$kind, $width, $pops, $pushes, memarg),)*
                     Operator::AtomicFence { .. } => {
                         self.marker();
                         return true;
@@ -177,7 +152,7 @@ impl Translator<'_> {
                 }
             };
         }
-        let (kind, width, pops, pushes, offset) = atomics! {
+        let (kind, width, pops, pushes, memarg) = atomics! {
             MemoryAtomicNotify => Notify 4 2 1, MemoryAtomicWait32 => Wait 4 3 1, MemoryAtomicWait64 => Wait 8 3 1,
             I32AtomicLoad => Load 4 1 1, I64AtomicLoad => Load 8 1 1, I32AtomicLoad8U => Load 1 1 1,
             I32AtomicLoad16U => Load 2 1 1, I64AtomicLoad8U => Load 1 1 1, I64AtomicLoad16U => Load 2 1 1,
@@ -208,11 +183,20 @@ impl Translator<'_> {
             I64AtomicRmw8CmpxchgU => Cmpxchg 1 3 1, I64AtomicRmw16CmpxchgU => Cmpxchg 2 3 1,
             I64AtomicRmw32CmpxchgU => Cmpxchg 4 3 1,
         };
+        // GC's array targets are not enabled, so validation rejected them.
+        let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
+            return false;
+        };
         let op = AtomicOp { kind, width, pops };
+        let index = self.atomic_memargs.len() as u32;
+        self.atomic_memargs.push(AtomicMemarg {
+            memory,
+            offset: memarg.offset,
+        });
         self.in_place(pops as u32, pushes, |base| Instr::Atomic {
             op,
             base,
-            offset: offset as u32,
+            memarg: index,
         });
         true
     }
@@ -229,7 +213,7 @@ impl Translator<'_> {
     }
 
     /// A memory instruction off the fast path: [`Instr::MemoryN`].
-    fn memory_n(&mut self, op: MemoryOp) {
+    pub(super) fn memory_n(&mut self, op: MemoryOp) {
         let index = self.memory_ops.len() as u32;
         self.memory_ops.push(op);
         let make = |a, b| Instr::MemoryN { a, b, op: index };
@@ -243,6 +227,10 @@ impl Translator<'_> {
                 let val = self.pop();
                 let addr = self.pop();
                 self.emit(make(addr, val));
+            }
+            MemoryOp::Vector { op, .. } => {
+                let (a, b) = self.vector_memory_slots(op);
+                self.emit(make(a, b));
             }
             MemoryOp::Size { .. } => {
                 let dst = self.push();

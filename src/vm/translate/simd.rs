@@ -8,6 +8,7 @@
 
 use super::{Operand, Translator};
 use crate::vm::instr::{Instr, SimdInstr};
+use crate::vm::memop::MemoryOp;
 use crate::vm::simd_op::{Form, SimdOp};
 use crate::vm::value::ValType;
 use wasmparser::Operator;
@@ -33,6 +34,12 @@ impl Translator<'_> {
                 return true;
             }
             _ => {}
+        }
+        if let Some(access) = MemoryOp::vector(op)
+            && !self.plain_vector_memory(access.memories()[0])
+        {
+            self.memory_n(access);
+            return true;
         }
         let Some((simd, lane, offset)) = SimdOp::decode(op) else {
             return false;
@@ -125,6 +132,37 @@ impl Translator<'_> {
             Form::GlobalGet | Form::GlobalSet | Form::Select => return false,
         }
         true
+    }
+
+    /// Whether the vector loads and stores on memory `index` can run as
+    /// [`Instr::Simd`]: it is memory 0 and has 32-bit addresses (any page
+    /// size). The others run as [`Instr::MemoryN`].
+    fn plain_vector_memory(&self, index: u32) -> bool {
+        index == 0 && self.ctx.memories.first().is_some_and(|m| !m.memory64)
+    }
+
+    /// Pops and pushes the operands of vector load or store `op` run as an
+    /// [`Instr::MemoryN`], returning its two slots: a load's result and
+    /// address, a store's address and vector, a lane load's first operand
+    /// twice (its address, then the vector, and the result there).
+    pub(super) fn vector_memory_slots(&mut self, op: SimdOp) -> (u32, u32) {
+        match op.form() {
+            Form::Load => {
+                let addr = self.pop();
+                (self.push_typed(ValType::V128), addr)
+            }
+            Form::LoadLane => {
+                self.materialize_all();
+                let base = self.slot(self.stack.len().saturating_sub(3));
+                self.pop_n(3);
+                self.push_typed(ValType::V128);
+                (base, base)
+            }
+            _ => {
+                let val = self.pop_v128();
+                (self.pop(), val)
+            }
+        }
     }
 
     /// `select` of two vectors: the first stays at its slots when the condition holds.
