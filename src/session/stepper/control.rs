@@ -32,7 +32,7 @@ impl Session {
     /// The trap that ended the input (the stepper then stops, undoing it).
     pub fn step(&mut self, n: u64) -> Result<Vec<Reply>, SessionError> {
         let count = n.max(1);
-        self.run_steps(|_, done| done >= count, false)
+        self.run_counted(|_, done| done >= count, false, Some(count))
     }
 
     /// `next`: executes one instruction, running a call to its end.
@@ -58,7 +58,7 @@ impl Session {
     /// # Errors
     /// The trap that ended the input.
     pub fn continue_(&mut self) -> Result<Vec<Reply>, SessionError> {
-        self.run_steps(|_, _| false, true)
+        self.run_counted(|_, _| false, true, Some(u64::MAX))
     }
 
     /// `until`: runs until an instruction after this one in the same
@@ -119,6 +119,62 @@ impl Session {
         done: impl Fn(&Session, u64) -> bool,
         stops: bool,
     ) -> Result<Vec<Reply>, SessionError> {
+        self.run_counted(done, stops, None)
+    }
+
+    /// Whether steps can run in chunks between checkpoints (the executor's
+    /// step loop, no look at each step): nothing needs a look (watchpoints,
+    /// log points, regions), no host function can be called (its step must
+    /// be pinned) and no thread is stepped (waits block).
+    fn can_run_chunks(&self, stops: bool) -> bool {
+        let Some(d) = self.debugger.as_ref() else {
+            return false;
+        };
+        d.logs.is_empty()
+            && (!stops || d.watches.is_empty())
+            && self.regions.is_empty()
+            && d.agent.is_none()
+            && !self
+                .store
+                .funcs
+                .iter()
+                .any(|f| matches!(f, FuncInst::Host { .. }))
+    }
+
+    /// Runs at most `max` steps in one go, recording a checkpoint first
+    /// when one is due and stopping at the next due one or a breakpoint
+    /// site. The steps run and how the last one ended.
+    fn run_chunk(
+        &mut self,
+        max: u64,
+        sites: &(Vec<crate::vm::FuncAddr>, Vec<usize>),
+    ) -> Result<(u64, Outcome), Trap> {
+        let Some(d) = self.debugger.as_mut() else {
+            return Ok((0, Outcome::Paused));
+        };
+        if d.recording.steps_until_due(d.steps) == 0 {
+            d.recording
+                .before_step(d.steps, &d.execution, &mut self.store.data);
+        }
+        let n = max.min(d.recording.steps_until_due(d.steps)).max(1);
+        d.execution
+            .set_breakpoints(sites.0.clone(), sites.1.clone());
+        let outcome = d.execution.run_steps(&mut self.store, n);
+        d.execution.set_breakpoints(Vec::new(), Vec::new());
+        let ran = d.execution.steps_done();
+        d.steps += ran;
+        Ok((ran, outcome?))
+    }
+
+    /// [`Session::run_steps`]; `limit`, when set, says that `done` holds
+    /// only once `limit` steps ran, so steps may run in chunks.
+    fn run_counted(
+        &mut self,
+        done: impl Fn(&Session, u64) -> bool,
+        stops: bool,
+        limit: Option<u64>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let chunks = limit.filter(|_| self.can_run_chunks(stops));
         let mut count = 0u64;
         let before_views = self
             .debugger
@@ -136,8 +192,34 @@ impl Session {
             }
             _ => (Vec::new(), Vec::new()),
         };
-        let offsets: std::collections::HashSet<usize> = offsets.into_iter().collect();
+        let sites = (entries, offsets);
+        let offsets: std::collections::HashSet<usize> = sites.1.iter().copied().collect();
+        let entries = &sites.0;
         let stop = loop {
+            if let Some(limit) = chunks {
+                // The last step runs alone, so its instruction is known.
+                let left = limit.min(MAX_STEPS_PER_COMMAND) - count;
+                if left > 1 {
+                    match self.run_chunk(left - 1, &sites) {
+                        Ok((_, Outcome::Finished(values))) => break Stop::Finished(values),
+                        Err(trap) => break Stop::Trapped(trap),
+                        Ok((ran, Outcome::Paused)) => count += ran,
+                    }
+                    let hit = self
+                        .debugger
+                        .as_ref()
+                        .is_some_and(|d| d.execution.hit_breakpoint());
+                    if hit {
+                        break Stop::Paused(self.breakpoint_hits());
+                    }
+                    if self.store.interrupt.load(Ordering::Relaxed)
+                        && self.store.interrupt.swap(false, Ordering::Relaxed)
+                    {
+                        break Stop::Paused(vec![format!("interrupted after {count} steps")]);
+                    }
+                    continue;
+                }
+            }
             let watched = self.watched_bytes();
             let write = if self.regions.is_empty() {
                 None
@@ -169,7 +251,7 @@ impl Session {
                         None => h,
                     }));
                 }
-                if self.at_break_site(&entries, &offsets) {
+                if self.at_break_site(entries, &offsets) {
                     notes.extend(self.breakpoint_hits());
                 }
             }
@@ -246,12 +328,12 @@ impl Session {
             return Ok(None);
         };
         d.recording
-            .before_step(d.steps, &d.execution, &self.store.data);
+            .before_step(d.steps, &d.execution, &mut self.store.data);
         let depth = call.then(|| d.execution.call_stack().len());
         d.steps += 1;
         let outcome = d.execution.step(&mut self.store)?;
         if depth.is_some_and(|depth| d.execution.call_stack().len() <= depth) {
-            d.recording.pin(d.steps, &d.execution, &self.store.data);
+            d.recording.pin(d.steps, &d.execution, &mut self.store.data);
         }
         match outcome {
             Outcome::Paused => Ok(None),
@@ -271,12 +353,12 @@ impl Session {
     ) -> Result<T, SessionError> {
         if let Some(d) = self.debugger.as_mut() {
             d.recording
-                .before_step(d.steps, &d.execution, &self.store.data);
+                .before_step(d.steps, &d.execution, &mut self.store.data);
         }
         let done = edit(self)?;
         if let Some(d) = self.debugger.as_mut() {
             d.steps += 1;
-            d.recording.pin(d.steps, &d.execution, &self.store.data);
+            d.recording.pin(d.steps, &d.execution, &mut self.store.data);
         }
         Ok(done)
     }

@@ -25,6 +25,7 @@ mod motion;
 mod pause;
 mod places;
 mod record;
+mod record_pages;
 mod record_reverse;
 mod unwind;
 mod watch;
