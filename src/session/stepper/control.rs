@@ -13,6 +13,9 @@ use std::sync::atomic::Ordering;
 /// Most steps one `continue`, `next`, `finish` or `until` runs before
 /// pausing anyway (Ctrl-C pauses sooner).
 const MAX_STEPS_PER_COMMAND: u64 = 50_000_000;
+/// Commands of at most this many steps run one step at a time (each
+/// exception caught on the way is told); longer ones run in chunks.
+const CHUNKED_FROM: u64 = 1024;
 
 /// Why a run of steps stopped.
 enum Stop {
@@ -122,50 +125,6 @@ impl Session {
         self.run_counted(done, stops, None)
     }
 
-    /// Whether steps can run in chunks between checkpoints (the executor's
-    /// step loop, no look at each step): nothing needs a look (watchpoints,
-    /// log points, regions), no host function can be called (its step must
-    /// be pinned) and no thread is stepped (waits block).
-    fn can_run_chunks(&self, stops: bool) -> bool {
-        let Some(d) = self.debugger.as_ref() else {
-            return false;
-        };
-        d.logs.is_empty()
-            && (!stops || d.watches.is_empty())
-            && self.regions.is_empty()
-            && d.agent.is_none()
-            && !self
-                .store
-                .funcs
-                .iter()
-                .any(|f| matches!(f, FuncInst::Host { .. }))
-    }
-
-    /// Runs at most `max` steps in one go, recording a checkpoint first
-    /// when one is due and stopping at the next due one or a breakpoint
-    /// site. The steps run and how the last one ended.
-    fn run_chunk(
-        &mut self,
-        max: u64,
-        sites: &(Vec<crate::vm::FuncAddr>, Vec<usize>),
-    ) -> Result<(u64, Outcome), Trap> {
-        let Some(d) = self.debugger.as_mut() else {
-            return Ok((0, Outcome::Paused));
-        };
-        if d.recording.steps_until_due(d.steps) == 0 {
-            d.recording
-                .before_step(d.steps, &d.execution, &mut self.store.data);
-        }
-        let n = max.min(d.recording.steps_until_due(d.steps)).max(1);
-        d.execution
-            .set_breakpoints(sites.0.clone(), sites.1.clone());
-        let outcome = d.execution.run_steps(&mut self.store, n);
-        d.execution.set_breakpoints(Vec::new(), Vec::new());
-        let ran = d.execution.steps_done();
-        d.steps += ran;
-        Ok((ran, outcome?))
-    }
-
     /// [`Session::run_steps`]; `limit`, when set, says that `done` holds
     /// only once `limit` steps ran, so steps may run in chunks.
     fn run_counted(
@@ -174,7 +133,11 @@ impl Session {
         stops: bool,
         limit: Option<u64>,
     ) -> Result<Vec<Reply>, SessionError> {
-        let chunks = limit.filter(|_| self.can_run_chunks(stops));
+        let chunks = limit.filter(|l| *l > CHUNKED_FROM && self.can_run_chunks(stops));
+        // Where the last step ran (known unless it ran in a chunk), and the
+        // exceptions caught on the way.
+        let mut last_at = None;
+        let mut unwinds = Vec::new();
         let mut count = 0u64;
         let before_views = self
             .debugger
@@ -205,6 +168,7 @@ impl Session {
                         Err(trap) => break Stop::Trapped(trap),
                         Ok((ran, Outcome::Paused)) => count += ran,
                     }
+                    last_at = None;
                     let hit = self
                         .debugger
                         .as_ref()
@@ -232,12 +196,23 @@ impl Session {
                 .as_ref()
                 .filter(|d| stops && !d.watches.is_empty())
                 .and_then(|d| d.execution.position(&self.store));
+            last_at = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.execution.position(&self.store));
             match self.step_once() {
                 Ok(Some(values)) => break Stop::Finished(values),
                 Err(trap) => break Stop::Trapped(trap),
                 Ok(None) => {}
             }
             count += 1;
+            if self
+                .debugger
+                .as_ref()
+                .is_some_and(|d| d.execution.unwound().is_some())
+            {
+                unwinds.extend(self.caught_lines(last_at));
+            }
             if self.debugger.as_ref().is_some_and(|d| !d.logs.is_empty()) {
                 logged.extend(self.log_lines());
             }
@@ -291,17 +266,17 @@ impl Session {
                     self.unwind_effect(instr)
                         .or_else(|| self.effect(&before_views, before_instr))
                 } else {
-                    before_instr.map(|instruction| Effect {
-                        instruction,
+                    let last = match last_at {
+                        Some((func, offset)) => self.instruction_text(func, offset),
+                        None => self.last_chunked_instruction(),
+                    };
+                    before_instr.map(|first| Effect {
+                        instruction: format!("{first} … {}", last.unwrap_or_default()),
                         popped: Vec::new(),
                         pushed: Vec::new(),
-                        note: Some(format!(
-                            "and {} more instruction{}",
-                            count - 1,
-                            if count == 2 { "" } else { "s" }
-                        )),
+                        note: Some(format!("{count} instructions")),
                         memory: None,
-                        unwinding: Vec::new(),
+                        unwinding: unwinds,
                     })
                 };
                 if count == 1

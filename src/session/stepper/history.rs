@@ -45,7 +45,7 @@ impl Session {
     }
 
     /// Restores the checkpoint at or before `step` and executes forward to it.
-    fn replay_to(&mut self, step: u64) -> Result<(), SessionError> {
+    pub(super) fn replay_to(&mut self, step: u64) -> Result<(), SessionError> {
         let Some(d) = self.debugger.as_mut() else {
             return Ok(());
         };
@@ -65,7 +65,7 @@ impl Session {
 
     /// Executes the next step again, or restores its pinned checkpoint when
     /// it called the host or was an edit.
-    fn replay_one(&mut self) -> Result<(), Trap> {
+    pub(super) fn replay_one(&mut self) -> Result<(), Trap> {
         let Some(d) = self.debugger.as_mut() else {
             return Ok(());
         };
