@@ -10,8 +10,8 @@ use crate::vm::{Outcome, Trap};
 impl Session {
     /// Whether steps can run in chunks between checkpoints (the executor's
     /// step loop, no look at each step): nothing needs a look (watchpoints,
-    /// log points, regions), no host function can be called (its step must
-    /// be pinned) and no thread is stepped (waits block).
+    /// log points, regions), no instance imports a host function (a step
+    /// that calls one must be pinned) and no thread is stepped (waits block).
     pub(super) fn can_run_chunks(&self, stops: bool) -> bool {
         let Some(d) = self.debugger.as_ref() else {
             return false;
@@ -20,11 +20,11 @@ impl Session {
             && (!stops || d.watches.is_empty())
             && self.regions.is_empty()
             && d.agent.is_none()
-            && !self
-                .store
-                .funcs
-                .iter()
-                .any(|f| matches!(f, FuncInst::Host { .. }))
+            && !self.store.instances.iter().any(|i| {
+                i.funcs
+                    .iter()
+                    .any(|f| matches!(self.store.func(*f), Some(FuncInst::Host { .. })))
+            })
     }
 
     /// Runs at most `max` steps in one go, recording a checkpoint first
@@ -62,5 +62,49 @@ impl Session {
         let text = self.instruction_text(func, offset);
         self.replay_one().ok()?;
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paused, session_with};
+
+    const SPIN: &str = "(func $spin (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 400)))))";
+
+    #[test]
+    fn long_runs_go_in_chunks_unless_a_host_function_is_imported() {
+        let mut session = session_with(&[SPIN]);
+        session.start_stepping("call $spin").unwrap();
+        assert!(session.can_run_chunks(true));
+        let mut host =
+            session_with(&["(import \"console\" \"log\" (func $log (param i32)))", SPIN]);
+        host.start_stepping("call $spin").unwrap();
+        assert!(!host.can_run_chunks(true));
+    }
+
+    #[test]
+    fn a_breakpoint_stops_a_chunked_continue_where_a_step_by_step_one_stops() {
+        let setup = [
+            SPIN,
+            "(func $mark (param i32))",
+            "(func $both (call $spin) (call $mark (i32.const 1)))",
+        ];
+        let mut chunked = session_with(&setup);
+        chunked.add_breakpoint("$mark").unwrap();
+        chunked.start_stepping("call $both").unwrap();
+        let replies = chunked.continue_().unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.notes, ["breakpoint 1 hit"]);
+        let effect = info.effect.as_ref().unwrap();
+        assert_eq!(effect.instruction, "call $both … call $mark");
+        let at = info.step;
+        // The same number of single steps lands on the same instruction.
+        let mut single = session_with(&setup);
+        single.start_stepping("call $both").unwrap();
+        for _ in 0..at {
+            single.step(1).unwrap();
+        }
+        assert_eq!(single.current_offset(), chunked.current_offset());
+        assert_eq!(single.depth(), chunked.depth());
     }
 }
