@@ -150,6 +150,7 @@ transcripts! {
     step_display,
     step_errors,
     mem_window_cap,
+    step_throw_in_a_run,
     step_vocabulary,
     step_watch_wide,
     step_named_module,

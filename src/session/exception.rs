@@ -81,7 +81,7 @@ impl Session {
 }
 
 impl Session {
-    /// An exception as a value view writes it after `exnref`: `$oops 7`.
+    /// An exception as a value view writes it after `exnref`: `$oops(7)`.
     pub(super) fn exn_label(&self, addr: u32) -> String {
         let Some(exn) = self.store.data.exn(addr) else {
             return format!("exn#{addr}");

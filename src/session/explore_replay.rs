@@ -36,8 +36,23 @@ impl Session {
                 ))
             })?;
         if explored.finals[n - 1].schedule.waited {
+            let turns = &explored.finals[n - 1].schedule.turns;
+            let wait = turns.iter().enumerate().find_map(|(i, t)| {
+                let text = t
+                    .accesses
+                    .iter()
+                    .find(|a| a.starts_with("memory.atomic.wait"))?;
+                let name = self.agents.get(t.thread).map_or("?", |a| a.name.as_str());
+                Some(format!(
+                    " (turn {} of {}: thread {name} runs {text})",
+                    i + 1,
+                    turns.len()
+                ))
+            });
             return Err(SessionError::usage(format!(
-                "final state {n}'s schedule blocks in memory.atomic.wait, which :replay cannot step through yet"
+                "final state {n}'s schedule blocks in memory.atomic.wait{}, and :replay cannot \
+                 wake a thread yet; step the threads by hand with :thread NAME and :run instead",
+                wait.unwrap_or_default()
             )));
         }
         let (start, agents) = (&explored.start, &explored.agents);

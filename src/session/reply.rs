@@ -90,7 +90,7 @@ pub struct ValueRows {
 
 /// The user's names (`$add`, `$m.$f`, `func 3`) of the functions some
 /// `funcref` values point at, and what the exceptions some `exnref` values
-/// point at hold (`$oops 7`), by store address.
+/// point at hold (`$oops(7)`), by store address.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FuncNames {
     /// Function names by store address.

@@ -12,14 +12,11 @@ use crate::vm::lanes::Shape;
 use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
-/// A value as the pause shows it: a function reference by its name.
+/// A value as the pause shows it: a reference by the name `:stack` gives it.
 fn named(value: &Value, names: &FuncNames) -> String {
     match value {
         Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
-        Value::ExnRef(Some(addr)) => match names.exns.get(addr) {
-            Some(exn) => format!("exnref({exn})"),
-            None => value.to_string(),
-        },
+        Value::ExnRef(Some(addr)) => format!("exnref:{}", names.exn(*addr)),
         other => other.to_string(),
     }
 }
@@ -162,10 +159,13 @@ fn state(info: &PauseInfo) -> String {
     let labels: Vec<String> = top
         .labels
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
+            let name = info.label_names.get(i).cloned().flatten();
             format!(
-                "{} (height {}, carries {})",
+                "{}{} (height {}, carries {})",
                 label_word(l.kind),
+                name.map(|n| format!(" {n}")).unwrap_or_default(),
                 l.height,
                 l.branch_arity()
             )

@@ -83,7 +83,7 @@ impl Store {
 
 impl Store {
     /// An exception as the views show it: its tag's name and its payload
-    /// (`$oops 7`, `$pair 1 2.5`), or `exn#N` for an unknown address.
+    /// (`$oops(7)`, `$pair(1 2.5)`), or `exn#N` for an unknown address.
     pub fn describe_exn(&self, addr: u32) -> String {
         let Some(exn) = self.data.exn(addr) else {
             return format!("exn#{addr}");
@@ -93,14 +93,14 @@ impl Store {
     }
 }
 
-/// A tag's name and a payload in a few words: `$oops 7`, `$pair 1 2.5`.
+/// A tag's name and a payload in one word, as every value list shows an
+/// exception: `$oops(7)`, `$pair(1 2.5)`, `$done` with no payload.
 pub fn exn_words(tag: &str, payload: &[Value]) -> String {
-    let mut text = tag.to_string();
-    for value in payload {
-        text.push(' ');
-        text.push_str(&plain(value));
+    if payload.is_empty() {
+        return tag.to_string();
     }
-    text
+    let values: Vec<String> = payload.iter().map(plain).collect();
+    format!("{tag}({})", values.join(" "))
 }
 
 /// A payload as WAT writes constants: `(i32 7) (f64 2.5)`, or `(no values)`.

@@ -13,6 +13,9 @@ use std::sync::atomic::Ordering;
 /// Most steps one `continue`, `next`, `finish` or `until` runs before
 /// pausing anyway (Ctrl-C pauses sooner).
 const MAX_STEPS_PER_COMMAND: u64 = 50_000_000;
+/// Commands of at most this many steps run one step at a time (each
+/// exception caught on the way is told); longer ones run in chunks.
+const CHUNKED_FROM: u64 = 1024;
 
 /// Why a run of steps stopped.
 enum Stop {
@@ -32,7 +35,7 @@ impl Session {
     /// The trap that ended the input (the stepper then stops, undoing it).
     pub fn step(&mut self, n: u64) -> Result<Vec<Reply>, SessionError> {
         let count = n.max(1);
-        self.run_steps(|_, done| done >= count, false)
+        self.run_counted(|_, done| done >= count, false, Some(count))
     }
 
     /// `next`: executes one instruction, running a call to its end.
@@ -58,7 +61,7 @@ impl Session {
     /// # Errors
     /// The trap that ended the input.
     pub fn continue_(&mut self) -> Result<Vec<Reply>, SessionError> {
-        self.run_steps(|_, _| false, true)
+        self.run_counted(|_, _| false, true, Some(u64::MAX))
     }
 
     /// `until`: runs until an instruction after this one in the same
@@ -119,6 +122,22 @@ impl Session {
         done: impl Fn(&Session, u64) -> bool,
         stops: bool,
     ) -> Result<Vec<Reply>, SessionError> {
+        self.run_counted(done, stops, None)
+    }
+
+    /// [`Session::run_steps`]; `limit`, when set, says that `done` holds
+    /// only once `limit` steps ran, so steps may run in chunks.
+    fn run_counted(
+        &mut self,
+        done: impl Fn(&Session, u64) -> bool,
+        stops: bool,
+        limit: Option<u64>,
+    ) -> Result<Vec<Reply>, SessionError> {
+        let chunks = limit.filter(|l| *l > CHUNKED_FROM && self.can_run_chunks(stops));
+        // Where the last step ran (known unless it ran in a chunk), and the
+        // exceptions caught on the way.
+        let mut last_at = None;
+        let mut unwinds = Vec::new();
         let mut count = 0u64;
         let before_views = self
             .debugger
@@ -136,8 +155,35 @@ impl Session {
             }
             _ => (Vec::new(), Vec::new()),
         };
-        let offsets: std::collections::HashSet<usize> = offsets.into_iter().collect();
+        let sites = (entries, offsets);
+        let offsets: std::collections::HashSet<usize> = sites.1.iter().copied().collect();
+        let entries = &sites.0;
         let stop = loop {
+            if let Some(limit) = chunks {
+                // The last step runs alone, so its instruction is known.
+                let left = limit.min(MAX_STEPS_PER_COMMAND) - count;
+                if left > 1 {
+                    match self.run_chunk(left - 1, &sites) {
+                        Ok((_, Outcome::Finished(values))) => break Stop::Finished(values),
+                        Err(trap) => break Stop::Trapped(trap),
+                        Ok((ran, Outcome::Paused)) => count += ran,
+                    }
+                    last_at = None;
+                    let hit = self
+                        .debugger
+                        .as_ref()
+                        .is_some_and(|d| d.execution.hit_breakpoint());
+                    if hit {
+                        break Stop::Paused(self.breakpoint_hits());
+                    }
+                    if self.store.interrupt.load(Ordering::Relaxed)
+                        && self.store.interrupt.swap(false, Ordering::Relaxed)
+                    {
+                        break Stop::Paused(vec![format!("interrupted after {count} steps")]);
+                    }
+                    continue;
+                }
+            }
             let watched = self.watched_bytes();
             let write = if self.regions.is_empty() {
                 None
@@ -150,12 +196,23 @@ impl Session {
                 .as_ref()
                 .filter(|d| stops && !d.watches.is_empty())
                 .and_then(|d| d.execution.position(&self.store));
+            last_at = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.execution.position(&self.store));
             match self.step_once() {
                 Ok(Some(values)) => break Stop::Finished(values),
                 Err(trap) => break Stop::Trapped(trap),
                 Ok(None) => {}
             }
             count += 1;
+            if self
+                .debugger
+                .as_ref()
+                .is_some_and(|d| d.execution.unwound().is_some())
+            {
+                unwinds.extend(self.caught_lines(last_at));
+            }
             if self.debugger.as_ref().is_some_and(|d| !d.logs.is_empty()) {
                 logged.extend(self.log_lines());
             }
@@ -169,7 +226,7 @@ impl Session {
                         None => h,
                     }));
                 }
-                if self.at_break_site(&entries, &offsets) {
+                if self.at_break_site(entries, &offsets) {
                     notes.extend(self.breakpoint_hits());
                 }
             }
@@ -209,17 +266,17 @@ impl Session {
                     self.unwind_effect(instr)
                         .or_else(|| self.effect(&before_views, before_instr))
                 } else {
-                    before_instr.map(|instruction| Effect {
-                        instruction,
+                    let last = match last_at {
+                        Some((func, offset)) => self.instruction_text(func, offset),
+                        None => self.last_chunked_instruction(),
+                    };
+                    before_instr.map(|first| Effect {
+                        instruction: format!("{first} … {}", last.unwrap_or_default()),
                         popped: Vec::new(),
                         pushed: Vec::new(),
-                        note: Some(format!(
-                            "and {} more instruction{}",
-                            count - 1,
-                            if count == 2 { "" } else { "s" }
-                        )),
+                        note: Some(format!("{count} instructions")),
                         memory: None,
-                        unwinding: Vec::new(),
+                        unwinding: unwinds,
                     })
                 };
                 if count == 1
@@ -246,12 +303,12 @@ impl Session {
             return Ok(None);
         };
         d.recording
-            .before_step(d.steps, &d.execution, &self.store.data);
+            .before_step(d.steps, &d.execution, &mut self.store.data);
         let depth = call.then(|| d.execution.call_stack().len());
         d.steps += 1;
         let outcome = d.execution.step(&mut self.store)?;
         if depth.is_some_and(|depth| d.execution.call_stack().len() <= depth) {
-            d.recording.pin(d.steps, &d.execution, &self.store.data);
+            d.recording.pin(d.steps, &d.execution, &mut self.store.data);
         }
         match outcome {
             Outcome::Paused => Ok(None),
@@ -271,12 +328,12 @@ impl Session {
     ) -> Result<T, SessionError> {
         if let Some(d) = self.debugger.as_mut() {
             d.recording
-                .before_step(d.steps, &d.execution, &self.store.data);
+                .before_step(d.steps, &d.execution, &mut self.store.data);
         }
         let done = edit(self)?;
         if let Some(d) = self.debugger.as_mut() {
             d.steps += 1;
-            d.recording.pin(d.steps, &d.execution, &self.store.data);
+            d.recording.pin(d.steps, &d.execution, &mut self.store.data);
         }
         Ok(done)
     }

@@ -45,7 +45,7 @@ impl Session {
     }
 
     /// Restores the checkpoint at or before `step` and executes forward to it.
-    fn replay_to(&mut self, step: u64) -> Result<(), SessionError> {
+    pub(super) fn replay_to(&mut self, step: u64) -> Result<(), SessionError> {
         let Some(d) = self.debugger.as_mut() else {
             return Ok(());
         };
@@ -55,7 +55,7 @@ impl Session {
             )));
         };
         d.execution = execution.clone();
-        self.store.data = data.clone();
+        data.restore(&mut self.store.data);
         d.steps = at;
         while self.debugger.as_ref().is_some_and(|d| d.steps < step) {
             self.replay_one().map_err(|t| replay_error(&t))?;
@@ -65,14 +65,14 @@ impl Session {
 
     /// Executes the next step again, or restores its pinned checkpoint when
     /// it called the host or was an edit.
-    fn replay_one(&mut self) -> Result<(), Trap> {
+    pub(super) fn replay_one(&mut self) -> Result<(), Trap> {
         let Some(d) = self.debugger.as_mut() else {
             return Ok(());
         };
         let next = d.steps + 1;
         if let Some((execution, data)) = d.recording.pinned_at(next) {
             d.execution = execution.clone();
-            self.store.data = data.clone();
+            data.restore(&mut self.store.data);
         } else {
             d.execution.step(&mut self.store)?;
         }
@@ -186,5 +186,61 @@ mod tests {
             fresh.step(at).unwrap();
             assert_eq!(state(&session), state(&fresh), "back {back} to step {at}");
         }
+    }
+
+    #[test]
+    fn steps_run_in_chunks_end_where_single_steps_do() {
+        let setup = [
+            "(memory 1)",
+            "(global $g (mut i32) (i32.const 0))",
+            "(table 2 funcref)",
+            "(func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))",
+            "(elem declare func $inc)",
+            SPIN,
+        ];
+        let mut chunked = session_with(&setup);
+        chunked.start_stepping("call $spin").unwrap();
+        chunked.step(3000).unwrap();
+        let mut single = session_with(&setup);
+        single.start_stepping("call $spin").unwrap();
+        for _ in 0..3000 {
+            single.step(1).unwrap();
+        }
+        assert_eq!(state(&chunked), state(&single));
+    }
+
+    #[test]
+    fn back_over_a_memory_grow_gives_the_smaller_memory_back() {
+        let mut session = session_with(&["(memory 1)"]);
+        session
+            .start_stepping("i32.const 0 i32.const 7 i32.store i32.const 2 memory.grow drop i32.const 70000 i32.const 9 i32.store")
+            .unwrap();
+        let size = |s: &crate::session::Session| s.memory0_bytes(0, 1 << 20).len();
+        session.step(8).unwrap();
+        assert_eq!(size(&session), 3 << 16);
+        session.step_back(5).unwrap();
+        assert_eq!(size(&session), 1 << 16);
+        assert_eq!(session.memory0_bytes(0, 1), [7]);
+        session.step(6).unwrap();
+        assert_eq!(size(&session), 3 << 16);
+        assert_eq!(session.memory0_bytes(70000, 1), [9]);
+    }
+
+    #[test]
+    fn a_checkpoint_holds_only_the_pages_written_since_the_one_before() {
+        // 16 pages of data, one 4 KiB page written between checkpoints.
+        let mut session = session_with(&[
+            "(memory 16)",
+            "(func $fill (local $i i32) (loop $l (i32.store (local.get $i) (i32.const -1)) (local.set $i (i32.add (local.get $i) (i32.const 4))) (br_if $l (i32.lt_u (local.get $i) (i32.const 0x100000)))))",
+            "call $fill",
+            "(func $spin (local $i i32) (loop $l (i32.store (i32.const 0) (local.get $i)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))",
+        ]);
+        session.start_stepping("call $spin").unwrap();
+        session.step(2_000_000).unwrap();
+        let (bytes, checkpoints) = session.recording_usage().unwrap();
+        assert!(checkpoints >= 2, "{checkpoints} checkpoints");
+        // The first holds the megabyte; each later one a page and change.
+        let later = (bytes - (1 << 20)) / (checkpoints - 1);
+        assert!(later < 32 << 10, "{later} bytes per later checkpoint");
     }
 }

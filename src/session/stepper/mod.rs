@@ -6,25 +6,30 @@
 //! the call with [`Execution::step`]; until it finishes or is aborted, the
 //! session's inputs go to the stepper. The files, one concept each:
 //! - `control`: step, next, finish, continue, until (the stop conditions);
+//! - `chunks`: long runs in chunks between checkpoints (no look at each step);
 //! - `breaks`: breakpoints by function, offset and line;
 //! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `history`: travel in it (`back`) and visits of the past;
 //! - `logs`: hit counts and log points, recomputed from the recording;
+//! - `labels`: the names of the labels around the pause;
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
 mod breaks;
+mod chunks;
 mod control;
 mod examine;
 mod history;
+mod labels;
 mod logs;
 mod motion;
 mod pause;
 mod places;
 mod record;
+mod record_pages;
 mod record_reverse;
 mod unwind;
 mod watch;

@@ -92,6 +92,8 @@ pub struct PauseInfo {
     pub watch_diffs: Vec<super::WatchDiff>,
     /// How the functions that references on the screen point at are named.
     pub func_names: crate::session::FuncNames,
+    /// The top frame's label names, outermost (the function) first.
+    pub label_names: Vec<Option<String>>,
 }
 
 /// One frame of a backtrace.
@@ -226,6 +228,7 @@ impl Session {
             .as_mut()
             .map(|d| std::mem::take(&mut d.watch_diffs))
             .unwrap_or_default();
+        let label_names = self.label_names();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -281,6 +284,7 @@ impl Session {
             changed_locals,
             watch_diffs,
             func_names,
+            label_names,
         };
         let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {
@@ -311,10 +315,29 @@ impl Session {
         if instance != view.instance {
             return None;
         }
-        self.session_source(
-            view.index.checked_sub(module.imported_funcs)? as usize,
-            view.offset,
-        )
+        let defined = view.index.checked_sub(module.imported_funcs)? as usize;
+        self.session_source(defined, view.offset)
+            .or_else(|| self.closing_paren(defined, view))
+    }
+
+    /// Before a function's closing `end` (which has no text of its own,
+    /// e.g. after a catch lands past the last block): the `)` that closes
+    /// the function in its definition.
+    fn closing_paren(&self, defined: usize, view: &FrameView) -> Option<SourceSpot> {
+        let Some(crate::vm::store::FuncInst::Wasm { body, .. }) = self.store.func(view.func) else {
+            return None;
+        };
+        if view.offset + 1 != body.range.end {
+            return None;
+        }
+        let (field, _) = *self.sources.get(defined)?.first()?;
+        let text = &self.fields.get(field)?.text;
+        let at = text.rfind(')')?;
+        Some(SourceSpot {
+            text: text.clone(),
+            offset: at,
+            len: 1,
+        })
     }
 
     /// The session module's globals: name (or index), value, not yet marked.

@@ -206,8 +206,12 @@ impl Session {
                 .global_named(top, name)
                 .map(Place::Global)
                 .ok_or_else(|| {
+                    let hint = self
+                        .closest_place_name(top, name)
+                        .map(|n| format!(" (did you mean ${n}?)"))
+                        .unwrap_or_default();
                     unknown(format!(
-                        "{} has no local or global ${name}",
+                        "{} has no local or global ${name}{hint}",
                         self.frame_name(top.func, d)
                     ))
                 });
@@ -236,6 +240,27 @@ impl Session {
             instance.globals.get(*index as usize).copied()
         };
         in_instance(top.instance).or_else(|| in_instance(self.session_instance()?.1))
+    }
+
+    /// The name of a local of `top` or a global it can see that is closest
+    /// to the mistyped `name` (at most two edits away).
+    fn closest_place_name(&self, top: &FrameView, name: &str) -> Option<String> {
+        let globals = |addr| {
+            self.store
+                .instance(addr)
+                .map(|i| i.module.names.globals.values().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let session = self.session_instance().map(|(_, i)| i);
+        top.locals
+            .iter()
+            .filter_map(|l| l.name.clone())
+            .chain(globals(top.instance))
+            .chain(session.map(globals).unwrap_or_default())
+            .map(|n| (strsim::levenshtein(&n, name), n))
+            .filter(|(distance, _)| *distance <= 2)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, n)| n)
     }
 
     /// "local $i of $fill", "global $g", "[0] (top of the stack)", "u8 at 0x3 of memory 0".

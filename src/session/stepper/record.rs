@@ -9,14 +9,18 @@
 //! checkpoint instead of calling the host again, so a replay never prints
 //! twice and sees exactly the values the host gave.
 //!
+//! A checkpoint keeps the memories as pages shared with the checkpoint
+//! before it (see `record_pages`): it costs the pages written since.
 //! K adapts to the memory size (a checkpoint costs about as much as K/16
 //! steps), and the checkpoints stay under a byte budget (`:limit record`,
 //! default 256 MiB): over it, every other unpinned checkpoint goes and K
 //! doubles; when only pinned ones are left, the oldest go (the recording then
 //! starts later).
 
+use super::record_pages::StoreCopy;
 use crate::vm::Execution;
 use crate::vm::store::StoreData;
+use std::sync::Arc;
 
 /// Default byte budget of a recording.
 pub(in crate::session) const DEFAULT_BUDGET: usize = 256 << 20;
@@ -31,10 +35,18 @@ const OVERHEAD: usize = 16 << 10;
 struct Checkpoint {
     step: u64,
     execution: Execution,
-    data: StoreData,
+    data: StoreCopy,
     /// Follows a step that must not be executed again (host call or edit).
     pinned: bool,
+    /// Bytes besides the memory pages (those are counted as they are freed).
     bytes: usize,
+}
+
+impl Checkpoint {
+    /// Bytes freed when this checkpoint goes.
+    fn freed(&self) -> usize {
+        self.bytes + self.data.own_bytes()
+    }
 }
 
 /// The checkpoints, oldest first, and the bytes they hold.
@@ -43,13 +55,19 @@ pub(super) struct Recording {
     bytes: usize,
     interval: u64,
     budget: usize,
+    /// The page of zeros every checkpoint shares.
+    zero: Arc<[u8]>,
 }
 
-/// Bytes a copy of `data` holds.
+/// Bytes a copy of `data` holds besides its memory pages.
 fn size_of(data: &StoreData) -> usize {
-    let memories: usize = data.memories.iter().map(|m| m.bytes().len()).sum();
     let tables: usize = data.tables.iter().map(|t| t.size() as usize * 8).sum();
-    memories + tables + OVERHEAD
+    tables + OVERHEAD
+}
+
+/// Bytes of the store's memories (how long K is at first).
+fn memory_size(data: &StoreData) -> usize {
+    data.memories.iter().map(|m| m.bytes().len()).sum()
 }
 
 impl Recording {
@@ -60,12 +78,13 @@ impl Recording {
             bytes: 0,
             interval: MIN_INTERVAL,
             budget,
+            zero: Arc::from(vec![0; 4096]),
         }
     }
 
     /// Called before every recorded step: takes a checkpoint when the last
     /// one is K steps old (or there is none).
-    pub(super) fn before_step(&mut self, step: u64, execution: &Execution, data: &StoreData) {
+    pub(super) fn before_step(&mut self, step: u64, execution: &Execution, data: &mut StoreData) {
         let due = self
             .checkpoints
             .last()
@@ -77,22 +96,31 @@ impl Recording {
 
     /// Pins the state at `step`, reached by a step (or edit) that re-execution
     /// must not repeat.
-    pub(super) fn pin(&mut self, step: u64, execution: &Execution, data: &StoreData) {
+    pub(super) fn pin(&mut self, step: u64, execution: &Execution, data: &mut StoreData) {
         self.push(step, execution, data, true);
     }
 
-    fn push(&mut self, step: u64, execution: &Execution, data: &StoreData, pinned: bool) {
+    /// Steps from `step` until the next checkpoint is due (0: due now).
+    pub(super) fn steps_until_due(&self, step: u64) -> u64 {
+        self.checkpoints
+            .last()
+            .map_or(0, |c| (c.step + self.interval).saturating_sub(step))
+    }
+
+    fn push(&mut self, step: u64, execution: &Execution, data: &mut StoreData, pinned: bool) {
         self.forget_after(step.saturating_sub(1));
         let bytes = size_of(data);
         if self.checkpoints.is_empty() {
-            let steps = (bytes as u64 / 16).clamp(MIN_INTERVAL, MAX_INTERVAL);
+            let steps = ((memory_size(data) + bytes) as u64 / 16).clamp(MIN_INTERVAL, MAX_INTERVAL);
             self.interval = self.interval.max(steps);
         }
-        self.bytes += bytes;
+        let (copy, pages) =
+            StoreCopy::take(data, self.checkpoints.last().map(|c| &c.data), &self.zero);
+        self.bytes += bytes + pages;
         self.checkpoints.push(Checkpoint {
             step,
             execution: execution.clone(),
-            data: data.clone(),
+            data: copy,
             pinned,
             bytes,
         });
@@ -105,24 +133,26 @@ impl Recording {
             let unpinned = self.checkpoints[1..].iter().filter(|c| !c.pinned).count();
             if unpinned >= 2 && self.interval < MAX_INTERVAL * 64 {
                 let mut odd = false;
-                let mut freed = 0;
-                let mut first = true;
-                self.checkpoints.retain(|c| {
-                    if first || c.pinned {
-                        first = false;
-                        return true;
+                let mut kept = Vec::with_capacity(self.checkpoints.len());
+                for (i, c) in std::mem::take(&mut self.checkpoints)
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i > 0 && !c.pinned {
+                        odd = !odd;
+                        if odd {
+                            // Its pages shared with a neighbour stay.
+                            self.bytes -= c.freed();
+                            continue;
+                        }
                     }
-                    odd = !odd;
-                    if odd {
-                        freed += c.bytes;
-                    }
-                    !odd
-                });
-                self.bytes -= freed;
+                    kept.push(c);
+                }
+                self.checkpoints = kept;
                 self.interval *= 2;
             } else {
                 let old = self.checkpoints.remove(0);
-                self.bytes -= old.bytes;
+                self.bytes -= old.freed();
             }
         }
     }
@@ -132,7 +162,7 @@ impl Recording {
     pub(super) fn forget_after(&mut self, step: u64) {
         while self.checkpoints.last().is_some_and(|c| c.step > step) {
             if let Some(c) = self.checkpoints.pop() {
-                self.bytes -= c.bytes;
+                self.bytes -= c.freed();
             }
         }
     }
@@ -143,14 +173,14 @@ impl Recording {
     }
 
     /// The latest checkpoint at or before `step`: its step, machine and data.
-    pub(super) fn at_or_before(&self, step: u64) -> Option<(u64, &Execution, &StoreData)> {
+    pub(super) fn at_or_before(&self, step: u64) -> Option<(u64, &Execution, &StoreCopy)> {
         let i = self.checkpoints.partition_point(|c| c.step <= step);
         let c = self.checkpoints.get(i.checked_sub(1)?)?;
         Some((c.step, &c.execution, &c.data))
     }
 
     /// The pinned checkpoint exactly at `step`, if there is one.
-    pub(super) fn pinned_at(&self, step: u64) -> Option<(&Execution, &StoreData)> {
+    pub(super) fn pinned_at(&self, step: u64) -> Option<(&Execution, &StoreCopy)> {
         let i = self.checkpoints.partition_point(|c| c.step < step);
         self.checkpoints
             .get(i)

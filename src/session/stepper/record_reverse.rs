@@ -177,6 +177,8 @@ impl Session {
 
     /// `last-write ADDR|TYPE[ADDR]|$local|$global`: goes back to just before
     /// the instruction that last changed it and shows the old and new value.
+    /// Step N is the Nth instruction run (the pause after it is "after N
+    /// steps"), here and in `history`.
     ///
     /// # Errors
     /// A usage error for a bad target or when the recording never saw it change.
@@ -195,7 +197,7 @@ impl Session {
             change.old,
             change.new,
             self.site_text(change.site),
-            change.step
+            change.step + 1
         );
         self.travel_to(change.step)?;
         Ok(self.pause_replies(None, vec![note]))
@@ -212,14 +214,15 @@ impl Session {
         let mut replies = Vec::new();
         if let Some((step, value)) = first {
             replies.push(Reply::Note(format!(
-                "{} = {value} at step {step}",
-                probe.name()
+                "{} = {value} after {step} step{} (where the recording starts)",
+                probe.name(),
+                if step == 1 { "" } else { "s" }
             )));
         }
         for change in &changes {
             let by = self.site_text(change.site);
             replies.push(Reply::Note(format!(
-                "{} = {}  (was {}) after step {}: {by}",
+                "{} = {}  (was {}) by step {}: {by}",
                 probe.name(),
                 change.new,
                 change.old,
@@ -325,7 +328,7 @@ mod tests {
             info.notes[0],
             format!(
                 "last write to i32[0x8]: 0 -> 42 by i32.store in $fill (step {}); paused before it",
-                info.step
+                info.step + 1
             )
         );
         assert_eq!(session.memory0_bytes(8, 4), [0; 4]);
@@ -345,9 +348,12 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(notes[0], "$i = i32:0 at step 1");
+        assert_eq!(
+            notes[0],
+            "$i = i32:0 after 1 step (where the recording starts)"
+        );
         assert!(
-            notes[1].starts_with("$i = i32:1  (was i32:0) after step"),
+            notes[1].starts_with("$i = i32:1  (was i32:0) by step"),
             "{notes:?}"
         );
         assert!(notes[1].ends_with("local.set $i in $fill"), "{notes:?}");

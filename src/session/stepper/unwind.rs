@@ -45,6 +45,27 @@ impl Session {
         })
     }
 
+    /// For a run of several steps: the throw at `at` that the step just
+    /// taken made, when a clause caught it, as its `unwind:` lines
+    /// (`throw $oops in $inner: threw $oops (i32 7)`, then the way out).
+    pub(super) fn caught_lines(&mut self, at: Option<(FuncAddr, usize)>) -> Vec<String> {
+        let Some((func, offset)) = at else {
+            return Vec::new();
+        };
+        let Some(text) = self.instruction_at(func, offset) else {
+            return Vec::new();
+        };
+        let Some(effect) = self.unwind_effect(Some(text)) else {
+            return Vec::new();
+        };
+        let head = format!(
+            "{}: {}",
+            effect.instruction,
+            effect.note.unwrap_or_default()
+        );
+        std::iter::once(head).chain(effect.unwinding).collect()
+    }
+
     /// Clause `index` of the `try_table` at `offset` in `func`, as written:
     /// `catch $oops`, `catch_all_ref`.
     fn clause_text(&self, func: FuncAddr, offset: usize, index: usize) -> String {
