@@ -540,6 +540,15 @@ impl Store {
     /// host functions that trap, so their addresses stay valid (issue 14).
     pub fn retire_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
         let own = self.own_funcs(addr);
+        self.free_funcs(own);
+        if let Some(instance) = self.instances.get_mut(addr.index()) {
+            *instance = Instance::empty(empty);
+        }
+    }
+
+    /// Turns the functions at `own` into host functions that trap, freeing
+    /// their code.
+    fn free_funcs(&mut self, own: std::ops::Range<usize>) {
         let freed: Arc<HostFn> = Arc::new(|_: &mut HostContext<'_>, _: &[Value]| {
             Err(Trap::host(
                 "internal: a function of a freed session module was called",
@@ -552,9 +561,6 @@ impl Store {
                 func: freed.clone(),
             };
         }
-        if let Some(instance) = self.instances.get_mut(addr.index()) {
-            *instance = Instance::empty(empty);
-        }
     }
 
     /// Frees the code of instance `addr` as [`Store::retire_instance`] does,
@@ -562,14 +568,16 @@ impl Store {
     /// its record of addresses and its binary (issue 14: `:undo` keeps
     /// earlier session modules as their binary, not their compiled code).
     pub fn hibernate_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
-        let Some(instance) = self.instances.get(addr.index()).cloned() else {
+        let own = self.own_funcs(addr);
+        let Some(slot) = self.instances.get_mut(addr.index()) else {
             return;
         };
-        let bytes = instance.module.bytes.clone();
-        self.retire_instance(addr, empty.clone());
+        let record = std::mem::replace(slot, Instance::empty(empty.clone()));
+        let bytes = record.module.bytes.clone();
+        self.free_funcs(own);
         let record = Instance {
             module: empty,
-            ..instance
+            ..record
         };
         self.hibernated.push((addr, record, bytes));
     }
