@@ -20,10 +20,16 @@
 use super::{ErrorKind, SessionError};
 use crate::text::lex::{TokenKind, tokens};
 use std::collections::HashMap;
+use std::sync::Arc;
 
-/// One field of the session module.
+/// One field of the session module, shared: the states `:undo` keeps hold
+/// the same fields, not copies (issue 14: 1,000 definitions one at a time).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Field {
+pub struct Field(Arc<FieldData>);
+
+/// What a [`Field`] is made of.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldData {
     /// The keyword it starts with: `func`, `memory`, `import`, ...
     pub keyword: String,
     /// What it defines: the keyword, or for `(import ...)` the kind of its
@@ -41,13 +47,21 @@ pub struct Field {
     pub text: String,
 }
 
+impl std::ops::Deref for Field {
+    type Target = FieldData;
+
+    fn deref(&self) -> &FieldData {
+        &self.0
+    }
+}
+
 impl Field {
     /// The field written as `text`, from file `origin` when `:load` read it.
     pub fn new(text: &str, origin: Option<&str>) -> Field {
         let (top, children) = words(text);
         let keyword = top.first().cloned().unwrap_or_default();
         let named = |w: Option<&String>| w.filter(|w| w.starts_with('$')).cloned();
-        let mut field = Field {
+        let mut field = FieldData {
             kind: keyword.clone(),
             id: named(top.get(1)),
             exports: Vec::new(),
@@ -79,7 +93,7 @@ impl Field {
                 _ => {}
             }
         }
-        field
+        Field(Arc::new(field))
     }
 
     /// Whether the field imports what it defines (`(import ...)` or inline).

@@ -129,7 +129,10 @@ impl Session {
     }
 
     fn run_interruptible(&mut self, code: &str) -> Result<Run, SessionError> {
-        let prepared = self.prepare_fragment(code)?;
+        // Without tracing or breakpoints no byte offset of the fragment is
+        // shown, so it may import only the functions it names.
+        let lean = !self.trace && self.breakpoints.is_empty();
+        let prepared = self.prepare_fragment_with(code, lean)?;
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();
@@ -198,7 +201,13 @@ impl Session {
     }
     /// Assembles, validates and instantiates the fragment module for `code`.
     pub(super) fn prepare_fragment(&mut self, code: &str) -> Result<Prepared, SessionError> {
-        let probe = self.fragment_text(code, None);
+        self.prepare_fragment_with(code, false)
+    }
+
+    /// [`Session::prepare_fragment`]; a `lean` fragment imports only the
+    /// session functions `code` names (see [`named_funcs`]).
+    fn prepare_fragment_with(&mut self, code: &str, lean: bool) -> Result<Prepared, SessionError> {
+        let probe = self.fragment_text(code, None, lean);
         let (bytes, spans) =
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
@@ -219,7 +228,7 @@ impl Session {
                 .push("`drop` removes the top value, `:clear` empties the stack".into());
             return Err(error);
         }
-        let full = self.fragment_text(code, Some(&results));
+        let full = self.fragment_text(code, Some(&results), lean);
         let (bytes, spans) =
             assemble_with_spans(&full.text).map_err(|e| self.asm_error(&e, &full, code))?;
         let module = Arc::new(
@@ -338,8 +347,9 @@ impl Session {
     }
 
     /// Builds the fragment module. Without `results`, it is the probe whose
-    /// body ends right after the user's code.
-    fn fragment_text(&self, code: &str, results: Option<&[ValType]>) -> FragmentText {
+    /// body ends right after the user's code; `lean`, it imports only the
+    /// session functions the code names, when it names them all by `$name`.
+    fn fragment_text(&self, code: &str, results: Option<&[ValType]>, lean: bool) -> FragmentText {
         let mut text = String::from("(module\n");
         let mut imports = Vec::new();
         if let Some((module, addr)) = self.session_instance() {
@@ -347,7 +357,11 @@ impl Session {
             for field in self.fields.iter().filter(|f| f.keyword == "type") {
                 let _ = writeln!(text, "  {}", field.text);
             }
+            let wanted = named_funcs(code, module).filter(|_| lean);
             for (i, ty) in module.func_types.iter().enumerate() {
+                if wanted.as_ref().is_some_and(|w| !w.contains(&(i as u32))) {
+                    continue;
+                }
                 let Some(ty) = module.types.get(*ty as usize) else {
                     continue;
                 };
@@ -661,8 +675,39 @@ fn wat_id(name: Option<&String>) -> String {
     }
 }
 
+/// The session functions `code` calls or references, when it names each
+/// by a `$name` the session module has: the fragment imports only those
+/// (issue 14: an input's latency does not grow with the session). `None`
+/// when it names one by index or one the module lacks: the fragment then
+/// imports them all, so indices match the session module's and the
+/// assembler reports an unknown one at the user's own text.
+fn named_funcs(code: &str, module: &Module) -> Option<std::collections::BTreeSet<u32>> {
+    use crate::text::lex::{TokenKind, tokens};
+    let words: Vec<_> = tokens(code)
+        .into_iter()
+        .filter(|t| !matches!(t.kind, TokenKind::Space | TokenKind::Comment))
+        .map(|t| (t.kind, &code[t.range]))
+        .collect();
+    let mut wanted = std::collections::BTreeSet::new();
+    for pair in words.windows(2) {
+        if !matches!(pair[0].1, "call" | "return_call" | "ref.func") {
+            continue;
+        }
+        let (TokenKind::Name, name) = pair[1] else {
+            return None;
+        };
+        let (&index, _) = module
+            .names
+            .funcs
+            .iter()
+            .find(|(_, n)| wat_id(Some(n)) == name)?;
+        wanted.insert(index);
+    }
+    Some(wanted)
+}
+
 /// The session functions `code` names after `ref.func`, as a list of
-/// indices (`"0 3"`); names and indices the module lacks are left out, so the
+/// names or indices (`"$f 3"`); names and indices the module lacks are left out, so the
 /// assembler reports them at the user's own text.
 fn referenced_funcs(code: &str, module: &Module) -> String {
     use crate::text::lex::{TokenKind, tokens};
@@ -687,7 +732,12 @@ fn referenced_funcs(code: &str, module: &Module) -> String {
     indices.dedup();
     let mut list = String::new();
     for i in indices {
-        let _ = write!(list, " {i}");
+        // By name where it has one: the fragment may import only some functions.
+        match wat_id(module.names.funcs.get(&i)) {
+            id if id.is_empty() => write!(list, " {i}"),
+            id => write!(list, " {id}"),
+        }
+        .ok();
     }
     list.trim_start().to_string()
 }
@@ -736,5 +786,30 @@ mod tests {
         session
             .eval("drop i32.const 1")
             .expect("room again after a drop");
+    }
+
+    #[test]
+    fn a_fragment_imports_only_the_functions_it_names() {
+        let mut session = Session::new();
+        let funcs: Vec<String> = (0..200)
+            .map(|i| format!("(func $f{i} (result i32) i32.const {i})"))
+            .collect();
+        session.eval(&funcs.join(" ")).expect("200 functions");
+        let imports =
+            |code: &str, lean: bool| session.fragment_text(code, None, lean).imports.len();
+        assert_eq!(imports("call $f5 call $f150 i32.add", true), 2);
+        assert_eq!(imports("(ref.func $f7) drop i32.const 1", true), 1);
+        // By index, or while traced or stepped (byte offsets are shown):
+        // every function, so indices and offsets are the session module's.
+        assert_eq!(imports("call 5", true), 200);
+        assert_eq!(imports("call $f5", false), 200);
+        assert_eq!(
+            session
+                .eval("call $f5 call $f150 i32.add")
+                .map_err(|e| e.message)
+                .map(|_| ()),
+            Ok(())
+        );
+        assert_eq!(session.stack()[0].to_string(), "i32:155");
     }
 }

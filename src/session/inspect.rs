@@ -117,13 +117,19 @@ impl Session {
 
     /// Every memory that an instance of the session uses, once each, with all its users.
     pub fn memories(&self) -> Vec<MemoryInfo> {
-        let mut owners: Vec<(String, InstanceAddr)> = Vec::new();
+        // Each owner, and how its memories are called (`memory 0` of the
+        // session module, `$m memory 0` of module `$m`).
+        let mut owners: Vec<(String, String, InstanceAddr)> = Vec::new();
         if let Some((_, addr)) = self.session_instance() {
-            owners.push(("the session module".into(), addr));
+            owners.push(("the session module".into(), String::new(), addr));
         }
-        owners.extend(self.named.iter().map(|(n, a)| (format!("module {n}"), *a)));
+        owners.extend(
+            self.named
+                .iter()
+                .map(|(n, a)| (format!("module {n}"), format!("{n} "), *a)),
+        );
         let mut out: Vec<(MemAddr, MemoryInfo)> = Vec::new();
-        for (owner, addr) in &owners {
+        for (owner, prefix, addr) in &owners {
             let Some(instance) = self.store.instance(*addr) else {
                 continue;
             };
@@ -158,7 +164,10 @@ impl Session {
                 out.push((
                     *mem,
                     MemoryInfo {
-                        number: mem.0,
+                        label: format!(
+                            "{prefix}memory {}",
+                            name.clone().unwrap_or_else(|| index.to_string())
+                        ),
                         pages: memory.pages(),
                         bytes: memory.bytes().len() as u64,
                         maximum: memory.ty.limits.max,

@@ -464,10 +464,12 @@ impl Session {
 
     /// Frees the code of the earlier session-module instances that nothing
     /// can reach any more (issue 14): not the session's, `invoke`'s or a
-    /// named module's, not in a state `:undo` keeps, not registered, and
-    /// none of their functions referenced from a table, global, segment,
-    /// the stack or a local. While named modules or threads exist nothing
-    /// is freed (they may have imported from them).
+    /// named module's, not registered, and none of their functions
+    /// referenced from a table, global, segment, the stack or a local. One
+    /// that a state `:undo` keeps names hibernates instead: its binary is
+    /// kept and compiled again if `:undo` goes back to it ([`Session::wake`]).
+    /// While named modules or threads exist nothing is freed (they may have
+    /// imported from them).
     pub(super) fn retire_stale(&mut self) {
         if !self.named.is_empty() || !self.agents.is_empty() || self.debugger.is_some() {
             return;
@@ -484,9 +486,17 @@ impl Session {
             .collect();
         let stale = std::mem::take(&mut self.stale);
         for addr in stale {
+            let undoable = self.undo.refers_to(addr);
+            if self.store.is_hibernating(addr) {
+                // Its code is freed already; its binary goes once `:undo` lets go.
+                match undoable {
+                    true => self.stale.push(addr),
+                    false => self.store.forget_hibernated(addr),
+                }
+                continue;
+            }
             let live = self.session.as_ref().is_some_and(|(_, i)| *i == addr)
-                || self.current == Some(addr)
-                || self.undo.refers_to(addr);
+                || self.current == Some(addr);
             let own = self.store.own_funcs(addr);
             let registered = self.registry.values().flat_map(|e| e.values()).any(|e| {
                 let ours = self.store.instance(addr).is_some_and(|i| match e {
@@ -500,10 +510,28 @@ impl Session {
             });
             if live || registered || self.store.refers_to_funcs(own, &values) {
                 self.stale.push(addr);
-            } else {
+            } else if !undoable {
                 self.store.retire_instance(addr, empty.clone());
+            } else {
+                // A state `:undo` keeps names it: keep its binary, not its
+                // code (a sandbox's states keep everything as it is).
+                if !self.undo.is_sandbox() {
+                    self.store.hibernate_instance(addr, empty.clone());
+                }
+                self.stale.push(addr);
             }
         }
+    }
+
+    /// The module of session instance `addr`, compiled again from its
+    /// binary when it hibernates (a state `:undo` brings back).
+    pub(super) fn wake(&mut self, addr: InstanceAddr) -> Option<Arc<Module>> {
+        if let Some(bytes) = self.store.hibernated_binary(addr) {
+            let module = compile(&bytes, |_| None).ok()?;
+            self.store.wake_instance(addr, module.clone());
+            return Some(module);
+        }
+        self.store.instance(addr).map(|i| i.module.clone())
     }
 
     /// Whether instance `owner` is all that can reach memory `addr`: no

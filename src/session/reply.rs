@@ -150,8 +150,9 @@ pub struct MemoryWindow {
 /// One memory of the store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryInfo {
-    /// Its number in the store (`memory #0`).
-    pub number: u32,
+    /// How its first user calls it: `memory 0` or `memory $a` of the
+    /// session module, `$m memory 0` of module `$m`.
+    pub label: String,
     /// Size in pages.
     pub pages: u64,
     /// Size in bytes.

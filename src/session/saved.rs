@@ -23,7 +23,10 @@ pub(super) struct Definitions {
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
     fields: Arc<Vec<fields::Field>>,
     sources: Arc<Vec<Vec<(usize, usize)>>>,
-    session: Option<(Arc<Module>, InstanceAddr)>,
+    /// The session module's instance: its module is not kept here, so that
+    /// the states `:undo` keeps do not keep compiled code (issue 14); the
+    /// store has it, or its binary while the instance hibernates.
+    session: Option<InstanceAddr>,
     named: Vec<(String, InstanceAddr)>,
     current: Option<InstanceAddr>,
     definitions: BTreeMap<String, Arc<Module>>,
@@ -53,7 +56,7 @@ impl Definitions {
     /// Whether this state names instance `addr` (as the session module's,
     /// a named module's, or the target of `invoke`).
     pub(super) fn uses_instance(&self, addr: InstanceAddr) -> bool {
-        self.session.as_ref().is_some_and(|(_, i)| *i == addr)
+        self.session == Some(addr)
             || self.current == Some(addr)
             || self.named.iter().any(|(_, i)| *i == addr)
     }
@@ -95,7 +98,7 @@ impl Session {
             registry: self.registry.clone(),
             fields: self.fields.clone(),
             sources: self.sources.clone(),
-            session: self.session.clone(),
+            session: self.session.as_ref().map(|(_, i)| *i),
             named: self.named.clone(),
             current: self.current,
             definitions: self.definitions.clone(),
@@ -121,7 +124,12 @@ impl Session {
         self.registry = saved.registry;
         self.fields = saved.fields;
         self.sources = saved.sources;
-        self.session = saved.session;
+        let before = self.session.as_ref().map(|(_, i)| *i);
+        self.session = saved.session.and_then(|i| Some((self.wake(i)?, i)));
+        // The instance the session leaves is stale now (it may be freed).
+        if let Some(old) = before.filter(|old| saved.session != Some(*old)) {
+            self.stale.push(old);
+        }
         self.named = saved.named;
         self.current = saved.current;
         self.definitions = saved.definitions;
@@ -193,7 +201,6 @@ impl Session {
             .all(|(a, b)| a.value == b.value);
         let segments = data.elems.iter().zip(&old.elems).all(|(a, b)| a == b)
             && data.datas.iter().zip(&old.datas).all(|(a, b)| a == b);
-        let instance = |a: &Option<(Arc<Module>, InstanceAddr)>| a.as_ref().map(|(_, i)| *i);
         let definitions = self.definitions.len() == rest.definitions.len()
             && self
                 .definitions
@@ -215,7 +222,7 @@ impl Session {
             && self.host.modules == rest.host.modules
             && self.registry == rest.registry
             && (Arc::ptr_eq(&self.fields, &rest.fields) || self.fields == rest.fields)
-            && instance(&self.session) == instance(&rest.session)
+            && self.session.as_ref().map(|(_, i)| *i) == rest.session
             && self.named == rest.named
             && self.current == rest.current
             && self.stack == rest.stack

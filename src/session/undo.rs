@@ -71,6 +71,11 @@ impl History {
             || self.entries.iter().any(|e| e.before.uses_instance(addr))
     }
 
+    /// Whether this is a sandbox's history (see [`History::sandboxed`]).
+    pub(super) fn is_sandbox(&self) -> bool {
+        self.sandboxed
+    }
+
     fn push(&mut self, entry: Entry) {
         self.bytes += entry.before.bytes();
         self.entries.push_back(entry);
@@ -208,12 +213,17 @@ impl Session {
             last = Some(entry.before);
             store = entry.store.or(store);
         }
+        let replaced = store.is_some();
         if let Some(mut store) = store {
             store.interrupt = self.store.interrupt.clone();
             self.store = store;
         }
         if let Some(before) = last {
             self.restore(before);
+        }
+        if replaced {
+            // Stale instances were those of the store that went.
+            self.stale.clear();
         }
         Ok(undone)
     }

@@ -95,7 +95,7 @@ pub fn memories(out: &mut Styled, memories: &[MemoryInfo]) {
                 MemoryOrigin::Host(host) => format!("allocated by the host as {host}, imported by"),
                 MemoryOrigin::Shared => continue,
             };
-            out.push(format!("memory #{}", memory.number), Role::Heading);
+            out.push(memory.label.clone(), Role::Heading);
             let name = user
                 .name
                 .as_ref()
@@ -135,8 +135,8 @@ pub fn memories(out: &mut Styled, memories: &[MemoryInfo]) {
             .filter(|u| u.origin == MemoryOrigin::Shared)
         {
             out.plain_text(format!(
-                "  {} also uses memory #{} as its memory {}\n",
-                user.owner, memory.number, user.index
+                "  {} also uses {} as its memory {}\n",
+                user.owner, memory.label, user.index
             ));
         }
     }

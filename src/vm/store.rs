@@ -292,6 +292,10 @@ pub struct Store {
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
     /// Whether `memory.atomic.wait` may block (set while threads run).
     pub blocking_waits: bool,
+    /// Instances whose code was freed while a saved state may still bring
+    /// them back (see [`Store::hibernate_instance`]): each one's record,
+    /// with an empty module, and the binary to compile it from again.
+    hibernated: Vec<(InstanceAddr, Instance, Arc<[u8]>)>,
 }
 
 impl Store {
@@ -536,6 +540,15 @@ impl Store {
     /// host functions that trap, so their addresses stay valid (issue 14).
     pub fn retire_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
         let own = self.own_funcs(addr);
+        self.free_funcs(own);
+        if let Some(instance) = self.instances.get_mut(addr.index()) {
+            *instance = Instance::empty(empty);
+        }
+    }
+
+    /// Turns the functions at `own` into host functions that trap, freeing
+    /// their code.
+    fn free_funcs(&mut self, own: std::ops::Range<usize>) {
         let freed: Arc<HostFn> = Arc::new(|_: &mut HostContext<'_>, _: &[Value]| {
             Err(Trap::host(
                 "internal: a function of a freed session module was called",
@@ -548,9 +561,73 @@ impl Store {
                 func: freed.clone(),
             };
         }
-        if let Some(instance) = self.instances.get_mut(addr.index()) {
-            *instance = Instance::empty(empty);
+    }
+
+    /// Frees the code of instance `addr` as [`Store::retire_instance`] does,
+    /// but keeps what it takes to bring it back ([`Store::wake_instance`]):
+    /// its record of addresses and its binary (issue 14: `:undo` keeps
+    /// earlier session modules as their binary, not their compiled code).
+    pub fn hibernate_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
+        let own = self.own_funcs(addr);
+        let Some(slot) = self.instances.get_mut(addr.index()) else {
+            return;
+        };
+        let record = std::mem::replace(slot, Instance::empty(empty.clone()));
+        let bytes = record.module.bytes.clone();
+        self.free_funcs(own);
+        let record = Instance {
+            module: empty,
+            ..record
+        };
+        self.hibernated.push((addr, record, bytes));
+    }
+
+    /// The binary of instance `addr` when it is hibernating.
+    pub fn hibernated_binary(&self, addr: InstanceAddr) -> Option<Arc<[u8]>> {
+        let found = self.hibernated.iter().find(|(a, _, _)| *a == addr);
+        found.map(|(_, _, bytes)| bytes.clone())
+    }
+
+    /// Brings hibernating instance `addr` back with `module`, compiled
+    /// again from its binary: its record and its functions' code, at the
+    /// addresses they had. Returns whether it was hibernating.
+    pub fn wake_instance(&mut self, addr: InstanceAddr, module: Arc<Module>) -> bool {
+        let Some(at) = self.hibernated.iter().position(|(a, _, _)| *a == addr) else {
+            return false;
+        };
+        let (_, mut record, _) = self.hibernated.swap_remove(at);
+        for (i, body) in module.bodies.iter().enumerate() {
+            let index = module.imported_funcs + i as u32;
+            let (Some(func), Some(&type_id)) = (
+                record.funcs.get(index as usize),
+                record.type_ids.get(body.type_index as usize),
+            ) else {
+                continue;
+            };
+            if let Some(slot) = self.funcs.get_mut(func.index()) {
+                *slot = FuncInst::Wasm {
+                    type_id,
+                    instance: addr,
+                    index,
+                    body: body.clone(),
+                };
+            }
         }
+        record.module = module;
+        if let Some(slot) = self.instances.get_mut(addr.index()) {
+            *slot = record;
+        }
+        true
+    }
+
+    /// Lets hibernating instance `addr` go for good: nothing will wake it.
+    pub fn forget_hibernated(&mut self, addr: InstanceAddr) {
+        self.hibernated.retain(|(a, _, _)| *a != addr);
+    }
+
+    /// Whether instance `addr` is hibernating.
+    pub fn is_hibernating(&self, addr: InstanceAddr) -> bool {
+        self.hibernated.iter().any(|(a, _, _)| *a == addr)
     }
 
     /// Drops every object added since `mark` (a fragment's instance, its
@@ -560,6 +637,8 @@ impl Store {
     pub fn release(&mut self, mark: StoreMark) {
         self.funcs.truncate(mark.funcs);
         self.instances.truncate(mark.instances);
+        self.hibernated
+            .retain(|(a, _, _)| a.index() < mark.instances);
         let [memories, tables, globals, elems, datas] = mark.data;
         let d = &mut self.data;
         d.memories.truncate(memories);
