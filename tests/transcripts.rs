@@ -118,6 +118,7 @@ transcripts! {
     memory64_and_wide,
     table64_at_the_prompt,
     typed_func_refs,
+    gc_heap,
     ref_func_at_prompt,
     memory_grow_fragment,
     memory_store_marked,
