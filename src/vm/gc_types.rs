@@ -186,3 +186,65 @@ impl TypeRegistry {
         self.heap_sub(actual, target.heap)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::module::Module;
+
+    fn ids(registry: &mut TypeRegistry, wat: &str) -> Vec<u32> {
+        let module = Module::from_wat(wat).expect("valid module");
+        registry.register(&module)
+    }
+
+    #[test]
+    fn equal_rec_groups_are_one_type_across_modules() {
+        let mut r = TypeRegistry::default();
+        let group = "(rec (type $a (struct (field (ref null $b)))) (type $b (struct (field i32))))";
+        let first = ids(&mut r, &format!("(module {group})"));
+        let second = ids(&mut r, &format!("(module (type (func)) {group})"));
+        assert_eq!(first, second[1..]);
+        // The same two types, each alone in its group, are different types.
+        let apart = ids(
+            &mut r,
+            "(module (type $b (struct (field i32))) (type $a (struct (field (ref null $b)))))",
+        );
+        assert!(!apart.contains(&first[0]));
+        assert_ne!(first[0], first[1]);
+    }
+
+    #[test]
+    fn subtyping_follows_declared_supertypes_and_the_abstract_hierarchy() {
+        let mut r = TypeRegistry::default();
+        let t = ids(
+            &mut r,
+            "(module (type $p (sub (struct (field i32)))) (type $c (sub $p (struct (field i32 i32)))) (type $f (func)))",
+        );
+        let (p, c, f) = (t[0], t[1], t[2]);
+        assert!(r.is_subtype(c, p));
+        assert!(!r.is_subtype(p, c));
+        for (a, b, fits) in [
+            (HeapType::Concrete(c), HeapType::Struct, true),
+            (HeapType::Concrete(c), HeapType::Eq, true),
+            (HeapType::Concrete(c), HeapType::Array, false),
+            (HeapType::None, HeapType::Concrete(p), true),
+            (HeapType::NoFunc, HeapType::Concrete(p), false),
+            (HeapType::Concrete(f), HeapType::Func, true),
+            (HeapType::Concrete(f), HeapType::Any, false),
+            (HeapType::I31, HeapType::Eq, true),
+            (HeapType::NoExtern, HeapType::Extern, true),
+        ] {
+            assert_eq!(r.heap_sub(a, b), fits, "{a:?} <: {b:?}");
+        }
+        let nullable = RefType {
+            nullable: true,
+            heap: HeapType::Concrete(c),
+        };
+        let non_null = RefType {
+            nullable: false,
+            ..nullable
+        };
+        assert!(r.ref_sub(non_null, nullable));
+        assert!(!r.ref_sub(nullable, non_null));
+    }
+}

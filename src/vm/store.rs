@@ -520,8 +520,8 @@ impl Store {
         in_instances || self.refers_to_funcs(mark.funcs..usize::MAX, values)
     }
 
-    /// Whether a table, a global, an element segment or one of `values`
-    /// holds a reference to a function whose address is in `funcs`.
+    /// Whether a table, a global, an element segment, a GC object or one of
+    /// `values` holds a reference to a function whose address is in `funcs`.
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
         // A function reference is its address plus one (0 is null).
         let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
@@ -543,7 +543,15 @@ impl Store {
             .iter()
             .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
         let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
-        in_values || in_exceptions || in_tables || in_globals || in_elems
+        // Untyped here, so any field that reads as one counts (never too few).
+        let in_objects = self
+            .data
+            .gc
+            .objects
+            .iter()
+            .flat_map(|o| &o.slots)
+            .any(|s| hit(*s));
+        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
     }
 
     /// The addresses of the functions instance `addr` defined itself (not
