@@ -125,10 +125,9 @@ impl HeapType {
 
 impl fmt::Display for HeapType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.keyword(), self) {
-            (Some(word), _) => f.write_str(word),
-            (None, HeapType::Concrete(i)) => write!(f, "{i}"),
-            (None, _) => Ok(()),
+        match self {
+            HeapType::Concrete(i) => write!(f, "{i}"),
+            other => f.write_str(other.keyword().unwrap_or_default()),
         }
     }
 }
@@ -202,7 +201,7 @@ impl ValType {
         match ty {
             wasmparser::ValType::Ref(r) => {
                 let top = resources.top_type(&r.heap_type());
-                ValType::reference(true, HeapType::from_wasmparser(top)?).into()
+                Some(ValType::reference(true, HeapType::from_wasmparser(top)?))
             }
             other => ValType::from_wasmparser(other),
         }
