@@ -38,6 +38,7 @@ enum Set {
     WideArithmetic,
     FunctionReferences,
     Exceptions,
+    Gc,
     V3,
 }
 
@@ -57,6 +58,7 @@ impl Set {
             Set::WideArithmetic => Box::new(proposal(Proposal::WideArithmetic)),
             Set::FunctionReferences => Box::new(proposal(Proposal::FunctionReferences)),
             Set::Exceptions => Box::new(proposal(Proposal::ExceptionHandling)),
+            Set::Gc => Box::new(proposal(Proposal::GC)),
             Set::V3 => Box::new(spec(SpecVersion::V3)),
         }
     }
@@ -365,6 +367,11 @@ spec_files! {
         type_equivalence, unreached_invalid, unreached_valid,
     ],
     Exceptions: [tag, throw, throw_ref, try_table],
+    Gc: [
+        array, array_copy, array_fill, array_init_data, array_init_elem, array_new_data,
+        array_new_elem, binary_gc, br_on_cast, br_on_cast_fail, extern_, i31, ref_cast, ref_eq,
+        ref_test, struct_, type_subtyping,
+    ],
     V3: [
         address, align, annotations, binary_leb128, binary, block, br, br_if,
         br_on_non_null, br_on_null, br_table, call, call_indirect, call_ref, comments,

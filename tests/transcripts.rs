@@ -120,6 +120,8 @@ transcripts! {
     memory64_and_wide,
     table64_at_the_prompt,
     typed_func_refs,
+    gc_heap,
+    gc_step_cast,
     ref_func_at_prompt,
     memory_grow_fragment,
     memory_store_marked,

@@ -25,8 +25,8 @@ const INTRO: &str = "Type WAT at the prompt:
   (assert_invalid ...) and every other command of a .wast spec script
 It runs WebAssembly 2.0 (with fixed-width SIMD) and, of 3.0: relaxed SIMD, tail calls,
   extended constant expressions, multiple memories, 64-bit memories and tables, custom
-  page sizes, wide arithmetic, typed function references and exception handling (tags,
-  throw, throw_ref, try_table);
+  page sizes, wide arithmetic, typed function references, exception handling (tags,
+  throw, throw_ref, try_table) and GC (structs, arrays, i31, casts; :heap lists objects);
   plus the threads proposal (shared memories, atomics)
 ";
 

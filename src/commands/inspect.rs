@@ -67,6 +67,15 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         scope: Scope::Workbench,
+        name: "heap",
+        aliases: &[],
+        synopsis: "",
+        summary: "list the GC heap's structs and arrays with their fields",
+        help: "Each object as $type#address with its fields ({x: 1, y: 2}) or elements ([1 2 3]). Nothing is collected: an object nothing reaches any more (from a global, a table, a segment, an exception, the scratch stack or a scratch local) is kept until the session ends and marked unreachable.",
+        run: heap,
+    },
+    Command {
+        scope: Scope::Workbench,
         name: "wat",
         aliases: &[],
         synopsis: "",
@@ -276,6 +285,31 @@ fn dis(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         .first()
         .map_or(text.len(), |f| start + f.len());
     Ok(vec![Reply::Wat(text[start..end].to_string())])
+}
+
+fn heap(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
+    let rows = wb.session.heap_rows();
+    if rows.is_empty() {
+        return Ok(vec![Reply::Note(
+            "the heap is empty; struct.new and array.new allocate objects".into(),
+        )]);
+    }
+    let live = rows.iter().filter(|r| r.reachable).count();
+    let mut doc = Doc::default();
+    let count = format!(
+        "heap: {} object{}, {live} reachable",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    doc.line(&[(&count, Role::Heading)]);
+    for row in &rows {
+        let mut pieces = vec![("  ", Role::Plain), (row.text.as_str(), Role::Plain)];
+        if !row.reachable {
+            pieces.push(("  unreachable (kept until the session ends)", Role::Dim));
+        }
+        doc.line(&pieces);
+    }
+    Ok(vec![Reply::Doc(doc)])
 }
 
 fn instances(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {

@@ -73,9 +73,11 @@ fn js_value(value: &Value) -> String {
         Value::I64(v) => format!("{v}n"),
         Value::F32(bits) => js_number(f32::from_bits(bits) as f64),
         Value::F64(bits) => js_number(f64::from_bits(bits)),
-        Value::V128(_) | Value::FuncRef(_) | Value::ExternRef(_) | Value::ExnRef(_) => {
-            "null".into()
-        }
+        Value::V128(_)
+        | Value::FuncRef(_)
+        | Value::ExternRef(_)
+        | Value::ExnRef(_)
+        | Value::AnyRef(_) => "null".into(),
     }
 }
 

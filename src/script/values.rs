@@ -3,6 +3,7 @@
 
 use super::outcome::Failure;
 use crate::vm::Value;
+use crate::vm::value::AnyRef;
 use wast::core::{
     AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore as ArgCore,
     WastRetCore as RetCore,
@@ -31,14 +32,29 @@ pub fn arg(arg: &WastArg<'_>) -> Result<Value, String> {
         ArgCore::F32(v) => Value::F32(v.bits),
         ArgCore::F64(v) => Value::F64(v.bits),
         ArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Extern,
+            ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern,
             ..
         }) => Value::ExternRef(None),
         ArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Func,
+            ty: AbstractHeapType::Func | AbstractHeapType::NoFunc,
             ..
         }) => Value::FuncRef(None),
+        ArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+            ..
+        }) => Value::ExnRef(None),
+        ArgCore::RefNull(HeapType::Abstract {
+            ty:
+                AbstractHeapType::Any
+                | AbstractHeapType::Eq
+                | AbstractHeapType::I31
+                | AbstractHeapType::Struct
+                | AbstractHeapType::Array
+                | AbstractHeapType::None,
+            ..
+        }) => Value::AnyRef(None),
         ArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
+        ArgCore::RefHost(n) => Value::AnyRef(Some(AnyRef::Host(*n))),
         ArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
         _ => return Err(unsupported_arg(arg)),
     })
@@ -87,10 +103,23 @@ fn core_matches(core: &RetCore<'_>, got: &Value) -> bool {
         (RetCore::F64(pattern), Value::F64(bits)) => f64_matches(pattern, *bits),
         (RetCore::V128(pattern), Value::V128(bits)) => v128_matches(pattern, *bits),
         (RetCore::Either(cases), _) => cases.iter().any(|case| core_matches(case, got)),
-        (RetCore::RefNull(_), Value::FuncRef(r) | Value::ExternRef(r)) => r.is_none(),
+        (RetCore::RefNull(_), Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r)) => {
+            r.is_none()
+        }
+        (RetCore::RefNull(_), Value::AnyRef(r)) => r.is_none(),
         (RetCore::RefExtern(None), Value::ExternRef(r)) => r.is_some(),
+        // An externalized i31, struct or array reads as the value it wraps.
+        (RetCore::RefExtern(None), Value::AnyRef(r)) => {
+            r.is_some_and(|r| !matches!(r, AnyRef::Host(_)))
+        }
         (RetCore::RefExtern(Some(n)), Value::ExternRef(r)) => *r == Some(*n),
+        (RetCore::RefHost(n), Value::AnyRef(r)) => *r == Some(AnyRef::Host(*n)),
         (RetCore::RefFunc(_), Value::FuncRef(r)) => r.is_some(),
+        (RetCore::RefAny, Value::AnyRef(r)) => r.is_some(),
+        (RetCore::RefEq, Value::AnyRef(r)) => r.is_some_and(|r| !matches!(r, AnyRef::Host(_))),
+        (RetCore::RefI31, Value::AnyRef(r)) => matches!(r, Some(AnyRef::I31(_))),
+        (RetCore::RefStruct, Value::AnyRef(r)) => matches!(r, Some(AnyRef::Struct(_))),
+        (RetCore::RefArray, Value::AnyRef(r)) => matches!(r, Some(AnyRef::Array(_))),
         _ => false,
     }
 }

@@ -474,7 +474,7 @@ impl Session {
         }
         let _ = write!(text, "  (func {FRAGMENT} (export \"fragment\")");
         for value in &self.stack {
-            let _ = write!(text, " (param {})", value.ty());
+            let _ = write!(text, " (param {})", self.stack_param_type(value));
         }
         for local in &self.locals {
             let _ = write!(text, " (param ${} {})", local.name, local.value.ty());
@@ -574,7 +574,7 @@ impl Session {
                 .map(|d| {
                     func.get_operand_type(d)
                         .flatten()
-                        .and_then(ValType::from_wasmparser)
+                        .and_then(|t| ValType::widened(t, func.resources()))
                         .unwrap_or(ValType::I32)
                 })
                 .collect();

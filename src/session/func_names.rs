@@ -40,6 +40,14 @@ impl Session {
                         .entry(*addr)
                         .or_insert_with(|| self.func_label(FuncAddr(*addr)));
                 }
+                Value::AnyRef(Some(r)) => {
+                    if let Some(addr) = r.object() {
+                        names
+                            .objects
+                            .entry(addr)
+                            .or_insert_with(|| self.gc_object_label(addr));
+                    }
+                }
                 Value::ExnRef(Some(addr)) => {
                     names
                         .exns

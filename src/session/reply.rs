@@ -97,6 +97,8 @@ pub struct FuncNames {
     pub funcs: std::collections::BTreeMap<u32, String>,
     /// Exceptions (tag and payload) by store address.
     pub exns: std::collections::BTreeMap<u32, String>,
+    /// Structs and arrays (type, address, fields) by heap address.
+    pub objects: std::collections::BTreeMap<u32, String>,
 }
 
 impl FuncNames {
@@ -106,6 +108,14 @@ impl FuncNames {
             .get(&addr)
             .cloned()
             .unwrap_or_else(|| format!("func#{addr}"))
+    }
+
+    /// The struct or array at heap address `addr` with its fields (`object#addr` if unknown).
+    pub fn object(&self, addr: u32) -> String {
+        self.objects
+            .get(&addr)
+            .cloned()
+            .unwrap_or_else(|| format!("object#{addr}"))
     }
 
     /// The exception at store address `addr`: its tag and payload (`exn#addr` if unknown).

@@ -387,6 +387,22 @@ static CATALOG: &[InstrDoc] = &[
         &[],
         "Exception handling (WebAssembly 3.0): throws again the exception an exnref (from catch_ref or catch_all_ref) refers to, with its tag and values unchanged. Traps with \"null exception reference\" if the reference is null.",
     ),
+    doc(
+        "br_on_cast",
+        Family::Control,
+        "$label rt1 rt2",
+        &[op("values", "label"), REF],
+        &[op("values", "label"), REF],
+        "GC (WebAssembly 3.0): if the reference on top is a value of type rt2, branches to the label carrying it (as the label's last value); otherwise leaves it on the stack and goes on. rt1 is the type the operand has.",
+    ),
+    doc(
+        "br_on_cast_fail",
+        Family::Control,
+        "$label rt1 rt2",
+        &[op("values", "label"), REF],
+        &[op("values", "label"), REF],
+        "GC (WebAssembly 3.0): the opposite of br_on_cast: branches with the reference when it is NOT a value of type rt2; otherwise leaves it on the stack, now known to be an rt2, and goes on.",
+    ),
     // ---- Reference ----
     doc(
         "ref.null",
@@ -419,6 +435,236 @@ static CATALOG: &[InstrDoc] = &[
         &[REF],
         &[REF],
         "Typed function references (WebAssembly 3.0): passes a reference on unchanged, now typed as non-null. Traps with \"null reference\" if it is null.",
+    ),
+    doc(
+        "struct.new",
+        Family::Reference,
+        "$type",
+        &[op("fields", "fields")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates a struct of the given type from one value per field (first field deepest) and pushes a reference to it. `:heap` lists what is allocated.",
+    ),
+    doc(
+        "struct.new_default",
+        Family::Reference,
+        "$type",
+        &[],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates a struct of the given type with every field zero (numbers) or null (references) and pushes a reference to it.",
+    ),
+    doc(
+        "struct.get",
+        Family::Reference,
+        "$type $field",
+        &[REF],
+        &[op("", "t")],
+        "GC (WebAssembly 3.0): reads a field of a struct. Traps with \"null structure reference\" if the reference is null. Packed i8/i16 fields need struct.get_s or struct.get_u.",
+    ),
+    doc(
+        "struct.get_s",
+        Family::Reference,
+        "$type $field",
+        &[REF],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): reads a packed i8 or i16 field of a struct, sign-extended to i32. Traps with \"null structure reference\" if the reference is null.",
+    ),
+    doc(
+        "struct.get_u",
+        Family::Reference,
+        "$type $field",
+        &[REF],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): reads a packed i8 or i16 field of a struct, zero-extended to i32. Traps with \"null structure reference\" if the reference is null.",
+    ),
+    doc(
+        "struct.set",
+        Family::Reference,
+        "$type $field",
+        &[REF, op("value", "t")],
+        &[],
+        "GC (WebAssembly 3.0): writes a mutable field of a struct (a packed field keeps the low 8 or 16 bits). Traps with \"null structure reference\" if the reference is null.",
+    ),
+    doc(
+        "array.new",
+        Family::Reference,
+        "$type",
+        &[op("value", "t"), op("len", "i32")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates an array of len elements, each the value, and pushes a reference to it.",
+    ),
+    doc(
+        "array.new_default",
+        Family::Reference,
+        "$type",
+        &[op("len", "i32")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates an array of len elements, each zero or null, and pushes a reference to it.",
+    ),
+    doc(
+        "array.new_fixed",
+        Family::Reference,
+        "$type N",
+        &[op("values", "t*N")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates an array of the N values on the stack (first element deepest) and pushes a reference to it.",
+    ),
+    doc(
+        "array.new_data",
+        Family::Reference,
+        "$type $data",
+        &[op("offset", "i32"), op("len", "i32")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates an array of len numeric elements read little-endian from a data segment from byte offset. Traps with \"out of bounds memory access\" if the segment is too short.",
+    ),
+    doc(
+        "array.new_elem",
+        Family::Reference,
+        "$type $elem",
+        &[op("offset", "i32"), op("len", "i32")],
+        &[op("", "(ref $type)")],
+        "GC (WebAssembly 3.0): allocates an array of len references copied from an element segment from offset. Traps with \"out of bounds table access\" if the segment is too short.",
+    ),
+    doc(
+        "array.get",
+        Family::Reference,
+        "$type",
+        &[REF, INDEX],
+        &[op("", "t")],
+        "GC (WebAssembly 3.0): reads element index of an array. Traps with \"null array reference\" or \"out of bounds array access\". Packed i8/i16 elements need array.get_s or array.get_u.",
+    ),
+    doc(
+        "array.get_s",
+        Family::Reference,
+        "$type",
+        &[REF, INDEX],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): reads a packed i8 or i16 element, sign-extended to i32. Traps like array.get.",
+    ),
+    doc(
+        "array.get_u",
+        Family::Reference,
+        "$type",
+        &[REF, INDEX],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): reads a packed i8 or i16 element, zero-extended to i32. Traps like array.get.",
+    ),
+    doc(
+        "array.set",
+        Family::Reference,
+        "$type",
+        &[REF, INDEX, op("value", "t")],
+        &[],
+        "GC (WebAssembly 3.0): writes element index of a mutable array. Traps with \"null array reference\" or \"out of bounds array access\".",
+    ),
+    doc(
+        "array.len",
+        Family::Reference,
+        "",
+        &[REF],
+        &[op("len", "i32")],
+        "GC (WebAssembly 3.0): the number of elements of an array. Traps with \"null array reference\" if the reference is null.",
+    ),
+    doc(
+        "array.fill",
+        Family::Reference,
+        "$type",
+        &[REF, op("offset", "i32"), op("value", "t"), op("len", "i32")],
+        &[],
+        "GC (WebAssembly 3.0): sets len elements from offset to the value. Traps with \"null array reference\" or \"out of bounds array access\" (checked before anything is written).",
+    ),
+    doc(
+        "array.copy",
+        Family::Reference,
+        "$dst $src",
+        &[
+            op("dst", "ref"),
+            op("d", "i32"),
+            op("src", "ref"),
+            op("s", "i32"),
+            op("len", "i32"),
+        ],
+        &[],
+        "GC (WebAssembly 3.0): copies len elements from src at s to dst at d (the ranges may overlap, as in memory.copy). Traps with \"null array reference\" or \"out of bounds array access\".",
+    ),
+    doc(
+        "array.init_data",
+        Family::Reference,
+        "$type $data",
+        &[REF, op("d", "i32"), op("s", "i32"), op("len", "i32")],
+        &[],
+        "GC (WebAssembly 3.0): overwrites len elements from d with numbers read from a data segment from byte s. Traps with \"null array reference\", \"out of bounds array access\" or \"out of bounds memory access\".",
+    ),
+    doc(
+        "array.init_elem",
+        Family::Reference,
+        "$type $elem",
+        &[REF, op("d", "i32"), op("s", "i32"), op("len", "i32")],
+        &[],
+        "GC (WebAssembly 3.0): overwrites len elements from d with references from an element segment from s. Traps with \"null array reference\", \"out of bounds array access\" or \"out of bounds table access\".",
+    ),
+    doc(
+        "ref.i31",
+        Family::Reference,
+        "",
+        &[op("", "i32")],
+        &[op("", "(ref i31)")],
+        "GC (WebAssembly 3.0): packs the low 31 bits of an i32 into an i31ref, an unboxed integer reference: no allocation, and ref.eq compares the numbers.",
+    ),
+    doc(
+        "i31.get_s",
+        Family::Reference,
+        "",
+        &[op("", "i31ref")],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): the 31-bit integer of an i31ref, sign-extended. Traps with \"null i31 reference\" if the reference is null.",
+    ),
+    doc(
+        "i31.get_u",
+        Family::Reference,
+        "",
+        &[op("", "i31ref")],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): the 31-bit integer of an i31ref, zero-extended. Traps with \"null i31 reference\" if the reference is null.",
+    ),
+    doc(
+        "ref.test",
+        Family::Reference,
+        "rt",
+        &[REF],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): 1 if the reference is a value of type rt (a struct or array of that type or a subtype, an i31 for i31, null only for a nullable rt), else 0.",
+    ),
+    doc(
+        "ref.cast",
+        Family::Reference,
+        "rt",
+        &[REF],
+        &[op("", "rt")],
+        "GC (WebAssembly 3.0): passes the reference on, now typed as rt, if it is a value of rt (as ref.test decides). Otherwise traps with \"cast failure\", naming what the reference is and the type it is not.",
+    ),
+    doc(
+        "ref.eq",
+        Family::Reference,
+        "",
+        &[op("a", "eqref"), op("b", "eqref")],
+        &[op("", "i32")],
+        "GC (WebAssembly 3.0): 1 if the two references are the same object (or both null, or i31s of the same number), else 0.",
+    ),
+    doc(
+        "any.convert_extern",
+        Family::Reference,
+        "",
+        &[op("", "externref")],
+        &[op("", "anyref")],
+        "GC (WebAssembly 3.0): the same reference seen as an anyref (a host reference becomes an internal one; one that came from extern.convert_any is the original again).",
+    ),
+    doc(
+        "extern.convert_any",
+        Family::Reference,
+        "",
+        &[op("", "anyref")],
+        &[op("", "externref")],
+        "GC (WebAssembly 3.0): the same reference seen as an externref, to hand a struct, array or i31 to the host. any.convert_extern turns it back.",
     ),
     // ---- Parametric ----
     doc(
@@ -1657,11 +1903,13 @@ mod tests {
     use std::collections::HashSet;
 
     // Expected size of the catalog:
-    //   Control     22  unreachable nop block loop if else end br br_if br_table
+    //   Control     24  unreachable nop block loop if else end br br_if br_table
     //                   return call call_indirect return_call return_call_indirect
     //                   call_ref return_call_ref br_on_null br_on_non_null
-    //                   try_table throw throw_ref
-    //   Reference    4  ref.null ref.is_null ref.func ref.as_non_null
+    //                   try_table throw throw_ref br_on_cast br_on_cast_fail
+    //   Reference   32  ref.null ref.is_null ref.func ref.as_non_null
+    //                   + 6 struct + 14 array + ref.i31 i31.get_s/u
+    //                   + ref.test ref.cast ref.eq any.convert_extern extern.convert_any
     //   Parametric   2  drop select (one entry covers both `select` and
     //                   `select (result t)`, which share a text name)
     //   Variable     5  local.get/set/tee global.get/set
@@ -1681,10 +1929,10 @@ mod tests {
     //                   + 5 sign extensions + 8 saturating truncations
     //                   + 4 wide arithmetic (add128 sub128 mul_wide_s/u)
     //   Vector     256  236 fixed-width SIMD instructions and 20 relaxed ones
-    //   Total      470
+    //   Total      500
     const EXPECTED: [(Family, usize); 8] = [
-        (Family::Control, 22),
-        (Family::Reference, 4),
+        (Family::Control, 24),
+        (Family::Reference, 32),
         (Family::Parametric, 2),
         (Family::Variable, 5),
         (Family::Table, 8),
@@ -1713,7 +1961,7 @@ mod tests {
 
     #[test]
     fn catalog_has_expected_size() {
-        assert_eq!(all().len(), 214 + 256);
+        assert_eq!(all().len(), 244 + 256);
         for (family, count) in EXPECTED {
             let got = all().iter().filter(|d| d.family == family).count();
             assert_eq!(got, count, "{family:?}");
@@ -1863,7 +2111,15 @@ mod tests {
         );
         assert_eq!(
             complete("br"),
-            ["br", "br_if", "br_on_non_null", "br_on_null", "br_table"]
+            [
+                "br",
+                "br_if",
+                "br_on_cast",
+                "br_on_cast_fail",
+                "br_on_non_null",
+                "br_on_null",
+                "br_table"
+            ]
         );
         assert!(complete("zz").is_empty());
         let everything = complete("");

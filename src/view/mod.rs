@@ -20,7 +20,7 @@ mod wrap;
 use crate::session::{ErrorKind, FuncNames, Reply, Role, SessionError, Span};
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
-use crate::vm::value::{format_f32, format_f64};
+use crate::vm::value::{AnyRef, format_f32, format_f64};
 use std::fmt::Write as _;
 pub use styled::Styled;
 
@@ -80,6 +80,16 @@ pub fn value_columns_in(
             r.map_or("null".into(), |a| names.exn(a)),
             String::new(),
         ),
+        Value::AnyRef(None) => ("anyref".into(), "null".into(), String::new()),
+        Value::AnyRef(Some(AnyRef::I31(bits))) => (
+            "i31ref".into(),
+            format!("i31 {}", AnyRef::i31_signed(bits)),
+            String::new(),
+        ),
+        Value::AnyRef(Some(AnyRef::Struct(a) | AnyRef::Array(a))) => {
+            ("ref".into(), names.object(a), String::new())
+        }
+        Value::AnyRef(Some(r @ AnyRef::Host(_))) => ("anyref".into(), r.to_string(), String::new()),
     }
 }
 

@@ -12,11 +12,16 @@ use crate::vm::lanes::Shape;
 use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
-/// A value as the pause shows it: a reference by the name `:stack` gives it.
+/// A value as the pause shows it: a reference by the name `:stack` gives it,
+/// a struct or array with its type and fields.
 fn named(value: &Value, names: &FuncNames) -> String {
     match value {
         Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
         Value::ExnRef(Some(addr)) => format!("exnref:{}", names.exn(*addr)),
+        Value::AnyRef(Some(r)) => match r.object().and_then(|a| names.objects.get(&a)) {
+            Some(object) => format!("ref:{object}"),
+            None => value.to_string(),
+        },
         other => other.to_string(),
     }
 }
@@ -271,7 +276,7 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncN
         }
         let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
         parts.push(match v {
-            Value::FuncRef(_) | Value::ExnRef(Some(_)) => named(v, names),
+            Value::FuncRef(_) | Value::ExnRef(Some(_)) | Value::AnyRef(Some(_)) => named(v, names),
             _ => super::vector::value_in(v, shape),
         });
     }

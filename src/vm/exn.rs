@@ -20,6 +20,8 @@ use super::value::Value;
 pub struct TagInst {
     /// Its type: parameters are the payload; results are always empty.
     pub ty: FuncType,
+    /// Its canonical type id in the store (import matching compares these).
+    pub type_id: u32,
     /// A display name: `$oops` from the name section, `tag[0]`, or the host's name.
     pub name: String,
 }
@@ -68,8 +70,16 @@ impl Store {
         params: &[super::value::ValType],
         name: impl Into<String>,
     ) -> TagAddr {
+        let ty = FuncType::new(params.to_vec(), Vec::new());
+        let type_id = self.intern_type(&ty);
+        self.add_tag_of_type(type_id, name)
+    }
+
+    /// Adds a tag of the store's (canonical) function type `type_id`.
+    pub fn add_tag_of_type(&mut self, type_id: u32, name: impl Into<String>) -> TagAddr {
         self.tags.push(TagInst {
-            ty: FuncType::new(params.to_vec(), Vec::new()),
+            ty: self.types.func(type_id).clone(),
+            type_id,
             name: name.into(),
         });
         TagAddr(self.tags.len() as u32 - 1)

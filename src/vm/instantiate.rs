@@ -3,10 +3,11 @@
 
 use super::budget;
 use super::exec::Execution;
+use super::gc_types::TypeRegistry;
 use super::module::{ConstExpr, ConstOp, ExportKind, ImportKind, Module, SegmentMode};
 use super::store::{Extern, FuncAddr, FuncInst, Instance, InstanceAddr, Store};
 use super::trap::{Trap, TrapCode};
-use super::types::ExternType;
+use super::types::{ExternType, GlobalType, TableType};
 use super::value::Value;
 use std::fmt;
 use std::sync::Arc;
@@ -72,11 +73,20 @@ impl fmt::Display for LinkError {
     }
 }
 
-/// Whether an object of type `have` may satisfy an import of type `want`.
-pub fn import_matches(have: &ExternType, want: &ExternType) -> bool {
+/// Whether an object of type `have` may satisfy an import of type `want`
+/// (both with the store's canonical type ids; a function's signature is
+/// matched by its type id, see [`Store::instantiate`]).
+pub fn import_matches(types: &TypeRegistry, have: &ExternType, want: &ExternType) -> bool {
     match (have, want) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        (ExternType::Global(a), ExternType::Global(b)) => {
+            a.mutable == b.mutable
+                && if a.mutable {
+                    a.ty == b.ty
+                } else {
+                    types.val_sub(a.ty, b.ty)
+                }
+        }
         (ExternType::Tag(a), ExternType::Tag(b)) => a == b,
         (ExternType::Table(a), ExternType::Table(b)) => {
             a.elem == b.elem && a.table64 == b.table64 && a.limits.fits(&b.limits)
@@ -103,7 +113,7 @@ impl Store {
         imports: &[Option<Extern>],
     ) -> Result<InstanceAddr, InstantiationError> {
         let mut inst = Instance {
-            type_ids: module.types.iter().map(|t| self.intern_type(t)).collect(),
+            type_ids: self.types.register(module),
             ..Instance::empty(module.clone())
         };
         self.link(module, imports, &mut inst)?;
@@ -128,19 +138,22 @@ impl Store {
                 Some(expr) => self.eval_const(&inst, expr),
                 None => Value::from_slot(ty.elem, 0),
             };
+            let ty = canon_table(*ty, &inst.type_ids);
             inst.tables
-                .push(self.add_table(*ty, value).map_err(resource)?);
+                .push(self.add_table(ty, value).map_err(resource)?);
         }
         for ty in &module.memories[inst.memories.len()..] {
             inst.memories.push(self.add_memory(*ty).map_err(resource)?);
         }
-        for (i, ty) in module.tags.iter().enumerate().skip(inst.tags.len()) {
+        for (i, ty) in module.tag_types.iter().enumerate().skip(inst.tags.len()) {
             let name = module.tag_name(i as u32);
-            inst.tags.push(self.add_tag(&ty.params, name));
+            let type_id = inst.type_ids[*ty as usize];
+            inst.tags.push(self.add_tag_of_type(type_id, name));
         }
         for def in &module.globals {
             let value = self.eval_const(&inst, &def.init);
-            inst.globals.push(self.add_global(def.ty, value));
+            let ty = canon_global(def.ty, &inst.type_ids);
+            inst.globals.push(self.add_global(ty, value));
         }
         for seg in &module.elems {
             let items = seg
@@ -195,7 +208,26 @@ impl Store {
                 return Err(error(None));
             };
             let have = self.extern_type(ext).ok_or_else(|| error(None))?;
-            if !import_matches(&have, &want) {
+            let ids = &inst.type_ids;
+            let fits = match (ext, &import.kind) {
+                (Extern::Func(a), ImportKind::Func(t)) => self
+                    .func(a)
+                    .is_some_and(|f| self.types.is_subtype(f.type_id(), ids[*t as usize])),
+                (_, ImportKind::Table(t)) => {
+                    import_matches(&self.types, &have, &ExternType::Table(canon_table(*t, ids)))
+                }
+                (_, ImportKind::Global(t)) => import_matches(
+                    &self.types,
+                    &have,
+                    &ExternType::Global(canon_global(*t, ids)),
+                ),
+                (Extern::Tag(a), ImportKind::Tag(_)) => self.tag(a).is_some_and(|t| {
+                    let want = module.tag_types.get(inst.tags.len());
+                    want.is_some_and(|w| t.type_id == ids[*w as usize])
+                }),
+                _ => import_matches(&self.types, &have, &want),
+            };
+            if !fits {
                 return Err(error(Some(have.to_string())));
             }
             match ext {
@@ -209,8 +241,23 @@ impl Store {
         Ok(())
     }
 
-    fn eval_const(&self, inst: &Instance, expr: &ConstExpr) -> Value {
-        match expr {
+    /// Evaluates a constant expression, allocating what it makes in the GC heap.
+    fn eval_const(&mut self, inst: &Instance, expr: &ConstExpr) -> Value {
+        let mut heap = std::mem::take(&mut self.data.gc);
+        let value = self.eval_const_in(inst, expr, Some(&mut heap));
+        self.data.gc = heap;
+        value.unwrap_or(Value::I32(0))
+    }
+
+    /// Evaluates a constant expression; without a `heap`, one that
+    /// allocates gives None.
+    fn eval_const_in(
+        &self,
+        inst: &Instance,
+        expr: &ConstExpr,
+        mut heap: Option<&mut super::gc::GcHeap>,
+    ) -> Option<Value> {
+        Some(match expr {
             ConstExpr::Value(v) => *v,
             ConstExpr::Global(g) => {
                 let addr = inst.globals[*g as usize];
@@ -221,25 +268,26 @@ impl Store {
                 let mut stack: Vec<Value> = Vec::with_capacity(ops.len());
                 for op in ops.iter() {
                     match op {
-                        ConstOp::Push(e) => stack.push(self.eval_const(inst, e)),
+                        ConstOp::Push(e) => stack.push(self.eval_const_in(inst, e, None)?),
                         ConstOp::Arith(a) => {
                             // Validation guarantees two operands of the operator's type.
-                            let (Some(y), Some(x)) = (stack.pop(), stack.pop()) else {
-                                return Value::I32(0);
-                            };
+                            let (y, x) = (stack.pop()?, stack.pop()?);
                             stack.push(a.apply(x, y));
+                        }
+                        ConstOp::Gc(g) => {
+                            g.apply(&mut stack, heap.as_deref_mut(), &self.types, &inst.type_ids)?
                         }
                     }
                 }
-                stack.pop().unwrap_or(Value::I32(0))
+                stack.pop()?
             }
-        }
+        })
     }
 
     /// The value of a constant expression of the instance at `addr`, as it
     /// reads now (`None` for an unknown instance).
     pub fn eval_const_of(&self, addr: InstanceAddr, expr: &ConstExpr) -> Option<Value> {
-        Some(self.eval_const(self.instance(addr)?, expr))
+        self.eval_const_in(self.instance(addr)?, expr, None)
     }
 
     /// Active segments, then the start function.
@@ -268,8 +316,9 @@ impl Store {
         }
         for (i, seg) in module.datas.iter().enumerate() {
             if let SegmentMode::Active { index, offset } = &seg.mode {
+                let offset = self.eval_const(&inst, offset).to_slot();
                 let memory = &self.data.memories[inst.memories[*index as usize].index()];
-                let start = memory.address(self.eval_const(&inst, offset).to_slot());
+                let start = memory.address(offset);
                 let memory = &mut self.data.memories[inst.memories[*index as usize].index()];
                 if memory.range(start, seg.bytes.len() as u64).is_none() {
                     return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));
@@ -289,4 +338,24 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A module's table type with the store's canonical type ids.
+fn canon_table(ty: TableType, ids: &[u32]) -> TableType {
+    TableType {
+        elem: canon(ty.elem, ids),
+        ..ty
+    }
+}
+
+/// A module's global type with the store's canonical type ids.
+fn canon_global(ty: GlobalType, ids: &[u32]) -> GlobalType {
+    GlobalType {
+        ty: canon(ty.ty, ids),
+        ..ty
+    }
+}
+
+fn canon(ty: super::value::ValType, ids: &[u32]) -> super::value::ValType {
+    ty.map_index(|i| ids.get(i as usize).copied().unwrap_or(i))
 }

@@ -234,6 +234,9 @@ macro_rules! define_instrs {
             /// `throw` or `throw_ref` (exception handling): operation `op` of
             /// the code's [`ExnCode`](crate::vm::translate::ExnCode); executed out of line.
             Exn { op: u32 },
+            /// A GC instruction (structs, arrays, i31, casts): operation `op`
+            /// of the code's [`GcOp`](crate::vm::translate::GcOp)s; executed out of line.
+            Gc { op: u32 },
             /// A wide-arithmetic instruction: operands at `base..`, the two results left at `base`.
             Wide { op: WideOp, base: Slot },
             /// Run mode: `i64.eqz` fused with a conditional branch.

@@ -6,6 +6,8 @@
 pub mod budget;
 pub mod exec;
 pub mod exn;
+pub mod gc;
+pub mod gc_types;
 pub mod inspect;
 pub mod instantiate;
 pub mod instr;

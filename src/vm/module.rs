@@ -1,7 +1,9 @@
 //! A validated, translated module: everything needed to instantiate it.
 
 use super::translate::{self, Compiled, Mode, ModuleContext};
-use super::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, TableType};
+use super::types::{
+    CompositeType, ExternType, FuncType, GlobalType, Limits, MemoryType, SubType, TableType,
+};
 use super::value::{ValType, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,6 +26,7 @@ pub fn features() -> WasmFeatures {
         .union(WasmFeatures::WIDE_ARITHMETIC)
         .union(WasmFeatures::FUNCTION_REFERENCES)
         .union(WasmFeatures::EXCEPTIONS)
+        .union(WasmFeatures::GC)
 }
 
 /// WebAssembly 2.0: the rules the wasm-v1 and wasm-v2 suites test (3.0 makes
@@ -85,6 +88,8 @@ pub enum ConstOp {
     Push(ConstExpr),
     /// `i32.add`, `i32.sub`, `i32.mul`, `i64.add`, `i64.sub`, `i64.mul`.
     Arith(ConstArith),
+    /// A GC instruction: allocation, `ref.i31`, a conversion.
+    Gc(super::gc::GcConst),
 }
 
 /// The arithmetic an extended constant expression may use.
@@ -256,6 +261,10 @@ pub struct Names {
     pub datas: BTreeMap<u32, String>,
     /// Tag names by tag index.
     pub tags: BTreeMap<u32, String>,
+    /// Type names by type index.
+    pub types: BTreeMap<u32, String>,
+    /// Struct field names by type index, then field index.
+    pub fields: BTreeMap<u32, BTreeMap<u32, String>>,
 }
 
 /// A validated module, translated and ready to instantiate any number of times.
@@ -263,8 +272,12 @@ pub struct Names {
 pub struct Module {
     /// The binary it was made from.
     pub bytes: Arc<[u8]>,
-    /// Type section.
+    /// The signature of each type index (empty for a struct or array type).
     pub types: Vec<FuncType>,
+    /// Every defined type, by type index (type indices inside).
+    pub subtypes: Vec<SubType>,
+    /// The recursion groups: the first type index and the count of each.
+    pub rec_groups: Vec<(u32, u32)>,
     /// Imports, in order.
     pub imports: Vec<Import>,
     /// Type index of every function, imports first.
@@ -283,6 +296,8 @@ pub struct Module {
     pub globals: Vec<GlobalDef>,
     /// Every tag's type, imports first.
     pub tags: Vec<FuncType>,
+    /// Every tag's type index, imports first.
+    pub tag_types: Vec<u32>,
     /// Exports, in order.
     pub exports: Vec<Export>,
     /// Start function index.
@@ -378,6 +393,14 @@ impl Module {
         }
     }
 
+    /// A display name for type `index`: its name-section name or `type[index]`.
+    pub fn type_name(&self, index: u32) -> String {
+        match self.names.types.get(&index) {
+            Some(name) => format!("${name}"),
+            None => format!("type[{index}]"),
+        }
+    }
+
     /// A display name for tag `index`: its name-section name or `tag[index]`.
     pub fn tag_name(&self, index: u32) -> String {
         match self.names.tags.get(&index) {
@@ -399,6 +422,8 @@ impl<'a> Builder<'a> {
             module: Module {
                 bytes: Arc::from(bytes),
                 types: Vec::new(),
+                subtypes: Vec::new(),
+                rec_groups: Vec::new(),
                 imports: Vec::new(),
                 func_types: Vec::new(),
                 bodies: Vec::new(),
@@ -408,6 +433,7 @@ impl<'a> Builder<'a> {
                 global_types: Vec::new(),
                 globals: Vec::new(),
                 tags: Vec::new(),
+                tag_types: Vec::new(),
                 exports: Vec::new(),
                 start: None,
                 elems: Vec::new(),
@@ -450,11 +476,19 @@ impl<'a> Builder<'a> {
         let m = &mut self.module;
         match payload {
             Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = ty?;
-                    m.types.push(
-                        FuncType::from_wasmparser(&ty).ok_or_else(|| unsupported("a type", 0))?,
-                    );
+                for group in reader {
+                    let group = group?;
+                    let start = m.subtypes.len() as u32;
+                    for (offset, ty) in group.into_types_and_offsets() {
+                        let ty = SubType::from_wasmparser(&ty)
+                            .ok_or_else(|| unsupported("this type", offset as usize))?;
+                        m.types.push(match &ty.composite {
+                            CompositeType::Func(f) => f.clone(),
+                            _ => FuncType::new([], []),
+                        });
+                        m.subtypes.push(ty);
+                    }
+                    m.rec_groups.push((start, m.subtypes.len() as u32 - start));
                 }
             }
             Payload::ImportSection(reader) => {
@@ -482,6 +516,7 @@ impl<'a> Builder<'a> {
                             ImportKind::Global(t)
                         }
                         TypeRef::Tag(t) => {
+                            m.tag_types.push(t.func_type_idx);
                             let t = tag_type(&m.types, &t)?;
                             m.tags.push(t.clone());
                             ImportKind::Tag(t)
@@ -552,7 +587,9 @@ impl<'a> Builder<'a> {
             }
             Payload::TagSection(reader) => {
                 for tag in reader {
-                    let tag = tag_type(&m.types, &tag?)?;
+                    let tag = tag?;
+                    m.tag_types.push(tag.func_type_idx);
+                    let tag = tag_type(&m.types, &tag)?;
                     m.tags.push(tag);
                 }
             }
@@ -625,6 +662,7 @@ impl<'a> Builder<'a> {
             memories: &m.memories,
             features: m.features,
             tags: &m.tags,
+            subtypes: &m.subtypes,
         };
         let bytes = self.bytes;
         let run =
@@ -740,6 +778,10 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileErro
             wasmparser::Operator::I64Add => arith(ConstArith::I64Add),
             wasmparser::Operator::I64Sub => arith(ConstArith::I64Sub),
             wasmparser::Operator::I64Mul => arith(ConstArith::I64Mul),
+            other if super::gc::GcConst::from_operator(&other).is_some() => Ok(ConstOp::Gc(
+                super::gc::GcConst::from_operator(&other)
+                    .ok_or_else(|| unsupported("this constant expression", 0))?,
+            )),
             other => const_operand(&other).map(ConstOp::Push).ok_or_else(|| {
                 unsupported(
                     "this constant expression",
@@ -849,6 +891,19 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             Name::Table(map) => {
                 for naming in map.into_iter().flatten() {
                     names.tables.insert(naming.index, naming.name.to_string());
+                }
+            }
+            Name::Field(map) => {
+                for indirect in map.into_iter().flatten() {
+                    let fields = names.fields.entry(indirect.index).or_default();
+                    for naming in indirect.names.flatten() {
+                        fields.insert(naming.index, naming.name.to_string());
+                    }
+                }
+            }
+            Name::Type(map) => {
+                for naming in map.into_iter().flatten() {
+                    names.types.insert(naming.index, naming.name.to_string());
                 }
             }
             Name::Tag(map) => {

@@ -11,7 +11,6 @@ use super::table::Table;
 use super::trap::Trap;
 use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use super::value::{ValType, Value};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -260,6 +259,8 @@ pub struct StoreData {
     /// Every exception thrown so far, by address (see [`super::exn`]); an
     /// `exnref` names one. They are kept until the store goes away.
     pub exns: Vec<super::exn::ExnInst>,
+    /// Every struct and array allocated so far (see [`super::gc`]).
+    pub gc: super::gc::GcHeap,
 }
 
 /// A thread blocked in `memory.atomic.wait`.
@@ -282,10 +283,10 @@ pub struct Store {
     pub(crate) instances: Vec<Instance>,
     /// Memories, tables, globals and segments.
     pub data: StoreData,
-    pub(crate) types: Vec<FuncType>,
+    /// Every defined type, canonical across the store's modules.
+    pub(crate) types: super::gc_types::TypeRegistry,
     /// Every exception tag: its payload types and a display name.
     pub(crate) tags: Vec<super::exn::TagInst>,
-    type_index: HashMap<FuncType, u32>,
     /// Limits applied to execution in this store.
     pub limits: Limits,
     /// Set from another thread (e.g. a Ctrl-C handler) to stop running code.
@@ -309,18 +310,47 @@ impl Store {
 
     /// Interns a signature, returning its id.
     pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.type_index.get(ty) {
-            return *id;
-        }
-        let id = self.types.len() as u32;
-        self.types.push(ty.clone());
-        self.type_index.insert(ty.clone(), id);
-        id
+        self.types.intern_func(ty)
     }
 
     /// The signature with interned id `id`.
     pub fn type_of_id(&self, id: u32) -> &FuncType {
-        &self.types[id as usize]
+        self.types.func(id)
+    }
+
+    /// Whether `value` is a value of type `ty` (canonical type ids): a
+    /// reference by what it refers to, so `funcref:null` fits `(ref null $t)`.
+    pub fn value_matches(&self, value: &Value, ty: ValType) -> bool {
+        use super::value::HeapType as H;
+        match ty.ref_type() {
+            Some(target) if value.ty().is_ref() => {
+                let top = self.types.top(target.heap);
+                let slot = value.to_slot();
+                let hierarchy = match value {
+                    Value::FuncRef(_) => top == H::Func,
+                    Value::ExternRef(_) => top == H::Extern,
+                    Value::ExnRef(_) => top == H::Exn,
+                    _ => top == H::Any || top == H::Extern,
+                };
+                (hierarchy || slot == 0) && self.value_slot_matches(slot, target)
+            }
+            _ => value.ty() == ty,
+        }
+    }
+
+    /// Whether the reference in `slot` is a value of `target` (canonical ids).
+    pub fn value_slot_matches(&self, slot: u64, target: super::value::RefType) -> bool {
+        self.types.slot_matches(
+            slot,
+            target,
+            |f| self.funcs.get(f as usize).map(FuncInst::type_id),
+            |a| self.data.gc.get(a).map(|o| o.type_id),
+        )
+    }
+
+    /// The store's defined types.
+    pub fn types(&self) -> &super::gc_types::TypeRegistry {
+        &self.types
     }
 
     /// Adds a host function.
@@ -494,8 +524,8 @@ impl Store {
         in_instances || self.refers_to_funcs(mark.funcs..usize::MAX, values)
     }
 
-    /// Whether a table, a global, an element segment or one of `values`
-    /// holds a reference to a function whose address is in `funcs`.
+    /// Whether a table, a global, an element segment, a GC object or one of
+    /// `values` holds a reference to a function whose address is in `funcs`.
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
         // A function reference is its address plus one (0 is null).
         let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
@@ -517,7 +547,15 @@ impl Store {
             .iter()
             .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
         let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
-        in_values || in_exceptions || in_tables || in_globals || in_elems
+        // Untyped here, so any field that reads as one counts (never too few).
+        let in_objects = self
+            .data
+            .gc
+            .objects
+            .iter()
+            .flat_map(|o| &o.slots)
+            .any(|s| hit(*s));
+        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
     }
 
     /// The addresses of the functions instance `addr` defined itself (not

@@ -46,6 +46,18 @@ pub enum TrapCode {
     /// An exception left the called function uncaught (not a fault of the
     /// machine: [`Trap::exception`] names the exception).
     UncaughtException,
+    /// A struct instruction on a null reference (GC).
+    NullStructureReference,
+    /// An array instruction on a null reference (GC).
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` on a null reference (GC).
+    NullI31Reference,
+    /// An array index or range past the array's end (GC).
+    OutOfBoundsArrayAccess,
+    /// `ref.cast` of a reference that is not of the target type (GC).
+    CastFailure,
+    /// An array larger than watlab allocates (GC; the limit is watlab's).
+    ArrayTooLarge,
 }
 
 impl TrapCode {
@@ -70,6 +82,12 @@ impl TrapCode {
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullExceptionReference => "null exception reference",
             TrapCode::UncaughtException => "uncaught exception",
+            TrapCode::NullStructureReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::OutOfBoundsArrayAccess => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::ArrayTooLarge => "array too large",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Types of module entities: functions, memories, tables, globals, tags.
 
-use super::value::ValType;
+use super::value::{HeapType, ValType};
 use std::fmt;
 
 /// Bytes in one WebAssembly page (64 KiB).
@@ -51,6 +51,162 @@ impl fmt::Display for FuncType {
                 .join(" ")
         };
         write!(f, "[{}] -> [{}]", list(&self.params), list(&self.results))
+    }
+}
+
+/// How a struct field or array element is stored: a value type, or a packed
+/// 8- or 16-bit integer (read as `i32` with `_s`/`_u`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    /// Packed 8-bit integer.
+    I8,
+    /// Packed 16-bit integer.
+    I16,
+    /// A full value.
+    Val(ValType),
+}
+
+impl StorageType {
+    /// The value type it is read as (`i32` for packed storage).
+    pub fn unpacked(self) -> ValType {
+        match self {
+            StorageType::Val(t) => t,
+            _ => ValType::I32,
+        }
+    }
+
+    /// Bytes per element in a data segment (`array.new_data`): 1, 2, or the value's size.
+    pub fn byte_size(self) -> usize {
+        match self {
+            StorageType::I8 => 1,
+            StorageType::I16 => 2,
+            StorageType::Val(ValType::I32 | ValType::F32) => 4,
+            StorageType::Val(ValType::V128) => 16,
+            StorageType::Val(_) => 8,
+        }
+    }
+}
+
+impl fmt::Display for StorageType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageType::I8 => f.write_str("i8"),
+            StorageType::I16 => f.write_str("i16"),
+            StorageType::Val(t) => t.fmt(f),
+        }
+    }
+}
+
+/// A struct field or the element of an array type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    /// How it is stored.
+    pub storage: StorageType,
+    /// Whether `struct.set`/`array.set` may change it.
+    pub mutable: bool,
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mutable {
+            write!(f, "(mut {})", self.storage)
+        } else {
+            self.storage.fmt(f)
+        }
+    }
+}
+
+/// What a defined type describes (WebAssembly 3.0 "composite type").
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CompositeType {
+    /// A function signature.
+    Func(FuncType),
+    /// A struct's fields, in order.
+    Struct(Box<[FieldType]>),
+    /// An array's element.
+    Array(FieldType),
+}
+
+/// A defined type: its composite type, whether it is final, and its
+/// declared supertype (a type index in a module, a canonical id in the store).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SubType {
+    /// Whether no type may declare it as a supertype.
+    pub is_final: bool,
+    /// The declared supertype, if any.
+    pub supertype: Option<u32>,
+    /// What it describes.
+    pub composite: CompositeType,
+}
+
+impl SubType {
+    /// The same type with every defined type index mapped by `f`.
+    pub fn map_index(&self, f: &impl Fn(u32) -> u32) -> SubType {
+        let field = |t: &FieldType| FieldType {
+            storage: match t.storage {
+                StorageType::Val(v) => StorageType::Val(v.map_index(f)),
+                packed => packed,
+            },
+            mutable: t.mutable,
+        };
+        let vals = |ts: &[ValType]| ts.iter().map(|t| t.map_index(f)).collect::<Box<[_]>>();
+        SubType {
+            is_final: self.is_final,
+            supertype: self.supertype.map(f),
+            composite: match &self.composite {
+                CompositeType::Func(t) => {
+                    CompositeType::Func(FuncType::new(vals(&t.params), vals(&t.results)))
+                }
+                CompositeType::Struct(fields) => {
+                    CompositeType::Struct(fields.iter().map(field).collect())
+                }
+                CompositeType::Array(elem) => CompositeType::Array(field(elem)),
+            },
+        }
+    }
+
+    /// The abstract heap type just above it: `func`, `struct` or `array`.
+    pub fn abstract_heap(&self) -> HeapType {
+        match self.composite {
+            CompositeType::Func(_) => HeapType::Func,
+            CompositeType::Struct(_) => HeapType::Struct,
+            CompositeType::Array(_) => HeapType::Array,
+        }
+    }
+
+    /// Converts from wasmparser's (module indices), rejecting shared types.
+    pub(crate) fn from_wasmparser(ty: &wasmparser::SubType) -> Option<SubType> {
+        use wasmparser::CompositeInnerType as C;
+        if ty.composite_type.shared || ty.composite_type.descriptor_idx.is_some() {
+            return None;
+        }
+        let field = |f: &wasmparser::FieldType| -> Option<FieldType> {
+            Some(FieldType {
+                storage: match f.element_type {
+                    wasmparser::StorageType::I8 => StorageType::I8,
+                    wasmparser::StorageType::I16 => StorageType::I16,
+                    wasmparser::StorageType::Val(v) => {
+                        StorageType::Val(ValType::from_wasmparser(v)?)
+                    }
+                },
+                mutable: f.mutable,
+            })
+        };
+        Some(SubType {
+            is_final: ty.is_final,
+            supertype: match ty.supertype_idxs.first() {
+                Some(i) => Some(i.as_module_index()?),
+                None => None,
+            },
+            composite: match &ty.composite_type.inner {
+                C::Func(f) => CompositeType::Func(FuncType::from_wasmparser(f)?),
+                C::Struct(s) => {
+                    CompositeType::Struct(s.fields.iter().map(field).collect::<Option<Box<[_]>>>()?)
+                }
+                C::Array(a) => CompositeType::Array(field(&a.0)?),
+                C::Cont(_) => return None,
+            },
+        })
     }
 }
 

@@ -10,7 +10,10 @@
 
 use std::fmt;
 
-/// A WebAssembly value type (WebAssembly 2.0).
+/// A WebAssembly value type. The three nullable abstract references of
+/// WebAssembly 2.0 (and `exnref`) keep their own variants; every other
+/// reference type (WebAssembly 3.0: non-nullable, `anyref`, `(ref $t)`, ...)
+/// is a [`ValType::Ref`] (see [`ValType::reference`], which normalises).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {
     /// 32-bit integer.
@@ -29,6 +32,129 @@ pub enum ValType {
     ExternRef,
     /// Nullable reference to a caught exception (WebAssembly 3.0's `exnref`).
     ExnRef,
+    /// Any other reference type (never `(ref null func)`, `(ref null extern)`
+    /// or `(ref null exn)`, which are the variants above).
+    Ref(RefType),
+}
+
+/// The heap type a reference points to: an abstract one or a defined type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// Every function.
+    Func,
+    /// Every host reference (and externalized GC value).
+    Extern,
+    /// Every internal GC value: i31, structs, arrays, internalized host references.
+    Any,
+    /// Values `ref.eq` compares: i31, structs, arrays.
+    Eq,
+    /// Unboxed 31-bit integers.
+    I31,
+    /// Every struct.
+    Struct,
+    /// Every array.
+    Array,
+    /// Every exception.
+    Exn,
+    /// The bottom of `any`: no value.
+    None,
+    /// The bottom of `func`.
+    NoFunc,
+    /// The bottom of `extern`.
+    NoExtern,
+    /// The bottom of `exn`.
+    NoExn,
+    /// A defined type: a module's type index in a module, a canonical
+    /// (rec-group-equivalent) id in the store.
+    Concrete(u32),
+}
+
+impl HeapType {
+    /// The WAT keyword of an abstract heap type (None for a defined type).
+    pub fn keyword(self) -> Option<&'static str> {
+        Some(match self {
+            HeapType::Func => "func",
+            HeapType::Extern => "extern",
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::Exn => "exn",
+            HeapType::None => "none",
+            HeapType::NoFunc => "nofunc",
+            HeapType::NoExtern => "noextern",
+            HeapType::NoExn => "noexn",
+            HeapType::Concrete(_) => return None,
+        })
+    }
+
+    /// Converts from wasmparser's heap type (a defined type keeps its index:
+    /// the module's, or the validator's id inside a function validator).
+    pub fn from_wasmparser(ty: wasmparser::HeapType) -> Option<HeapType> {
+        use wasmparser::AbstractHeapType as A;
+        Some(match ty {
+            wasmparser::HeapType::Concrete(i) | wasmparser::HeapType::Exact(i) => {
+                HeapType::Concrete(match i {
+                    wasmparser::UnpackedIndex::Module(i)
+                    | wasmparser::UnpackedIndex::RecGroup(i) => i,
+                    wasmparser::UnpackedIndex::Id(id) => {
+                        u32::try_from(wasmparser::types::TypeIdentifier::index(&id)).ok()?
+                    }
+                })
+            }
+            wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
+                A::Func => HeapType::Func,
+                A::Extern => HeapType::Extern,
+                A::Any => HeapType::Any,
+                A::Eq => HeapType::Eq,
+                A::I31 => HeapType::I31,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::Exn => HeapType::Exn,
+                A::None => HeapType::None,
+                A::NoFunc => HeapType::NoFunc,
+                A::NoExtern => HeapType::NoExtern,
+                A::NoExn => HeapType::NoExn,
+                _ => return None,
+            },
+            wasmparser::HeapType::Abstract { shared: true, .. } => return None,
+        })
+    }
+}
+
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeapType::Concrete(i) => write!(f, "{i}"),
+            other => f.write_str(other.keyword().unwrap_or_default()),
+        }
+    }
+}
+
+/// A reference type: nullability and heap type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    /// Whether null is a value of the type.
+    pub nullable: bool,
+    /// What it points to.
+    pub heap: HeapType,
+}
+
+impl fmt::Display for RefType {
+    /// WAT's form: the shorthand (`anyref`, `nullfuncref`) for a nullable
+    /// abstract type, else `(ref null? heap)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.nullable, self.heap) {
+            (true, HeapType::None) => f.write_str("nullref"),
+            (true, HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn) => {
+                write!(f, "null{}ref", &self.heap.to_string()[2..])
+            }
+            (true, HeapType::Concrete(_)) => write!(f, "(ref null {})", self.heap),
+            (true, heap) => write!(f, "{heap}ref"),
+            (false, heap) => write!(f, "(ref {heap})"),
+        }
+    }
 }
 
 impl ValType {
@@ -49,7 +175,8 @@ impl ValType {
         ValType::ALL.into_iter().find(|ty| ty.to_string() == word)
     }
 
-    /// Converts from wasmparser's type, rejecting what watlab does not run yet.
+    /// Converts from wasmparser's type, rejecting what watlab does not run
+    /// (shared references).
     pub fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -58,29 +185,73 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            // Typed function references (WebAssembly 3.0) are function
-            // references at run time: validation keeps nullability and types apart.
-            W::Ref(r) => match r.heap_type() {
-                wasmparser::HeapType::Concrete(_) => ValType::FuncRef,
-                wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
-                    wasmparser::AbstractHeapType::Func => ValType::FuncRef,
-                    wasmparser::AbstractHeapType::Extern => ValType::ExternRef,
-                    wasmparser::AbstractHeapType::Exn | wasmparser::AbstractHeapType::NoExn => {
-                        ValType::ExnRef
-                    }
-                    _ => return None,
-                },
-                _ => return None,
-            },
+            W::Ref(r) => {
+                ValType::reference(r.is_nullable(), HeapType::from_wasmparser(r.heap_type())?)
+            }
         })
+    }
+
+    /// Like [`ValType::from_wasmparser`], a reference widened to the
+    /// nullable top of its hierarchy (`funcref`, `externref`, `anyref`,
+    /// `exnref`): the type a wrapper declares to hand any such value on.
+    pub fn widened(
+        ty: wasmparser::ValType,
+        resources: &impl wasmparser::WasmModuleResources,
+    ) -> Option<ValType> {
+        match ty {
+            wasmparser::ValType::Ref(r) => {
+                let top = resources.top_type(&r.heap_type());
+                Some(ValType::reference(true, HeapType::from_wasmparser(top)?))
+            }
+            other => ValType::from_wasmparser(other),
+        }
+    }
+
+    /// The reference type `(ref null? heap)`, normalised: the nullable
+    /// `func`, `extern` and `exn` are [`ValType::FuncRef`], [`ValType::ExternRef`]
+    /// and [`ValType::ExnRef`].
+    pub fn reference(nullable: bool, heap: HeapType) -> ValType {
+        match (nullable, heap) {
+            (true, HeapType::Func) => ValType::FuncRef,
+            (true, HeapType::Extern) => ValType::ExternRef,
+            (true, HeapType::Exn) => ValType::ExnRef,
+            _ => ValType::Ref(RefType { nullable, heap }),
+        }
+    }
+
+    /// The reference type, for any reference (None for numbers and vectors).
+    pub fn ref_type(self) -> Option<RefType> {
+        let nullable = |heap| RefType {
+            nullable: true,
+            heap,
+        };
+        match self {
+            ValType::FuncRef => Some(nullable(HeapType::Func)),
+            ValType::ExternRef => Some(nullable(HeapType::Extern)),
+            ValType::ExnRef => Some(nullable(HeapType::Exn)),
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The same type with each defined type index mapped by `f` (a module's
+    /// index to the store's canonical id).
+    pub fn map_index(self, f: impl Fn(u32) -> u32) -> ValType {
+        match self {
+            ValType::Ref(RefType {
+                nullable,
+                heap: HeapType::Concrete(i),
+            }) => ValType::Ref(RefType {
+                nullable,
+                heap: HeapType::Concrete(f(i)),
+            }),
+            other => other,
+        }
     }
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(
-            self,
-            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef
-        )
+        self.ref_type().is_some()
     }
 
     /// The value every local of this type starts with.
@@ -110,12 +281,89 @@ impl fmt::Display for ValType {
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
             ValType::ExnRef => "exnref",
+            ValType::Ref(r) => return r.fmt(f),
         })
     }
 }
 
-/// Slot encoding of a null reference. Non-null references store `index + 1`.
+/// Slot encoding of a null reference. Non-null references store `index + 1`
+/// (a function address, a host reference's number, an exception address),
+/// except the GC values below, which are tagged so that one slot reads the
+/// same in the `any` and `extern` hierarchies (`any.convert_extern` and
+/// `extern.convert_any` change no bits).
 pub const NULL_REF: u64 = 0;
+
+/// Tag of an `i31` in a slot: the tag, then the 31 bits.
+pub const I31_TAG: u64 = 1 << 62;
+
+/// Tag of a GC heap object in a slot: the tag, then the object's address.
+pub const OBJECT_TAG: u64 = 1 << 61;
+
+/// Set with [`OBJECT_TAG`] when the object is an array (so a value says
+/// whether it is a struct or an array without the heap).
+pub const ARRAY_TAG: u64 = 1 << 60;
+
+/// A non-null reference in the `any` hierarchy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnyRef {
+    /// An unboxed 31-bit integer (`ref.i31`), as its low 31 bits.
+    I31(u32),
+    /// A struct: its address in the store's GC heap.
+    Struct(u32),
+    /// An array: its address in the store's GC heap.
+    Array(u32),
+    /// A host reference brought in with `any.convert_extern`: its number.
+    Host(u32),
+}
+
+impl AnyRef {
+    /// The slot encoding.
+    pub fn to_slot(self) -> u64 {
+        match self {
+            AnyRef::I31(v) => I31_TAG | u64::from(v & 0x7fff_ffff),
+            AnyRef::Struct(a) => OBJECT_TAG | u64::from(a),
+            AnyRef::Array(a) => OBJECT_TAG | ARRAY_TAG | u64::from(a),
+            AnyRef::Host(n) => u64::from(n) + 1,
+        }
+    }
+
+    /// Decodes a non-null slot.
+    pub fn from_slot(slot: u64) -> AnyRef {
+        if slot & I31_TAG != 0 {
+            AnyRef::I31(slot as u32 & 0x7fff_ffff)
+        } else if slot & (OBJECT_TAG | ARRAY_TAG) == OBJECT_TAG | ARRAY_TAG {
+            AnyRef::Array(slot as u32)
+        } else if slot & OBJECT_TAG != 0 {
+            AnyRef::Struct(slot as u32)
+        } else {
+            AnyRef::Host(slot.wrapping_sub(1) as u32)
+        }
+    }
+
+    /// A struct's or array's heap address.
+    pub fn object(self) -> Option<u32> {
+        match self {
+            AnyRef::Struct(a) | AnyRef::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// An `i31`'s value, sign-extended from 31 bits (`i31.get_s`).
+    pub fn i31_signed(bits: u32) -> i32 {
+        ((bits << 1) as i32) >> 1
+    }
+}
+
+impl fmt::Display for AnyRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            AnyRef::I31(v) => write!(f, "i31 {}", AnyRef::i31_signed(v)),
+            AnyRef::Struct(a) => write!(f, "struct#{a}"),
+            AnyRef::Array(a) => write!(f, "array#{a}"),
+            AnyRef::Host(n) => write!(f, "host {n}"),
+        }
+    }
+}
 
 /// A typed WebAssembly value. Floats are kept as raw bits so NaN payloads survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -136,6 +384,10 @@ pub enum Value {
     ExternRef(Option<u32>),
     /// An exception reference: the store's exception address, or null.
     ExnRef(Option<u32>),
+    /// A reference in the `any` hierarchy (an i31, a struct or array, an
+    /// internalized host reference), or null. An `externref` that holds an
+    /// externalized i31 or object reads as this too.
+    AnyRef(Option<AnyRef>),
 }
 
 impl Value {
@@ -150,6 +402,10 @@ impl Value {
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
             Value::ExnRef(_) => ValType::ExnRef,
+            Value::AnyRef(_) => ValType::Ref(RefType {
+                nullable: true,
+                heap: HeapType::Any,
+            }),
         }
     }
 
@@ -163,6 +419,7 @@ impl Value {
             Value::F64(v) => v,
             Value::V128(v) => v as u64,
             Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => encode_ref(r),
+            Value::AnyRef(r) => r.map_or(NULL_REF, AnyRef::to_slot),
         }
     }
 
@@ -199,6 +456,21 @@ impl Value {
             ValType::FuncRef => Value::FuncRef(decode_ref(slot)),
             ValType::ExternRef => Value::ExternRef(decode_ref(slot)),
             ValType::ExnRef => Value::ExnRef(decode_ref(slot)),
+            ValType::Ref(r) => Value::of_ref(r.heap, slot),
+        }
+    }
+
+    /// A reference slot of heap type `heap` as a value. A defined type's
+    /// slot says what it holds (functions are untagged, GC objects tagged);
+    /// its null reads as [`Value::AnyRef`]`(None)`.
+    fn of_ref(heap: HeapType, slot: u64) -> Value {
+        let gc = slot & (I31_TAG | OBJECT_TAG) != 0;
+        match heap {
+            HeapType::Func | HeapType::NoFunc => Value::FuncRef(decode_ref(slot)),
+            HeapType::Exn | HeapType::NoExn => Value::ExnRef(decode_ref(slot)),
+            HeapType::Extern | HeapType::NoExtern if !gc => Value::ExternRef(decode_ref(slot)),
+            HeapType::Concrete(_) if slot != NULL_REF && !gc => Value::FuncRef(decode_ref(slot)),
+            _ => Value::AnyRef((slot != NULL_REF).then(|| AnyRef::from_slot(slot))),
         }
     }
 
@@ -269,6 +541,8 @@ impl fmt::Display for Value {
             Value::ExternRef(Some(a)) => write!(f, "externref:{a}"),
             Value::ExnRef(None) => write!(f, "exnref:null"),
             Value::ExnRef(Some(a)) => write!(f, "exnref:exn#{a}"),
+            Value::AnyRef(None) => write!(f, "anyref:null"),
+            Value::AnyRef(Some(r)) => write!(f, "anyref:{r}"),
         }
     }
 }

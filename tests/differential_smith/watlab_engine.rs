@@ -76,6 +76,7 @@ fn from_watlab(v: &Value) -> Val {
         Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => {
             Val::Ref { null: r.is_none() }
         }
+        Value::AnyRef(r) => Val::Ref { null: r.is_none() },
         Value::V128(bits) => Val::V128(bits),
     }
 }

@@ -13,6 +13,7 @@
 
 mod atomic;
 mod exceptions;
+mod gc;
 mod memory_n;
 mod numeric;
 mod simd;
@@ -102,7 +103,12 @@ impl Execution {
             .func_type(func)
             .ok_or_else(|| Trap::host(format!("no function at address {}", func.0)))?;
         let arg_types: Vec<ValType> = args.iter().map(|a| a.ty()).collect();
-        if arg_types[..] != ty.params[..] {
+        let fits = args.len() == ty.params.len()
+            && args
+                .iter()
+                .zip(&ty.params)
+                .all(|(a, t)| store.value_matches(a, *t));
+        if !fits {
             return Err(Trap::host(format!(
                 "arguments [{}] do not match the signature {ty}",
                 arg_types

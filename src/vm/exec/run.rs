@@ -269,7 +269,7 @@ impl Execution {
         let blocking_waits = *blocking_waits;
         let funcs: &[FuncInst] = funcs;
         let instances: &[Instance] = instances;
-        let types: &[crate::vm::types::FuncType] = types;
+        let types: &crate::vm::gc_types::TypeRegistry = types;
         let limits = *limits;
         let interrupt: &AtomicBool = interrupt;
 
@@ -410,7 +410,7 @@ impl Execution {
             ($func:expr, $type_id:expr, $base:expr) => {{
                 let result = call_host(
                     $func.as_ref(),
-                    &types[*$type_id as usize],
+                    types.func(*$type_id),
                     data,
                     inst.memories.first().copied(),
                     regs,
@@ -489,7 +489,8 @@ impl Execution {
                     trap!(uninitialized_element(index));
                 }
                 let callee = FuncAddr((entry - 1) as u32);
-                if funcs[callee.index()].type_id() != inst.type_ids[$ty as usize] {
+                let (have, want) = (funcs[callee.index()].type_id(), inst.type_ids[$ty as usize]);
+                if have != want && !types.is_subtype(have, want) {
                     trap!(TrapCode::IndirectCallTypeMismatch);
                 }
                 callee
@@ -930,6 +931,28 @@ impl Execution {
                     {
                         Ok(exn) => throw!(exn),
                         Err(t) => trap!(t),
+                    }
+                }
+                Instr::Gc { op } => {
+                    let mut left = fuel;
+                    let mut charge = |cost: u64| {
+                        let paid = cost.min(left);
+                        left -= paid;
+                        if paid < cost {
+                            self.overdraw(cost - paid)?;
+                        }
+                        Ok(())
+                    };
+                    // SAFETY: the frame's `frame_size` slots from `fp` exist
+                    // (see `Regs`), and nothing else refers to them meanwhile.
+                    let slots =
+                        unsafe { std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize) };
+                    let cx = super::gc::GcContext { inst, types, funcs };
+                    let result =
+                        super::gc::run(code.gc_ops[op as usize], slots, data, &cx, &mut charge);
+                    fuel = left;
+                    if let Err(t) = result {
+                        trap!(t);
                     }
                 }
                 Instr::Wide { op, base } => {

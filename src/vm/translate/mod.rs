@@ -16,10 +16,12 @@
 //! differ in the data moves; the spec suite runs through both.
 
 mod exceptions;
+mod gc;
 mod ops;
 mod simd;
 
 pub use exceptions::{Catch, ExnCode, ExnOp, Handler};
+pub use gc::{Extend, GcOp};
 
 use super::instr::{Instr, Slot};
 use super::module::CompileError;
@@ -102,6 +104,8 @@ pub struct Compiled {
     pub simd_ops: Box<[crate::vm::instr::SimdInstr]>,
     /// What each [`Instr::Exn`] does, and the `try_table` handlers.
     pub exceptions: ExnCode,
+    /// What each [`Instr::Gc`] does, by its `op` index.
+    pub gc_ops: Box<[GcOp]>,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -121,6 +125,8 @@ pub struct ModuleContext<'a> {
     pub features: wasmparser::WasmFeatures,
     /// Every tag's type, imports first.
     pub tags: &'a [FuncType],
+    /// Every defined type (struct and array layouts), by type index.
+    pub subtypes: &'a [crate::vm::types::SubType],
 }
 
 /// An operand-stack entry during translation.
@@ -223,6 +229,7 @@ pub fn translate(
         atomic_memargs: Vec::new(),
         simd_ops: Vec::new(),
         exn: exceptions::Pending::default(),
+        gc_ops: Vec::new(),
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -271,6 +278,7 @@ pub fn translate(
         atomic_memargs: t.atomic_memargs.into_boxed_slice(),
         simd_ops: t.simd_ops.into_boxed_slice(),
         exceptions: t.exn.code,
+        gc_ops: t.gc_ops.into_boxed_slice(),
     })
 }
 
@@ -383,6 +391,8 @@ struct Translator<'a> {
     simd_ops: Vec<crate::vm::instr::SimdInstr>,
     /// Exception handling's side tables, being built.
     exn: exceptions::Pending,
+    /// The operations of the [`Instr::Gc`]s emitted so far.
+    gc_ops: Vec<GcOp>,
 }
 
 impl Translator<'_> {
@@ -861,6 +871,7 @@ impl Translator<'_> {
             Operator::TryTable { .. } | Operator::Throw { .. } | Operator::ThrowRef => {
                 self.exception_operator(op)
             }
+            _ if Self::is_gc_operator(op) => self.gc_operator(op),
             Operator::Br { relative_depth } => {
                 self.branch(relative_depth);
                 self.set_unreachable();
