@@ -12,7 +12,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         scope: Scope::Lesson,
         name: "lesson",
-        aliases: &[],
+        aliases: &["lessons"],
         synopsis: "[N]",
         summary: "list the lessons with your progress, or open lesson N",
         help: "A lesson is shown a section at a time, each beginning with an empty scratch stack. Worked examples show what to type; exercises end in a check (:check), with hints (:hint) and a solution (:solution).",

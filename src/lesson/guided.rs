@@ -365,12 +365,9 @@ pub fn listing(progress: &str) -> String {
         }
         done_all += done;
         total_all += total;
-        let mark = if done == total { "done" } else { "" };
-        rows.push_str(&format!(
-            "  {:>2}. {title:<42} {done}/{total} exercises {mark}",
-            i + 1
-        ));
-        rows = rows.trim_end().to_string() + "\n";
+        // The count comes first so a narrow terminal wraps only long titles.
+        let mark = if done == total { "  (done)" } else { "" };
+        rows.push_str(&format!("  {:>2}. {done}/{total}  {title}{mark}\n", i + 1));
     }
     let mut text = format!(
         "progress: {} {done_all} of {total_all} exercises",
@@ -382,7 +379,7 @@ pub fn listing(progress: &str) -> String {
         )),
         None => text.push_str(", every one done\n"),
     }
-    text.push_str("lessons:\n");
+    text.push_str("lessons (exercises done/total):\n");
     text.push_str(&rows);
     text
 }
@@ -403,11 +400,15 @@ mod tests {
         let text = listing(&progress);
         assert!(text.starts_with("progress: ["), "{text}");
         assert!(text.contains("next: lesson 2,"), "{text}");
-        assert!(text.contains(" 1. The stack machine"), "{text}");
+        assert!(
+            text.contains(" 1. 3/3  The stack machine  (done)\n"),
+            "{text}"
+        );
+        assert!(text.contains(" 2. 0/2  Locals and parameters\n"), "{text}");
         assert!(text.contains("\n  10. "), "{text}");
         assert!(text.contains("\nnext: lesson 2, Locals"), "{text}");
         assert!(
-            text.contains("18. Reference types and externref "),
+            text.contains("18. 0/2  Reference types and externref\n"),
             "{text}"
         );
     }
