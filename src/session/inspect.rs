@@ -111,7 +111,7 @@ impl Session {
             len,
             lines,
             address_digits: if memory.ty.memory64 { 16 } else { 8 },
-            regions: self.regions_in(memory.bytes(), start, len),
+            regions: self.regions_in(addr, memory.bytes(), start, len),
         })
     }
 

@@ -7,6 +7,7 @@ use super::{RegionInfo, Reply, Session, SessionError};
 use crate::session::memory_rows::Elem;
 use crate::vm::Value;
 use crate::vm::module::{ConstExpr, SegmentMode};
+use crate::vm::store::MemAddr;
 
 /// A named range of the session's memory 0.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,8 +151,25 @@ impl Session {
         self.regions.sort_by_key(|r| r.start);
     }
 
-    /// The regions overlapping `[start, start + len)`, decoded from `memory`.
-    pub(super) fn regions_in(&self, memory: &[u8], start: u64, len: u64) -> Vec<RegionInfo> {
+    /// The memory regions describe: the session module's memory 0.
+    fn regions_memory(&self) -> Option<MemAddr> {
+        let (_, instance) = self.session_instance()?;
+        self.store.instance(instance)?.memories.first().copied()
+    }
+
+    /// The regions overlapping `[start, start + len)` of memory `addr`,
+    /// decoded from its bytes `memory`; none for any other memory than the
+    /// one regions describe.
+    pub(super) fn regions_in(
+        &self,
+        addr: MemAddr,
+        memory: &[u8],
+        start: u64,
+        len: u64,
+    ) -> Vec<RegionInfo> {
+        if self.regions_memory() != Some(addr) {
+            return Vec::new();
+        }
         let end = start.saturating_add(len);
         self.regions
             .iter()
@@ -160,8 +178,12 @@ impl Session {
             .collect()
     }
 
-    /// "starts in region a and runs into region b" for a write that does.
-    pub(super) fn crossing(&self, start: u64, len: u64) -> Option<String> {
+    /// "starts in region a and runs into region b" for a write to memory
+    /// `addr` that does.
+    pub(super) fn crossing(&self, addr: MemAddr, start: u64, len: u64) -> Option<String> {
+        if self.regions_memory() != Some(addr) {
+            return None;
+        }
         let last = start.checked_add(len.checked_sub(1)?)?;
         let from = self.regions.iter().find(|r| r.contains(start))?;
         if from.contains(last) {

@@ -231,7 +231,7 @@ impl Session {
                 }
             }
             if let Some(write) = &write
-                && let Some(crossing) = self.crossing(write.start, write.len)
+                && let Some(crossing) = self.crossing(write.memory, write.start, write.len)
             {
                 notes.push(format!("a write at 0x{:x} {crossing}", write.start));
             }

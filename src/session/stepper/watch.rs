@@ -55,7 +55,7 @@ fn rows(start: u64, bytes: &[u8], other: &[u8]) -> Vec<Line> {
 /// Memory an instruction reads or writes.
 pub(super) struct Access {
     /// The memory.
-    memory: MemAddr,
+    pub(super) memory: MemAddr,
     /// Whether it writes (a store or a bulk memory instruction).
     pub(super) write: bool,
     /// First byte.
