@@ -382,6 +382,16 @@ fn unquote(word: &str) -> String {
         .to_string()
 }
 
+/// The positions of `fields` in the order a module's text must list them:
+/// imports first (the text format wants them before any definition), the
+/// rest in typed order.
+pub fn module_order(fields: &[Field]) -> Vec<usize> {
+    let (mut order, rest): (Vec<usize>, Vec<usize>) =
+        (0..fields.len()).partition(|&i| fields[i].is_import());
+    order.extend(rest);
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -463,9 +463,13 @@ impl Session {
         &self.registry
     }
 
-    /// The session module's fields as WAT text.
+    /// The session module's fields as WAT text, in the order a module lists
+    /// them (imports first), so a saved session is a valid module.
     pub fn field_texts(&self) -> Vec<&str> {
-        self.fields.iter().map(|f| f.text.as_str()).collect()
+        fields::module_order(&self.fields)
+            .into_iter()
+            .map(|i| self.fields[i].text.as_str())
+            .collect()
     }
 }
 

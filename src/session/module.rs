@@ -269,12 +269,7 @@ impl Session {
     /// instance; `input` is the text this input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
         let fields = &plan.fields;
-        // The text format wants imports before definitions; fields keep their
-        // typed order otherwise.
-        let mut order: Vec<usize> = (0..fields.len())
-            .filter(|i| fields[*i].is_import())
-            .collect();
-        order.extend((0..fields.len()).filter(|i| !fields[*i].is_import()));
+        let order = super::fields::module_order(fields);
         let mut text = String::from("(module\n");
         let mut starts = Vec::new();
         for &i in &order {
@@ -935,5 +930,24 @@ mod tests {
         assert_eq!(session.field_texts().len(), 2);
         session.forget("$g").expect("nothing calls $g");
         assert_eq!(session.field_texts(), ["(func $f)"]);
+    }
+
+    #[test]
+    fn saved_fields_list_imports_first_so_the_module_assembles() {
+        let mut session = Session::new();
+        session
+            .host_command("global env.off i32 8")
+            .expect("a host global");
+        for field in [
+            "(global $g (mut i32) (i32.const 5))",
+            "(global $off (import \"env\" \"off\") i32)",
+            "(func $f (result i32) (global.get $off))",
+        ] {
+            session.eval(field).expect(field);
+        }
+        let texts = session.field_texts();
+        assert_eq!(texts[0], "(global $off (import \"env\" \"off\") i32)");
+        let module = format!("(module {})", texts.join(" "));
+        wat::parse_str(&module).expect("the saved text is a valid module");
     }
 }
