@@ -119,11 +119,16 @@ pub fn suggest(scopes: &[Scope], word: &str) -> Vec<&'static Command> {
         .collect()
 }
 
-/// Names (as typed) of the commands of `scopes` starting with `prefix`.
+/// Names (as typed) of the commands of `scopes` starting with `prefix`; an
+/// alias that only lengthens its command's name (`lessons`) is left out, as
+/// the name already completes.
 pub fn complete(scopes: &[Scope], prefix: &str) -> Vec<String> {
     all()
         .filter(|c| scopes.contains(&c.scope))
-        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .flat_map(|c| {
+            let others = c.aliases.iter().filter(|a| !a.starts_with(c.name));
+            std::iter::once(c.name).chain(others.copied())
+        })
         .filter(|n| n.starts_with(prefix) && n.len() > 1)
         .map(String::from)
         .collect()
