@@ -135,6 +135,7 @@ transcripts! {
     regions_trample,
     register_and_import,
     replace_func,
+    replace_memory_page_size,
     reset_and_clear,
     runaway_loop,
     save_and_load,

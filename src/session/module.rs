@@ -400,11 +400,14 @@ impl Session {
             }
             let only_user = self.only_user(old_instance, *old_addr);
             let old_len = self.store.memory(*old_addr).map_or(0, |m| m.bytes().len());
-            let old_pages = (old_len / 65536) as u64;
-            if let Some(memory) = self.store.memory_mut(*new_addr)
-                && memory.pages() < old_pages
-            {
-                let _ = memory.grow(old_pages - memory.pages());
+            // Grow the new memory (in its own page size) to hold the old
+            // contents, as far as its maximum allows.
+            if let Some(memory) = self.store.memory_mut(*new_addr) {
+                let needed = (old_len as u64).div_ceil(memory.ty.page_size());
+                let allowed = memory.ty.limits.max.unwrap_or(u64::MAX).min(needed);
+                if memory.pages() < allowed {
+                    let _ = memory.grow(allowed - memory.pages());
+                }
             }
             let memories = &mut self.store.data.memories;
             let Some((old_memory, memory)) = two(memories, old_addr.index(), new_addr.index())
@@ -424,8 +427,7 @@ impl Session {
             if plan.typed_at[pos].is_none() && keep == old_len {
                 continue;
             }
-            let kept = memory.pages().min(old_pages);
-            notes.push((pos, memory_note(kept, old_pages, memory.ty.limits.max)));
+            notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
         }
         for (i, new_addr) in new.globals.iter().enumerate() {
             let Some(&pos) = kind_positions(&plan.fields, "global").get(i) else {
@@ -781,20 +783,31 @@ fn two(memories: &mut [Memory], a: usize, b: usize) -> Option<(&mut Memory, &mut
     })
 }
 
-/// What replacing a memory of `old_pages` pages did with its contents, now
-/// that `kept` pages of them fit under the new maximum `max`.
-fn memory_note(kept: u64, old_pages: u64, max: Option<u64>) -> String {
-    let pages = |n: u64| format!("{n} page{}", if n == 1 { "" } else { "s" });
-    let max = max.map_or_else(String::new, |m| format!(" ({})", pages(m)));
+/// What replacing a memory that held `old` bytes did with its contents, now
+/// that `kept` bytes of them fit in the new memory of type `ty`: in pages
+/// while both sizes are whole 64 KiB pages, else in bytes.
+fn memory_note(kept: u64, old: u64, ty: &crate::vm::types::MemoryType) -> String {
+    let page = ty.page_size();
+    let (unit, size) = if page == 65536 && old.is_multiple_of(page) {
+        ("page", page)
+    } else {
+        ("byte", 1)
+    };
+    let count = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let max = ty.limits.max.map_or_else(String::new, |m| match page {
+        65536 => format!(" ({})", count(m, "page")),
+        _ => format!(" ({} of {})", count(m, "page"), count(page, "byte")),
+    });
+    let (kept, old) = (kept / size, old / size);
     match kept {
-        k if k == old_pages => format!("{} kept", pages(k)),
+        k if k == old => format!("{} kept", count(k, unit)),
         0 => format!(
             "contents dropped: the new maximum{max} is smaller than the old size ({})",
-            pages(old_pages)
+            count(old, unit)
         ),
         k => format!(
             "{k} of {} kept, the rest dropped: the new maximum{max} is smaller",
-            pages(old_pages)
+            count(old, unit)
         ),
     }
 }

@@ -142,11 +142,13 @@ impl Memory {
         copy_nonzero(&mut self.bytes[..keep], &from.bytes[..keep]);
     }
 
-    /// Exchanges the contents of two memories of the same size (moving an
-    /// earlier memory's contents into its replacement without a copy).
+    /// Exchanges the contents of two memories of the same size in bytes
+    /// (moving an earlier memory's contents into its replacement without a
+    /// copy); each counts its size in its own page size.
     pub fn swap_contents(&mut self, other: &mut Memory) {
         std::mem::swap(&mut self.bytes, &mut other.bytes);
-        std::mem::swap(&mut self.ty.limits.min, &mut other.ty.limits.min);
+        self.ty.limits.min = self.pages();
+        other.ty.limits.min = other.pages();
     }
 
     /// Frees the contents of a memory that nothing can reach any more (an
