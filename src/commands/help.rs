@@ -166,10 +166,9 @@ fn listing(doc: &mut Doc, scope: Scope) {
                 (&typed, Role::Command),
                 (&forms, Role::Plain),
             ]);
-            doc.line(&[
-                (&" ".repeat(width + 3), Role::Plain),
-                (summary, Role::Plain),
-            ]);
+            // Under its command, indented as a narrow terminal lays out the
+            // others (a deep indent would leave the summary no room there).
+            doc.line(&[("      ", Role::Plain), (summary, Role::Plain)]);
         }
     }
 }
