@@ -11,6 +11,7 @@
 //! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
+//! - `host_log`: host calls logged, so that re-execution never repeats one;
 //! - `history`: travel in it (`back`) and visits of the past;
 //! - `logs`: hit counts and log points, recomputed from the recording;
 //! - `labels`: the names of the labels around the pause;
@@ -24,6 +25,7 @@ mod chunks;
 mod control;
 mod examine;
 mod history;
+mod host_log;
 mod labels;
 mod logs;
 mod motion;
@@ -61,6 +63,9 @@ pub(super) struct Debugger {
     pub(super) agent: Option<usize>,
     /// The module instantiation waiting for the stepped start function.
     starting: Option<start::Starting>,
+    /// The store's host functions, found the first time they are wrapped
+    /// (see `host_log`).
+    hosts: Option<Vec<FuncAddr>>,
     /// The store before the fragment started, for `abort`.
     before: Option<StoreData>,
     recording: Recording,
@@ -117,6 +122,7 @@ impl Debugger {
             execution,
             agent: None,
             starting: None,
+            hosts: None,
             before,
             recording: Recording::new(budget),
             watches: Vec::new(),
