@@ -15,6 +15,10 @@
 //! - `ctrl-c`: `c` on the endless loop, the interrupt flag set from another
 //!   thread after 300 ms: milliseconds from the flag to the pause.
 //!
+//! The row `1+host` runs the same with a loop that also calls the host
+//! function `Math.abs` on every iteration (a host call per 7 instructions;
+//! the recording logs host calls instead of calling the host again).
+//!
 //! Run (from the crate root; N defaults to 10,000,000):
 //!
 //! ```text
@@ -43,11 +47,35 @@ const SPIN: &str = "(func $spin (export \"spin\") (local $i i32)
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $l)))";
 
+/// The loop of [`SPIN`] that also calls the host's `Math.abs` every iteration.
+const SPIN_HOST: &str = "(func $spin (export \"spin\") (local $i i32)
+  (loop $l
+    (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfffc))
+               (local.get $i))
+    (drop (call $abs (f64.const -1)))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $l)))";
+
+/// The import of `Math.abs` that [`SPIN_HOST`] calls.
+const ABS: &str = "(func $abs (import \"math\" \"abs\") (param f64) (result f64))";
+
+/// The program's fields: `pages` pages of memory and `$spin`, calling the
+/// host when `host` is set.
+fn fields(pages: u32, host: bool) -> Vec<String> {
+    let mut fields = vec![format!("(memory {pages})")];
+    if host {
+        fields.extend([ABS.to_string(), SPIN_HOST.to_string()]);
+    } else {
+        fields.push(SPIN.to_string());
+    }
+    fields
+}
+
 /// The session, defining `pages` pages of memory and `$spin`, paused at the
 /// start of `call $spin`.
-fn paused_session(pages: u32) -> Result<Session, String> {
+fn paused_session(pages: u32, host: bool) -> Result<Session, String> {
     let mut session = Session::new();
-    for form in [format!("(memory {pages})"), SPIN.to_string()] {
+    for form in fields(pages, host) {
         session
             .eval(&form)
             .map_err(|e| format!("{form}: {}", e.message))?;
@@ -71,8 +99,8 @@ fn peak_mib() -> f64 {
 }
 
 /// `s N` in the stepper: prints seconds per million steps and peak MiB.
-fn record(pages: u32, steps: u64) -> Result<String, String> {
-    let mut session = paused_session(pages)?;
+fn record(pages: u32, host: bool, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages, host)?;
     let start = Instant::now();
     session.step(steps).map_err(|e| e.message)?;
     let secs = start.elapsed().as_secs_f64();
@@ -84,12 +112,23 @@ fn record(pages: u32, steps: u64) -> Result<String, String> {
 }
 
 /// The same instructions through `Execution::step` on a bare store.
-fn plain(pages: u32, steps: u64) -> Result<String, String> {
-    let wasm =
-        wat::parse_str(format!("(module (memory {pages}) {SPIN})")).map_err(|e| e.to_string())?;
+fn plain(pages: u32, host: bool, steps: u64) -> Result<String, String> {
+    let wasm = wat::parse_str(format!("(module {})", fields(pages, host).join(" ")))
+        .map_err(|e| e.to_string())?;
     let module = Arc::new(vm::Module::from_binary(&wasm).map_err(|e| e.to_string())?);
     let mut store = vm::Store::new(Limits::default());
-    let inst = store.instantiate(&module, &[]).map_err(|e| e.to_string())?;
+    let mut imports = Vec::new();
+    if host {
+        let ty = vm::FuncType::new(vec![vm::ValType::F64], vec![vm::ValType::F64]);
+        let abs = store.add_host_func("math.abs", ty, |_, args| match args {
+            [vm::Value::F64(bits)] => Ok(vec![vm::Value::F64(bits & !(1 << 63))]),
+            _ => Err(vm::Trap::host("abs takes an f64")),
+        });
+        imports.push(Some(Extern::Func(abs)));
+    }
+    let inst = store
+        .instantiate(&module, &imports)
+        .map_err(|e| e.to_string())?;
     let Some(Extern::Func(spin)) = store.instance(inst).and_then(|i| i.export("spin")) else {
         return Err("no export spin".into());
     };
@@ -109,8 +148,8 @@ fn plain(pages: u32, steps: u64) -> Result<String, String> {
 }
 
 /// After `s N`: milliseconds of `back N-1000`, then of `back 1`.
-fn back(pages: u32, steps: u64) -> Result<String, String> {
-    let mut session = paused_session(pages)?;
+fn back(pages: u32, host: bool, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages, host)?;
     session.step(steps).map_err(|e| e.message)?;
     let far = steps.saturating_sub(1000).max(1);
     let start = Instant::now();
@@ -133,8 +172,8 @@ fn back(pages: u32, steps: u64) -> Result<String, String> {
 /// After `s N`: the slowest of 16 jumps back (ms), each to the step before
 /// a multiple of N/16 (the most re-execution from the checkpoint before
 /// it), then the recording's MiB and checkpoints.
-fn jumps(pages: u32, steps: u64) -> Result<String, String> {
-    let mut session = paused_session(pages)?;
+fn jumps(pages: u32, host: bool, steps: u64) -> Result<String, String> {
+    let mut session = paused_session(pages, host)?;
     session.step(steps).map_err(|e| e.message)?;
     let (bytes, checkpoints) = session.recording_usage().unwrap_or_default();
     let mut worst = 0f64;
@@ -156,8 +195,8 @@ fn jumps(pages: u32, steps: u64) -> Result<String, String> {
 
 /// `c` on the endless loop, interrupted from another thread: ms from the
 /// flag being set to `c` returning.
-fn ctrl_c(pages: u32) -> Result<String, String> {
-    let mut session = paused_session(pages)?;
+fn ctrl_c(pages: u32, host: bool) -> Result<String, String> {
+    let mut session = paused_session(pages, host)?;
     let flag = session.interrupt_flag();
     let set_at = std::sync::Arc::new(std::sync::Mutex::new(None));
     let setter = {
@@ -187,12 +226,19 @@ fn ctrl_c(pages: u32) -> Result<String, String> {
 }
 
 /// Runs scenario `name` in a child process and returns its output line.
-fn child(name: &str, pages: u32, steps: u64) -> String {
+fn child(name: &str, pages: u32, host: bool, steps: u64) -> String {
     let Ok(exe) = std::env::current_exe() else {
         return "no exe".into();
     };
+    let program = if host { "host" } else { "pure" };
     match Command::new(exe)
-        .args(["--scenario", name, &pages.to_string(), &steps.to_string()])
+        .args([
+            "--scenario",
+            name,
+            &pages.to_string(),
+            &steps.to_string(),
+            program,
+        ])
         .output()
     {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
@@ -214,12 +260,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         };
         let pages = pages as u32;
+        let host = args.get(i + 4).is_some_and(|p| p == "host");
         let result = match args.get(i + 1).map(String::as_str) {
-            Some("record") => record(pages, steps),
-            Some("plain") => plain(pages, steps),
-            Some("back") => back(pages, steps),
-            Some("jumps") => jumps(pages, steps),
-            Some("ctrl-c") => ctrl_c(pages),
+            Some("record") => record(pages, host, steps),
+            Some("plain") => plain(pages, host, steps),
+            Some("back") => back(pages, host, steps),
+            Some("jumps") => jumps(pages, host, steps),
+            Some("ctrl-c") => ctrl_c(pages, host),
             _ => Err("unknown scenario".into()),
         };
         return child::report(result);
@@ -230,7 +277,7 @@ fn main() -> ExitCode {
         .unwrap_or(DEFAULT_STEPS);
     println!("stepper: {steps} steps of `call $spin` (a store per 4 instructions)");
     println!(
-        "{:>5} | {:>20} | {:>20} | {:>5} | {:>12} | {:>9} | {:>14} | {:>22} | {:>11}",
+        "{:>6} | {:>20} | {:>20} | {:>5} | {:>12} | {:>9} | {:>14} | {:>22} | {:>11}",
         "pages",
         "s N: s/M steps, MiB",
         "plain: s/M, MiB",
@@ -241,20 +288,25 @@ fn main() -> ExitCode {
         "recording",
         "Ctrl-C ms"
     );
-    for pages in [1, 16] {
-        let recorded = child("record", pages, steps);
-        let plain = child("plain", pages, steps);
+    for (pages, host) in [(1, false), (16, false), (1, true)] {
+        let row = if host {
+            format!("{pages}+host")
+        } else {
+            pages.to_string()
+        };
+        let recorded = child("record", pages, host, steps);
+        let plain = child("plain", pages, host, steps);
         let ratio = match (first_number(&recorded), first_number(&plain)) {
             (Some(r), Some(p)) if p > 0.0 => format!("{:.2}x", r / p),
             _ => "?".into(),
         };
-        let back = child("back", pages, steps);
+        let back = child("back", pages, host, steps);
         let (far, one) = back.split_once('|').unwrap_or((&back, ""));
-        let jumps = child("jumps", pages, steps);
+        let jumps = child("jumps", pages, host, steps);
         let (worst, usage) = jumps.split_once('|').unwrap_or((&jumps, ""));
-        let ctrl_c = child("ctrl-c", pages, steps);
+        let ctrl_c = child("ctrl-c", pages, host, steps);
         println!(
-            "{pages:>5} | {recorded:>20} | {plain:>20} | {ratio:>5} | {far:>12} | {one:>9} | {worst:>14} | {usage:>22} | {ctrl_c:>11}"
+            "{row:>6} | {recorded:>20} | {plain:>20} | {ratio:>5} | {far:>12} | {one:>9} | {worst:>14} | {usage:>22} | {ctrl_c:>11}"
         );
     }
     ExitCode::SUCCESS

@@ -157,6 +157,7 @@ transcripts! {
     step_vocabulary,
     step_watch_wide,
     step_named_module,
+    step_start_function,
     step_host_breakpoint,
     step_next_over_call,
     step_tail_call,

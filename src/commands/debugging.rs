@@ -13,7 +13,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "FRAGMENT",
         summary: "run instructions one at a time in the stepper",
-        help: "e.g. :step i32.const 5 call $fac. The fragment pauses before its first instruction; the words below step it. An empty line repeats the last one; :mem, :stack and the other workbench commands work as usual while paused.",
+        help: "e.g. :step i32.const 5 call $fac. The fragment pauses before its first instruction; the words below step it. :step (invoke $m? \"f\" ARGS...) steps an exported function; :step (module $m ...) instantiates the module and pauses before the first instruction of its start function (the module is instantiated when it returns; a trap or abort fails the instantiation). An empty line repeats the last one; :mem, :stack and the other workbench commands work as usual while paused.",
         run: step,
     },
     Command {

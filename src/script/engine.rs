@@ -10,7 +10,7 @@ use super::outcome::{Directive, Failure, Held, Outcome, Rejection, Stage};
 use super::parse::{self, Command};
 use super::target::Target;
 use super::values;
-use crate::vm::store::{Extern, InstanceAddr};
+use crate::vm::store::{Extern, InstanceAddr, Store};
 use crate::vm::trap::TrapCode;
 use crate::vm::{Execution, InstantiationError, Module, Outcome as Step, Trap, Value};
 use std::sync::Arc;
@@ -193,7 +193,7 @@ impl Engine<'_> {
                 module, message, ..
             } => {
                 let compiled = self.compile(&mut QuoteWat::Wat(module))?;
-                match self.target.instantiate(&compiled) {
+                match self.instantiate_started(&compiled) {
                     Err(InstantiationError::Link(link)) => {
                         Ok(rejected(Stage::Unlinkable, message, link.to_string()))
                     }
@@ -275,8 +275,21 @@ impl Engine<'_> {
             })
     }
 
+    /// Instantiates `module` and runs its start function in the engine's mode.
+    fn instantiate_started(
+        &mut self,
+        module: &Arc<Module>,
+    ) -> Result<InstanceAddr, InstantiationError> {
+        let pending = self.target.instantiate(module)?;
+        let store = self.target.store();
+        if let Some(mut execution) = pending.execution(store).map_err(InstantiationError::Trap)? {
+            execute(self.mode, &mut execution, store).map_err(InstantiationError::Trap)?;
+        }
+        Ok(pending.instance)
+    }
+
     fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, Failure> {
-        self.target.instantiate(module).map_err(|e| match e {
+        self.instantiate_started(module).map_err(|e| match e {
             InstantiationError::Trap(trap) => {
                 Failure::Trap(crate::vm::budget::locate(self.target.store(), trap))
             }
@@ -289,7 +302,7 @@ impl Engine<'_> {
             WastExecute::Invoke(invoke) => self.invoke(&invoke).map(|(_, _, executed)| executed),
             WastExecute::Wat(module) => {
                 let compiled = self.compile(&mut QuoteWat::Wat(module))?;
-                match self.target.instantiate(&compiled) {
+                match self.instantiate_started(&compiled) {
                     Ok(_) => Ok(Ok(Vec::new())),
                     Err(InstantiationError::Trap(trap)) => Ok(Err(trap)),
                     Err(other) => Err(Failure::Uninstantiable(other)),
@@ -327,16 +340,7 @@ impl Engine<'_> {
         let store = self.target.store();
         let mut execution =
             Execution::new(store, func, &args).map_err(|t| Failure::Usage(t.to_string()))?;
-        let executed = match self.mode {
-            ExecMode::Run => execution.run(store),
-            ExecMode::Step => loop {
-                match execution.step(store) {
-                    Ok(Step::Paused) => continue,
-                    Ok(Step::Finished(values)) => break Ok(values),
-                    Err(trap) => break Err(trap),
-                }
-            },
-        };
+        let executed = execute(self.mode, &mut execution, store);
         // Running out of fuel is the budget speaking, never what a script
         // asserts: it fails the command whatever the command expects.
         match executed {
@@ -345,6 +349,20 @@ impl Engine<'_> {
             }
             executed => Ok((instance, args, executed)),
         }
+    }
+}
+
+/// Runs `execution` to its end in `mode`.
+fn execute(mode: ExecMode, execution: &mut Execution, store: &mut Store) -> Executed {
+    match mode {
+        ExecMode::Run => execution.run(store),
+        ExecMode::Step => loop {
+            match execution.step(store) {
+                Ok(Step::Paused) => continue,
+                Ok(Step::Finished(values)) => break Ok(values),
+                Err(trap) => break Err(trap),
+            }
+        },
     }
 }
 

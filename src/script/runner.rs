@@ -7,7 +7,7 @@ use super::report::Report;
 use super::spectest;
 use super::target::Target;
 use crate::vm::store::{Extern, InstanceAddr, Store};
-use crate::vm::{InstantiationError, Limits, Module};
+use crate::vm::{InstantiationError, Limits, Module, PendingStart};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -116,7 +116,7 @@ impl Target for ScriptState {
         }
     }
 
-    fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, InstantiationError> {
+    fn instantiate(&mut self, module: &Arc<Module>) -> Result<PendingStart, InstantiationError> {
         let imports: Vec<Option<Extern>> = module
             .imports
             .iter()
@@ -127,7 +127,7 @@ impl Target for ScriptState {
                     .copied()
             })
             .collect();
-        self.store.instantiate(module, &imports)
+        self.store.instantiate_pending(module, &imports)
     }
 
     fn bind(&mut self, id: Option<&str>, _module: &Arc<Module>, instance: InstanceAddr) {

@@ -3,7 +3,7 @@
 //! ([`super::runner`]), the workbench session once (`session/script.rs`).
 
 use crate::vm::store::{InstanceAddr, Store};
-use crate::vm::{InstantiationError, Module};
+use crate::vm::{InstantiationError, Module, PendingStart};
 use std::sync::Arc;
 
 /// The state a script runs against.
@@ -20,11 +20,12 @@ pub trait Target {
     /// In words, when there is no such instance.
     fn instance(&self, id: Option<&str>) -> Result<InstanceAddr, String>;
 
-    /// Instantiates `module`, resolving its imports by registered name.
+    /// Instantiates `module`, resolving its imports by registered name, up
+    /// to its start function, which the engine runs in its own mode.
     ///
     /// # Errors
-    /// When an import is missing or does not match, or instantiation traps.
-    fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, InstantiationError>;
+    /// When an import is missing or does not match, or a segment traps.
+    fn instantiate(&mut self, module: &Arc<Module>) -> Result<PendingStart, InstantiationError>;
 
     /// Makes a new instance of `module` the current one, named `$id` when given.
     fn bind(&mut self, id: Option<&str>, module: &Arc<Module>, instance: InstanceAddr);

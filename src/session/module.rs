@@ -15,7 +15,7 @@ use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
 use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
 use crate::vm::value::NULL_REF;
-use crate::vm::{InstantiationError, Module, ValType};
+use crate::vm::{InstantiationError, Module, PendingStart, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -307,6 +307,22 @@ impl Session {
         &mut self,
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
+        let pending = self.instantiate_pending(module)?;
+        let started = pending
+            .execution(&self.store)
+            .and_then(|e| e.map_or(Ok(Vec::new()), |mut e| e.run(&mut self.store)));
+        match started {
+            Ok(_) => Ok(pending.instance),
+            Err(trap) => Err(self.error_of_trap(&trap, None)),
+        }
+    }
+
+    /// Instantiates `module` up to its start function (see
+    /// [`crate::vm::Store::instantiate_pending`]), errors in words.
+    pub(super) fn instantiate_pending(
+        &mut self,
+        module: &Arc<Module>,
+    ) -> Result<PendingStart, SessionError> {
         self.link_and_instantiate(module).map_err(|e| match e {
             InstantiationError::Link(link) => self.link_error(&link),
             InstantiationError::Trap(trap) => self.error_of_trap(&trap, None),
@@ -315,11 +331,11 @@ impl Session {
     }
 
     /// Instantiates `module` with imports from the registry or the host
-    /// environment (host objects are made on demand).
+    /// environment (host objects are made on demand), up to its start function.
     pub(super) fn link_and_instantiate(
         &mut self,
         module: &Arc<Module>,
-    ) -> Result<InstanceAddr, InstantiationError> {
+    ) -> Result<PendingStart, InstantiationError> {
         let mut imports = Vec::with_capacity(module.imports.len());
         for (i, import) in module.imports.iter().enumerate() {
             let registered = self
@@ -351,7 +367,7 @@ impl Session {
             };
             imports.push(ext);
         }
-        self.store.instantiate(module, &imports)
+        self.store.instantiate_pending(module, &imports)
     }
 
     /// Copies memory contents and global values from the previous session
@@ -698,6 +714,13 @@ impl Session {
     }
 
     pub(super) fn add_module(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        let module = self.compile_module(text)?;
+        let instance = self.instantiate(&module)?;
+        Ok(vec![self.bind_module(text, &module, instance)])
+    }
+
+    /// Assembles and validates a whole `(module ...)` typed at the prompt.
+    pub(super) fn compile_module(&self, text: &str) -> Result<Arc<Module>, SessionError> {
         let (bytes, spans) = assemble_with_instr_spans(text).map_err(|e| {
             SessionError::new(ErrorKind::Syntax, e.message.clone()).at(
                 text,
@@ -705,15 +728,24 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        let module = compile(&bytes, |body| {
+        compile(&bytes, |body| {
             let instrs = spans.get(body.defined)?;
             let at = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
                 None => *defined_func_offsets(text).get(body.defined)?,
             };
             Some(spot(text, at))
-        })?;
-        let instance = self.instantiate(&module)?;
+        })
+    }
+
+    /// Names the instance of the `(module ...)` in `text` (`$m`, or `#N`)
+    /// and makes it the current one.
+    pub(super) fn bind_module(
+        &mut self,
+        text: &str,
+        module: &Arc<Module>,
+        instance: InstanceAddr,
+    ) -> Reply {
         let (_, id) = input::field_head(text);
         let name = id.unwrap_or_else(|| format!("#{}", self.named.len() + 1));
         self.named.retain(|(n, _)| *n != name);
@@ -723,7 +755,7 @@ impl Session {
             bytes: module.bytes.clone(),
         });
         self.current = Some(instance);
-        Ok(vec![Reply::Note(format!("instantiated module {name}"))])
+        Reply::Note(format!("instantiated module {name}"))
     }
 }
 

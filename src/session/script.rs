@@ -10,7 +10,7 @@ use crate::script::{
     self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target, value_list,
 };
 use crate::vm::store::{InstanceAddr, Store};
-use crate::vm::{InstantiationError, Module};
+use crate::vm::{InstantiationError, Module, PendingStart};
 use std::sync::Arc;
 
 impl Session {
@@ -172,7 +172,7 @@ impl Target for Session {
         }
     }
 
-    fn instantiate(&mut self, module: &Arc<Module>) -> Result<InstanceAddr, InstantiationError> {
+    fn instantiate(&mut self, module: &Arc<Module>) -> Result<PendingStart, InstantiationError> {
         self.link_and_instantiate(module)
     }
 

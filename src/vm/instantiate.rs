@@ -1,5 +1,10 @@
 //! Instantiation: linking imports, allocating a module's objects, running
 //! its segments and start function (spec "Modules / Instantiation").
+//!
+//! [`Store::instantiate`] does it all at once. [`Store::instantiate_pending`]
+//! stops before the start function and hands it back as a [`PendingStart`],
+//! so a caller can run it like any call: straight through, or one step at a
+//! time in the stepper (issue 13, "start functions are steppable").
 
 use super::budget;
 use super::exec::Execution;
@@ -112,6 +117,26 @@ impl Store {
         module: &Arc<Module>,
         imports: &[Option<Extern>],
     ) -> Result<InstanceAddr, InstantiationError> {
+        let pending = self.instantiate_pending(module, imports)?;
+        if let Some(mut execution) = pending.execution(self).map_err(InstantiationError::Trap)? {
+            execution.run(self).map_err(InstantiationError::Trap)?;
+        }
+        Ok(pending.instance)
+    }
+
+    /// Instantiates `module` up to its start function: linking, allocation
+    /// and segments are done; the start call, if any, is handed back. The
+    /// instance is complete only once that call has returned: a trap in it
+    /// fails the instantiation (what it wrote before the trap stays, as the
+    /// spec and V8 say).
+    ///
+    /// # Errors
+    /// As [`Store::instantiate`], without the start function's trap.
+    pub fn instantiate_pending(
+        &mut self,
+        module: &Arc<Module>,
+        imports: &[Option<Extern>],
+    ) -> Result<PendingStart, InstantiationError> {
         let mut inst = Instance {
             type_ids: self.types.register(module),
             ..Instance::empty(module.clone())
@@ -179,8 +204,15 @@ impl Store {
             inst.exports.push((export.name.clone(), ext));
         }
         self.instances.push(inst);
-        self.initialize(addr).map_err(InstantiationError::Trap)?;
-        Ok(addr)
+        let fuel = self.initialize(addr).map_err(InstantiationError::Trap)?;
+        let start = module
+            .start
+            .map(|f| self.instances[addr.index()].funcs[f as usize]);
+        Ok(PendingStart {
+            instance: addr,
+            start,
+            fuel,
+        })
     }
 
     fn link(
@@ -290,8 +322,8 @@ impl Store {
         self.eval_const_in(self.instance(addr)?, expr, None)
     }
 
-    /// Active segments, then the start function.
-    fn initialize(&mut self, addr: InstanceAddr) -> Result<(), Trap> {
+    /// Active segments; gives the fuel left for the start function.
+    fn initialize(&mut self, addr: InstanceAddr) -> Result<Option<u64>, Trap> {
         let inst = self.instances[addr.index()].clone();
         let module = inst.module.clone();
         // Segments and the start function share one budget (see `super::budget`).
@@ -332,11 +364,33 @@ impl Store {
                 self.data.datas[inst.datas[i] as usize] = Arc::from(&[][..]);
             }
         }
-        if let Some(start) = module.start {
-            let func = inst.funcs[start as usize];
-            Execution::new(self, func, &[]).and_then(|e| e.with_fuel(fuel).run(self))?;
-        }
-        Ok(())
+        Ok(fuel)
+    }
+}
+
+/// An instance whose start function has still to run (see
+/// [`Store::instantiate_pending`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "the instance is not complete until its start function ran"]
+pub struct PendingStart {
+    /// The new instance.
+    pub instance: InstanceAddr,
+    /// Its start function, when the module has one.
+    pub start: Option<FuncAddr>,
+    /// The budget the segments left for the start function.
+    fuel: Option<u64>,
+}
+
+impl PendingStart {
+    /// The start call, ready to run or step (`None` without a start
+    /// function); it shares the segments' budget (see `super::budget`).
+    ///
+    /// # Errors
+    /// When the call cannot begin (call stack exhausted).
+    pub fn execution(&self, store: &Store) -> Result<Option<Execution>, Trap> {
+        self.start
+            .map(|func| Execution::new(store, func, &[]).map(|e| e.with_fuel(self.fuel)))
+            .transpose()
     }
 }
 
@@ -358,4 +412,65 @@ fn canon_global(ty: GlobalType, ids: &[u32]) -> GlobalType {
 
 fn canon(ty: super::value::ValType, ids: &[u32]) -> super::value::ValType {
     ty.map_index(|i| ids.get(i as usize).copied().unwrap_or(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::{Extern, Limits, Module, Outcome, Store, TrapCode};
+    use std::sync::Arc;
+
+    /// Writes byte 7 at 0 through its data segment, 9 at 1 in its start
+    /// function, then traps.
+    const TRAPPING_START: &str = r#"(module
+      (memory (export "m") 1)
+      (data (i32.const 0) "\07")
+      (func $init (i32.store8 (i32.const 1) (i32.const 9)) unreachable)
+      (start $init))"#;
+
+    fn first_bytes(store: &Store, instance: crate::vm::store::InstanceAddr) -> Vec<u8> {
+        match store.instance(instance).and_then(|i| i.export("m")) {
+            Some(Extern::Memory(m)) => store.memory(m).expect("memory").bytes()[..2].to_vec(),
+            _ => panic!("no memory export"),
+        }
+    }
+
+    #[test]
+    fn the_start_function_is_handed_back_after_the_segments() {
+        let module = Arc::new(Module::from_wat(TRAPPING_START).expect("valid"));
+        let mut store = Store::new(Limits::default());
+        let pending = store.instantiate_pending(&module, &[]).expect("links");
+        assert!(pending.start.is_some());
+        assert_eq!(first_bytes(&store, pending.instance), [7, 0]);
+        let mut execution = pending.execution(&store).expect("call").expect("a start");
+        execution.use_step_mode();
+        let trap = loop {
+            match execution.step(&mut store) {
+                Ok(Outcome::Paused) => {}
+                Ok(Outcome::Finished(_)) => panic!("the start function traps"),
+                Err(trap) => break trap,
+            }
+        };
+        assert_eq!(trap.code, TrapCode::Unreachable);
+        // What the start function wrote before the trap stays (spec, V8).
+        assert_eq!(first_bytes(&store, pending.instance), [7, 9]);
+    }
+
+    #[test]
+    fn instantiate_runs_the_start_function_and_fails_with_its_trap() {
+        let module = Arc::new(Module::from_wat(TRAPPING_START).expect("valid"));
+        let mut store = Store::new(Limits::default());
+        let error = store.instantiate(&module, &[]).expect_err("start traps");
+        assert!(
+            matches!(error, super::InstantiationError::Trap(t) if t.code == TrapCode::Unreachable)
+        );
+        let module = Arc::new(Module::from_wat("(module)").expect("valid"));
+        let pending = store.instantiate_pending(&module, &[]).expect("links");
+        assert_eq!(pending.start, None);
+        assert!(
+            pending
+                .execution(&store)
+                .expect("nothing to call")
+                .is_none()
+        );
+    }
 }

@@ -295,21 +295,23 @@ impl Session {
     }
 
     /// Executes one instruction, recording it: a checkpoint every K steps,
-    /// and a pinned one after a call that ran in the host (re-execution must
-    /// not call the host again).
+    /// and a call that may reach the host through the host log.
     pub(super) fn step_once(&mut self) -> Result<Option<Vec<Value>>, Trap> {
-        let call = self.next_is_call();
+        let call = self.next_may_call_host();
         let Some(d) = self.debugger.as_mut() else {
             return Ok(None);
         };
         d.recording
             .before_step(d.steps, &d.execution, &mut self.store.data);
-        let depth = call.then(|| d.execution.call_stack().len());
         d.steps += 1;
-        let outcome = d.execution.step(&mut self.store)?;
-        if depth.is_some_and(|depth| d.execution.call_stack().len() <= depth) {
-            d.recording.pin(d.steps, &d.execution, &mut self.store.data);
-        }
+        let outcome = if call {
+            self.with_host_log(|s| match s.debugger.as_mut() {
+                Some(d) => d.execution.step(&mut s.store),
+                None => Ok(Outcome::Paused),
+            })?
+        } else {
+            d.execution.step(&mut self.store)?
+        };
         match outcome {
             Outcome::Paused => Ok(None),
             Outcome::Finished(values) => Ok(Some(values)),
@@ -338,17 +340,17 @@ impl Session {
         Ok(done)
     }
 
-    /// Whether the next instruction is a call of any kind (its target may
-    /// be a host function), read from its opcode byte.
-    fn next_is_call(&self) -> bool {
+    /// Whether the next step may call a host function: a call of any kind
+    /// (read from its opcode byte), or a paused call of a host function itself.
+    pub(super) fn next_may_call_host(&self) -> bool {
         let Some(d) = self.debugger.as_ref() else {
             return false;
         };
         let Some((func, offset)) = d.execution.position(&self.store) else {
-            return false;
+            return true;
         };
         let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
-            return false;
+            return true;
         };
         self.store
             .instance(*instance)

@@ -40,6 +40,9 @@ impl Session {
         self.replay_to(step)?;
         if let Some(d) = self.debugger.as_mut() {
             d.recording.forget_after(step);
+            if let Ok(mut log) = d.recording.host_log().lock() {
+                log.forget_future();
+            }
         }
         Ok(())
     }
@@ -63,9 +66,10 @@ impl Session {
         Ok(())
     }
 
-    /// Executes the next step again, or restores its pinned checkpoint when
-    /// it called the host or was an edit.
+    /// Executes the next step again (a host call answered from the host
+    /// log), or restores its pinned checkpoint when it was an edit.
     pub(super) fn replay_one(&mut self) -> Result<(), Trap> {
+        let call = self.next_may_call_host();
         let Some(d) = self.debugger.as_mut() else {
             return Ok(());
         };
@@ -73,10 +77,17 @@ impl Session {
         if let Some((execution, data)) = d.recording.pinned_at(next) {
             d.execution = execution.clone();
             data.restore(&mut self.store.data);
+        } else if call {
+            self.with_host_log(|s| match s.debugger.as_mut() {
+                Some(d) => d.execution.step(&mut s.store).map(drop),
+                None => Ok(()),
+            })?;
         } else {
             d.execution.step(&mut self.store)?;
         }
-        d.steps = next;
+        if let Some(d) = self.debugger.as_mut() {
+            d.steps = next;
+        }
         Ok(())
     }
 

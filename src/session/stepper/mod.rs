@@ -11,11 +11,13 @@
 //! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
+//! - `host_log`: host calls logged, so that re-execution never repeats one;
 //! - `history`: travel in it (`back`) and visits of the past;
 //! - `logs`: hit counts and log points, recomputed from the recording;
 //! - `labels`: the names of the labels around the pause;
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
+//! - `start`: `:step (module ...)`, a start function stepped;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
 mod breaks;
@@ -23,6 +25,7 @@ mod chunks;
 mod control;
 mod examine;
 mod history;
+mod host_log;
 mod labels;
 mod logs;
 mod motion;
@@ -31,6 +34,7 @@ mod places;
 mod record;
 mod record_pages;
 mod record_reverse;
+mod start;
 mod unwind;
 mod watch;
 
@@ -57,6 +61,11 @@ pub(super) struct Debugger {
     execution: Execution,
     /// The thread being stepped, when it is one (see `agents.rs`).
     pub(super) agent: Option<usize>,
+    /// The module instantiation waiting for the stepped start function.
+    starting: Option<start::Starting>,
+    /// The store's host functions, found the first time they are wrapped
+    /// (see `host_log`).
+    hosts: Option<Vec<FuncAddr>>,
     /// The store before the fragment started, for `abort`.
     before: Option<StoreData>,
     recording: Recording,
@@ -112,6 +121,8 @@ impl Debugger {
             prepared,
             execution,
             agent: None,
+            starting: None,
+            hosts: None,
             before,
             recording: Recording::new(budget),
             watches: Vec::new(),
@@ -148,6 +159,9 @@ impl Session {
         })?;
         if let Some(call) = call {
             return self.step_call(code, call, before);
+        }
+        if let super::input::Input::Module(form) = super::input::classify(code) {
+            return self.step_module(code, form, before);
         }
         let prepared = match self.prepare_fragment(code) {
             Ok(p) => p,
@@ -296,12 +310,17 @@ impl Session {
     /// None today; the signature is that of every command.
     pub fn abort_stepping(&mut self) -> Result<Vec<Reply>, SessionError> {
         let thread = self.debugger.as_ref().is_some_and(|d| d.agent.is_some());
+        let starting = self.debugger.as_mut().and_then(|d| d.starting.take());
         self.abort();
-        Ok(vec![Reply::Note(if thread {
+        let mut replies = vec![Reply::Note(if thread {
             "aborted: the thread goes back to :run, where it was".into()
         } else {
             "aborted: the session is as it was before the input".into()
-        })])
+        })];
+        if let Some(starting) = starting {
+            replies.push(Reply::Note(self.start_failed(starting)));
+        }
+        Ok(replies)
     }
 
     /// Ends stepping with the call's results: they become the new stack.
@@ -317,6 +336,12 @@ impl Session {
             }
             self.debugger = None;
             return self.thread_finished(agent, values);
+        }
+        if let Some(starting) = self.debugger.as_mut().and_then(|d| d.starting.take()) {
+            if let Some(before) = self.debugger.take().and_then(|d| d.before) {
+                self.changes = super::diff(&before, &self.store.data);
+            }
+            return self.start_finished(&starting);
         }
         let is_fragment = self
             .debugger
@@ -372,10 +397,18 @@ impl Session {
         }
         // A trap keeps what the code wrote, as WebAssembly does.
         let mut error = error;
+        // A failed instantiation drops the name first, so the kept note
+        // names an imported memory as its owner knows it.
+        let failed = self
+            .debugger
+            .as_mut()
+            .and_then(|d| d.starting.take())
+            .map(|starting| self.start_failed(starting));
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);
             error.notes.extend(self.kept_note(&before, "kept"));
         }
+        error.notes.extend(failed);
         error
             .notes
             .push("the stepper stopped; the stack and locals are as before the input".into());

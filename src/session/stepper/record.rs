@@ -3,11 +3,12 @@
 //! machine and a copy of the store's data) every K steps and reaches any
 //! earlier step by restoring the checkpoint at or before it and executing
 //! forward again. Execution is deterministic given machine and store, with
-//! one exception, host functions (console output, random numbers) and state
-//! edits made while paused: a step that calls the host and every edit get a
-//! *pinned* checkpoint right after them, and re-execution restores that
-//! checkpoint instead of calling the host again, so a replay never prints
-//! twice and sees exactly the values the host gave.
+//! two exceptions: host functions (console output, random numbers), whose
+//! calls the recording logs (`host_log`: re-execution answers from the log
+//! and never calls the host again, so a replay never prints twice and sees
+//! exactly the values the host gave), and state edits made while paused,
+//! which get a *pinned* checkpoint right after them that re-execution
+//! restores instead of re-running the step before.
 //!
 //! A checkpoint keeps the memories as pages shared with the checkpoint
 //! before it (see `record_pages`): it costs the pages written since.
@@ -17,6 +18,7 @@
 //! doubles; when only pinned ones are left, the oldest go (the recording then
 //! starts later).
 
+use super::host_log::SharedLog;
 use super::record_pages::StoreCopy;
 use crate::vm::Execution;
 use crate::vm::store::StoreData;
@@ -36,8 +38,10 @@ struct Checkpoint {
     step: u64,
     execution: Execution,
     data: StoreCopy,
-    /// Follows a step that must not be executed again (host call or edit).
+    /// Follows a step that must not be executed again (an edit).
     pinned: bool,
+    /// Host calls made before it (the host log's position).
+    host_calls: usize,
     /// Bytes besides the memory pages (those are counted as they are freed).
     bytes: usize,
 }
@@ -57,6 +61,7 @@ pub(super) struct Recording {
     budget: usize,
     /// The page of zeros every checkpoint shares.
     zero: Arc<[u8]>,
+    host_log: SharedLog,
 }
 
 /// Bytes a copy of `data` holds besides its memory pages.
@@ -79,6 +84,7 @@ impl Recording {
             interval: MIN_INTERVAL,
             budget,
             zero: Arc::from(vec![0; 4096]),
+            host_log: SharedLog::default(),
         }
     }
 
@@ -94,8 +100,8 @@ impl Recording {
         }
     }
 
-    /// Pins the state at `step`, reached by a step (or edit) that re-execution
-    /// must not repeat.
+    /// Pins the state at `step`, reached by an edit that re-execution must
+    /// not repeat.
     pub(super) fn pin(&mut self, step: u64, execution: &Execution, data: &mut StoreData) {
         self.push(step, execution, data, true);
     }
@@ -117,11 +123,13 @@ impl Recording {
         let (copy, pages) =
             StoreCopy::take(data, self.checkpoints.last().map(|c| &c.data), &self.zero);
         self.bytes += bytes + pages;
+        let host_calls = self.host_log().lock().map_or(0, |log| log.position());
         self.checkpoints.push(Checkpoint {
             step,
             execution: execution.clone(),
             data: copy,
             pinned,
+            host_calls,
             bytes,
         });
         self.thin();
@@ -172,20 +180,36 @@ impl Recording {
         self.checkpoints.first().map(|c| c.step)
     }
 
-    /// The latest checkpoint at or before `step`: its step, machine and data.
+    /// The latest checkpoint at or before `step`: its step, machine and
+    /// data; the host log goes back to its position.
     pub(super) fn at_or_before(&self, step: u64) -> Option<(u64, &Execution, &StoreCopy)> {
         let i = self.checkpoints.partition_point(|c| c.step <= step);
         let c = self.checkpoints.get(i.checked_sub(1)?)?;
+        self.rewind_host_log(c);
         Some((c.step, &c.execution, &c.data))
     }
 
-    /// The pinned checkpoint exactly at `step`, if there is one.
+    /// The pinned checkpoint exactly at `step`, if there is one; the host
+    /// log goes to its position when there is.
     pub(super) fn pinned_at(&self, step: u64) -> Option<(&Execution, &StoreCopy)> {
         let i = self.checkpoints.partition_point(|c| c.step < step);
-        self.checkpoints
+        let c = self
+            .checkpoints
             .get(i)
-            .filter(|c| c.step == step && c.pinned)
-            .map(|c| (&c.execution, &c.data))
+            .filter(|c| c.step == step && c.pinned)?;
+        self.rewind_host_log(c);
+        Some((&c.execution, &c.data))
+    }
+
+    fn rewind_host_log(&self, c: &Checkpoint) {
+        if let Ok(mut log) = self.host_log.lock() {
+            log.rewind(c.host_calls);
+        }
+    }
+
+    /// The log of the host calls made in the recorded steps.
+    pub(super) fn host_log(&self) -> &SharedLog {
+        &self.host_log
     }
 
     /// Sets the byte budget (thinning at once if over it).
@@ -194,15 +218,19 @@ impl Recording {
         self.thin();
     }
 
-    /// Forgets every checkpoint.
+    /// Forgets every checkpoint and host call.
     pub(super) fn clear(&mut self) {
         self.checkpoints.clear();
         self.bytes = 0;
+        if let Ok(mut log) = self.host_log.lock() {
+            log.clear();
+        }
     }
 
-    /// Bytes held and checkpoints kept.
+    /// Bytes held (checkpoints and host log) and checkpoints kept.
     pub(super) fn usage(&self) -> (usize, usize) {
-        (self.bytes, self.checkpoints.len())
+        let log = self.host_log.lock().map_or(0, |log| log.bytes());
+        (self.bytes + log, self.checkpoints.len())
     }
 }
 
