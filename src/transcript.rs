@@ -67,9 +67,12 @@ pub fn parse(text: &str) -> Transcript {
     transcript
 }
 
-/// The output of one evaluated input, as the REPL shows it (plain).
-pub fn render_outcome(outcome: &Result<Vec<Reply>, crate::session::SessionError>) -> String {
-    crate::view::render_outcome(outcome).plain()
+/// The output of one evaluated input in `session`, as the REPL shows it (plain).
+pub fn render_outcome(
+    outcome: &Result<Vec<Reply>, crate::session::SessionError>,
+    session: &Workbench,
+) -> String {
+    crate::view::render_outcome(outcome, &session.session).plain()
 }
 
 /// Replays `transcript` in a fresh session and returns the text it should have.
@@ -87,7 +90,7 @@ pub fn replay(transcript: &Transcript) -> String {
             out.push('\n');
         }
         let outcome = session.eval(&entry.input.join("\n"));
-        for line in render_outcome(&outcome).lines() {
+        for line in render_outcome(&outcome, &session).lines() {
             out.push_str(line.trim_end());
             out.push('\n');
         }

@@ -724,3 +724,15 @@ fn a_closed_pipe_ends_a_script_quietly() {
         command
     });
 }
+
+#[test]
+fn a_closed_pipe_ends_a_long_mem_quietly() {
+    let _cleanup = Cleanup::of("pipe-mem");
+    // One input whose answer is 65,536 rows (about 4.4 MB), printed as they are made.
+    let file = temp_file(
+        "pipe-mem",
+        "mem.wat",
+        b"(memory 16)\ni32.const 0 i32.const 0x41 i32.const 0x100000 memory.fill\n:mem 0 0x100000\n",
+    );
+    ends_quietly_when_the_reader_goes_away(|| watlab_command(&["script", arg(&file)]));
+}

@@ -35,7 +35,8 @@ fn replay(session: &mut Workbench, transcript: &str) -> String {
             out.push_str(format!("{prompt}{line}").trim_end());
             out.push('\n');
         }
-        for line in render_outcome(&session.eval(&entry.input.join("\n"))).lines() {
+        let outcome = session.eval(&entry.input.join("\n"));
+        for line in render_outcome(&outcome, session).lines() {
             out.push_str(line.trim_end());
             out.push('\n');
         }

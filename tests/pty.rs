@@ -6,7 +6,9 @@
 //! and pausing running code; Ctrl-D dropping an unfinished input; a long
 //! lesson section paged from its beginning in a 40-row terminal; Tab listing
 //! candidates and offering export names inside `(invoke "`; the stepper's
-//! prompt saying where the program is paused.
+//! prompt saying where the program is paused; a 1 MiB `:mem` paged in a
+//! 60-column terminal, where a letter typed at `-- more --` stops paging
+//! and starts the next input.
 //!
 //! The other test suites feed `watlab` through a pipe, which takes the
 //! non-interactive script path and never touches rustyline; only a PTY
@@ -579,5 +581,55 @@ fn tab_lists_candidates_and_knows_invoke_quotes_and_the_stepper_prompt_says_wher
     repl.send(ENTER);
     repl.expect("the fragment finished");
     repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+#[test]
+fn a_key_typed_at_the_more_prompt_stops_paging_and_starts_the_next_input() {
+    let data_home = TempDir::new("xdg-more-key");
+    let mut repl = Repl::spawn_sized(data_home.path(), 24, 60);
+    repl.expect("wat> ");
+    repl.send("(memory 16)");
+    repl.send(ENTER);
+    repl.expect("defined memory");
+    repl.send("i32.const 0 i32.const 0x41 i32.const 0x100000 memory.fill");
+    repl.send(ENTER);
+    repl.expect("stack: empty");
+    // A megabyte of rows: shown a screen at a time, 8 bytes a row at 60 columns.
+    repl.send(":mem 0 0x100000");
+    repl.send(ENTER);
+    repl.expect_where("a first screen of rows, then the more prompt", |text| {
+        let heading = text.find("memory 0, 1048576 bytes from 0x0:")?;
+        let more = text[heading..].find("-- more (")? + heading;
+        let screen = &text[heading..more];
+        assert!(
+            screen.contains("00000000: 4141 4141 4141 4141  AAAAAAAA\n"),
+            "rows of 8 bytes expected:\n{screen}"
+        );
+        assert!(
+            screen.lines().count() <= 23,
+            "the first screen is taller than the terminal:\n{screen}"
+        );
+        Some((more, "-- more (".len()))
+    });
+    // Space: the next screen, then the prompt again.
+    repl.send(" ");
+    repl.expect("-- more (");
+    // A letter stops paging; it is the start of the next input, not lost.
+    repl.send("i");
+    repl.expect("wat> i");
+    repl.send("32.const 7");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["7"]);
+    repl.expect("wat> ");
+    // q stops paging and types nothing.
+    repl.send(":mem 0 0x100000");
+    repl.send(ENTER);
+    repl.expect("-- more (");
+    repl.send("q");
+    repl.expect("wat> ");
+    repl.send("i32.const 8");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["7", "8"]);
     quit(&mut repl);
 }

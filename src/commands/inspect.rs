@@ -62,7 +62,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "",
         summary: "list memories: size, maximum, shared, owner, non-zero regions",
-        help: "",
+        help: "Each memory under the name :mem takes to show it, then its size (with its page size when not 64 KiB), maximum, whether shared or 64-bit, who defines it, who imports it under which two-level name, and where it is not zero. Host memories no module imports are listed too.",
         run: memory,
     },
     Command {
@@ -226,19 +226,9 @@ fn mem(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
         })?),
         None => Layout::Bytes,
     };
-    let window = session.memory_window(which, start, len, layout)?;
-    let shown = window.len;
-    let mut replies = vec![Reply::Memory(window)];
-    if shown < len {
-        replies.push(Reply::Note(format!(
-            "showing the first {shown} of the {len} bytes asked for (at most {} KiB at a time): \
-             :mem 0x{:x} {} shows the next window",
-            crate::session::MEM_WINDOW_MAX >> 10,
-            start + shown,
-            (len - shown).min(shown)
-        )));
-    }
-    Ok(replies)
+    Ok(vec![Reply::Memory(
+        session.memory_window(which, start, len, layout)?,
+    )])
 }
 
 fn memory(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {

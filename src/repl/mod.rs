@@ -13,23 +13,14 @@ mod pager;
 use crate::commands::{Workbench, data_file};
 use crate::session::{Reply, SessionError};
 use crate::text::lex;
-use crate::transcript::render_outcome;
-use crate::view::{Styled, theme};
+use crate::view::theme;
 use helper::WatHelper;
 use input::{Gathered, Gatherer};
-use pager::Pager;
+use pager::{Pager, Screen};
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor};
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::Ordering;
-
-/// Evaluates one input and returns what to print (documents wrapped to
-/// `width` columns) and whether to quit.
-fn respond(session: &mut Workbench, input: &str, width: Option<usize>) -> (Styled, bool) {
-    let outcome = session.eval(input);
-    let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-    (crate::view::render_outcome_in(&outcome, width), quit)
-}
 
 /// The terminal's size (columns, rows), when the output is one.
 fn size(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<(usize, usize)> {
@@ -39,8 +30,8 @@ fn size(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<(usize, usize)
         .filter(|(columns, _)| *columns >= 20)
 }
 
-/// Evaluates `input` and shows the answer, a screen at a time on a terminal;
-/// returns whether to quit.
+/// Evaluates `input` and shows the answer as it is made, a screen at a
+/// time on a terminal; returns whether to quit.
 fn answer(
     out: &mut impl Write,
     editor: &mut Editor<WatHelper, DefaultHistory>,
@@ -50,14 +41,19 @@ fn answer(
     colour: bool,
 ) -> std::io::Result<bool> {
     let size = size(editor);
-    let (styled, quit) = respond(session, input, size.map(|(columns, _)| columns));
-    let plain = styled.plain();
-    let painted = if colour {
-        theme::paint(&styled)
-    } else {
-        plain.clone()
-    };
-    pager.write(out, editor, &painted, &plain, size)?;
+    let outcome = session.eval(input);
+    let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
+    let mut screen = Screen::new(size);
+    let width = size.map(|(columns, _)| columns);
+    crate::view::stream_outcome(&outcome, width, &session.session, &mut |piece| {
+        let plain = piece.plain();
+        let painted = if colour {
+            theme::paint(&piece)
+        } else {
+            plain.clone()
+        };
+        pager.write(&mut screen, out, editor, &painted, &plain)
+    })?;
     out.flush()?;
     Ok(quit)
 }
@@ -147,7 +143,12 @@ fn run_inputs(
     let mut gatherer = Gatherer::default();
     loop {
         gatherer.prompt = stepper_prompt(&session.session);
-        let input = match gatherer.next(&mut |prompt| editor.readline(prompt)) {
+        // What was typed at a `-- more --` prompt starts the next line.
+        let mut typed = pager.take_typed();
+        let input = match gatherer.next(&mut |prompt| match typed.take() {
+            Some(text) => editor.readline_with_initial(prompt, (&text, "")),
+            None => editor.readline(prompt),
+        }) {
             Gathered::Input(input) => input,
             Gathered::Cleared => continue,
             Gathered::Cancelled => {
@@ -244,6 +245,21 @@ pub fn script_lines(
     })
 }
 
+/// Writes the answer to one input as it is made, so a long `:mem` goes to
+/// the pipe row by row and is never held whole (issue 13).
+fn print(
+    out: &mut impl Write,
+    outcome: &Result<Vec<Reply>, SessionError>,
+    session: &Workbench,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    crate::view::stream_outcome(outcome, None, &session.session, &mut |piece| {
+        out.write_all(piece.plain().as_bytes())?;
+        Ok(true)
+    })?;
+    out.flush()
+}
+
 /// Whether an input succeeded: it ran, and no reply reports a failure.
 fn succeeded(outcome: &Result<Vec<Reply>, SessionError>) -> bool {
     outcome
@@ -291,7 +307,7 @@ pub fn script(
     for input in preload {
         let outcome = session.eval(input);
         ok &= succeeded(&outcome);
-        write!(out, "{}", render_outcome(&outcome))?;
+        print(out, &outcome, &session)?;
     }
     let mut pending = String::new();
     // The first line of the pending input that is not UTF-8, as its error.
@@ -317,7 +333,7 @@ pub fn script(
         let outcome = session.eval(&input);
         ok &= succeeded(&outcome);
         let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-        write!(out, "{}", render_outcome(&outcome))?;
+        print(out, &outcome, &session)?;
         if quit {
             return Ok(ok);
         }
@@ -328,7 +344,7 @@ pub fn script(
     } else if !pending.trim().is_empty() {
         let outcome = session.eval(&pending);
         ok &= succeeded(&outcome);
-        write!(out, "{}", render_outcome(&outcome))?;
+        print(out, &outcome, &session)?;
     }
     Ok(ok)
 }

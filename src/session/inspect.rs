@@ -2,18 +2,14 @@
 //! globals with change marks, a window of memory, the memories and instances
 //! of the store, the session module as WAT.
 
-use super::memory_rows::{DumpRequest, Layout, dump};
+use super::memory_rows::{DumpRequest, Layout, Lines, lines};
 use super::{
-    InstanceInfo, MemoryInfo, MemoryOrigin, MemoryUser, MemoryWindow, Session, SessionError,
-    ValueRow, ValueRows,
+    InstanceInfo, MemoryInfo, MemoryUser, MemoryWindow, Session, SessionError, ValueRow, ValueRows,
 };
+use crate::host::env::HostValue;
+use crate::vm::Extern;
 use crate::vm::module::ImportKind;
 use crate::vm::store::{InstanceAddr, MemAddr};
-
-/// Most bytes one `:mem` shows: 4,096 rows of 16, which the terminal pages;
-/// a larger request shows its first window with a note (issue 13: a 64 MiB
-/// `:mem` built half a gigabyte of text before printing any).
-pub const MEM_WINDOW_MAX: u64 = 64 << 10;
 
 /// Most non-zero ranges `:memory` lists per memory.
 const NONZERO_LISTED: usize = 8;
@@ -79,8 +75,9 @@ impl Session {
     }
 
     /// `len` bytes of a memory (see [`Session::memory_named`]) from `start`,
-    /// as rows with the last input's changes marked, and the regions there;
-    /// at most [`MEM_WINDOW_MAX`] bytes (the window's `len` says how many).
+    /// to be shown as rows with the last input's changes marked
+    /// ([`Session::memory_lines`] makes them as the front end prints them),
+    /// and the regions there.
     ///
     /// # Errors
     /// When there is no such memory.
@@ -96,95 +93,149 @@ impl Session {
             .store
             .memory(addr)
             .ok_or_else(|| SessionError::usage("that memory no longer exists"))?;
-        let changed = self.changes.memory.get(&addr).cloned().unwrap_or_default();
-        let len = len.min(MEM_WINDOW_MAX);
-        let lines = dump(&DumpRequest {
-            memory: memory.bytes(),
-            start,
-            len,
-            changed: &changed,
-            layout,
-        });
         Ok(MemoryWindow {
             label,
+            memory: addr,
             start,
             len,
-            lines,
+            layout,
+            page_size: memory.ty.page_size(),
             address_digits: if memory.ty.memory64 { 16 } else { 8 },
             regions: self.regions_in(addr, memory.bytes(), start, len),
         })
     }
 
-    /// Every memory that an instance of the session uses, once each, with all its users.
+    /// The rows of `window`, made one at a time as they are asked for, so a
+    /// 64 MiB view costs no more memory than a 16-byte one (issue 13). A
+    /// memory gone since the window was made has no rows.
+    pub fn memory_lines(&self, window: &MemoryWindow) -> Lines<'_> {
+        let (memory, changed): (&[u8], &[std::ops::Range<u64>]) =
+            match self.store.memory(window.memory) {
+                Some(memory) => (
+                    memory.bytes(),
+                    self.changes
+                        .memory
+                        .get(&window.memory)
+                        .map_or(&[], Vec::as_slice),
+                ),
+                None => (&[], &[]),
+            };
+        lines(&DumpRequest {
+            memory,
+            start: window.start,
+            len: window.len,
+            changed,
+            layout: window.layout,
+            page_size: window.page_size,
+        })
+    }
+
+    /// Every memory of the session, once each: those its instances use
+    /// (the session module's first), then those the host allocated that no
+    /// instance imports; each with every instance that uses it.
     pub fn memories(&self) -> Vec<MemoryInfo> {
-        // Each owner, and how its memories are called (`memory 0` of the
-        // session module, `$m memory 0` of module `$m`).
-        let mut owners: Vec<(String, String, InstanceAddr)> = Vec::new();
+        let mut owners: Vec<(String, Option<&str>, InstanceAddr)> = Vec::new();
         if let Some((_, addr)) = self.session_instance() {
-            owners.push(("the session module".into(), String::new(), addr));
+            owners.push(("the session module".into(), None, addr));
         }
         owners.extend(
             self.named
                 .iter()
-                .map(|(n, a)| (format!("module {n}"), format!("{n} "), *a)),
+                .map(|(n, a)| (format!("module {n}"), Some(n.as_str()), *a)),
         );
         let mut out: Vec<(MemAddr, MemoryInfo)> = Vec::new();
-        for (owner, prefix, addr) in &owners {
+        for (owner, module_name, addr) in &owners {
             let Some(instance) = self.store.instance(*addr) else {
                 continue;
             };
-            let imported_memories = instance
+            let mut imports = instance
                 .module
                 .imports
                 .iter()
-                .filter(|i| matches!(i.kind, ImportKind::Memory(_)))
-                .count();
+                .filter(|i| matches!(i.kind, ImportKind::Memory(_)));
             for (index, mem) in instance.memories.iter().enumerate() {
                 let name = instance.module.names.memories.get(&(index as u32));
-                let name = name.map(|n| format!("${n}"));
+                let user = MemoryUser {
+                    owner: owner.clone(),
+                    index,
+                    name: name.map(|n| format!("${n}")),
+                    import: imports.next().map(|i| (i.module.clone(), i.name.clone())),
+                };
                 if let Some((_, info)) = out.iter_mut().find(|(a, _)| a == mem) {
-                    info.users.push(MemoryUser {
-                        owner: owner.clone(),
-                        index,
-                        name,
-                        origin: MemoryOrigin::Shared,
-                    });
+                    // The definer goes first; the session module's name is the one `:mem` takes.
+                    let at = if user.import.is_none() {
+                        0
+                    } else {
+                        info.users.len()
+                    };
+                    info.users.insert(at, user);
                     continue;
                 }
-                let Some(memory) = self.store.memory(*mem) else {
+                let Some(info) = self.memory_info(*mem) else {
                     continue;
                 };
-                let origin = match self.host_name_of(*mem) {
-                    Some(host) if index < imported_memories => MemoryOrigin::Host(host),
-                    _ if index < imported_memories => MemoryOrigin::Imported,
-                    _ => MemoryOrigin::Defined,
+                // How `:mem` reaches it: the session module's name or
+                // index, or the host's name; a named module's own memory
+                // it cannot reach.
+                let session_name = user.name.clone().unwrap_or_else(|| index.to_string());
+                let (mem_name, label) = match (module_name, &info.host) {
+                    (None, _) => (Some(session_name.clone()), format!("memory {session_name}")),
+                    (Some(_), Some(host)) => (Some(host.clone()), format!("host memory {host}")),
+                    (Some(module), None) => {
+                        (None, format!("memory {session_name} of module {module}"))
+                    }
                 };
-                let nonzero = nonzero_ranges(memory.bytes());
-                let more = nonzero.len().saturating_sub(NONZERO_LISTED);
                 out.push((
                     *mem,
                     MemoryInfo {
-                        label: format!(
-                            "{prefix}memory {}",
-                            name.clone().unwrap_or_else(|| index.to_string())
-                        ),
-                        pages: memory.pages(),
-                        bytes: memory.bytes().len() as u64,
-                        maximum: memory.ty.limits.max,
-                        shared: memory.ty.shared,
-                        users: vec![MemoryUser {
-                            owner: owner.clone(),
-                            index,
-                            name,
-                            origin,
-                        }],
-                        grown: self.changes.grown.get(mem).copied(),
-                        nonzero: (nonzero.into_iter().take(NONZERO_LISTED).collect(), more),
+                        mem_name,
+                        label,
+                        users: vec![user],
+                        ..info
                     },
                 ));
             }
         }
+        for props in self.host.modules.values() {
+            for value in props.values() {
+                if let HostValue::Object(Extern::Memory(mem)) = value
+                    && !out.iter().any(|(a, _)| a == mem)
+                    && let Some(info) = self.memory_info(*mem)
+                {
+                    let host = info.host.clone().unwrap_or_default();
+                    out.push((
+                        *mem,
+                        MemoryInfo {
+                            mem_name: Some(host.clone()),
+                            label: format!("host memory {host}"),
+                            ..info
+                        },
+                    ));
+                }
+            }
+        }
         out.into_iter().map(|(_, info)| info).collect()
+    }
+
+    /// What the memory at `mem` is, without its users or names.
+    fn memory_info(&self, mem: MemAddr) -> Option<MemoryInfo> {
+        let memory = self.store.memory(mem)?;
+        let nonzero = nonzero_ranges(memory.bytes());
+        let more = nonzero.len().saturating_sub(NONZERO_LISTED);
+        Some(MemoryInfo {
+            mem_name: None,
+            label: String::new(),
+            pages: memory.pages(),
+            page_size: memory.ty.page_size(),
+            bytes: memory.bytes().len() as u64,
+            maximum: memory.ty.limits.max,
+            shared: memory.ty.shared,
+            memory64: memory.ty.memory64,
+            host: self.host_name_of(mem),
+            users: Vec::new(),
+            grown: self.changes.grown.get(&mem).copied(),
+            nonzero: (nonzero.into_iter().take(NONZERO_LISTED).collect(), more),
+        })
     }
 
     /// Every instance of the session, the session module first.
@@ -291,18 +342,25 @@ mod tests {
             .expect("importer");
         let memories = session.memories();
         assert_eq!(memories.len(), 1);
-        let users: Vec<(&str, &MemoryOrigin)> = memories[0]
+        let users: Vec<(&str, Option<(&str, &str)>)> = memories[0]
             .users
             .iter()
-            .map(|u| (u.owner.as_str(), &u.origin))
+            .map(|u| {
+                let import = u.import.as_ref();
+                (
+                    u.owner.as_str(),
+                    import.map(|(m, n)| (m.as_str(), n.as_str())),
+                )
+            })
             .collect();
         assert_eq!(
             users,
             vec![
-                ("the session module", &MemoryOrigin::Defined),
-                ("module $b", &MemoryOrigin::Shared)
+                ("the session module", None),
+                ("module $b", Some(("s", "m")))
             ]
         );
+        assert_eq!(memories[0].mem_name.as_deref(), Some("0"));
         assert_eq!(memories[0].nonzero.0.first(), Some(&(3..4)));
         assert_eq!(memories[0].nonzero.0.len(), 1);
         assert_eq!(memories[0].nonzero.1, 0);

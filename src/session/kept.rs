@@ -70,7 +70,12 @@ impl Session {
         }
         for (addr, (old, new)) in &changes.grown {
             let label = self.object_label(Extern::Memory(*addr));
-            parts.push(format!("{label} grew from {old} to {new} pages"));
+            let page_size = self
+                .store
+                .memory(*addr)
+                .map_or(1 << 16, |m| m.ty.page_size());
+            let new = crate::vm::memory::pages_text(*new, page_size);
+            parts.push(format!("{label} grew from {old} to {new}"));
         }
         for addr in &changes.globals {
             let (Some(old), Some(new)) = (

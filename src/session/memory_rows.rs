@@ -1,17 +1,18 @@
 //! A window of linear memory as rows with change marks: the data behind
-//! `:mem`. [`dump`] turns a [`DumpRequest`] into structured [`Line`]s (hex rows,
+//! `:mem`. [`lines`] turns a [`DumpRequest`] into structured [`Line`]s (hex rows,
 //! typed elements, page boundaries, collapsed zero runs, where memory ends);
-//! `view::hexdump` renders them (its module docs describe the text format).
+//! one at a time as they are asked for, so a 64 MiB view is printed as it is
+//! made (issue 13); `view::hexdump` renders them (its module docs describe
+//! the text format).
 //! Nothing here panics, whatever the addresses and lengths.
 
 use crate::vm::lanes::Shape;
 use crate::vm::value::{format_f32, format_f64};
+use std::collections::VecDeque;
 use std::ops::Range;
 
 /// Bytes per row of the byte view.
 pub const ROW: u64 = 16;
-/// Bytes per WebAssembly page.
-pub const PAGE: u64 = 65536;
 /// Minimum number of hex digits in an address.
 pub const MIN_ADDR_DIGITS: usize = 8;
 
@@ -150,6 +151,8 @@ pub struct DumpRequest<'a> {
     pub changed: &'a [Range<u64>],
     /// How to read the bytes.
     pub layout: Layout,
+    /// Bytes in one page of this memory: 65536, or 1 with custom page sizes.
+    pub page_size: u64,
 }
 
 /// One rendered line with enough structure for a colouring front end.
@@ -159,7 +162,7 @@ pub enum Line {
     PageBoundary {
         /// Page number.
         page: u64,
-        /// Address of the page's first byte (`page * 65536`).
+        /// Address of the page's first byte (`page * page_size`).
         address: u64,
     },
     /// A row of the byte view. `dump` always gives 16 entries in `bytes` and
@@ -205,38 +208,171 @@ pub enum Line {
     PastEnd {
         /// Length of the memory in bytes.
         memory_len: u64,
+        /// Bytes in one of its pages.
+        page_size: u64,
     },
 }
 
 /// Renders the requested region as structured lines (see the module docs).
 pub fn dump(req: &DumpRequest<'_>) -> Vec<Line> {
-    let mut out = Vec::new();
-    if req.len == 0 {
-        return out;
-    }
+    lines(req).collect()
+}
+
+/// The lines of [`dump`], produced one at a time as they are asked for, so
+/// showing a range costs the same memory whatever its length (issue 13).
+pub fn lines<'a>(req: &DumpRequest<'a>) -> Lines<'a> {
     let memory_len = req.memory.len() as u64;
     let start = req.start;
     // Exact end of the request; u128 because start + len may overflow u64.
     let end = u128::from(start) + u128::from(req.len);
-    let past_end = end > u128::from(memory_len);
-    if start < memory_len {
+    let shown = (req.len > 0 && start < memory_len).then(|| {
         // Always <= memory_len, so it fits in u64.
         let shown_end = end.min(u128::from(memory_len)) as u64;
-        let shown = Shown {
+        Shown {
             memory: req.memory,
             start,
             end: shown_end,
             changed: Changed::new(req.changed, start, shown_end),
+        }
+    });
+    let next = match req.layout {
+        Layout::Bytes => start - start % ROW,
+        Layout::Typed(_) => start,
+    };
+    Lines {
+        finished: shown.is_none(),
+        shown,
+        layout: req.layout,
+        next,
+        pages: Pages {
+            last: None,
+            size: req.page_size.max(1),
+        },
+        run: None,
+        ready: VecDeque::new(),
+        past_end: (req.len > 0 && end > u128::from(memory_len)).then_some(Line::PastEnd {
+            memory_len,
+            page_size: req.page_size,
+        }),
+    }
+}
+
+/// Most lines [`Lines`] holds before handing them out: a zero run, a page
+/// label and a row.
+pub const LINES_HELD: usize = 3;
+
+/// The lines of one request, made as they are asked for ([`lines`]).
+pub struct Lines<'a> {
+    shown: Option<Shown<'a>>,
+    layout: Layout,
+    /// Address of the next row (bytes) or element (typed) to look at.
+    next: u64,
+    /// Whether every line of the shown part has been made.
+    finished: bool,
+    pages: Pages,
+    /// Pending run of zero rows: (first row address, number of rows).
+    run: Option<(u64, u64)>,
+    /// Lines made and not handed out yet (at most [`LINES_HELD`]).
+    ready: VecDeque<Line>,
+    /// The closing `PastEnd` line, when the range goes past the end.
+    past_end: Option<Line>,
+}
+
+impl Lines<'_> {
+    /// Lines made and not yet handed out.
+    #[cfg(test)]
+    fn held(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// The highest address a line of this request can start at, which
+    /// sets the width of every address column.
+    pub fn last_address(&self) -> u64 {
+        self.shown.as_ref().map_or(0, |s| s.end.saturating_sub(1))
+    }
+
+    /// Makes the next row or element, queueing the lines it completes.
+    fn advance(&mut self) {
+        let Some(shown) = &self.shown else {
+            self.finished = true;
+            return;
         };
-        match req.layout {
-            Layout::Bytes => shown.bytes(&mut out),
-            Layout::Typed(elem) => shown.typed(elem, &mut out),
+        match self.layout {
+            Layout::Bytes => {
+                let row = self.next;
+                if row >= shown.end {
+                    flush_zero_run(&mut self.run, &mut self.ready);
+                    self.finished = true;
+                    return;
+                }
+                let row_end = row.saturating_add(ROW);
+                if self.pages.is_new(row) {
+                    flush_zero_run(&mut self.run, &mut self.ready);
+                    self.ready.push_back(self.pages.label(row));
+                }
+                let full = row >= shown.start && row_end <= shown.end;
+                let zero = full
+                    && shown.slice(row, row_end).iter().all(|&b| b == 0)
+                    && !shown.changed.any(row, row_end);
+                if zero {
+                    match &mut self.run {
+                        Some((_, rows)) => *rows += 1,
+                        None => self.run = Some((row, 1)),
+                    }
+                } else {
+                    flush_zero_run(&mut self.run, &mut self.ready);
+                    self.ready.push_back(shown.row(row));
+                }
+                self.next = row_end;
+                if row_end == u64::MAX {
+                    flush_zero_run(&mut self.run, &mut self.ready);
+                    self.finished = true;
+                }
+            }
+            Layout::Typed(elem) => {
+                let size = elem.size() as u64;
+                let address = self.next;
+                if address < shown.end && self.pages.is_new(address) {
+                    self.ready.push_back(self.pages.label(address));
+                }
+                if shown.end - address >= size {
+                    let to = address + size;
+                    self.ready.push_back(Line::Typed {
+                        address,
+                        elem,
+                        value: elem.format(shown.slice(address, to)),
+                        changed: shown.changed.any(address, to),
+                    });
+                    self.next = to;
+                } else {
+                    if address < shown.end {
+                        self.ready.push_back(Line::Leftover {
+                            address,
+                            bytes: shown.end - address,
+                            elem,
+                        });
+                    }
+                    self.finished = true;
+                }
+            }
         }
     }
-    if past_end {
-        out.push(Line::PastEnd { memory_len });
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        loop {
+            if let Some(line) = self.ready.pop_front() {
+                return Some(line);
+            }
+            if self.finished {
+                return self.past_end.take();
+            }
+            self.advance();
+        }
     }
-    out
 }
 
 /// The part of the request that lies inside memory: `start < end <= memory.len()`.
@@ -254,38 +390,6 @@ impl Shown<'_> {
         let from = usize::try_from(from).unwrap_or(len).min(len);
         let to = usize::try_from(to).unwrap_or(len).clamp(from, len);
         &self.memory[from..to]
-    }
-
-    fn bytes(&self, out: &mut Vec<Line>) {
-        let mut pages = Pages::default();
-        // Pending run of zero rows: (first row address, number of rows).
-        let mut run: Option<(u64, u64)> = None;
-        let mut row = self.start - self.start % ROW;
-        while row < self.end {
-            let row_end = row.saturating_add(ROW);
-            if pages.is_new(row) {
-                flush_zero_run(&mut run, out);
-                out.push(pages.label(row));
-            }
-            let full = row >= self.start && row_end <= self.end;
-            let zero = full
-                && self.slice(row, row_end).iter().all(|&b| b == 0)
-                && !self.changed.any(row, row_end);
-            if zero {
-                match &mut run {
-                    Some((_, rows)) => *rows += 1,
-                    None => run = Some((row, 1)),
-                }
-            } else {
-                flush_zero_run(&mut run, out);
-                out.push(self.row(row));
-            }
-            row = row_end;
-            if row_end == u64::MAX {
-                break;
-            }
-        }
-        flush_zero_run(&mut run, out);
     }
 
     fn row(&self, address: u64) -> Line {
@@ -311,48 +415,19 @@ impl Shown<'_> {
             changed,
         }
     }
-
-    fn typed(&self, elem: Elem, out: &mut Vec<Line>) {
-        let size = elem.size() as u64;
-        let mut pages = Pages::default();
-        let mut address = self.start;
-        while self.end - address >= size {
-            if pages.is_new(address) {
-                out.push(pages.label(address));
-            }
-            let to = address + size;
-            out.push(Line::Typed {
-                address,
-                elem,
-                value: elem.format(self.slice(address, to)),
-                changed: self.changed.any(address, to),
-            });
-            address = to;
-        }
-        if address < self.end {
-            if pages.is_new(address) {
-                out.push(pages.label(address));
-            }
-            out.push(Line::Leftover {
-                address,
-                bytes: self.end - address,
-                elem,
-            });
-        }
-    }
 }
 
 /// Pushes the pending zero run, as a `ZeroRun` if it has two rows or more,
 /// else as the plain row it is.
-fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut Vec<Line>) {
+fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut VecDeque<Line>) {
     match run.take() {
         None => {}
-        Some((address, 1)) => out.push(Line::Row {
+        Some((address, 1)) => out.push_back(Line::Row {
             address,
             bytes: vec![Some(0); ROW as usize],
             changed: vec![false; ROW as usize],
         }),
-        Some((from, rows)) => out.push(Line::ZeroRun {
+        Some((from, rows)) => out.push_back(Line::ZeroRun {
             rows,
             from,
             to: from.saturating_add(rows.saturating_mul(ROW)),
@@ -360,26 +435,31 @@ fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut Vec<Line>) {
     }
 }
 
-/// Tracks which page the last label was for.
-#[derive(Default)]
+/// Tracks which page the last label was for. Pages smaller than a row
+/// (1-byte pages) get no labels: a label a byte would bury the bytes.
 struct Pages {
     last: Option<u64>,
+    /// Bytes in one page.
+    size: u64,
 }
 
 impl Pages {
     /// Whether `address` is in a page not labelled yet (and records it).
     fn is_new(&mut self, address: u64) -> bool {
-        let page = address / PAGE;
+        if self.size < ROW {
+            return false;
+        }
+        let page = address / self.size;
         let new = self.last != Some(page);
         self.last = Some(page);
         new
     }
 
     fn label(&self, address: u64) -> Line {
-        let page = address / PAGE;
+        let page = address / self.size;
         Line::PageBoundary {
             page,
-            address: page * PAGE,
+            address: page * self.size,
         }
     }
 }
@@ -426,4 +506,88 @@ pub fn spaced_hex(bytes: &[u8]) -> String {
         .map(|x| format!("{x:02x}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line of `req`, checking at each that no more than
+    /// [`LINES_HELD`] lines wait in the iterator.
+    fn made_one_at_a_time(req: &DumpRequest<'_>) -> Vec<Line> {
+        let mut lines = lines(req);
+        let mut out = Vec::new();
+        while let Some(line) = lines.next() {
+            assert!(lines.held() <= LINES_HELD, "{} lines held", lines.held());
+            out.push(line);
+        }
+        out
+    }
+
+    /// A 1 MiB memory with no zero row: 65,536 rows, 16 page labels and the
+    /// end, made as they are asked for (issue 13).
+    #[test]
+    fn a_long_view_holds_a_few_lines_at_most() {
+        let memory: Vec<u8> = (1..=255u8).cycle().take(1 << 20).collect();
+        let mut req = DumpRequest {
+            memory: &memory,
+            start: 0,
+            len: u64::MAX,
+            changed: &[0..3, 70_000..70_100],
+            layout: Layout::Bytes,
+            page_size: 65536,
+        };
+        let lines = made_one_at_a_time(&req);
+        assert_eq!(lines.len(), 65536 + 16 + 1);
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| matches!(l, Line::PageBoundary { .. }))
+                .count(),
+            16
+        );
+        req.layout = Layout::Typed(Elem::I32);
+        assert_eq!(made_one_at_a_time(&req).len(), (1 << 18) + 16 + 1);
+        // Zero runs wait in the iterator as a count, not as rows.
+        let zeros = vec![0u8; 1 << 20];
+        req.memory = &zeros;
+        req.layout = Layout::Bytes;
+        req.changed = &[];
+        let lines = made_one_at_a_time(&req);
+        assert_eq!(lines.len(), 16 * 2 + 1);
+    }
+
+    /// 1-byte pages (custom page sizes) get no label a byte, and zero runs
+    /// go on across their pages; the end counts pages of 1 byte.
+    #[test]
+    fn pages_smaller_than_a_row_get_no_labels() {
+        let memory = vec![0u8; 100];
+        let lines = dump(&DumpRequest {
+            memory: &memory,
+            start: 0,
+            len: 200,
+            changed: &[],
+            layout: Layout::Bytes,
+            page_size: 1,
+        });
+        assert_eq!(
+            lines,
+            vec![
+                Line::ZeroRun {
+                    rows: 6,
+                    from: 0,
+                    to: 96
+                },
+                Line::Row {
+                    address: 96,
+                    bytes: [vec![Some(0); 4], vec![None; 12]].concat(),
+                    changed: vec![false; 16],
+                },
+                Line::PastEnd {
+                    memory_len: 100,
+                    page_size: 1
+                },
+            ]
+        );
+    }
 }

@@ -21,7 +21,6 @@ mod heap;
 mod host;
 pub mod input;
 mod inspect;
-pub use inspect::MEM_WINDOW_MAX;
 mod instr_text;
 mod kept;
 pub mod memory_rows;
@@ -146,7 +145,7 @@ pub struct Changes {
     /// Globals whose value changed.
     pub globals: Vec<crate::vm::GlobalAddr>,
     /// Memories that grew: old and new size in pages.
-    pub grown: BTreeMap<MemAddr, (u32, u32)>,
+    pub grown: BTreeMap<MemAddr, (u64, u64)>,
 }
 
 /// Most bytes of memory copied before an input to mark what it changed.
@@ -477,6 +476,7 @@ impl Session {
 fn diff(before: &StoreData, after: &StoreData) -> Changes {
     let mut changes = Changes::default();
     for (i, (old, new)) in before.memories.iter().zip(&after.memories).enumerate() {
+        let pages = (old.pages(), new.pages());
         let (old, new) = (old.bytes(), new.bytes());
         let mut ranges: Vec<Range<u64>> = Vec::new();
         let common = old.len().min(new.len());
@@ -502,10 +502,7 @@ fn diff(before: &StoreData, after: &StoreData) -> Changes {
             changes.memory.insert(MemAddr(i as u32), ranges);
         }
         if new.len() > old.len() {
-            let pages = |bytes: &[u8]| (bytes.len() / 65536) as u32;
-            changes
-                .grown
-                .insert(MemAddr(i as u32), (pages(old), pages(new)));
+            changes.grown.insert(MemAddr(i as u32), pages);
         }
     }
     for (i, (old, new)) in before.globals.iter().zip(&after.globals).enumerate() {

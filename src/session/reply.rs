@@ -3,7 +3,7 @@
 //! Nothing here is laid out as text or coloured; `view` renders replies and a
 //! theme colours their roles at the edge (issue 9).
 
-use super::memory_rows::{Elem, Line};
+use super::memory_rows::{Elem, Layout};
 use super::{SessionError, stepper, trace};
 use crate::vm::Value;
 
@@ -140,41 +140,56 @@ pub struct ValueRow {
     pub imported_from: Option<String>,
 }
 
-/// A window of one memory: its rows with change marks and the regions in it.
+/// A window of one memory and the regions in it. Its rows are not held
+/// here: [`super::Session::memory_lines`] makes them one at a time as the
+/// front end prints them, so a long view is never built whole (issue 13).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryWindow {
     /// Which memory (`memory 0`, `memory $m`, `host memory mem.pages`).
     pub label: String,
+    /// The memory in the store.
+    pub memory: crate::vm::store::MemAddr,
     /// First address shown.
     pub start: u64,
     /// Bytes asked for.
     pub len: u64,
-    /// The rows.
-    pub lines: Vec<Line>,
+    /// How to read the bytes.
+    pub layout: Layout,
+    /// Bytes in one page of the memory (65536, or 1 with custom page sizes).
+    pub page_size: u64,
     /// Hex digits addresses get at least: 16 for a 64-bit memory, else 8.
     pub address_digits: usize,
     /// Named regions overlapping the window, decoded.
     pub regions: Vec<RegionInfo>,
 }
 
-/// One memory of the store.
+/// One memory of the store, with every instance that uses it (`:memory`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryInfo {
-    /// How its first user calls it: `memory 0` or `memory $a` of the
-    /// session module, `$m memory 0` of module `$m`.
+    /// How `:mem` names it (`$a`, `0`, `mem.pages`); `None` when `:mem`
+    /// cannot show it (a memory only a named module uses).
+    pub mem_name: Option<String>,
+    /// How it is called: `memory $a`, `memory 0`, `host memory mem.pages`,
+    /// `memory 0 of module $m`.
     pub label: String,
     /// Size in pages.
     pub pages: u64,
+    /// Bytes in one page (65536, or 1 with custom page sizes).
+    pub page_size: u64,
     /// Size in bytes.
     pub bytes: u64,
     /// Maximum in pages, if any.
     pub maximum: Option<u64>,
     /// Whether it is shared.
     pub shared: bool,
-    /// Who uses it, first the owner that defined or imported it.
+    /// Whether its addresses are 64-bit (`i64`).
+    pub memory64: bool,
+    /// The host object's name for it (`mem.pages`), when the host allocated it.
+    pub host: Option<String>,
+    /// Every instance that uses it, the one that defines it first.
     pub users: Vec<MemoryUser>,
     /// Pages before and after, when the last input grew it.
-    pub grown: Option<(u32, u32)>,
+    pub grown: Option<(u64, u64)>,
     /// Non-zero byte ranges (at most the first eight) and how many more.
     pub nonzero: (Vec<std::ops::Range<usize>>, usize),
 }
@@ -188,21 +203,9 @@ pub struct MemoryUser {
     pub index: usize,
     /// Its name there (`$b`), from the name section.
     pub name: Option<String>,
-    /// How it got there.
-    pub origin: MemoryOrigin,
-}
-
-/// Where an instance's memory comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum MemoryOrigin {
-    /// Defined by the instance.
-    Defined,
-    /// Imported.
-    Imported,
-    /// Imported from the host object, under this name.
-    Host(String),
-    /// Another instance listed before uses the same memory.
-    Shared,
+    /// The two-level name it imports it under (`"mem" "pages"`); `None`
+    /// when the instance defines it.
+    pub import: Option<(String, String)>,
 }
 
 /// One instance, what it exports and imports.

@@ -980,7 +980,7 @@ static CATALOG: &[InstrDoc] = &[
         "",
         &[],
         &[SIZE],
-        "Pushes the current size of the memory in pages of 64 KiB (65536 bytes).",
+        "Pushes the current size of the memory in pages: 64 KiB (65536 bytes) each, or 1 byte each for a memory declared with (pagesize 1) (custom page sizes); :memory says which.",
     ),
     doc(
         "memory.grow",
@@ -988,7 +988,7 @@ static CATALOG: &[InstrDoc] = &[
         "",
         &[DELTA],
         &[OLD_SIZE],
-        "Grows the memory by delta pages of 64 KiB, zero-filled, and pushes the old size in pages. If it cannot grow (past the declared maximum, past 65536 pages, or out of resources) it pushes -1 and leaves the memory unchanged; it never traps.",
+        "Grows the memory by delta pages (64 KiB each, or 1 byte each with (pagesize 1)), zero-filled, and pushes the old size in pages. If it cannot grow (past the declared maximum, past 4 GiB for a 32-bit memory, or out of resources) it pushes -1 and leaves the memory unchanged; it never traps.",
     ),
     doc(
         "memory.fill",

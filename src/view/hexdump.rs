@@ -1,8 +1,10 @@
 //! Rendering of a linear-memory region as text, for the `:mem` command.
 //!
 //! This module is pure: it knows nothing about terminals or colour. The
-//! session's [`crate::session::memory_rows::dump`] gives structured [`Line`]s; [`render_plain`] turns those
-//! lines into deterministic plain text for transcripts, tests and non-terminals.
+//! session's [`crate::session::memory_rows::lines`] gives structured [`Line`]s one at a time;
+//! [`RowLayout::line`] turns each into deterministic plain text as it comes (so
+//! a 64 MiB view is printed as it is made, issue 13), and [`render_plain`] is
+//! the same for a whole slice, for transcripts, tests and non-terminals.
 //!
 //! # Plain-text format
 //!
@@ -29,8 +31,9 @@
 //!   expectation, so the change is spelled out in the text itself; a
 //!   colouring front end may replace the marker line with highlighting (it
 //!   has [`Line::Row::changed`](Line::Row)).
-//! - `-- page N (0x...) --` precedes the first line in each 64 KiB page the
-//!   shown range starts in or enters.
+//! - `-- page N (0x...) --` precedes the first line in each page the shown
+//!   range starts in or enters, pages of the memory's own size (64 KiB unless
+//!   it declares `(pagesize 1)`; pages smaller than a row get no label).
 //! - Two or more consecutive rows that are fully inside the range, all zero
 //!   and have no changed byte collapse into
 //!   `* 3 zero rows (0x00000020..0x00000050)` (the end is exclusive). A run
@@ -44,14 +47,16 @@
 //!   do not make a whole element are reported in one line:
 //!   `(2 trailing bytes at 0x0000000c ignored: i32 needs 4)`.
 //! - A range that goes past the end of memory shows what exists, then
-//!   `(memory ends at 0x00010000: 65536 bytes, 1 page)`. A range that starts
+//!   `(memory ends at 0x00010000: 65536 bytes, 1 page)` (`3 pages of 1 byte`
+//!   for a memory of 1-byte pages). A range that starts
 //!   past the end shows only that line. An empty range shows nothing.
 //!
 //! Nothing here panics, whatever the addresses and lengths.
 
 #[cfg(test)]
 use crate::session::memory_rows::{DumpRequest, Elem, Layout, dump};
-use crate::session::memory_rows::{Line, MIN_ADDR_DIGITS, PAGE, ROW};
+use crate::session::memory_rows::{Line, MIN_ADDR_DIGITS, ROW};
+use crate::vm::memory::pages_text;
 use std::fmt::Write as _;
 #[cfg(test)]
 use std::ops::Range;
@@ -68,10 +73,45 @@ pub fn render_plain(lines: &[Line]) -> String {
 /// not fit is shown as two rows of 8 bytes (or four of 4), each with its own
 /// address and ASCII column.
 pub fn render(lines: &[Line], columns: Option<usize>, digits: usize) -> String {
-    let width = address_width(lines).max(digits);
-    let per_row = columns.map_or(ROW as usize, |columns| bytes_per_row(width, columns));
+    let layout = RowLayout::new(address_width(lines).max(digits), columns);
     let mut s = String::new();
     for line in lines {
+        layout.line(&mut s, line);
+    }
+    s
+}
+
+/// How the lines of one rendering are laid out: the address width every
+/// line shares and the bytes a row shows. Rendering line by line with one
+/// layout gives the text [`render`] gives, so a long view can be printed as
+/// it is made (issue 13) without holding its text.
+#[derive(Clone, Copy, Debug)]
+pub struct RowLayout {
+    width: usize,
+    per_row: usize,
+}
+
+impl RowLayout {
+    /// Addresses of `digits` hex digits (at least 8), rows as wide as fit in
+    /// `columns` (16 bytes when not a terminal).
+    pub fn new(digits: usize, columns: Option<usize>) -> RowLayout {
+        let width = digits.max(MIN_ADDR_DIGITS);
+        RowLayout {
+            width,
+            per_row: columns.map_or(ROW as usize, |columns| bytes_per_row(width, columns)),
+        }
+    }
+
+    /// Hex digits an address needs (at least 8) to show `address`.
+    pub fn digits_for(address: u64) -> usize {
+        let digits = (64 - address.leading_zeros() as usize).div_ceil(4);
+        digits.max(MIN_ADDR_DIGITS)
+    }
+
+    /// Appends the text of one line to `s`: one or more text lines, each
+    /// ending in `\n`.
+    pub fn line(&self, s: &mut String, line: &Line) {
+        let (width, per_row) = (self.width, self.per_row);
         let start = s.len();
         match line {
             Line::PageBoundary { page, address } => {
@@ -88,14 +128,14 @@ pub fn render(lines: &[Line], columns: Option<usize>, digits: usize) -> String {
                         continue;
                     }
                     if !first {
-                        trim_end_from(&mut s, start);
+                        trim_end_from(s, start);
                         s.push('\n');
                     }
                     first = false;
                     let at = i * per_row;
                     let marks = changed.get(at..).unwrap_or_default();
                     let address = address.saturating_add(at as u64);
-                    render_row(&mut s, width, address, part, marks, per_row);
+                    render_row(s, width, address, part, marks, per_row);
                 }
             }
             Line::ZeroRun { rows, from, to } => {
@@ -130,23 +170,24 @@ pub fn render(lines: &[Line], columns: Option<usize>, digits: usize) -> String {
                     elem.size(),
                 );
             }
-            Line::PastEnd { memory_len } => {
+            Line::PastEnd {
+                memory_len,
+                page_size,
+            } => {
                 let _ = write!(
                     s,
                     "(memory ends at 0x{memory_len:0width$x}: {memory_len} {}",
                     plural(*memory_len, "byte", "bytes"),
                 );
-                if memory_len % PAGE == 0 {
-                    let pages = memory_len / PAGE;
-                    let _ = write!(s, ", {pages} {}", plural(pages, "page", "pages"));
+                if *page_size > 0 && memory_len % page_size == 0 {
+                    let _ = write!(s, ", {}", pages_text(memory_len / page_size, *page_size));
                 }
                 s.push(')');
             }
         }
-        trim_end_from(&mut s, start);
+        trim_end_from(s, start);
         s.push('\n');
     }
-    s
 }
 
 /// The most bytes a row can show (16, 8 or 4) in `columns`, with addresses
@@ -226,8 +267,7 @@ fn address_width(lines: &[Line]) -> usize {
         })
         .max()
         .unwrap_or(0);
-    let digits = (64 - max.leading_zeros() as usize).div_ceil(4);
-    digits.max(MIN_ADDR_DIGITS)
+    RowLayout::digits_for(max)
 }
 
 fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
@@ -259,6 +299,7 @@ mod tests {
             len,
             changed,
             layout,
+            page_size: 65536,
         }))
     }
 
@@ -281,6 +322,7 @@ mod tests {
             len: 64,
             changed: &[0x20..0x22],
             layout: Layout::Bytes,
+            page_size: 65536,
         });
         let wide = super::render(&lines, Some(120), MIN_ADDR_DIGITS);
         assert_eq!(wide, render_plain(&lines));
@@ -333,6 +375,7 @@ mod tests {
             len: 32,
             changed: &changed,
             layout: Layout::Bytes,
+            page_size: 65536,
         });
         let mut expected_changed = vec![false; 16];
         expected_changed[0] = true;
@@ -681,8 +724,12 @@ mod tests {
                 len: 1,
                 changed: &[],
                 layout: Layout::Bytes,
+                page_size: 65536,
             }),
-            vec![Line::PastEnd { memory_len: 65536 }]
+            vec![Line::PastEnd {
+                memory_len: 65536,
+                page_size: 65536
+            }]
         );
         // Typed: whole elements that exist, the cut one, then the note.
         assert_eq!(
@@ -725,6 +772,7 @@ mod tests {
                     len: 0,
                     changed: &[0..64],
                     layout,
+                    page_size: 65536,
                 };
                 assert!(dump(&req).is_empty());
             }
@@ -828,6 +876,7 @@ mod tests {
                         len,
                         changed,
                         layout,
+                        page_size: 65536,
                     };
                     let lines = dump(&req);
                     let text = render_plain(&lines);
@@ -836,7 +885,8 @@ mod tests {
                     assert_eq!(
                         lines.last()
                             == Some(&Line::PastEnd {
-                                memory_len: mem_len as u64
+                                memory_len: mem_len as u64,
+                                page_size: 65536,
                             }),
                         past,
                         "{req:?}"
@@ -901,6 +951,7 @@ mod tests {
             },
             Line::PastEnd {
                 memory_len: u64::MAX,
+                page_size: 65536,
             },
         ];
         let text = render_plain(&lines);

@@ -17,7 +17,7 @@ pub mod trace;
 pub mod vector;
 mod wrap;
 
-use crate::session::{ErrorKind, FuncNames, Reply, Role, SessionError, Span};
+use crate::session::{ErrorKind, FuncNames, Reply, Role, Session, SessionError, Span};
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
 use crate::vm::value::{AnyRef, format_f32, format_f64};
@@ -102,9 +102,14 @@ pub fn v128_columns(bits: u128, shape: Shape) -> (String, String, String) {
     )
 }
 
-/// The output of one evaluated input, with roles for a theme.
-pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
-    render_outcome_in(outcome, None)
+/// Where rendered pieces go as they are made: `Ok(true)` to go on,
+/// `Ok(false)` to stop there (the reader pressed q at the pager).
+pub type Emit<'a> = dyn FnMut(Styled) -> std::io::Result<bool> + 'a;
+
+/// The output of one evaluated input, with roles for a theme; memory rows
+/// are read from `session`.
+pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>, session: &Session) -> Styled {
+    render_outcome_in(outcome, None, session)
 }
 
 /// [`render_outcome`] for a terminal `width` columns wide: documents (help,
@@ -113,26 +118,52 @@ pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>) -> Styled {
 pub fn render_outcome_in(
     outcome: &Result<Vec<Reply>, SessionError>,
     width: Option<usize>,
+    session: &Session,
 ) -> Styled {
     let mut out = Styled::default();
-    match outcome {
-        Ok(replies) => {
-            for reply in replies {
-                out.append(render_reply_in(reply, width));
-            }
-        }
-        Err(error) => out.append(render_error_in(error, width)),
-    }
+    let _ = stream_outcome(outcome, width, session, &mut |piece| {
+        out.append(piece);
+        Ok(true)
+    });
     out
 }
 
-/// Renders one reply (ending in a newline unless empty).
-pub fn render_reply(reply: &Reply) -> Styled {
-    render_reply_in(reply, None)
+/// [`render_outcome_in`] a piece at a time: each reply, and each line of a
+/// memory view as `session` makes it, goes to `emit` at once, so a 64 MiB
+/// `:mem` is printed as it is made and never held whole (issue 13).
+/// Returns whether `emit` took everything (`false`: it asked to stop).
+///
+/// # Errors
+/// The first error `emit` returned.
+pub fn stream_outcome(
+    outcome: &Result<Vec<Reply>, SessionError>,
+    width: Option<usize>,
+    session: &Session,
+    emit: &mut Emit<'_>,
+) -> std::io::Result<bool> {
+    match outcome {
+        Ok(replies) => {
+            for reply in replies {
+                let done = match reply {
+                    Reply::Memory(window) => {
+                        let lines = session.memory_lines(window);
+                        listing::memory_window(window, lines, width, emit)?
+                    }
+                    other => emit(render_reply_in(other, width))?,
+                };
+                if !done {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Err(error) => emit(render_error_in(error, width)),
+    }
 }
 
-/// [`render_reply`] for a terminal `width` columns wide (`None`: not a terminal).
-pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
+/// Renders one reply that holds all its data (ending in a newline unless
+/// empty); a memory view, whose rows the session makes, is [`stream_outcome`]'s.
+fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
     let mut out = Styled::default();
     match reply {
         Reply::Stack {
@@ -166,8 +197,9 @@ pub fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
             }
         }
         Reply::Rows(rows) => listing::rows(&mut out, rows),
-        Reply::Memory(window) => listing::memory_window(&mut out, window, width),
-        Reply::Memories(memories) => listing::memories(&mut out, memories),
+        // Its rows come from the session: `stream_outcome` renders it.
+        Reply::Memory(_) => {}
+        Reply::Memories(memories) => listing::memories(&mut out, memories, width),
         Reply::Instances(instances) => listing::instances(&mut out, instances),
         Reply::Regions(regions) => listing::regions(&mut out, regions),
         Reply::HostObject(modules) => listing::host_object(&mut out, modules),

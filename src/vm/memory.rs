@@ -10,6 +10,23 @@
 
 use super::types::{MemoryType, PAGE_SIZE};
 
+/// `3 pages`, or `3 pages of 1 byte` when pages are not the standard 64 KiB
+/// (custom page sizes): how every message counts a memory's pages.
+pub fn pages_text(count: u64, page_size: u64) -> String {
+    let word = if count == 1 { "page" } else { "pages" };
+    match page_unit(page_size) {
+        None => format!("{count} {word}"),
+        Some(unit) => format!("{count} {word} of {unit}"),
+    }
+}
+
+/// `1 byte` for pages that are not the standard 64 KiB (custom page
+/// sizes), which every message that counts pages then says; `None` for 64 KiB.
+pub fn page_unit(page_size: u64) -> Option<String> {
+    (page_size != PAGE_SIZE)
+        .then(|| format!("{page_size} byte{}", if page_size == 1 { "" } else { "s" }))
+}
+
 /// Bytes compared at a time when copying only what is not zero.
 const CHUNK: usize = 4096;
 
@@ -125,13 +142,13 @@ impl Memory {
         self.grow(self.address(delta)).unwrap_or(failed)
     }
 
-    /// "65536 bytes (1 page)", for trap explanations.
+    /// "65536 bytes (1 page)" ("3 bytes (3 pages of 1 byte)" with custom
+    /// page sizes), for trap explanations.
     pub fn describe_size(&self) -> String {
-        let pages = self.pages();
         format!(
-            "{} bytes ({pages} page{})",
+            "{} bytes ({})",
             self.bytes.len(),
-            if pages == 1 { "" } else { "s" }
+            pages_text(self.pages(), self.ty.page_size())
         )
     }
 
