@@ -141,19 +141,30 @@ pub struct RefType {
     pub heap: HeapType,
 }
 
-impl fmt::Display for RefType {
+impl RefType {
     /// WAT's form: the shorthand (`anyref`, `nullfuncref`) for a nullable
-    /// abstract type, else `(ref null? heap)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// abstract type, else `(ref null? heap)`, a defined type written by
+    /// `name` (its index, `$point`, its definition).
+    pub fn text_with(self, name: &dyn Fn(u32) -> String) -> String {
         match (self.nullable, self.heap) {
-            (true, HeapType::None) => f.write_str("nullref"),
+            (true, HeapType::None) => "nullref".into(),
             (true, HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn) => {
-                write!(f, "null{}ref", &self.heap.to_string()[2..])
+                format!("null{}ref", &self.heap.to_string()[2..])
             }
-            (true, HeapType::Concrete(_)) => write!(f, "(ref null {})", self.heap),
-            (true, heap) => write!(f, "{heap}ref"),
-            (false, heap) => write!(f, "(ref {heap})"),
+            (nullable, HeapType::Concrete(i)) => {
+                let null = if nullable { "null " } else { "" };
+                format!("(ref {null}{})", name(i))
+            }
+            (true, heap) => format!("{heap}ref"),
+            (false, heap) => format!("(ref {heap})"),
         }
+    }
+}
+
+impl fmt::Display for RefType {
+    /// [`RefType::text_with`], a defined type by its index.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }
 
@@ -246,6 +257,15 @@ impl ValType {
                 heap: HeapType::Concrete(f(i)),
             }),
             other => other,
+        }
+    }
+
+    /// WAT's name of the type, a defined type written by `name` (see
+    /// [`RefType::text_with`]).
+    pub fn text_with(self, name: &dyn Fn(u32) -> String) -> String {
+        match self {
+            ValType::Ref(r) => r.text_with(name),
+            other => other.to_string(),
         }
     }
 
