@@ -122,6 +122,7 @@ transcripts! {
     typed_func_refs,
     gc_heap,
     gc_link_errors,
+    gc_typed_nulls_and_locals,
     gc_step_cast,
     ref_func_at_prompt,
     memory_grow_fragment,

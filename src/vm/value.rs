@@ -202,6 +202,34 @@ impl ValType {
         })
     }
 
+    /// Like [`ValType::from_wasmparser`] for a type a function validator
+    /// reports, whose defined types are the validator's ids: a defined type
+    /// becomes the module's type index again (None when no index has it).
+    pub fn from_validator(
+        ty: wasmparser::ValType,
+        resources: &impl wasmparser::WasmModuleResources,
+    ) -> Option<ValType> {
+        use wasmparser::{HeapType as W, UnpackedIndex as U};
+        let wasmparser::ValType::Ref(r) = ty else {
+            return ValType::from_wasmparser(ty);
+        };
+        let heap = match r.heap_type() {
+            W::Concrete(U::Id(id)) => {
+                let index_of = |i: u32| {
+                    let mut heap = W::Concrete(U::Module(i));
+                    resources.check_heap_type(&mut heap, 0).ok()?;
+                    Some(heap)
+                };
+                let index = (0..)
+                    .map_while(|i| resources.sub_type_at(i).map(|_| i))
+                    .find(|i| index_of(*i) == Some(W::Concrete(U::Id(id))))?;
+                HeapType::Concrete(index)
+            }
+            other => HeapType::from_wasmparser(other)?,
+        };
+        Some(ValType::reference(r.is_nullable(), heap))
+    }
+
     /// Like [`ValType::from_wasmparser`], a reference widened to the
     /// nullable top of its hierarchy (`funcref`, `externref`, `anyref`,
     /// `exnref`): the type a wrapper declares to hand any such value on.
@@ -408,6 +436,11 @@ pub enum Value {
     /// internalized host reference), or null. An `externref` that holds an
     /// externalized i31 or object reads as this too.
     AnyRef(Option<AnyRef>),
+    /// A null reference of a type below the four nullable tops (`funcref`,
+    /// `externref`, `exnref`, `anyref` have their own nulls): `(ref null
+    /// $point)`, `structref`, `nullref`, ... A defined type is the store's
+    /// canonical id, so a view can name it as the user wrote it (issue 12).
+    Null(HeapType),
 }
 
 impl Value {
@@ -426,7 +459,32 @@ impl Value {
                 nullable: true,
                 heap: HeapType::Any,
             }),
+            Value::Null(heap) => ValType::reference(true, *heap),
         }
+    }
+
+    /// The null reference of heap type `heap`: the top types' own nulls
+    /// (`funcref:null`, ...), else [`Value::Null`].
+    pub fn null(heap: HeapType) -> Value {
+        match heap {
+            HeapType::Func => Value::FuncRef(None),
+            HeapType::Extern => Value::ExternRef(None),
+            HeapType::Exn => Value::ExnRef(None),
+            HeapType::Any => Value::AnyRef(None),
+            other => Value::Null(other),
+        }
+    }
+
+    /// Whether this is a null reference (of any type).
+    pub fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Value::FuncRef(None)
+                | Value::ExternRef(None)
+                | Value::ExnRef(None)
+                | Value::AnyRef(None)
+                | Value::Null(_)
+        )
     }
 
     /// The untyped slot form used inside the executor; for a `v128`, its
@@ -440,6 +498,7 @@ impl Value {
             Value::V128(v) => v as u64,
             Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => encode_ref(r),
             Value::AnyRef(r) => r.map_or(NULL_REF, AnyRef::to_slot),
+            Value::Null(_) => NULL_REF,
         }
     }
 
@@ -482,9 +541,12 @@ impl Value {
 
     /// A reference slot of heap type `heap` as a value. A defined type's
     /// slot says what it holds (functions are untagged, GC objects tagged);
-    /// its null reads as [`Value::AnyRef`]`(None)`.
+    /// a null keeps its heap type (see [`Value::null`]).
     fn of_ref(heap: HeapType, slot: u64) -> Value {
         let gc = slot & (I31_TAG | OBJECT_TAG) != 0;
+        if slot == NULL_REF {
+            return Value::null(heap);
+        }
         match heap {
             HeapType::Func | HeapType::NoFunc => Value::FuncRef(decode_ref(slot)),
             HeapType::Exn | HeapType::NoExn => Value::ExnRef(decode_ref(slot)),
@@ -563,6 +625,7 @@ impl fmt::Display for Value {
             Value::ExnRef(Some(a)) => write!(f, "exnref:exn#{a}"),
             Value::AnyRef(None) => write!(f, "anyref:null"),
             Value::AnyRef(Some(r)) => write!(f, "anyref:{r}"),
+            Value::Null(heap) => write!(f, "{}:null", Value::Null(heap).ty()),
         }
     }
 }
