@@ -121,6 +121,8 @@ transcripts! {
     table64_at_the_prompt,
     typed_func_refs,
     gc_heap,
+    gc_link_errors,
+    gc_typed_nulls_and_locals,
     gc_step_cast,
     ref_func_at_prompt,
     memory_grow_fragment,

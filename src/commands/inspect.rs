@@ -35,7 +35,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[as SHAPE]",
         summary: "show the scratch locals",
-        help: "Declare one with (local $x i32); instructions can then use local.get/local.set/local.tee $x.",
+        help: "Declare one with (local $x i32), or of any type with a default value: (local $p (ref null $point)), (local $a anyref); it keeps its declared type across inputs, and instructions can then use local.get/local.set/local.tee $x. A null shows its type: (ref null $point)  null.",
         run: locals,
     },
     Command {

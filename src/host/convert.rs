@@ -131,9 +131,11 @@ pub fn to_number(value: &Value) -> Result<f64, TypeError> {
         Value::F64(bits) => Ok(f64::from_bits(bits)),
         Value::I64(_) => Err(TypeError::BigIntToNumber),
         Value::V128(_) => Err(TypeError::V128),
-        Value::FuncRef(_) | Value::ExternRef(_) | Value::ExnRef(_) | Value::AnyRef(_) => {
-            Err(TypeError::ReferenceToNumber)
-        }
+        Value::FuncRef(_)
+        | Value::ExternRef(_)
+        | Value::ExnRef(_)
+        | Value::AnyRef(_)
+        | Value::Null(_) => Err(TypeError::ReferenceToNumber),
     }
 }
 

@@ -77,7 +77,8 @@ fn js_value(value: &Value) -> String {
         | Value::FuncRef(_)
         | Value::ExternRef(_)
         | Value::ExnRef(_)
-        | Value::AnyRef(_) => "null".into(),
+        | Value::AnyRef(_)
+        | Value::Null(_) => "null".into(),
     }
 }
 

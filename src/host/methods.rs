@@ -239,7 +239,7 @@ pub fn shown(store: &Store, value: &Value) -> String {
         Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => "null".into(),
         Value::ExternRef(Some(n)) => format!("ref.extern {n}"),
         Value::ExnRef(Some(n)) => store.describe_exn(n),
-        Value::AnyRef(None) => "null".into(),
+        Value::AnyRef(None) | Value::Null(_) => "null".into(),
         Value::AnyRef(Some(r)) => r.to_string(),
     }
 }

@@ -107,6 +107,7 @@ fn core_matches(core: &RetCore<'_>, got: &Value) -> bool {
             r.is_none()
         }
         (RetCore::RefNull(_), Value::AnyRef(r)) => r.is_none(),
+        (RetCore::RefNull(_), Value::Null(_)) => true,
         (RetCore::RefExtern(None), Value::ExternRef(r)) => r.is_some(),
         // An externalized i31, struct or array reads as the value it wraps.
         (RetCore::RefExtern(None), Value::AnyRef(r)) => {

@@ -476,15 +476,17 @@ impl Session {
         for value in &self.stack {
             let _ = write!(text, " (param {})", self.stack_param_type(value));
         }
-        for local in &self.locals {
-            let _ = write!(text, " (param ${} {})", local.name, local.value.ty());
+        let local_types: Vec<String> = self
+            .locals
+            .iter()
+            .map(|l| self.local_type_text(l.ty))
+            .collect();
+        for (local, ty) in self.locals.iter().zip(&local_types) {
+            let _ = write!(text, " (param ${} {ty})", local.name);
         }
         if let Some(results) = results {
-            for ty in results
-                .iter()
-                .copied()
-                .chain(self.locals.iter().map(|l| l.value.ty()))
-            {
+            let results = results.iter().map(|t| t.to_string());
+            for ty in results.chain(local_types.iter().cloned()) {
                 let _ = write!(text, " (result {ty})");
             }
         }
@@ -574,7 +576,11 @@ impl Session {
                 .map(|d| {
                     func.get_operand_type(d)
                         .flatten()
-                        .and_then(|t| ValType::widened(t, func.resources()))
+                        .and_then(|t| {
+                            // Precise, so a null keeps its type (issue 12).
+                            ValType::from_validator(t, func.resources())
+                                .or_else(|| ValType::widened(t, func.resources()))
+                        })
                         .unwrap_or(ValType::I32)
                 })
                 .collect();

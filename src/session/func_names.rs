@@ -48,6 +48,13 @@ impl Session {
                             .or_insert_with(|| self.gc_object_label(addr));
                     }
                 }
+                Value::Null(crate::vm::value::HeapType::Concrete(id)) => {
+                    let own = self.session.as_ref().map(|(_, a)| *a);
+                    names
+                        .types
+                        .entry(*id)
+                        .or_insert_with(|| self.store.type_text(*id, own));
+                }
                 Value::ExnRef(Some(addr)) => {
                     names
                         .exns

@@ -5,7 +5,8 @@
 
 use super::Session;
 use crate::vm::FuncAddr;
-use crate::vm::value::{AnyRef, Value, format_f32, format_f64};
+use crate::vm::ValType;
+use crate::vm::value::{AnyRef, HeapType, RefType, Value, format_f32, format_f64};
 
 /// Most elements of an array written out before `...`.
 const SHOWN_ELEMENTS: usize = 8;
@@ -98,7 +99,8 @@ impl Session {
             Value::FuncRef(None)
             | Value::ExnRef(None)
             | Value::ExternRef(None)
-            | Value::AnyRef(None) => "null".into(),
+            | Value::AnyRef(None)
+            | Value::Null(_) => "null".into(),
         }
     }
 
@@ -107,6 +109,18 @@ impl Session {
     /// read its fields, an i31 is `(ref i31)`, a null `anyref` is `nullref`
     /// (which fits every `any` type); other values their own type.
     pub(super) fn stack_param_type(&self, value: &Value) -> String {
+        if let Value::Null(heap) = *value {
+            let ty = ValType::reference(true, heap);
+            // A null whose type the session module no longer has fits the
+            // bottom of its hierarchy, which every type there accepts.
+            let bottom = match self.store.types().top(heap) {
+                HeapType::Func => "nullfuncref",
+                HeapType::Extern => "nullexternref",
+                HeapType::Exn => "nullexnref",
+                _ => "nullref",
+            };
+            return self.fragment_type(ty).unwrap_or_else(|| bottom.into());
+        }
         let Value::AnyRef(r) = *value else {
             return value.ty().to_string();
         };
@@ -126,6 +140,32 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// `ty` (canonical type ids) as a fragment module writes it: a defined
+    /// type by the session module's `$name` or index (None when the session
+    /// module's type fields do not define it).
+    pub(super) fn fragment_type(&self, ty: ValType) -> Option<String> {
+        let Some(RefType {
+            heap: HeapType::Concrete(id),
+            ..
+        }) = ty.ref_type()
+        else {
+            return Some(ty.to_string());
+        };
+        let (module, addr) = self.session_instance()?;
+        let fields = self.fields.iter().filter(|f| f.keyword == "type").count();
+        let index = self
+            .store
+            .instance(addr)?
+            .type_ids
+            .iter()
+            .take(fields)
+            .position(|t| *t == id)? as u32;
+        Some(ty.text_with(&|_| match module.names.types.get(&index) {
+            Some(name) => format!("${name}"),
+            None => index.to_string(),
+        }))
     }
 
     /// Every object of the heap, in allocation order, for `:heap`.

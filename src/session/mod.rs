@@ -21,6 +21,7 @@ mod heap;
 mod host;
 pub mod input;
 mod inspect;
+mod local_types;
 mod instr_text;
 mod kept;
 pub mod memory_rows;
@@ -135,6 +136,8 @@ pub struct ScratchLocal {
     pub name: String,
     /// Current value.
     pub value: Value,
+    /// Its declared type, with the store's canonical type ids.
+    pub ty: ValType,
 }
 
 /// What the last successful input changed, for highlighting.
@@ -372,10 +375,14 @@ impl Session {
     }
 
     fn declare_local(&mut self, form: &str) -> Result<Vec<Reply>, SessionError> {
-        let inner = form.trim().trim_start_matches('(').trim_end_matches(')');
-        let words: Vec<&str> = inner.split_whitespace().collect();
+        let inner = form.trim();
+        let inner = inner.strip_prefix('(').unwrap_or(inner);
+        let inner = inner.strip_suffix(')').unwrap_or(inner);
+        let words: Vec<&str> = inner.splitn(3, char::is_whitespace).collect();
         let (name, ty) = match words.as_slice() {
-            ["local", name, ty] if name.starts_with('$') => (&name[1..], *ty),
+            ["local", name, ty] if name.starts_with('$') && !ty.trim().is_empty() => {
+                (&name[1..], ty.trim())
+            }
             _ => {
                 return Err(SessionError::usage(
                     "a scratch local is declared as (local $name TYPE), e.g. (local $x i32)",
@@ -383,21 +390,24 @@ impl Session {
                 .at(form, 0, form.len()));
             }
         };
-        let ty = ValType::from_name(ty).ok_or_else(|| {
-            SessionError::usage(format!(
-                "unknown type {ty}: use i32, i64, f32, f64, funcref or externref"
-            ))
-        })?;
+        let text = ty;
+        let ty = self.scratch_local_type(text)?;
         let value = ty.default_value();
         self.changed_locals = vec![name.to_string()];
         match self.locals.iter_mut().find(|l| l.name == name) {
-            Some(local) => local.value = value,
+            Some(local) => (local.value, local.ty) = (value, ty),
             None => self.locals.push(ScratchLocal {
                 name: name.to_string(),
                 value,
+                ty,
             }),
         }
-        Ok(vec![Reply::Note(format!("local ${name} {ty} = {}", value))])
+        let shown = if value.is_null() {
+            "null".to_string()
+        } else {
+            value.to_string()
+        };
+        Ok(vec![Reply::Note(format!("local ${name} {text} = {shown}"))])
     }
 
     /// Up to `len` bytes of the session module's memory 0 from `addr` (fewer

@@ -99,6 +99,8 @@ pub struct FuncNames {
     pub exns: std::collections::BTreeMap<u32, String>,
     /// Structs and arrays (type, address, fields) by heap address.
     pub objects: std::collections::BTreeMap<u32, String>,
+    /// Defined types as the user writes them (`$point`) by canonical id.
+    pub types: std::collections::BTreeMap<u32, String>,
 }
 
 impl FuncNames {
@@ -116,6 +118,15 @@ impl FuncNames {
             .get(&addr)
             .cloned()
             .unwrap_or_else(|| format!("object#{addr}"))
+    }
+
+    /// The type of a null of heap type `heap`: `(ref null $point)`, `nullref`.
+    pub fn null_type(&self, heap: crate::vm::value::HeapType) -> String {
+        let ty = crate::vm::value::RefType {
+            nullable: true,
+            heap,
+        };
+        ty.text_with(&|id| self.types.get(&id).cloned().unwrap_or_else(|| "...".into()))
     }
 
     /// The exception at store address `addr`: its tag and payload (`exn#addr` if unknown).

@@ -90,6 +90,7 @@ pub fn value_columns_in(
             ("ref".into(), names.object(a), String::new())
         }
         Value::AnyRef(Some(r @ AnyRef::Host(_))) => ("anyref".into(), r.to_string(), String::new()),
+        Value::Null(heap) => (names.null_type(heap), "null".into(), String::new()),
     }
 }
 

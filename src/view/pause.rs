@@ -22,6 +22,7 @@ fn named(value: &Value, names: &FuncNames) -> String {
             Some(object) => format!("ref:{object}"),
             None => value.to_string(),
         },
+        Value::Null(heap) => format!("{}:null", names.null_type(*heap)),
         other => other.to_string(),
     }
 }
@@ -276,7 +277,10 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncN
         }
         let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
         parts.push(match v {
-            Value::FuncRef(_) | Value::ExnRef(Some(_)) | Value::AnyRef(Some(_)) => named(v, names),
+            Value::FuncRef(_)
+            | Value::ExnRef(Some(_))
+            | Value::AnyRef(Some(_))
+            | Value::Null(_) => named(v, names),
             _ => super::vector::value_in(v, shape),
         });
     }

@@ -187,6 +187,15 @@ impl TypeRegistry {
     }
 }
 
+impl super::store::Store {
+    /// The canonical id of each of `module`'s type indices, registering
+    /// its recursion groups (a type read without instantiating, such as a
+    /// scratch local's declared type).
+    pub fn canonical_type_ids(&mut self, module: &Module) -> Vec<u32> {
+        self.types.register(module)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,7 +106,11 @@ impl Execution {
         else {
             return None;
         };
-        let module = &store.instance(*instance)?.module;
+        let inst = store.instance(*instance)?;
+        let module = &inst.module;
+        // Views get the store's canonical type ids (a null names its type).
+        let canon =
+            |t: &ValType| t.map_index(|i| inst.type_ids.get(i as usize).copied().unwrap_or(i));
         let code = super::exec::code_for(body, self.is_stepping());
         let pc = if waiting_in_call {
             frame.pc.checked_sub(1)?
@@ -118,7 +122,8 @@ impl Execution {
             .get(pc)
             .copied()
             .map_or(body.range.end, |o| o as usize);
-        let (mut types, labels) = types_before(module, *index, body, offset)?;
+        let (types, labels) = types_before(module, *index, body, offset)?;
+        let mut types: Vec<ValType> = types.iter().map(canon).collect();
         if waiting_in_call {
             // The arguments of the pending call now belong to the callee.
             let callee_params = callee_param_count(code.code.get(pc)?, module);
@@ -127,7 +132,8 @@ impl Execution {
         let nlocals = body.local_slots as usize;
         let slots = self.frame_slots(frame, nlocals + ValType::slots_of(&types));
         let names = module.names.locals.get(index);
-        let locals = Value::from_slots(&body.locals, slots)
+        let local_types: Vec<ValType> = body.locals.iter().map(canon).collect();
+        let locals = Value::from_slots(&local_types, slots)
             .into_iter()
             .enumerate()
             .map(|(i, value)| LocalView {
@@ -199,7 +205,7 @@ fn types_before(
             validator
                 .get_operand_type(depth)
                 .flatten()
-                .and_then(ValType::from_wasmparser)
+                .and_then(|t| ValType::from_validator(t, validator.resources()))
                 .unwrap_or(ValType::I32)
         })
         .collect();

@@ -229,10 +229,11 @@ impl Store {
                 ImportKind::Global(t) => ExternType::Global(*t),
                 ImportKind::Tag(t) => ExternType::Tag(t.clone()),
             };
-            let error = |offered: Option<String>| {
+            let error = |offered: Option<&ExternType>| {
+                let (expected, offered) = self.import_texts(module, &want, offered);
                 InstantiationError::Link(LinkError {
                     import: format!("{}.{}", import.module, import.name),
-                    expected: want.to_string(),
+                    expected,
                     offered,
                 })
             };
@@ -260,7 +261,7 @@ impl Store {
                 _ => import_matches(&self.types, &have, &want),
             };
             if !fits {
-                return Err(error(Some(have.to_string())));
+                return Err(error(Some(&have)));
             }
             match ext {
                 Extern::Func(a) => inst.funcs.push(a),

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod exec;
 pub mod exn;
 pub mod gc;
+pub mod gc_names;
 pub mod gc_types;
 pub mod inspect;
 pub mod instantiate;

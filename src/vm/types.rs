@@ -42,15 +42,22 @@ impl FuncType {
     }
 }
 
-impl fmt::Display for FuncType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FuncType {
+    /// `[i32] -> [(ref $point)]`: the signature, defined types written by `name`.
+    pub fn text_with(&self, name: &dyn Fn(u32) -> String) -> String {
         let list = |tys: &[ValType]| {
             tys.iter()
-                .map(|t| t.to_string())
+                .map(|t| t.text_with(name))
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        write!(f, "[{}] -> [{}]", list(&self.params), list(&self.results))
+        format!("[{}] -> [{}]", list(&self.params), list(&self.results))
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }
 
@@ -307,10 +314,17 @@ pub struct TableType {
     pub table64: bool,
 }
 
+impl TableType {
+    /// `table 1 funcref`, a defined element type written by `name`.
+    pub fn text_with(&self, name: &dyn Fn(u32) -> String) -> String {
+        let index = if self.table64 { "i64 " } else { "" };
+        format!("table {index}{} {}", self.limits, self.elem.text_with(name))
+    }
+}
+
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let index = if self.table64 { "i64 " } else { "" };
-        write!(f, "table {index}{} {}", self.limits, self.elem)
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }
 
@@ -323,13 +337,21 @@ pub struct GlobalType {
     pub mutable: bool,
 }
 
+impl GlobalType {
+    /// `global (mut i32)`, a defined type written by `name`.
+    pub fn text_with(&self, name: &dyn Fn(u32) -> String) -> String {
+        let ty = self.ty.text_with(name);
+        if self.mutable {
+            format!("global (mut {ty})")
+        } else {
+            format!("global {ty}")
+        }
+    }
+}
+
 impl fmt::Display for GlobalType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.mutable {
-            write!(f, "global (mut {})", self.ty)
-        } else {
-            write!(f, "global {}", self.ty)
-        }
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }
 
@@ -348,14 +370,22 @@ pub enum ExternType {
     Tag(FuncType),
 }
 
+impl ExternType {
+    /// The type as [`fmt::Display`] writes it, defined types written by
+    /// `name` (`$point`, its definition) instead of their index.
+    pub fn text_with(&self, name: &dyn Fn(u32) -> String) -> String {
+        match self {
+            ExternType::Func(t) => format!("func {}", t.text_with(name)),
+            ExternType::Table(t) => t.text_with(name),
+            ExternType::Memory(t) => t.to_string(),
+            ExternType::Global(t) => t.text_with(name),
+            ExternType::Tag(t) => format!("tag {}", t.text_with(name)),
+        }
+    }
+}
+
 impl fmt::Display for ExternType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExternType::Func(t) => write!(f, "func {t}"),
-            ExternType::Table(t) => t.fmt(f),
-            ExternType::Memory(t) => t.fmt(f),
-            ExternType::Global(t) => t.fmt(f),
-            ExternType::Tag(t) => write!(f, "tag {t}"),
-        }
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }

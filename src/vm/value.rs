@@ -141,19 +141,30 @@ pub struct RefType {
     pub heap: HeapType,
 }
 
-impl fmt::Display for RefType {
+impl RefType {
     /// WAT's form: the shorthand (`anyref`, `nullfuncref`) for a nullable
-    /// abstract type, else `(ref null? heap)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// abstract type, else `(ref null? heap)`, a defined type written by
+    /// `name` (its index, `$point`, its definition).
+    pub fn text_with(self, name: &dyn Fn(u32) -> String) -> String {
         match (self.nullable, self.heap) {
-            (true, HeapType::None) => f.write_str("nullref"),
+            (true, HeapType::None) => "nullref".into(),
             (true, HeapType::NoFunc | HeapType::NoExtern | HeapType::NoExn) => {
-                write!(f, "null{}ref", &self.heap.to_string()[2..])
+                format!("null{}ref", &self.heap.to_string()[2..])
             }
-            (true, HeapType::Concrete(_)) => write!(f, "(ref null {})", self.heap),
-            (true, heap) => write!(f, "{heap}ref"),
-            (false, heap) => write!(f, "(ref {heap})"),
+            (nullable, HeapType::Concrete(i)) => {
+                let null = if nullable { "null " } else { "" };
+                format!("(ref {null}{})", name(i))
+            }
+            (true, heap) => format!("{heap}ref"),
+            (false, heap) => format!("(ref {heap})"),
         }
+    }
+}
+
+impl fmt::Display for RefType {
+    /// [`RefType::text_with`], a defined type by its index.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text_with(&|i| i.to_string()))
     }
 }
 
@@ -189,6 +200,34 @@ impl ValType {
                 ValType::reference(r.is_nullable(), HeapType::from_wasmparser(r.heap_type())?)
             }
         })
+    }
+
+    /// Like [`ValType::from_wasmparser`] for a type a function validator
+    /// reports, whose defined types are the validator's ids: a defined type
+    /// becomes the module's type index again (None when no index has it).
+    pub fn from_validator(
+        ty: wasmparser::ValType,
+        resources: &impl wasmparser::WasmModuleResources,
+    ) -> Option<ValType> {
+        use wasmparser::{HeapType as W, UnpackedIndex as U};
+        let wasmparser::ValType::Ref(r) = ty else {
+            return ValType::from_wasmparser(ty);
+        };
+        let heap = match r.heap_type() {
+            W::Concrete(U::Id(id)) => {
+                let index_of = |i: u32| {
+                    let mut heap = W::Concrete(U::Module(i));
+                    resources.check_heap_type(&mut heap, 0).ok()?;
+                    Some(heap)
+                };
+                let index = (0..)
+                    .map_while(|i| resources.sub_type_at(i).map(|_| i))
+                    .find(|i| index_of(*i) == Some(W::Concrete(U::Id(id))))?;
+                HeapType::Concrete(index)
+            }
+            other => HeapType::from_wasmparser(other)?,
+        };
+        Some(ValType::reference(r.is_nullable(), heap))
     }
 
     /// Like [`ValType::from_wasmparser`], a reference widened to the
@@ -246,6 +285,15 @@ impl ValType {
                 heap: HeapType::Concrete(f(i)),
             }),
             other => other,
+        }
+    }
+
+    /// WAT's name of the type, a defined type written by `name` (see
+    /// [`RefType::text_with`]).
+    pub fn text_with(self, name: &dyn Fn(u32) -> String) -> String {
+        match self {
+            ValType::Ref(r) => r.text_with(name),
+            other => other.to_string(),
         }
     }
 
@@ -388,6 +436,11 @@ pub enum Value {
     /// internalized host reference), or null. An `externref` that holds an
     /// externalized i31 or object reads as this too.
     AnyRef(Option<AnyRef>),
+    /// A null reference of a type below the four nullable tops (`funcref`,
+    /// `externref`, `exnref`, `anyref` have their own nulls): `(ref null
+    /// $point)`, `structref`, `nullref`, ... A defined type is the store's
+    /// canonical id, so a view can name it as the user wrote it (issue 12).
+    Null(HeapType),
 }
 
 impl Value {
@@ -406,7 +459,32 @@ impl Value {
                 nullable: true,
                 heap: HeapType::Any,
             }),
+            Value::Null(heap) => ValType::reference(true, *heap),
         }
+    }
+
+    /// The null reference of heap type `heap`: the top types' own nulls
+    /// (`funcref:null`, ...), else [`Value::Null`].
+    pub fn null(heap: HeapType) -> Value {
+        match heap {
+            HeapType::Func => Value::FuncRef(None),
+            HeapType::Extern => Value::ExternRef(None),
+            HeapType::Exn => Value::ExnRef(None),
+            HeapType::Any => Value::AnyRef(None),
+            other => Value::Null(other),
+        }
+    }
+
+    /// Whether this is a null reference (of any type).
+    pub fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Value::FuncRef(None)
+                | Value::ExternRef(None)
+                | Value::ExnRef(None)
+                | Value::AnyRef(None)
+                | Value::Null(_)
+        )
     }
 
     /// The untyped slot form used inside the executor; for a `v128`, its
@@ -420,6 +498,7 @@ impl Value {
             Value::V128(v) => v as u64,
             Value::FuncRef(r) | Value::ExternRef(r) | Value::ExnRef(r) => encode_ref(r),
             Value::AnyRef(r) => r.map_or(NULL_REF, AnyRef::to_slot),
+            Value::Null(_) => NULL_REF,
         }
     }
 
@@ -462,9 +541,12 @@ impl Value {
 
     /// A reference slot of heap type `heap` as a value. A defined type's
     /// slot says what it holds (functions are untagged, GC objects tagged);
-    /// its null reads as [`Value::AnyRef`]`(None)`.
+    /// a null keeps its heap type (see [`Value::null`]).
     fn of_ref(heap: HeapType, slot: u64) -> Value {
         let gc = slot & (I31_TAG | OBJECT_TAG) != 0;
+        if slot == NULL_REF {
+            return Value::null(heap);
+        }
         match heap {
             HeapType::Func | HeapType::NoFunc => Value::FuncRef(decode_ref(slot)),
             HeapType::Exn | HeapType::NoExn => Value::ExnRef(decode_ref(slot)),
@@ -543,6 +625,7 @@ impl fmt::Display for Value {
             Value::ExnRef(Some(a)) => write!(f, "exnref:exn#{a}"),
             Value::AnyRef(None) => write!(f, "anyref:null"),
             Value::AnyRef(Some(r)) => write!(f, "anyref:{r}"),
+            Value::Null(heap) => write!(f, "{}:null", Value::Null(heap).ty()),
         }
     }
 }

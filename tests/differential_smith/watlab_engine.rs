@@ -77,6 +77,7 @@ fn from_watlab(v: &Value) -> Val {
             Val::Ref { null: r.is_none() }
         }
         Value::AnyRef(r) => Val::Ref { null: r.is_none() },
+        Value::Null(_) => Val::Ref { null: true },
         Value::V128(bits) => Val::V128(bits),
     }
 }

@@ -370,17 +370,14 @@ fn segment_bytes(
     len: u32,
     storage: StorageType,
 ) -> Result<Vec<u8>, Trap> {
-    let bytes = inst
-        .datas
-        .get(seg as usize)
-        .and_then(|i| data.datas.get(*i as usize))
-        .map_or(&[][..], |d| &d[..]);
+    let bytes = segment(&data.datas, &inst.datas, seg);
     let size = u64::from(len) * storage.byte_size() as u64;
-    let end = u64::from(offset) + size;
-    if end > bytes.len() as u64 {
-        return Err(Trap::new(TrapCode::OutOfBoundsMemoryAccess));
-    }
-    Ok(bytes[offset as usize..end as usize].to_vec())
+    segment_range(
+        bytes,
+        u64::from(offset),
+        size,
+        TrapCode::OutOfBoundsMemoryAccess,
+    )
 }
 
 /// Little-endian elements of `storage` as slots.
@@ -407,14 +404,34 @@ fn segment_items(
     offset: u32,
     len: u32,
 ) -> Result<Vec<u64>, Trap> {
-    let items = inst
-        .elems
+    let items = segment(&data.elems, &inst.elems, seg);
+    segment_range(
+        items,
+        u64::from(offset),
+        u64::from(len),
+        TrapCode::OutOfBoundsTableAccess,
+    )
+}
+
+/// The instance's segment `seg` in the store (empty once dropped or unknown).
+fn segment<'a, T, S: AsRef<[T]>>(store: &'a [S], instance: &[u32], seg: u32) -> &'a [T] {
+    instance
         .get(seg as usize)
-        .and_then(|i| data.elems.get(*i as usize))
-        .map_or(&[][..], |e| &e[..]);
-    let end = u64::from(offset) + u64::from(len);
+        .and_then(|i| store.get(*i as usize))
+        .map_or(&[][..], AsRef::as_ref)
+}
+
+/// `len` items of a segment from `offset`, or the trap `code` when they
+/// run past its end (spec: `array.new_data`/`array.init_elem` and friends).
+fn segment_range<T: Clone>(
+    items: &[T],
+    offset: u64,
+    len: u64,
+    code: TrapCode,
+) -> Result<Vec<T>, Trap> {
+    let end = offset + len;
     if end > items.len() as u64 {
-        return Err(Trap::new(TrapCode::OutOfBoundsTableAccess));
+        return Err(Trap::new(code));
     }
     Ok(items[offset as usize..end as usize].to_vec())
 }
