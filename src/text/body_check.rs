@@ -107,6 +107,11 @@ pub fn check_body_observed(
         .get_operators_reader()
         .map_err(|e| fault(0, start, e.message()))?;
     let mut index = 0usize;
+    // The operators that opened the blocks still open (index, offset, name),
+    // and the last one an `end` closed: when the body's own `end` closes a
+    // block instead, that block is the one left open.
+    let mut openers = Vec::new();
+    let mut last_closed = None;
     while !ops.eof() {
         let (op, offset) = ops
             .read_with_offset()
@@ -114,6 +119,17 @@ pub fn check_body_observed(
         let final_end = ops.eof() && matches!(op, wasmparser::Operator::End);
         if final_end && stop_at_end {
             return Ok(());
+        }
+        match op {
+            wasmparser::Operator::Block { .. }
+            | wasmparser::Operator::Loop { .. }
+            | wasmparser::Operator::If { .. }
+            | wasmparser::Operator::TryTable { .. }
+            | wasmparser::Operator::Try { .. } => {
+                openers.push((index, offset, super::explain::operator_name(&op)));
+            }
+            wasmparser::Operator::End => last_closed = openers.pop(),
+            _ => {}
         }
         let before = stack_types(func);
         if let Err(e) = func.op(offset, &op) {
@@ -139,7 +155,28 @@ pub fn check_body_observed(
         after_op(index, func);
         index += 1;
     }
-    Ok(())
+    match last_closed {
+        Some((index, offset, name)) if func.control_stack_height() > 0 => Err(OpFault {
+            index,
+            offset: offset as usize,
+            final_end: false,
+            explanation: format!(
+                "{} is still open at the end of the function's body: close it with `end`",
+                still_open(&name)
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// "a block", "a loop", "an if", "a try_table": the opener left open.
+fn still_open(name: &str) -> String {
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
 }
 
 /// The operand types on the validator's stack, bottom first (`?` where the
@@ -311,7 +348,8 @@ pub fn body_error(bytes: &[u8], features: WasmFeatures, offset: usize) -> Option
         let ValidPayload::Func(to_validate, body) = validator.payload(&payload).ok()? else {
             continue;
         };
-        if !body.range().contains(&(offset as u64)) {
+        // (Blocks left open are reported at the end of the body, one past it.)
+        if !(body.range().start..=body.range().end).contains(&(offset as u64)) {
             defined += 1;
             continue;
         }
