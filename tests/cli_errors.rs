@@ -121,7 +121,11 @@ fn an_option_after_the_call_arguments_is_named_not_counted() {
 fn an_unreadable_script_prints_only_the_error_and_no_summary() {
     let out = watlab(&["wast", "no-such-file-for-watlab.wast"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .starts_with("watlab: cannot read no-such-file-for-watlab.wast: "),

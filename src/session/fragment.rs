@@ -552,7 +552,7 @@ impl Session {
                         == Some(wasmparser::ValType::V128),
                 });
             };
-            if let Err(fault) = check_body_observed(&mut func, &body, true, observe) {
+            if let Err(fault) = check_body_observed(&mut func, &body, bytes, true, observe) {
                 let mut error = invalid(fault.explanation);
                 if let Some(start) = spans.get(fault.index).copied()
                     && fault.index >= prologue

@@ -14,7 +14,7 @@
 //! assembler spans[defined][index] ◀───────────────────────┘  (text::assemble)
 //! ```
 
-use super::explain::invalid_operator;
+use super::explain::{invalid_operator, operand_mismatch};
 use crate::vm::ValType;
 use wasmparser::{
     BlockType, CompositeInnerType, FrameKind, FuncValidator, FunctionBody, Parser, ValidPayload,
@@ -59,7 +59,8 @@ impl BodyError {
     }
 }
 
-/// Validates `body` with `func` one operator at a time. With `stop_at_end`
+/// Validates `body` of the binary `module` (read for names) with `func`
+/// one operator at a time. With `stop_at_end`
 /// the body's final `end` is left unvalidated, so that the caller can read
 /// the stack there.
 ///
@@ -69,9 +70,10 @@ impl BodyError {
 pub fn check_body(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
+    module: &[u8],
     stop_at_end: bool,
 ) -> Result<(), OpFault> {
-    check_body_observed(func, body, stop_at_end, |_, _| {})
+    check_body_observed(func, body, module, stop_at_end, |_, _| {})
 }
 
 /// [`check_body`], calling `after_op` with each operator's index and the
@@ -82,6 +84,7 @@ pub fn check_body(
 pub fn check_body_observed(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
+    module: &[u8],
     stop_at_end: bool,
     mut after_op: impl FnMut(usize, &FuncValidator<ValidatorResources>),
 ) -> Result<(), OpFault> {
@@ -143,8 +146,18 @@ pub fn check_body_observed(
                     catch_mismatch(func, try_table, e.message())
                 }
                 _ => None,
-            }
-            .unwrap_or_else(|| invalid_operator(&op, e.message(), &before));
+            };
+            // Only the values above the block's start are within its reach.
+            let height = func.get_control_frame(0).map_or(0, |f| f.height);
+            let (beneath, reach) = before.split_at(height.min(before.len()));
+            let explanation = explanation
+                .or_else(|| {
+                    let needs = operands::needs(&op, func, module)?;
+                    let why = Some(needs.why.as_str());
+                    let (message, n) = (e.message(), beneath.len());
+                    operand_mismatch(&needs.title, &needs.params, why, message, reach, n)
+                })
+                .unwrap_or_else(|| invalid_operator(&op, e.message(), reach, beneath.len()));
             return Err(OpFault {
                 index,
                 offset: offset as usize,
@@ -222,7 +235,7 @@ fn end_mismatch(
 }
 
 /// The parameter (`params`) or result types of a block type.
-fn block_types(
+pub(super) fn block_types(
     func: &FuncValidator<ValidatorResources>,
     block_type: BlockType,
     params: bool,
@@ -333,7 +346,7 @@ fn missing_label(
 }
 
 /// A value type as watlab writes it.
-fn type_name(ty: wasmparser::ValType) -> String {
+pub(super) fn type_name(ty: wasmparser::ValType) -> String {
     ValType::from_wasmparser(ty).map_or_else(|| ty.to_string(), |t| t.to_string())
 }
 
@@ -354,36 +367,14 @@ pub fn body_error(bytes: &[u8], features: WasmFeatures, offset: usize) -> Option
             continue;
         }
         let mut func = to_validate.into_validator(Default::default());
-        let fault = check_body(&mut func, &body, false).err()?;
+        let fault = check_body(&mut func, &body, bytes, false).err()?;
         return Some(BodyError {
             func: func.index(),
             defined,
-            name: func_name(bytes, func.index()),
+            name: names::name_of(bytes, names::Item::Func(func.index())),
             instr: instr_text(bytes, fault.offset),
             fault,
         });
-    }
-    None
-}
-
-/// The name section's name for function `index`.
-fn func_name(bytes: &[u8], index: u32) -> Option<String> {
-    for payload in Parser::new(0).parse_all(bytes) {
-        let Ok(wasmparser::Payload::CustomSection(section)) = payload else {
-            continue;
-        };
-        let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
-            continue;
-        };
-        for name in reader.into_iter().flatten() {
-            if let wasmparser::Name::Function(map) = name {
-                for naming in map.into_iter().flatten() {
-                    if naming.index == index {
-                        return Some(naming.name.to_string());
-                    }
-                }
-            }
-        }
     }
     None
 }
@@ -420,6 +411,9 @@ impl OpFault {
         }
     }
 }
+
+mod names;
+mod operands;
 
 #[cfg(test)]
 mod tests;
