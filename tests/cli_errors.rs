@@ -116,3 +116,33 @@ fn an_option_after_the_call_arguments_is_named_not_counted() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_unreadable_script_prints_only_the_error_and_no_summary() {
+    let out = watlab(&["wast", "no-such-file-for-watlab.wast"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("watlab: cannot read no-such-file-for-watlab.wast: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_block_left_open_is_shown_at_its_opening_with_the_function_name() {
+    let source = "(module\n  (func $h (result i32)\n    block (result i32)\n    i32.const 1))\n";
+    let path = temp_file("open-block", "bad2.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!(
+        "error: {}:3:5: in func $h: a block is still open at the end of the function's body: close it with `end`\n  3 |     block (result i32)\n          ^^^^^\n",
+        path.display()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}

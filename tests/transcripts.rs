@@ -65,6 +65,8 @@ transcripts! {
     assertions,
     body_name_errors,
     block_end_caret,
+    operand_counts,
+    open_block_in_func,
     colonless_commands,
     body_type_errors,
     lone_semicolon,

@@ -41,7 +41,10 @@ pub fn run(
             writeln!(out, "{name}: {totals}")?;
         }
     }
-    writeln!(out, "{total}")?;
+    // A summary of no script at all would read as a pass next to the error.
+    if !per_file.is_empty() {
+        writeln!(out, "{total}")?;
+    }
     Ok(if unreadable {
         ExitCode::from(2)
     } else if total.failed == 0 {

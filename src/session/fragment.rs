@@ -296,7 +296,10 @@ impl Session {
                     error = error.at(code, at, token_len(code, at));
                 }
             }
-            Some(site) if !exception => error.notes.insert(0, self.describe_site(site)),
+            Some(site) if !exception => {
+                error.notes.insert(0, self.describe_site(site));
+                error.spot = self.site_spot(site);
+            }
             Some(_) => {}
             None => {}
         }
@@ -554,7 +557,7 @@ impl Session {
                         == Some(wasmparser::ValType::V128),
                 });
             };
-            if let Err(fault) = check_body_observed(&mut func, &body, true, observe) {
+            if let Err(fault) = check_body_observed(&mut func, &body, bytes, true, observe) {
                 let mut error = invalid(fault.explanation);
                 if let Some(start) = spans.get(fault.index).copied()
                     && fault.index >= prologue
@@ -617,6 +620,14 @@ impl Session {
     /// "line 3:5 of its definition" for a site in a function the session
     /// defined (issue 12: every trap in user code names its line).
     fn site_line(&self, site: &crate::vm::trap::TrapSite) -> Option<String> {
+        let spot = self.site_spot(site)?;
+        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+        Some(format!("line {}:{} of its definition", line + 1, col + 1))
+    }
+
+    /// The definition's text of a site in a function the session defined,
+    /// at the instruction.
+    pub(super) fn site_spot(&self, site: &crate::vm::trap::TrapSite) -> Option<super::SourceSpot> {
         let (module, addr) = self.session_instance()?;
         let Some(crate::vm::store::FuncInst::Wasm {
             instance, index, ..
@@ -628,9 +639,7 @@ impl Session {
             return None;
         }
         let defined = index.checked_sub(module.imported_funcs)? as usize;
-        let spot = self.session_source(defined, site.offset)?;
-        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        Some(format!("line {}:{} of its definition", line + 1, col + 1))
+        self.session_source(defined, site.offset)
     }
 }
 

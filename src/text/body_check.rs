@@ -14,7 +14,7 @@
 //! assembler spans[defined][index] ◀───────────────────────┘  (text::assemble)
 //! ```
 
-use super::explain::invalid_operator;
+use super::explain::{invalid_operator, operand_mismatch};
 use crate::vm::ValType;
 use wasmparser::{
     BlockType, CompositeInnerType, FrameKind, FuncValidator, FunctionBody, Parser, ValidPayload,
@@ -59,7 +59,8 @@ impl BodyError {
     }
 }
 
-/// Validates `body` with `func` one operator at a time. With `stop_at_end`
+/// Validates `body` of the binary `module` (read for names) with `func`
+/// one operator at a time. With `stop_at_end`
 /// the body's final `end` is left unvalidated, so that the caller can read
 /// the stack there.
 ///
@@ -69,9 +70,10 @@ impl BodyError {
 pub fn check_body(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
+    module: &[u8],
     stop_at_end: bool,
 ) -> Result<(), OpFault> {
-    check_body_observed(func, body, stop_at_end, |_, _| {})
+    check_body_observed(func, body, module, stop_at_end, |_, _| {})
 }
 
 /// [`check_body`], calling `after_op` with each operator's index and the
@@ -82,6 +84,7 @@ pub fn check_body(
 pub fn check_body_observed(
     func: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
+    module: &[u8],
     stop_at_end: bool,
     mut after_op: impl FnMut(usize, &FuncValidator<ValidatorResources>),
 ) -> Result<(), OpFault> {
@@ -107,6 +110,11 @@ pub fn check_body_observed(
         .get_operators_reader()
         .map_err(|e| fault(0, start, e.message()))?;
     let mut index = 0usize;
+    // The operators that opened the blocks still open (index, offset, name),
+    // and the last one an `end` closed: when the body's own `end` closes a
+    // block instead, that block is the one left open.
+    let mut openers = Vec::new();
+    let mut last_closed = None;
     while !ops.eof() {
         let (op, offset) = ops
             .read_with_offset()
@@ -114,6 +122,17 @@ pub fn check_body_observed(
         let final_end = ops.eof() && matches!(op, wasmparser::Operator::End);
         if final_end && stop_at_end {
             return Ok(());
+        }
+        match op {
+            wasmparser::Operator::Block { .. }
+            | wasmparser::Operator::Loop { .. }
+            | wasmparser::Operator::If { .. }
+            | wasmparser::Operator::TryTable { .. }
+            | wasmparser::Operator::Try { .. } => {
+                openers.push((index, offset, super::explain::operator_name(&op)));
+            }
+            wasmparser::Operator::End => last_closed = openers.pop(),
+            _ => {}
         }
         let before = stack_types(func);
         if let Err(e) = func.op(offset, &op) {
@@ -127,8 +146,18 @@ pub fn check_body_observed(
                     catch_mismatch(func, try_table, e.message())
                 }
                 _ => None,
-            }
-            .unwrap_or_else(|| invalid_operator(&op, e.message(), &before));
+            };
+            // Only the values above the block's start are within its reach.
+            let height = func.get_control_frame(0).map_or(0, |f| f.height);
+            let (beneath, reach) = before.split_at(height.min(before.len()));
+            let explanation = explanation
+                .or_else(|| {
+                    let needs = operands::needs(&op, func, module)?;
+                    let why = Some(needs.why.as_str());
+                    let (message, n) = (e.message(), beneath.len());
+                    operand_mismatch(&needs.title, &needs.params, why, message, reach, n)
+                })
+                .unwrap_or_else(|| invalid_operator(&op, e.message(), reach, beneath.len()));
             return Err(OpFault {
                 index,
                 offset: offset as usize,
@@ -139,7 +168,28 @@ pub fn check_body_observed(
         after_op(index, func);
         index += 1;
     }
-    Ok(())
+    match last_closed {
+        Some((index, offset, name)) if func.control_stack_height() > 0 => Err(OpFault {
+            index,
+            offset: offset as usize,
+            final_end: false,
+            explanation: format!(
+                "{} is still open at the end of the function's body: close it with `end`",
+                still_open(&name)
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// "a block", "a loop", "an if", "a try_table": the opener left open.
+fn still_open(name: &str) -> String {
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
 }
 
 /// The operand types on the validator's stack, bottom first (`?` where the
@@ -185,7 +235,7 @@ fn end_mismatch(
 }
 
 /// The parameter (`params`) or result types of a block type.
-fn block_types(
+pub(super) fn block_types(
     func: &FuncValidator<ValidatorResources>,
     block_type: BlockType,
     params: bool,
@@ -296,7 +346,7 @@ fn missing_label(
 }
 
 /// A value type as watlab writes it.
-fn type_name(ty: wasmparser::ValType) -> String {
+pub(super) fn type_name(ty: wasmparser::ValType) -> String {
     ValType::from_wasmparser(ty).map_or_else(|| ty.to_string(), |t| t.to_string())
 }
 
@@ -311,41 +361,20 @@ pub fn body_error(bytes: &[u8], features: WasmFeatures, offset: usize) -> Option
         let ValidPayload::Func(to_validate, body) = validator.payload(&payload).ok()? else {
             continue;
         };
-        if !body.range().contains(&(offset as u64)) {
+        // (Blocks left open are reported at the end of the body, one past it.)
+        if !(body.range().start..=body.range().end).contains(&(offset as u64)) {
             defined += 1;
             continue;
         }
         let mut func = to_validate.into_validator(Default::default());
-        let fault = check_body(&mut func, &body, false).err()?;
+        let fault = check_body(&mut func, &body, bytes, false).err()?;
         return Some(BodyError {
             func: func.index(),
             defined,
-            name: func_name(bytes, func.index()),
+            name: names::name_of(bytes, names::Item::Func(func.index())),
             instr: instr_text(bytes, fault.offset),
             fault,
         });
-    }
-    None
-}
-
-/// The name section's name for function `index`.
-fn func_name(bytes: &[u8], index: u32) -> Option<String> {
-    for payload in Parser::new(0).parse_all(bytes) {
-        let Ok(wasmparser::Payload::CustomSection(section)) = payload else {
-            continue;
-        };
-        let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
-            continue;
-        };
-        for name in reader.into_iter().flatten() {
-            if let wasmparser::Name::Function(map) = name {
-                for naming in map.into_iter().flatten() {
-                    if naming.index == index {
-                        return Some(naming.name.to_string());
-                    }
-                }
-            }
-        }
     }
     None
 }
@@ -382,6 +411,9 @@ impl OpFault {
         }
     }
 }
+
+mod names;
+mod operands;
 
 #[cfg(test)]
 mod tests;

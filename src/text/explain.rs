@@ -5,61 +5,96 @@ use wasmparser::Operator;
 
 pub use crate::vm::translate::operator_name;
 
-/// Explains why `op` was rejected, given the validator's `message` and the
-/// operand types on the stack just before it (bottom first).
-pub fn invalid_operator(op: &Operator<'_>, message: &str, stack: &[String]) -> String {
+/// Explains why `op` was rejected, given the validator's `message`, the
+/// operand types within its block's reach just before it (`stack`, bottom
+/// first) and how many values lie `beneath` them, outside the block.
+pub fn invalid_operator(
+    op: &Operator<'_>,
+    message: &str,
+    stack: &[String],
+    beneath: usize,
+) -> String {
     let name = operator_name(op);
-    let have = match stack.len() {
-        0 => "the stack is empty".to_string(),
-        n => format!("the stack has {n}: [{}]", stack.join(" ")),
-    };
     // Signatures with placeholder types (`t`, `any`) say less than the validator does.
     const CONCRETE: &[&str] = &["i32", "i64", "f32", "f64", "funcref", "externref"];
-    let doc = crate::text::catalog::lookup(&name)
-        .filter(|d| d.params.iter().all(|p| CONCRETE.contains(&p.ty)));
-    match doc {
-        Some(doc) if message.contains("type mismatch") && stack.len() < doc.params.len() => {
-            let needs = doc.params.len();
-            format!(
-                "{name} needs {needs} operand{} {}, {have} ({message})",
-                if needs == 1 { "" } else { "s" },
-                operand_types(doc)
-            )
-        }
-        // (When the top matches the catalog's signature, the signature does not
-        // apply here, e.g. an i64 address of a 64-bit memory: the validator says why.)
-        Some(doc)
-            if message.contains("type mismatch")
-                && !doc.params.is_empty()
-                && stack[stack.len() - doc.params.len()..]
-                    .iter()
-                    .zip(doc.params)
-                    .any(|(have, p)| have != p.ty) =>
-        {
-            let top = &stack[stack.len() - doc.params.len()..];
-            format!(
-                "{name} needs {} on top of the stack, but the top is [{}] ({message})",
-                operand_types(doc),
-                top.join(" ")
-            )
-        }
+    let params: Option<Vec<String>> = crate::text::catalog::lookup(&name)
+        .filter(|d| d.params.iter().all(|p| CONCRETE.contains(&p.ty)))
+        .map(|d| d.params.iter().map(|p| p.ty.to_string()).collect());
+    params
+        .and_then(|params| operand_mismatch(&name, &params, None, message, stack, beneath))
         // The stack says something only when the complaint is about operands.
-        _ if message.contains("type mismatch") || message.contains("stack") => {
-            format!("{name}: {message}; {have}")
-        }
-        _ => format!("{name}: {message}"),
-    }
+        .unwrap_or_else(|| {
+            if message.contains("type mismatch") || message.contains("stack") {
+                format!("{name}: {message}; {}", stack_has("the stack", stack))
+            } else {
+                format!("{name}: {message}")
+            }
+        })
 }
 
-fn operand_types(doc: &crate::text::catalog::InstrDoc) -> String {
-    format!(
-        "[{}]",
-        doc.params
-            .iter()
-            .map(|p| p.ty)
-            .collect::<Vec<_>>()
-            .join(" ")
-    )
+/// Explains a validator's operand complaint about `title` (e.g. `call $add`),
+/// which takes `params` (`t` stands for any type), `why` those: too few
+/// operands, or the wrong types on top. None when the stack's types match
+/// the signature (it does not apply here, e.g. an i64 address of a 64-bit
+/// memory) or the complaint is not about operand types.
+pub fn operand_mismatch(
+    title: &str,
+    params: &[String],
+    why: Option<&str>,
+    message: &str,
+    stack: &[String],
+    beneath: usize,
+) -> Option<String> {
+    if !message.contains("type mismatch") {
+        return None;
+    }
+    let types = format!("[{}]", params.join(" "));
+    let why = why.map_or_else(String::new, |w| format!(" ({w})"));
+    let needs = params.len();
+    if stack.len() < needs {
+        let outside = match beneath {
+            0 => String::new(),
+            n => format!(
+                "; {} beneath belong{} outside the block, out of its reach: pass values into a \
+                 block as its parameters, e.g. (block (param i32) ...)",
+                if n == 1 {
+                    "the 1 value".to_string()
+                } else {
+                    format!("the {n} values")
+                },
+                if n == 1 { "s" } else { "" }
+            ),
+        };
+        let whose = if beneath > 0 {
+            "the block's stack"
+        } else {
+            "the stack"
+        };
+        let have = stack_has(whose, stack);
+        return Some(format!(
+            "{title} needs {needs} operand{} {types}{why}, but {have}{outside}",
+            if needs == 1 { "" } else { "s" },
+        ));
+    }
+    let top = &stack[stack.len() - needs..];
+    let differs = top
+        .iter()
+        .zip(params)
+        .any(|(have, want)| want != "t" && have != "?" && have != want);
+    differs.then(|| {
+        format!(
+            "{title} needs {types}{why} on top of the stack, but the top is [{}] ({message})",
+            top.join(" ")
+        )
+    })
+}
+
+/// "the stack is empty", "the stack has 2: [i32 i64]" (`whose` names the stack).
+fn stack_has(whose: &str, stack: &[String]) -> String {
+    match stack.len() {
+        0 => format!("{whose} is empty"),
+        n => format!("{whose} has {n}: [{}]", stack.join(" ")),
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +139,7 @@ mod tests {
             &Operator::I32Add,
             "type mismatch: expected i32, found i64",
             &["f32".into(), "i32".into(), "i64".into()],
+            0,
         );
         assert!(
             text.starts_with(
@@ -119,9 +155,20 @@ mod tests {
             &Operator::I32Add,
             "type mismatch: expected i32 but nothing on stack",
             &["i32".into()],
+            0,
+        );
+        assert_eq!(
+            text,
+            "i32.add needs 2 operands [i32 i32], but the stack has 1: [i32]"
+        );
+        let text = invalid_operator(
+            &Operator::I32Add,
+            "type mismatch: expected i32 but nothing on stack",
+            &["i32".into()],
+            2,
         );
         assert!(
-            text.starts_with("i32.add needs 2 operands [i32 i32], the stack has 1: [i32]"),
+            text.starts_with("i32.add needs 2 operands [i32 i32], but the block's stack has 1: [i32]; the 2 values beneath belong outside the block"),
             "{text}"
         );
     }
@@ -141,6 +188,7 @@ mod tests {
             &Operator::I64Store { memarg },
             "type mismatch: expected i64, found i32",
             &["i32".into(), "i64".into()],
+            0,
         );
         assert_eq!(
             text,
