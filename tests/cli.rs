@@ -342,11 +342,11 @@ fn watlab_lesson_lists_the_lessons_with_progress() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("   1. The stack machine                          0/3 exercises\n"),
+        stdout.contains("   1. 0/3  The stack machine\n"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("  14. Memory safety inside the sandbox"),
+        stdout.contains("  14. 0/1  Memory safety inside the sandbox"),
         "{stdout}"
     );
     let _ = std::fs::remove_dir_all(&home);

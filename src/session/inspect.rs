@@ -175,15 +175,18 @@ impl Session {
                     continue;
                 };
                 // How `:mem` reaches it: the session module's name or
-                // index, or the host's name; a named module's own memory
-                // it cannot reach.
+                // index, the host's name, or `$m` / `$m.N` for module `$m`.
                 let session_name = user.name.clone().unwrap_or_else(|| index.to_string());
                 let (mem_name, label) = match (module_name, &info.host) {
                     (None, _) => (Some(session_name.clone()), format!("memory {session_name}")),
                     (Some(_), Some(host)) => (Some(host.clone()), format!("host memory {host}")),
-                    (Some(module), None) => {
-                        (None, format!("memory {session_name} of module {module}"))
-                    }
+                    (Some(module), None) => (
+                        Some(match index {
+                            0 => module.to_string(),
+                            _ => format!("{module}.{session_name}"),
+                        }),
+                        format!("memory {session_name} of module {module}"),
+                    ),
                 };
                 out.push((
                     *mem,

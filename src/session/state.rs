@@ -3,7 +3,7 @@
 //! current, how runs are limited, and looking up memories by name.
 
 use super::{Session, SessionError};
-use crate::vm::store::{InstanceAddr, MemAddr};
+use crate::vm::store::{Extern, InstanceAddr, MemAddr};
 
 /// Parses `123` or `0x7b` (underscores allowed), as addresses and counts are typed.
 pub fn parse_number(word: &str) -> Option<u64> {
@@ -74,10 +74,16 @@ impl Session {
     /// # Errors
     /// When there is no such memory.
     pub fn memory_named(&self, which: Option<&str>) -> Result<(MemAddr, String), SessionError> {
-        if let Some(path) = which.filter(|w| w.contains('.'))
-            && let Some(addr) = self.host_memory_named(path)
-        {
-            return Ok((addr, format!("host memory {path}")));
+        if let Some(path) = which.filter(|w| w.contains('.')) {
+            if let Some(addr) = self.host_memory_named(path) {
+                return Ok((addr, format!("host memory {path}")));
+            }
+            if let Some(addr) = self.registered_memory(path) {
+                return Ok((addr, format!("memory {path}")));
+            }
+        }
+        if let Some(found) = which.and_then(|w| self.module_memory(w)) {
+            return found;
         }
         let none =
             || SessionError::usage("the session has no memory yet; define one with (memory 1)");
@@ -104,6 +110,59 @@ impl Session {
             .get(&(index as u32))
             .map_or_else(|| format!("memory {index}"), |n| format!("memory ${n}"));
         Ok((mem, label))
+    }
+
+    /// A memory a registered module exports, by `NAME.EXPORT` (`m.mem`).
+    fn registered_memory(&self, path: &str) -> Option<MemAddr> {
+        self.registry.iter().find_map(|(name, exports)| {
+            let export = path.strip_prefix(name.as_str())?.strip_prefix('.')?;
+            match exports.get(export)? {
+                Extern::Memory(addr) => Some(*addr),
+                _ => None,
+            }
+        })
+    }
+
+    /// A memory of the named module instance `$m` (its memory 0), `$m.N` or
+    /// `$m.$name`; `None` when `which` names no instance (a session memory
+    /// named like an instance comes first).
+    fn module_memory(&self, which: &str) -> Option<Result<(MemAddr, String), SessionError>> {
+        let (module, memory) = match which.split_once('.') {
+            Some((module, memory)) => (module, Some(memory)),
+            None => (which, None),
+        };
+        let session_has = |name: &str| {
+            self.session_instance()
+                .is_some_and(|(m, _)| m.names.memories.values().any(|n| *n == name[1..]))
+        };
+        if memory.is_none() && session_has(which) {
+            return None;
+        }
+        let (_, addr) = self.named.iter().find(|(n, _)| n == module)?;
+        let instance = self.store.instance(*addr)?;
+        let index = match memory {
+            None => Some(0),
+            Some(name) if name.starts_with('$') => instance
+                .module
+                .names
+                .memories
+                .iter()
+                .find(|(_, n)| **n == name[1..])
+                .map(|(i, _)| *i as usize),
+            Some(index) => parse_number(index).map(|i| i as usize),
+        };
+        let found = index.and_then(|i| Some((*instance.memories.get(i)?, i)));
+        Some(match found {
+            Some((mem, i)) => {
+                let name = instance.module.names.memories.get(&(i as u32));
+                let name = name.map_or_else(|| i.to_string(), |n| format!("${n}"));
+                Ok((mem, format!("memory {name} of module {module}")))
+            }
+            None => Err(SessionError::usage(format!(
+                "module {module} has no memory {}; :memory lists them",
+                memory.unwrap_or("0")
+            ))),
+        })
     }
 
     /// A memory of the session module by `$name` or index.
