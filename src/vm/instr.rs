@@ -510,6 +510,31 @@ impl Instr {
     }
 }
 
+impl Instr {
+    /// Run mode: a `BrLoop` back by `back` (relative, negative) to this
+    /// conditional branch, as one instruction, when this branch leaves the
+    /// loop for the instruction right after the `BrLoop` (`block loop br_if
+    /// 1 ... br 0 end end`, as compilers lay out `while` loops). The result
+    /// is this branch negated, taken back into the loop body just after this
+    /// branch, so an iteration runs one instruction fewer and its budget
+    /// check stays on the (backward) taken path; not taken, it falls through
+    /// to the exit, exactly where this branch would have gone. None when
+    /// this is no such branch.
+    pub fn rotated_loop_test(&self, back: u32) -> Option<Instr> {
+        let back = back as i32;
+        let mut test = *self;
+        let exit = *test.target_mut()? as i32;
+        let mut rotated = self.negated_branch()?;
+        // The exit, relative to the `BrLoop`, must be 1; the body, just after
+        // this branch, must lie behind the `BrLoop` (or at it).
+        if back.checked_add(exit)? != 1 || back.checked_add(1)? > 0 {
+            return None;
+        }
+        *rotated.target_mut()? = (back + 1) as u32;
+        Some(rotated)
+    }
+}
+
 /// The step slot and the relative branch target packed in a counter
 /// branch's `step_target` (see [`Instr::fuse_counter_branch`]).
 #[inline(always)]
@@ -570,6 +595,35 @@ mod tests {
             target: -40_000i32 as u32,
         };
         assert_eq!(add.fuse_counter_branch(&far), None);
+    }
+
+    #[test]
+    fn a_loop_entered_at_its_exit_test_is_rotated() {
+        use super::Instr;
+        // 10: br_if (i >= n) to 15; ... 14: br_loop to 10; 15: after the loop.
+        let test = Instr::BrIfI32GeU {
+            a: 1,
+            b: 0,
+            target: 5,
+        };
+        assert_eq!(
+            test.rotated_loop_test(-4i32 as u32),
+            Some(Instr::BrIfI32LtU {
+                a: 1,
+                b: 0,
+                target: -3i32 as u32
+            })
+        );
+        let eqz = Instr::BrIfEqz { cond: 3, target: 2 };
+        assert_eq!(
+            eqz.rotated_loop_test(-1i32 as u32),
+            Some(Instr::BrIfNez { cond: 3, target: 0 })
+        );
+        // The test leaves to somewhere else than right after the jump back.
+        assert_eq!(test.rotated_loop_test(-5i32 as u32), None);
+        // Not a conditional branch.
+        let add = Instr::I32Add { dst: 1, a: 1, b: 2 };
+        assert_eq!(add.rotated_loop_test(-4i32 as u32), None);
     }
 
     #[test]

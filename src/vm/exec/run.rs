@@ -618,6 +618,10 @@ impl Execution {
             // SAFETY: translation ends every reachable path with a branch or return
             // and resolves every branch inside the function, so `ip` stays in the code.
             let instr = unsafe { *ip };
+            #[cfg(feature = "pair-stats")]
+            if !STEP {
+                super::pairs::record(ip, instr);
+            }
             match instr {
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
                 Instr::Nop => {}

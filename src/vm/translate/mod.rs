@@ -267,6 +267,7 @@ pub fn translate(
         }
     }
     if mode == Mode::Run {
+        rotate_loop_tests(&mut t.code);
         fuse_counter_branches(&mut t.code);
     }
     Ok(Compiled {
@@ -280,6 +281,22 @@ pub fn translate(
         exceptions: t.exn.code,
         gc_ops: t.gc_ops.into_boxed_slice(),
     })
+}
+
+/// Run mode: each jump back to a loop that starts with its exit test
+/// becomes that test (see [`Instr::rotated_loop_test`]); targets are relative by now.
+fn rotate_loop_tests(code: &mut [Instr]) {
+    for at in 0..code.len() {
+        let Instr::BrLoop { target } = code[at] else {
+            continue;
+        };
+        let test_at = at.checked_add_signed(target as i32 as isize);
+        if let Some(test) = test_at.and_then(|t| code.get(t))
+            && let Some(rotated) = test.rotated_loop_test(target)
+        {
+            code[at] = rotated;
+        }
+    }
 }
 
 /// Run mode: fuses each loop counter's `i32.add` with the compare-and-branch
