@@ -300,10 +300,12 @@ fn rotate_loop_tests(code: &mut [Instr]) {
 }
 
 /// Run mode: fuses each loop counter's `i32.add` with the compare-and-branch
-/// after it (see [`Instr::fuse_counter_branch`]); targets are relative by now.
+/// after it (see [`Instr::fuse_counter_branch`]), and each `and` with the
+/// zero test after it (see [`Instr::fuse_bit_test`]); targets are relative by now.
 fn fuse_counter_branches(code: &mut [Instr]) {
     for at in 1..code.len() {
-        if let Some(fused) = code[at - 1].fuse_counter_branch(&code[at]) {
+        let fused = code[at - 1].fuse_counter_branch(&code[at]);
+        if let Some(fused) = fused.or_else(|| code[at - 1].fuse_bit_test(&code[at])) {
             code[at - 1] = fused;
         }
     }
