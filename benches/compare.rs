@@ -34,6 +34,10 @@
 //!
 //! The first argument not starting with `-` is a filter: only programs whose name
 //! contains it (a trailing `.wat` is ignored) are run.
+//!
+//! Built with `--features pair-stats`, it also prints under each program the
+//! run-mode instruction pairs watlab executed most (what superinstructions are
+//! chosen from); its times are then not comparable.
 
 use std::error::Error;
 use std::io::{IsTerminal, Write};
@@ -456,6 +460,8 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
             wasmi.cell(),
             ratio
         );
+        #[cfg(feature = "pair-stats")]
+        print_pairs();
     }
     println!("{}", "-".repeat(55));
     if ratios.is_empty() {
@@ -475,6 +481,22 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         Ok(ExitCode::FAILURE)
     }
 }
+
+/// With feature `pair-stats`: the run-mode instruction pairs watlab executed
+/// for the program just run (all its calls), most frequent first.
+#[cfg(feature = "pair-stats")]
+fn print_pairs() {
+    let pairs = vm::exec::pairs::take();
+    let total: u64 = pairs.iter().map(|p| p.1).sum();
+    for ((a, b), n) in pairs.iter().take(PAIRS_SHOWN) {
+        let share = 100.0 * *n as f64 / total.max(1) as f64;
+        println!("    {share:5.1}%  {a} -> {b}");
+    }
+}
+
+/// How many of a program's most executed pairs `print_pairs` shows.
+#[cfg(feature = "pair-stats")]
+const PAIRS_SHOWN: usize = 12;
 
 fn main() -> ExitCode {
     match run() {

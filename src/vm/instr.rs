@@ -114,6 +114,7 @@ macro_rules! define_instrs {
         store: [$($s:ident),* $(,)?],
         branch_compare: [$($c:ident),* $(,)?],
         counter_branch: [$($k:ident),* $(,)?],
+        bit_test: [$($t:ident),* $(,)?],
     ) => {
         /// One executable instruction. Slots are relative to the frame base.
         #[derive(Clone, Copy, Debug, PartialEq)]
@@ -244,6 +245,12 @@ macro_rules! define_instrs {
             /// Run mode: `i64.eqz` negated, fused with a conditional branch.
             BrIfI64Nez { cond: Slot, target: u32 },
             $(
+                #[doc = concat!("Run mode: `", stringify!($t), "` (`dst = a & b`) fused with \
+                    the branch on `dst` that follows it (see [`Instr::fuse_bit_test`]); `ab` \
+                    packs the operand slots, `target` is relative to this instruction.")]
+                $t { dst: Slot, ab: u32, target: u32 },
+            )*
+            $(
                 #[doc = concat!("Run mode: `x += step` (`i32.add`) fused with the `", stringify!($k),
                     "` of `x` and `bound` that follows it (a loop counter); `step_target` packs \
                     the step slot and the branch target (see [`Instr::fuse_counter_branch`]).")]
@@ -327,6 +334,9 @@ define_instrs! {
     ],
     counter_branch: [
         I32AddBrIfLtU, I32AddBrIfLeU, I32AddBrIfLtS, I32AddBrIfLeS, I32AddBrIfNe,
+    ],
+    bit_test: [
+        I32AndBrIfNez, I32AndBrIfEqz, I64AndBrIfNez, I64AndBrIfEqz,
     ],
 }
 
@@ -510,6 +520,65 @@ impl Instr {
     }
 }
 
+impl Instr {
+    /// Run mode: a `BrLoop` back by `back` (relative, negative) to this
+    /// conditional branch, as one instruction, when this branch leaves the
+    /// loop for the instruction right after the `BrLoop` (`block loop br_if
+    /// 1 ... br 0 end end`, as compilers lay out `while` loops). The result
+    /// is this branch negated, taken back into the loop body just after this
+    /// branch, so an iteration runs one instruction fewer and its budget
+    /// check stays on the (backward) taken path; not taken, it falls through
+    /// to the exit, exactly where this branch would have gone. None when
+    /// this is no such branch.
+    pub fn rotated_loop_test(&self, back: u32) -> Option<Instr> {
+        let back = back as i32;
+        let mut test = *self;
+        let exit = *test.target_mut()? as i32;
+        let mut rotated = self.negated_branch()?;
+        // The exit, relative to the `BrLoop`, must be 1; the body, just after
+        // this branch, must lie behind the `BrLoop` (or at it).
+        if back.checked_add(exit)? != 1 || back.checked_add(1)? > 0 {
+            return None;
+        }
+        *rotated.target_mut()? = (back + 1) as u32;
+        Some(rotated)
+    }
+}
+
+impl Instr {
+    /// Run mode: this `i32.and` or `i64.and` and the branch after it on
+    /// whether its result is zero, as one instruction (a bit test, the most
+    /// executed pair of the `collatz` benchmark program). Like
+    /// [`Instr::fuse_counter_branch`] it stands in place of the `and`, writes
+    /// the `and`'s result as before, and when not taken goes on after the
+    /// branch, which stays for any jump to it. None when the pair does not
+    /// fit: the two operand slots must fit in 16 bits each.
+    pub fn fuse_bit_test(&self, branch: &Instr) -> Option<Instr> {
+        let (dst, a, b, wide) = match *self {
+            Instr::I32And { dst, a, b } => (dst, a, b, false),
+            Instr::I64And { dst, a, b } => (dst, a, b, true),
+            _ => return None,
+        };
+        let (cond, target, zero) = match *branch {
+            Instr::BrIfNez { cond, target } if !wide => (cond, target, false),
+            Instr::BrIfEqz { cond, target } if !wide => (cond, target, true),
+            Instr::BrIfI64Nez { cond, target } if wide => (cond, target, false),
+            Instr::BrIfI64Eqz { cond, target } if wide => (cond, target, true),
+            _ => return None,
+        };
+        if cond != dst || a > u16::MAX as u32 || b > u16::MAX as u32 {
+            return None;
+        }
+        let (ab, target) = (a | b << 16, (target as i32).checked_add(1)? as u32);
+        Some(match (wide, zero) {
+            (false, false) => Instr::I32AndBrIfNez { dst, ab, target },
+            (false, true) => Instr::I32AndBrIfEqz { dst, ab, target },
+            (true, false) => Instr::I64AndBrIfNez { dst, ab, target },
+            (true, true) => Instr::I64AndBrIfEqz { dst, ab, target },
+        })
+    }
+}
+
 /// The step slot and the relative branch target packed in a counter
 /// branch's `step_target` (see [`Instr::fuse_counter_branch`]).
 #[inline(always)]
@@ -570,6 +639,74 @@ mod tests {
             target: -40_000i32 as u32,
         };
         assert_eq!(add.fuse_counter_branch(&far), None);
+    }
+
+    #[test]
+    fn a_bit_test_keeps_its_operands_and_target() {
+        use super::Instr;
+        let and = Instr::I64And { dst: 5, a: 1, b: 3 };
+        let branch = Instr::BrIfI64Nez {
+            cond: 5,
+            target: -6i32 as u32,
+        };
+        assert_eq!(
+            and.fuse_bit_test(&branch),
+            Some(Instr::I64AndBrIfNez {
+                dst: 5,
+                ab: 1 | 3 << 16,
+                target: -5i32 as u32
+            })
+        );
+        // The branch tests another slot, or the widths differ.
+        let other = Instr::BrIfI64Nez { cond: 4, target: 2 };
+        assert_eq!(and.fuse_bit_test(&other), None);
+        let narrow = Instr::BrIfNez { cond: 5, target: 2 };
+        assert_eq!(and.fuse_bit_test(&narrow), None);
+        let i32_and = Instr::I32And { dst: 5, a: 1, b: 3 };
+        assert_eq!(
+            i32_and.fuse_bit_test(&Instr::BrIfEqz { cond: 5, target: 2 }),
+            Some(Instr::I32AndBrIfEqz {
+                dst: 5,
+                ab: 1 | 3 << 16,
+                target: 3
+            })
+        );
+        // An operand slot beyond 16 bits stays unfused.
+        let far = Instr::I64And {
+            dst: 5,
+            a: 70_000,
+            b: 3,
+        };
+        assert_eq!(far.fuse_bit_test(&branch), None);
+    }
+
+    #[test]
+    fn a_loop_entered_at_its_exit_test_is_rotated() {
+        use super::Instr;
+        // 10: br_if (i >= n) to 15; ... 14: br_loop to 10; 15: after the loop.
+        let test = Instr::BrIfI32GeU {
+            a: 1,
+            b: 0,
+            target: 5,
+        };
+        assert_eq!(
+            test.rotated_loop_test(-4i32 as u32),
+            Some(Instr::BrIfI32LtU {
+                a: 1,
+                b: 0,
+                target: -3i32 as u32
+            })
+        );
+        let eqz = Instr::BrIfEqz { cond: 3, target: 2 };
+        assert_eq!(
+            eqz.rotated_loop_test(-1i32 as u32),
+            Some(Instr::BrIfNez { cond: 3, target: 0 })
+        );
+        // The test leaves to somewhere else than right after the jump back.
+        assert_eq!(test.rotated_loop_test(-5i32 as u32), None);
+        // Not a conditional branch.
+        let add = Instr::I32Add { dst: 1, a: 1, b: 2 };
+        assert_eq!(add.rotated_loop_test(-4i32 as u32), None);
     }
 
     #[test]

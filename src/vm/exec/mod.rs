@@ -16,6 +16,8 @@ mod exceptions;
 mod gc;
 mod memory_n;
 mod numeric;
+#[cfg(feature = "pair-stats")]
+pub mod pairs;
 mod simd;
 
 pub use atomic::WOKEN;

@@ -525,6 +525,24 @@ impl Execution {
                 continue;
             }};
         }
+        // A bit test (see `Instr::fuse_bit_test`): `dst = a & b`, then the
+        // branch on `dst`, or on past the branch after it.
+        macro_rules! bit_test {
+            ($dst:expr, $ab:expr, $target:expr, $get:ident, $set:ident, |$v:ident| $cond:expr) => {{
+                let $v = regs.$get($ab & 0xffff) & regs.$get($ab >> 16);
+                regs.$set($dst, $v);
+                if $cond {
+                    // Taken backward exactly when the branch it stands for is.
+                    if ($target as i32) <= 1 {
+                        tick!();
+                    }
+                    ip = ip.wrapping_offset($target as i32 as isize);
+                } else {
+                    ip = ip.wrapping_add(2);
+                }
+                continue;
+            }};
+        }
         macro_rules! load {
             ($dst:expr, $addr:expr, $offset:expr, $n:literal, $set:ident, |$b:ident| $conv:expr) => {{
                 let addr = regs.u32($addr);
@@ -618,6 +636,10 @@ impl Execution {
             // SAFETY: translation ends every reachable path with a branch or return
             // and resolves every branch inside the function, so `ip` stays in the code.
             let instr = unsafe { *ip };
+            #[cfg(feature = "pair-stats")]
+            if !STEP {
+                super::pairs::record(ip, instr);
+            }
             match instr {
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
                 Instr::Nop => {}
@@ -704,6 +726,18 @@ impl Execution {
                     step_target,
                 } => {
                     counter_branch!(x, bound, step_target, u32, |v, n| v != n)
+                }
+                Instr::I32AndBrIfNez { dst, ab, target } => {
+                    bit_test!(dst, ab, target, u32, set_u32, |v| v != 0)
+                }
+                Instr::I32AndBrIfEqz { dst, ab, target } => {
+                    bit_test!(dst, ab, target, u32, set_u32, |v| v == 0)
+                }
+                Instr::I64AndBrIfNez { dst, ab, target } => {
+                    bit_test!(dst, ab, target, get, set, |v| v != 0)
+                }
+                Instr::I64AndBrIfEqz { dst, ab, target } => {
+                    bit_test!(dst, ab, target, get, set, |v| v == 0)
                 }
                 Instr::BrTable { index, len } => {
                     ip = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);

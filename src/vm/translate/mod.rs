@@ -267,6 +267,7 @@ pub fn translate(
         }
     }
     if mode == Mode::Run {
+        rotate_loop_tests(&mut t.code);
         fuse_counter_branches(&mut t.code);
     }
     Ok(Compiled {
@@ -282,11 +283,29 @@ pub fn translate(
     })
 }
 
+/// Run mode: each jump back to a loop that starts with its exit test
+/// becomes that test (see [`Instr::rotated_loop_test`]); targets are relative by now.
+fn rotate_loop_tests(code: &mut [Instr]) {
+    for at in 0..code.len() {
+        let Instr::BrLoop { target } = code[at] else {
+            continue;
+        };
+        let test_at = at.checked_add_signed(target as i32 as isize);
+        if let Some(test) = test_at.and_then(|t| code.get(t))
+            && let Some(rotated) = test.rotated_loop_test(target)
+        {
+            code[at] = rotated;
+        }
+    }
+}
+
 /// Run mode: fuses each loop counter's `i32.add` with the compare-and-branch
-/// after it (see [`Instr::fuse_counter_branch`]); targets are relative by now.
+/// after it (see [`Instr::fuse_counter_branch`]), and each `and` with the
+/// zero test after it (see [`Instr::fuse_bit_test`]); targets are relative by now.
 fn fuse_counter_branches(code: &mut [Instr]) {
     for at in 1..code.len() {
-        if let Some(fused) = code[at - 1].fuse_counter_branch(&code[at]) {
+        let fused = code[at - 1].fuse_counter_branch(&code[at]);
+        if let Some(fused) = fused.or_else(|| code[at - 1].fuse_bit_test(&code[at])) {
             code[at - 1] = fused;
         }
     }
