@@ -146,6 +146,9 @@ pub struct Explored {
     pub cut: Option<Cut>,
     /// The replay in progress: the final state and the next turn.
     pub(super) replay: Option<(usize, usize)>,
+    /// The session module's fields when the search ran (`:replay` refuses
+    /// to follow a schedule on code that changed since).
+    pub(super) fields: std::sync::Arc<Vec<super::fields::Field>>,
 }
 
 /// A point of the search with threads still to try.
@@ -178,6 +181,7 @@ impl Session {
             bound,
             cut: None,
             replay: None,
+            fields: self.fields.clone(),
         };
         let mut runs: Vec<Run> = explored
             .agents

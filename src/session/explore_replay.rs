@@ -6,6 +6,7 @@
 
 use super::agents::{AgentState, describe};
 use super::explore::final_key;
+use super::fields::Field;
 use super::{Reply, Session, SessionError, diff};
 use crate::vm::Outcome;
 
@@ -53,6 +54,13 @@ impl Session {
                 "final state {n}'s schedule blocks in memory.atomic.wait{}, and :replay cannot \
                  wake a thread yet; step the threads by hand with :thread NAME and :run instead",
                 wait.unwrap_or_default()
+            )));
+        }
+        if let Some(change) = fields_changed(&explored.fields, &self.fields) {
+            return Err(SessionError::usage(format!(
+                "{change} since :explore, so its schedules were explored on the old code and \
+                 may not happen on the new one. Threads spawned before the change still run the \
+                 old code: let them finish (:run), :spawn them again, then :explore"
             )));
         }
         let (start, agents) = (&explored.start, &explored.agents);
@@ -204,5 +212,63 @@ impl Session {
         SessionError::usage(format!(
             "{why}, so the schedule cannot be followed: :replay N starts it over"
         ))
+    }
+}
+
+/// The first difference between the session module's fields `then` and
+/// `now`, in words: `func $inc was redefined`, `... was forgotten`, `... was
+/// defined`, `the fields were reordered`. None when they are the same.
+fn fields_changed(then: &[Field], now: &[Field]) -> Option<String> {
+    if then == now {
+        return None;
+    }
+    let same = |a: &Field, b: &Field| a.kind == b.kind && a.label() == b.label();
+    for old in then {
+        match now.iter().find(|new| same(old, new)) {
+            None => return Some(format!("{} was forgotten", old.label())),
+            Some(new) if new.text != old.text => {
+                return Some(format!("{} was redefined", old.label()));
+            }
+            Some(_) => {}
+        }
+    }
+    Some(
+        match now
+            .iter()
+            .find(|new| !then.iter().any(|old| same(old, new)))
+        {
+            Some(new) => format!("{} was defined", new.label()),
+            None => "the session module's fields changed".into(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Field, fields_changed};
+
+    fn fields(texts: &[&str]) -> Vec<Field> {
+        texts.iter().map(|t| Field::new(t, None)).collect()
+    }
+
+    #[test]
+    fn a_change_of_the_fields_is_named() {
+        let then = fields(&["(memory 1)", "(func $inc)"]);
+        assert_eq!(fields_changed(&then, &then), None);
+        let redefined = fields(&["(memory 1)", "(func $inc nop)"]);
+        assert_eq!(
+            fields_changed(&then, &redefined).as_deref(),
+            Some("func $inc was redefined")
+        );
+        let forgotten = fields(&["(memory 1)"]);
+        assert_eq!(
+            fields_changed(&then, &forgotten).as_deref(),
+            Some("func $inc was forgotten")
+        );
+        let added = fields(&["(memory 1)", "(func $inc)", "(func $dec)"]);
+        assert_eq!(
+            fields_changed(&then, &added).as_deref(),
+            Some("func $dec was defined")
+        );
     }
 }

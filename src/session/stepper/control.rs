@@ -138,6 +138,8 @@ impl Session {
         // exceptions caught on the way.
         let mut last_at = None;
         let mut unwinds = Vec::new();
+        // Throws a chunked run tells at most.
+        let mut unwind_room = 8;
         let mut count = 0u64;
         let before_views = self
             .debugger
@@ -163,6 +165,7 @@ impl Session {
                 // The last step runs alone, so its instruction is known.
                 let left = limit.min(MAX_STEPS_PER_COMMAND) - count;
                 if left > 1 {
+                    let from = self.debugger.as_ref().map_or(0, |d| d.steps);
                     match self.run_chunk(left - 1, &sites) {
                         Ok((_, Outcome::Finished(values))) => break Stop::Finished(values),
                         Err(trap) => break Stop::Trapped(trap),
@@ -173,6 +176,7 @@ impl Session {
                         .debugger
                         .as_ref()
                         .is_some_and(|d| d.execution.hit_breakpoint());
+                    unwinds.extend(self.chunk_unwinds(from, &mut unwind_room));
                     if hit {
                         break Stop::Paused(self.breakpoint_hits());
                     }

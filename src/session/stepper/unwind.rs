@@ -66,6 +66,45 @@ impl Session {
         std::iter::once(head).chain(effect.unwinding).collect()
     }
 
+    /// The `unwind:` lines of a run of steps from step `from` to now that
+    /// ran in chunks: when a clause caught an exception in them (the
+    /// executor remembers the last), the steps are executed again one at a
+    /// time from the checkpoint before `from`, and each throw caught is told,
+    /// up to `room` throws (then a line says more were caught).
+    pub(super) fn chunk_unwinds(&mut self, from: u64, room: &mut usize) -> Vec<String> {
+        let Some(d) = self.debugger.as_ref() else {
+            return Vec::new();
+        };
+        let now = d.steps;
+        if d.execution.unwound().is_none() || *room == 0 || self.replay_to(from).is_err() {
+            return Vec::new();
+        }
+        let mut lines = Vec::new();
+        while let Some(d) = self.debugger.as_ref().filter(|d| d.steps < now) {
+            if *room == 0 {
+                lines.push("... more exceptions were caught on the way (not listed)".into());
+                // Straight to where the run ended.
+                if self.replay_to(now).is_ok() {
+                    return lines;
+                }
+                break;
+            }
+            let at = d.execution.position(&self.store);
+            if self.replay_one().is_err() {
+                break;
+            }
+            if self
+                .debugger
+                .as_ref()
+                .is_some_and(|d| d.execution.unwound().is_some())
+            {
+                lines.extend(self.caught_lines(at));
+                *room -= 1;
+            }
+        }
+        lines
+    }
+
     /// Clause `index` of the `try_table` at `offset` in `func`, as written:
     /// `catch $oops`, `catch_all_ref`.
     fn clause_text(&self, func: FuncAddr, offset: usize, index: usize) -> String {
