@@ -67,9 +67,11 @@ impl Session {
         self.replace_store(store);
     }
 
-    /// A memory by `$name` or index of the session module, or a host memory
-    /// by `NAME.FIELD`; the default is the session module's memory 0. Also
-    /// returns how to call it (`memory $m`, `host memory mem.pages`).
+    /// A memory by `$name` or index of the session module, a host memory
+    /// by `NAME.FIELD`, or a memory of a named module instance by
+    /// `$m.$name` or `$m.INDEX`; the default is the session module's memory
+    /// 0. Also returns how to call it (`memory $m`, `host memory mem.pages`,
+    /// `memory 0 of module $m`).
     ///
     /// # Errors
     /// When there is no such memory.
@@ -79,15 +81,39 @@ impl Session {
         {
             return Ok((addr, format!("host memory {path}")));
         }
+        if let Some((module, memory)) = which
+            .and_then(|w| w.split_once('.'))
+            .filter(|(m, _)| m.starts_with('$'))
+        {
+            let (_, addr) = self
+                .named
+                .iter()
+                .find(|(n, _)| n == module)
+                .ok_or_else(|| SessionError::usage(format!("no module instance {module}")))?;
+            let (mem, label) = self.instance_memory(*addr, Some(memory), || {
+                SessionError::usage(format!("module {module} has no memory {memory}"))
+            })?;
+            return Ok((mem, format!("{label} of module {module}")));
+        }
         let none =
             || SessionError::usage("the session has no memory yet; define one with (memory 1)");
-        let (module, addr) = self.session_instance().ok_or_else(none)?;
-        let instance = self.store.instance(addr).ok_or_else(none)?;
+        let (_, addr) = self.session_instance().ok_or_else(none)?;
+        self.instance_memory(addr, which, none)
+    }
+
+    /// A memory of the instance at `addr` by `$name` or index (default 0),
+    /// and how to call it (`memory $m`, `memory 1`); `none` when it has none.
+    fn instance_memory(
+        &self,
+        addr: InstanceAddr,
+        which: Option<&str>,
+        none: impl Fn() -> SessionError,
+    ) -> Result<(MemAddr, String), SessionError> {
+        let instance = self.store.instance(addr).ok_or_else(&none)?;
+        let names = &instance.module.names.memories;
         let index = match which {
             None => 0,
-            Some(name) if name.starts_with('$') => *module
-                .names
-                .memories
+            Some(name) if name.starts_with('$') => *names
                 .iter()
                 .find(|(_, n)| **n == name[1..])
                 .map(|(i, _)| i)
@@ -97,10 +123,8 @@ impl Session {
                 .ok_or_else(|| SessionError::usage(format!("{index} is not a memory")))?
                 as usize,
         };
-        let mem = instance.memories.get(index).copied().ok_or_else(none)?;
-        let label = module
-            .names
-            .memories
+        let mem = instance.memories.get(index).copied().ok_or_else(&none)?;
+        let label = names
             .get(&(index as u32))
             .map_or_else(|| format!("memory {index}"), |n| format!("memory ${n}"));
         Ok((mem, label))
