@@ -101,7 +101,7 @@ impl Session {
             layout,
             page_size: memory.ty.page_size(),
             address_digits: if memory.ty.memory64 { 16 } else { 8 },
-            regions: self.regions_in(addr, memory.bytes(), start, len),
+            regions: self.regions_in(memory.bytes(), start, len),
         })
     }
 
@@ -175,17 +175,14 @@ impl Session {
                     continue;
                 };
                 // How `:mem` reaches it: the session module's name or
-                // index, the host's name, or `$m` / `$m.N` for module `$m`.
-                let session_name = user.name.clone().unwrap_or_else(|| index.to_string());
+                // index, the host's name, or `$m.NAME` of module `$m`.
+                let own = user.name.clone().unwrap_or_else(|| index.to_string());
                 let (mem_name, label) = match (module_name, &info.host) {
-                    (None, _) => (Some(session_name.clone()), format!("memory {session_name}")),
-                    (Some(_), Some(host)) => (Some(host.clone()), format!("host memory {host}")),
+                    (None, _) => (own.clone(), format!("memory {own}")),
+                    (Some(_), Some(host)) => (host.clone(), format!("host memory {host}")),
                     (Some(module), None) => (
-                        Some(match index {
-                            0 => module.to_string(),
-                            _ => format!("{module}.{session_name}"),
-                        }),
-                        format!("memory {session_name} of module {module}"),
+                        format!("{module}.{own}"),
+                        format!("memory {own} of module {module}"),
                     ),
                 };
                 out.push((
@@ -209,7 +206,7 @@ impl Session {
                     out.push((
                         *mem,
                         MemoryInfo {
-                            mem_name: Some(host.clone()),
+                            mem_name: host.clone(),
                             label: format!("host memory {host}"),
                             ..info
                         },
@@ -226,7 +223,7 @@ impl Session {
         let nonzero = nonzero_ranges(memory.bytes());
         let more = nonzero.len().saturating_sub(NONZERO_LISTED);
         Some(MemoryInfo {
-            mem_name: None,
+            mem_name: String::new(),
             label: String::new(),
             pages: memory.pages(),
             page_size: memory.ty.page_size(),
@@ -363,7 +360,7 @@ mod tests {
                 ("module $b", Some(("s", "m")))
             ]
         );
-        assert_eq!(memories[0].mem_name.as_deref(), Some("0"));
+        assert_eq!(memories[0].mem_name, "0");
         assert_eq!(memories[0].nonzero.0.first(), Some(&(3..4)));
         assert_eq!(memories[0].nonzero.0.len(), 1);
         assert_eq!(memories[0].nonzero.1, 0);

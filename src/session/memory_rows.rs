@@ -259,7 +259,8 @@ pub fn lines<'a>(req: &DumpRequest<'a>) -> Lines<'a> {
 
 /// Most lines [`Lines`] holds before handing them out: a zero run, a page
 /// label and a row.
-pub const LINES_HELD: usize = 3;
+#[cfg(test)]
+const LINES_HELD: usize = 3;
 
 /// The lines of one request, made as they are asked for ([`lines`]).
 pub struct Lines<'a> {
@@ -272,7 +273,8 @@ pub struct Lines<'a> {
     pages: Pages,
     /// Pending run of zero rows: (first row address, number of rows).
     run: Option<(u64, u64)>,
-    /// Lines made and not handed out yet (at most [`LINES_HELD`]).
+    /// Lines made and not handed out yet: at most 3 (a zero run, a page
+    /// label and a row).
     ready: VecDeque<Line>,
     /// The closing `PastEnd` line, when the range goes past the end.
     past_end: Option<Line>,

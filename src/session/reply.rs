@@ -177,9 +177,9 @@ pub struct MemoryWindow {
 /// One memory of the store, with every instance that uses it (`:memory`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemoryInfo {
-    /// How `:mem` names it (`$a`, `0`, `mem.pages`); `None` when `:mem`
-    /// cannot show it (a memory only a named module uses).
-    pub mem_name: Option<String>,
+    /// How `:mem` names it: `$a` or `0` of the session module, `mem.pages`
+    /// of the host, `$m.$a` or `$m.0` of module `$m`.
+    pub mem_name: String,
     /// How it is called: `memory $a`, `memory 0`, `host memory mem.pages`,
     /// `memory 0 of module $m`.
     pub label: String,

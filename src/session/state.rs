@@ -67,9 +67,11 @@ impl Session {
         self.replace_store(store);
     }
 
-    /// A memory by `$name` or index of the session module, or a host memory
-    /// by `NAME.FIELD`; the default is the session module's memory 0. Also
-    /// returns how to call it (`memory $m`, `host memory mem.pages`).
+    /// A memory by `$name` or index of the session module, a host memory
+    /// by `NAME.FIELD`, or a memory of a named module instance by
+    /// `$m.$name` or `$m.INDEX`; the default is the session module's memory
+    /// 0. Also returns how to call it (`memory $m`, `host memory mem.pages`,
+    /// `memory 0 of module $m`).
     ///
     /// # Errors
     /// When there is no such memory.
@@ -87,13 +89,23 @@ impl Session {
         }
         let none =
             || SessionError::usage("the session has no memory yet; define one with (memory 1)");
-        let (module, addr) = self.session_instance().ok_or_else(none)?;
-        let instance = self.store.instance(addr).ok_or_else(none)?;
+        let (_, addr) = self.session_instance().ok_or_else(none)?;
+        self.instance_memory(addr, which, none)
+    }
+
+    /// A memory of the instance at `addr` by `$name` or index (default 0),
+    /// and how to call it (`memory $m`, `memory 1`); `none` when it has none.
+    fn instance_memory(
+        &self,
+        addr: InstanceAddr,
+        which: Option<&str>,
+        none: impl Fn() -> SessionError,
+    ) -> Result<(MemAddr, String), SessionError> {
+        let instance = self.store.instance(addr).ok_or_else(&none)?;
+        let names = &instance.module.names.memories;
         let index = match which {
             None => 0,
-            Some(name) if name.starts_with('$') => *module
-                .names
-                .memories
+            Some(name) if name.starts_with('$') => *names
                 .iter()
                 .find(|(_, n)| **n == name[1..])
                 .map(|(i, _)| i)
@@ -103,10 +115,8 @@ impl Session {
                 .ok_or_else(|| SessionError::usage(format!("{index} is not a memory")))?
                 as usize,
         };
-        let mem = instance.memories.get(index).copied().ok_or_else(none)?;
-        let label = module
-            .names
-            .memories
+        let mem = instance.memories.get(index).copied().ok_or_else(&none)?;
+        let label = names
             .get(&(index as u32))
             .map_or_else(|| format!("memory {index}"), |n| format!("memory ${n}"));
         Ok((mem, label))
@@ -139,30 +149,16 @@ impl Session {
             return None;
         }
         let (_, addr) = self.named.iter().find(|(n, _)| n == module)?;
-        let instance = self.store.instance(*addr)?;
-        let index = match memory {
-            None => Some(0),
-            Some(name) if name.starts_with('$') => instance
-                .module
-                .names
-                .memories
-                .iter()
-                .find(|(_, n)| **n == name[1..])
-                .map(|(i, _)| *i as usize),
-            Some(index) => parse_number(index).map(|i| i as usize),
-        };
-        let found = index.and_then(|i| Some((*instance.memories.get(i)?, i)));
-        Some(match found {
-            Some((mem, i)) => {
-                let name = instance.module.names.memories.get(&(i as u32));
-                let name = name.map_or_else(|| i.to_string(), |n| format!("${n}"));
-                Ok((mem, format!("memory {name} of module {module}")))
-            }
-            None => Err(SessionError::usage(format!(
+        let missing = || {
+            SessionError::usage(format!(
                 "module {module} has no memory {}; :memory lists them",
                 memory.unwrap_or("0")
-            ))),
-        })
+            ))
+        };
+        Some(
+            self.instance_memory(*addr, memory, missing)
+                .map(|(mem, label)| (mem, format!("{label} of module {module}"))),
+        )
     }
 
     /// A memory of the session module by `$name` or index.

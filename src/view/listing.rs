@@ -126,10 +126,7 @@ pub fn regions(out: &mut Styled, regions: &[RegionInfo]) {
 /// `width` (issue 13).
 pub fn memories(out: &mut Styled, memories: &[MemoryInfo], width: Option<usize>) {
     for memory in memories {
-        let reach = match &memory.mem_name {
-            Some(name) => format!("  (:mem {name})"),
-            None => "  (not reachable by :mem)".into(),
-        };
+        let reach = format!("  (:mem {})", memory.mem_name);
         line(
             out,
             width,
@@ -308,7 +305,7 @@ mod tests {
             import,
         };
         let memory = MemoryInfo {
-            mem_name: Some("mem.pages".into()),
+            mem_name: "mem.pages".into(),
             label: "host memory mem.pages".into(),
             pages: 3,
             page_size: 1,

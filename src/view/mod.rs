@@ -107,29 +107,22 @@ pub fn v128_columns(bits: u128, shape: Shape) -> (String, String, String) {
 /// `Ok(false)` to stop there (the reader pressed q at the pager).
 pub type Emit<'a> = dyn FnMut(Styled) -> std::io::Result<bool> + 'a;
 
-/// The output of one evaluated input, with roles for a theme; memory rows
-/// are read from `session`.
+/// The output of one evaluated input, with roles for a theme, as a
+/// non-terminal shows it (transcripts, tests); memory rows are read from
+/// `session`.
 pub fn render_outcome(outcome: &Result<Vec<Reply>, SessionError>, session: &Session) -> Styled {
-    render_outcome_in(outcome, None, session)
-}
-
-/// [`render_outcome`] for a terminal `width` columns wide: documents (help,
-/// instruction docs) wrap at spaces to fit it, Markdown is laid out to it,
-/// memory rows and error lines are cut to fit it.
-pub fn render_outcome_in(
-    outcome: &Result<Vec<Reply>, SessionError>,
-    width: Option<usize>,
-    session: &Session,
-) -> Styled {
     let mut out = Styled::default();
-    let _ = stream_outcome(outcome, width, session, &mut |piece| {
+    let _ = stream_outcome(outcome, None, session, &mut |piece| {
         out.append(piece);
         Ok(true)
     });
     out
 }
 
-/// [`render_outcome_in`] a piece at a time: each reply, and each line of a
+/// The output of one evaluated input a piece at a time, for a terminal
+/// `width` columns wide when there is one (documents wrap at spaces to fit
+/// it, Markdown is laid out to it, memory rows and error lines are cut to
+/// fit it): each reply, and each line of a
 /// memory view as `session` makes it, goes to `emit` at once, so a 64 MiB
 /// `:mem` is printed as it is made and never held whole (issue 13).
 /// Returns whether `emit` took everything (`false`: it asked to stop).
