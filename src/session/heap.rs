@@ -61,7 +61,8 @@ impl Session {
         format!("{ty}#{addr} {{{}}}", fields.join(", "))
     }
 
-    /// The object's type name (`$point`, `type[2]`) and, when a module
+    /// The object's type name (`$point`, `type[2]`, or written out when no
+    /// module defines it any more) and, when a module
     /// defines it, that instance's index and the type's index there.
     fn object_type(&self, addr: u32) -> (String, Option<(usize, u32)>) {
         let Some(object) = self.store.data.gc.get(addr) else {
@@ -78,7 +79,9 @@ impl Session {
                 return (inst.module.type_name(i as u32), Some((m, i as u32)));
             }
         }
-        (format!("type#{}", object.type_id), None)
+        // No instance's module has it (a released fragment defined it).
+        let own = self.session.as_ref().map(|(_, a)| *a);
+        (self.store.type_text(object.type_id, own), None)
     }
 
     /// A field's value, short: a nested object by its name only.
