@@ -94,6 +94,7 @@ transcripts! {
     globals_view,
     help,
     host_console_strings,
+    host_gc_globals,
     host_global_set_and_bigint,
     host_course_pattern,
     host_limits_errors,

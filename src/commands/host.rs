@@ -73,7 +73,7 @@ pub const SUBCOMMANDS: &[Command] = &[
     host_command!(
         "global",
         "NAME.FIELD TYPE VALUE [mut]",
-        "add a global, like new WebAssembly.Global({value, mutable}, VALUE)",
+        "add a global, like new WebAssembly.Global({value, mutable}, VALUE); TYPE is i32, i64, f32, f64, v128, funcref or externref (null), or anyref, eqref, i31ref (null, or an integer from -2^30 to 2^30-1, which becomes an i31, as JavaScript's GC API does), structref, arrayref, nullref (null only: a struct or array exists only once wasm made it, and this host has no JavaScript objects to pass as anyref or externref; node 20 needs --experimental-wasm-gc for these)",
         ""
     ),
     host_command!(

@@ -322,8 +322,18 @@ fn global(words: &[Word<'_>], end: usize) -> Result<NewObject, CommandError> {
         [word, ..] => return Err(CommandError::GlobalUsage(word.span())),
     };
     let ty = ValType::from_name(ty.text).ok_or_else(|| CommandError::GlobalUsage(ty.span()))?;
-    let value = parse_value(ty, value.text)
-        .map_err(|message| CommandError::GlobalValue(message, value.span()))?;
+    let parsed = match ty.ref_type() {
+        // As JavaScript's `new WebAssembly.Global({value: "anyref"}, 42)`.
+        Some(_) if ty != ValType::FuncRef => match js::parse(value.text) {
+            Ok(js_value) => super::convert::to_reference(&js_value, ty),
+            Err(_) => Err(format!(
+                "{} is not a value: write null or a Number",
+                value.text
+            )),
+        },
+        _ => parse_value(ty, value.text),
+    };
+    let value = parsed.map_err(|message| CommandError::GlobalValue(message, value.span()))?;
     Ok(NewObject::Global(GlobalType { ty, mutable }, value))
 }
 

@@ -18,6 +18,8 @@ pub enum TypeError {
     NumberToBigInt(Option<f64>),
     /// A Number returned where a reference is declared.
     NumberToReference,
+    /// A value a GC or external reference cannot be made from (see [`to_reference`]).
+    Reference(String),
     /// The import declares several results; a JavaScript function returns one value.
     SeveralResults,
     /// A BigInt given where a Number is wanted: what wants it.
@@ -50,6 +52,7 @@ impl fmt::Display for TypeError {
             TypeError::NumberToReference => {
                 f.write_str("TypeError: a number cannot become a reference")
             }
+            TypeError::Reference(message) => f.write_str(message),
             TypeError::SeveralResults => f.write_str(
                 "TypeError: a JavaScript function returns one value, but the import declares several",
             ),
@@ -139,6 +142,57 @@ pub fn to_number(value: &Value) -> Result<f64, TypeError> {
     }
 }
 
+/// Smallest and largest Number an `i31ref` holds (JS API, GC: "ToWebAssemblyValue").
+const I31_RANGE: std::ops::RangeInclusive<f64> = -1_073_741_824.0..=1_073_741_823.0;
+
+/// A JavaScript value as the initial value of a Global of reference type
+/// `ty`, as the JS API's ToWebAssemblyValue makes it (GC proposal): `null`
+/// for a nullable type; for `anyref`, `eqref` and `i31ref` a Number that is
+/// an integer in the i31 range becomes that `i31`.
+///
+/// # Errors
+/// The `TypeError` JavaScript throws (an `i31ref` out of range, a `structref`
+/// that is no wasm struct), or, for what JavaScript would accept but this
+/// host cannot make, why: another Number or an object in an `anyref` is
+/// wrapped as an opaque host value, and in an `externref` any value is,
+/// but the host here has no JavaScript objects to wrap (only `null` and
+/// i31 Numbers), and a wasm struct or array exists only once wasm made it.
+pub fn to_reference(value: &super::js::JsValue, ty: ValType) -> Result<Value, String> {
+    use crate::vm::value::{AnyRef, HeapType as H};
+    let Some(r) = ty.ref_type() else {
+        return Err(format!("{ty} is not a reference type"));
+    };
+    let number = match value {
+        super::js::JsValue::Null if r.nullable => return Ok(Value::null(r.heap)),
+        super::js::JsValue::Null => {
+            return Err(format!("TypeError: a Global of type {ty} cannot be null"));
+        }
+        super::js::JsValue::Number(n) => Some(*n),
+        _ => None,
+    };
+    let i31 = number.filter(|n| n.fract() == 0.0 && I31_RANGE.contains(n));
+    let i31_range = "an integer Number from -1073741824 to 1073741823 (an i31)";
+    match (r.heap, i31) {
+        (H::Any | H::Eq | H::I31, Some(n)) => {
+            Ok(Value::AnyRef(Some(AnyRef::I31(n as i32 as u32))))
+        }
+        (H::I31, None) => Err(format!(
+            "TypeError: a Global of type i31ref must be null or {i31_range}"
+        )),
+        (H::Any, None) => Err(format!(
+            "JavaScript would wrap this value in an anyref as an opaque host reference, but this host has no JavaScript objects to wrap: give null or {i31_range}"
+        )),
+        (H::Extern, _) => Err(
+            "JavaScript would wrap any value in an externref, but this host has no JavaScript objects to wrap: give null".into(),
+        ),
+        (H::Eq | H::Struct | H::Array, _) => Err(format!(
+            "TypeError: a Global of type {ty} must be null{}, or a wasm struct or array, which only wasm code makes (a module can export a global holding one)",
+            if r.heap == H::Eq { format!(", {i31_range}") } else { String::new() }
+        )),
+        _ => Err(format!("TypeError: a Global of type {ty} can only be null here")),
+    }
+}
+
 /// A Number as a value of a numeric type other than i64 (`None` for i64 and
 /// references, which a Number cannot become).
 pub fn number_to_value(number: f64, ty: ValType) -> Option<Value> {
@@ -163,6 +217,13 @@ pub fn operand_to_value(operand: &Operand, ty: ValType) -> Result<Value, TypeErr
         (_, ValType::I64) => Err(TypeError::NotBigInt(shown)),
         (Operand::BigInt(_), _) => Err(TypeError::BigIntForNumber(format!("an {ty} global"))),
         (Operand::Func(_), _) => Err(TypeError::FunctionForNumber),
+        (Operand::Number(_) | Operand::Null, _) if ty.is_ref() && ty != ValType::FuncRef => {
+            let js = match operand {
+                Operand::Number(n) => super::js::JsValue::Number(*n),
+                _ => super::js::JsValue::Null,
+            };
+            to_reference(&js, ty).map_err(TypeError::Reference)
+        }
         (Operand::Number(n), _) => number_to_value(*n, ty).ok_or(TypeError::ReferenceToNumber),
         (Operand::Null, _) => number_to_value(0.0, ty).ok_or(TypeError::ReferenceToNumber),
     }

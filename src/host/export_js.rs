@@ -73,6 +73,10 @@ fn js_value(value: &Value) -> String {
         Value::I64(v) => format!("{v}n"),
         Value::F32(bits) => js_number(f32::from_bits(bits) as f64),
         Value::F64(bits) => js_number(f64::from_bits(bits)),
+        // ToJSValue of an i31 is its Number (JS API, GC).
+        Value::AnyRef(Some(crate::vm::value::AnyRef::I31(bits))) => {
+            crate::vm::value::AnyRef::i31_signed(bits).to_string()
+        }
         Value::V128(_)
         | Value::FuncRef(_)
         | Value::ExternRef(_)

@@ -22,6 +22,8 @@ pub enum PropertyError {
     Limits(LimitsError),
     /// `value: "v128"` or another type a Global cannot hold here.
     GlobalValueType(String),
+    /// A reference Global's initial value that JavaScript refuses, or this host cannot make.
+    GlobalReference(String),
     /// A Global descriptor without `value`.
     GlobalNeedsValueType,
     /// A Number as the initial value of an i64 Global.
@@ -48,8 +50,9 @@ impl fmt::Display for PropertyError {
             ),
             PropertyError::Limits(e) => e.fmt(f),
             PropertyError::GlobalValueType(t) => {
-                write!(f, "TypeError: value type {t} is not i32, i64, f32 or f64")
+                write!(f, "TypeError: value type {t} is not a type a Global holds here (i32, i64, f32, f64, externref, anyref, eqref, i31ref, structref, arrayref, nullref)")
             }
+            PropertyError::GlobalReference(message) => f.write_str(message),
             PropertyError::GlobalNeedsValueType => f.write_str(
                 "TypeError: WebAssembly.Global(): the descriptor needs value: \"i32\" (or i64, f32, f64)",
             ),
@@ -242,13 +245,21 @@ fn table(args: &[JsValue]) -> Result<NewObject, PropertyError> {
 fn global(args: &[JsValue]) -> Result<NewObject, PropertyError> {
     let ty = match field(args, "value") {
         Some(JsValue::String(t)) => ValType::from_name(t)
-            .filter(|t| !t.is_ref())
+            .filter(|t| !t.is_ref() || *t != ValType::FuncRef)
             .ok_or_else(|| PropertyError::GlobalValueType(t.clone()))?,
         _ => return Err(PropertyError::GlobalNeedsValueType),
     };
     let mutable = matches!(field(args, "mutable"), Some(JsValue::Bool(true)));
     let value = match args.get(1) {
+        None if ty == ValType::ExternRef => {
+            return Err(PropertyError::GlobalReference(
+                "JavaScript's default for an externref Global is undefined, which this host cannot hold: give null".into(),
+            ));
+        }
         None => ty.default_value(),
+        Some(v) if ty.is_ref() => {
+            convert::to_reference(v, ty).map_err(PropertyError::GlobalReference)?
+        }
         Some(JsValue::Number(n)) => {
             convert::number_to_value(*n, ty).ok_or(PropertyError::NumberToBigInt)?
         }
@@ -394,7 +405,15 @@ mod tests {
             ),
             (
                 "{ e: { g: new WebAssembly.Global({ value: 'externref' }) } }",
-                "e.g: TypeError: value type externref is not i32, i64, f32 or f64",
+                "e.g: JavaScript's default for an externref Global is undefined, which this host cannot hold: give null",
+            ),
+            (
+                "{ e: { g: new WebAssembly.Global({ value: 'anyref' }, 2.5) } }",
+                "e.g: JavaScript would wrap this value in an anyref as an opaque host reference, but this host has no JavaScript objects to wrap: give null or an integer Number from -1073741824 to 1073741823 (an i31)",
+            ),
+            (
+                "{ e: { g: new WebAssembly.Global({ value: 'v4' }) } }",
+                "e.g: TypeError: value type v4 is not a type a Global holds here (i32, i64, f32, f64, externref, anyref, eqref, i31ref, structref, arrayref, nullref)",
             ),
             (
                 "{ e: { g: new WebAssembly.Global({ value: 'i32' }, 'x') } }",

@@ -240,6 +240,10 @@ pub fn shown(store: &Store, value: &Value) -> String {
         Value::ExternRef(Some(n)) => format!("ref.extern {n}"),
         Value::ExnRef(Some(n)) => store.describe_exn(n),
         Value::AnyRef(None) | Value::Null(_) => "null".into(),
+        // ToJSValue of an i31 is its Number (JS API, GC).
+        Value::AnyRef(Some(crate::vm::value::AnyRef::I31(bits))) => {
+            crate::vm::value::AnyRef::i31_signed(bits).to_string()
+        }
         Value::AnyRef(Some(r)) => r.to_string(),
     }
 }

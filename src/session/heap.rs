@@ -61,7 +61,8 @@ impl Session {
         format!("{ty}#{addr} {{{}}}", fields.join(", "))
     }
 
-    /// The object's type name (`$point`, `type[2]`) and, when a module
+    /// The object's type name (`$point`, `type[2]`, or written out when no
+    /// module defines it any more) and, when a module
     /// defines it, that instance's index and the type's index there.
     fn object_type(&self, addr: u32) -> (String, Option<(usize, u32)>) {
         let Some(object) = self.store.data.gc.get(addr) else {
@@ -78,7 +79,9 @@ impl Session {
                 return (inst.module.type_name(i as u32), Some((m, i as u32)));
             }
         }
-        (format!("type#{}", object.type_id), None)
+        // No instance's module has it (a released fragment defined it).
+        let own = self.session.as_ref().map(|(_, a)| *a);
+        (self.store.type_text(object.type_id, own), None)
     }
 
     /// A field's value, short: a nested object by its name only.
@@ -107,7 +110,9 @@ impl Session {
     /// The type a fragment declares for a scratch stack value: a struct or
     /// array keeps its defined type (`(ref $point)`) so the next input can
     /// read its fields, an i31 is `(ref i31)`, a null `anyref` is `nullref`
-    /// (which fits every `any` type); other values their own type.
+    /// (which fits every `any` type), a typed null its type, a function
+    /// reference its function's type (`(ref $un)`, for `call_ref $un`) when
+    /// the session module defines it; other values their own type.
     pub(super) fn stack_param_type(&self, value: &Value) -> String {
         if let Value::Null(heap) = *value {
             let ty = ValType::reference(true, heap);
@@ -120,6 +125,17 @@ impl Session {
                 _ => "nullref",
             };
             return self.fragment_type(ty).unwrap_or_else(|| bottom.into());
+        }
+        if let Value::FuncRef(Some(addr)) = *value {
+            // A typed function reference stays typed: `call_ref $t` on the next input.
+            let own = self
+                .store
+                .func(crate::vm::FuncAddr(addr))
+                .map(|f| f.type_id());
+            let typed = own.map(|id| ValType::reference(false, HeapType::Concrete(id)));
+            return typed
+                .and_then(|ty| self.fragment_type(ty))
+                .unwrap_or_else(|| "funcref".into());
         }
         let Value::AnyRef(r) = *value else {
             return value.ty().to_string();

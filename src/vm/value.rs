@@ -181,9 +181,18 @@ impl ValType {
         ValType::ExnRef,
     ];
 
-    /// The type a WAT keyword names (`i32`, `funcref`), the inverse of `Display`.
+    /// The type a WAT keyword names (`i32`, `funcref`, `anyref`, `nullref`),
+    /// the inverse of `Display` for these.
     pub fn from_name(word: &str) -> Option<ValType> {
-        ValType::ALL.into_iter().find(|ty| ty.to_string() == word)
+        use HeapType as H;
+        let shorthands = [H::Any, H::Eq, H::I31, H::Struct, H::Array, H::None]
+            .into_iter()
+            .chain([H::NoFunc, H::NoExtern, H::NoExn])
+            .map(|heap| ValType::reference(true, heap));
+        ValType::ALL
+            .into_iter()
+            .chain(shorthands)
+            .find(|ty| ty.to_string() == word)
     }
 
     /// Converts from wasmparser's type, rejecting what watlab does not run
@@ -707,6 +716,10 @@ mod tests {
             assert_eq!(ValType::from_name(&ty.to_string()), Some(ty));
         }
         assert_eq!(ValType::from_name("anyfunc"), None);
+        assert_eq!(
+            ValType::from_name("i31ref").map(|t| t.to_string()),
+            Some("i31ref".to_string())
+        );
         assert_eq!(ValType::from_name("I32"), None);
     }
 

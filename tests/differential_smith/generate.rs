@@ -115,7 +115,7 @@ pub fn config(features: Features) -> wasm_smith::Config {
 }
 
 /// One module from `rng`'s bytes, made to terminate (see [`MODULE_FUEL`]).
-fn module(rng: &mut Rng, config: wasm_smith::Config) -> Result<Vec<u8>, String> {
+pub fn module(rng: &mut Rng, config: wasm_smith::Config) -> Result<Vec<u8>, String> {
     let len = 1_000 + rng.below(7_000);
     let bytes = rng.bytes(len);
     let mut u = Unstructured::new(&bytes);
@@ -185,7 +185,8 @@ fn export_global(wasm: &[u8], name: &str, index: u32) -> Result<Vec<u8>, String>
     Err("the module has no export section".to_string())
 }
 
-fn arg(rng: &mut Rng, ty: Ty) -> Val {
+/// An argument of numeric or nullable reference type `ty`.
+pub fn arg(rng: &mut Rng, ty: Ty) -> Val {
     let f32s = [
         0.0f32,
         -0.0,

@@ -13,7 +13,7 @@
 //! wasmi fails the test; with SIMD, so vector loads and stores meet every
 //! kind of memory). Not
 //! generated: relaxed SIMD (implementation-defined results), threads,
-//! exceptions, GC. Every object is exported; wasm-smith's
+//! exceptions; GC has its own phase without a referee (see [`gc`]). Every object is exported; wasm-smith's
 //! `ensure_termination` adds a fuel global (`generate::MODULE_FUEL`) so that
 //! every call ends the same way in every engine. Two phases: single modules
 //! without imports, and linked pairs, where the second module imports (as
@@ -59,7 +59,7 @@
 //! `WATLAB_SMITH_WASMI_ONLY=N` set how many single modules, linked pairs and
 //! wasmi-only modules are run (the long runs), `WATLAB_SMITH_SEED=S` runs
 //! just seed S (a failure prints its seed and the temp dir of its plan),
-//! and `WATLAB_SMITH_V8=all` sends every refereed plan to V8.
+//! `WATLAB_SMITH_GC=N` how many GC modules, and `WATLAB_SMITH_V8=all` sends every refereed plan to V8.
 //!
 //! The targeted generator of `tests/differential.rs` stays: in 300 of these
 //! modules (printed as WAT), a compare right before `br_if` appears in 71,
@@ -69,6 +69,7 @@
 
 mod canon;
 mod driver_check;
+mod gc;
 mod generate;
 mod plan;
 mod shape;

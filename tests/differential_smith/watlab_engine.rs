@@ -55,7 +55,8 @@ fn trap(trap: &Trap) -> Outcome {
     })
 }
 
-fn to_watlab(v: Val, ty: Ty) -> Value {
+/// A harness value as watlab's, of type `ty`.
+pub fn to_watlab(v: Val, ty: Ty) -> Value {
     match (v, ty) {
         (Val::I32(x), _) => Value::I32(x),
         (Val::I64(x), _) => Value::I64(x),

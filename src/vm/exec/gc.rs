@@ -460,12 +460,18 @@ fn matches(slot: u64, target: RefType, heap: &GcHeap, cx: &GcContext<'_>) -> boo
 /// type it is not.
 fn cast_failure(slot: u64, target: RefType, heap: &GcHeap, cx: &GcContext<'_>) -> String {
     let module = &cx.inst.module;
+    let local_name = |id: u32| {
+        let index = cx.inst.type_ids.iter().position(|t| *t == id)?;
+        Some(module.type_name(index as u32))
+    };
+    // A type of another module: written out (never the store's id).
     let type_name = |id: u32| {
-        cx.inst
-            .type_ids
-            .iter()
-            .position(|t| *t == id)
-            .map_or_else(|| format!("type#{id}"), |i| module.type_name(i as u32))
+        local_name(id).unwrap_or_else(|| {
+            cx.types.def(id).map_or_else(
+                || "...".into(),
+                |d| d.text_with(&|i| local_name(i).unwrap_or_else(|| "...".into())),
+            )
+        })
     };
     let what = if slot == 0 {
         "null".to_string()
