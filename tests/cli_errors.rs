@@ -146,3 +146,29 @@ fn a_block_left_open_is_shown_at_its_opening_with_the_function_name() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
 }
+
+#[test]
+fn an_unknown_local_in_a_file_lists_the_locals_at_its_line_and_column() {
+    let source =
+        "(module\n  (func $f (export \"f\") (local $i i32)\n    local.get $j\n    drop))\n";
+    let path = temp_file("unknown-local", "un.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!(
+        "error: {}:3:15: no local named $j in $f; its locals are $i (did you mean $i?)\n  3 |     local.get $j\n                    ^^\n",
+        path.display()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}
+
+#[test]
+fn invoking_a_missing_export_lists_the_exported_functions() {
+    let source = "(module (func (export \"f\")) (func (export \"h\")) (memory (export \"m\") 1))";
+    let path = temp_file("no-export", "ex.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path"), "--invoke", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "watlab: the module has no export \"g\"; the functions it exports are \"f\", \"h\"\n"
+    );
+}
