@@ -172,3 +172,21 @@ fn invoking_a_missing_export_lists_the_exported_functions() {
         "watlab: the module has no export \"g\"; the functions it exports are \"f\", \"h\"\n"
     );
 }
+
+#[test]
+fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
+    let source = "i32.const 1\n\n(func $f (result i32)\n  i32.const 1\n  i64.add)\n(func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n(call $d (i32.const 0))\n";
+    let path = temp_file("script-lines", "s2.txt", source.as_bytes());
+    let out = watlab(&["script", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let file = path.display();
+    let bad_add = format!(
+        "error: {file}:5:3: in func $f: i64.add needs 2 operands [i64 i64], but the stack has 1: [i32]\n  5 |   i64.add)\n        ^^^^^^^\n"
+    );
+    assert!(stdout.contains(&bad_add), "{stdout}");
+    let trap = format!(
+        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s (line 1:36 of its definition)\n  while running the input at {file}:7\n"
+    );
+    assert!(stdout.ends_with(&trap), "{stdout}");
+}
