@@ -9,6 +9,9 @@
 use crate::commands::Workbench;
 use crate::session::Reply;
 
+mod places;
+pub use places::ScriptPlaces;
+
 /// The prompt that starts an input.
 pub const PROMPT: &str = "wat> ";
 /// The prompt of continuation lines.

@@ -271,7 +271,7 @@ fn a_failing_script_input_makes_the_exit_status_1() {
         .expect("write");
     let out = child.wait_with_output().expect("watlab ends");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("error: i32.add needs 2 operands"));
+    assert!(text(&out.stdout).contains("error: <stdin>:1:1: i32.add needs 2 operands"));
 }
 
 #[test]
@@ -503,10 +503,11 @@ fn script_runs_the_inputs_of_a_file_and_exits_1_when_one_fails() {
     let out = watlab(&["script", arg(&file)]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("error: i32.add needs 2 operands"),
-        "{stdout}"
+    let located = format!(
+        "error: {}:2:1: i32.add needs 2 operands [i32 i32], but the stack has 1: [i32]\n  2 | i32.add\n      ^^^^^^^\n",
+        file.display()
     );
+    assert!(stdout.contains(&located), "{stdout}");
     assert!(
         stdout.ends_with("  [1]  i32  2  0x2  <- new\n"),
         "the rest runs: {stdout}"
@@ -526,7 +527,7 @@ fn a_script_line_that_is_not_utf8_is_an_error_naming_it_and_the_rest_runs() {
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains(
-            "error: line 3 of standard input: not UTF-8 text (byte 0xe9 at column 21), \
+            "error: <stdin>:3: not UTF-8 text (byte 0xe9 at column 21), \
              so the input holding it was skipped"
         ),
         "{stdout}"

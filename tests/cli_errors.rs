@@ -146,3 +146,47 @@ fn a_block_left_open_is_shown_at_its_opening_with_the_function_name() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
 }
+
+#[test]
+fn an_unknown_local_in_a_file_lists_the_locals_at_its_line_and_column() {
+    let source =
+        "(module\n  (func $f (export \"f\") (local $i i32)\n    local.get $j\n    drop))\n";
+    let path = temp_file("unknown-local", "un.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!(
+        "error: {}:3:15: no local named $j in $f; its locals are $i (did you mean $i?)\n  3 |     local.get $j\n                    ^^\n",
+        path.display()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}
+
+#[test]
+fn invoking_a_missing_export_lists_the_exported_functions() {
+    let source = "(module (func (export \"f\")) (func (export \"h\")) (memory (export \"m\") 1))";
+    let path = temp_file("no-export", "ex.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path"), "--invoke", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "watlab: the module has no export \"g\"; the functions it exports are \"f\", \"h\"\n"
+    );
+}
+
+#[test]
+fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
+    let source = "i32.const 1\n\n(func $f (result i32)\n  i32.const 1\n  i64.add)\n(func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n(call $d (i32.const 0))\n";
+    let path = temp_file("script-lines", "s2.txt", source.as_bytes());
+    let out = watlab(&["script", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let file = path.display();
+    let bad_add = format!(
+        "error: {file}:5:3: in func $f: i64.add needs 2 operands [i64 i64], but the stack has 1: [i32]\n  5 |   i64.add)\n        ^^^^^^^\n"
+    );
+    assert!(stdout.contains(&bad_add), "{stdout}");
+    let trap = format!(
+        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s (line 1:36 of its definition)\n  while running the input at {file}:7\n"
+    );
+    assert!(stdout.ends_with(&trap), "{stdout}");
+}

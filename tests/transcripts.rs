@@ -65,6 +65,7 @@ transcripts! {
     assertions,
     body_name_errors,
     block_end_caret,
+    unknown_names,
     operand_counts,
     open_block_in_func,
     colonless_commands,

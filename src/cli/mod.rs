@@ -154,9 +154,7 @@ fn start(out: &mut Stdout, preload: Vec<String>) -> std::io::Result<ExitCode> {
     if std::io::stdin().is_terminal() {
         crate::repl::interactive(out, &preload).map(|()| ExitCode::SUCCESS)
     } else {
-        let lines = crate::repl::script_lines(std::io::stdin().lock(), |n| {
-            format!("line {n} of standard input")
-        });
+        let lines = crate::repl::script_lines(std::io::stdin().lock(), |n| format!("<stdin>:{n}"));
         script_exit(crate::repl::script(lines, out, &preload))
     }
 }

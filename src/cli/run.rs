@@ -114,9 +114,14 @@ fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>
             )));
         }
         None => {
-            return Err(Failure::Usage(format!(
-                "the module has no export \"{name}\""
-            )));
+            let funcs: Vec<String> = store.instance(instance).map_or_else(Vec::new, |i| {
+                let funcs = i
+                    .exports
+                    .iter()
+                    .filter(|(_, e)| matches!(e, Extern::Func(_)));
+                funcs.map(|(n, _)| n.clone()).collect()
+            });
+            return Err(Failure::Usage(no_export(name, &funcs)));
         }
     };
     let ty = store
@@ -154,6 +159,21 @@ fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>
     execution.run(&mut store).map_err(|t| trapped(&store, t))
 }
 
+/// "the module has no export "g"", with the functions it does export.
+fn no_export(name: &str, funcs: &[String]) -> String {
+    let quoted: Vec<String> = funcs.iter().map(|e| format!("\"{e}\"")).collect();
+    match quoted.len() {
+        0 => format!(
+            "the module has no export \"{name}\" and exports no function: export one with \
+             (func (export \"{name}\") ...)"
+        ),
+        _ => format!(
+            "the module has no export \"{name}\"; the functions it exports are {}",
+            quoted.join(", ")
+        ),
+    }
+}
+
 /// A trap as a failure; running out of fuel says where it stopped.
 fn trapped(store: &Store, trap: crate::vm::Trap) -> Failure {
     if trap.code == crate::vm::TrapCode::OutOfFuel {
@@ -176,9 +196,12 @@ fn load(path: &std::path::Path) -> Result<Arc<Module>, Failure> {
                 path.display()
             ))
         })?;
-        let binary = wat::parse_str(&text).map_err(|mut e| {
-            e.set_path(path);
-            Failure::Usage(e.to_string())
+        let binary = crate::text::assemble::assemble_module(&text).map_err(|e| {
+            let message = crate::text::unknown_name::asm_message(&e, &text);
+            let error = SessionError::new(ErrorKind::Syntax, message)
+                .at(&text, e.offset, token_len(&text, e.offset))
+                .in_file(&path.display().to_string(), &text, 0);
+            Failure::Invalid(crate::view::render_error(&error).plain())
         })?;
         (binary, Some(text))
     };

@@ -219,7 +219,7 @@ fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
     names
 }
 
-/// One line of a script: where it is (`FILE:LINE` or `line N of standard input`)
+/// One line of a script: where it is (`FILE:LINE`, `<stdin>:LINE` for standard input)
 /// and its bytes without the line ending; a line need not be UTF-8.
 pub type ScriptLine = (String, Vec<u8>);
 
@@ -312,8 +312,13 @@ pub fn script(
     let mut pending = String::new();
     // The first line of the pending input that is not UTF-8, as its error.
     let mut broken: Option<String> = None;
+    // Errors name the script's lines: the inputs so far, and where the pending one starts.
+    let (mut places, mut start) = (crate::transcript::ScriptPlaces::default(), String::new());
     for line in lines {
         let (place, bytes) = line?;
+        if pending.is_empty() {
+            start.clone_from(&place);
+        }
         if let Err(e) = std::str::from_utf8(&bytes) {
             broken.get_or_insert_with(|| not_utf8(&place, &bytes, e));
         }
@@ -330,7 +335,7 @@ pub fn script(
             write!(out, "{error}")?;
             continue;
         }
-        let outcome = session.eval(&input);
+        let outcome = places.locate(&start, &input, session.eval(&input));
         ok &= succeeded(&outcome);
         let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
         print(out, &outcome, &session)?;
@@ -342,7 +347,7 @@ pub fn script(
         ok = false;
         write!(out, "{error}")?;
     } else if !pending.trim().is_empty() {
-        let outcome = session.eval(&pending);
+        let outcome = places.locate(&start, &pending, session.eval(&pending));
         ok &= succeeded(&outcome);
         print(out, &outcome, &session)?;
     }

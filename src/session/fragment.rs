@@ -514,7 +514,8 @@ impl Session {
     }
 
     fn asm_error(&self, e: &AsmError, fragment: &FragmentText, code: &str) -> SessionError {
-        let error = SessionError::new(ErrorKind::Syntax, e.message.clone());
+        let message = crate::text::unknown_name::asm_message(e, &fragment.text);
+        let error = SessionError::new(ErrorKind::Syntax, message);
         if e.offset >= fragment.code_start && e.offset <= fragment.code_start + code.len() {
             let offset = e.offset - fragment.code_start;
             error.at(code, offset, token_len(code, offset))

@@ -11,6 +11,7 @@ use super::fields::{self, Field};
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
+use crate::text::unknown_name::asm_message;
 use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
 use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
@@ -722,7 +723,7 @@ impl Session {
     /// Assembles and validates a whole `(module ...)` typed at the prompt.
     pub(super) fn compile_module(&self, text: &str) -> Result<Arc<Module>, SessionError> {
         let (bytes, spans) = assemble_with_instr_spans(text).map_err(|e| {
-            SessionError::new(ErrorKind::Syntax, e.message.clone()).at(
+            SessionError::new(ErrorKind::Syntax, asm_message(&e, text)).at(
                 text,
                 e.offset,
                 token_len(text, e.offset),
@@ -854,7 +855,7 @@ fn map_asm_error(
     input: &str,
     (field, at): (usize, usize),
 ) -> SessionError {
-    let error = SessionError::new(ErrorKind::Syntax, e.message.clone());
+    let error = SessionError::new(ErrorKind::Syntax, asm_message(e, text));
     let Some(written) = plan.fields.get(field).filter(|f| at <= f.text.len()) else {
         return error.with_note(Some(format!("in the session module:\n{text}")));
     };

@@ -7,4 +7,5 @@ pub mod catalog;
 pub mod explain;
 pub mod lex;
 pub mod literal;
+pub mod unknown_name;
 pub mod vector_docs;
