@@ -16,6 +16,7 @@
 //! - `labels`: the names of the labels around the pause;
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
+//! - `trapped`: a trap pauses at the trapping instruction;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
 mod breaks;
@@ -31,6 +32,7 @@ mod places;
 mod record;
 mod record_pages;
 mod record_reverse;
+mod trapped;
 mod unwind;
 mod watch;
 
@@ -39,6 +41,7 @@ pub use breaks::{BreakSite, StopPoint};
 pub use examine::Examined;
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
+pub use trapped::TrapPause;
 pub use watch::WatchDiff;
 
 use super::fragment::Prepared;
@@ -76,6 +79,8 @@ pub(super) struct Debugger {
     /// The store at the last pause (when small enough to copy), so the
     /// change marks of `:mem` and `:globals` are those of the last command.
     at_last_pause: Option<StoreData>,
+    /// The trap the paused instruction raises, when a motion stopped at one.
+    trapped: Option<trapped::Trapped>,
 }
 
 impl Debugger {
@@ -123,6 +128,7 @@ impl Debugger {
             texts: InstrTexts::default(),
             at_last_pause: None,
             watch_diffs: Vec::new(),
+            trapped: None,
         }
     }
 }
@@ -290,11 +296,15 @@ impl Session {
     }
 
     /// `abort`: leaves the stepper and undoes the paused input (a stepped
-    /// thread goes back to the scheduler instead).
+    /// thread goes back to the scheduler instead; at a trap, what the code
+    /// wrote stays, as after any trap).
     ///
     /// # Errors
     /// None today; the signature is that of every command.
     pub fn abort_stepping(&mut self) -> Result<Vec<Reply>, SessionError> {
+        if let Some(replies) = self.abort_at_trap() {
+            return Ok(replies);
+        }
         let thread = self.debugger.as_ref().is_some_and(|d| d.agent.is_some());
         self.abort();
         Ok(vec![Reply::Note(if thread {
