@@ -154,6 +154,7 @@ transcripts! {
     step_errors,
     mem_window_cap,
     step_throw_in_a_run,
+    step_trap_pauses,
     step_vocabulary,
     step_watch_wide,
     step_named_module,

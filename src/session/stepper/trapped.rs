@@ -19,6 +19,9 @@ pub(super) struct Trapped {
     /// Whether the pause is still at it (not gone back or edited since);
     /// `abort` keeps what the code wrote either way.
     here: bool,
+    /// The store as the trap left it (when small enough to copy): `abort`
+    /// after going back keeps it, never rolling memory back.
+    store: Option<crate::vm::store::StoreData>,
 }
 
 /// The trap at a pause, as the pause screen shows it.
@@ -54,7 +57,15 @@ impl Session {
             return false;
         }
         if let Some(d) = self.debugger.as_mut() {
-            d.trapped = Some(Trapped { error, here: true });
+            d.trapped = Some(Trapped {
+                error,
+                here: true,
+                store: None,
+            });
+        }
+        let store = self.snapshot();
+        if let Some(t) = self.debugger.as_mut().and_then(|d| d.trapped.as_mut()) {
+            t.store = store;
         }
         true
     }
@@ -98,13 +109,17 @@ impl Session {
     }
 
     /// `abort` after a trap: leaves the stepper keeping what the code wrote
-    /// (up to the step paused at), as the trap does; the stack and locals
-    /// are as before the input.
+    /// up to the trap (also after going back), as the trap does; the stack
+    /// and locals are as before the input.
     pub(super) fn abort_at_trap(&mut self) -> Option<Vec<Reply>> {
         if self.debugger.as_ref().is_none_or(|d| d.trapped.is_none()) {
             return None;
         }
-        let before = self.debugger.take().and_then(|d| d.before);
+        let d = self.debugger.take()?;
+        if let Some(store) = d.trapped.and_then(|t| t.store) {
+            self.store.data = store;
+        }
+        let before = d.before;
         let mut replies = vec![Reply::Note(
             "aborted after the trap: the stack and locals are as before the input; memory, \
              tables and globals keep what the code wrote"
@@ -196,7 +211,9 @@ mod tests {
         assert!(paused(&session.continue_().unwrap()).trap.is_some());
         let replies = session.step_back(1).unwrap();
         assert_eq!(paused(&replies).trap, None, "no longer at the trap");
+        session.step_back(2).unwrap();
+        assert_eq!(session.memory0_bytes(0, 1), [0], "back undid the store");
         session.abort_stepping().unwrap();
-        assert_eq!(session.memory0_bytes(0, 1), [7]);
+        assert_eq!(session.memory0_bytes(0, 1), [7], "as the trap left it");
     }
 }
