@@ -163,6 +163,7 @@ transcripts! {
     memory_listing,
     custom_page_size_views,
     step_throw_in_a_run,
+    step_trap_pauses,
     step_vocabulary,
     step_watch_wide,
     step_named_module,

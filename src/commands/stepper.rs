@@ -201,7 +201,7 @@ pub const COMMANDS: &[Command] = &[
         [],
         "",
         "stop stepping; the session is as it was before the input",
-        "",
+        "After a trap (the stepper pauses at the trapping instruction, where forward motion is refused), abort keeps what the code wrote up to the trap, as any trap does; the stack and locals are as before the input.",
         |wb, _| wb.session.abort_stepping()
     ),
 ];

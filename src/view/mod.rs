@@ -247,6 +247,8 @@ fn marked_lines(out: &mut Styled, text: &str) {
     for line in text.split_inclusive('\n') {
         let role = if line.trim_start().starts_with('^') {
             Role::Changed
+        } else if line.starts_with("trap: ") {
+            Role::Trap
         } else {
             Role::Plain
         };

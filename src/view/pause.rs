@@ -96,19 +96,30 @@ fn fit(text: &str, width: Option<usize>) -> String {
     out
 }
 
-/// The notes and the `paused after ...` line.
+/// The notes, the trap, and the `paused after ...` line.
 fn head(info: &PauseInfo) -> String {
     let mut out = String::new();
     for note in &info.notes {
         let _ = writeln!(out, "{note}");
     }
+    if let Some(trap) = &info.trap {
+        let _ = writeln!(out, "{}", trap.message);
+        for note in &trap.notes {
+            let _ = writeln!(out, "  {note}");
+        }
+    }
+    let at = if info.trap.is_some() {
+        " at the trap"
+    } else {
+        ""
+    };
     let top = info.frames.last();
     let name = info.names.last().map_or("?", String::as_str);
     let next = info.next.as_deref().unwrap_or("?");
     let offset = top.map_or(0, |f| f.offset);
     let _ = writeln!(
         out,
-        "paused after {} step{}, in {name}, before {next}  (byte 0x{offset:x})",
+        "paused{at} after {} step{}, in {name}, before {next}  (byte 0x{offset:x})",
         info.step,
         if info.step == 1 { "" } else { "s" }
     );
@@ -116,8 +127,17 @@ fn head(info: &PauseInfo) -> String {
 }
 
 /// What the last instruction did, the branch ahead, the stack, labels,
-/// locals, globals and calls.
+/// locals, globals and calls; at a trap, what can be done.
 fn state(info: &PauseInfo) -> String {
+    let mut out = frames_state(info);
+    if let Some(trap) = &info.trap {
+        let _ = writeln!(out, "{}", trap.choices);
+    }
+    out
+}
+
+/// [`state`] without the trap.
+fn frames_state(info: &PauseInfo) -> String {
     let mut out = String::new();
     let top = info.frames.last();
     if let Some(effect) = &info.effect {

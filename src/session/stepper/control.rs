@@ -133,6 +133,8 @@ impl Session {
         stops: bool,
         limit: Option<u64>,
     ) -> Result<Vec<Reply>, SessionError> {
+        self.refuse_at_trap()?;
+        let start = self.debugger.as_ref().map_or(0, |d| d.steps);
         let chunks = limit.filter(|l| *l > CHUNKED_FROM && self.can_run_chunks(stops));
         // Where the last step ran (known unless it ran in a chunk), and the
         // exceptions caught on the way.
@@ -200,7 +202,7 @@ impl Session {
                 .as_ref()
                 .filter(|d| stops && !d.watches.is_empty())
                 .and_then(|d| d.execution.position(&self.store));
-            last_at = self
+            let at = self
                 .debugger
                 .as_ref()
                 .and_then(|d| d.execution.position(&self.store));
@@ -209,6 +211,7 @@ impl Session {
                 Err(trap) => break Stop::Trapped(trap),
                 Ok(None) => {}
             }
+            last_at = at;
             count += 1;
             if self
                 .debugger
@@ -253,6 +256,15 @@ impl Session {
                 )]);
             }
         };
+        // A trap pauses at its instruction (see `trapped`), shown at the pause.
+        let stop = match stop {
+            Stop::Trapped(trap) if self.pause_at_trap(&trap) => {
+                // The steps that ran before it (a chunk does not count them).
+                count = self.debugger.as_ref().map_or(0, |d| d.steps) - start;
+                Stop::Paused(Vec::new())
+            }
+            other => other,
+        };
         match stop {
             Stop::Finished(values) => Ok(logged
                 .into_iter()
@@ -265,7 +277,9 @@ impl Session {
                 Err(error)
             }
             Stop::Paused(notes) => {
-                let mut effect = if count == 1 {
+                let mut effect = if count == 0 {
+                    None
+                } else if count == 1 {
                     let instr = before_instr.clone();
                     self.unwind_effect(instr)
                         .or_else(|| self.effect(&before_views, before_instr))
@@ -337,6 +351,7 @@ impl Session {
                 .before_step(d.steps, &d.execution, &mut self.store.data);
         }
         let done = edit(self)?;
+        self.leave_trap();
         if let Some(d) = self.debugger.as_mut() {
             d.steps += 1;
             d.recording.pin(d.steps, &d.execution, &mut self.store.data);
@@ -459,22 +474,39 @@ mod tests {
     }
 
     #[test]
-    fn a_trap_ends_stepping_and_keeps_what_was_written() {
+    fn a_trap_pauses_at_its_instruction_and_abort_keeps_what_was_written() {
         let mut session = session_with(&["(memory 1)", "i32.const 3"]);
         session
             .start_stepping("i32.const 0 i32.const 7 i32.store i32.const 1 i32.const 0 i32.div_u")
             .unwrap();
-        let error = session.continue_().unwrap_err();
-        assert_eq!(error.message, "trap: integer divide by zero");
+        let replies = session.continue_().unwrap();
+        let info = paused(&replies);
+        let trap = info.trap.as_ref().expect("paused at the trap");
+        assert_eq!(trap.message, "trap: integer divide by zero");
+        assert_eq!((info.step, info.next.as_deref()), (5, Some("i32.div_u")));
+        assert_eq!(
+            operands(info),
+            [Value::I32(3), Value::I32(1), Value::I32(0)]
+        );
+        assert_eq!(session.memory0_bytes(0, 1), [7]);
+        let refused = session.step(1).unwrap_err();
+        assert!(
+            refused
+                .message
+                .starts_with("i32.div_u traps (integer divide by zero) and cannot run"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(session.current_offset(), info.frames[0].offset);
+        let replies = session.abort_stepping().unwrap();
         assert!(!session.is_stepping());
         assert_eq!(session.memory0_bytes(0, 1), [7]);
         assert_eq!(session.stack(), [Value::I32(3)]);
         assert!(
-            error
-                .notes
-                .contains(&"kept: memory 0 bytes 0x0..0x1 changed".to_string()),
-            "{:?}",
-            error.notes
+            replies.contains(&Reply::Note(
+                "kept: memory 0 bytes 0x0..0x1 changed".to_string()
+            )),
+            "{replies:?}"
         );
     }
 

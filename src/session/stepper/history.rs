@@ -38,6 +38,7 @@ impl Session {
     /// current step) and forgets the recording after it.
     pub(super) fn travel_to(&mut self, step: u64) -> Result<(), SessionError> {
         self.replay_to(step)?;
+        self.leave_trap();
         if let Some(d) = self.debugger.as_mut() {
             d.recording.forget_after(step);
             if let Ok(mut log) = d.recording.host_log().lock() {

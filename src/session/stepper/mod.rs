@@ -18,6 +18,7 @@
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
 //! - `pause`: the pause, the backtrace and `display` as data;
 //! - `start`: `:step (module ...)`, a start function stepped;
+//! - `trapped`: a trap pauses at the trapping instruction;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
 mod breaks;
@@ -35,6 +36,7 @@ mod record;
 mod record_pages;
 mod record_reverse;
 mod start;
+mod trapped;
 mod unwind;
 mod watch;
 
@@ -43,6 +45,7 @@ pub use breaks::{BreakSite, StopPoint};
 pub use examine::Examined;
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
+pub use trapped::TrapPause;
 pub use watch::WatchDiff;
 
 use super::fragment::Prepared;
@@ -85,6 +88,8 @@ pub(super) struct Debugger {
     /// The store at the last pause (when small enough to copy), so the
     /// change marks of `:mem` and `:globals` are those of the last command.
     at_last_pause: Option<StoreData>,
+    /// The trap the paused instruction raises, when a motion stopped at one.
+    trapped: Option<trapped::Trapped>,
 }
 
 impl Debugger {
@@ -134,6 +139,7 @@ impl Debugger {
             texts: InstrTexts::default(),
             at_last_pause: None,
             watch_diffs: Vec::new(),
+            trapped: None,
         }
     }
 }
@@ -304,13 +310,21 @@ impl Session {
     }
 
     /// `abort`: leaves the stepper and undoes the paused input (a stepped
-    /// thread goes back to the scheduler instead).
+    /// thread goes back to the scheduler instead; at a trap, what the code
+    /// wrote stays, as after any trap).
     ///
     /// # Errors
     /// None today; the signature is that of every command.
     pub fn abort_stepping(&mut self) -> Result<Vec<Reply>, SessionError> {
-        let thread = self.debugger.as_ref().is_some_and(|d| d.agent.is_some());
         let starting = self.debugger.as_mut().and_then(|d| d.starting.take());
+        if let Some(mut replies) = self.abort_at_trap() {
+            // A start function that trapped fails its module's instantiation.
+            if let Some(starting) = starting {
+                replies.push(Reply::Note(self.start_failed(starting)));
+            }
+            return Ok(replies);
+        }
+        let thread = self.debugger.as_ref().is_some_and(|d| d.agent.is_some());
         self.abort();
         let mut replies = vec![Reply::Note(if thread {
             "aborted: the thread goes back to :run, where it was".into()

@@ -94,6 +94,8 @@ pub struct PauseInfo {
     pub func_names: crate::session::FuncNames,
     /// The top frame's label names, outermost (the function) first.
     pub label_names: Vec<Option<String>>,
+    /// The trap the next instruction raises, when paused at one.
+    pub trap: Option<super::TrapPause>,
 }
 
 /// One frame of a backtrace.
@@ -229,6 +231,7 @@ impl Session {
             .map(|d| std::mem::take(&mut d.watch_diffs))
             .unwrap_or_default();
         let label_names = self.label_names();
+        let trap = self.trap_shown();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -285,6 +288,7 @@ impl Session {
             watch_diffs,
             func_names,
             label_names,
+            trap,
         };
         let now = self.snapshot();
         if let Some(d) = self.debugger.as_mut() {

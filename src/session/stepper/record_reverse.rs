@@ -126,6 +126,21 @@ impl Session {
             }
             return Ok((global, depth, func));
         }
+        // Memory never shrinks: past the end now, past it at every step.
+        if let Probe::Memory(_, width, addr) = &probe
+            && (self.memory0_bytes(*addr, *width).len() as u64) < *width
+        {
+            let room = self.memory0_bytes(*addr, 1).len();
+            return Err(SessionError::usage(format!(
+                "{} reaches past the end of memory 0{}",
+                probe.name(),
+                if room == 0 {
+                    String::new()
+                } else {
+                    format!(": follow a narrower value, e.g. i8[0x{addr:x}]")
+                }
+            )));
+        }
         Ok((probe, depth, func))
     }
 
