@@ -101,7 +101,7 @@ impl Session {
             layout,
             page_size: memory.ty.page_size(),
             address_digits: if memory.ty.memory64 { 16 } else { 8 },
-            regions: self.regions_in(memory.bytes(), start, len),
+            regions: self.regions_in(addr, memory.bytes(), start, len),
         })
     }
 
