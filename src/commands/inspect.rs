@@ -53,7 +53,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[MEMORY] [ADDR [LEN]] [as TYPE]",
         summary: "hex view of linear memory",
-        help: "MEMORY is $name or an index of the session module (default 0), a host memory by its two-level name (mem.pages), or a memory of a named module instance as $m.$name or $m.0 (:memory lists each with its name). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array; `as v128` (or a shape: `as i8x16`, `as f32x4`, ...) shows each 16 bytes as the lanes of a vector.",
+        help: "MEMORY is $name or an index of the session module (default 0), a host memory by its two-level name (mem.pages), a memory a registered module exports (m.mem), or a memory of a named module instance as $m (its memory 0), $m.$name or $m.1 (:memory lists each with its name). ADDR and LEN are decimal or 0x hex (default 0 and 64). Bytes the last input changed are marked with ^^. `as i8|u8|i16|u16|i32|u32|i64|f32|f64` shows typed little-endian values instead, like a JavaScript typed array; `as v128` (or a shape: `as i8x16`, `as f32x4`, ...) shows each 16 bytes as the lanes of a vector.",
         run: mem,
     },
     Command {
