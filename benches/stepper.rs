@@ -62,13 +62,16 @@ const ABS: &str = "(func $abs (import \"math\" \"abs\") (param f64) (result f64)
 /// The program's fields: `pages` pages of memory and `$spin`, calling the
 /// host when `host` is set.
 fn fields(pages: u32, host: bool) -> Vec<String> {
-    let mut fields = vec![format!("(memory {pages})")];
+    // An import comes before the definitions, as the text format wants.
     if host {
-        fields.extend([ABS.to_string(), SPIN_HOST.to_string()]);
+        vec![
+            ABS.to_string(),
+            format!("(memory {pages})"),
+            SPIN_HOST.to_string(),
+        ]
     } else {
-        fields.push(SPIN.to_string());
+        vec![format!("(memory {pages})"), SPIN.to_string()]
     }
-    fields
 }
 
 /// The session, defining `pages` pages of memory and `$spin`, paused at the
