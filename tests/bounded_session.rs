@@ -142,3 +142,36 @@ fn undo_compiles_an_earlier_session_module_again_with_its_table() {
     input(&mut session, "call $a");
     assert_eq!(session.stack()[1].to_string(), "i32:1");
 }
+
+#[test]
+fn the_store_holds_functions_in_proportion_to_the_live_ones() {
+    let mut session = Session::new();
+    // The host's own (spectest's).
+    let host = session.store().func_count();
+    let live = 300;
+    for i in 0..live {
+        eval(
+            &mut session,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    // Each definition instantiates the session module again: without
+    // reusing the slots of the one it replaces, 300 one-by-one definitions
+    // leave 45,150 functions in the store.
+    let grown = session.store().func_count() - host;
+    assert!(grown <= 4 * live, "{grown} functions for {live} live ones");
+    for k in 0..live {
+        eval(
+            &mut session,
+            &format!("(func $f0 (result i32) i32.const {})", k + 1000),
+        );
+    }
+    let redefined = session.store().func_count() - host;
+    assert!(
+        redefined <= 4 * live,
+        "{redefined} functions for {live} live ones after {live} redefinitions"
+    );
+    eval(&mut session, "call $f0 call $f299");
+    let stack: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
+    assert_eq!(stack, ["i32:1299", "i32:299"]);
+}

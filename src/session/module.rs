@@ -285,7 +285,7 @@ impl Session {
         text.push(')');
         // Each place in the module text as (field, offset in the field's text).
         let place = |at: usize| {
-            let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
+            let position = starts.partition_point(|s| *s <= at).saturating_sub(1);
             (order[position], at - starts[position])
         };
         let (bytes, spans) = assemble_with_instr_spans(&text)
@@ -294,7 +294,8 @@ impl Session {
             .iter()
             .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
-        let module = compile(&bytes, |body| {
+        let earlier = self.session.as_ref().map(|(m, _)| m.clone());
+        let module = compile(&bytes, earlier.as_deref(), |body| {
             let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
             let (field, at) = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
@@ -356,7 +357,7 @@ impl Session {
             };
             imports.push(ext);
         }
-        self.store.instantiate(module, &imports)
+        self.store.instantiate_reusing(module, &imports)
     }
 
     /// Copies memory contents and global values from the previous session
@@ -432,15 +433,19 @@ impl Session {
             let kept = memory.pages().min(old_pages);
             notes.push((pos, memory_note(kept, old_pages, memory.ty.limits.max)));
         }
+        let new_globals = kind_positions(&plan.fields, "global");
+        let old_globals = kind_positions(&self.fields, "global");
         for (i, new_addr) in new.globals.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "global").get(i) else {
+            let Some(&pos) = new_globals.get(i) else {
                 continue;
             };
             if plan.typed_at[pos].is_some() {
                 // Redefined: it starts from its new initializer.
                 continue;
             }
-            let Some(old_addr) = old_index("global", pos).and_then(|j| old.globals.get(j)) else {
+            let was = plan.previous.get(pos).copied().flatten();
+            let j = was.and_then(|was| old_globals.iter().position(|p| *p == was));
+            let Some(old_addr) = j.and_then(|j| old.globals.get(j)) else {
                 continue;
             };
             if old_addr == new_addr {
@@ -491,7 +496,7 @@ impl Session {
                 // Its code is freed already; its binary goes once `:undo` lets go.
                 match undoable {
                     true => self.stale.push(addr),
-                    false => self.store.forget_hibernated(addr),
+                    false => self.store.forget_hibernated(addr, &values),
                 }
                 continue;
             }
@@ -527,7 +532,7 @@ impl Session {
     /// binary when it hibernates (a state `:undo` brings back).
     pub(super) fn wake(&mut self, addr: InstanceAddr) -> Option<Arc<Module>> {
         if let Some(bytes) = self.store.hibernated_binary(addr) {
-            let module = compile(&bytes, |_| None).ok()?;
+            let module = compile(&bytes, None, |_| None).ok()?;
             self.store.wake_instance(addr, module.clone());
             return Some(module);
         }
@@ -557,8 +562,21 @@ impl Session {
     /// to a function of the session module follows that function to its new
     /// version. A table the input redefined starts from its initializers.
     fn carry_tables(&mut self, old: &Instance, new: &Instance, plan: &Plan) {
+        if new.tables.is_empty() {
+            return;
+        }
         let old_funcs = kind_positions(&self.fields, "func");
         let new_funcs = kind_positions(&plan.fields, "func");
+        // Field position in the plan -> position in the current fields, and
+        // field position in the plan -> function index.
+        let now_of: HashMap<usize, usize> = plan
+            .previous
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, was)| Some(((*was)?, pos)))
+            .collect();
+        let index_of: HashMap<usize, usize> =
+            new_funcs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
         // Old function entry (address + 1) -> new function entry.
         let moved: HashMap<u64, u64> = old
             .funcs
@@ -566,8 +584,7 @@ impl Session {
             .enumerate()
             .filter_map(|(k, old_addr)| {
                 let was = *old_funcs.get(k)?;
-                let pos = plan.previous.iter().position(|p| *p == Some(was))?;
-                let now = new_funcs.iter().position(|p| *p == pos)?;
+                let now = *index_of.get(now_of.get(&was)?)?;
                 Some((
                     old_addr.index() as u64 + 1,
                     new.funcs.get(now)?.index() as u64 + 1,
@@ -575,8 +592,9 @@ impl Session {
             })
             .collect();
         let old_tables = kind_positions(&self.fields, "table");
+        let new_tables = kind_positions(&plan.fields, "table");
         for (i, new_addr) in new.tables.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "table").get(i) else {
+            let Some(&pos) = new_tables.get(i) else {
                 continue;
             };
             if plan.typed_at[pos].is_some() || plan.fields[pos].is_import() {
@@ -708,7 +726,7 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        let module = compile(&bytes, |body| {
+        let module = compile(&bytes, None, |body| {
             let instrs = spans.get(body.defined)?;
             let at = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
@@ -828,24 +846,29 @@ fn map_asm_error(
 
 /// Validates and translates a module the workbench assembled (threads
 /// proposal validation included), explaining a rejection; one inside a
-/// function body is pointed at the spot `locate` finds for it.
+/// function body is pointed at the spot `locate` finds for it. The code of
+/// bodies `earlier` had already is taken from it.
 fn compile(
     bytes: &[u8],
+    earlier: Option<&Module>,
     locate: impl Fn(&BodyError) -> Option<SourceSpot>,
 ) -> Result<Arc<Module>, SessionError> {
     let features = crate::vm::module::features_with_threads();
-    Module::from_binary_with(bytes, features)
-        .map(Arc::new)
-        .map_err(|e| match body_error(bytes, features, e.offset) {
-            Some(body) => SessionError {
-                spot: locate(&body),
-                ..SessionError::new(
-                    ErrorKind::Invalid,
-                    format!("in {}: {}", body.func_label(), body.fault.explanation),
-                )
-            },
-            None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
-        })
+    match earlier {
+        Some(earlier) => Module::from_binary_reusing(bytes, features, earlier),
+        None => Module::from_binary_with(bytes, features),
+    }
+    .map(Arc::new)
+    .map_err(|e| match body_error(bytes, features, e.offset) {
+        Some(body) => SessionError {
+            spot: locate(&body),
+            ..SessionError::new(
+                ErrorKind::Invalid,
+                format!("in {}: {}", body.func_label(), body.fault.explanation),
+            )
+        },
+        None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
+    })
 }
 
 /// The spot of `at` bytes into a field's text: in `input` when the field was

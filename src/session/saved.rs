@@ -240,9 +240,11 @@ pub struct Sandbox {
     undo: super::undo::History,
     breakpoints: Vec<super::stepper::Breakpoint>,
     trace: bool,
-    /// How many functions and instances the store held.
+    /// How many functions and instances the store held, and which
+    /// function slots were free.
     funcs: usize,
     instances: usize,
+    freed: Vec<std::ops::Range<usize>>,
 }
 
 impl Session {
@@ -270,6 +272,7 @@ impl Session {
             trace: std::mem::replace(&mut self.trace, false),
             funcs: self.store.funcs.len(),
             instances: self.store.instances.len(),
+            freed: self.store.freed(),
         })
     }
 
@@ -286,6 +289,7 @@ impl Session {
         self.trace = sandbox.trace;
         self.store.funcs.truncate(sandbox.funcs);
         self.store.instances.truncate(sandbox.instances);
+        self.store.set_freed(sandbox.freed);
         self.restore(sandbox.saved);
     }
 }

@@ -112,22 +112,59 @@ impl Store {
         module: &Arc<Module>,
         imports: &[Option<Extern>],
     ) -> Result<InstanceAddr, InstantiationError> {
+        self.instantiate_in(module, imports, false)
+    }
+
+    /// [`Store::instantiate`], putting the functions in slots retired
+    /// instances freed when enough of them are free in a row (the session
+    /// module, issue 14); not for code whose store objects are dropped
+    /// again with [`Store::release`].
+    ///
+    /// # Errors
+    /// As [`Store::instantiate`].
+    pub fn instantiate_reusing(
+        &mut self,
+        module: &Arc<Module>,
+        imports: &[Option<Extern>],
+    ) -> Result<InstanceAddr, InstantiationError> {
+        self.instantiate_in(module, imports, true)
+    }
+
+    fn instantiate_in(
+        &mut self,
+        module: &Arc<Module>,
+        imports: &[Option<Extern>],
+        reuse: bool,
+    ) -> Result<InstanceAddr, InstantiationError> {
         let mut inst = Instance {
             type_ids: self.types.register(module),
             ..Instance::empty(module.clone())
         };
         self.link(module, imports, &mut inst)?;
         let addr = InstanceAddr(self.instances.len() as u32);
+        let freed = reuse
+            .then(|| self.take_freed(module.bodies.len()))
+            .flatten();
         for (i, body) in module.bodies.iter().enumerate() {
             let index = module.imported_funcs + i as u32;
             let type_id = inst.type_ids[body.type_index as usize];
-            self.funcs.push(FuncInst::Wasm {
+            let func = FuncInst::Wasm {
                 type_id,
                 instance: addr,
                 index,
                 body: body.clone(),
-            });
-            inst.funcs.push(FuncAddr(self.funcs.len() as u32 - 1));
+            };
+            let slot = match freed {
+                Some(first) => {
+                    self.funcs[first + i] = func;
+                    first + i
+                }
+                None => {
+                    self.funcs.push(func);
+                    self.funcs.len() - 1
+                }
+            };
+            inst.funcs.push(FuncAddr(slot as u32));
         }
         let resource = InstantiationError::Resource;
         for (ty, init) in module.tables[inst.tables.len()..]
