@@ -142,7 +142,9 @@ impl Session {
             .at(text, 0, 1));
         }
         let mut plan = Plan::keep(&self.fields);
-        let index = fields::Index::new(&plan.fields);
+        // The current fields, which planning leaves as they are: a field it
+        // replaced is no longer eligible, and new ones are not indexed.
+        let index = fields::Index::new(&self.fields);
         let mut eligible = vec![true; plan.fields.len()];
         for form in &forms {
             let offset = form.as_ptr() as usize - text.as_ptr() as usize;

@@ -1050,3 +1050,55 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Module, features};
+    use std::sync::Arc;
+
+    fn binary(text: &str) -> Vec<u8> {
+        wat::parse_str(text).expect("assembles")
+    }
+
+    #[test]
+    fn unchanged_bodies_are_taken_over_where_they_now_sit() {
+        let first = binary(
+            "(module (func $a (result i32) i32.const 1)
+                     (func $b (param i32) (result i32) (block (result i32) local.get 0)))",
+        );
+        // A function (and an export, a new type) added: the bodies move.
+        let second = binary(
+            "(module (func $a (result i32) i32.const 1)
+                     (func $b (param i32) (result i32) (block (result i32) local.get 0))
+                     (func $c (export \"c\") (param i64) (result i64) local.get 0))",
+        );
+        let earlier = Module::from_binary(&first).expect("valid");
+        let reused = Module::from_binary_reusing(&second, features(), &earlier).expect("valid");
+        let fresh = Module::from_binary(&second).expect("valid");
+        for (i, (got, want)) in reused.bodies.iter().zip(&fresh.bodies).enumerate() {
+            assert_eq!(got.range, want.range, "body {i}");
+            assert_eq!(got.run.offsets, want.run.offsets, "body {i}");
+            assert_eq!(got.step.offsets, want.step.offsets, "body {i}");
+        }
+        assert_eq!(reused.bodies.len(), 3);
+        let same_place = Module::from_binary_reusing(&first, features(), &earlier).expect("valid");
+        assert!(Arc::ptr_eq(&same_place.bodies[1], &earlier.bodies[1]));
+    }
+
+    #[test]
+    fn a_changed_signature_checks_its_callers_again() {
+        let earlier = Module::from_binary(&binary(
+            "(module (func $f (result i32) i32.const 1)
+                     (func $g (result i32) call $f))",
+        ))
+        .expect("valid");
+        // $g's bytes are the same, but $f now returns an i64.
+        let changed = binary(
+            "(module (func $f (result i64) i64.const 1)
+                     (func $g (result i32) call $f))",
+        );
+        let error = Module::from_binary_reusing(&changed, features(), &earlier)
+            .expect_err("$g returns an i64 as an i32");
+        assert!(error.message.contains("type mismatch"), "{}", error.message);
+    }
+}
