@@ -498,7 +498,10 @@ impl Session {
                 // Its code is freed already; its binary goes once `:undo` lets go.
                 match undoable {
                     true => self.stale.push(addr),
-                    false => self.store.forget_hibernated(addr, &values),
+                    false => {
+                        let slots = self.store.forget_hibernated(addr);
+                        self.reuse_slots(slots, &values);
+                    }
                 }
                 continue;
             }
@@ -518,7 +521,8 @@ impl Session {
             if live || registered || self.store.refers_to_funcs(own, &values) {
                 self.stale.push(addr);
             } else if !undoable {
-                self.store.retire_instance(addr, empty.clone());
+                let slots = self.store.retire_instance(addr, empty.clone());
+                self.reuse_slots(slots, &values);
             } else {
                 // A state `:undo` keeps names it: keep its binary, not its
                 // code (a sandbox's states keep everything as it is).
@@ -527,6 +531,18 @@ impl Session {
                 }
                 self.stale.push(addr);
             }
+        }
+    }
+
+    /// Lets the next session module take the freed function slots `slots`
+    /// (issue 14) unless something can still call what was there: a
+    /// reference in the store, in `values` (the scratch stack and locals),
+    /// or in a state `:undo` may bring back.
+    fn reuse_slots(&mut self, slots: std::ops::Range<usize>, values: &[crate::vm::Value]) {
+        if !self.store.refers_to_funcs(slots.clone(), values)
+            && !self.undo.refers_to_funcs(slots.clone())
+        {
+            self.store.give_back(slots);
         }
     }
 

@@ -68,6 +68,16 @@ impl Saved {
         self.rest.uses_instance(addr)
     }
 
+    /// Whether this state holds a reference to a function whose address is
+    /// in `funcs` (see [`StoreData::refers_to_funcs`]).
+    pub(super) fn refers_to_funcs(&self, funcs: std::ops::Range<usize>) -> bool {
+        let rest = &self.rest;
+        let values: Vec<crate::vm::Value> = (rest.stack.iter().copied())
+            .chain(rest.locals.iter().map(|l| l.value))
+            .collect();
+        self.data.refers_to_funcs(funcs, &values)
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         memory_bytes(&self.data)

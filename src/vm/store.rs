@@ -263,6 +263,39 @@ pub struct StoreData {
     pub gc: super::gc::GcHeap,
 }
 
+impl StoreData {
+    /// Whether a table, a global, an element segment, a GC object or one of
+    /// `values` holds a reference to a function whose address is in `funcs`.
+    pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
+        // A function reference is its address plus one (0 is null).
+        let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
+        let is_ours =
+            |v: &Value| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize)));
+        let in_values = values.iter().any(is_ours);
+        let in_exceptions = self.exns.iter().any(|e| {
+            e.payload.iter().any(is_ours)
+                || e.thrown_at.is_some_and(|(f, _)| funcs.contains(&f.index()))
+        });
+        let in_tables = self
+            .tables
+            .iter()
+            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| hit(*e)));
+        let in_globals = self
+            .globals
+            .iter()
+            .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
+        let in_elems = self.elems.iter().flatten().any(|e| hit(*e));
+        // Untyped here, so any field that reads as one counts (never too few).
+        let in_objects = self
+            .gc
+            .objects
+            .iter()
+            .flat_map(|o| &o.slots)
+            .any(|s| hit(*s));
+        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
+    }
+}
+
 /// A thread blocked in `memory.atomic.wait`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Waiter {
@@ -535,35 +568,7 @@ impl Store {
     /// Whether a table, a global, an element segment, a GC object or one of
     /// `values` holds a reference to a function whose address is in `funcs`.
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
-        // A function reference is its address plus one (0 is null).
-        let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
-        let is_ours =
-            |v: &Value| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize)));
-        let in_values = values.iter().any(is_ours);
-        let in_exceptions = self.data.exns.iter().any(|e| {
-            e.payload.iter().any(is_ours)
-                || e.thrown_at.is_some_and(|(f, _)| funcs.contains(&f.index()))
-        });
-        let in_tables = self
-            .data
-            .tables
-            .iter()
-            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| hit(*e)));
-        let in_globals = self
-            .data
-            .globals
-            .iter()
-            .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
-        let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
-        // Untyped here, so any field that reads as one counts (never too few).
-        let in_objects = self
-            .data
-            .gc
-            .objects
-            .iter()
-            .flat_map(|o| &o.slots)
-            .any(|s| hit(*s));
-        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
+        self.data.refers_to_funcs(funcs, values)
     }
 
     /// The addresses of the functions instance `addr` defined itself (not
@@ -584,13 +589,18 @@ impl Store {
     /// (an earlier version of the session module): it keeps no module
     /// (`empty` takes its place) and no objects, and its functions become
     /// host functions that trap, so their addresses stay valid (issue 14).
-    pub fn retire_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
+    /// Returns the slots its functions had, for [`Store::give_back`].
+    pub fn retire_instance(
+        &mut self,
+        addr: InstanceAddr,
+        empty: Arc<Module>,
+    ) -> std::ops::Range<usize> {
         let own = self.own_funcs(addr);
         self.free_funcs(own.clone());
-        self.give_back(own);
         if let Some(instance) = self.instances.get_mut(addr.index()) {
             *instance = Instance::empty(empty);
         }
+        own
     }
 
     /// How many functions the store holds (freed slots included).
@@ -598,9 +608,10 @@ impl Store {
         self.funcs.len()
     }
 
-    /// Makes the (freed) function slots `slots` free for reuse, joining
-    /// them with free neighbours.
-    fn give_back(&mut self, slots: std::ops::Range<usize>) {
+    /// Makes the freed function slots `slots` free for reuse, joining them
+    /// with free neighbours. The caller makes sure nothing refers to them
+    /// any more, in the store or in a state it may bring back.
+    pub fn give_back(&mut self, slots: std::ops::Range<usize>) {
         if slots.is_empty() || slots.end > self.funcs.len() {
             return;
         }
@@ -722,16 +733,13 @@ impl Store {
     }
 
     /// Lets hibernating instance `addr` go for good: nothing will wake it.
-    /// Its function slots are free for reuse unless a table, global,
-    /// segment, object or one of `values` still refers to one of them.
-    pub fn forget_hibernated(&mut self, addr: InstanceAddr, values: &[Value]) {
+    /// Returns the slots its functions had, for [`Store::give_back`].
+    pub fn forget_hibernated(&mut self, addr: InstanceAddr) -> std::ops::Range<usize> {
         let Some(at) = self.hibernated.iter().position(|(a, ..)| *a == addr) else {
-            return;
+            return 0..0;
         };
         let (_, _, _, slots) = self.hibernated.swap_remove(at);
-        if !self.refers_to_funcs(slots.clone(), values) {
-            self.give_back(slots);
-        }
+        slots
     }
 
     /// Whether instance `addr` is hibernating.
