@@ -8,6 +8,7 @@
 //! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
+use super::splice;
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
@@ -270,29 +271,59 @@ impl Session {
     /// fields of `plan`, carrying memory and globals over from the previous
     /// instance; `input` is the text this input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
-        let fields = &plan.fields;
-        // The text format wants imports before definitions; fields keep their
-        // typed order otherwise.
-        let mut order: Vec<usize> = (0..fields.len())
-            .filter(|i| fields[*i].is_import())
-            .collect();
-        order.extend((0..fields.len()).filter(|i| !fields[*i].is_import()));
-        let mut text = String::from("(module\n");
-        let mut starts = Vec::new();
-        for &i in &order {
-            starts.push(text.len());
-            text.push_str(&fields[i].text);
-            text.push('\n');
-        }
-        text.push(')');
-        // Each place in the module text as (field, offset in the field's text).
-        let place = |at: usize| {
-            let position = starts.partition_point(|s| *s <= at).saturating_sub(1);
-            (order[position], at - starts[position])
+        let (module, sources) = match self.appended(plan) {
+            Some(built) => built,
+            None => self.assembled(plan, input)?,
         };
+        let instance = self.instantiate(&module)?;
+        let mut moved = Vec::new();
+        let notes = self.carry_over(instance, plan, &mut moved);
+        Ok((module, instance, notes, sources, moved))
+    }
+
+    /// The session module of `plan` when it only adds one function to the
+    /// current one and that function can be assembled on its own (see
+    /// [`splice`]); `None` for anything else, an error included.
+    fn appended(&self, plan: &Plan) -> Option<(Arc<Module>, splice::Sources)> {
+        let (earlier, _) = self.session.as_ref()?;
+        let kept = self.fields.len();
+        let only_added = plan.fields.len() == kept + 1
+            && plan.typed_at[..kept].iter().all(Option::is_none)
+            && (0..kept).all(|i| plan.previous[i] == Some(i));
+        if !only_added {
+            return None;
+        }
+        let (bytes, sources) =
+            splice::append_func(earlier, &self.sources, &plan.fields[kept], kept)?;
+        if cfg!(debug_assertions) {
+            // The whole assembly is the reference: the same bytes, the same places.
+            let (text, place) = module_text(&plan.fields);
+            if let Ok((whole, spans)) = assemble_with_instr_spans(&text) {
+                let places: splice::Sources = (spans.iter())
+                    .map(|func| func.iter().map(|at| place(*at)).collect())
+                    .collect();
+                assert!(
+                    whole == bytes && places == sources,
+                    "spliced module differs"
+                );
+            }
+        }
+        let module = compile(&bytes, Some(earlier), |_| None).ok()?;
+        Some((module, sources))
+    }
+
+    /// The session module of `plan` assembled from all its fields' text,
+    /// validated and translated (the code of unchanged bodies reused).
+    fn assembled(
+        &self,
+        plan: &Plan,
+        input: &str,
+    ) -> Result<(Arc<Module>, splice::Sources), SessionError> {
+        let fields = &plan.fields;
+        let (text, place) = module_text(fields);
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, plan, input, place(e.offset)))?;
-        let sources: Vec<Vec<(usize, usize)>> = spans
+        let sources: splice::Sources = spans
             .iter()
             .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
@@ -305,10 +336,7 @@ impl Session {
             };
             field_spot(&fields[field].text, at, input)
         })?;
-        let instance = self.instantiate(&module)?;
-        let mut moved = Vec::new();
-        let notes = self.carry_over(instance, plan, &mut moved);
-        Ok((module, instance, notes, sources, moved))
+        Ok((module, sources))
     }
 
     pub(super) fn instantiate(
@@ -838,6 +866,29 @@ fn memory_note(kept: u64, old_pages: u64, max: Option<u64>) -> String {
             pages(old_pages)
         ),
     }
+}
+
+/// The session module's text from `fields` (imports first, as the text
+/// format wants, the rest in typed order), with a map from a place in it to
+/// (field position, offset in the field's text).
+pub(super) fn module_text(fields: &[Field]) -> (String, impl Fn(usize) -> (usize, usize)) {
+    let mut order: Vec<usize> = (0..fields.len())
+        .filter(|i| fields[*i].is_import())
+        .collect();
+    order.extend((0..fields.len()).filter(|i| !fields[*i].is_import()));
+    let mut text = String::from("(module\n");
+    let mut starts = Vec::new();
+    for &i in &order {
+        starts.push(text.len());
+        text.push_str(&fields[i].text);
+        text.push('\n');
+    }
+    text.push(')');
+    let place = move |at: usize| {
+        let position = starts.partition_point(|s| *s <= at).saturating_sub(1);
+        (order[position], at - starts[position])
+    };
+    (text, place)
 }
 
 /// Maps an assembler error in the generated module text back to where the
