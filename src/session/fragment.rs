@@ -712,11 +712,13 @@ fn named_funcs(code: &str, module: &Module) -> Option<std::collections::BTreeSet
         let (TokenKind::Name, name) = pair[1] else {
             return None;
         };
+        // Compared without a `$` first: no string made per function (issue 14).
+        let bare = name.strip_prefix('$')?;
         let (&index, _) = module
             .names
             .funcs
             .iter()
-            .find(|(_, n)| wat_id(Some(n)) == name)?;
+            .find(|(_, n)| n.as_str() == bare && wat_id(Some(n)) == name)?;
         wanted.insert(index);
     }
     Some(wanted)

@@ -8,6 +8,7 @@
 //! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
+use super::splice;
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
@@ -16,7 +17,7 @@ use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
 use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
 use crate::vm::value::NULL_REF;
-use crate::vm::{InstantiationError, Module, PendingStart, ValType};
+use crate::vm::{FuncSlots, InstantiationError, Module, PendingStart, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -143,7 +144,9 @@ impl Session {
             .at(text, 0, 1));
         }
         let mut plan = Plan::keep(&self.fields);
-        let index = fields::Index::new(&plan.fields);
+        // The current fields, which planning leaves as they are: a field it
+        // replaced is no longer eligible, and new ones are not indexed.
+        let index = fields::Index::new(&self.fields);
         let mut eligible = vec![true; plan.fields.len()];
         for form in &forms {
             let offset = form.as_ptr() as usize - text.as_ptr() as usize;
@@ -269,28 +272,64 @@ impl Session {
     /// fields of `plan`, carrying memory and globals over from the previous
     /// instance; `input` is the text this input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
-        let fields = &plan.fields;
-        let order = super::fields::module_order(fields);
-        let mut text = String::from("(module\n");
-        let mut starts = Vec::new();
-        for &i in &order {
-            starts.push(text.len());
-            text.push_str(&fields[i].text);
-            text.push('\n');
-        }
-        text.push(')');
-        // Each place in the module text as (field, offset in the field's text).
-        let place = |at: usize| {
-            let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
-            (order[position], at - starts[position])
+        let (module, sources) = match self.appended(plan) {
+            Some(built) => built,
+            None => self.assembled(plan, input)?,
         };
+        let instance = self.instantiate(&module)?;
+        let mut moved = Vec::new();
+        let notes = self.carry_over(instance, plan, &mut moved);
+        Ok((module, instance, notes, sources, moved))
+    }
+
+    /// The session module of `plan` when it only adds one function to the
+    /// current one and that function can be assembled on its own (see
+    /// [`splice`]); `None` for anything else, an error included.
+    fn appended(&self, plan: &Plan) -> Option<(Arc<Module>, splice::Sources)> {
+        let (earlier, _) = self.session.as_ref()?;
+        let kept = self.fields.len();
+        let only_added = plan.fields.len() == kept + 1
+            && plan.typed_at[..kept].iter().all(Option::is_none)
+            && (0..kept).all(|i| plan.previous[i] == Some(i));
+        if !only_added {
+            return None;
+        }
+        let (bytes, sources) =
+            splice::append_func(earlier, &self.sources, &plan.fields[kept], kept)?;
+        if cfg!(debug_assertions) {
+            // The whole assembly is the reference: the same bytes, the same places.
+            let (text, place) = module_text(&plan.fields);
+            if let Ok((whole, spans)) = assemble_with_instr_spans(&text) {
+                let places: splice::Sources = (spans.iter())
+                    .map(|func| func.iter().map(|at| place(*at)).collect())
+                    .collect();
+                assert!(
+                    whole == bytes && places == sources,
+                    "spliced module differs"
+                );
+            }
+        }
+        let module = compile(&bytes, Some(earlier), |_| None).ok()?;
+        Some((module, sources))
+    }
+
+    /// The session module of `plan` assembled from all its fields' text,
+    /// validated and translated (the code of unchanged bodies reused).
+    fn assembled(
+        &self,
+        plan: &Plan,
+        input: &str,
+    ) -> Result<(Arc<Module>, splice::Sources), SessionError> {
+        let fields = &plan.fields;
+        let (text, place) = module_text(fields);
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, plan, input, place(e.offset)))?;
-        let sources: Vec<Vec<(usize, usize)>> = spans
+        let sources: splice::Sources = spans
             .iter()
             .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
-        let module = compile(&bytes, |body| {
+        let earlier = self.session.as_ref().map(|(m, _)| m.clone());
+        let module = compile(&bytes, earlier.as_deref(), |body| {
             let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
             let (field, at) = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
@@ -298,10 +337,7 @@ impl Session {
             };
             field_spot(&fields[field].text, at, input)
         })?;
-        let instance = self.instantiate(&module)?;
-        let mut moved = Vec::new();
-        let notes = self.carry_over(instance, plan, &mut moved);
-        Ok((module, instance, notes, sources, moved))
+        Ok((module, sources))
     }
 
     pub(super) fn instantiate(
@@ -368,7 +404,8 @@ impl Session {
             };
             imports.push(ext);
         }
-        self.store.instantiate_pending(module, &imports)
+        self.store
+            .instantiate_pending(module, &imports, FuncSlots::ReuseFreed)
     }
 
     /// Copies memory contents and global values from the previous session
@@ -446,15 +483,19 @@ impl Session {
             }
             notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
         }
+        let new_globals = kind_positions(&plan.fields, "global");
+        let old_globals = kind_positions(&self.fields, "global");
         for (i, new_addr) in new.globals.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "global").get(i) else {
+            let Some(&pos) = new_globals.get(i) else {
                 continue;
             };
             if plan.typed_at[pos].is_some() {
                 // Redefined: it starts from its new initializer.
                 continue;
             }
-            let Some(old_addr) = old_index("global", pos).and_then(|j| old.globals.get(j)) else {
+            let was = plan.previous.get(pos).copied().flatten();
+            let j = was.and_then(|was| old_globals.iter().position(|p| *p == was));
+            let Some(old_addr) = j.and_then(|j| old.globals.get(j)) else {
                 continue;
             };
             if old_addr == new_addr {
@@ -505,7 +546,10 @@ impl Session {
                 // Its code is freed already; its binary goes once `:undo` lets go.
                 match undoable {
                     true => self.stale.push(addr),
-                    false => self.store.forget_hibernated(addr),
+                    false => {
+                        let slots = self.store.forget_hibernated(addr);
+                        self.reuse_slots(slots, &values);
+                    }
                 }
                 continue;
             }
@@ -525,7 +569,8 @@ impl Session {
             if live || registered || self.store.refers_to_funcs(own, &values) {
                 self.stale.push(addr);
             } else if !undoable {
-                self.store.retire_instance(addr, empty.clone());
+                let slots = self.store.retire_instance(addr, empty.clone());
+                self.reuse_slots(slots, &values);
             } else {
                 // A state `:undo` keeps names it: keep its binary, not its
                 // code (a sandbox's states keep everything as it is).
@@ -537,11 +582,23 @@ impl Session {
         }
     }
 
+    /// Lets the next session module take the freed function slots `slots`
+    /// (issue 14) unless something can still call what was there: a
+    /// reference in the store, in `values` (the scratch stack and locals),
+    /// or in a state `:undo` may bring back.
+    fn reuse_slots(&mut self, slots: std::ops::Range<usize>, values: &[crate::vm::Value]) {
+        if !self.store.refers_to_funcs(slots.clone(), values)
+            && !self.undo.refers_to_funcs(slots.clone())
+        {
+            self.store.give_back(slots);
+        }
+    }
+
     /// The module of session instance `addr`, compiled again from its
     /// binary when it hibernates (a state `:undo` brings back).
     pub(super) fn wake(&mut self, addr: InstanceAddr) -> Option<Arc<Module>> {
         if let Some(bytes) = self.store.hibernated_binary(addr) {
-            let module = compile(&bytes, |_| None).ok()?;
+            let module = compile(&bytes, None, |_| None).ok()?;
             self.store.wake_instance(addr, module.clone());
             return Some(module);
         }
@@ -571,8 +628,21 @@ impl Session {
     /// to a function of the session module follows that function to its new
     /// version. A table the input redefined starts from its initializers.
     fn carry_tables(&mut self, old: &Instance, new: &Instance, plan: &Plan) {
+        if new.tables.is_empty() {
+            return;
+        }
         let old_funcs = kind_positions(&self.fields, "func");
         let new_funcs = kind_positions(&plan.fields, "func");
+        // Field position in the plan -> position in the current fields, and
+        // field position in the plan -> function index.
+        let now_of: HashMap<usize, usize> = plan
+            .previous
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, was)| Some(((*was)?, pos)))
+            .collect();
+        let index_of: HashMap<usize, usize> =
+            new_funcs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
         // Old function entry (address + 1) -> new function entry.
         let moved: HashMap<u64, u64> = old
             .funcs
@@ -580,8 +650,7 @@ impl Session {
             .enumerate()
             .filter_map(|(k, old_addr)| {
                 let was = *old_funcs.get(k)?;
-                let pos = plan.previous.iter().position(|p| *p == Some(was))?;
-                let now = new_funcs.iter().position(|p| *p == pos)?;
+                let now = *index_of.get(now_of.get(&was)?)?;
                 Some((
                     old_addr.index() as u64 + 1,
                     new.funcs.get(now)?.index() as u64 + 1,
@@ -589,8 +658,9 @@ impl Session {
             })
             .collect();
         let old_tables = kind_positions(&self.fields, "table");
+        let new_tables = kind_positions(&plan.fields, "table");
         for (i, new_addr) in new.tables.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "table").get(i) else {
+            let Some(&pos) = new_tables.get(i) else {
                 continue;
             };
             if plan.typed_at[pos].is_some() || plan.fields[pos].is_import() {
@@ -729,7 +799,7 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        compile(&bytes, |body| {
+        compile(&bytes, None, |body| {
             let instrs = spans.get(body.defined)?;
             let at = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
@@ -845,6 +915,26 @@ fn memory_note(kept: u64, old: u64, ty: &crate::vm::types::MemoryType) -> String
     }
 }
 
+/// The session module's text from `fields` (imports first, as the text
+/// format wants, the rest in typed order), with a map from a place in it to
+/// (field position, offset in the field's text).
+pub(super) fn module_text(fields: &[Field]) -> (String, impl Fn(usize) -> (usize, usize)) {
+    let order = super::fields::module_order(fields);
+    let mut text = String::from("(module\n");
+    let mut starts = Vec::new();
+    for &i in &order {
+        starts.push(text.len());
+        text.push_str(&fields[i].text);
+        text.push('\n');
+    }
+    text.push(')');
+    let place = move |at: usize| {
+        let position = starts.partition_point(|s| *s <= at).saturating_sub(1);
+        (order[position], at - starts[position])
+    };
+    (text, place)
+}
+
 /// Maps an assembler error in the generated module text back to where the
 /// user wrote it: in this input, or in an earlier field's own text.
 /// `(field, at)` is the error's place as a field of `plan` and an offset in it.
@@ -869,24 +959,29 @@ fn map_asm_error(
 
 /// Validates and translates a module the workbench assembled (threads
 /// proposal validation included), explaining a rejection; one inside a
-/// function body is pointed at the spot `locate` finds for it.
+/// function body is pointed at the spot `locate` finds for it. The code of
+/// bodies `earlier` had already is taken from it.
 fn compile(
     bytes: &[u8],
+    earlier: Option<&Module>,
     locate: impl Fn(&BodyError) -> Option<SourceSpot>,
 ) -> Result<Arc<Module>, SessionError> {
     let features = crate::vm::module::features_with_threads();
-    Module::from_binary_with(bytes, features)
-        .map(Arc::new)
-        .map_err(|e| match body_error(bytes, features, e.offset) {
-            Some(body) => SessionError {
-                spot: locate(&body),
-                ..SessionError::new(
-                    ErrorKind::Invalid,
-                    format!("in {}: {}", body.func_label(), body.fault.explanation),
-                )
-            },
-            None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
-        })
+    match earlier {
+        Some(earlier) => Module::from_binary_reusing(bytes, features, earlier),
+        None => Module::from_binary_with(bytes, features),
+    }
+    .map(Arc::new)
+    .map_err(|e| match body_error(bytes, features, e.offset) {
+        Some(body) => SessionError {
+            spot: locate(&body),
+            ..SessionError::new(
+                ErrorKind::Invalid,
+                format!("in {}: {}", body.func_label(), body.fault.explanation),
+            )
+        },
+        None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
+    })
 }
 
 /// The spot of `at` bytes into a field's text: in `input` when the field was
