@@ -208,3 +208,27 @@ fn a_function_a_kept_state_refers_to_keeps_its_store_slot() {
         "the slot of the held $a was reused"
     );
 }
+
+#[test]
+fn a_typed_function_reference_in_a_global_keeps_its_function() {
+    let mut session = Session::new();
+    input(&mut session, "(type $t (func (result i32)))");
+    input(&mut session, "(func $a (type $t) i32.const 41)");
+    input(
+        &mut session,
+        "(global $g (mut (ref null $t)) (ref.null $t))",
+    );
+    input(&mut session, "ref.func $a global.set $g");
+    // $a is replaced; the global still holds the first $a, whose instance
+    // must stay (a typed reference, not `funcref`).
+    input(&mut session, "(func $a (type $t) i32.const 0)");
+    for i in 0..watlab::session::UNDO_INPUTS + 20 {
+        input(
+            &mut session,
+            &format!("(func $f{i} (type $t) i32.const {i})"),
+        );
+    }
+    input(&mut session, "global.get $g call_ref $t");
+    let stack: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
+    assert_eq!(stack, ["i32:41"]);
+}

@@ -10,7 +10,7 @@ use super::module::Module;
 use super::table::Table;
 use super::trap::Trap;
 use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
-use super::value::{ValType, Value};
+use super::value::{HeapType, ValType, Value};
 use std::fmt;
 use std::sync::Arc;
 
@@ -279,11 +279,11 @@ impl StoreData {
         let in_tables = self
             .tables
             .iter()
-            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| hit(*e)));
+            .any(|t| may_hold_func(t.ty.elem) && t.elements.iter().any(|e| hit(*e)));
         let in_globals = self
             .globals
             .iter()
-            .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
+            .any(|g| may_hold_func(g.ty.ty) && hit(g.value));
         let in_elems = self.elems.iter().flatten().any(|e| hit(*e));
         // Untyped here, so any field that reads as one counts (never too few).
         let in_objects = self
@@ -293,6 +293,17 @@ impl StoreData {
             .flat_map(|o| &o.slots)
             .any(|s| hit(*s));
         in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
+    }
+}
+
+/// Whether a value of type `ty` can be a function reference: `funcref`,
+/// `(ref func)`, and typed references to a defined type (here, with no type
+/// section at hand, any defined type counts: never too few).
+fn may_hold_func(ty: ValType) -> bool {
+    match ty {
+        ValType::FuncRef => true,
+        ValType::Ref(r) => matches!(r.heap, HeapType::Func | HeapType::Concrete(_)),
+        _ => false,
     }
 }
 
