@@ -195,6 +195,7 @@ transcripts! {
     trap_keeps_write_undo_takes_it_back,
     invoke_trap_keeps_writes,
     start_trap_keeps_host_writes,
+    session_start_runs_once,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

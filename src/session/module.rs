@@ -27,7 +27,7 @@ use std::sync::Arc;
 /// new).
 type Built = (
     Arc<Module>,
-    InstanceAddr,
+    PendingStart,
     Vec<(usize, String)>,
     Vec<Vec<(usize, usize)>>,
     Vec<(MemAddr, MemAddr)>,
@@ -47,6 +47,12 @@ struct Plan {
 }
 
 impl Plan {
+    /// Whether this input typed a `(start ...)`: its function runs once, over
+    /// the carried-over state and the new segments (a module's order).
+    fn runs_start(&self) -> bool {
+        (kind_positions(&self.fields, "start").iter()).any(|at| self.typed_at[*at].is_some())
+    }
+
     /// The current fields, unchanged.
     fn keep(fields: &[Field]) -> Plan {
         Plan {
@@ -227,10 +233,15 @@ impl Session {
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
-        let (module, instance, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let (module, pending, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let instance = pending.instance;
         let applied = self
             .apply_new_data(&module, instance, &new_data)
-            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems));
+            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems))
+            .and_then(|()| match plan.runs_start() {
+                true => self.run_start(&pending),
+                false => Ok(()),
+            });
         let memories = &mut self.store.data.memories;
         for (old, new) in moved {
             let Some((old, new)) = two(memories, old.index(), new.index()) else {
@@ -269,17 +280,18 @@ impl Session {
     }
 
     /// Assembles, validates and instantiates the session module from the
-    /// fields of `plan`, carrying memory and globals over from the previous
-    /// instance; `input` is the text this input typed.
+    /// fields of `plan` up to its start function, carrying memory and
+    /// globals over from the previous instance; `input` is the text this
+    /// input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
         let (module, sources) = match self.appended(plan) {
             Some(built) => built,
             None => self.assembled(plan, input)?,
         };
-        let instance = self.instantiate(&module)?;
+        let pending = self.instantiate_pending(&module)?;
         let mut moved = Vec::new();
-        let notes = self.carry_over(instance, plan, &mut moved);
-        Ok((module, instance, notes, sources, moved))
+        let notes = self.carry_over(pending.instance, plan, &mut moved);
+        Ok((module, pending, notes, sources, moved))
     }
 
     /// The session module of `plan` when it only adds one function to the
@@ -345,13 +357,18 @@ impl Session {
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
         let pending = self.instantiate_pending(module)?;
+        self.run_start(&pending)?;
+        Ok(pending.instance)
+    }
+
+    /// Runs the start function of `pending`, if it has one; its trap in words.
+    fn run_start(&mut self, pending: &PendingStart) -> Result<(), SessionError> {
         let started = pending
             .execution(&self.store)
             .and_then(|e| e.map_or(Ok(Vec::new()), |mut e| e.run(&mut self.store)));
-        match started {
-            Ok(_) => Ok(pending.instance),
-            Err(trap) => Err(self.error_of_trap(&trap, None)),
-        }
+        started
+            .map(drop)
+            .map_err(|trap| self.error_of_trap(&trap, None))
     }
 
     /// Instantiates `module` up to its start function (see
@@ -471,7 +488,9 @@ impl Session {
             // Nothing else reaches the old memory: move its contents rather
             // than copy them (issue 14); `rebuild` frees it once the input is
             // through, or moves them back if it fails.
-            if memory.bytes().len() == old_len && only_user {
+            // A start function that traps fails the new instance, and what it
+            // wrote into the new memory goes with it: copy, keep the old.
+            if memory.bytes().len() == old_len && only_user && !plan.runs_start() {
                 memory.swap_contents(old_memory);
                 moved.push((*old_addr, *new_addr));
             } else {
