@@ -196,6 +196,7 @@ transcripts! {
     invoke_trap_keeps_writes,
     start_trap_keeps_host_writes,
     session_start_runs_once,
+    kept_names_host_memory,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,
