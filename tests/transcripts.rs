@@ -197,6 +197,7 @@ transcripts! {
     start_trap_keeps_host_writes,
     session_start_runs_once,
     kept_names_host_memory,
+    table_redefinition_keeps_contents,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

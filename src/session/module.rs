@@ -502,6 +502,7 @@ impl Session {
             }
             notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
         }
+        let moved_funcs = self.moved_funcs(&old, &new, plan);
         let new_globals = kind_positions(&plan.fields, "global");
         let old_globals = kind_positions(&self.fields, "global");
         for (i, new_addr) in new.globals.iter().enumerate() {
@@ -528,11 +529,15 @@ impl Session {
             };
             if old_global.ty == new_global.ty {
                 let global = &mut self.store.data.globals[new_addr.index()];
-                global.value = old_global.value;
+                global.value = match moved_funcs.get(&old_global.value) {
+                    // A `funcref` follows a redefined function, as table slots do.
+                    Some(&now) if global.ty.ty == ValType::FuncRef => now,
+                    _ => old_global.value,
+                };
                 global.high = old_global.high;
             }
         }
-        self.carry_tables(&old, &new, plan);
+        notes.extend(self.carry_tables(&old, &new, plan, &moved_funcs));
         notes
     }
 
@@ -642,14 +647,10 @@ impl Session {
         !others && !registered && self.agents.is_empty()
     }
 
-    /// Copies table contents (what `table.set`, `table.grow` and `table.fill`
-    /// did) into the tables that keep them, as memory is carried: a reference
-    /// to a function of the session module follows that function to its new
-    /// version. A table the input redefined starts from its initializers.
-    fn carry_tables(&mut self, old: &Instance, new: &Instance, plan: &Plan) {
-        if new.tables.is_empty() {
-            return;
-        }
+    /// The function entries (address + 1) of the previous session instance
+    /// that the new instance keeps or replaces, mapped to the new entries:
+    /// what `funcref` table slots and globals follow.
+    fn moved_funcs(&self, old: &Instance, new: &Instance, plan: &Plan) -> HashMap<u64, u64> {
         let old_funcs = kind_positions(&self.fields, "func");
         let new_funcs = kind_positions(&plan.fields, "func");
         // Field position in the plan -> position in the current fields, and
@@ -662,9 +663,7 @@ impl Session {
             .collect();
         let index_of: HashMap<usize, usize> =
             new_funcs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
-        // Old function entry (address + 1) -> new function entry.
-        let moved: HashMap<u64, u64> = old
-            .funcs
+        old.funcs
             .iter()
             .enumerate()
             .filter_map(|(k, old_addr)| {
@@ -675,14 +674,29 @@ impl Session {
                     new.funcs.get(now)?.index() as u64 + 1,
                 ))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Copies the previous instance's table contents into the tables that
+    /// keep or replace them (a replaced table keeps what its new limits
+    /// admit, as a memory does; the input's element segments are written
+    /// over them afterwards), `funcref` slots following redefined functions
+    /// (`moved`). Returns a note per replaced table, by field position.
+    fn carry_tables(
+        &mut self,
+        old: &Instance,
+        new: &Instance,
+        plan: &Plan,
+        moved: &HashMap<u64, u64>,
+    ) -> Vec<(usize, String)> {
+        let mut notes = Vec::new();
         let old_tables = kind_positions(&self.fields, "table");
         let new_tables = kind_positions(&plan.fields, "table");
         for (i, new_addr) in new.tables.iter().enumerate() {
             let Some(&pos) = new_tables.get(i) else {
                 continue;
             };
-            if plan.typed_at[pos].is_some() || plan.fields[pos].is_import() {
+            if plan.fields[pos].is_import() {
                 continue;
             }
             let Some(was) = plan.previous.get(pos).copied().flatten() else {
@@ -702,15 +716,17 @@ impl Session {
             };
             let table = &mut self.store.data.tables[new_addr.index()];
             if table.ty.elem != old_table.ty.elem {
+                if plan.typed_at[pos].is_some() {
+                    notes.push((pos, "contents dropped: the element type changed".into()));
+                }
                 continue;
             }
             let funcref = table.ty.elem == ValType::FuncRef;
-            let missing = old_table
-                .elements
-                .len()
-                .saturating_sub(table.elements.len());
+            let old_len = old_table.elements.len();
+            let missing = old_len.saturating_sub(table.elements.len());
+            let room = table.ty.limits.max.map_or(u64::MAX, |m| m) - table.elements.len() as u64;
             if missing > 0 {
-                let _ = table.grow(missing as u32, NULL_REF);
+                let _ = table.grow(missing.min(room as usize) as u32, NULL_REF);
             }
             for (slot, &entry) in table.elements.iter_mut().zip(&old_table.elements) {
                 *slot = match moved.get(&entry) {
@@ -718,7 +734,23 @@ impl Session {
                     _ => entry,
                 };
             }
+            let kept = old_len.min(table.elements.len());
+            if plan.typed_at[pos].is_some() {
+                let count = |n: usize| format!("{n} element{}", if n == 1 { "" } else { "s" });
+                notes.push((
+                    pos,
+                    match kept == old_len {
+                        true => format!("{} kept", count(kept)),
+                        false => format!(
+                            "{} of {} kept, the rest dropped: the new maximum is smaller",
+                            kept,
+                            count(old_len)
+                        ),
+                    },
+                ));
+            }
         }
+        notes
     }
 
     /// Writes the active element segments that this input added, over the
