@@ -6,6 +6,7 @@
 pub mod bytes;
 pub mod checks;
 mod clip;
+mod example;
 pub mod hexdump;
 mod listing;
 pub mod markdown;

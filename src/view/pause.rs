@@ -77,18 +77,7 @@ fn fit(text: &str, width: Option<usize>) -> String {
     };
     let mut out = String::new();
     for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let hang = line
-            .find(": ")
-            .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
-            .filter(|hang| *hang <= width / 2)
-            .unwrap_or(indent + 2);
-        let pieces = [(line.to_string(), crate::session::Role::Plain)];
-        let room = width.saturating_sub(hang);
-        for (i, piece) in super::wrap::fill(&pieces, width, room).iter().enumerate() {
-            if i > 0 {
-                out.push_str(&" ".repeat(hang));
-            }
+        for piece in super::wrap::under_label(line, width) {
             out.extend(piece.iter().map(|(text, _)| text.as_str()));
             out.push('\n');
         }

@@ -47,6 +47,19 @@ pub fn hanging(pieces: &[Piece], width: usize, hang: usize) -> Vec<Vec<Piece>> {
     lines
 }
 
+/// A line of plain text laid out in lines of at most `width` characters,
+/// each continuing under the value after its label (`  locals: `) when that
+/// is in the first half of the line, else under its indentation plus two.
+pub fn under_label(line: &str, width: usize) -> Vec<Vec<Piece>> {
+    let indent = line.len() - line.trim_start().len();
+    let hang = line
+        .find(": ")
+        .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
+        .filter(|hang| *hang <= width / 2)
+        .unwrap_or(indent + 2);
+    hanging(&[(line.to_string(), Role::Plain)], width, hang)
+}
+
 /// A two-column line (`  :help [COMMAND]    list commands`) split at the
 /// first run of two or more spaces after its indentation: the term (with the
 /// indentation) and the description.
