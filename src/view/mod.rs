@@ -270,7 +270,8 @@ pub fn value_table(
     value_table_with(out, rows, marker, &suffixes, shapes, names);
 }
 
-/// [`value_table`], with text after some rows (`imported from env.g`).
+/// [`value_table`], with text after some rows (`imported from env.g`); a
+/// tab in a label separates its columns (`$g\tmut`), each aligned.
 pub fn value_table_with(
     out: &mut Styled,
     rows: &[(String, Value, bool)],
@@ -287,24 +288,32 @@ pub fn value_table_with(
             (label.clone(), ty, dec, hex, *changed)
         })
         .collect();
-    let w0 = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(0);
+    // A label's columns (`$g`, `mut`) are separated by tabs.
+    let labels: Vec<Vec<&str>> = cells.iter().map(|c| c.0.split('\t').collect()).collect();
+    let label_widths: Vec<usize> = (0..labels.iter().map(Vec::len).max().unwrap_or(0))
+        .map(|c| {
+            let width = |l: &Vec<&str>| l.get(c).map_or(0, |t| t.chars().count());
+            labels.iter().map(width).max().unwrap_or(0)
+        })
+        .collect();
     let w1 = cells.iter().map(|c| c.1.len()).max().unwrap_or(0);
     let w2 = cells.iter().map(|c| c.2.len()).max().unwrap_or(0);
-    for (i, (label, ty, dec, hex, changed)) in cells.into_iter().enumerate() {
+    for (i, (_, ty, dec, hex, changed)) in cells.iter().enumerate() {
         let mut line = String::from("  ");
-        if w0 > 0 {
-            let _ = write!(line, "{label:<w0$}  ");
+        for (c, width) in label_widths.iter().enumerate().filter(|(_, w)| **w > 0) {
+            let text = labels[i].get(c).copied().unwrap_or("");
+            let _ = write!(line, "{text:<width$}  ");
         }
         let _ = write!(line, "{ty:<w1$}  {dec:>w2$}");
         if !hex.is_empty() {
             let _ = write!(line, "  {hex}");
         }
-        if changed {
+        if *changed {
             line.push_str("  ");
             line.push_str(marker);
         }
         let line = line.trim_end().to_string();
-        out.push(line, if changed { Role::Changed } else { Role::Plain });
+        out.push(line, if *changed { Role::Changed } else { Role::Plain });
         if let Some(Some(suffix)) = suffixes.get(i) {
             out.plain_text(format!("  {suffix}"));
         }
@@ -410,6 +419,20 @@ fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
 mod tests {
     use super::*;
     use crate::session::{ErrorKind, SessionError, SourceSpot};
+
+    #[test]
+    fn label_columns_align_name_and_mutability() {
+        let rows = [
+            ("$a\tmut".to_string(), Value::I32(1), false),
+            ("$limit\tconst".to_string(), Value::I64(-1), true),
+        ];
+        let mut out = Styled::default();
+        value_table(&mut out, &rows, "<- changed", &[], &FuncNames::default());
+        assert_eq!(
+            out.plain(),
+            "  $a      mut    i32   1  0x1\n  $limit  const  i64  -1  0xffffffffffffffff  u64:18446744073709551615  <- changed\n"
+        );
+    }
 
     #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {
