@@ -150,25 +150,16 @@ fn listing(doc: &mut Doc, scope: Scope) {
         .unwrap_or(0)
         + 1;
     for (typed, forms, summary) in heads {
-        let used = typed.len() + forms.len();
-        if used < width {
-            let pad = " ".repeat(width - used + 1);
-            doc.line(&[
-                ("  ", Role::Plain),
-                (&typed, Role::Command),
-                (&forms, Role::Plain),
-                (&pad, Role::Plain),
-                (summary, Role::Plain),
-            ]);
-        } else {
-            doc.line(&[
-                ("  ", Role::Plain),
-                (&typed, Role::Command),
-                (&forms, Role::Plain),
-            ]);
-            // Under its command, indented as a narrow terminal lays out the
-            // others (a deep indent would leave the summary no room there).
-            doc.line(&[("      ", Role::Plain), (summary, Role::Plain)]);
-        }
+        // A long synopsis keeps its summary two spaces after it: where the
+        // line does not fit, the view stacks the summary under the command,
+        // as it stacks every other line of the listing (one layout).
+        let pad = " ".repeat(width.saturating_sub(typed.len() + forms.len()).max(1) + 1);
+        doc.line(&[
+            ("  ", Role::Plain),
+            (&typed, Role::Command),
+            (&forms, Role::Plain),
+            (&pad, Role::Plain),
+            (summary, Role::Plain),
+        ]);
     }
 }

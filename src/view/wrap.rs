@@ -10,7 +10,10 @@ pub type Piece = (String, Role);
 
 /// `line`'s pieces laid out in lines of at most `width` characters; a wrapped
 /// line goes on under its own indentation plus two (a word longer than the
-/// width stays whole on a line of its own).
+/// width stays whole on a line of its own). A term and its description
+/// (`  :mem [ADDR]  hex view ...`) that do not fit side by side are stacked:
+/// the description under the term, indented four, every line of it in that
+/// column. Help text has no other layout.
 pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
     let pieces: Vec<Piece> = line.iter().map(|s| (s.text.clone(), s.role)).collect();
     if length(&pieces) <= width {
@@ -26,7 +29,7 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
         // description goes under the term, as clap lays out narrow help.
         let hang = " ".repeat(indent + 4);
         let room = width.saturating_sub(hang.len());
-        let mut lines = vec![term];
+        let mut lines = hanging(&term, width, indent + 2);
         for mut line in fill(&text, room, room) {
             line.insert(0, (hang.clone(), Role::Plain));
             lines.push(line);
@@ -223,11 +226,23 @@ mod tests {
             plain(&wrapped),
             vec!["  :mem [ADDR]", "      hex view of linear", "      memory"]
         );
-        assert_eq!(
-            wrapped[0],
-            vec![("  :mem [ADDR]".to_string(), Role::Command)]
-        );
+        assert!(wrapped[0].iter().all(|(_, role)| *role == Role::Command));
         assert_eq!(wrapped[1][1], ("hex".to_string(), Role::Plain));
+        // A term wider than the terminal wraps under its indentation plus
+        // two; the description's lines all start in one column.
+        let wrapped = wrap_line(&line, 10);
+        assert_eq!(
+            plain(&wrapped),
+            vec![
+                "  :mem",
+                "    [ADDR]",
+                "      hex",
+                "      view",
+                "      of",
+                "      linear",
+                "      memory"
+            ]
+        );
     }
 
     #[test]

@@ -1,11 +1,18 @@
-//! Every lesson laid out for a 60-column terminal (a learner trial found
-//! worked examples overflowing, the terminal wrapping them, and a caret
-//! landing on a line of its own): no line is wider than 60 columns but
-//! code (what a learner types, and WAT blocks, which are never re-flowed),
-//! and every caret has a character above it.
+//! Views laid out for a narrow terminal, as a learner trial in tmux at 60
+//! and 120 columns saw them:
+//! - every lesson at 60 columns (the trial found worked examples
+//!   overflowing, the terminal wrapping them, and a caret landing on a line
+//!   of its own): no line is wider than 60 columns but code (what a learner
+//!   types, and WAT blocks, which are never re-flowed), and every caret has
+//!   a character above it;
+//! - `:help`, `:help host`, `:help mem` at 60 and 120 columns: every line
+//!   fits, and a summary stacked under its command keeps one column (the
+//!   trial found its continuation lines hanging two columns deeper).
 
 use std::path::Path;
+use watlab::commands::Workbench;
 use watlab::view::markdown::render;
+use watlab::view::stream_outcome;
 
 /// The narrow terminal of the trial.
 const WIDTH: usize = 60;
@@ -68,4 +75,44 @@ fn every_lesson_fits_sixty_columns_and_its_carets_point_at_text() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `input`'s answer as a terminal `width` columns wide shows it.
+fn answer_at(input: &str, width: usize) -> String {
+    let mut workbench = Workbench::new(None);
+    let outcome = workbench.eval(input);
+    let mut text = String::new();
+    let done = stream_outcome(&outcome, Some(width), &workbench.session, &mut |piece| {
+        text.push_str(&piece.plain());
+        Ok(true)
+    });
+    assert!(matches!(done, Ok(true)), "{input}: {done:?}");
+    text
+}
+
+#[test]
+fn help_fits_and_stacked_summaries_keep_their_column() {
+    for width in [60, 120] {
+        for input in [":help", ":help host", ":help mem"] {
+            let text = answer_at(input, width);
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines.len() > 3, "{input} at {width}:\n{text}");
+            for (i, line) in lines.iter().enumerate() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{input} at {width}: too wide: {line}\n{text}"
+                );
+                // A line indented six (a summary under its command) goes on
+                // in the same column.
+                let indent = |l: &str| l.len() - l.trim_start().len();
+                if i > 0 && indent(lines[i - 1]) == 6 {
+                    assert!(
+                        indent(line) <= 6,
+                        "{input} at {width}: a summary's line hangs at {}: {line}\n{text}",
+                        indent(line)
+                    );
+                }
+            }
+        }
+    }
 }
