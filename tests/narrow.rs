@@ -77,9 +77,8 @@ fn every_lesson_fits_sixty_columns_and_its_carets_point_at_text() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// `input`'s answer as a terminal `width` columns wide shows it.
-fn answer_at(input: &str, width: usize) -> String {
-    let mut workbench = Workbench::new(None);
+/// `input`'s answer in `workbench` as a terminal `width` columns wide shows it.
+fn answer_at(workbench: &mut Workbench, input: &str, width: usize) -> String {
     let outcome = workbench.eval(input);
     let mut text = String::new();
     let done = stream_outcome(&outcome, Some(width), &workbench.session, &mut |piece| {
@@ -94,7 +93,7 @@ fn answer_at(input: &str, width: usize) -> String {
 fn help_fits_and_stacked_summaries_keep_their_column() {
     for width in [60, 120] {
         for input in [":help", ":help host", ":help mem"] {
-            let text = answer_at(input, width);
+            let text = answer_at(&mut Workbench::new(None), input, width);
             let lines: Vec<&str> = text.lines().collect();
             assert!(lines.len() > 3, "{input} at {width}:\n{text}");
             for (i, line) in lines.iter().enumerate() {
@@ -113,6 +112,32 @@ fn help_fits_and_stacked_summaries_keep_their_column() {
                     );
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn values_fit_sixty_columns() {
+    let mut workbench = Workbench::new(None);
+    for input in [
+        "(global $big (mut i64) (i64.const -1))",
+        "(global $v (mut v128) (v128.const i32x4 1 2 3 4))",
+        "(type $point (struct (field $x (mut i32)) (field $y (mut i32))))",
+        "(global $p (mut (ref null $point)) (ref.null $point))",
+        "(struct.new $point (i32.const 7) (i32.const 2)) global.set $p",
+    ] {
+        if let Err(error) = workbench.eval(input) {
+            panic!("{input}: {}", error.message);
+        }
+    }
+    for input in [":globals", "v128.const i32x4 -1 2 3 4 i64.const -5"] {
+        let text = answer_at(&mut workbench, input, WIDTH);
+        assert!(text.contains("u64:1844674407370955161"), "{input}:\n{text}");
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{input}: too wide: {line}\n{text}"
+            );
         }
     }
 }

@@ -24,6 +24,9 @@
 use super::{Styled, clip, wat, wrap};
 use crate::session::Role;
 
+/// `<- ` held to the word after it (a no-break space) while wrapping.
+const MARK_HELD: &str = "<-\u{a0}";
+
 /// The prompts a typed line starts with.
 const PROMPTS: [&str; 2] = ["wat> ", "...> "];
 
@@ -182,16 +185,21 @@ fn split_chars(line: &str, at: usize) -> (String, String) {
 
 /// An answer line wrapped at spaces to `room`: an error message under its
 /// indentation plus two, another line under the value after its label.
+/// A change mark (`<- new`, `<- changed`) is never split.
 fn wrap_answer(line: &str, room: usize) -> Vec<String> {
+    let held = line.replace("<- ", MARK_HELD);
     let lines = if line.starts_with("error: ") {
-        let pieces = [(line.to_string(), Role::Plain)];
+        let pieces = [(held, Role::Plain)];
         wrap::hanging(&pieces, room, 2)
     } else {
-        wrap::under_label(line, room)
+        wrap::under_label(&held, room)
     };
     lines
         .iter()
-        .map(|pieces| pieces.iter().map(|(t, _)| t.as_str()).collect())
+        .map(|pieces| {
+            let line: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+            line.replace(MARK_HELD, "<- ")
+        })
         .collect()
 }
 
@@ -259,6 +267,15 @@ error: i32.add needs [i32 i32] on top of
 00000000: 0000 0000 0000 0000 0000 0000 0000 0000  ...…
 00000010: 4433 2211 0000 0000 0000 0000 0000 0000  D3\"…
           ^^^^ ^^^^"
+        );
+    }
+
+    #[test]
+    fn a_change_mark_moves_whole() {
+        let text = "  [0]  i32  -2147483648  0x80000000  u32:2147483648  <- new";
+        assert_eq!(
+            plain(text, 56),
+            "  [0]  i32  -2147483648  0x80000000  u32:2147483648\n    <- new"
         );
     }
 

@@ -11,8 +11,9 @@ use crate::session::{
 use crate::vm::memory::pages_text;
 use crate::vm::value::list;
 
-/// `locals:` / `globals:` and their rows.
-pub fn rows(out: &mut Styled, rows: &ValueRows) {
+/// `locals:` / `globals:` and their rows, for a terminal `width` wide when
+/// there is one.
+pub fn rows(out: &mut Styled, rows: &ValueRows, width: Option<usize>) {
     out.push(format!("{}:", rows.title), Role::Heading);
     out.plain_text("\n");
     let cells: Vec<_> = rows
@@ -30,7 +31,15 @@ pub fn rows(out: &mut Styled, rows: &ValueRows) {
         })
         .collect();
     let shapes = vec![rows.shape; cells.len()];
-    value_table_with(out, &cells, "<- changed", &suffixes, &shapes, &rows.names);
+    value_table_with(
+        out,
+        &cells,
+        "<- changed",
+        &suffixes,
+        &shapes,
+        &rows.names,
+        width,
+    );
 }
 
 /// `name 0x100..0x120 (i32[8])`.

@@ -15,6 +15,7 @@ pub mod stepper;
 pub mod styled;
 pub mod theme;
 pub mod trace;
+mod values;
 pub mod vector;
 mod wrap;
 
@@ -22,8 +23,8 @@ use crate::session::{ErrorKind, FuncNames, Reply, Role, Session, SessionError, S
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
 use crate::vm::value::{AnyRef, format_f32, format_f64};
-use std::fmt::Write as _;
 pub use styled::Styled;
+pub use values::{render_stack, value_table, value_table_with};
 
 /// The columns of one value in a stack or table view: type, decimal, and
 /// for integers the hex form and the unsigned reading when it differs.
@@ -166,13 +167,13 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
             shapes,
             changed_from,
             names,
-        } => return render_stack(values, shapes, *changed_from, names),
+        } => return render_stack(values, shapes, *changed_from, names, width),
         Reply::Values(values, _) if values.is_empty() => out.plain_text("returned nothing\n"),
         Reply::Values(values, names) => {
             out.plain_text("returned:\n");
             let rows: Vec<(String, Value, bool)> =
                 values.iter().map(|v| (String::new(), *v, false)).collect();
-            value_table(&mut out, &rows, "<- changed", &[], names);
+            value_table(&mut out, &rows, "<- changed", &[], names, width);
         }
         Reply::Note(note) => {
             for line in note.split('\n') {
@@ -191,7 +192,7 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
                 out.plain_text(format!("{line}\n"));
             }
         }
-        Reply::Rows(rows) => listing::rows(&mut out, rows),
+        Reply::Rows(rows) => listing::rows(&mut out, rows, width),
         // Its rows come from the session: `stream_outcome` renders it.
         Reply::Memory(_) => {}
         Reply::Memories(memories) => listing::memories(&mut out, memories, width),
@@ -255,93 +256,6 @@ fn marked_lines(out: &mut Styled, text: &str) {
         };
         out.push(line, role);
     }
-}
-
-/// Rows of values, aligned in columns; a changed row ends in `marker`; a
-/// `v128` in row `i` is read in `shapes[i]` (`i32x4` when none).
-pub fn value_table(
-    out: &mut Styled,
-    rows: &[(String, Value, bool)],
-    marker: &str,
-    shapes: &[Option<Shape>],
-    names: &FuncNames,
-) {
-    let suffixes: Vec<Option<String>> = rows.iter().map(|_| None).collect();
-    value_table_with(out, rows, marker, &suffixes, shapes, names);
-}
-
-/// [`value_table`], with text after some rows (`imported from env.g`); a
-/// tab in a label separates its columns (`$g\tmut`), each aligned.
-pub fn value_table_with(
-    out: &mut Styled,
-    rows: &[(String, Value, bool)],
-    marker: &str,
-    suffixes: &[Option<String>],
-    shapes: &[Option<Shape>],
-    names: &FuncNames,
-) {
-    let cells: Vec<(String, String, String, String, bool)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (label, v, changed))| {
-            let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten(), names);
-            (label.clone(), ty, dec, hex, *changed)
-        })
-        .collect();
-    // A label's columns (`$g`, `mut`) are separated by tabs.
-    let labels: Vec<Vec<&str>> = cells.iter().map(|c| c.0.split('\t').collect()).collect();
-    let label_widths: Vec<usize> = (0..labels.iter().map(Vec::len).max().unwrap_or(0))
-        .map(|c| {
-            let width = |l: &Vec<&str>| l.get(c).map_or(0, |t| t.chars().count());
-            labels.iter().map(width).max().unwrap_or(0)
-        })
-        .collect();
-    let w1 = cells.iter().map(|c| c.1.len()).max().unwrap_or(0);
-    let w2 = cells.iter().map(|c| c.2.len()).max().unwrap_or(0);
-    for (i, (_, ty, dec, hex, changed)) in cells.iter().enumerate() {
-        let mut line = String::from("  ");
-        for (c, width) in label_widths.iter().enumerate().filter(|(_, w)| **w > 0) {
-            let text = labels[i].get(c).copied().unwrap_or("");
-            let _ = write!(line, "{text:<width$}  ");
-        }
-        let _ = write!(line, "{ty:<w1$}  {dec:>w2$}");
-        if !hex.is_empty() {
-            let _ = write!(line, "  {hex}");
-        }
-        if *changed {
-            line.push_str("  ");
-            line.push_str(marker);
-        }
-        let line = line.trim_end().to_string();
-        out.push(line, if *changed { Role::Changed } else { Role::Plain });
-        if let Some(Some(suffix)) = suffixes.get(i) {
-            out.plain_text(format!("  {suffix}"));
-        }
-        out.plain_text("\n");
-    }
-}
-
-/// The scratch stack, bottom first, vectors in their `shapes`, function
-/// references by their `names`; new entries marked.
-pub fn render_stack(
-    values: &[Value],
-    shapes: &[Option<Shape>],
-    changed_from: usize,
-    names: &FuncNames,
-) -> Styled {
-    let mut out = Styled::default();
-    if values.is_empty() {
-        out.plain_text("stack: empty\n");
-        return out;
-    }
-    let rows: Vec<(String, Value, bool)> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (format!("[{i}]"), *v, i >= changed_from))
-        .collect();
-    out.plain_text("stack (bottom to top):\n");
-    value_table(&mut out, &rows, "<- new", shapes, names);
-    out
 }
 
 /// Renders an error: the message, the input line with a caret under the
@@ -421,26 +335,13 @@ mod tests {
     use crate::session::{ErrorKind, SessionError, SourceSpot};
 
     #[test]
-    fn label_columns_align_name_and_mutability() {
-        let rows = [
-            ("$a\tmut".to_string(), Value::I32(1), false),
-            ("$limit\tconst".to_string(), Value::I64(-1), true),
-        ];
-        let mut out = Styled::default();
-        value_table(&mut out, &rows, "<- changed", &[], &FuncNames::default());
-        assert_eq!(
-            out.plain(),
-            "  $a      mut    i32   1  0x1\n  $limit  const  i64  -1  0xffffffffffffffff  u64:18446744073709551615  <- changed\n"
-        );
-    }
-
-    #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {
         let text = render_stack(
             &[Value::I32(40), Value::I32(-1)],
             &[],
             1,
             &Default::default(),
+            None,
         )
         .plain();
         assert_eq!(
