@@ -116,23 +116,47 @@ fn help_fits_and_stacked_summaries_keep_their_column() {
     }
 }
 
+/// The views a learner trial looked at in tmux at 60 columns, with values,
+/// names and types long enough to need wrapping.
 #[test]
-fn values_fit_sixty_columns() {
+fn live_views_fit_sixty_columns() {
     let mut workbench = Workbench::new(None);
     for input in [
+        "(memory 1)",
         "(global $big (mut i64) (i64.const -1))",
         "(global $v (mut v128) (v128.const i32x4 1 2 3 4))",
         "(type $point (struct (field $x (mut i32)) (field $y (mut i32))))",
         "(global $p (mut (ref null $point)) (ref.null $point))",
         "(struct.new $point (i32.const 7) (i32.const 2)) global.set $p",
+        "(func $sum_of_three (export \"sum_of_three\") (param $a i64) (param $b i64) (param $c i64) (result i64) (i64.add (i64.add (local.get $a) (local.get $b)) (local.get $c)))",
     ] {
         if let Err(error) = workbench.eval(input) {
             panic!("{input}: {}", error.message);
         }
     }
-    for input in [":globals", "v128.const i32x4 -1 2 3 4 i64.const -5"] {
+    for (input, shows) in [
+        (":globals", "u64:18446744073709551615"),
+        (
+            "v128.const i32x4 -1 2 3 4 i64.const -5",
+            "u64:18446744073709551611",
+        ),
+        (":instances", "sum_of_three"),
+        (":host", "functions of Math"),
+        (":memory", "all bytes are zero"),
+        (":heap", "$point#0"),
+        (
+            ":step (call $sum_of_three (i64.const 1) (i64.const 2) (i64.const 3))",
+            "(byte 0x",
+        ),
+        ("s 5", "calls:"),
+        ("abort", ""),
+        (
+            "i32.const 1 i32.const 0 i32.div_s",
+            "integer divide by zero",
+        ),
+    ] {
         let text = answer_at(&mut workbench, input, WIDTH);
-        assert!(text.contains("u64:1844674407370955161"), "{input}:\n{text}");
+        assert!(text.contains(shows), "{input}:\n{text}");
         for line in text.lines() {
             assert!(
                 line.chars().count() <= WIDTH,

@@ -24,8 +24,12 @@
 use super::{Styled, clip, wat, wrap};
 use crate::session::Role;
 
-/// `<- ` held to the word after it (a no-break space) while wrapping.
-const MARK_HELD: &str = "<-\u{a0}";
+/// Words held to the word after them while wrapping: a change mark
+/// (`<- new`) and a pause's byte offset (`(byte 0x44)`).
+const HELD: [&str; 2] = ["<-", "(byte"];
+
+/// The no-break space that holds them.
+const NO_BREAK: char = '\u{a0}';
 
 /// The prompts a typed line starts with.
 const PROMPTS: [&str; 2] = ["wat> ", "...> "];
@@ -185,9 +189,11 @@ fn split_chars(line: &str, at: usize) -> (String, String) {
 
 /// An answer line wrapped at spaces to `room`: an error message under its
 /// indentation plus two, another line under the value after its label.
-/// A change mark (`<- new`, `<- changed`) is never split.
+/// A change mark (`<- new`) and a byte offset are never split.
 fn wrap_answer(line: &str, room: usize) -> Vec<String> {
-    let held = line.replace("<- ", MARK_HELD);
+    let held = HELD.iter().fold(line.to_string(), |line, word| {
+        line.replace(&format!("{word} "), &format!("{word}{NO_BREAK}"))
+    });
     let lines = if line.starts_with("error: ") {
         let pieces = [(held, Role::Plain)];
         wrap::hanging(&pieces, room, 2)
@@ -198,7 +204,7 @@ fn wrap_answer(line: &str, room: usize) -> Vec<String> {
         .iter()
         .map(|pieces| {
             let line: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
-            line.replace(MARK_HELD, "<- ")
+            line.replace(NO_BREAK, " ")
         })
         .collect()
 }

@@ -242,46 +242,66 @@ fn line(out: &mut Styled, width: Option<usize>, pieces: &[(&str, Role)]) {
     }
 }
 
-/// `:instances`: each instance, whether it is current, its registrations, exports and imports.
-pub fn instances(out: &mut Styled, instances: &[InstanceInfo]) {
+/// `:instances`: each instance, whether it is current, its registrations,
+/// exports and imports, a line each, wrapped to `width`.
+pub fn instances(out: &mut Styled, instances: &[InstanceInfo], width: Option<usize>) {
     for instance in instances {
-        out.push(instance.name.clone(), Role::Heading);
-        if instance.current {
-            out.plain_text("  (current: invoke and get use it)");
-        }
-        out.plain_text("\n");
+        let current = if instance.current {
+            "  (current: invoke and get use it)"
+        } else {
+            ""
+        };
+        line(
+            out,
+            width,
+            &[(&instance.name, Role::Heading), (current, Role::Plain)],
+        );
         for name in &instance.registered {
-            out.plain_text(format!("  registered as \"{name}\"\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  registered as \"{name}\""), Role::Plain)],
+            );
         }
         for (export, ty) in &instance.exports {
-            out.plain_text(format!("  export \"{export}\": {ty}\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  export \"{export}\": {ty}"), Role::Plain)],
+            );
         }
         for (module, name) in &instance.imports {
-            out.plain_text(format!("  import \"{module}\" \"{name}\"\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  import \"{module}\" \"{name}\""), Role::Plain)],
+            );
         }
     }
 }
 
-/// `:host`: the host object, module by module.
-pub fn host_object(out: &mut Styled, modules: &[HostModuleInfo]) {
+/// `:host`: the host object, module by module, wrapped to `width`.
+pub fn host_object(out: &mut Styled, modules: &[HostModuleInfo], width: Option<usize>) {
     out.push("host object:", Role::Heading);
     out.plain_text("\n");
     for module in modules {
-        out.plain_text(format!("  {}:\n", module.name));
+        line(out, width, &[(&format!("  {}:", module.name), Role::Plain)]);
         if !module.math_functions.is_empty() {
-            out.plain_text(format!(
-                "    functions of Math: {}\n",
-                module.math_functions.join(" ")
-            ));
+            let text = format!("    functions of Math: {}", module.math_functions.join(" "));
+            line(out, width, &[(&text, Role::Plain)]);
         }
         for (name, description) in &module.properties {
-            out.plain_text(format!("    {name}: {description}\n"));
+            line(
+                out,
+                width,
+                &[(&format!("    {name}: {description}"), Role::Plain)],
+            );
         }
     }
 }
 
-/// `:threads`: each thread's state and code.
-pub fn threads(out: &mut Styled, threads: &[ThreadInfo]) {
+/// `:threads`: each thread's state and code, wrapped to `width`.
+pub fn threads(out: &mut Styled, threads: &[ThreadInfo], width: Option<usize>) {
     for thread in threads {
         let state = match &thread.state {
             ThreadState::Ready => "ready".to_string(),
@@ -290,10 +310,8 @@ pub fn threads(out: &mut Styled, threads: &[ThreadInfo]) {
             ThreadState::Finished(values) => format!("finished {}", list(values)),
             ThreadState::Trapped(message) => format!("trapped: {message}"),
         };
-        out.plain_text(format!(
-            "thread {}: {state}  ({})\n",
-            thread.name, thread.code
-        ));
+        let text = format!("thread {}: {state}  ({})", thread.name, thread.code);
+        line(out, width, &[(&text, Role::Plain)]);
     }
 }
 

@@ -196,10 +196,10 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         // Its rows come from the session: `stream_outcome` renders it.
         Reply::Memory(_) => {}
         Reply::Memories(memories) => listing::memories(&mut out, memories, width),
-        Reply::Instances(instances) => listing::instances(&mut out, instances),
+        Reply::Instances(instances) => listing::instances(&mut out, instances, width),
         Reply::Regions(regions) => listing::regions(&mut out, regions),
-        Reply::HostObject(modules) => listing::host_object(&mut out, modules),
-        Reply::Threads(threads) => listing::threads(&mut out, threads),
+        Reply::HostObject(modules) => listing::host_object(&mut out, modules, width),
+        Reply::Threads(threads) => listing::threads(&mut out, threads, width),
         Reply::Wat(text) => {
             wat(&mut out, text);
             if !text.ends_with('\n') && !text.is_empty() {

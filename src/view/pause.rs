@@ -66,8 +66,11 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
         render_source(&mut out, spot, width);
     }
     out.push_str(&fit(&state(info), width));
-    out
+    out.replace(HELD, " ")
 }
+
+/// Holds two words together while the screen is wrapped (a no-break space).
+const HELD: &str = "\u{a0}";
 
 /// Lines wrapped at spaces to `width`, each continuing under the value after
 /// its label (`  locals: `), or under its indentation plus two.
@@ -108,7 +111,7 @@ fn head(info: &PauseInfo) -> String {
     let offset = top.map_or(0, |f| f.offset);
     let _ = writeln!(
         out,
-        "paused{at} after {} step{}, in {name}, before {next}  (byte 0x{offset:x})",
+        "paused{at} after {} step{}, in {name}, before {next}  (byte{HELD}0x{offset:x})",
         info.step,
         if info.step == 1 { "" } else { "s" }
     );
