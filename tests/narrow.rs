@@ -150,6 +150,11 @@ fn live_views_fit_sixty_columns() {
         ),
         ("s 5", "calls:"),
         ("abort", ""),
+        (":trace on", "trace on"),
+        (
+            "(call $sum_of_three (i64.const 1) (i64.const 2) (i64.const 3))",
+            "i64.add",
+        ),
         (
             "i32.const 1 i32.const 0 i32.div_s",
             "integer divide by zero",

@@ -222,7 +222,17 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
-        Reply::Trace(trace) => out.plain_text(trace::render(trace)),
+        Reply::Trace(trace) => {
+            for line in trace::render(trace).lines() {
+                let line = [Span {
+                    text: line.to_string(),
+                    role: Role::Plain,
+                }];
+                for line in wrapped_with(&line, width, wrap::prose) {
+                    out.append(line);
+                }
+            }
+        }
         Reply::Checks(report) => return checks::render(report, width),
         Reply::Quit => {}
     }
@@ -277,7 +287,8 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         text: line.to_string(),
         role,
     };
-    for line in wrapped(&[text(&format!("error: {}", error.message), role)], width) {
+    let message = [text(&format!("error: {}", error.message), role)];
+    for line in wrapped_with(&message, width, wrap::prose) {
         out.append(line);
     }
     if let Some(spot) = &error.spot {
@@ -301,7 +312,8 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     }
     for note in &error.notes {
         for line in note.lines() {
-            for line in wrapped(&[text(&format!("  {line}"), Role::Plain)], width) {
+            let line = [text(&format!("  {line}"), Role::Plain)];
+            for line in wrapped_with(&line, width, wrap::prose) {
                 out.append(line);
             }
         }
@@ -309,11 +321,20 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     out
 }
 
-/// One line of spans, wrapped at spaces to `width` when there is one, each
-/// line ending in a newline.
+/// One line of a document (spans), wrapped at spaces to `width` when there
+/// is one (see [`wrap::wrap_line`]), each line ending in a newline.
 fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
+    wrapped_with(line, width, wrap::wrap_line)
+}
+
+/// [`wrapped`], laid out by `layout`.
+fn wrapped_with(
+    line: &[Span],
+    width: Option<usize>,
+    layout: fn(&[Span], usize) -> Vec<Vec<wrap::Piece>>,
+) -> Vec<Styled> {
     let lines = match width {
-        Some(width) => wrap::wrap_line(line, width),
+        Some(width) => layout(line, width),
         None => vec![line.iter().map(|s| (s.text.clone(), s.role)).collect()],
     };
     lines

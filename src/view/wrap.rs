@@ -19,11 +19,7 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
     if length(&pieces) <= width {
         return vec![pieces];
     }
-    let indent = pieces
-        .iter()
-        .flat_map(|(text, _)| text.chars())
-        .take_while(|c| *c == ' ')
-        .count();
+    let indent = indentation(&pieces);
     if let Some((term, text)) = split_columns(&pieces, indent) {
         // A term and its description that do not fit side by side: the
         // description goes under the term, as clap lays out narrow help.
@@ -37,6 +33,24 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
         return lines;
     }
     hanging(&pieces, width, indent + 2)
+}
+
+/// A line of prose (an error, its notes, a trace line) laid out in lines of
+/// at most `width` characters, going on under its indentation plus two; no
+/// columns are looked for in it.
+pub fn prose(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
+    let pieces: Vec<Piece> = line.iter().map(|s| (s.text.clone(), s.role)).collect();
+    let indent = indentation(&pieces);
+    hanging(&pieces, width, indent + 2)
+}
+
+/// The spaces `pieces` start with.
+fn indentation(pieces: &[Piece]) -> usize {
+    pieces
+        .iter()
+        .flat_map(|(text, _)| text.chars())
+        .take_while(|c| *c == ' ')
+        .count()
 }
 
 /// `pieces` laid out in lines of at most `width` characters, the lines after
