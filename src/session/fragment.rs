@@ -296,10 +296,7 @@ impl Session {
                     error = error.at(code, at, token_len(code, at));
                 }
             }
-            Some(site) if !exception => {
-                error.notes.insert(0, self.describe_site(site));
-                error.spot = self.site_spot(site);
-            }
+            Some(site) if !exception => self.locate_site(&mut error, site),
             Some(_) => {}
             None => {}
         }
@@ -597,7 +594,24 @@ impl Session {
 }
 
 impl Session {
-    /// "in $f, at i32.load" for a trap outside the fragment itself.
+    /// Points `error` at a trap's `site` outside the user's input: the
+    /// definition's line with a caret under the instruction, and a note
+    /// naming the function and the instruction (the caret already says
+    /// the line and column, so the note does not repeat them).
+    pub(super) fn locate_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
+        error.notes.insert(0, self.describe_site(site));
+        error.spot = self.site_spot(site);
+        // A function loaded from a file is shown at that file's line
+        // (`m.wat:5:5: trap: ...`), not at a line of its definition alone.
+        if let (Some(spot), Some((path, file))) = (&error.spot, self.site_file(site))
+            && let Some(start) = file.find(&spot.text)
+        {
+            *error = error.clone().in_file(&path, &file, start);
+        }
+    }
+
+    /// "in $f, at i32.load" for a trap outside the fragment itself; a site
+    /// the session has no text for adds its byte offset in its module.
     pub(super) fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
         let func = crate::vm::FuncAddr(site.func);
         let name = self.store.func_name(func);
@@ -608,27 +622,25 @@ impl Session {
                 .and_then(|i| operator_at(&i.module.bytes, site.offset)),
             _ => None,
         };
-        match (op, self.site_line(site)) {
-            (Some(op), Some(line)) => format!("in {name}, at {op} ({line})"),
-            (Some(op), None) => format!(
+        match op {
+            Some(op) if self.site_spot(site).is_some() => format!("in {name}, at {op}"),
+            Some(op) => format!(
                 "in {name}, at {op} (byte 0x{:x} of its module)",
                 site.offset
             ),
-            _ => format!("in {name}"),
+            None => format!("in {name}"),
         }
-    }
-
-    /// "line 3:5 of its definition" for a site in a function the session
-    /// defined (issue 12: every trap in user code names its line).
-    fn site_line(&self, site: &crate::vm::trap::TrapSite) -> Option<String> {
-        let spot = self.site_spot(site)?;
-        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        Some(format!("line {}:{} of its definition", line + 1, col + 1))
     }
 
     /// The definition's text of a site in a function the session defined,
     /// at the instruction.
     pub(super) fn site_spot(&self, site: &crate::vm::trap::TrapSite) -> Option<super::SourceSpot> {
+        self.session_source(self.site_defined(site)?, site.offset)
+    }
+
+    /// The index among the session module's defined functions of the
+    /// function a site lies in, when the session defined it.
+    fn site_defined(&self, site: &crate::vm::trap::TrapSite) -> Option<usize> {
         let (module, addr) = self.session_instance()?;
         let Some(crate::vm::store::FuncInst::Wasm {
             instance, index, ..
@@ -639,8 +651,23 @@ impl Session {
         if *instance != addr {
             return None;
         }
-        let defined = index.checked_sub(module.imported_funcs)? as usize;
-        self.session_source(defined, site.offset)
+        Some(index.checked_sub(module.imported_funcs)? as usize)
+    }
+
+    /// The file a site's function was loaded from (`:load`, `watlab FILE`),
+    /// with that file's text, while the file still holds the definition.
+    fn site_file(&self, site: &crate::vm::trap::TrapSite) -> Option<(String, String)> {
+        let (field, _) = *self.sources.get(self.site_defined(site)?)?.first()?;
+        let path = self.fields.get(field)?.origin.clone()?;
+        let text = std::fs::read_to_string(&path).ok()?;
+        // The origin is canonical; a file under the working directory is
+        // named from there, as the learner typed it.
+        let cwd = std::env::current_dir().ok();
+        let shown = cwd
+            .as_deref()
+            .and_then(|cwd| std::path::Path::new(&path).strip_prefix(cwd).ok())
+            .map_or_else(|| path.clone(), |p| p.display().to_string());
+        Some((shown, text))
     }
 }
 

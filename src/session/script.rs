@@ -131,6 +131,9 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
             let mut error = session.error_of_trap(&trap, None);
+            if let Some(site) = trap.site.as_ref().filter(|_| error.kind == ErrorKind::Trap) {
+                session.locate_site(&mut error, site);
+            }
             if trap.code == crate::vm::TrapCode::OutOfFuel {
                 error.notes.push(session.budget_hint());
             }
