@@ -89,6 +89,7 @@ transcripts! {
     float_display,
     float_formats_agree,
     folded_instructions,
+    folded_extra_operands,
     func_and_call,
     get_global,
     script_rejections,

@@ -12,6 +12,7 @@ use super::shapes::OpStack;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
 use crate::text::body_check::check_body_observed;
+use crate::text::folded::{OpSite, extra_operand_notes, is_folded_head};
 use crate::vm::module::features_with_threads;
 use crate::vm::store::{Extern, StoreMark};
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
@@ -52,6 +53,8 @@ pub(super) struct Prepared {
     prologue: usize,
     /// The lane shape of each value the fragment leaves on the stack.
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
+    /// Notes shown when the input finishes (operands a folded form leaves).
+    pub(super) advice: Vec<String>,
 }
 
 impl Prepared {
@@ -65,6 +68,7 @@ impl Prepared {
             code_start: 0,
             prologue: 0,
             shapes: Vec::new(),
+            advice: Vec::new(),
         }
     }
 
@@ -72,6 +76,16 @@ impl Prepared {
     pub(super) fn is_fragment(&self) -> bool {
         !self.bytes.is_empty()
     }
+}
+
+/// What validating a fragment found (see [`Session::fragment_results`]).
+struct Validated {
+    /// The types left on the stack at the end.
+    types: Vec<ValType>,
+    /// The stack after each operator.
+    ops: Vec<OpStack>,
+    /// Notes on operands that folded forms leave on the stack.
+    advice: Vec<String>,
 }
 
 /// A generated fragment module and where the user's code sits in it.
@@ -161,6 +175,7 @@ impl Session {
             })?;
             let mut replies = vec![Reply::Trace(trace)];
             replies.extend(self.apply_results(&values, &prepared.shapes));
+            replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
             return Ok(Run::Finished(replies));
         }
         // The store's fuel is the only budget: a runaway input ends with an
@@ -169,7 +184,9 @@ impl Session {
         loop {
             match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
-                    return Ok(Run::Finished(self.apply_results(&values, &prepared.shapes)));
+                    let mut replies = self.apply_results(&values, &prepared.shapes);
+                    replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
+                    return Ok(Run::Finished(replies));
                 }
                 Ok(Outcome::Paused) => {
                     steps += execution.steps_done();
@@ -211,7 +228,11 @@ impl Session {
         let (bytes, spans) =
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
-        let (results, ops) = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        let Validated {
+            types: results,
+            ops,
+            advice,
+        } = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
         let name = |i: usize| spans.get(i).and_then(|at| probe.text.get(*at..));
         let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes);
         if results.len() + self.locals.len() > STACK_LIMIT {
@@ -268,6 +289,7 @@ impl Session {
             code_start: full.code_start,
             prologue,
             shapes,
+            advice,
         })
     }
 
@@ -526,7 +548,8 @@ impl Session {
     }
 
     /// Validates the probe fragment up to its final `end` and returns the
-    /// types left on the stack there (and the stack after each operator), or
+    /// types left on the stack there (and the stack after each operator, and
+    /// notes on operands that folded forms leave on the stack), or
     /// the first validation error, pointed at the user's instruction.
     fn fragment_results(
         &self,
@@ -535,7 +558,7 @@ impl Session {
         prologue: usize,
         fragment: &FragmentText,
         code: &str,
-    ) -> Result<(Vec<ValType>, Vec<OpStack>), SessionError> {
+    ) -> Result<Validated, SessionError> {
         let invalid = |message: String| SessionError::new(ErrorKind::Invalid, message);
         let mut validator = Validator::new_with_features(features_with_threads());
         for payload in Parser::new(0).parse_all(bytes) {
@@ -548,14 +571,31 @@ impl Session {
             };
             let mut func = to_validate.into_validator(Default::default());
             let mut ops = Vec::new();
-            let observe = |_, func: &wasmparser::FuncValidator<_>| {
+            // Where each operator is in `code`, for the notes on folded forms.
+            let in_code = |i: usize| {
+                let start = *spans.get(i)?;
+                let at = start.checked_sub(fragment.code_start)?;
+                (i >= prologue && at < code.len()).then_some(at)
+            };
+            let mut sites: Vec<OpSite> = Vec::new();
+            let observe = |i, func: &wasmparser::FuncValidator<_>, taken| {
+                let height = func.operand_stack_height() as usize;
                 ops.push(OpStack {
-                    height: func.operand_stack_height() as usize,
+                    height,
                     top_is_v128: func.get_operand_type(0).flatten()
                         == Some(wasmparser::ValType::V128),
                 });
+                sites.push(OpSite {
+                    offset: in_code(i),
+                    before: sites.last().map_or(0, |s| s.after),
+                    after: height,
+                    taken,
+                });
             };
-            if let Err(fault) = check_body_observed(&mut func, &body, bytes, true, observe) {
+            let folded_head = |i| in_code(i).is_some_and(|at| is_folded_head(code, at));
+            if let Err(fault) =
+                check_body_observed(&mut func, &body, bytes, true, folded_head, observe)
+            {
                 let mut error = invalid(fault.explanation);
                 if let Some(start) = spans.get(fault.index).copied()
                     && fault.index >= prologue
@@ -585,7 +625,12 @@ impl Session {
                         .unwrap_or(ValType::I32)
                 })
                 .collect();
-            return Ok((types, ops));
+            let notes = extra_operand_notes(code, &sites, prologue);
+            return Ok(Validated {
+                types,
+                ops,
+                advice: notes,
+            });
         }
         Err(invalid(
             "internal: the fragment function was not found".into(),
