@@ -128,6 +128,7 @@ transcripts! {
     gc_heap,
     gc_link_errors,
     gc_typed_nulls_and_locals,
+    typed_null_names,
     gc_step_cast,
     ref_func_at_prompt,
     memory_grow_fragment,

@@ -6,9 +6,7 @@
 
 use super::export_js::JsEvent;
 use super::{ErrorKind, Reply, Session, SessionError};
-use crate::script::{
-    self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target, value_list,
-};
+use crate::script::{self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target};
 use crate::vm::store::{InstanceAddr, Store};
 use crate::vm::{InstantiationError, Module, PendingStart};
 use std::sync::Arc;
@@ -76,7 +74,7 @@ impl Session {
             }
             Outcome::Got(value) => Reply::Values(vec![value], self.func_names([&value])),
             Outcome::Held(Held::Returned(values)) => {
-                Reply::Note(format!("ok: returned {}", value_list(&values)))
+                Reply::Note(format!("ok: returned {}", self.values_named(&values)))
             }
             Outcome::Held(Held::Trapped(trap)) => {
                 Reply::Note(format!("ok: trapped with \"{}\"", trap.message()))
