@@ -126,6 +126,7 @@ transcripts! {
     table64_at_the_prompt,
     typed_func_refs,
     gc_heap,
+    gc_redefined_type_keeps_name,
     gc_link_errors,
     gc_typed_nulls_and_locals,
     typed_null_names,

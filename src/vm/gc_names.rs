@@ -80,7 +80,8 @@ fn module_type_at(module: &Module, index: u32, depth: usize, named: bool) -> Str
 impl Store {
     /// How the user writes the defined type with canonical id `id`: the
     /// `$name` a module defining it gives it (`prefer` asked first), else
-    /// its definition.
+    /// the name a module gone since gave it (`$point (earlier
+    /// definition)`), else its definition.
     pub fn type_text(&self, id: u32, prefer: Option<InstanceAddr>) -> String {
         self.type_text_at(id, prefer, DEPTH, true)
     }
@@ -103,6 +104,11 @@ impl Store {
             if let Some(name) = name {
                 return format!("${name}");
             }
+        }
+        // No module here names it any more: a redefined `$point` leaves
+        // objects of its earlier version (issue: `:heap` lost the name).
+        if let Some(name) = self.types.remembered_name(id).filter(|_| named) {
+            return format!("${name} (earlier definition)");
         }
         match self.types.def(id) {
             Some(def) if depth > 0 => {
