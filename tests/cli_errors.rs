@@ -212,3 +212,31 @@ fn a_trap_in_a_loaded_file_names_the_files_line_once() {
         "loaded m.wat\ndefined func $div\nerror: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  while running the input at <stdin>:1\n"
     );
 }
+
+#[test]
+fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
+    let source = "(module\n  (func $f (result i32)\n    (i32.const 1))\n";
+    let path = temp_file("unclosed", "open.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let file = path.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n"
+        )
+    );
+    let script = temp_file("unclosed", "load.txt", b":load open.wat\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .current_dir(path.parent().expect("a directory"))
+        .args(["script", script.to_str().expect("utf-8 path")])
+        .output()
+        .expect("the watlab binary runs");
+    let script = script.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  while running the input at {script}:1\n"
+        )
+    );
+}

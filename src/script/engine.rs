@@ -150,9 +150,10 @@ impl Engine<'_> {
                     expected: "a return".into(),
                     got: "an uncaught exception".into(),
                 }),
-                Err(trap) => Err(Failure::Mismatch {
+                Err(trap) => Err(Failure::TrappedInstead {
                     expected: "a return".into(),
                     got: format!("trap \"{}\"", trap.message()),
+                    trap,
                 }),
             },
             WastDirective::AssertTrap { exec, message, .. } => {
@@ -164,9 +165,10 @@ impl Engine<'_> {
                 Err(trap) if trap.code == TrapCode::UncaughtException => {
                     Ok(Outcome::Held(Held::Threw(trap)))
                 }
-                Err(trap) => Err(Failure::Mismatch {
+                Err(trap) => Err(Failure::TrappedInstead {
                     expected: "an exception".into(),
                     got: format!("trap \"{}\"", trap.reference_message()),
+                    trap,
                 }),
                 Ok(values) => Err(Failure::Mismatch {
                     expected: "an exception".into(),
@@ -406,9 +408,10 @@ fn expect_trap(
             expected: format!("trap \"{expected}\""),
             got: "an uncaught exception".into(),
         }),
-        Err(trap) => Err(Failure::Mismatch {
+        Err(trap) => Err(Failure::TrappedInstead {
             expected: format!("trap \"{expected}\""),
             got: format!("trap \"{}\"", trap.reference_message()),
+            trap,
         }),
         Ok(values) => Err(Failure::Mismatch {
             expected: format!("trap \"{expected}\""),
@@ -450,12 +453,13 @@ mod tests {
             (assert_trap (invoke \"g\") \"uninitialized element 2\")";
         let got = results(script);
         assert!(matches!(got[1], Ok(Outcome::Held(Held::Trapped(_)))));
-        assert_eq!(
-            got[2],
-            Err(Failure::Mismatch {
-                expected: "trap \"unreachable code\"".into(),
-                got: "trap \"unreachable\"".into()
-            })
+        assert!(
+            matches!(&got[2], Err(Failure::TrappedInstead { expected, got, trap })
+                if expected == "trap \"unreachable code\""
+                    && got == "trap \"unreachable\""
+                    && trap.site.is_some()),
+            "{:?}",
+            got[2]
         );
         assert!(matches!(got[3], Ok(Outcome::Held(Held::Trapped(_)))));
         assert!(matches!(got[4], Ok(Outcome::Held(Held::Trapped(_)))));

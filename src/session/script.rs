@@ -140,6 +140,21 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         Failure::Uninstantiable(InstantiationError::Resource(message)) => {
             SessionError::new(ErrorKind::Link, message)
         }
+        Failure::TrappedInstead {
+            ref trap,
+            ref expected,
+            ref got,
+        } => {
+            let message = format!("assertion failed: expected {expected}, got {got}");
+            let mut error = SessionError::new(ErrorKind::Assertion, message);
+            if let Some(site) = &trap.site {
+                session.locate_site(&mut error, site);
+            }
+            if let Some(detail) = &trap.detail {
+                error.notes.push(detail.clone());
+            }
+            error
+        }
         mismatch @ Failure::Mismatch { .. } => SessionError::new(
             ErrorKind::Assertion,
             format!("assertion failed: {mismatch}"),
