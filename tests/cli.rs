@@ -190,6 +190,29 @@ fn wast_reports_failures_with_lines_and_one_summary() {
 }
 
 #[test]
+fn wast_names_typed_nulls_and_functions_by_their_types_and_names() {
+    let _cleanup = Cleanup::of("wast-typed-nulls");
+    let file = temp_file(
+        "wast-typed-nulls",
+        "nulls.wast",
+        b"(module\n  (type $point (struct (field i32)))\n  (func $f (export \"f\") (result (ref null $point)) (ref.null $point))\n  (func $g (export \"g\") (result funcref) (ref.func $f)))\n(assert_return (invoke \"f\") (i32.const 0))\n(assert_return (invoke \"g\") (ref.null func))\n",
+    );
+    let out = watlab(&["wast", arg(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "nulls.wast:5: assert_return: expected [i32:0], got [(ref null $point):null]\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("nulls.wast:6: assert_return: expected [ref.null], got [funcref:$f]\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_64_bit_table_uses_its_i64_indexes_whole_in_run_and_step_mode() {
     for step in [false, true] {
         let file = fixture("table64.wast");

@@ -186,7 +186,57 @@ fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
     );
     assert!(stdout.contains(&bad_add), "{stdout}");
     let trap = format!(
-        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s (line 1:36 of its definition)\n  while running the input at {file}:7\n"
+        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s\n  while running the input at {file}:7\n"
     );
     assert!(stdout.ends_with(&trap), "{stdout}");
+}
+
+#[test]
+fn a_trap_in_a_loaded_file_names_the_files_line_once() {
+    let source = "(module\n  (func $div (export \"div\") (param i32 i32) (result i32)\n    local.get 0\n    local.get 1\n    i32.div_s))\n";
+    let module = temp_file("loaded-trap", "m.wat", source.as_bytes());
+    let script = temp_file(
+        "loaded-trap",
+        "s.txt",
+        b"(call $div (i32.const 1) (i32.const 0))\n",
+    );
+    let dir = module.parent().expect("a directory");
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .current_dir(dir)
+        .args(["m.wat"])
+        .stdin(std::fs::File::open(&script).expect("the script opens"))
+        .output()
+        .expect("the watlab binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "loaded m.wat\ndefined func $div\nerror: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  while running the input at <stdin>:1\n"
+    );
+}
+
+#[test]
+fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
+    let source = "(module\n  (func $f (result i32)\n    (i32.const 1))\n";
+    let path = temp_file("unclosed", "open.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let file = path.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n"
+        )
+    );
+    let script = temp_file("unclosed", "load.txt", b":load open.wat\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .current_dir(path.parent().expect("a directory"))
+        .args(["script", script.to_str().expect("utf-8 path")])
+        .output()
+        .expect("the watlab binary runs");
+    let script = script.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  while running the input at {script}:1\n"
+        )
+    );
 }

@@ -10,6 +10,7 @@ use super::outcome::{Directive, Failure, Held, Outcome, Rejection, Stage};
 use super::parse::{self, Command};
 use super::target::Target;
 use super::values;
+use crate::vm::gc_names::{RefNames, StoreNames, values_text};
 use crate::vm::store::{Extern, InstanceAddr, Store};
 use crate::vm::trap::TrapCode;
 use crate::vm::{Execution, InstantiationError, Module, Outcome as Step, Trap, Value};
@@ -142,39 +143,41 @@ impl Engine<'_> {
             }
             WastDirective::AssertReturn { exec, results, .. } => match self.execute(exec)? {
                 Ok(values) => {
-                    values::check_results(&results, &values)?;
+                    values::check_results(&results, &values, &self.names())?;
                     Ok(Outcome::Held(Held::Returned(values)))
                 }
                 Err(trap) if trap.code == TrapCode::UncaughtException => Err(Failure::Mismatch {
                     expected: "a return".into(),
                     got: "an uncaught exception".into(),
                 }),
-                Err(trap) => Err(Failure::Mismatch {
+                Err(trap) => Err(Failure::TrappedInstead {
                     expected: "a return".into(),
                     got: format!("trap \"{}\"", trap.message()),
+                    trap,
                 }),
             },
             WastDirective::AssertTrap { exec, message, .. } => {
                 let executed = self.execute(exec)?;
-                expect_trap(executed, message, |_| true)
+                expect_trap(executed, message, &self.names(), |_| true)
                     .map(|trap| Outcome::Held(Held::Trapped(trap)))
             }
             WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
                 Err(trap) if trap.code == TrapCode::UncaughtException => {
                     Ok(Outcome::Held(Held::Threw(trap)))
                 }
-                Err(trap) => Err(Failure::Mismatch {
+                Err(trap) => Err(Failure::TrappedInstead {
                     expected: "an exception".into(),
                     got: format!("trap \"{}\"", trap.reference_message()),
+                    trap,
                 }),
                 Ok(values) => Err(Failure::Mismatch {
                     expected: "an exception".into(),
-                    got: values::list(&values),
+                    got: values_text(&values, &self.names()),
                 }),
             },
             WastDirective::AssertExhaustion { call, message, .. } => {
                 let (_, _, executed) = self.invoke(&call)?;
-                expect_trap(executed, message, |t| {
+                expect_trap(executed, message, &self.names(), |t| {
                     t.code == TrapCode::CallStackExhausted
                 })
                 .map(|trap| Outcome::Held(Held::Exhausted(trap)))
@@ -328,6 +331,16 @@ impl Engine<'_> {
         }
     }
 
+    /// How values name references and defined types in messages: by the
+    /// store's names, the current instance's first.
+    fn names(&mut self) -> StoreNames<'_> {
+        let prefer = self.target.instance(None).ok();
+        StoreNames {
+            store: self.target.store(),
+            prefer,
+        }
+    }
+
     fn invoke(
         &mut self,
         invoke: &WastInvoke<'_>,
@@ -379,6 +392,7 @@ fn rejected(stage: Stage, expected: &str, ours: String) -> Outcome {
 fn expect_trap(
     executed: Executed,
     expected: &str,
+    names: &dyn RefNames,
     kind: impl Fn(&Trap) -> bool,
 ) -> Result<Trap, Failure> {
     match executed {
@@ -394,13 +408,14 @@ fn expect_trap(
             expected: format!("trap \"{expected}\""),
             got: "an uncaught exception".into(),
         }),
-        Err(trap) => Err(Failure::Mismatch {
+        Err(trap) => Err(Failure::TrappedInstead {
             expected: format!("trap \"{expected}\""),
             got: format!("trap \"{}\"", trap.reference_message()),
+            trap,
         }),
         Ok(values) => Err(Failure::Mismatch {
             expected: format!("trap \"{expected}\""),
-            got: values::list(&values),
+            got: values_text(&values, names),
         }),
     }
 }
@@ -438,12 +453,13 @@ mod tests {
             (assert_trap (invoke \"g\") \"uninitialized element 2\")";
         let got = results(script);
         assert!(matches!(got[1], Ok(Outcome::Held(Held::Trapped(_)))));
-        assert_eq!(
-            got[2],
-            Err(Failure::Mismatch {
-                expected: "trap \"unreachable code\"".into(),
-                got: "trap \"unreachable\"".into()
-            })
+        assert!(
+            matches!(&got[2], Err(Failure::TrappedInstead { expected, got, trap })
+                if expected == "trap \"unreachable code\""
+                    && got == "trap \"unreachable\""
+                    && trap.site.is_some()),
+            "{:?}",
+            got[2]
         );
         assert!(matches!(got[3], Ok(Outcome::Held(Held::Trapped(_)))));
         assert!(matches!(got[4], Ok(Outcome::Held(Held::Trapped(_)))));

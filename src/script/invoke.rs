@@ -7,7 +7,9 @@ use super::target::Target;
 use super::values;
 use crate::vm::store::{Extern, InstanceAddr, Store};
 use crate::vm::{FuncAddr, Value};
-use wast::{WastDirective, WastInvoke};
+use wast::core::{HeapType, WastArgCore};
+use wast::token::Index;
+use wast::{WastArg, WastDirective, WastInvoke};
 
 /// A call an `(invoke ...)` names.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,13 +50,44 @@ pub fn resolve_invoke(target: &mut dyn Target, invoke: &WastInvoke<'_>) -> Resul
     let args = invoke
         .args
         .iter()
-        .map(values::arg)
+        .map(|arg| typed_null(target.store(), instance, arg).unwrap_or_else(|| values::arg(arg)))
         .collect::<Result<Vec<_>, _>>()?;
     let func = exported_func(target.store(), instance, invoke.name)?;
     Ok(Call {
         instance,
         func,
         args,
+    })
+}
+
+/// A `(ref.null $t)` argument: the null of `instance`'s type `$t` (or
+/// type N); `None` for any other argument.
+fn typed_null(
+    store: &Store,
+    instance: InstanceAddr,
+    arg: &WastArg<'_>,
+) -> Option<Result<Value, String>> {
+    let WastArg::Core(WastArgCore::RefNull(HeapType::Concrete(index))) = arg else {
+        return None;
+    };
+    let inst = store.instance(instance)?;
+    let (written, number) = match index {
+        Index::Num(n, _) => (n.to_string(), Some(*n)),
+        Index::Id(id) => (
+            format!("${}", id.name()),
+            inst.module
+                .names
+                .types
+                .iter()
+                .find_map(|(i, name)| (name == id.name()).then_some(*i)),
+        ),
+    };
+    let id = number.and_then(|n| inst.type_ids.get(n as usize).copied());
+    Some(match id {
+        Some(id) => Ok(Value::Null(crate::vm::value::HeapType::Concrete(id))),
+        None => Err(format!(
+            "(ref.null {written}): the invoked module has no type {written}"
+        )),
     })
 }
 

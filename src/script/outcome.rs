@@ -132,6 +132,16 @@ pub enum Failure {
     Uninstantiable(InstantiationError),
     /// A call (or a module's start function or segments) trapped.
     Trap(Trap),
+    /// An assertion expected something else, and the code trapped (or
+    /// trapped otherwise): the trap's site says where.
+    TrappedInstead {
+        /// What the script expected.
+        expected: String,
+        /// The trap as the message names it (`trap "unreachable"`).
+        got: String,
+        /// The trap.
+        trap: Trap,
+    },
     /// An assertion did not hold.
     Mismatch {
         /// What the script expected.
@@ -152,7 +162,9 @@ impl fmt::Display for Failure {
             Failure::Invalid { error, .. } => write!(f, "invalid module: {}", error.message),
             Failure::Uninstantiable(e) => write!(f, "instantiation failed: {e}"),
             Failure::Trap(trap) => write!(f, "trap: {trap}"),
-            Failure::Mismatch { expected, got } => write!(f, "expected {expected}, got {got}"),
+            Failure::Mismatch { expected, got } | Failure::TrappedInstead { expected, got, .. } => {
+                write!(f, "expected {expected}, got {got}")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::outcome::Failure;
 use crate::vm::Value;
+use crate::vm::gc_names::{RefNames, values_text};
 use crate::vm::value::AnyRef;
 use wast::core::{
     AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore as ArgCore,
@@ -67,7 +68,11 @@ pub use crate::vm::value::list;
 /// # Errors
 /// A [`Failure::Mismatch`] when they differ, [`Failure::Usage`] for an
 /// expectation watlab cannot check.
-pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), Failure> {
+pub fn check_results(
+    expected: &[WastRet<'_>],
+    got: &[Value],
+    names: &dyn RefNames,
+) -> Result<(), Failure> {
     let fits = expected.len() == got.len()
         && expected
             .iter()
@@ -83,7 +88,7 @@ pub fn check_results(expected: &[WastRet<'_>], got: &[Value]) -> Result<(), Fail
         let want: Vec<String> = expected.iter().map(describe).collect();
         Err(Failure::Mismatch {
             expected: format!("[{}]", want.join(" ")),
-            got: list(got),
+            got: values_text(got, names),
         })
     }
 }

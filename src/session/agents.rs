@@ -149,7 +149,7 @@ impl Session {
                         notes.push(format!(
                             "thread {} finished: {}",
                             self.agents[i].name,
-                            crate::script::value_list(&values)
+                            self.values_named(&values)
                         ));
                         self.agents[i].state = AgentState::Finished(values);
                     }
@@ -249,15 +249,12 @@ impl Session {
 
     /// A stepped thread finished.
     pub(super) fn thread_finished(&mut self, agent: usize, values: Vec<Value>) -> Vec<Reply> {
+        let shown = self.values_named(&values);
         let Some(a) = self.agents.get_mut(agent) else {
             return Vec::new();
         };
-        a.state = AgentState::Finished(values.clone());
-        vec![Reply::Note(format!(
-            "thread {} finished: {}",
-            a.name,
-            crate::script::value_list(&values)
-        ))]
+        a.state = AgentState::Finished(values);
+        vec![Reply::Note(format!("thread {} finished: {shown}", a.name))]
     }
 
     /// A stepped thread trapped.

@@ -12,6 +12,7 @@ use super::shapes::OpStack;
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::text::assemble::AsmError;
 use crate::text::body_check::check_body_observed;
+use crate::text::folded::{OpSite, extra_operand_notes, is_folded_head};
 use crate::vm::module::features_with_threads;
 use crate::vm::store::{Extern, StoreMark};
 use crate::vm::{Execution, Module, Outcome, TrapCode, ValType, Value};
@@ -52,6 +53,8 @@ pub(super) struct Prepared {
     prologue: usize,
     /// The lane shape of each value the fragment leaves on the stack.
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
+    /// Notes shown when the input finishes (operands a folded form leaves).
+    pub(super) advice: Vec<String>,
 }
 
 impl Prepared {
@@ -65,6 +68,7 @@ impl Prepared {
             code_start: 0,
             prologue: 0,
             shapes: Vec::new(),
+            advice: Vec::new(),
         }
     }
 
@@ -72,6 +76,16 @@ impl Prepared {
     pub(super) fn is_fragment(&self) -> bool {
         !self.bytes.is_empty()
     }
+}
+
+/// What validating a fragment found (see [`Session::fragment_results`]).
+struct Validated {
+    /// The types left on the stack at the end.
+    types: Vec<ValType>,
+    /// The stack after each operator.
+    ops: Vec<OpStack>,
+    /// Notes on operands that folded forms leave on the stack.
+    advice: Vec<String>,
 }
 
 /// A generated fragment module and where the user's code sits in it.
@@ -161,6 +175,7 @@ impl Session {
             })?;
             let mut replies = vec![Reply::Trace(trace)];
             replies.extend(self.apply_results(&values, &prepared.shapes));
+            replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
             return Ok(Run::Finished(replies));
         }
         // The store's fuel is the only budget: a runaway input ends with an
@@ -169,7 +184,9 @@ impl Session {
         loop {
             match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
-                    return Ok(Run::Finished(self.apply_results(&values, &prepared.shapes)));
+                    let mut replies = self.apply_results(&values, &prepared.shapes);
+                    replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
+                    return Ok(Run::Finished(replies));
                 }
                 Ok(Outcome::Paused) => {
                     steps += execution.steps_done();
@@ -211,7 +228,11 @@ impl Session {
         let (bytes, spans) =
             assemble_with_spans(&probe.text).map_err(|e| self.asm_error(&e, &probe, code))?;
         let prologue = self.stack.len();
-        let (results, ops) = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
+        let Validated {
+            types: results,
+            ops,
+            advice,
+        } = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
         let name = |i: usize| spans.get(i).and_then(|at| probe.text.get(*at..));
         let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes);
         if results.len() + self.locals.len() > STACK_LIMIT {
@@ -268,6 +289,7 @@ impl Session {
             code_start: full.code_start,
             prologue,
             shapes,
+            advice,
         })
     }
 
@@ -296,10 +318,7 @@ impl Session {
                     error = error.at(code, at, token_len(code, at));
                 }
             }
-            Some(site) if !exception => {
-                error.notes.insert(0, self.describe_site(site));
-                error.spot = self.site_spot(site);
-            }
+            Some(site) if !exception => self.locate_site(&mut error, site),
             Some(_) => {}
             None => {}
         }
@@ -529,7 +548,8 @@ impl Session {
     }
 
     /// Validates the probe fragment up to its final `end` and returns the
-    /// types left on the stack there (and the stack after each operator), or
+    /// types left on the stack there (and the stack after each operator, and
+    /// notes on operands that folded forms leave on the stack), or
     /// the first validation error, pointed at the user's instruction.
     fn fragment_results(
         &self,
@@ -538,7 +558,7 @@ impl Session {
         prologue: usize,
         fragment: &FragmentText,
         code: &str,
-    ) -> Result<(Vec<ValType>, Vec<OpStack>), SessionError> {
+    ) -> Result<Validated, SessionError> {
         let invalid = |message: String| SessionError::new(ErrorKind::Invalid, message);
         let mut validator = Validator::new_with_features(features_with_threads());
         for payload in Parser::new(0).parse_all(bytes) {
@@ -551,14 +571,31 @@ impl Session {
             };
             let mut func = to_validate.into_validator(Default::default());
             let mut ops = Vec::new();
-            let observe = |_, func: &wasmparser::FuncValidator<_>| {
+            // Where each operator is in `code`, for the notes on folded forms.
+            let in_code = |i: usize| {
+                let start = *spans.get(i)?;
+                let at = start.checked_sub(fragment.code_start)?;
+                (i >= prologue && at < code.len()).then_some(at)
+            };
+            let mut sites: Vec<OpSite> = Vec::new();
+            let observe = |i, func: &wasmparser::FuncValidator<_>, taken| {
+                let height = func.operand_stack_height() as usize;
                 ops.push(OpStack {
-                    height: func.operand_stack_height() as usize,
+                    height,
                     top_is_v128: func.get_operand_type(0).flatten()
                         == Some(wasmparser::ValType::V128),
                 });
+                sites.push(OpSite {
+                    offset: in_code(i),
+                    before: sites.last().map_or(0, |s| s.after),
+                    after: height,
+                    taken,
+                });
             };
-            if let Err(fault) = check_body_observed(&mut func, &body, bytes, true, observe) {
+            let folded_head = |i| in_code(i).is_some_and(|at| is_folded_head(code, at));
+            if let Err(fault) =
+                check_body_observed(&mut func, &body, bytes, true, folded_head, observe)
+            {
                 let mut error = invalid(fault.explanation);
                 if let Some(start) = spans.get(fault.index).copied()
                     && fault.index >= prologue
@@ -588,7 +625,12 @@ impl Session {
                         .unwrap_or(ValType::I32)
                 })
                 .collect();
-            return Ok((types, ops));
+            let notes = extra_operand_notes(code, &sites, prologue);
+            return Ok(Validated {
+                types,
+                ops,
+                advice: notes,
+            });
         }
         Err(invalid(
             "internal: the fragment function was not found".into(),
@@ -597,7 +639,24 @@ impl Session {
 }
 
 impl Session {
-    /// "in $f, at i32.load" for a trap outside the fragment itself.
+    /// Points `error` at a trap's `site` outside the user's input: the
+    /// definition's line with a caret under the instruction, and a note
+    /// naming the function and the instruction (the caret already says
+    /// the line and column, so the note does not repeat them).
+    pub(super) fn locate_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
+        error.notes.insert(0, self.describe_site(site));
+        error.spot = self.site_spot(site);
+        // A function loaded from a file is shown at that file's line
+        // (`m.wat:5:5: trap: ...`), not at a line of its definition alone.
+        if let (Some(spot), Some((path, file))) = (&error.spot, self.site_file(site))
+            && let Some(start) = file.find(&spot.text)
+        {
+            *error = error.clone().in_file(&path, &file, start);
+        }
+    }
+
+    /// "in $f, at i32.load" for a trap outside the fragment itself; a site
+    /// the session has no text for adds its byte offset in its module.
     pub(super) fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
         let func = crate::vm::FuncAddr(site.func);
         let name = self.store.func_name(func);
@@ -608,27 +667,25 @@ impl Session {
                 .and_then(|i| operator_at(&i.module.bytes, site.offset)),
             _ => None,
         };
-        match (op, self.site_line(site)) {
-            (Some(op), Some(line)) => format!("in {name}, at {op} ({line})"),
-            (Some(op), None) => format!(
+        match op {
+            Some(op) if self.site_spot(site).is_some() => format!("in {name}, at {op}"),
+            Some(op) => format!(
                 "in {name}, at {op} (byte 0x{:x} of its module)",
                 site.offset
             ),
-            _ => format!("in {name}"),
+            None => format!("in {name}"),
         }
-    }
-
-    /// "line 3:5 of its definition" for a site in a function the session
-    /// defined (issue 12: every trap in user code names its line).
-    fn site_line(&self, site: &crate::vm::trap::TrapSite) -> Option<String> {
-        let spot = self.site_spot(site)?;
-        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        Some(format!("line {}:{} of its definition", line + 1, col + 1))
     }
 
     /// The definition's text of a site in a function the session defined,
     /// at the instruction.
     pub(super) fn site_spot(&self, site: &crate::vm::trap::TrapSite) -> Option<super::SourceSpot> {
+        self.session_source(self.site_defined(site)?, site.offset)
+    }
+
+    /// The index among the session module's defined functions of the
+    /// function a site lies in, when the session defined it.
+    fn site_defined(&self, site: &crate::vm::trap::TrapSite) -> Option<usize> {
         let (module, addr) = self.session_instance()?;
         let Some(crate::vm::store::FuncInst::Wasm {
             instance, index, ..
@@ -639,8 +696,23 @@ impl Session {
         if *instance != addr {
             return None;
         }
-        let defined = index.checked_sub(module.imported_funcs)? as usize;
-        self.session_source(defined, site.offset)
+        Some(index.checked_sub(module.imported_funcs)? as usize)
+    }
+
+    /// The file a site's function was loaded from (`:load`, `watlab FILE`),
+    /// with that file's text, while the file still holds the definition.
+    fn site_file(&self, site: &crate::vm::trap::TrapSite) -> Option<(String, String)> {
+        let (field, _) = *self.sources.get(self.site_defined(site)?)?.first()?;
+        let path = self.fields.get(field)?.origin.clone()?;
+        let text = std::fs::read_to_string(&path).ok()?;
+        // The origin is canonical; a file under the working directory is
+        // named from there, as the learner typed it.
+        let cwd = std::env::current_dir().ok();
+        let shown = cwd
+            .as_deref()
+            .and_then(|cwd| std::path::Path::new(&path).strip_prefix(cwd).ok())
+            .map_or_else(|| path.clone(), |p| p.display().to_string());
+        Some((shown, text))
     }
 }
 

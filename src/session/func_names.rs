@@ -29,6 +29,17 @@ impl Session {
         }
     }
 
+    /// Values on one line (`[i32:1 (ref null $point):null]`), references
+    /// named as the views name them (see [`crate::vm::gc_names::value_text`]).
+    pub fn values_named(&self, values: &[Value]) -> String {
+        crate::vm::gc_names::values_text(values, &self.func_names(values))
+    }
+
+    /// One value as [`Session::values_named`] writes it (`i32:5`).
+    pub fn value_named(&self, value: Value) -> String {
+        crate::vm::gc_names::value_text(&value, &self.func_names([&value]))
+    }
+
     /// The names of the functions and the exceptions `values` refer to, for a view.
     pub fn func_names<'a>(&self, values: impl IntoIterator<Item = &'a Value>) -> FuncNames {
         let mut names = FuncNames::default();

@@ -27,12 +27,20 @@ impl Session {
     pub fn gc_object_label(&self, addr: u32) -> String {
         let (ty, index) = self.object_type(addr);
         let values = self.store.data.gc.values(self.store.types(), addr);
-        let field_names = index.and_then(|(m, i)| {
-            self.store
+        let field_names = match index {
+            Some((m, i)) => self
+                .store
                 .instances()
                 .get(m)
-                .and_then(|inst| inst.module.names.fields.get(&i))
-        });
+                .and_then(|inst| inst.module.names.fields.get(&i)),
+            // An object of an earlier definition keeps that one's names.
+            None => self
+                .store
+                .data
+                .gc
+                .get(addr)
+                .and_then(|object| self.store.types().remembered_fields(object.type_id)),
+        };
         let is_array = matches!(
             self.store.data.gc.reference(self.store.types(), addr),
             AnyRef::Array(_)

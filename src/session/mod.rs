@@ -309,11 +309,10 @@ impl Session {
         if !matches!(input::classify(text), Input::Meta { .. })
             && let Some(at) = crate::text::lex::first_unclosed(text)
         {
-            return Err(SessionError::new(
-                ErrorKind::Syntax,
-                "this `(` is never closed: add the missing `)`",
-            )
-            .at(text, at, 1));
+            return Err(
+                SessionError::new(ErrorKind::Syntax, crate::text::lex::NEVER_CLOSED)
+                    .at(text, at, 1),
+            );
         }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),

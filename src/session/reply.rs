@@ -122,11 +122,7 @@ impl FuncNames {
 
     /// The type of a null of heap type `heap`: `(ref null $point)`, `nullref`.
     pub fn null_type(&self, heap: crate::vm::value::HeapType) -> String {
-        let ty = crate::vm::value::RefType {
-            nullable: true,
-            heap,
-        };
-        ty.text_with(&|id| self.types.get(&id).cloned().unwrap_or_else(|| "...".into()))
+        crate::vm::gc_names::null_type(heap, self)
     }
 
     /// The exception at store address `addr`: its tag and payload (`exn#addr` if unknown).
@@ -135,6 +131,25 @@ impl FuncNames {
             .get(&addr)
             .cloned()
             .unwrap_or_else(|| format!("exn#{addr}"))
+    }
+}
+
+/// The names the session found, for [`crate::vm::gc_names::value_text`].
+impl crate::vm::gc_names::RefNames for FuncNames {
+    fn func(&self, addr: u32) -> String {
+        self.of(addr)
+    }
+
+    fn exn(&self, addr: u32) -> String {
+        FuncNames::exn(self, addr)
+    }
+
+    fn object(&self, addr: u32) -> Option<String> {
+        self.objects.get(&addr).cloned()
+    }
+
+    fn defined_type(&self, id: u32) -> String {
+        self.types.get(&id).cloned().unwrap_or_else(|| "...".into())
     }
 }
 

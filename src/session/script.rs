@@ -6,9 +6,7 @@
 
 use super::export_js::JsEvent;
 use super::{ErrorKind, Reply, Session, SessionError};
-use crate::script::{
-    self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target, value_list,
-};
+use crate::script::{self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target};
 use crate::vm::store::{InstanceAddr, Store};
 use crate::vm::{InstantiationError, Module, PendingStart};
 use std::sync::Arc;
@@ -76,7 +74,7 @@ impl Session {
             }
             Outcome::Got(value) => Reply::Values(vec![value], self.func_names([&value])),
             Outcome::Held(Held::Returned(values)) => {
-                Reply::Note(format!("ok: returned {}", value_list(&values)))
+                Reply::Note(format!("ok: returned {}", self.values_named(&values)))
             }
             Outcome::Held(Held::Trapped(trap)) => {
                 Reply::Note(format!("ok: trapped with \"{}\"", trap.message()))
@@ -131,6 +129,9 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         Failure::Uninstantiable(InstantiationError::Link(link)) => session.link_error(&link),
         Failure::Uninstantiable(InstantiationError::Trap(trap)) | Failure::Trap(trap) => {
             let mut error = session.error_of_trap(&trap, None);
+            if let Some(site) = trap.site.as_ref().filter(|_| error.kind == ErrorKind::Trap) {
+                session.locate_site(&mut error, site);
+            }
             if trap.code == crate::vm::TrapCode::OutOfFuel {
                 error.notes.push(session.budget_hint());
             }
@@ -138,6 +139,21 @@ fn session_error(session: &Session, failure: Failure, text: &str) -> SessionErro
         }
         Failure::Uninstantiable(InstantiationError::Resource(message)) => {
             SessionError::new(ErrorKind::Link, message)
+        }
+        Failure::TrappedInstead {
+            ref trap,
+            ref expected,
+            ref got,
+        } => {
+            let message = format!("assertion failed: expected {expected}, got {got}");
+            let mut error = SessionError::new(ErrorKind::Assertion, message);
+            if let Some(site) = &trap.site {
+                session.locate_site(&mut error, site);
+            }
+            if let Some(detail) = &trap.detail {
+                error.notes.push(detail.clone());
+            }
+            error
         }
         mismatch @ Failure::Mismatch { .. } => SessionError::new(
             ErrorKind::Assertion,

@@ -38,6 +38,17 @@ impl AsmError {
         if let Some(rewrite) = missing_const_operand(text, offset, &message) {
             return rewrite;
         }
+        // At the end of the text, "expected `)`" means a `(` was never
+        // closed: point at it, as the workbench does for an input.
+        if message == "expected `)`"
+            && rest.trim().is_empty()
+            && let Some(open) = super::lex::first_unclosed(text)
+        {
+            return AsmError {
+                message: super::lex::NEVER_CLOSED.into(),
+                offset: open,
+            };
+        }
         if let Some(rest) = message.strip_prefix("expected a i") {
             message = format!("expected an i{rest}");
         }
@@ -248,6 +259,23 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_parenthesis_never_closed_is_pointed_at_where_it_opens() {
+        let text = "(module\n  (func (result i32)\n    (i32.const 1)\n";
+        let err = assemble_module(text).expect_err("unclosed");
+        assert_eq!(err.message, "this `(` is never closed: add the missing `)`");
+        assert_eq!(err.offset, 0);
+        let text = "(module (func (result i32) (i32.const 1)) (func";
+        let err = assemble_module(text).expect_err("the second func is open");
+        assert_eq!(
+            &text[err.offset..],
+            "(module (func (result i32) (i32.const 1)) (func"
+        );
+        let text = "(module (func (result i32) (i32.const 1)) (func)";
+        let err = assemble_module(text).expect_err("the module is open");
+        assert_eq!(err.offset, 0);
     }
 
     #[test]

@@ -73,11 +73,13 @@ pub fn check_body(
     module: &[u8],
     stop_at_end: bool,
 ) -> Result<(), OpFault> {
-    check_body_observed(func, body, module, stop_at_end, |_, _| {})
+    check_body_observed(func, body, module, stop_at_end, |_| false, |_, _, _| {})
 }
 
-/// [`check_body`], calling `after_op` with each operator's index and the
-/// validator once it has accepted the operator (to read the stack there).
+/// [`check_body`], calling `after_op` with each operator's index, the
+/// validator once it has accepted the operator (to read the stack there)
+/// and, for the operators `wants_taken` picks, what the operator took from
+/// the stack (see [`Taken`]).
 ///
 /// # Errors
 /// As [`check_body`].
@@ -86,7 +88,8 @@ pub fn check_body_observed(
     body: &FunctionBody<'_>,
     module: &[u8],
     stop_at_end: bool,
-    mut after_op: impl FnMut(usize, &FuncValidator<ValidatorResources>),
+    wants_taken: impl Fn(usize) -> bool,
+    mut after_op: impl FnMut(usize, &FuncValidator<ValidatorResources>, Option<Taken>),
 ) -> Result<(), OpFault> {
     let fault = |index: usize, offset: u64, message: &str| OpFault {
         index,
@@ -135,6 +138,11 @@ pub fn check_body_observed(
             _ => {}
         }
         let before = stack_types(func);
+        let taken = if wants_taken(index) {
+            operands::taken(&op, func, module)
+        } else {
+            None
+        };
         if let Err(e) = func.op(offset, &op) {
             let explanation = match op {
                 wasmparser::Operator::End => end_mismatch(func, &before, e.message()),
@@ -165,7 +173,7 @@ pub fn check_body_observed(
                 explanation,
             });
         }
-        after_op(index, func);
+        after_op(index, func, taken);
         index += 1;
     }
     match last_closed {
@@ -414,6 +422,7 @@ impl OpFault {
 
 mod names;
 mod operands;
+pub use operands::Taken;
 
 #[cfg(test)]
 mod tests;

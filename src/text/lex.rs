@@ -172,6 +172,9 @@ pub fn stray_close(text: &str) -> Option<usize> {
     })
 }
 
+/// What to say at a `(` that is never closed (see [`first_unclosed`]).
+pub const NEVER_CLOSED: &str = "this `(` is never closed: add the missing `)`";
+
 /// The byte offset of the outermost `(` that `text` never closes (strings
 /// and comments do not count), if any.
 pub fn first_unclosed(text: &str) -> Option<usize> {

@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod body_check;
 pub mod catalog;
 pub mod explain;
+pub mod folded;
 pub mod lex;
 pub mod literal;
 pub mod unknown_name;

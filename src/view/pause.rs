@@ -15,22 +15,12 @@ use std::fmt::Write as _;
 /// A value as the pause shows it: a reference by the name `:stack` gives it,
 /// a struct or array with its type and fields.
 fn named(value: &Value, names: &FuncNames) -> String {
-    match value {
-        Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
-        Value::ExnRef(Some(addr)) => format!("exnref:{}", names.exn(*addr)),
-        Value::AnyRef(Some(r)) => match r.object().and_then(|a| names.objects.get(&a)) {
-            Some(object) => format!("ref:{object}"),
-            None => value.to_string(),
-        },
-        Value::Null(heap) => format!("{}:null", names.null_type(*heap)),
-        other => other.to_string(),
-    }
+    crate::vm::gc_names::value_text(value, names)
 }
 
 /// `[i32:1 funcref:$add]`: values as the pause shows them.
 fn named_list(values: &[Value], names: &FuncNames) -> String {
-    let shown: Vec<String> = values.iter().map(|v| named(v, names)).collect();
-    format!("[{}]", shown.join(" "))
+    crate::vm::gc_names::values_text(values, names)
 }
 
 fn label_word(kind: LabelKind) -> &'static str {

@@ -3,9 +3,11 @@
 //! the store's canonical ids, which the user never sees (issue 12: link
 //! errors, null references in the views).
 
+use super::Value;
 use super::module::Module;
 use super::store::{InstanceAddr, Store};
 use super::types::{CompositeType, ExternType, SubType};
+use super::value::{HeapType, RefType};
 
 /// How deep definitions nest in a written-out type before `...`.
 const DEPTH: usize = 2;
@@ -78,7 +80,8 @@ fn module_type_at(module: &Module, index: u32, depth: usize, named: bool) -> Str
 impl Store {
     /// How the user writes the defined type with canonical id `id`: the
     /// `$name` a module defining it gives it (`prefer` asked first), else
-    /// its definition.
+    /// the name a module gone since gave it (`$point (earlier
+    /// definition)`), else its definition.
     pub fn type_text(&self, id: u32, prefer: Option<InstanceAddr>) -> String {
         self.type_text_at(id, prefer, DEPTH, true)
     }
@@ -101,6 +104,11 @@ impl Store {
             if let Some(name) = name {
                 return format!("${name}");
             }
+        }
+        // No module here names it any more: a redefined `$point` leaves
+        // objects of its earlier version (issue: `:heap` lost the name).
+        if let Some(name) = self.types.remembered_name(id).filter(|_| named) {
+            return format!("${name} (earlier definition)");
         }
         match self.types.def(id) {
             Some(def) if depth > 0 => {
@@ -130,6 +138,78 @@ impl Store {
             (expected, Some(offered)) if expected == offered => texts(false),
             texts => texts,
         }
+    }
+}
+
+/// The names references get when a value is written for the user: the
+/// session's views know more (a struct's fields, an exception's payload),
+/// a bare store less; [`value_text`] writes the value the same way for both.
+pub trait RefNames {
+    /// The function at store address `addr` (`$add`).
+    fn func(&self, addr: u32) -> String;
+    /// The exception at store address `addr` (`$oops(7)`).
+    fn exn(&self, addr: u32) -> String;
+    /// The struct or array at heap address `addr` with its fields, if known.
+    fn object(&self, addr: u32) -> Option<String>;
+    /// The defined type with canonical id `id` as the user writes it (`$point`).
+    fn defined_type(&self, id: u32) -> String;
+}
+
+/// A value on one line of text, as scripts write values (`i32:42`,
+/// `funcref:$add`, `(ref null $point):null`): references by the names
+/// `names` gives, a typed null by its type as written, never by a store id.
+pub fn value_text(value: &Value, names: &dyn RefNames) -> String {
+    match value {
+        Value::FuncRef(Some(addr)) => format!("funcref:{}", names.func(*addr)),
+        Value::ExnRef(Some(addr)) => format!("exnref:{}", names.exn(*addr)),
+        Value::AnyRef(Some(r)) => match r.object().and_then(|a| names.object(a)) {
+            Some(object) => format!("ref:{object}"),
+            None => value.to_string(),
+        },
+        Value::Null(heap) => format!("{}:null", null_type(*heap, names)),
+        other => other.to_string(),
+    }
+}
+
+/// The type of a null of heap type `heap`: `(ref null $point)`, `nullref`.
+pub fn null_type(heap: HeapType, names: &dyn RefNames) -> String {
+    let ty = RefType {
+        nullable: true,
+        heap,
+    };
+    ty.text_with(&|id| names.defined_type(id))
+}
+
+/// Values as `[i32:1 (ref null $point):null]`, each by [`value_text`].
+pub fn values_text(values: &[Value], names: &dyn RefNames) -> String {
+    let shown: Vec<String> = values.iter().map(|v| value_text(v, names)).collect();
+    format!("[{}]", shown.join(" "))
+}
+
+/// The names a store alone gives references: functions by their module's
+/// name section, defined types by [`Store::type_text`] (`prefer`'s names first).
+pub struct StoreNames<'a> {
+    /// The store the references point into.
+    pub store: &'a Store,
+    /// The instance whose names come first, if any.
+    pub prefer: Option<InstanceAddr>,
+}
+
+impl RefNames for StoreNames<'_> {
+    fn func(&self, addr: u32) -> String {
+        self.store.func_name(super::FuncAddr(addr))
+    }
+
+    fn exn(&self, addr: u32) -> String {
+        format!("exn#{addr}")
+    }
+
+    fn object(&self, _: u32) -> Option<String> {
+        None
+    }
+
+    fn defined_type(&self, id: u32) -> String {
+        self.store.type_text(id, self.prefer)
     }
 }
 
@@ -164,6 +244,19 @@ mod tests {
         assert_eq!(
             global.text_with(&|id| store.type_text(id, None)),
             "global (mut (ref null (sub (struct (field (ref null $point))))))"
+        );
+        let names = StoreNames {
+            store: &store,
+            prefer: None,
+        };
+        let nulls = [
+            Value::Null(crate::vm::value::HeapType::Concrete(ids[0])),
+            Value::Null(crate::vm::value::HeapType::Struct),
+            Value::I32(7),
+        ];
+        assert_eq!(
+            values_text(&nulls, &names),
+            "[(ref null $point):null structref:null i32:7]"
         );
     }
 }

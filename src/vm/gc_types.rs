@@ -7,7 +7,7 @@
 use super::module::Module;
 use super::types::{CompositeType, FuncType, SubType};
 use super::value::{AnyRef, HeapType, I31_TAG, OBJECT_TAG, RefType, ValType};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Marks a type index inside its own recursion group in a group's key.
 const IN_GROUP: u32 = 1 << 31;
@@ -21,6 +21,11 @@ pub struct TypeRegistry {
     funcs: Vec<FuncType>,
     /// Each group's key (see the module documentation) and first id.
     groups: HashMap<Vec<SubType>, u32>,
+    /// The `$name` the latest module registering each id gave it, so that
+    /// an object outlives the module that named its type by name.
+    names: HashMap<u32, String>,
+    /// Likewise the struct field names, by id, then field index.
+    field_names: HashMap<u32, BTreeMap<u32, String>>,
 }
 
 impl TypeRegistry {
@@ -44,7 +49,29 @@ impl TypeRegistry {
             let first = self.group(key);
             ids.extend(first..first + len);
         }
+        for (index, name) in &module.names.types {
+            if let Some(&id) = ids.get(*index as usize) {
+                self.names.insert(id, name.clone());
+            }
+        }
+        for (index, fields) in &module.names.fields {
+            if let Some(&id) = ids.get(*index as usize) {
+                self.field_names.insert(id, fields.clone());
+            }
+        }
         ids
+    }
+
+    /// The field names (by field index) a module registering id `id` last
+    /// gave its fields, if any; that module may be gone.
+    pub fn remembered_fields(&self, id: u32) -> Option<&BTreeMap<u32, String>> {
+        self.field_names.get(&id)
+    }
+
+    /// The `$name` (without `$`) a module registering id `id` last gave
+    /// it, if any; that module may be gone.
+    pub fn remembered_name(&self, id: u32) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
     }
 
     /// Interns a signature as a final function type alone in its group

@@ -254,7 +254,7 @@ impl Session {
                     "breakpoint {} hit: the host function {name} ({}) is called next, with {}",
                     i + 1,
                     self.store.func_name(host),
-                    crate::vm::value::list(&self.host_args(host))
+                    self.values_named(&self.host_args(host))
                 ),
                 _ => format!("breakpoint {} hit", i + 1),
             })

@@ -136,8 +136,8 @@ impl Session {
         self.record_edit(|s| s.write_place(&place, new))?;
         Ok(vec![Reply::Note(format!(
             "{title} = {} (was {}); back undoes it",
-            shown(new),
-            shown(old)
+            self.value_named(new),
+            self.value_named(old)
         ))])
     }
 
@@ -354,15 +354,6 @@ fn cell_value(cell: Cell, raw: u64) -> Value {
         raw
     };
     Value::read_slots(cell.ty, &[extended])
-}
-
-/// `i32:5`, as pauses show values.
-fn shown(value: Value) -> String {
-    let listed = crate::vm::value::list(&[value]);
-    listed
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string()
 }
 
 /// A literal of type `ty`: decimal or `0x` hex integers (negative too),

@@ -52,7 +52,12 @@ impl Session {
         let Some(step) = d.steps.checked_sub(1) else {
             return false;
         };
-        let error = self.trap_error(&d.prepared, &d.code, trap);
+        let mut error = self.trap_error(&d.prepared, &d.code, trap);
+        // The pause itself says where (`in $f, before i32.load` and a caret).
+        if let Some(site) = &trap.site {
+            let site = self.describe_site(site);
+            error.notes.retain(|note| *note != site);
+        }
         if self.replay_to(step).is_err() {
             return false;
         }

@@ -19,6 +19,63 @@ pub(super) struct Needs {
     pub why: String,
 }
 
+/// How many operands an instruction takes, in words for a note: the
+/// count, the instruction as written (`call $add`) and, where the module
+/// decides them, the types and why (` [i32 i32] (the parameters of $add)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taken {
+    /// How many values it pops.
+    pub count: usize,
+    /// The instruction as written, e.g. `call $add`, `i32.add`.
+    pub title: String,
+    /// The types and their reason, with a leading space; empty when the
+    /// catalog's fixed signature decides (its types may be memory64's).
+    pub detail: String,
+}
+
+/// What `op` takes from the stack, when that is a fixed number: `None` for
+/// structured control (whose folded form holds its body, not operands) and
+/// for catalog signatures of variable length (`struct.new`'s fields).
+pub(super) fn taken(
+    op: &Operator<'_>,
+    func: &FuncValidator<ValidatorResources>,
+    bytes: &[u8],
+) -> Option<Taken> {
+    if matches!(
+        op,
+        Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::Else
+            | Operator::End
+            | Operator::TryTable { .. }
+            | Operator::Try { .. }
+            | Operator::Delegate { .. }
+            | Operator::Catch { .. }
+            | Operator::CatchAll
+    ) {
+        return None;
+    }
+    if let Some(needs) = needs(op, func, bytes) {
+        return Some(Taken {
+            count: needs.params.len(),
+            detail: format!(" [{}] ({})", needs.params.join(" "), needs.why),
+            title: needs.title,
+        });
+    }
+    const VARIADIC: &[&str] = &["params", "results", "label", "fields"];
+    let name = crate::text::explain::operator_name(op);
+    let doc = crate::text::catalog::lookup(&name)?;
+    if doc.params.iter().any(|p| VARIADIC.contains(&p.ty)) {
+        return None;
+    }
+    Some(Taken {
+        count: doc.params.len(),
+        title: name,
+        detail: String::new(),
+    })
+}
+
 /// What `op` takes, when the module decides it (None for the catalog's
 /// fixed signatures). `bytes` is the module, for names.
 pub(super) fn needs(
