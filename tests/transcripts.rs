@@ -201,6 +201,7 @@ transcripts! {
     session_start_runs_once,
     kept_names_host_memory,
     table_redefinition_keeps_contents,
+    load_summary_and_start_type,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

@@ -739,7 +739,7 @@ pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
 }
 
 /// The text name of the operator at byte `offset` of a module.
-fn operator_at(module: &[u8], offset: usize) -> Option<String> {
+pub(super) fn operator_at(module: &[u8], offset: usize) -> Option<String> {
     let reader = wasmparser::BinaryReader::new(module.get(offset..)?, offset as u64);
     let mut reader = wasmparser::OperatorsReader::new(reader);
     reader

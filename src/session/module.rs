@@ -15,7 +15,8 @@ use crate::text::body_check::{BodyError, body_error};
 use crate::text::unknown_name::asm_message;
 use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
-use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
+use crate::vm::store::{Extern, FuncInst, Instance, InstanceAddr, MemAddr};
+use crate::vm::trap::Trap;
 use crate::vm::value::NULL_REF;
 use crate::vm::{FuncSlots, InstantiationError, Module, PendingStart, ValType};
 use std::collections::HashMap;
@@ -239,7 +240,8 @@ impl Session {
             .apply_new_data(&module, instance, &new_data)
             .and_then(|()| self.apply_new_elems(&module, instance, &new_elems))
             .and_then(|()| match plan.runs_start() {
-                true => self.run_start(&pending),
+                true => (self.run_start(&pending))
+                    .map_err(|trap| self.start_error(&trap, &module, instance, &sources, &plan)),
                 false => Ok(()),
             });
         let memories = &mut self.store.data.memories;
@@ -348,7 +350,8 @@ impl Session {
                 None => place(*defined_func_offsets(&text).get(body.defined)?),
             };
             field_spot(&fields[field].text, at, input)
-        })?;
+        })
+        .map_err(|e| start_type_error(e, plan, input))?;
         Ok((module, sources))
     }
 
@@ -357,18 +360,62 @@ impl Session {
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
         let pending = self.instantiate_pending(module)?;
-        self.run_start(&pending)?;
+        (self.run_start(&pending)).map_err(|trap| self.error_of_trap(&trap, None))?;
         Ok(pending.instance)
     }
 
-    /// Runs the start function of `pending`, if it has one; its trap in words.
-    fn run_start(&mut self, pending: &PendingStart) -> Result<(), SessionError> {
+    /// Runs the start function of `pending`, if it has one.
+    fn run_start(&mut self, pending: &PendingStart) -> Result<(), Trap> {
         let started = pending
             .execution(&self.store)
             .and_then(|e| e.map_or(Ok(Vec::new()), |mut e| e.run(&mut self.store)));
-        started
-            .map(drop)
-            .map_err(|trap| self.error_of_trap(&trap, None))
+        started.map(drop)
+    }
+
+    /// The error of a trap in the start function of `module`, the session
+    /// module this input builds (`instance`, not current yet): pointed at
+    /// the instruction in its definition, as a trap in any function is.
+    fn start_error(
+        &self,
+        trap: &Trap,
+        module: &Module,
+        instance: InstanceAddr,
+        sources: &splice::Sources,
+        plan: &Plan,
+    ) -> SessionError {
+        let mut error = self.error_of_trap(trap, None);
+        let Some(site) = &trap.site else {
+            return error;
+        };
+        let func = crate::vm::FuncAddr(site.func);
+        let Some(FuncInst::Wasm {
+            instance: owner,
+            index,
+            ..
+        }) = self.store.func(func)
+        else {
+            return error;
+        };
+        let spot = || {
+            let defined = index.checked_sub(module.imported_funcs)? as usize;
+            let op = super::fragment::operator_index(&module.bytes, site.offset)?;
+            let (field, at) = *sources.get(defined)?.get(op)?;
+            let text = &plan.fields.get(field)?.text;
+            Some(SourceSpot {
+                text: text.clone(),
+                offset: at,
+                len: token_len(text, at),
+            })
+        };
+        if let Some(spot) = spot().filter(|_| *owner == instance) {
+            let op = super::fragment::operator_at(&module.bytes, site.offset).unwrap_or_default();
+            let name = self.store.func_name(func);
+            error
+                .notes
+                .insert(0, format!("in {name}, the start function, at {op}"));
+            error.spot = Some(spot);
+        }
+        error
     }
 
     /// Instantiates `module` up to its start function (see
@@ -612,7 +659,7 @@ impl Session {
     /// or in a state `:undo` may bring back.
     fn reuse_slots(&mut self, slots: std::ops::Range<usize>, values: &[crate::vm::Value]) {
         if !self.store.refers_to_funcs(slots.clone(), values)
-            && !self.undo.refers_to_funcs(slots.clone())
+            && !self.undo.refers_to_funcs(slots.clone(), self.store.types())
         {
             self.store.give_back(slots);
         }
@@ -1033,6 +1080,35 @@ fn compile(
         },
         None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
     })
+}
+
+/// The validator's "invalid start function type" in plain words, pointed
+/// at the `(start ...)` field; any other error as it is.
+fn start_type_error(error: SessionError, plan: &Plan, input: &str) -> SessionError {
+    if !error.message.ends_with("invalid start function type") {
+        return error;
+    }
+    let Some(&at) = kind_positions(&plan.fields, "start").first() else {
+        return error;
+    };
+    let field = &plan.fields[at].text;
+    let named = field
+        .trim_start_matches('(')
+        .trim_start()
+        .strip_prefix("start")
+        .map_or("", |rest| rest.trim().trim_end_matches(')').trim());
+    let mut error = SessionError::new(
+        ErrorKind::Invalid,
+        format!(
+            "the start function {named} must take no parameters and return nothing: the module runs it with no arguments and nothing receives its results"
+        ),
+    )
+    .with_note(Some(format!(
+        "check the signature of {named}, or name another function in `{}`",
+        field.trim()
+    )));
+    error.spot = field_spot(field, 0, input);
+    error
 }
 
 /// The spot of `at` bytes into a field's text: in `input` when the field was

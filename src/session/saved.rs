@@ -70,12 +70,18 @@ impl Saved {
 
     /// Whether this state holds a reference to a function whose address is
     /// in `funcs` (see [`StoreData::refers_to_funcs`]).
-    pub(super) fn refers_to_funcs(&self, funcs: std::ops::Range<usize>) -> bool {
+    /// `types` are the store's defined types (ids only grow, so today's
+    /// registry knows every type the state holds).
+    pub(super) fn refers_to_funcs(
+        &self,
+        funcs: std::ops::Range<usize>,
+        types: &crate::vm::gc_types::TypeRegistry,
+    ) -> bool {
         let rest = &self.rest;
         let values: Vec<crate::vm::Value> = (rest.stack.iter().copied())
             .chain(rest.locals.iter().map(|l| l.value))
             .collect();
-        self.data.refers_to_funcs(funcs, &values)
+        self.data.refers_to_funcs(funcs, &values, types)
     }
 
     /// Bytes of memory this state holds.

@@ -5,6 +5,7 @@
 //! two: what code execution only reads (functions, instances, types) and
 //! [`StoreData`], what it mutates (memories, tables, globals, segments).
 
+use super::gc_types::TypeRegistry;
 use super::memory::Memory;
 use super::module::Module;
 use super::table::Table;
@@ -266,7 +267,14 @@ pub struct StoreData {
 impl StoreData {
     /// Whether a table, a global, an element segment, a GC object or one of
     /// `values` holds a reference to a function whose address is in `funcs`.
-    pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
+    /// `types` tells which defined types are function types.
+    pub fn refers_to_funcs(
+        &self,
+        funcs: std::ops::Range<usize>,
+        values: &[Value],
+        types: &TypeRegistry,
+    ) -> bool {
+        let may_hold_func = |ty: ValType| may_hold_func(ty, types);
         // A function reference is its address plus one (0 is null).
         let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
         let is_ours =
@@ -297,12 +305,18 @@ impl StoreData {
 }
 
 /// Whether a value of type `ty` can be a function reference: `funcref`,
-/// `(ref func)`, and typed references to a defined type (here, with no type
-/// section at hand, any defined type counts: never too few).
-fn may_hold_func(ty: ValType) -> bool {
+/// `(ref func)`, and typed references to a function type (`types` knows the
+/// store's defined types; an unknown one counts: never too few).
+fn may_hold_func(ty: ValType, types: &TypeRegistry) -> bool {
     match ty {
         ValType::FuncRef => true,
-        ValType::Ref(r) => matches!(r.heap, HeapType::Func | HeapType::Concrete(_)),
+        ValType::Ref(r) => match r.heap {
+            HeapType::Func => true,
+            HeapType::Concrete(id) => types
+                .def(id)
+                .is_none_or(|d| d.abstract_heap() == HeapType::Func),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -579,7 +593,7 @@ impl Store {
     /// Whether a table, a global, an element segment, a GC object or one of
     /// `values` holds a reference to a function whose address is in `funcs`.
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
-        self.data.refers_to_funcs(funcs, values)
+        self.data.refers_to_funcs(funcs, values, &self.types)
     }
 
     /// The addresses of the functions instance `addr` defined itself (not
