@@ -202,6 +202,7 @@ transcripts! {
     kept_names_host_memory,
     table_redefinition_keeps_contents,
     load_summary_and_start_type,
+    forget_what_is_in_use,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

@@ -123,6 +123,21 @@ impl Field {
     }
 }
 
+/// The labels of the fields other than `at` whose text names `id` (`$f`)
+/// as a whole word: what forgetting the field `at` would break.
+pub fn users_of(fields: &[Field], at: usize, id: &str) -> Vec<String> {
+    let is_id_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-./:<=>?@\\^_`|~".contains(c);
+    let names = |text: &str| {
+        text.match_indices(id).any(|(i, _)| {
+            !text[i + id.len()..].starts_with(is_id_char) && !text[..i].ends_with(is_id_char)
+        })
+    };
+    (fields.iter().enumerate())
+        .filter(|(i, f)| *i != at && names(&f.text))
+        .map(|(_, f)| f.label())
+        .collect()
+}
+
 /// Where each name, export and unnamed field of a kind is among the fields,
 /// so that finding the field a new one replaces does not compare it with
 /// every field (issue 14: a `:load` of 10,000 functions). It borrows the

@@ -120,9 +120,18 @@ impl Session {
             let mut plan = Plan::keep(&s.fields);
             plan.remove(at);
             plan.notes.push((None, format!("forgot {label}")));
+            let users = (s.fields[at].id.as_deref())
+                .map_or_else(Vec::new, |id| fields::users_of(&s.fields, at, id));
             s.rebuild(plan, "").map_err(|mut e| {
+                if let [first, rest @ ..] = users.as_slice() {
+                    let more = match rest.len() {
+                        0 => String::new(),
+                        n => format!(" (and {n} more: {})", rest.join(", ")),
+                    };
+                    e.message = format!("cannot forget {label}: {first} uses it{more}");
+                }
                 e.notes.push(format!(
-                    "hint: nothing was forgotten: the rest still uses {label}; forget or redefine what uses it first"
+                    "hint: nothing was forgotten; forget or redefine what uses {label} first"
                 ));
                 e
             })
