@@ -186,7 +186,7 @@ fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
     );
     assert!(stdout.contains(&bad_add), "{stdout}");
     let trap = format!(
-        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s\n  while running the input at {file}:7\n"
+        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s\n  for the input at {file}:7\n"
     );
     assert!(stdout.ends_with(&trap), "{stdout}");
 }
@@ -209,7 +209,7 @@ fn a_trap_in_a_loaded_file_names_the_files_line_once() {
         .expect("the watlab binary runs");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "loaded m.wat\ndefined func $div\nerror: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  while running the input at <stdin>:1\n"
+        "loaded m.wat\ndefined func $div\nerror: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  for the input at <stdin>:1\n"
     );
 }
 
@@ -236,7 +236,7 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  while running the input at {script}:1\n"
+            "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  for the input at {script}:1\n"
         )
     );
 }

@@ -360,7 +360,8 @@ impl Session {
             };
             field_spot(&fields[field].text, at, input)
         })
-        .map_err(|e| start_type_error(e, plan, input))?;
+        .map_err(|e| start_type_error(e, plan, input))
+        .map_err(|e| earlier_field_hint(e, plan))?;
         Ok((module, sources))
     }
 
@@ -1089,6 +1090,30 @@ fn compile(
         },
         None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
     })
+}
+
+/// An error in a field defined before this input (a caller of a function
+/// the input redefined with another signature) says that nothing ran and
+/// what to change; any other error as it is.
+fn earlier_field_hint(mut error: SessionError, plan: &Plan) -> SessionError {
+    let Some(spot) = &error.spot else {
+        return error;
+    };
+    let earlier = (plan.fields.iter().zip(&plan.typed_at))
+        .find(|(f, typed)| typed.is_none() && f.text == spot.text);
+    let typed: Vec<String> = (plan.fields.iter().zip(&plan.typed_at))
+        .filter(|(_, typed)| typed.is_some())
+        .map(|(f, _)| f.label())
+        .collect();
+    if let (Some((user, _)), false) = (earlier, typed.is_empty()) {
+        error.notes.push(format!(
+            "hint: nothing changed: the new {} does not fit how {} uses it; redefine {} too, or keep what it uses as it was",
+            typed.join(", "),
+            user.label(),
+            user.label()
+        ));
+    }
+    error
 }
 
 /// The validator's "invalid start function type" in plain words, pointed

@@ -64,9 +64,7 @@ impl ScriptPlaces {
         match start {
             Some(start) if start < input_start => {
                 let mut error = error.in_file(file, &self.text, start);
-                error
-                    .notes
-                    .push(format!("while running the input at {file}:{line}"));
+                error.notes.push(format!("for the input at {file}:{line}"));
                 error
             }
             Some(start) => error.in_file(file, &self.text, start),
@@ -77,9 +75,7 @@ impl ScriptPlaces {
             // A spot in a file the input loaded, which the message names.
             None => {
                 let mut error = error;
-                error
-                    .notes
-                    .push(format!("while running the input at {file}:{line}"));
+                error.notes.push(format!("for the input at {file}:{line}"));
                 error
             }
         }
@@ -118,7 +114,7 @@ mod tests {
         let error = places.locate("s.txt:7", "call $f", failed("  nop)", 2));
         let error = error.expect_err("failed");
         assert_eq!(error.message, "s.txt:3:3: bad");
-        assert_eq!(error.notes, ["while running the input at s.txt:7"]);
+        assert_eq!(error.notes, ["for the input at s.txt:7"]);
         let error = places.locate("s.txt:8", ":nosuch", Err(SessionError::usage("no")));
         assert_eq!(error.expect_err("failed").message, "s.txt:8:1: no");
     }
