@@ -671,6 +671,14 @@ fn a_key_typed_at_the_more_prompt_stops_paging_and_starts_the_next_input() {
     repl.send(ENTER);
     expect_stack(&mut repl, &["7"]);
     repl.expect("wat> ");
+    // A whole line typed in one burst (as fast as a paste) loses nothing:
+    // the first key stops paging and the rest follows it.
+    repl.send(":mem 0 0x100000");
+    repl.send(ENTER);
+    repl.expect("-- more (");
+    repl.send("i32.const 12345\r");
+    expect_stack(&mut repl, &["7", "12345"]);
+    repl.expect("wat> ");
     // q stops paging and types nothing.
     repl.send(":mem 0 0x100000");
     repl.send(ENTER);
@@ -679,6 +687,6 @@ fn a_key_typed_at_the_more_prompt_stops_paging_and_starts_the_next_input() {
     repl.expect("wat> ");
     repl.send("i32.const 8");
     repl.send(ENTER);
-    expect_stack(&mut repl, &["7", "8"]);
+    expect_stack(&mut repl, &["7", "12345", "8"]);
     quit(&mut repl);
 }

@@ -70,7 +70,9 @@ impl ConditionalEventHandler for OtherKey {
                 if let Ok(mut key) = self.key.lock() {
                     *key = Some(*c);
                 }
-                Some(Cmd::Interrupt)
+                // Accepting (not interrupting) keeps what the editor has
+                // read past this key: the rest of a fast burst or a paste.
+                Some(Cmd::AcceptLine)
             }
             Some(KeyEvent(KeyCode::Enter | KeyCode::BracketedPasteStart, _)) => None,
             Some(KeyEvent(_, modifiers)) if modifiers.contains(Modifiers::CTRL) => None,
@@ -204,10 +206,12 @@ impl Pager {
         write!(out, "\x1b[1A\x1b[2K")?;
         let key = self.key.lock().ok().and_then(|mut key| key.take());
         let typed = match answer {
+            // A text key: it starts the next input.
+            Ok(_) if key.is_some() => key.map(String::from),
             Ok(text) if text.is_empty() => return Ok(true),
             // A paste, say: it starts the next input.
             Ok(text) => Some(text),
-            Err(_) => key.map(String::from),
+            Err(_) => None,
         };
         *self.typed.borrow_mut() = typed;
         Ok(false)
