@@ -659,7 +659,7 @@ impl Session {
     /// the session has no text for adds its byte offset in its module.
     pub(super) fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
         let func = crate::vm::FuncAddr(site.func);
-        let name = self.store.func_name(func);
+        let name = self.func_label(func);
         let op = match self.store.func(func) {
             Some(crate::vm::store::FuncInst::Wasm { instance, .. }) => self
                 .store
