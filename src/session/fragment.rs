@@ -645,9 +645,14 @@ impl Session {
     /// the line and column, so the note does not repeat them).
     pub(super) fn locate_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
         error.notes.insert(0, self.describe_site(site));
+        self.point_at_site(error, site);
+    }
+
+    /// Points `error`'s caret at `site`. A function loaded from a file is
+    /// shown at that file's line (`m.wat:5:5: trap: ...`), not at a line of
+    /// its definition alone.
+    pub(super) fn point_at_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
         error.spot = self.site_spot(site);
-        // A function loaded from a file is shown at that file's line
-        // (`m.wat:5:5: trap: ...`), not at a line of its definition alone.
         if let (Some(spot), Some((path, file))) = (&error.spot, self.site_file(site))
             && let Some(start) = file.find(&spot.text)
         {
