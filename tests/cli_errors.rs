@@ -240,3 +240,21 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
         )
     );
 }
+
+#[test]
+fn an_exception_thrown_in_a_loaded_file_names_the_files_line() {
+    let source = "(module\n  (tag $oops (param i32))\n  (func $inner (param $x i32)\n    (throw $oops (local.get $x))))\n";
+    let module = temp_file("loaded-throw", "ex.wat", source.as_bytes());
+    let script = temp_file("loaded-throw", "s.txt", b"(call $inner (i32.const 3))\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .current_dir(module.parent().expect("a directory"))
+        .args(["ex.wat"])
+        .stdin(std::fs::File::open(&script).expect("the script opens"))
+        .output()
+        .expect("the watlab binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("error: ex.wat:4:6: uncaught exception $oops (i32 3)\n  4 |     (throw $oops (local.get $x))))\n           ^^^^^\n  thrown in $inner, at throw\n"),
+        "{stdout}"
+    );
+}
