@@ -258,3 +258,25 @@ fn an_exception_thrown_in_a_loaded_file_names_the_files_line() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_trap_in_watlab_run_is_shown_at_its_line_as_at_the_prompt() {
+    let source = "(module\n  (func $div (export \"div\") (param i32 i32) (result i32)\n    local.get 0\n    local.get 1\n    i32.div_s))\n";
+    let path = temp_file("run-trap", "div.wat", source.as_bytes());
+    let out = watlab(&[
+        "run",
+        path.to_str().expect("utf-8 path"),
+        "--invoke",
+        "div",
+        "1",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let file = path.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {file}:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n"
+        )
+    );
+}

@@ -723,24 +723,7 @@ impl Session {
 
 /// Index, within its function body, of the operator at byte `offset`.
 pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
-    for payload in Parser::new(0).parse_all(module) {
-        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
-            let range = body.range();
-            if !(range.start as usize..range.end as usize).contains(&offset) {
-                continue;
-            }
-            let mut ops = body.get_operators_reader().ok()?;
-            let mut index = 0;
-            while !ops.eof() {
-                let (_, at) = ops.read_with_offset().ok()?;
-                if at as usize == offset {
-                    return Some(index);
-                }
-                index += 1;
-            }
-        }
-    }
-    None
+    crate::text::body_check::operator_position(module, offset).map(|(_, index)| index)
 }
 
 /// The text name of the operator at byte `offset` of a module.
