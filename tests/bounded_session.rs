@@ -142,3 +142,93 @@ fn undo_compiles_an_earlier_session_module_again_with_its_table() {
     input(&mut session, "call $a");
     assert_eq!(session.stack()[1].to_string(), "i32:1");
 }
+
+#[test]
+fn the_store_holds_functions_in_proportion_to_the_live_ones() {
+    let mut session = Session::new();
+    // The host's own (spectest's).
+    let host = session.store().func_count();
+    let live = 300;
+    for i in 0..live {
+        eval(
+            &mut session,
+            &format!("(func $f{i} (result i32) i32.const {i})"),
+        );
+    }
+    // Each definition instantiates the session module again: without
+    // reusing the slots of the one it replaces, 300 one-by-one definitions
+    // leave 45,150 functions in the store.
+    let grown = session.store().func_count() - host;
+    assert!(grown <= 4 * live, "{grown} functions for {live} live ones");
+    for k in 0..live {
+        eval(
+            &mut session,
+            &format!("(func $f0 (result i32) i32.const {})", k + 1000),
+        );
+    }
+    let redefined = session.store().func_count() - host;
+    assert!(
+        redefined <= 4 * live,
+        "{redefined} functions for {live} live ones after {live} redefinitions"
+    );
+    eval(&mut session, "call $f0 call $f299");
+    let stack: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
+    assert_eq!(stack, ["i32:1299", "i32:299"]);
+}
+
+#[test]
+fn a_function_a_kept_state_refers_to_keeps_its_store_slot() {
+    let mut session = Session::new();
+    input(&mut session, "(func $a (result i32) i32.const 1)");
+    input(&mut session, "ref.func $a");
+    let Some(watlab::vm::Value::FuncRef(Some(held))) = session.stack().first().copied() else {
+        panic!("a funcref on the stack");
+    };
+    let held = watlab::vm::store::FuncAddr(held);
+    let signature = |session: &Session| session.store().func_type(held).map(|t| t.to_string());
+    let before = signature(&session);
+    // $a gets another signature, as do the functions defined next, so a
+    // slot of theirs in the place of the held $a would show it.
+    input(
+        &mut session,
+        "(func $a (param i64) (result i64) local.get 0)",
+    );
+    // The state before `drop` holds the reference on its stack and stays in
+    // the undo history after the states that name $a's module have left it.
+    input(&mut session, "drop");
+    for i in 0..watlab::session::UNDO_INPUTS + 20 {
+        input(
+            &mut session,
+            &format!("(func $f{i} (param i64) (result i64) local.get 0)"),
+        );
+    }
+    assert_eq!(
+        signature(&session),
+        before,
+        "the slot of the held $a was reused"
+    );
+}
+
+#[test]
+fn a_typed_function_reference_in_a_global_keeps_its_function() {
+    let mut session = Session::new();
+    input(&mut session, "(type $t (func (result i32)))");
+    input(&mut session, "(func $a (type $t) i32.const 41)");
+    input(
+        &mut session,
+        "(global $g (mut (ref null $t)) (ref.null $t))",
+    );
+    input(&mut session, "ref.func $a global.set $g");
+    // $a is replaced; the global still holds the first $a, whose instance
+    // must stay (a typed reference, not `funcref`).
+    input(&mut session, "(func $a (type $t) i32.const 0)");
+    for i in 0..watlab::session::UNDO_INPUTS + 20 {
+        input(
+            &mut session,
+            &format!("(func $f{i} (type $t) i32.const {i})"),
+        );
+    }
+    input(&mut session, "global.get $g call_ref $t");
+    let stack: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
+    assert_eq!(stack, ["i32:41"]);
+}

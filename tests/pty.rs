@@ -3,10 +3,12 @@
 //! Tab completion of a `$name` the session just defined, Up-arrow history
 //! recall, `:quit`, and the history file written on exit; pasted blocks (with
 //! and without bracketed paste) running every input; Ctrl-C clearing the line
-//! and pausing running code; Ctrl-D dropping an unfinished input; a long
-//! lesson section paged from its beginning in a 40-row terminal; Tab listing
-//! candidates and offering export names inside `(invoke "`; the stepper's
-//! prompt saying where the program is paused; a 1 MiB `:mem` paged in a
+//! (left on the screen as typed, `^C` after it, without its hint, as a
+//! terminal emulator (`vt100`) shows it) and pausing running code; Ctrl-D
+//! dropping an unfinished input; a long lesson section paged from its
+//! beginning in a 40-row terminal; Tab listing candidates and offering
+//! export names inside `(invoke "`; the stepper's prompt saying where the
+//! program is paused; a 1 MiB `:mem` paged in a
 //! 60-column terminal, where a letter typed at `-- more --` stops paging
 //! and starts the next input.
 //!
@@ -41,6 +43,7 @@
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
+use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread::sleep;
@@ -234,6 +237,20 @@ impl Repl {
             }
             sleep(Duration::from_millis(10));
         }
+    }
+
+    /// The screen as a terminal of `rows` by `columns` shows it now (what is
+    /// left in the scrollback after the cursor moves and erasures), a line
+    /// a row, without trailing spaces.
+    fn screen(&mut self, rows: NonZeroU16, columns: NonZeroU16) -> Vec<String> {
+        self.pump();
+        let mut terminal = vt100::Parser::new(rows, columns, 0);
+        terminal.process(self.raw.as_bytes());
+        terminal
+            .screen()
+            .rows(0, columns.get())
+            .map(|row| row.trim_end().to_string())
+            .collect()
     }
 
     fn fail(&self, what: &str, why: &str) -> ! {
@@ -481,6 +498,38 @@ fn ctrl_c_at_a_prompt_clears_the_line() {
     repl.send(ENTER);
     expect_stack(&mut repl, &["5"]);
     repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+/// Ctrl-C leaves the abandoned line as typed, with `^C` as bash shows it,
+/// and without the greyed signature hint the editor showed after it (a
+/// learner trial found the hint left in the scrollback).
+#[test]
+fn ctrl_c_leaves_the_line_as_typed_without_its_hint() {
+    let data_home = TempDir::new("xdg-ctrl-c-hint");
+    let (rows, columns) = (
+        NonZeroU16::MIN.saturating_add(23),
+        NonZeroU16::MIN.saturating_add(59),
+    );
+    let mut repl = Repl::spawn_sized(data_home.path(), rows.get(), columns.get());
+    repl.expect("wat> ");
+    repl.send("i32.const 1 i32.add");
+    // The hint: the signature of the instruction being typed.
+    repl.expect("[a:i32 b:i32] -> [i32]");
+    repl.send(CTRL_C);
+    repl.expect("wat> ");
+    let screen = repl.screen(rows, columns);
+    let line = screen.iter().find(|row| row.contains("i32.add"));
+    assert_eq!(
+        line.map(String::as_str),
+        Some("wat> i32.const 1 i32.add^C"),
+        "the screen:\n{}",
+        screen.join("\n")
+    );
+    // Nothing was run, and the next line works.
+    repl.send("i32.const 5");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["5"]);
     quit(&mut repl);
 }
 

@@ -83,11 +83,79 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     } else {
         path.to_string()
     };
-    let mut replies = session
+    let replies = session
         .load_fields(&origin, &body)
         .map_err(|e| e.in_file(&shown, &text, start))?;
+    let mut replies = summarized(replies);
     replies.insert(0, Reply::Note(format!("loaded {path}")));
     Ok(replies)
+}
+
+/// Fields a load lists one by one; more are counted by kind.
+const LISTED_FIELDS: usize = 10;
+
+/// The replies of a load, with plain `defined KIND ...` / `replaced KIND ...`
+/// notes counted by kind when there are many (`defined 2000 functions, 1
+/// memory`); notes with more to say (`replaced memory: 1 page kept`) stay.
+fn summarized(replies: Vec<Reply>) -> Vec<Reply> {
+    fn plain(r: &Reply) -> Option<(&str, &str)> {
+        match r {
+            Reply::Note(n) if !n.contains(':') => {
+                let mut words = n.split(' ');
+                let verb = words
+                    .next()
+                    .filter(|v| ["defined", "replaced"].contains(v))?;
+                Some((verb, words.next()?))
+            }
+            _ => None,
+        }
+    }
+    if replies.iter().filter(|r| plain(r).is_some()).count() <= LISTED_FIELDS {
+        return replies;
+    }
+    // (verb, [(kind, count)]) in order of first appearance.
+    let mut counts: Vec<(&str, Vec<(&str, usize)>)> = Vec::new();
+    for (verb, kind) in replies.iter().filter_map(plain) {
+        let at = match counts.iter().position(|(v, _)| *v == verb) {
+            Some(at) => at,
+            None => {
+                counts.push((verb, Vec::new()));
+                counts.len() - 1
+            }
+        };
+        let kinds = &mut counts[at].1;
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    let mut summary: Vec<Reply> = counts
+        .iter()
+        .map(|(verb, kinds)| {
+            let listed: Vec<String> = kinds.iter().map(|(k, n)| counted(k, *n)).collect();
+            Reply::Note(format!("{verb} {}", listed.join(", ")))
+        })
+        .collect();
+    summary.extend(replies.iter().filter(|r| plain(r).is_none()).cloned());
+    summary
+}
+
+/// `n` fields of `kind` in words: `2000 functions`, `1 memory`.
+fn counted(kind: &str, n: usize) -> String {
+    let (one, many) = match kind {
+        "func" => ("function", "functions"),
+        "memory" => ("memory", "memories"),
+        "data" => ("data segment", "data segments"),
+        "elem" => ("element segment", "element segments"),
+        "start" => ("start function", "start functions"),
+        "rec" => ("rec group", "rec groups"),
+        other => (other, ""),
+    };
+    match (n, many) {
+        (1, _) => format!("1 {one}"),
+        (_, "") => format!("{n} {one}s"),
+        _ => format!("{n} {many}"),
+    }
 }
 
 fn save(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -103,8 +171,9 @@ fn save(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     text.push_str(")\n");
     std::fs::write(path, &text)
         .map_err(|e| SessionError::usage(format!("cannot write {path}: {e}")))?;
+    let count = session.field_texts().len();
+    let fields = if count == 1 { "field" } else { "fields" };
     Ok(vec![Reply::Note(format!(
-        "saved {} field(s) to {path}",
-        session.field_texts().len()
+        "saved {count} {fields} to {path}: the definitions only (what the code wrote since, in memories, globals and tables, starts afresh when it is loaded)"
     ))])
 }

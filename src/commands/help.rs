@@ -16,18 +16,20 @@ pub const HELP: Command = Command {
     run: help,
 };
 
+/// The overview's head: one line per item, which the view wraps to the
+/// terminal (a line broken here would be broken again there).
 const INTRO: &str = "Type WAT at the prompt:
   instructions (flat or folded) run on the scratch stack: i32.const 2 i32.const 3 i32.mul
   (local $x i32) declares a scratch local
   module fields such as (func ...), (memory 1), (global ...) build the session module
   (module $m ...) instantiates a separate module
-  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...),
-  (assert_invalid ...) and every other command of a .wast spec script
-It runs WebAssembly 2.0 (with fixed-width SIMD) and, of 3.0: relaxed SIMD, tail calls,
-  extended constant expressions, multiple memories, 64-bit memories and tables, custom
-  page sizes, wide arithmetic, typed function references, exception handling (tags,
-  throw, throw_ref, try_table) and GC (structs, arrays, i31, casts; :heap lists objects);
-  plus the threads proposal (shared memories, atomics)
+  (invoke \"f\" (i32.const 1)), (get \"g\"), (register \"name\"), (assert_return ...), (assert_trap ...), \
+(assert_invalid ...) and every other command of a .wast spec script
+It runs WebAssembly 2.0 (with fixed-width SIMD) and, of 3.0: relaxed SIMD, tail calls, \
+extended constant expressions, multiple memories, 64-bit memories and tables, custom \
+page sizes, wide arithmetic, typed function references, exception handling (tags, \
+throw, throw_ref, try_table) and GC (structs, arrays, i31, casts; :heap lists objects); \
+plus the threads proposal (shared memories, atomics)
 ";
 
 fn help(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
@@ -150,25 +152,16 @@ fn listing(doc: &mut Doc, scope: Scope) {
         .unwrap_or(0)
         + 1;
     for (typed, forms, summary) in heads {
-        let used = typed.len() + forms.len();
-        if used < width {
-            let pad = " ".repeat(width - used + 1);
-            doc.line(&[
-                ("  ", Role::Plain),
-                (&typed, Role::Command),
-                (&forms, Role::Plain),
-                (&pad, Role::Plain),
-                (summary, Role::Plain),
-            ]);
-        } else {
-            doc.line(&[
-                ("  ", Role::Plain),
-                (&typed, Role::Command),
-                (&forms, Role::Plain),
-            ]);
-            // Under its command, indented as a narrow terminal lays out the
-            // others (a deep indent would leave the summary no room there).
-            doc.line(&[("      ", Role::Plain), (summary, Role::Plain)]);
-        }
+        // A long synopsis keeps its summary two spaces after it: where the
+        // line does not fit, the view stacks the summary under the command,
+        // as it stacks every other line of the listing (one layout).
+        let pad = " ".repeat(width.saturating_sub(typed.len() + forms.len()).max(1) + 1);
+        doc.line(&[
+            ("  ", Role::Plain),
+            (&typed, Role::Command),
+            (&forms, Role::Plain),
+            (&pad, Role::Plain),
+            (summary, Role::Plain),
+        ]);
     }
 }

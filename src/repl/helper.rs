@@ -7,9 +7,11 @@ use crate::text::catalog;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::Hinter;
-use rustyline::validate::Validator;
-use rustyline::{Context, Helper};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Cmd, ConditionalEventHandler, Context, Event, EventContext, Helper, RepeatCount};
 use std::borrow::Cow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// rustyline helper for the `wat> ` prompt.
 pub struct WatHelper {
@@ -22,6 +24,8 @@ pub struct WatHelper {
     /// Export names by instance: `""` for the one `(invoke "...")` calls by
     /// default, `$m` for a named module instance.
     pub exports: Vec<(String, String)>,
+    /// Set by [`InterruptKey`]: the line being accepted was abandoned.
+    pub interrupted: Arc<AtomicBool>,
 }
 
 impl Helper for WatHelper {}
@@ -147,8 +151,38 @@ impl Highlighter for WatHelper {
 
 /// Every line is submitted as it is: `interactive` gathers continuation
 /// lines itself (with the `...> ` prompt) and splits pasted text into inputs,
-/// so the editor never holds a line back (a paste would pile up on it).
-impl Validator for WatHelper {}
+/// so the editor never holds a line back (a paste would pile up on it). A
+/// line abandoned with Ctrl-C ends in `^C`, as bash shows it.
+impl Validator for WatHelper {
+    fn validate(&self, _: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        let interrupted = self.interrupted.load(Ordering::Relaxed);
+        Ok(ValidationResult::Valid(
+            interrupted.then(|| "^C".to_string()),
+        ))
+    }
+}
+
+/// Ctrl-C at the prompt. rustyline's own interrupt leaves the line on the
+/// screen as it was drawn, signature hint included; accepting the line
+/// instead redraws it without the hint (and with the validator's `^C`), and
+/// the flag tells the front end to drop it. At the pager's `-- more --`
+/// prompt (`paging` set) Ctrl-C keeps its usual work.
+pub struct InterruptKey {
+    /// Whether the pager's prompt is up.
+    pub paging: Arc<AtomicBool>,
+    /// Set when a line is abandoned; the front end clears it.
+    pub interrupted: Arc<AtomicBool>,
+}
+
+impl ConditionalEventHandler for InterruptKey {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, _: &EventContext) -> Option<Cmd> {
+        if self.paging.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.interrupted.store(true, Ordering::Relaxed);
+        Some(Cmd::AcceptLine)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -161,6 +195,7 @@ mod tests {
             names: vec!["$fac".into(), "$factor".into()],
             colour: false,
             stepping: false,
+            interrupted: Arc::default(),
             exports: vec![
                 (String::new(), "fac".into()),
                 (String::new(), "fill".into()),

@@ -14,13 +14,15 @@ use crate::commands::{Workbench, data_file};
 use crate::session::{Reply, SessionError};
 use crate::text::lex;
 use crate::view::theme;
-use helper::WatHelper;
+use helper::{InterruptKey, WatHelper};
 use input::{Gathered, Gatherer};
 use pager::{Pager, Screen};
+use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
-use rustyline::{Config, Editor};
+use rustyline::{Config, Editor, EventHandler, KeyEvent};
 use std::io::{BufRead, IsTerminal, Write};
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The terminal's size (columns, rows), when the output is one.
 fn size(editor: &mut Editor<WatHelper, DefaultHistory>) -> Option<(usize, usize)> {
@@ -76,11 +78,13 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
         Ok(editor) => editor,
         Err(e) => return Err(std::io::Error::other(e.to_string())),
     };
+    let interrupted = Arc::new(AtomicBool::new(false));
     editor.set_helper(Some(WatHelper {
         names: Vec::new(),
         colour,
         stepping: false,
         exports: Vec::new(),
+        interrupted: interrupted.clone(),
     }));
     let history = data_file("history");
     if let Some(path) = &history
@@ -93,14 +97,28 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
         );
     }
     // Ctrl-C while code runs pauses it (the stepper takes over); at the
-    // prompt, rustyline reads it as a key and clears the line.
+    // prompt, rustyline reads it as a key and the line is abandoned.
     let interrupt = session.session.interrupt_flag();
     let flag = interrupt.clone();
     if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
         eprintln!("watlab: warning: Ctrl-C cannot pause running code: {e}");
     }
     let pager = Pager::install(&mut editor);
-    let outcome = run_inputs(out, &mut editor, &pager, &mut session, preload, colour);
+    editor.bind_sequence(
+        KeyEvent::ctrl('C'),
+        EventHandler::Conditional(Box::new(InterruptKey {
+            paging: pager.paging(),
+            interrupted: interrupted.clone(),
+        })),
+    );
+    let outcome = run_inputs(
+        out,
+        &mut editor,
+        (&pager, &interrupted),
+        &mut session,
+        preload,
+        colour,
+    );
     if let Some(path) = &history {
         let saved = path
             .parent()
@@ -121,11 +139,12 @@ pub fn interactive(out: &mut impl Write, preload: &[String]) -> std::io::Result<
 }
 
 /// The banner, the preloaded inputs, then inputs from the editor until the
-/// user leaves or the output cannot be written.
+/// user leaves or the output cannot be written; `interrupted` is set when
+/// Ctrl-C abandoned the line the editor gives back.
 fn run_inputs(
     out: &mut impl Write,
     editor: &mut Editor<WatHelper, DefaultHistory>,
-    pager: &Pager,
+    (pager, interrupted): (&Pager, &AtomicBool),
     session: &mut Workbench,
     preload: &[String],
     colour: bool,
@@ -145,9 +164,15 @@ fn run_inputs(
         gatherer.prompt = stepper_prompt(&session.session);
         // What was typed at a `-- more --` prompt starts the next line.
         let mut typed = pager.take_typed();
-        let input = match gatherer.next(&mut |prompt| match typed.take() {
-            Some(text) => editor.readline_with_initial(prompt, (&text, "")),
-            None => editor.readline(prompt),
+        let input = match gatherer.next(&mut |prompt| {
+            let line = match typed.take() {
+                Some(text) => editor.readline_with_initial(prompt, (&text, "")),
+                None => editor.readline(prompt),
+            };
+            if interrupted.swap(false, Ordering::Relaxed) {
+                return Err(ReadlineError::Interrupted);
+            }
+            line
         }) {
             Gathered::Input(input) => input,
             Gathered::Cleared => continue,

@@ -174,6 +174,11 @@ impl Pager {
         Ok(true)
     }
 
+    /// Whether the `-- more --` prompt is up, for other key bindings.
+    pub fn paging(&self) -> Arc<AtomicBool> {
+        self.prompting.clone()
+    }
+
     /// Text typed at the last `-- more --` prompt, to start the next input.
     pub fn take_typed(&self) -> Option<String> {
         self.typed.borrow_mut().take()

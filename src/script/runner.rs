@@ -7,7 +7,7 @@ use super::report::Report;
 use super::spectest;
 use super::target::Target;
 use crate::vm::store::{Extern, InstanceAddr, Store};
-use crate::vm::{InstantiationError, Limits, Module, PendingStart};
+use crate::vm::{FuncSlots, InstantiationError, Limits, Module, PendingStart};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -127,7 +127,8 @@ impl Target for ScriptState {
                     .copied()
             })
             .collect();
-        self.store.instantiate_pending(module, &imports)
+        self.store
+            .instantiate_pending(module, &imports, FuncSlots::Append)
     }
 
     fn bind(&mut self, id: Option<&str>, _module: &Arc<Module>, instance: InstanceAddr) {

@@ -125,37 +125,38 @@ impl Field {
 
 /// Where each name, export and unnamed field of a kind is among the fields,
 /// so that finding the field a new one replaces does not compare it with
-/// every field (issue 14: a `:load` of 10,000 functions).
-pub struct Index {
+/// every field (issue 14: a `:load` of 10,000 functions). It borrows the
+/// fields' words rather than copying them.
+pub struct Index<'a> {
     /// `(kind, $id)` -> positions, in order.
-    names: HashMap<(String, String), Vec<usize>>,
+    names: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// `(kind, export)` -> positions, in order.
-    exports: HashMap<(String, String), Vec<usize>>,
+    exports: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// kind -> positions of the unnamed fields of that kind, in order.
-    unnamed: HashMap<String, Vec<usize>>,
+    unnamed: HashMap<&'a str, Vec<usize>>,
 }
 
-impl Index {
+impl<'a> Index<'a> {
     /// The index of `fields`.
-    pub fn new(fields: &[Field]) -> Index {
+    pub fn new(fields: &'a [Field]) -> Index<'a> {
         let mut index = Index {
-            names: HashMap::new(),
-            exports: HashMap::new(),
+            names: HashMap::with_capacity(fields.len()),
+            exports: HashMap::with_capacity(fields.len()),
             unnamed: HashMap::new(),
         };
         for (i, f) in fields.iter().enumerate() {
             match &f.id {
                 Some(id) => index
                     .names
-                    .entry((f.kind.clone(), id.clone()))
+                    .entry((f.kind.as_str(), id.as_str()))
                     .or_default()
                     .push(i),
-                None => index.unnamed.entry(f.kind.clone()).or_default().push(i),
+                None => index.unnamed.entry(f.kind.as_str()).or_default().push(i),
             }
             for export in &f.exports {
                 index
                     .exports
-                    .entry((f.kind.clone(), export.clone()))
+                    .entry((f.kind.as_str(), export.as_str()))
                     .or_default()
                     .push(i);
             }
@@ -170,7 +171,7 @@ impl Index {
         let first = |list: Option<&Vec<usize>>| list.and_then(|l| l.iter().copied().find(ok));
         let unnamed = || {
             self.unnamed
-                .get(&new.kind)
+                .get(new.kind.as_str())
                 .into_iter()
                 .flatten()
                 .copied()
@@ -180,11 +181,11 @@ impl Index {
         let found = if new.kind == "start" {
             unnamed().next()
         } else if let Some(id) = &new.id {
-            first(self.names.get(&(new.kind.clone(), id.clone())))
+            first(self.names.get(&(new.kind.as_str(), id.as_str())))
         } else {
             new.exports
                 .iter()
-                .filter_map(|e| first(self.exports.get(&(new.kind.clone(), e.clone()))))
+                .filter_map(|e| first(self.exports.get(&(new.kind.as_str(), e.as_str()))))
                 .min()
                 .or_else(|| {
                     new.import.as_ref()?;

@@ -727,7 +727,7 @@ pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
 }
 
 /// The text name of the operator at byte `offset` of a module.
-fn operator_at(module: &[u8], offset: usize) -> Option<String> {
+pub(super) fn operator_at(module: &[u8], offset: usize) -> Option<String> {
     let reader = wasmparser::BinaryReader::new(module.get(offset..)?, offset as u64);
     let mut reader = wasmparser::OperatorsReader::new(reader);
     reader
@@ -772,11 +772,13 @@ fn named_funcs(code: &str, module: &Module) -> Option<std::collections::BTreeSet
         let (TokenKind::Name, name) = pair[1] else {
             return None;
         };
+        // Compared without a `$` first: no string made per function (issue 14).
+        let bare = name.strip_prefix('$')?;
         let (&index, _) = module
             .names
             .funcs
             .iter()
-            .find(|(_, n)| wat_id(Some(n)) == name)?;
+            .find(|(_, n)| n.as_str() == bare && wat_id(Some(n)) == name)?;
         wanted.insert(index);
     }
     Some(wanted)

@@ -60,7 +60,7 @@ impl Session {
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
             let mutability = if global.ty.mutable { "mut" } else { "const" };
             rows.push(ValueRow {
-                label: format!("{name} {mutability}"),
+                label: format!("{name}\t{mutability}"),
                 value: global.get(),
                 changed: self.changes.globals.contains(g),
                 imported_from,
@@ -375,7 +375,7 @@ mod tests {
         session.eval("i32.const 5 global.set $g").expect("set");
         let rows = session.globals_rows().expect("an instance");
         assert_eq!(rows.rows.len(), 1);
-        assert_eq!(rows.rows[0].label, "$g mut");
+        assert_eq!(rows.rows[0].label, "$g\tmut");
         assert!(rows.rows[0].changed);
         assert_eq!(rows.rows[0].imported_from, None);
     }

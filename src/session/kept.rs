@@ -140,16 +140,17 @@ impl Session {
                 None => format!("{kind} {index}"),
             };
         }
-        for (name, addr) in &self.named {
-            if let Some(index) = self.store.instance(*addr).and_then(index_in) {
-                return format!("{kind} {index} of module {name}");
-            }
-        }
+        // A host object by its own name, before the modules that import it.
         for (module, properties) in &self.host.modules {
             for (name, value) in properties {
                 if *value == HostValue::Object(ext) {
                     return format!("host {kind} {module}.{name}");
                 }
+            }
+        }
+        for (name, addr) in &self.named {
+            if let Some(index) = self.store.instance(*addr).and_then(index_in) {
+                return format!("{kind} {index} of module {name}");
             }
         }
         let address = match ext {

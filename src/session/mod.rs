@@ -31,6 +31,7 @@ mod reply;
 mod saved;
 mod script;
 mod shapes;
+mod splice;
 pub mod state;
 pub mod stepper;
 pub mod trace;

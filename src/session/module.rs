@@ -8,15 +8,17 @@
 //! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
+use super::splice;
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
 use crate::text::unknown_name::asm_message;
 use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
-use crate::vm::store::{Extern, Instance, InstanceAddr, MemAddr};
+use crate::vm::store::{Extern, FuncInst, Instance, InstanceAddr, MemAddr};
+use crate::vm::trap::Trap;
 use crate::vm::value::NULL_REF;
-use crate::vm::{InstantiationError, Module, PendingStart, ValType};
+use crate::vm::{FuncSlots, InstantiationError, Module, PendingStart, ValType};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -26,7 +28,7 @@ use std::sync::Arc;
 /// new).
 type Built = (
     Arc<Module>,
-    InstanceAddr,
+    PendingStart,
     Vec<(usize, String)>,
     Vec<Vec<(usize, usize)>>,
     Vec<(MemAddr, MemAddr)>,
@@ -46,6 +48,12 @@ struct Plan {
 }
 
 impl Plan {
+    /// Whether this input typed a `(start ...)`: its function runs once, over
+    /// the carried-over state and the new segments (a module's order).
+    fn runs_start(&self) -> bool {
+        (kind_positions(&self.fields, "start").iter()).any(|at| self.typed_at[*at].is_some())
+    }
+
     /// The current fields, unchanged.
     fn keep(fields: &[Field]) -> Plan {
         Plan {
@@ -143,7 +151,9 @@ impl Session {
             .at(text, 0, 1));
         }
         let mut plan = Plan::keep(&self.fields);
-        let index = fields::Index::new(&plan.fields);
+        // The current fields, which planning leaves as they are: a field it
+        // replaced is no longer eligible, and new ones are not indexed.
+        let index = fields::Index::new(&self.fields);
         let mut eligible = vec![true; plan.fields.len()];
         for form in &forms {
             let offset = form.as_ptr() as usize - text.as_ptr() as usize;
@@ -224,10 +234,16 @@ impl Session {
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
-        let (module, instance, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let (module, pending, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let instance = pending.instance;
         let applied = self
             .apply_new_data(&module, instance, &new_data)
-            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems));
+            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems))
+            .and_then(|()| match plan.runs_start() {
+                true => (self.run_start(&pending))
+                    .map_err(|trap| self.start_error(&trap, &module, instance, &sources, &plan)),
+                false => Ok(()),
+            });
         let memories = &mut self.store.data.memories;
         for (old, new) in moved {
             let Some((old, new)) = two(memories, old.index(), new.index()) else {
@@ -266,42 +282,77 @@ impl Session {
     }
 
     /// Assembles, validates and instantiates the session module from the
-    /// fields of `plan`, carrying memory and globals over from the previous
-    /// instance; `input` is the text this input typed.
+    /// fields of `plan` up to its start function, carrying memory and
+    /// globals over from the previous instance; `input` is the text this
+    /// input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
-        let fields = &plan.fields;
-        let order = super::fields::module_order(fields);
-        let mut text = String::from("(module\n");
-        let mut starts = Vec::new();
-        for &i in &order {
-            starts.push(text.len());
-            text.push_str(&fields[i].text);
-            text.push('\n');
-        }
-        text.push(')');
-        // Each place in the module text as (field, offset in the field's text).
-        let place = |at: usize| {
-            let position = starts.iter().rposition(|s| *s <= at).unwrap_or(0);
-            (order[position], at - starts[position])
+        let (module, sources) = match self.appended(plan) {
+            Some(built) => built,
+            None => self.assembled(plan, input)?,
         };
+        let pending = self.instantiate_pending(&module)?;
+        let mut moved = Vec::new();
+        let notes = self.carry_over(pending.instance, plan, &mut moved);
+        Ok((module, pending, notes, sources, moved))
+    }
+
+    /// The session module of `plan` when it only adds one function to the
+    /// current one and that function can be assembled on its own (see
+    /// [`splice`]); `None` for anything else, an error included.
+    fn appended(&self, plan: &Plan) -> Option<(Arc<Module>, splice::Sources)> {
+        let (earlier, _) = self.session.as_ref()?;
+        let kept = self.fields.len();
+        let only_added = plan.fields.len() == kept + 1
+            && plan.typed_at[..kept].iter().all(Option::is_none)
+            && (0..kept).all(|i| plan.previous[i] == Some(i));
+        if !only_added {
+            return None;
+        }
+        let (bytes, sources) =
+            splice::append_func(earlier, &self.sources, &plan.fields[kept], kept)?;
+        if cfg!(debug_assertions) {
+            // The whole assembly is the reference: the same bytes, the same places.
+            let (text, place) = module_text(&plan.fields);
+            if let Ok((whole, spans)) = assemble_with_instr_spans(&text) {
+                let places: splice::Sources = (spans.iter())
+                    .map(|func| func.iter().map(|at| place(*at)).collect())
+                    .collect();
+                assert!(
+                    whole == bytes && places == sources,
+                    "spliced module differs"
+                );
+            }
+        }
+        let module = compile(&bytes, Some(earlier), |_| None).ok()?;
+        Some((module, sources))
+    }
+
+    /// The session module of `plan` assembled from all its fields' text,
+    /// validated and translated (the code of unchanged bodies reused).
+    fn assembled(
+        &self,
+        plan: &Plan,
+        input: &str,
+    ) -> Result<(Arc<Module>, splice::Sources), SessionError> {
+        let fields = &plan.fields;
+        let (text, place) = module_text(fields);
         let (bytes, spans) = assemble_with_instr_spans(&text)
             .map_err(|e| map_asm_error(&e, &text, plan, input, place(e.offset)))?;
-        let sources: Vec<Vec<(usize, usize)>> = spans
+        let sources: splice::Sources = spans
             .iter()
             .map(|func| func.iter().map(|at| place(*at)).collect())
             .collect();
-        let module = compile(&bytes, |body| {
+        let earlier = self.session.as_ref().map(|(m, _)| m.clone());
+        let module = compile(&bytes, earlier.as_deref(), |body| {
             let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
             let (field, at) = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
                 None => place(*defined_func_offsets(&text).get(body.defined)?),
             };
             field_spot(&fields[field].text, at, input)
-        })?;
-        let instance = self.instantiate(&module)?;
-        let mut moved = Vec::new();
-        let notes = self.carry_over(instance, plan, &mut moved);
-        Ok((module, instance, notes, sources, moved))
+        })
+        .map_err(|e| start_type_error(e, plan, input))?;
+        Ok((module, sources))
     }
 
     pub(super) fn instantiate(
@@ -309,13 +360,62 @@ impl Session {
         module: &Arc<Module>,
     ) -> Result<InstanceAddr, SessionError> {
         let pending = self.instantiate_pending(module)?;
+        (self.run_start(&pending)).map_err(|trap| self.error_of_trap(&trap, None))?;
+        Ok(pending.instance)
+    }
+
+    /// Runs the start function of `pending`, if it has one.
+    fn run_start(&mut self, pending: &PendingStart) -> Result<(), Trap> {
         let started = pending
             .execution(&self.store)
             .and_then(|e| e.map_or(Ok(Vec::new()), |mut e| e.run(&mut self.store)));
-        match started {
-            Ok(_) => Ok(pending.instance),
-            Err(trap) => Err(self.error_of_trap(&trap, None)),
+        started.map(drop)
+    }
+
+    /// The error of a trap in the start function of `module`, the session
+    /// module this input builds (`instance`, not current yet): pointed at
+    /// the instruction in its definition, as a trap in any function is.
+    fn start_error(
+        &self,
+        trap: &Trap,
+        module: &Module,
+        instance: InstanceAddr,
+        sources: &splice::Sources,
+        plan: &Plan,
+    ) -> SessionError {
+        let mut error = self.error_of_trap(trap, None);
+        let Some(site) = &trap.site else {
+            return error;
+        };
+        let func = crate::vm::FuncAddr(site.func);
+        let Some(FuncInst::Wasm {
+            instance: owner,
+            index,
+            ..
+        }) = self.store.func(func)
+        else {
+            return error;
+        };
+        let spot = || {
+            let defined = index.checked_sub(module.imported_funcs)? as usize;
+            let op = super::fragment::operator_index(&module.bytes, site.offset)?;
+            let (field, at) = *sources.get(defined)?.get(op)?;
+            let text = &plan.fields.get(field)?.text;
+            Some(SourceSpot {
+                text: text.clone(),
+                offset: at,
+                len: token_len(text, at),
+            })
+        };
+        if let Some(spot) = spot().filter(|_| *owner == instance) {
+            let op = super::fragment::operator_at(&module.bytes, site.offset).unwrap_or_default();
+            let name = self.store.func_name(func);
+            error
+                .notes
+                .insert(0, format!("in {name}, the start function, at {op}"));
+            error.spot = Some(spot);
         }
+        error
     }
 
     /// Instantiates `module` up to its start function (see
@@ -368,7 +468,8 @@ impl Session {
             };
             imports.push(ext);
         }
-        self.store.instantiate_pending(module, &imports)
+        self.store
+            .instantiate_pending(module, &imports, FuncSlots::ReuseFreed)
     }
 
     /// Copies memory contents and global values from the previous session
@@ -434,7 +535,9 @@ impl Session {
             // Nothing else reaches the old memory: move its contents rather
             // than copy them (issue 14); `rebuild` frees it once the input is
             // through, or moves them back if it fails.
-            if memory.bytes().len() == old_len && only_user {
+            // A start function that traps fails the new instance, and what it
+            // wrote into the new memory goes with it: copy, keep the old.
+            if memory.bytes().len() == old_len && only_user && !plan.runs_start() {
                 memory.swap_contents(old_memory);
                 moved.push((*old_addr, *new_addr));
             } else {
@@ -446,15 +549,20 @@ impl Session {
             }
             notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
         }
+        let moved_funcs = self.moved_funcs(&old, &new, plan);
+        let new_globals = kind_positions(&plan.fields, "global");
+        let old_globals = kind_positions(&self.fields, "global");
         for (i, new_addr) in new.globals.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "global").get(i) else {
+            let Some(&pos) = new_globals.get(i) else {
                 continue;
             };
             if plan.typed_at[pos].is_some() {
                 // Redefined: it starts from its new initializer.
                 continue;
             }
-            let Some(old_addr) = old_index("global", pos).and_then(|j| old.globals.get(j)) else {
+            let was = plan.previous.get(pos).copied().flatten();
+            let j = was.and_then(|was| old_globals.iter().position(|p| *p == was));
+            let Some(old_addr) = j.and_then(|j| old.globals.get(j)) else {
                 continue;
             };
             if old_addr == new_addr {
@@ -468,11 +576,15 @@ impl Session {
             };
             if old_global.ty == new_global.ty {
                 let global = &mut self.store.data.globals[new_addr.index()];
-                global.value = old_global.value;
+                global.value = match moved_funcs.get(&old_global.value) {
+                    // A `funcref` follows a redefined function, as table slots do.
+                    Some(&now) if global.ty.ty == ValType::FuncRef => now,
+                    _ => old_global.value,
+                };
                 global.high = old_global.high;
             }
         }
-        self.carry_tables(&old, &new, plan);
+        notes.extend(self.carry_tables(&old, &new, plan, &moved_funcs));
         notes
     }
 
@@ -505,7 +617,10 @@ impl Session {
                 // Its code is freed already; its binary goes once `:undo` lets go.
                 match undoable {
                     true => self.stale.push(addr),
-                    false => self.store.forget_hibernated(addr),
+                    false => {
+                        let slots = self.store.forget_hibernated(addr);
+                        self.reuse_slots(slots, &values);
+                    }
                 }
                 continue;
             }
@@ -525,7 +640,8 @@ impl Session {
             if live || registered || self.store.refers_to_funcs(own, &values) {
                 self.stale.push(addr);
             } else if !undoable {
-                self.store.retire_instance(addr, empty.clone());
+                let slots = self.store.retire_instance(addr, empty.clone());
+                self.reuse_slots(slots, &values);
             } else {
                 // A state `:undo` keeps names it: keep its binary, not its
                 // code (a sandbox's states keep everything as it is).
@@ -537,11 +653,23 @@ impl Session {
         }
     }
 
+    /// Lets the next session module take the freed function slots `slots`
+    /// (issue 14) unless something can still call what was there: a
+    /// reference in the store, in `values` (the scratch stack and locals),
+    /// or in a state `:undo` may bring back.
+    fn reuse_slots(&mut self, slots: std::ops::Range<usize>, values: &[crate::vm::Value]) {
+        if !self.store.refers_to_funcs(slots.clone(), values)
+            && !self.undo.refers_to_funcs(slots.clone(), self.store.types())
+        {
+            self.store.give_back(slots);
+        }
+    }
+
     /// The module of session instance `addr`, compiled again from its
     /// binary when it hibernates (a state `:undo` brings back).
     pub(super) fn wake(&mut self, addr: InstanceAddr) -> Option<Arc<Module>> {
         if let Some(bytes) = self.store.hibernated_binary(addr) {
-            let module = compile(&bytes, |_| None).ok()?;
+            let module = compile(&bytes, None, |_| None).ok()?;
             self.store.wake_instance(addr, module.clone());
             return Some(module);
         }
@@ -566,34 +694,56 @@ impl Session {
         !others && !registered && self.agents.is_empty()
     }
 
-    /// Copies table contents (what `table.set`, `table.grow` and `table.fill`
-    /// did) into the tables that keep them, as memory is carried: a reference
-    /// to a function of the session module follows that function to its new
-    /// version. A table the input redefined starts from its initializers.
-    fn carry_tables(&mut self, old: &Instance, new: &Instance, plan: &Plan) {
+    /// The function entries (address + 1) of the previous session instance
+    /// that the new instance keeps or replaces, mapped to the new entries:
+    /// what `funcref` table slots and globals follow.
+    fn moved_funcs(&self, old: &Instance, new: &Instance, plan: &Plan) -> HashMap<u64, u64> {
         let old_funcs = kind_positions(&self.fields, "func");
         let new_funcs = kind_positions(&plan.fields, "func");
-        // Old function entry (address + 1) -> new function entry.
-        let moved: HashMap<u64, u64> = old
-            .funcs
+        // Field position in the plan -> position in the current fields, and
+        // field position in the plan -> function index.
+        let now_of: HashMap<usize, usize> = plan
+            .previous
+            .iter()
+            .enumerate()
+            .filter_map(|(pos, was)| Some(((*was)?, pos)))
+            .collect();
+        let index_of: HashMap<usize, usize> =
+            new_funcs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
+        old.funcs
             .iter()
             .enumerate()
             .filter_map(|(k, old_addr)| {
                 let was = *old_funcs.get(k)?;
-                let pos = plan.previous.iter().position(|p| *p == Some(was))?;
-                let now = new_funcs.iter().position(|p| *p == pos)?;
+                let now = *index_of.get(now_of.get(&was)?)?;
                 Some((
                     old_addr.index() as u64 + 1,
                     new.funcs.get(now)?.index() as u64 + 1,
                 ))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Copies the previous instance's table contents into the tables that
+    /// keep or replace them (a replaced table keeps what its new limits
+    /// admit, as a memory does; the input's element segments are written
+    /// over them afterwards), `funcref` slots following redefined functions
+    /// (`moved`). Returns a note per replaced table, by field position.
+    fn carry_tables(
+        &mut self,
+        old: &Instance,
+        new: &Instance,
+        plan: &Plan,
+        moved: &HashMap<u64, u64>,
+    ) -> Vec<(usize, String)> {
+        let mut notes = Vec::new();
         let old_tables = kind_positions(&self.fields, "table");
+        let new_tables = kind_positions(&plan.fields, "table");
         for (i, new_addr) in new.tables.iter().enumerate() {
-            let Some(&pos) = kind_positions(&plan.fields, "table").get(i) else {
+            let Some(&pos) = new_tables.get(i) else {
                 continue;
             };
-            if plan.typed_at[pos].is_some() || plan.fields[pos].is_import() {
+            if plan.fields[pos].is_import() {
                 continue;
             }
             let Some(was) = plan.previous.get(pos).copied().flatten() else {
@@ -613,15 +763,17 @@ impl Session {
             };
             let table = &mut self.store.data.tables[new_addr.index()];
             if table.ty.elem != old_table.ty.elem {
+                if plan.typed_at[pos].is_some() {
+                    notes.push((pos, "contents dropped: the element type changed".into()));
+                }
                 continue;
             }
             let funcref = table.ty.elem == ValType::FuncRef;
-            let missing = old_table
-                .elements
-                .len()
-                .saturating_sub(table.elements.len());
+            let old_len = old_table.elements.len();
+            let missing = old_len.saturating_sub(table.elements.len());
+            let room = table.ty.limits.max.map_or(u64::MAX, |m| m) - table.elements.len() as u64;
             if missing > 0 {
-                let _ = table.grow(missing as u32, NULL_REF);
+                let _ = table.grow(missing.min(room as usize) as u32, NULL_REF);
             }
             for (slot, &entry) in table.elements.iter_mut().zip(&old_table.elements) {
                 *slot = match moved.get(&entry) {
@@ -629,7 +781,23 @@ impl Session {
                     _ => entry,
                 };
             }
+            let kept = old_len.min(table.elements.len());
+            if plan.typed_at[pos].is_some() {
+                let count = |n: usize| format!("{n} element{}", if n == 1 { "" } else { "s" });
+                notes.push((
+                    pos,
+                    match kept == old_len {
+                        true => format!("{} kept", count(kept)),
+                        false => format!(
+                            "{} of {} kept, the rest dropped: the new maximum is smaller",
+                            kept,
+                            count(old_len)
+                        ),
+                    },
+                ));
+            }
         }
+        notes
     }
 
     /// Writes the active element segments that this input added, over the
@@ -729,7 +897,7 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        compile(&bytes, |body| {
+        compile(&bytes, None, |body| {
             let instrs = spans.get(body.defined)?;
             let at = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
@@ -845,6 +1013,26 @@ fn memory_note(kept: u64, old: u64, ty: &crate::vm::types::MemoryType) -> String
     }
 }
 
+/// The session module's text from `fields` (imports first, as the text
+/// format wants, the rest in typed order), with a map from a place in it to
+/// (field position, offset in the field's text).
+pub(super) fn module_text(fields: &[Field]) -> (String, impl Fn(usize) -> (usize, usize)) {
+    let order = super::fields::module_order(fields);
+    let mut text = String::from("(module\n");
+    let mut starts = Vec::new();
+    for &i in &order {
+        starts.push(text.len());
+        text.push_str(&fields[i].text);
+        text.push('\n');
+    }
+    text.push(')');
+    let place = move |at: usize| {
+        let position = starts.partition_point(|s| *s <= at).saturating_sub(1);
+        (order[position], at - starts[position])
+    };
+    (text, place)
+}
+
 /// Maps an assembler error in the generated module text back to where the
 /// user wrote it: in this input, or in an earlier field's own text.
 /// `(field, at)` is the error's place as a field of `plan` and an offset in it.
@@ -869,24 +1057,58 @@ fn map_asm_error(
 
 /// Validates and translates a module the workbench assembled (threads
 /// proposal validation included), explaining a rejection; one inside a
-/// function body is pointed at the spot `locate` finds for it.
+/// function body is pointed at the spot `locate` finds for it. The code of
+/// bodies `earlier` had already is taken from it.
 fn compile(
     bytes: &[u8],
+    earlier: Option<&Module>,
     locate: impl Fn(&BodyError) -> Option<SourceSpot>,
 ) -> Result<Arc<Module>, SessionError> {
     let features = crate::vm::module::features_with_threads();
-    Module::from_binary_with(bytes, features)
-        .map(Arc::new)
-        .map_err(|e| match body_error(bytes, features, e.offset) {
-            Some(body) => SessionError {
-                spot: locate(&body),
-                ..SessionError::new(
-                    ErrorKind::Invalid,
-                    format!("in {}: {}", body.func_label(), body.fault.explanation),
-                )
-            },
-            None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
-        })
+    match earlier {
+        Some(earlier) => Module::from_binary_reusing(bytes, features, earlier),
+        None => Module::from_binary_with(bytes, features),
+    }
+    .map(Arc::new)
+    .map_err(|e| match body_error(bytes, features, e.offset) {
+        Some(body) => SessionError {
+            spot: locate(&body),
+            ..SessionError::new(
+                ErrorKind::Invalid,
+                format!("in {}: {}", body.func_label(), body.fault.explanation),
+            )
+        },
+        None => SessionError::new(ErrorKind::Invalid, format!("invalid module: {}", e.message)),
+    })
+}
+
+/// The validator's "invalid start function type" in plain words, pointed
+/// at the `(start ...)` field; any other error as it is.
+fn start_type_error(error: SessionError, plan: &Plan, input: &str) -> SessionError {
+    if !error.message.ends_with("invalid start function type") {
+        return error;
+    }
+    let Some(&at) = kind_positions(&plan.fields, "start").first() else {
+        return error;
+    };
+    let field = &plan.fields[at].text;
+    let named = field
+        .trim_start_matches('(')
+        .trim_start()
+        .strip_prefix("start")
+        .map_or("", |rest| rest.trim().trim_end_matches(')').trim());
+    let mut error = SessionError::new(
+        ErrorKind::Invalid,
+        format!(
+            "the start function {named} must take no parameters and return nothing: the module runs it with no arguments and nothing receives its results"
+        ),
+    )
+    .with_note(Some(format!(
+        "check the signature of {named}, or name another function in `{}`",
+        field.trim()
+    )));
+    error.spot = field_spot(field, 0, input);
+    error
 }
 
 /// The spot of `at` bytes into a field's text: in `input` when the field was

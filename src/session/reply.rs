@@ -156,7 +156,7 @@ impl crate::vm::gc_names::RefNames for FuncNames {
 /// One named value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValueRow {
-    /// Its label (`$x`, `$g mut`).
+    /// Its label (`$x`); a tab separates its columns (`$g\tmut`).
     pub label: String,
     /// Its value.
     pub value: Value,

@@ -68,6 +68,22 @@ impl Saved {
         self.rest.uses_instance(addr)
     }
 
+    /// Whether this state holds a reference to a function whose address is
+    /// in `funcs` (see [`StoreData::refers_to_funcs`]).
+    /// `types` are the store's defined types (ids only grow, so today's
+    /// registry knows every type the state holds).
+    pub(super) fn refers_to_funcs(
+        &self,
+        funcs: std::ops::Range<usize>,
+        types: &crate::vm::gc_types::TypeRegistry,
+    ) -> bool {
+        let rest = &self.rest;
+        let values: Vec<crate::vm::Value> = (rest.stack.iter().copied())
+            .chain(rest.locals.iter().map(|l| l.value))
+            .collect();
+        self.data.refers_to_funcs(funcs, &values, types)
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         memory_bytes(&self.data)
@@ -240,9 +256,11 @@ pub struct Sandbox {
     undo: super::undo::History,
     breakpoints: Vec<super::stepper::Breakpoint>,
     trace: bool,
-    /// How many functions and instances the store held.
+    /// How many functions and instances the store held, and which
+    /// function slots were free.
     funcs: usize,
     instances: usize,
+    freed: Vec<std::ops::Range<usize>>,
 }
 
 impl Session {
@@ -270,6 +288,7 @@ impl Session {
             trace: std::mem::replace(&mut self.trace, false),
             funcs: self.store.funcs.len(),
             instances: self.store.instances.len(),
+            freed: self.store.freed(),
         })
     }
 
@@ -286,6 +305,7 @@ impl Session {
         self.trace = sandbox.trace;
         self.store.funcs.truncate(sandbox.funcs);
         self.store.instances.truncate(sandbox.instances);
+        self.store.set_freed(sandbox.freed);
         self.restore(sandbox.saved);
     }
 }

@@ -71,6 +71,24 @@ impl History {
             || self.entries.iter().any(|e| e.before.uses_instance(addr))
     }
 
+    /// Whether a state this history keeps holds a reference to a function
+    /// whose address is in `funcs` (in its tables, globals, segments,
+    /// objects, stack or locals).
+    /// `types` are the store's defined types.
+    pub(super) fn refers_to_funcs(
+        &self,
+        funcs: std::ops::Range<usize>,
+        types: &crate::vm::gc_types::TypeRegistry,
+    ) -> bool {
+        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref());
+        self.sandboxed
+            || pending.is_some_and(|b| b.refers_to_funcs(funcs.clone(), types))
+            || self
+                .entries
+                .iter()
+                .any(|e| e.before.refers_to_funcs(funcs.clone(), types))
+    }
+
     /// Whether this is a sandbox's history (see [`History::sandboxed`]).
     pub(super) fn is_sandbox(&self) -> bool {
         self.sandboxed

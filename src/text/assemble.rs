@@ -158,18 +158,15 @@ pub fn assemble_with_instr_spans(text: &str) -> Result<(Vec<u8>, Vec<Vec<usize>>
     // A recorded span may sit just before its instruction (on the end of the
     // previous token); move each to the instruction name it belongs to. The
     // `end` of a folded block is its closing parenthesis, and stays there.
-    let starts: Vec<usize> = crate::text::lex::tokens(text)
-        .into_iter()
-        .filter(|t| is_instruction(text, t))
-        .map(|t| t.range.start)
-        .collect();
+    let tokens = crate::text::lex::tokens(text);
     for spans in &mut funcs {
         for span in spans.iter_mut().filter(|s| !text[**s..].starts_with(')')) {
-            *span = starts
+            // Tokens are in text order: look from the first one at the span on.
+            let from = tokens.partition_point(|t| t.range.start < *span);
+            *span = tokens[from..]
                 .iter()
-                .copied()
-                .find(|s| *s >= *span)
-                .unwrap_or(*span);
+                .find(|t| is_instruction(text, t))
+                .map_or(*span, |t| t.range.start);
         }
     }
     Ok((bytes, funcs))
@@ -230,7 +227,15 @@ fn defined_funcs<'a, 'b>(
 /// Whether a token is an instruction's name.
 fn is_instruction(text: &str, token: &crate::text::lex::Token) -> bool {
     token.kind == crate::text::lex::TokenKind::Keyword
-        && crate::text::catalog::lookup(&text[token.range.clone()]).is_some()
+        && instruction_names().contains(&text[token.range.clone()])
+}
+
+/// The catalog's instruction names, as a set (a catalog lookup compares
+/// with every entry; issue 14: a module of 10,000 functions).
+fn instruction_names() -> &'static std::collections::HashSet<&'static str> {
+    static NAMES: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES.get_or_init(|| crate::text::catalog::all().iter().map(|d| d.name).collect())
 }
 
 /// The start of the first instruction name at or after `offset` (a span the

@@ -11,8 +11,9 @@ use crate::session::{
 use crate::vm::memory::pages_text;
 use crate::vm::value::list;
 
-/// `locals:` / `globals:` and their rows.
-pub fn rows(out: &mut Styled, rows: &ValueRows) {
+/// `locals:` / `globals:` and their rows, for a terminal `width` wide when
+/// there is one.
+pub fn rows(out: &mut Styled, rows: &ValueRows, width: Option<usize>) {
     out.push(format!("{}:", rows.title), Role::Heading);
     out.plain_text("\n");
     let cells: Vec<_> = rows
@@ -30,7 +31,15 @@ pub fn rows(out: &mut Styled, rows: &ValueRows) {
         })
         .collect();
     let shapes = vec![rows.shape; cells.len()];
-    value_table_with(out, &cells, "<- changed", &suffixes, &shapes, &rows.names);
+    value_table_with(
+        out,
+        &cells,
+        "<- changed",
+        &suffixes,
+        &shapes,
+        &rows.names,
+        width,
+    );
 }
 
 /// `name 0x100..0x120 (i32[8])`.
@@ -233,46 +242,66 @@ fn line(out: &mut Styled, width: Option<usize>, pieces: &[(&str, Role)]) {
     }
 }
 
-/// `:instances`: each instance, whether it is current, its registrations, exports and imports.
-pub fn instances(out: &mut Styled, instances: &[InstanceInfo]) {
+/// `:instances`: each instance, whether it is current, its registrations,
+/// exports and imports, a line each, wrapped to `width`.
+pub fn instances(out: &mut Styled, instances: &[InstanceInfo], width: Option<usize>) {
     for instance in instances {
-        out.push(instance.name.clone(), Role::Heading);
-        if instance.current {
-            out.plain_text("  (current: invoke and get use it)");
-        }
-        out.plain_text("\n");
+        let current = if instance.current {
+            "  (current: invoke and get use it)"
+        } else {
+            ""
+        };
+        line(
+            out,
+            width,
+            &[(&instance.name, Role::Heading), (current, Role::Plain)],
+        );
         for name in &instance.registered {
-            out.plain_text(format!("  registered as \"{name}\"\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  registered as \"{name}\""), Role::Plain)],
+            );
         }
         for (export, ty) in &instance.exports {
-            out.plain_text(format!("  export \"{export}\": {ty}\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  export \"{export}\": {ty}"), Role::Plain)],
+            );
         }
         for (module, name) in &instance.imports {
-            out.plain_text(format!("  import \"{module}\" \"{name}\"\n"));
+            line(
+                out,
+                width,
+                &[(&format!("  import \"{module}\" \"{name}\""), Role::Plain)],
+            );
         }
     }
 }
 
-/// `:host`: the host object, module by module.
-pub fn host_object(out: &mut Styled, modules: &[HostModuleInfo]) {
+/// `:host`: the host object, module by module, wrapped to `width`.
+pub fn host_object(out: &mut Styled, modules: &[HostModuleInfo], width: Option<usize>) {
     out.push("host object:", Role::Heading);
     out.plain_text("\n");
     for module in modules {
-        out.plain_text(format!("  {}:\n", module.name));
+        line(out, width, &[(&format!("  {}:", module.name), Role::Plain)]);
         if !module.math_functions.is_empty() {
-            out.plain_text(format!(
-                "    functions of Math: {}\n",
-                module.math_functions.join(" ")
-            ));
+            let text = format!("    functions of Math: {}", module.math_functions.join(" "));
+            line(out, width, &[(&text, Role::Plain)]);
         }
         for (name, description) in &module.properties {
-            out.plain_text(format!("    {name}: {description}\n"));
+            line(
+                out,
+                width,
+                &[(&format!("    {name}: {description}"), Role::Plain)],
+            );
         }
     }
 }
 
-/// `:threads`: each thread's state and code.
-pub fn threads(out: &mut Styled, threads: &[ThreadInfo]) {
+/// `:threads`: each thread's state and code, wrapped to `width`.
+pub fn threads(out: &mut Styled, threads: &[ThreadInfo], width: Option<usize>) {
     for thread in threads {
         let state = match &thread.state {
             ThreadState::Ready => "ready".to_string(),
@@ -281,10 +310,8 @@ pub fn threads(out: &mut Styled, threads: &[ThreadInfo]) {
             ThreadState::Finished(values) => format!("finished {}", list(values)),
             ThreadState::Trapped(message) => format!("trapped: {message}"),
         };
-        out.plain_text(format!(
-            "thread {}: {state}  ({})\n",
-            thread.name, thread.code
-        ));
+        let text = format!("thread {}: {state}  ({})", thread.name, thread.code);
+        line(out, width, &[(&text, Role::Plain)]);
     }
 }
 

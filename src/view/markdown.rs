@@ -24,7 +24,7 @@
 //! Nothing here knows about lessons: which blocks a learner may see is the
 //! lesson's business (`lesson::guided`).
 
-use super::{Styled, wat, wrap};
+use super::{Styled, example, wat, wrap};
 use crate::session::Role;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use wrap::Piece;
@@ -314,6 +314,20 @@ impl Renderer {
         (first, rest)
     }
 
+    /// The width of the prefixes [`Self::prefixes`] would give.
+    fn prefix_width(&self) -> usize {
+        let nested: usize = self
+            .containers
+            .iter()
+            .map(|container| match container {
+                Container::Quote => 2,
+                Container::List(_) => 0,
+                Container::Item { width, .. } => *width,
+            })
+            .sum();
+        MARGIN.len() + nested
+    }
+
     /// Writes one line: the prefix then the body, without trailing spaces.
     fn line(&mut self, prefix: Vec<Piece>, body: Vec<Piece>) {
         let mut pieces: Vec<Piece> = Vec::new();
@@ -370,7 +384,13 @@ impl Renderer {
         let mut styled = Styled::default();
         match language {
             "wat" | "wast" => wat(&mut styled, text),
-            "watlab" => session_lines(&mut styled, text),
+            "watlab" => {
+                let room = self
+                    .width
+                    .saturating_sub(self.prefix_width() + CODE_INDENT.len())
+                    .max(MIN_TEXT);
+                example::render(&mut styled, text, room);
+            }
             _ => styled.plain_text(text),
         }
         for (i, body) in split_at_newlines(styled.pieces()).into_iter().enumerate() {
@@ -479,23 +499,6 @@ fn code_span(text: &str) -> String {
         format!("`{}`", text.replace(' ', NO_BREAK))
     } else {
         format!("`{text}`")
-    }
-}
-
-/// A worked example: the prompts dim, what is typed after them highlighted
-/// as WAT, the workbench's answers as they are.
-fn session_lines(out: &mut Styled, text: &str) {
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.plain_text("\n");
-        }
-        match ["wat> ", "...> "].iter().find(|p| line.starts_with(*p)) {
-            Some(prompt) => {
-                out.push(*prompt, Role::Dim);
-                wat(out, &line[prompt.len()..]);
-            }
-            None => out.plain_text(line),
-        }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod bytes;
 pub mod checks;
 mod clip;
+mod example;
 pub mod hexdump;
 mod listing;
 pub mod markdown;
@@ -14,6 +15,7 @@ pub mod stepper;
 pub mod styled;
 pub mod theme;
 pub mod trace;
+mod values;
 pub mod vector;
 mod wrap;
 
@@ -21,8 +23,8 @@ use crate::session::{ErrorKind, FuncNames, Reply, Role, Session, SessionError, S
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
 use crate::vm::value::{AnyRef, format_f32, format_f64};
-use std::fmt::Write as _;
 pub use styled::Styled;
+pub use values::{render_stack, value_table, value_table_with};
 
 /// The columns of one value in a stack or table view: type, decimal, and
 /// for integers the hex form and the unsigned reading when it differs.
@@ -165,13 +167,13 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
             shapes,
             changed_from,
             names,
-        } => return render_stack(values, shapes, *changed_from, names),
+        } => return render_stack(values, shapes, *changed_from, names, width),
         Reply::Values(values, _) if values.is_empty() => out.plain_text("returned nothing\n"),
         Reply::Values(values, names) => {
             out.plain_text("returned:\n");
             let rows: Vec<(String, Value, bool)> =
                 values.iter().map(|v| (String::new(), *v, false)).collect();
-            value_table(&mut out, &rows, "<- changed", &[], names);
+            value_table(&mut out, &rows, "<- changed", &[], names, width);
         }
         Reply::Note(note) => {
             for line in note.split('\n') {
@@ -190,14 +192,14 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
                 out.plain_text(format!("{line}\n"));
             }
         }
-        Reply::Rows(rows) => listing::rows(&mut out, rows),
+        Reply::Rows(rows) => listing::rows(&mut out, rows, width),
         // Its rows come from the session: `stream_outcome` renders it.
         Reply::Memory(_) => {}
         Reply::Memories(memories) => listing::memories(&mut out, memories, width),
-        Reply::Instances(instances) => listing::instances(&mut out, instances),
+        Reply::Instances(instances) => listing::instances(&mut out, instances, width),
         Reply::Regions(regions) => listing::regions(&mut out, regions),
-        Reply::HostObject(modules) => listing::host_object(&mut out, modules),
-        Reply::Threads(threads) => listing::threads(&mut out, threads),
+        Reply::HostObject(modules) => listing::host_object(&mut out, modules, width),
+        Reply::Threads(threads) => listing::threads(&mut out, threads, width),
         Reply::Wat(text) => {
             wat(&mut out, text);
             if !text.ends_with('\n') && !text.is_empty() {
@@ -220,7 +222,17 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
-        Reply::Trace(trace) => out.plain_text(trace::render(trace)),
+        Reply::Trace(trace) => {
+            for line in trace::render(trace).lines() {
+                let line = [Span {
+                    text: line.to_string(),
+                    role: Role::Plain,
+                }];
+                for line in wrapped_with(&line, width, wrap::prose) {
+                    out.append(line);
+                }
+            }
+        }
         Reply::Checks(report) => return checks::render(report, width),
         Reply::Quit => {}
     }
@@ -256,84 +268,6 @@ fn marked_lines(out: &mut Styled, text: &str) {
     }
 }
 
-/// Rows of values, aligned in columns; a changed row ends in `marker`; a
-/// `v128` in row `i` is read in `shapes[i]` (`i32x4` when none).
-pub fn value_table(
-    out: &mut Styled,
-    rows: &[(String, Value, bool)],
-    marker: &str,
-    shapes: &[Option<Shape>],
-    names: &FuncNames,
-) {
-    let suffixes: Vec<Option<String>> = rows.iter().map(|_| None).collect();
-    value_table_with(out, rows, marker, &suffixes, shapes, names);
-}
-
-/// [`value_table`], with text after some rows (`imported from env.g`).
-pub fn value_table_with(
-    out: &mut Styled,
-    rows: &[(String, Value, bool)],
-    marker: &str,
-    suffixes: &[Option<String>],
-    shapes: &[Option<Shape>],
-    names: &FuncNames,
-) {
-    let cells: Vec<(String, String, String, String, bool)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (label, v, changed))| {
-            let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten(), names);
-            (label.clone(), ty, dec, hex, *changed)
-        })
-        .collect();
-    let w0 = cells.iter().map(|c| c.0.chars().count()).max().unwrap_or(0);
-    let w1 = cells.iter().map(|c| c.1.len()).max().unwrap_or(0);
-    let w2 = cells.iter().map(|c| c.2.len()).max().unwrap_or(0);
-    for (i, (label, ty, dec, hex, changed)) in cells.into_iter().enumerate() {
-        let mut line = String::from("  ");
-        if w0 > 0 {
-            let _ = write!(line, "{label:<w0$}  ");
-        }
-        let _ = write!(line, "{ty:<w1$}  {dec:>w2$}");
-        if !hex.is_empty() {
-            let _ = write!(line, "  {hex}");
-        }
-        if changed {
-            line.push_str("  ");
-            line.push_str(marker);
-        }
-        let line = line.trim_end().to_string();
-        out.push(line, if changed { Role::Changed } else { Role::Plain });
-        if let Some(Some(suffix)) = suffixes.get(i) {
-            out.plain_text(format!("  {suffix}"));
-        }
-        out.plain_text("\n");
-    }
-}
-
-/// The scratch stack, bottom first, vectors in their `shapes`, function
-/// references by their `names`; new entries marked.
-pub fn render_stack(
-    values: &[Value],
-    shapes: &[Option<Shape>],
-    changed_from: usize,
-    names: &FuncNames,
-) -> Styled {
-    let mut out = Styled::default();
-    if values.is_empty() {
-        out.plain_text("stack: empty\n");
-        return out;
-    }
-    let rows: Vec<(String, Value, bool)> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (format!("[{i}]"), *v, i >= changed_from))
-        .collect();
-    out.plain_text("stack (bottom to top):\n");
-    value_table(&mut out, &rows, "<- new", shapes, names);
-    out
-}
-
 /// Renders an error: the message, the input line with a caret under the
 /// problem, and any notes.
 pub fn render_error(error: &SessionError) -> Styled {
@@ -353,7 +287,8 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         text: line.to_string(),
         role,
     };
-    for line in wrapped(&[text(&format!("error: {}", error.message), role)], width) {
+    let message = [text(&format!("error: {}", error.message), role)];
+    for line in wrapped_with(&message, width, wrap::prose) {
         out.append(line);
     }
     if let Some(spot) = &error.spot {
@@ -377,7 +312,8 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     }
     for note in &error.notes {
         for line in note.lines() {
-            for line in wrapped(&[text(&format!("  {line}"), Role::Plain)], width) {
+            let line = [text(&format!("  {line}"), Role::Plain)];
+            for line in wrapped_with(&line, width, wrap::prose) {
                 out.append(line);
             }
         }
@@ -385,11 +321,20 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
     out
 }
 
-/// One line of spans, wrapped at spaces to `width` when there is one, each
-/// line ending in a newline.
+/// One line of a document (spans), wrapped at spaces to `width` when there
+/// is one (see [`wrap::wrap_line`]), each line ending in a newline.
 fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
+    wrapped_with(line, width, wrap::wrap_line)
+}
+
+/// [`wrapped`], laid out by `layout`.
+fn wrapped_with(
+    line: &[Span],
+    width: Option<usize>,
+    layout: fn(&[Span], usize) -> Vec<Vec<wrap::Piece>>,
+) -> Vec<Styled> {
     let lines = match width {
-        Some(width) => wrap::wrap_line(line, width),
+        Some(width) => layout(line, width),
         None => vec![line.iter().map(|s| (s.text.clone(), s.role)).collect()],
     };
     lines
@@ -417,6 +362,7 @@ mod tests {
             &[],
             1,
             &Default::default(),
+            None,
         )
         .plain();
         assert_eq!(

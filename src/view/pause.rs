@@ -56,8 +56,11 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
         render_source(&mut out, spot, width);
     }
     out.push_str(&fit(&state(info), width));
-    out
+    out.replace(HELD, " ")
 }
+
+/// Holds two words together while the screen is wrapped (a no-break space).
+const HELD: &str = "\u{a0}";
 
 /// Lines wrapped at spaces to `width`, each continuing under the value after
 /// its label (`  locals: `), or under its indentation plus two.
@@ -67,18 +70,7 @@ fn fit(text: &str, width: Option<usize>) -> String {
     };
     let mut out = String::new();
     for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let hang = line
-            .find(": ")
-            .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
-            .filter(|hang| *hang <= width / 2)
-            .unwrap_or(indent + 2);
-        let pieces = [(line.to_string(), crate::session::Role::Plain)];
-        let room = width.saturating_sub(hang);
-        for (i, piece) in super::wrap::fill(&pieces, width, room).iter().enumerate() {
-            if i > 0 {
-                out.push_str(&" ".repeat(hang));
-            }
+        for piece in super::wrap::under_label(line, width) {
             out.extend(piece.iter().map(|(text, _)| text.as_str()));
             out.push('\n');
         }
@@ -109,7 +101,7 @@ fn head(info: &PauseInfo) -> String {
     let offset = top.map_or(0, |f| f.offset);
     let _ = writeln!(
         out,
-        "paused{at} after {} step{}, in {name}, before {next}  (byte 0x{offset:x})",
+        "paused{at} after {} step{}, in {name}, before {next}  (byte{HELD}0x{offset:x})",
         info.step,
         if info.step == 1 { "" } else { "s" }
     );

@@ -10,23 +10,22 @@ pub type Piece = (String, Role);
 
 /// `line`'s pieces laid out in lines of at most `width` characters; a wrapped
 /// line goes on under its own indentation plus two (a word longer than the
-/// width stays whole on a line of its own).
+/// width stays whole on a line of its own). A term and its description
+/// (`  :mem [ADDR]  hex view ...`) that do not fit side by side are stacked:
+/// the description under the term, indented four, every line of it in that
+/// column. Help text has no other layout.
 pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
     let pieces: Vec<Piece> = line.iter().map(|s| (s.text.clone(), s.role)).collect();
     if length(&pieces) <= width {
         return vec![pieces];
     }
-    let indent = pieces
-        .iter()
-        .flat_map(|(text, _)| text.chars())
-        .take_while(|c| *c == ' ')
-        .count();
+    let indent = indentation(&pieces);
     if let Some((term, text)) = split_columns(&pieces, indent) {
         // A term and its description that do not fit side by side: the
         // description goes under the term, as clap lays out narrow help.
         let hang = " ".repeat(indent + 4);
         let room = width.saturating_sub(hang.len());
-        let mut lines = vec![term];
+        let mut lines = hanging(&term, width, indent + 2);
         for mut line in fill(&text, room, room) {
             line.insert(0, (hang.clone(), Role::Plain));
             lines.push(line);
@@ -34,6 +33,24 @@ pub fn wrap_line(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
         return lines;
     }
     hanging(&pieces, width, indent + 2)
+}
+
+/// A line of prose (an error, its notes, a trace line) laid out in lines of
+/// at most `width` characters, going on under its indentation plus two; no
+/// columns are looked for in it.
+pub fn prose(line: &[Span], width: usize) -> Vec<Vec<Piece>> {
+    let pieces: Vec<Piece> = line.iter().map(|s| (s.text.clone(), s.role)).collect();
+    let indent = indentation(&pieces);
+    hanging(&pieces, width, indent + 2)
+}
+
+/// The spaces `pieces` start with.
+fn indentation(pieces: &[Piece]) -> usize {
+    pieces
+        .iter()
+        .flat_map(|(text, _)| text.chars())
+        .take_while(|c| *c == ' ')
+        .count()
 }
 
 /// `pieces` laid out in lines of at most `width` characters, the lines after
@@ -45,6 +62,19 @@ pub fn hanging(pieces: &[Piece], width: usize, hang: usize) -> Vec<Vec<Piece>> {
         line.insert(0, (spaces.clone(), Role::Plain));
     }
     lines
+}
+
+/// A line of plain text laid out in lines of at most `width` characters,
+/// each continuing under the value after its label (`  locals: `) when that
+/// is in the first half of the line, else under its indentation plus two.
+pub fn under_label(line: &str, width: usize) -> Vec<Vec<Piece>> {
+    let indent = line.len() - line.trim_start().len();
+    let hang = line
+        .find(": ")
+        .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
+        .filter(|hang| *hang <= width / 2)
+        .unwrap_or(indent + 2);
+    hanging(&[(line.to_string(), Role::Plain)], width, hang)
 }
 
 /// A two-column line (`  :help [COMMAND]    list commands`) split at the
@@ -210,11 +240,23 @@ mod tests {
             plain(&wrapped),
             vec!["  :mem [ADDR]", "      hex view of linear", "      memory"]
         );
-        assert_eq!(
-            wrapped[0],
-            vec![("  :mem [ADDR]".to_string(), Role::Command)]
-        );
+        assert!(wrapped[0].iter().all(|(_, role)| *role == Role::Command));
         assert_eq!(wrapped[1][1], ("hex".to_string(), Role::Plain));
+        // A term wider than the terminal wraps under its indentation plus
+        // two; the description's lines all start in one column.
+        let wrapped = wrap_line(&line, 10);
+        assert_eq!(
+            plain(&wrapped),
+            vec![
+                "  :mem",
+                "    [ADDR]",
+                "      hex",
+                "      view",
+                "      of",
+                "      linear",
+                "      memory"
+            ]
+        );
     }
 
     #[test]

@@ -117,7 +117,7 @@ impl Store {
         module: &Arc<Module>,
         imports: &[Option<Extern>],
     ) -> Result<InstanceAddr, InstantiationError> {
-        let pending = self.instantiate_pending(module, imports)?;
+        let pending = self.instantiate_pending(module, imports, FuncSlots::Append)?;
         if let Some(mut execution) = pending.execution(self).map_err(InstantiationError::Trap)? {
             execution.run(self).map_err(InstantiationError::Trap)?;
         }
@@ -128,7 +128,7 @@ impl Store {
     /// and segments are done; the start call, if any, is handed back. The
     /// instance is complete only once that call has returned: a trap in it
     /// fails the instantiation (what it wrote before the trap stays, as the
-    /// spec and V8 say).
+    /// spec and V8 say). `slots` says where its functions go.
     ///
     /// # Errors
     /// As [`Store::instantiate`], without the start function's trap.
@@ -136,6 +136,7 @@ impl Store {
         &mut self,
         module: &Arc<Module>,
         imports: &[Option<Extern>],
+        slots: FuncSlots,
     ) -> Result<PendingStart, InstantiationError> {
         let mut inst = Instance {
             type_ids: self.types.register(module),
@@ -143,16 +144,30 @@ impl Store {
         };
         self.link(module, imports, &mut inst)?;
         let addr = InstanceAddr(self.instances.len() as u32);
+        let freed = match slots {
+            FuncSlots::Append => None,
+            FuncSlots::ReuseFreed => self.take_freed(module.bodies.len()),
+        };
         for (i, body) in module.bodies.iter().enumerate() {
             let index = module.imported_funcs + i as u32;
             let type_id = inst.type_ids[body.type_index as usize];
-            self.funcs.push(FuncInst::Wasm {
+            let func = FuncInst::Wasm {
                 type_id,
                 instance: addr,
                 index,
                 body: body.clone(),
-            });
-            inst.funcs.push(FuncAddr(self.funcs.len() as u32 - 1));
+            };
+            let slot = match freed {
+                Some(first) => {
+                    self.funcs[first + i] = func;
+                    first + i
+                }
+                None => {
+                    self.funcs.push(func);
+                    self.funcs.len() - 1
+                }
+            };
+            inst.funcs.push(FuncAddr(slot as u32));
         }
         let resource = InstantiationError::Resource;
         for (ty, init) in module.tables[inst.tables.len()..]
@@ -369,6 +384,17 @@ impl Store {
     }
 }
 
+/// Where an instance's functions go in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FuncSlots {
+    /// After every existing function: for code whose store objects may be
+    /// dropped again with [`Store::release`] (fragments, scripts).
+    Append,
+    /// Into slots that retired instances freed, when enough of them are free
+    /// in a row (the session module, issue 14).
+    ReuseFreed,
+}
+
 /// An instance whose start function has still to run (see
 /// [`Store::instantiate_pending`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -417,7 +443,7 @@ fn canon(ty: super::value::ValType, ids: &[u32]) -> super::value::ValType {
 
 #[cfg(test)]
 mod tests {
-    use crate::vm::{Extern, Limits, Module, Outcome, Store, TrapCode};
+    use crate::vm::{Extern, FuncSlots, Limits, Module, Outcome, Store, TrapCode};
     use std::sync::Arc;
 
     /// Writes byte 7 at 0 through its data segment, 9 at 1 in its start
@@ -439,7 +465,9 @@ mod tests {
     fn the_start_function_is_handed_back_after_the_segments() {
         let module = Arc::new(Module::from_wat(TRAPPING_START).expect("valid"));
         let mut store = Store::new(Limits::default());
-        let pending = store.instantiate_pending(&module, &[]).expect("links");
+        let pending = store
+            .instantiate_pending(&module, &[], FuncSlots::Append)
+            .expect("links");
         assert!(pending.start.is_some());
         assert_eq!(first_bytes(&store, pending.instance), [7, 0]);
         let mut execution = pending.execution(&store).expect("call").expect("a start");
@@ -465,7 +493,9 @@ mod tests {
             matches!(error, super::InstantiationError::Trap(t) if t.code == TrapCode::Unreachable)
         );
         let module = Arc::new(Module::from_wat("(module)").expect("valid"));
-        let pending = store.instantiate_pending(&module, &[]).expect("links");
+        let pending = store
+            .instantiate_pending(&module, &[], FuncSlots::Append)
+            .expect("links");
         assert_eq!(pending.start, None);
         assert!(
             pending

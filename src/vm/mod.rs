@@ -26,7 +26,7 @@ pub mod value;
 
 pub use exec::{Execution, Frame, Outcome};
 pub use inspect::{FrameView, LabelKind, LabelView, LocalView};
-pub use instantiate::{InstantiationError, LinkError, PendingStart};
+pub use instantiate::{FuncSlots, InstantiationError, LinkError, PendingStart};
 pub use module::{CompileError, Module};
 pub use store::{
     Extern, FuncAddr, GlobalAddr, InstanceAddr, Limits, MemAddr, Store, TableAddr, TagAddr,

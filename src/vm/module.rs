@@ -333,6 +333,23 @@ impl Module {
         Builder::new(bytes).build(features)
     }
 
+    /// Like [`Module::from_binary_with`], taking the compiled code of each
+    /// function body from `earlier` where that module had the same body at
+    /// the same place in a context it still has (issue 14: a definition
+    /// re-validates and re-translates only what changed).
+    ///
+    /// # Errors
+    /// As [`Module::from_binary`].
+    pub fn from_binary_reusing(
+        bytes: &[u8],
+        features: WasmFeatures,
+        earlier: &Module,
+    ) -> Result<Module, CompileError> {
+        let mut builder = Builder::new(bytes);
+        builder.earlier = Some(earlier);
+        builder.build(features)
+    }
+
     /// Assembles WAT text with the `wat` crate, then builds the module.
     ///
     /// # Errors
@@ -413,6 +430,10 @@ impl Module {
 struct Builder<'a> {
     bytes: &'a [u8],
     module: Module,
+    /// A module whose compiled bodies may be taken over (`Builder::reused`).
+    earlier: Option<&'a Module>,
+    /// Whether `earlier`'s bodies fit this module's context, once known.
+    reuse: Option<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -443,6 +464,8 @@ impl<'a> Builder<'a> {
                 imported_funcs: 0,
                 features: features(),
             },
+            earlier: None,
+            reuse: None,
         }
     }
 
@@ -455,6 +478,10 @@ impl<'a> Builder<'a> {
                 wasmparser::ValidPayload::Func(to_validate, body) => {
                     if self.module.resources.is_none() {
                         self.module.resources = Some(to_validate.resources.clone());
+                    }
+                    if let Some(reused) = self.reused(&body) {
+                        self.module.bodies.push(reused);
+                        continue;
                     }
                     let mut func_validator = to_validate.into_validator(Default::default());
                     self.body(&body, &mut func_validator)?;
@@ -680,6 +707,114 @@ impl<'a> Builder<'a> {
             step,
         }));
         Ok(())
+    }
+}
+
+// When a compiled body of an earlier module can stand for a body of a new
+// one (`Builder::reused`): translation (and validation) is a function of the body's bytes and
+/// of the module context it reads, so the code carries over when
+///
+/// - the bytes are the same, at the same function index, with the same type;
+/// - every type, function signature, table, memory, global and tag the
+///   earlier module had is still there, at the same index (new ones may
+///   follow: a body that validated cannot refer to them);
+/// - the body uses no element or data segment and no `ref.func` (what those
+///   need is declared outside the functions, and may have gone).
+///
+/// The code is moved to where the body now sits in the binary.
+/// Whether the context of `earlier` is a prefix of the one of `new` (the
+/// sections before the code section are all read by now).
+fn context_kept(earlier: &Module, new: &Module) -> bool {
+    fn prefix<T: PartialEq>(old: &[T], new: &[T]) -> bool {
+        new.get(..old.len()) == Some(old)
+    }
+    earlier.features == new.features
+        && earlier.imported_funcs == new.imported_funcs
+        && prefix(&earlier.subtypes, &new.subtypes)
+        && prefix(&earlier.rec_groups, &new.rec_groups)
+        && prefix(&earlier.func_types, &new.func_types)
+        && prefix(&earlier.tables, &new.tables)
+        && prefix(&earlier.memories, &new.memories)
+        && prefix(&earlier.global_types, &new.global_types)
+        && prefix(&earlier.tag_types, &new.tag_types)
+}
+
+/// Whether the body reads something declared outside the functions
+/// that may have changed: a segment, or the functions `ref.func` may name.
+fn reads_declarations(body: &wasmparser::FunctionBody<'_>) -> bool {
+    use wasmparser::Operator as O;
+    let Ok(mut reader) = body.get_operators_reader() else {
+        return true;
+    };
+    while !reader.eof() {
+        match reader.read() {
+            Ok(
+                O::RefFunc { .. }
+                | O::TableInit { .. }
+                | O::ElemDrop { .. }
+                | O::MemoryInit { .. }
+                | O::DataDrop { .. }
+                | O::ArrayNewData { .. }
+                | O::ArrayNewElem { .. }
+                | O::ArrayInitData { .. }
+                | O::ArrayInitElem { .. },
+            )
+            | Err(_) => return true,
+            Ok(_) => {}
+        }
+    }
+    false
+}
+
+/// `body` with its byte offsets moved by `delta` (it now sits elsewhere
+/// in the binary).
+fn moved_body(body: &FuncBody, delta: i64) -> FuncBody {
+    let shift = |at: usize| (at as i64 + delta) as usize;
+    let code = |c: &Compiled| {
+        let mut c = c.clone();
+        for offset in c.offsets.iter_mut() {
+            *offset = (*offset as i64 + delta) as u32;
+        }
+        for handler in &mut c.exceptions.handlers {
+            handler.offset = (handler.offset as i64 + delta) as u32;
+        }
+        c
+    };
+    FuncBody {
+        type_index: body.type_index,
+        params: body.params,
+        locals: body.locals.clone(),
+        param_slots: body.param_slots,
+        local_slots: body.local_slots,
+        range: shift(body.range.start)..shift(body.range.end),
+        run: code(&body.run),
+        step: code(&body.step),
+    }
+}
+
+impl Builder<'_> {
+    /// The earlier module's compiled code for `body`, when it carries over
+    /// (see the rules above [`context_kept`]).
+    fn reused(&mut self, body: &wasmparser::FunctionBody<'_>) -> Option<Arc<FuncBody>> {
+        let earlier = self.earlier?;
+        let fits = *self
+            .reuse
+            .get_or_insert_with(|| context_kept(earlier, &self.module));
+        let m = &self.module;
+        let old = earlier.bodies.get(m.bodies.len()).filter(|_| fits)?;
+        let index = m.imported_funcs as usize + m.bodies.len();
+        let range = body.range();
+        let range = range.start as usize..range.end as usize;
+        let same = old.type_index == *m.func_types.get(index)?
+            && earlier.bytes.get(old.range.clone()) == self.bytes.get(range.clone());
+        if !same || reads_declarations(body) {
+            return None;
+        }
+        let delta = range.start as i64 - old.range.start as i64;
+        Some(match delta {
+            0 => old.clone(),
+            _ => Arc::new(moved_body(old, delta)),
+        })
     }
 }
 
@@ -913,5 +1048,57 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Module, features};
+    use std::sync::Arc;
+
+    fn binary(text: &str) -> Vec<u8> {
+        wat::parse_str(text).expect("assembles")
+    }
+
+    #[test]
+    fn unchanged_bodies_are_taken_over_where_they_now_sit() {
+        let first = binary(
+            "(module (func $a (result i32) i32.const 1)
+                     (func $b (param i32) (result i32) (block (result i32) local.get 0)))",
+        );
+        // A function (and an export, a new type) added: the bodies move.
+        let second = binary(
+            "(module (func $a (result i32) i32.const 1)
+                     (func $b (param i32) (result i32) (block (result i32) local.get 0))
+                     (func $c (export \"c\") (param i64) (result i64) local.get 0))",
+        );
+        let earlier = Module::from_binary(&first).expect("valid");
+        let reused = Module::from_binary_reusing(&second, features(), &earlier).expect("valid");
+        let fresh = Module::from_binary(&second).expect("valid");
+        for (i, (got, want)) in reused.bodies.iter().zip(&fresh.bodies).enumerate() {
+            assert_eq!(got.range, want.range, "body {i}");
+            assert_eq!(got.run.offsets, want.run.offsets, "body {i}");
+            assert_eq!(got.step.offsets, want.step.offsets, "body {i}");
+        }
+        assert_eq!(reused.bodies.len(), 3);
+        let same_place = Module::from_binary_reusing(&first, features(), &earlier).expect("valid");
+        assert!(Arc::ptr_eq(&same_place.bodies[1], &earlier.bodies[1]));
+    }
+
+    #[test]
+    fn a_changed_signature_checks_its_callers_again() {
+        let earlier = Module::from_binary(&binary(
+            "(module (func $f (result i32) i32.const 1)
+                     (func $g (result i32) call $f))",
+        ))
+        .expect("valid");
+        // $g's bytes are the same, but $f now returns an i64.
+        let changed = binary(
+            "(module (func $f (result i64) i64.const 1)
+                     (func $g (result i32) call $f))",
+        );
+        let error = Module::from_binary_reusing(&changed, features(), &earlier)
+            .expect_err("$g returns an i64 as an i32");
+        assert!(error.message.contains("type mismatch"), "{}", error.message);
     }
 }

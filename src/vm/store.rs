@@ -5,12 +5,13 @@
 //! two: what code execution only reads (functions, instances, types) and
 //! [`StoreData`], what it mutates (memories, tables, globals, segments).
 
+use super::gc_types::TypeRegistry;
 use super::memory::Memory;
 use super::module::Module;
 use super::table::Table;
 use super::trap::Trap;
 use super::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
-use super::value::{ValType, Value};
+use super::value::{HeapType, ValType, Value};
 use std::fmt;
 use std::sync::Arc;
 
@@ -263,6 +264,63 @@ pub struct StoreData {
     pub gc: super::gc::GcHeap,
 }
 
+impl StoreData {
+    /// Whether a table, a global, an element segment, a GC object or one of
+    /// `values` holds a reference to a function whose address is in `funcs`.
+    /// `types` tells which defined types are function types.
+    pub fn refers_to_funcs(
+        &self,
+        funcs: std::ops::Range<usize>,
+        values: &[Value],
+        types: &TypeRegistry,
+    ) -> bool {
+        let may_hold_func = |ty: ValType| may_hold_func(ty, types);
+        // A function reference is its address plus one (0 is null).
+        let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
+        let is_ours =
+            |v: &Value| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize)));
+        let in_values = values.iter().any(is_ours);
+        let in_exceptions = self.exns.iter().any(|e| {
+            e.payload.iter().any(is_ours)
+                || e.thrown_at.is_some_and(|(f, _)| funcs.contains(&f.index()))
+        });
+        let in_tables = self
+            .tables
+            .iter()
+            .any(|t| may_hold_func(t.ty.elem) && t.elements.iter().any(|e| hit(*e)));
+        let in_globals = self
+            .globals
+            .iter()
+            .any(|g| may_hold_func(g.ty.ty) && hit(g.value));
+        let in_elems = self.elems.iter().flatten().any(|e| hit(*e));
+        // Untyped here, so any field that reads as one counts (never too few).
+        let in_objects = self
+            .gc
+            .objects
+            .iter()
+            .flat_map(|o| &o.slots)
+            .any(|s| hit(*s));
+        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
+    }
+}
+
+/// Whether a value of type `ty` can be a function reference: `funcref`,
+/// `(ref func)`, and typed references to a function type (`types` knows the
+/// store's defined types; an unknown one counts: never too few).
+fn may_hold_func(ty: ValType, types: &TypeRegistry) -> bool {
+    match ty {
+        ValType::FuncRef => true,
+        ValType::Ref(r) => match r.heap {
+            HeapType::Func => true,
+            HeapType::Concrete(id) => types
+                .def(id)
+                .is_none_or(|d| d.abstract_heap() == HeapType::Func),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A thread blocked in `memory.atomic.wait`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Waiter {
@@ -275,6 +333,10 @@ pub struct Waiter {
     /// Which thread waits (the scheduler's number for it).
     pub owner: u32,
 }
+
+/// A hibernating instance (see [`Store::hibernate_instance`]): its address,
+/// its record, its binary, and the slots of its own functions.
+type Hibernated = (InstanceAddr, Instance, Arc<[u8]>, std::ops::Range<usize>);
 
 /// Owner of all runtime objects of a session.
 #[derive(Debug, Default)]
@@ -295,8 +357,12 @@ pub struct Store {
     pub blocking_waits: bool,
     /// Instances whose code was freed while a saved state may still bring
     /// them back (see [`Store::hibernate_instance`]): each one's record,
-    /// with an empty module, and the binary to compile it from again.
-    hibernated: Vec<(InstanceAddr, Instance, Arc<[u8]>)>,
+    /// with an empty module, the binary to compile it from again, and the
+    /// slots of its own functions.
+    hibernated: Vec<Hibernated>,
+    /// Function slots of retired instances, free for the next session
+    /// module ([`Store::take_freed`]), as sorted, separate ranges.
+    freed: Vec<std::ops::Range<usize>>,
 }
 
 impl Store {
@@ -527,35 +593,7 @@ impl Store {
     /// Whether a table, a global, an element segment, a GC object or one of
     /// `values` holds a reference to a function whose address is in `funcs`.
     pub fn refers_to_funcs(&self, funcs: std::ops::Range<usize>, values: &[Value]) -> bool {
-        // A function reference is its address plus one (0 is null).
-        let hit = |slot: u64| slot > 0 && funcs.contains(&(slot as usize - 1));
-        let is_ours =
-            |v: &Value| matches!(v, Value::FuncRef(Some(a)) if funcs.contains(&(*a as usize)));
-        let in_values = values.iter().any(is_ours);
-        let in_exceptions = self.data.exns.iter().any(|e| {
-            e.payload.iter().any(is_ours)
-                || e.thrown_at.is_some_and(|(f, _)| funcs.contains(&f.index()))
-        });
-        let in_tables = self
-            .data
-            .tables
-            .iter()
-            .any(|t| t.ty.elem == ValType::FuncRef && t.elements.iter().any(|e| hit(*e)));
-        let in_globals = self
-            .data
-            .globals
-            .iter()
-            .any(|g| g.ty.ty == ValType::FuncRef && hit(g.value));
-        let in_elems = self.data.elems.iter().flatten().any(|e| hit(*e));
-        // Untyped here, so any field that reads as one counts (never too few).
-        let in_objects = self
-            .data
-            .gc
-            .objects
-            .iter()
-            .flat_map(|o| &o.slots)
-            .any(|s| hit(*s));
-        in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
+        self.data.refers_to_funcs(funcs, values, &self.types)
     }
 
     /// The addresses of the functions instance `addr` defined itself (not
@@ -576,12 +614,73 @@ impl Store {
     /// (an earlier version of the session module): it keeps no module
     /// (`empty` takes its place) and no objects, and its functions become
     /// host functions that trap, so their addresses stay valid (issue 14).
-    pub fn retire_instance(&mut self, addr: InstanceAddr, empty: Arc<Module>) {
+    /// Returns the slots its functions had, for [`Store::give_back`].
+    pub fn retire_instance(
+        &mut self,
+        addr: InstanceAddr,
+        empty: Arc<Module>,
+    ) -> std::ops::Range<usize> {
         let own = self.own_funcs(addr);
-        self.free_funcs(own);
+        self.free_funcs(own.clone());
         if let Some(instance) = self.instances.get_mut(addr.index()) {
             *instance = Instance::empty(empty);
         }
+        own
+    }
+
+    /// How many functions the store holds (freed slots included).
+    pub fn func_count(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// Makes the freed function slots `slots` free for reuse, joining them
+    /// with free neighbours. The caller makes sure nothing refers to them
+    /// any more, in the store or in a state it may bring back.
+    pub fn give_back(&mut self, slots: std::ops::Range<usize>) {
+        if slots.is_empty() || slots.end > self.funcs.len() {
+            return;
+        }
+        let at = self.freed.partition_point(|r| r.start < slots.start);
+        self.freed.insert(at, slots);
+        let mut joined: Vec<std::ops::Range<usize>> = Vec::with_capacity(self.freed.len());
+        for range in self.freed.drain(..) {
+            match joined.last_mut() {
+                Some(last) if last.end >= range.start => last.end = last.end.max(range.end),
+                _ => joined.push(range),
+            }
+        }
+        self.freed = joined;
+    }
+
+    /// The first of `n` consecutive free function slots, taken out of the
+    /// free ones (issue 14: a redefinition reuses the slots of the session
+    /// module it replaces rather than growing the store); `None` when no
+    /// run of free slots is long enough.
+    pub(crate) fn take_freed(&mut self, n: usize) -> Option<usize> {
+        let at = self.freed.iter().position(|r| r.len() >= n && n > 0)?;
+        let start = self.freed[at].start;
+        self.freed[at].start += n;
+        if self.freed[at].is_empty() {
+            self.freed.remove(at);
+        }
+        Some(start)
+    }
+
+    /// The free function slots, to put back with [`Store::set_freed`] after
+    /// a trial (a sandbox) that may have taken some.
+    pub fn freed(&self) -> Vec<std::ops::Range<usize>> {
+        self.freed.clone()
+    }
+
+    /// Puts back the free function slots `freed` (as [`Store::freed`] gave
+    /// them), without those past the store's functions.
+    pub fn set_freed(&mut self, mut freed: Vec<std::ops::Range<usize>>) {
+        let len = self.funcs.len();
+        freed.retain(|r| r.start < len);
+        for range in &mut freed {
+            range.end = range.end.min(len);
+        }
+        self.freed = freed;
     }
 
     /// Turns the functions at `own` into host functions that trap, freeing
@@ -612,28 +711,28 @@ impl Store {
         };
         let record = std::mem::replace(slot, Instance::empty(empty.clone()));
         let bytes = record.module.bytes.clone();
-        self.free_funcs(own);
+        self.free_funcs(own.clone());
         let record = Instance {
             module: empty,
             ..record
         };
-        self.hibernated.push((addr, record, bytes));
+        self.hibernated.push((addr, record, bytes, own));
     }
 
     /// The binary of instance `addr` when it is hibernating.
     pub fn hibernated_binary(&self, addr: InstanceAddr) -> Option<Arc<[u8]>> {
-        let found = self.hibernated.iter().find(|(a, _, _)| *a == addr);
-        found.map(|(_, _, bytes)| bytes.clone())
+        let found = self.hibernated.iter().find(|(a, ..)| *a == addr);
+        found.map(|(_, _, bytes, _)| bytes.clone())
     }
 
     /// Brings hibernating instance `addr` back with `module`, compiled
     /// again from its binary: its record and its functions' code, at the
     /// addresses they had. Returns whether it was hibernating.
     pub fn wake_instance(&mut self, addr: InstanceAddr, module: Arc<Module>) -> bool {
-        let Some(at) = self.hibernated.iter().position(|(a, _, _)| *a == addr) else {
+        let Some(at) = self.hibernated.iter().position(|(a, ..)| *a == addr) else {
             return false;
         };
-        let (_, mut record, _) = self.hibernated.swap_remove(at);
+        let (_, mut record, ..) = self.hibernated.swap_remove(at);
         for (i, body) in module.bodies.iter().enumerate() {
             let index = module.imported_funcs + i as u32;
             let (Some(func), Some(&type_id)) = (
@@ -659,13 +758,18 @@ impl Store {
     }
 
     /// Lets hibernating instance `addr` go for good: nothing will wake it.
-    pub fn forget_hibernated(&mut self, addr: InstanceAddr) {
-        self.hibernated.retain(|(a, _, _)| *a != addr);
+    /// Returns the slots its functions had, for [`Store::give_back`].
+    pub fn forget_hibernated(&mut self, addr: InstanceAddr) -> std::ops::Range<usize> {
+        let Some(at) = self.hibernated.iter().position(|(a, ..)| *a == addr) else {
+            return 0..0;
+        };
+        let (_, _, _, slots) = self.hibernated.swap_remove(at);
+        slots
     }
 
     /// Whether instance `addr` is hibernating.
     pub fn is_hibernating(&self, addr: InstanceAddr) -> bool {
-        self.hibernated.iter().any(|(a, _, _)| *a == addr)
+        self.hibernated.iter().any(|(a, ..)| *a == addr)
     }
 
     /// Drops every object added since `mark` (a fragment's instance, its
@@ -674,9 +778,10 @@ impl Store {
     /// them any more ([`Store::refers_since`]).
     pub fn release(&mut self, mark: StoreMark) {
         self.funcs.truncate(mark.funcs);
+        let freed = std::mem::take(&mut self.freed);
+        self.set_freed(freed);
         self.instances.truncate(mark.instances);
-        self.hibernated
-            .retain(|(a, _, _)| a.index() < mark.instances);
+        self.hibernated.retain(|(a, ..)| a.index() < mark.instances);
         let [memories, tables, globals, elems, datas] = mark.data;
         let d = &mut self.data;
         d.memories.truncate(memories);

@@ -1,0 +1,172 @@
+//! Views laid out for a narrow terminal, as a learner trial in tmux at 60
+//! and 120 columns saw them:
+//! - every lesson at 60 columns (the trial found worked examples
+//!   overflowing, the terminal wrapping them, and a caret landing on a line
+//!   of its own): no line is wider than 60 columns but code (what a learner
+//!   types, and WAT blocks, which are never re-flowed), and every caret has
+//!   a character above it;
+//! - `:help`, `:help host`, `:help mem` at 60 and 120 columns: every line
+//!   fits, and a summary stacked under its command keeps one column (the
+//!   trial found its continuation lines hanging two columns deeper).
+
+use std::path::Path;
+use watlab::commands::Workbench;
+use watlab::view::markdown::render;
+use watlab::view::stream_outcome;
+
+/// The narrow terminal of the trial.
+const WIDTH: usize = 60;
+
+/// The lines of `markdown` that are code: lines of blocks other than worked
+/// examples, and the typed lines of worked examples.
+fn code_lines(markdown: &str) -> Vec<String> {
+    let mut code = Vec::new();
+    let mut block: Option<&str> = None;
+    for line in markdown.lines() {
+        if let Some(info) = line.strip_prefix("```") {
+            block = if block.is_some() { None } else { Some(info) };
+            continue;
+        }
+        let typed = line.starts_with("wat> ") || line.starts_with("...> ");
+        if block.is_some_and(|info| info != "watlab" || typed) {
+            code.push(line.trim().to_string());
+        }
+    }
+    code
+}
+
+#[test]
+fn every_lesson_fits_sixty_columns_and_its_carets_point_at_text() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("lessons directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 20, "the lessons are found: {files:?}");
+    let mut problems = Vec::new();
+    for file in &files {
+        let markdown = std::fs::read_to_string(file).expect("readable lesson");
+        let code = code_lines(&markdown);
+        let text = render(&markdown, WIDTH).plain();
+        let lines: Vec<&str> = text.lines().collect();
+        let name = file.file_name().map(|n| n.to_string_lossy().to_string());
+        let name = name.unwrap_or_default();
+        for (i, line) in lines.iter().enumerate() {
+            if line.chars().count() > WIDTH && !code.contains(&line.trim().to_string()) {
+                problems.push(format!("{name}: too wide: {line}"));
+            }
+            if !line.contains('^') || !line.chars().all(|c| c == '^' || c == ' ') {
+                continue;
+            }
+            let above: Vec<char> = i
+                .checked_sub(1)
+                .map(|j| lines[j].chars().collect())
+                .unwrap_or_default();
+            for (col, c) in line.chars().enumerate() {
+                if c == '^' && above.get(col).is_none_or(|a| *a == ' ') {
+                    problems.push(format!(
+                        "{name}: caret at column {col} under nothing: {line}"
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `input`'s answer in `workbench` as a terminal `width` columns wide shows it.
+fn answer_at(workbench: &mut Workbench, input: &str, width: usize) -> String {
+    let outcome = workbench.eval(input);
+    let mut text = String::new();
+    let done = stream_outcome(&outcome, Some(width), &workbench.session, &mut |piece| {
+        text.push_str(&piece.plain());
+        Ok(true)
+    });
+    assert!(matches!(done, Ok(true)), "{input}: {done:?}");
+    text
+}
+
+#[test]
+fn help_fits_and_stacked_summaries_keep_their_column() {
+    for width in [60, 120] {
+        for input in [":help", ":help host", ":help mem"] {
+            let text = answer_at(&mut Workbench::new(None), input, width);
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines.len() > 3, "{input} at {width}:\n{text}");
+            for (i, line) in lines.iter().enumerate() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{input} at {width}: too wide: {line}\n{text}"
+                );
+                // A line indented six (a summary under its command) goes on
+                // in the same column.
+                let indent = |l: &str| l.len() - l.trim_start().len();
+                if i > 0 && indent(lines[i - 1]) == 6 {
+                    assert!(
+                        indent(line) <= 6,
+                        "{input} at {width}: a summary's line hangs at {}: {line}\n{text}",
+                        indent(line)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The views a learner trial looked at in tmux at 60 columns, with values,
+/// names and types long enough to need wrapping.
+#[test]
+fn live_views_fit_sixty_columns() {
+    let mut workbench = Workbench::new(None);
+    for input in [
+        "(memory 1)",
+        "(global $big (mut i64) (i64.const -1))",
+        "(global $v (mut v128) (v128.const i32x4 1 2 3 4))",
+        "(type $point (struct (field $x (mut i32)) (field $y (mut i32))))",
+        "(global $p (mut (ref null $point)) (ref.null $point))",
+        "(struct.new $point (i32.const 7) (i32.const 2)) global.set $p",
+        "(func $sum_of_three (export \"sum_of_three\") (param $a i64) (param $b i64) (param $c i64) (result i64) (i64.add (i64.add (local.get $a) (local.get $b)) (local.get $c)))",
+    ] {
+        if let Err(error) = workbench.eval(input) {
+            panic!("{input}: {}", error.message);
+        }
+    }
+    for (input, shows) in [
+        (":globals", "u64:18446744073709551615"),
+        (
+            "v128.const i32x4 -1 2 3 4 i64.const -5",
+            "u64:18446744073709551611",
+        ),
+        (":instances", "sum_of_three"),
+        (":host", "functions of Math"),
+        (":memory", "all bytes are zero"),
+        (":heap", "$point#0"),
+        (
+            ":step (call $sum_of_three (i64.const 1) (i64.const 2) (i64.const 3))",
+            "(byte 0x",
+        ),
+        ("s 5", "calls:"),
+        ("abort", ""),
+        (":trace on", "trace on"),
+        (
+            "(call $sum_of_three (i64.const 1) (i64.const 2) (i64.const 3))",
+            "i64.add",
+        ),
+        (
+            "i32.const 1 i32.const 0 i32.div_s",
+            "integer divide by zero",
+        ),
+    ] {
+        let text = answer_at(&mut workbench, input, WIDTH);
+        assert!(text.contains(shows), "{input}:\n{text}");
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{input}: too wide: {line}\n{text}"
+            );
+        }
+    }
+}
