@@ -240,3 +240,43 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
         )
     );
 }
+
+#[test]
+fn an_exception_thrown_in_a_loaded_file_names_the_files_line() {
+    let source = "(module\n  (tag $oops (param i32))\n  (func $inner (param $x i32)\n    (throw $oops (local.get $x))))\n";
+    let module = temp_file("loaded-throw", "ex.wat", source.as_bytes());
+    let script = temp_file("loaded-throw", "s.txt", b"(call $inner (i32.const 3))\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_watlab"))
+        .current_dir(module.parent().expect("a directory"))
+        .args(["ex.wat"])
+        .stdin(std::fs::File::open(&script).expect("the script opens"))
+        .output()
+        .expect("the watlab binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("error: ex.wat:4:6: uncaught exception $oops (i32 3)\n  4 |     (throw $oops (local.get $x))))\n           ^^^^^\n  thrown in $inner, at throw\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_trap_in_watlab_run_is_shown_at_its_line_as_at_the_prompt() {
+    let source = "(module\n  (func $div (export \"div\") (param i32 i32) (result i32)\n    local.get 0\n    local.get 1\n    i32.div_s))\n";
+    let path = temp_file("run-trap", "div.wat", source.as_bytes());
+    let out = watlab(&[
+        "run",
+        path.to_str().expect("utf-8 path"),
+        "--invoke",
+        "div",
+        "1",
+        "0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let file = path.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {file}:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n"
+        )
+    );
+}

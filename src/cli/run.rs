@@ -44,6 +44,10 @@ pub fn run(out: &mut impl Write, args: &RunArgs) -> io::Result<ExitCode> {
             eprintln!("watlab: trap: {message}");
             ExitCode::from(1)
         }
+        Err(Failure::TrapAt(report)) => {
+            eprint!("{report}");
+            ExitCode::from(1)
+        }
         Err(Failure::OutOfFuel(message)) => {
             eprintln!("watlab: trap: {message}");
             eprintln!(
@@ -68,6 +72,9 @@ pub fn run(out: &mut impl Write, args: &RunArgs) -> io::Result<ExitCode> {
 enum Failure {
     /// The program trapped (exit 1).
     Trap(String),
+    /// The program trapped in a text module's function (exit 1): the
+    /// trap at `FILE:LINE:COL`, rendered with the line and a caret.
+    TrapAt(String),
     /// The program used up its fuel (exit 1), where it stopped.
     OutOfFuel(String),
     /// The command line, the file or the module is wrong (exit 2).
@@ -88,7 +95,8 @@ fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>
              put options first, e.g. watlab run FILE {option} --invoke NAME ARGS..."
         )));
     }
-    let module = load(&args.file)?;
+    let (module, text) = load(&args.file)?;
+    let trapped = |store: &Store, trap| trapped(store, trap, &args.file, text.as_deref());
     let mut store = Store::new(Limits {
         fuel: Some(args.fuel),
         ..Limits::default()
@@ -174,17 +182,61 @@ fn no_export(name: &str, funcs: &[String]) -> String {
     }
 }
 
-/// A trap as a failure; running out of fuel says where it stopped.
-fn trapped(store: &Store, trap: crate::vm::Trap) -> Failure {
+/// A trap as a failure; running out of fuel says where it stopped, a trap
+/// in a text module's function points at its instruction.
+fn trapped(
+    store: &Store,
+    trap: crate::vm::Trap,
+    path: &std::path::Path,
+    text: Option<&str>,
+) -> Failure {
     if trap.code == crate::vm::TrapCode::OutOfFuel {
         Failure::OutOfFuel(crate::vm::budget::locate(store, trap).to_string())
+    } else if let Some(report) = text.and_then(|text| trap_in_text(store, &trap, path, text)) {
+        Failure::TrapAt(report)
     } else {
         Failure::Trap(trap.to_string())
     }
 }
 
-/// Reads a module from a `.wasm` binary or WAT text.
-fn load(path: &std::path::Path) -> Result<Arc<Module>, Failure> {
+/// A trap in a function of the text module `text`, as the workbench shows
+/// one: `FILE:LINE:COL: trap: ...`, the line with a caret under the
+/// instruction, the function and the numbers behind the trap.
+fn trap_in_text(
+    store: &Store,
+    trap: &crate::vm::Trap,
+    path: &std::path::Path,
+    text: &str,
+) -> Option<String> {
+    let site = trap.site.as_ref()?;
+    let func = crate::vm::FuncAddr(site.func);
+    let Some(crate::vm::store::FuncInst::Wasm { instance, .. }) = store.func(func) else {
+        return None;
+    };
+    let bytes = &store.instance(*instance)?.module.bytes;
+    let (defined, index) = crate::text::body_check::operator_position(bytes, site.offset)?;
+    let (_, spans) = crate::text::assemble::assemble_with_instr_spans(text).ok()?;
+    let at = *spans.get(defined)?.get(index)?;
+    let (line, col) = crate::text::assemble::line_col(text, at);
+    let len = token_len(text, at);
+    let message = format!(
+        "{}:{}:{}: trap: {}",
+        path.display(),
+        line + 1,
+        col + 1,
+        trap.message()
+    );
+    let mut error = SessionError::new(ErrorKind::Trap, message).at(text, at, len);
+    let op = text.get(at..at + len).unwrap_or("?");
+    error
+        .notes
+        .push(format!("in {}, at {op}", store.func_name(func)));
+    error.notes.extend(trap.detail.clone());
+    Some(crate::view::render_error(&error).plain())
+}
+
+/// Reads a module from a `.wasm` binary or WAT text (returned too).
+fn load(path: &std::path::Path) -> Result<(Arc<Module>, Option<String>), Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
     let (binary, text) = if bytes.starts_with(b"\0asm") {
@@ -205,12 +257,13 @@ fn load(path: &std::path::Path) -> Result<Arc<Module>, Failure> {
         })?;
         (binary, Some(text))
     };
-    Module::from_binary(&binary).map(Arc::new).map_err(|e| {
+    let module = Module::from_binary(&binary).map(Arc::new).map_err(|e| {
         match invalid_body(path, text.as_deref(), &binary, e.offset) {
             Some(report) => Failure::Invalid(report),
             None => Failure::Usage(format!("{}: invalid module: {e}", path.display())),
         }
-    })
+    })?;
+    Ok((module, text))
 }
 
 /// A validation error inside a function body, explained: for text, as

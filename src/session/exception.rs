@@ -66,7 +66,7 @@ impl Session {
             error
                 .notes
                 .push(format!("thrown {}", self.describe_site(&site)));
-            error.spot = self.site_spot(&site);
+            self.point_at_site(&mut error, &site);
         }
         let catches = format!("`catch {tag}`, `catch_all`");
         error.notes.push(match exn.thrown_at {

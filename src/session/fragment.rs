@@ -645,9 +645,14 @@ impl Session {
     /// the line and column, so the note does not repeat them).
     pub(super) fn locate_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
         error.notes.insert(0, self.describe_site(site));
+        self.point_at_site(error, site);
+    }
+
+    /// Points `error`'s caret at `site`. A function loaded from a file is
+    /// shown at that file's line (`m.wat:5:5: trap: ...`), not at a line of
+    /// its definition alone.
+    pub(super) fn point_at_site(&self, error: &mut SessionError, site: &crate::vm::trap::TrapSite) {
         error.spot = self.site_spot(site);
-        // A function loaded from a file is shown at that file's line
-        // (`m.wat:5:5: trap: ...`), not at a line of its definition alone.
         if let (Some(spot), Some((path, file))) = (&error.spot, self.site_file(site))
             && let Some(start) = file.find(&spot.text)
         {
@@ -659,7 +664,7 @@ impl Session {
     /// the session has no text for adds its byte offset in its module.
     pub(super) fn describe_site(&self, site: &crate::vm::trap::TrapSite) -> String {
         let func = crate::vm::FuncAddr(site.func);
-        let name = self.store.func_name(func);
+        let name = self.func_label(func);
         let op = match self.store.func(func) {
             Some(crate::vm::store::FuncInst::Wasm { instance, .. }) => self
                 .store
@@ -718,24 +723,7 @@ impl Session {
 
 /// Index, within its function body, of the operator at byte `offset`.
 pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
-    for payload in Parser::new(0).parse_all(module) {
-        if let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload {
-            let range = body.range();
-            if !(range.start as usize..range.end as usize).contains(&offset) {
-                continue;
-            }
-            let mut ops = body.get_operators_reader().ok()?;
-            let mut index = 0;
-            while !ops.eof() {
-                let (_, at) = ops.read_with_offset().ok()?;
-                if at as usize == offset {
-                    return Some(index);
-                }
-                index += 1;
-            }
-        }
-    }
-    None
+    crate::text::body_check::operator_position(module, offset).map(|(_, index)| index)
 }
 
 /// The text name of the operator at byte `offset` of a module.

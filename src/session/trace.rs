@@ -7,6 +7,7 @@
 
 use super::instr_text::InstrTexts;
 use crate::vm::store::Store;
+use crate::vm::value::HeapType;
 use crate::vm::{Execution, FuncAddr, Outcome, Trap, TrapCode, Value};
 
 /// Most instructions one trace records before the rest run untraced.
@@ -47,19 +48,10 @@ pub struct Trace {
 
 impl TraceEvent {
     /// The trace line: function, offset, instruction, stack after, in
-    /// columns; function references by their `names`.
+    /// columns; references by their `names` (see [`crate::vm::gc_names::value_text`]).
     fn line(&self, names: &super::FuncNames) -> String {
         let after = match &self.after {
-            After::Stack(values) => {
-                let shown: Vec<String> = values
-                    .iter()
-                    .map(|v| match v {
-                        Value::FuncRef(Some(addr)) => format!("funcref:{}", names.of(*addr)),
-                        other => other.to_string(),
-                    })
-                    .collect();
-                format!("[{}]", shown.join(" "))
-            }
+            After::Stack(values) => crate::vm::gc_names::values_text(values, names),
             After::Trap(message) => format!("trap: {message}"),
         };
         format!(
@@ -137,12 +129,22 @@ pub fn trace_call(
             };
             if let After::Stack(values) = &after {
                 for value in values {
-                    if let Value::FuncRef(Some(addr)) = value {
-                        trace
-                            .names
-                            .funcs
-                            .entry(*addr)
-                            .or_insert_with(|| name(store, FuncAddr(*addr)));
+                    match value {
+                        Value::FuncRef(Some(addr)) => {
+                            trace
+                                .names
+                                .funcs
+                                .entry(*addr)
+                                .or_insert_with(|| name(store, FuncAddr(*addr)));
+                        }
+                        Value::Null(HeapType::Concrete(id)) => {
+                            trace
+                                .names
+                                .types
+                                .entry(*id)
+                                .or_insert_with(|| store.type_text(*id, None));
+                        }
+                        _ => {}
                     }
                 }
             }

@@ -26,12 +26,21 @@ impl AsmError {
                  of the line, or `(; ... ;)` around a comment",
             );
         }
-        if message.starts_with("unknown operator") {
-            let word: String = rest
+        let field = message.starts_with("expected valid module field");
+        if message.starts_with("unknown operator") || field {
+            // A bad field is reported at its `(`, an instruction at its word.
+            let at = if field {
+                rest.strip_prefix('(').unwrap_or(rest)
+            } else {
+                rest
+            };
+            let word: String = at
+                .trim_start()
                 .chars()
                 .take_while(|c| !c.is_whitespace() && !"()".contains(*c))
                 .collect();
-            if let Some(names) = close_instructions(&word) {
+            let in_form = field || text[..offset].trim_end().ends_with('(');
+            if let Some(names) = close_instructions(&word, in_form) {
                 message.push_str(&format!("; did you mean {names}?"));
             }
         }
@@ -82,16 +91,28 @@ fn missing_const_operand(text: &str, offset: usize, message: &str) -> Option<Asm
     })
 }
 
-/// The instruction names closest to a mistyped `word` (at most two edits,
-/// a swap of neighbours counting as one), as "`a`" or "`a` or `b`"; `None`
-/// when nothing is that close.
-fn close_instructions(word: &str) -> Option<String> {
+/// The words that open a form other than an instruction: module fields and
+/// the parts of one (`(fucn ...)` is a misspelt `func`, not an instruction).
+const FORM_KEYWORDS: &[&str] = &[
+    "module", "func", "param", "result", "local", "global", "memory", "table", "type", "import",
+    "export", "data", "elem", "start", "tag", "then", "else", "struct", "array", "field", "rec",
+    "sub", "mut", "offset", "item", "declare",
+];
+
+/// The instruction names (and, `in_form`, right after a `(`, the form
+/// keywords) closest to a mistyped `word` (at most two edits, a swap of
+/// neighbours counting as one), as "`a`" or "`a` or `b`"; `None` when
+/// nothing is that close.
+fn close_instructions(word: &str, in_form: bool) -> Option<String> {
     if word.len() < 3 {
         return None;
     }
+    let keywords = FORM_KEYWORDS.iter().copied().filter(|_| in_form);
     let scored = crate::text::catalog::all()
         .iter()
-        .map(|doc| (strsim::damerau_levenshtein(doc.name, word), doc.name));
+        .map(|doc| doc.name)
+        .chain(keywords)
+        .map(|name| (strsim::damerau_levenshtein(name, word), name));
     let best = scored.clone().map(|(d, _)| d).min()?;
     if best > 2 || best * 3 > word.len() {
         return None;
@@ -283,6 +304,12 @@ mod tests {
         let err = assemble_module("(module (func i32.cosnt 1 drop))").expect_err("typo");
         assert!(
             err.message.ends_with("; did you mean `i32.const`?"),
+            "{}",
+            err.message
+        );
+        let err = assemble_module("(module (fucn $f))").expect_err("a misspelt field");
+        assert!(
+            err.message.ends_with("; did you mean `func`?"),
             "{}",
             err.message
         );

@@ -190,6 +190,35 @@ pub fn check_body_observed(
     }
 }
 
+/// Where the operator at byte `offset` of `module` is: the index of its
+/// function among those the module defines, and its index in that body
+/// (encoding order, as [`crate::text::assemble::assemble_with_instr_spans`]
+/// lists instructions).
+pub fn operator_position(module: &[u8], offset: usize) -> Option<(usize, usize)> {
+    let mut defined = 0;
+    for payload in Parser::new(0).parse_all(module) {
+        let Ok(wasmparser::Payload::CodeSectionEntry(body)) = payload else {
+            continue;
+        };
+        let range = body.range();
+        if !(range.start as usize..range.end as usize).contains(&offset) {
+            defined += 1;
+            continue;
+        }
+        let mut ops = body.get_operators_reader().ok()?;
+        let mut index = 0;
+        while !ops.eof() {
+            let (_, at) = ops.read_with_offset().ok()?;
+            if at as usize == offset {
+                return Some((defined, index));
+            }
+            index += 1;
+        }
+        return None;
+    }
+    None
+}
+
 /// "a block", "a loop", "an if", "a try_table": the opener left open.
 fn still_open(name: &str) -> String {
     let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {

@@ -41,17 +41,18 @@ pub fn is_folded_head(code: &str, offset: usize) -> bool {
 /// `ops` are the function's operators in order; the stack held `start`
 /// values before the input.
 pub fn extra_operand_notes(code: &str, ops: &[OpSite], start: usize) -> Vec<String> {
-    let forms = forms(code);
+    let forms = Forms::new(code, ops);
     let last = ops.iter().rposition(|op| op.offset.is_some());
     let mut notes = Vec::new();
     for (j, op) in ops.iter().enumerate() {
         let (Some(offset), Some(taken)) = (op.offset, &op.taken) else {
             continue;
         };
-        let Some(form) = head_form(code, offset, &forms) else {
+        let Some(k) = forms.head(code, offset) else {
             continue;
         };
-        let children = children(form, &forms, ops);
+        let form = &forms.forms[k];
+        let children = forms.children(k, ops);
         let Some(first) = children.first().map(|c| c.first) else {
             continue;
         };
@@ -132,37 +133,93 @@ struct Form {
     enclosing: Option<usize>,
 }
 
-/// Every form of `code`, in order of their `(`; an unclosed one ends with the text.
-fn forms(code: &str) -> Vec<Form> {
-    let mut forms: Vec<Form> = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    for token in tokens(code) {
-        if token.kind != TokenKind::Paren {
-            continue;
-        }
-        match &code[token.range.clone()] {
-            "(" => {
-                forms.push(Form {
-                    range: token.range.start..code.len(),
-                    enclosing: open.last().copied(),
-                });
-                open.push(forms.len() - 1);
-            }
-            ")" => {
-                if let Some(i) = open.pop() {
-                    forms[i].range.end = token.range.end;
-                }
-            }
-            _ => {}
-        }
-    }
-    forms
+/// The forms of an input, with the operators inside each, found in time
+/// linear in the input (a long pasted input stays quick).
+struct Forms {
+    /// Every form, in order of their `(`; an unclosed one ends with the text.
+    forms: Vec<Form>,
+    /// The forms directly inside each form, in order.
+    kids: Vec<Vec<usize>>,
+    /// The first and last operator inside each form (a form's operators
+    /// are consecutive: `(op a b)` is encoded `a b op`).
+    spans: Vec<Option<(usize, usize)>>,
 }
 
-/// The form whose `(` comes right before the keyword at `offset`.
-fn head_form<'a>(code: &str, offset: usize, forms: &'a [Form]) -> Option<&'a Form> {
-    let paren = code.get(..offset)?.trim_end().len().checked_sub(1)?;
-    forms.iter().find(|f| f.range.start == paren)
+impl Forms {
+    fn new(code: &str, ops: &[OpSite]) -> Forms {
+        let mut forms: Vec<Form> = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        // The innermost form around each word, by the word's offset.
+        let mut innermost = std::collections::HashMap::new();
+        for token in tokens(code) {
+            match (token.kind, &code[token.range.clone()]) {
+                (TokenKind::Paren, "(") => {
+                    forms.push(Form {
+                        range: token.range.start..code.len(),
+                        enclosing: open.last().copied(),
+                    });
+                    open.push(forms.len() - 1);
+                }
+                (TokenKind::Paren, ")") => {
+                    if let Some(i) = open.pop() {
+                        forms[i].range.end = token.range.end;
+                    }
+                }
+                (TokenKind::Space | TokenKind::Comment | TokenKind::Paren, _) => {}
+                _ => {
+                    if let Some(&form) = open.last() {
+                        innermost.insert(token.range.start, form);
+                    }
+                }
+            }
+        }
+        let mut spans: Vec<Option<(usize, usize)>> = vec![None; forms.len()];
+        let widen = |span: &mut Option<(usize, usize)>, (a, b): (usize, usize)| {
+            *span = Some(span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+        };
+        for (i, op) in ops.iter().enumerate() {
+            if let Some(&form) = op.offset.and_then(|o| innermost.get(&o)) {
+                widen(&mut spans[form], (i, i));
+            }
+        }
+        let mut kids = vec![Vec::new(); forms.len()];
+        // A form comes after the form around it: children first.
+        for k in (0..forms.len()).rev() {
+            if let Some(parent) = forms[k].enclosing {
+                kids[parent].push(k);
+                if let Some(span) = spans[k] {
+                    widen(&mut spans[parent], span);
+                }
+            }
+        }
+        for list in &mut kids {
+            list.reverse();
+        }
+        Forms { forms, kids, spans }
+    }
+
+    /// The form whose `(` comes right before the keyword at `offset`.
+    fn head(&self, code: &str, offset: usize) -> Option<usize> {
+        let paren = code.get(..offset)?.trim_end().len().checked_sub(1)?;
+        self.forms
+            .binary_search_by_key(&paren, |f| f.range.start)
+            .ok()
+    }
+
+    /// The forms directly inside form `k` that hold operators, in order.
+    fn children(&self, k: usize, ops: &[OpSite]) -> Vec<Child> {
+        self.kids[k]
+            .iter()
+            .filter_map(|&kid| {
+                let (first, last) = self.spans[kid]?;
+                Some(Child {
+                    range: self.forms[kid].range.clone(),
+                    first,
+                    values: ops[last].after.saturating_sub(ops[first].before),
+                })
+            })
+            .collect()
+    }
 }
 
 /// A direct child form holding operators: its range, its first operator
@@ -171,27 +228,6 @@ struct Child {
     range: std::ops::Range<usize>,
     first: usize,
     values: usize,
-}
-
-/// The forms directly inside `form` that hold operators, in order.
-fn children(form: &Form, forms: &[Form], ops: &[OpSite]) -> Vec<Child> {
-    let Some(me) = forms.iter().position(|f| f.range == form.range) else {
-        return Vec::new();
-    };
-    forms
-        .iter()
-        .filter(|f| f.enclosing == Some(me))
-        .filter_map(|f| {
-            let inside = |op: &&OpSite| op.offset.is_some_and(|o| f.range.contains(&o));
-            let first = ops.iter().position(|op| inside(&op))?;
-            let last = ops.iter().rposition(|op| inside(&op))?;
-            Some(Child {
-                range: f.range.clone(),
-                first,
-                values: ops[last].after.saturating_sub(ops[first].before),
-            })
-        })
-        .collect()
 }
 
 /// `(call $add ...)`: the form's keyword and immediates, its operands elided.

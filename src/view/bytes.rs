@@ -8,49 +8,89 @@
 
 use std::fmt::Write as _;
 
+use super::wrap;
 use crate::binary::{ByteRow, Float, Meaning, Part};
+use crate::session::Role;
 use crate::vm::value::{format_f32, format_f64};
 
 /// At most this many bytes are shown on one rendered line.
 const BYTES_PER_LINE: usize = 8;
+
+/// On a terminal, fewer bytes a line when 8 would leave the meaning less
+/// than this many columns.
+const MIN_MEANING: usize = 30;
 
 /// Plain text, one line per row: `0x0012 | 41 2a          | i32.const 42`.
 ///
 /// The meaning is indented by two spaces per depth level; the hex column is
 /// padded to fit the widest row. Rows longer than 8 bytes are wrapped onto
 /// continuation lines (with their own offsets and an empty meaning). Every
-/// line ends with a newline; trailing spaces are trimmed.
-pub fn render(rows: &[ByteRow]) -> String {
+/// line ends with a newline; trailing spaces are trimmed. On a terminal
+/// `width` columns wide, a line shows 4 bytes when 8 would leave the
+/// meaning too little room, and a meaning too long wraps at spaces within
+/// its column, on the row's next lines.
+pub fn render(rows: &[ByteRow], width: Option<usize>) -> String {
     let last = rows.iter().map(|r| r.range().end).max().unwrap_or(0);
     let offset_width = format!("{last:x}").len().max(4);
-    let widest = rows
-        .iter()
-        .map(|r| r.bytes.len().min(BYTES_PER_LINE))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let hex_width = widest * 3 - 1;
+    let widest = |per_line: usize| {
+        rows.iter()
+            .map(|r| r.bytes.len().min(per_line))
+            .max()
+            .unwrap_or(1)
+            .max(1)
+    };
+    // `0x0012 | ` + the hex column + ` | `.
+    let meaning_at = |per_line: usize| 2 + offset_width + 3 + widest(per_line) * 3 - 1 + 3;
+    let per_line = match width {
+        Some(width) if meaning_at(BYTES_PER_LINE) + MIN_MEANING > width => BYTES_PER_LINE / 2,
+        _ => BYTES_PER_LINE,
+    };
+    let hex_width = widest(per_line) * 3 - 1;
+    let room = width.map(|w| w.saturating_sub(meaning_at(per_line)));
 
     let mut out = String::new();
     for row in rows {
-        let mut line = |offset: usize, chunk: &[u8], meaning: &str| {
-            let hex = chunk
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let text = format!("0x{offset:0offset_width$x} | {hex:<hex_width$} | {meaning}");
+        let indent = "  ".repeat(row.depth);
+        let meaning = format!("{indent}{}", meaning_text(&row.meaning));
+        let meanings: Vec<String> = match room {
+            Some(room) if meaning.chars().count() > room => fit(&meaning, room, indent.len() + 2),
+            _ => vec![meaning],
+        };
+        let chunks: Vec<&[u8]> = row.bytes.chunks(per_line).collect();
+        for i in 0..chunks.len().max(meanings.len()).max(1) {
+            let meaning = meanings.get(i).map_or("", String::as_str);
+            let (offset, hex) = match chunks.get(i) {
+                Some(chunk) => {
+                    let offset = row.offset.saturating_add(i * per_line);
+                    let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                    (format!("0x{offset:0offset_width$x}"), hex.join(" "))
+                }
+                // A meaning's next line, under no bytes of its own.
+                None if i > 0 => (" ".repeat(2 + offset_width), String::new()),
+                None => (format!("0x{:0offset_width$x}", row.offset), String::new()),
+            };
+            let text = format!("{offset} | {hex:<hex_width$} | {meaning}");
             out.push_str(text.trim_end());
             out.push('\n');
-        };
-        let meaning = format!("{}{}", "  ".repeat(row.depth), meaning_text(&row.meaning));
-        if row.bytes.is_empty() {
-            line(row.offset, &[], &meaning);
         }
-        for (i, chunk) in row.bytes.chunks(BYTES_PER_LINE).enumerate() {
-            let offset = row.offset.saturating_add(i * BYTES_PER_LINE);
-            line(offset, chunk, if i == 0 { &meaning } else { "" });
+    }
+    out
+}
+
+/// `meaning` in lines of at most `room` characters, the later ones indented
+/// by `hang`: broken at spaces, and a word longer than that (a long name)
+/// cut where the line ends.
+fn fit(meaning: &str, room: usize, hang: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in wrap::hanging(&[(meaning.to_string(), Role::Plain)], room, hang) {
+        let mut line: String = line.into_iter().map(|(text, _)| text).collect();
+        while line.chars().count() > room && room > hang {
+            let head: String = line.chars().take(room).collect();
+            let rest: String = line.chars().skip(room).collect();
+            out.push(head);
+            line = format!("{}{rest}", " ".repeat(hang));
         }
+        out.push(line);
     }
     out
 }
@@ -120,7 +160,7 @@ mod tests {
     fn every_row_gets_at_least_one_line() {
         for src in sample_modules() {
             let rows = rows_of(&wasm(src));
-            let text = render(&rows);
+            let text = render(&rows, None);
             assert!(text.lines().count() >= rows.len(), "{text}");
             assert!(text.lines().all(|l| l.starts_with("0x")), "{text}");
         }
@@ -134,7 +174,7 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         assert_eq!(
-            render(&body),
+            render(&body, None),
             "\
 0x0016 | 04 | function 0 body size: 4 bytes
 0x0017 | 00 |   0 local declarations
@@ -161,10 +201,52 @@ mod tests {
         assert_eq!(meaning_text(&count), "3 types i32");
     }
 
+    /// At 60 columns a line shows 4 bytes, and a long meaning goes on in its
+    /// column on the row's next lines (under no offset once the bytes end),
+    /// a name longer than the column cut where the line ends.
+    #[test]
+    fn at_sixty_columns_meanings_wrap_in_their_column() {
+        let module = wasm(
+            r#"(module (func (export "add_two_numbers_with_a_long_name") (result i32) (i32.const 1)))"#,
+        );
+        let text = render(&rows_of(&module), Some(60));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{text}");
+        let bars = |l: &str| -> Vec<usize> { l.match_indices('|').map(|(i, _)| i).collect() };
+        assert!(lines.iter().all(|l| bars(l) == bars(lines[0])), "{text}");
+        let name = lines
+            .iter()
+            .position(|l| l.ends_with("export name"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(
+            &lines[name..name + 3],
+            [
+                "0x0017 | 61 64 64 5f |     export name",
+                "0x001b | 74 77 6f 5f |       \"add_two_numbers_with_a_long_na",
+                "0x001f | 6e 75 6d 62 |       me\"",
+            ]
+        );
+        // Narrower, a one-byte row's meaning goes on under no offset.
+        let text = render(&rows_of(&module), Some(40));
+        let lines: Vec<&str> = text.lines().collect();
+        let size = lines
+            .iter()
+            .position(|l| l.ends_with("| 20          |     export name"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(
+            &lines[size..size + 3],
+            [
+                "0x0016 | 20          |     export name",
+                "       |             |       length: 32",
+                "       |             |       bytes",
+            ]
+        );
+    }
+
     #[test]
     fn render_pads_and_wraps() {
         let module = wasm(r#"(module (memory 1) (data (i32.const 0) "0123456789abcdefXYZ"))"#);
-        let text = render(&rows_of(&module));
+        let text = render(&rows_of(&module), None);
         let data_row = text
             .lines()
             .position(|l| l.contains("data \"0123456789abcdefXYZ\""))

@@ -7,8 +7,11 @@ use super::Styled;
 use super::wrap::{Piece, hanging};
 use crate::session::{CheckPlace, CheckReport, Role};
 
-/// Bytes per row of the memory comparison.
-const ROW: usize = 16;
+/// Holds an argument's words together while a line wraps (a no-break space).
+const HELD: &str = "\u{a0}";
+
+/// Bytes per row of the memory comparison, the most that fit: 16, 8, 4.
+const ROWS: [usize; 3] = [16, 8, 4];
 
 /// Renders a report (issue 11); on a terminal `width` columns wide, its
 /// lines wrap at spaces, the verdict under itself plus two, a check under
@@ -52,7 +55,7 @@ pub fn render(report: &CheckReport, width: Option<usize>) -> Styled {
                     width,
                 );
             }
-            place(&mut out, &failure.place);
+            place(&mut out, &failure.place, width);
         }
     }
     out
@@ -67,15 +70,18 @@ fn line(out: &mut Styled, pieces: Vec<Piece>, hang: usize, width: Option<usize>)
     };
     for pieces in lines {
         for (text, role) in pieces {
-            out.push(text, role);
+            out.push(text.replace(HELD, " "), role);
         }
         out.plain_text("\n");
     }
 }
 
-/// The lines saying where a failed check looked.
-fn place(out: &mut Styled, place: &CheckPlace) {
+/// The lines saying where a failed check looked, for a terminal `width`
+/// wide when there is one (they go on under what follows `where: `).
+fn place(out: &mut Styled, place: &CheckPlace, width: Option<usize>) {
     const INDENT: &str = "        ";
+    let hang = INDENT.len() + "where: ".len();
+    let mut say = |text: String| line(out, vec![(text, Role::Plain)], hang, width);
     match place {
         CheckPlace::Call {
             module,
@@ -86,10 +92,11 @@ fn place(out: &mut Styled, place: &CheckPlace) {
             let args = if args.is_empty() {
                 "no arguments".to_string()
             } else {
-                args.join(" ")
+                let held: Vec<String> = args.iter().map(|a| a.replace(' ', HELD)).collect();
+                held.join(" ")
             };
-            out.plain_text(format!(
-                "{INDENT}where: \"{export}\"{}{}, called with {args}\n",
+            say(format!(
+                "{INDENT}where: \"{export}\"{}{}, called with {args}",
                 of_module(module.as_deref()),
                 func.as_ref()
                     .map_or(String::new(), |f| format!(" (func {f})")),
@@ -99,8 +106,8 @@ fn place(out: &mut Styled, place: &CheckPlace) {
             module,
             export,
             name,
-        } => out.plain_text(format!(
-            "{INDENT}where: global \"{export}\"{}{}\n",
+        } => say(format!(
+            "{INDENT}where: global \"{export}\"{}{}",
             of_module(module.as_deref()),
             name.as_ref().map_or(String::new(), |n| format!(" ({n})")),
         )),
@@ -108,10 +115,16 @@ fn place(out: &mut Styled, place: &CheckPlace) {
             addr,
             expected,
             actual,
-        } => memory(out, INDENT, *addr, expected, actual),
-        CheckPlace::Stack { .. } => {
-            out.plain_text(format!("{INDENT}where: the scratch stack, bottom first\n"));
+        } => {
+            say(format!(
+                "{INDENT}where: memory 0, bytes 0x{addr:x} to 0x{:x} ({} byte{})",
+                addr.saturating_add(expected.len().saturating_sub(1) as u64),
+                expected.len(),
+                if expected.len() == 1 { "" } else { "s" }
+            ));
+            memory(out, INDENT, *addr, expected, actual, width);
         }
+        CheckPlace::Stack { .. } => say(format!("{INDENT}where: the scratch stack, bottom first")),
         CheckPlace::Input => {}
     }
 }
@@ -120,16 +133,21 @@ fn of_module(module: Option<&str>) -> String {
     module.map_or(String::new(), |m| format!(" of module {m}"))
 }
 
-/// Expected against actual bytes, 16 a row, differing bytes marked `^^`.
-fn memory(out: &mut Styled, indent: &str, addr: u64, expected: &[u8], actual: &[u8]) {
-    let last = addr.saturating_add(expected.len().saturating_sub(1) as u64);
-    out.plain_text(format!(
-        "{indent}where: memory 0, bytes 0x{addr:x} to 0x{last:x} ({} byte{})\n",
-        expected.len(),
-        if expected.len() == 1 { "" } else { "s" }
-    ));
-    for (row, want) in expected.chunks(ROW).enumerate() {
-        let from = row * ROW;
+/// Expected against actual bytes, as many a row as fit in `width` (16 when
+/// not a terminal), differing bytes marked `^^`.
+fn memory(
+    out: &mut Styled,
+    indent: &str,
+    addr: u64,
+    expected: &[u8],
+    actual: &[u8],
+    width: Option<usize>,
+) {
+    // `  0x00000008  expected ` and three columns a byte.
+    let fits = |n: &usize| width.is_none_or(|w| indent.len() + 23 + 3 * n <= w);
+    let per_row = ROWS.into_iter().find(fits).unwrap_or(4);
+    for (row, want) in expected.chunks(per_row).enumerate() {
+        let from = row * per_row;
         let have = actual.get(from..).unwrap_or_default();
         let at = addr.saturating_add(from as u64);
         out.plain_text(format!("{indent}  0x{at:08x}  expected "));
@@ -253,6 +271,46 @@ mod tests {
                 "                      actual    00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f",
                 "          0x00000018  expected  10 11",
                 "                      actual    10 ff",
+                "                                   ^^",
+            ]
+        );
+    }
+
+    #[test]
+    fn at_sixty_columns_where_wraps_and_memory_rows_hold_eight_bytes() {
+        let call = CheckFailure {
+            message: "no function is exported as \"hyp2\"".into(),
+            place: CheckPlace::Call {
+                module: None,
+                export: "hyp2".into(),
+                func: None,
+                args: vec!["(i32.const 3)".into(), "(i32.const 4)".into()],
+            },
+        };
+        let text = render(&report(Some(call)), Some(60)).plain();
+        assert!(
+            text.ends_with(
+                "        where: \"hyp2\", called with (i32.const 3)\n               (i32.const 4)\n"
+            ),
+            "{text}"
+        );
+        let memory = CheckFailure {
+            message: "memory at 0x8 should hold ...".into(),
+            place: CheckPlace::Memory {
+                addr: 8,
+                expected: (0..10).collect(),
+                actual: (0..9).chain([0xff]).collect(),
+            },
+        };
+        let text = render(&report(Some(memory)), Some(60)).plain();
+        let lines: Vec<&str> = text.lines().skip(5).collect();
+        assert_eq!(
+            lines,
+            [
+                "          0x00000008  expected  00 01 02 03 04 05 06 07",
+                "                      actual    00 01 02 03 04 05 06 07",
+                "          0x00000010  expected  08 09",
+                "                      actual    08 ff",
                 "                                   ^^",
             ]
         );

@@ -53,6 +53,7 @@
 //!
 //! Nothing here panics, whatever the addresses and lengths.
 
+use crate::session::Role;
 #[cfg(test)]
 use crate::session::memory_rows::{DumpRequest, Elem, Layout, dump};
 use crate::session::memory_rows::{Line, MIN_ADDR_DIGITS, ROW};
@@ -89,6 +90,8 @@ pub fn render(lines: &[Line], columns: Option<usize>, digits: usize) -> String {
 pub struct RowLayout {
     width: usize,
     per_row: usize,
+    /// The terminal's width, when there is one: a typed line wider wraps.
+    columns: Option<usize>,
 }
 
 impl RowLayout {
@@ -99,6 +102,7 @@ impl RowLayout {
         RowLayout {
             width,
             per_row: columns.map_or(ROW as usize, |columns| bytes_per_row(width, columns)),
+            columns,
         }
     }
 
@@ -152,9 +156,25 @@ impl RowLayout {
                 value,
                 changed,
             } => {
-                let _ = write!(s, "0x{address:0width$x}  {:<3}  {value}", elem.name());
-                if *changed {
-                    s.push_str("  <- changed");
+                let head = format!("0x{address:0width$x}  {:<3}  ", elem.name());
+                let mark = if *changed { "  <-\u{a0}changed" } else { "" };
+                let text = format!("{head}{value}{mark}");
+                // The lanes of a vector go on under the first.
+                let lines = match self.columns {
+                    Some(columns) if text.chars().count() > columns => {
+                        let hang = head.len();
+                        let hang = if hang <= columns / 2 { hang } else { 4 };
+                        super::wrap::hanging(&[(text, Role::Plain)], columns, hang)
+                    }
+                    _ => vec![vec![(text, Role::Plain)]],
+                };
+                for (i, line) in lines.iter().enumerate() {
+                    if i > 0 {
+                        s.push('\n');
+                    }
+                    for (text, _) in line {
+                        s.push_str(&text.replace('\u{a0}', " "));
+                    }
                 }
             }
             Line::Leftover {
@@ -681,6 +701,40 @@ mod tests {
 0x00000014  f32  -nan:0x1
 0x00000018  f32  inf
 0x0000001c  f32  -0.00000025
+"
+        );
+    }
+
+    /// `:mem 0 32 as f32x4` on a 60-column terminal: the lanes of a row
+    /// that does not fit go on under the first.
+    #[test]
+    fn typed_vectors_wrap_their_lanes_at_sixty_columns() {
+        let values: [f32; 8] = [
+            1.1431415e27,
+            7.6482007e28,
+            3.2460948e-12,
+            1.7563698e25,
+            1.0,
+            2.0,
+            3.0,
+            4.0,
+        ];
+        let memory: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let lines = dump(&DumpRequest {
+            memory: &memory,
+            start: 0,
+            len: 32,
+            changed: &[0..4],
+            layout: Layout::Typed(Elem::V128(crate::vm::lanes::Shape::F32x4)),
+            page_size: 65536,
+        });
+        assert_eq!(
+            super::render(&lines, Some(60), MIN_ADDR_DIGITS),
+            "\
+-- page 0 (0x00000000) --
+0x00000000  f32x4  [1.1431415e27 7.6482007e28 3.2460948e-12
+                   1.7563698e25]  <- changed
+0x00000010  f32x4  [1 2 3 4]
 "
         );
     }

@@ -212,9 +212,10 @@ fn its_memory(label: &str, first: bool, user: &MemoryUser) -> String {
 /// `3 pages (196608 bytes), maximum 4, shared, 64-bit addresses`.
 fn size(memory: &MemoryInfo) -> String {
     let mut text = format!(
-        "{} ({} bytes), {}",
+        "{} ({} byte{}), {}",
         pages_text(memory.pages, memory.page_size),
         memory.bytes,
+        if memory.bytes == 1 { "" } else { "s" },
         memory
             .maximum
             .map_or("no maximum".to_string(), |m| format!("maximum {m}"))
@@ -351,6 +352,12 @@ mod tests {
             grown: Some((1, 3)),
             nonzero: ((0..8).map(|i| i * 100..i * 100 + 9).collect(), 3),
         };
+        let one = MemoryInfo {
+            pages: 1,
+            bytes: 1,
+            ..memory.clone()
+        };
+        assert!(size(&one).starts_with("1 page of 1 byte (1 byte), "));
         let mut out = Styled::default();
         memories(&mut out, &[memory], Some(60));
         let text = out.plain();

@@ -216,7 +216,7 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Markdown(text) => {
             return markdown::render(text, width.unwrap_or(markdown::PLAIN_WIDTH));
         }
-        Reply::Bytes(rows) => out.plain_text(bytes::render(rows)),
+        Reply::Bytes(rows) => out.plain_text(bytes::render(rows, width)),
         Reply::Error(error) => return render_error_in(error, width),
         Reply::Pause(info) => marked_lines(&mut out, &pause::render(info, width)),
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),

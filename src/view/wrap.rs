@@ -71,7 +71,11 @@ pub fn under_label(line: &str, width: usize) -> Vec<Vec<Piece>> {
     let indent = line.len() - line.trim_start().len();
     let hang = line
         .find(": ")
-        .map(|at| at + 2 + line[at + 2..].len() - line[at + 2..].trim_start().len())
+        .map(|at| {
+            let value = line[at + 2..].trim_start();
+            line.len() - value.len()
+        })
+        .map(|at| line[..at].chars().count())
         .filter(|hang| *hang <= width / 2)
         .unwrap_or(indent + 2);
     hanging(&[(line.to_string(), Role::Plain)], width, hang)
@@ -256,6 +260,24 @@ mod tests {
                 "      linear",
                 "      memory"
             ]
+        );
+    }
+
+    #[test]
+    fn a_labelled_line_goes_on_under_its_value() {
+        let line = "  locals: $a=1  $b=2  $c=3";
+        assert_eq!(
+            plain(&under_label(line, 20)),
+            vec!["  locals: $a=1  $b=2", "          $c=3"]
+        );
+        // Counted in characters; a label past the middle hangs by two.
+        assert_eq!(
+            plain(&under_label("  … é: one two three", 14)),
+            vec!["  … é: one two", "       three"]
+        );
+        assert_eq!(
+            plain(&under_label("a long label here: one two", 20)),
+            vec!["a long label here:", "  one two"]
         );
     }
 

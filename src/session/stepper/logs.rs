@@ -130,7 +130,7 @@ impl Session {
                 Part::Text(text) => text.clone(),
                 Part::Place(place) => match self.place_value(place) {
                     Ok(value) => {
-                        let text = value.to_string();
+                        let text = self.value_named(value);
                         match text.split_once(':') {
                             Some((_, number)) if !matches!(value, crate::vm::Value::V128(_)) => {
                                 number.to_string()

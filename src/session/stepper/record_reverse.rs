@@ -88,7 +88,7 @@ impl Session {
                 .global_rows()
                 .into_iter()
                 .find(|(n, _, _)| n == name)
-                .map(|(_, v, _)| v.to_string()),
+                .map(|(_, v, _)| self.value_named(v)),
             Probe::Local(name) => {
                 let d = self.debugger.as_ref()?;
                 let views = d.execution.frame_views(&self.store);
@@ -100,7 +100,7 @@ impl Session {
                     .locals
                     .iter()
                     .find(|l| l.name.as_deref() == Some(name))
-                    .map(|l| l.value.to_string())
+                    .map(|l| self.value_named(l.value))
             }
         }
     }
