@@ -9,7 +9,8 @@ use crate::vm::{FuncAddr, Value};
 impl Session {
     /// How the user names the function at `addr`: `$add` in the session
     /// module, `$m.$f` in a named one, `func 3` when unnamed, the host name
-    /// for a host function.
+    /// for a host function; `$add (earlier definition)` in an earlier
+    /// version of the session module.
     pub fn func_label(&self, addr: FuncAddr) -> String {
         let Some(FuncInst::Wasm {
             instance, index, ..
@@ -25,8 +26,49 @@ impl Session {
         let in_session = self.session.as_ref().is_some_and(|(_, i)| i == instance);
         match self.named.iter().find(|(_, a)| a == instance) {
             Some((module, _)) if !in_session => format!("{module}.{name}"),
+            // A reference made before `$f` was redefined still calls the old code.
+            _ if !in_session
+                && self.stale.contains(instance)
+                && !self.same_as_current(addr, *index) =>
+            {
+                format!("{name} (earlier definition)")
+            }
             _ => name,
         }
+    }
+
+    /// Whether function `addr` (index `index` of an earlier version of the
+    /// session module) is what the current session module has under its
+    /// name: the same type and the same body bytes.
+    fn same_as_current(&self, addr: FuncAddr, index: u32) -> bool {
+        let (Some((current, now)), Some(FuncInst::Wasm { instance, .. })) =
+            (self.session.as_ref(), self.store.func(addr))
+        else {
+            return false;
+        };
+        let Some(old) = self.store.instance(*instance).map(|i| &i.module) else {
+            return false;
+        };
+        // A named function by its name, an unnamed one by its index.
+        let new_index = match old.names.funcs.get(&index) {
+            Some(name) => match current.names.funcs.iter().find(|(_, n)| *n == name) {
+                Some((&i, _)) => i,
+                None => return false,
+            },
+            None => index,
+        };
+        fn body(module: &crate::vm::Module, i: u32) -> Option<&[u8]> {
+            let defined = i.checked_sub(module.imported_funcs)? as usize;
+            module.bytes.get(module.bodies.get(defined)?.range.clone())
+        }
+        let new_addr = self
+            .store
+            .instance(*now)
+            .and_then(|i| i.funcs.get(new_index as usize));
+        let same_type = new_addr.and_then(|a| self.store.func(*a)).is_some_and(|f| {
+            f.type_id() == self.store.func(addr).map_or(u32::MAX, |f| f.type_id())
+        });
+        same_type && body(old, index).is_some() && body(old, index) == body(current, new_index)
     }
 
     /// Values on one line (`[i32:1 (ref null $point):null]`), references
