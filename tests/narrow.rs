@@ -7,7 +7,10 @@
 //!   a character above it;
 //! - `:help`, `:help host`, `:help mem` at 60 and 120 columns: every line
 //!   fits, and a summary stacked under its command keeps one column (the
-//!   trial found its continuation lines hanging two columns deeper).
+//!   trial found its continuation lines hanging two columns deeper);
+//! - the live views the trial tried (`:globals`, `:stack`, `:instances`,
+//!   `:host`, `:memory`, `:heap`, `:step`, a trace, a trap) at 60 columns:
+//!   every line fits.
 
 use std::path::Path;
 use watlab::commands::Workbench;
