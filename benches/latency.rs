@@ -4,8 +4,9 @@
 //! `:undo` bookkeeping included), each scenario in a child process of its own
 //! so that its peak memory (`VmHWM`) is its own:
 //! - `session N`: one input defines N one-line functions, then 50 further
-//!   definitions and 50 calls each take one input; prints the time of the
-//!   first input and p50/p99 of the others, and peak memory;
+//!   definitions, 50 calls, 50 redefinitions of existing functions and 50
+//!   new globals each take one input; prints the time of the first input
+//!   and p50/p99 of the others, and peak memory;
 //! - `one-by-one N`: N functions defined one input at a time; prints the
 //!   total time, the p99 of the last 100 inputs, and peak memory.
 //!
@@ -66,17 +67,38 @@ fn session(n: usize) -> Result<String, String> {
     let build = eval(&mut bench, &all.join("\n"))?;
     let mut defs = Vec::new();
     let mut calls = Vec::new();
+    let mut redefs = Vec::new();
+    let mut globals = Vec::new();
     for k in 0..SAMPLES {
         defs.push(eval(&mut bench, &func(n + k))?);
         calls.push(eval(&mut bench, &format!("call $f{}", k * n / SAMPLES))?);
     }
+    for k in 0..SAMPLES {
+        let i = k * n / SAMPLES;
+        let text = format!(
+            "(func $f{i} (export \"f{i}\") (result i32) i32.const {})",
+            i + 1
+        );
+        redefs.push(eval(&mut bench, &text)?);
+        globals.push(eval(
+            &mut bench,
+            &format!("(global $g{k} i32 (i32.const {k}))"),
+        )?);
+    }
+    let pair = |times: &mut Vec<Duration>| {
+        format!(
+            "{:>8.2} {:>8.2}",
+            quantile(times, 0.5),
+            quantile(times, 0.99)
+        )
+    };
     Ok(format!(
-        "{:>9.1} | {:>8.2} {:>8.2} | {:>8.2} {:>8.2} | {:>8.1}",
+        "{:>9.1} | {} | {} | {} | {} | {:>8.1}",
         build.as_secs_f64() * 1e3,
-        quantile(&mut defs, 0.5),
-        quantile(&mut defs, 0.99),
-        quantile(&mut calls, 0.5),
-        quantile(&mut calls, 0.99),
+        pair(&mut defs),
+        pair(&mut calls),
+        pair(&mut redefs),
+        pair(&mut globals),
         peak_mib()
     ))
 }
@@ -130,10 +152,18 @@ fn main() -> ExitCode {
         };
         return child::report(result);
     }
-    println!("latency: N functions in one input, then {SAMPLES} definitions and {SAMPLES} calls");
     println!(
-        "{:>6} | {:>9} | {:>17} | {:>17} | {:>8}",
-        "N", "build ms", "define p50/p99 ms", "call p50/p99 ms", "peak MiB"
+        "latency: N functions in one input, then {SAMPLES} definitions, calls, redefinitions and new globals"
+    );
+    println!(
+        "{:>6} | {:>9} | {:>17} | {:>17} | {:>17} | {:>17} | {:>8}",
+        "N",
+        "build ms",
+        "define p50/p99 ms",
+        "call p50/p99 ms",
+        "redefine p50/p99",
+        "global p50/p99 ms",
+        "peak MiB"
     );
     for n in [10, 100, 1_000, 10_000] {
         println!("{n:>6} | {}", child("session", n));
