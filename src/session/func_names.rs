@@ -82,6 +82,19 @@ impl Session {
         crate::vm::gc_names::value_text(&value, &self.func_names([&value]))
     }
 
+    /// A value without its type (`5`, `$add`, `null`), where the type is
+    /// said elsewhere (a log point, what a trap kept); references named as
+    /// [`Session::value_named`] names them.
+    pub fn value_bare(&self, value: Value) -> String {
+        if value.is_null() {
+            return "null".into();
+        }
+        let text = self.value_named(value);
+        // The type in front (`funcref`, `i32`, `ref`) holds no `:`.
+        text.split_once(':')
+            .map_or_else(|| text.clone(), |(_, bare)| bare.to_string())
+    }
+
     /// The names of the functions and the exceptions `values` refer to, for a view.
     pub fn func_names<'a>(&self, values: impl IntoIterator<Item = &'a Value>) -> FuncNames {
         let mut names = FuncNames::default();

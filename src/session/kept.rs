@@ -87,8 +87,8 @@ impl Session {
             let label = self.object_label(Extern::Global(*addr));
             parts.push(format!(
                 "{label} {} -> {}",
-                bare(old.get()),
-                bare(new.get())
+                self.value_bare(old.get()),
+                self.value_bare(new.get())
             ));
         }
         for (i, (old, new)) in before.tables.iter().zip(&after.tables).enumerate() {
@@ -161,15 +161,6 @@ impl Session {
             Extern::Tag(a) => a.0,
         };
         format!("{kind} at store address {address}")
-    }
-}
-
-/// A value without its type, as the globals view shows it (`7`, `null`).
-fn bare(value: crate::vm::Value) -> String {
-    let text = value.to_string();
-    match text.split_once(':') {
-        Some((_, bare)) => bare.to_string(),
-        None => text,
     }
 }
 

@@ -129,15 +129,8 @@ impl Session {
             .map(|part| match part {
                 Part::Text(text) => text.clone(),
                 Part::Place(place) => match self.place_value(place) {
-                    Ok(value) => {
-                        let text = self.value_named(value);
-                        match text.split_once(':') {
-                            Some((_, number)) if !matches!(value, crate::vm::Value::V128(_)) => {
-                                number.to_string()
-                            }
-                            _ => text,
-                        }
-                    }
+                    Ok(value @ crate::vm::Value::V128(_)) => self.value_named(value),
+                    Ok(value) => self.value_bare(value),
                     Err(e) => format!("<{place}: {}>", e.message),
                 },
             })
