@@ -203,6 +203,7 @@ transcripts! {
     table_redefinition_keeps_contents,
     load_summary_and_start_type,
     forget_what_is_in_use,
+    host_import_typed_ref,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

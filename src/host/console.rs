@@ -73,6 +73,8 @@ pub fn log_line(args: &[Value]) -> String {
         .iter()
         .map(|v| match v {
             Value::I64(n) => format!("{n}n"),
+            // A null reference of any type is JavaScript's `null`.
+            v if v.is_null() => "null".into(),
             other => to_number(other).map_or_else(|_| other.to_string(), convert::number_to_string),
         })
         .collect();

@@ -17,6 +17,7 @@ use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
 use crate::vm::store::{Extern, FuncInst, Instance, InstanceAddr, MemAddr};
 use crate::vm::trap::Trap;
+use crate::vm::types::{ExternType, FuncType, GlobalType, TableType};
 use crate::vm::value::NULL_REF;
 use crate::vm::{FuncSlots, InstantiationError, Module, PendingStart, ValType};
 use std::collections::HashMap;
@@ -461,6 +462,7 @@ impl Session {
                     let want = module.extern_type(module.import_kind(i)).ok_or_else(|| {
                         InstantiationError::Resource("dangling import type".into())
                     })?;
+                    let want = self.canonical_extern(module, want);
                     let ext = self
                         .host
                         .materialize(&mut self.store, &import.module, &import.name, &want)
@@ -480,6 +482,28 @@ impl Session {
         }
         self.store
             .instantiate_pending(module, &imports, FuncSlots::ReuseFreed)
+    }
+
+    /// `want` (an import's type in `module`'s type indices) with the
+    /// store's canonical type ids, as a host object must be made with.
+    fn canonical_extern(&mut self, module: &Module, want: ExternType) -> ExternType {
+        let ids = self.store.canonical_type_ids(module);
+        let canon = |t: &ValType| t.map_index(|i| ids.get(i as usize).copied().unwrap_or(i));
+        match want {
+            ExternType::Func(ty) => ExternType::Func(FuncType::new(
+                ty.params.iter().map(canon).collect::<Vec<_>>(),
+                ty.results.iter().map(canon).collect::<Vec<_>>(),
+            )),
+            ExternType::Global(g) => ExternType::Global(GlobalType {
+                ty: canon(&g.ty),
+                ..g
+            }),
+            ExternType::Table(t) => ExternType::Table(TableType {
+                elem: canon(&t.elem),
+                ..t
+            }),
+            other => other,
+        }
     }
 
     /// Copies memory contents and global values from the previous session
