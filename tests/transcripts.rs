@@ -204,6 +204,7 @@ transcripts! {
     load_summary_and_start_type,
     forget_what_is_in_use,
     host_import_typed_ref,
+    step_display_expr,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

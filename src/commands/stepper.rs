@@ -175,9 +175,9 @@ pub const COMMANDS: &[Command] = &[
         scope: Scope::Stepper,
         name: "display",
         aliases: &[],
-        synopsis: "COMMAND",
-        summary: "show a command's output at every pause, e.g. display mem 0 16",
-        help: "COMMAND is a workbench command, with or without its colon. The list ends when stepping ends.",
+        synopsis: "COMMAND | EXPR",
+        summary: "show a command's output at every pause, e.g. display mem 0 16, display $count",
+        help: "COMMAND is a workbench command (with or without its colon) or a stepper one (p $i, x/4xw 0); a bare $name or local index is printed, as gdb's display EXPR does. The list ends when stepping ends.",
         run: display,
     },
     stepper_command!(
@@ -229,12 +229,20 @@ fn display(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             "usage: display COMMAND, e.g. display mem 0 16",
         ));
     }
-    if registry::find_colon(word).is_none() {
+    // A workbench command (`mem 0 16`), a stepper one (`p $i`, `x/4xw 0`),
+    // or, as in gdb, an expression to print (`display $count`).
+    let line = if registry::find_colon(word).is_some() {
+        format!(":{command}")
+    } else if registry::find(Scope::Stepper, split(&command).0).is_some() {
+        command.clone()
+    } else if word.starts_with('$') || word.parse::<u32>().is_ok() {
+        format!("print {command}")
+    } else {
         return Err(registry::unknown(Scope::Workbench, word));
-    }
-    wb.displays.push(command.clone());
+    };
+    wb.displays.push(line.clone());
     Ok(vec![Reply::Note(format!(
-        "will show :{command} at every pause"
+        "will show `{line}` at every pause"
     ))])
 }
 

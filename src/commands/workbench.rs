@@ -86,7 +86,7 @@ impl Workbench {
         }
         if replies.iter().any(is_pause) {
             for command in self.displays.clone() {
-                match self.dispatch(&format!(":{command}")) {
+                match self.dispatch(&command) {
                     Ok(more) => replies.extend(more),
                     Err(error) => replies.push(Reply::Error(Box::new(error))),
                 }

@@ -216,8 +216,12 @@ impl Session {
             "memory" | "m" | "mem" => vec![Reply::Memories(self.memories())],
             "break" | "breakpoints" | "watch" | "watchpoints" | "b" => self.list_breakpoints()?,
             other => {
+                let what = match other {
+                    "" => "info what?".to_string(),
+                    other => format!("info {other}: unknown"),
+                };
                 return Err(SessionError::usage(format!(
-                    "info {other}: say info locals, globals, frame, stack, registers, memory or \
+                    "{what} say info locals, globals, frame, stack, registers, memory or \
                      breakpoints (short: i lo, i g, i f, i s, i r, i m, i b)"
                 )));
             }
