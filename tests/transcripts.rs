@@ -205,6 +205,7 @@ transcripts! {
     forget_what_is_in_use,
     host_import_typed_ref,
     step_display_expr,
+    step_deep_recursion,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

@@ -12,6 +12,9 @@ use crate::vm::lanes::Shape;
 use crate::vm::{FrameView, Value};
 use std::fmt::Write as _;
 
+/// The most entries the pause's `calls:` line shows (after folding runs).
+const MAX_CALLS: usize = 8;
+
 /// A value as the pause shows it: a reference by the name `:stack` gives it,
 /// a struct or array with its type and fields.
 fn named(value: &Value, names: &FuncNames) -> String {
@@ -226,13 +229,23 @@ fn frames_state(info: &PauseInfo) -> String {
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
     if info.frames.len() > 1 {
-        let calls: Vec<String> = info
-            .frames
-            .iter()
-            .zip(&info.names)
-            .rev()
-            .map(|(f, n)| format!("{n} @0x{:x}", f.offset))
+        let frames = (info.frames.iter().zip(&info.names).rev())
+            .map(|(f, n)| format!("{n} @0x{:x}", f.offset));
+        // Recursion: a run of the same frame is written once, with its count.
+        let mut calls: Vec<String> = super::stepper::runs(frames)
+            .into_iter()
+            .map(|(call, n)| match n {
+                1 => call,
+                n => format!("{call} ×{}", super::stepper::thousands(n)),
+            })
             .collect();
+        if calls.len() > MAX_CALLS {
+            let hidden = calls.len() - MAX_CALLS + 1;
+            calls.splice(
+                MAX_CALLS - 2..calls.len() - 1,
+                [format!("... ({hidden} more; bt lists them)")],
+            );
+        }
         let _ = writeln!(out, "  calls:  {}", calls.join(" < "));
     }
     out

@@ -31,10 +31,47 @@ pub fn render_breakpoints(points: &[StopPoint]) -> String {
 /// `bt`: `#0 $f at byte 0x1d`, innermost first.
 pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
     let mut text = String::new();
-    for (depth, frame) in frames.iter().enumerate() {
-        let _ = writeln!(text, "#{depth} {} at byte 0x{:x}", frame.name, frame.offset);
+    let mut depth = 0;
+    for (frame, n) in runs(frames.iter().map(|f| (&f.name, f.offset))) {
+        let (name, offset) = frame;
+        let _ = match n {
+            1 => writeln!(text, "#{depth} {name} at byte 0x{offset:x}"),
+            // Deep recursion: one line for a run of the same frame.
+            n => writeln!(
+                text,
+                "#{depth}-#{} {name} at byte 0x{offset:x}  ({} frames, each called from the next)",
+                depth + n - 1,
+                thousands(n)
+            ),
+        };
+        depth += n;
     }
     text
+}
+
+/// Consecutive equal items as (item, how many in a row).
+pub(super) fn runs<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(T, usize)> {
+    let mut out: Vec<(T, usize)> = Vec::new();
+    for item in items {
+        match out.last_mut() {
+            Some((last, n)) if *last == item => *n += 1,
+            _ => out.push((item, 1)),
+        }
+    }
+    out
+}
+
+/// `n` with a comma every three digits (`19,999`).
+pub(super) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `x/NFU`: gdb's layout, `0x00000040: 0x01 0x02 ...`, 8 bytes or

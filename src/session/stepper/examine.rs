@@ -218,7 +218,7 @@ impl Session {
             other => {
                 let what = match other {
                     "" => "info what?".to_string(),
-                    other => format!("info {other}: unknown"),
+                    other => format!("info {other}:"),
                 };
                 return Err(SessionError::usage(format!(
                     "{what} say info locals, globals, frame, stack, registers, memory or \
