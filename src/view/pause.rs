@@ -232,7 +232,7 @@ fn frames_state(info: &PauseInfo) -> String {
         let frames = (info.frames.iter().zip(&info.names).rev())
             .map(|(f, n)| format!("{n} @0x{:x}", f.offset));
         // Recursion: a run of the same frame is written once, with its count.
-        let mut calls: Vec<String> = super::stepper::runs(frames)
+        let mut calls: Vec<String> = super::stepper::runs(frames, 4)
             .into_iter()
             .map(|(call, n)| match n {
                 1 => call,

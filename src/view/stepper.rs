@@ -32,7 +32,7 @@ pub fn render_breakpoints(points: &[StopPoint]) -> String {
 pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
     let mut text = String::new();
     let mut depth = 0;
-    for (frame, n) in runs(frames.iter().map(|f| (&f.name, f.offset))) {
+    for (frame, n) in runs(frames.iter().map(|f| (&f.name, f.offset)), BT_RUN) {
         let (name, offset) = frame;
         let _ = match n {
             1 => writeln!(text, "#{depth} {name} at byte 0x{offset:x}"),
@@ -49,8 +49,16 @@ pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
     text
 }
 
-/// Consecutive equal items as (item, how many in a row).
-pub(super) fn runs<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(T, usize)> {
+/// The shortest run of one frame `bt` writes as one line (a few frames of
+/// a recursion stay listed one by one, as a lesson steps through them).
+const BT_RUN: usize = 10;
+
+/// Consecutive equal items as (item, how many in a row); runs shorter than
+/// `fold` stay one item each.
+pub(super) fn runs<T: PartialEq + Clone>(
+    items: impl IntoIterator<Item = T>,
+    fold: usize,
+) -> Vec<(T, usize)> {
     let mut out: Vec<(T, usize)> = Vec::new();
     for item in items {
         match out.last_mut() {
@@ -58,7 +66,12 @@ pub(super) fn runs<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<(T, 
             _ => out.push((item, 1)),
         }
     }
-    out
+    out.into_iter()
+        .flat_map(|(item, n)| match n >= fold {
+            true => vec![(item, n)],
+            false => vec![(item, 1); n],
+        })
+        .collect()
 }
 
 /// `n` with a comma every three digits (`19,999`).
