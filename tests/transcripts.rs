@@ -206,6 +206,7 @@ transcripts! {
     host_import_typed_ref,
     step_display_expr,
     step_deep_recursion,
+    validator_plain_words,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

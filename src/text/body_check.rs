@@ -43,6 +43,8 @@ pub struct BodyError {
     pub defined: usize,
     /// The function's name from the name section, if it has one.
     pub name: Option<String>,
+    /// A name it is exported as, for a function without a name.
+    pub export: Option<String>,
     /// The rejected operator.
     pub fault: OpFault,
     /// The rejected operator as wasmprinter writes it, e.g. `i64.const 2`.
@@ -50,11 +52,13 @@ pub struct BodyError {
 }
 
 impl BodyError {
-    /// `func $name`, or `func N` for a function without a name.
+    /// `func $name`, `func "export"` for an unnamed exported function, or
+    /// `func N`.
     pub fn func_label(&self) -> String {
-        match &self.name {
-            Some(name) => format!("func ${name}"),
-            None => format!("func {}", self.func),
+        match (&self.name, &self.export) {
+            (Some(name), _) => format!("func ${name}"),
+            (None, Some(export)) => format!("func \"{export}\""),
+            (None, None) => format!("func {}", self.func),
         }
     }
 }
@@ -152,6 +156,26 @@ pub fn check_body_observed(
                 }
                 wasmparser::Operator::TryTable { ref try_table } => {
                     catch_mismatch(func, try_table, e.message())
+                }
+                wasmparser::Operator::RefFunc { function_index }
+                    if e.message().contains("undeclared function reference") =>
+                {
+                    let f = names::label(module, names::Item::Func(function_index));
+                    Some(format!(
+                        "ref.func {f} needs {f} declared for references: add (elem declare func {f}) \
+                         (naming it in an elem segment, a global's initializer or an export does too)"
+                    ))
+                }
+                wasmparser::Operator::StructSet {
+                    struct_type_index: t,
+                    field_index: i,
+                } if e.message().contains("immutable") => {
+                    let ty = names::label(module, names::Item::Type(t));
+                    let field = names::label(module, names::Item::Field(t, i));
+                    Some(format!(
+                        "field {field} of {ty} is immutable, so struct.set cannot change it: \
+                         declare it mutable, (field {field} (mut ...)), to write it"
+                    ))
                 }
                 _ => None,
             };
@@ -409,6 +433,7 @@ pub fn body_error(bytes: &[u8], features: WasmFeatures, offset: usize) -> Option
             func: func.index(),
             defined,
             name: names::name_of(bytes, names::Item::Func(func.index())),
+            export: names::export_of(bytes, func.index()),
             instr: instr_text(bytes, fault.offset),
             fault,
         });
