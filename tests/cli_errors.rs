@@ -242,6 +242,20 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
 }
 
 #[test]
+fn an_unclosed_parenthesis_in_a_script_says_the_rest_did_not_run() {
+    let source = "(func $e (block nop)\n(func $f (result i32) i32.const 1)\ncall $f\n";
+    let path = temp_file("swallowed", "rest.wat", source.as_bytes());
+    let out = watlab(&["script", path.to_str().expect("utf-8 path")]);
+    let file = path.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (func $e (block nop)\n      ^\n  the 2 lines after it were read as part of this input, so none of them ran\n"
+        )
+    );
+}
+
+#[test]
 fn an_exception_thrown_in_a_loaded_file_names_the_files_line() {
     let source = "(module\n  (tag $oops (param i32))\n  (func $inner (param $x i32)\n    (throw $oops (local.get $x))))\n";
     let module = temp_file("loaded-throw", "ex.wat", source.as_bytes());

@@ -45,9 +45,37 @@ impl ScriptPlaces {
         let input_start = self.text.len();
         self.text.push_str(input);
         self.lines += input.matches('\n').count();
-        outcome.map_err(|error| self.place_error(error, file, line, input_start))
+        outcome.map_err(|error| {
+            let error = swallowed_lines(error, input);
+            self.place_error(error, file, line, input_start)
+        })
     }
+}
 
+/// A `(` never closed in a file takes the rest of the file into its input:
+/// `error` then says that those lines did not run.
+fn swallowed_lines(mut error: SessionError, input: &str) -> SessionError {
+    let open = (error.message == crate::text::lex::NEVER_CLOSED)
+        .then_some(error.spot.as_ref())
+        .flatten()
+        .filter(|spot| spot.text == input);
+    let after = open.map_or(0, |spot| {
+        let rest = input.get(spot.offset..).unwrap_or("").trim_end();
+        rest.lines().count().saturating_sub(1)
+    });
+    match after {
+        0 => {}
+        1 => error
+            .notes
+            .push("the line after it was read as part of this input, so it did not run".into()),
+        n => error.notes.push(format!(
+            "the {n} lines after it were read as part of this input, so none of them ran"
+        )),
+    }
+    error
+}
+
+impl ScriptPlaces {
     /// `error` named by the file: at its spot's place in the script, or at
     /// the input's `line` (a spot elsewhere, in a loaded file, stays).
     fn place_error(
