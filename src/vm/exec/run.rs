@@ -292,6 +292,7 @@ pub(super) fn store_bytes<const N: usize>(
 #[inline(always)]
 pub(super) fn copy_slots(regs: Regs, from: Slot, to: Slot, n: u32) {
     match n {
+        0 => {}
         1 => regs.set(to, regs.get(from)),
         2 => {
             // A v128 (two slots) moving, e.g. its `local.get`: two reads
@@ -356,11 +357,7 @@ impl Execution {
     ) -> Result<(), Trap> {
         let need = fp + code.frame_size as usize;
         if need > self.stack.len() {
-            if need > limit as usize {
-                return Err(exhausted());
-            }
-            let grown = (self.stack.len() * 2).clamp(need, limit as usize);
-            self.stack.resize(grown, 0);
+            self.grow_stack(need, limit)?;
         }
         let (params, nlocals) = (body.param_slots as usize, body.local_slots as usize);
         let frame = &mut self.stack[fp..need];
@@ -372,6 +369,18 @@ impl Execution {
         for (slot, c) in frame[nlocals..].iter_mut().zip(code.consts.iter()) {
             *slot = *c;
         }
+        Ok(())
+    }
+
+    /// Grows the value stack to at least `need` slots (doubling), within `limit`.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, need: usize, limit: u32) -> Result<(), Trap> {
+        if need > limit as usize {
+            return Err(exhausted());
+        }
+        let grown = (self.stack.len() * 2).clamp(need, limit as usize);
+        self.stack.resize(grown, 0);
         Ok(())
     }
 

@@ -120,9 +120,9 @@ macro_rules! dispatch {
 /// Defines a handler per entry (named after its variant, which it
 /// destructures into its fields) and `$register`, which puts them in a
 /// handler table. `$d` is a `$` for the helper macros each handler gets:
-/// `next!()`, `jump!(by)`, `trap!(trap)`, `tick!()` (a budget unit at a
-/// back-edge or call), `checked!(result)`, `state!()` and `go!(result of a
-/// call or unwinding)`.
+/// `next!()`, `jump!(by)`, `jump_back!(by)` (a jump that costs a budget
+/// unit: a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()`
+/// and `go!(result of a call or unwinding)`.
 macro_rules! handlers {
     ($d:tt $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
         $($variant:ident { $($field:ident),* } => $body:block)*
@@ -163,16 +163,14 @@ macro_rules! handlers {
                         }
                     };
                 }
-                macro_rules! tick {
-                    () => {
+                macro_rules! jump_back {
+                    ($d by:expr) => {{
+                        let to = $ip.wrapping_offset($d by);
                         if $fuel == 0 {
-                            $fuel = match $cx.refuel($ip) {
-                                Ok(n) => n,
-                                Err(flow) => return flow,
-                            };
+                            return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
                         }
-                        $fuel -= 1;
-                    };
+                        dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
+                    }};
                 }
                 macro_rules! state {
                     () => {
@@ -253,7 +251,7 @@ macro_rules! threaded_ops {
             $($zn { cond, target } => {
                 if regs.$zg(cond) $zo 0 {
                     if (target as i32) <= 0 {
-                        tick!();
+                        jump_back!(target as i32 as isize)
                     }
                     jump!(target as i32 as isize)
                 }
@@ -262,7 +260,7 @@ macro_rules! threaded_ops {
             $($qn { a, b, target } => {
                 if regs.$qg(a) $qo regs.$qg(b) {
                     if (target as i32) <= 0 {
-                        tick!();
+                        jump_back!(target as i32 as isize)
                     }
                     jump!(target as i32 as isize)
                 }
@@ -273,7 +271,7 @@ macro_rules! threaded_ops {
                 regs.set_u32(x, regs.u32(x).wrapping_add(regs.u32(step)));
                 if regs.$kg(x) $ko regs.$kg(bound) {
                     if target <= 0 {
-                        tick!();
+                        jump_back!(target)
                     }
                     jump!(target)
                 }
@@ -285,7 +283,7 @@ macro_rules! threaded_ops {
                 if v $to 0 {
                     // Taken backward exactly when the branch it stands for is.
                     if (target as i32) <= 1 {
-                        tick!();
+                        jump_back!(target as i32 as isize)
                     }
                     jump!(target as i32 as isize)
                 }
@@ -301,10 +299,7 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
     Nop {} => { next!() }
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
-    BrLoop { target } => {
-        tick!();
-        jump!(target as i32 as isize)
-    }
+    BrLoop { target } => { jump_back!(target as i32 as isize) }
     BrTable { index, len } => { jump!(1 + regs.u32(index).min(len - 1) as isize) }
     Copy { from, to, n } => {
         copy_slots(regs, from, to, n);
@@ -350,6 +345,10 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
         go!(cx.call(callee, base, state!()))
     }
     Return { from, n } => {
+        if n > 2 {
+            // Rare, and its copy a call: the generic handler's.
+            return generic(cx, ip, regs, mem, mem_len, fuel);
+        }
         copy_slots(regs, from, 0, n);
         let Some(caller) = cx.exec.frames.pop() else {
             return cx.finish_root(ip, fuel, n);
@@ -366,6 +365,26 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
 
 /// Every instruction's handler: its own, or [`generic`].
 static HANDLERS: [Handler; 256] = register_control(register_shared([generic as Handler; 256]));
+
+/// A backward jump to `ip` found the fuel spent at the branch at `at`
+/// (passed where the fuel goes, since that is 0): takes more and jumps, or
+/// traps at the branch (out of fuel, or interrupted). Kept out of the
+/// branch handlers, so that they need not save registers for the call.
+#[cold]
+#[inline(never)]
+fn refuel_and_jump(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    regs: Regs,
+    mem: *mut u8,
+    mem_len: usize,
+    at: u64,
+) -> Flow {
+    match cx.refuel(at as *const Instr) {
+        Ok(fuel) => dispatch!(cx, ip, regs, mem, mem_len, fuel - 1),
+        Err(flow) => flow,
+    }
+}
 
 /// Every instruction without a handler of its own (the cold ones): the step
 /// loop's `match` runs it in run code from the state written back, and
@@ -521,8 +540,13 @@ impl<'a> Cx<'a> {
         if let Err(t) = entered {
             return Err(self.trap(t, s.ip, fuel));
         }
-        self.frame.pc = self.pc(s.ip) as u32 + 1;
-        self.exec.frames.push(self.frame);
+        // Built in registers: writing the pc into `self.frame` and pushing
+        // that would read back a store just made, partly (a forwarding stall).
+        let caller = Frame {
+            pc: self.pc(s.ip) as u32 + 1,
+            ..self.frame
+        };
+        self.exec.frames.push(caller);
         self.frame = Frame {
             func: callee,
             pc: 0,
