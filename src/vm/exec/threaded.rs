@@ -62,7 +62,8 @@ struct Cx<'a> {
     p: Parts<'a>,
     /// The running frame (its `pc` is written on exit).
     frame: Frame,
-    /// The running function's run code.
+    /// The running function's body, and its run code.
+    body: &'a FuncBody,
     code: &'a Compiled,
     /// The running function's instance, and its index.
     inst: &'a Instance,
@@ -353,11 +354,17 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
         let Some(caller) = cx.exec.frames.pop() else {
             return cx.finish_root(ip, fuel, n);
         };
+        // Back in the same function (recursion), only the frame changes.
+        let same = caller.func == cx.frame.func;
         cx.frame = caller;
-        let Some((body, instance)) = wasm_body(cx.p.funcs, caller.func) else {
-            trap!(Trap::host("a caller frame is not a wasm function"))
+        let (regs, mem, mem_len) = if same {
+            (cx.regs(), mem, mem_len)
+        } else {
+            let Some((body, instance)) = wasm_body(cx.p.funcs, caller.func) else {
+                trap!(Trap::host("a caller frame is not a wasm function"))
+            };
+            cx.enter_body(body, instance, mem, mem_len)
         };
-        let (regs, mem, mem_len) = cx.enter_body(body, instance, mem, mem_len);
         let ip = cx.code.code.as_ptr().wrapping_add(caller.pc as usize);
         dispatch!(cx, ip, regs, mem, mem_len, fuel)
     }
@@ -475,6 +482,7 @@ impl<'a> Cx<'a> {
             let trap = Trap::host("the running function is not a wasm function");
             return Err(self.finish(Err(trap)));
         };
+        self.body = body;
         self.code = code_for(body, false);
         self.inst_index = instance;
         self.inst = &instances[instance];
@@ -498,6 +506,7 @@ impl<'a> Cx<'a> {
         mem: *mut u8,
         mem_len: usize,
     ) -> (Regs, *mut u8, usize) {
+        self.body = body;
         self.code = code_for(body, false);
         // Within one instance the memory view stays current: `memory.grow`
         // refreshes it in whichever frame grows.
@@ -518,10 +527,15 @@ impl<'a> Cx<'a> {
     #[inline(always)]
     fn call(&mut self, callee: FuncAddr, base: Slot, s: State) -> Result<State, Flow> {
         let funcs = self.p.funcs;
-        let (body, instance) = match &funcs[callee.index()] {
-            FuncInst::Wasm { body, instance, .. } => (body, instance.index()),
-            FuncInst::Host { func, type_id, .. } => {
-                return self.call_host(func.as_ref(), *type_id, base, s);
+        // A function calling itself (recursion) needs no lookup.
+        let (body, instance) = if callee == self.frame.func {
+            (self.body, self.inst_index)
+        } else {
+            match &funcs[callee.index()] {
+                FuncInst::Wasm { body, instance, .. } => (&**body, instance.index()),
+                FuncInst::Host { func, type_id, .. } => {
+                    return self.call_host(func.as_ref(), *type_id, base, s);
+                }
             }
         };
         let mut fuel = s.fuel;
@@ -633,6 +647,7 @@ impl Execution {
             frame: self.current,
             exec: self,
             p,
+            body,
             code,
             inst: &instances[instance],
             inst_index: instance,
