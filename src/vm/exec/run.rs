@@ -225,19 +225,21 @@ pub(super) fn indirect_callee(
     Ok(callee)
 }
 
-/// Runs vector instruction `index` of `code` on the frame at `regs` and
-/// memory 0 (`mem_len` bytes at `mem`).
-pub(super) fn simd_step(
+/// The running frame's slots (`code`'s `frame_size` from `regs`) and
+/// memory 0 (`mem_len` bytes at `mem`), as slices for the vector instructions.
+///
+/// # Safety
+/// `regs` and `mem`/`mem_len` must be the running frame's and its memory
+/// view, and nothing else may use them while the slices live.
+#[inline(always)]
+pub(super) unsafe fn frame_and_memory<'s>(
     code: &Compiled,
-    index: u32,
     regs: Regs,
     (mem, mem_len): (*mut u8, usize),
-    data: &mut StoreData,
-    inst: &Instance,
-) -> Result<(), Trap> {
+) -> (&'s mut [u64], &'s mut [u8]) {
     // SAFETY: every slot the translator emits is below `frame_size` (see
     // `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
-    let (slots, memory) = unsafe {
+    unsafe {
         (
             std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
             if mem.is_null() {
@@ -246,7 +248,21 @@ pub(super) fn simd_step(
                 std::slice::from_raw_parts_mut(mem, mem_len)
             },
         )
-    };
+    }
+}
+
+/// Runs vector instruction `index` of `code` on the frame at `regs` and
+/// memory 0 (`mem_len` bytes at `mem`).
+pub(super) fn simd_step(
+    code: &Compiled,
+    index: u32,
+    regs: Regs,
+    memory: (*mut u8, usize),
+    data: &mut StoreData,
+    inst: &Instance,
+) -> Result<(), Trap> {
+    // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
+    let (slots, memory) = unsafe { frame_and_memory(code, regs, memory) };
     let simd = &code.simd_ops[index as usize];
     super::simd::execute(simd, slots, memory, data, inst)
         .map_err(|e| out_of_bounds(inst, &data.memories, e.addr, e.offset, e.size.into()))

@@ -18,8 +18,8 @@
 
 use super::numeric as num;
 use super::run::{
-    Parts, Regs, call_host, copy_slots, indirect_callee, load_bytes, memory_view, out_of_bounds,
-    simd_step, store_bytes, wasm_body, with_site,
+    Parts, Regs, call_host, copy_slots, frame_and_memory, indirect_callee, load_bytes, memory_view,
+    out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::instr::{Instr, Slot, unpack_step_target};
@@ -333,8 +333,16 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
         next!()
     }
     Simd { index } => {
-        checked!(simd_step(cx.code, index, regs, (mem, mem_len), cx.p.data, cx.inst));
-        next!()
+        // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
+        let (slots, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+        match super::simd::fast(&cx.code.simd_ops[index as usize], slots, memory) {
+            Ok(true) => next!(),
+            Ok(false) => return simd_general(cx, ip, regs, mem, mem_len, fuel),
+            Err(e) => {
+                let memories = &cx.p.data.memories;
+                trap!(out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into()))
+            }
+        }
     }
     Call { func, base } => {
         let callee = cx.inst.funcs[func as usize];
@@ -372,6 +380,30 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
 
 /// Every instruction's handler: its own, or [`generic`].
 static HANDLERS: [Handler; 256] = register_control(register_shared([generic as Handler; 256]));
+
+/// A vector instruction that [`super::simd::fast`] does not run: the whole
+/// of [`simd_step`] runs it. A tail call of the vector handler's, so that
+/// the common ones save no registers for this call.
+#[inline(never)]
+fn simd_general(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    regs: Regs,
+    mem: *mut u8,
+    mem_len: usize,
+    fuel: u64,
+) -> Flow {
+    // SAFETY: only the vector handler calls this, for the instruction at `ip`.
+    let Instr::Simd { index } = (unsafe { *ip }) else {
+        // SAFETY: as above.
+        unsafe { std::hint::unreachable_unchecked() }
+    };
+    let result = simd_step(cx.code, index, regs, (mem, mem_len), cx.p.data, cx.inst);
+    if let Err(t) = result {
+        return cx.trap(t, ip, fuel);
+    }
+    dispatch!(cx, ip.wrapping_add(1), regs, mem, mem_len, fuel)
+}
 
 /// A backward jump to `ip` found the fuel spent at the branch at `at`
 /// (passed where the fuel goes, since that is 0): takes more and jumps, or
