@@ -663,7 +663,9 @@ impl<'a> Cx<'a> {
 
 impl Execution {
     /// Runs the run code from the current state until the call finishes,
-    /// traps or blocks (see the module documentation).
+    /// traps or blocks (see the module documentation). Never inlined: in
+    /// `drive` it would cost every step of step mode a bigger frame.
+    #[inline(never)]
     pub(super) fn run_threaded(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
         let p = Parts::of(store);
         let Some((body, instance)) = wasm_body(p.funcs, self.current.func) else {
