@@ -117,7 +117,11 @@ macro_rules! define_instrs {
         bit_test: [$($t:ident),* $(,)?],
     ) => {
         /// One executable instruction. Slots are relative to the frame base.
+        ///
+        /// `repr(u8)`: the first byte is the variant's tag, which run mode's
+        /// threaded dispatch reads to find the instruction's handler.
         #[derive(Clone, Copy, Debug, PartialEq)]
+        #[repr(u8)]
         pub enum Instr {
             /// Trap with "unreachable".
             Unreachable,

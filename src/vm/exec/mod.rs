@@ -6,11 +6,15 @@
 //!                  ^ fp of the root      a call's arguments become ^ its callee's params
 //! ```
 //!
-//! [`Execution::run`] executes the fused run-mode code to completion;
+//! [`Execution::run`] executes the fused run-mode code to completion with
+//! threaded handlers (`threaded.rs`: each handler jumps to the next one's);
 //! [`Execution::step`] executes the one-to-one step code one wasm
-//! instruction at a time. Both are the same loop, monomorphised on a
-//! `const STEP: bool`, so run mode carries no stepping checks at all.
+//! instruction at a time in a `match` loop (`run.rs`), which run mode also
+//! uses for its cold instructions. What the plain instructions compute is
+//! written once (`semantics.rs`) for both.
 
+#[macro_use]
+mod semantics;
 mod atomic;
 mod exceptions;
 mod gc;
@@ -29,6 +33,7 @@ mod exceptions_tests;
 mod run;
 #[cfg(test)]
 mod tests;
+mod threaded;
 
 use super::module::FuncBody;
 use super::store::{FuncAddr, FuncInst, Store};
@@ -210,9 +215,9 @@ impl Execution {
             return Ok(Outcome::Finished(values));
         }
         let outcome = if step {
-            self.execute::<true>(store)
+            self.execute::<true, false>(&mut run::Parts::of(store))
         } else {
-            self.execute::<false>(store)
+            self.run_threaded(store)
         }?;
         if let Outcome::Finished(values) = &outcome {
             self.finished = Some(values.clone());

@@ -145,6 +145,46 @@ trunc!(
     18446744073709551616.0_f64
 );
 
+macro_rules! division {
+    ($div_s:ident, $div_u:ident, $rem_s:ident, $rem_u:ident, $s:ty, $u:ty) => {
+        /// Signed division: traps on a zero divisor and on `MIN / -1`.
+        #[inline(always)]
+        pub fn $div_s(x: $s, y: $s) -> Result<$s, TrapCode> {
+            if y == 0 {
+                return Err(TrapCode::IntegerDivideByZero);
+            }
+            if x == <$s>::MIN && y == -1 {
+                return Err(TrapCode::IntegerOverflow);
+            }
+            Ok(x / y)
+        }
+
+        /// Unsigned division: traps on a zero divisor.
+        #[inline(always)]
+        pub fn $div_u(x: $u, y: $u) -> Result<$u, TrapCode> {
+            x.checked_div(y).ok_or(TrapCode::IntegerDivideByZero)
+        }
+
+        /// Signed remainder: traps on a zero divisor; `MIN % -1` is 0.
+        #[inline(always)]
+        pub fn $rem_s(x: $s, y: $s) -> Result<$s, TrapCode> {
+            if y == 0 {
+                return Err(TrapCode::IntegerDivideByZero);
+            }
+            Ok(x.wrapping_rem(y))
+        }
+
+        /// Unsigned remainder: traps on a zero divisor.
+        #[inline(always)]
+        pub fn $rem_u(x: $u, y: $u) -> Result<$u, TrapCode> {
+            x.checked_rem(y).ok_or(TrapCode::IntegerDivideByZero)
+        }
+    };
+}
+
+division!(i32_div_s, i32_div_u, i32_rem_s, i32_rem_u, i32, u32);
+division!(i64_div_s, i64_div_u, i64_rem_s, i64_rem_u, i64, u64);
+
 /// A wide-arithmetic instruction on its operands (`[lo1 hi1 lo2 hi2]` or
 /// `[a b]`): the 128-bit result as `[lo hi]`.
 #[cold]

@@ -1,10 +1,12 @@
-//! The interpreter loop.
+//! The step loop, and the helpers run mode's handlers share with it.
 //!
-//! One `match` over [`Instr`] in a loop. Everything hot lives in locals: the
-//! current code, the program counter, the frame's slot pointer and the
-//! current memory's base and length. They are written back to the
-//! [`Execution`] only when the loop leaves (return, pause, trap), so the
-//! machine state is exact at every exit.
+//! One `match` over [`Instr`] in a loop: step mode runs step code in it, and
+//! run mode's threaded handlers (`threaded.rs`) have it run their cold
+//! instructions one at a time. Everything hot lives in locals: the current
+//! code, the program counter, the frame's slot pointer and the current
+//! memory's base and length. They are written back to the [`Execution`]
+//! only when the loop leaves (return, pause, trap), so the machine state is
+//! exact at every exit.
 
 use super::numeric as num;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
@@ -29,73 +31,113 @@ const FUEL_CHUNK: u64 = 1 << 16;
 /// before a frame starts): every slot index the translator emits for a
 /// function is below its `frame_size`, and `fp + frame_size` slots exist.
 #[derive(Clone, Copy)]
-struct Regs(*mut u64);
+pub(super) struct Regs(pub(super) *mut u64);
 
 impl Regs {
     #[inline(always)]
-    fn get(self, s: Slot) -> u64 {
+    pub(super) fn get(self, s: Slot) -> u64 {
         // SAFETY: see the type's invariant.
         unsafe { *self.0.add(s as usize) }
     }
     #[inline(always)]
-    fn set(self, s: Slot, v: u64) {
+    pub(super) fn set(self, s: Slot, v: u64) {
         // SAFETY: see the type's invariant.
         unsafe { *self.0.add(s as usize) = v }
     }
     #[inline(always)]
-    fn i32(self, s: Slot) -> i32 {
+    pub(super) fn i32(self, s: Slot) -> i32 {
         self.get(s) as u32 as i32
     }
     #[inline(always)]
-    fn u32(self, s: Slot) -> u32 {
+    pub(super) fn u32(self, s: Slot) -> u32 {
         self.get(s) as u32
     }
     #[inline(always)]
-    fn i64(self, s: Slot) -> i64 {
+    pub(super) fn i64(self, s: Slot) -> i64 {
         self.get(s) as i64
     }
     #[inline(always)]
-    fn f32(self, s: Slot) -> f32 {
+    pub(super) fn f32(self, s: Slot) -> f32 {
         f32::from_bits(self.get(s) as u32)
     }
     #[inline(always)]
-    fn f64(self, s: Slot) -> f64 {
+    pub(super) fn f64(self, s: Slot) -> f64 {
         f64::from_bits(self.get(s))
     }
     #[inline(always)]
-    fn set_i32(self, s: Slot, v: i32) {
+    pub(super) fn set_i32(self, s: Slot, v: i32) {
         self.set(s, v as u32 as u64)
     }
     #[inline(always)]
-    fn set_u32(self, s: Slot, v: u32) {
+    pub(super) fn set_u32(self, s: Slot, v: u32) {
         self.set(s, v as u64)
     }
     #[inline(always)]
-    fn set_i64(self, s: Slot, v: i64) {
+    pub(super) fn set_i64(self, s: Slot, v: i64) {
         self.set(s, v as u64)
     }
     #[inline(always)]
-    fn set_f32(self, s: Slot, v: f32) {
+    pub(super) fn set_f32(self, s: Slot, v: f32) {
         self.set(s, v.to_bits() as u64)
     }
     #[inline(always)]
-    fn set_f64(self, s: Slot, v: f64) {
+    pub(super) fn set_f64(self, s: Slot, v: f64) {
         self.set(s, v.to_bits())
     }
     #[inline(always)]
-    fn set_bool(self, s: Slot, v: bool) {
+    pub(super) fn set_bool(self, s: Slot, v: bool) {
         self.set(s, v as u64)
     }
 }
 
-fn memory_view(data: &mut StoreData, inst: &Instance) -> (*mut u8, usize) {
+/// The parts of a [`Store`] a running call uses, borrowed apart so that the
+/// code and instances can be read while memories and globals change.
+pub(super) struct Parts<'a> {
+    pub(super) funcs: &'a [FuncInst],
+    pub(super) instances: &'a [Instance],
+    pub(super) data: &'a mut StoreData,
+    pub(super) types: &'a crate::vm::gc_types::TypeRegistry,
+    pub(super) tags: &'a [crate::vm::exn::TagInst],
+    pub(super) limits: crate::vm::store::Limits,
+    pub(super) interrupt: &'a AtomicBool,
+    pub(super) blocking_waits: bool,
+}
+
+impl<'a> Parts<'a> {
+    /// Borrows the parts of `store`.
+    pub(super) fn of(store: &'a mut Store) -> Parts<'a> {
+        let Store {
+            funcs,
+            instances,
+            data,
+            limits,
+            interrupt,
+            types,
+            blocking_waits,
+            tags,
+            ..
+        } = store;
+        Parts {
+            funcs,
+            instances,
+            data,
+            types,
+            tags,
+            limits: *limits,
+            interrupt,
+            blocking_waits: *blocking_waits,
+        }
+    }
+}
+
+pub(super) fn memory_view(data: &mut StoreData, inst: &Instance) -> (*mut u8, usize) {
     match inst.memories.first() {
         Some(addr) => data.memories[addr.index()].raw(),
         None => (std::ptr::null_mut(), 0),
     }
 }
 
-fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usize)> {
+pub(super) fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usize)> {
     match funcs.get(func.index()) {
         Some(FuncInst::Wasm { body, instance, .. }) => Some((body, instance.index())),
         _ => None,
@@ -113,7 +155,7 @@ fn starts_instruction(offsets: &[u32], pc: usize) -> bool {
 /// Adds the trap site (function and instruction offset) to a trap.
 #[cold]
 #[inline(never)]
-fn with_site(mut trap: Trap, func: FuncAddr, offsets: &[u32], pc: usize) -> Trap {
+pub(super) fn with_site(mut trap: Trap, func: FuncAddr, offsets: &[u32], pc: usize) -> Trap {
     trap.site = Some(TrapSite {
         func: func.0,
         offset: offsets.get(pc).copied().unwrap_or(0) as usize,
@@ -123,7 +165,7 @@ fn with_site(mut trap: Trap, func: FuncAddr, offsets: &[u32], pc: usize) -> Trap
 
 /// Calls a host function with the arguments at `base` and writes its results there.
 #[inline(never)]
-fn call_host(
+pub(super) fn call_host(
     func: &crate::vm::store::HostFn,
     ty: &crate::vm::types::FuncType,
     data: &mut StoreData,
@@ -150,6 +192,140 @@ fn call_host(
         regs.set(base + i as u32, slot);
     }
     Ok(())
+}
+
+/// The function `call_indirect` with type `ty` finds in `table` at the
+/// index after the arguments at `base`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(super) fn indirect_callee(
+    funcs: &[FuncInst],
+    data: &StoreData,
+    types: &crate::vm::gc_types::TypeRegistry,
+    inst: &Instance,
+    regs: Regs,
+    ty: u32,
+    table: u32,
+    base: Slot,
+) -> Result<FuncAddr, Trap> {
+    let params = ValType::slots_of(&inst.module.types[ty as usize].params) as u32;
+    let table = &data.tables[inst.tables[table as usize].index()];
+    let index = table.operand(regs.get(base + params));
+    let Some(&entry) = table.elements.get(index as usize) else {
+        return Err(TrapCode::UndefinedElement.into());
+    };
+    if entry == NULL_REF {
+        return Err(uninitialized_element(index));
+    }
+    let callee = FuncAddr((entry - 1) as u32);
+    let (have, want) = (funcs[callee.index()].type_id(), inst.type_ids[ty as usize]);
+    if have != want && !types.is_subtype(have, want) {
+        return Err(TrapCode::IndirectCallTypeMismatch.into());
+    }
+    Ok(callee)
+}
+
+/// The running frame's slots (`code`'s `frame_size` from `regs`) and
+/// memory 0 (`mem_len` bytes at `mem`), as slices for the vector instructions.
+///
+/// # Safety
+/// `regs` and `mem`/`mem_len` must be the running frame's and its memory
+/// view, and nothing else may use them while the slices live.
+#[inline(always)]
+pub(super) unsafe fn frame_and_memory<'s>(
+    code: &Compiled,
+    regs: Regs,
+    (mem, mem_len): (*mut u8, usize),
+) -> (&'s mut [u64], &'s mut [u8]) {
+    // SAFETY: every slot the translator emits is below `frame_size` (see
+    // `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
+    unsafe {
+        (
+            std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
+            if mem.is_null() {
+                &mut []
+            } else {
+                std::slice::from_raw_parts_mut(mem, mem_len)
+            },
+        )
+    }
+}
+
+/// Runs vector instruction `index` of `code` on the frame at `regs` and
+/// memory 0 (`mem_len` bytes at `mem`).
+pub(super) fn simd_step(
+    code: &Compiled,
+    index: u32,
+    regs: Regs,
+    memory: (*mut u8, usize),
+    data: &mut StoreData,
+    inst: &Instance,
+) -> Result<(), Trap> {
+    // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
+    let (slots, memory) = unsafe { frame_and_memory(code, regs, memory) };
+    let simd = &code.simd_ops[index as usize];
+    super::simd::execute(simd, slots, memory, data, inst)
+        .map_err(|e| out_of_bounds(inst, &data.memories, e.addr, e.offset, e.size.into()))
+}
+
+/// The `N` bytes at `addr + offset` in memory 0 (`mem_len` bytes at
+/// `mem`), or None when they are out of bounds.
+#[inline(always)]
+pub(super) fn load_bytes<const N: usize>(
+    mem: *mut u8,
+    mem_len: usize,
+    addr: u32,
+    offset: u32,
+) -> Option<[u8; N]> {
+    let ea = addr as u64 + offset as u64;
+    if ea + N as u64 > mem_len as u64 {
+        return None;
+    }
+    // SAFETY: `ea + N <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
+    Some(unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; N]) })
+}
+
+/// Writes `bytes` at `addr + offset` in memory 0 (`mem_len` bytes at
+/// `mem`); false (and nothing written) when they are out of bounds.
+#[inline(always)]
+pub(super) fn store_bytes<const N: usize>(
+    mem: *mut u8,
+    mem_len: usize,
+    addr: u32,
+    offset: u32,
+    bytes: [u8; N],
+) -> bool {
+    let ea = addr as u64 + offset as u64;
+    if ea + N as u64 > mem_len as u64 {
+        return false;
+    }
+    // SAFETY: `ea + N <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
+    unsafe { std::ptr::write_unaligned(mem.add(ea as usize) as *mut [u8; N], bytes) };
+    true
+}
+
+/// Copies `n` slots from `from` to `to` in the frame at `regs` (the ranges may overlap).
+#[inline(always)]
+pub(super) fn copy_slots(regs: Regs, from: Slot, to: Slot, n: u32) {
+    match n {
+        0 => {}
+        1 => regs.set(to, regs.get(from)),
+        2 => {
+            // A v128 (two slots) moving, e.g. its `local.get`: two reads
+            // then two writes, so overlapping ranges are fine.
+            let (low, high) = (regs.get(from), regs.get(from + 1));
+            regs.set(to, low);
+            regs.set(to + 1, high);
+        }
+        // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
+        _ => unsafe {
+            std::ptr::copy(
+                regs.0.add(from as usize),
+                regs.0.add(to as usize),
+                n as usize,
+            )
+        },
+    }
 }
 
 /// `call_indirect` found table element `index` empty.
@@ -188,7 +364,7 @@ impl Execution {
     /// Makes room for a frame of `body` at `fp`, zeroes its locals and
     /// copies in its constants.
     #[inline(always)]
-    fn enter(
+    pub(super) fn enter(
         &mut self,
         body: &FuncBody,
         code: &Compiled,
@@ -197,11 +373,7 @@ impl Execution {
     ) -> Result<(), Trap> {
         let need = fp + code.frame_size as usize;
         if need > self.stack.len() {
-            if need > limit as usize {
-                return Err(exhausted());
-            }
-            let grown = (self.stack.len() * 2).clamp(need, limit as usize);
-            self.stack.resize(grown, 0);
+            self.grow_stack(need, limit)?;
         }
         let (params, nlocals) = (body.param_slots as usize, body.local_slots as usize);
         let frame = &mut self.stack[fp..need];
@@ -216,7 +388,19 @@ impl Execution {
         Ok(())
     }
 
-    fn take_fuel(&mut self) -> u64 {
+    /// Grows the value stack to at least `need` slots (doubling), within `limit`.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, need: usize, limit: u32) -> Result<(), Trap> {
+        if need > limit as usize {
+            return Err(exhausted());
+        }
+        let grown = (self.stack.len() * 2).clamp(need, limit as usize);
+        self.stack.resize(grown, 0);
+        Ok(())
+    }
+
+    pub(super) fn take_fuel(&mut self) -> u64 {
         match &mut self.fuel {
             None => FUEL_CHUNK,
             Some(left) => {
@@ -227,13 +411,13 @@ impl Execution {
         }
     }
 
-    fn return_fuel(&mut self, unused: u64) {
+    pub(super) fn return_fuel(&mut self, unused: u64) {
         if let Some(left) = &mut self.fuel {
             *left += unused;
         }
     }
 
-    fn refuel(&mut self, interrupt: &AtomicBool, stepping: bool) -> Result<u64, Trap> {
+    pub(super) fn refuel(&mut self, interrupt: &AtomicBool, stepping: bool) -> Result<u64, Trap> {
         // Step mode pauses for an interrupt at the next instruction instead.
         if !stepping && interrupt.load(Ordering::Relaxed) {
             return Err(TrapCode::Interrupted.into());
@@ -252,26 +436,17 @@ impl Execution {
         budget::charge(&mut self.fuel, self.budget, more)
     }
 
-    /// The interpreter loop; see the module documentation.
+    /// The interpreter loop; see the module documentation. `STEP` runs
+    /// step code; `ONE` runs one instruction of run code and returns
+    /// `Paused` (the threaded handlers' way to run a cold instruction).
     #[allow(clippy::too_many_lines)]
-    pub(super) fn execute<const STEP: bool>(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
-        let Store {
-            funcs,
-            instances,
-            data,
-            limits,
-            interrupt,
-            types,
-            blocking_waits,
-            tags,
-            ..
-        } = store;
-        let blocking_waits = *blocking_waits;
-        let funcs: &[FuncInst] = funcs;
-        let instances: &[Instance] = instances;
-        let types: &crate::vm::gc_types::TypeRegistry = types;
-        let limits = *limits;
-        let interrupt: &AtomicBool = interrupt;
+    pub(super) fn execute<const STEP: bool, const ONE: bool>(
+        &mut self,
+        p: &mut Parts<'_>,
+    ) -> Result<Outcome, Trap> {
+        let (funcs, instances, types, tags) = (p.funcs, p.instances, p.types, p.tags);
+        let (limits, interrupt, blocking_waits) = (p.limits, p.interrupt, p.blocking_waits);
+        let data: &mut StoreData = p.data;
 
         let mut frame: Frame = self.current;
         let Some((mut body, mut inst_index)) = wasm_body(funcs, frame.func) else {
@@ -478,107 +653,106 @@ impl Execution {
         // The function `call_indirect` with type `ty` finds in `table` at
         // the index after the arguments at `base`.
         macro_rules! indirect_callee {
-            ($ty:expr, $table:expr, $base:expr) => {{
-                let params = ValType::slots_of(&inst.module.types[$ty as usize].params) as u32;
-                let table = &data.tables[inst.tables[$table as usize].index()];
-                let index = table.operand(regs.get($base + params));
-                let Some(&entry) = table.elements.get(index as usize) else {
-                    trap!(TrapCode::UndefinedElement)
-                };
-                if entry == NULL_REF {
-                    trap!(uninitialized_element(index));
-                }
-                let callee = FuncAddr((entry - 1) as u32);
-                let (have, want) = (funcs[callee.index()].type_id(), inst.type_ids[$ty as usize]);
-                if have != want && !types.is_subtype(have, want) {
-                    trap!(TrapCode::IndirectCallTypeMismatch);
-                }
-                callee
-            }};
+            ($ty:expr, $table:expr, $base:expr) => {
+                checked!(indirect_callee(
+                    funcs, data, types, inst, regs, $ty, $table, $base
+                ))
+            };
         }
-        macro_rules! branch_if {
-            ($cond:expr, $target:expr) => {{
-                if $cond {
-                    if ($target as i32) <= 0 {
-                        tick!();
-                    }
-                    ip = ip.wrapping_offset($target as i32 as isize);
-                    continue;
+        // The step loop's `match`: the arms of `semantics::shared_ops!`'s
+        // tables, then the other instructions' arms.
+        macro_rules! step_match {
+            (
+                { $scrutinee:expr; $($other:tt)* }
+                binary: [$($bn:ident $bg:ident $bs:ident { |$bx:ident, $by:ident| $be:expr }),* $(,)?]
+                binary_checked: [$($cn:ident $cg:ident $cs:ident { $cf:path }),* $(,)?]
+                unary: [$($un:ident $ug:ident $us:ident { |$ux:ident| $ue:expr }),* $(,)?]
+                unary_checked: [$($vn:ident $vg:ident $vs:ident { $vf:path }),* $(,)?]
+                load: [$($ln:ident $lw:literal $ls:ident { |$lb:ident| $le:expr }),* $(,)?]
+                store: [$($sn:ident $sw:literal $sg:ident { |$sv:ident| $se:expr }),* $(,)?]
+                branch_zero: [$($zn:ident $zg:ident $zo:tt),* $(,)?]
+                branch_compare: [$($qn:ident $qg:ident $qo:tt),* $(,)?]
+                counter_branch: [$($kn:ident $kg:ident $ko:tt),* $(,)?]
+                bit_test: [$($tn:ident $tg:ident $ts:ident $to:tt),* $(,)?]
+            ) => {
+                match $scrutinee {
+                    $(Instr::$bn { dst, a, b } => {
+                        let ($bx, $by) = (regs.$bg(a), regs.$bg(b));
+                        regs.$bs(dst, $be);
+                    })*
+                    $(Instr::$cn { dst, a, b } => {
+                        let v = checked!($cf(regs.$cg(a), regs.$cg(b)));
+                        regs.$cs(dst, v);
+                    })*
+                    $(Instr::$un { dst, src } => {
+                        let $ux = regs.$ug(src);
+                        regs.$us(dst, $ue);
+                    })*
+                    $(Instr::$vn { dst, src } => {
+                        let v = checked!($vf(regs.$vg(src)));
+                        regs.$vs(dst, v);
+                    })*
+                    $(Instr::$ln { dst, addr, offset } => {
+                        let at = regs.u32(addr);
+                        let Some($lb) = load_bytes::<$lw>(mem, mem_len, at, offset) else {
+                            trap!(out_of_bounds(inst, &data.memories, at, offset, $lw))
+                        };
+                        regs.$ls(dst, $le);
+                    })*
+                    $(Instr::$sn { addr, val, offset } => {
+                        let (at, $sv) = (regs.u32(addr), regs.$sg(val));
+                        if !store_bytes::<$sw>(mem, mem_len, at, offset, $se) {
+                            trap!(out_of_bounds(inst, &data.memories, at, offset, $sw));
+                        }
+                    })*
+                    $(Instr::$zn { cond, target } => {
+                        if regs.$zg(cond) $zo 0 {
+                            if (target as i32) <= 0 {
+                                tick!();
+                            }
+                            ip = ip.wrapping_offset(target as i32 as isize);
+                            continue;
+                        }
+                    })*
+                    $(Instr::$qn { a, b, target } => {
+                        if regs.$qg(a) $qo regs.$qg(b) {
+                            if (target as i32) <= 0 {
+                                tick!();
+                            }
+                            ip = ip.wrapping_offset(target as i32 as isize);
+                            continue;
+                        }
+                    })*
+                    $(Instr::$kn { x, bound, step_target } => {
+                        let (step, target) = unpack_step_target(step_target);
+                        regs.set_u32(x, regs.u32(x).wrapping_add(regs.u32(step)));
+                        if regs.$kg(x) $ko regs.$kg(bound) {
+                            if target <= 0 {
+                                tick!();
+                            }
+                            ip = ip.wrapping_offset(target);
+                        } else {
+                            ip = ip.wrapping_add(2);
+                        }
+                        continue;
+                    })*
+                    $(Instr::$tn { dst, ab, target } => {
+                        let v = regs.$tg(ab & 0xffff) & regs.$tg(ab >> 16);
+                        regs.$ts(dst, v);
+                        if v $to 0 {
+                            // Taken backward exactly when the branch it stands for is.
+                            if (target as i32) <= 1 {
+                                tick!();
+                            }
+                            ip = ip.wrapping_offset(target as i32 as isize);
+                        } else {
+                            ip = ip.wrapping_add(2);
+                        }
+                        continue;
+                    })*
+                    $($other)*
                 }
-            }};
-        }
-        // A loop counter (see `Instr::fuse_counter_branch`): `x += step`,
-        // then the branch on `x` and `bound`, or on past the branch after it.
-        macro_rules! counter_branch {
-            ($x:expr, $bound:expr, $step_target:expr, $get:ident, |$v:ident, $n:ident| $cond:expr) => {{
-                let (step, target) = unpack_step_target($step_target);
-                regs.set_u32($x, regs.u32($x).wrapping_add(regs.u32(step)));
-                let ($v, $n) = (regs.$get($x), regs.$get($bound));
-                if $cond {
-                    if target <= 0 {
-                        tick!();
-                    }
-                    ip = ip.wrapping_offset(target);
-                } else {
-                    ip = ip.wrapping_add(2);
-                }
-                continue;
-            }};
-        }
-        // A bit test (see `Instr::fuse_bit_test`): `dst = a & b`, then the
-        // branch on `dst`, or on past the branch after it.
-        macro_rules! bit_test {
-            ($dst:expr, $ab:expr, $target:expr, $get:ident, $set:ident, |$v:ident| $cond:expr) => {{
-                let $v = regs.$get($ab & 0xffff) & regs.$get($ab >> 16);
-                regs.$set($dst, $v);
-                if $cond {
-                    // Taken backward exactly when the branch it stands for is.
-                    if ($target as i32) <= 1 {
-                        tick!();
-                    }
-                    ip = ip.wrapping_offset($target as i32 as isize);
-                } else {
-                    ip = ip.wrapping_add(2);
-                }
-                continue;
-            }};
-        }
-        macro_rules! load {
-            ($dst:expr, $addr:expr, $offset:expr, $n:literal, $set:ident, |$b:ident| $conv:expr) => {{
-                let addr = regs.u32($addr);
-                let ea = addr as u64 + $offset as u64;
-                if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(inst, &data.memories, addr, $offset, $n));
-                }
-                // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
-                let $b: [u8; $n] = unsafe { std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]) };
-                regs.$set($dst, $conv);
-            }};
-        }
-        macro_rules! store {
-            ($addr:expr, $val:expr, $offset:expr, $n:literal, $bytes:expr) => {{
-                let addr = regs.u32($addr);
-                let ea = addr as u64 + $offset as u64;
-                if ea + $n > mem_len as u64 {
-                    trap!(out_of_bounds(inst, &data.memories, addr, $offset, $n));
-                }
-                let bytes: [u8; $n] = $bytes;
-                // SAFETY: `ea + n <= mem_len` was just checked, and `mem` points at `mem_len` bytes.
-                unsafe { std::ptr::write_unaligned(mem.add(ea as usize) as *mut [u8; $n], bytes) };
-            }};
-        }
-        macro_rules! un {
-            ($dst:ident, $src:ident, $get:ident, $set:ident, |$x:ident| $e:expr) => {{
-                let $x = regs.$get($src);
-                regs.$set($dst, $e);
-            }};
-        }
-        macro_rules! bin {
-            ($dst:ident, $a:ident, $b:ident, $get:ident, $set:ident, |$x:ident, $y:ident| $e:expr) => {{
-                let $x = regs.$get($a);
-                let $y = regs.$get($b);
-                regs.$set($dst, $e);
-            }};
+            };
         }
         macro_rules! checked {
             ($r:expr) => {
@@ -632,15 +806,18 @@ impl Execution {
                 }
                 first = false;
             }
+            if ONE {
+                if !first {
+                    leave!();
+                    return Ok(Outcome::Paused);
+                }
+                first = false;
+            }
             debug_assert!(pc!() < code.code.len(), "ran off the end of the code");
             // SAFETY: translation ends every reachable path with a branch or return
             // and resolves every branch inside the function, so `ip` stays in the code.
             let instr = unsafe { *ip };
-            #[cfg(feature = "pair-stats")]
-            if !STEP {
-                super::pairs::record(ip, instr);
-            }
-            match instr {
+            shared_ops!(step_match { instr;
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
                 Instr::Nop => {}
                 Instr::Br { target } => {
@@ -652,122 +829,14 @@ impl Execution {
                     ip = ip.wrapping_offset(target as i32 as isize);
                     continue;
                 }
-                Instr::BrIfNez { cond, target } => branch_if!(regs.u32(cond) != 0, target),
-                Instr::BrIfEqz { cond, target } => branch_if!(regs.u32(cond) == 0, target),
-                Instr::BrIfI64Eqz { cond, target } => branch_if!(regs.get(cond) == 0, target),
-                Instr::BrIfI64Nez { cond, target } => branch_if!(regs.get(cond) != 0, target),
-                Instr::BrIfI32Eq { a, b, target } => branch_if!(regs.u32(a) == regs.u32(b), target),
-                Instr::BrIfI32Ne { a, b, target } => branch_if!(regs.u32(a) != regs.u32(b), target),
-                Instr::BrIfI32LtS { a, b, target } => branch_if!(regs.i32(a) < regs.i32(b), target),
-                Instr::BrIfI32LtU { a, b, target } => branch_if!(regs.u32(a) < regs.u32(b), target),
-                Instr::BrIfI32GtS { a, b, target } => branch_if!(regs.i32(a) > regs.i32(b), target),
-                Instr::BrIfI32GtU { a, b, target } => branch_if!(regs.u32(a) > regs.u32(b), target),
-                Instr::BrIfI32LeS { a, b, target } => {
-                    branch_if!(regs.i32(a) <= regs.i32(b), target)
-                }
-                Instr::BrIfI32LeU { a, b, target } => {
-                    branch_if!(regs.u32(a) <= regs.u32(b), target)
-                }
-                Instr::BrIfI32GeS { a, b, target } => {
-                    branch_if!(regs.i32(a) >= regs.i32(b), target)
-                }
-                Instr::BrIfI32GeU { a, b, target } => {
-                    branch_if!(regs.u32(a) >= regs.u32(b), target)
-                }
-                Instr::BrIfI64Eq { a, b, target } => branch_if!(regs.get(a) == regs.get(b), target),
-                Instr::BrIfI64Ne { a, b, target } => branch_if!(regs.get(a) != regs.get(b), target),
-                Instr::BrIfI64LtS { a, b, target } => branch_if!(regs.i64(a) < regs.i64(b), target),
-                Instr::BrIfI64LtU { a, b, target } => branch_if!(regs.get(a) < regs.get(b), target),
-                Instr::BrIfI64GtS { a, b, target } => branch_if!(regs.i64(a) > regs.i64(b), target),
-                Instr::BrIfI64GtU { a, b, target } => branch_if!(regs.get(a) > regs.get(b), target),
-                Instr::BrIfI64LeS { a, b, target } => {
-                    branch_if!(regs.i64(a) <= regs.i64(b), target)
-                }
-                Instr::BrIfI64LeU { a, b, target } => {
-                    branch_if!(regs.get(a) <= regs.get(b), target)
-                }
-                Instr::BrIfI64GeS { a, b, target } => {
-                    branch_if!(regs.i64(a) >= regs.i64(b), target)
-                }
-                Instr::BrIfI64GeU { a, b, target } => {
-                    branch_if!(regs.get(a) >= regs.get(b), target)
-                }
-                Instr::I32AddBrIfLtU {
-                    x,
-                    bound,
-                    step_target,
-                } => {
-                    counter_branch!(x, bound, step_target, u32, |v, n| v < n)
-                }
-                Instr::I32AddBrIfLeU {
-                    x,
-                    bound,
-                    step_target,
-                } => {
-                    counter_branch!(x, bound, step_target, u32, |v, n| v <= n)
-                }
-                Instr::I32AddBrIfLtS {
-                    x,
-                    bound,
-                    step_target,
-                } => {
-                    counter_branch!(x, bound, step_target, i32, |v, n| v < n)
-                }
-                Instr::I32AddBrIfLeS {
-                    x,
-                    bound,
-                    step_target,
-                } => {
-                    counter_branch!(x, bound, step_target, i32, |v, n| v <= n)
-                }
-                Instr::I32AddBrIfNe {
-                    x,
-                    bound,
-                    step_target,
-                } => {
-                    counter_branch!(x, bound, step_target, u32, |v, n| v != n)
-                }
-                Instr::I32AndBrIfNez { dst, ab, target } => {
-                    bit_test!(dst, ab, target, u32, set_u32, |v| v != 0)
-                }
-                Instr::I32AndBrIfEqz { dst, ab, target } => {
-                    bit_test!(dst, ab, target, u32, set_u32, |v| v == 0)
-                }
-                Instr::I64AndBrIfNez { dst, ab, target } => {
-                    bit_test!(dst, ab, target, get, set, |v| v != 0)
-                }
-                Instr::I64AndBrIfEqz { dst, ab, target } => {
-                    bit_test!(dst, ab, target, get, set, |v| v == 0)
-                }
                 Instr::BrTable { index, len } => {
                     ip = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);
                     continue;
                 }
-                Instr::Copy { from, to, n: 2 } => {
-                    // A v128 (two slots) moving, e.g. its `local.get`: two
-                    // reads then two writes, so overlapping ranges are fine.
-                    let (low, high) = (regs.get(from), regs.get(from + 1));
-                    regs.set(to, low);
-                    regs.set(to + 1, high);
-                }
-                Instr::Copy { from, to, n } => {
-                    // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
-                    unsafe {
-                        std::ptr::copy(
-                            regs.0.add(from as usize),
-                            regs.0.add(to as usize),
-                            n as usize,
-                        )
-                    };
-                }
+                Instr::Copy { from, to, n } => copy_slots(regs, from, to, n),
                 Instr::Move { from, to } => regs.set(to, regs.get(from)),
                 Instr::Return { from, n } => {
-                    if n == 1 {
-                        regs.set(0, regs.get(from));
-                    } else {
-                        // SAFETY: both ranges lie inside the frame (see `Regs`); `copy` allows overlap.
-                        unsafe { std::ptr::copy(regs.0.add(from as usize), regs.0, n as usize) };
-                    }
+                    copy_slots(regs, from, 0, n);
                     match self.frames.pop() {
                         Some(caller) => {
                             frame = caller;
@@ -905,28 +974,7 @@ impl Execution {
                     }
                 }
                 Instr::Simd { index } => {
-                    // SAFETY: every slot the translator emits is below `frame_size`
-                    // (see `Regs`); `mem` points at `mem_len` bytes (or is null when 0).
-                    let (slots, memory) = unsafe {
-                        (
-                            std::slice::from_raw_parts_mut(regs.0, code.frame_size as usize),
-                            if mem.is_null() {
-                                &mut []
-                            } else {
-                                std::slice::from_raw_parts_mut(mem, mem_len)
-                            },
-                        )
-                    };
-                    let simd = &code.simd_ops[index as usize];
-                    if let Err(e) = super::simd::execute(simd, slots, memory, data, inst) {
-                        trap!(out_of_bounds(
-                            inst,
-                            &data.memories,
-                            e.addr,
-                            e.offset,
-                            e.size.into()
-                        ));
-                    }
+                    checked!(simd_step(code, index, regs, (mem, mem_len), data, inst))
                 }
                 Instr::MemoryN { a, b, op } => {
                     // Closures below capture copies (`move`, and `left` for the
@@ -1088,383 +1136,7 @@ impl Execution {
                     regs.set(dst, inst.funcs[func as usize].0 as u64 + 1)
                 }
 
-                Instr::I32Eqz { dst, src } => un!(dst, src, u32, set_bool, |x| x == 0),
-                Instr::I64Eqz { dst, src } => un!(dst, src, get, set_bool, |x| x == 0),
-                Instr::I32Clz { dst, src } => un!(dst, src, u32, set_u32, |x| x.leading_zeros()),
-                Instr::I32Ctz { dst, src } => un!(dst, src, u32, set_u32, |x| x.trailing_zeros()),
-                Instr::I32Popcnt { dst, src } => un!(dst, src, u32, set_u32, |x| x.count_ones()),
-                Instr::I64Clz { dst, src } => un!(dst, src, get, set, |x| x.leading_zeros() as u64),
-                Instr::I64Ctz { dst, src } => {
-                    un!(dst, src, get, set, |x| x.trailing_zeros() as u64)
-                }
-                Instr::I64Popcnt { dst, src } => un!(dst, src, get, set, |x| x.count_ones() as u64),
-                Instr::F32Abs { dst, src } => un!(dst, src, u32, set_u32, |x| x & 0x7fff_ffff),
-                Instr::F32Neg { dst, src } => un!(dst, src, u32, set_u32, |x| x ^ 0x8000_0000),
-                Instr::F32Ceil { dst, src } => {
-                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::ceil))
-                }
-                Instr::F32Floor { dst, src } => {
-                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::floor))
-                }
-                Instr::F32Trunc { dst, src } => {
-                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::trunc))
-                }
-                Instr::F32Nearest { dst, src } => un!(dst, src, f32, set_f32, |x| num::f32_round(
-                    x,
-                    num::f32_nearest
-                )),
-                Instr::F32Sqrt { dst, src } => {
-                    un!(dst, src, f32, set_f32, |x| num::f32_round(x, f32::sqrt))
-                }
-                Instr::F64Abs { dst, src } => {
-                    un!(dst, src, get, set, |x| x & 0x7fff_ffff_ffff_ffff)
-                }
-                Instr::F64Neg { dst, src } => {
-                    un!(dst, src, get, set, |x| x ^ 0x8000_0000_0000_0000)
-                }
-                Instr::F64Ceil { dst, src } => {
-                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::ceil))
-                }
-                Instr::F64Floor { dst, src } => {
-                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::floor))
-                }
-                Instr::F64Trunc { dst, src } => {
-                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::trunc))
-                }
-                Instr::F64Nearest { dst, src } => un!(dst, src, f64, set_f64, |x| num::f64_round(
-                    x,
-                    num::f64_nearest
-                )),
-                Instr::F64Sqrt { dst, src } => {
-                    un!(dst, src, f64, set_f64, |x| num::f64_round(x, f64::sqrt))
-                }
-                Instr::I32WrapI64 { dst, src } => un!(dst, src, get, set_u32, |x| x as u32),
-                Instr::I32TruncF32S { dst, src } => {
-                    let v = checked!(num::i32_trunc_f32_s(regs.f32(src)));
-                    regs.set_i32(dst, v)
-                }
-                Instr::I32TruncF32U { dst, src } => {
-                    let v = checked!(num::i32_trunc_f32_u(regs.f32(src)));
-                    regs.set_u32(dst, v)
-                }
-                Instr::I32TruncF64S { dst, src } => {
-                    let v = checked!(num::i32_trunc_f64_s(regs.f64(src)));
-                    regs.set_i32(dst, v)
-                }
-                Instr::I32TruncF64U { dst, src } => {
-                    let v = checked!(num::i32_trunc_f64_u(regs.f64(src)));
-                    regs.set_u32(dst, v)
-                }
-                Instr::I64ExtendI32S { dst, src } => un!(dst, src, i32, set_i64, |x| x as i64),
-                Instr::I64ExtendI32U { dst, src } => un!(dst, src, u32, set, |x| x as u64),
-                Instr::I64TruncF32S { dst, src } => {
-                    let v = checked!(num::i64_trunc_f32_s(regs.f32(src)));
-                    regs.set_i64(dst, v)
-                }
-                Instr::I64TruncF32U { dst, src } => {
-                    let v = checked!(num::i64_trunc_f32_u(regs.f32(src)));
-                    regs.set(dst, v)
-                }
-                Instr::I64TruncF64S { dst, src } => {
-                    let v = checked!(num::i64_trunc_f64_s(regs.f64(src)));
-                    regs.set_i64(dst, v)
-                }
-                Instr::I64TruncF64U { dst, src } => {
-                    let v = checked!(num::i64_trunc_f64_u(regs.f64(src)));
-                    regs.set(dst, v)
-                }
-                Instr::F32ConvertI32S { dst, src } => un!(dst, src, i32, set_f32, |x| x as f32),
-                Instr::F32ConvertI32U { dst, src } => un!(dst, src, u32, set_f32, |x| x as f32),
-                Instr::F32ConvertI64S { dst, src } => un!(dst, src, i64, set_f32, |x| x as f32),
-                Instr::F32ConvertI64U { dst, src } => un!(dst, src, get, set_f32, |x| x as f32),
-                Instr::F32DemoteF64 { dst, src } => un!(dst, src, f64, set_f32, |x| x as f32),
-                Instr::F64ConvertI32S { dst, src } => un!(dst, src, i32, set_f64, |x| x as f64),
-                Instr::F64ConvertI32U { dst, src } => un!(dst, src, u32, set_f64, |x| x as f64),
-                Instr::F64ConvertI64S { dst, src } => un!(dst, src, i64, set_f64, |x| x as f64),
-                Instr::F64ConvertI64U { dst, src } => un!(dst, src, get, set_f64, |x| x as f64),
-                Instr::F64PromoteF32 { dst, src } => un!(dst, src, f32, set_f64, |x| x as f64),
-                Instr::I32Extend8S { dst, src } => un!(dst, src, u32, set_i32, |x| x as i8 as i32),
-                Instr::I32Extend16S { dst, src } => {
-                    un!(dst, src, u32, set_i32, |x| x as i16 as i32)
-                }
-                Instr::I64Extend8S { dst, src } => un!(dst, src, get, set_i64, |x| x as i8 as i64),
-                Instr::I64Extend16S { dst, src } => {
-                    un!(dst, src, get, set_i64, |x| x as i16 as i64)
-                }
-                Instr::I64Extend32S { dst, src } => {
-                    un!(dst, src, get, set_i64, |x| x as i32 as i64)
-                }
-                Instr::I32TruncSatF32S { dst, src } => {
-                    un!(dst, src, f32, set_i32, |x| num::i32_trunc_sat_f32_s(x))
-                }
-                Instr::I32TruncSatF32U { dst, src } => {
-                    un!(dst, src, f32, set_u32, |x| num::i32_trunc_sat_f32_u(x))
-                }
-                Instr::I32TruncSatF64S { dst, src } => {
-                    un!(dst, src, f64, set_i32, |x| num::i32_trunc_sat_f64_s(x))
-                }
-                Instr::I32TruncSatF64U { dst, src } => {
-                    un!(dst, src, f64, set_u32, |x| num::i32_trunc_sat_f64_u(x))
-                }
-                Instr::I64TruncSatF32S { dst, src } => {
-                    un!(dst, src, f32, set_i64, |x| num::i64_trunc_sat_f32_s(x))
-                }
-                Instr::I64TruncSatF32U { dst, src } => {
-                    un!(dst, src, f32, set, |x| num::i64_trunc_sat_f32_u(x))
-                }
-                Instr::I64TruncSatF64S { dst, src } => {
-                    un!(dst, src, f64, set_i64, |x| num::i64_trunc_sat_f64_s(x))
-                }
-                Instr::I64TruncSatF64U { dst, src } => {
-                    un!(dst, src, f64, set, |x| num::i64_trunc_sat_f64_u(x))
-                }
-
-                Instr::I32Eq { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x == y),
-                Instr::I32Ne { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x != y),
-                Instr::I32LtS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x < y),
-                Instr::I32LtU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x < y),
-                Instr::I32GtS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x > y),
-                Instr::I32GtU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x > y),
-                Instr::I32LeS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x <= y),
-                Instr::I32LeU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x <= y),
-                Instr::I32GeS { dst, a, b } => bin!(dst, a, b, i32, set_bool, |x, y| x >= y),
-                Instr::I32GeU { dst, a, b } => bin!(dst, a, b, u32, set_bool, |x, y| x >= y),
-                Instr::I64Eq { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x == y),
-                Instr::I64Ne { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x != y),
-                Instr::I64LtS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x < y),
-                Instr::I64LtU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x < y),
-                Instr::I64GtS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x > y),
-                Instr::I64GtU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x > y),
-                Instr::I64LeS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x <= y),
-                Instr::I64LeU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x <= y),
-                Instr::I64GeS { dst, a, b } => bin!(dst, a, b, i64, set_bool, |x, y| x >= y),
-                Instr::I64GeU { dst, a, b } => bin!(dst, a, b, get, set_bool, |x, y| x >= y),
-                Instr::F32Eq { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x == y),
-                Instr::F32Ne { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x != y),
-                Instr::F32Lt { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x < y),
-                Instr::F32Gt { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x > y),
-                Instr::F32Le { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x <= y),
-                Instr::F32Ge { dst, a, b } => bin!(dst, a, b, f32, set_bool, |x, y| x >= y),
-                Instr::F64Eq { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x == y),
-                Instr::F64Ne { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x != y),
-                Instr::F64Lt { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x < y),
-                Instr::F64Gt { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x > y),
-                Instr::F64Le { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x <= y),
-                Instr::F64Ge { dst, a, b } => bin!(dst, a, b, f64, set_bool, |x, y| x >= y),
-
-                Instr::I32Add { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_add(y))
-                }
-                Instr::I32Sub { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_sub(y))
-                }
-                Instr::I32Mul { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_mul(y))
-                }
-                Instr::I32DivS { dst, a, b } => {
-                    let (x, y) = (regs.i32(a), regs.i32(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    if x == i32::MIN && y == -1 {
-                        trap!(TrapCode::IntegerOverflow);
-                    }
-                    regs.set_i32(dst, x / y);
-                }
-                Instr::I32DivU { dst, a, b } => {
-                    let (x, y) = (regs.u32(a), regs.u32(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set_u32(dst, x / y);
-                }
-                Instr::I32RemS { dst, a, b } => {
-                    let (x, y) = (regs.i32(a), regs.i32(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set_i32(dst, x.wrapping_rem(y));
-                }
-                Instr::I32RemU { dst, a, b } => {
-                    let (x, y) = (regs.u32(a), regs.u32(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set_u32(dst, x % y);
-                }
-                Instr::I32And { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x & y),
-                Instr::I32Or { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x | y),
-                Instr::I32Xor { dst, a, b } => bin!(dst, a, b, u32, set_u32, |x, y| x ^ y),
-                Instr::I32Shl { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shl(y))
-                }
-                Instr::I32ShrS { dst, a, b } => {
-                    bin!(dst, a, b, i32, set_i32, |x, y| x.wrapping_shr(y as u32))
-                }
-                Instr::I32ShrU { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.wrapping_shr(y))
-                }
-                Instr::I32Rotl { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_left(y))
-                }
-                Instr::I32Rotr { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| x.rotate_right(y))
-                }
-                Instr::I64Add { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_add(y)),
-                Instr::I64Sub { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_sub(y)),
-                Instr::I64Mul { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x.wrapping_mul(y)),
-                Instr::I64DivS { dst, a, b } => {
-                    let (x, y) = (regs.i64(a), regs.i64(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    if x == i64::MIN && y == -1 {
-                        trap!(TrapCode::IntegerOverflow);
-                    }
-                    regs.set_i64(dst, x / y);
-                }
-                Instr::I64DivU { dst, a, b } => {
-                    let (x, y) = (regs.get(a), regs.get(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set(dst, x / y);
-                }
-                Instr::I64RemS { dst, a, b } => {
-                    let (x, y) = (regs.i64(a), regs.i64(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set_i64(dst, x.wrapping_rem(y));
-                }
-                Instr::I64RemU { dst, a, b } => {
-                    let (x, y) = (regs.get(a), regs.get(b));
-                    if y == 0 {
-                        trap!(TrapCode::IntegerDivideByZero);
-                    }
-                    regs.set(dst, x % y);
-                }
-                Instr::I64And { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x & y),
-                Instr::I64Or { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x | y),
-                Instr::I64Xor { dst, a, b } => bin!(dst, a, b, get, set, |x, y| x ^ y),
-                Instr::I64Shl { dst, a, b } => {
-                    bin!(dst, a, b, get, set, |x, y| x.wrapping_shl(y as u32))
-                }
-                Instr::I64ShrS { dst, a, b } => {
-                    bin!(dst, a, b, i64, set_i64, |x, y| x.wrapping_shr(y as u32))
-                }
-                Instr::I64ShrU { dst, a, b } => {
-                    bin!(dst, a, b, get, set, |x, y| x.wrapping_shr(y as u32))
-                }
-                Instr::I64Rotl { dst, a, b } => {
-                    bin!(dst, a, b, get, set, |x, y| x.rotate_left((y % 64) as u32))
-                }
-                Instr::I64Rotr { dst, a, b } => {
-                    bin!(dst, a, b, get, set, |x, y| x.rotate_right((y % 64) as u32))
-                }
-                Instr::F32Add { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x + y),
-                Instr::F32Sub { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x - y),
-                Instr::F32Mul { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x * y),
-                Instr::F32Div { dst, a, b } => bin!(dst, a, b, f32, set_f32, |x, y| x / y),
-                Instr::F32Min { dst, a, b } => {
-                    bin!(dst, a, b, f32, set_f32, |x, y| num::f32_min(x, y))
-                }
-                Instr::F32Max { dst, a, b } => {
-                    bin!(dst, a, b, f32, set_f32, |x, y| num::f32_max(x, y))
-                }
-                Instr::F32Copysign { dst, a, b } => {
-                    bin!(dst, a, b, u32, set_u32, |x, y| (x & 0x7fff_ffff)
-                        | (y & 0x8000_0000))
-                }
-                Instr::F64Add { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x + y),
-                Instr::F64Sub { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x - y),
-                Instr::F64Mul { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x * y),
-                Instr::F64Div { dst, a, b } => bin!(dst, a, b, f64, set_f64, |x, y| x / y),
-                Instr::F64Min { dst, a, b } => {
-                    bin!(dst, a, b, f64, set_f64, |x, y| num::f64_min(x, y))
-                }
-                Instr::F64Max { dst, a, b } => {
-                    bin!(dst, a, b, f64, set_f64, |x, y| num::f64_max(x, y))
-                }
-                Instr::F64Copysign { dst, a, b } => {
-                    bin!(dst, a, b, get, set, |x, y| (x & !(1 << 63))
-                        | (y & (1 << 63)))
-                }
-
-                Instr::I32Load { dst, addr, offset } => {
-                    load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b))
-                }
-                Instr::I64Load { dst, addr, offset } => {
-                    load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b))
-                }
-                Instr::F32Load { dst, addr, offset } => {
-                    load!(dst, addr, offset, 4, set_u32, |b| u32::from_le_bytes(b))
-                }
-                Instr::F64Load { dst, addr, offset } => {
-                    load!(dst, addr, offset, 8, set, |b| u64::from_le_bytes(b))
-                }
-                Instr::I32Load8S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 1, set_i32, |b| b[0] as i8 as i32)
-                }
-                Instr::I32Load8U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 1, set_u32, |b| b[0] as u32)
-                }
-                Instr::I32Load16S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_i32, |b| i16::from_le_bytes(b)
-                        as i32)
-                }
-                Instr::I32Load16U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_u32, |b| u16::from_le_bytes(b)
-                        as u32)
-                }
-                Instr::I64Load8S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 1, set_i64, |b| b[0] as i8 as i64)
-                }
-                Instr::I64Load8U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 1, set, |b| b[0] as u64)
-                }
-                Instr::I64Load16S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set_i64, |b| i16::from_le_bytes(b)
-                        as i64)
-                }
-                Instr::I64Load16U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 2, set, |b| u16::from_le_bytes(b) as u64)
-                }
-                Instr::I64Load32S { dst, addr, offset } => {
-                    load!(dst, addr, offset, 4, set_i64, |b| i32::from_le_bytes(b)
-                        as i64)
-                }
-                Instr::I64Load32U { dst, addr, offset } => {
-                    load!(dst, addr, offset, 4, set, |b| u32::from_le_bytes(b) as u64)
-                }
-                Instr::I32Store { addr, val, offset } => {
-                    store!(addr, val, offset, 4, regs.u32(val).to_le_bytes())
-                }
-                Instr::I64Store { addr, val, offset } => {
-                    store!(addr, val, offset, 8, regs.get(val).to_le_bytes())
-                }
-                Instr::F32Store { addr, val, offset } => {
-                    store!(addr, val, offset, 4, regs.u32(val).to_le_bytes())
-                }
-                Instr::F64Store { addr, val, offset } => {
-                    store!(addr, val, offset, 8, regs.get(val).to_le_bytes())
-                }
-                Instr::I32Store8 { addr, val, offset } => {
-                    store!(addr, val, offset, 1, [regs.get(val) as u8])
-                }
-                Instr::I32Store16 { addr, val, offset } => {
-                    store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
-                }
-                Instr::I64Store8 { addr, val, offset } => {
-                    store!(addr, val, offset, 1, [regs.get(val) as u8])
-                }
-                Instr::I64Store16 { addr, val, offset } => {
-                    store!(addr, val, offset, 2, (regs.get(val) as u16).to_le_bytes())
-                }
-                Instr::I64Store32 { addr, val, offset } => {
-                    store!(addr, val, offset, 4, (regs.get(val) as u32).to_le_bytes())
-                }
-            }
+            });
             ip = ip.wrapping_add(1);
         }
     }

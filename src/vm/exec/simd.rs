@@ -1,6 +1,7 @@
 //! Execution of the vector instructions, out of the interpreter loop: the
-//! loop's one [`Instr::Simd`](crate::vm::instr::Instr::Simd) arm calls
-//! [`execute`], which is never inlined, so scalar code pays nothing for it.
+//! step loop's one [`Instr::Simd`](crate::vm::instr::Instr::Simd) arm calls
+//! [`execute`], which is never inlined, so scalar code pays nothing for it;
+//! run mode's vector handler runs the common ones ([`fast`]) itself.
 //!
 //! Portable Rust over lanes (see [`crate::vm::lanes`]). Float arithmetic
 //! gives whatever NaN the hardware gives (the spec allows any arithmetic
@@ -38,12 +39,8 @@ pub(super) struct OutOfBounds {
     pub size: u8,
 }
 
-/// Runs one vector instruction (operands as [`crate::vm::simd_op::Form`] says).
-///
-/// The instructions vector loops spend their time in (`v128.load`/`store`,
-/// the lane-wise `i32x4`/`i64x2`/`f32x4`/`f64x2` arithmetic, bitwise ops,
-/// `splat`, `extract_lane`) are done right here on the slots' two 64-bit
-/// halves; every other one goes to [`general`].
+/// Runs one vector instruction (operands as [`crate::vm::simd_op::Form`] says):
+/// [`fast`], or else [`general`].
 #[inline(never)]
 pub(super) fn execute(
     s: &SimdInstr,
@@ -52,6 +49,23 @@ pub(super) fn execute(
     data: &mut StoreData,
     inst: &Instance,
 ) -> Result<(), OutOfBounds> {
+    if fast(s, slots, memory)? {
+        return Ok(());
+    }
+    general(s, slots, memory, data, inst)
+}
+
+/// Runs the vector instructions loops spend their time in (`v128.load`/
+/// `store`, the lane-wise `i32x4`/`i64x2`/`f32x4`/`f64x2` arithmetic,
+/// bitwise ops, `splat`, `extract_lane`) on the slots' two 64-bit halves,
+/// and says so; false for every other one. Inlined into run mode's vector
+/// handler, which then calls nothing for these.
+#[inline(always)]
+pub(super) fn fast(
+    s: &SimdInstr,
+    slots: &mut [u64],
+    memory: &mut [u8],
+) -> Result<bool, OutOfBounds> {
     use SimdOp as S;
     let (d, a, b) = (s.dst as usize, s.a as usize, s.b as usize);
     let l = s.lane as usize;
@@ -96,9 +110,9 @@ pub(super) fn execute(
             slots[d] = slots[a + l / 2] >> (32 * (l % 2)) & 0xffff_ffff;
         }
         S::I64x2ExtractLane | S::F64x2ExtractLane => slots[d] = slots[a + l],
-        _ => general(s, slots, memory, data, inst)?,
+        _ => return Ok(false),
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `dst` <- `f` of the 64-bit halves of the vectors at `a` and `b`.

@@ -269,6 +269,7 @@ pub fn translate(
     if mode == Mode::Run {
         rotate_loop_tests(&mut t.code);
         fuse_counter_branches(&mut t.code);
+        thread_jumps(&mut t.code);
     }
     Ok(Compiled {
         code: t.code.into_boxed_slice(),
@@ -295,6 +296,38 @@ fn rotate_loop_tests(code: &mut [Instr]) {
             && let Some(rotated) = test.rotated_loop_test(target)
         {
             code[at] = rotated;
+        }
+    }
+}
+
+/// Run mode: each `br` goes straight to where a chain of `br`s from its
+/// target ends, and a `br` that ends at a `return` becomes that `return`
+/// (which names frame slots only, so it means the same anywhere in the
+/// function: `if ... else ... end return` then returns from each arm).
+/// Targets are relative by now.
+fn thread_jumps(code: &mut [Instr]) {
+    for at in 0..code.len() {
+        let Instr::Br { target } = code[at] else {
+            continue;
+        };
+        let mut to = at.checked_add_signed(target as i32 as isize);
+        // A bound on the hops, should a chain ever loop.
+        for _ in 0..16 {
+            let Some(Instr::Br { target: next }) = to.and_then(|t| code.get(t)) else {
+                break;
+            };
+            to = to.and_then(|t| t.checked_add_signed(*next as i32 as isize));
+        }
+        match to.and_then(|t| code.get(t)) {
+            Some(ret @ Instr::Return { .. }) => code[at] = *ret,
+            Some(_) => {
+                if let Some(t) = to {
+                    code[at] = Instr::Br {
+                        target: (t as i64 - at as i64) as i32 as u32,
+                    };
+                }
+            }
+            None => {}
         }
     }
 }

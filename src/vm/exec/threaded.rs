@@ -1,0 +1,708 @@
+//! Run mode's dispatch: threaded handlers.
+//!
+//! Every hot instruction has a handler of its own, and each handler ends by
+//! calling the next instruction's handler itself, in tail position with the
+//! same signature: release builds turn that call into a jump (LLVM's sibling
+//! call), so each handler has its own indirect jump and the branch
+//! predictor learns the successors of each instruction kind apart, instead
+//! of one shared jump whose prediction depends on code layout. Debug builds
+//! keep every call's frame, so there a handler returns the next state to a
+//! trampoline loop instead ([`TAIL_CALLS`]); the handler bodies are the same.
+//!
+//! The machine state the hot path needs travels in the handlers' arguments
+//! (instruction pointer, frame slots, memory 0's base and length, fuel); the
+//! rest is in [`Cx`]. Every exit (return, trap, pause, unwinding) writes it
+//! back to the [`Execution`] as the step loop does. Instructions without a
+//! handler of their own go through [`generic`], which has the step loop's
+//! `match` run them in run code.
+
+use super::numeric as num;
+use super::run::{
+    Parts, Regs, call_host, copy_slots, frame_and_memory, indirect_callee, load_bytes, memory_view,
+    out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
+};
+use super::{Execution, Frame, Outcome, code_for, exhausted};
+use crate::vm::instr::{Instr, Slot, unpack_step_target};
+use crate::vm::module::FuncBody;
+use crate::vm::store::{FuncAddr, FuncInst, HostFn, Instance, Store};
+use crate::vm::translate::Compiled;
+use crate::vm::trap::{Trap, TrapCode};
+use crate::vm::value::Value;
+
+/// Whether a handler jumps to the next one by a tail call (release builds)
+/// or returns it to the trampoline in [`Execution::run_threaded`] (debug
+/// builds, where each call would keep its stack frame).
+const TAIL_CALLS: bool = !cfg!(debug_assertions);
+
+/// A handler: runs the instruction at the pointer, then the ones after it.
+type Handler = fn(&mut Cx<'_>, *const Instr, Regs, *mut u8, usize, u64) -> Flow;
+
+/// How a handler gave control back.
+#[derive(Clone, Copy)]
+enum Flow {
+    /// The next instruction's state is in [`Cx::resume`] (debug builds).
+    Continue,
+    /// The run is over; its result is in [`Cx::exit`].
+    Exit,
+}
+
+/// The state handlers pass each other in registers.
+#[derive(Clone, Copy)]
+struct State {
+    ip: *const Instr,
+    regs: Regs,
+    mem: *mut u8,
+    mem_len: usize,
+    fuel: u64,
+}
+
+/// The rest of the machine state, behind the handlers' first argument.
+struct Cx<'a> {
+    exec: &'a mut Execution,
+    p: Parts<'a>,
+    /// The running frame (its `pc` is written on exit).
+    frame: Frame,
+    /// The running function's body, and its run code.
+    body: &'a FuncBody,
+    code: &'a Compiled,
+    /// The running function's instance, and its index.
+    inst: &'a Instance,
+    inst_index: usize,
+    /// Debug builds: the state to go on with after [`Flow::Continue`].
+    resume: State,
+    /// The result, after [`Flow::Exit`].
+    exit: Option<Result<Outcome, Trap>>,
+}
+
+/// The handler of the instruction at `ip`.
+#[inline(always)]
+fn handler_of(ip: *const Instr) -> Handler {
+    // SAFETY: `ip` points at an instruction of the running code (translation
+    // ends every path with a branch or return, and resolves every branch
+    // inside the function), and `Instr` is `repr(u8)`: its first byte is the tag.
+    HANDLERS[unsafe { *ip.cast::<u8>() } as usize]
+}
+
+/// The tag of `instr` (see [`handler_of`]).
+const fn tag_of(instr: &Instr) -> u8 {
+    // SAFETY: `Instr` is `repr(u8)`, so its first byte is the tag.
+    unsafe { *(instr as *const Instr).cast::<u8>() }
+}
+
+/// Goes on with the instruction at `$ip`: a tail call of its handler, or
+/// (debug builds) back to the trampoline.
+macro_rules! dispatch {
+    ($cx:ident, $ip:expr, $regs:expr, $mem:expr, $mem_len:expr, $fuel:expr) => {{
+        let state = State {
+            ip: $ip,
+            regs: $regs,
+            mem: $mem,
+            mem_len: $mem_len,
+            fuel: $fuel,
+        };
+        #[cfg(feature = "pair-stats")]
+        // SAFETY: as in `handler_of`.
+        super::pairs::record(state.ip, unsafe { *state.ip });
+        if TAIL_CALLS {
+            return handler_of(state.ip)(
+                $cx,
+                state.ip,
+                state.regs,
+                state.mem,
+                state.mem_len,
+                state.fuel,
+            );
+        }
+        $cx.resume = state;
+        return Flow::Continue;
+    }};
+}
+
+/// Defines a handler per entry (named after its variant, which it
+/// destructures into its fields) and `$register`, which puts them in a
+/// handler table. `$d` is a `$` for the helper macros each handler gets:
+/// `next!()`, `jump!(by)`, `jump_back!(by)` (a jump that costs a budget
+/// unit: a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()`
+/// and `go!(result of a call or unwinding)`.
+macro_rules! handlers {
+    ($d:tt $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
+        $($variant:ident { $($field:ident),* } => $body:block)*
+    ) => {
+        $(
+            #[allow(non_snake_case, unused_mut, unused_macros, unused_variables)]
+            fn $variant(
+                $cx: &mut Cx<'_>,
+                $ip: *const Instr,
+                $regs: Regs,
+                mut $mem: *mut u8,
+                mut $mem_len: usize,
+                mut $fuel: u64,
+            ) -> Flow {
+                let Instr::$variant { $($field),* } = (unsafe { *$ip }) else {
+                    // SAFETY: `HANDLERS` sends only this variant's tag here.
+                    unsafe { std::hint::unreachable_unchecked() }
+                };
+                macro_rules! next {
+                    () => { dispatch!($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
+                }
+                macro_rules! jump {
+                    ($d by:expr) => {
+                        dispatch!($cx, $ip.wrapping_offset($d by), $regs, $mem, $mem_len, $fuel)
+                    };
+                }
+                macro_rules! trap {
+                    ($d trap:expr) => {{
+                        let trap: Trap = $d trap.into();
+                        return $cx.trap(trap, $ip, $fuel);
+                    }};
+                }
+                macro_rules! checked {
+                    ($d result:expr) => {
+                        match $d result {
+                            Ok(v) => v,
+                            Err(t) => trap!(t),
+                        }
+                    };
+                }
+                macro_rules! jump_back {
+                    ($d by:expr) => {{
+                        let to = $ip.wrapping_offset($d by);
+                        if $fuel == 0 {
+                            return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
+                        }
+                        dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
+                    }};
+                }
+                macro_rules! state {
+                    () => {
+                        State { ip: $ip, regs: $regs, mem: $mem, mem_len: $mem_len, fuel: $fuel }
+                    };
+                }
+                macro_rules! go {
+                    ($d next:expr) => {
+                        match $d next {
+                            Ok(s) => dispatch!($cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
+                            Err(flow) => return flow,
+                        }
+                    };
+                }
+                $body
+            }
+        )*
+
+        /// Puts each handler defined with this function at its variant's tag.
+        const fn $register(mut table: [Handler; 256]) -> [Handler; 256] {
+            $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] = $variant;)*
+            table
+        }
+    };
+}
+
+/// The handlers of `semantics::shared_ops!`'s tables.
+macro_rules! threaded_ops {
+    (
+        { $d:tt }
+        binary: [$($bn:ident $bg:ident $bs:ident { |$bx:ident, $by:ident| $be:expr }),* $(,)?]
+        binary_checked: [$($cn:ident $cg:ident $cs:ident { $cf:path }),* $(,)?]
+        unary: [$($un:ident $ug:ident $us:ident { |$ux:ident| $ue:expr }),* $(,)?]
+        unary_checked: [$($vn:ident $vg:ident $vs:ident { $vf:path }),* $(,)?]
+        load: [$($ln:ident $lw:literal $ls:ident { |$lb:ident| $le:expr }),* $(,)?]
+        store: [$($sn:ident $sw:literal $sg:ident { |$sv:ident| $se:expr }),* $(,)?]
+        branch_zero: [$($zn:ident $zg:ident $zo:tt),* $(,)?]
+        branch_compare: [$($qn:ident $qg:ident $qo:tt),* $(,)?]
+        counter_branch: [$($kn:ident $kg:ident $ko:tt),* $(,)?]
+        bit_test: [$($tn:ident $tg:ident $ts:ident $to:tt),* $(,)?]
+    ) => {
+        handlers! { $d register_shared |cx, ip, regs, mem, mem_len, fuel|
+            $($bn { dst, a, b } => {
+                let ($bx, $by) = (regs.$bg(a), regs.$bg(b));
+                regs.$bs(dst, $be);
+                next!()
+            })*
+            $($cn { dst, a, b } => {
+                let v = checked!($cf(regs.$cg(a), regs.$cg(b)));
+                regs.$cs(dst, v);
+                next!()
+            })*
+            $($un { dst, src } => {
+                let $ux = regs.$ug(src);
+                regs.$us(dst, $ue);
+                next!()
+            })*
+            $($vn { dst, src } => {
+                let v = checked!($vf(regs.$vg(src)));
+                regs.$vs(dst, v);
+                next!()
+            })*
+            $($ln { dst, addr, offset } => {
+                let at = regs.u32(addr);
+                let Some($lb) = load_bytes::<$lw>(mem, mem_len, at, offset) else {
+                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $lw))
+                };
+                regs.$ls(dst, $le);
+                next!()
+            })*
+            $($sn { addr, val, offset } => {
+                let (at, $sv) = (regs.u32(addr), regs.$sg(val));
+                if !store_bytes::<$sw>(mem, mem_len, at, offset, $se) {
+                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $sw));
+                }
+                next!()
+            })*
+            $($zn { cond, target } => {
+                if regs.$zg(cond) $zo 0 {
+                    if (target as i32) <= 0 {
+                        jump_back!(target as i32 as isize)
+                    }
+                    jump!(target as i32 as isize)
+                }
+                next!()
+            })*
+            $($qn { a, b, target } => {
+                if regs.$qg(a) $qo regs.$qg(b) {
+                    if (target as i32) <= 0 {
+                        jump_back!(target as i32 as isize)
+                    }
+                    jump!(target as i32 as isize)
+                }
+                next!()
+            })*
+            $($kn { x, bound, step_target } => {
+                let (step, target) = unpack_step_target(step_target);
+                regs.set_u32(x, regs.u32(x).wrapping_add(regs.u32(step)));
+                if regs.$kg(x) $ko regs.$kg(bound) {
+                    if target <= 0 {
+                        jump_back!(target)
+                    }
+                    jump!(target)
+                }
+                jump!(2)
+            })*
+            $($tn { dst, ab, target } => {
+                let v = regs.$tg(ab & 0xffff) & regs.$tg(ab >> 16);
+                regs.$ts(dst, v);
+                if v $to 0 {
+                    // Taken backward exactly when the branch it stands for is.
+                    if (target as i32) <= 1 {
+                        jump_back!(target as i32 as isize)
+                    }
+                    jump!(target as i32 as isize)
+                }
+                jump!(2)
+            })*
+        }
+    };
+}
+
+shared_ops!(threaded_ops { $ });
+
+handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
+    Nop {} => { next!() }
+    Unreachable {} => { trap!(TrapCode::Unreachable) }
+    Br { target } => { jump!(target as i32 as isize) }
+    BrLoop { target } => { jump_back!(target as i32 as isize) }
+    BrTable { index, len } => { jump!(1 + regs.u32(index).min(len - 1) as isize) }
+    Copy { from, to, n } => {
+        copy_slots(regs, from, to, n);
+        next!()
+    }
+    Move { from, to } => {
+        regs.set(to, regs.get(from));
+        next!()
+    }
+    Select { dst } => {
+        if regs.u32(dst + 2) == 0 {
+            regs.set(dst, regs.get(dst + 1));
+        }
+        next!()
+    }
+    Const32 { dst, val } => {
+        regs.set_u32(dst, val);
+        next!()
+    }
+    Const64 { dst, val } => {
+        regs.set(dst, val);
+        next!()
+    }
+    GlobalGet { dst, global } => {
+        regs.set(dst, cx.p.data.globals[cx.inst.globals[global as usize].index()].value);
+        next!()
+    }
+    GlobalSet { src, global } => {
+        cx.p.data.globals[cx.inst.globals[global as usize].index()].value = regs.get(src);
+        next!()
+    }
+    Simd { index } => {
+        // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
+        let (slots, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+        match super::simd::fast(&cx.code.simd_ops[index as usize], slots, memory) {
+            Ok(true) => next!(),
+            Ok(false) => return simd_general(cx, ip, regs, mem, mem_len, fuel),
+            Err(e) => {
+                let memories = &cx.p.data.memories;
+                trap!(out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into()))
+            }
+        }
+    }
+    Call { func, base } => {
+        let callee = cx.inst.funcs[func as usize];
+        go!(cx.call(callee, base, state!()))
+    }
+    CallIndirect { ty, table, base } => {
+        let (funcs, types, inst) = (cx.p.funcs, cx.p.types, cx.inst);
+        let callee = checked!(indirect_callee(funcs, cx.p.data, types, inst, regs, ty, table, base));
+        go!(cx.call(callee, base, state!()))
+    }
+    Return { from, n } => {
+        if n > 2 {
+            // Rare, and its copy a call: the generic handler's.
+            return generic(cx, ip, regs, mem, mem_len, fuel);
+        }
+        copy_slots(regs, from, 0, n);
+        let Some(caller) = cx.exec.frames.pop() else {
+            return cx.finish_root(ip, fuel, n);
+        };
+        // Back in the same function (recursion), only the frame changes.
+        let same = caller.func == cx.frame.func;
+        cx.frame = caller;
+        let (regs, mem, mem_len) = if same {
+            (cx.regs(), mem, mem_len)
+        } else {
+            let Some((body, instance)) = wasm_body(cx.p.funcs, caller.func) else {
+                trap!(Trap::host("a caller frame is not a wasm function"))
+            };
+            cx.enter_body(body, instance, mem, mem_len)
+        };
+        let ip = cx.code.code.as_ptr().wrapping_add(caller.pc as usize);
+        dispatch!(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Every instruction's handler: its own, or [`generic`].
+static HANDLERS: [Handler; 256] = register_control(register_shared([generic as Handler; 256]));
+
+/// A vector instruction that [`super::simd::fast`] does not run: the whole
+/// of [`simd_step`] runs it. A tail call of the vector handler's, so that
+/// the common ones save no registers for this call.
+#[inline(never)]
+fn simd_general(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    regs: Regs,
+    mem: *mut u8,
+    mem_len: usize,
+    fuel: u64,
+) -> Flow {
+    // SAFETY: only the vector handler calls this, for the instruction at `ip`.
+    let Instr::Simd { index } = (unsafe { *ip }) else {
+        // SAFETY: as above.
+        unsafe { std::hint::unreachable_unchecked() }
+    };
+    let result = simd_step(cx.code, index, regs, (mem, mem_len), cx.p.data, cx.inst);
+    if let Err(t) = result {
+        return cx.trap(t, ip, fuel);
+    }
+    dispatch!(cx, ip.wrapping_add(1), regs, mem, mem_len, fuel)
+}
+
+/// A backward jump to `ip` found the fuel spent at the branch at `at`
+/// (passed where the fuel goes, since that is 0): takes more and jumps, or
+/// traps at the branch (out of fuel, or interrupted). Kept out of the
+/// branch handlers, so that they need not save registers for the call.
+#[cold]
+#[inline(never)]
+fn refuel_and_jump(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    regs: Regs,
+    mem: *mut u8,
+    mem_len: usize,
+    at: u64,
+) -> Flow {
+    match cx.refuel(at as *const Instr) {
+        Ok(fuel) => dispatch!(cx, ip, regs, mem, mem_len, fuel - 1),
+        Err(flow) => flow,
+    }
+}
+
+/// Every instruction without a handler of its own (the cold ones): the step
+/// loop's `match` runs it in run code from the state written back, and
+/// dispatch goes on from the state it leaves.
+fn generic(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    _regs: Regs,
+    _mem: *mut u8,
+    _mem_len: usize,
+    fuel: u64,
+) -> Flow {
+    cx.leave(ip, fuel);
+    match cx.exec.execute::<false, true>(&mut cx.p) {
+        Ok(Outcome::Paused) if cx.exec.waiting.is_none() => {}
+        done => return cx.finish(done),
+    }
+    match cx.reload() {
+        Ok(s) => dispatch!(cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
+        Err(flow) => flow,
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The index of `ip` in the running code.
+    #[inline(always)]
+    fn pc(&self, ip: *const Instr) -> usize {
+        // SAFETY: `ip` points into (or one past) the running function's code.
+        unsafe { ip.offset_from(self.code.code.as_ptr()) as usize }
+    }
+
+    /// Writes the machine state back to the execution, as every exit does.
+    fn leave(&mut self, ip: *const Instr, fuel: u64) {
+        self.frame.pc = self.pc(ip) as u32;
+        self.exec.current = self.frame;
+        self.exec.return_fuel(fuel);
+    }
+
+    /// Ends the run with `result`.
+    fn finish(&mut self, result: Result<Outcome, Trap>) -> Flow {
+        self.exit = Some(result);
+        Flow::Exit
+    }
+
+    /// The run's result, once a handler returned [`Flow::Exit`].
+    fn result(&mut self) -> Result<Outcome, Trap> {
+        self.exit
+            .take()
+            .unwrap_or_else(|| Err(Trap::host("run mode stopped without a result")))
+    }
+
+    /// Ends the run with `trap`, raised by the instruction at `ip`.
+    #[cold]
+    #[inline(never)]
+    fn trap(&mut self, trap: Trap, ip: *const Instr, fuel: u64) -> Flow {
+        self.leave(ip, fuel);
+        let pc = self.frame.pc as usize;
+        self.finish(Err(with_site(
+            trap,
+            self.frame.func,
+            &self.code.offsets,
+            pc,
+        )))
+    }
+
+    /// More fuel, when the handlers' runs out at the instruction at `ip`.
+    #[cold]
+    #[inline(never)]
+    fn refuel(&mut self, ip: *const Instr) -> Result<u64, Flow> {
+        self.exec
+            .refuel(self.p.interrupt, false)
+            .map_err(|t| self.trap(t, ip, 0))
+    }
+
+    /// The running frame's slots.
+    #[inline(always)]
+    fn regs(&mut self) -> Regs {
+        // SAFETY: the frame at fp was sized by `enter` when it was created.
+        Regs(unsafe { self.exec.stack.as_mut_ptr().add(self.frame.fp as usize) })
+    }
+
+    /// Picks up the machine state the execution holds: at the start, and
+    /// after the step loop or an unwinding changed it.
+    fn reload(&mut self) -> Result<State, Flow> {
+        self.frame = self.exec.current;
+        let (funcs, instances) = (self.p.funcs, self.p.instances);
+        let Some((body, instance)) = wasm_body(funcs, self.frame.func) else {
+            let trap = Trap::host("the running function is not a wasm function");
+            return Err(self.finish(Err(trap)));
+        };
+        self.body = body;
+        self.code = code_for(body, false);
+        self.inst_index = instance;
+        self.inst = &instances[instance];
+        let (mem, mem_len) = memory_view(self.p.data, self.inst);
+        Ok(State {
+            ip: self.code.code.as_ptr().wrapping_add(self.frame.pc as usize),
+            regs: self.regs(),
+            mem,
+            mem_len,
+            fuel: self.exec.take_fuel(),
+        })
+    }
+
+    /// Switches to the code of `body` of instance `instance` for the frame
+    /// in `self.frame`: its slots, and memory 0 of its instance.
+    #[inline(always)]
+    fn enter_body(
+        &mut self,
+        body: &'a FuncBody,
+        instance: usize,
+        mem: *mut u8,
+        mem_len: usize,
+    ) -> (Regs, *mut u8, usize) {
+        self.body = body;
+        self.code = code_for(body, false);
+        // Within one instance the memory view stays current: `memory.grow`
+        // refreshes it in whichever frame grows.
+        let (mem, mem_len) = if instance == self.inst_index {
+            (mem, mem_len)
+        } else {
+            let instances = self.p.instances;
+            self.inst_index = instance;
+            self.inst = &instances[instance];
+            memory_view(self.p.data, self.inst)
+        };
+        (self.regs(), mem, mem_len)
+    }
+
+    /// Calls `callee` with the arguments at `base` from the instruction in
+    /// `s`: a wasm callee's frame is entered and its first instruction is
+    /// next; a host callee runs and the instruction after the call is next.
+    #[inline(always)]
+    fn call(&mut self, callee: FuncAddr, base: Slot, s: State) -> Result<State, Flow> {
+        let funcs = self.p.funcs;
+        // A function calling itself (recursion) needs no lookup.
+        let (body, instance) = if callee == self.frame.func {
+            (self.body, self.inst_index)
+        } else {
+            match &funcs[callee.index()] {
+                FuncInst::Wasm { body, instance, .. } => (&**body, instance.index()),
+                FuncInst::Host { func, type_id, .. } => {
+                    return self.call_host(func.as_ref(), *type_id, base, s);
+                }
+            }
+        };
+        let mut fuel = s.fuel;
+        if fuel == 0 {
+            fuel = self.refuel(s.ip)?;
+        }
+        fuel -= 1;
+        let limits = self.p.limits;
+        if self.exec.frames.len() as u32 >= limits.max_call_depth {
+            return Err(self.trap(exhausted(), s.ip, fuel));
+        }
+        let fp = self.frame.fp as usize + base as usize;
+        let entered = self
+            .exec
+            .enter(body, code_for(body, false), fp, limits.max_stack_slots);
+        if let Err(t) = entered {
+            return Err(self.trap(t, s.ip, fuel));
+        }
+        // Built in registers: writing the pc into `self.frame` and pushing
+        // that would read back a store just made, partly (a forwarding stall).
+        let caller = Frame {
+            pc: self.pc(s.ip) as u32 + 1,
+            ..self.frame
+        };
+        self.exec.frames.push(caller);
+        self.frame = Frame {
+            func: callee,
+            pc: 0,
+            fp: fp as u32,
+        };
+        let (regs, mem, mem_len) = self.enter_body(body, instance, s.mem, s.mem_len);
+        Ok(State {
+            ip: self.code.code.as_ptr(),
+            regs,
+            mem,
+            mem_len,
+            fuel,
+        })
+    }
+
+    /// A host callee runs to completion; the next instruction follows.
+    #[inline(never)]
+    fn call_host(
+        &mut self,
+        func: &HostFn,
+        type_id: u32,
+        base: Slot,
+        s: State,
+    ) -> Result<State, Flow> {
+        let ty = self.p.types.func(type_id);
+        let memory = self.inst.memories.first().copied();
+        let result = call_host(func, ty, self.p.data, memory, s.regs, base);
+        let (mem, mem_len) = memory_view(self.p.data, self.inst);
+        match result {
+            Ok(()) => Ok(State {
+                ip: s.ip.wrapping_add(1),
+                mem,
+                mem_len,
+                ..s
+            }),
+            Err(t) => match super::exceptions::from_host(t, self.p.data, self.p.tags) {
+                Ok(exn) => self.throw(exn, s.ip, s.fuel),
+                Err(t) => Err(self.trap(t, s.ip, s.fuel)),
+            },
+        }
+    }
+
+    /// Exception `exn` thrown at `ip`: a clause catches it (maybe frames up)
+    /// and execution goes on there, or it ends the run.
+    #[cold]
+    #[inline(never)]
+    fn throw(&mut self, exn: u32, ip: *const Instr, fuel: u64) -> Result<State, Flow> {
+        self.leave(ip, fuel);
+        let (funcs, instances) = (self.p.funcs, self.p.instances);
+        if let Err(t) = self.exec.unwind(funcs, instances, self.p.data, exn) {
+            let pc = self.frame.pc as usize;
+            let trap = with_site(t, self.frame.func, &self.code.offsets, pc);
+            return Err(self.finish(Err(trap)));
+        }
+        self.reload()
+    }
+
+    /// The root frame returned its `n` results (from its slot 0): the call is finished.
+    #[cold]
+    #[inline(never)]
+    fn finish_root(&mut self, ip: *const Instr, fuel: u64, n: u32) -> Flow {
+        let fp = self.frame.fp as usize;
+        let values = Value::from_slots(&self.exec.results, &self.exec.stack[fp..fp + n as usize]);
+        self.leave(ip.wrapping_add(1), fuel);
+        self.finish(Ok(Outcome::Finished(values)))
+    }
+}
+
+impl Execution {
+    /// Runs the run code from the current state until the call finishes,
+    /// traps or blocks (see the module documentation). Never inlined: in
+    /// `drive` it would cost every step of step mode a bigger frame.
+    #[inline(never)]
+    pub(super) fn run_threaded(&mut self, store: &mut Store) -> Result<Outcome, Trap> {
+        let p = Parts::of(store);
+        let Some((body, instance)) = wasm_body(p.funcs, self.current.func) else {
+            return Err(Trap::host("the running function is not a wasm function"));
+        };
+        let code = code_for(body, false);
+        if self.current.pc == 0 && self.frames.is_empty() && self.fresh {
+            self.enter(body, code, 0, p.limits.max_stack_slots)?;
+            self.fresh = false;
+        }
+        let instances = p.instances;
+        let mut cx = Cx {
+            frame: self.current,
+            exec: self,
+            p,
+            body,
+            code,
+            inst: &instances[instance],
+            inst_index: instance,
+            resume: State {
+                ip: std::ptr::null(),
+                regs: Regs(std::ptr::null_mut()),
+                mem: std::ptr::null_mut(),
+                mem_len: 0,
+                fuel: 0,
+            },
+            exit: None,
+        };
+        let mut s = match cx.reload() {
+            Ok(s) => s,
+            Err(_) => return cx.result(),
+        };
+        loop {
+            match handler_of(s.ip)(&mut cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel) {
+                Flow::Continue => s = cx.resume,
+                Flow::Exit => return cx.result(),
+            }
+        }
+    }
+}
