@@ -207,6 +207,7 @@ transcripts! {
     step_display_expr,
     step_deep_recursion,
     validator_plain_words,
+    call_indirect_traps,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

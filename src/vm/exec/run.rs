@@ -209,18 +209,25 @@ pub(super) fn indirect_callee(
     base: Slot,
 ) -> Result<FuncAddr, Trap> {
     let params = ValType::slots_of(&inst.module.types[ty as usize].params) as u32;
-    let table = &data.tables[inst.tables[table as usize].index()];
+    let at = table;
+    let table = &data.tables[inst.tables[at as usize].index()];
     let index = table.operand(regs.get(base + params));
     let Some(&entry) = table.elements.get(index as usize) else {
-        return Err(TrapCode::UndefinedElement.into());
+        return Err(undefined_element(inst, at, index, table.elements.len()));
     };
     if entry == NULL_REF {
-        return Err(uninitialized_element(index));
+        return Err(uninitialized_element(inst, at, index));
     }
     let callee = FuncAddr((entry - 1) as u32);
     let (have, want) = (funcs[callee.index()].type_id(), inst.type_ids[ty as usize]);
     if have != want && !types.is_subtype(have, want) {
-        return Err(TrapCode::IndirectCallTypeMismatch.into());
+        return Err(indirect_mismatch(
+            inst,
+            at,
+            index,
+            types.func(have),
+            types.func(want),
+        ));
     }
     Ok(callee)
 }
@@ -328,13 +335,60 @@ pub(super) fn copy_slots(regs: Regs, from: Slot, to: Slot, n: u32) {
     }
 }
 
+/// How a trap's detail names table `at` of `inst`: `table $ops`, `table 0`.
+fn table_label(inst: &Instance, at: u32) -> String {
+    match inst.module.names.tables.get(&at) {
+        Some(name) => format!("table ${name}"),
+        None => format!("table {at}"),
+    }
+}
+
+/// `call_indirect` read past the end of table `at` (`len` elements).
+#[cold]
+#[inline(never)]
+fn undefined_element(inst: &Instance, at: u32, index: u32, len: usize) -> Trap {
+    let plural = if len == 1 { "" } else { "s" };
+    Trap {
+        detail: Some(format!(
+            "index {index} is past the end of {} ({len} element{plural}): \
+             call_indirect takes an index below {len}",
+            table_label(inst, at)
+        )),
+        ..Trap::new(TrapCode::UndefinedElement)
+    }
+}
+
 /// `call_indirect` found table element `index` empty.
 #[cold]
 #[inline(never)]
-fn uninitialized_element(index: u32) -> Trap {
+fn uninitialized_element(inst: &Instance, at: u32, index: u32) -> Trap {
     Trap {
         element: Some(index),
+        detail: Some(format!(
+            "slot {index} of {} is null: put a function there with an elem segment or table.set",
+            table_label(inst, at)
+        )),
         ..Trap::new(TrapCode::UninitializedElement)
+    }
+}
+
+/// `call_indirect` found a function of type `have` where it asked for `want`.
+#[cold]
+#[inline(never)]
+fn indirect_mismatch(
+    inst: &Instance,
+    at: u32,
+    index: u32,
+    have: &crate::vm::types::FuncType,
+    want: &crate::vm::types::FuncType,
+) -> Trap {
+    Trap {
+        detail: Some(format!(
+            "slot {index} of {} holds a function of type {have}, but call_indirect asks for \
+             {want}: the signatures must match (or the function's type be a subtype)",
+            table_label(inst, at)
+        )),
+        ..Trap::new(TrapCode::IndirectCallTypeMismatch)
     }
 }
 
