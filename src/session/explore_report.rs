@@ -266,8 +266,9 @@ fn words(start: &StoreData, key: &FinalKey, mem: MemAddr, range: &Range<u64>) ->
     format!("at {}", shown.join(", "))
 }
 
-/// `n` with thousands separated by commas: `12,345`.
-fn grouped(n: u64) -> String {
+/// `n` with thousands separated by commas: `12,345` (the one such
+/// formatter: reports here, the stepper's views).
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

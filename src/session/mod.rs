@@ -14,6 +14,7 @@ mod exception;
 mod explore;
 mod explore_replay;
 mod explore_report;
+pub use explore_report::grouped;
 mod fields;
 mod fragment;
 mod func_names;

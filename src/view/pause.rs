@@ -236,7 +236,7 @@ fn frames_state(info: &PauseInfo) -> String {
             .into_iter()
             .map(|(call, n)| match n {
                 1 => call,
-                n => format!("{call} ×{}", super::stepper::thousands(n)),
+                n => format!("{call} ×{}", crate::session::grouped(n as u64)),
             })
             .collect();
         if calls.len() > MAX_CALLS {

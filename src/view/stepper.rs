@@ -41,7 +41,7 @@ pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
                 text,
                 "#{depth}-#{} {name} at byte 0x{offset:x}  ({} frames, each called from the next)",
                 depth + n - 1,
-                thousands(n)
+                crate::session::grouped(n as u64)
             ),
         };
         depth += n;
@@ -72,19 +72,6 @@ pub(super) fn runs<T: PartialEq + Clone>(
             false => vec![(item, 1); n],
         })
         .collect()
-}
-
-/// `n` with a comma every three digits (`19,999`).
-pub(super) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `x/NFU`: gdb's layout, `0x00000040: 0x01 0x02 ...`, 8 bytes or
