@@ -246,12 +246,17 @@ impl Session {
             .collect();
         let (module, pending, carried, sources, moved) = self.build_session_module(&plan, text)?;
         let instance = pending.instance;
+        // The state the start function runs on, to say what it changed.
+        let mut before_start = None;
         let applied = self
             .apply_new_data(&module, instance, &new_data)
             .and_then(|()| self.apply_new_elems(&module, instance, &new_elems))
             .and_then(|()| match plan.runs_start() {
-                true => (self.run_start(&pending))
-                    .map_err(|trap| self.start_error(&trap, &module, instance, &sources, &plan)),
+                true => {
+                    before_start = Some(self.store.data.clone());
+                    (self.run_start(&pending))
+                        .map_err(|trap| self.start_error(&trap, &module, instance, &sources, &plan))
+                }
                 false => Ok(()),
             });
         let memories = &mut self.store.data.memories;
@@ -287,6 +292,16 @@ impl Session {
                 name: super::export_js::SESSION.into(),
                 bytes,
             });
+        }
+        if let Some(before) = before_start {
+            let changed = self.kept_note(&before, "changed");
+            notes.push((
+                None,
+                match changed {
+                    Some(changed) => format!("ran the start function ({changed})"),
+                    None => "ran the start function (it changed nothing)".into(),
+                },
+            ));
         }
         Ok(notes.into_iter().map(|(_, n)| Reply::Note(n)).collect())
     }
