@@ -208,6 +208,7 @@ transcripts! {
     step_deep_recursion,
     validator_plain_words,
     call_indirect_traps,
+    register_then_redefine,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

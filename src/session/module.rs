@@ -278,6 +278,15 @@ impl Session {
                 None => notes.push((None, format!("{}: {detail}", plan.fields[field].label()))),
             }
         }
+        let replaced =
+            (plan.typed_at.iter().zip(&plan.previous)).any(|(t, p)| t.is_some() && p.is_some());
+        if replaced {
+            notes.extend(self.frozen_registrations().into_iter().map(|name| {
+                (None, format!(
+                    "\"{name}\" (registered) still exports the earlier version: modules that imported from it keep it; (register \"{name}\") again to export this one"
+                ))
+            }));
+        }
         self.fields = Arc::new(plan.fields);
         self.sources = Arc::new(sources);
         if let Some((_, old)) = self.session.replace((module, instance)) {
@@ -388,6 +397,29 @@ impl Session {
         let pending = self.instantiate_pending(module)?;
         (self.run_start(&pending)).map_err(|trap| self.error_of_trap(&trap, None))?;
         Ok(pending.instance)
+    }
+
+    /// The names under which the current session instance was registered
+    /// (`(register "s")`): they keep exporting it when a new version replaces it.
+    fn frozen_registrations(&self) -> Vec<String> {
+        let Some(inst) = self
+            .session
+            .as_ref()
+            .and_then(|(_, a)| self.store.instance(*a))
+        else {
+            return Vec::new();
+        };
+        let ours = |e: &Extern| match e {
+            Extern::Func(a) => inst.funcs.contains(a),
+            Extern::Memory(a) => inst.memories.contains(a),
+            Extern::Table(a) => inst.tables.contains(a),
+            Extern::Global(a) => inst.globals.contains(a),
+            Extern::Tag(a) => inst.tags.contains(a),
+        };
+        (self.registry.iter())
+            .filter(|(_, exports)| exports.values().any(ours))
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
     /// Runs the start function of `pending`, if it has one.
