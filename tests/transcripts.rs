@@ -209,6 +209,7 @@ transcripts! {
     validator_plain_words,
     call_indirect_traps,
     register_then_redefine,
+    flat_call_before_folded_args,
     segment_fails_half_way,
     trap_reports_what_it_kept,
     undo_two_inputs,

@@ -603,6 +603,7 @@ impl Session {
                 {
                     let at = start - fragment.code_start;
                     error = error.at(code, at, token_len(code, at));
+                    error.notes.extend(flat_call_hint(code, at));
                 }
                 return Err(error);
             }
@@ -724,6 +725,41 @@ impl Session {
 /// Index, within its function body, of the operator at byte `offset`.
 pub(super) fn operator_index(module: &[u8], offset: usize) -> Option<usize> {
     crate::text::body_check::operator_position(module, offset).map(|(_, index)| index)
+}
+
+/// A hint for `call $f (i32.const 5)`: written flat, the call runs before
+/// the folded operand written after it.
+fn flat_call_hint(code: &str, at: usize) -> Option<String> {
+    let rest = code.get(at..)?;
+    let call = rest.strip_prefix("call")?;
+    let name_end = call
+        .trim_start()
+        .find(|c: char| c.is_whitespace() || c == '(')?;
+    let name = call.trim_start().get(..name_end)?;
+    let after = call.trim_start().get(name_end..)?.trim_start();
+    // The folded forms right after the call, each up to its closing `)`.
+    let mut depth = 0usize;
+    let mut end = 0;
+    for (i, c) in after.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    end = i + 1;
+                }
+            }
+            c if depth == 0 && !c.is_whitespace() => break,
+            _ => {}
+        }
+    }
+    (end > 0).then(|| {
+        let args = &after[..end];
+        format!(
+            "hint: written flat, `call {name}` runs before the `{args}` that follows it; \
+             fold the call around its arguments, (call {name} {args}), or put them first"
+        )
+    })
 }
 
 /// The text name of the operator at byte `offset` of a module.
