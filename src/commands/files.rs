@@ -140,21 +140,18 @@ fn summarized(replies: Vec<Reply>) -> Vec<Reply> {
     summary
 }
 
-/// `n` fields of `kind` in words: `2000 functions`, `1 memory`.
+/// `n` fields of `kind` in words: `2000 functions`, `1 memory` (the
+/// words of [`crate::text::unknown_name::kind_words`]).
 fn counted(kind: &str, n: usize) -> String {
-    let (one, many) = match kind {
-        "func" => ("function", "functions"),
-        "memory" => ("memory", "memories"),
-        "data" => ("data segment", "data segments"),
-        "elem" => ("element segment", "element segments"),
-        "start" => ("start function", "start functions"),
-        "rec" => ("rec group", "rec groups"),
-        other => (other, ""),
+    let one = match kind {
+        "start" => "start function",
+        "rec" => "rec group",
+        other => crate::text::unknown_name::kind_words(other).map_or(other, |(word, _)| word),
     };
-    match (n, many) {
+    match (n, one) {
         (1, _) => format!("1 {one}"),
-        (_, "") => format!("{n} {one}s"),
-        _ => format!("{n} {many}"),
+        (_, "memory") => format!("{n} memories"),
+        _ => format!("{n} {one}s"),
     }
 }
 

@@ -12,9 +12,9 @@ use super::lex::{TokenKind, tokens};
 /// How the names watlab generates around a prompt's input start.
 const GENERATED: &str = "$__watlab";
 
-/// What a namespace of the assembler is called in words, and the field
-/// that defines one, e.g. ("function", "(func $NAME ...)").
-fn kind_words(ns: &str) -> Option<(&'static str, &'static str)> {
+/// What a namespace of the assembler (a field's keyword) is called in
+/// words, and the field that defines one, e.g. ("function", "(func $NAME ...)").
+pub fn kind_words(ns: &str) -> Option<(&'static str, &'static str)> {
     Some(match ns {
         "func" => ("function", "(func $NAME ...)"),
         "global" => ("global", "(global $NAME i32 (i32.const 0))"),
