@@ -33,6 +33,7 @@ mod saved;
 mod script;
 mod shapes;
 mod splice;
+mod splice_replace;
 pub mod state;
 pub mod stepper;
 pub mod trace;

@@ -8,8 +8,8 @@
 //! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
-use super::splice;
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
+use super::{splice, splice_replace};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
 use crate::text::body_check::{BodyError, body_error};
 use crate::text::unknown_name::asm_message;
@@ -320,7 +320,7 @@ impl Session {
     /// globals over from the previous instance; `input` is the text this
     /// input typed.
     fn build_session_module(&mut self, plan: &Plan, input: &str) -> Result<Built, SessionError> {
-        let (module, sources) = match self.appended(plan) {
+        let (module, sources) = match self.spliced(plan) {
             Some(built) => built,
             None => self.assembled(plan, input)?,
         };
@@ -330,20 +330,32 @@ impl Session {
         Ok((module, pending, notes, sources, moved))
     }
 
-    /// The session module of `plan` when it only adds one function to the
-    /// current one and that function can be assembled on its own (see
-    /// [`splice`]); `None` for anything else, an error included.
-    fn appended(&self, plan: &Plan) -> Option<(Arc<Module>, splice::Sources)> {
+    /// The session module of `plan` when it only adds one function or
+    /// global to the current one or replaces one function, and that field
+    /// can be assembled on its own (see [`splice`] and [`splice_replace`]);
+    /// `None` for anything else, an error included.
+    fn spliced(&self, plan: &Plan) -> Option<(Arc<Module>, splice::Sources)> {
         let (earlier, _) = self.session.as_ref()?;
         let kept = self.fields.len();
-        let only_added = plan.fields.len() == kept + 1
-            && plan.typed_at[..kept].iter().all(Option::is_none)
-            && (0..kept).all(|i| plan.previous[i] == Some(i));
-        if !only_added {
+        let mut typed = (0..plan.fields.len()).filter(|i| plan.typed_at[*i].is_some());
+        let (Some(at), None) = (typed.next(), typed.next()) else {
+            return None;
+        };
+        if !(0..kept).all(|i| plan.previous.get(i) == Some(&Some(i))) {
             return None;
         }
-        let (bytes, sources) =
-            splice::append_func(earlier, &self.sources, &plan.fields[kept], kept)?;
+        let field = &plan.fields[at];
+        let added = plan.fields.len() == kept + 1 && at == kept;
+        let (bytes, sources) = if added && field.keyword == "global" {
+            let bytes = splice_replace::append_global(earlier, field)?;
+            (bytes, self.sources.to_vec())
+        } else if added {
+            splice::append_func(earlier, &self.sources, field, kept)?
+        } else if plan.fields.len() == kept {
+            splice_replace::replace_func(earlier, &self.sources, &self.fields, field, at)?
+        } else {
+            return None;
+        };
         if cfg!(debug_assertions) {
             // The whole assembly is the reference: the same bytes, the same places.
             let (text, place) = module_text(&plan.fields);

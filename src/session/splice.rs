@@ -52,7 +52,7 @@ pub(super) fn append_func(
     if field.keyword != "func" || field.is_import() || !numbers_are_not_indices(&field.text) {
         return None;
     }
-    let (stub, start, imported) = stub_text(module, field)?;
+    let (stub, start, imported) = stub_text(module, field, None)?;
     let (bytes, spans) = assemble_with_instr_spans(&stub).ok()?;
     let parts = Parts::of(&bytes, imported.len() as u32)?;
     if parts.types != module.subtypes.len() as u32 {
@@ -73,7 +73,7 @@ pub(super) fn append_func(
 
 /// Whether every number in `text` is a constant, a label depth or a local
 /// index (anything else may be an index the small module numbers otherwise).
-fn numbers_are_not_indices(text: &str) -> bool {
+pub(super) fn numbers_are_not_indices(text: &str) -> bool {
     let mut previous: Option<&str> = None;
     let mut in_table = false;
     for token in tokens(text) {
@@ -121,8 +121,13 @@ fn plain_type(ty: ValType) -> Option<String> {
 }
 
 /// The small module for `field`, where the field's text starts in it, and
-/// the session indices of the functions it imports (in its own order).
-fn stub_text(module: &Module, field: &Field) -> Option<(String, usize, Vec<u32>)> {
+/// the session indices of the functions it imports (in its own order): not
+/// function `own`, the one the field replaces (it defines that name).
+pub(super) fn stub_text(
+    module: &Module,
+    field: &Field,
+    own: Option<u32>,
+) -> Option<(String, usize, Vec<u32>)> {
     let names = &module.names;
     let mut text = String::from("(module\n");
     if module.rec_groups.iter().any(|(_, n)| *n != 1) {
@@ -144,7 +149,7 @@ fn stub_text(module: &Module, field: &Field) -> Option<(String, usize, Vec<u32>)
         }
         let _ = writeln!(text, "(type {} (func{signature}))", id_of(&names.types, i)?);
     }
-    // The session functions the field names (its own name is new).
+    // The session functions the field names (its own name is new, or `own`'s).
     let named: Vec<&str> = tokens(&field.text)
         .into_iter()
         .filter(|t| t.kind == TokenKind::Name)
@@ -153,10 +158,11 @@ fn stub_text(module: &Module, field: &Field) -> Option<(String, usize, Vec<u32>)
     let imported: Vec<u32> = names
         .funcs
         .iter()
-        .filter(|(_, n)| {
-            named
-                .iter()
-                .any(|w| w.strip_prefix('$') == Some(n.as_str()))
+        .filter(|(i, n)| {
+            Some(**i) != own
+                && named
+                    .iter()
+                    .any(|w| w.strip_prefix('$') == Some(n.as_str()))
         })
         .map(|(i, _)| *i)
         .collect();
@@ -210,24 +216,24 @@ fn stub_text(module: &Module, field: &Field) -> Option<(String, usize, Vec<u32>)
 }
 
 /// What [`append_func`] takes from the small module's binary.
-struct Parts {
+pub(super) struct Parts {
     /// How many types it has.
-    types: u32,
+    pub(super) types: u32,
     /// The new function's entry of the function section (its type index).
-    func_entry: std::ops::Range<usize>,
+    pub(super) func_entry: std::ops::Range<usize>,
     /// The new function's body (without its size).
-    body: std::ops::Range<usize>,
+    pub(super) body: std::ops::Range<usize>,
     /// The names the new function is exported as.
-    exports: Vec<String>,
+    pub(super) exports: Vec<String>,
     /// The new function's entries in name subsections 1 (its name), 2 (its
     /// locals) and 3 (its labels), each without the function index.
-    names: [Option<std::ops::Range<usize>>; 3],
+    pub(super) names: [Option<std::ops::Range<usize>>; 3],
     /// Whether it has a data count section (`memory.init`, `data.drop`).
-    data_count: bool,
+    pub(super) data_count: bool,
 }
 
 /// A LEB128 number at `*at` of `bytes`, moving `*at` past it.
-fn leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
+pub(super) fn leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
     let mut value = 0u64;
     for shift in (0..35).step_by(7) {
         let byte = *bytes.get(*at)?;
@@ -241,7 +247,7 @@ fn leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
 }
 
 /// `value` as LEB128, appended to `out`.
-fn put_leb(out: &mut Vec<u8>, mut value: u32) {
+pub(super) fn put_leb(out: &mut Vec<u8>, mut value: u32) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
@@ -254,7 +260,7 @@ fn put_leb(out: &mut Vec<u8>, mut value: u32) {
 }
 
 /// The sections of a binary: (id, content range), after the header.
-fn sections(bytes: &[u8]) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
+pub(super) fn sections(bytes: &[u8]) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
     let mut at = 8;
     let mut list = Vec::new();
     while at < bytes.len() {
@@ -268,14 +274,14 @@ fn sections(bytes: &[u8]) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
 }
 
 /// A name (length and bytes) at `*at`, moving past it.
-fn skip_name(bytes: &[u8], at: &mut usize) -> Option<()> {
+pub(super) fn skip_name(bytes: &[u8], at: &mut usize) -> Option<()> {
     let len = leb(bytes, at)? as usize;
     *at += len;
     (*at <= bytes.len()).then_some(())
 }
 
 /// A name map (count, then index and name pairs) at `*at`, moving past it.
-fn skip_name_map(bytes: &[u8], at: &mut usize) -> Option<()> {
+pub(super) fn skip_name_map(bytes: &[u8], at: &mut usize) -> Option<()> {
     for _ in 0..leb(bytes, at)? {
         leb(bytes, at)?;
         skip_name(bytes, at)?;
@@ -284,7 +290,7 @@ fn skip_name_map(bytes: &[u8], at: &mut usize) -> Option<()> {
 }
 
 /// The subsections of a name section's content: (id, content range).
-fn name_subsections(
+pub(super) fn name_subsections(
     bytes: &[u8],
     content: std::ops::Range<usize>,
 ) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
@@ -303,7 +309,7 @@ fn name_subsections(
 
 impl Parts {
     /// The parts of the small module `bytes` whose defined function has index `own`.
-    fn of(bytes: &[u8], own: u32) -> Option<Parts> {
+    pub(super) fn of(bytes: &[u8], own: u32) -> Option<Parts> {
         let mut parts = Parts {
             types: 0,
             func_entry: 0..0,
@@ -367,7 +373,7 @@ impl Parts {
 
 /// The body at `range` of `bytes` with the function indices of `call`,
 /// `return_call` and `ref.func` renumbered by `renumber`.
-fn renumbered_body(
+pub(super) fn renumbered_body(
     bytes: &[u8],
     range: std::ops::Range<usize>,
     renumber: impl Fn(u32) -> Option<u32>,
@@ -399,7 +405,12 @@ fn renumbered_body(
 
 /// A section's content `content` of `old` with `count` entries more and
 /// `extra` appended to its entries.
-fn grown(old: &[u8], content: std::ops::Range<usize>, count: u32, extra: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn grown(
+    old: &[u8],
+    content: std::ops::Range<usize>,
+    count: u32,
+    extra: &[u8],
+) -> Option<Vec<u8>> {
     let mut at = content.start;
     let before = leb(old, &mut at)?;
     let mut out = Vec::with_capacity(content.len() + extra.len() + 5);
@@ -410,7 +421,7 @@ fn grown(old: &[u8], content: std::ops::Range<usize>, count: u32, extra: &[u8]) 
 }
 
 /// `section` (id and content) appended to `out`.
-fn put_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
+pub(super) fn put_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
     out.push(id);
     put_leb(out, content.len() as u32);
     out.extend_from_slice(content);
