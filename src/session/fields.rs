@@ -19,7 +19,7 @@
 
 use super::{ErrorKind, SessionError};
 use crate::text::lex::{TokenKind, tokens};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One field of the session module, shared: the states `:undo` keeps hold
@@ -152,28 +152,48 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    /// The index of `fields`.
-    pub fn new(fields: &'a [Field]) -> Index<'a> {
+    /// The index of `fields` for finding what the fields `wanted` replace:
+    /// only their names, exports and kinds are indexed.
+    pub fn new(fields: &'a [Field], wanted: &[Field]) -> Index<'a> {
+        let names = Keys::new(
+            wanted
+                .iter()
+                .filter_map(|f| Some((f.kind.as_str(), f.id.as_deref()?))),
+        );
+        let exports = Keys::new(
+            (wanted.iter()).flat_map(|f| f.exports.iter().map(|e| (f.kind.as_str(), e.as_str()))),
+        );
+        // Only a field without a name (or a start) looks among the unnamed.
+        let unnamed = Keys::new(
+            (wanted.iter())
+                .filter(|f| f.id.is_none() || f.kind == "start")
+                .map(|f| (f.kind.as_str(), "")),
+        );
         let mut index = Index {
-            names: HashMap::with_capacity(fields.len()),
-            exports: HashMap::with_capacity(fields.len()),
+            names: HashMap::new(),
+            exports: HashMap::new(),
             unnamed: HashMap::new(),
         };
         for (i, f) in fields.iter().enumerate() {
+            let kind = f.kind.as_str();
             match &f.id {
-                Some(id) => index
-                    .names
-                    .entry((f.kind.as_str(), id.as_str()))
-                    .or_default()
-                    .push(i),
-                None => index.unnamed.entry(f.kind.as_str()).or_default().push(i),
+                Some(id) if names.contains((kind, id)) => {
+                    index.names.entry((kind, id.as_str())).or_default().push(i);
+                }
+                Some(_) => {}
+                None if unnamed.contains((kind, "")) => {
+                    index.unnamed.entry(kind).or_default().push(i);
+                }
+                None => {}
             }
             for export in &f.exports {
-                index
-                    .exports
-                    .entry((f.kind.as_str(), export.as_str()))
-                    .or_default()
-                    .push(i);
+                if exports.contains((kind, export)) {
+                    index
+                        .exports
+                        .entry((kind, export.as_str()))
+                        .or_default()
+                        .push(i);
+                }
             }
         }
         index
@@ -225,9 +245,13 @@ impl<'a> Index<'a> {
 pub fn clash(fields: &[Field], fresh: &[bool]) -> Option<(usize, SessionError)> {
     // Several memories are fine since WebAssembly 3.0 (multiple memories).
     let is_fresh = |i: usize| fresh.get(i).copied().unwrap_or(false);
+    let wanted = (fields.iter().enumerate())
+        .filter(|(i, _)| is_fresh(*i))
+        .flat_map(|(_, f)| f.exports.iter().map(|e| (e.as_str(), "")));
+    let wanted = Keys::new(wanted);
     let mut exporters: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
-        for name in &f.exports {
+        for name in f.exports.iter().filter(|e| wanted.contains((e, ""))) {
             exporters.entry(name.as_str()).or_default().push(i);
         }
     }
@@ -398,6 +422,33 @@ fn unquote(word: &str) -> String {
         .to_string()
 }
 
+/// Keys looked for among many fields: compared one by one while they are
+/// few, hashed when they are many (issue 14: looking for what one input
+/// replaces among 10,000 fields allocates nothing per field).
+enum Keys<'w> {
+    Few(Vec<(&'w str, &'w str)>),
+    Many(HashSet<(&'w str, &'w str)>),
+}
+
+impl<'w> Keys<'w> {
+    /// The set of `keys`.
+    fn new(keys: impl Iterator<Item = (&'w str, &'w str)>) -> Keys<'w> {
+        let keys: Vec<_> = keys.collect();
+        match keys.len() {
+            0..=8 => Keys::Few(keys),
+            _ => Keys::Many(keys.into_iter().collect()),
+        }
+    }
+
+    /// Whether `key` is one of them.
+    fn contains(&self, key: (&str, &str)) -> bool {
+        match self {
+            Keys::Few(keys) => keys.contains(&key),
+            Keys::Many(keys) => keys.contains(&key),
+        }
+    }
+}
+
 /// The positions of `fields` in the order a module's text must list them:
 /// imports first (the text format wants them before any definition), the
 /// rest in typed order.
@@ -417,7 +468,7 @@ mod tests {
     }
 
     fn replaces(new: &Field, fields: &[Field], eligible: &[bool]) -> Option<usize> {
-        Index::new(fields).replaces(new, fields, eligible)
+        Index::new(fields, std::slice::from_ref(new)).replaces(new, fields, eligible)
     }
 
     fn replaced(earlier: &[&str], new: &str) -> Option<usize> {

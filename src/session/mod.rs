@@ -24,6 +24,7 @@ pub mod input;
 mod inspect;
 mod instr_text;
 mod kept;
+mod kinds;
 mod local_types;
 pub mod memory_rows;
 mod module;

@@ -8,6 +8,7 @@
 //! their new versions), and only the segments the input added are applied.
 
 use super::fields::{self, Field};
+use super::kinds::Kinds;
 use super::{ErrorKind, Reply, Session, SessionError, SourceSpot, input};
 use super::{splice, splice_replace};
 use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_offsets};
@@ -15,11 +16,12 @@ use crate::text::body_check::{BodyError, body_error};
 use crate::text::unknown_name::asm_message;
 use crate::vm::memory::Memory;
 use crate::vm::module::SegmentMode;
-use crate::vm::store::{Extern, FuncInst, Instance, InstanceAddr, MemAddr};
+use crate::vm::store::{Extern, FuncInst, InstanceAddr, MemAddr, TableAddr};
 use crate::vm::trap::Trap;
 use crate::vm::types::{ExternType, FuncType, GlobalType, TableType};
 use crate::vm::value::NULL_REF;
 use crate::vm::{FuncSlots, InstantiationError, Module, PendingStart, ValType};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -46,13 +48,20 @@ struct Plan {
     typed_at: Vec<Option<usize>>,
     /// What the input did, each with the field it concerns.
     notes: Vec<(Option<usize>, String)>,
+    /// Where the fields of each kind are: found once planning is done.
+    kinds: OnceCell<Kinds>,
 }
 
 impl Plan {
     /// Whether this input typed a `(start ...)`: its function runs once, over
     /// the carried-over state and the new segments (a module's order).
     fn runs_start(&self) -> bool {
-        (kind_positions(&self.fields, "start").iter()).any(|at| self.typed_at[*at].is_some())
+        (self.kinds().get("start").iter()).any(|at| self.typed_at[*at].is_some())
+    }
+
+    /// Where the fields of each kind are.
+    fn kinds(&self) -> &Kinds {
+        self.kinds.get_or_init(|| Kinds::of(&self.fields))
     }
 
     /// The current fields, unchanged.
@@ -62,11 +71,13 @@ impl Plan {
             previous: (0..fields.len()).map(Some).collect(),
             typed_at: vec![None; fields.len()],
             notes: Vec::new(),
+            kinds: OnceCell::new(),
         }
     }
 
     /// The fields without the one at `at`.
     fn remove(&mut self, at: usize) {
+        self.kinds = OnceCell::new();
         self.fields.remove(at);
         self.previous.remove(at);
         self.typed_at.remove(at);
@@ -76,16 +87,6 @@ impl Plan {
     fn fresh(&self) -> Vec<bool> {
         self.typed_at.iter().map(Option::is_some).collect()
     }
-}
-
-/// Positions in `fields` of the fields of `kind`, in index order (imports
-/// come first, as in the assembled module).
-fn kind_positions(fields: &[Field], kind: &str) -> Vec<usize> {
-    let of_kind = |import: bool| {
-        (0..fields.len())
-            .filter(move |i| fields[*i].kind == kind && fields[*i].is_import() == import)
-    };
-    of_kind(true).chain(of_kind(false)).collect()
 }
 
 impl Session {
@@ -161,13 +162,13 @@ impl Session {
             .at(text, 0, 1));
         }
         let mut plan = Plan::keep(&self.fields);
+        let typed: Vec<Field> = forms.iter().map(|f| Field::new(f, origin)).collect();
         // The current fields, which planning leaves as they are: a field it
         // replaced is no longer eligible, and new ones are not indexed.
-        let index = fields::Index::new(&self.fields);
+        let index = fields::Index::new(&self.fields, &typed);
         let mut eligible = vec![true; plan.fields.len()];
-        for form in &forms {
+        for (form, field) in forms.iter().zip(typed) {
             let offset = form.as_ptr() as usize - text.as_ptr() as usize;
-            let field = Field::new(form, origin);
             if !input::FIELD_KEYWORDS.contains(&field.keyword.as_str()) {
                 return Err(SessionError::new(
                     ErrorKind::Syntax,
@@ -232,13 +233,13 @@ impl Session {
     /// Makes `plan` the session module: assembles, instantiates and carries
     /// state over, then writes the data segments the input wrote.
     fn rebuild(&mut self, plan: Plan, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let new_data: Vec<usize> = kind_positions(&plan.fields, "data")
+        let new_data: Vec<usize> = (plan.kinds().get("data"))
             .iter()
             .enumerate()
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
-        let new_elems: Vec<usize> = kind_positions(&plan.fields, "elem")
+        let new_elems: Vec<usize> = (plan.kinds().get("elem"))
             .iter()
             .enumerate()
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
@@ -580,22 +581,23 @@ impl Session {
         let Some((_, old_instance)) = self.session.clone() else {
             return notes;
         };
-        let (Some(old), Some(new)) = (
-            self.store.instance(old_instance).cloned(),
-            self.store.instance(instance).cloned(),
-        ) else {
+        // Not their functions and exports: as many as the module has (issue 14).
+        let objects = |addr| {
+            (self.store.instance(addr))
+                .map(|i| (i.memories.clone(), i.tables.clone(), i.globals.clone()))
+        };
+        let (Some(old), Some(new)) = (objects(old_instance), objects(instance)) else {
             return notes;
         };
+        let old_kinds = Kinds::of(&self.fields);
         // The index the field at `pos` of the plan had in the previous module.
         let old_index = |kind: &str, pos: usize| {
             let was = plan.previous.get(pos).copied().flatten()?;
-            kind_positions(&self.fields, kind)
-                .iter()
-                .position(|p| *p == was)
+            old_kinds.get(kind).iter().position(|p| *p == was)
         };
-        let new_mems = kind_positions(&plan.fields, "memory");
-        let old_mems = kind_positions(&self.fields, "memory");
-        for (i, new_addr) in new.memories.iter().enumerate() {
+        let new_mems = plan.kinds().get("memory");
+        let old_mems = old_kinds.get("memory");
+        for (i, new_addr) in new.0.iter().enumerate() {
             let Some(&pos) = new_mems.get(i) else {
                 continue;
             };
@@ -603,7 +605,7 @@ impl Session {
                 continue;
             };
             let old_imported = old_mems.get(j).is_some_and(|p| self.fields[*p].is_import());
-            let Some(old_addr) = old.memories.get(j) else {
+            let Some(old_addr) = old.0.get(j) else {
                 continue;
             };
             if plan.fields[pos].is_import() || old_imported || old_addr == new_addr {
@@ -642,10 +644,23 @@ impl Session {
             }
             notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
         }
-        let moved_funcs = self.moved_funcs(&old, &new, plan);
-        let new_globals = kind_positions(&plan.fields, "global");
-        let old_globals = kind_positions(&self.fields, "global");
-        for (i, new_addr) in new.globals.iter().enumerate() {
+        // Only `funcref` tables and globals follow redefined functions.
+        let funcref = (new.1.iter()).any(|t| {
+            self.store
+                .table(*t)
+                .is_some_and(|t| t.ty.elem == ValType::FuncRef)
+        }) || (new.2.iter()).any(|g| {
+            self.store
+                .global(*g)
+                .is_some_and(|g| g.ty.ty == ValType::FuncRef)
+        });
+        let moved_funcs = match funcref {
+            true => self.moved_funcs((old_instance, instance), plan, &old_kinds),
+            false => HashMap::new(),
+        };
+        let new_globals = plan.kinds().get("global");
+        let old_globals = old_kinds.get("global");
+        for (i, new_addr) in new.2.iter().enumerate() {
             let Some(&pos) = new_globals.get(i) else {
                 continue;
             };
@@ -655,7 +670,7 @@ impl Session {
             }
             let was = plan.previous.get(pos).copied().flatten();
             let j = was.and_then(|was| old_globals.iter().position(|p| *p == was));
-            let Some(old_addr) = j.and_then(|j| old.globals.get(j)) else {
+            let Some(old_addr) = j.and_then(|j| old.2.get(j)) else {
                 continue;
             };
             if old_addr == new_addr {
@@ -677,7 +692,8 @@ impl Session {
                 global.high = old_global.high;
             }
         }
-        notes.extend(self.carry_tables(&old, &new, plan, &moved_funcs));
+        let tables = (&old.1[..], &new.1[..]);
+        notes.extend(self.carry_tables(tables, plan, &moved_funcs, &old_kinds));
         notes
     }
 
@@ -790,25 +806,36 @@ impl Session {
     /// The function entries (address + 1) of the previous session instance
     /// that the new instance keeps or replaces, mapped to the new entries:
     /// what `funcref` table slots and globals follow.
-    fn moved_funcs(&self, old: &Instance, new: &Instance, plan: &Plan) -> HashMap<u64, u64> {
-        let old_funcs = kind_positions(&self.fields, "func");
-        let new_funcs = kind_positions(&plan.fields, "func");
-        // Field position in the plan -> position in the current fields, and
+    fn moved_funcs(
+        &self,
+        (old, new): (InstanceAddr, InstanceAddr),
+        plan: &Plan,
+        old_kinds: &Kinds,
+    ) -> HashMap<u64, u64> {
+        let (Some(old), Some(new)) = (self.store.instance(old), self.store.instance(new)) else {
+            return HashMap::new();
+        };
+        let old_funcs = old_kinds.get("func");
+        // Position in the current fields -> field position in the plan, and
         // field position in the plan -> function index.
-        let now_of: HashMap<usize, usize> = plan
-            .previous
-            .iter()
-            .enumerate()
-            .filter_map(|(pos, was)| Some(((*was)?, pos)))
-            .collect();
-        let index_of: HashMap<usize, usize> =
-            new_funcs.iter().enumerate().map(|(k, p)| (*p, k)).collect();
+        let mut now_of = vec![None; self.fields.len()];
+        for (pos, was) in plan.previous.iter().enumerate() {
+            if let Some(slot) = was.and_then(|was| now_of.get_mut(was)) {
+                *slot = Some(pos);
+            }
+        }
+        let mut index_of = vec![None; plan.fields.len()];
+        for (k, pos) in plan.kinds().get("func").iter().enumerate() {
+            if let Some(slot) = index_of.get_mut(*pos) {
+                *slot = Some(k);
+            }
+        }
         old.funcs
             .iter()
             .enumerate()
             .filter_map(|(k, old_addr)| {
                 let was = *old_funcs.get(k)?;
-                let now = *index_of.get(now_of.get(&was)?)?;
+                let now = (*index_of.get((*now_of.get(was)?)?)?)?;
                 Some((
                     old_addr.index() as u64 + 1,
                     new.funcs.get(now)?.index() as u64 + 1,
@@ -824,15 +851,15 @@ impl Session {
     /// (`moved`). Returns a note per replaced table, by field position.
     fn carry_tables(
         &mut self,
-        old: &Instance,
-        new: &Instance,
+        (old, new): (&[TableAddr], &[TableAddr]),
         plan: &Plan,
         moved: &HashMap<u64, u64>,
+        old_kinds: &Kinds,
     ) -> Vec<(usize, String)> {
         let mut notes = Vec::new();
-        let old_tables = kind_positions(&self.fields, "table");
-        let new_tables = kind_positions(&plan.fields, "table");
-        for (i, new_addr) in new.tables.iter().enumerate() {
+        let old_tables = old_kinds.get("table");
+        let new_tables = plan.kinds().get("table");
+        for (i, new_addr) in new.iter().enumerate() {
             let Some(&pos) = new_tables.get(i) else {
                 continue;
             };
@@ -845,7 +872,7 @@ impl Session {
             let Some(j) = old_tables.iter().position(|p| *p == was) else {
                 continue;
             };
-            let Some(old_addr) = old.tables.get(j) else {
+            let Some(old_addr) = old.get(j) else {
                 continue;
             };
             if self.fields[was].is_import() || old_addr == new_addr {
@@ -1205,7 +1232,7 @@ fn start_type_error(error: SessionError, plan: &Plan, input: &str) -> SessionErr
     if !error.message.ends_with("invalid start function type") {
         return error;
     }
-    let Some(&at) = kind_positions(&plan.fields, "start").first() else {
+    let Some(&at) = plan.kinds().get("start").first() else {
         return error;
     };
     let field = &plan.fields[at].text;

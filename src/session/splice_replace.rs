@@ -460,7 +460,7 @@ mod tests {
         let field = Field::new(text, None);
         let old = &session.fields;
         let eligible = vec![true; old.len()];
-        let at = Index::new(old).replaces(&field, old, &eligible)?;
+        let at = Index::new(old, std::slice::from_ref(&field)).replaces(&field, old, &eligible)?;
         let (spliced, _) = replace_func(module, &session.sources, old, &field, at)?;
         let mut fields = old.to_vec();
         fields[at] = field;
