@@ -8,7 +8,9 @@
 //!   new globals each take one input; prints the time of the first input
 //!   and p50/p99 of the others, and peak memory;
 //! - `one-by-one N`: N functions defined one input at a time; prints the
-//!   total time, the p99 of the last 100 inputs, and peak memory.
+//!   total time, the p99 of the last 100 inputs, and peak memory;
+//! - `load N`: `:load` of a file of N functions (written at run time), then
+//!   one more definition; prints both times and peak memory.
 //!
 //! Run (from the crate root):
 //!
@@ -122,6 +124,24 @@ fn one_by_one(n: usize) -> Result<String, String> {
     ))
 }
 
+/// `:load` of a file of N functions, then one definition.
+fn load(n: usize) -> Result<String, String> {
+    let path = std::env::temp_dir().join(format!("watlab-latency-{}.wat", std::process::id()));
+    let text: Vec<String> = (0..n).map(func).collect();
+    std::fs::write(&path, text.join("\n")).map_err(|e| e.to_string())?;
+    let mut bench = Workbench::new(None);
+    let loaded = eval(&mut bench, &format!(":load {}", path.display()));
+    let _ = std::fs::remove_file(&path);
+    let loaded = loaded?;
+    let define = eval(&mut bench, &func(n))?;
+    Ok(format!(
+        "{:>9.1} | {:>9.2} | {:>8.1}",
+        loaded.as_secs_f64() * 1e3,
+        define.as_secs_f64() * 1e3,
+        peak_mib()
+    ))
+}
+
 /// Runs scenario `name` with `n` in a child process and returns its line.
 fn child(name: &str, n: usize) -> String {
     let Ok(exe) = std::env::current_exe() else {
@@ -148,6 +168,7 @@ fn main() -> ExitCode {
         let result = match args.get(i + 1).map(String::as_str) {
             Some("session") => session(n),
             Some("one-by-one") => one_by_one(n),
+            Some("load") => load(n),
             _ => Err("unknown scenario".into()),
         };
         return child::report(result);
@@ -175,6 +196,14 @@ fn main() -> ExitCode {
     );
     for n in [100, 1_000] {
         println!("{n:>6} | {}", child("one-by-one", n));
+    }
+    println!("latency: :load of a file of N functions, then one more definition");
+    println!(
+        "{:>6} | {:>9} | {:>9} | {:>8}",
+        "N", "load ms", "define ms", "peak MiB"
+    );
+    for n in [1_000, 10_000] {
+        println!("{n:>6} | {}", child("load", n));
     }
     ExitCode::SUCCESS
 }
