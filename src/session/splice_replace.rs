@@ -9,13 +9,14 @@
 //!   label names take the place of the old ones; its exports must be the
 //!   old ones, so the export section stays as it is;
 //! - a new global is the last global (every global field comes after the
-//!   imports, in typed order): its entry, exports and name are appended.
+//!   imports, in typed order): its entry, exports and name are appended,
+//!   in sections made where the assembler puts them if the module has none.
 //!
-//! Whatever the pieces cannot express exactly (a section or name subsection
-//! that would appear or disappear, other exports, a function reference in a
-//! global's initializer, ...) takes the whole assembly, and so does any
-//! error, so that errors read exactly as before. Debug builds compare every
-//! spliced binary with the whole assembly.
+//! Whatever the pieces cannot express exactly (a name subsection that a
+//! replaced function would make appear or disappear, other exports, a
+//! function reference in a global's initializer, ...) takes the whole
+//! assembly, and so does any error, so that errors read exactly as before.
+//! Debug builds compare every spliced binary with the whole assembly.
 
 use super::fields::Field;
 use super::splice::{
@@ -143,7 +144,14 @@ pub(super) fn append_global(module: &Module, field: &Field) -> Option<Vec<u8>> {
         return None;
     }
     let old = &module.bytes;
-    let mut out = old.get(..8)?.to_vec();
+    let mut exports = Vec::new();
+    for name in &parts.exports {
+        put_leb(&mut exports, name.len() as u32);
+        exports.extend_from_slice(name.as_bytes());
+        exports.push(3);
+        put_leb(&mut exports, own);
+    }
+    let mut list = Vec::new();
     let mut seen = [false; 3];
     for (id, content) in sections(old)? {
         let new = match id {
@@ -153,27 +161,54 @@ pub(super) fn append_global(module: &Module, field: &Field) -> Option<Vec<u8>> {
             }
             7 => {
                 seen[1] = true;
-                let mut extra = Vec::new();
-                for name in &parts.exports {
-                    put_leb(&mut extra, name.len() as u32);
-                    extra.extend_from_slice(name.as_bytes());
-                    extra.push(3);
-                    put_leb(&mut extra, own);
-                }
-                grown(old, content, parts.exports.len() as u32, &extra)?
+                grown(old, content, parts.exports.len() as u32, &exports)?
             }
             0 if old.get(content.start..content.start + 5) == Some(b"\x04name") => {
                 seen[2] = true;
                 global_names_with(old, content, &parts, &bytes, own)?
             }
+            // Another custom section: where it goes is the text's choice.
+            0 => return None,
             _ => old.get(content)?.to_vec(),
         };
-        put_section(&mut out, id, &new);
+        list.push((id, new));
     }
-    let [globals, exports, names] = seen;
-    let exports = exports || parts.exports.is_empty();
-    let names = names || parts.name.is_none();
-    (globals && exports && names).then_some(out)
+    // The sections the module gets with its first global, first export or
+    // first name, where the whole assembly puts them.
+    let mut first = |id: u8, entries: &[u8], count: usize| {
+        let mut content = Vec::with_capacity(entries.len() + 1);
+        put_leb(&mut content, count as u32);
+        content.extend_from_slice(entries);
+        let at = (list.iter()).position(|(other, _)| rank(*other) > rank(id));
+        list.insert(at.unwrap_or(list.len()), (id, content));
+    };
+    if !seen[0] {
+        first(6, bytes.get(parts.entry.clone())?, 1);
+    }
+    if !seen[1] && !parts.exports.is_empty() {
+        first(7, &exports, parts.exports.len());
+    }
+    if let (false, Some(name)) = (seen[2], &parts.name) {
+        let mut entry = Vec::new();
+        put_leb(&mut entry, 1);
+        put_leb(&mut entry, own);
+        entry.extend_from_slice(bytes.get(name.clone())?);
+        let mut content = b"\x04name".to_vec();
+        put_section(&mut content, 7, &entry);
+        list.push((0, content));
+    }
+    let mut out = old.get(..8)?.to_vec();
+    for (id, content) in list {
+        put_section(&mut out, id, &content);
+    }
+    Some(out)
+}
+
+/// Where section `id` goes among the others: custom sections (the name
+/// section) last, as the assembler writes them.
+fn rank(id: u8) -> usize {
+    const ORDER: [u8; 13] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
+    (ORDER.iter()).position(|o| *o == id).unwrap_or(ORDER.len())
 }
 
 /// A vector section's content `content` of `old` with its entry `k` (each
@@ -393,7 +428,7 @@ impl GlobalParts {
 }
 
 /// The name section `content` of `old` with the new global's name (from
-/// `stub`) appended to subsection 7 as global `index`.
+/// `stub`) appended to subsection 7 as global `index` (made if need be).
 fn global_names_with(
     old: &[u8],
     content: Range<usize>,
@@ -402,21 +437,38 @@ fn global_names_with(
     index: u32,
 ) -> Option<Vec<u8>> {
     let mut out = b"\x04name".to_vec();
-    let mut added = parts.name.is_none();
+    let Some(name) = &parts.name else {
+        return old.get(content).map(<[u8]>::to_vec);
+    };
+    let mut extra = Vec::new();
+    put_leb(&mut extra, index);
+    extra.extend_from_slice(stub.get(name.clone())?);
+    let mut added = false;
     for (sub, range) in name_subsections(old, content)? {
-        let new = match (sub, &parts.name) {
-            (7, Some(name)) => {
+        // Subsections come in the order of their ids.
+        if sub > 7 && !added {
+            let mut first = Vec::new();
+            put_leb(&mut first, 1);
+            first.extend_from_slice(&extra);
+            put_section(&mut out, 7, &first);
+            added = true;
+        }
+        let new = match sub {
+            7 => {
                 added = true;
-                let mut extra = Vec::new();
-                put_leb(&mut extra, index);
-                extra.extend_from_slice(stub.get(name.clone())?);
                 grown(old, range, 1, &extra)?
             }
             _ => old.get(range)?.to_vec(),
         };
         put_section(&mut out, sub, &new);
     }
-    added.then_some(out)
+    if !added {
+        let mut first = Vec::new();
+        put_leb(&mut first, 1);
+        first.extend_from_slice(&extra);
+        put_section(&mut out, 7, &first);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -556,10 +608,29 @@ mod tests {
         ] {
             assert_eq!(added(&session, text), None, "{text}");
         }
-        // The first global: the module has no global section yet.
-        let mut fresh = Session::new();
-        eval(&mut fresh, "(func $f)");
-        assert_eq!(added(&fresh, "(global $h i32 (i32.const 1))"), None);
+        // The first global, export or name: sections the module lacks.
+        for (first, text) in [
+            ("(func $f)", "(global $h i32 (i32.const 1))"),
+            ("(func $f)", "(global $h (export \"h\") i32 (i32.const 1))"),
+            ("(func)", "(global $h i32 (i32.const 1))"),
+            (
+                "(memory $m 1) (func (export \"f\"))",
+                "(global i64 (i64.const 1))",
+            ),
+            (
+                "(data $d \"x\") (func $f (data.drop $d))",
+                "(global $h f32 (f32.const 1))",
+            ),
+            (
+                "(table $t 1 funcref) (elem (i32.const 0) $f) (func $f)",
+                "(global $h i32 (i32.const 1))",
+            ),
+        ] {
+            let mut fresh = Session::new();
+            eval(&mut fresh, first);
+            let (spliced, whole) = added(&fresh, text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(spliced, whole, "{first} {text}");
+        }
     }
 
     /// One input as the workbench runs it, recorded for `:undo`.
