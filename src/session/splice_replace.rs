@@ -553,6 +553,30 @@ mod tests {
     }
 
     #[test]
+    fn replaced_functions_after_imports_and_multi_value_blocks() {
+        let mut session = Session::new();
+        for field in [
+            "(func $two (result i32 i32) i32.const 1 i32.const 2)",
+            "(import \"spectest\" \"print_i32\" (func $print (param i32)))",
+            "(func $p (param $v i32) (call $print (local.get $v)))",
+            "(func $blk (result i32) (block (result i32 i32) (call $two)) i32.add)",
+            "(table 1 funcref)",
+            "(func $ind (param i32) (call_indirect (param i32) (local.get 0) (i32.const 0)))",
+        ] {
+            eval(&mut session, field);
+        }
+        for text in [
+            "(func $two (result i32 i32) i32.const 3 i32.const 4)",
+            "(func $p (param $v i32) (call $print (i32.add (local.get $v) (i32.const 1))))",
+            "(func $blk (result i32) (block (result i32 i32) (call $two)) i32.sub)",
+            "(func $ind (param i32) (call_indirect (param i32) (local.get 0) (i32.const 0)) (call $p (local.get 0)))",
+        ] {
+            let (spliced, whole) = replaced(&session, text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(spliced, whole, "{text}");
+        }
+    }
+
+    #[test]
     fn what_a_replacement_cannot_splice_takes_the_whole_assembly() {
         let session = session();
         for text in [
