@@ -87,18 +87,15 @@ pub(super) fn replace_func(
     let mut entry = Vec::with_capacity(body.len() + 5);
     put_leb(&mut entry, body.len() as u32);
     entry.extend_from_slice(&body);
+    let func_entry = bytes.get(parts.func_entry.clone())?;
     let old_bytes = &module.bytes;
     let mut out = old_bytes.get(..8)?.to_vec();
     let mut data_count = false;
     for (id, content) in sections(old_bytes)? {
         let new = match id {
-            3 => with_entry(
-                old_bytes,
-                content,
-                defined,
-                &bytes[parts.func_entry.clone()],
-                |b, at| leb(b, at).map(drop),
-            )?,
+            3 => with_entry(old_bytes, content, defined, func_entry, |b, at| {
+                leb(b, at).map(drop)
+            })?,
             10 => with_entry(old_bytes, content, defined, &entry, |b, at| {
                 *at += leb(b, at)? as usize;
                 (*at <= b.len()).then_some(())
