@@ -169,6 +169,9 @@ pub struct Session {
     /// For each defined function of the session module, where each of its
     /// instructions was written: (field index, byte offset in the field).
     sources: Arc<Vec<Vec<(usize, usize)>>>,
+    /// Where the fields of each kind are, for the fields it was found for
+    /// (`fields` while they are the same list).
+    kinds: Option<(Arc<Vec<fields::Field>>, Arc<kinds::Kinds>)>,
     session: Option<(Arc<Module>, InstanceAddr)>,
     /// Earlier session-module instances whose code is not freed yet (see
     /// [`Session::retire_stale`]).
@@ -233,6 +236,7 @@ impl Session {
             registry,
             fields: Arc::default(),
             sources: Arc::default(),
+            kinds: None,
             session: None,
             stale: Vec::new(),
             named: Vec::new(),

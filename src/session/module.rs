@@ -289,6 +289,9 @@ impl Session {
             }));
         }
         self.fields = Arc::new(plan.fields);
+        if let Some(kinds) = plan.kinds.into_inner() {
+            self.kinds = Some((self.fields.clone(), Arc::new(kinds)));
+        }
         self.sources = Arc::new(sources);
         if let Some((_, old)) = self.session.replace((module, instance)) {
             self.stale.push(old);
@@ -589,7 +592,7 @@ impl Session {
         let (Some(old), Some(new)) = (objects(old_instance), objects(instance)) else {
             return notes;
         };
-        let old_kinds = Kinds::of(&self.fields);
+        let old_kinds = self.kinds();
         // The index the field at `pos` of the plan had in the previous module.
         let old_index = |kind: &str, pos: usize| {
             let was = plan.previous.get(pos).copied().flatten()?;
@@ -695,6 +698,19 @@ impl Session {
         let tables = (&old.1[..], &new.1[..]);
         notes.extend(self.carry_tables(tables, plan, &moved_funcs, &old_kinds));
         notes
+    }
+
+    /// Where the session's fields of each kind are: found when the fields
+    /// were planned, or now.
+    fn kinds(&mut self) -> Arc<Kinds> {
+        match &self.kinds {
+            Some((fields, kinds)) if Arc::ptr_eq(fields, &self.fields) => kinds.clone(),
+            _ => {
+                let kinds = Arc::new(Kinds::of(&self.fields));
+                self.kinds = Some((self.fields.clone(), kinds.clone()));
+                kinds
+            }
+        }
     }
 
     /// Frees the code of the earlier session-module instances that nothing
