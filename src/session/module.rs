@@ -771,15 +771,7 @@ impl Session {
                 // A state `:undo` keeps names it: keep its binary, not its
                 // code (a sandbox's states keep everything as it is).
                 if !self.undo.is_sandbox() {
-                    let module = self.store.instance(addr).map(|i| i.module.clone());
                     self.store.hibernate_instance(addr, empty.clone());
-                    // A large module's code is freed while the next input is
-                    // typed, not during this one (issue 14: 10,000 bodies
-                    // take milliseconds); if no thread can be made, now.
-                    let large = |m: &Arc<Module>| m.bodies.len() >= 1000;
-                    if let Some(module) = module.filter(|m| Arc::strong_count(m) == 1 && large(m)) {
-                        let _ = std::thread::Builder::new().spawn(move || drop(module));
-                    }
                 }
                 self.stale.push(addr);
             }
