@@ -62,6 +62,7 @@ transcripts! {
     redefine_memory_keeps_contents,
     redefine_memory_smaller,
     redefine_start,
+    start_function_marks_changes,
     assertions,
     body_name_errors,
     block_end_caret,

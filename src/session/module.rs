@@ -311,6 +311,7 @@ impl Session {
                     None => "ran the start function (it changed nothing)".into(),
                 },
             ));
+            self.changes_since = Some(before);
         }
         Ok(notes.into_iter().map(|(_, n)| Reply::Note(n)).collect())
     }
