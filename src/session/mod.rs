@@ -25,6 +25,7 @@ mod inspect;
 mod instr_text;
 mod kept;
 mod local_types;
+mod memory_retype;
 pub mod memory_rows;
 mod module;
 mod regions;
