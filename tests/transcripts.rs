@@ -163,6 +163,7 @@ transcripts! {
     step_course_loop,
     step_display,
     step_errors,
+    step_frames,
     mem_whole_range,
     memory_listing,
     custom_page_size_views,

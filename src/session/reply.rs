@@ -59,6 +59,8 @@ pub enum Reply {
     Examine(stepper::Examined),
     /// The paused input's call stack, innermost frame first (`bt`).
     Backtrace(Vec<stepper::BacktraceFrame>),
+    /// The frame `up`, `down` or `frame N` selected.
+    Frame(stepper::SelectedFrame),
     /// A traced input's executed instructions (`:trace on`).
     Trace(trace::Trace),
     /// An exercise's checks, each passed or failed (`:check`).

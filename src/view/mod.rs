@@ -222,6 +222,7 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
+        Reply::Frame(frame) => out.plain_text(stepper::render_frame(frame, width)),
         Reply::Trace(trace) => {
             for line in trace::render(trace).lines() {
                 let line = [Span {

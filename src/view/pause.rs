@@ -259,7 +259,7 @@ fn frames_state(info: &PauseInfo) -> String {
 /// The source around the next instruction: one line of context on either
 /// side (numbered, when the text has several lines), the instruction marked.
 /// Lines longer than `width` are cut around the instruction (see [`clip`]).
-fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
+pub(super) fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
     let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
     let lines: Vec<&str> = spot.text.lines().collect();
     if lines.len() <= 1 {

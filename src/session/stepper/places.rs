@@ -74,7 +74,7 @@ impl Session {
     /// # Errors
     /// A usage error naming what was not understood or does not exist.
     pub fn print_place(&self, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let (d, top) = self.paused_top()?;
+        let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text.trim())?;
         let value = self.read_place(&top, &place)?;
         Ok(vec![Reply::Rows(ValueRows {
@@ -108,7 +108,7 @@ impl Session {
             .ok_or_else(usage)?;
         let (target, literal) = (target.trim(), literal.trim());
         let (place, old, title) = {
-            let (d, top) = self.paused_top()?;
+            let (d, top) = self.paused_frame()?;
             let place = self.place(d, &top, target)?;
             let old = self.read_place(&top, &place)?;
             (
@@ -117,6 +117,12 @@ impl Session {
                 self.describe_place(d, &top, &place, target),
             )
         };
+        let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
+        if selected > 0 && matches!(place, Place::Local(_) | Place::Operand(_)) {
+            return Err(SessionError::usage(format!(
+                "set changes locals and operands of frame 0 only, where execution is; frame {selected} is selected: `frame 0` goes back (globals and memory can be set from any frame)"
+            )));
+        }
         if let Place::Global(addr) = place
             && self.store.global(addr).is_some_and(|g| !g.ty.mutable)
         {
@@ -143,7 +149,7 @@ impl Session {
 
     /// The value `text` names in the top frame now (as `p` reads it).
     pub(super) fn place_value(&self, text: &str) -> Result<Value, SessionError> {
-        let (d, top) = self.paused_top()?;
+        let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text)?;
         self.read_place(&top, &place)
     }
@@ -321,7 +327,7 @@ impl Session {
                     .ok_or_else(failed)
             }
             Place::Local(_) | Place::Operand(_) => {
-                let (_, top) = self.paused_top()?;
+                let (_, top) = self.paused_frame()?;
                 let slots = |values: &mut dyn Iterator<Item = Value>| -> usize {
                     values.map(|v| v.ty().slot_count()).sum()
                 };
