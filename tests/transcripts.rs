@@ -183,6 +183,7 @@ transcripts! {
     step_reverse_continue,
     step_reverse_last_write,
     step_watch_trample,
+    step_watch_values,
     threads_lost_update,
     threads_replay_after_redefinition,
     threads_step_by_hand,

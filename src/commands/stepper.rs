@@ -159,9 +159,9 @@ pub const COMMANDS: &[Command] = &[
     stepper_command!(
         "watch",
         [],
-        "ADDR [LEN]\nREGION",
-        "pause when an instruction writes these bytes of memory 0",
-        "The pause shows the bytes before and after the write.",
+        "ADDR [LEN]\nREGION\n$LOCAL|$GLOBAL",
+        "pause when an instruction writes these bytes of memory 0, or changes a local or global",
+        "The pause shows the bytes before and after the write, or the value before and after. A local is that of the selected frame (up/down choose it); its watchpoint ends, with a pause, when that frame returns, as gdb's does.",
         |wb, args| wb.session.add_watch(args)
     ),
     stepper_command!(

@@ -24,6 +24,7 @@ pub fn render_breakpoints(points: &[StopPoint]) -> String {
             StopPoint::Watchpoint { start, end } => {
                 writeln!(text, "watchpoint: memory 0x{start:x}..0x{end:x}")
             }
+            StopPoint::ValueWatch(what) => writeln!(text, "watchpoint: {what}"),
         };
     }
     text

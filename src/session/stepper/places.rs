@@ -14,6 +14,7 @@
 
 use super::Debugger;
 use super::examine::local_label;
+use super::watch::ValueSpot;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
 use crate::vm::store::{GlobalAddr, MemAddr};
@@ -152,6 +153,31 @@ impl Session {
         let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text)?;
         self.read_place(&top, &place)
+    }
+
+    /// What `watch $x` watches: a local of the selected frame (by its place
+    /// in the call stack, outermost 0) or a global, and how to name it.
+    ///
+    /// # Errors
+    /// As for `p`; an operand or a memory cell is refused (`watch ADDR` takes memory).
+    pub(super) fn value_spot(&self, text: &str) -> Result<(ValueSpot, String), SessionError> {
+        let (d, frame) = self.paused_frame()?;
+        let place = self.place(d, &frame, text)?;
+        let label = self.describe_place(d, &frame, &place, text);
+        let spot = match place {
+            Place::Local(index) => ValueSpot::Local {
+                frame: d.execution.frame_views(&self.store).len() - 1 - d.selected,
+                func: frame.func,
+                index,
+            },
+            Place::Global(addr) => ValueSpot::Global(addr),
+            Place::Operand(_) | Place::Memory(..) => {
+                return Err(SessionError::usage(format!(
+                    "watch takes a local or a global ($n, $g), or memory as watch ADDR [LEN]; {label} is neither"
+                )));
+            }
+        };
+        Ok((spot, label))
     }
 
     /// What `text` names in the top frame.

@@ -305,7 +305,7 @@ impl Session {
     /// # Errors
     /// A usage error when none was hit in the recording.
     pub fn reverse_continue(&mut self) -> Result<Vec<Reply>, SessionError> {
-        let mut watched_before: Vec<Vec<u8>> = Vec::new();
+        let mut watched_before: Vec<super::watch::Seen> = Vec::new();
         let watched = std::cell::RefCell::new(&mut watched_before);
         self.reverse_to(
             |s, _| {
