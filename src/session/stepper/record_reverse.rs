@@ -228,8 +228,20 @@ impl Session {
         let (first, changes) = self.changes_of(&probe, depth, func)?;
         let mut replies = Vec::new();
         if let Some((step, value)) = first {
+            // A local exists from its frame's call on; anything else from
+            // the first recorded step.
+            let recorded = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.recording.first_step());
+            let since = match (&probe, func, self.debugger.as_deref()) {
+                (Probe::Local(_), Some(func), Some(d)) if recorded != Some(step) => {
+                    format!("when {} was called", self.frame_name(func, d))
+                }
+                _ => "where the recording starts".to_string(),
+            };
             replies.push(Reply::Note(format!(
-                "{} = {value} after {step} step{} (where the recording starts)",
+                "{} = {value} after {step} step{} ({since})",
                 probe.name(),
                 if step == 1 { "" } else { "s" }
             )));
