@@ -293,23 +293,7 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         out.append(line);
     }
     if let Some(spot) = &error.spot {
-        let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        let line = spot.text.lines().nth(line_no).unwrap_or("");
-        let len = spot
-            .len
-            .min(line.chars().count().saturating_sub(col).max(1));
-        let gutter = if spot.text.lines().count() > 1 {
-            format!("{:>3} | ", line_no + 1)
-        } else {
-            "  | ".into()
-        };
-        let room = width.map(|w| w.saturating_sub(gutter.len()));
-        let (line, col, len) = clip::around(line, col, len, room);
-        out.push(gutter.clone(), Role::Dim);
-        out.plain_text(format!("{line}\n"));
-        out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
-        out.push("^".repeat(len), role);
-        out.plain_text("\n");
+        marked_source(&mut out, spot, "", width, role);
     }
     for note in &error.notes {
         for line in note.lines() {
@@ -320,6 +304,35 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         }
     }
     out
+}
+
+/// The line of `spot.text` holding the spot, after `indent` and a gutter
+/// (its line number when the text has several lines), then a caret line
+/// under the spot in `role`; cut around the spot to fit `width`.
+pub(super) fn marked_source(
+    out: &mut Styled,
+    spot: &crate::session::SourceSpot,
+    indent: &str,
+    width: Option<usize>,
+    role: Role,
+) {
+    let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+    let line = spot.text.lines().nth(line_no).unwrap_or("");
+    let len = spot
+        .len
+        .min(line.chars().count().saturating_sub(col).max(1));
+    let gutter = if spot.text.lines().count() > 1 {
+        format!("{indent}{:>3} | ", line_no + 1)
+    } else {
+        format!("{indent}  | ")
+    };
+    let room = width.map(|w| w.saturating_sub(gutter.len()));
+    let (line, col, len) = clip::around(line, col, len, room);
+    out.push(gutter.clone(), Role::Dim);
+    out.plain_text(format!("{line}\n"));
+    out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
+    out.push("^".repeat(len), role);
+    out.plain_text("\n");
 }
 
 /// One line of a document (spans), wrapped at spaces to `width` when there
