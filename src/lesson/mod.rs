@@ -327,7 +327,7 @@ pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> CheckReport {
         .map(|(i, check)| CheckResult {
             number: i + 1,
             check: check.to_string(),
-            failure: run_check(learner, check).err(),
+            failure: run_check(learner, check).err().map(|f| *f),
         })
         .collect();
     CheckReport {
@@ -337,13 +337,13 @@ pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> CheckReport {
 }
 
 /// Runs one check: `Err` says how it failed.
-fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailure> {
+fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), Box<CheckFailure>> {
     let fail = |message: String, place: CheckPlace| {
-        Err(CheckFailure {
+        Err(Box::new(CheckFailure {
             message,
             place,
             spot: None,
-        })
+        }))
     };
     match check {
         Check::LinkError(input) => match learner.eval(input) {
@@ -408,14 +408,14 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailu
                 Ok(_) => fail("not a check".to_string(), CheckPlace::Input),
                 // The message, then the trap's instruction marked in the
                 // learner's text, then the notes: as the prompt shows it.
-                Err(e) => Err(CheckFailure {
+                Err(e) => Err(Box::new(CheckFailure {
                     message: std::iter::once(e.message)
                         .chain(e.notes)
                         .collect::<Vec<_>>()
                         .join("\n"),
                     place: place(),
                     spot: e.spot,
-                }),
+                })),
             }
         }
     }

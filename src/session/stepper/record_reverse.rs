@@ -375,10 +375,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(
-            notes[0],
-            "$i = i32:0 after 1 step (where the recording starts)"
-        );
+        assert_eq!(notes[0], "$i = i32:0 after 1 step (when $fill was called)");
         assert!(
             notes[1].starts_with("$i = i32:1  (was i32:0) by step"),
             "{notes:?}"
