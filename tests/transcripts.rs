@@ -187,6 +187,7 @@ transcripts! {
     threads_lost_update,
     threads_replay_after_redefinition,
     threads_step_by_hand,
+    threads_typed_null,
     threads_wait_notify,
     threads_explore,
     threads_explore_atomic,

@@ -300,7 +300,7 @@ pub enum ThreadState {
     /// Paused in the stepper.
     Stepping,
     /// Ended with these results.
-    Finished(Vec<Value>),
+    Finished(Vec<Value>, FuncNames),
     /// Trapped with this message.
     Trapped(String),
 }
