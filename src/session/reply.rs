@@ -181,6 +181,8 @@ pub struct MemoryWindow {
     pub start: u64,
     /// Bytes asked for.
     pub len: u64,
+    /// Bytes there are to show: `len` cut where the memory ends.
+    pub shown: u64,
     /// How to read the bytes.
     pub layout: Layout,
     /// Bytes in one page of the memory (65536, or 1 with custom page sizes).

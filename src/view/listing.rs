@@ -75,8 +75,11 @@ pub fn memory_window(
         .map_or_else(String::new, |unit| format!(" (pages of {unit})"));
     head.push(
         format!(
-            "{}{pages}, {} bytes from 0x{:x}:",
-            window.label, window.len, window.start
+            "{}{pages}, {} byte{} from 0x{:x}:",
+            window.label,
+            window.shown,
+            if window.shown == 1 { "" } else { "s" },
+            window.start
         ),
         Role::Heading,
     );
