@@ -218,6 +218,20 @@ fn a_trap_in_a_loaded_file_names_the_files_line_once() {
 }
 
 #[test]
+fn a_body_error_on_the_only_line_of_a_file_numbers_that_line() {
+    let source = "(module (func (result i32) (i32.add (i32.const 1) (i64.const 2))))\n";
+    let path = temp_file("one-line", "one.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":1:29: in func 0: i32.add needs [i32 i32]")
+            && stderr.contains("\n  1 | (module (func (result i32)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
     let source = "(module\n  (func $f (result i32)\n    (i32.const 1))\n";
     let path = temp_file("unclosed", "open.wat", source.as_bytes());

@@ -56,7 +56,7 @@ pub fn render(report: &CheckReport, width: Option<usize>) -> Styled {
                 );
                 // A trap's instruction, marked in the learner's text, as the prompt does.
                 if let (0, Some(spot)) = (i, &failure.spot) {
-                    super::marked_source(&mut out, spot, "        ", width, Role::Error);
+                    super::marked_source(&mut out, spot, "        ", width, Role::Error, false);
                 }
             }
             place(&mut out, &failure.place, width);
