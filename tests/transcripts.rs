@@ -133,6 +133,7 @@ transcripts! {
     typed_null_names,
     gc_step_cast,
     ref_func_at_prompt,
+    ref_eq_function_refs,
     memory_grow_fragment,
     memory_store_marked,
     memory_survives_rebuild,
