@@ -100,7 +100,7 @@ pub const COMMANDS: &[Command] = &[
         "info",
         ["i"],
         "locals|globals|frame|stack|registers|memory|breakpoints",
-        "show the paused frame's locals, globals, frame, stack, memories or breakpoints",
+        "show the selected frame's locals, globals, frame, stack, memories or breakpoints",
         "Short forms: i lo, i g, i f, i s, i m, i b; i r (registers) shows the locals and the stack, a WebAssembly machine's registers.",
         |wb, args| if args.trim() == "hits" {
             wb.session.hits()

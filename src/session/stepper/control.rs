@@ -190,7 +190,7 @@ impl Session {
                     continue;
                 }
             }
-            let watched = self.watched_bytes();
+            let watched = self.watched_state();
             let write = if self.regions.is_empty() {
                 None
             } else {

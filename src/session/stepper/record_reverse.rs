@@ -329,7 +329,7 @@ impl Session {
                 if !before.is_empty() {
                     notes.extend(s.watch_changes(&before).0);
                 }
-                **before = s.watched_bytes();
+                **before = s.watched_state();
                 (!notes.is_empty()).then(|| notes.join(", "))
             },
             "no breakpoint or watchpoint was hit in the recorded steps",

@@ -1,6 +1,7 @@
 //! Watchpoints and memory-access decoding: which bytes of memory the next
 //! instruction reads or writes (for the pause's "memory:" line), and which
-//! watched ranges of the session's memory 0 a step changed.
+//! watched ranges of the session's memory 0, locals and globals a step
+//! changed (gdb's `watch`; a local's watchpoint ends with its frame).
 
 use crate::session::memory_rows::spaced_hex as hex;
 use crate::session::memory_rows::{Line, ROW};
@@ -125,10 +126,13 @@ pub(super) fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String
 
 impl Session {
     /// `watch ADDR [LEN]` or `watch REGION`: pauses the stepper after a
-    /// write that changes those bytes of the session's memory 0.
+    /// write that changes those bytes of the session's memory 0; `watch
+    /// $x`: after an instruction changes local `$x` of the selected frame,
+    /// or global `$x`.
     ///
     /// # Errors
-    /// A usage error when `args` is neither a region nor an address.
+    /// A usage error when `args` is neither a region, an address, nor a
+    /// local or global.
     pub fn add_watch(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let words: Vec<&str> = args.split_whitespace().collect();
         if let [word] = words.as_slice()
@@ -188,7 +192,7 @@ impl Session {
     }
 
     /// What each watchpoint sees now: bytes of the session's memory 0, or a value.
-    pub(super) fn watched_bytes(&self) -> Vec<Seen> {
+    pub(super) fn watched_state(&self) -> Vec<Seen> {
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -224,7 +228,7 @@ impl Session {
     /// A local whose frame returned is no longer watched.
     pub(super) fn watch_hits(&mut self, before: &[Seen]) -> Vec<String> {
         let (notes, diffs) = self.watch_changes(before);
-        let now = self.watched_bytes();
+        let now = self.watched_state();
         if let Some(d) = self.debugger.as_mut() {
             d.watch_diffs.extend(diffs);
             let mut seen = now.iter();
@@ -236,7 +240,7 @@ impl Session {
 
     /// What [`Session::watch_hits`] reports, without keeping the long diffs.
     pub(super) fn watch_changes(&self, before: &[Seen]) -> (Vec<String>, Vec<WatchDiff>) {
-        let after = self.watched_bytes();
+        let after = self.watched_state();
         let Some(d) = self.debugger.as_ref() else {
             return (Vec::new(), Vec::new());
         };
