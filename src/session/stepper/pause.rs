@@ -304,10 +304,14 @@ impl Session {
         );
         let info = PauseInfo {
             step: d.steps,
-            next: next
-                .as_ref()
-                .map(shown)
-                .map(|t| self.in_written_shape(&t).unwrap_or(t)),
+            next: next.as_ref().map(|text| match text.ends_function {
+                // The typed fragment's own end: what is left is its results.
+                true if top.is_some_and(|v| d.is_fragment(v.func)) => "its end".to_string(),
+                _ => {
+                    let text = shown(text);
+                    self.in_written_shape(&text).unwrap_or(text)
+                }
+            }),
             branch,
             frames: views,
             names,
