@@ -421,7 +421,7 @@ mod tests {
         assert_eq!(info.step, 6);
         assert_eq!(info.names, ["your input"]);
         assert_eq!(operands(info), [Value::I32(6)]);
-        assert_eq!(info.next.as_deref(), Some("end (of the function)"));
+        assert_eq!(info.next.as_deref(), Some("its end"));
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub enum Decision {
 pub struct PauseInfo {
     /// Instructions executed so far.
     pub step: u64,
-    /// The next instruction, as text.
+    /// The next instruction, as text (`its end` before the typed
+    /// fragment's own end, `end (of the function)` before a function's).
     pub next: Option<String>,
     /// What the next instruction will do, when it is a branch.
     pub branch: Option<BranchPreview>,
