@@ -284,6 +284,7 @@ fn a_failing_script_input_makes_the_exit_status_1() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_watlab"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("watlab starts");
     child
@@ -294,7 +295,8 @@ fn a_failing_script_input_makes_the_exit_status_1() {
         .expect("write");
     let out = child.wait_with_output().expect("watlab ends");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("error: <stdin>:1:1: i32.add needs 2 operands"));
+    assert!(text(&out.stderr).contains("error: <stdin>:1:1: i32.add needs 2 operands"));
+    assert!(!text(&out.stdout).contains("error"), "errors go to stderr");
 }
 
 #[test]
@@ -530,7 +532,8 @@ fn script_runs_the_inputs_of_a_file_and_exits_1_when_one_fails() {
         "error: {}:2:1: i32.add needs 2 operands [i32 i32], but the stack has 1: [i32]\n  2 | i32.add\n      ^^^^^^^\n",
         file.display()
     );
-    assert!(stdout.contains(&located), "{stdout}");
+    assert_eq!(text(&out.stderr), located, "the error, on stderr");
+    assert!(!stdout.contains("error"), "{stdout}");
     assert!(
         stdout.ends_with("  [1]  i32  2  0x2  <- new\n"),
         "the rest runs: {stdout}"
@@ -549,11 +552,12 @@ fn a_script_line_that_is_not_utf8_is_an_error_naming_it_and_the_rest_runs() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains(
+        text(&out.stderr).contains(
             "error: <stdin>:3: not UTF-8 text (byte 0xe9 at column 21), \
              so the input holding it was skipped"
         ),
-        "{stdout}"
+        "{}",
+        text(&out.stderr)
     );
     assert!(!stdout.contains("defined func $f"), "{stdout}");
     assert!(stdout.ends_with("  [1]  i32  3  0x3  <- new\n"), "{stdout}");
@@ -561,19 +565,19 @@ fn a_script_line_that_is_not_utf8_is_an_error_naming_it_and_the_rest_runs() {
     let out = watlab(&["script", arg(&file)]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stdout).contains("error: ")
-            && text(&out.stdout).contains("latin1.wat:3: not UTF-8"),
+        text(&out.stderr).contains("error: ")
+            && text(&out.stderr).contains("latin1.wat:3: not UTF-8"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
     // In a transcript, the line number is the file's, prompts and outputs included.
     let transcript = b"wat> i32.const 1\nold output\nwat> i32.const \xff\nwat> i32.const 3\n";
     let file = temp_file("script-not-utf8", "latin1.txt", transcript);
     let out = watlab(&["script", arg(&file)]);
     assert!(
-        text(&out.stdout).contains("latin1.txt:3: not UTF-8 text (byte 0xff at column 11)"),
+        text(&out.stderr).contains("latin1.txt:3: not UTF-8 text (byte 0xff at column 11)"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
 }
 
@@ -747,6 +751,32 @@ fn a_closed_pipe_ends_a_script_quietly() {
         command.stdin(std::fs::File::open(&file).expect("the script"));
         command
     });
+}
+
+#[test]
+fn a_script_that_fails_after_its_reader_went_away_still_exits_1() {
+    let _cleanup = Cleanup::of("pipe-script-fails");
+    // Far more output than a pipe holds, then a failing input.
+    let mut inputs = ":help\n".repeat(400);
+    inputs.push_str("i32.add\n");
+    let file = temp_file("pipe-script-fails", "fails.wat", inputs.as_bytes());
+    let mut child = watlab_command(&["script", arg(&file)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watlab starts");
+    let mut reader = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    drop(reader);
+    let out = child.wait_with_output().expect("watlab ends");
+    assert_eq!(out.status.code(), Some(1), "the script failed");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("fails.wat:401:1: i32.add needs 2 operands"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]

@@ -179,7 +179,7 @@ fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
     let path = temp_file("script-lines", "s2.txt", source.as_bytes());
     let out = watlab(&["script", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stderr);
     let file = path.display();
     let bad_add = format!(
         "error: {file}:5:3: in func $f: i64.add needs 2 operands [i64 i64], but the stack has 1: [i32]\n  5 |   i64.add)\n        ^^^^^^^\n"
@@ -209,7 +209,25 @@ fn a_trap_in_a_loaded_file_names_the_files_line_once() {
         .expect("the watlab binary runs");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "loaded m.wat\ndefined func $div\nerror: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  for the input at <stdin>:1\n"
+        "loaded m.wat\ndefined func $div\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  for the input at <stdin>:1\n"
+    );
+}
+
+#[test]
+fn a_body_error_on_the_only_line_of_a_file_numbers_that_line() {
+    let source = "(module (func (result i32) (i32.add (i32.const 1) (i64.const 2))))\n";
+    let path = temp_file("one-line", "one.wat", source.as_bytes());
+    let out = watlab(&["run", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":1:29: in func 0: i32.add needs [i32 i32]")
+            && stderr.contains("\n  1 | (module (func (result i32)"),
+        "{stderr}"
     );
 }
 
@@ -234,7 +252,7 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
         .expect("the watlab binary runs");
     let script = script.display();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
         format!(
             "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  for the input at {script}:1\n"
         )
@@ -248,7 +266,7 @@ fn an_unclosed_parenthesis_in_a_script_says_the_rest_did_not_run() {
     let out = watlab(&["script", path.to_str().expect("utf-8 path")]);
     let file = path.display();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
         format!(
             "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (func $e (block nop)\n      ^\n  the 2 lines after it were read as part of this input, so none of them ran\n"
         )
@@ -266,7 +284,7 @@ fn an_exception_thrown_in_a_loaded_file_names_the_files_line() {
         .stdin(std::fs::File::open(&script).expect("the script opens"))
         .output()
         .expect("the watlab binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stderr);
     assert!(
         stdout.contains("error: ex.wat:4:6: uncaught exception $oops (i32 3)\n  4 |     (throw $oops (local.get $x))))\n           ^^^^^\n  thrown in $inner, at throw\n"),
         "{stdout}"

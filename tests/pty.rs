@@ -366,7 +366,7 @@ fn ctrl_c_pauses_a_runaway_loop_in_the_stepper() {
     repl.send("\x03");
     repl.expect("interrupted: paused where it was");
     repl.expect("paused after");
-    repl.expect("labels: function");
+    repl.expect("stack:  empty");
     repl.expect("step input:1> ");
 
     // The stepper works from there, and abort undoes the input.

@@ -39,10 +39,16 @@ impl Write for Stdout {
     }
 }
 
-/// The exit code of a command that wrote to `out`: its own, or 0 after a closed
-/// pipe, or 2 (with the message on standard error) after another I/O error.
+/// The exit code of a command that wrote to `out`: its own (also when its
+/// reader went away after it knew it: a script that failed stays failed), or
+/// 0 when a closed pipe stopped it, or 2 (with the message on standard
+/// error) after another I/O error.
 pub fn finish(out: &mut Stdout, result: io::Result<ExitCode>) -> ExitCode {
-    match result.and_then(|code| out.flush().map(|()| code)) {
+    let flushed = |code| match out.flush() {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(code),
+    };
+    match result.and_then(flushed) {
         Ok(code) => code,
         Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -3,6 +3,7 @@
 
 use super::Workbench;
 use super::registry::{self, Command, Scope};
+use crate::session::stepper::FrameMove;
 use crate::session::{ErrorKind, Reply, SessionError};
 
 /// The stepper's commands, in help order.
@@ -99,7 +100,7 @@ pub const COMMANDS: &[Command] = &[
         "info",
         ["i"],
         "locals|globals|frame|stack|registers|memory|breakpoints",
-        "show the paused frame's locals, globals, frame, stack, memories or breakpoints",
+        "show the selected frame's locals, globals, frame, stack, memories or breakpoints",
         "Short forms: i lo, i g, i f, i s, i m, i b; i r (registers) shows the locals and the stack, a WebAssembly machine's registers.",
         |wb, args| if args.trim() == "hits" {
             wb.session.hits()
@@ -158,9 +159,9 @@ pub const COMMANDS: &[Command] = &[
     stepper_command!(
         "watch",
         [],
-        "ADDR [LEN]\nREGION",
-        "pause when an instruction writes these bytes of memory 0",
-        "The pause shows the bytes before and after the write.",
+        "ADDR [LEN]\nREGION\n$LOCAL|$GLOBAL",
+        "pause when an instruction writes these bytes of memory 0, or changes a local or global",
+        "The pause shows the bytes before and after the write, or the value before and after. A local is that of the selected frame (up/down choose it); its watchpoint ends, with a pause, when that frame returns, as gdb's does.",
         |wb, args| wb.session.add_watch(args)
     ),
     stepper_command!(
@@ -197,6 +198,34 @@ pub const COMMANDS: &[Command] = &[
         |wb, _| wb.session.backtrace()
     ),
     stepper_command!(
+        "up",
+        [],
+        "[N]",
+        "select the caller's frame (or N frames up): p, info and bt read it",
+        "As gdb's up: frames are numbered as bt numbers them, 0 the innermost. p $x, info locals and info frame then read the selected frame; execution still continues in frame 0, and the next pause selects it again.",
+        |wb, args| wb
+            .session
+            .select_frame(FrameMove::Up(count(args)? as usize))
+    ),
+    stepper_command!(
+        "down",
+        [],
+        "[N]",
+        "select the frame called from the selected one (or N frames down)",
+        "",
+        |wb, args| wb
+            .session
+            .select_frame(FrameMove::Down(count(args)? as usize))
+    ),
+    stepper_command!(
+        "frame",
+        ["f"],
+        "[N]",
+        "select frame N (as bt numbers them), or show the selected frame",
+        "",
+        |wb, args| wb.session.select_frame(FrameMove::To(frame_number(args)?))
+    ),
+    stepper_command!(
         "abort",
         [],
         "",
@@ -214,6 +243,22 @@ fn count(args: &str) -> Result<u64, SessionError> {
             SessionError::new(
                 ErrorKind::Usage,
                 format!("{word} is not a count: give a whole number of steps, at least 1"),
+            )
+        }),
+    }
+}
+
+/// `frame N`'s number (counted from the innermost frame, 0); none shows
+/// the selected frame.
+fn frame_number(args: &str) -> Result<Option<usize>, SessionError> {
+    match args.trim() {
+        "" => Ok(None),
+        word => word.parse::<usize>().map(Some).map_err(|_| {
+            SessionError::new(
+                ErrorKind::Usage,
+                format!(
+                    "{word} is not a frame number: give one as bt lists them (0 is the innermost)"
+                ),
             )
         }),
     }

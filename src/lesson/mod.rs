@@ -327,7 +327,7 @@ pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> CheckReport {
         .map(|(i, check)| CheckResult {
             number: i + 1,
             check: check.to_string(),
-            failure: run_check(learner, check).err(),
+            failure: run_check(learner, check).err().map(|f| *f),
         })
         .collect();
     CheckReport {
@@ -337,8 +337,14 @@ pub fn check(learner: &mut impl Learner, exercise: &Exercise) -> CheckReport {
 }
 
 /// Runs one check: `Err` says how it failed.
-fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailure> {
-    let fail = |message: String, place: CheckPlace| Err(CheckFailure { message, place });
+fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), Box<CheckFailure>> {
+    let fail = |message: String, place: CheckPlace| {
+        Err(Box::new(CheckFailure {
+            message,
+            place,
+            spot: None,
+        }))
+    };
     match check {
         Check::LinkError(input) => match learner.eval(input) {
             Err(e) if e.kind == crate::session::ErrorKind::Link => Ok(()),
@@ -400,13 +406,16 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), CheckFailu
             match outcome {
                 Ok(replies) if !replies.contains(&Reply::Quit) => Ok(()),
                 Ok(_) => fail("not a check".to_string(), CheckPlace::Input),
-                Err(e) => fail(
-                    std::iter::once(e.message)
+                // The message, then the trap's instruction marked in the
+                // learner's text, then the notes: as the prompt shows it.
+                Err(e) => Err(Box::new(CheckFailure {
+                    message: std::iter::once(e.message)
                         .chain(e.notes)
                         .collect::<Vec<_>>()
                         .join("\n"),
-                    place(),
-                ),
+                    place: place(),
+                    spot: e.spot,
+                })),
             }
         }
     }
@@ -553,6 +562,7 @@ mod tests {
         assert_eq!(
             report.results[0].failure,
             Some(CheckFailure {
+                spot: None,
                 message: "memory at 0x8 should hold 2a 00, it holds 2a 2a".into(),
                 place: CheckPlace::Memory {
                     addr: 8,
@@ -601,6 +611,7 @@ mod tests {
         assert_eq!(
             report.results[1].failure,
             Some(CheckFailure {
+                spot: None,
                 message: "assertion failed: expected [i32:15], got [i32:10]".into(),
                 place: CheckPlace::Call {
                     module: None,

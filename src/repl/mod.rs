@@ -9,10 +9,10 @@
 mod helper;
 mod input;
 mod pager;
+mod script;
 
 use crate::commands::{Workbench, data_file};
-use crate::session::{Reply, SessionError};
-use crate::text::lex;
+use crate::session::Reply;
 use crate::view::theme;
 use helper::{InterruptKey, WatHelper};
 use input::{Gathered, Gatherer};
@@ -20,7 +20,7 @@ use pager::{Pager, Screen};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config, Editor, EventHandler, KeyEvent};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -244,137 +244,4 @@ fn names_in_scope(session: &crate::session::Session) -> Vec<String> {
     names
 }
 
-/// One line of a script: where it is (`FILE:LINE`, `<stdin>:LINE` for standard input)
-/// and its bytes without the line ending; a line need not be UTF-8.
-pub type ScriptLine = (String, Vec<u8>);
-
-/// The lines of `reader` as [`ScriptLine`]s, numbered from 1, located by `place(number)`.
-pub fn script_lines(
-    mut reader: impl BufRead,
-    place: impl Fn(usize) -> String,
-) -> impl Iterator<Item = std::io::Result<ScriptLine>> {
-    let mut number = 0;
-    std::iter::from_fn(move || {
-        let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => None,
-            Ok(_) => {
-                number += 1;
-                Some(Ok((place(number), trim_line_ending(line))))
-            }
-            Err(e) => Some(Err(std::io::Error::new(
-                e.kind(),
-                format!("cannot read the script: {e}"),
-            ))),
-        }
-    })
-}
-
-/// Writes the answer to one input as it is made, so a long `:mem` goes to
-/// the pipe row by row and is never held whole (issue 13).
-fn print(
-    out: &mut impl Write,
-    outcome: &Result<Vec<Reply>, SessionError>,
-    session: &Workbench,
-) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(out);
-    crate::view::stream_outcome(outcome, None, &session.session, &mut |piece| {
-        out.write_all(piece.plain().as_bytes())?;
-        Ok(true)
-    })?;
-    out.flush()
-}
-
-/// Whether an input succeeded: it ran, and no reply reports a failure.
-fn succeeded(outcome: &Result<Vec<Reply>, SessionError>) -> bool {
-    outcome
-        .as_ref()
-        .is_ok_and(|replies| !replies.iter().any(Reply::is_failure))
-}
-
-/// `line` without its `\n` or `\r\n`, as `BufRead::lines` gives it.
-fn trim_line_ending(mut line: Vec<u8>) -> Vec<u8> {
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-    }
-    line
-}
-
-/// The error for a line that is not UTF-8: where, which byte, and the fix.
-fn not_utf8(place: &str, bytes: &[u8], error: std::str::Utf8Error) -> String {
-    let valid = &bytes[..error.valid_up_to()];
-    let column = String::from_utf8_lossy(valid).chars().count() + 1;
-    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
-    format!(
-        "error: {place}: not UTF-8 text (byte 0x{byte:02x} at column {column}), so the input \
-         holding it was skipped; save the script as UTF-8\n"
-    )
-}
-
-/// Runs the inputs in `lines` without prompts or colour, writing the output to `out`.
-/// Returns whether every input succeeded.
-///
-/// An input holding a line that is not UTF-8 is not run: an error names the
-/// line and the script goes on with the next input.
-///
-/// # Errors
-/// Reading a line or writing to `out` failed; the script stops there.
-pub fn script(
-    lines: impl IntoIterator<Item = std::io::Result<ScriptLine>>,
-    out: &mut impl Write,
-    preload: &[String],
-) -> std::io::Result<bool> {
-    let mut session = Workbench::new(None);
-    let mut ok = true;
-    for input in preload {
-        let outcome = session.eval(input);
-        ok &= succeeded(&outcome);
-        print(out, &outcome, &session)?;
-    }
-    let mut pending = String::new();
-    // The first line of the pending input that is not UTF-8, as its error.
-    let mut broken: Option<String> = None;
-    // Errors name the script's lines: the inputs so far, and where the pending one starts.
-    let (mut places, mut start) = (crate::transcript::ScriptPlaces::default(), String::new());
-    for line in lines {
-        let (place, bytes) = line?;
-        if pending.is_empty() {
-            start.clone_from(&place);
-        }
-        if let Err(e) = std::str::from_utf8(&bytes) {
-            broken.get_or_insert_with(|| not_utf8(&place, &bytes, e));
-        }
-        if !pending.is_empty() {
-            pending.push('\n');
-        }
-        pending.push_str(&String::from_utf8_lossy(&bytes));
-        if !lex::is_complete(&pending) {
-            continue;
-        }
-        let input = std::mem::take(&mut pending);
-        if let Some(error) = broken.take() {
-            ok = false;
-            write!(out, "{error}")?;
-            continue;
-        }
-        let outcome = places.locate(&start, &input, session.eval(&input));
-        ok &= succeeded(&outcome);
-        let quit = matches!(&outcome, Ok(replies) if replies.contains(&Reply::Quit));
-        print(out, &outcome, &session)?;
-        if quit {
-            return Ok(ok);
-        }
-    }
-    if let Some(error) = broken {
-        ok = false;
-        write!(out, "{error}")?;
-    } else if !pending.trim().is_empty() {
-        let outcome = places.locate(&start, &pending, session.eval(&pending));
-        ok &= succeeded(&outcome);
-        print(out, &outcome, &session)?;
-    }
-    Ok(ok)
-}
+pub use script::{ScriptLine, script, script_lines};

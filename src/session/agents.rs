@@ -275,7 +275,9 @@ impl Session {
                     AgentState::Ready => ThreadState::Ready,
                     AgentState::Waiting(address) => ThreadState::Waiting(*address),
                     AgentState::Stepping => ThreadState::Stepping,
-                    AgentState::Finished(values) => ThreadState::Finished(values.clone()),
+                    AgentState::Finished(values) => {
+                        ThreadState::Finished(values.clone(), self.func_names(values))
+                    }
                     AgentState::Trapped(message) => ThreadState::Trapped(message.clone()),
                 },
             })
@@ -283,16 +285,16 @@ impl Session {
     }
 }
 
-/// A thread's state in words, as `:threads` and the final states of
-/// `:explore` say it (`finished [i32:42]`).
-pub(super) fn describe(state: &AgentState) -> String {
-    match state {
-        AgentState::Ready => "ready".into(),
-        AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
-        AgentState::Stepping => "in the stepper".into(),
-        AgentState::Finished(values) => {
-            format!("finished {}", crate::script::value_list(values))
+impl Session {
+    /// A thread's state in words, as the final states of `:explore` say it
+    /// (`finished [i32:42]`, references named as `:stack` names them).
+    pub(super) fn describe(&self, state: &AgentState) -> String {
+        match state {
+            AgentState::Ready => "ready".into(),
+            AgentState::Waiting(address) => format!("waiting at 0x{address:x}"),
+            AgentState::Stepping => "in the stepper".into(),
+            AgentState::Finished(values) => format!("finished {}", self.values_named(values)),
+            AgentState::Trapped(message) => format!("trapped: {message}"),
         }
-        AgentState::Trapped(message) => format!("trapped: {message}"),
     }
 }

@@ -19,7 +19,7 @@
 //! Two lost-update threads (a load and a store each) have 6 schedules,
 //! not the 4^n of instruction-level interleaving.
 
-use super::agents::{AgentState, describe};
+use super::agents::AgentState;
 use super::{Session, diff};
 use crate::vm::exec::WOKEN;
 use crate::vm::instr::Instr;
@@ -393,7 +393,7 @@ impl Session {
         explored: &mut Explored,
         index: &mut HashMap<FinalKey, usize>,
     ) {
-        let threads = runs.iter().map(|r| describe(&r.state)).collect();
+        let threads = runs.iter().map(|r| self.describe(&r.state)).collect();
         let key = final_key(&explored.start, &self.store.data, threads);
         match index.get(&key) {
             Some(i) => explored.finals[*i].count += 1,

@@ -4,7 +4,7 @@
 //! does) for the learner to step through; `:replay` alone runs what is left
 //! of the turn and opens the next one, until the threads reach final state N.
 
-use super::agents::{AgentState, describe};
+use super::agents::AgentState;
 use super::explore::final_key;
 use super::fields::Field;
 use super::{Reply, Session, SessionError, diff};
@@ -121,6 +121,11 @@ impl Session {
         }
         self.detach_thread();
         let mut replies = self.run_turn(turn.thread, turn.steps - taken);
+        let threads: Vec<String> = self
+            .agents
+            .iter()
+            .map(|a| self.describe(&a.state))
+            .collect();
         let Some(explored) = self.explored.as_mut() else {
             return Ok(replies);
         };
@@ -131,7 +136,6 @@ impl Session {
             return Ok(replies);
         }
         explored.replay = None;
-        let threads = self.agents.iter().map(|a| describe(&a.state)).collect();
         let reached = final_key(&explored.start, &self.store.data, threads);
         self.changes = diff(&explored.start, &self.store.data);
         replies.push(Reply::Note(if reached == explored.finals[state].key {

@@ -121,7 +121,11 @@ impl Session {
                     value: *value,
                     high: *high,
                 };
-                values.push(format!("{} = {}", self.global_label(*global), now.get()));
+                values.push(format!(
+                    "{} = {}",
+                    self.global_label(*global),
+                    self.value_named(now.get())
+                ));
             }
         }
         if values.is_empty() {

@@ -98,6 +98,7 @@ impl Session {
             memory: addr,
             start,
             len,
+            shown: len.min((memory.bytes().len() as u64).saturating_sub(start)),
             layout,
             page_size: memory.ty.page_size(),
             address_digits: if memory.ty.memory64 { 16 } else { 8 },

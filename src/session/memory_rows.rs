@@ -195,6 +195,18 @@ pub enum Line {
         /// Whether any of its bytes was written by the last input.
         changed: bool,
     },
+    /// `* 48 zero i32s (0x00000000..0x000000c0)`: a collapsed run of zero
+    /// elements of a typed view, at least a row's worth of bytes.
+    ZeroValues {
+        /// Number of elements collapsed.
+        count: u64,
+        /// Their type.
+        elem: Elem,
+        /// Address of the first collapsed byte.
+        from: u64,
+        /// Address just past the last collapsed byte.
+        to: u64,
+    },
     /// Typed view: trailing bytes too few to make one more element.
     Leftover {
         /// Address of the first leftover byte.
@@ -271,7 +283,7 @@ pub struct Lines<'a> {
     /// Whether every line of the shown part has been made.
     finished: bool,
     pages: Pages,
-    /// Pending run of zero rows: (first row address, number of rows).
+    /// Pending run of zero rows or typed elements: (first address, how many).
     run: Option<(u64, u64)>,
     /// Lines made and not handed out yet: at most 3 (a zero run, a page
     /// label and a row).
@@ -335,18 +347,31 @@ impl Lines<'_> {
                 let size = elem.size() as u64;
                 let address = self.next;
                 if address < shown.end && self.pages.is_new(address) {
+                    flush_zero_values(&mut self.run, elem, &mut self.ready);
                     self.ready.push_back(self.pages.label(address));
                 }
                 if shown.end - address >= size {
                     let to = address + size;
-                    self.ready.push_back(Line::Typed {
-                        address,
-                        elem,
-                        value: elem.format(shown.slice(address, to)),
-                        changed: shown.changed.any(address, to),
-                    });
+                    let bytes = shown.slice(address, to);
+                    let changed = shown.changed.any(address, to);
+                    // Zero elements fold as zero rows do in the byte view.
+                    if !changed && bytes.iter().all(|&b| b == 0) {
+                        match &mut self.run {
+                            Some((_, count)) => *count += 1,
+                            None => self.run = Some((address, 1)),
+                        }
+                    } else {
+                        flush_zero_values(&mut self.run, elem, &mut self.ready);
+                        self.ready.push_back(Line::Typed {
+                            address,
+                            elem,
+                            value: elem.format(bytes),
+                            changed,
+                        });
+                    }
                     self.next = to;
                 } else {
+                    flush_zero_values(&mut self.run, elem, &mut self.ready);
                     if address < shown.end {
                         self.ready.push_back(Line::Leftover {
                             address,
@@ -434,6 +459,34 @@ fn flush_zero_run(run: &mut Option<(u64, u64)>, out: &mut VecDeque<Line>) {
             from,
             to: from.saturating_add(rows.saturating_mul(ROW)),
         }),
+    }
+}
+
+/// Ends a pending run of zero elements of type `elem` (first address,
+/// count): folded into one line when it covers at least a row's worth of
+/// bytes and two elements, else each element on its own line.
+fn flush_zero_values(run: &mut Option<(u64, u64)>, elem: Elem, out: &mut VecDeque<Line>) {
+    let Some((from, count)) = run.take() else {
+        return;
+    };
+    let size = elem.size() as u64;
+    if count >= 2 && count.saturating_mul(size) >= ROW {
+        out.push_back(Line::ZeroValues {
+            count,
+            elem,
+            from,
+            to: from.saturating_add(count.saturating_mul(size)),
+        });
+        return;
+    }
+    let zero = vec![0u8; elem.size()];
+    for i in 0..count {
+        out.push_back(Line::Typed {
+            address: from + i * size,
+            elem,
+            value: elem.format(&zero),
+            changed: false,
+        });
     }
 }
 

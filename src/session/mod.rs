@@ -26,6 +26,7 @@ mod instr_text;
 mod kept;
 mod kinds;
 mod local_types;
+mod memory_retype;
 pub mod memory_rows;
 mod module;
 mod regions;
@@ -189,6 +190,9 @@ pub struct Session {
     /// Scratch locals the last instruction input changed.
     changed_locals: Vec<String>,
     changes: Changes,
+    /// The state this input's changes count from when it is not the state
+    /// before the input: the new instance's, just before its start function ran.
+    changes_since: Option<StoreData>,
     /// A fragment paused in the stepper, if any.
     debugger: Option<Box<stepper::Debugger>>,
     /// Whether instruction inputs print a line per executed instruction.
@@ -247,6 +251,7 @@ impl Session {
             locals: Vec::new(),
             changed_locals: Vec::new(),
             changes: Changes::default(),
+            changes_since: None,
             debugger: None,
             trace: false,
             breakpoints: Vec::new(),
@@ -353,12 +358,15 @@ impl Session {
         self.changed_locals.clear();
         match f(self) {
             Ok(replies) => {
-                self.changes = before
+                self.changes = (self.changes_since.take().or(before))
                     .map(|b| diff(&b, &self.store.data))
                     .unwrap_or_default();
                 Ok(replies)
             }
-            Err(error) => Err(self.settle_error(error, before.as_ref(), saved)),
+            Err(error) => {
+                self.changes_since = None;
+                Err(self.settle_error(error, before.as_ref(), saved))
+            }
         }
     }
 

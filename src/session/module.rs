@@ -315,6 +315,7 @@ impl Session {
                     None => "ran the start function (it changed nothing)".into(),
                 },
             ));
+            self.changes_since = Some(before);
         }
         Ok(notes.into_iter().map(|(_, n)| Reply::Note(n)).collect())
     }
@@ -616,6 +617,7 @@ impl Session {
             }
             let only_user = self.only_user(old_instance, *old_addr);
             let old_len = self.store.memory(*old_addr).map_or(0, |m| m.bytes().len());
+            let declared = self.store.memory(*new_addr).map_or(0, |m| m.pages());
             // Grow the new memory (in its own page size) to hold the old
             // contents, as far as its maximum allows.
             if let Some(memory) = self.store.memory_mut(*new_addr) {
@@ -645,7 +647,10 @@ impl Session {
             if plan.typed_at[pos].is_none() && keep == old_len {
                 continue;
             }
-            notes.push((pos, memory_note(keep as u64, old_len as u64, &memory.ty)));
+            let note = memory_note(keep as u64, old_len as u64, &memory.ty);
+            let note =
+                super::memory_retype::replaced_note(note, &old_memory.ty, &memory.ty, declared);
+            notes.push((pos, note));
         }
         // Only `funcref` tables and globals follow redefined functions.
         let funcref = (new.1.iter()).any(|t| {

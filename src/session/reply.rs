@@ -59,6 +59,8 @@ pub enum Reply {
     Examine(stepper::Examined),
     /// The paused input's call stack, innermost frame first (`bt`).
     Backtrace(Vec<stepper::BacktraceFrame>),
+    /// The frame `up`, `down` or `frame N` selected.
+    Frame(stepper::SelectedFrame),
     /// A traced input's executed instructions (`:trace on`).
     Trace(trace::Trace),
     /// An exercise's checks, each passed or failed (`:check`).
@@ -179,6 +181,8 @@ pub struct MemoryWindow {
     pub start: u64,
     /// Bytes asked for.
     pub len: u64,
+    /// Bytes there are to show: `len` cut where the memory ends.
+    pub shown: u64,
     /// How to read the bytes.
     pub layout: Layout,
     /// Bytes in one page of the memory (65536, or 1 with custom page sizes).
@@ -298,7 +302,7 @@ pub enum ThreadState {
     /// Paused in the stepper.
     Stepping,
     /// Ended with these results.
-    Finished(Vec<Value>),
+    Finished(Vec<Value>, FuncNames),
     /// Trapped with this message.
     Trapped(String),
 }

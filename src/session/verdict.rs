@@ -50,6 +50,9 @@ pub struct CheckFailure {
     pub message: String,
     /// Where it went wrong.
     pub place: CheckPlace,
+    /// The spot in the learner's text a trap or an error points at (the
+    /// instruction that trapped), shown with a caret as at the prompt.
+    pub spot: Option<super::SourceSpot>,
 }
 
 /// Where a failed check looked.

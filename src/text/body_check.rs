@@ -122,6 +122,9 @@ pub fn check_body_observed(
     // block instead, that block is the one left open.
     let mut openers = Vec::new();
     let mut last_closed = None;
+    // The operator (index, offset) that pushed each value on the stack, so
+    // a value nothing takes can be shown where it was made.
+    let mut pushed_by: Vec<(usize, usize)> = Vec::new();
     while !ops.eof() {
         let (op, offset) = ops
             .read_with_offset()
@@ -142,12 +145,18 @@ pub fn check_body_observed(
             _ => {}
         }
         let before = stack_types(func);
+        let pops = operands::taken(&op, func, module).map(|t| t.count);
         let taken = if wants_taken(index) {
             operands::taken(&op, func, module)
         } else {
             None
         };
         if let Err(e) = func.op(offset, &op) {
+            if final_end
+                && let Some(fault) = unused_value(func, &before, &pushed_by, module, e.message())
+            {
+                return Err(fault);
+            }
             let explanation = match op {
                 wasmparser::Operator::End => end_mismatch(func, &before, e.message()),
                 wasmparser::Operator::Br { relative_depth }
@@ -197,6 +206,11 @@ pub fn check_body_observed(
                 explanation,
             });
         }
+        // What the operator took (all it may have, when not known) and what it left.
+        let (height, now) = (before.len(), func.operand_stack_height() as usize);
+        let kept = pops.map_or(height.min(now), |k| height.saturating_sub(k).min(now));
+        pushed_by.truncate(kept);
+        pushed_by.resize(now, (index, offset as usize));
         after_op(index, func, taken);
         index += 1;
     }
@@ -265,6 +279,46 @@ pub fn stack_types(func: &FuncValidator<ValidatorResources>) -> Vec<String> {
                 .map_or("?".to_string(), |ty| ty.to_string())
         })
         .collect()
+}
+
+/// The body's final `end` when values nobody takes are left under the
+/// results: the fault moves to the operator that pushed the first of them
+/// (`(i32.add (i32.const 1) (i32.const 2) (i32.const 3))` leaves the 1),
+/// since the final `end` has no text to point at; `None` for any other
+/// complaint.
+fn unused_value(
+    func: &FuncValidator<ValidatorResources>,
+    before: &[String],
+    pushed_by: &[(usize, usize)],
+    module: &[u8],
+    message: &str,
+) -> Option<OpFault> {
+    let frame = func.get_control_frame(0)?;
+    let results = block_types(func, frame.block_type, false)?;
+    let left = before.len().checked_sub(frame.height)?;
+    if func.control_stack_height() != 1 || left <= results.len() || !message.contains("remaining") {
+        return None;
+    }
+    let &(index, offset) = pushed_by.get(frame.height)?;
+    let mut reader = wasmparser::OperatorsReader::new(wasmparser::BinaryReader::new(
+        module.get(offset..)?,
+        offset as u64,
+    ));
+    let name = super::explain::operator_name(&reader.read().ok()?);
+    let explanation = end_mismatch(func, before, message)?;
+    let extra = left - results.len();
+    Some(OpFault {
+        index,
+        offset,
+        final_end: false,
+        explanation: format!(
+            "{explanation}: nothing takes the value this {name} pushes{}",
+            match extra {
+                1 => String::new(),
+                n => format!(", nor the {} extra after it", n - 1),
+            }
+        ),
+    })
 }
 
 /// An `end` whose block leaves other values than its type says: "the body

@@ -15,6 +15,15 @@ pub fn invalid_operator(
     beneath: usize,
 ) -> String {
     let name = operator_name(op);
+    let message = &plain_ids(message);
+    if name == "ref.eq" && message.contains("expected subtype of eqref") {
+        return format!(
+            "ref.eq compares references to structs, arrays and i31s (subtypes of eqref), but \
+             {}: a function, extern or exception reference is not an eqref, and WebAssembly \
+             cannot compare those",
+            stack_has("the stack", stack)
+        );
+    }
     // Signatures with placeholder types (`t`, `any`) say less than the validator does.
     const CONCRETE: &[&str] = &["i32", "i64", "f32", "f64", "funcref", "externref"];
     let params: Option<Vec<String>> = crate::text::catalog::lookup(&name)
@@ -89,6 +98,30 @@ pub fn operand_mismatch(
     })
 }
 
+/// The validator's message with its internal type ids (`(ref (id 0))`)
+/// written as the stack shows types (`(ref 0)`).
+fn plain_ids(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("(id ") {
+        let digits = rest[at + 4..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let close = at + 4 + digits;
+        if digits == 0 || rest.as_bytes().get(close) != Some(&b')') {
+            out.push_str(&rest[..at + 4]);
+            rest = &rest[at + 4..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str(&rest[at + 4..close]);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// "the stack is empty", "the stack has 2: [i32 i64]" (`whose` names the stack).
 fn stack_has(whose: &str, stack: &[String]) -> String {
     match stack.len() {
@@ -131,6 +164,34 @@ mod tests {
             crate::vm::translate::variant_text_name("I32AtomicRmw8AddU"),
             "i32.atomic.rmw8.add_u"
         );
+    }
+
+    #[test]
+    fn internal_type_ids_read_as_the_stack_writes_types() {
+        assert_eq!(
+            plain_ids("expected i32, found (ref null (id 12)) or (id x)"),
+            "expected i32, found (ref null 12) or (id x)"
+        );
+    }
+
+    #[test]
+    fn ref_eq_on_function_references_says_what_it_compares() {
+        let stack = ["(ref 0)".to_string(), "(ref 0)".to_string()];
+        let text = invalid_operator(
+            &Operator::RefEq,
+            "type mismatch: expected subtype of eqref, found (ref (id 0))",
+            &stack,
+            0,
+        );
+        assert!(
+            text.starts_with("ref.eq compares references to structs, arrays and i31s"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the stack has 2: [(ref 0) (ref 0)]"),
+            "{text}"
+        );
+        assert!(!text.contains("(id "), "{text}");
     }
 
     #[test]

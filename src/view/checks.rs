@@ -47,13 +47,17 @@ pub fn render(report: &CheckReport, width: Option<usize>) -> Styled {
         let check = (format!("{number}{}", result.check), Role::Plain);
         line(&mut out, vec![(mark.to_string(), role), check], hang, width);
         if let Some(failure) = &result.failure {
-            for text in failure.message.lines() {
+            for (i, text) in failure.message.lines().enumerate() {
                 line(
                     &mut out,
                     vec![(format!("        {text}"), Role::Error)],
                     10,
                     width,
                 );
+                // A trap's instruction, marked in the learner's text, as the prompt does.
+                if let (0, Some(spot)) = (i, &failure.spot) {
+                    super::marked_source(&mut out, spot, "        ", width, Role::Error, false);
+                }
             }
             place(&mut out, &failure.place, width);
         }
@@ -207,6 +211,7 @@ mod tests {
     #[test]
     fn a_failed_call_says_which_function_and_arguments() {
         let failure = CheckFailure {
+            spot: None,
             message: "assertion failed: expected [i32:4], got [i32:1]".into(),
             place: CheckPlace::Call {
                 module: None,
@@ -228,6 +233,7 @@ mod tests {
     #[test]
     fn report_lines_wrap_at_spaces_under_their_text() {
         let failure = CheckFailure {
+            spot: None,
             message: "assertion failed: expected [i32:4], got [i32:1]".into(),
             place: CheckPlace::Input,
         };
@@ -254,6 +260,7 @@ mod tests {
     #[test]
     fn a_failed_memory_check_shows_both_byte_rows_and_marks_the_differences() {
         let failure = CheckFailure {
+            spot: None,
             message: "memory at 0x8 should hold ...".into(),
             place: CheckPlace::Memory {
                 addr: 8,
@@ -279,6 +286,7 @@ mod tests {
     #[test]
     fn at_sixty_columns_where_wraps_and_memory_rows_hold_eight_bytes() {
         let call = CheckFailure {
+            spot: None,
             message: "no function is exported as \"hyp2\"".into(),
             place: CheckPlace::Call {
                 module: None,
@@ -295,6 +303,7 @@ mod tests {
             "{text}"
         );
         let memory = CheckFailure {
+            spot: None,
             message: "memory at 0x8 should hold ...".into(),
             place: CheckPlace::Memory {
                 addr: 8,

@@ -150,6 +150,18 @@ impl RowLayout {
                     plural(rows, "row", "rows"),
                 );
             }
+            Line::ZeroValues {
+                count,
+                elem,
+                from,
+                to,
+            } => {
+                let _ = write!(
+                    s,
+                    "* {count} zero {}s (0x{from:0width$x}..0x{to:0width$x})",
+                    elem.name()
+                );
+            }
             Line::Typed {
                 address,
                 elem,
@@ -282,7 +294,7 @@ fn address_width(lines: &[Line]) -> usize {
             | Line::Row { address, .. }
             | Line::Typed { address, .. }
             | Line::Leftover { address, .. } => *address,
-            Line::ZeroRun { from, .. } => *from,
+            Line::ZeroRun { from, .. } | Line::ZeroValues { from, .. } => *from,
             Line::PastEnd { .. } => 0,
         })
         .max()

@@ -9,7 +9,6 @@ use crate::session::{
     ThreadInfo, ThreadState, ValueRows,
 };
 use crate::vm::memory::pages_text;
-use crate::vm::value::list;
 
 /// `locals:` / `globals:` and their rows, for a terminal `width` wide when
 /// there is one.
@@ -76,8 +75,11 @@ pub fn memory_window(
         .map_or_else(String::new, |unit| format!(" (pages of {unit})"));
     head.push(
         format!(
-            "{}{pages}, {} bytes from 0x{:x}:",
-            window.label, window.len, window.start
+            "{}{pages}, {} byte{} from 0x{:x}:",
+            window.label,
+            window.shown,
+            if window.shown == 1 { "" } else { "s" },
+            window.start
         ),
         Role::Heading,
     );
@@ -308,7 +310,12 @@ pub fn threads(out: &mut Styled, threads: &[ThreadInfo], width: Option<usize>) {
             ThreadState::Ready => "ready".to_string(),
             ThreadState::Waiting(address) => format!("waiting at 0x{address:x}"),
             ThreadState::Stepping => "in the stepper".to_string(),
-            ThreadState::Finished(values) => format!("finished {}", list(values)),
+            ThreadState::Finished(values, names) => {
+                format!(
+                    "finished {}",
+                    crate::vm::gc_names::values_text(values, names)
+                )
+            }
             ThreadState::Trapped(message) => format!("trapped: {message}"),
         };
         let text = format!("thread {}: {state}  ({})", thread.name, thread.code);

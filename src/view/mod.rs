@@ -222,6 +222,7 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
+        Reply::Frame(frame) => out.plain_text(stepper::render_frame(frame, width)),
         Reply::Trace(trace) => {
             for line in trace::render(trace).lines() {
                 let line = [Span {
@@ -292,23 +293,13 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         out.append(line);
     }
     if let Some(spot) = &error.spot {
-        let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
-        let line = spot.text.lines().nth(line_no).unwrap_or("");
-        let len = spot
-            .len
-            .min(line.chars().count().saturating_sub(col).max(1));
-        let gutter = if spot.text.lines().count() > 1 {
-            format!("{:>3} | ", line_no + 1)
-        } else {
-            "  | ".into()
-        };
-        let room = width.map(|w| w.saturating_sub(gutter.len()));
-        let (line, col, len) = clip::around(line, col, len, room);
-        out.push(gutter.clone(), Role::Dim);
-        out.plain_text(format!("{line}\n"));
-        out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
-        out.push("^".repeat(len), role);
-        out.plain_text("\n");
+        // A message located in a file (`f.wat:1:5: ...`) numbers even a
+        // one-line file's line, as it does every other line of a file.
+        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+        let in_file = error
+            .message
+            .contains(&format!(":{}:{}: ", line + 1, col + 1));
+        marked_source(&mut out, spot, "", width, role, in_file);
     }
     for note in &error.notes {
         for line in note.lines() {
@@ -319,6 +310,36 @@ pub fn render_error_in(error: &SessionError, width: Option<usize>) -> Styled {
         }
     }
     out
+}
+
+/// The line of `spot.text` holding the spot, after `indent` and a gutter
+/// (its line number when the text has several lines, or when `numbered`),
+/// then a caret line under the spot in `role`; cut around the spot to fit `width`.
+pub(super) fn marked_source(
+    out: &mut Styled,
+    spot: &crate::session::SourceSpot,
+    indent: &str,
+    width: Option<usize>,
+    role: Role,
+    numbered: bool,
+) {
+    let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+    let line = spot.text.lines().nth(line_no).unwrap_or("");
+    let len = spot
+        .len
+        .min(line.chars().count().saturating_sub(col).max(1));
+    let gutter = if numbered || spot.text.lines().count() > 1 {
+        format!("{indent}{:>3} | ", line_no + 1)
+    } else {
+        format!("{indent}  | ")
+    };
+    let room = width.map(|w| w.saturating_sub(gutter.len()));
+    let (line, col, len) = clip::around(line, col, len, room);
+    out.push(gutter.clone(), Role::Dim);
+    out.plain_text(format!("{line}\n"));
+    out.plain_text(format!("{}{}", " ".repeat(gutter.len()), " ".repeat(col)));
+    out.push("^".repeat(len), role);
+    out.plain_text("\n");
 }
 
 /// One line of a document (spans), wrapped at spaces to `width` when there

@@ -167,22 +167,27 @@ fn frames_state(info: &PauseInfo) -> String {
         "  stack:  {}",
         stack_by_label(top, made, &info.func_names)
     );
-    let labels: Vec<String> = top
-        .labels
-        .iter()
-        .enumerate()
+    // The blocks the next instruction is inside, in plain words (the
+    // function's own label is the frame; heights show as `|` in the stack).
+    let blocks: Vec<String> = (top.labels.iter().enumerate().skip(1))
         .map(|(i, l)| {
             let name = info.label_names.get(i).cloned().flatten();
-            format!(
-                "{}{} (height {}, carries {})",
-                label_word(l.kind),
-                name.map(|n| format!(" {n}")).unwrap_or_default(),
-                l.height,
-                l.branch_arity()
-            )
+            let arm = match l.kind {
+                LabelKind::If => " (then)",
+                LabelKind::Else => " (else)",
+                _ => "",
+            };
+            let word = match l.kind {
+                LabelKind::Else => "if",
+                kind => label_word(kind),
+            };
+            let name = name.map(|n| format!(" {n}")).unwrap_or_default();
+            format!("{word}{name}{arm}")
         })
         .collect();
-    let _ = writeln!(out, "  labels: {}", labels.join(" > "));
+    if !blocks.is_empty() {
+        let _ = writeln!(out, "  inside: {}", blocks.join(" > "));
+    }
     let skip = if info.frames.len() == 1 {
         info.scratch_params
     } else {
@@ -254,7 +259,7 @@ fn frames_state(info: &PauseInfo) -> String {
 /// The source around the next instruction: one line of context on either
 /// side (numbered, when the text has several lines), the instruction marked.
 /// Lines longer than `width` are cut around the instruction (see [`clip`]).
-fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
+pub(super) fn render_source(out: &mut String, spot: &SourceSpot, width: Option<usize>) {
     let (line_no, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
     let lines: Vec<&str> = spot.text.lines().collect();
     if lines.len() <= 1 {

@@ -1,7 +1,8 @@
 //! The stepper's other data as text: the breakpoint list (`info break`),
-//! the backtrace (`bt`) and memory examined with `x/NFU`.
+//! the backtrace (`bt`), the frame `up`/`down` selected, and memory
+//! examined with `x/NFU`.
 
-use crate::session::stepper::{BacktraceFrame, BreakSite, Examined, StopPoint};
+use crate::session::stepper::{BacktraceFrame, BreakSite, Examined, SelectedFrame, StopPoint};
 use std::fmt::Write as _;
 
 /// `info break`: one line per breakpoint, then per watchpoint.
@@ -23,28 +24,74 @@ pub fn render_breakpoints(points: &[StopPoint]) -> String {
             StopPoint::Watchpoint { start, end } => {
                 writeln!(text, "watchpoint: memory 0x{start:x}..0x{end:x}")
             }
+            StopPoint::ValueWatch(what) => writeln!(text, "watchpoint: {what}"),
         };
     }
     text
 }
 
-/// `bt`: `#0 $f at byte 0x1d`, innermost first.
+/// `bt`: `#0 $fib (n=1) at $fib:2:30  (byte 0x19)`, innermost first: each
+/// frame's arguments and where its next instruction (a caller's call) is
+/// written; the frame `up`/`down` selected is marked.
 pub fn render_backtrace(frames: &[BacktraceFrame]) -> String {
     let mut text = String::new();
     let mut depth = 0;
-    for (frame, n) in runs(frames.iter().map(|f| (&f.name, f.offset)), BT_RUN) {
-        let (name, offset) = frame;
+    // Frame 0 is where execution is: selecting it is marked nowhere.
+    let keys =
+        (frames.iter().enumerate()).map(|(i, f)| (&f.name, &f.at, f.offset, f.selected && i > 0));
+    for ((name, at, offset, selected), n) in runs(keys, BT_RUN) {
         let _ = match n {
-            1 => writeln!(text, "#{depth} {name} at byte 0x{offset:x}"),
+            1 => {
+                let mark = if selected { "  <- selected" } else { "" };
+                writeln!(text, "{}{mark}", frame_line(depth, &frames[depth]))
+            }
             // Deep recursion: one line for a run of the same frame.
-            n => writeln!(
-                text,
-                "#{depth}-#{} {name} at byte 0x{offset:x}  ({} frames, each called from the next)",
-                depth + n - 1,
-                crate::session::grouped(n as u64)
-            ),
+            n => {
+                let (first, last) = (args(&frames[depth]), args(&frames[depth + n - 1]));
+                let args = match first == last {
+                    true => first,
+                    false => format!("{first} ..{last}"),
+                };
+                writeln!(
+                    text,
+                    "#{depth}-#{} {name}{args} {}  ({} frames, each called from the next)",
+                    depth + n - 1,
+                    place(at, offset),
+                    crate::session::grouped(n as u64)
+                )
+            }
         };
         depth += n;
+    }
+    text
+}
+
+/// `#1 $fib (n=3) at $fib:1:130  (byte 0x2a)`.
+fn frame_line(depth: usize, frame: &BacktraceFrame) -> String {
+    let place = place(&frame.at, frame.offset);
+    format!("#{depth} {}{} {place}", frame.name, args(frame))
+}
+
+/// `at $fib:4:30  (byte 0x2a)`, or `at byte 0x2a` where there is no text.
+fn place(at: &Option<String>, offset: usize) -> String {
+    match at {
+        Some(at) => format!("at {at}  (byte 0x{offset:x})"),
+        None => format!("at byte 0x{offset:x}"),
+    }
+}
+
+/// ` (n=3, m=1)`: a frame's arguments; nothing for the typed fragment.
+fn args(frame: &BacktraceFrame) -> String {
+    (frame.args.as_ref()).map_or_else(String::new, |a| format!(" ({})", a.join(", ")))
+}
+
+/// `up`, `down`, `frame N`: the frame's backtrace line, then its source
+/// with the instruction it waits in (a caller's call) marked.
+pub fn render_frame(selected: &SelectedFrame, width: Option<usize>) -> String {
+    let mut text = frame_line(selected.depth, &selected.frame);
+    text.push('\n');
+    if let Some(spot) = &selected.source {
+        super::pause::render_source(&mut text, spot, width);
     }
     text
 }
@@ -157,20 +204,22 @@ mod tests {
     }
 
     #[test]
-    fn backtrace_numbers_frames_from_the_innermost() {
+    fn backtrace_numbers_frames_from_the_innermost_with_arguments_and_call_sites() {
+        let frame =
+            |name: &str, args: Option<&[&str]>, at: &str, offset, selected| BacktraceFrame {
+                name: name.into(),
+                args: args.map(|a: &[&str]| a.iter().map(|a| a.to_string()).collect()),
+                at: Some(at.into()),
+                offset,
+                selected,
+            };
         let frames = [
-            BacktraceFrame {
-                name: "$fac".into(),
-                offset: 0x1d,
-            },
-            BacktraceFrame {
-                name: "your input".into(),
-                offset: 0x3e,
-            },
+            frame("$fac", Some(&["n=1"]), "$fac:2:20", 0x1d, false),
+            frame("your input", None, "input:1:13", 0x3e, true),
         ];
         assert_eq!(
             render_backtrace(&frames),
-            "#0 $fac at byte 0x1d\n#1 your input at byte 0x3e\n"
+            "#0 $fac (n=1) at $fac:2:20  (byte 0x1d)\n#1 your input at input:1:13  (byte 0x3e)  <- selected\n"
         );
     }
 }

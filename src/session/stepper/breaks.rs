@@ -50,6 +50,8 @@ pub enum StopPoint {
         /// One past the last watched byte.
         end: u64,
     },
+    /// A watchpoint on a local or a global (`local $n of $fib`).
+    ValueWatch(String),
 }
 
 /// Byte offsets of the instructions of defined function `defined` of a module.
@@ -188,14 +190,17 @@ impl Session {
                 site,
             }
         });
-        let watches =
-            self.debugger
-                .iter()
-                .flat_map(|d| &d.watches)
-                .map(|w| StopPoint::Watchpoint {
-                    start: w.start,
-                    end: w.start + w.len,
-                });
+        let watches = self
+            .debugger
+            .iter()
+            .flat_map(|d| &d.watches)
+            .map(|w| match w {
+                super::watch::Watch::Memory { start, len } => StopPoint::Watchpoint {
+                    start: *start,
+                    end: start + len,
+                },
+                super::watch::Watch::Value { label, .. } => StopPoint::ValueWatch(label.clone()),
+            });
         breakpoints.chain(watches).collect()
     }
 

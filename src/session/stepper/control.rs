@@ -190,7 +190,7 @@ impl Session {
                     continue;
                 }
             }
-            let watched = self.watched_bytes();
+            let watched = self.watched_state();
             let write = if self.regions.is_empty() {
                 None
             } else {
@@ -421,7 +421,7 @@ mod tests {
         assert_eq!(info.step, 6);
         assert_eq!(info.names, ["your input"]);
         assert_eq!(operands(info), [Value::I32(6)]);
-        assert_eq!(info.next.as_deref(), Some("end (of the function)"));
+        assert_eq!(info.next.as_deref(), Some("its end"));
     }
 
     #[test]

@@ -59,17 +59,34 @@ impl Session {
             operands: Vec::new(),
             labels: Vec::new(),
         };
-        let name = if d.is_fragment(func) {
+        Some(self.place_in_text(d, &view, false))
+    }
+
+    /// `$fill:7` (`$fill:7:12` with the column), `input:1` in the typed
+    /// fragment, or `$wave@0x4a` when the function has no text here: where
+    /// `view`'s next instruction (a caller's call) is written.
+    pub(super) fn place_in_text(&self, d: &Debugger, view: &FrameView, column: bool) -> String {
+        self.written_at(d, view, column)
+            .unwrap_or_else(|| format!("{}@0x{:x}", self.frame_name(view.func, d), view.offset))
+    }
+
+    /// [`Session::place_in_text`] when the instruction has text here.
+    pub(super) fn written_at(
+        &self,
+        d: &Debugger,
+        view: &FrameView,
+        column: bool,
+    ) -> Option<String> {
+        let name = if d.is_fragment(view.func) {
             "input".to_string()
         } else {
-            self.frame_name(func, d)
+            self.frame_name(view.func, d)
         };
-        Some(match self.source_spot(d, &view) {
-            Some(spot) => {
-                let before = spot.text.get(..spot.offset).unwrap_or("");
-                format!("{name}:{}", before.matches('\n').count() + 1)
-            }
-            None => format!("{name}@0x{offset:x}"),
+        let spot = self.source_spot(d, view)?;
+        let (line, col) = crate::text::assemble::line_col(&spot.text, spot.offset);
+        Some(match column {
+            true => format!("{name}:{}:{}", line + 1, col + 1),
+            false => format!("{name}:{}", line + 1),
         })
     }
 
@@ -140,7 +157,7 @@ impl Session {
     /// # Errors
     /// A usage error for another word.
     pub fn info(&self, what: &str) -> Result<Vec<Reply>, SessionError> {
-        let (d, top) = self.paused_top()?;
+        let (d, top) = self.paused_frame()?;
         let name = self.frame_name(top.func, d);
         let rows = |title: String, rows: Vec<(String, Value)>| {
             Reply::Rows(ValueRows {
@@ -201,8 +218,8 @@ impl Session {
             )],
             "frame" | "f" => vec![Reply::Note(format!(
                 "frame {}: {name} at {}, byte 0x{:x}; {} locals, {} operands, {} labels ({})",
-                d.execution.call_stack().len() - 1,
-                self.pause_location().unwrap_or_default(),
+                d.selected,
+                self.place_in_text(d, &top, false),
                 top.offset,
                 top.locals.len(),
                 top.operands.len(),
@@ -228,23 +245,24 @@ impl Session {
         })
     }
 
-    /// The debugger and the top frame, or "not paused".
-    pub(super) fn paused_top(&self) -> Result<(&Debugger, FrameView), SessionError> {
+    /// The debugger and the selected frame (the innermost unless `up`,
+    /// `down` or `frame` chose another), or "not paused".
+    pub(super) fn paused_frame(&self) -> Result<(&Debugger, FrameView), SessionError> {
         let d = self
             .debugger
             .as_deref()
             .ok_or_else(|| SessionError::usage("not paused: start with :step FRAGMENT"))?;
-        let top = d
-            .execution
-            .frame_views(&self.store)
-            .pop()
+        let mut views = d.execution.frame_views(&self.store);
+        let at = views.len().checked_sub(1 + d.selected);
+        let frame = at
+            .map(|at| views.swap_remove(at))
             .ok_or_else(|| SessionError::usage("the paused call has no frame to look at"))?;
-        Ok((d, top))
+        Ok((d, frame))
     }
 
     /// Memory 0 of the paused function's module, else the session's.
     pub(super) fn paused_memory(&self) -> Result<(MemAddr, String), SessionError> {
-        let top = self.paused_top().ok().map(|(_, top)| top);
+        let top = self.paused_frame().ok().map(|(_, top)| top);
         let own = top
             .and_then(|t| self.store.instance(t.instance))
             .and_then(|i| i.memories.first().copied());

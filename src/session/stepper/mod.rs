@@ -9,6 +9,7 @@
 //! - `chunks`: long runs in chunks between checkpoints (no look at each step);
 //! - `breaks`: breakpoints by function, offset and line;
 //! - `examine`: `x`, `info` and the prompt's location; `places`: `p` and `set`;
+//! - `frames`: `up`, `down` and `frame N`, the frame `p` and `info` read;
 //! - `watch`: watchpoints and the memory an instruction touches;
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `host_log`: host calls logged, so that re-execution never repeats one;
@@ -25,6 +26,7 @@ mod breaks;
 mod chunks;
 mod control;
 mod examine;
+mod frames;
 mod history;
 mod host_log;
 mod labels;
@@ -43,6 +45,7 @@ mod watch;
 pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
 pub use examine::Examined;
+pub use frames::{FrameMove, SelectedFrame};
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
 pub use trapped::TrapPause;
@@ -90,6 +93,9 @@ pub(super) struct Debugger {
     at_last_pause: Option<StoreData>,
     /// The trap the paused instruction raises, when a motion stopped at one.
     trapped: Option<trapped::Trapped>,
+    /// The frame `p`, `info` and `set` read, counted from the innermost
+    /// (0); `up`, `down` and `frame N` choose it, every pause resets it.
+    selected: usize,
 }
 
 impl Debugger {
@@ -140,6 +146,7 @@ impl Debugger {
             at_last_pause: None,
             watch_diffs: Vec::new(),
             trapped: None,
+            selected: 0,
         }
     }
 }

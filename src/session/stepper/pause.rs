@@ -68,7 +68,8 @@ pub enum Decision {
 pub struct PauseInfo {
     /// Instructions executed so far.
     pub step: u64,
-    /// The next instruction, as text.
+    /// The next instruction, as text (`its end` before the typed
+    /// fragment's own end, `end (of the function)` before a function's).
     pub next: Option<String>,
     /// What the next instruction will do, when it is a branch.
     pub branch: Option<BranchPreview>,
@@ -103,8 +104,17 @@ pub struct PauseInfo {
 pub struct BacktraceFrame {
     /// The function's display name ("your input" for the fragment).
     pub name: String,
+    /// Its parameters now, as `name=value` (`n=3`), in order; `None` for
+    /// the typed fragment, which has none.
+    pub args: Option<Vec<String>>,
+    /// Where its next instruction (a caller's call) is written:
+    /// `$fib:4:30` (function, line, column) or `input:1:13`; `None` when
+    /// the function has no text here.
+    pub at: Option<String>,
     /// The byte offset of its next instruction.
     pub offset: usize,
+    /// Whether `up`/`down`/`frame` selected it (what `p` and `info` read).
+    pub selected: bool,
 }
 
 impl Session {
@@ -114,17 +124,37 @@ impl Session {
     /// None today; the signature is that of every command.
     pub fn backtrace(&self) -> Result<Vec<Reply>, SessionError> {
         let frames = self.debugger.as_ref().map_or_else(Vec::new, |d| {
-            d.execution
-                .frame_views(&self.store)
-                .iter()
-                .rev()
-                .map(|view| BacktraceFrame {
-                    name: self.frame_name(view.func, d),
-                    offset: view.offset,
-                })
+            let views = d.execution.frame_views(&self.store);
+            (views.iter().rev().enumerate())
+                .map(|(depth, view)| self.backtrace_frame(d, view, depth == d.selected))
                 .collect()
         });
         Ok(vec![Reply::Backtrace(frames)])
+    }
+
+    /// `view` as a backtrace line's data.
+    pub(super) fn backtrace_frame(
+        &self,
+        d: &Debugger,
+        view: &FrameView,
+        selected: bool,
+    ) -> BacktraceFrame {
+        let args = (!d.is_fragment(view.func)).then(|| {
+            (view.locals.iter().enumerate())
+                .filter(|(_, l)| l.is_param)
+                .map(|(i, l)| {
+                    let name = l.name.clone().unwrap_or_else(|| i.to_string());
+                    format!("{name}={}", self.value_bare(l.value))
+                })
+                .collect()
+        });
+        BacktraceFrame {
+            name: self.frame_name(view.func, d),
+            args,
+            at: self.written_at(d, view, true),
+            offset: view.offset,
+            selected,
+        }
     }
 
     /// "your input" for the fragment, else the function's name.
@@ -224,6 +254,9 @@ impl Session {
         effect: Option<Effect>,
         notes: Vec<String>,
     ) -> Vec<Reply> {
+        if let Some(d) = self.debugger.as_mut() {
+            d.selected = 0;
+        }
         let next = self.next_instruction();
         let watch_diffs = self
             .debugger
@@ -272,10 +305,14 @@ impl Session {
         );
         let info = PauseInfo {
             step: d.steps,
-            next: next
-                .as_ref()
-                .map(shown)
-                .map(|t| self.in_written_shape(&t).unwrap_or(t)),
+            next: next.as_ref().map(|text| match text.ends_function {
+                // The typed fragment's own end: what is left is its results.
+                true if top.is_some_and(|v| d.is_fragment(v.func)) => "its end".to_string(),
+                _ => {
+                    let text = shown(text);
+                    self.in_written_shape(&text).unwrap_or(text)
+                }
+            }),
             branch,
             frames: views,
             names,
@@ -308,7 +345,16 @@ impl Session {
     /// paused in it, else the session function's field.
     pub(super) fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
         if d.is_fragment(view.func) {
-            let at = Session::fragment_spot(&d.prepared, &d.code, view.offset)?;
+            let Some(at) = Session::fragment_spot(&d.prepared, &d.code, view.offset) else {
+                // The fragment's closing `end`: just past the text typed.
+                self.ends_function(view)?;
+                let end = d.code.trim_end().len();
+                return Some(SourceSpot {
+                    text: d.code.clone(),
+                    offset: end,
+                    len: 1,
+                });
+            };
             return Some(SourceSpot {
                 text: d.code.clone(),
                 offset: at,
@@ -328,12 +374,7 @@ impl Session {
     /// e.g. after a catch lands past the last block): the `)` that closes
     /// the function in its definition.
     fn closing_paren(&self, defined: usize, view: &FrameView) -> Option<SourceSpot> {
-        let Some(crate::vm::store::FuncInst::Wasm { body, .. }) = self.store.func(view.func) else {
-            return None;
-        };
-        if view.offset + 1 != body.range.end {
-            return None;
-        }
+        self.ends_function(view)?;
         let (field, _) = *self.sources.get(defined)?.first()?;
         let text = &self.fields.get(field)?.text;
         let at = text.rfind(')')?;
@@ -342,6 +383,14 @@ impl Session {
             offset: at,
             len: 1,
         })
+    }
+
+    /// `Some` when the frame's next instruction is its function's closing `end`.
+    fn ends_function(&self, view: &FrameView) -> Option<()> {
+        let Some(crate::vm::store::FuncInst::Wasm { body, .. }) = self.store.func(view.func) else {
+            return None;
+        };
+        (view.offset + 1 == body.range.end).then_some(())
     }
 
     /// The session module's globals: name (or index), value, not yet marked.
@@ -459,11 +508,17 @@ mod tests {
             [
                 BacktraceFrame {
                     name: "$inc".into(),
-                    offset: offsets[1]
+                    args: Some(vec!["n=5".into()]),
+                    at: Some("$inc:1:50".into()),
+                    offset: offsets[1],
+                    selected: true,
                 },
                 BacktraceFrame {
                     name: "your input".into(),
-                    offset: offsets[0]
+                    args: None,
+                    at: Some("input:1:13".into()),
+                    offset: offsets[0],
+                    selected: false,
                 },
             ]
         );

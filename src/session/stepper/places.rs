@@ -14,6 +14,7 @@
 
 use super::Debugger;
 use super::examine::local_label;
+use super::watch::ValueSpot;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
 use crate::vm::store::{GlobalAddr, MemAddr};
@@ -74,7 +75,7 @@ impl Session {
     /// # Errors
     /// A usage error naming what was not understood or does not exist.
     pub fn print_place(&self, text: &str) -> Result<Vec<Reply>, SessionError> {
-        let (d, top) = self.paused_top()?;
+        let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text.trim())?;
         let value = self.read_place(&top, &place)?;
         Ok(vec![Reply::Rows(ValueRows {
@@ -108,7 +109,7 @@ impl Session {
             .ok_or_else(usage)?;
         let (target, literal) = (target.trim(), literal.trim());
         let (place, old, title) = {
-            let (d, top) = self.paused_top()?;
+            let (d, top) = self.paused_frame()?;
             let place = self.place(d, &top, target)?;
             let old = self.read_place(&top, &place)?;
             (
@@ -117,6 +118,12 @@ impl Session {
                 self.describe_place(d, &top, &place, target),
             )
         };
+        let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
+        if selected > 0 && matches!(place, Place::Local(_) | Place::Operand(_)) {
+            return Err(SessionError::usage(format!(
+                "set changes locals and operands of frame 0 only, where execution is; frame {selected} is selected: `frame 0` goes back (globals and memory can be set from any frame)"
+            )));
+        }
         if let Place::Global(addr) = place
             && self.store.global(addr).is_some_and(|g| !g.ty.mutable)
         {
@@ -143,9 +150,34 @@ impl Session {
 
     /// The value `text` names in the top frame now (as `p` reads it).
     pub(super) fn place_value(&self, text: &str) -> Result<Value, SessionError> {
-        let (d, top) = self.paused_top()?;
+        let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text)?;
         self.read_place(&top, &place)
+    }
+
+    /// What `watch $x` watches: a local of the selected frame (by its place
+    /// in the call stack, outermost 0) or a global, and how to name it.
+    ///
+    /// # Errors
+    /// As for `p`; an operand or a memory cell is refused (`watch ADDR` takes memory).
+    pub(super) fn value_spot(&self, text: &str) -> Result<(ValueSpot, String), SessionError> {
+        let (d, frame) = self.paused_frame()?;
+        let place = self.place(d, &frame, text)?;
+        let label = self.describe_place(d, &frame, &place, text);
+        let spot = match place {
+            Place::Local(index) => ValueSpot::Local {
+                frame: d.execution.frame_views(&self.store).len() - 1 - d.selected,
+                func: frame.func,
+                index,
+            },
+            Place::Global(addr) => ValueSpot::Global(addr),
+            Place::Operand(_) | Place::Memory(..) => {
+                return Err(SessionError::usage(format!(
+                    "watch takes a local or a global ($n, $g), or memory as watch ADDR [LEN]; {label} is neither"
+                )));
+            }
+        };
+        Ok((spot, label))
     }
 
     /// What `text` names in the top frame.
@@ -321,7 +353,7 @@ impl Session {
                     .ok_or_else(failed)
             }
             Place::Local(_) | Place::Operand(_) => {
-                let (_, top) = self.paused_top()?;
+                let (_, top) = self.paused_frame()?;
                 let slots = |values: &mut dyn Iterator<Item = Value>| -> usize {
                     values.map(|v| v.ty().slot_count()).sum()
                 };

@@ -228,8 +228,20 @@ impl Session {
         let (first, changes) = self.changes_of(&probe, depth, func)?;
         let mut replies = Vec::new();
         if let Some((step, value)) = first {
+            // A local exists from its frame's call on; anything else from
+            // the first recorded step.
+            let recorded = self
+                .debugger
+                .as_ref()
+                .and_then(|d| d.recording.first_step());
+            let since = match (&probe, func, self.debugger.as_deref()) {
+                (Probe::Local(_), Some(func), Some(d)) if recorded != Some(step) => {
+                    format!("when {} was called", self.frame_name(func, d))
+                }
+                _ => "where the recording starts".to_string(),
+            };
             replies.push(Reply::Note(format!(
-                "{} = {value} after {step} step{} (where the recording starts)",
+                "{} = {value} after {step} step{} ({since})",
                 probe.name(),
                 if step == 1 { "" } else { "s" }
             )));
@@ -305,7 +317,7 @@ impl Session {
     /// # Errors
     /// A usage error when none was hit in the recording.
     pub fn reverse_continue(&mut self) -> Result<Vec<Reply>, SessionError> {
-        let mut watched_before: Vec<Vec<u8>> = Vec::new();
+        let mut watched_before: Vec<super::watch::Seen> = Vec::new();
         let watched = std::cell::RefCell::new(&mut watched_before);
         self.reverse_to(
             |s, _| {
@@ -317,7 +329,7 @@ impl Session {
                 if !before.is_empty() {
                     notes.extend(s.watch_changes(&before).0);
                 }
-                **before = s.watched_bytes();
+                **before = s.watched_state();
                 (!notes.is_empty()).then(|| notes.join(", "))
             },
             "no breakpoint or watchpoint was hit in the recorded steps",
@@ -363,10 +375,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(
-            notes[0],
-            "$i = i32:0 after 1 step (where the recording starts)"
-        );
+        assert_eq!(notes[0], "$i = i32:0 after 1 step (when $fill was called)");
         assert!(
             notes[1].starts_with("$i = i32:1  (was i32:0) by step"),
             "{notes:?}"

@@ -1,20 +1,58 @@
 //! Watchpoints and memory-access decoding: which bytes of memory the next
 //! instruction reads or writes (for the pause's "memory:" line), and which
-//! watched ranges of the session's memory 0 a step changed.
+//! watched ranges of the session's memory 0, locals and globals a step
+//! changed (gdb's `watch`; a local's watchpoint ends with its frame).
 
 use crate::session::memory_rows::spaced_hex as hex;
 use crate::session::memory_rows::{Line, ROW};
 use crate::session::{Reply, Session, SessionError};
-use crate::vm::MemAddr;
-use crate::vm::store::FuncInst;
+use crate::vm::store::{FuncInst, GlobalAddr};
+use crate::vm::{FuncAddr, MemAddr, Value};
 
-/// A watched memory range of the session's memory 0.
+/// A watchpoint: a memory range of the session's memory 0, or a local or
+/// global (gdb's `watch $n`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Watch {
-    /// First watched byte.
-    pub(super) start: u64,
-    /// Number of watched bytes (at least 1).
-    pub(super) len: u64,
+pub(super) enum Watch {
+    /// Bytes `start..start + len` (`len` at least 1).
+    Memory {
+        /// First watched byte.
+        start: u64,
+        /// Number of watched bytes.
+        len: u64,
+    },
+    /// A local or a global, named as `p` names it (`local $n of $fib`).
+    Value {
+        /// Where the value is.
+        spot: ValueSpot,
+        /// How reports name it.
+        label: String,
+    },
+}
+
+/// Where a watched value lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ValueSpot {
+    /// Local `index` of the frame at place `frame` of the call stack
+    /// (outermost 0) while that frame runs `func`; it ends when the frame returns.
+    Local {
+        /// The frame's place in the call stack, outermost 0.
+        frame: usize,
+        /// The function the frame runs.
+        func: FuncAddr,
+        /// The local's index.
+        index: usize,
+    },
+    /// A global.
+    Global(GlobalAddr),
+}
+
+/// What a watchpoint saw before a step, to compare with after it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Seen {
+    /// The watched bytes.
+    Bytes(Vec<u8>),
+    /// The watched value; `None` once a local's frame has returned.
+    Value(Option<Value>),
 }
 
 /// Watched bytes a step changed, before and after, as hex rows (the pause
@@ -88,17 +126,40 @@ pub(super) fn describe_access(access: &Access, old: &[u8], new: &[u8]) -> String
 
 impl Session {
     /// `watch ADDR [LEN]` or `watch REGION`: pauses the stepper after a
-    /// write that changes those bytes of the session's memory 0.
+    /// write that changes those bytes of the session's memory 0; `watch
+    /// $x`: after an instruction changes local `$x` of the selected frame,
+    /// or global `$x`.
     ///
     /// # Errors
-    /// A usage error when `args` is neither a region nor an address.
+    /// A usage error when `args` is neither a region, an address, nor a
+    /// local or global.
     pub fn add_watch(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let words: Vec<&str> = args.split_whitespace().collect();
+        if let [word] = words.as_slice()
+            && word.starts_with('$')
+            && self.region(word).is_none()
+        {
+            let (spot, label) = self.value_spot(word)?;
+            let Some(d) = self.debugger.as_mut() else {
+                return Ok(Vec::new());
+            };
+            d.watches.push(Watch::Value {
+                spot,
+                label: label.clone(),
+            });
+            let scope = match spot {
+                ValueSpot::Local { .. } => " (until its frame returns)",
+                ValueSpot::Global(_) => "",
+            };
+            return Ok(vec![Reply::Note(format!(
+                "watching {label}: execution pauses after an instruction changes it{scope}"
+            ))]);
+        }
         if let Some(region) = words.first().and_then(|w| self.region(w)).cloned() {
             let Some(d) = self.debugger.as_mut() else {
                 return Ok(Vec::new());
             };
-            d.watches.push(Watch {
+            d.watches.push(Watch::Memory {
                 start: region.start,
                 len: region.len,
             });
@@ -109,7 +170,8 @@ impl Session {
                 region.end()
             ))]);
         }
-        let usage = || SessionError::usage("usage: watch ADDR [LEN]");
+        let usage =
+            || SessionError::usage("usage: watch ADDR [LEN], watch REGION or watch $LOCAL|$GLOBAL");
         let start = words
             .first()
             .and_then(|w| crate::session::state::parse_number(w))
@@ -122,38 +184,63 @@ impl Session {
         let Some(d) = self.debugger.as_mut() else {
             return Ok(Vec::new());
         };
-        d.watches.push(Watch { start, len });
+        d.watches.push(Watch::Memory { start, len });
         Ok(vec![Reply::Note(format!(
             "watching memory 0x{start:x}..0x{:x}: execution pauses after a write there",
             start + len
         ))])
     }
 
-    /// The watched bytes of the session's memory 0, before a step.
-    pub(super) fn watched_bytes(&self) -> Vec<Vec<u8>> {
+    /// What each watchpoint sees now: bytes of the session's memory 0, or a value.
+    pub(super) fn watched_state(&self) -> Vec<Seen> {
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
+        let views = if d.watches.iter().any(|w| matches!(w, Watch::Value { .. })) {
+            d.execution.frame_views(&self.store)
+        } else {
+            Vec::new()
+        };
         d.watches
             .iter()
-            .map(|w| self.memory0_bytes(w.start, w.len))
+            .map(|w| match w {
+                Watch::Memory { start, len } => Seen::Bytes(self.memory0_bytes(*start, *len)),
+                Watch::Value {
+                    spot: ValueSpot::Global(addr),
+                    ..
+                } => Seen::Value(self.store.global(*addr).map(|g| g.get())),
+                Watch::Value {
+                    spot: ValueSpot::Local { frame, func, index },
+                    ..
+                } => Seen::Value(
+                    (views.get(*frame))
+                        .filter(|v| v.func == *func)
+                        .and_then(|v| Some(v.locals.get(*index)?.value)),
+                ),
+            })
             .collect()
     }
 
     /// "watchpoint 0x0..0x4 written: 00 -> 2a" for each watched range whose
-    /// bytes differ from `before`; a range longer than a few bytes is shown
+    /// bytes differ from `before`, "watchpoint on local $n of $fib: i32:3 ->
+    /// i32:2" for a watched value; a range longer than a few bytes is shown
     /// at the pause as rows before and after instead (see [`WatchDiff`]).
-    pub(super) fn watch_hits(&mut self, before: &[Vec<u8>]) -> Vec<String> {
+    /// A local whose frame returned is no longer watched.
+    pub(super) fn watch_hits(&mut self, before: &[Seen]) -> Vec<String> {
         let (notes, diffs) = self.watch_changes(before);
+        let now = self.watched_state();
         if let Some(d) = self.debugger.as_mut() {
             d.watch_diffs.extend(diffs);
+            let mut seen = now.iter();
+            d.watches
+                .retain(|_| !matches!(seen.next(), Some(Seen::Value(None))));
         }
         notes
     }
 
     /// What [`Session::watch_hits`] reports, without keeping the long diffs.
-    pub(super) fn watch_changes(&self, before: &[Vec<u8>]) -> (Vec<String>, Vec<WatchDiff>) {
-        let after = self.watched_bytes();
+    pub(super) fn watch_changes(&self, before: &[Seen]) -> (Vec<String>, Vec<WatchDiff>) {
+        let after = self.watched_state();
         let Some(d) = self.debugger.as_ref() else {
             return (Vec::new(), Vec::new());
         };
@@ -162,19 +249,30 @@ impl Session {
             if old == new {
                 continue;
             }
-            let range = format!(
-                "watchpoint 0x{:x}..0x{:x} written",
-                w.start,
-                w.start + w.len
-            );
-            if old.len() <= INLINE_BYTES {
-                notes.push(format!("{range}: {} -> {}", hex(old), hex(new)));
-            } else {
-                notes.push(format!("{range} (before and after below)"));
-                diffs.push(WatchDiff {
-                    before: rows(w.start, old, old),
-                    after: rows(w.start, new, old),
-                });
+            match (w, old, new) {
+                (Watch::Value { label, .. }, Seen::Value(Some(old)), Seen::Value(Some(new))) => {
+                    notes.push(format!(
+                        "watchpoint on {label}: {} -> {}",
+                        self.value_named(*old),
+                        self.value_named(*new)
+                    ));
+                }
+                (Watch::Value { label, .. }, _, Seen::Value(None)) => {
+                    notes.push(format!("watchpoint on {label} ended: its frame returned"))
+                }
+                (Watch::Memory { start, len }, Seen::Bytes(old), Seen::Bytes(new)) => {
+                    let range = format!("watchpoint 0x{start:x}..0x{:x} written", start + len);
+                    if old.len() <= INLINE_BYTES {
+                        notes.push(format!("{range}: {} -> {}", hex(old), hex(new)));
+                    } else {
+                        notes.push(format!("{range} (before and after below)"));
+                        diffs.push(WatchDiff {
+                            before: rows(*start, old, old),
+                            after: rows(*start, new, old),
+                        });
+                    }
+                }
+                _ => {}
             }
         }
         (notes, diffs)
@@ -317,7 +415,7 @@ mod tests {
         session.start_stepping("call $w").unwrap();
         assert_eq!(
             session.add_watch("here").unwrap_err().message,
-            "usage: watch ADDR [LEN]"
+            "usage: watch ADDR [LEN], watch REGION or watch $LOCAL|$GLOBAL"
         );
         assert!(session.add_watch("8 lots").is_err());
     }
