@@ -35,6 +35,8 @@ mod run;
 mod tests;
 mod threaded;
 
+pub(crate) use threaded::{Threaded, thread};
+
 use super::module::FuncBody;
 use super::store::{FuncAddr, FuncInst, Store};
 use super::translate::Compiled;

@@ -35,7 +35,7 @@ use crate::vm::value::Value;
 const TAIL_CALLS: bool = !cfg!(debug_assertions);
 
 /// A handler: runs the instruction at the pointer, then the ones after it.
-type Handler = fn(&mut Cx<'_>, *const Instr, Regs, *mut u8, usize, u64) -> Flow;
+type Handler = fn(&mut Cx<'_>, *const Threaded, Regs, *mut u8, usize, u64) -> Flow;
 
 /// How a handler gave control back.
 #[derive(Clone, Copy)]
@@ -49,7 +49,7 @@ enum Flow {
 /// The state handlers pass each other in registers.
 #[derive(Clone, Copy)]
 struct State {
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
@@ -74,13 +74,34 @@ struct Cx<'a> {
     exit: Option<Result<Outcome, Trap>>,
 }
 
+/// One instruction of run code as run mode dispatches it: next to its
+/// handler, so that going on costs one load and a jump (direct threading;
+/// looking the handler up by the instruction's tag is a second load that
+/// every dispatch waits for).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+pub(crate) struct Threaded {
+    handler: Handler,
+    instr: Instr,
+}
+
+/// Run code with each instruction's handler beside it (see [`Threaded`]).
+pub(crate) fn thread(code: &[Instr]) -> Box<[Threaded]> {
+    code.iter()
+        .map(|instr| Threaded {
+            handler: HANDLERS[tag_of(instr) as usize],
+            instr: *instr,
+        })
+        .collect()
+}
+
 /// The handler of the instruction at `ip`.
 #[inline(always)]
-fn handler_of(ip: *const Instr) -> Handler {
+fn handler_of(ip: *const Threaded) -> Handler {
     // SAFETY: `ip` points at an instruction of the running code (translation
     // ends every path with a branch or return, and resolves every branch
-    // inside the function), and `Instr` is `repr(u8)`: its first byte is the tag.
-    HANDLERS[unsafe { *ip.cast::<u8>() } as usize]
+    // inside the function).
+    unsafe { (*ip).handler }
 }
 
 /// The tag of `instr` (see [`handler_of`]).
@@ -102,7 +123,7 @@ macro_rules! dispatch {
         };
         #[cfg(feature = "pair-stats")]
         // SAFETY: as in `handler_of`.
-        super::pairs::record(state.ip, unsafe { *state.ip });
+        super::pairs::record(state.ip as usize, unsafe { (*state.ip).instr });
         if TAIL_CALLS {
             return handler_of(state.ip)(
                 $cx,
@@ -132,13 +153,13 @@ macro_rules! handlers {
             #[allow(non_snake_case, unused_mut, unused_macros, unused_variables)]
             fn $variant(
                 $cx: &mut Cx<'_>,
-                $ip: *const Instr,
+                $ip: *const Threaded,
                 $regs: Regs,
                 mut $mem: *mut u8,
                 mut $mem_len: usize,
                 mut $fuel: u64,
             ) -> Flow {
-                let Instr::$variant { $($field),* } = (unsafe { *$ip }) else {
+                let Instr::$variant { $($field),* } = (unsafe { (*$ip).instr }) else {
                     // SAFETY: `HANDLERS` sends only this variant's tag here.
                     unsafe { std::hint::unreachable_unchecked() }
                 };
@@ -373,7 +394,7 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
             };
             cx.enter_body(body, instance, mem, mem_len)
         };
-        let ip = cx.code.code.as_ptr().wrapping_add(caller.pc as usize);
+        let ip = cx.code.threaded.as_ptr().wrapping_add(caller.pc as usize);
         dispatch!(cx, ip, regs, mem, mem_len, fuel)
     }
 }
@@ -387,14 +408,14 @@ static HANDLERS: [Handler; 256] = register_control(register_shared([generic as H
 #[inline(never)]
 fn simd_general(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
     fuel: u64,
 ) -> Flow {
     // SAFETY: only the vector handler calls this, for the instruction at `ip`.
-    let Instr::Simd { index } = (unsafe { *ip }) else {
+    let Instr::Simd { index } = (unsafe { (*ip).instr }) else {
         // SAFETY: as above.
         unsafe { std::hint::unreachable_unchecked() }
     };
@@ -413,13 +434,13 @@ fn simd_general(
 #[inline(never)]
 fn refuel_and_jump(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
     at: u64,
 ) -> Flow {
-    match cx.refuel(at as *const Instr) {
+    match cx.refuel(at as *const Threaded) {
         Ok(fuel) => dispatch!(cx, ip, regs, mem, mem_len, fuel - 1),
         Err(flow) => flow,
     }
@@ -430,7 +451,7 @@ fn refuel_and_jump(
 /// dispatch goes on from the state it leaves.
 fn generic(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     _regs: Regs,
     _mem: *mut u8,
     _mem_len: usize,
@@ -450,13 +471,13 @@ fn generic(
 impl<'a> Cx<'a> {
     /// The index of `ip` in the running code.
     #[inline(always)]
-    fn pc(&self, ip: *const Instr) -> usize {
+    fn pc(&self, ip: *const Threaded) -> usize {
         // SAFETY: `ip` points into (or one past) the running function's code.
-        unsafe { ip.offset_from(self.code.code.as_ptr()) as usize }
+        unsafe { ip.offset_from(self.code.threaded.as_ptr()) as usize }
     }
 
     /// Writes the machine state back to the execution, as every exit does.
-    fn leave(&mut self, ip: *const Instr, fuel: u64) {
+    fn leave(&mut self, ip: *const Threaded, fuel: u64) {
         self.frame.pc = self.pc(ip) as u32;
         self.exec.current = self.frame;
         self.exec.return_fuel(fuel);
@@ -478,7 +499,7 @@ impl<'a> Cx<'a> {
     /// Ends the run with `trap`, raised by the instruction at `ip`.
     #[cold]
     #[inline(never)]
-    fn trap(&mut self, trap: Trap, ip: *const Instr, fuel: u64) -> Flow {
+    fn trap(&mut self, trap: Trap, ip: *const Threaded, fuel: u64) -> Flow {
         self.leave(ip, fuel);
         let pc = self.frame.pc as usize;
         self.finish(Err(with_site(
@@ -492,7 +513,7 @@ impl<'a> Cx<'a> {
     /// More fuel, when the handlers' runs out at the instruction at `ip`.
     #[cold]
     #[inline(never)]
-    fn refuel(&mut self, ip: *const Instr) -> Result<u64, Flow> {
+    fn refuel(&mut self, ip: *const Threaded) -> Result<u64, Flow> {
         self.exec
             .refuel(self.p.interrupt, false)
             .map_err(|t| self.trap(t, ip, 0))
@@ -520,7 +541,7 @@ impl<'a> Cx<'a> {
         self.inst = &instances[instance];
         let (mem, mem_len) = memory_view(self.p.data, self.inst);
         Ok(State {
-            ip: self.code.code.as_ptr().wrapping_add(self.frame.pc as usize),
+            ip: self.code.threaded.as_ptr().wrapping_add(self.frame.pc as usize),
             regs: self.regs(),
             mem,
             mem_len,
@@ -600,7 +621,7 @@ impl<'a> Cx<'a> {
         };
         let (regs, mem, mem_len) = self.enter_body(body, instance, s.mem, s.mem_len);
         Ok(State {
-            ip: self.code.code.as_ptr(),
+            ip: self.code.threaded.as_ptr(),
             regs,
             mem,
             mem_len,
@@ -639,7 +660,7 @@ impl<'a> Cx<'a> {
     /// and execution goes on there, or it ends the run.
     #[cold]
     #[inline(never)]
-    fn throw(&mut self, exn: u32, ip: *const Instr, fuel: u64) -> Result<State, Flow> {
+    fn throw(&mut self, exn: u32, ip: *const Threaded, fuel: u64) -> Result<State, Flow> {
         self.leave(ip, fuel);
         let (funcs, instances) = (self.p.funcs, self.p.instances);
         if let Err(t) = self.exec.unwind(funcs, instances, self.p.data, exn) {
@@ -653,7 +674,7 @@ impl<'a> Cx<'a> {
     /// The root frame returned its `n` results (from its slot 0): the call is finished.
     #[cold]
     #[inline(never)]
-    fn finish_root(&mut self, ip: *const Instr, fuel: u64, n: u32) -> Flow {
+    fn finish_root(&mut self, ip: *const Threaded, fuel: u64, n: u32) -> Flow {
         let fp = self.frame.fp as usize;
         let values = Value::from_slots(&self.exec.results, &self.exec.stack[fp..fp + n as usize]);
         self.leave(ip.wrapping_add(1), fuel);

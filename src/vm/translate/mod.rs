@@ -93,6 +93,9 @@ pub struct Compiled {
     pub offsets: Box<[u32]>,
     /// Slots the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u32,
+    /// Run mode: the code with each instruction's handler beside it (what
+    /// run mode dispatches on; empty in step code).
+    pub(crate) threaded: Box<[crate::vm::exec::Threaded]>,
     /// Run mode: constants the code reads from the slots right after the
     /// locals; copied in when a frame starts.
     pub consts: Box<[u64]>,
@@ -271,7 +274,12 @@ pub fn translate(
         fuse_counter_branches(&mut t.code);
         thread_jumps(&mut t.code);
     }
+    let threaded = match mode {
+        Mode::Run => crate::vm::exec::thread(&t.code),
+        Mode::Step => Box::default(),
+    };
     Ok(Compiled {
+        threaded,
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
         frame_size: t.base + t.max_height,
