@@ -22,7 +22,7 @@ use super::run::{
     out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
 use super::{Execution, Frame, Outcome, code_for, exhausted};
-use crate::vm::instr::{Instr, Slot, unpack_step_target};
+use crate::vm::instr::{Instr, SimdInstr, Slot, unpack_step_target};
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostFn, Instance, Store};
 use crate::vm::translate::Compiled;
@@ -85,12 +85,22 @@ pub(crate) struct Threaded {
     instr: Instr,
 }
 
-/// Run code with each instruction's handler beside it (see [`Threaded`]).
-pub(crate) fn thread(code: &[Instr]) -> Box<[Threaded]> {
+/// Run code with each instruction's handler beside it (see [`Threaded`]);
+/// `simd_ops` are the code's vector operands (the common vector operations
+/// have handlers of their own, see [`vector`]).
+pub(crate) fn thread(code: &[Instr], simd_ops: &[SimdInstr]) -> Box<[Threaded]> {
     code.iter()
-        .map(|instr| Threaded {
-            handler: HANDLERS[tag_of(instr) as usize],
-            instr: *instr,
+        .map(|instr| {
+            let own = match instr {
+                Instr::Simd { index } => simd_ops
+                    .get(*index as usize)
+                    .and_then(|s| vector::handler(s.op)),
+                _ => None,
+            };
+            Threaded {
+                handler: own.unwrap_or(HANDLERS[tag_of(instr) as usize]),
+                instr: *instr,
+            }
         })
         .collect()
 }
@@ -355,8 +365,8 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
     }
     Simd { index } => {
         // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
-        let (slots, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
-        match super::simd::fast(&cx.code.simd_ops[index as usize], slots, memory) {
+        let (_, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+        match super::simd::fast(&cx.code.simd_ops[index as usize], regs, memory) {
             Ok(true) => next!(),
             Ok(false) => return simd_general(cx, ip, regs, mem, mem_len, fuel),
             Err(e) => {
@@ -396,6 +406,64 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
         };
         let ip = cx.code.threaded.as_ptr().wrapping_add(caller.pc as usize);
         dispatch!(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Handlers of the common vector operations (those [`super::simd::fast`]
+/// runs), one per operation: the vector handler's `match` on the operation
+/// is one more indirect jump per instruction, shared by every operation.
+mod vector {
+    use super::super::simd::fast;
+    use super::{Cx, Flow, Handler, Regs, TAIL_CALLS, Threaded, frame_and_memory, out_of_bounds};
+    use super::{Instr, SimdInstr, State, handler_of};
+    use crate::vm::simd_op::SimdOp;
+
+    macro_rules! vector_handlers {
+        ($($op:ident)*) => {
+            $(
+                #[allow(non_snake_case)]
+                fn $op(
+                    cx: &mut Cx<'_>,
+                    ip: *const Threaded,
+                    regs: Regs,
+                    mem: *mut u8,
+                    mem_len: usize,
+                    fuel: u64,
+                ) -> Flow {
+                    // SAFETY: `thread` gives this handler to vector instructions only.
+                    let Instr::Simd { index } = (unsafe { (*ip).instr }) else {
+                        // SAFETY: as above.
+                        unsafe { std::hint::unreachable_unchecked() }
+                    };
+                    // The operation is known here: `fast` keeps only its arm.
+                    let s = SimdInstr { op: SimdOp::$op, ..cx.code.simd_ops[index as usize] };
+                    // SAFETY: the running memory view, used by nothing else meanwhile.
+                    let (_, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+                    if let Err(e) = fast(&s, regs, memory) {
+                        let memories = &cx.p.data.memories;
+                        let trap = out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into());
+                        return cx.trap(trap, ip, fuel);
+                    }
+                    dispatch!(cx, ip.wrapping_add(1), regs, mem, mem_len, fuel)
+                }
+            )*
+
+            /// The handler of vector operation `op`, if it has its own.
+            pub(super) fn handler(op: SimdOp) -> Option<Handler> {
+                match op {
+                    $(SimdOp::$op => Some($op),)*
+                    _ => None,
+                }
+            }
+        };
+    }
+
+    vector_handlers! {
+        V128Load V128Store V128And V128AndNot V128Or V128Xor
+        I32x4Add I32x4Sub I32x4Mul I64x2Add I64x2Sub I64x2Mul
+        F32x4Add F32x4Sub F32x4Mul F32x4Div F64x2Add F64x2Sub F64x2Mul F64x2Div
+        I32x4Splat F32x4Splat I64x2Splat F64x2Splat
+        I32x4ExtractLane F32x4ExtractLane I64x2ExtractLane F64x2ExtractLane
     }
 }
 

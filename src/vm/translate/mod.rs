@@ -275,7 +275,7 @@ pub fn translate(
         thread_jumps(&mut t.code);
     }
     let threaded = match mode {
-        Mode::Run => crate::vm::exec::thread(&t.code),
+        Mode::Run => crate::vm::exec::thread(&t.code, &t.simd_ops),
         Mode::Step => Box::default(),
     };
     Ok(Compiled {
@@ -1053,14 +1053,12 @@ impl Translator<'_> {
                 let to = self.push_typed(ValType::V128);
                 self.emit(Instr::Copy { from, to, n: 2 });
             }
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
-                if self.is_v128_local(local_index) =>
-            {
+            Operator::LocalSet { local_index } if self.is_v128_local(local_index) => {
+                self.set_v128_local(self.local_slot(local_index));
+            }
+            Operator::LocalTee { local_index } if self.is_v128_local(local_index) => {
                 let to = self.local_slot(local_index);
                 let from = self.slot(self.stack.len().saturating_sub(2));
-                if matches!(op, Operator::LocalSet { .. }) {
-                    self.pop_n(2);
-                }
                 self.emit(Instr::Copy { from, to, n: 2 });
             }
             Operator::LocalGet { local_index } => {
