@@ -133,7 +133,7 @@ macro_rules! dispatch {
         };
         #[cfg(feature = "pair-stats")]
         // SAFETY: as in `handler_of`.
-        super::pairs::record(state.ip as usize, unsafe { (*state.ip).instr });
+        crate::vm::exec::pairs::record(state.ip as usize, unsafe { (*state.ip).instr });
         if TAIL_CALLS {
             return handler_of(state.ip)(
                 $cx,
