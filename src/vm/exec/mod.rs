@@ -34,6 +34,8 @@ mod run;
 #[cfg(test)]
 mod tests;
 mod threaded;
+#[cfg(test)]
+mod threaded_tests;
 
 pub(crate) use threaded::{Threaded, thread};
 

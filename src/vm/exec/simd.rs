@@ -63,11 +63,7 @@ pub(super) fn execute(
 /// and says so; false for every other one. Inlined into run mode's vector
 /// handler, which then calls nothing for these.
 #[inline(always)]
-pub(super) fn fast(
-    s: &SimdInstr,
-    r: Regs,
-    memory: &mut [u8],
-) -> Result<bool, OutOfBounds> {
+pub(super) fn fast(s: &SimdInstr, r: Regs, memory: &mut [u8]) -> Result<bool, OutOfBounds> {
     use SimdOp as S;
     let (d, a, b) = (s.dst, s.a, s.b);
     let l = u32::from(s.lane);

@@ -1,6 +1,9 @@
 //! Run mode's dispatch: threaded handlers.
 //!
-//! Every hot instruction has a handler of its own, and each handler ends by
+//! Run code is an array of [`Threaded`] entries, each instruction beside its
+//! handler (direct threading). Every hot instruction has a handler of its
+//! own (common vector operations too, see [`vector`]; listed pairs of
+//! instructions share one, see [`pairs`]), and each handler ends by
 //! calling the next instruction's handler itself, in tail position with the
 //! same signature: release builds turn that call into a jump (LLVM's sibling
 //! call), so each handler has its own indirect jump and the branch
@@ -90,12 +93,13 @@ pub(crate) struct Threaded {
 /// have handlers of their own, see [`vector`]).
 pub(crate) fn thread(code: &[Instr], simd_ops: &[SimdInstr]) -> Box<[Threaded]> {
     code.iter()
-        .map(|instr| {
+        .enumerate()
+        .map(|(at, instr)| {
             let own = match instr {
                 Instr::Simd { index } => simd_ops
                     .get(*index as usize)
                     .and_then(|s| vector::handler(s.op)),
-                _ => None,
+                _ => code.get(at + 1).and_then(|next| pair(instr, next)),
             };
             Threaded {
                 handler: own.unwrap_or(HANDLERS[tag_of(instr) as usize]),
@@ -149,81 +153,150 @@ macro_rules! dispatch {
     }};
 }
 
-/// Defines a handler per entry (named after its variant, which it
-/// destructures into its fields) and `$register`, which puts them in a
-/// handler table. `$d` is a `$` for the helper macros each handler gets:
-/// `next!()`, `jump!(by)`, `jump_back!(by)` (a jump that costs a budget
-/// unit: a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()`
-/// and `go!(result of a call or unwinding)`.
+/// An instruction's semantics in run mode, to be followed by `N`: what
+/// runs when it falls through to the next instruction (see [`Next`]).
+trait Op {
+    fn run<N: Next>(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow;
+}
+
+/// What an [`Op`] does when it falls through to the instruction after it.
+trait Next {
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow;
+}
+
+/// Falling through dispatches: an instruction's own handler.
+struct Dispatch;
+
+impl Next for Dispatch {
+    #[inline(always)]
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow {
+        dispatch!(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Falling through runs `B` in the same handler: a superinstruction of
+/// two (see [`pairs`]).
+struct Then<B>(std::marker::PhantomData<B>);
+
+impl<B: Op> Next for Then<B> {
+    #[inline(always)]
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow {
+        B::run::<Dispatch>(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Defines an [`Op`] per entry (a type in module `$module` named after its variant,
+/// whose `run` destructures the variant into its fields) and `$register`,
+/// which puts each one's handler (`run::<Dispatch>`) in a handler table.
+/// `$d` is a `$` for the helper macros each body gets: `next!()` (fall
+/// through), `jump!(by)`, `jump_back!(by)` (a jump that costs a budget unit:
+/// a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()` and
+/// `go!(result of a call or unwinding)`.
 macro_rules! handlers {
-    ($d:tt $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
+    ($d:tt $module:ident $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
         $($variant:ident { $($field:ident),* } => $body:block)*
     ) => {
+        /// One type per instruction with a handler, named after its variant.
+        mod $module {
+            $(pub(super) struct $variant;)*
+        }
         $(
-            #[allow(non_snake_case, unused_mut, unused_macros, unused_variables)]
-            fn $variant(
-                $cx: &mut Cx<'_>,
-                $ip: *const Threaded,
-                $regs: Regs,
-                mut $mem: *mut u8,
-                mut $mem_len: usize,
-                mut $fuel: u64,
-            ) -> Flow {
-                let Instr::$variant { $($field),* } = (unsafe { (*$ip).instr }) else {
-                    // SAFETY: `HANDLERS` sends only this variant's tag here.
-                    unsafe { std::hint::unreachable_unchecked() }
-                };
-                macro_rules! next {
-                    () => { dispatch!($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
-                }
-                macro_rules! jump {
-                    ($d by:expr) => {
-                        dispatch!($cx, $ip.wrapping_offset($d by), $regs, $mem, $mem_len, $fuel)
+            impl Op for $module::$variant {
+                #[inline(always)]
+                #[allow(unused_mut, unused_macros, unused_variables)]
+                fn run<N: Next>(
+                    $cx: &mut Cx<'_>,
+                    $ip: *const Threaded,
+                    $regs: Regs,
+                    mut $mem: *mut u8,
+                    mut $mem_len: usize,
+                    mut $fuel: u64,
+                ) -> Flow {
+                    let Instr::$variant { $($field),* } = (unsafe { (*$ip).instr }) else {
+                        // SAFETY: only this variant's instructions get this handler.
+                        unsafe { std::hint::unreachable_unchecked() }
                     };
+                    macro_rules! next {
+                        () => { return N::next($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
+                    }
+                    macro_rules! jump {
+                        ($d by:expr) => {
+                            dispatch!($cx, $ip.wrapping_offset($d by), $regs, $mem, $mem_len, $fuel)
+                        };
+                    }
+                    macro_rules! trap {
+                        ($d trap:expr) => {{
+                            let trap: Trap = $d trap.into();
+                            return $cx.trap(trap, $ip, $fuel);
+                        }};
+                    }
+                    macro_rules! checked {
+                        ($d result:expr) => {
+                            match $d result {
+                                Ok(v) => v,
+                                Err(t) => trap!(t),
+                            }
+                        };
+                    }
+                    macro_rules! jump_back {
+                        ($d by:expr) => {{
+                            let to = $ip.wrapping_offset($d by);
+                            if $fuel == 0 {
+                                return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
+                            }
+                            dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
+                        }};
+                    }
+                    macro_rules! state {
+                        () => {
+                            State { ip: $ip, regs: $regs, mem: $mem, mem_len: $mem_len, fuel: $fuel }
+                        };
+                    }
+                    macro_rules! go {
+                        ($d next:expr) => {
+                            match $d next {
+                                Ok(s) => dispatch!($cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
+                                Err(flow) => return flow,
+                            }
+                        };
+                    }
+                    $body
                 }
-                macro_rules! trap {
-                    ($d trap:expr) => {{
-                        let trap: Trap = $d trap.into();
-                        return $cx.trap(trap, $ip, $fuel);
-                    }};
-                }
-                macro_rules! checked {
-                    ($d result:expr) => {
-                        match $d result {
-                            Ok(v) => v,
-                            Err(t) => trap!(t),
-                        }
-                    };
-                }
-                macro_rules! jump_back {
-                    ($d by:expr) => {{
-                        let to = $ip.wrapping_offset($d by);
-                        if $fuel == 0 {
-                            return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
-                        }
-                        dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
-                    }};
-                }
-                macro_rules! state {
-                    () => {
-                        State { ip: $ip, regs: $regs, mem: $mem, mem_len: $mem_len, fuel: $fuel }
-                    };
-                }
-                macro_rules! go {
-                    ($d next:expr) => {
-                        match $d next {
-                            Ok(s) => dispatch!($cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
-                            Err(flow) => return flow,
-                        }
-                    };
-                }
-                $body
             }
         )*
 
         /// Puts each handler defined with this function at its variant's tag.
         const fn $register(mut table: [Handler; 256]) -> [Handler; 256] {
-            $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] = $variant;)*
+            $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] =
+                <$module::$variant as Op>::run::<Dispatch>;)*
             table
         }
     };
@@ -244,7 +317,7 @@ macro_rules! threaded_ops {
         counter_branch: [$($kn:ident $kg:ident $ko:tt),* $(,)?]
         bit_test: [$($tn:ident $tg:ident $ts:ident $to:tt),* $(,)?]
     ) => {
-        handlers! { $d register_shared |cx, ip, regs, mem, mem_len, fuel|
+        handlers! { $d shared register_shared |cx, ip, regs, mem, mem_len, fuel|
             $($bn { dst, a, b } => {
                 let ($bx, $by) = (regs.$bg(a), regs.$bg(b));
                 regs.$bs(dst, $be);
@@ -268,7 +341,7 @@ macro_rules! threaded_ops {
             $($ln { dst, addr, offset } => {
                 let at = regs.u32(addr);
                 let Some($lb) = load_bytes::<$lw>(mem, mem_len, at, offset) else {
-                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $lw))
+                    return cx.out_of_bounds(ip, fuel, at, offset, $lw)
                 };
                 regs.$ls(dst, $le);
                 next!()
@@ -276,7 +349,7 @@ macro_rules! threaded_ops {
             $($sn { addr, val, offset } => {
                 let (at, $sv) = (regs.u32(addr), regs.$sg(val));
                 if !store_bytes::<$sw>(mem, mem_len, at, offset, $se) {
-                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $sw));
+                    return cx.out_of_bounds(ip, fuel, at, offset, $sw);
                 }
                 next!()
             })*
@@ -327,7 +400,7 @@ macro_rules! threaded_ops {
 
 shared_ops!(threaded_ops { $ });
 
-handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
+handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
     Nop {} => { next!() }
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
@@ -467,6 +540,72 @@ mod vector {
     }
 }
 
+/// Superinstructions: for each pair `A B` listed, an `A` followed by a `B`
+/// gets a handler that runs both, `B` without a dispatch of its own (it
+/// keeps its own entry, for jumps to it). Chosen from the pairs the compare
+/// benchmark counts most often (`cargo bench --bench compare --features
+/// pair-stats`), kept to shapes compilers emit everywhere: address
+/// arithmetic before a load, a store or an update before a loop's counter
+/// branch, multiply-add chains, an argument computed just before a call.
+macro_rules! pairs {
+    ($($a:ident::$av:ident $b:ident::$bv:ident,)*) => {
+        /// The listed pairs by variant name (for the test that every one runs).
+        #[cfg(test)]
+        pub(super) const PAIRS: &[(&str, &str)] = &[$((stringify!($av), stringify!($bv)),)*];
+
+        /// Whether `first` followed by `second` is a listed pair.
+        #[cfg(test)]
+        pub(super) fn fuses(first: &Instr, second: &Instr) -> bool {
+            pair(first, second).is_some()
+        }
+
+        /// The superinstruction handler of `first` followed by `second`, if listed.
+        fn pair(first: &Instr, second: &Instr) -> Option<Handler> {
+            match (first, second) {
+                $((Instr::$av { .. }, Instr::$bv { .. }) =>
+                    Some(<$a::$av as Op>::run::<Then<$b::$bv>>),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+pairs! {
+    shared::I32Store8 shared::I32AddBrIfLeU,
+    shared::I32Store8 shared::I32AddBrIfLtU,
+    shared::I32Store shared::I32AddBrIfLtU,
+    shared::I64Store shared::I32AddBrIfLtU,
+    shared::F64Store shared::I32AddBrIfLtU,
+    shared::I64Load shared::I64Store,
+    shared::I64Store shared::I32Add,
+    shared::I32Load8U shared::I32Load8U,
+    shared::I32Load8U shared::I32Add,
+    shared::I32Load8U shared::I32Xor,
+    shared::I32Load8U control::BrTable,
+    shared::I32Xor shared::I32Mul,
+    shared::I32Mul shared::I32AddBrIfLtU,
+    shared::I32Mul shared::I32Add,
+    shared::I32Add shared::I32Shl,
+    shared::I32Add shared::I32Add,
+    shared::I32Add shared::I32Sub,
+    shared::I32Add shared::I32Load,
+    shared::I32Add shared::F64Load,
+    shared::I32Add shared::I32AddBrIfLeU,
+    shared::I32Add control::BrLoop,
+    shared::I32Add control::Return,
+    shared::I32Shl shared::I32Add,
+    shared::I32Shl shared::I32Load,
+    shared::I32Shl shared::F64Load,
+    shared::I32Sub shared::BrIfI32GeU,
+    shared::I32Sub control::Call,
+    shared::I64Add shared::BrIfI64Ne,
+    shared::I64Mul shared::I64Add,
+    shared::I64ShrU control::Br,
+    shared::F64Load shared::F64Mul,
+    shared::F64Mul shared::F64Add,
+    shared::F64Add shared::I32AddBrIfLtU,
+}
+
 /// Every instruction's handler: its own, or [`generic`].
 static HANDLERS: [Handler; 256] = register_control(register_shared([generic as Handler; 256]));
 
@@ -578,6 +717,24 @@ impl<'a> Cx<'a> {
         )))
     }
 
+    /// Ends the run with the trap of an access of `width` bytes at `at` plus
+    /// `offset` past the end of memory 0, by the instruction at `ip`. Takes
+    /// plain numbers, so that a handler builds no trap in its own frame (a
+    /// frame that would keep its tail calls from being jumps).
+    #[cold]
+    #[inline(never)]
+    fn out_of_bounds(
+        &mut self,
+        ip: *const Threaded,
+        fuel: u64,
+        at: u32,
+        offset: u32,
+        width: u64,
+    ) -> Flow {
+        let trap = out_of_bounds(self.inst, &self.p.data.memories, at, offset, width);
+        self.trap(trap, ip, fuel)
+    }
+
     /// More fuel, when the handlers' runs out at the instruction at `ip`.
     #[cold]
     #[inline(never)]
@@ -609,7 +766,11 @@ impl<'a> Cx<'a> {
         self.inst = &instances[instance];
         let (mem, mem_len) = memory_view(self.p.data, self.inst);
         Ok(State {
-            ip: self.code.threaded.as_ptr().wrapping_add(self.frame.pc as usize),
+            ip: self
+                .code
+                .threaded
+                .as_ptr()
+                .wrapping_add(self.frame.pc as usize),
             regs: self.regs(),
             mem,
             mem_len,
