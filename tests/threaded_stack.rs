@@ -42,9 +42,18 @@ const PROGRAM: &str = r#"
     (i32.add (local.get $acc) (global.get $g))))
 "#;
 
+/// Loops in every shape run mode fuses into a superinstruction (a unit test
+/// in `src/vm/exec/threaded_tests.rs` checks that every listed pair occurs).
+const PAIRS_PROGRAM: &str = include_str!("programs/pairs.wat");
+
 /// Runs export `name` with `arg` in run mode on a thread with a small stack.
 fn run_on_small_stack(name: &'static str, arg: i32) -> Vec<Value> {
-    let wasm = wat::parse_str(PROGRAM).expect("the test program assembles");
+    run_program_on_small_stack(PROGRAM, name, arg)
+}
+
+/// Runs export `name` of `program` with `arg` in run mode on a thread with a small stack.
+fn run_program_on_small_stack(program: &str, name: &'static str, arg: i32) -> Vec<Value> {
+    let wasm = wat::parse_str(program).expect("the test program assembles");
     let module = Arc::new(Module::from_binary(&wasm).expect("the test program is valid"));
     let mut store = Store::new(Limits::default());
     let inst = store.instantiate(&module, &[]).expect("it instantiates");
@@ -80,5 +89,29 @@ fn deep_recursion_runs_in_constant_native_stack() {
     assert_eq!(
         run_on_small_stack("depth", 15_000),
         vec![Value::I32(15_000)]
+    );
+}
+
+/// What wasmi's `main` of `program` returns for `arg`.
+fn wasmi_main(program: &str, arg: i32) -> i32 {
+    let wasm = wat::parse_str(program).expect("the test program assembles");
+    let engine = wasmi::Engine::default();
+    let module = wasmi::Module::new(&engine, &wasm[..]).expect("wasmi compiles it");
+    let mut store = wasmi::Store::new(&engine, ());
+    let instance = wasmi::Linker::<()>::new(&engine)
+        .instantiate_and_start(&mut store, &module)
+        .expect("wasmi instantiates it");
+    let main = instance
+        .get_typed_func::<i32, i32>(&store, "main")
+        .expect("main takes and returns an i32");
+    main.call(&mut store, arg).expect("wasmi runs it")
+}
+
+#[test]
+fn every_superinstruction_runs_in_constant_native_stack() {
+    let expected = wasmi_main(PAIRS_PROGRAM, 1000);
+    assert_eq!(
+        run_program_on_small_stack(PAIRS_PROGRAM, "main", 1000),
+        vec![Value::I32(expected)]
     );
 }

@@ -34,6 +34,10 @@ mod run;
 #[cfg(test)]
 mod tests;
 mod threaded;
+#[cfg(test)]
+mod threaded_tests;
+
+pub(crate) use threaded::{Threaded, thread};
 
 use super::module::FuncBody;
 use super::store::{FuncAddr, FuncInst, Store};

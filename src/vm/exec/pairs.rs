@@ -53,9 +53,8 @@ thread_local! {
     static TABLE: RefCell<Table> = RefCell::default();
 }
 
-/// Records that the instruction at `ip` runs now (after the one recorded last).
-pub(super) fn record(ip: *const Instr, instr: Instr) {
-    let here = ip as usize;
+/// Records that the instruction at address `here` runs now (after the one recorded last).
+pub(super) fn record(here: usize, instr: Instr) {
     TABLE.with_borrow_mut(|t| {
         if let Some((there, before)) = t.last.replace((here, instr)) {
             t.seen

@@ -22,6 +22,7 @@
 //! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` | signed x signed products, sums wrap |
 
 use super::numeric as num;
+use super::run::Regs;
 use crate::vm::instr::{SimdInstr, Slot};
 use crate::vm::lanes::*;
 use crate::vm::simd_op::SimdOp;
@@ -49,7 +50,8 @@ pub(super) fn execute(
     data: &mut StoreData,
     inst: &Instance,
 ) -> Result<(), OutOfBounds> {
-    if fast(s, slots, memory)? {
+    // The frame's slots (`Regs`' invariant: the translator's slots are below `frame_size`).
+    if fast(s, Regs(slots.as_mut_ptr()), memory)? {
         return Ok(());
     }
     general(s, slots, memory, data, inst)
@@ -61,55 +63,51 @@ pub(super) fn execute(
 /// and says so; false for every other one. Inlined into run mode's vector
 /// handler, which then calls nothing for these.
 #[inline(always)]
-pub(super) fn fast(
-    s: &SimdInstr,
-    slots: &mut [u64],
-    memory: &mut [u8],
-) -> Result<bool, OutOfBounds> {
+pub(super) fn fast(s: &SimdInstr, r: Regs, memory: &mut [u8]) -> Result<bool, OutOfBounds> {
     use SimdOp as S;
-    let (d, a, b) = (s.dst as usize, s.a as usize, s.b as usize);
-    let l = s.lane as usize;
+    let (d, a, b) = (s.dst, s.a, s.b);
+    let l = u32::from(s.lane);
     match s.op {
         S::V128Load => {
-            let v = u128::from_le_bytes(*at::<16>(memory, slots[a] as u32, s.b)?);
-            slots[d] = v as u64;
-            slots[d + 1] = (v >> 64) as u64;
+            let v = u128::from_le_bytes(*at::<16>(memory, r.u32(a), s.b)?);
+            r.set(d, v as u64);
+            r.set(d + 1, (v >> 64) as u64);
         }
         S::V128Store => {
-            let v = u128::from(slots[d]) | u128::from(slots[d + 1]) << 64;
-            *at::<16>(memory, slots[a] as u32, s.b)? = v.to_le_bytes();
+            let v = u128::from(r.get(d)) | u128::from(r.get(d + 1)) << 64;
+            *at::<16>(memory, r.u32(a), s.b)? = v.to_le_bytes();
         }
-        S::V128And => halves(slots, d, a, b, |p, q| p & q),
-        S::V128AndNot => halves(slots, d, a, b, |p, q| p & !q),
-        S::V128Or => halves(slots, d, a, b, |p, q| p | q),
-        S::V128Xor => halves(slots, d, a, b, |p, q| p ^ q),
-        S::I32x4Add => quarters(slots, d, a, b, u32::wrapping_add),
-        S::I32x4Sub => quarters(slots, d, a, b, u32::wrapping_sub),
-        S::I32x4Mul => quarters(slots, d, a, b, u32::wrapping_mul),
-        S::I64x2Add => halves(slots, d, a, b, u64::wrapping_add),
-        S::I64x2Sub => halves(slots, d, a, b, u64::wrapping_sub),
-        S::I64x2Mul => halves(slots, d, a, b, u64::wrapping_mul),
-        S::F32x4Add => quarters(slots, d, a, b, |p, q| f32_op(p, q, |x, y| x + y)),
-        S::F32x4Sub => quarters(slots, d, a, b, |p, q| f32_op(p, q, |x, y| x - y)),
-        S::F32x4Mul => quarters(slots, d, a, b, |p, q| f32_op(p, q, |x, y| x * y)),
-        S::F32x4Div => quarters(slots, d, a, b, |p, q| f32_op(p, q, |x, y| x / y)),
-        S::F64x2Add => halves(slots, d, a, b, |p, q| f64_op(p, q, |x, y| x + y)),
-        S::F64x2Sub => halves(slots, d, a, b, |p, q| f64_op(p, q, |x, y| x - y)),
-        S::F64x2Mul => halves(slots, d, a, b, |p, q| f64_op(p, q, |x, y| x * y)),
-        S::F64x2Div => halves(slots, d, a, b, |p, q| f64_op(p, q, |x, y| x / y)),
+        S::V128And => halves(r, d, a, b, |p, q| p & q),
+        S::V128AndNot => halves(r, d, a, b, |p, q| p & !q),
+        S::V128Or => halves(r, d, a, b, |p, q| p | q),
+        S::V128Xor => halves(r, d, a, b, |p, q| p ^ q),
+        S::I32x4Add => quarters(r, d, a, b, u32::wrapping_add),
+        S::I32x4Sub => quarters(r, d, a, b, u32::wrapping_sub),
+        S::I32x4Mul => quarters(r, d, a, b, u32::wrapping_mul),
+        S::I64x2Add => halves(r, d, a, b, u64::wrapping_add),
+        S::I64x2Sub => halves(r, d, a, b, u64::wrapping_sub),
+        S::I64x2Mul => halves(r, d, a, b, u64::wrapping_mul),
+        S::F32x4Add => quarters(r, d, a, b, |p, q| f32_op(p, q, |x, y| x + y)),
+        S::F32x4Sub => quarters(r, d, a, b, |p, q| f32_op(p, q, |x, y| x - y)),
+        S::F32x4Mul => quarters(r, d, a, b, |p, q| f32_op(p, q, |x, y| x * y)),
+        S::F32x4Div => quarters(r, d, a, b, |p, q| f32_op(p, q, |x, y| x / y)),
+        S::F64x2Add => halves(r, d, a, b, |p, q| f64_op(p, q, |x, y| x + y)),
+        S::F64x2Sub => halves(r, d, a, b, |p, q| f64_op(p, q, |x, y| x - y)),
+        S::F64x2Mul => halves(r, d, a, b, |p, q| f64_op(p, q, |x, y| x * y)),
+        S::F64x2Div => halves(r, d, a, b, |p, q| f64_op(p, q, |x, y| x / y)),
         S::I32x4Splat | S::F32x4Splat => {
-            let x = slots[a] & 0xffff_ffff;
-            slots[d] = x | x << 32;
-            slots[d + 1] = x | x << 32;
+            let x = r.get(a) & 0xffff_ffff;
+            r.set(d, x | x << 32);
+            r.set(d + 1, x | x << 32);
         }
         S::I64x2Splat | S::F64x2Splat => {
-            slots[d + 1] = slots[a];
-            slots[d] = slots[a];
+            r.set(d + 1, r.get(a));
+            r.set(d, r.get(a));
         }
         S::I32x4ExtractLane | S::F32x4ExtractLane => {
-            slots[d] = slots[a + l / 2] >> (32 * (l % 2)) & 0xffff_ffff;
+            r.set(d, r.get(a + l / 2) >> (32 * (l % 2)) & 0xffff_ffff);
         }
-        S::I64x2ExtractLane | S::F64x2ExtractLane => slots[d] = slots[a + l],
+        S::I64x2ExtractLane | S::F64x2ExtractLane => r.set(d, r.get(a + l)),
         _ => return Ok(false),
     }
     Ok(true)
@@ -117,16 +115,16 @@ pub(super) fn fast(
 
 /// `dst` <- `f` of the 64-bit halves of the vectors at `a` and `b`.
 #[inline(always)]
-fn halves(slots: &mut [u64], d: usize, a: usize, b: usize, f: impl Fn(u64, u64) -> u64) {
-    let (x, y) = ([slots[a], slots[a + 1]], [slots[b], slots[b + 1]]);
-    slots[d] = f(x[0], y[0]);
-    slots[d + 1] = f(x[1], y[1]);
+fn halves(r: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(u64, u64) -> u64) {
+    let (x, y) = ([r.get(a), r.get(a + 1)], [r.get(b), r.get(b + 1)]);
+    r.set(d, f(x[0], y[0]));
+    r.set(d + 1, f(x[1], y[1]));
 }
 
 /// `dst` <- `f` of the 32-bit lanes of the vectors at `a` and `b`.
 #[inline(always)]
-fn quarters(slots: &mut [u64], d: usize, a: usize, b: usize, f: impl Fn(u32, u32) -> u32) {
-    halves(slots, d, a, b, |p, q| {
+fn quarters(r: Regs, d: Slot, a: Slot, b: Slot, f: impl Fn(u32, u32) -> u32) {
+    halves(r, d, a, b, |p, q| {
         let lo = f(p as u32, q as u32);
         let hi = f((p >> 32) as u32, (q >> 32) as u32);
         u64::from(lo) | u64::from(hi) << 32

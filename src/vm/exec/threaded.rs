@@ -1,6 +1,9 @@
 //! Run mode's dispatch: threaded handlers.
 //!
-//! Every hot instruction has a handler of its own, and each handler ends by
+//! Run code is an array of [`Threaded`] entries, each instruction beside its
+//! handler (direct threading). Every hot instruction has a handler of its
+//! own (common vector operations too, see [`vector`]; listed pairs of
+//! instructions share one, see [`pairs`]), and each handler ends by
 //! calling the next instruction's handler itself, in tail position with the
 //! same signature: release builds turn that call into a jump (LLVM's sibling
 //! call), so each handler has its own indirect jump and the branch
@@ -22,7 +25,7 @@ use super::run::{
     out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
 use super::{Execution, Frame, Outcome, code_for, exhausted};
-use crate::vm::instr::{Instr, Slot, unpack_step_target};
+use crate::vm::instr::{Instr, SimdInstr, Slot, unpack_step_target};
 use crate::vm::module::FuncBody;
 use crate::vm::store::{FuncAddr, FuncInst, HostFn, Instance, Store};
 use crate::vm::translate::Compiled;
@@ -35,7 +38,7 @@ use crate::vm::value::Value;
 const TAIL_CALLS: bool = !cfg!(debug_assertions);
 
 /// A handler: runs the instruction at the pointer, then the ones after it.
-type Handler = fn(&mut Cx<'_>, *const Instr, Regs, *mut u8, usize, u64) -> Flow;
+type Handler = fn(&mut Cx<'_>, *const Threaded, Regs, *mut u8, usize, u64) -> Flow;
 
 /// How a handler gave control back.
 #[derive(Clone, Copy)]
@@ -49,7 +52,7 @@ enum Flow {
 /// The state handlers pass each other in registers.
 #[derive(Clone, Copy)]
 struct State {
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
@@ -74,13 +77,45 @@ struct Cx<'a> {
     exit: Option<Result<Outcome, Trap>>,
 }
 
+/// One instruction of run code as run mode dispatches it: next to its
+/// handler, so that going on costs one load and a jump (direct threading;
+/// looking the handler up by the instruction's tag is a second load that
+/// every dispatch waits for).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+pub(crate) struct Threaded {
+    handler: Handler,
+    instr: Instr,
+}
+
+/// Run code with each instruction's handler beside it (see [`Threaded`]);
+/// `simd_ops` are the code's vector operands (the common vector operations
+/// have handlers of their own, see [`vector`]).
+pub(crate) fn thread(code: &[Instr], simd_ops: &[SimdInstr]) -> Box<[Threaded]> {
+    code.iter()
+        .enumerate()
+        .map(|(at, instr)| {
+            let own = match instr {
+                Instr::Simd { index } => simd_ops
+                    .get(*index as usize)
+                    .and_then(|s| vector::handler(s.op)),
+                _ => code.get(at + 1).and_then(|next| pair(instr, next)),
+            };
+            Threaded {
+                handler: own.unwrap_or(HANDLERS[tag_of(instr) as usize]),
+                instr: *instr,
+            }
+        })
+        .collect()
+}
+
 /// The handler of the instruction at `ip`.
 #[inline(always)]
-fn handler_of(ip: *const Instr) -> Handler {
+fn handler_of(ip: *const Threaded) -> Handler {
     // SAFETY: `ip` points at an instruction of the running code (translation
     // ends every path with a branch or return, and resolves every branch
-    // inside the function), and `Instr` is `repr(u8)`: its first byte is the tag.
-    HANDLERS[unsafe { *ip.cast::<u8>() } as usize]
+    // inside the function).
+    unsafe { (*ip).handler }
 }
 
 /// The tag of `instr` (see [`handler_of`]).
@@ -102,7 +137,7 @@ macro_rules! dispatch {
         };
         #[cfg(feature = "pair-stats")]
         // SAFETY: as in `handler_of`.
-        super::pairs::record(state.ip, unsafe { *state.ip });
+        crate::vm::exec::pairs::record(state.ip as usize, unsafe { (*state.ip).instr });
         if TAIL_CALLS {
             return handler_of(state.ip)(
                 $cx,
@@ -118,81 +153,150 @@ macro_rules! dispatch {
     }};
 }
 
-/// Defines a handler per entry (named after its variant, which it
-/// destructures into its fields) and `$register`, which puts them in a
-/// handler table. `$d` is a `$` for the helper macros each handler gets:
-/// `next!()`, `jump!(by)`, `jump_back!(by)` (a jump that costs a budget
-/// unit: a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()`
-/// and `go!(result of a call or unwinding)`.
+/// An instruction's semantics in run mode, to be followed by `N`: what
+/// runs when it falls through to the next instruction (see [`Next`]).
+trait Op {
+    fn run<N: Next>(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow;
+}
+
+/// What an [`Op`] does when it falls through to the instruction after it.
+trait Next {
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow;
+}
+
+/// Falling through dispatches: an instruction's own handler.
+struct Dispatch;
+
+impl Next for Dispatch {
+    #[inline(always)]
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow {
+        dispatch!(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Falling through runs `B` in the same handler: a superinstruction of
+/// two (see [`pairs`]).
+struct Then<B>(std::marker::PhantomData<B>);
+
+impl<B: Op> Next for Then<B> {
+    #[inline(always)]
+    fn next(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+    ) -> Flow {
+        B::run::<Dispatch>(cx, ip, regs, mem, mem_len, fuel)
+    }
+}
+
+/// Defines an [`Op`] per entry (a type in module `$module` named after its variant,
+/// whose `run` destructures the variant into its fields) and `$register`,
+/// which puts each one's handler (`run::<Dispatch>`) in a handler table.
+/// `$d` is a `$` for the helper macros each body gets: `next!()` (fall
+/// through), `jump!(by)`, `jump_back!(by)` (a jump that costs a budget unit:
+/// a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()` and
+/// `go!(result of a call or unwinding)`.
 macro_rules! handlers {
-    ($d:tt $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
+    ($d:tt $module:ident $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
         $($variant:ident { $($field:ident),* } => $body:block)*
     ) => {
+        /// One type per instruction with a handler, named after its variant.
+        mod $module {
+            $(pub(super) struct $variant;)*
+        }
         $(
-            #[allow(non_snake_case, unused_mut, unused_macros, unused_variables)]
-            fn $variant(
-                $cx: &mut Cx<'_>,
-                $ip: *const Instr,
-                $regs: Regs,
-                mut $mem: *mut u8,
-                mut $mem_len: usize,
-                mut $fuel: u64,
-            ) -> Flow {
-                let Instr::$variant { $($field),* } = (unsafe { *$ip }) else {
-                    // SAFETY: `HANDLERS` sends only this variant's tag here.
-                    unsafe { std::hint::unreachable_unchecked() }
-                };
-                macro_rules! next {
-                    () => { dispatch!($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
-                }
-                macro_rules! jump {
-                    ($d by:expr) => {
-                        dispatch!($cx, $ip.wrapping_offset($d by), $regs, $mem, $mem_len, $fuel)
+            impl Op for $module::$variant {
+                #[inline(always)]
+                #[allow(unused_mut, unused_macros, unused_variables)]
+                fn run<N: Next>(
+                    $cx: &mut Cx<'_>,
+                    $ip: *const Threaded,
+                    $regs: Regs,
+                    mut $mem: *mut u8,
+                    mut $mem_len: usize,
+                    mut $fuel: u64,
+                ) -> Flow {
+                    let Instr::$variant { $($field),* } = (unsafe { (*$ip).instr }) else {
+                        // SAFETY: only this variant's instructions get this handler.
+                        unsafe { std::hint::unreachable_unchecked() }
                     };
+                    macro_rules! next {
+                        () => { return N::next($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
+                    }
+                    macro_rules! jump {
+                        ($d by:expr) => {
+                            dispatch!($cx, $ip.wrapping_offset($d by), $regs, $mem, $mem_len, $fuel)
+                        };
+                    }
+                    macro_rules! trap {
+                        ($d trap:expr) => {{
+                            let trap: Trap = $d trap.into();
+                            return $cx.trap(trap, $ip, $fuel);
+                        }};
+                    }
+                    macro_rules! checked {
+                        ($d result:expr) => {
+                            match $d result {
+                                Ok(v) => v,
+                                Err(t) => trap!(t),
+                            }
+                        };
+                    }
+                    macro_rules! jump_back {
+                        ($d by:expr) => {{
+                            let to = $ip.wrapping_offset($d by);
+                            if $fuel == 0 {
+                                return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
+                            }
+                            dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
+                        }};
+                    }
+                    macro_rules! state {
+                        () => {
+                            State { ip: $ip, regs: $regs, mem: $mem, mem_len: $mem_len, fuel: $fuel }
+                        };
+                    }
+                    macro_rules! go {
+                        ($d next:expr) => {
+                            match $d next {
+                                Ok(s) => dispatch!($cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
+                                Err(flow) => return flow,
+                            }
+                        };
+                    }
+                    $body
                 }
-                macro_rules! trap {
-                    ($d trap:expr) => {{
-                        let trap: Trap = $d trap.into();
-                        return $cx.trap(trap, $ip, $fuel);
-                    }};
-                }
-                macro_rules! checked {
-                    ($d result:expr) => {
-                        match $d result {
-                            Ok(v) => v,
-                            Err(t) => trap!(t),
-                        }
-                    };
-                }
-                macro_rules! jump_back {
-                    ($d by:expr) => {{
-                        let to = $ip.wrapping_offset($d by);
-                        if $fuel == 0 {
-                            return refuel_and_jump($cx, to, $regs, $mem, $mem_len, $ip as u64);
-                        }
-                        dispatch!($cx, to, $regs, $mem, $mem_len, $fuel - 1)
-                    }};
-                }
-                macro_rules! state {
-                    () => {
-                        State { ip: $ip, regs: $regs, mem: $mem, mem_len: $mem_len, fuel: $fuel }
-                    };
-                }
-                macro_rules! go {
-                    ($d next:expr) => {
-                        match $d next {
-                            Ok(s) => dispatch!($cx, s.ip, s.regs, s.mem, s.mem_len, s.fuel),
-                            Err(flow) => return flow,
-                        }
-                    };
-                }
-                $body
             }
         )*
 
         /// Puts each handler defined with this function at its variant's tag.
         const fn $register(mut table: [Handler; 256]) -> [Handler; 256] {
-            $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] = $variant;)*
+            $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] =
+                <$module::$variant as Op>::run::<Dispatch>;)*
             table
         }
     };
@@ -213,7 +317,7 @@ macro_rules! threaded_ops {
         counter_branch: [$($kn:ident $kg:ident $ko:tt),* $(,)?]
         bit_test: [$($tn:ident $tg:ident $ts:ident $to:tt),* $(,)?]
     ) => {
-        handlers! { $d register_shared |cx, ip, regs, mem, mem_len, fuel|
+        handlers! { $d shared register_shared |cx, ip, regs, mem, mem_len, fuel|
             $($bn { dst, a, b } => {
                 let ($bx, $by) = (regs.$bg(a), regs.$bg(b));
                 regs.$bs(dst, $be);
@@ -237,7 +341,7 @@ macro_rules! threaded_ops {
             $($ln { dst, addr, offset } => {
                 let at = regs.u32(addr);
                 let Some($lb) = load_bytes::<$lw>(mem, mem_len, at, offset) else {
-                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $lw))
+                    return cx.out_of_bounds(ip, fuel, at, offset, $lw)
                 };
                 regs.$ls(dst, $le);
                 next!()
@@ -245,7 +349,7 @@ macro_rules! threaded_ops {
             $($sn { addr, val, offset } => {
                 let (at, $sv) = (regs.u32(addr), regs.$sg(val));
                 if !store_bytes::<$sw>(mem, mem_len, at, offset, $se) {
-                    trap!(out_of_bounds(cx.inst, &cx.p.data.memories, at, offset, $sw));
+                    return cx.out_of_bounds(ip, fuel, at, offset, $sw);
                 }
                 next!()
             })*
@@ -296,7 +400,7 @@ macro_rules! threaded_ops {
 
 shared_ops!(threaded_ops { $ });
 
-handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
+handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
     Nop {} => { next!() }
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
@@ -334,8 +438,8 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
     }
     Simd { index } => {
         // SAFETY: the running frame's and memory view, used by nothing else meanwhile.
-        let (slots, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
-        match super::simd::fast(&cx.code.simd_ops[index as usize], slots, memory) {
+        let (_, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+        match super::simd::fast(&cx.code.simd_ops[index as usize], regs, memory) {
             Ok(true) => next!(),
             Ok(false) => return simd_general(cx, ip, regs, mem, mem_len, fuel),
             Err(e) => {
@@ -373,9 +477,133 @@ handlers! { $ register_control |cx, ip, regs, mem, mem_len, fuel|
             };
             cx.enter_body(body, instance, mem, mem_len)
         };
-        let ip = cx.code.code.as_ptr().wrapping_add(caller.pc as usize);
+        let ip = cx.code.threaded.as_ptr().wrapping_add(caller.pc as usize);
         dispatch!(cx, ip, regs, mem, mem_len, fuel)
     }
+}
+
+/// Handlers of the common vector operations (those [`super::simd::fast`]
+/// runs), one per operation: the vector handler's `match` on the operation
+/// is one more indirect jump per instruction, shared by every operation.
+mod vector {
+    use super::super::simd::fast;
+    use super::{Cx, Flow, Handler, Regs, TAIL_CALLS, Threaded, frame_and_memory, out_of_bounds};
+    use super::{Instr, SimdInstr, State, handler_of};
+    use crate::vm::simd_op::SimdOp;
+
+    macro_rules! vector_handlers {
+        ($($op:ident)*) => {
+            $(
+                #[allow(non_snake_case)]
+                fn $op(
+                    cx: &mut Cx<'_>,
+                    ip: *const Threaded,
+                    regs: Regs,
+                    mem: *mut u8,
+                    mem_len: usize,
+                    fuel: u64,
+                ) -> Flow {
+                    // SAFETY: `thread` gives this handler to vector instructions only.
+                    let Instr::Simd { index } = (unsafe { (*ip).instr }) else {
+                        // SAFETY: as above.
+                        unsafe { std::hint::unreachable_unchecked() }
+                    };
+                    // The operation is known here: `fast` keeps only its arm.
+                    let s = SimdInstr { op: SimdOp::$op, ..cx.code.simd_ops[index as usize] };
+                    // SAFETY: the running memory view, used by nothing else meanwhile.
+                    let (_, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
+                    if let Err(e) = fast(&s, regs, memory) {
+                        let memories = &cx.p.data.memories;
+                        let trap = out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into());
+                        return cx.trap(trap, ip, fuel);
+                    }
+                    dispatch!(cx, ip.wrapping_add(1), regs, mem, mem_len, fuel)
+                }
+            )*
+
+            /// The handler of vector operation `op`, if it has its own.
+            pub(super) fn handler(op: SimdOp) -> Option<Handler> {
+                match op {
+                    $(SimdOp::$op => Some($op),)*
+                    _ => None,
+                }
+            }
+        };
+    }
+
+    vector_handlers! {
+        V128Load V128Store V128And V128AndNot V128Or V128Xor
+        I32x4Add I32x4Sub I32x4Mul I64x2Add I64x2Sub I64x2Mul
+        F32x4Add F32x4Sub F32x4Mul F32x4Div F64x2Add F64x2Sub F64x2Mul F64x2Div
+        I32x4Splat F32x4Splat I64x2Splat F64x2Splat
+        I32x4ExtractLane F32x4ExtractLane I64x2ExtractLane F64x2ExtractLane
+    }
+}
+
+/// Superinstructions: for each pair `A B` listed, an `A` followed by a `B`
+/// gets a handler that runs both, `B` without a dispatch of its own (it
+/// keeps its own entry, for jumps to it). Chosen from the pairs the compare
+/// benchmark counts most often (`cargo bench --bench compare --features
+/// pair-stats`), kept to shapes compilers emit everywhere: address
+/// arithmetic before a load, a store or an update before a loop's counter
+/// branch, multiply-add chains, an argument computed just before a call.
+macro_rules! pairs {
+    ($($a:ident::$av:ident $b:ident::$bv:ident,)*) => {
+        /// The listed pairs by variant name (for the test that every one runs).
+        #[cfg(test)]
+        pub(super) const PAIRS: &[(&str, &str)] = &[$((stringify!($av), stringify!($bv)),)*];
+
+        /// Whether `first` followed by `second` is a listed pair.
+        #[cfg(test)]
+        pub(super) fn fuses(first: &Instr, second: &Instr) -> bool {
+            pair(first, second).is_some()
+        }
+
+        /// The superinstruction handler of `first` followed by `second`, if listed.
+        fn pair(first: &Instr, second: &Instr) -> Option<Handler> {
+            match (first, second) {
+                $((Instr::$av { .. }, Instr::$bv { .. }) =>
+                    Some(<$a::$av as Op>::run::<Then<$b::$bv>>),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+pairs! {
+    shared::I32Store8 shared::I32AddBrIfLeU,
+    shared::I32Store8 shared::I32AddBrIfLtU,
+    shared::I32Store shared::I32AddBrIfLtU,
+    shared::I64Store shared::I32AddBrIfLtU,
+    shared::F64Store shared::I32AddBrIfLtU,
+    shared::I64Load shared::I64Store,
+    shared::I64Store shared::I32Add,
+    shared::I32Load8U shared::I32Load8U,
+    shared::I32Load8U shared::I32Add,
+    shared::I32Load8U shared::I32Xor,
+    shared::I32Load8U control::BrTable,
+    shared::I32Xor shared::I32Mul,
+    shared::I32Mul shared::I32AddBrIfLtU,
+    shared::I32Mul shared::I32Add,
+    shared::I32Add shared::I32Shl,
+    shared::I32Add shared::I32Add,
+    shared::I32Add shared::I32Sub,
+    shared::I32Add shared::I32Load,
+    shared::I32Add shared::F64Load,
+    shared::I32Add shared::I32AddBrIfLeU,
+    shared::I32Add control::BrLoop,
+    shared::I32Add control::Return,
+    shared::I32Shl shared::I32Add,
+    shared::I32Shl shared::I32Load,
+    shared::I32Shl shared::F64Load,
+    shared::I32Sub shared::BrIfI32GeU,
+    shared::I32Sub control::Call,
+    shared::I64Add shared::BrIfI64Ne,
+    shared::I64Mul shared::I64Add,
+    shared::I64ShrU control::Br,
+    shared::F64Load shared::F64Mul,
+    shared::F64Mul shared::F64Add,
+    shared::F64Add shared::I32AddBrIfLtU,
 }
 
 /// Every instruction's handler: its own, or [`generic`].
@@ -387,14 +615,14 @@ static HANDLERS: [Handler; 256] = register_control(register_shared([generic as H
 #[inline(never)]
 fn simd_general(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
     fuel: u64,
 ) -> Flow {
     // SAFETY: only the vector handler calls this, for the instruction at `ip`.
-    let Instr::Simd { index } = (unsafe { *ip }) else {
+    let Instr::Simd { index } = (unsafe { (*ip).instr }) else {
         // SAFETY: as above.
         unsafe { std::hint::unreachable_unchecked() }
     };
@@ -413,13 +641,13 @@ fn simd_general(
 #[inline(never)]
 fn refuel_and_jump(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     regs: Regs,
     mem: *mut u8,
     mem_len: usize,
     at: u64,
 ) -> Flow {
-    match cx.refuel(at as *const Instr) {
+    match cx.refuel(at as *const Threaded) {
         Ok(fuel) => dispatch!(cx, ip, regs, mem, mem_len, fuel - 1),
         Err(flow) => flow,
     }
@@ -430,7 +658,7 @@ fn refuel_and_jump(
 /// dispatch goes on from the state it leaves.
 fn generic(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Threaded,
     _regs: Regs,
     _mem: *mut u8,
     _mem_len: usize,
@@ -450,13 +678,13 @@ fn generic(
 impl<'a> Cx<'a> {
     /// The index of `ip` in the running code.
     #[inline(always)]
-    fn pc(&self, ip: *const Instr) -> usize {
+    fn pc(&self, ip: *const Threaded) -> usize {
         // SAFETY: `ip` points into (or one past) the running function's code.
-        unsafe { ip.offset_from(self.code.code.as_ptr()) as usize }
+        unsafe { ip.offset_from(self.code.threaded.as_ptr()) as usize }
     }
 
     /// Writes the machine state back to the execution, as every exit does.
-    fn leave(&mut self, ip: *const Instr, fuel: u64) {
+    fn leave(&mut self, ip: *const Threaded, fuel: u64) {
         self.frame.pc = self.pc(ip) as u32;
         self.exec.current = self.frame;
         self.exec.return_fuel(fuel);
@@ -478,7 +706,7 @@ impl<'a> Cx<'a> {
     /// Ends the run with `trap`, raised by the instruction at `ip`.
     #[cold]
     #[inline(never)]
-    fn trap(&mut self, trap: Trap, ip: *const Instr, fuel: u64) -> Flow {
+    fn trap(&mut self, trap: Trap, ip: *const Threaded, fuel: u64) -> Flow {
         self.leave(ip, fuel);
         let pc = self.frame.pc as usize;
         self.finish(Err(with_site(
@@ -489,10 +717,28 @@ impl<'a> Cx<'a> {
         )))
     }
 
+    /// Ends the run with the trap of an access of `width` bytes at `at` plus
+    /// `offset` past the end of memory 0, by the instruction at `ip`. Takes
+    /// plain numbers, so that a handler builds no trap in its own frame (a
+    /// frame that would keep its tail calls from being jumps).
+    #[cold]
+    #[inline(never)]
+    fn out_of_bounds(
+        &mut self,
+        ip: *const Threaded,
+        fuel: u64,
+        at: u32,
+        offset: u32,
+        width: u64,
+    ) -> Flow {
+        let trap = out_of_bounds(self.inst, &self.p.data.memories, at, offset, width);
+        self.trap(trap, ip, fuel)
+    }
+
     /// More fuel, when the handlers' runs out at the instruction at `ip`.
     #[cold]
     #[inline(never)]
-    fn refuel(&mut self, ip: *const Instr) -> Result<u64, Flow> {
+    fn refuel(&mut self, ip: *const Threaded) -> Result<u64, Flow> {
         self.exec
             .refuel(self.p.interrupt, false)
             .map_err(|t| self.trap(t, ip, 0))
@@ -520,7 +766,11 @@ impl<'a> Cx<'a> {
         self.inst = &instances[instance];
         let (mem, mem_len) = memory_view(self.p.data, self.inst);
         Ok(State {
-            ip: self.code.code.as_ptr().wrapping_add(self.frame.pc as usize),
+            ip: self
+                .code
+                .threaded
+                .as_ptr()
+                .wrapping_add(self.frame.pc as usize),
             regs: self.regs(),
             mem,
             mem_len,
@@ -600,7 +850,7 @@ impl<'a> Cx<'a> {
         };
         let (regs, mem, mem_len) = self.enter_body(body, instance, s.mem, s.mem_len);
         Ok(State {
-            ip: self.code.code.as_ptr(),
+            ip: self.code.threaded.as_ptr(),
             regs,
             mem,
             mem_len,
@@ -639,7 +889,7 @@ impl<'a> Cx<'a> {
     /// and execution goes on there, or it ends the run.
     #[cold]
     #[inline(never)]
-    fn throw(&mut self, exn: u32, ip: *const Instr, fuel: u64) -> Result<State, Flow> {
+    fn throw(&mut self, exn: u32, ip: *const Threaded, fuel: u64) -> Result<State, Flow> {
         self.leave(ip, fuel);
         let (funcs, instances) = (self.p.funcs, self.p.instances);
         if let Err(t) = self.exec.unwind(funcs, instances, self.p.data, exn) {
@@ -653,7 +903,7 @@ impl<'a> Cx<'a> {
     /// The root frame returned its `n` results (from its slot 0): the call is finished.
     #[cold]
     #[inline(never)]
-    fn finish_root(&mut self, ip: *const Instr, fuel: u64, n: u32) -> Flow {
+    fn finish_root(&mut self, ip: *const Threaded, fuel: u64, n: u32) -> Flow {
         let fp = self.frame.fp as usize;
         let values = Value::from_slots(&self.exec.results, &self.exec.stack[fp..fp + n as usize]);
         self.leave(ip.wrapping_add(1), fuel);

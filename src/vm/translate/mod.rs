@@ -93,6 +93,9 @@ pub struct Compiled {
     pub offsets: Box<[u32]>,
     /// Slots the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u32,
+    /// Run mode: the code with each instruction's handler beside it (what
+    /// run mode dispatches on; empty in step code).
+    pub(crate) threaded: Box<[crate::vm::exec::Threaded]>,
     /// Run mode: constants the code reads from the slots right after the
     /// locals; copied in when a frame starts.
     pub consts: Box<[u64]>,
@@ -271,7 +274,12 @@ pub fn translate(
         fuse_counter_branches(&mut t.code);
         thread_jumps(&mut t.code);
     }
+    let threaded = match mode {
+        Mode::Run => crate::vm::exec::thread(&t.code, &t.simd_ops),
+        Mode::Step => Box::default(),
+    };
     Ok(Compiled {
+        threaded,
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
         frame_size: t.base + t.max_height,
@@ -1045,14 +1053,12 @@ impl Translator<'_> {
                 let to = self.push_typed(ValType::V128);
                 self.emit(Instr::Copy { from, to, n: 2 });
             }
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index }
-                if self.is_v128_local(local_index) =>
-            {
+            Operator::LocalSet { local_index } if self.is_v128_local(local_index) => {
+                self.set_v128_local(self.local_slot(local_index));
+            }
+            Operator::LocalTee { local_index } if self.is_v128_local(local_index) => {
                 let to = self.local_slot(local_index);
                 let from = self.slot(self.stack.len().saturating_sub(2));
-                if matches!(op, Operator::LocalSet { .. }) {
-                    self.pop_n(2);
-                }
                 self.emit(Instr::Copy { from, to, n: 2 });
             }
             Operator::LocalGet { local_index } => {

@@ -212,6 +212,34 @@ impl Translator<'_> {
             a,
             b,
         });
-        self.emit(Instr::Simd { index });
+        let at = self.emit(Instr::Simd { index });
+        // Run mode may write these results straight into the local a
+        // `local.set` after them names (see `set_v128_local`): each writes
+        // `dst` from operands that are never a vector local's own slots.
+        let fresh_result = matches!(
+            op.form(),
+            Form::Load | Form::Splat | Form::Unary | Form::Binary | Form::Shift
+        );
+        if self.fused() && fresh_result {
+            self.last_result = Some(at);
+        }
+    }
+
+    /// `local.set` of a `v128` local at slot `to`: the vector just computed
+    /// is written there directly when the last instruction produced it (run
+    /// mode), else copied.
+    pub(super) fn set_v128_local(&mut self, to: u32) {
+        let from = self.slot(self.stack.len().saturating_sub(2));
+        self.pop_n(2);
+        if let Some(at) = self.last_result.filter(|at| at + 1 == self.code.len())
+            && let Instr::Simd { index } = self.code[at]
+            && let Some(simd) = self.simd_ops.get_mut(index as usize)
+            && simd.dst == from
+        {
+            simd.dst = to;
+            self.last_result = None;
+            return;
+        }
+        self.emit(Instr::Copy { from, to, n: 2 });
     }
 }
