@@ -86,6 +86,10 @@ struct Cx<'a> {
 pub(crate) struct Threaded {
     handler: Handler,
     instr: Instr,
+    /// A vector instruction's operands, for its own handler (see
+    /// [`vector::packed`]): read beside the instruction, not from the code's
+    /// `simd_ops` table three loads away. 0 for every other instruction.
+    aux: u64,
 }
 
 /// Run code with each instruction's handler beside it (see [`Threaded`]);
@@ -95,15 +99,17 @@ pub(crate) fn thread(code: &[Instr], simd_ops: &[SimdInstr]) -> Box<[Threaded]> 
     code.iter()
         .enumerate()
         .map(|(at, instr)| {
-            let own = match instr {
+            let (own, aux) = match instr {
                 Instr::Simd { index } => simd_ops
                     .get(*index as usize)
-                    .and_then(|s| vector::handler(s.op)),
-                _ => code.get(at + 1).and_then(|next| pair(instr, next)),
+                    .and_then(|s| Some((vector::handler(s.op)?, vector::packed(s)?)))
+                    .map_or((None, 0), |(handler, aux)| (Some(handler), aux)),
+                _ => (code.get(at + 1).and_then(|next| pair(instr, next)), 0),
             };
             Threaded {
                 handler: own.unwrap_or(HANDLERS[tag_of(instr) as usize]),
                 instr: *instr,
+                aux,
             }
         })
         .collect()
@@ -442,10 +448,7 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
         match super::simd::fast(&cx.code.simd_ops[index as usize], regs, memory) {
             Ok(true) => next!(),
             Ok(false) => return simd_general(cx, ip, regs, mem, mem_len, fuel),
-            Err(e) => {
-                let memories = &cx.p.data.memories;
-                trap!(out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into()))
-            }
+            Err(e) => return cx.out_of_bounds(ip, fuel, e.addr, e.offset, e.size.into()),
         }
     }
     Call { func, base } => {
@@ -487,8 +490,8 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
 /// is one more indirect jump per instruction, shared by every operation.
 mod vector {
     use super::super::simd::fast;
-    use super::{Cx, Flow, Handler, Regs, TAIL_CALLS, Threaded, frame_and_memory, out_of_bounds};
-    use super::{Instr, SimdInstr, State, handler_of};
+    use super::{Cx, Flow, Handler, Regs, TAIL_CALLS, Threaded, frame_and_memory};
+    use super::{SimdInstr, State, handler_of};
     use crate::vm::simd_op::SimdOp;
 
     macro_rules! vector_handlers {
@@ -503,19 +506,14 @@ mod vector {
                     mem_len: usize,
                     fuel: u64,
                 ) -> Flow {
-                    // SAFETY: `thread` gives this handler to vector instructions only.
-                    let Instr::Simd { index } = (unsafe { (*ip).instr }) else {
-                        // SAFETY: as above.
-                        unsafe { std::hint::unreachable_unchecked() }
-                    };
+                    // SAFETY: `ip` points at a running instruction.
+                    let aux = unsafe { (*ip).aux };
                     // The operation is known here: `fast` keeps only its arm.
-                    let s = SimdInstr { op: SimdOp::$op, ..cx.code.simd_ops[index as usize] };
+                    let s = unpacked(SimdOp::$op, aux);
                     // SAFETY: the running memory view, used by nothing else meanwhile.
                     let (_, memory) = unsafe { frame_and_memory(cx.code, regs, (mem, mem_len)) };
                     if let Err(e) = fast(&s, regs, memory) {
-                        let memories = &cx.p.data.memories;
-                        let trap = out_of_bounds(cx.inst, memories, e.addr, e.offset, e.size.into());
-                        return cx.trap(trap, ip, fuel);
+                        return cx.out_of_bounds(ip, fuel, e.addr, e.offset, e.size.into());
                     }
                     dispatch!(cx, ip.wrapping_add(1), regs, mem, mem_len, fuel)
                 }
@@ -529,6 +527,26 @@ mod vector {
                 }
             }
         };
+    }
+
+    /// A vector instruction's operands packed for its handler: `dst` and `a`
+    /// in 16 bits each, `b` (an offset or a slot) in 32; `None` when they do
+    /// not fit or it has a lane (the vector handler then runs it).
+    pub(super) fn packed(s: &SimdInstr) -> Option<u64> {
+        let fits = s.dst <= 0xffff && s.a <= 0xffff && s.lane == 0;
+        fits.then(|| u64::from(s.dst) | u64::from(s.a) << 16 | u64::from(s.b) << 32)
+    }
+
+    /// The operands [`packed`] packed, for operation `op`.
+    #[inline(always)]
+    fn unpacked(op: SimdOp, aux: u64) -> SimdInstr {
+        SimdInstr {
+            op,
+            lane: 0,
+            dst: (aux & 0xffff) as u32,
+            a: (aux >> 16 & 0xffff) as u32,
+            b: (aux >> 32) as u32,
+        }
     }
 
     vector_handlers! {
