@@ -538,6 +538,24 @@ mod tests {
     }
 
     #[test]
+    fn looking_back_works_right_after_ctrl_c() {
+        let mut session = session_with(&["(local $i i32)"]);
+        let flag = session.interrupt_flag();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        session
+            .eval("(loop $spin (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $spin))")
+            .unwrap();
+        setter.join().unwrap();
+        // The recording starts at the pause (was: "step N is no longer in the recording").
+        let text = format!("{:?}", session.value_history("$i").unwrap());
+        assert!(text.contains("where the recording starts"), "{text}");
+        assert!(session.step_back(1).is_err(), "nothing before the pause is recorded");
+    }
+
+    #[test]
     fn continue_answers_ctrl_c_within_100_ms() {
         let mut session = session_with(&[
             "(memory 1)",

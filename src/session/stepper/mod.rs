@@ -277,6 +277,9 @@ impl Session {
     ) -> Vec<Reply> {
         let mut debugger = Debugger::new(code, prepared, execution, before, self.record_budget);
         debugger.steps = steps;
+        // The recording starts here (the steps before ran unrecorded), so
+        // that `history`, `last-write` and `back` have a first checkpoint.
+        (debugger.recording).before_step(steps, &debugger.execution, &mut self.store.data);
         self.debugger = Some(Box::new(debugger));
         let mut replies = vec![Reply::Note(format!(
             "{} (abort undoes the input)",

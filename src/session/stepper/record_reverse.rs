@@ -93,7 +93,8 @@ impl Session {
                 let d = self.debugger.as_ref()?;
                 let views = d.execution.frame_views(&self.store);
                 let frame = views.get(depth.checked_sub(1)?)?;
-                if views.len() != depth || Some(frame.func) != func {
+                // The frame at `depth` (deeper calls may run above it).
+                if views.len() < depth || Some(frame.func) != func {
                     return None;
                 }
                 frame
@@ -113,8 +114,10 @@ impl Session {
             .as_ref()
             .map(|d| d.execution.call_stack())
             .unwrap_or_default();
-        let depth = frames.len();
-        let func = frames.last().map(|f| f.func);
+        // A local of the frame `up`/`frame` selected (0: the innermost).
+        let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
+        let depth = frames.len().saturating_sub(selected);
+        let func = depth.checked_sub(1).and_then(|i| frames.get(i)).map(|f| f.func);
         if let Probe::Local(name) = &probe
             && self.probe_value(&probe, depth, func).is_none()
         {
@@ -340,6 +343,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{paused, session_with};
+    use super::super::FrameMove;
+    use crate::session::Session;
 
     const FILL: &str = "(func $fill (local $i i32) (loop $l (i32.store (i32.mul (local.get $i) (i32.const 4)) (i32.add (local.get $i) (i32.const 40))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 20)))))";
 
@@ -382,5 +387,22 @@ mod tests {
         );
         assert!(notes[1].ends_with("local.set $i in $fill"), "{notes:?}");
         assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn history_follows_the_selected_frame() {
+        let down = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
+        let mut session = session_with(&[down]);
+        session.start_stepping("(call $down (i32.const 3))").unwrap();
+        session.step(14).unwrap();
+        let first = |session: &mut Session| match session.value_history("$n").expect("history").first() {
+            Some(crate::session::Reply::Note(n)) => n.clone(),
+            other => panic!("{other:?}"),
+        };
+        let innermost = first(&mut session);
+        session.select_frame(FrameMove::Up(1)).unwrap();
+        let caller = first(&mut session);
+        assert!(innermost.starts_with("$n = i32:1 "), "{innermost}");
+        assert!(caller.starts_with("$n = i32:2 "), "{caller}");
     }
 }
