@@ -552,7 +552,10 @@ mod tests {
         // The recording starts at the pause (was: "step N is no longer in the recording").
         let text = format!("{:?}", session.value_history("$i").unwrap());
         assert!(text.contains("where the recording starts"), "{text}");
-        assert!(session.step_back(1).is_err(), "nothing before the pause is recorded");
+        assert!(
+            session.step_back(1).is_err(),
+            "nothing before the pause is recorded"
+        );
     }
 
     #[test]

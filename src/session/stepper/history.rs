@@ -5,6 +5,7 @@
 
 use crate::session::{Reply, Session, SessionError};
 use crate::vm::Trap;
+use std::sync::atomic::Ordering;
 
 impl Session {
     /// `back [N]`: undoes the last `n` steps exactly (machine, memories,
@@ -138,6 +139,15 @@ impl Session {
             visit(self, step);
             if step >= now {
                 return Ok(());
+            }
+            // Ctrl-C stops a long look back: back to the pause, as it was.
+            if step % 4096 == 0 && self.store.interrupt.swap(false, Ordering::Relaxed) {
+                self.replay_to(now)?;
+                return Err(SessionError::usage(format!(
+                    "interrupted after looking at {} of the {} recorded steps; still paused where you were",
+                    step - first,
+                    now - first
+                )));
             }
             self.replay_one().map_err(|t| replay_error(&t))?;
         }

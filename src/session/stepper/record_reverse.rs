@@ -5,6 +5,7 @@
 
 use crate::session::{Reply, Session, SessionError};
 use crate::vm::FuncAddr;
+use std::collections::VecDeque;
 
 /// What `last-write` and `history` follow.
 enum Probe {
@@ -24,8 +25,13 @@ struct Change {
     new: String,
 }
 
-/// A probe's first recorded step and value, and its changes, oldest first.
-type Changes = (Option<(u64, String)>, Vec<Change>);
+/// A probe's first recorded step and value, its last [`MAX_CHANGES`]
+/// changes, oldest first, and how many earlier ones are not kept.
+type Changes = (Option<(u64, String)>, VecDeque<Change>, u64);
+
+/// Changes `history` lists at most (the latest): a loop counter over a long
+/// recording changes millions of times.
+const MAX_CHANGES: usize = 1000;
 
 /// Parses `$name`, `TYPE[ADDR]` or `ADDR` (an i32 there).
 fn parse_probe(text: &str) -> Result<Probe, SessionError> {
@@ -117,7 +123,10 @@ impl Session {
         // A local of the frame `up`/`frame` selected (0: the innermost).
         let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
         let depth = frames.len().saturating_sub(selected);
-        let func = depth.checked_sub(1).and_then(|i| frames.get(i)).map(|f| f.func);
+        let func = depth
+            .checked_sub(1)
+            .and_then(|i| frames.get(i))
+            .map(|f| f.func);
         if let Probe::Local(name) = &probe
             && self.probe_value(&probe, depth, func).is_none()
         {
@@ -158,7 +167,8 @@ impl Session {
         let mut first = None;
         let mut last: Option<Option<String>> = None;
         let mut site = None;
-        let mut changes = Vec::new();
+        let mut changes = VecDeque::new();
+        let mut dropped = 0;
         self.visit_past(|s, step| {
             let value = s.probe_value(probe, depth, func);
             if first.is_none()
@@ -169,7 +179,11 @@ impl Session {
             if let (Some(Some(old)), Some(new)) = (&last, &value)
                 && old != new
             {
-                changes.push(Change {
+                if changes.len() == MAX_CHANGES {
+                    changes.pop_front();
+                    dropped += 1;
+                }
+                changes.push_back(Change {
                     step: step - 1,
                     site,
                     old: old.clone(),
@@ -184,7 +198,7 @@ impl Session {
                 .as_ref()
                 .and_then(|d| d.execution.position(&s.store));
         })?;
-        Ok((first, changes))
+        Ok((first, changes, dropped))
     }
 
     /// The text of the instruction at `site`.
@@ -202,8 +216,8 @@ impl Session {
     /// A usage error for a bad target or when the recording never saw it change.
     pub fn last_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let (probe, depth, func) = self.resolve_probe(args)?;
-        let (_, changes) = self.changes_of(&probe, depth, func)?;
-        let Some(change) = changes.last() else {
+        let (_, changes, _) = self.changes_of(&probe, depth, func)?;
+        let Some(change) = changes.back() else {
             return Err(SessionError::usage(format!(
                 "{} did not change in the recorded steps",
                 probe.name()
@@ -228,7 +242,7 @@ impl Session {
     /// A usage error for a bad target.
     pub fn value_history(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
         let (probe, depth, func) = self.resolve_probe(args)?;
-        let (first, changes) = self.changes_of(&probe, depth, func)?;
+        let (first, changes, dropped) = self.changes_of(&probe, depth, func)?;
         let mut replies = Vec::new();
         if let Some((step, value)) = first {
             // A local exists from its frame's call on; anything else from
@@ -247,6 +261,13 @@ impl Session {
                 "{} = {value} after {step} step{} ({since})",
                 probe.name(),
                 if step == 1 { "" } else { "s" }
+            )));
+        }
+        if dropped > 0 {
+            replies.push(Reply::Note(format!(
+                "... {} earlier change{} not listed (the last {MAX_CHANGES} follow)",
+                crate::session::grouped(dropped),
+                if dropped == 1 { "" } else { "s" }
             )));
         }
         for change in &changes {
@@ -342,8 +363,8 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{paused, session_with};
     use super::super::FrameMove;
+    use super::super::testing::{paused, session_with};
     use crate::session::Session;
 
     const FILL: &str = "(func $fill (local $i i32) (loop $l (i32.store (i32.mul (local.get $i) (i32.const 4)) (i32.add (local.get $i) (i32.const 40))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 20)))))";
@@ -393,16 +414,72 @@ mod tests {
     fn history_follows_the_selected_frame() {
         let down = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
         let mut session = session_with(&[down]);
-        session.start_stepping("(call $down (i32.const 3))").unwrap();
+        session
+            .start_stepping("(call $down (i32.const 3))")
+            .unwrap();
         session.step(14).unwrap();
-        let first = |session: &mut Session| match session.value_history("$n").expect("history").first() {
-            Some(crate::session::Reply::Note(n)) => n.clone(),
-            other => panic!("{other:?}"),
-        };
+        let first =
+            |session: &mut Session| match session.value_history("$n").expect("history").first() {
+                Some(crate::session::Reply::Note(n)) => n.clone(),
+                other => panic!("{other:?}"),
+            };
         let innermost = first(&mut session);
         session.select_frame(FrameMove::Up(1)).unwrap();
         let caller = first(&mut session);
         assert!(innermost.starts_with("$n = i32:1 "), "{innermost}");
         assert!(caller.starts_with("$n = i32:2 "), "{caller}");
+    }
+
+    /// Counts `$i` up to 3,000, four instructions per round.
+    const COUNT: &str = "(func $count (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 3000)))))";
+
+    #[test]
+    fn history_lists_the_last_changes_of_a_long_recording() {
+        let mut session = session_with(&[COUNT]);
+        session.start_stepping("call $count").unwrap();
+        session.step(10_000).unwrap();
+        let notes: Vec<String> = session
+            .value_history("$i")
+            .unwrap()
+            .into_iter()
+            .filter_map(|r| match r {
+                crate::session::Reply::Note(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(notes.len(), 2 + super::MAX_CHANGES, "{:?}", &notes[..3]);
+        assert!(
+            notes[1].starts_with("... 250 earlier changes not listed"),
+            "{}",
+            notes[1]
+        );
+        // Eight step-code instructions a round: 10,000 steps count $i to 1,250.
+        assert!(
+            notes[2].starts_with("$i = i32:251  (was i32:250)"),
+            "{}",
+            notes[2]
+        );
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_long_look_back_where_it_was_paused() {
+        let mut session = session_with(&[COUNT]);
+        session.start_stepping("call $count").unwrap();
+        session.step(10_000).unwrap();
+        let steps = |s: &Session| s.debugger.as_ref().map(|d| d.steps);
+        let before = steps(&session);
+        session
+            .interrupt_flag()
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let Err(error) = session.value_history("$i") else {
+            panic!("the look back ran to the end");
+        };
+        assert!(
+            error.message.starts_with("interrupted after looking at "),
+            "{}",
+            error.message
+        );
+        assert_eq!(steps(&session), before);
+        assert!(session.value_history("$i").is_ok(), "the flag was cleared");
     }
 }
