@@ -141,7 +141,7 @@ impl Session {
                 return Ok(());
             }
             // Ctrl-C stops a long look back: back to the pause, as it was.
-            if step % 4096 == 0 && self.store.interrupt.swap(false, Ordering::Relaxed) {
+            if step.is_multiple_of(4096) && self.store.interrupt.swap(false, Ordering::Relaxed) {
                 self.replay_to(now)?;
                 return Err(SessionError::usage(format!(
                     "interrupted after looking at {} of the {} recorded steps; still paused where you were",
