@@ -28,7 +28,7 @@ pub const COMMANDS: &[Command] = &[
         "finish",
         ["fin"],
         "",
-        "run until the current function returns",
+        "run until the selected frame's function returns (the innermost unless up/frame chose a caller)",
         "",
         |wb, _| wb.session.finish()
     ),

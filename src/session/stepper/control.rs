@@ -47,12 +47,14 @@ impl Session {
         self.run_steps(move |s, done| done >= 1 && s.depth() <= depth, true)
     }
 
-    /// `finish`: runs until the current function returns.
+    /// `finish`: runs until the selected frame's function returns (the
+    /// innermost one unless `up`/`frame` chose a caller, as in gdb).
     ///
     /// # Errors
     /// The trap that ended the input.
     pub fn finish(&mut self) -> Result<Vec<Reply>, SessionError> {
-        let depth = self.depth();
+        let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
+        let depth = self.depth().saturating_sub(selected);
         self.run_steps(move |s, _| s.depth() < depth, true)
     }
 
@@ -534,6 +536,26 @@ mod tests {
             (per_iteration..per_iteration + 6).contains(&info.step),
             "{} steps for {i} iterations",
             info.step
+        );
+    }
+
+    #[test]
+    fn finish_returns_from_the_selected_frame() {
+        let down = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
+        let mut session = session_with(&[down]);
+        session
+            .start_stepping("(call $down (i32.const 3))")
+            .unwrap();
+        session.step(14).unwrap();
+        let depth = session.depth();
+        session
+            .select_frame(super::super::FrameMove::Up(1))
+            .unwrap();
+        session.finish().unwrap();
+        assert_eq!(
+            session.depth(),
+            depth - 2,
+            "back in the selected frame's caller"
         );
     }
 
