@@ -382,7 +382,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{finished, operands, paused, session_with};
+    use super::super::testing::{DOWN, finished, operands, paused, session_with};
     use crate::session::Reply;
     use crate::vm::Value;
 
@@ -541,8 +541,7 @@ mod tests {
 
     #[test]
     fn finish_returns_from_the_selected_frame() {
-        let down = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
-        let mut session = session_with(&[down]);
+        let mut session = session_with(&[DOWN]);
         session
             .start_stepping("(call $down (i32.const 3))")
             .unwrap();

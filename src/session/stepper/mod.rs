@@ -469,6 +469,20 @@ mod testing {
             .expect("the replies hold a pause")
     }
 
+    /// `$down n`: recurses n calls deep, then returns 0 (frames to select and finish).
+    pub(super) const DOWN: &str = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
+
+    /// The notes among `replies`, in order.
+    pub(super) fn notes(replies: Vec<Reply>) -> Vec<String> {
+        replies
+            .into_iter()
+            .filter_map(|r| match r {
+                Reply::Note(n) => Some(n),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether `replies` say the stepped input finished.
     pub(super) fn finished(replies: &[Reply]) -> bool {
         replies.contains(&Reply::Note("the fragment finished".into()))

@@ -364,7 +364,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::super::FrameMove;
-    use super::super::testing::{paused, session_with};
+    use super::super::testing::{DOWN, notes, paused, session_with};
     use crate::session::Session;
 
     const FILL: &str = "(func $fill (local $i i32) (loop $l (i32.store (i32.mul (local.get $i) (i32.const 4)) (i32.add (local.get $i) (i32.const 40))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 20)))))";
@@ -392,15 +392,7 @@ mod tests {
         let mut session = session_with(&["(memory 1)", FILL]);
         session.start_stepping("call $fill").unwrap();
         session.step(40).unwrap();
-        let notes: Vec<String> = session
-            .value_history("$i")
-            .unwrap()
-            .into_iter()
-            .filter_map(|r| match r {
-                crate::session::Reply::Note(n) => Some(n),
-                _ => None,
-            })
-            .collect();
+        let notes = notes(session.value_history("$i").unwrap());
         assert_eq!(notes[0], "$i = i32:0 after 1 step (when $fill was called)");
         assert!(
             notes[1].starts_with("$i = i32:1  (was i32:0) by step"),
@@ -412,17 +404,12 @@ mod tests {
 
     #[test]
     fn history_follows_the_selected_frame() {
-        let down = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
-        let mut session = session_with(&[down]);
+        let mut session = session_with(&[DOWN]);
         session
             .start_stepping("(call $down (i32.const 3))")
             .unwrap();
         session.step(14).unwrap();
-        let first =
-            |session: &mut Session| match session.value_history("$n").expect("history").first() {
-                Some(crate::session::Reply::Note(n)) => n.clone(),
-                other => panic!("{other:?}"),
-            };
+        let first = |session: &mut Session| notes(session.value_history("$n").unwrap()).remove(0);
         let innermost = first(&mut session);
         session.select_frame(FrameMove::Up(1)).unwrap();
         let caller = first(&mut session);
@@ -430,7 +417,7 @@ mod tests {
         assert!(caller.starts_with("$n = i32:2 "), "{caller}");
     }
 
-    /// Counts `$i` up to 3,000, four instructions per round.
+    /// Counts `$i` up to 3,000 (eight step-code instructions a round).
     const COUNT: &str = "(func $count (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 3000)))))";
 
     #[test]
@@ -438,15 +425,7 @@ mod tests {
         let mut session = session_with(&[COUNT]);
         session.start_stepping("call $count").unwrap();
         session.step(10_000).unwrap();
-        let notes: Vec<String> = session
-            .value_history("$i")
-            .unwrap()
-            .into_iter()
-            .filter_map(|r| match r {
-                crate::session::Reply::Note(n) => Some(n),
-                _ => None,
-            })
-            .collect();
+        let notes = notes(session.value_history("$i").unwrap());
         assert_eq!(notes.len(), 2 + super::MAX_CHANGES, "{:?}", &notes[..3]);
         assert!(
             notes[1].starts_with("... 250 earlier changes not listed"),
