@@ -127,7 +127,7 @@ fn execute(out: &mut impl Write, args: &RunArgs) -> Result<Vec<crate::vm::Value>
                     .exports
                     .iter()
                     .filter(|(_, e)| matches!(e, Extern::Func(_)));
-                funcs.map(|(n, _)| n.clone()).collect()
+                funcs.map(|(n, _)| n.to_string()).collect()
             });
             return Err(Failure::Usage(no_export(name, &funcs)));
         }

@@ -76,7 +76,7 @@ fn names_in(
         None => session.current_instance()?,
     };
     let module = &session.store().instance(addr)?.module;
-    let kind = module.exports.iter().find(|e| e.name == export)?.kind;
+    let kind = module.exports.iter().find(|e| *e.name == *export)?.kind;
     let named = |name: Option<&String>| name.map(|n| format!("${n}"));
     Some(match kind {
         ExportKind::Func(i) => (named(module.names.funcs.get(&i)), None),

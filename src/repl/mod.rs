@@ -225,7 +225,7 @@ fn exports_in_scope(session: &crate::session::Session) -> Vec<(String, String)> 
             instance
                 .exports
                 .iter()
-                .map(move |(export, _)| (name.clone(), export.clone()))
+                .map(move |(export, _)| (name.clone(), export.to_string()))
         })
         .collect()
 }

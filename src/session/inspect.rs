@@ -257,7 +257,7 @@ impl Session {
                             && instance
                                 .exports
                                 .iter()
-                                .all(|(n, e)| exports.get(n) == Some(e))
+                                .all(|(n, e)| exports.get(&**n) == Some(e))
                     })
                     .map(|(n, _)| n.clone())
                     .collect();
@@ -269,7 +269,7 @@ impl Session {
                             .store
                             .extern_type(*ext)
                             .map_or(String::new(), |t| t.to_string());
-                        (export.clone(), ty)
+                        (export.to_string(), ty)
                     })
                     .collect();
                 let imports = instance

@@ -169,7 +169,7 @@ pub struct Session {
     fields: Arc<Vec<fields::Field>>,
     /// For each defined function of the session module, where each of its
     /// instructions was written: (field index, byte offset in the field).
-    sources: Arc<Vec<Vec<(usize, usize)>>>,
+    sources: Arc<splice::Sources>,
     /// Where the fields of each kind are, for the fields it was found for
     /// (`fields` while they are the same list).
     kinds: Option<(Arc<Vec<fields::Field>>, Arc<kinds::Kinds>)>,

@@ -15,7 +15,7 @@ use crate::text::assemble::{AsmError, assemble_with_instr_spans, defined_func_of
 use crate::text::body_check::{BodyError, body_error};
 use crate::text::unknown_name::asm_message;
 use crate::vm::memory::Memory;
-use crate::vm::module::SegmentMode;
+use crate::vm::module::{Change, SegmentMode};
 use crate::vm::store::{Extern, FuncInst, InstanceAddr, MemAddr, TableAddr};
 use crate::vm::trap::Trap;
 use crate::vm::types::{ExternType, FuncType, GlobalType, TableType};
@@ -33,7 +33,7 @@ type Built = (
     Arc<Module>,
     PendingStart,
     Vec<(usize, String)>,
-    Vec<Vec<(usize, usize)>>,
+    splice::Sources,
     Vec<(MemAddr, MemAddr)>,
 );
 
@@ -351,13 +351,16 @@ impl Session {
         }
         let field = &plan.fields[at];
         let added = plan.fields.len() == kept + 1 && at == kept;
-        let (bytes, sources) = if added && field.keyword == "global" {
+        let (bytes, sources, change) = if added && field.keyword == "global" {
             let bytes = splice_replace::append_global(earlier, field)?;
-            (bytes, self.sources.to_vec())
+            (bytes, self.sources.to_vec(), Change::AddGlobal)
         } else if added {
-            splice::append_func(earlier, &self.sources, field, kept)?
+            let (bytes, sources) = splice::append_func(earlier, &self.sources, field, kept)?;
+            (bytes, sources, Change::AddFunc)
         } else if plan.fields.len() == kept {
-            splice_replace::replace_func(earlier, &self.sources, &self.fields, field, at)?
+            let (bytes, sources, defined) =
+                splice_replace::replace_func(earlier, &self.sources, &self.fields, field, at)?;
+            (bytes, sources, Change::ReplaceFunc(defined))
         } else {
             return None;
         };
@@ -374,7 +377,11 @@ impl Session {
                 );
             }
         }
-        let module = compile(&bytes, Some(earlier), |_| None).ok()?;
+        // The new field validated on its own: only its code is new.
+        let module = match Module::spliced(earlier, &bytes, change) {
+            Some(module) => Arc::new(module),
+            None => compile(&bytes, Some(earlier), |_| None).ok()?,
+        };
         Some((module, sources))
     }
 
@@ -395,7 +402,7 @@ impl Session {
             .collect();
         let earlier = self.session.as_ref().map(|(m, _)| m.clone());
         let module = compile(&bytes, earlier.as_deref(), |body| {
-            let instrs: &Vec<(usize, usize)> = sources.get(body.defined)?;
+            let instrs: &[(usize, usize)] = sources.get(body.defined)?;
             let (field, at) = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
                 None => place(*defined_func_offsets(&text).get(body.defined)?),

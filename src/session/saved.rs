@@ -8,7 +8,7 @@
 //! changes (issue 10: "the scratch stack and the session's definitions stay
 //! as they were before the input").
 
-use super::{Changes, ScratchLocal, Session, agents, fields, regions};
+use super::{Changes, ScratchLocal, Session, agents, fields, regions, splice};
 use crate::host::env::HostEnv;
 use crate::vm::Module;
 use crate::vm::store::{Extern, InstanceAddr, StoreData};
@@ -22,7 +22,7 @@ pub(super) struct Definitions {
     host: HostEnv,
     registry: BTreeMap<String, BTreeMap<String, Extern>>,
     fields: Arc<Vec<fields::Field>>,
-    sources: Arc<Vec<Vec<(usize, usize)>>>,
+    sources: Arc<splice::Sources>,
     /// The session module's instance: its module is not kept here, so that
     /// the states `:undo` keeps do not keep compiled code (issue 14); the
     /// store has it, or its binary while the instance hibernates.

@@ -20,10 +20,13 @@ use crate::text::lex::{TokenKind, tokens};
 use crate::vm::types::CompositeType;
 use crate::vm::{Module, ValType};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// Where each instruction of each defined function was written: (field
-/// position, byte offset in the field's text).
-pub(super) type Sources = Vec<Vec<(usize, usize)>>;
+/// position, byte offset in the field's text). Each function's list is
+/// shared, so an input and the states `:undo` keeps share the lists of the
+/// functions it did not change (issue 14).
+pub(super) type Sources = Vec<Arc<[(usize, usize)]>>;
 
 /// Words after which a number is not an index of the module.
 const NUMBER_AFTER: [&str; 10] = [
@@ -42,10 +45,10 @@ const NUMBER_AFTER: [&str; 10] = [
 /// The session module's binary and instruction sources with `field` (a
 /// function, the field at position `position`) appended, from `module` (the
 /// session module) and its `sources`; `None` when the field needs the whole
-/// module assembled (see the module documentation).
+/// module assembled (see the module documentation), an invalid field included.
 pub(super) fn append_func(
     module: &Module,
-    sources: &[Vec<(usize, usize)>],
+    sources: &[Arc<[(usize, usize)]>],
     field: &Field,
     position: usize,
 ) -> Option<(Vec<u8>, Sources)> {
@@ -55,7 +58,7 @@ pub(super) fn append_func(
     let (stub, start, imported) = stub_text(module, field, None)?;
     let (bytes, spans) = assemble_with_instr_spans(&stub).ok()?;
     let parts = Parts::of(&bytes, imported.len() as u32)?;
-    if parts.types != module.subtypes.len() as u32 {
+    if parts.types != module.subtypes.len() as u32 || !validates(&bytes) {
         return None;
     }
     let index = module.func_types.len() as u32;
@@ -95,6 +98,16 @@ pub(super) fn numbers_are_not_indices(text: &str) -> bool {
         previous = Some(word);
     }
     true
+}
+
+/// Whether the small module `stub` validates on its own, as the session
+/// module is validated: then its field is valid in the session module too
+/// (it declares everything the field may refer to, with the same types),
+/// and only the field's code needs building ([`Module::spliced`]).
+pub(super) fn validates(stub: &[u8]) -> bool {
+    let features = crate::vm::module::features_with_threads();
+    let mut validator = wasmparser::Validator::new_with_features(features);
+    validator.validate_all(stub).is_ok()
 }
 
 /// `$name` for a name the text format writes plainly; `None` for others.
@@ -556,7 +569,7 @@ mod tests {
             "(func $rec (param i32) (result i32) (if (result i32) (local.get 0) (then (call $rec (i32.sub (local.get 0) (i32.const 1)))) (else (i32.const 0))))",
             "(func (type $pair) local.get 0 local.get 1 i32.add)",
             "(func $mem (result i32) (i32.store $m (i32.const 0) (i32.const 7)) (i32.load (i32.const 0)))",
-            "(func $tail (result i32) return_call $a (i32.const 1))",
+            "(func $tail (result i32) (return_call $a (i32.const 1)))",
             "(func $ind (result i32) (call_indirect (type $pair) (i32.const 1) (i32.const 2) (i32.const 0)))",
         ] {
             let (spliced, whole) = both(&session, text).unwrap_or_else(|| panic!("{text}"));

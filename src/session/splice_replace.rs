@@ -21,22 +21,23 @@
 use super::fields::Field;
 use super::splice::{
     Parts, Sources, grown, leb, name_subsections, numbers_are_not_indices, put_leb, put_section,
-    renumbered_body, sections, skip_name, skip_name_map, stub_text,
+    renumbered_body, sections, skip_name, skip_name_map, stub_text, validates,
 };
 use crate::text::assemble::assemble_with_instr_spans;
 use crate::vm::Module;
 use std::ops::Range;
 
 /// The session module's binary and instruction sources with the function
-/// at position `position` of `fields` (the session's) replaced by `field`;
-/// `None` when the field needs the whole module assembled.
+/// at position `position` of `fields` (the session's) replaced by `field`,
+/// and which defined function that is; `None` when the field needs the
+/// whole module assembled (an invalid one included).
 pub(super) fn replace_func(
     module: &Module,
-    sources: &[Vec<(usize, usize)>],
+    sources: &[std::sync::Arc<[(usize, usize)]>],
     fields: &[Field],
     field: &Field,
     position: usize,
-) -> Option<(Vec<u8>, Sources)> {
+) -> Option<(Vec<u8>, Sources, usize)> {
     let old = fields.get(position)?;
     let plain = |f: &Field| f.keyword == "func" && !f.is_import();
     if !plain(field) || !plain(old) || field.exports != old.exports {
@@ -62,6 +63,9 @@ pub(super) fn replace_func(
     let (stub, start, imported) = stub_text(module, field, Some(index))?;
     let (bytes, spans) = assemble_with_instr_spans(&stub).ok()?;
     let parts = Parts::of(&bytes, imported.len() as u32)?;
+    if !validates(&bytes) {
+        return None;
+    }
     if parts.types != module.subtypes.len() as u32 || parts.exports != old.exports {
         return None;
     }
@@ -120,11 +124,11 @@ pub(super) fn replace_func(
     let mut all = sources.to_vec();
     let own = spans.last()?;
     *all.get_mut(defined)? = own.iter().map(|at| (position, at - start)).collect();
-    Some((out, all))
+    Some((out, all, defined))
 }
 
 /// The session module's binary with the global `field` appended; `None`
-/// when it needs the whole module assembled.
+/// when it needs the whole module assembled (an invalid one included).
 pub(super) fn append_global(module: &Module, field: &Field) -> Option<Vec<u8>> {
     if field.keyword != "global" || field.is_import() || !numbers_are_not_indices(&field.text) {
         return None;
@@ -135,6 +139,9 @@ pub(super) fn append_global(module: &Module, field: &Field) -> Option<Vec<u8>> {
         return None;
     }
     let bytes = crate::text::assemble::assemble_module(&stub).ok()?;
+    if !validates(&bytes) {
+        return None;
+    }
     let own = module.global_types.len() as u32;
     let parts = GlobalParts::of(&bytes, own)?;
     if parts.types != module.subtypes.len() as u32 {
@@ -510,7 +517,7 @@ mod tests {
         let old = &session.fields;
         let eligible = vec![true; old.len()];
         let at = Index::new(old, std::slice::from_ref(&field)).replaces(&field, old, &eligible)?;
-        let (spliced, _) = replace_func(module, &session.sources, old, &field, at)?;
+        let (spliced, _, _) = replace_func(module, &session.sources, old, &field, at)?;
         let mut fields = old.to_vec();
         fields[at] = field;
         let (whole, _) = assemble_with_instr_spans(&module_text(&fields).0).ok()?;
@@ -651,6 +658,32 @@ mod tests {
             eval(&mut fresh, first);
             let (spliced, whole) = added(&fresh, text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(spliced, whole, "{first} {text}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_field_is_reported_as_the_whole_assembly_reports_it() {
+        for text in [
+            "(func $bad (result i32) i64.const 1)",
+            "(func $a (export \"a\") (param $x i32) (result i32) local.get $x i64.extend_i32_u)",
+            "(global $h i32 (i64.const 1))",
+        ] {
+            let mut spliced = session();
+            let texts = |s: &Session| s.field_texts().join("\n");
+            let before = texts(&spliced);
+            let error = spliced.eval(text).expect_err(text);
+            // Where nothing can be spliced onto: the whole assembly.
+            let whole = Session::new().eval(text).expect_err(text);
+            assert_eq!(error.message, whole.message, "{text}");
+            assert!(error.message.contains("type mismatch"), "{}", error.message);
+            let spot =
+                |e: &crate::session::SessionError| e.spot.as_ref().map(|s| (s.offset, s.len));
+            assert_eq!(spot(&error), spot(&whole), "{text}");
+            assert!(
+                spot(&error).is_some() || text.starts_with("(global"),
+                "{text}"
+            );
+            assert_eq!(texts(&spliced), before, "{text}: nothing changed");
         }
     }
 

@@ -174,7 +174,7 @@ fn types_before(
     body: &FuncBody,
     offset: usize,
 ) -> Option<(Vec<ValType>, Vec<LabelView>)> {
-    let resources = module.resources.clone()?;
+    let resources = module.resources()?;
     let func = FuncToValidate {
         resources,
         index,

@@ -1,10 +1,13 @@
 //! A validated, translated module: everything needed to instantiate it.
 
+mod splice;
+
 use super::translate::{self, Compiled, Mode, ModuleContext};
 use super::types::{
     CompositeType, ExternType, FuncType, GlobalType, Limits, MemoryType, SubType, TableType,
 };
 use super::value::{ValType, Value};
+pub use splice::Change;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -168,8 +171,8 @@ pub enum ExportKind {
 /// One export.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Export {
-    /// The exported name.
-    pub name: String,
+    /// The exported name (shared with the instances' export lists).
+    pub name: Arc<str>,
     /// What it exports.
     pub kind: ExportKind,
 }
@@ -308,8 +311,9 @@ pub struct Module {
     pub datas: Vec<DataSegment>,
     /// Names from the name section.
     pub names: Names,
-    /// Validation state, kept to re-derive operand types at a pause.
-    pub resources: Option<ValidatorResources>,
+    /// Validation state, to re-derive operand types at a pause: kept from
+    /// validation, or found again from `bytes` when first asked for.
+    pub(super) resources: std::sync::OnceLock<Option<ValidatorResources>>,
     /// Number of imported functions.
     pub imported_funcs: u32,
     /// The features it was validated with.
@@ -357,6 +361,22 @@ impl Module {
     pub fn from_wat(text: &str) -> Result<Module, String> {
         let bytes = wat::parse_str(text).map_err(|e| e.to_string())?;
         Module::from_binary(&bytes).map_err(|e| e.to_string())
+    }
+
+    /// The validation state of the module's functions, to re-derive operand
+    /// types at a pause (`None` when it has no function bodies).
+    pub fn resources(&self) -> Option<ValidatorResources> {
+        let found = || {
+            let mut validator = Validator::new_with_features(self.features);
+            for payload in Parser::new(0).parse_all(&self.bytes) {
+                let payload = payload.ok()?;
+                if let wasmparser::ValidPayload::Func(func, _) = validator.payload(&payload).ok()? {
+                    return Some(func.resources);
+                }
+            }
+            None
+        };
+        self.resources.get_or_init(found).clone()
     }
 
     /// The signature of function `index` (imports first).
@@ -460,7 +480,7 @@ impl<'a> Builder<'a> {
                 elems: Vec::new(),
                 datas: Vec::new(),
                 names: Names::default(),
-                resources: None,
+                resources: std::sync::OnceLock::new(),
                 imported_funcs: 0,
                 features: features(),
             },
@@ -476,15 +496,15 @@ impl<'a> Builder<'a> {
             let payload = payload?;
             match validator.payload(&payload)? {
                 wasmparser::ValidPayload::Func(to_validate, body) => {
-                    if self.module.resources.is_none() {
-                        self.module.resources = Some(to_validate.resources.clone());
+                    if self.module.resources.get().is_none() {
+                        let _ = (self.module.resources).set(Some(to_validate.resources.clone()));
                     }
                     if let Some(reused) = self.reused(&body) {
                         self.module.bodies.push(reused);
                         continue;
                     }
                     let mut func_validator = to_validate.into_validator(Default::default());
-                    self.body(&body, &mut func_validator)?;
+                    self.body(&body, Some(&mut func_validator))?;
                 }
                 wasmparser::ValidPayload::Parser(_) => {
                     return Err(CompileError {
@@ -606,10 +626,12 @@ impl<'a> Builder<'a> {
                         ExternalKind::Global => ExportKind::Global(export.index),
                         ExternalKind::Tag => ExportKind::Tag(export.index),
                     };
-                    m.exports.push(Export {
-                        name: export.name.into(),
-                        kind,
-                    });
+                    // The earlier module's name where it is the same (issue 14).
+                    let name = (self.earlier)
+                        .and_then(|e| e.exports.get(m.exports.len()))
+                        .filter(|e| *e.name == *export.name)
+                        .map_or_else(|| Arc::from(export.name), |e| e.name.clone());
+                    m.exports.push(Export { name, kind });
                 }
             }
             Payload::TagSection(reader) => {
@@ -659,10 +681,12 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn body(
+    /// Translates `body`, validating it with `validator` (without one, it
+    /// is known to be valid).
+    pub(super) fn body(
         &mut self,
         body: &wasmparser::FunctionBody<'_>,
-        validator: &mut wasmparser::FuncValidator<ValidatorResources>,
+        mut validator: Option<&mut wasmparser::FuncValidator<ValidatorResources>>,
     ) -> Result<(), CompileError> {
         let m = &mut self.module;
         let index = m.imported_funcs + m.bodies.len() as u32;
@@ -677,7 +701,9 @@ impl<'a> Builder<'a> {
         for _ in 0..reader.get_count() {
             let offset = reader.original_position();
             let (count, wty) = reader.read()?;
-            validator.define_locals(offset, count, wty)?;
+            if let Some(validator) = validator.as_deref_mut() {
+                validator.define_locals(offset, count, wty)?;
+            }
             let vt = ValType::from_wasmparser(wty)
                 .ok_or_else(|| unsupported("this local type", offset as usize))?;
             locals.extend(std::iter::repeat_n(vt, count as usize));
@@ -692,8 +718,7 @@ impl<'a> Builder<'a> {
             subtypes: &m.subtypes,
         };
         let bytes = self.bytes;
-        let run =
-            translate::translate(&ctx, &ty, body, &locals, Mode::Run, Some(validator), bytes)?;
+        let run = translate::translate(&ctx, &ty, body, &locals, Mode::Run, validator, bytes)?;
         let step = translate::translate(&ctx, &ty, body, &locals, Mode::Step, None, bytes)?;
         let range = body.range();
         m.bodies.push(Arc::new(FuncBody {

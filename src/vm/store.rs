@@ -186,8 +186,8 @@ pub struct Instance {
     pub datas: Vec<u32>,
     /// Interned signature id of each module type.
     pub type_ids: Vec<u32>,
-    /// Exports by name, in module order.
-    pub exports: Vec<(String, Extern)>,
+    /// Exports by name, in module order (the names shared with the module).
+    pub exports: Vec<(Arc<str>, Extern)>,
 }
 
 impl Instance {
@@ -212,7 +212,7 @@ impl Instance {
     pub fn export(&self, name: &str) -> Option<Extern> {
         self.exports
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| **n == *name)
             .map(|(_, e)| *e)
     }
 }
@@ -489,7 +489,11 @@ impl Store {
     /// importers (empty for an unknown instance).
     pub fn exports_of(&self, addr: InstanceAddr) -> std::collections::BTreeMap<String, Extern> {
         self.instance(addr)
-            .map(|i| i.exports.iter().cloned().collect())
+            .map(|i| {
+                (i.exports.iter())
+                    .map(|(n, e)| (n.to_string(), *e))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

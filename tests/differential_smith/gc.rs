@@ -160,7 +160,7 @@ fn run_module(seed: u64) -> Result<Option<Report>, String> {
         .unwrap_or_default()
         .into_iter()
         .filter_map(|(name, ext)| match ext {
-            Extern::Func(f) => Some((name, run.store.func_type(f)?.params.to_vec())),
+            Extern::Func(f) => Some((name.to_string(), run.store.func_type(f)?.params.to_vec())),
             _ => None,
         })
         .collect();

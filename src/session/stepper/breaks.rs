@@ -466,7 +466,7 @@ impl Session {
         let sources = self.sources.get(defined).ok_or_else(no_code)?;
         function_offsets(&module.bytes, defined)
             .iter()
-            .zip(sources)
+            .zip(sources.iter())
             .find(|(_, (field, at))| {
                 self.fields
                     .get(*field)
