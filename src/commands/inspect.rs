@@ -259,7 +259,7 @@ fn dis(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             .names
             .funcs
             .iter()
-            .find(|(_, n)| *n == name)
+            .find(|(_, n)| ***n == *name)
             .map(|(i, _)| *i),
         None => number(want).map(|n| n as u32),
     }

@@ -77,10 +77,13 @@ fn names_in(
     };
     let module = &session.store().instance(addr)?.module;
     let kind = module.exports.iter().find(|e| *e.name == *export)?.kind;
-    let named = |name: Option<&String>| name.map(|n| format!("${n}"));
+    let named = |name: Option<&str>| name.map(|n| format!("${n}"));
     Some(match kind {
-        ExportKind::Func(i) => (named(module.names.funcs.get(&i)), None),
-        ExportKind::Global(i) => (None, named(module.names.globals.get(&i))),
+        ExportKind::Func(i) => (named(module.names.funcs.get(&i).map(|n| &**n)), None),
+        ExportKind::Global(i) => (
+            None,
+            named(module.names.globals.get(&i).map(String::as_str)),
+        ),
         _ => (None, None),
     })
 }

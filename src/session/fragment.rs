@@ -387,7 +387,7 @@ impl Session {
                 let Some(ty) = module.types.get(*ty as usize) else {
                     continue;
                 };
-                let id = wat_id(module.names.funcs.get(&(i as u32)));
+                let id = wat_id(module.names.funcs.get(&(i as u32)).map(|n| &**n));
                 let _ = writeln!(
                     text,
                     "  (import \"s\" \"f{i}\" (func {id} {}))",
@@ -407,7 +407,7 @@ impl Session {
                 let _ = writeln!(text, "  (elem declare func {referenced})");
             }
             for (i, ty) in module.global_types.iter().enumerate() {
-                let id = wat_id(module.names.globals.get(&(i as u32)));
+                let id = wat_id(module.names.globals.get(&(i as u32)).map(String::as_str));
                 let ty_text = if ty.mutable {
                     format!("(mut {})", ty.ty)
                 } else {
@@ -429,7 +429,7 @@ impl Session {
                 let Some(memory) = self.store.memory(*addr) else {
                     continue;
                 };
-                let id = wat_id(module.names.memories.get(&(i as u32)));
+                let id = wat_id(module.names.memories.get(&(i as u32)).map(String::as_str));
                 let max = memory
                     .ty
                     .limits
@@ -458,7 +458,7 @@ impl Session {
                 let Some(table) = self.store.table(*addr) else {
                     continue;
                 };
-                let id = wat_id(module.names.tables.get(&(i as u32)));
+                let id = wat_id(module.names.tables.get(&(i as u32)).map(String::as_str));
                 let max = table
                     .ty
                     .limits
@@ -483,7 +483,7 @@ impl Session {
                 let Some(tag) = self.store.tag(*addr) else {
                     continue;
                 };
-                let id = wat_id(module.names.tags.get(&(i as u32)));
+                let id = wat_id(module.names.tags.get(&(i as u32)).map(String::as_str));
                 let params: String = tag
                     .ty
                     .params
@@ -773,7 +773,7 @@ pub(super) fn operator_at(module: &[u8], offset: usize) -> Option<String> {
 }
 
 /// `$name` if `name` is usable as a WAT identifier, else nothing.
-fn wat_id(name: Option<&String>) -> String {
+fn wat_id(name: Option<&str>) -> String {
     const SYMBOLS: &str = "!#$%&'*+-./:<=>?@\\^_`|~";
     match name {
         Some(n)
@@ -814,7 +814,7 @@ fn named_funcs(code: &str, module: &Module) -> Option<std::collections::BTreeSet
             .names
             .funcs
             .iter()
-            .find(|(_, n)| n.as_str() == bare && wat_id(Some(n)) == name)?;
+            .find(|(_, n)| ***n == *bare && wat_id(Some(n)) == name)?;
         wanted.insert(index);
     }
     Some(wanted)
@@ -836,7 +836,7 @@ fn referenced_funcs(code: &str, module: &Module) -> String {
         .filter(|pair| pair[0].1 == "ref.func")
         .filter_map(|pair| match pair[1] {
             (TokenKind::Name, name) => {
-                (0..count).find(|i| wat_id(module.names.funcs.get(i)) == name)
+                (0..count).find(|i| wat_id(module.names.funcs.get(i).map(|n| &**n)) == name)
             }
             (TokenKind::Number, number) => number.parse().ok().filter(|i| *i < count),
             _ => None,
@@ -847,7 +847,7 @@ fn referenced_funcs(code: &str, module: &Module) -> String {
     let mut list = String::new();
     for i in indices {
         // By name where it has one: the fragment may import only some functions.
-        match wat_id(module.names.funcs.get(&i)) {
+        match wat_id(module.names.funcs.get(&i).map(|n| &**n)) {
             id if id.is_empty() => write!(list, " {i}"),
             id => write!(list, " {id}"),
         }

@@ -128,14 +128,16 @@ impl Session {
         if let Some((module, addr)) = self.session_instance()
             && let Some(index) = self.store.instance(addr).and_then(index_in)
         {
-            let names = match ext {
-                Extern::Memory(_) => &module.names.memories,
-                Extern::Table(_) => &module.names.tables,
-                Extern::Global(_) => &module.names.globals,
-                Extern::Func(_) => &module.names.funcs,
-                Extern::Tag(_) => &module.names.tags,
+            let at = index as u32;
+            let names = &module.names;
+            let name = match ext {
+                Extern::Memory(_) => names.memories.get(&at).map(String::as_str),
+                Extern::Table(_) => names.tables.get(&at).map(String::as_str),
+                Extern::Global(_) => names.globals.get(&at).map(String::as_str),
+                Extern::Func(_) => names.funcs.get(&at).map(|n| &**n),
+                Extern::Tag(_) => names.tags.get(&at).map(String::as_str),
             };
-            return match names.get(&(index as u32)) {
+            return match name {
                 Some(name) => format!("{kind} ${name}"),
                 None => format!("{kind} {index}"),
             };

@@ -121,9 +121,9 @@ fn plain_id(name: &str) -> Option<String> {
 }
 
 /// The id to declare index `i` with: its name, or nothing.
-fn id_of(names: &std::collections::BTreeMap<u32, String>, i: usize) -> Option<String> {
+fn id_of(names: &std::collections::BTreeMap<u32, impl AsRef<str>>, i: usize) -> Option<String> {
     match names.get(&(i as u32)) {
-        Some(name) => plain_id(name),
+        Some(name) => plain_id(name.as_ref()),
         None => Some(String::new()),
     }
 }
@@ -172,10 +172,7 @@ pub(super) fn stub_text(
         .funcs
         .iter()
         .filter(|(i, n)| {
-            Some(**i) != own
-                && named
-                    .iter()
-                    .any(|w| w.strip_prefix('$') == Some(n.as_str()))
+            Some(**i) != own && named.iter().any(|w| w.strip_prefix('$') == Some(&**n))
         })
         .map(|(i, _)| *i)
         .collect();
@@ -574,6 +571,20 @@ mod tests {
         ] {
             let (spliced, whole) = both(&session, text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(spliced, whole, "{text}");
+        }
+    }
+
+    #[test]
+    fn unchanged_functions_keep_their_source_maps_shared() {
+        let mut session = session();
+        let before = session.sources.clone();
+        session
+            .eval("(func $b (result i32) i32.const 2)")
+            .map_err(|e| e.message)
+            .expect("defines");
+        assert_eq!(session.sources.len(), before.len() + 1);
+        for (now, was) in session.sources.iter().zip(before.iter()) {
+            assert!(std::sync::Arc::ptr_eq(now, was));
         }
     }
 

@@ -250,8 +250,9 @@ pub struct FuncBody {
 pub struct Names {
     /// The module's own name.
     pub module: Option<String>,
-    /// Function names by function index.
-    pub funcs: BTreeMap<u32, String>,
+    /// Function names by function index (shared by the versions of a
+    /// session module, issue 14).
+    pub funcs: BTreeMap<u32, Arc<str>>,
     /// Local names by function index, then local index.
     pub locals: BTreeMap<u32, BTreeMap<u32, String>>,
     /// Global names by global index.
@@ -674,7 +675,7 @@ impl<'a> Builder<'a> {
                     reader.data(),
                     reader.data_offset(),
                 ));
-                read_names(reader, &mut m.names);
+                read_names(reader, &mut m.names, self.earlier.map(|e| &e.names));
             }
             _ => {}
         }
@@ -1015,14 +1016,20 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, CompileErr
     Ok(ElemSegment { ty, mode, items })
 }
 
-fn read_names(reader: NameSectionReader<'_>, names: &mut Names) {
+/// Reads the name section into `names`, sharing the function names
+/// `earlier` (an earlier version of the module) has.
+fn read_names(reader: NameSectionReader<'_>, names: &mut Names, earlier: Option<&Names>) {
     for subsection in reader {
         let Ok(subsection) = subsection else { return };
         match subsection {
             Name::Module { name, .. } => names.module = Some(name.to_string()),
             Name::Function(map) => {
                 for naming in map.into_iter().flatten() {
-                    names.funcs.insert(naming.index, naming.name.to_string());
+                    // The earlier module's name where it is the same.
+                    let name = (earlier.and_then(|e| e.funcs.get(&naming.index)))
+                        .filter(|name| ***name == *naming.name)
+                        .map_or_else(|| Arc::from(naming.name), Arc::clone);
+                    names.funcs.insert(naming.index, name);
                 }
             }
             Name::Local(map) => {

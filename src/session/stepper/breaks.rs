@@ -86,7 +86,7 @@ fn func_index_by_name(module: &Module, name: &str) -> Result<u32, SessionError> 
         .names
         .funcs
         .iter()
-        .find(|(_, n)| n.as_str() == bare)
+        .find(|(_, n)| ***n == *bare)
         .map(|(i, _)| *i)
         .ok_or_else(|| SessionError::usage(format!("no function {name} in the session module")))
 }
