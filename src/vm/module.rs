@@ -1024,13 +1024,20 @@ fn read_names(reader: NameSectionReader<'_>, names: &mut Names, earlier: Option<
         match subsection {
             Name::Module { name, .. } => names.module = Some(name.to_string()),
             Name::Function(map) => {
+                // The earlier module's names (in index order, as these) where
+                // they are the same, and the map built at once from the list.
+                let mut old = earlier.map(|e| e.funcs.iter().peekable());
+                let mut list = Vec::new();
                 for naming in map.into_iter().flatten() {
-                    // The earlier module's name where it is the same.
-                    let name = (earlier.and_then(|e| e.funcs.get(&naming.index)))
-                        .filter(|name| ***name == *naming.name)
-                        .map_or_else(|| Arc::from(naming.name), Arc::clone);
-                    names.funcs.insert(naming.index, name);
+                    let shared = old.as_mut().and_then(|old| {
+                        while old.next_if(|(i, _)| **i < naming.index).is_some() {}
+                        old.next_if(|(i, n)| **i == naming.index && ***n == *naming.name)
+                    });
+                    let name = shared.map_or_else(|| Arc::from(naming.name), |(_, n)| n.clone());
+                    list.push((naming.index, name));
                 }
+                let funcs = std::mem::take(&mut names.funcs).into_iter().chain(list);
+                names.funcs = funcs.collect();
             }
             Name::Local(map) => {
                 for indirect in map.into_iter().flatten() {
