@@ -6,7 +6,7 @@
 use super::clip;
 use crate::session::FuncNames;
 use crate::session::SourceSpot;
-use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
+use crate::session::stepper::{BranchPreview, Decision, PauseInfo, blocks_inside, label_word};
 use crate::vm::inspect::LabelKind;
 use crate::vm::lanes::Shape;
 use crate::vm::{FrameView, Value};
@@ -24,17 +24,6 @@ fn named(value: &Value, names: &FuncNames) -> String {
 /// `[i32:1 funcref:$add]`: values as the pause shows them.
 fn named_list(values: &[Value], names: &FuncNames) -> String {
     crate::vm::gc_names::values_text(values, names)
-}
-
-fn label_word(kind: LabelKind) -> &'static str {
-    match kind {
-        LabelKind::Function => "function",
-        LabelKind::Block => "block",
-        LabelKind::Loop => "loop",
-        LabelKind::If => "if",
-        LabelKind::Else => "else",
-        LabelKind::TryTable => "try_table",
-    }
 }
 
 /// Renders the pause screen as plain text, for a terminal `width` columns
@@ -169,22 +158,7 @@ fn frames_state(info: &PauseInfo) -> String {
     );
     // The blocks the next instruction is inside, in plain words (the
     // function's own label is the frame; heights show as `|` in the stack).
-    let blocks: Vec<String> = (top.labels.iter().enumerate().skip(1))
-        .map(|(i, l)| {
-            let name = info.label_names.get(i).cloned().flatten();
-            let arm = match l.kind {
-                LabelKind::If => " (then)",
-                LabelKind::Else => " (else)",
-                _ => "",
-            };
-            let word = match l.kind {
-                LabelKind::Else => "if",
-                kind => label_word(kind),
-            };
-            let name = name.map(|n| format!(" {n}")).unwrap_or_default();
-            format!("{word}{name}{arm}")
-        })
-        .collect();
+    let blocks = blocks_inside(&top.labels, &info.label_names);
     if !blocks.is_empty() {
         let _ = writeln!(out, "  inside: {}", blocks.join(" > "));
     }

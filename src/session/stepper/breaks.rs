@@ -199,7 +199,9 @@ impl Session {
                     start: *start,
                     end: start + len,
                 },
-                super::watch::Watch::Value { label, .. } => StopPoint::ValueWatch(label.clone()),
+                super::watch::Watch::Value { spot, label } => {
+                    StopPoint::ValueWatch(self.watch_title(spot, label))
+                }
             });
         breakpoints.chain(watches).collect()
     }

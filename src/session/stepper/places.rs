@@ -17,7 +17,7 @@ use super::examine::local_label;
 use super::watch::ValueSpot;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
-use crate::vm::store::{GlobalAddr, MemAddr};
+use crate::vm::store::{GlobalAddr, InstanceAddr, MemAddr};
 use crate::vm::{FrameView, ValType, Value};
 
 /// A memory read or written with a type, as `i32[0x40]` names it.
@@ -261,17 +261,20 @@ impl Session {
 
     /// The global `$name` of the paused function's module, else of the session's.
     fn global_named(&self, top: &FrameView, name: &str) -> Option<GlobalAddr> {
-        let in_instance = |addr| {
-            let instance = self.store.instance(addr)?;
-            let (index, _) = instance
-                .module
-                .names
-                .globals
-                .iter()
-                .find(|(_, n)| n.as_str() == name)?;
-            instance.globals.get(*index as usize).copied()
-        };
-        in_instance(top.instance).or_else(|| in_instance(self.session_instance()?.1))
+        self.global_in(top.instance, name)
+            .or_else(|| self.global_in(self.session_instance()?.1, name))
+    }
+
+    /// The global `$name` (without `$`) of instance `addr`.
+    pub(super) fn global_in(&self, addr: InstanceAddr, name: &str) -> Option<GlobalAddr> {
+        let instance = self.store.instance(addr)?;
+        let (index, _) = instance
+            .module
+            .names
+            .globals
+            .iter()
+            .find(|(_, n)| n.as_str() == name)?;
+        instance.globals.get(*index as usize).copied()
     }
 
     /// The name of a local of `top` or a global it can see that is closest
