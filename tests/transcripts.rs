@@ -165,6 +165,7 @@ transcripts! {
     step_display,
     step_errors,
     step_frames,
+    step_loaded_file,
     mem_whole_range,
     memory_listing,
     custom_page_size_views,

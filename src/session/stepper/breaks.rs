@@ -415,7 +415,8 @@ impl Session {
     }
 
     /// The byte offset of the first instruction written on `line` (1-based)
-    /// of function `func`'s text, or of the text paused in.
+    /// of function `func`'s text (of its file, when loaded from one), or of
+    /// the text paused in.
     pub(super) fn line_offset(
         &self,
         func: Option<&str>,
@@ -466,13 +467,17 @@ impl Session {
         };
         let module = module.ok_or_else(no_code)?;
         let sources = self.sources.get(defined).ok_or_else(no_code)?;
+        // A function loaded from a file is numbered by the file's lines.
+        let (field, _) = *sources.first().ok_or_else(no_code)?;
+        let above = (self.fields.get(field).and_then(|f| f.in_file()))
+            .map_or(0, |(_, file, start)| file[..start].matches('\n').count());
         function_offsets(&module.bytes, defined)
             .iter()
             .zip(sources)
             .find(|(_, (field, at))| {
                 self.fields
                     .get(*field)
-                    .is_some_and(|f| line_col(&f.text, *at).0 + 1 == line)
+                    .is_some_and(|f| above + line_col(&f.text, *at).0 + 1 == line)
             })
             .map(|(o, _)| *o)
             .ok_or_else(no_code)

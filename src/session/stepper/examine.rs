@@ -29,7 +29,8 @@ const MAX_UNITS: u64 = 4096;
 
 impl Session {
     /// Where the paused program is, for the prompt: `$fill:7` (function and
-    /// line within its text), `input:1` in the typed fragment, or
+    /// line within its text; `fill.wat:12`, file and line, for a function
+    /// `:load` read from a file), `input:1` in the typed fragment, or
     /// `$wave@0x4a` (byte offset) when the function has no text here.
     pub fn pause_location(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
@@ -79,6 +80,8 @@ impl Session {
     ) -> Option<String> {
         let name = if d.is_fragment(view.func) {
             "input".to_string()
+        } else if let Some((path, _, _)) = self.file_of(view) {
+            path
         } else {
             self.frame_name(view.func, d)
         };
