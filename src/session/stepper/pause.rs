@@ -157,12 +157,13 @@ impl Session {
         }
     }
 
-    /// "your input" for the fragment, else the function's name.
+    /// "your input" for the fragment, else the function's name (its export,
+    /// `func "f"`, when it has none).
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
         if d.is_fragment(func) {
             "your input".into()
         } else {
-            self.store.func_name(func)
+            (self.exported_func_label(func)).unwrap_or_else(|| self.store.func_name(func))
         }
     }
 

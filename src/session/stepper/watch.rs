@@ -465,6 +465,25 @@ mod tests {
     }
 
     #[test]
+    fn watching_an_unknown_name_says_what_watch_takes_and_only_close_names() {
+        let mut session = session_with(&[super::super::testing::DOWN]);
+        session
+            .start_stepping("(call $down (i32.const 1))")
+            .unwrap();
+        session.step(2).unwrap();
+        assert_eq!(
+            session.add_watch("$nosuch").unwrap_err().message,
+            "$down has no local or global $nosuch; watch takes $local or $global \
+             (info locals lists the locals), ADDR [LEN] or a region"
+        );
+        let close = session.add_watch("$m").unwrap_err().message;
+        assert!(
+            close.starts_with("$down has no local or global $m (did you mean $n?); watch takes"),
+            "{close}"
+        );
+    }
+
+    #[test]
     fn a_watch_needs_an_address() {
         let mut session = session_with(&["(memory 1)", WRITER]);
         session.start_stepping("call $w").unwrap();
