@@ -166,7 +166,7 @@ transcripts! {
     step_errors,
     step_frames,
     step_loaded_file,
-    rejected_input_marks_nothing,
+    rejected_input_keeps_marks,
     mem_whole_range,
     memory_listing,
     custom_page_size_views,

@@ -35,7 +35,6 @@ impl Session {
             ErrorKind::Trap | ErrorKind::Exception | ErrorKind::Assertion
         ) {
             self.reject(saved);
-            self.forget_changes();
             return error;
         }
         self.restore_definitions(saved, true);
@@ -56,14 +55,6 @@ impl Session {
             )),
         }
         error
-    }
-
-    /// After a rejected input: it changed nothing, so no change is marked
-    /// (`:mem`, `:globals` and the scratch locals mark what the last input
-    /// changed, as after an input that ran and wrote nothing).
-    pub(super) fn forget_changes(&mut self) {
-        self.changes = Default::default();
-        self.changed_locals.clear();
     }
 
     /// What changed in the store since `before`, as a line headed `word:`

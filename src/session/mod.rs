@@ -269,20 +269,11 @@ impl Session {
     ///
     /// # Errors
     /// A [`SessionError`]. A rejected input (syntax, validation, link,
-    /// usage) leaves the session exactly as before (and marks no change);
-    /// one whose code trapped keeps what it wrote to memories, tables and
-    /// globals (a `kept:` note says what, and the marks show it), with the
-    /// stack, locals and definitions as before.
+    /// usage) leaves the session exactly as before; one whose code trapped
+    /// keeps what it wrote to memories, tables and globals (a `kept:` note
+    /// says what), with the stack, locals and definitions as before.
     pub fn eval(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let outcome = self.eval_input(text);
-        if outcome.as_ref().is_err_and(|e| {
-            !matches!(
-                e.kind,
-                ErrorKind::Trap | ErrorKind::Exception | ErrorKind::Assertion
-            )
-        }) {
-            self.forget_changes();
-        }
         self.attach_console(outcome)
     }
 

@@ -486,20 +486,13 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{finished, paused, session_with};
+    use super::super::testing::{finished, listed, paused, session_with};
     use super::{BreakSite, StopPoint};
-    use crate::session::{Reply, Session};
+    use crate::session::Reply;
     use crate::vm::Value;
 
     const INC: &str =
         "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
-
-    fn listed(session: &Session) -> Vec<StopPoint> {
-        match session.list_breakpoints().unwrap().as_slice() {
-            [Reply::Breakpoints(points)] => points.clone(),
-            other => panic!("not a breakpoint list: {other:?}"),
-        }
-    }
 
     #[test]
     fn a_function_breakpoint_pauses_once_per_call() {

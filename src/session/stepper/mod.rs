@@ -475,6 +475,14 @@ mod testing {
     /// `$down n`: recurses n calls deep, then returns 0 (frames to select and finish).
     pub(super) const DOWN: &str = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
 
+    /// The breakpoints and watchpoints `info break` lists.
+    pub(super) fn listed(session: &Session) -> Vec<super::StopPoint> {
+        match session.list_breakpoints().unwrap().as_slice() {
+            [Reply::Breakpoints(points)] => points.clone(),
+            other => panic!("not a breakpoint list: {other:?}"),
+        }
+    }
+
     /// The notes among `replies`, in order.
     pub(super) fn notes(replies: Vec<Reply>) -> Vec<String> {
         replies

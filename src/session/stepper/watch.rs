@@ -380,7 +380,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{finished, paused, session_with};
+    use super::super::testing::{finished, listed, paused, session_with};
     use crate::session::Reply;
     use crate::session::stepper::StopPoint;
 
@@ -445,13 +445,6 @@ mod tests {
             .select_frame(crate::session::stepper::FrameMove::Up(1))
             .unwrap();
         session.add_watch("$n").unwrap();
-        let listed = |session: &crate::session::Session| match session.list_breakpoints() {
-            Ok(replies) => match replies.as_slice() {
-                [Reply::Breakpoints(points)] => points.clone(),
-                other => panic!("not a list: {other:?}"),
-            },
-            Err(e) => panic!("{}", e.message),
-        };
         assert_eq!(
             listed(&session),
             [StopPoint::ValueWatch("local $n of #1 $down (n=2)".into())]
