@@ -165,6 +165,8 @@ transcripts! {
     step_display,
     step_errors,
     step_frames,
+    step_loaded_file,
+    rejected_input_keeps_marks,
     mem_whole_range,
     memory_listing,
     custom_page_size_views,

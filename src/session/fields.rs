@@ -96,6 +96,22 @@ impl Field {
         Field(Arc::new(field))
     }
 
+    /// Where the field is in the file `:load` (or `watlab FILE`) read it
+    /// from: the file as the learner named it (from the working directory
+    /// when under it), the file's text and the byte the field starts at.
+    /// None for a typed field, or when the file no longer holds it.
+    pub fn in_file(&self) -> Option<(String, String, usize)> {
+        let path = self.origin.as_deref()?;
+        let text = std::fs::read_to_string(path).ok()?;
+        let start = text.find(&self.text)?;
+        let cwd = std::env::current_dir().ok();
+        let shown = cwd
+            .as_deref()
+            .and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok())
+            .map_or_else(|| path.to_string(), |p| p.display().to_string());
+        Some((shown, text, start))
+    }
+
     /// Whether the field imports what it defines (`(import ...)` or inline).
     pub fn is_import(&self) -> bool {
         self.import.is_some()

@@ -709,15 +709,7 @@ impl Session {
     /// with that file's text, while the file still holds the definition.
     fn site_file(&self, site: &crate::vm::trap::TrapSite) -> Option<(String, String)> {
         let (field, _) = *self.sources.get(self.site_defined(site)?)?.first()?;
-        let path = self.fields.get(field)?.origin.clone()?;
-        let text = std::fs::read_to_string(&path).ok()?;
-        // The origin is canonical; a file under the working directory is
-        // named from there, as the learner typed it.
-        let cwd = std::env::current_dir().ok();
-        let shown = cwd
-            .as_deref()
-            .and_then(|cwd| std::path::Path::new(&path).strip_prefix(cwd).ok())
-            .map_or_else(|| path.clone(), |p| p.display().to_string());
+        let (shown, text, _) = self.fields.get(field)?.in_file()?;
         Some((shown, text))
     }
 }

@@ -6,9 +6,34 @@ use super::{FuncNames, Session};
 use crate::vm::store::FuncInst;
 use crate::vm::{FuncAddr, Value};
 
+/// An unnamed function by its export, as redefinition notes and `:forget`
+/// name its field: `func "f"`.
+fn exported_label(module: &crate::vm::Module, index: u32) -> Option<String> {
+    (module.exports.iter())
+        .find(|e| e.kind == crate::vm::module::ExportKind::Func(index))
+        .map(|e| format!("func \"{}\"", e.name))
+}
+
 impl Session {
+    /// The function at `addr` by its export (`func "f"`) when it has no
+    /// name of its own but is exported.
+    pub fn exported_func_label(&self, addr: FuncAddr) -> Option<String> {
+        let Some(FuncInst::Wasm {
+            instance, index, ..
+        }) = self.store.func(addr)
+        else {
+            return None;
+        };
+        let module = &self.store.instance(*instance)?.module;
+        if module.names.funcs.contains_key(index) {
+            return None;
+        }
+        exported_label(module, *index)
+    }
+
     /// How the user names the function at `addr`: `$add` in the session
-    /// module, `$m.$f` in a named one, `func 3` when unnamed, the host name
+    /// module, `$m.$f` in a named one, `func "f"` when unnamed but exported
+    /// as `f`, `func 3` when neither, the host name
     /// for a host function; `$add (earlier definition)` in an earlier
     /// version of the session module.
     pub fn func_label(&self, addr: FuncAddr) -> String {
@@ -21,7 +46,9 @@ impl Session {
         let module = self.store.instance(*instance).map(|i| &i.module);
         let name = match module.and_then(|m| m.names.funcs.get(index)) {
             Some(name) => format!("${name}"),
-            None => format!("func {index}"),
+            None => module
+                .and_then(|m| exported_label(m, *index))
+                .unwrap_or_else(|| format!("func {index}")),
         };
         let in_session = self.session.as_ref().is_some_and(|(_, i)| i == instance);
         match self.named.iter().find(|(_, a)| a == instance) {

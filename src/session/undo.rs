@@ -119,8 +119,19 @@ impl History {
     }
 }
 
-/// An input as `undid:` shows it: its first line, cut short.
+/// An input as `undid:` shows it: its first line, cut short; several module
+/// fields by what they define (`2 fields: func $a, func $b`).
 fn short(input: &str) -> String {
+    if let super::input::Input::Fields(text) = super::input::classify(input)
+        && let forms = super::input::top_level_forms(text)
+        && forms.len() > 1
+    {
+        let labels: Vec<String> = forms
+            .iter()
+            .map(|f| super::fields::Field::new(f, None).label())
+            .collect();
+        return format!("{} fields: {}", forms.len(), labels.join(", "));
+    }
     let first = input.trim().lines().next().unwrap_or_default().trim_end();
     let more = first.len() < input.trim().len();
     if first.chars().count() <= 40 && !more {
@@ -304,5 +315,9 @@ mod tests {
             "(func $w (i32.store (i32.const ...)"
         );
         assert_eq!(short("(func $f\n  nop)"), "(func $f ...)");
+        assert_eq!(
+            short("(func $a\n  nop)\n(func (export \"b\"))"),
+            "2 fields: func $a, func \"b\""
+        );
     }
 }

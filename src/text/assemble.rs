@@ -44,6 +44,13 @@ impl AsmError {
                 message.push_str(&format!("; did you mean {names}?"));
             }
         }
+        if message == "expected `(`"
+            && let Some(fixed) = limits_after_pagesize(text, offset)
+        {
+            message.push_str(&format!(
+                "; a memory's limits come before its page size: {fixed}"
+            ));
+        }
         if let Some(rewrite) = missing_const_operand(text, offset, &message) {
             return rewrite;
         }
@@ -89,6 +96,27 @@ fn missing_const_operand(text: &str, offset: usize, message: &str) -> Option<Asm
         message: format!("{word} needs a value, e.g. {word} {example}"),
         offset: start,
     })
+}
+
+/// `(memory (pagesize 1) 3 5)`, limits after the page size (an error at
+/// `3`): the memory written the right way round, `(memory 3 5 (pagesize 1))`.
+fn limits_after_pagesize(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let open = before.rfind("(memory")?;
+    let head = before.get(open..)?;
+    let size_at = head.find("(pagesize")?;
+    let size_end = size_at + head.get(size_at..)?.find(')')? + 1;
+    // Nothing but the page size between the memory's head and the error.
+    if !head.get(size_end..)?.trim().is_empty() {
+        return None;
+    }
+    let rest = text.get(offset..)?;
+    let limits = rest.get(..rest.find(')')?)?.trim();
+    Some(format!(
+        "{}{limits} {})",
+        head.get(..size_at)?,
+        head.get(size_at..size_end)?
+    ))
 }
 
 /// The words that open a form other than an instruction: module fields and
@@ -347,6 +375,15 @@ mod tests {
             .collect();
         assert_eq!(found, ["func $a", "func (r"]);
         assert!(defined_func_offsets("(module (func").is_empty());
+    }
+
+    #[test]
+    fn limits_after_a_page_size_are_put_first_in_the_hint() {
+        let error = assemble_module("(module (memory $m (pagesize 1) 3 5))").unwrap_err();
+        assert_eq!(
+            error.message,
+            "expected `(`; a memory's limits come before its page size: (memory $m 3 5 (pagesize 1))"
+        );
     }
 
     #[test]

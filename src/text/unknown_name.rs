@@ -131,7 +131,7 @@ fn list(names: &[&str]) -> String {
 /// The defined name closest to `name` (a swap or one or two edits; one for
 /// short names), if one is that close. Ties go to the name whose differing
 /// letters are nearest in the alphabet (`$i` for `$j`, not `$n`).
-fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+pub fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
     let allowed = (name.len() / 3).clamp(1, 2);
     let gap = |n: &str| -> u32 {
         n.chars()

@@ -2,8 +2,9 @@
 //! the way the live views lay out the same answers at that width, so the
 //! terminal never wraps a line and no caret ends up on a line of its own:
 //!
-//! - what is typed after a `wat> ` or `...> ` prompt stays as typed (it is
-//!   code), highlighted as WAT;
+//! - what is typed after a `wat> ` or `...> ` prompt is code, highlighted
+//!   as WAT; a line too long goes on at a `...> ` prompt, broken at a space
+//!   inside its parentheses (see [`wrap::typed_code`]), as it can be typed;
 //! - a source line with a caret under it (`  | ...`, ` >  3 | ...`), its
 //!   context lines and memory rows (`00000010: ...`) are cut around the
 //!   carets with `…` where cut, as [`clip`] cuts them live: the caret stays
@@ -42,12 +43,20 @@ pub fn render(out: &mut Styled, text: &str, room: usize) {
     let mut first = true;
     for (line, laid) in lines.iter().zip(laid) {
         if let Some(prompt) = PROMPTS.iter().find(|p| line.starts_with(*p)) {
-            if !first {
-                out.plain_text("\n");
+            // Typed code that does not fit goes on at a `...> ` prompt, as
+            // the workbench takes it.
+            let room = room.saturating_sub(prompt.len());
+            for (i, part) in wrap::typed_code(&line[prompt.len()..], room)
+                .iter()
+                .enumerate()
+            {
+                if !first {
+                    out.plain_text("\n");
+                }
+                first = false;
+                out.push(if i == 0 { *prompt } else { PROMPTS[1] }, Role::Dim);
+                wat(out, part);
             }
-            first = false;
-            out.push(*prompt, Role::Dim);
-            wat(out, &line[prompt.len()..]);
             continue;
         }
         for part in laid {
@@ -283,6 +292,19 @@ error: i32.add needs [i32 i32] on top of
             plain(text, 56),
             "  [0]  i32  -2147483648  0x80000000  u32:2147483648\n    <- new"
         );
+    }
+
+    #[test]
+    fn a_long_typed_form_goes_on_at_the_continuation_prompt() {
+        let text =
+            "wat> (func $sum_sq (param $a i32) (param $b i32) (result i32)\ndefined func $sum_sq";
+        assert_eq!(
+            plain(text, 40),
+            "wat> (func $sum_sq (param $a i32)\n...>   (param $b i32) (result i32)\ndefined func $sum_sq"
+        );
+        // Flat instructions would run line by line: they stay whole.
+        let flat = "wat> i32.const 64 i32.const 11 i32.const 0x6c call $count";
+        assert_eq!(plain(flat, 40), flat);
     }
 
     #[test]

@@ -377,20 +377,23 @@ impl Renderer {
         widest
     }
 
-    /// A code block, indented and never re-wrapped.
+    /// A code block, indented; WAT that does not fit is broken at spaces
+    /// (see [`wrap::code`]), other text never re-wrapped.
     fn code_block(&mut self, info: &str, text: &str) {
         let language = info.split_whitespace().next().unwrap_or("");
         let text = text.strip_suffix('\n').unwrap_or(text);
         let mut styled = Styled::default();
+        let room = self
+            .width
+            .saturating_sub(self.prefix_width() + CODE_INDENT.len())
+            .max(MIN_TEXT);
         match language {
-            "wat" | "wast" => wat(&mut styled, text),
-            "watlab" => {
-                let room = self
-                    .width
-                    .saturating_sub(self.prefix_width() + CODE_INDENT.len())
-                    .max(MIN_TEXT);
-                example::render(&mut styled, text, room);
+            "wat" | "wast" => {
+                let lines: Vec<String> =
+                    text.split('\n').flat_map(|l| wrap::code(l, room)).collect();
+                wat(&mut styled, &lines.join("\n"));
             }
+            "watlab" => example::render(&mut styled, text, room),
             _ => styled.plain_text(text),
         }
         for (i, body) in split_at_newlines(styled.pieces()).into_iter().enumerate() {

@@ -176,12 +176,13 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
             value_table(&mut out, &rows, "<- changed", &[], names, width);
         }
         Reply::Note(note) => {
+            // A note is prose: `$i = i32:1  (was i32:0) by ...` has no columns.
             for line in note.split('\n') {
                 let line = [Span {
                     text: line.to_string(),
                     role: Role::Plain,
                 }];
-                for line in wrapped(&line, width) {
+                for line in wrapped_with(&line, width, wrap::prose) {
                     out.append(line);
                 }
             }

@@ -6,7 +6,7 @@
 use super::clip;
 use crate::session::FuncNames;
 use crate::session::SourceSpot;
-use crate::session::stepper::{BranchPreview, Decision, PauseInfo};
+use crate::session::stepper::{BranchPreview, Decision, PauseInfo, blocks_inside, label_word};
 use crate::vm::inspect::LabelKind;
 use crate::vm::lanes::Shape;
 use crate::vm::{FrameView, Value};
@@ -26,22 +26,12 @@ fn named_list(values: &[Value], names: &FuncNames) -> String {
     crate::vm::gc_names::values_text(values, names)
 }
 
-fn label_word(kind: LabelKind) -> &'static str {
-    match kind {
-        LabelKind::Function => "function",
-        LabelKind::Block => "block",
-        LabelKind::Loop => "loop",
-        LabelKind::If => "if",
-        LabelKind::Else => "else",
-        LabelKind::TryTable => "try_table",
-    }
-}
-
 /// Renders the pause screen as plain text, for a terminal `width` columns
 /// wide when there is one: long lines wrap at spaces under their values
-/// (`  stack:  ...`), the source line is cut around the next instruction.
+/// (`  stack:  ...`), notes as prose, the source line is cut around the
+/// next instruction.
 pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
-    let mut out = fit(&head(info), width);
+    let mut out = prose(&head(info), width);
     for diff in &info.watch_diffs {
         for (label, rows) in [("before", &diff.before), ("after", &diff.after)] {
             let _ = writeln!(out, "  {label}:");
@@ -58,22 +48,47 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }
-    out.push_str(&fit(&state(info), width));
+    out.push_str(&fit(&frames_state(info), width));
+    if let Some(trap) = &info.trap {
+        out.push_str(&prose(&format!("{}\n", trap.choices), width));
+    }
     out.replace(HELD, " ")
 }
 
 /// Holds two words together while the screen is wrapped (a no-break space).
 const HELD: &str = "\u{a0}";
 
+/// Lines of prose (a note, a trap, what can be done at one) wrapped at
+/// spaces to `width`, each going on under its indentation plus two, as an
+/// error's lines do (a colon in a sentence is no label to hang under).
+fn prose(text: &str, width: Option<usize>) -> String {
+    laid_out(text, width, |line, width| {
+        let span = [crate::session::Span {
+            text: line.to_string(),
+            role: crate::session::Role::Plain,
+        }];
+        super::wrap::prose(&span, width)
+    })
+}
+
 /// Lines wrapped at spaces to `width`, each continuing under the value after
 /// its label (`  locals: `), or under its indentation plus two.
 fn fit(text: &str, width: Option<usize>) -> String {
+    laid_out(text, width, super::wrap::under_label)
+}
+
+/// Each line of `text` laid out by `layout` for `width` columns, if any.
+fn laid_out(
+    text: &str,
+    width: Option<usize>,
+    layout: impl Fn(&str, usize) -> Vec<Vec<super::wrap::Piece>>,
+) -> String {
     let Some(width) = width else {
         return text.to_string();
     };
     let mut out = String::new();
     for line in text.lines() {
-        for piece in super::wrap::under_label(line, width) {
+        for piece in layout(line, width) {
             out.extend(piece.iter().map(|(text, _)| text.as_str()));
             out.push('\n');
         }
@@ -112,16 +127,7 @@ fn head(info: &PauseInfo) -> String {
 }
 
 /// What the last instruction did, the branch ahead, the stack, labels,
-/// locals, globals and calls; at a trap, what can be done.
-fn state(info: &PauseInfo) -> String {
-    let mut out = frames_state(info);
-    if let Some(trap) = &info.trap {
-        let _ = writeln!(out, "{}", trap.choices);
-    }
-    out
-}
-
-/// [`state`] without the trap.
+/// locals, globals and calls.
 fn frames_state(info: &PauseInfo) -> String {
     let mut out = String::new();
     let top = info.frames.last();
@@ -169,22 +175,7 @@ fn frames_state(info: &PauseInfo) -> String {
     );
     // The blocks the next instruction is inside, in plain words (the
     // function's own label is the frame; heights show as `|` in the stack).
-    let blocks: Vec<String> = (top.labels.iter().enumerate().skip(1))
-        .map(|(i, l)| {
-            let name = info.label_names.get(i).cloned().flatten();
-            let arm = match l.kind {
-                LabelKind::If => " (then)",
-                LabelKind::Else => " (else)",
-                _ => "",
-            };
-            let word = match l.kind {
-                LabelKind::Else => "if",
-                kind => label_word(kind),
-            };
-            let name = name.map(|n| format!(" {n}")).unwrap_or_default();
-            format!("{word}{name}{arm}")
-        })
-        .collect();
+    let blocks = blocks_inside(&top.labels, &info.label_names);
     if !blocks.is_empty() {
         let _ = writeln!(out, "  inside: {}", blocks.join(" > "));
     }
@@ -347,6 +338,23 @@ fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_with_a_colon_goes_on_two_columns_in_not_under_its_colon() {
+        let note = "the next instruction traps and cannot run: look around (info locals, p, x, bt), \
+                    go back (back, reverse-step, reverse-continue, last-write, history) or leave\n";
+        let text = prose(note, Some(120));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        // Under two spaces (it went on at column 43, under the colon).
+        assert!(
+            lines[1].starts_with("  ") && !lines[1].starts_with("   "),
+            "{text}"
+        );
+        // A labelled state line still goes on under its value.
+        let held = fit("  locals: $a=1  $b=2  $c=3\n", Some(20));
+        assert_eq!(held, "  locals: $a=1  $b=2\n          $c=3\n");
+    }
 
     #[test]
     fn a_vector_did_line_wraps_under_its_value_at_60_columns() {

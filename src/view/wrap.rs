@@ -54,14 +54,73 @@ fn indentation(pieces: &[Piece]) -> usize {
 }
 
 /// `pieces` laid out in lines of at most `width` characters, the lines after
-/// the first indented by `hang` spaces.
+/// the first indented by `hang` spaces, a parenthesised expression kept
+/// whole where a break outside it will do.
 pub fn hanging(pieces: &[Piece], width: usize, hang: usize) -> Vec<Vec<Piece>> {
     let spaces = " ".repeat(hang);
-    let mut lines = fill(pieces, width, width.saturating_sub(hang));
+    let mut lines = fill_with(pieces, width, width.saturating_sub(hang), true);
     for line in lines.iter_mut().skip(1) {
         line.insert(0, (spaces.clone(), Role::Plain));
     }
     lines
+}
+
+/// Holds the words of a string or a line comment together in [`code`].
+const NO_BREAK: char = '\u{a0}';
+
+/// A line of WAT laid out in lines of at most `width` characters, as a
+/// lesson shows code: broken at spaces, outside the parentheses a break
+/// would split when it can (see [`fill`]), never inside a string or a line
+/// comment (`;; ...` moves whole), the lines after the first going on under
+/// its indentation plus two. WAT reads the same broken at any space, so the
+/// lines can be typed or pasted as shown.
+pub fn code(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let mut held = String::with_capacity(line.len());
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !in_string && !in_comment && c == ';' && chars.peek() == Some(&';') {
+            in_comment = true;
+        }
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' && !in_comment {
+            in_string = true;
+        }
+        held.push(if c == ' ' && (in_string || in_comment) {
+            NO_BREAK
+        } else {
+            c
+        });
+    }
+    let indent = line.len() - line.trim_start().len();
+    hanging(&[(held, Role::Plain)], width, indent + 2)
+        .iter()
+        .map(|pieces| {
+            let text: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+            text.replace(NO_BREAK, " ")
+        })
+        .collect()
+}
+
+/// [`code`] for a line typed at the prompt, whose lines go on at `...> `:
+/// broken only inside parentheses, where the workbench waits for the rest
+/// of the input (a line that breaks elsewhere would run on its own), else
+/// left whole.
+pub fn typed_code(line: &str, width: usize) -> Vec<String> {
+    let parts = code(line, width);
+    let mut depth = 0;
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        depth = depth_after(depth, &[(part.clone(), Role::Plain)]);
+        if depth == 0 {
+            return vec![line.to_string()];
+        }
+    }
+    parts
 }
 
 /// A line of plain text laid out in lines of at most `width` characters,
@@ -109,26 +168,71 @@ fn split_columns(pieces: &[Piece], indent: usize) -> Option<(Vec<Piece>, Vec<Pie
 /// `pieces` broken at spaces into lines: the first at most `first`
 /// characters, the others at most `rest` (a longer word stays whole on a line
 /// of its own). The first line keeps its leading spaces; the spaces at a
-/// break start no line.
+/// break start no line. Prose as a paragraph is filled: every line as full
+/// as it can be.
 pub fn fill(pieces: &[Piece], first: usize, rest: usize) -> Vec<Vec<Piece>> {
+    fill_with(pieces, first, rest, false)
+}
+
+/// [`fill`], breaking outside the parentheses a break would split when
+/// `keep` and a line stays at least half full (see [`shallower_break`]):
+/// messages quote code, and `(i32.const 3)` reads best whole.
+fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: bool) -> Vec<Vec<Piece>> {
     let mut lines: Vec<Vec<Piece>> = Vec::new();
-    let mut line: Vec<Piece> = Vec::new();
-    let mut used = 0;
+    // The words of the line being filled, each with the depth of the
+    // parentheses around it.
+    let mut line: Vec<(Vec<Piece>, usize)> = Vec::new();
+    let mut depth = 0;
     for word in words(pieces) {
-        let len = length(&word);
         let limit = if lines.is_empty() { first } else { rest };
-        if used > 0 && used + len > limit {
-            lines.push(std::mem::take(&mut line));
-            let word = trim_leading_spaces(word);
-            used = length(&word);
-            line.extend(word);
-        } else {
-            used += len;
-            line.extend(word);
+        let used: usize = line.iter().map(|(w, _)| length(w)).sum();
+        if !line.is_empty() && used + length(&word) > limit {
+            let at = (keep.then(|| shallower_break(&line, depth, limit)).flatten())
+                .unwrap_or(line.len());
+            let mut carried = line.split_off(at);
+            if let Some((first, _)) = carried.first_mut() {
+                *first = trim_leading_spaces(std::mem::take(first));
+            }
+            lines.push(line.into_iter().flat_map(|(w, _)| w).collect());
+            line = carried;
         }
+        let next = depth_after(depth, &word);
+        let word = match line.is_empty() && !lines.is_empty() {
+            true => trim_leading_spaces(word),
+            false => word,
+        };
+        line.push((word, depth));
+        depth = next;
     }
-    lines.push(line);
+    lines.push(line.into_iter().flat_map(|(w, _)| w).collect());
     lines
+}
+
+/// Where to break a full `line` (its words and their depths) instead of
+/// before the next word, at `depth`: before its last word that is outside
+/// the parentheses that word is in, when that keeps half the line, so
+/// `(i32.const 3)` is not split while a break outside it will do.
+fn shallower_break(line: &[(Vec<Piece>, usize)], depth: usize, limit: usize) -> Option<usize> {
+    let mut before = 0;
+    let mut best = None;
+    for (k, (word, d)) in line.iter().enumerate() {
+        if k > 0 && *d < depth && before >= limit / 2 {
+            best = Some(k);
+        }
+        before += length(word);
+    }
+    best
+}
+
+/// The depth of parentheses after `word`, from `depth` before it.
+fn depth_after(depth: usize, word: &[Piece]) -> usize {
+    word.iter()
+        .flat_map(|(text, _)| text.chars())
+        .fold(depth, |d, c| match c {
+            '(' => d + 1,
+            ')' => d.saturating_sub(1),
+            _ => d,
+        })
 }
 
 /// Characters in `pieces`.
@@ -279,6 +383,43 @@ mod tests {
             plain(&under_label("a long label here: one two", 20)),
             vec!["a long label here:", "  one two"]
         );
+    }
+
+    #[test]
+    fn a_break_keeps_a_parenthesised_expression_whole_when_it_can() {
+        let pieces = vec![(
+            "calls $avg with (i32.const 3) (i32.const 4)".to_string(),
+            Role::Plain,
+        )];
+        assert_eq!(
+            plain(&fill_with(&pieces, 27, 27, true)),
+            vec!["calls $avg with", "(i32.const 3) (i32.const 4)"]
+        );
+        // Half the line at least stays: a long expression is split inside.
+        let long = vec![("f (a b c d e f g h)".to_string(), Role::Plain)];
+        assert_eq!(
+            plain(&fill_with(&long, 10, 10, true)),
+            vec!["f (a b c d", "e f g h)"]
+        );
+        // A paragraph is filled full.
+        assert_eq!(
+            plain(&fill(&pieces, 27, 27)),
+            vec!["calls $avg with (i32.const", "3) (i32.const 4)"]
+        );
+    }
+
+    #[test]
+    fn code_breaks_outside_strings_comments_and_short_expressions() {
+        let line = "  (func $f (param $a i32) (result i32) ;; adds one";
+        assert_eq!(
+            code(line, 30),
+            vec!["  (func $f (param $a i32)", "    (result i32) ;; adds one"]
+        );
+        assert_eq!(
+            code("(data (i32.const 0) \"a b c d e\")", 24),
+            vec!["(data (i32.const 0)", "  \"a b c d e\")"]
+        );
+        assert_eq!(code("(i32.const 1)", 13), vec!["(i32.const 1)"]);
     }
 
     #[test]

@@ -199,7 +199,9 @@ impl Session {
                     start: *start,
                     end: start + len,
                 },
-                super::watch::Watch::Value { label, .. } => StopPoint::ValueWatch(label.clone()),
+                super::watch::Watch::Value { spot, label } => {
+                    StopPoint::ValueWatch(self.watch_title(spot, label))
+                }
             });
         breakpoints.chain(watches).collect()
     }
@@ -413,7 +415,8 @@ impl Session {
     }
 
     /// The byte offset of the first instruction written on `line` (1-based)
-    /// of function `func`'s text, or of the text paused in.
+    /// of function `func`'s text (of its file, when loaded from one), or of
+    /// the text paused in.
     pub(super) fn line_offset(
         &self,
         func: Option<&str>,
@@ -464,13 +467,17 @@ impl Session {
         };
         let module = module.ok_or_else(no_code)?;
         let sources = self.sources.get(defined).ok_or_else(no_code)?;
+        // A function loaded from a file is numbered by the file's lines.
+        let (field, _) = *sources.first().ok_or_else(no_code)?;
+        let above = (self.fields.get(field).and_then(|f| f.in_file()))
+            .map_or(0, |(_, file, start)| file[..start].matches('\n').count());
         function_offsets(&module.bytes, defined)
             .iter()
             .zip(sources.iter())
             .find(|(_, (field, at))| {
                 self.fields
                     .get(*field)
-                    .is_some_and(|f| line_col(&f.text, *at).0 + 1 == line)
+                    .is_some_and(|f| above + line_col(&f.text, *at).0 + 1 == line)
             })
             .map(|(o, _)| *o)
             .ok_or_else(no_code)
@@ -479,20 +486,13 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{finished, paused, session_with};
+    use super::super::testing::{finished, listed, paused, session_with};
     use super::{BreakSite, StopPoint};
-    use crate::session::{Reply, Session};
+    use crate::session::Reply;
     use crate::vm::Value;
 
     const INC: &str =
         "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";
-
-    fn listed(session: &Session) -> Vec<StopPoint> {
-        match session.list_breakpoints().unwrap().as_slice() {
-            [Reply::Breakpoints(points)] => points.clone(),
-            other => panic!("not a breakpoint list: {other:?}"),
-        }
-    }
 
     #[test]
     fn a_function_breakpoint_pauses_once_per_call() {

@@ -29,7 +29,8 @@ const MAX_UNITS: u64 = 4096;
 
 impl Session {
     /// Where the paused program is, for the prompt: `$fill:7` (function and
-    /// line within its text), `input:1` in the typed fragment, or
+    /// line within its text; `fill.wat:12`, file and line, for a function
+    /// `:load` read from a file), `input:1` in the typed fragment, or
     /// `$wave@0x4a` (byte offset) when the function has no text here.
     pub fn pause_location(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
@@ -79,6 +80,8 @@ impl Session {
     ) -> Option<String> {
         let name = if d.is_fragment(view.func) {
             "input".to_string()
+        } else if let Some((path, _, _)) = self.file_of(view) {
+            path
         } else {
             self.frame_name(view.func, d)
         };
@@ -156,7 +159,12 @@ impl Session {
     ///
     /// # Errors
     /// A usage error for another word.
-    pub fn info(&self, what: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn info(&mut self, what: &str) -> Result<Vec<Reply>, SessionError> {
+        // The selected frame's block names (a caller's: around its call).
+        let names = match self.paused_frame() {
+            Ok((_, top)) => self.label_names_at(top.func, top.offset),
+            Err(_) => Vec::new(),
+        };
         let (d, top) = self.paused_frame()?;
         let name = self.frame_name(top.func, d);
         let rows = |title: String, rows: Vec<(String, Value)>| {
@@ -216,20 +224,23 @@ impl Session {
                 || Reply::Note("no globals".into()),
                 |listed| rows("globals".into(), listed),
             )],
-            "frame" | "f" => vec![Reply::Note(format!(
-                "frame {}: {name} at {}, byte 0x{:x}; {} locals, {} operands, {} labels ({})",
-                d.selected,
-                self.place_in_text(d, &top, false),
-                top.offset,
-                top.locals.len(),
-                top.operands.len(),
-                top.labels.len(),
-                top.labels
-                    .iter()
-                    .map(|l| format!("{:?}", l.kind).to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(" > ")
-            ))],
+            "frame" | "f" => {
+                let blocks = super::labels::blocks_inside(&top.labels, &names);
+                let count =
+                    |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+                vec![Reply::Note(format!(
+                    "frame {}: {name} at {}, byte 0x{:x}; {}, {}; {}",
+                    d.selected,
+                    self.place_in_text(d, &top, false),
+                    top.offset,
+                    count(top.locals.len(), "local"),
+                    count(top.operands.len(), "operand"),
+                    match blocks.is_empty() {
+                        true => "in no block".to_string(),
+                        false => format!("inside: {}", blocks.join(" > ")),
+                    }
+                ))]
+            }
             "memory" | "m" | "mem" => vec![Reply::Memories(self.memories())],
             "break" | "breakpoints" | "watch" | "watchpoints" | "b" => self.list_breakpoints()?,
             other => {

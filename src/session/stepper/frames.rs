@@ -35,7 +35,8 @@ impl Session {
     ///
     /// # Errors
     /// A usage error when not paused, or when there is no such frame
-    /// (`up` from the outermost, `frame 9` of three).
+    /// (`up` from the outermost, `frame 9` of three). `up N` and `down N`
+    /// past the end stop at it with a note saying how far they went.
     pub fn select_frame(&mut self, how: FrameMove) -> Result<Vec<Reply>, SessionError> {
         let (count, now) = {
             let (d, _) = self.paused_frame()?;
@@ -63,6 +64,18 @@ impl Session {
             }
             FrameMove::To(Some(n)) => n,
         };
+        // `up 10` two frames from the outermost goes as far as it can, and says so.
+        let short = match how {
+            FrameMove::Up(n) if target - now < n => Some(format!(
+                "went up {} of {n}: frame {target} is the outermost",
+                target - now
+            )),
+            FrameMove::Down(n) if now - target < n => Some(format!(
+                "went down {} of {n}: frame 0 is the innermost",
+                now - target
+            )),
+            _ => None,
+        };
         if let Some(d) = self.debugger.as_mut() {
             d.selected = target;
         }
@@ -74,17 +87,19 @@ impl Session {
         let view = views
             .get(last - target)
             .ok_or_else(|| SessionError::usage("that frame is gone"))?;
-        Ok(vec![Reply::Frame(SelectedFrame {
+        let mut replies: Vec<Reply> = short.into_iter().map(Reply::Note).collect();
+        replies.push(Reply::Frame(SelectedFrame {
             depth: target,
             frame: self.backtrace_frame(d, view, true),
             source: self.source_spot(d, view),
-        })])
+        }));
+        Ok(replies)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::session_with;
+    use super::super::testing::{notes, session_with};
     use super::FrameMove;
     use crate::session::Reply;
 
@@ -116,6 +131,12 @@ mod tests {
         assert!(printed(&session, "$n").ends_with("I32(2)"));
         assert!(session.select_frame(FrameMove::Down(1)).is_err());
         assert!(session.select_frame(FrameMove::To(Some(3))).is_err());
+        session.select_frame(FrameMove::To(Some(1))).unwrap();
+        let up = notes(session.select_frame(FrameMove::Up(10)).unwrap());
+        assert_eq!(up, ["went up 1 of 10: frame 2 is the outermost"]);
+        let down = notes(session.select_frame(FrameMove::Down(5)).unwrap());
+        assert_eq!(down, ["went down 2 of 5: frame 0 is the innermost"]);
+        assert!(notes(session.select_frame(FrameMove::Up(2)).unwrap()).is_empty());
         session.select_frame(FrameMove::To(Some(1))).unwrap();
         session.step(1).unwrap();
         assert!(

@@ -14,6 +14,7 @@
 //! - `record`: the bounded recording (checkpoints) behind `back`;
 //! - `host_log`: host calls logged, so that re-execution never repeats one;
 //! - `history`: travel in it (`back`) and visits of the past;
+//! - `probe`: what `history` and `last-write` follow, and its changes;
 //! - `logs`: hit counts and log points, recomputed from the recording;
 //! - `labels`: the names of the labels around the pause;
 //! - `motion`: WebAssembly-aware motion (next-iteration, leave, next-branch);
@@ -34,6 +35,7 @@ mod logs;
 mod motion;
 mod pause;
 mod places;
+mod probe;
 mod record;
 mod record_pages;
 mod record_reverse;
@@ -46,6 +48,7 @@ pub(super) use breaks::Breakpoint;
 pub use breaks::{BreakSite, StopPoint};
 pub use examine::Examined;
 pub use frames::{FrameMove, SelectedFrame};
+pub use labels::{blocks_inside, label_word};
 pub use pause::{BacktraceFrame, BranchPreview, Decision, Effect, PauseInfo};
 pub(super) use record::DEFAULT_BUDGET as DEFAULT_RECORD_BUDGET;
 pub use trapped::TrapPause;
@@ -471,6 +474,14 @@ mod testing {
 
     /// `$down n`: recurses n calls deep, then returns 0 (frames to select and finish).
     pub(super) const DOWN: &str = "(func $down (param $n i32) (result i32) (if (result i32) (local.get $n) (then (call $down (i32.sub (local.get $n) (i32.const 1)))) (else (i32.const 0))))";
+
+    /// The breakpoints and watchpoints `info break` lists.
+    pub(super) fn listed(session: &Session) -> Vec<super::StopPoint> {
+        match session.list_breakpoints().unwrap().as_slice() {
+            [Reply::Breakpoints(points)] => points.clone(),
+            other => panic!("not a breakpoint list: {other:?}"),
+        }
+    }
 
     /// The notes among `replies`, in order.
     pub(super) fn notes(replies: Vec<Reply>) -> Vec<String> {

@@ -157,12 +157,13 @@ impl Session {
         }
     }
 
-    /// "your input" for the fragment, else the function's name.
+    /// "your input" for the fragment, else the function's name (its export,
+    /// `func "f"`, when it has none).
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
         if d.is_fragment(func) {
             "your input".into()
         } else {
-            self.store.func_name(func)
+            (self.exported_func_label(func)).unwrap_or_else(|| self.store.func_name(func))
         }
     }
 
@@ -342,7 +343,8 @@ impl Session {
     }
 
     /// The text around the frame's next instruction: the user's input when
-    /// paused in it, else the session function's field.
+    /// paused in it, else the session function's field (the whole file,
+    /// when `:load` read the field from one).
     pub(super) fn source_spot(&self, d: &Debugger, view: &FrameView) -> Option<SourceSpot> {
         if d.is_fragment(view.func) {
             let Some(at) = Session::fragment_spot(&d.prepared, &d.code, view.offset) else {
@@ -361,13 +363,36 @@ impl Session {
                 len: token_len(&d.code, at),
             });
         }
+        let defined = self.defined_index(view)?;
+        let spot = self
+            .session_source(defined, view.offset)
+            .or_else(|| self.closing_paren(defined, view))?;
+        // A function loaded from a file is shown in the file, at its lines.
+        Some(match self.file_of(view) {
+            Some((_, file, start)) => SourceSpot {
+                text: file,
+                offset: start + spot.offset,
+                len: spot.len,
+            },
+            None => spot,
+        })
+    }
+
+    /// The index among the session module's defined functions of the
+    /// frame's function, when the session defined it.
+    fn defined_index(&self, view: &FrameView) -> Option<usize> {
         let (module, instance) = self.session_instance()?;
         if instance != view.instance {
             return None;
         }
-        let defined = view.index.checked_sub(module.imported_funcs)? as usize;
-        self.session_source(defined, view.offset)
-            .or_else(|| self.closing_paren(defined, view))
+        Some(view.index.checked_sub(module.imported_funcs)? as usize)
+    }
+
+    /// The file the frame's function was loaded from, as the trap heading
+    /// names it, its text and the byte its field starts at.
+    pub(super) fn file_of(&self, view: &FrameView) -> Option<(String, String, usize)> {
+        let (field, _) = *self.sources.get(self.defined_index(view)?)?.first()?;
+        self.fields.get(field)?.in_file()
     }
 
     /// Before a function's closing `end` (which has no text of its own,

@@ -17,8 +17,16 @@ use super::examine::local_label;
 use super::watch::ValueSpot;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
-use crate::vm::store::{GlobalAddr, MemAddr};
+use crate::vm::store::{GlobalAddr, InstanceAddr, MemAddr};
 use crate::vm::{FrameView, ValType, Value};
+
+/// What `p` and `set` take, for their errors.
+const P_AND_SET: &str = "p and set take $local, a local's index, $global, [N] (operand N from the \
+     top of the stack) or TYPE[ADDR] such as i32[0x40] (info locals lists the locals)";
+
+/// What `watch` takes, for its errors about a `$name`.
+const WATCH: &str = "watch takes $local or $global (info locals lists the locals), \
+     ADDR [LEN] or a region";
 
 /// A memory read or written with a type, as `i32[0x40]` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +84,7 @@ impl Session {
     /// A usage error naming what was not understood or does not exist.
     pub fn print_place(&self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let (d, top) = self.paused_frame()?;
-        let place = self.place(d, &top, text.trim())?;
+        let place = self.place(d, &top, text.trim(), P_AND_SET)?;
         let value = self.read_place(&top, &place)?;
         Ok(vec![Reply::Rows(ValueRows {
             title: self.describe_place(d, &top, &place, text.trim()),
@@ -110,7 +118,7 @@ impl Session {
         let (target, literal) = (target.trim(), literal.trim());
         let (place, old, title) = {
             let (d, top) = self.paused_frame()?;
-            let place = self.place(d, &top, target)?;
+            let place = self.place(d, &top, target, P_AND_SET)?;
             let old = self.read_place(&top, &place)?;
             (
                 place.clone(),
@@ -151,7 +159,7 @@ impl Session {
     /// The value `text` names in the top frame now (as `p` reads it).
     pub(super) fn place_value(&self, text: &str) -> Result<Value, SessionError> {
         let (d, top) = self.paused_frame()?;
-        let place = self.place(d, &top, text)?;
+        let place = self.place(d, &top, text, P_AND_SET)?;
         self.read_place(&top, &place)
     }
 
@@ -162,7 +170,7 @@ impl Session {
     /// As for `p`; an operand or a memory cell is refused (`watch ADDR` takes memory).
     pub(super) fn value_spot(&self, text: &str) -> Result<(ValueSpot, String), SessionError> {
         let (d, frame) = self.paused_frame()?;
-        let place = self.place(d, &frame, text)?;
+        let place = self.place(d, &frame, text, WATCH)?;
         let label = self.describe_place(d, &frame, &place, text);
         let spot = match place {
             Place::Local(index) => ValueSpot::Local {
@@ -180,14 +188,16 @@ impl Session {
         Ok((spot, label))
     }
 
-    /// What `text` names in the top frame.
-    fn place(&self, d: &Debugger, top: &FrameView, text: &str) -> Result<Place, SessionError> {
-        let unknown = |why: String| {
-            SessionError::usage(format!(
-                "{why}; p and set take $local, a local's index, $global, [N] (operand N from the \
-                 top of the stack) or TYPE[ADDR] such as i32[0x40] (info locals lists the locals)"
-            ))
-        };
+    /// What `text` names in the top frame; an error ends with `takes`,
+    /// what the command takes.
+    fn place(
+        &self,
+        d: &Debugger,
+        top: &FrameView,
+        text: &str,
+        takes: &str,
+    ) -> Result<Place, SessionError> {
+        let unknown = |why: String| SessionError::usage(format!("{why}; {takes}"));
         if let Some(inner) = text
             .strip_prefix("$stack[")
             .or_else(|| text.strip_prefix('['))
@@ -261,21 +271,24 @@ impl Session {
 
     /// The global `$name` of the paused function's module, else of the session's.
     fn global_named(&self, top: &FrameView, name: &str) -> Option<GlobalAddr> {
-        let in_instance = |addr| {
-            let instance = self.store.instance(addr)?;
-            let (index, _) = instance
-                .module
-                .names
-                .globals
-                .iter()
-                .find(|(_, n)| n.as_str() == name)?;
-            instance.globals.get(*index as usize).copied()
-        };
-        in_instance(top.instance).or_else(|| in_instance(self.session_instance()?.1))
+        self.global_in(top.instance, name)
+            .or_else(|| self.global_in(self.session_instance()?.1, name))
     }
 
-    /// The name of a local of `top` or a global it can see that is closest
-    /// to the mistyped `name` (at most two edits away).
+    /// The global `$name` (without `$`) of instance `addr`.
+    pub(super) fn global_in(&self, addr: InstanceAddr, name: &str) -> Option<GlobalAddr> {
+        let instance = self.store.instance(addr)?;
+        let (index, _) = instance
+            .module
+            .names
+            .globals
+            .iter()
+            .find(|(_, n)| n.as_str() == name)?;
+        instance.globals.get(*index as usize).copied()
+    }
+
+    /// The name of a local of `top` or a global it can see that is close
+    /// to the mistyped `name`, as the assembler's errors find one.
     fn closest_place_name(&self, top: &FrameView, name: &str) -> Option<String> {
         let globals = |addr| {
             self.store
@@ -284,15 +297,13 @@ impl Session {
                 .unwrap_or_default()
         };
         let session = self.session_instance().map(|(_, i)| i);
-        top.locals
-            .iter()
+        let names: Vec<String> = (top.locals.iter())
             .filter_map(|l| l.name.clone())
             .chain(globals(top.instance))
             .chain(session.map(globals).unwrap_or_default())
-            .map(|n| (strsim::levenshtein(&n, name), n))
-            .filter(|(distance, _)| *distance <= 2)
-            .min_by_key(|(distance, _)| *distance)
-            .map(|(_, n)| n)
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        crate::text::unknown_name::closest(name, &names).map(str::to_string)
     }
 
     /// "local $i of $fill", "global $g", "[0] (top of the stack)", "u8 at 0x3 of memory 0".

@@ -3,204 +3,11 @@
 //! (`history`). Each visits the recorded steps (see `history::visit_past`),
 //! finds the step it wants and travels there.
 
+use super::probe::{MAX_CHANGES, Source};
 use crate::session::{Reply, Session, SessionError};
 use crate::vm::FuncAddr;
-use std::collections::VecDeque;
-
-/// What `last-write` and `history` follow.
-enum Probe {
-    /// A local of the frame paused in, by name (without `$`).
-    Local(String),
-    /// A global, by name (with `$`).
-    Global(String),
-    /// A typed read of the session's memory 0: type name, width, address.
-    Memory(&'static str, u64, u64),
-}
-
-/// One change of a probed value: the step before the instruction that made it.
-struct Change {
-    step: u64,
-    site: Option<(FuncAddr, usize)>,
-    old: String,
-    new: String,
-}
-
-/// A probe's first recorded step and value, its last [`MAX_CHANGES`]
-/// changes, oldest first, and how many earlier ones are not kept.
-type Changes = (Option<(u64, String)>, VecDeque<Change>, u64);
-
-/// Changes `history` lists at most (the latest): a loop counter over a long
-/// recording changes millions of times.
-const MAX_CHANGES: usize = 1000;
-
-/// Parses `$name`, `TYPE[ADDR]` or `ADDR` (an i32 there).
-fn parse_probe(text: &str) -> Result<Probe, SessionError> {
-    let text = text.trim();
-    let usage = || {
-        SessionError::usage(format!(
-            "cannot follow `{text}`: give $local, $global, ADDR or TYPE[ADDR] (i8, i16, i32, i64), e.g. i32[0x40]"
-        ))
-    };
-    if let Some(name) = text.strip_prefix('$') {
-        if name.is_empty() {
-            return Err(usage());
-        }
-        return Ok(Probe::Local(name.to_string()));
-    }
-    let (ty, addr) = match text.split_once('[') {
-        Some((ty, rest)) => (ty, rest.strip_suffix(']').ok_or_else(usage)?),
-        None => ("i32", text),
-    };
-    let width: u64 = match ty {
-        "i8" => 1,
-        "i16" => 2,
-        "i32" => 4,
-        "i64" => 8,
-        _ => return Err(usage()),
-    };
-    let addr = crate::session::state::parse_number(addr).ok_or_else(usage)?;
-    let ty = ["i8", "i16", "i32", "i64"][width.trailing_zeros() as usize];
-    Ok(Probe::Memory(ty, width, addr))
-}
-
-impl Probe {
-    /// As the user may write it.
-    fn name(&self) -> String {
-        match self {
-            Probe::Local(name) => format!("${name}"),
-            Probe::Global(name) => name.clone(),
-            Probe::Memory(ty, _, addr) => format!("{ty}[0x{addr:x}]"),
-        }
-    }
-}
 
 impl Session {
-    /// The value of `probe` now, as text (None where it does not exist, e.g.
-    /// the local's frame is not on the stack); a local is looked up in the
-    /// frame at `depth` running `func`.
-    fn probe_value(&self, probe: &Probe, depth: usize, func: Option<FuncAddr>) -> Option<String> {
-        match probe {
-            Probe::Memory(_, width, addr) => {
-                let bytes = self.memory0_bytes(*addr, *width);
-                let mut buf = [0u8; 8];
-                buf.get_mut(..bytes.len())?.copy_from_slice(&bytes);
-                (bytes.len() as u64 == *width).then(|| {
-                    let v = i64::from_le_bytes(buf);
-                    let shift = 64 - 8 * width;
-                    ((v << shift) >> shift).to_string()
-                })
-            }
-            Probe::Global(name) => self
-                .global_rows()
-                .into_iter()
-                .find(|(n, _, _)| n == name)
-                .map(|(_, v, _)| self.value_named(v)),
-            Probe::Local(name) => {
-                let d = self.debugger.as_ref()?;
-                let views = d.execution.frame_views(&self.store);
-                let frame = views.get(depth.checked_sub(1)?)?;
-                // The frame at `depth` (deeper calls may run above it).
-                if views.len() < depth || Some(frame.func) != func {
-                    return None;
-                }
-                frame
-                    .locals
-                    .iter()
-                    .find(|l| l.name.as_deref() == Some(name))
-                    .map(|l| self.value_named(l.value))
-            }
-        }
-    }
-
-    /// Resolves `$name` to a local of the paused frame or else a global.
-    fn resolve_probe(&self, text: &str) -> Result<(Probe, usize, Option<FuncAddr>), SessionError> {
-        let probe = parse_probe(text)?;
-        let frames = self
-            .debugger
-            .as_ref()
-            .map(|d| d.execution.call_stack())
-            .unwrap_or_default();
-        // A local of the frame `up`/`frame` selected (0: the innermost).
-        let selected = self.debugger.as_ref().map_or(0, |d| d.selected);
-        let depth = frames.len().saturating_sub(selected);
-        let func = depth
-            .checked_sub(1)
-            .and_then(|i| frames.get(i))
-            .map(|f| f.func);
-        if let Probe::Local(name) = &probe
-            && self.probe_value(&probe, depth, func).is_none()
-        {
-            let global = Probe::Global(format!("${name}"));
-            if self.probe_value(&global, depth, func).is_none() {
-                return Err(SessionError::usage(format!(
-                    "no local or global ${name} here"
-                )));
-            }
-            return Ok((global, depth, func));
-        }
-        // Memory never shrinks: past the end now, past it at every step.
-        if let Probe::Memory(_, width, addr) = &probe
-            && (self.memory0_bytes(*addr, *width).len() as u64) < *width
-        {
-            let room = self.memory0_bytes(*addr, 1).len();
-            return Err(SessionError::usage(format!(
-                "{} reaches past the end of memory 0{}",
-                probe.name(),
-                if room == 0 {
-                    String::new()
-                } else {
-                    format!(": follow a narrower value, e.g. i8[0x{addr:x}]")
-                }
-            )));
-        }
-        Ok((probe, depth, func))
-    }
-
-    /// Every change of `probe` in the recording, oldest first, and its
-    /// value at the first recorded step.
-    fn changes_of(
-        &mut self,
-        probe: &Probe,
-        depth: usize,
-        func: Option<FuncAddr>,
-    ) -> Result<Changes, SessionError> {
-        let mut first = None;
-        let mut last: Option<Option<String>> = None;
-        let mut site = None;
-        let mut changes = VecDeque::new();
-        let mut dropped = 0;
-        self.visit_past(|s, step| {
-            let value = s.probe_value(probe, depth, func);
-            if first.is_none()
-                && let Some(v) = &value
-            {
-                first = Some((step, v.clone()));
-            }
-            if let (Some(Some(old)), Some(new)) = (&last, &value)
-                && old != new
-            {
-                if changes.len() == MAX_CHANGES {
-                    changes.pop_front();
-                    dropped += 1;
-                }
-                changes.push_back(Change {
-                    step: step - 1,
-                    site,
-                    old: old.clone(),
-                    new: new.clone(),
-                });
-            }
-            if value.is_some() || last.is_none() {
-                last = Some(value);
-            }
-            site = s
-                .debugger
-                .as_ref()
-                .and_then(|d| d.execution.position(&s.store));
-        })?;
-        Ok((first, changes, dropped))
-    }
-
     /// The text of the instruction at `site`.
     fn site_text(&mut self, site: Option<(FuncAddr, usize)>) -> String {
         site.and_then(|(func, offset)| self.instruction_at(func, offset))
@@ -215,8 +22,8 @@ impl Session {
     /// # Errors
     /// A usage error for a bad target or when the recording never saw it change.
     pub fn last_write(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
-        let (probe, depth, func) = self.resolve_probe(args)?;
-        let (_, changes, _) = self.changes_of(&probe, depth, func)?;
+        let (probe, source) = self.resolve_probe(args)?;
+        let (_, changes, _) = self.changes_of(&source)?;
         let Some(change) = changes.back() else {
             return Err(SessionError::usage(format!(
                 "{} did not change in the recorded steps",
@@ -241,8 +48,8 @@ impl Session {
     /// # Errors
     /// A usage error for a bad target.
     pub fn value_history(&mut self, args: &str) -> Result<Vec<Reply>, SessionError> {
-        let (probe, depth, func) = self.resolve_probe(args)?;
-        let (first, changes, dropped) = self.changes_of(&probe, depth, func)?;
+        let (probe, source) = self.resolve_probe(args)?;
+        let (first, changes, dropped) = self.changes_of(&source)?;
         let mut replies = Vec::new();
         if let Some((step, value)) = first {
             // A local exists from its frame's call on; anything else from
@@ -251,9 +58,9 @@ impl Session {
                 .debugger
                 .as_ref()
                 .and_then(|d| d.recording.first_step());
-            let since = match (&probe, func, self.debugger.as_deref()) {
-                (Probe::Local(_), Some(func), Some(d)) if recorded != Some(step) => {
-                    format!("when {} was called", self.frame_name(func, d))
+            let since = match (&source, self.debugger.as_deref()) {
+                (Source::Local { func, .. }, Some(d)) if recorded != Some(step) => {
+                    format!("when {} was called", self.frame_name(*func, d))
                 }
                 _ => "where the recording starts".to_string(),
             };
@@ -426,7 +233,12 @@ mod tests {
         session.start_stepping("call $count").unwrap();
         session.step(10_000).unwrap();
         let notes = notes(session.value_history("$i").unwrap());
-        assert_eq!(notes.len(), 2 + super::MAX_CHANGES, "{:?}", &notes[..3]);
+        assert_eq!(
+            notes.len(),
+            2 + super::super::probe::MAX_CHANGES,
+            "{:?}",
+            &notes[..3]
+        );
         assert!(
             notes[1].starts_with("... 250 earlier changes not listed"),
             "{}",

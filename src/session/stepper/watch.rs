@@ -221,6 +221,31 @@ impl Session {
             .collect()
     }
 
+    /// How `info break` names a watched value: a local with the call
+    /// it belongs to, numbered and shown as `bt` shows it now (`local $r of
+    /// #2 $fib (n=5)`); a global by its label.
+    pub(super) fn watch_title(&self, spot: &ValueSpot, label: &str) -> String {
+        let ValueSpot::Local { frame, func, index } = *spot else {
+            return label.to_string();
+        };
+        let Some(d) = self.debugger.as_deref() else {
+            return label.to_string();
+        };
+        let views = d.execution.frame_views(&self.store);
+        let Some(view) = views.get(frame).filter(|v| v.func == func) else {
+            return label.to_string();
+        };
+        let call = self.backtrace_frame(d, view, false);
+        let args = (call.args).map_or_else(String::new, |a| format!(" ({})", a.join(", ")));
+        let name = view.locals.get(index).and_then(|l| l.name.as_deref());
+        format!(
+            "local {} of #{} {}{args}",
+            super::examine::local_label(index, name),
+            views.len() - 1 - frame,
+            call.name
+        )
+    }
+
     /// "watchpoint 0x0..0x4 written: 00 -> 2a" for each watched range whose
     /// bytes differ from `before`, "watchpoint on local $n of $fib: i32:3 ->
     /// i32:2" for a watched value; a range longer than a few bytes is shown
@@ -355,7 +380,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{finished, paused, session_with};
+    use super::super::testing::{finished, listed, paused, session_with};
     use crate::session::Reply;
     use crate::session::stepper::StopPoint;
 
@@ -406,6 +431,48 @@ mod tests {
         assert_eq!(
             effect.memory.as_deref(),
             Some("wrote 2 bytes at 0x8: 00 00 -> 34 12")
+        );
+    }
+
+    #[test]
+    fn info_break_says_which_call_a_watched_local_belongs_to() {
+        let mut session = session_with(&[super::super::testing::DOWN]);
+        session
+            .start_stepping("(call $down (i32.const 3))")
+            .unwrap();
+        session.step(14).unwrap();
+        session
+            .select_frame(crate::session::stepper::FrameMove::Up(1))
+            .unwrap();
+        session.add_watch("$n").unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::ValueWatch("local $n of #1 $down (n=2)".into())]
+        );
+        // A deeper call renumbers the frame as bt does.
+        session.step(8).unwrap();
+        assert_eq!(
+            listed(&session),
+            [StopPoint::ValueWatch("local $n of #2 $down (n=2)".into())]
+        );
+    }
+
+    #[test]
+    fn watching_an_unknown_name_says_what_watch_takes_and_only_close_names() {
+        let mut session = session_with(&[super::super::testing::DOWN]);
+        session
+            .start_stepping("(call $down (i32.const 1))")
+            .unwrap();
+        session.step(2).unwrap();
+        assert_eq!(
+            session.add_watch("$nosuch").unwrap_err().message,
+            "$down has no local or global $nosuch; watch takes $local or $global \
+             (info locals lists the locals), ADDR [LEN] or a region"
+        );
+        let close = session.add_watch("$m").unwrap_err().message;
+        assert!(
+            close.starts_with("$down has no local or global $m (did you mean $n?); watch takes"),
+            "{close}"
         );
     }
 
