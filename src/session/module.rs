@@ -188,17 +188,8 @@ impl Session {
                     plan.typed_at[i] = Some(offset);
                 }
                 None => {
-                    let what = format!(
-                        "{}{}",
-                        field.kind,
-                        field
-                            .id
-                            .as_deref()
-                            .map(|i| format!(" {i}"))
-                            .unwrap_or_default()
-                    );
-                    plan.notes
-                        .push((Some(plan.fields.len()), format!("defined {what}")));
+                    let note = format!("defined {}", field.label());
+                    plan.notes.push((Some(plan.fields.len()), note));
                     plan.fields.push(field);
                     plan.previous.push(None);
                     plan.typed_at.push(Some(offset));
