@@ -2463,3 +2463,24 @@ fn regression_folded_vector_locals() {
         expect(&wat, "f", &[], Some(&i32s(&lanes)));
     }
 }
+
+#[test]
+fn regression_br_table_to_a_loop_with_an_exit_test() {
+    // Run mode turns a back edge to a loop that starts with a conditional
+    // exit into the exit test negated plus a jump: two instructions. As a
+    // `br_table` entry that shifted every later entry by one, so index 1
+    // took the branch of index 2 (101 instead of 201).
+    let wat = r#"(module
+      (func (export "f") (param i32) (result i32) (local i32)
+        (block $out2
+          (block $out
+            (loop $l
+              (br_if $out (i32.ge_u (local.get 1) (i32.const 5)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br_table $l $out2 $out (local.get 0))))
+          (return (i32.add (local.get 1) (i32.const 100))))
+        (i32.add (local.get 1) (i32.const 200))))"#;
+    expect(wat, "f", &i32s(&[0]), Some(&i32s(&[105])));
+    expect(wat, "f", &i32s(&[1]), Some(&i32s(&[201])));
+    expect(wat, "f", &i32s(&[2]), Some(&i32s(&[101])));
+}

@@ -760,9 +760,16 @@ impl Translator<'_> {
 
     /// Emits the jump part of a branch to frame `index` (moves already done).
     fn branch_jump(&mut self, index: usize) {
+        self.jump_to(index, true);
+    }
+
+    /// Emits a jump to frame `index`'s label; a back edge may become two
+    /// instructions (see [`Self::invert_loop_exit`]) only when `may_invert`
+    /// (never in a `br_table`, whose entries are one instruction each).
+    fn jump_to(&mut self, index: usize, may_invert: bool) {
         if self.frames[index].kind == FrameKind::Loop {
             let target = self.frames[index].loop_start;
-            if !self.invert_loop_exit(target) {
+            if !(may_invert && self.invert_loop_exit(target)) {
                 self.emit(Instr::BrLoop { target });
             }
         } else {
@@ -1253,7 +1260,7 @@ impl Translator<'_> {
                     && !self.carried_are_folded(arity as usize)
             });
             match simple {
-                Some(ix) => self.branch_jump(ix),
+                Some(ix) => self.jump_to(ix, false),
                 None => {
                     self.emit(Instr::Br { target: 0 });
                     stubs.push((first_entry + i, depth));
