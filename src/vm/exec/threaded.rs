@@ -411,7 +411,17 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
     BrLoop { target } => { jump_back!(target as i32 as isize) }
-    BrTable { index, len } => { jump!(1 + regs.u32(index).min(len - 1) as isize) }
+    BrTable { index, len } => {
+        let entry = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);
+        // Each entry is a `Br` or a `BrLoop` (see the translator's
+        // `br_table`): a `Br` entry is followed here, one indirect jump
+        // fewer per switch (a `BrLoop` runs to spend its budget unit).
+        // SAFETY: `entry` is one of the table's entries, inside the code.
+        if let Instr::Br { target } = unsafe { (*entry).instr } {
+            dispatch!(cx, entry.wrapping_offset(target as i32 as isize), regs, mem, mem_len, fuel)
+        }
+        dispatch!(cx, entry, regs, mem, mem_len, fuel)
+    }
     Copy { from, to, n } => {
         copy_slots(regs, from, to, n);
         next!()
@@ -605,6 +615,16 @@ macro_rules! superinstructions {
 }
 
 superinstructions! {
+    shared::I32Mul shared::I32Add shared::I32Shl shared::I32Add shared::F64Load,
+    shared::I32Mul shared::I32Add shared::I32Shl shared::F64Load,
+    shared::I32Load8U shared::I32Xor shared::I32Mul shared::I32AddBrIfLtU,
+    shared::I64Load shared::I64Store shared::I32Add shared::I32Add,
+    shared::F64Mul shared::F64Add shared::I32AddBrIfLtU,
+    shared::I32Load8U shared::I32Add shared::I32AddBrIfLeU,
+    shared::I32Add shared::I32Add control::BrLoop,
+    shared::I32Shl shared::I32Xor,
+    shared::I32ShrU shared::I32Xor,
+    control::Move control::Return,
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,
