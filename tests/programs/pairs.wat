@@ -127,36 +127,6 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $run (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $acc))
-  (func $more (param $n i32) (result i32)
-    (local $i i32) (local $h i32) (local $c i32) (local $f f64)
-    ;; base + 2-D index then f64 load; f64 mul + add before a <= counter;
-    ;; mul + add alone; load8 + add + counter (<=)
-    (loop $a
-      (local.set $f (f64.add (local.get $f)
-        (f64.load (i32.add (i32.const 24576)
-          (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (i32.const 1)) (i32.const 3))))))
-      (local.set $f (f64.add (local.get $f) (f64.mul (local.get $f) (f64.const 0.5))))
-      (local.set $c (i32.add (i32.mul (local.get $c) (i32.const 31)) (local.get $i)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $a (i32.le_u (local.get $i) (i32.const 4))))
-    (local.set $i (i32.const 0))
-    (loop $b
-      (local.set $c (i32.add (local.get $c) (i32.load8_u (local.get $i))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $b (i32.le_u (local.get $i) (local.get $n))))
-    ;; load8 + xor alone, xorshift (shl + xor, shr_u + xor), i64 load + store alone
-    (local.set $i (i32.const 0))
-    (local.set $h (i32.const 2463534242))
-    (loop $c
-      (local.set $h (i32.xor (local.get $h) (i32.load8_u (local.get $i))))
-      (local.set $h (i32.xor (local.get $h) (i32.shl (local.get $h) (i32.const 13))))
-      (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 17))))
-      (i64.store offset=32768 (i32.shl (local.get $i) (i32.const 3)) (i64.load (local.get $i)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $c (i32.le_u (local.get $i) (local.get $n))))
-    (i32.add (i32.add (local.get $h) (local.get $c))
-      (i32.add (i32.trunc_sat_f64_u (local.get $f))
-        (i32.wrap_i64 (i64.load offset=32768 (i32.const 8))))))
   (func (export "main") (param $n i32) (result i32)
     (local $r i32) (local $sum i32)
     (loop $again
@@ -166,7 +136,7 @@
           (i32.add
             (i32.add (i32.trunc_f64_u (call $dot (local.get $n)))
                      (i32.wrap_i64 (call $collatz (i64.const 300))))
-            (i32.add (call $vm (local.get $n)) (call $more (local.get $n)))))))
+            (call $vm (local.get $n))))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $again (i32.lt_u (local.get $r) (i32.const 20))))
     (local.get $sum)))

@@ -615,16 +615,6 @@ macro_rules! superinstructions {
 }
 
 superinstructions! {
-    shared::I32Mul shared::I32Add shared::I32Shl shared::I32Add shared::F64Load,
-    shared::I32Mul shared::I32Add shared::I32Shl shared::F64Load,
-    shared::I32Load8U shared::I32Xor shared::I32Mul shared::I32AddBrIfLtU,
-    shared::I64Load shared::I64Store shared::I32Add shared::I32Add,
-    shared::F64Mul shared::F64Add shared::I32AddBrIfLtU,
-    shared::I32Load8U shared::I32Add shared::I32AddBrIfLeU,
-    shared::I32Add shared::I32Add control::BrLoop,
-    shared::I32Shl shared::I32Xor,
-    shared::I32ShrU shared::I32Xor,
-    control::Move control::Return,
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,
