@@ -2391,3 +2391,96 @@ fn regression_set_after_dropped_result() {
         local.get 0))"#;
     expect(wat, "f", &i32s(&[4]), Some(&i32s(&[5, 4])));
 }
+
+#[test]
+fn regression_folded_vector_locals() {
+    // Run mode reads vector locals and constants in place (no copy per
+    // `local.get`); each case below has a vector read that must still see
+    // the value of its time: the result written over an operand, a read
+    // still on the stack when the local changes, forms that need their
+    // first operand in its own slots, and a branch carrying a vector.
+    let cases = [
+        // dst is the second operand: v <- w - v
+        (
+            "(local.set $v (i32x4.sub (local.get $w) (local.get $v))) (local.get $v)",
+            [9, 18, 27, 36],
+        ),
+        // the old v stays on the stack under the write: v - (v + v) = -v
+        (
+            "(local.get $v) (local.set $v (i32x4.add (local.get $v) (local.get $v))) (local.get $v) i32x4.sub",
+            [-1, -2, -3, -4],
+        ),
+        // tee over a read still on the stack: v + 5, and v is 5 after
+        (
+            "(local.get $v) (local.tee $v (v128.const i32x4 5 5 5 5)) i32x4.add (local.get $v) i32x4.add",
+            [11, 12, 13, 14],
+        ),
+        // bitselect of two folded locals and a constant mask
+        (
+            "(v128.bitselect (local.get $v) (local.get $w) (v128.const i32x4 -1 0 -1 0))",
+            [1, 20, 3, 40],
+        ),
+        // select of folded vectors, both ways
+        (
+            "(i32x4.add (select (local.get $v) (local.get $w) (i32.const 1)) (select (local.get $v) (local.get $w) (i32.const 0)))",
+            [11, 22, 33, 44],
+        ),
+        // a branch carrying a folded vector out of a block
+        (
+            "(block (result v128) (local.get $w) (br_if 0 (i32.const 1)) drop (local.get $v))",
+            [10, 20, 30, 40],
+        ),
+        // replace_lane leaves the local it read alone
+        (
+            "(i32x4.replace_lane 0 (local.get $v) (i32.const 99)) (local.get $v) i32x4.add",
+            [100, 4, 6, 8],
+        ),
+        // set from another folded local, then the source changes
+        (
+            "(local.set $v (local.get $w)) (local.set $w (v128.const i32x4 0 0 0 0)) (i32x4.sub (local.get $v) (local.get $w))",
+            [10, 20, 30, 40],
+        ),
+        // a loop that rewrites the vector it carries
+        (
+            "(local.set $n (i32.const 3)) (loop $l (local.set $v (i32x4.add (local.get $v) (local.get $v))) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))) (local.get $v)",
+            [8, 16, 24, 32],
+        ),
+    ];
+    for (body, lanes) in cases {
+        let wat = format!(
+            r#"(module
+              (func (export "f") (result i32 i32 i32 i32)
+                (local $v v128) (local $w v128) (local $r v128) (local $n i32)
+                (local.set $v (v128.const i32x4 1 2 3 4))
+                (local.set $w (v128.const i32x4 10 20 30 40))
+                {body}
+                (local.set $r)
+                (i32x4.extract_lane 0 (local.get $r))
+                (i32x4.extract_lane 1 (local.get $r))
+                (i32x4.extract_lane 2 (local.get $r))
+                (i32x4.extract_lane 3 (local.get $r))))"#
+        );
+        expect(&wat, "f", &[], Some(&i32s(&lanes)));
+    }
+}
+
+#[test]
+fn regression_br_table_to_a_loop_with_an_exit_test() {
+    // Run mode turns a back edge to a loop that starts with a conditional
+    // exit into the exit test negated plus a jump: two instructions. As a
+    // `br_table` entry that shifted every later entry by one, so index 1
+    // took the branch of index 2 (101 instead of 201).
+    let wat = r#"(module
+      (func (export "f") (param i32) (result i32) (local i32)
+        (block $out2
+          (block $out
+            (loop $l
+              (br_if $out (i32.ge_u (local.get 1) (i32.const 5)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br_table $l $out2 $out (local.get 0))))
+          (return (i32.add (local.get 1) (i32.const 100))))
+        (i32.add (local.get 1) (i32.const 200))))"#;
+    expect(wat, "f", &i32s(&[0]), Some(&i32s(&[105])));
+    expect(wat, "f", &i32s(&[1]), Some(&i32s(&[201])));
+    expect(wat, "f", &i32s(&[2]), Some(&i32s(&[101])));
+}

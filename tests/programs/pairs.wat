@@ -1,5 +1,5 @@
 ;; Loops in the shapes run mode fuses into superinstructions (every pair in
-;; `pairs!` of src/vm/exec/threaded.rs occurs here; a unit test checks that).
+;; `superinstructions!` of src/vm/exec/threaded.rs occurs here; a unit test checks that).
 ;; `main` returns a checksum of all of them.
 (module
   (memory 1)

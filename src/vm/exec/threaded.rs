@@ -2,8 +2,8 @@
 //!
 //! Run code is an array of [`Threaded`] entries, each instruction beside its
 //! handler (direct threading). Every hot instruction has a handler of its
-//! own (common vector operations too, see [`vector`]; listed pairs of
-//! instructions share one, see [`pairs`]), and each handler ends by
+//! own (common vector operations too, see [`vector`]; listed sequences of
+//! instructions share one, see [`superinstructions`]), and each handler ends by
 //! calling the next instruction's handler itself, in tail position with the
 //! same signature: release builds turn that call into a jump (LLVM's sibling
 //! call), so each handler has its own indirect jump and the branch
@@ -104,7 +104,7 @@ pub(crate) fn thread(code: &[Instr], simd_ops: &[SimdInstr]) -> Box<[Threaded]> 
                     .get(*index as usize)
                     .and_then(|s| Some((vector::handler(s.op)?, vector::packed(s)?)))
                     .map_or((None, 0), |(handler, aux)| (Some(handler), aux)),
-                _ => (code.get(at + 1).and_then(|next| pair(instr, next)), 0),
+                _ => (code.get(at..).and_then(superinstruction), 0),
             };
             Threaded {
                 handler: own.unwrap_or(HANDLERS[tag_of(instr) as usize]),
@@ -201,11 +201,11 @@ impl Next for Dispatch {
     }
 }
 
-/// Falling through runs `B` in the same handler: a superinstruction of
-/// two (see [`pairs`]).
-struct Then<B>(std::marker::PhantomData<B>);
+/// Falling through runs `B` in the same handler, then `N`: part of a
+/// superinstruction (see [`superinstructions`]).
+struct Then<B, N = Dispatch>(std::marker::PhantomData<(B, N)>);
 
-impl<B: Op> Next for Then<B> {
+impl<B: Op, N: Next> Next for Then<B, N> {
     #[inline(always)]
     fn next(
         cx: &mut Cx<'_>,
@@ -215,7 +215,7 @@ impl<B: Op> Next for Then<B> {
         mem_len: usize,
         fuel: u64,
     ) -> Flow {
-        B::run::<Dispatch>(cx, ip, regs, mem, mem_len, fuel)
+        B::run::<N>(cx, ip, regs, mem, mem_len, fuel)
     }
 }
 
@@ -411,7 +411,17 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
     BrLoop { target } => { jump_back!(target as i32 as isize) }
-    BrTable { index, len } => { jump!(1 + regs.u32(index).min(len - 1) as isize) }
+    BrTable { index, len } => {
+        let entry = ip.wrapping_add(1 + regs.u32(index).min(len - 1) as usize);
+        // Each entry is a `Br` or a `BrLoop` (see the translator's
+        // `br_table`): a `Br` entry is followed here, one indirect jump
+        // fewer per switch (a `BrLoop` runs to spend its budget unit).
+        // SAFETY: `entry` is one of the table's entries, inside the code.
+        if let Instr::Br { target } = unsafe { (*entry).instr } {
+            dispatch!(cx, entry.wrapping_offset(target as i32 as isize), regs, mem, mem_len, fuel)
+        }
+        dispatch!(cx, entry, regs, mem, mem_len, fuel)
+    }
     Copy { from, to, n } => {
         copy_slots(regs, from, to, n);
         next!()
@@ -558,37 +568,53 @@ mod vector {
     }
 }
 
-/// Superinstructions: for each pair `A B` listed, an `A` followed by a `B`
-/// gets a handler that runs both, `B` without a dispatch of its own (it
-/// keeps its own entry, for jumps to it). Chosen from the pairs the compare
-/// benchmark counts most often (`cargo bench --bench compare --features
-/// pair-stats`), kept to shapes compilers emit everywhere: address
-/// arithmetic before a load, a store or an update before a loop's counter
-/// branch, multiply-add chains, an argument computed just before a call.
-macro_rules! pairs {
-    ($($a:ident::$av:ident $b:ident::$bv:ident,)*) => {
-        /// The listed pairs by variant name (for the test that every one runs).
-        #[cfg(test)]
-        pub(super) const PAIRS: &[(&str, &str)] = &[$((stringify!($av), stringify!($bv)),)*];
+/// The type that runs the listed instructions after the first, then
+/// dispatches: `Then<B, Then<C, Dispatch>>` for `B C`.
+macro_rules! then_chain {
+    () => { Dispatch };
+    ($b:ident::$bv:ident $($rest:tt)*) => { Then<$b::$bv, then_chain!($($rest)*)> };
+}
 
-        /// Whether `first` followed by `second` is a listed pair.
+/// Superinstructions: for each sequence `A B ...` listed, an `A` followed
+/// by the rest gets a handler that runs them all, the rest without a
+/// dispatch of their own (each keeps its own entry, for jumps to it). The
+/// first listed sequence that matches wins, so longer ones come first.
+/// Chosen from the pairs the compare benchmark counts most often (`cargo
+/// bench --bench compare --features pair-stats`), kept to shapes compilers
+/// emit everywhere: address arithmetic before a load, a store or an update
+/// before a loop's counter branch, multiply-add chains, an argument
+/// computed just before a call.
+macro_rules! superinstructions {
+    ($($a:ident::$av:ident $($b:ident::$bv:ident)+,)*) => {
+        /// The listed sequences by variant name (for the test that every one runs).
         #[cfg(test)]
-        pub(super) fn fuses(first: &Instr, second: &Instr) -> bool {
-            pair(first, second).is_some()
+        pub(super) const SEQUENCES: &[&[&str]] = &[$(&[stringify!($av) $(, stringify!($bv))+],)*];
+
+        /// How many instructions at the start of `code` a listed sequence
+        /// runs in one handler (0: none).
+        #[cfg(test)]
+        pub(super) fn fused_len(code: &[Instr]) -> usize {
+            $(
+                if let [Instr::$av { .. }, $(Instr::$bv { .. },)+ ..] = code {
+                    return 1 + [$(stringify!($bv)),+].len();
+                }
+            )*
+            0
         }
 
-        /// The superinstruction handler of `first` followed by `second`, if listed.
-        fn pair(first: &Instr, second: &Instr) -> Option<Handler> {
-            match (first, second) {
-                $((Instr::$av { .. }, Instr::$bv { .. }) =>
-                    Some(<$a::$av as Op>::run::<Then<$b::$bv>>),)*
-                _ => None,
-            }
+        /// The superinstruction handler of the listed sequence `code` starts with, if any.
+        fn superinstruction(code: &[Instr]) -> Option<Handler> {
+            $(
+                if let [Instr::$av { .. }, $(Instr::$bv { .. },)+ ..] = code {
+                    return Some(<$a::$av as Op>::run::<then_chain!($($b::$bv)+)>);
+                }
+            )*
+            None
         }
     };
 }
 
-pairs! {
+superinstructions! {
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,

@@ -139,8 +139,9 @@ enum Operand {
     Stack,
     /// The value is whatever local `n` holds (run mode only; see module doc).
     Local(u32),
-    /// The upper slot of a `v128` whose lower slot is the entry below. A
-    /// vector is always in its own two stack slots, never a folded local.
+    /// The upper slot of a `v128` whose lower slot is the entry below: of
+    /// the local below (run mode folds a vector `local.get` or `v128.const`
+    /// too), or its own stack slot.
     High,
 }
 
@@ -362,6 +363,15 @@ fn collect_consts(body: &FunctionBody<'_>) -> Result<Vec<u64>, CompileError> {
             Operator::I64Const { value } => value as u64,
             Operator::F32Const { value } => value.bits() as u64,
             Operator::F64Const { value } => value.bits(),
+            Operator::V128Const { value } => {
+                let bits = u128::from_le_bytes(*value.bytes());
+                let halves = [bits as u64, (bits >> 64) as u64];
+                let known = consts.windows(2).any(|w| w == halves);
+                if !known && consts.len() + 2 <= MAX_CONST_SLOTS {
+                    consts.extend(halves);
+                }
+                continue;
+            }
             _ => continue,
         };
         if !consts.contains(&value) {
@@ -487,6 +497,19 @@ impl Translator<'_> {
         self.base + pos as u32
     }
 
+    /// Pushes a `v128` constant: in run mode a reference to its two slots
+    /// when it has them; returns whether it did.
+    pub(super) fn push_v128_const(&mut self, bits: u128) -> bool {
+        let halves = [bits as u64, (bits >> 64) as u64];
+        let Some(i) = self.consts.windows(2).position(|w| w == halves) else {
+            return false;
+        };
+        self.stack.push(Operand::Local(self.nlocals + i as u32));
+        self.stack.push(Operand::High);
+        self.max_height = self.max_height.max(self.height());
+        true
+    }
+
     /// Pushes a constant: in run mode a reference to its slot when it has one.
     pub(super) fn push_const(&mut self, value: u64, wide: bool) {
         if let Some(i) = self.consts.iter().position(|c| *c == value) {
@@ -577,9 +600,7 @@ impl Translator<'_> {
     fn materialize_all(&mut self) {
         for pos in 0..self.stack.len() {
             if let Operand::Local(l) = self.stack[pos] {
-                let to = self.slot(pos);
-                self.emit(Instr::Move { from: l, to });
-                self.stack[pos] = Operand::Stack;
+                self.materialize(pos, l);
             }
         }
     }
@@ -588,10 +609,37 @@ impl Translator<'_> {
     fn materialize_local(&mut self, local: u32) {
         for pos in 0..self.stack.len() {
             if self.stack[pos] == Operand::Local(local) {
-                let to = self.slot(pos);
-                self.emit(Instr::Move { from: local, to });
-                self.stack[pos] = Operand::Stack;
+                self.materialize(pos, local);
             }
+        }
+    }
+
+    /// Copies the folded read of `local` at `pos` into its stack slot (both
+    /// slots of a vector).
+    fn materialize(&mut self, pos: usize, local: u32) {
+        let to = self.slot(pos);
+        if self.stack.get(pos + 1) == Some(&Operand::High) {
+            self.emit(Instr::Copy {
+                from: local,
+                to,
+                n: 2,
+            });
+        } else {
+            self.emit(Instr::Move { from: local, to });
+        }
+        self.stack[pos] = Operand::Stack;
+    }
+
+    /// Where the operand at `pos` is read from: a folded local's slot (the
+    /// upper half of a folded vector in the local's second slot), or its own.
+    fn source(&self, pos: usize) -> Slot {
+        match self.stack[pos] {
+            Operand::Local(l) => l,
+            Operand::High => match pos.checked_sub(1).map(|below| self.stack[below]) {
+                Some(Operand::Local(l)) => l + 1,
+                _ => self.slot(pos),
+            },
+            Operand::Stack => self.slot(pos),
         }
     }
 
@@ -692,10 +740,7 @@ impl Translator<'_> {
                 });
             } else {
                 for i in 0..arity {
-                    let src = match self.stack[from + i] {
-                        Operand::Local(l) => l,
-                        Operand::Stack | Operand::High => self.slot(from + i),
-                    };
+                    let src = self.source(from + i);
                     let dst = self.slot(to + i);
                     if src != dst {
                         self.emit(Instr::Move { from: src, to: dst });
@@ -715,9 +760,16 @@ impl Translator<'_> {
 
     /// Emits the jump part of a branch to frame `index` (moves already done).
     fn branch_jump(&mut self, index: usize) {
+        self.jump_to(index, true);
+    }
+
+    /// Emits a jump to frame `index`'s label; a back edge may become two
+    /// instructions (see [`Self::invert_loop_exit`]) only when `may_invert`
+    /// (never in a `br_table`, whose entries are one instruction each).
+    fn jump_to(&mut self, index: usize, may_invert: bool) {
         if self.frames[index].kind == FrameKind::Loop {
             let target = self.frames[index].loop_start;
-            if !self.invert_loop_exit(target) {
+            if !(may_invert && self.invert_loop_exit(target)) {
                 self.emit(Instr::BrLoop { target });
             }
         } else {
@@ -1050,16 +1102,20 @@ impl Translator<'_> {
             }
             Operator::LocalGet { local_index } if self.is_v128_local(local_index) => {
                 let from = self.local_slot(local_index);
-                let to = self.push_typed(ValType::V128);
-                self.emit(Instr::Copy { from, to, n: 2 });
+                if self.fused() {
+                    self.stack.push(Operand::Local(from));
+                    self.stack.push(Operand::High);
+                    self.max_height = self.max_height.max(self.height());
+                } else {
+                    let to = self.push_typed(ValType::V128);
+                    self.emit(Instr::Copy { from, to, n: 2 });
+                }
             }
             Operator::LocalSet { local_index } if self.is_v128_local(local_index) => {
-                self.set_v128_local(self.local_slot(local_index));
+                self.set_v128_local(self.local_slot(local_index), false);
             }
             Operator::LocalTee { local_index } if self.is_v128_local(local_index) => {
-                let to = self.local_slot(local_index);
-                let from = self.slot(self.stack.len().saturating_sub(2));
-                self.emit(Instr::Copy { from, to, n: 2 });
+                self.set_v128_local(self.local_slot(local_index), true);
             }
             Operator::LocalGet { local_index } => {
                 let local_index = self.local_slot(local_index);
@@ -1204,7 +1260,7 @@ impl Translator<'_> {
                     && !self.carried_are_folded(arity as usize)
             });
             match simple {
-                Some(ix) => self.branch_jump(ix),
+                Some(ix) => self.jump_to(ix, false),
                 None => {
                     self.emit(Instr::Br { target: 0 });
                     stubs.push((first_entry + i, depth));

@@ -1,10 +1,12 @@
 //! Translation of the vector instructions into [`Instr::Simd`] (see
 //! [`crate::vm::simd_op::Form`] for how each form lays out its operands).
 //!
-//! A `v128` operand always sits in its own two stack slots (a vector
-//! `local.get` is a two-slot [`Instr::Copy`], never folded), so vector code
-//! is the same in run and step mode apart from the folded scalar operands
-//! (lane values, addresses, shift counts) that run mode reads in place.
+//! In step mode a `v128` operand always sits in its own two stack slots (a
+//! vector `local.get` is a two-slot [`Instr::Copy`]). Run mode folds vector
+//! `local.get`s and `v128.const`s as it does scalar ones (the operation
+//! reads the local's or the constant's two slots in place), except where a
+//! form needs its first operand at the result's slots (lane loads,
+//! `bitselect`, `select`): those materialize their operands first.
 
 use super::{Operand, Translator};
 use crate::vm::instr::{Instr, SimdInstr};
@@ -20,7 +22,9 @@ impl Translator<'_> {
         match *op {
             Operator::V128Const { value } => {
                 let bits = u128::from_le_bytes(*value.bytes());
-                self.v128_const(bits);
+                if !(self.fused() && self.push_v128_const(bits)) {
+                    self.v128_const(bits);
+                }
                 return true;
             }
             Operator::GlobalGet { global_index } if self.is_v128_global(global_index) => {
@@ -100,6 +104,7 @@ impl Translator<'_> {
                 self.emit_simd(simd, 0, dst, a, b);
             }
             Form::Ternary => {
+                self.materialize_all();
                 let c = self.pop_v128();
                 let b = self.pop_v128();
                 let first = self.pop_v128();
@@ -167,6 +172,7 @@ impl Translator<'_> {
 
     /// `select` of two vectors: the first stays at its slots when the condition holds.
     pub(super) fn select_v128(&mut self) {
+        self.materialize_all();
         let cond = self.pop();
         let b = self.pop_v128();
         let a = self.pop_v128();
@@ -214,8 +220,9 @@ impl Translator<'_> {
         });
         let at = self.emit(Instr::Simd { index });
         // Run mode may write these results straight into the local a
-        // `local.set` after them names (see `set_v128_local`): each writes
-        // `dst` from operands that are never a vector local's own slots.
+        // `local.set` after them names (see `set_v128_local`), which may be
+        // one of its operands: each reads its operands whole before it
+        // writes `dst`.
         let fresh_result = matches!(
             op.form(),
             Form::Load | Form::Splat | Form::Unary | Form::Binary | Form::Shift
@@ -225,13 +232,28 @@ impl Translator<'_> {
         }
     }
 
-    /// `local.set` of a `v128` local at slot `to`: the vector just computed
-    /// is written there directly when the last instruction produced it (run
-    /// mode), else copied.
-    pub(super) fn set_v128_local(&mut self, to: u32) {
-        let from = self.slot(self.stack.len().saturating_sub(2));
+    /// `local.set` (or `local.tee`) of a `v128` local at slot `to`: the
+    /// vector just computed is written there directly when the last
+    /// instruction produced it (run mode, `local.set`), else copied. Folded
+    /// reads of the local still on the stack are copied out first.
+    pub(super) fn set_v128_local(&mut self, to: u32, tee: bool) {
+        let low = self.stack.len().saturating_sub(2);
+        let top = self.stack.get(low).copied();
+        if top == Some(Operand::Local(to)) {
+            // `local.set $v (local.get $v)`: nothing changes.
+            if !tee {
+                self.pop_n(2);
+            }
+            return;
+        }
+        let from = self.source(low);
         self.pop_n(2);
-        if let Some(at) = self.last_result.filter(|at| at + 1 == self.code.len())
+        if self.stack.contains(&Operand::Local(to)) {
+            self.materialize_local(to);
+        }
+        if !tee
+            && top == Some(Operand::Stack)
+            && let Some(at) = self.last_result.filter(|at| at + 1 == self.code.len())
             && let Instr::Simd { index } = self.code[at]
             && let Some(simd) = self.simd_ops.get_mut(index as usize)
             && simd.dst == from
@@ -241,5 +263,9 @@ impl Translator<'_> {
             return;
         }
         self.emit(Instr::Copy { from, to, n: 2 });
+        if let (true, Some(top)) = (tee, top) {
+            self.stack.push(top);
+            self.stack.push(Operand::High);
+        }
     }
 }
