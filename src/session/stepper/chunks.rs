@@ -83,7 +83,7 @@ mod tests {
     fn state(session: &crate::session::Session) -> String {
         let steps = session.debugger.as_ref().map_or(0, |d| d.steps);
         let sum = session
-            .global_rows()
+            .global_rows(None)
             .into_iter()
             .find(|(n, _, _)| n == "$sum");
         format!("{steps} {sum:?}")

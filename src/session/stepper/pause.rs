@@ -277,9 +277,12 @@ impl Session {
         let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
         let top = views.last();
         let source = top.and_then(|v| self.source_spot(d, v));
-        let mut globals = self.global_rows();
-        for (row, old) in globals.iter_mut().zip(&d.last_globals) {
-            row.2 = row.1 != *old;
+        let globals_of = top.map(|v| v.instance);
+        let mut globals = self.global_rows(globals_of);
+        if d.last_globals.0 == globals_of {
+            for (row, old) in globals.iter_mut().zip(&d.last_globals.1) {
+                row.2 = row.1 != *old;
+            }
         }
         let frame_key = top.map(|v| (views.len(), v.func));
         let locals_now: Vec<Value> = top
@@ -332,7 +335,7 @@ impl Session {
         if let Some(d) = self.debugger.as_mut() {
             d.last_frame = frame_key;
             d.last_locals = locals_now;
-            d.last_globals = globals_now;
+            d.last_globals = (globals_of, globals_now);
             // The marks `:mem` shows while paused are those of this command.
             let before = std::mem::replace(&mut d.at_last_pause, now);
             self.changes = before
@@ -418,14 +421,20 @@ impl Session {
         (view.offset + 1 == body.range.end).then_some(())
     }
 
-    /// The session module's globals: name (or index), value, not yet marked.
-    pub(super) fn global_rows(&self) -> Vec<(String, Value, bool)> {
-        let Some((module, addr)) = self.session_instance() else {
+    /// The globals of instance `of` (else the session module's): name (or
+    /// index), value, not yet marked. The pause screen shows those of the
+    /// paused function's module, as `info globals` does.
+    pub(super) fn global_rows(
+        &self,
+        of: Option<crate::vm::store::InstanceAddr>,
+    ) -> Vec<(String, Value, bool)> {
+        let Some(addr) = of.or_else(|| self.session_instance().map(|(_, i)| i)) else {
             return Vec::new();
         };
         let Some(instance) = self.store.instance(addr) else {
             return Vec::new();
         };
+        let module = &instance.module;
         instance
             .globals
             .iter()
@@ -581,6 +590,31 @@ mod tests {
         let info = paused(&replies);
         assert_eq!(info.globals.len(), 1);
         assert!(info.globals[0].2, "global $g changed: {:?}", info.globals);
+    }
+
+    #[test]
+    fn the_pause_shows_the_globals_of_the_paused_functions_module() {
+        let mut session = session_with(&[
+            "(global $g (mut i32) (i32.const 9))",
+            "(module $gm (global $h (mut i32) (i32.const 3)) (func (export \"f\") (global.set $h (i32.const 4))))",
+        ]);
+        let names = |replies: &[Reply]| -> Vec<String> {
+            paused(replies)
+                .globals
+                .iter()
+                .map(|g| g.0.clone())
+                .collect()
+        };
+        let replies = session.start_stepping("(invoke $gm \"f\")").unwrap();
+        assert_eq!(
+            names(&replies),
+            ["$h"],
+            "$gm's global, not the session's $g"
+        );
+        let replies = session.step(2).unwrap();
+        let info = paused(&replies);
+        assert_eq!(info.globals[0].1, crate::vm::Value::I32(4));
+        assert!(info.globals[0].2, "marked: it changed since the last pause");
     }
 
     #[test]

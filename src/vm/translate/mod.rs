@@ -27,6 +27,7 @@ use super::instr::{Instr, Slot};
 use super::module::CompileError;
 use super::types::{FuncType, GlobalType};
 use super::value::ValType;
+use std::sync::Arc;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 /// The text-format name of an operator (`I32TruncSatF32S` -> `i32.trunc_sat_f32_s`).
@@ -87,7 +88,7 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     /// The instructions.
-    pub code: Box<[Instr]>,
+    pub code: Arc<[Instr]>,
     /// For each instruction, the byte offset in the module binary of the wasm
     /// instruction it came from.
     pub offsets: Box<[u32]>,
@@ -95,20 +96,20 @@ pub struct Compiled {
     pub frame_size: u32,
     /// Run mode: the code with each instruction's handler beside it (what
     /// run mode dispatches on; empty in step code).
-    pub(crate) threaded: Box<[crate::vm::exec::Threaded]>,
+    pub(crate) threaded: Arc<[crate::vm::exec::Threaded]>,
     /// Run mode: constants the code reads from the slots right after the
     /// locals; copied in when a frame starts.
-    pub consts: Box<[u64]>,
+    pub consts: Arc<[u64]>,
     /// What each [`Instr::MemoryN`] does, by its `op` index.
-    pub memory_ops: Box<[crate::vm::memop::MemoryOp]>,
+    pub memory_ops: Arc<[crate::vm::memop::MemoryOp]>,
     /// The memory and offset of each [`Instr::Atomic`], by its `memarg`.
-    pub atomic_memargs: Box<[crate::vm::instr::AtomicMemarg]>,
+    pub atomic_memargs: Arc<[crate::vm::instr::AtomicMemarg]>,
     /// The operands of each [`Instr::Simd`], by its `index`.
-    pub simd_ops: Box<[crate::vm::instr::SimdInstr]>,
+    pub simd_ops: Arc<[crate::vm::instr::SimdInstr]>,
     /// What each [`Instr::Exn`] does, and the `try_table` handlers.
     pub exceptions: ExnCode,
     /// What each [`Instr::Gc`] does, by its `op` index.
-    pub gc_ops: Box<[GcOp]>,
+    pub gc_ops: Arc<[GcOp]>,
 }
 
 /// Most constants a function keeps in slots; the rest are instructions.
@@ -276,20 +277,20 @@ pub fn translate(
         thread_jumps(&mut t.code);
     }
     let threaded = match mode {
-        Mode::Run => crate::vm::exec::thread(&t.code, &t.simd_ops),
-        Mode::Step => Box::default(),
+        Mode::Run => crate::vm::exec::thread(&t.code, &t.simd_ops).into(),
+        Mode::Step => Arc::default(),
     };
     Ok(Compiled {
         threaded,
-        code: t.code.into_boxed_slice(),
+        code: t.code.into(),
         offsets: t.offsets.into_boxed_slice(),
         frame_size: t.base + t.max_height,
-        consts: t.consts.into_boxed_slice(),
-        memory_ops: t.memory_ops.into_boxed_slice(),
-        atomic_memargs: t.atomic_memargs.into_boxed_slice(),
-        simd_ops: t.simd_ops.into_boxed_slice(),
+        consts: t.consts.into(),
+        memory_ops: t.memory_ops.into(),
+        atomic_memargs: t.atomic_memargs.into(),
+        simd_ops: t.simd_ops.into(),
         exceptions: t.exn.code,
-        gc_ops: t.gc_ops.into_boxed_slice(),
+        gc_ops: t.gc_ops.into(),
     })
 }
 
