@@ -349,6 +349,7 @@ impl Engine<'_> {
             instance,
             func,
             args,
+            ..
         } = super::invoke::resolve_invoke(self.target, invoke).map_err(Failure::Usage)?;
         let store = self.target.store();
         let mut execution =

@@ -20,6 +20,8 @@ pub struct Call {
     pub func: FuncAddr,
     /// Its arguments.
     pub args: Vec<Value>,
+    /// The name it is exported as.
+    pub export: String,
 }
 
 /// The function `instance` exports as `name`.
@@ -57,6 +59,7 @@ pub fn resolve_invoke(target: &mut dyn Target, invoke: &WastInvoke<'_>) -> Resul
         instance,
         func,
         args,
+        export: invoke.name.to_string(),
     })
 }
 

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use wasmparser::{Parser, ValidPayload, Validator};
 
 /// Instructions run between looks at the interrupt flag's outcome.
-const STEP_CHUNK: u64 = 1 << 20;
+pub(super) const STEP_CHUNK: u64 = 1 << 20;
 
 /// How an instruction input ended.
 enum Run {

@@ -5,15 +5,22 @@
 //! kept here.
 
 use super::export_js::JsEvent;
+use super::fragment::{Prepared, STEP_CHUNK};
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::script::{self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target};
 use crate::vm::store::{InstanceAddr, Store};
-use crate::vm::{InstantiationError, Module, PendingStart};
+use crate::vm::{self, Execution, InstantiationError, Module, PendingStart};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 impl Session {
     /// Runs the script commands in `text`, stopping at the first that fails.
     pub(super) fn script(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
+        // A lone `(invoke ...)` runs as an instruction input does; a call
+        // that does not resolve is left to the engine, which says why.
+        if let Ok(Some(call)) = script::call_of(text, self) {
+            return self.run_call(text, call);
+        }
         let directives = script::run(text, self, ExecMode::Run, OnFailure::Stop).map_err(|e| {
             let offset = e.span().offset();
             SessionError::new(ErrorKind::Syntax, e.message()).at(
@@ -30,6 +37,56 @@ impl Session {
             }
         }
         Ok(replies)
+    }
+
+    /// A lone `(invoke ...)`: runs in step code in chunks, as an instruction
+    /// input does, so that a breakpoint or Ctrl-C hands it to the stepper
+    /// (as `call $f` would); it finishes or traps as the script command does.
+    fn run_call(&mut self, code: &str, call: script::Call) -> Result<Vec<Reply>, SessionError> {
+        let before = self.snapshot();
+        let mut execution = Execution::new(&self.store, call.func, &call.args)
+            .map_err(|t| SessionError::usage(t.to_string()))?;
+        execution.use_step_mode();
+        let (entries, offsets) = self.breakpoint_sites(call.func);
+        // A breakpoint on the called function itself: no call enters it.
+        let at_entry = entries.contains(&call.func);
+        execution.set_breakpoints(entries, offsets);
+        let prepared = || Prepared::call(call.func, call.args.clone());
+        if at_entry {
+            return Ok(self.pause_at_breakpoint(code, prepared(), execution, before, 0));
+        }
+        let mut steps = 0u64;
+        loop {
+            match execution.run_steps(&mut self.store, STEP_CHUNK) {
+                Ok(vm::Outcome::Finished(results)) => {
+                    let invoked = Outcome::Invoked {
+                        instance: call.instance,
+                        export: call.export,
+                        args: call.args,
+                        results,
+                    };
+                    return Ok(vec![self.reply(invoked)?]);
+                }
+                Ok(vm::Outcome::Paused) => {
+                    steps += execution.steps_done();
+                    if execution.hit_breakpoint() {
+                        let (p, e) = (prepared(), execution);
+                        return Ok(self.pause_at_breakpoint(code, p, e, before, steps));
+                    }
+                    if self.store.interrupt.swap(false, Ordering::Relaxed) {
+                        let (p, e) = (prepared(), execution);
+                        return Ok(self.pause_interrupted(code, p, e, before, steps));
+                    }
+                }
+                Err(trap) => {
+                    let trap = match trap.code {
+                        vm::TrapCode::OutOfFuel => vm::budget::locate(&self.store, trap),
+                        _ => trap,
+                    };
+                    return Err(session_error(self, Failure::Trap(trap), code));
+                }
+            }
+        }
     }
 
     /// The reply to a command that did what it says, journalled for `:export-js`.

@@ -527,6 +527,32 @@ mod tests {
     }
 
     #[test]
+    fn a_breakpoint_pauses_an_invoke_as_it_does_a_call() {
+        let inc = "(func $inc (export \"inc\") (param $x i32) (result i32) (i32.add (local.get $x) (i32.const 1)))";
+        let mut session = session_with(&[inc]);
+        let returned = session.eval("(invoke \"inc\" (i32.const 4))").unwrap();
+        assert!(
+            matches!(returned.first(), Some(Reply::Values(v, _)) if v == &[Value::I32(5)]),
+            "{returned:?}"
+        );
+        session.add_breakpoint("$inc").unwrap();
+        let replies = session.eval("(invoke \"inc\" (i32.const 4))").unwrap();
+        assert_eq!(
+            replies.first(),
+            Some(&Reply::Note(
+                "breakpoint 1 hit: paused (abort undoes the input)".into()
+            ))
+        );
+        assert!(session.is_stepping());
+        let done = session.continue_().unwrap();
+        assert_eq!(done.first(), Some(&Reply::Note("the call finished".into())));
+        assert!(
+            matches!(done.get(1), Some(Reply::Values(v, _)) if v == &[Value::I32(5)]),
+            "{done:?}"
+        );
+    }
+
+    #[test]
     fn an_offset_breakpoint_pauses_before_that_instruction() {
         let mut session = session_with(&[INC]);
         session.start_stepping("i32.const 5 call $inc").unwrap();

@@ -83,9 +83,9 @@ mod tests {
     fn state(session: &crate::session::Session) -> String {
         let steps = session.debugger.as_ref().map_or(0, |d| d.steps);
         let sum = session
-            .global_rows(None)
+            .global_entries(None)
             .into_iter()
-            .find(|(n, _, _)| n == "$sum");
+            .find(|(_, n, _)| n == "$sum");
         format!("{steps} {sum:?}")
     }
 

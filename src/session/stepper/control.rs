@@ -513,6 +513,28 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_c_of_an_invoke_pauses_it_in_the_stepper() {
+        let spin = "(func $spin (export \"spin\") (local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))";
+        let mut session = session_with(&[spin]);
+        let flag = session.interrupt_flag();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        let replies = session.eval("(invoke \"spin\")").unwrap();
+        setter.join().unwrap();
+        assert_eq!(
+            replies.first(),
+            Some(&Reply::Note(
+                "interrupted: paused where it was (abort undoes the input)".into()
+            )),
+            "{replies:?}"
+        );
+        assert!(session.is_stepping());
+        assert_eq!(paused(&replies).frames.len(), 1, "paused in $spin");
+    }
+
+    #[test]
     fn ctrl_c_of_a_plain_input_pauses_with_the_real_step_count() {
         let mut session = session_with(&["(local $i i32)"]);
         let flag = session.interrupt_flag();

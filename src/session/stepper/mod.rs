@@ -85,8 +85,8 @@ pub(super) struct Debugger {
     /// The frame (depth, function) and its locals at the last pause, for change marks.
     last_frame: Option<(usize, FuncAddr)>,
     last_locals: Vec<Value>,
-    /// The instance whose globals the last pause showed, and their values.
-    last_globals: (Option<crate::vm::store::InstanceAddr>, Vec<Value>),
+    /// The globals the last pause showed (by address), and their values.
+    last_globals: Vec<(crate::vm::store::GlobalAddr, Value)>,
     /// Instruction texts of the modules stepped through.
     texts: InstrTexts,
     /// Long watchpoint changes for the next pause to show.
@@ -144,7 +144,7 @@ impl Debugger {
             steps: 0,
             last_frame: None,
             last_locals: Vec::new(),
-            last_globals: (None, Vec::new()),
+            last_globals: Vec::new(),
             texts: InstrTexts::default(),
             at_last_pause: None,
             watch_diffs: Vec::new(),

@@ -8,6 +8,7 @@ use crate::session::instr_text::InstrText;
 use crate::session::module::token_len;
 use crate::session::{Reply, Session, SessionError, SourceSpot};
 use crate::text::catalog::{self, Family};
+use crate::vm::store::GlobalAddr;
 use crate::vm::{FrameView, FuncAddr, LabelKind, Value};
 
 /// What the last instruction did to the operand stack.
@@ -277,13 +278,14 @@ impl Session {
         let names: Vec<String> = views.iter().map(|v| self.frame_name(v.func, d)).collect();
         let top = views.last();
         let source = top.and_then(|v| self.source_spot(d, v));
-        let globals_of = top.map(|v| v.instance);
-        let mut globals = self.global_rows(globals_of);
-        if d.last_globals.0 == globals_of {
-            for (row, old) in globals.iter_mut().zip(&d.last_globals.1) {
-                row.2 = row.1 != *old;
-            }
-        }
+        let entries = self.global_entries(top.map(|v| v.instance));
+        let globals: Vec<(String, Value, bool)> = (entries.iter())
+            .map(|(addr, name, value)| {
+                let before = d.last_globals.iter().find(|(a, _)| a == addr);
+                let changed = before.is_some_and(|(_, old)| old != value);
+                (name.clone(), *value, changed)
+            })
+            .collect();
         let frame_key = top.map(|v| (views.len(), v.func));
         let locals_now: Vec<Value> = top
             .map(|v| v.locals.iter().map(|l| l.value).collect())
@@ -299,12 +301,15 @@ impl Session {
         } else {
             Vec::new()
         };
-        let globals_now: Vec<Value> = globals.iter().map(|g| g.1).collect();
+        let globals_now: Vec<(GlobalAddr, Value)> = entries
+            .iter()
+            .map(|(addr, _, value)| (*addr, *value))
+            .collect();
         let func_names = self.func_names(
             views
                 .iter()
                 .flat_map(|v| v.locals.iter().map(|l| &l.value).chain(&v.operands))
-                .chain(&globals_now)
+                .chain(globals_now.iter().map(|(_, value)| value))
                 .chain(effect.iter().flat_map(|e| e.popped.iter().chain(&e.pushed))),
         );
         let info = PauseInfo {
@@ -335,7 +340,7 @@ impl Session {
         if let Some(d) = self.debugger.as_mut() {
             d.last_frame = frame_key;
             d.last_locals = locals_now;
-            d.last_globals = (globals_of, globals_now);
+            d.last_globals = globals_now;
             // The marks `:mem` shows while paused are those of this command.
             let before = std::mem::replace(&mut d.at_last_pause, now);
             self.changes = before
@@ -421,13 +426,14 @@ impl Session {
         (view.offset + 1 == body.range.end).then_some(())
     }
 
-    /// The globals of instance `of` (else the session module's): name (or
-    /// index), value, not yet marked. The pause screen shows those of the
-    /// paused function's module, as `info globals` does.
-    pub(super) fn global_rows(
+    /// The globals of instance `of` (else the session module's): address,
+    /// name (or index), value. The pause screen shows those of the paused
+    /// function's module, as `info globals` does; change marks compare by
+    /// address (a fragment and the session module share their globals).
+    pub(super) fn global_entries(
         &self,
         of: Option<crate::vm::store::InstanceAddr>,
-    ) -> Vec<(String, Value, bool)> {
+    ) -> Vec<(GlobalAddr, String, Value)> {
         let Some(addr) = of.or_else(|| self.session_instance().map(|(_, i)| i)) else {
             return Vec::new();
         };
@@ -446,7 +452,7 @@ impl Session {
                     .globals
                     .get(&(i as u32))
                     .map_or_else(|| format!("{i}"), |n| format!("${n}"));
-                Some((name, global.get(), false))
+                Some((*g, name, global.get()))
             })
             .collect()
     }
