@@ -254,16 +254,9 @@ fn dis(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
     let (module, _) = session
         .session_instance()
         .ok_or_else(|| SessionError::usage("the session module is empty"))?;
-    let index = match want.strip_prefix('$') {
-        Some(name) => module
-            .names
-            .funcs
-            .iter()
-            .find(|(_, n)| ***n == *name)
-            .map(|(i, _)| *i),
-        None => number(want).map(|n| n as u32),
-    }
-    .ok_or_else(|| SessionError::usage(format!("no function {want}")))?;
+    let index = crate::session::func_index_named(module, want)
+        .or_else(|| number(want).map(|n| n as u32))
+        .ok_or_else(|| SessionError::usage(format!("no function {want}")))?;
     let header = match module.names.funcs.get(&index) {
         Some(name) => format!("(func ${name} "),
         None => format!("(func (;{index};) "),

@@ -14,6 +14,22 @@ fn exported_label(module: &crate::vm::Module, index: u32) -> Option<String> {
         .map(|e| format!("func \"{}\"", e.name))
 }
 
+/// The index of the function `want` names in `module`: `$name`, or
+/// `"f"` for one known by its export (as an unnamed exported function is
+/// shown: `func "f"`).
+pub fn func_index_named(module: &crate::vm::Module, want: &str) -> Option<u32> {
+    if let Some(name) = want.strip_prefix('$') {
+        return (module.names.funcs.iter())
+            .find(|(_, n)| ***n == *name)
+            .map(|(i, _)| *i);
+    }
+    let export = want.strip_prefix('"')?.strip_suffix('"')?;
+    module.exports.iter().find_map(|e| match e.kind {
+        crate::vm::module::ExportKind::Func(i) if *e.name == *export => Some(i),
+        _ => None,
+    })
+}
+
 impl Session {
     /// The function at `addr` by its export (`func "f"`) when it has no
     /// name of its own but is exported.

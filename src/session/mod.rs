@@ -18,6 +18,7 @@ pub use explore_report::grouped;
 mod fields;
 mod fragment;
 mod func_names;
+pub use func_names::func_index_named;
 mod heap;
 mod host;
 pub mod input;

@@ -81,13 +81,12 @@ fn function_offsets(module: &[u8], defined: usize) -> Vec<usize> {
 
 /// The index of the function named `name` (with its `$`) in `module`.
 fn func_index_by_name(module: &Module, name: &str) -> Result<u32, SessionError> {
-    let bare = name.strip_prefix('$').unwrap_or(name);
-    module
-        .names
-        .funcs
-        .iter()
-        .find(|(_, n)| ***n == *bare)
-        .map(|(i, _)| *i)
+    let named = if name.starts_with(['$', '"']) {
+        name.to_string()
+    } else {
+        format!("${name}")
+    };
+    crate::session::func_index_named(module, &named)
         .ok_or_else(|| SessionError::usage(format!("no function {name} in the session module")))
 }
 
@@ -114,12 +113,12 @@ impl Session {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
             Breakpoint::Offset(offset)
-        } else if target.starts_with('$') {
+        } else if target.starts_with(['$', '"']) {
             self.session_func(target)?;
             Breakpoint::Func(target.to_string())
         } else {
             return Err(SessionError::usage(
-                "usage: b $func | b LINE | b $func:LINE | b 0xOFFSET (the byte offset shown at pauses)",
+                "usage: b $func | b \"export\" | b LINE | b $func:LINE | b 0xOFFSET (the byte offset shown at pauses)",
             ));
         };
         self.breakpoints.push(bp);
