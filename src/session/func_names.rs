@@ -102,7 +102,7 @@ impl Session {
         };
         fn body(module: &crate::vm::Module, i: u32) -> Option<&[u8]> {
             let defined = i.checked_sub(module.imported_funcs)? as usize;
-            module.bytes.get(module.bodies.get(defined)?.range.clone())
+            module.bytes.get(module.bodies.get(defined)?.range())
         }
         let new_addr = self
             .store

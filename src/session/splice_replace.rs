@@ -78,7 +78,7 @@ pub(super) fn replace_func(
     // ones in the order of their first use: the function must use those it
     // uses in the order the old one did, or other indices would move.
     let new_type = leb(&bytes, &mut parts.func_entry.start.clone())?;
-    let old_body = module.bodies.get(defined)?.range.clone();
+    let old_body = module.bodies.get(defined)?.range();
     let old_body = module.bytes.get(old_body)?;
     let old_type = *module.func_types.get(index as usize)?;
     let (old_uses, new_uses) = (

@@ -117,11 +117,7 @@ impl Execution {
         } else {
             frame.pc
         } as usize;
-        let offset = code
-            .offsets
-            .get(pc)
-            .copied()
-            .map_or(body.range.end, |o| o as usize);
+        let offset = body.offset_at(code, pc);
         let (types, labels) = types_before(module, *index, body, offset)?;
         let mut types: Vec<ValType> = types.iter().map(canon).collect();
         if waiting_in_call {
@@ -182,8 +178,8 @@ fn types_before(
         features: module.features,
     };
     let mut validator = func.into_validator(Default::default());
-    let bytes = module.bytes.get(body.range.clone())?;
-    let body_reader = FunctionBody::new(BinaryReader::new(bytes, body.range.start as u64));
+    let bytes = module.bytes.get(body.range())?;
+    let body_reader = FunctionBody::new(BinaryReader::new(bytes, body.start as u64));
     let mut locals = body_reader.get_locals_reader().ok()?;
     for _ in 0..locals.get_count() {
         let at = locals.original_position();

@@ -224,9 +224,44 @@ pub struct GlobalDef {
     pub init: ConstExpr,
 }
 
-/// A function defined in the module: its code in both forms.
-#[derive(Debug)]
+/// A function defined in the module: where its body sits in the binary and
+/// its code. The code counts byte offsets from the body's start, so every
+/// version of a session module that holds the same body shares it wherever
+/// the body moved (issue 14: an input costs what its field costs).
+#[derive(Clone, Debug)]
 pub struct FuncBody {
+    /// Byte offset of the body in the module binary.
+    pub start: usize,
+    /// The code, shared by the modules that hold these bytes.
+    pub code: Arc<BodyCode>,
+}
+
+impl std::ops::Deref for FuncBody {
+    type Target = BodyCode;
+
+    fn deref(&self) -> &BodyCode {
+        &self.code
+    }
+}
+
+impl FuncBody {
+    /// Byte range of the body in the module binary.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.code.len as usize
+    }
+
+    /// The module-binary offset of the wasm instruction instruction `pc` of
+    /// `code` (one of this body's two forms) came from; the body's end past
+    /// the last instruction.
+    pub fn offset_at(&self, code: &Compiled, pc: usize) -> usize {
+        self.start + code.offsets.get(pc).map_or(self.code.len, |&o| o) as usize
+    }
+}
+
+/// The code of a function body in both forms, independent of where the body
+/// sits in its module's binary.
+#[derive(Debug)]
+pub struct BodyCode {
     /// Type index.
     pub type_index: u32,
     /// Number of parameters (the first `params` entries of `locals`).
@@ -237,8 +272,8 @@ pub struct FuncBody {
     pub param_slots: u32,
     /// Slots the parameters and locals take.
     pub local_slots: u32,
-    /// Byte range of the body in the module binary.
-    pub range: std::ops::Range<usize>,
+    /// Length of the body in bytes.
+    pub len: u32,
     /// Fused code for run mode.
     pub run: Compiled,
     /// One instruction per wasm instruction, for stepping.
@@ -287,7 +322,7 @@ pub struct Module {
     /// Type index of every function, imports first.
     pub func_types: Vec<u32>,
     /// Defined functions, in order after the imported ones.
-    pub bodies: Vec<Arc<FuncBody>>,
+    pub bodies: Vec<FuncBody>,
     /// Every table type, imports first.
     pub tables: Vec<TableType>,
     /// Initializers of defined tables (None: null-filled).
@@ -387,7 +422,7 @@ impl Module {
     }
 
     /// The defined body of function `index`, if it is not an import.
-    pub fn body(&self, index: u32) -> Option<&Arc<FuncBody>> {
+    pub fn body(&self, index: u32) -> Option<&FuncBody> {
         self.bodies
             .get(index.checked_sub(self.imported_funcs)? as usize)
     }
@@ -722,16 +757,19 @@ impl<'a> Builder<'a> {
         let run = translate::translate(&ctx, &ty, body, &locals, Mode::Run, validator, bytes)?;
         let step = translate::translate(&ctx, &ty, body, &locals, Mode::Step, None, bytes)?;
         let range = body.range();
-        m.bodies.push(Arc::new(FuncBody {
-            type_index,
-            params: ty.params.len() as u32,
-            param_slots: ValType::slots_of(&ty.params) as u32,
-            local_slots: ValType::slots_of(&locals) as u32,
-            locals: locals.into_boxed_slice(),
-            range: range.start as usize..range.end as usize,
-            run,
-            step,
-        }));
+        m.bodies.push(FuncBody {
+            start: range.start as usize,
+            code: Arc::new(BodyCode {
+                type_index,
+                params: ty.params.len() as u32,
+                param_slots: ValType::slots_of(&ty.params) as u32,
+                local_slots: ValType::slots_of(&locals) as u32,
+                locals: locals.into_boxed_slice(),
+                len: (range.end - range.start) as u32,
+                run,
+                step,
+            }),
+        });
         Ok(())
     }
 }
@@ -747,7 +785,7 @@ impl<'a> Builder<'a> {
 /// - the body uses no element or data segment and no `ref.func` (what those
 ///   need is declared outside the functions, and may have gone).
 ///
-/// The code is moved to where the body now sits in the binary.
+/// The code is shared; only where the body now sits is new.
 /// Whether the context of `earlier` is a prefix of the one of `new` (the
 /// sections before the code section are all read by now).
 fn context_kept(earlier: &Module, new: &Module) -> bool {
@@ -792,36 +830,10 @@ fn reads_declarations(body: &wasmparser::FunctionBody<'_>) -> bool {
     false
 }
 
-/// `body` with its byte offsets moved by `delta` (it now sits elsewhere
-/// in the binary).
-fn moved_body(body: &FuncBody, delta: i64) -> FuncBody {
-    let shift = |at: usize| (at as i64 + delta) as usize;
-    let code = |c: &Compiled| {
-        let mut c = c.clone();
-        for offset in c.offsets.iter_mut() {
-            *offset = (*offset as i64 + delta) as u32;
-        }
-        for handler in &mut c.exceptions.handlers {
-            handler.offset = (handler.offset as i64 + delta) as u32;
-        }
-        c
-    };
-    FuncBody {
-        type_index: body.type_index,
-        params: body.params,
-        locals: body.locals.clone(),
-        param_slots: body.param_slots,
-        local_slots: body.local_slots,
-        range: shift(body.range.start)..shift(body.range.end),
-        run: code(&body.run),
-        step: code(&body.step),
-    }
-}
-
 impl Builder<'_> {
     /// The earlier module's compiled code for `body`, when it carries over
     /// (see the rules above [`context_kept`]).
-    fn reused(&mut self, body: &wasmparser::FunctionBody<'_>) -> Option<Arc<FuncBody>> {
+    fn reused(&mut self, body: &wasmparser::FunctionBody<'_>) -> Option<FuncBody> {
         let earlier = self.earlier?;
         let fits = *self
             .reuse
@@ -832,14 +844,13 @@ impl Builder<'_> {
         let range = body.range();
         let range = range.start as usize..range.end as usize;
         let same = old.type_index == *m.func_types.get(index)?
-            && earlier.bytes.get(old.range.clone()) == self.bytes.get(range.clone());
+            && earlier.bytes.get(old.range()) == self.bytes.get(range.clone());
         if !same || reads_declarations(body) {
             return None;
         }
-        let delta = range.start as i64 - old.range.start as i64;
-        Some(match delta {
-            0 => old.clone(),
-            _ => Arc::new(moved_body(old, delta)),
+        Some(FuncBody {
+            start: range.start,
+            code: old.code.clone(),
         })
     }
 }
@@ -1115,13 +1126,22 @@ mod tests {
         let reused = Module::from_binary_reusing(&second, features(), &earlier).expect("valid");
         let fresh = Module::from_binary(&second).expect("valid");
         for (i, (got, want)) in reused.bodies.iter().zip(&fresh.bodies).enumerate() {
-            assert_eq!(got.range, want.range, "body {i}");
+            assert_eq!(got.range(), want.range(), "body {i}");
             assert_eq!(got.run.offsets, want.run.offsets, "body {i}");
             assert_eq!(got.step.offsets, want.step.offsets, "body {i}");
         }
         assert_eq!(reused.bodies.len(), 3);
+        // The two old bodies moved (the new type and function entries come
+        // before them) and share their code with the earlier module.
+        for (got, old) in reused.bodies.iter().zip(&earlier.bodies) {
+            assert!(got.start > old.start);
+            assert!(Arc::ptr_eq(&got.code, &old.code));
+        }
         let same_place = Module::from_binary_reusing(&first, features(), &earlier).expect("valid");
-        assert!(Arc::ptr_eq(&same_place.bodies[1], &earlier.bodies[1]));
+        assert!(Arc::ptr_eq(
+            &same_place.bodies[1].code,
+            &earlier.bodies[1].code
+        ));
     }
 
     #[test]

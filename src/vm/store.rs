@@ -97,7 +97,7 @@ pub enum FuncInst {
         /// Function index inside its module.
         index: u32,
         /// Its code.
-        body: Arc<super::module::FuncBody>,
+        body: super::module::FuncBody,
     },
     /// Provided by the host.
     Host {

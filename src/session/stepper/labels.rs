@@ -79,11 +79,11 @@ impl Session {
         let Some(bytes) = self
             .store
             .instance(*instance)
-            .and_then(|i| i.module.bytes.get(body.range.clone()))
+            .and_then(|i| i.module.bytes.get(body.range()))
         else {
             return Vec::new();
         };
-        let reader = FunctionBody::new(BinaryReader::new(bytes, body.range.start as u64));
+        let reader = FunctionBody::new(BinaryReader::new(bytes, body.start as u64));
         let Ok(mut ops) = reader.get_operators_reader() else {
             return Vec::new();
         };

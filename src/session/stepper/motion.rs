@@ -227,11 +227,8 @@ impl Session {
             .instance(*instance)
             .ok_or_else(unreadable)?
             .module;
-        let bytes = module
-            .bytes
-            .get(body.range.clone())
-            .ok_or_else(unreadable)?;
-        let reader = wasmparser::BinaryReader::new(bytes, body.range.start as u64);
+        let bytes = module.bytes.get(body.range()).ok_or_else(unreadable)?;
+        let reader = wasmparser::BinaryReader::new(bytes, body.start as u64);
         let mut ops = wasmparser::FunctionBody::new(reader)
             .get_operators_reader()
             .map_err(|_| unreadable())?;

@@ -423,7 +423,7 @@ impl Session {
         let Some(crate::vm::store::FuncInst::Wasm { body, .. }) = self.store.func(view.func) else {
             return None;
         };
-        (view.offset + 1 == body.range.end).then_some(())
+        (view.offset + 1 == body.range().end).then_some(())
     }
 
     /// The globals of instance `of` (else the session module's): address,

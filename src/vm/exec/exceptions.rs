@@ -156,7 +156,7 @@ impl Execution {
                         self.unwound = Some(Unwind {
                             exn,
                             left,
-                            caught: Some((frame.func, handler.offset as usize, index)),
+                            caught: Some((frame.func, body.start + handler.offset as usize, index)),
                         });
                         return Ok(());
                     }

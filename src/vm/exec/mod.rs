@@ -330,12 +330,10 @@ impl Execution {
             return None;
         };
         let code = code_for(body, self.is_stepping());
-        let offset = code
-            .offsets
-            .get(self.current.pc as usize)
-            .copied()
-            .map_or(body.range.end, |o| o as usize);
-        Some((self.current.func, offset))
+        Some((
+            self.current.func,
+            body.offset_at(code, self.current.pc as usize),
+        ))
     }
 }
 

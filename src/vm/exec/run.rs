@@ -137,7 +137,7 @@ pub(super) fn memory_view(data: &mut StoreData, inst: &Instance) -> (*mut u8, us
     }
 }
 
-pub(super) fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&Arc<FuncBody>, usize)> {
+pub(super) fn wasm_body(funcs: &[FuncInst], func: FuncAddr) -> Option<(&FuncBody, usize)> {
     match funcs.get(func.index()) {
         Some(FuncInst::Wasm { body, instance, .. }) => Some((body, instance.index())),
         _ => None,
@@ -155,10 +155,16 @@ fn starts_instruction(offsets: &[u32], pc: usize) -> bool {
 /// Adds the trap site (function and instruction offset) to a trap.
 #[cold]
 #[inline(never)]
-pub(super) fn with_site(mut trap: Trap, func: FuncAddr, offsets: &[u32], pc: usize) -> Trap {
+pub(super) fn with_site(
+    mut trap: Trap,
+    func: FuncAddr,
+    body: &FuncBody,
+    code: &Compiled,
+    pc: usize,
+) -> Trap {
     trap.site = Some(TrapSite {
         func: func.0,
-        offset: offsets.get(pc).copied().unwrap_or(0) as usize,
+        offset: body.offset_at(code, pc),
     });
     trap
 }
@@ -537,7 +543,7 @@ impl Execution {
         macro_rules! trap {
             ($trap:expr) => {{
                 leave!();
-                return Err(with_site($trap.into(), frame.func, &code.offsets, pc!()));
+                return Err(with_site($trap.into(), frame.func, body, code, pc!()));
             }};
         }
         // An exception thrown at the current instruction: a clause catches
@@ -546,7 +552,7 @@ impl Execution {
             ($exn:expr) => {{
                 leave!();
                 if let Err(t) = self.unwind(funcs, instances, data, $exn) {
-                    return Err(with_site(t, frame.func, &code.offsets, pc!()));
+                    return Err(with_site(t, frame.func, body, code, pc!()));
                 }
                 frame = self.current;
                 let Some((handler_body, handler_instance)) = wasm_body(funcs, frame.func) else {
@@ -844,7 +850,9 @@ impl Execution {
                     let at_breakpoint = (!self.break_entries.is_empty()
                         || !self.break_offsets.is_empty())
                         && ((pc!() == 0 && self.break_entries.contains(&frame.func))
-                            || here.is_some_and(|o| self.break_offsets.contains(&(o as usize))));
+                            || here.is_some_and(|o| {
+                                self.break_offsets.contains(&(body.start + o as usize))
+                            }));
                     if at_breakpoint {
                         self.hit_breakpoint = true;
                         leave!();
@@ -1061,7 +1069,7 @@ impl Execution {
                     }
                 }
                 Instr::Exn { op } => {
-                    let at = (frame.func, code.offsets[pc!()] as usize);
+                    let at = (frame.func, body.offset_at(code, pc!()));
                     let op = code.exceptions.ops[op as usize];
                     match super::exceptions::raise(op, &move |s| regs.get(s), data, inst, tags, at)
                     {

@@ -756,7 +756,8 @@ impl<'a> Cx<'a> {
         self.finish(Err(with_site(
             trap,
             self.frame.func,
-            &self.code.offsets,
+            self.body,
+            self.code,
             pc,
         )))
     }
@@ -858,7 +859,7 @@ impl<'a> Cx<'a> {
             (self.body, self.inst_index)
         } else {
             match &funcs[callee.index()] {
-                FuncInst::Wasm { body, instance, .. } => (&**body, instance.index()),
+                FuncInst::Wasm { body, instance, .. } => (body, instance.index()),
                 FuncInst::Host { func, type_id, .. } => {
                     return self.call_host(func.as_ref(), *type_id, base, s);
                 }
@@ -938,7 +939,7 @@ impl<'a> Cx<'a> {
         let (funcs, instances) = (self.p.funcs, self.p.instances);
         if let Err(t) = self.exec.unwind(funcs, instances, self.p.data, exn) {
             let pc = self.frame.pc as usize;
-            let trap = with_site(t, self.frame.func, &self.code.offsets, pc);
+            let trap = with_site(t, self.frame.func, self.body, self.code, pc);
             return Err(self.finish(Err(trap)));
         }
         self.reload()

@@ -6,8 +6,7 @@
 //! own), and every other body's code is taken over. Debug builds compare the
 //! result with a whole build of the same binary.
 
-use super::{Builder, Module, context_kept, moved_body, reads_declarations};
-use std::sync::Arc;
+use super::{Builder, FuncBody, Module, context_kept, reads_declarations};
 use wasmparser::{BinaryReader, Chunk, CodeSectionReader, Parser, Payload};
 
 /// The one place where a spliced binary differs from the earlier module's.
@@ -66,13 +65,12 @@ impl Module {
             let old = earlier.bodies.get(i)?;
             let range = body.range();
             let range = range.start as usize..range.end as usize;
-            if earlier.bytes.get(old.range.clone()) != bytes.get(range.clone()) {
+            if earlier.bytes.get(old.range()) != bytes.get(range.clone()) {
                 return None;
             }
-            let delta = range.start as i64 - old.range.start as i64;
-            builder.module.bodies.push(match delta {
-                0 => old.clone(),
-                _ => Arc::new(moved_body(old, delta)),
+            builder.module.bodies.push(FuncBody {
+                start: range.start,
+                code: old.code.clone(),
             });
         }
         let module = builder.module;
@@ -125,7 +123,7 @@ fn check_against_whole(module: &Module) {
                 let (run, step) = (&b.run, &b.step);
                 let code = (run.code.clone(), run.offsets.clone(), step.code.clone());
                 (
-                    b.range.clone(),
+                    b.range(),
                     b.type_index,
                     b.locals.clone(),
                     code,
@@ -174,7 +172,7 @@ mod tests {
         let whole = module(three);
         assert_eq!(added.bodies.len(), 3);
         for (got, want) in added.bodies.iter().zip(&whole.bodies) {
-            assert_eq!(got.range, want.range);
+            assert_eq!(got.range(), want.range());
             assert_eq!(got.step.offsets, want.step.offsets);
             assert_eq!(got.run.code, want.run.code);
         }
@@ -189,8 +187,11 @@ mod tests {
             (func $a (export \"a\") (result i32) i32.const 1)
             (func $b (param i32) (result i32) local.get 0 i32.const 2 i32.add))";
         let module = spliced(&earlier, replaced, Change::ReplaceFunc(1)).expect("spliced");
-        assert!(Arc::ptr_eq(&module.bodies[0], &earlier.bodies[0]));
-        assert!(!Arc::ptr_eq(&module.bodies[1], &earlier.bodies[1]));
+        assert!(Arc::ptr_eq(&module.bodies[0].code, &earlier.bodies[0].code));
+        assert!(!Arc::ptr_eq(
+            &module.bodies[1].code,
+            &earlier.bodies[1].code
+        ));
         assert_eq!(
             module.bodies[1].run.code,
             self::module(replaced).bodies[1].run.code
@@ -222,7 +223,10 @@ mod tests {
             Module::from_binary_reusing(&bytes, features(), &earlier)
         };
         let rebuilt = reusing(&fits).expect("valid");
-        assert!(!Arc::ptr_eq(&rebuilt.bodies[1], &earlier.bodies[1]));
+        assert!(!Arc::ptr_eq(
+            &rebuilt.bodies[1].code,
+            &earlier.bodies[1].code
+        ));
         assert_eq!(
             rebuilt.bodies[1].step.offsets,
             module(&fits).bodies[1].step.offsets

@@ -55,7 +55,7 @@ pub struct Handler {
     pub start: u32,
     /// First instruction after the covered ones.
     pub end: u32,
-    /// Byte offset of the `try_table` instruction in the module binary.
+    /// Byte offset of the `try_table` instruction, from the body's start.
     pub offset: u32,
     /// The clauses, tried in order.
     pub catches: Vec<Catch>,
@@ -151,7 +151,7 @@ impl Translator<'_> {
                 target,
             });
         }
-        let offset = self.offset;
+        let offset = self.body_offset();
         self.push_frame(FrameKind::Block, try_table.ty);
         self.marker();
         let start = self.pc();

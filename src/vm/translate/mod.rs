@@ -89,8 +89,9 @@ pub enum Mode {
 pub struct Compiled {
     /// The instructions.
     pub code: Arc<[Instr]>,
-    /// For each instruction, the byte offset in the module binary of the wasm
-    /// instruction it came from.
+    /// For each instruction, the byte offset of the wasm instruction it came
+    /// from, counted from the start of the function body (so the code stays
+    /// right when the body moves in a new version of its module).
     pub offsets: Box<[u32]>,
     /// Slots the frame needs: locals, constants and the deepest operand stack.
     pub frame_size: u32,
@@ -228,6 +229,7 @@ pub fn translate(
         frames: Vec::new(),
         dead_depth: 0,
         offset: 0,
+        body_start: body.range().start as u32,
         last_result: None,
         results,
         memory_ops: Vec::new(),
@@ -450,7 +452,10 @@ struct Translator<'a> {
     frames: Vec<ControlFrame>,
     /// Blocks opened inside unreachable code, whose bodies we skip.
     dead_depth: u32,
+    /// Module-binary offset of the wasm instruction being translated.
     offset: u32,
+    /// Module-binary offset of the body's start.
+    body_start: u32,
     /// Index of the last emitted instruction whose single result may be redirected.
     last_result: Option<usize>,
     results: u32,
@@ -475,9 +480,15 @@ impl Translator<'_> {
         self.code.len() as u32
     }
 
+    /// The offset of the wasm instruction being translated, counted from
+    /// the body's start (what [`Compiled::offsets`] holds).
+    fn body_offset(&self) -> u32 {
+        self.offset - self.body_start
+    }
+
     fn emit(&mut self, instr: Instr) -> usize {
         self.code.push(instr);
-        self.offsets.push(self.offset);
+        self.offsets.push(self.body_offset());
         self.last_result = None;
         self.code.len() - 1
     }
