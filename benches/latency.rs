@@ -10,7 +10,12 @@
 //! - `one-by-one N`: N functions defined one input at a time; prints the
 //!   total time, the p99 of the last 100 inputs, and peak memory;
 //! - `load N`: `:load` of a file of N functions (written at run time), then
-//!   one more definition; prints both times and peak memory.
+//!   one more definition; prints both times and peak memory;
+//! - `big-memory N`: `(memory 1024)` (64 MiB declared), a store at its last
+//!   byte, then N redefinitions of one function; prints the p99 and peak
+//!   memory (the earlier instances and their memories must not pile up);
+//! - `instructions N`: N instruction inputs (`i32.const`, `drop` and a
+//!   global write in turn); prints the p99 of the last 1,000 and peak memory.
 //!
 //! Run (from the crate root):
 //!
@@ -143,6 +148,50 @@ fn load(n: usize) -> Result<String, String> {
 }
 
 /// Runs scenario `name` with `n` in a child process and returns its line.
+/// `(memory 1024)`, then `n` redefinitions of one function.
+fn big_memory(n: usize) -> Result<String, String> {
+    let mut bench = Workbench::new(None);
+    eval(&mut bench, "(memory (export \"mem\") 1024)")?;
+    eval(
+        &mut bench,
+        "(i32.store8 (i32.const 67108863) (i32.const 7))",
+    )?;
+    let mut times = Vec::new();
+    for i in 0..n {
+        let text = format!("(func $f (export \"f\") (result i32) i32.const {i})");
+        times.push(eval(&mut bench, &text)?);
+    }
+    eval(&mut bench, "(i32.load8_u (i32.const 67108863))")?;
+    Ok(format!(
+        "{:>8.2} | {:>8.1}",
+        quantile(&mut times, 0.99),
+        peak_mib()
+    ))
+}
+
+/// `n` instruction inputs into a session with one global.
+fn instructions(n: usize) -> Result<String, String> {
+    let mut bench = Workbench::new(None);
+    eval(&mut bench, "(global $g (mut i32) (i32.const 0))")?;
+    let mut last = Vec::new();
+    for i in 0..n {
+        let text = match i % 3 {
+            0 => format!("i32.const {i}"),
+            1 => "drop".to_string(),
+            _ => format!("(global.set $g (i32.const {i}))"),
+        };
+        let took = eval(&mut bench, &text)?;
+        if i + 1_000 >= n {
+            last.push(took);
+        }
+    }
+    Ok(format!(
+        "{:>8.2} | {:>8.1}",
+        quantile(&mut last, 0.99),
+        peak_mib()
+    ))
+}
+
 fn child(name: &str, n: usize) -> String {
     let Ok(exe) = std::env::current_exe() else {
         return "no exe".into();
@@ -169,6 +218,8 @@ fn main() -> ExitCode {
             Some("session") => session(n),
             Some("one-by-one") => one_by_one(n),
             Some("load") => load(n),
+            Some("big-memory") => big_memory(n),
+            Some("instructions") => instructions(n),
             _ => Err("unknown scenario".into()),
         };
         return child::report(result);
@@ -205,5 +256,11 @@ fn main() -> ExitCode {
     for n in [1_000, 10_000] {
         println!("{n:>6} | {}", child("load", n));
     }
+    println!("memory: (memory 1024) written at its last byte, then N redefinitions of a function");
+    println!("{:>6} | {:>8} | {:>8}", "N", "p99 ms", "peak MiB");
+    println!("{:>6} | {}", 30, child("big-memory", 30));
+    println!("memory: N instruction inputs");
+    println!("{:>6} | {:>8} | {:>8}", "N", "last-1000 p99 ms", "peak MiB");
+    println!("{:>6} | {}", 100_000, child("instructions", 100_000));
     ExitCode::SUCCESS
 }

@@ -218,7 +218,9 @@ fn zeroed(len: usize) -> Option<Vec<u8>> {
 /// the chunks of `from` that are all zero so their pages stay untouched.
 fn copy_nonzero(to: &mut [u8], from: &[u8]) {
     for (dst, src) in to.chunks_mut(CHUNK).zip(from.chunks(CHUNK)) {
-        if src.iter().any(|b| *b != 0) {
+        // An OR over the whole chunk (no early exit) vectorizes: a 64 MiB
+        // memory is scanned in milliseconds, not a tenth of a second.
+        if src.iter().fold(0, |acc, b| acc | b) != 0 {
             dst[..src.len()].copy_from_slice(src);
         }
     }
