@@ -2484,3 +2484,73 @@ fn regression_br_table_to_a_loop_with_an_exit_test() {
     expect(wat, "f", &i32s(&[1]), Some(&i32s(&[201])));
     expect(wat, "f", &i32s(&[2]), Some(&i32s(&[101])));
 }
+
+#[test]
+fn regression_if_arms_run_as_a_select() {
+    // Run mode runs an `if` whose arms only compute and set one local as
+    // both arms and a select (translate::select_if). Collatz steps: 27 takes
+    // 111, 6 takes 8 (6 3 10 5 16 8 4 2 1).
+    let collatz = r#"(module
+      (func (export "f") (param $x i64) (result i64) (local $steps i64)
+        (block $done
+          (loop $next
+            (br_if $done (i64.eq (local.get $x) (i64.const 1)))
+            (if (i64.eqz (i64.and (local.get $x) (i64.const 1)))
+              (then (local.set $x (i64.shr_u (local.get $x) (i64.const 1))))
+              (else (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 3)) (i64.const 1)))))
+            (local.set $steps (i64.add (local.get $steps) (i64.const 1)))
+            (br $next)))
+        (local.get $steps)))"#;
+    expect(collatz, "f", &[Value::I64(27)], Some(&[Value::I64(111)]));
+    expect(collatz, "f", &[Value::I64(6)], Some(&[Value::I64(8)]));
+    expect(collatz, "f", &[Value::I64(1)], Some(&[Value::I64(0)]));
+    // A read of the local still on the stack under the `if` keeps the old
+    // value (10 + 1, 10 + 2); the condition is a folded local.
+    let shadow = r#"(module
+      (func (export "f") (param $c i32) (result i32) (local $x i32)
+        (local.set $x (i32.const 10))
+        (local.get $x)
+        (if (local.get $c)
+          (then (local.set $x (i32.const 1)))
+          (else (local.set $x (i32.const 2))))
+        (i32.add (local.get $x))))"#;
+    expect(shadow, "f", &i32s(&[1]), Some(&i32s(&[11])));
+    expect(shadow, "f", &i32s(&[0]), Some(&i32s(&[12])));
+    // Arms that are a bare read of another local (the minimum).
+    let min = r#"(module
+      (func (export "f") (param $a i32) (param $b i32) (result i32) (local $m i32)
+        (if (i32.lt_s (local.get $a) (local.get $b))
+          (then (local.set $m (local.get $a)))
+          (else (local.set $m (local.get $b))))
+        (local.get $m)))"#;
+    expect(min, "f", &i32s(&[3, 7]), Some(&i32s(&[3])));
+    expect(min, "f", &i32s(&[9, -2]), Some(&i32s(&[-2])));
+    // Both arms read the local they set.
+    let rewrite = r#"(module
+      (func (export "f") (param $x i64) (param $c i32) (result i64)
+        (if (local.get $c)
+          (then (local.set $x (i64.mul (local.get $x) (i64.const 2))))
+          (else (local.set $x (i64.sub (local.get $x) (i64.const 1)))))
+        (local.get $x)))"#;
+    expect(
+        rewrite,
+        "f",
+        &[Value::I64(5), Value::I32(1)],
+        Some(&[Value::I64(10)]),
+    );
+    expect(
+        rewrite,
+        "f",
+        &[Value::I64(5), Value::I32(0)],
+        Some(&[Value::I64(4)]),
+    );
+    // An arm that may trap stays a branch: 0 must not divide.
+    let divide = r#"(module
+      (func (export "f") (param $d i32) (result i32) (local $q i32)
+        (if (local.get $d)
+          (then (local.set $q (i32.div_s (i32.const 100) (local.get $d))))
+          (else (local.set $q (i32.const -1))))
+        (local.get $q)))"#;
+    expect(divide, "f", &i32s(&[0]), Some(&i32s(&[-1])));
+    expect(divide, "f", &i32s(&[7]), Some(&i32s(&[14])));
+}

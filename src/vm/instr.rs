@@ -162,6 +162,10 @@ macro_rules! define_instrs {
             RefAsNonNull { dst: Slot, src: Slot },
             /// `select`: operands at `dst`, `dst + 1`, condition at `dst + 2`.
             Select { dst: Slot },
+            /// Run mode's if-conversion: the value at `a` into `dst` when
+            /// `cond` is not zero, else the one at `a + 1` (see
+            /// `translate::select_if`).
+            SelectIf { dst: Slot, cond: Slot, a: Slot },
             /// Read a global of the current instance.
             GlobalGet { dst: Slot, global: u32 },
             /// Write a global of the current instance.
@@ -356,7 +360,8 @@ impl Instr {
             | Instr::MemorySize { dst }
             | Instr::RefNull { dst }
             | Instr::RefIsNull { dst, .. }
-            | Instr::RefFunc { dst, .. } => Some(dst),
+            | Instr::RefFunc { dst, .. }
+            | Instr::SelectIf { dst, .. } => Some(dst),
             other => other.numeric_dst_mut(),
         }
     }

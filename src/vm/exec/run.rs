@@ -960,6 +960,9 @@ impl Execution {
                         regs.set(dst, regs.get(dst + 1));
                     }
                 }
+                Instr::SelectIf { dst, cond, a } => {
+                    regs.set(dst, super::semantics::select_if(regs, cond, a))
+                }
                 Instr::GlobalGet { dst, global } => regs.set(
                     dst,
                     data.globals[inst.globals[global as usize].index()].value,

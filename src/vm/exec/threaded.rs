@@ -436,6 +436,10 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
         }
         next!()
     }
+    SelectIf { dst, cond, a } => {
+        regs.set(dst, super::semantics::select_if(regs, cond, a));
+        next!()
+    }
     Const32 { dst, val } => {
         regs.set_u32(dst, val);
         next!()
@@ -644,7 +648,6 @@ superinstructions! {
     shared::I32Sub control::Call,
     shared::I64Add shared::BrIfI64Ne,
     shared::I64Mul shared::I64Add,
-    shared::I64ShrU control::Br,
     shared::F64Load shared::F64Mul,
     shared::F64Mul shared::F64Add,
     shared::F64Add shared::I32AddBrIfLtU,

@@ -18,6 +18,7 @@
 mod exceptions;
 mod gc;
 mod ops;
+mod select_if;
 mod simd;
 
 pub use exceptions::{Catch, ExnCode, ExnOp, Handler};
@@ -237,6 +238,8 @@ pub fn translate(
         simd_ops: Vec::new(),
         exn: exceptions::Pending::default(),
         gc_ops: Vec::new(),
+        select_if: None,
+        converting: None,
     };
     t.frames.push(ControlFrame {
         kind: FrameKind::Function,
@@ -258,6 +261,12 @@ pub fn translate(
             v.op(offset, &op)?;
         }
         t.offset = offset as u32;
+        t.select_if = match op {
+            Operator::If {
+                blockty: BlockType::Empty,
+            } if mode == Mode::Run => select_if::target(reader.clone(), locals),
+            _ => None,
+        };
         check_v2_encoding(
             &op,
             module_bytes,
@@ -469,6 +478,11 @@ struct Translator<'a> {
     exn: exceptions::Pending,
     /// The operations of the [`Instr::Gc`]s emitted so far.
     gc_ops: Vec<GcOp>,
+    /// Run mode: the local the `if` being translated sets in both arms,
+    /// when it is run as a select ([`select_if`]).
+    select_if: Option<u32>,
+    /// Run mode: the `if` whose arms are being translated as a select.
+    converting: Option<select_if::Conversion>,
 }
 
 impl Translator<'_> {
@@ -878,6 +892,9 @@ impl Translator<'_> {
     }
 
     fn operator(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        if self.select_if_operator(op) {
+            return Ok(());
+        }
         if self.dead_depth > 0 || self.current_unreachable() {
             return self.dead_operator(op);
         }
@@ -979,6 +996,11 @@ impl Translator<'_> {
                 let body_start = self.pc();
                 if let Some(frame) = self.frames.last_mut() {
                     frame.loop_start = body_start;
+                }
+            }
+            Operator::If { .. } if self.select_if.is_some() => {
+                if let Some(local) = self.select_if.take() {
+                    self.begin_select_if(local);
                 }
             }
             Operator::If { blockty } => {

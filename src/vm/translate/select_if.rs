@@ -1,0 +1,210 @@
+//! Run mode's if-conversion: an `if` whose two arms each compute a value
+//! from locals and constants, with instructions that cannot trap, and store
+//! it in the same scalar local, runs as both computations and one
+//! [`Instr::SelectIf`] into the local.
+//!
+//! A condition that follows the data (collatz's odd/even step) makes the
+//! branch a coin toss for the processor; computing both arms costs one or
+//! two instructions more and never mispredicts. What the program observes is
+//! the same: neither arm can trap or write anything before the select, so
+//! running the arm the condition does not pick changes nothing. Step code
+//! keeps the `if` as written, and so does an arm with anything else in it.
+
+use super::{Operand, Translator};
+use crate::vm::instr::Instr;
+use crate::vm::value::ValType;
+use wasmparser::{Operator, OperatorsReader};
+
+/// Most instructions an arm may have besides its `local.set`: the extra
+/// work of running both arms stays small.
+const MAX_ARM: usize = 8;
+
+/// An `if` being run as a select.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Conversion {
+    /// The wasm local both arms set.
+    local: u32,
+    /// Stack position of the condition (the arms' values go above it).
+    cond: usize,
+}
+
+/// The local an `if` (its operators next in `reader`) can be converted to a
+/// select into, or `None` when the arms do anything else (see the module doc).
+pub(super) fn target(mut reader: OperatorsReader<'_>, local_types: &[ValType]) -> Option<u32> {
+    let scalar = |local: u32| {
+        matches!(
+            local_types.get(local as usize),
+            Some(ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)
+        )
+    };
+    let mut local = None;
+    for last in [true, false] {
+        let mut len = 0;
+        loop {
+            match reader.read().ok()? {
+                Operator::LocalSet { local_index } if scalar(local_index) => {
+                    if *local.get_or_insert(local_index) != local_index {
+                        return None;
+                    }
+                    break;
+                }
+                Operator::LocalGet { local_index } if scalar(local_index) => {}
+                op if cannot_trap(&op) => {}
+                _ => return None,
+            }
+            len += 1;
+            if len > MAX_ARM {
+                return None;
+            }
+        }
+        match (reader.read().ok()?, last) {
+            (Operator::Else, true) | (Operator::End, false) if len > 0 => {}
+            _ => return None,
+        }
+    }
+    local
+}
+
+/// Integer instructions that only compute (no trap, no state).
+fn cannot_trap(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::I32Const { .. }
+            | O::I64Const { .. }
+            | O::I32Add
+            | O::I32Sub
+            | O::I32Mul
+            | O::I32And
+            | O::I32Or
+            | O::I32Xor
+            | O::I32Shl
+            | O::I32ShrS
+            | O::I32ShrU
+            | O::I32Rotl
+            | O::I32Rotr
+            | O::I32Eqz
+            | O::I32Eq
+            | O::I32Ne
+            | O::I32LtS
+            | O::I32LtU
+            | O::I32GtS
+            | O::I32GtU
+            | O::I32LeS
+            | O::I32LeU
+            | O::I32GeS
+            | O::I32GeU
+            | O::I64Add
+            | O::I64Sub
+            | O::I64Mul
+            | O::I64And
+            | O::I64Or
+            | O::I64Xor
+            | O::I64Shl
+            | O::I64ShrS
+            | O::I64ShrU
+            | O::I64Rotl
+            | O::I64Rotr
+            | O::I64Eqz
+            | O::I64Eq
+            | O::I64Ne
+            | O::I64LtS
+            | O::I64LtU
+            | O::I64GtS
+            | O::I64GtU
+            | O::I64LeS
+            | O::I64LeU
+            | O::I64GeS
+            | O::I64GeU
+            | O::I32WrapI64
+            | O::I64ExtendI32S
+            | O::I64ExtendI32U
+    )
+}
+
+impl Translator<'_> {
+    /// `if` whose arms set `local`: the condition stays where it is, and the
+    /// arms compute their values above it.
+    pub(super) fn begin_select_if(&mut self, local: u32) {
+        self.converting = Some(Conversion {
+            local,
+            cond: self.stack.len() - 1,
+        });
+    }
+
+    /// The operator `op` of a converted `if`'s arms, when it is one the
+    /// conversion handles itself: an arm's `local.set` leaves the arm's
+    /// value on the stack, `else` goes on to the second arm, and `end` selects.
+    /// `false` for the arms' other instructions, translated as usual.
+    pub(super) fn select_if_operator(&mut self, op: &Operator<'_>) -> bool {
+        let Some(conversion) = self.converting else {
+            return false;
+        };
+        match op {
+            Operator::LocalSet { .. } | Operator::Else => true,
+            Operator::End => {
+                self.converting = None;
+                let at = conversion.cond;
+                // The two values side by side: an arm that is only a local
+                // read or a constant is copied into its slot.
+                for pos in [at + 1, at + 2] {
+                    if let Some(&Operand::Local(local)) = self.stack.get(pos) {
+                        self.materialize(pos, local);
+                    }
+                }
+                let (cond, a) = (self.source(at), self.slot(at + 1));
+                self.stack.truncate(at);
+                let dst = self.push();
+                self.emit_result(Instr::SelectIf { dst, cond, a });
+                self.local_set(self.local_slot(conversion.local), false);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vm::Module;
+    use crate::vm::instr::Instr;
+
+    /// Whether run code and step code of the module's only function hold a
+    /// [`Instr::SelectIf`].
+    fn selects(body: &str) -> (bool, bool) {
+        let module = Module::from_wat(&format!("(module (func {body}))")).expect("valid");
+        let has = |code: &[Instr]| code.iter().any(|i| matches!(i, Instr::SelectIf { .. }));
+        let body = &module.bodies[0];
+        (has(&body.run.code), has(&body.step.code))
+    }
+
+    #[test]
+    fn only_arms_that_compute_and_set_one_local_become_a_select() {
+        let collatz = "(param $x i64)
+            (if (i64.eqz (i64.and (local.get $x) (i64.const 1)))
+              (then (local.set $x (i64.shr_u (local.get $x) (i64.const 1))))
+              (else (local.set $x (i64.add (i64.mul (local.get $x) (i64.const 3)) (i64.const 1)))))";
+        assert_eq!(selects(collatz), (true, false));
+        // A division may trap: running the arm the condition does not pick
+        // could trap where the program does not.
+        let divides = "(param $d i32) (local $q i32)
+            (if (local.get $d)
+              (then (local.set $q (i32.div_s (i32.const 100) (local.get $d))))
+              (else (local.set $q (i32.const -1))))";
+        assert_eq!(selects(divides), (false, false));
+        let two_locals = "(param $c i32) (local $a i32) (local $b i32)
+            (if (local.get $c)
+              (then (local.set $a (i32.const 1)))
+              (else (local.set $b (i32.const 1))))";
+        assert_eq!(selects(two_locals), (false, false));
+        let no_else = "(param $c i32) (local $a i32)
+            (if (local.get $c) (then (local.set $a (i32.const 1))))";
+        assert_eq!(selects(no_else), (false, false));
+        let writes_memory = "(param $c i32) (local $a i32)
+            (if (local.get $c)
+              (then (local.set $a (i32.const 1)))
+              (else (global.set 0 (i32.const 1)) (local.set $a (i32.const 2))))
+            ) (global (mut i32) (i32.const 0)";
+        assert_eq!(selects(writes_memory), (false, false));
+    }
+}
