@@ -686,7 +686,9 @@ impl Session {
     /// The definition's text of a site in a function the session defined,
     /// at the instruction.
     pub(super) fn site_spot(&self, site: &crate::vm::trap::TrapSite) -> Option<super::SourceSpot> {
-        self.session_source(self.site_defined(site)?, site.offset)
+        let func = crate::vm::FuncAddr(site.func);
+        (self.module_text_spot(func, site.offset))
+            .or_else(|| self.session_source(self.site_defined(site)?, site.offset))
     }
 
     /// The index among the session module's defined functions of the

@@ -191,6 +191,24 @@ pub fn first_unclosed(text: &str) -> Option<usize> {
     open.first().copied()
 }
 
+/// The byte offset of the `)` that closes the form `at` is inside of
+/// (`at` being past its `(`), strings and comments not counting.
+pub fn enclosing_close(text: &str, at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    tokens(text)
+        .into_iter()
+        .filter(|t| t.range.start >= at)
+        .find_map(|token| {
+            match (token.kind, &text[token.range.clone()]) {
+                (TokenKind::Paren, "(") => depth += 1,
+                (TokenKind::Paren, ")") if depth == 0 => return Some(token.range.start),
+                (TokenKind::Paren, ")") => depth -= 1,
+                _ => {}
+            }
+            None
+        })
+}
+
 /// Whether `text` ends inside a string or block comment.
 pub fn unterminated(text: &str) -> bool {
     tokens(text).last().is_some_and(|t| match t.kind {
@@ -219,6 +237,14 @@ mod tests {
         assert_eq!(open_parens("(func (; ( ;) )"), 0);
         assert_eq!(open_parens("))"), -2);
         assert_eq!(open_parens(":host { \"mem\": {"), 2);
+    }
+
+    #[test]
+    fn the_enclosing_close_paren_skips_inner_forms_strings_and_comments() {
+        let text = "(module (func $f (i32.const 1) \")\" ;; )\n drop))";
+        assert_eq!(enclosing_close(text, 9), Some(text.len() - 2));
+        assert_eq!(enclosing_close(text, 1), Some(text.len() - 1));
+        assert_eq!(enclosing_close("(func (nop)", 1), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::session::instr_text::InstrText;
 use crate::session::module::token_len;
 use crate::session::{Reply, Session, SessionError, SourceSpot};
 use crate::text::catalog::{self, Family};
-use crate::vm::store::GlobalAddr;
+use crate::vm::store::{FuncInst, GlobalAddr};
 use crate::vm::{FrameView, FuncAddr, LabelKind, Value};
 
 /// What the last instruction did to the operand stack.
@@ -159,10 +159,18 @@ impl Session {
     }
 
     /// "your input" for the fragment, else the function's name (its export,
-    /// `func "f"`, when it has none).
+    /// `func "f"`, when it has none; `$m.$f` in named instance `$m`).
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
+        let named = |instance: &crate::vm::store::InstanceAddr| {
+            self.named.iter().any(|(_, a)| a == instance)
+                && self.session_instance().is_none_or(|(_, s)| s != *instance)
+        };
         if d.is_fragment(func) {
             "your input".into()
+        } else if let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func)
+            && named(instance)
+        {
+            self.func_label(func)
         } else {
             (self.exported_func_label(func)).unwrap_or_else(|| self.store.func_name(func))
         }
@@ -370,6 +378,9 @@ impl Session {
                 offset: at,
                 len: token_len(&d.code, at),
             });
+        }
+        if let Some(spot) = self.module_text_spot(view.func, view.offset) {
+            return Some(spot);
         }
         let defined = self.defined_index(view)?;
         let spot = self
