@@ -23,6 +23,7 @@
 //! - `trapped`: a trap pauses at the trapping instruction;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
+mod break_lines;
 mod breaks;
 mod chunks;
 mod control;
