@@ -179,11 +179,9 @@ fn frames_state(info: &PauseInfo) -> String {
     if !blocks.is_empty() {
         let _ = writeln!(out, "  inside: {}", blocks.join(" > "));
     }
-    let skip = if info.frames.len() == 1 {
-        info.scratch_params
-    } else {
-        0
-    };
+    // Only the input's own frame has scratch parameters and no caller.
+    let in_input = info.frames.len() == 1 && !info.called_by_input;
+    let skip = if in_input { info.scratch_params } else { 0 };
     let locals: Vec<String> = top
         .locals
         .iter()
@@ -194,7 +192,7 @@ fn frames_state(info: &PauseInfo) -> String {
                 .name
                 .as_ref()
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
-            let param = if l.is_param && info.frames.len() > 1 {
+            let param = if l.is_param && !in_input {
                 " (param)"
             } else {
                 ""
@@ -224,9 +222,12 @@ fn frames_state(info: &PauseInfo) -> String {
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
-    if info.frames.len() > 1 {
+    if !in_input {
         let frames = (info.frames.iter().zip(&info.names).rev())
             .map(|(f, n)| format!("{n} @0x{:x}", f.offset));
+        // An invoked function's caller is the input, which has no code of its own.
+        let input = info.called_by_input.then(|| "your input".to_string());
+        let frames = frames.chain(input);
         // Recursion: a run of the same frame is written once, with its count.
         let mut calls: Vec<String> = super::stepper::runs(frames, 4)
             .into_iter()

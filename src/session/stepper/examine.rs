@@ -220,10 +220,10 @@ impl Session {
             "locals" | "lo" | "l" | "args" => vec![locals()],
             "stack" | "s" => vec![stack()],
             "registers" | "r" | "all-registers" => vec![locals(), stack()],
-            "globals" | "g" => vec![self.globals_of(&top).map_or_else(
-                || Reply::Note("no globals".into()),
-                |listed| rows("globals".into(), listed),
-            )],
+            "globals" | "g" => vec![match self.globals_rows_of(top.instance) {
+                Some(rows) if !rows.rows.is_empty() => Reply::Rows(rows),
+                _ => Reply::Note("no globals".into()),
+            }],
             "frame" | "f" => {
                 let blocks = super::labels::blocks_inside(&top.labels, &names);
                 let count =
@@ -281,26 +281,6 @@ impl Session {
             Some(addr) => Ok((addr, "memory 0".into())),
             None => self.memory_named(None),
         }
-    }
-
-    /// The globals of the paused function's module (else the session's), by name.
-    fn globals_of(&self, top: &FrameView) -> Option<Vec<(String, Value)>> {
-        let instance = self.store.instance(top.instance)?;
-        let listed: Vec<(String, Value)> = instance
-            .globals
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let name = instance
-                    .module
-                    .names
-                    .globals
-                    .get(&(i as u32))
-                    .map_or_else(|| i.to_string(), |n| format!("${n}"));
-                Some((name, self.store.global(*g)?.get()))
-            })
-            .collect();
-        (!listed.is_empty()).then_some(listed)
     }
 }
 

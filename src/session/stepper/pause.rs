@@ -88,6 +88,9 @@ pub struct PauseInfo {
     pub globals: Vec<(String, Value, bool)>,
     /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
     pub scratch_params: usize,
+    /// Whether the outermost frame is a function the input called
+    /// (`(invoke ...)`, a start function) rather than the input's own code.
+    pub called_by_input: bool,
     /// Indices of the top frame's locals that changed since the last pause.
     pub changed_locals: Vec<usize>,
     /// Watched ranges too long for a note, before and after the write.
@@ -320,6 +323,7 @@ impl Session {
                 .chain(globals_now.iter().map(|(_, value)| value))
                 .chain(effect.iter().flat_map(|e| e.popped.iter().chain(&e.pushed))),
         );
+        let called_by_input = views.first().is_some_and(|v| !d.is_fragment(v.func));
         let info = PauseInfo {
             step: d.steps,
             next: next.as_ref().map(|text| match text.ends_function {
@@ -338,6 +342,7 @@ impl Session {
             notes,
             globals,
             scratch_params: d.scratch_params(self.locals.len()),
+            called_by_input,
             changed_locals,
             watch_diffs,
             func_names,
