@@ -176,6 +176,7 @@ transcripts! {
     step_watch_wide,
     step_named_module,
     step_start_function,
+    step_set_redirects_branch,
     typed_module_source,
     step_host_breakpoint,
     step_next_over_call,

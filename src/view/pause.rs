@@ -55,6 +55,19 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     out.replace(HELD, " ")
 }
 
+/// The pause screen's `next:` line alone, for a branch a `set` redirected.
+pub fn render_next_branch(
+    branch: &BranchPreview,
+    names: &FuncNames,
+    width: Option<usize>,
+) -> String {
+    fit(
+        &format!("  next:   {}\n", branch_line(branch, names)),
+        width,
+    )
+    .replace(HELD, " ")
+}
+
 /// Holds two words together while the screen is wrapped (a no-break space).
 const HELD: &str = "\u{a0}";
 

@@ -179,6 +179,16 @@ impl Session {
         }
     }
 
+    /// Where the branch the top frame runs next goes, as the pause's `next:`
+    /// line says, when the next instruction is a branch.
+    pub(super) fn branch_ahead(&mut self) -> Option<Reply> {
+        let next = self.next_instruction()?;
+        let d = self.debugger.as_ref()?;
+        let branch = branch_preview(&next, d.execution.frame_views(&self.store).last()?)?;
+        let names = self.func_names(&branch.carried);
+        Some(Reply::NextBranch(Box::new(branch), names))
+    }
+
     /// The text of the instruction the top frame runs next.
     pub(super) fn next_instruction_text(&mut self) -> Option<String> {
         let text = shown(&self.next_instruction()?);

@@ -149,11 +149,13 @@ impl Session {
             ))
         })?;
         self.record_edit(|s| s.write_place(&place, new))?;
-        Ok(vec![Reply::Note(format!(
+        let note = Reply::Note(format!(
             "{title} = {} (was {}); back undoes it",
             self.value_named(new),
             self.value_named(old)
-        ))])
+        ));
+        // The operand a branch decides by may be what changed.
+        Ok([note].into_iter().chain(self.branch_ahead()).collect())
     }
 
     /// The value `text` names in the top frame now (as `p` reads it).
