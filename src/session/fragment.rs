@@ -55,6 +55,9 @@ pub(super) struct Prepared {
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
     /// Notes shown when the input finishes (operands a folded form leaves).
     pub(super) advice: Vec<String>,
+    /// The instance and export an `(invoke ...)` called, journalled for
+    /// `:export-js` when the call returns.
+    pub(super) invoked: Option<(crate::vm::store::InstanceAddr, String)>,
 }
 
 impl Prepared {
@@ -69,6 +72,15 @@ impl Prepared {
             prologue: 0,
             shapes: Vec::new(),
             advice: Vec::new(),
+            invoked: None,
+        }
+    }
+
+    /// The call an `(invoke ...)` makes, journalled when it returns.
+    pub(super) fn invoke(call: &crate::script::Call) -> Prepared {
+        Prepared {
+            invoked: Some((call.instance, call.export.clone())),
+            ..Prepared::call(call.func, call.args.clone())
         }
     }
 
@@ -290,6 +302,7 @@ impl Session {
             prologue,
             shapes,
             advice,
+            invoked: None,
         })
     }
 
