@@ -178,6 +178,7 @@ transcripts! {
     step_start_function,
     step_set_redirects_branch,
     typed_module_source,
+    unknown_name_lists_unnamed_export,
     step_host_breakpoint,
     step_next_over_call,
     step_tail_call,

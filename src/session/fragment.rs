@@ -546,7 +546,10 @@ impl Session {
     }
 
     fn asm_error(&self, e: &AsmError, fragment: &FragmentText, code: &str) -> SessionError {
-        let message = crate::text::unknown_name::asm_message(e, &fragment.text);
+        let unnamed = self.unnamed_exported_funcs();
+        let message =
+            crate::text::unknown_name::explain_with(&fragment.text, e.offset, &e.message, &unnamed)
+                .unwrap_or_else(|| e.message.clone());
         let error = SessionError::new(ErrorKind::Syntax, message);
         if e.offset >= fragment.code_start && e.offset <= fragment.code_start + code.len() {
             let offset = e.offset - fragment.code_start;
