@@ -101,7 +101,7 @@ pub fn v128_columns(bits: u128, shape: Shape) -> (String, String, String) {
     (
         format!("v128 {}", shape.name()),
         format!("[{}]", shape.lane_texts(bits).join(" ")),
-        crate::vm::lanes::hex(bits),
+        shape.hex(bits),
     )
 }
 

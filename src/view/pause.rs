@@ -48,7 +48,10 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }
-    out.push_str(&fit(&frames_state(info), width));
+    let state = frames_state(info);
+    // A label's value goes on under it, ten columns in (`  locals: `).
+    let state = width.map_or(state.clone(), |w| hold_groups(&state, w.saturating_sub(10)));
+    out.push_str(&fit(&state, width));
     if let Some(trap) = &info.trap {
         out.push_str(&prose(&format!("{}\n", trap.choices), width));
     }
@@ -66,6 +69,48 @@ pub fn render_next_branch(
         width,
     )
     .replace(HELD, " ")
+}
+
+/// `text` with the spaces inside each bracketed group (a lane list
+/// `[1 2 3 4]`, its `hex[...]`, a `popped [...]` list) held, so a line
+/// breaks between groups, not inside one, when the group fits in `max`
+/// columns; a longer group's own groups are held instead.
+fn hold_groups(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = matching_bracket(&rest[open..]) else {
+            break;
+        };
+        let group = &rest[open..open + close + 1];
+        out.push_str(&rest[..open]);
+        // What stays on the group's line with it: `v128:i32x4` before `[`.
+        let glued = rest[..open].chars().rev().take_while(|c| *c != ' ').count();
+        if glued + group.chars().count() <= max {
+            out.push_str(&group.replace(' ', HELD));
+        } else {
+            out.push('[');
+            out.push_str(&hold_groups(&group[1..group.len() - 1], max));
+            out.push(']');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset in `text` (which starts with `[`) of the `]` closing it.
+fn matching_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 1 => return Some(i),
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Holds two words together while the screen is wrapped (a no-break space).
@@ -157,7 +202,7 @@ fn frames_state(info: &PauseInfo) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "  did:    {}  popped {}  pushed {}",
+                    "  did:    {}  popped{HELD}{}  pushed{HELD}{}",
                     effect.instruction,
                     named_list(&effect.popped, &info.func_names),
                     named_list(&effect.pushed, &info.func_names)
@@ -206,7 +251,7 @@ fn frames_state(info: &PauseInfo) -> String {
                 .as_ref()
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
             let param = if l.is_param && !in_input {
-                " (param)"
+                "\u{a0}(param)" // held to the name (HELD)
             } else {
                 ""
             };
@@ -352,6 +397,24 @@ fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracketed_groups_are_held_when_they_fit_else_their_own_groups_are() {
+        let held = |text: &str, max| hold_groups(text, max).replace(HELD, "_");
+        assert_eq!(
+            held("stack:  v128:i32x4[2 4 6 8] hex[02 04 06 08]", 30),
+            "stack:  v128:i32x4[2_4_6_8] hex[02_04_06_08]"
+        );
+        assert_eq!(
+            held("popped [v128:i32x4[2 4] hex[02 04]]  pushed []", 20),
+            "popped [v128:i32x4[2_4] hex[02_04]]  pushed []"
+        );
+        assert_eq!(
+            held("popped [v128:i32x4[2 4] hex[02 04]]", 40),
+            "popped [v128:i32x4[2_4]_hex[02_04]]"
+        );
+        assert_eq!(held("x [1 2 3 4 5 6", 3), "x [1 2 3 4 5 6");
+    }
 
     #[test]
     fn a_note_with_a_colon_goes_on_two_columns_in_not_under_its_colon() {
