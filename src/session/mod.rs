@@ -324,12 +324,13 @@ impl Session {
             );
         }
         if !matches!(input::classify(text), Input::Meta { .. })
-            && let Some(at) = crate::text::lex::first_unclosed(text)
+            && let Some(at) = crate::text::lex::unclosed(text)
         {
-            return Err(
-                SessionError::new(ErrorKind::Syntax, crate::text::lex::NEVER_CLOSED)
-                    .at(text, at, 1),
-            );
+            return Err(SessionError::new(
+                ErrorKind::Syntax,
+                crate::text::lex::never_closed(text, at),
+            )
+            .at(text, at, 1));
         }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),
