@@ -162,6 +162,7 @@ transcripts! {
     step_breakpoint_recursion,
     step_chunked_unwind,
     step_course_loop,
+    step_global_of_another_module,
     step_display,
     step_errors,
     step_frames,

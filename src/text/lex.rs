@@ -178,8 +178,7 @@ pub fn stray_close(text: &str) -> Option<usize> {
 pub fn never_closed(text: &str, at: usize) -> String {
     let form = tokens(text)
         .into_iter()
-        .filter(|t| t.range.start > at && !matches!(t.kind, TokenKind::Space | TokenKind::Comment))
-        .find(|_| true)
+        .find(|t| t.range.start > at && !matches!(t.kind, TokenKind::Space | TokenKind::Comment))
         .filter(|t| t.kind != TokenKind::Paren)
         .map_or(String::new(), |t| text[t.range].to_string());
     format!("this `({form}` {NEVER_CLOSED}")

@@ -316,10 +316,23 @@ impl Session {
                 "local {} of {func}",
                 local_label(*i, top.locals.get(*i).and_then(|l| l.name.as_deref()))
             ),
-            Place::Global(_) => format!("global {text}"),
+            Place::Global(addr) => self.global_title(top, *addr, text),
             Place::Operand(0) => "[0] (the top of the stack)".into(),
             Place::Operand(n) => format!("[{n}] ({n} below the top of the stack)"),
             Place::Memory(_, cell, addr) => format!("{}[0x{addr:x}]", cell.name),
+        }
+    }
+
+    /// "global $g", or, for a global of the session module read while
+    /// paused in another module that has none of that name, whose it is:
+    /// "global $g of the session module ($m has no $g)".
+    fn global_title(&self, top: &FrameView, addr: GlobalAddr, text: &str) -> String {
+        let own = (self.store.instance(top.instance)).is_some_and(|i| i.globals.contains(&addr));
+        match self.instance_name(top.instance) {
+            Some(module) if !own => {
+                format!("global {text} of the session module ({module} has no {text})")
+            }
+            _ => format!("global {text}"),
         }
     }
 
