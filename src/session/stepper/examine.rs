@@ -307,6 +307,14 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_module_is_located_at_its_own_lines() {
+        let module = "(module $m\n  (func $len (export \"len\") (result i32)\n    i32.const 1))";
+        let mut session = session_with(&[module]);
+        session.start_stepping("(invoke $m \"len\")").unwrap();
+        assert_eq!(session.pause_location().as_deref(), Some("$m.$len:3"));
+    }
+
+    #[test]
     fn examine_reads_units_little_endian() {
         let mut session =
             session_with(&["(memory 1)", "(data (i32.const 0x40) \"\\01\\02\\03\\04\")"]);
