@@ -45,19 +45,20 @@ impl Session {
             return None;
         };
         let module = &self.store.instance(*instance)?.module;
-        let kept = (self.module_texts.iter())
-            .find(|kept| std::ptr::eq(kept.module.as_ptr(), Arc::as_ptr(module)))?;
+        // A live module at that address (a freed one's may be reused).
+        let kept = (self.module_texts.iter()).find(|kept| {
+            kept.module.strong_count() > 0
+                && std::ptr::eq(kept.module.as_ptr(), Arc::as_ptr(module))
+        })?;
         let text = &kept.text;
-        let at = match crate::text::body_check::operator_position(&module.bytes, offset) {
-            Some((defined, index)) => match kept.funcs.get(defined)?.get(index) {
-                Some(at) => *at,
-                // The body's last `end`, which has no text of its own.
-                None if offset + 1 == body.range.end => {
-                    let start = *crate::text::assemble::defined_func_offsets(text).get(defined)?;
-                    crate::text::lex::enclosing_close(text, start)?
-                }
-                None => return None,
-            },
+        let (defined, index) = crate::text::body_check::operator_position(&module.bytes, offset)?;
+        let at = match kept.funcs.get(defined)?.get(index) {
+            Some(at) => *at,
+            // The body's last `end`, which has no text of its own.
+            None if offset + 1 == body.range.end => {
+                let start = *crate::text::assemble::defined_func_offsets(text).get(defined)?;
+                crate::text::lex::enclosing_close(text, start)?
+            }
             None => return None,
         };
         Some(SourceSpot {

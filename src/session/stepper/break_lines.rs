@@ -110,7 +110,7 @@ impl Session {
                 let defined = index
                     .checked_sub(module.imported_funcs)
                     .ok_or_else(|| SessionError::usage(format!("{name} is imported")))?;
-                self.func_lines(module, defined as usize)
+                (self.func_lines(module, defined as usize, None))
                     .into_iter()
                     .collect()
             }
@@ -141,8 +141,8 @@ impl Session {
         })?;
         let elsewhere = || {
             SessionError::usage(format!(
-                "line {line}: the function paused in has no text here; \
-                 use b $func:LINE or b 0xOFFSET"
+                "line {line}: LINE counts in the session module's functions and in your input, \
+                 not in the function paused in; use b 0xOFFSET (the byte shown at pauses)"
             ))
         };
         let top = d
@@ -177,15 +177,18 @@ impl Session {
             .index
             .checked_sub(module.imported_funcs)
             .ok_or_else(elsewhere)? as usize;
-        let paused = self.func_lines(module, defined).ok_or_else(elsewhere)?;
+        let field = |defined: usize| self.fields.get(self.sources.get(defined)?.first()?.0);
+        let origin = field(defined).and_then(|f| f.origin.clone());
         // In a file, a line may be in any of the file's functions.
-        let Some(file) = paused.file.clone() else {
+        let Some((shown, text, _)) = field(defined).and_then(|f| f.in_file()) else {
+            let paused = self
+                .func_lines(module, defined, None)
+                .ok_or_else(elsewhere)?;
             return Ok(Ok(vec![paused]));
         };
-        let defined_funcs = module.bodies.len();
-        Ok(Ok((0..defined_funcs)
-            .filter_map(|f| self.func_lines(module, f))
-            .filter(|f| f.file.as_deref() == Some(file.as_str()))
+        Ok(Ok((0..module.bodies.len())
+            .filter(|f| field(*f).is_some_and(|f| f.origin == origin))
+            .filter_map(|f| self.func_lines(module, f, Some((&shown, &text))))
             .collect()))
     }
 
@@ -197,14 +200,29 @@ impl Session {
     }
 
     /// Defined function `defined` of the session module, its instructions
-    /// with the lines they are written on.
-    fn func_lines(&self, module: &Module, defined: usize) -> Option<FuncLines> {
+    /// with the lines they are written on; `file` (as shown, and its text)
+    /// is the file it was loaded from, when the caller read it already.
+    fn func_lines(
+        &self,
+        module: &Module,
+        defined: usize,
+        file: Option<(&str, &str)>,
+    ) -> Option<FuncLines> {
         let sources = self.sources.get(defined)?;
         let (field, _) = *sources.first()?;
-        let in_file = self.fields.get(field)?.in_file();
+        let field = self.fields.get(field)?;
         // A function loaded from a file is numbered by the file's lines.
-        let above =
-            (in_file.as_ref()).map_or(0, |(_, file, start)| file[..*start].matches('\n').count());
+        let lines_above = |text: &str, start: usize| text[..start].matches('\n').count();
+        let in_file = match file {
+            Some((shown, text)) => Some((
+                shown.to_string(),
+                lines_above(text, text.find(&field.text)?),
+            )),
+            None => field
+                .in_file()
+                .map(|(shown, text, start)| (shown, lines_above(&text, start))),
+        };
+        let above = in_file.as_ref().map_or(0, |(_, above)| *above);
         let instrs = function_offsets(&module.bytes, defined)
             .into_iter()
             .zip(sources.iter())
@@ -229,7 +247,7 @@ impl Session {
             defined,
             key,
             label,
-            file: in_file.map(|(shown, _, _)| shown),
+            file: in_file.map(|(shown, _)| shown),
             instrs,
         })
     }
