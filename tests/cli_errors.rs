@@ -241,7 +241,7 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n"
+            "error: {file}:1:1: this `(module` is never closed: add the missing `)`\n  1 | (module\n      ^\n"
         )
     );
     let script = temp_file("unclosed", "load.txt", b":load open.wat\n");
@@ -254,7 +254,7 @@ fn a_missing_parenthesis_in_a_file_points_where_it_opens_as_at_the_prompt() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: open.wat:1:1: this `(` is never closed: add the missing `)`\n  1 | (module\n      ^\n  for the input at {script}:1\n"
+            "error: open.wat:1:1: this `(module` is never closed: add the missing `)`\n  1 | (module\n      ^\n  for the input at {script}:1\n"
         )
     );
 }
@@ -268,7 +268,7 @@ fn an_unclosed_parenthesis_in_a_script_says_the_rest_did_not_run() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: {file}:1:1: this `(` is never closed: add the missing `)`\n  1 | (func $e (block nop)\n      ^\n  the 2 lines after it were read as part of this input, so none of them ran\n"
+            "error: {file}:1:1: this `(func` is never closed: add the missing `)`\n  1 | (func $e (block nop)\n      ^\n  the 2 lines after it were read as part of this input, so none of them ran\n"
         )
     );
 }

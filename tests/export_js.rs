@@ -59,6 +59,17 @@ fn the_exported_program_gives_the_session_results_under_node() {
         r#"(invoke "sq" (i32.const 9))"#,
         r#"(func (export "cube") (param i32) (result i32) (i32.mul (local.get 0) (call 0 (local.get 0))))"#,
         r#"(invoke "cube" (i32.const 3))"#,
+        // Stepped, or paused by a breakpoint and continued: replayed too;
+        // an aborted one never ran, and is not.
+        r#":step (invoke "sq" (i32.const 4))"#,
+        "s",
+        "c",
+        r#":step (invoke $reader "read" (i32.const 8))"#,
+        "abort",
+        r#":break "cube""#,
+        r#"(invoke "cube" (i32.const 2))"#,
+        "c",
+        ":delete",
     ];
     let mut expected = Vec::new();
     for input in inputs {
@@ -73,7 +84,7 @@ fn the_exported_program_gives_the_session_results_under_node() {
     }
     assert_eq!(
         expected.len(),
-        7,
+        9,
         "the session produced the results to compare: {expected:?}"
     );
     let export = format!(":export-js {}", dir.display());

@@ -178,3 +178,40 @@ fn live_views_fit_sixty_columns() {
         }
     }
 }
+
+/// A vector in the stepper at 60 columns (the trial saw `pushed
+/// [v128:i32x4[2 4 6` / `8] 0x...`): its lane list and its hex each stay on
+/// one line, and the hex is written lane 0 first, as the lanes are.
+#[test]
+fn vectors_break_between_their_lane_list_and_hex_never_inside() {
+    let mut workbench = Workbench::new(None);
+    let define = "(func $dbl (param $v v128) (result v128) (local $w v128) (local.set $w (i32x4.add (local.get $v) (local.get $v))) (local.get $w))";
+    workbench.eval(define).expect("defines $dbl");
+    let start = answer_at(
+        &mut workbench,
+        ":step (call $dbl (v128.const i32x4 1 2 3 4))",
+        WIDTH,
+    );
+    assert!(start.contains("stack:"), "{start}");
+    for input in ["s 5", "s"] {
+        let text = answer_at(&mut workbench, input, WIDTH);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{input}: too wide: {line}\n{text}"
+            );
+            let (opened, closed) = (line.matches('[').count(), line.matches(']').count());
+            let inside_lanes = line.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                || (line.contains("hex[") && !line.contains(']'));
+            assert!(
+                !inside_lanes && (opened > 0 || closed == 0 || line.contains("pushed []")),
+                "{input}: a line breaks inside a lane list: {line}\n{text}"
+            );
+        }
+        assert!(
+            text.contains("v128:i32x4[2 4 6 8]")
+                && text.contains("hex[00000002 00000004 00000006 00000008]"),
+            "{input}: lane list and hex whole, lane 0 first:\n{text}"
+        );
+    }
+}

@@ -45,12 +45,13 @@ fn load(wb: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             SessionError::usage(format!("{path} is neither a .wasm binary nor UTF-8 text"))
         })?
     };
-    if let Some(open) = crate::text::lex::first_unclosed(&text) {
-        return Err(
-            SessionError::new(ErrorKind::Syntax, crate::text::lex::NEVER_CLOSED)
-                .at(&text, open, 1)
-                .in_file(path, &text, 0),
-        );
+    if let Some(open) = crate::text::lex::unclosed(&text) {
+        return Err(SessionError::new(
+            ErrorKind::Syntax,
+            crate::text::lex::never_closed(&text, open),
+        )
+        .at(&text, open, 1)
+        .in_file(path, &text, 0));
     }
     let forms = input::top_level_forms(&text);
     let body = match forms.as_slice() {

@@ -17,7 +17,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[as SHAPE]",
         summary: "show the scratch operand stack",
-        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs). A v128 shows its lanes in the shape of the instruction that made it (f32x4.add: f32x4; v128.and and loads: i32x4 or the first operand's) plus its hex; `:stack as f32x4` reads every vector in one shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2); so do `:locals as SHAPE` and `:globals as SHAPE`. The stack holds at most 1000 values, fewer by one per scratch local; an input that would leave more is refused and changes nothing.",
+        help: "Bottom to top, each value with its type, in decimal and hex (and unsigned when that differs). A v128 shows its lanes in the shape of the instruction that made it (f32x4.add: f32x4; v128.and and loads: i32x4 or the first operand's) plus its hex lane by lane, lane 0 first as the lanes are listed (hex[00000001 00000002 ...]); `:stack as f32x4` reads every vector in one shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2); so do `:locals as SHAPE` and `:globals as SHAPE`. The stack holds at most 1000 values, fewer by one per scratch local; an input that would leave more is refused and changes nothing.",
         run: stack,
     },
     Command {

@@ -55,6 +55,9 @@ pub(super) struct Prepared {
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
     /// Notes shown when the input finishes (operands a folded form leaves).
     pub(super) advice: Vec<String>,
+    /// The instance and export an `(invoke ...)` called, journalled for
+    /// `:export-js` when the call returns.
+    pub(super) invoked: Option<(crate::vm::store::InstanceAddr, String)>,
 }
 
 impl Prepared {
@@ -69,6 +72,15 @@ impl Prepared {
             prologue: 0,
             shapes: Vec::new(),
             advice: Vec::new(),
+            invoked: None,
+        }
+    }
+
+    /// The call an `(invoke ...)` makes, journalled when it returns.
+    pub(super) fn invoke(call: &crate::script::Call) -> Prepared {
+        Prepared {
+            invoked: Some((call.instance, call.export.clone())),
+            ..Prepared::call(call.func, call.args.clone())
         }
     }
 
@@ -290,6 +302,7 @@ impl Session {
             prologue,
             shapes,
             advice,
+            invoked: None,
         })
     }
 
@@ -533,7 +546,10 @@ impl Session {
     }
 
     fn asm_error(&self, e: &AsmError, fragment: &FragmentText, code: &str) -> SessionError {
-        let message = crate::text::unknown_name::asm_message(e, &fragment.text);
+        let unnamed = self.unnamed_exported_funcs();
+        let message =
+            crate::text::unknown_name::explain_with(&fragment.text, e.offset, &e.message, &unnamed)
+                .unwrap_or_else(|| e.message.clone());
         let error = SessionError::new(ErrorKind::Syntax, message);
         if e.offset >= fragment.code_start && e.offset <= fragment.code_start + code.len() {
             let offset = e.offset - fragment.code_start;
@@ -686,7 +702,9 @@ impl Session {
     /// The definition's text of a site in a function the session defined,
     /// at the instruction.
     pub(super) fn site_spot(&self, site: &crate::vm::trap::TrapSite) -> Option<super::SourceSpot> {
-        self.session_source(self.site_defined(site)?, site.offset)
+        let func = crate::vm::FuncAddr(site.func);
+        (self.module_text_spot(func, site.offset))
+            .or_else(|| self.session_source(self.site_defined(site)?, site.offset))
     }
 
     /// The index among the session module's defined functions of the

@@ -31,6 +31,18 @@ pub fn func_index_named(module: &crate::vm::Module, want: &str) -> Option<u32> {
 }
 
 impl Session {
+    /// The session module's functions that have no name but an export, as
+    /// they are shown (`func "avg"`).
+    pub(super) fn unnamed_exported_funcs(&self) -> Vec<String> {
+        let Some((module, _)) = self.session_instance() else {
+            return Vec::new();
+        };
+        (0..module.func_types.len() as u32)
+            .filter(|i| !module.names.funcs.contains_key(i))
+            .filter_map(|i| exported_label(module, i))
+            .collect()
+    }
+
     /// The function at `addr` by its export (`func "f"`) when it has no
     /// name of its own but is exported.
     pub fn exported_func_label(&self, addr: FuncAddr) -> Option<String> {

@@ -40,8 +40,15 @@ impl Session {
 
     /// The globals of the session module, or `None` before it has an instance.
     pub fn globals_rows(&self) -> Option<ValueRows> {
-        let (module, addr) = self.session_instance()?;
+        self.globals_rows_of(self.session_instance()?.1)
+    }
+
+    /// The globals of instance `addr` in aligned columns (name, mutability,
+    /// type, value, where imported from), as `:globals` and the stepper's
+    /// `info globals` show them.
+    pub(super) fn globals_rows_of(&self, addr: InstanceAddr) -> Option<ValueRows> {
         let instance = self.store.instance(addr)?;
+        let module = &instance.module;
         let mut imports = module
             .imports
             .iter()

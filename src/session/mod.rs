@@ -30,6 +30,7 @@ mod local_types;
 mod memory_retype;
 pub mod memory_rows;
 mod module;
+mod module_text;
 mod regions;
 mod reply;
 mod saved;
@@ -175,6 +176,8 @@ pub struct Session {
     /// (`fields` while they are the same list).
     kinds: Option<(Arc<Vec<fields::Field>>, Arc<kinds::Kinds>)>,
     session: Option<(Arc<Module>, InstanceAddr)>,
+    /// The text of each whole module typed at the prompt (see [`module_text`]).
+    module_texts: Vec<module_text::ModuleText>,
     /// Earlier session-module instances whose code is not freed yet (see
     /// [`Session::retire_stale`]).
     stale: Vec<InstanceAddr>,
@@ -243,6 +246,7 @@ impl Session {
             sources: Arc::default(),
             kinds: None,
             session: None,
+            module_texts: Vec::new(),
             stale: Vec::new(),
             named: Vec::new(),
             current: None,
@@ -320,12 +324,13 @@ impl Session {
             );
         }
         if !matches!(input::classify(text), Input::Meta { .. })
-            && let Some(at) = crate::text::lex::first_unclosed(text)
+            && let Some(at) = crate::text::lex::unclosed(text)
         {
-            return Err(
-                SessionError::new(ErrorKind::Syntax, crate::text::lex::NEVER_CLOSED)
-                    .at(text, at, 1),
-            );
+            return Err(SessionError::new(
+                ErrorKind::Syntax,
+                crate::text::lex::never_closed(text, at),
+            )
+            .at(text, at, 1));
         }
         match input::classify(text) {
             Input::Empty => Ok(Vec::new()),

@@ -1028,7 +1028,7 @@ impl Session {
     }
 
     /// Assembles and validates a whole `(module ...)` typed at the prompt.
-    pub(super) fn compile_module(&self, text: &str) -> Result<Arc<Module>, SessionError> {
+    pub(super) fn compile_module(&mut self, text: &str) -> Result<Arc<Module>, SessionError> {
         let (bytes, spans) = assemble_with_instr_spans(text).map_err(|e| {
             SessionError::new(ErrorKind::Syntax, asm_message(&e, text)).at(
                 text,
@@ -1036,14 +1036,16 @@ impl Session {
                 token_len(text, e.offset),
             )
         })?;
-        compile(&bytes, None, |body| {
+        let module = compile(&bytes, None, |body| {
             let instrs = spans.get(body.defined)?;
             let at = match body.fault.instr_index(instrs.len()) {
                 Some(i) => *instrs.get(i)?,
                 None => *defined_func_offsets(text).get(body.defined)?,
             };
             Some(spot(text, at))
-        })
+        })?;
+        self.keep_module_text(text, &module, spans);
+        Ok(module)
     }
 
     /// Names the instance of the `(module ...)` in `text` (`$m`, or `#N`)

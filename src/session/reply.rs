@@ -53,6 +53,9 @@ pub enum Reply {
     Error(Box<SessionError>),
     /// The stepper paused: where, what the last instruction did, the frames.
     Pause(Box<stepper::PauseInfo>),
+    /// Where the branch about to run goes now (after a `set` changed what
+    /// decides it), with the names of what it carries.
+    NextBranch(Box<stepper::BranchPreview>, FuncNames),
     /// The breakpoints and watchpoints (`info break`).
     Breakpoints(Vec<stepper::StopPoint>),
     /// Memory examined unit by unit (`x/16xb 0x40`).

@@ -51,7 +51,7 @@ impl Session {
         // A breakpoint on the called function itself: no call enters it.
         let at_entry = entries.contains(&call.func);
         execution.set_breakpoints(entries, offsets);
-        let prepared = || Prepared::call(call.func, call.args.clone());
+        let prepared = || Prepared::invoke(&call);
         if at_entry {
             return Ok(self.pause_at_breakpoint(code, prepared(), execution, before, 0));
         }
@@ -89,6 +89,25 @@ impl Session {
         }
     }
 
+    /// Journals a call of `instance`'s `export` that returned `results`,
+    /// for `:export-js` (run, stepped or paused and continued alike).
+    pub(super) fn journal_invoke(
+        &mut self,
+        instance: InstanceAddr,
+        export: String,
+        args: Vec<vm::Value>,
+        results: &[vm::Value],
+    ) {
+        if let Some(instance) = self.instance_name(instance) {
+            self.journal.push(JsEvent::Invoke {
+                instance,
+                export,
+                args,
+                results: results.iter().map(|v| v.ty()).collect(),
+            });
+        }
+    }
+
     /// The reply to a command that did what it says, journalled for `:export-js`.
     fn reply(&mut self, outcome: Outcome) -> Result<Reply, SessionError> {
         Ok(match outcome {
@@ -119,14 +138,7 @@ impl Session {
                 args,
                 results,
             } => {
-                if let Some(instance) = self.instance_name(instance) {
-                    self.journal.push(JsEvent::Invoke {
-                        instance,
-                        export,
-                        args,
-                        results: results.iter().map(|v| v.ty()).collect(),
-                    });
-                }
+                self.journal_invoke(instance, export, args, &results);
                 Reply::Values(results.clone(), self.func_names(&results))
             }
             Outcome::Got(value) => Reply::Values(vec![value], self.func_names([&value])),

@@ -58,10 +58,10 @@ impl AsmError {
         // closed: point at it, as the workbench does for an input.
         if message == "expected `)`"
             && rest.trim().is_empty()
-            && let Some(open) = super::lex::first_unclosed(text)
+            && let Some(open) = super::lex::unclosed(text)
         {
             return AsmError {
-                message: super::lex::NEVER_CLOSED.into(),
+                message: super::lex::never_closed(text, open),
                 offset: open,
             };
         }
@@ -314,14 +314,15 @@ mod tests {
     fn a_parenthesis_never_closed_is_pointed_at_where_it_opens() {
         let text = "(module\n  (func (result i32)\n    (i32.const 1)\n";
         let err = assemble_module(text).expect_err("unclosed");
-        assert_eq!(err.message, "this `(` is never closed: add the missing `)`");
-        assert_eq!(err.offset, 0);
+        // The innermost form open where the text ends.
+        assert_eq!(
+            err.message,
+            "this `(func` is never closed: add the missing `)`"
+        );
+        assert_eq!(err.offset, text.find("(func").unwrap_or(0));
         let text = "(module (func (result i32) (i32.const 1)) (func";
         let err = assemble_module(text).expect_err("the second func is open");
-        assert_eq!(
-            &text[err.offset..],
-            "(module (func (result i32) (i32.const 1)) (func"
-        );
+        assert_eq!(&text[err.offset..], "(func");
         let text = "(module (func (result i32) (i32.const 1)) (func)";
         let err = assemble_module(text).expect_err("the module is open");
         assert_eq!(err.offset, 0);

@@ -172,23 +172,85 @@ pub fn stray_close(text: &str) -> Option<usize> {
     })
 }
 
-/// What to say at a `(` that is never closed (see [`first_unclosed`]).
-pub const NEVER_CLOSED: &str = "this `(` is never closed: add the missing `)`";
+/// What to say at the `(` at byte `at` of `text` that is never closed (see
+/// [`unclosed`]), naming the form it opens: "this `(i32.store` is never
+/// closed: add the missing `)`".
+pub fn never_closed(text: &str, at: usize) -> String {
+    let form = tokens(text)
+        .into_iter()
+        .find(|t| t.range.start > at && !matches!(t.kind, TokenKind::Space | TokenKind::Comment))
+        .filter(|t| t.kind != TokenKind::Paren)
+        .map_or(String::new(), |t| text[t.range].to_string());
+    format!("this `({form}` {NEVER_CLOSED}")
+}
 
-/// The byte offset of the outermost `(` that `text` never closes (strings
-/// and comments do not count), if any.
-pub fn first_unclosed(text: &str) -> Option<usize> {
-    let mut open: Vec<usize> = Vec::new();
+/// The end of every [`never_closed`] message.
+const NEVER_CLOSED: &str = "is never closed: add the missing `)`";
+
+/// Whether `message` is a [`never_closed`] one.
+pub fn is_never_closed(message: &str) -> bool {
+    message.starts_with("this `(") && message.ends_with(NEVER_CLOSED)
+}
+
+/// The byte offset of the `(` that `text` most likely never closes
+/// (strings and comments do not count), if any `(` is left open: the
+/// first form a later line starts at or left of the indentation it started
+/// at (that line reads as its sibling, so its `)` went missing before it,
+/// and a later `)` closed it instead of its parent), else the innermost
+/// form still open where the text ends, as rustc points at the unclosed
+/// delimiter.
+pub fn unclosed(text: &str) -> Option<usize> {
+    // Open parentheses: offset, and the indentation of their line when
+    // they are the first thing on it.
+    let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut suspect = None;
+    let mut line_start = true;
+    let mut indent = 0;
     for token in tokens(text) {
-        match (token.kind, &text[token.range.clone()]) {
-            (TokenKind::Paren, "(") => open.push(token.range.start),
+        let word = &text[token.range.clone()];
+        if token.kind == TokenKind::Space {
+            if let Some(last) = word.rfind('\n') {
+                line_start = true;
+                indent = word[last + 1..].chars().count();
+            } else if token.range.start == 0 {
+                indent = word.chars().count();
+            }
+            continue;
+        }
+        if line_start && suspect.is_none() && word != ")" {
+            suspect = (open.iter())
+                .find(|(_, at)| at.is_some_and(|at| at >= indent))
+                .map(|(offset, _)| *offset);
+        }
+        match (token.kind, word) {
+            (TokenKind::Paren, "(") => open.push((token.range.start, line_start.then_some(indent))),
             (TokenKind::Paren, ")") => {
                 open.pop();
             }
             _ => {}
         }
+        line_start = word.ends_with('\n');
     }
-    open.first().copied()
+    let innermost = open.last()?.0;
+    Some(suspect.unwrap_or(innermost))
+}
+
+/// The byte offset of the `)` that closes the form `at` is inside of
+/// (`at` being past its `(`), strings and comments not counting.
+pub fn enclosing_close(text: &str, at: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    tokens(text)
+        .into_iter()
+        .filter(|t| t.range.start >= at)
+        .find_map(|token| {
+            match (token.kind, &text[token.range.clone()]) {
+                (TokenKind::Paren, "(") => depth += 1,
+                (TokenKind::Paren, ")") if depth == 0 => return Some(token.range.start),
+                (TokenKind::Paren, ")") => depth -= 1,
+                _ => {}
+            }
+            None
+        })
 }
 
 /// Whether `text` ends inside a string or block comment.
@@ -222,6 +284,14 @@ mod tests {
     }
 
     #[test]
+    fn the_enclosing_close_paren_skips_inner_forms_strings_and_comments() {
+        let text = "(module (func $f (i32.const 1) \")\" ;; )\n drop))";
+        assert_eq!(enclosing_close(text, 9), Some(text.len() - 2));
+        assert_eq!(enclosing_close(text, 1), Some(text.len() - 1));
+        assert_eq!(enclosing_close("(func (nop)", 1), None);
+    }
+
+    #[test]
     fn a_stray_close_paren_is_found_outside_strings_and_comments() {
         assert_eq!(stray_close("(func $f\n  nop)) nop"), Some(15));
         assert_eq!(stray_close("(i32.const 1) \")\" ;; )"), None);
@@ -229,13 +299,25 @@ mod tests {
     }
 
     #[test]
-    fn the_outermost_unclosed_paren_is_found() {
+    fn the_unclosed_paren_is_the_innermost_or_the_one_layout_gives_away() {
+        assert_eq!(unclosed("(func (result i32)\n  (i32.const 1)"), Some(0));
+        assert_eq!(unclosed("(a) (b (c)"), Some(4));
+        assert_eq!(unclosed("(a) (b (c (d)"), Some(7));
+        assert_eq!(unclosed("(data \"(\") ;; ("), None);
+        // A line that starts where an open form started is its sibling:
+        // that form's `)` went missing, though a later `)` closed it.
+        let text = "(func $f\n  (i32.store (local.get 0) (i32.const 1)\n  (drop (i32.const 2)))";
+        assert_eq!(unclosed(text), text.find("(i32.store"));
         assert_eq!(
-            first_unclosed("(func (result i32)\n  (i32.const 1)"),
-            Some(0)
+            never_closed(text, text.find("(i32.store").unwrap_or(0)),
+            "this `(i32.store` is never closed: add the missing `)`"
         );
-        assert_eq!(first_unclosed("(a) (b (c)"), Some(4));
-        assert_eq!(first_unclosed("(data \"(\") ;; ("), None);
+        let text = "(module\n  (func $f (result i32)\n    (i32.const 1))\n";
+        assert_eq!(unclosed(text), Some(0));
+        assert!(is_never_closed(&never_closed(text, 0)));
+        // A `)` on a line of its own, and comments, say nothing of layout.
+        let text = "(func $f\n  ;; a block\n  (block\n    nop\n  )\n  (drop";
+        assert_eq!(unclosed(text), text.find("(drop"));
     }
 
     #[test]

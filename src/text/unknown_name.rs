@@ -42,11 +42,29 @@ struct Defined {
 /// The plain-words message for an assembler `message` about an unknown
 /// name used at byte `offset` of `text`; None for other messages.
 pub fn explain(text: &str, offset: usize, message: &str) -> Option<String> {
+    explain_with(text, offset, message, &[])
+}
+
+/// [`explain`], where the text also has the unnamed functions `unnamed`,
+/// named by their exports (`func "avg"`), which its own words do not show
+/// (the prompt's input imports the session's functions without exports).
+pub fn explain_with(
+    text: &str,
+    offset: usize,
+    message: &str,
+    unnamed: &[String],
+) -> Option<String> {
     let rest = message.strip_prefix("unknown ")?;
     let (ns, name) = rest.split_once(": failed to find name `")?;
     let name = name.strip_suffix('`')?;
     let (what, how) = kind_words(ns)?;
-    let (defined, func) = definitions(text, offset);
+    let (mut defined, func) = definitions(text, offset);
+    defined.extend(unnamed.iter().map(|name| Defined {
+        ns: "func",
+        name: name.clone(),
+        at: 0,
+        param: false,
+    }));
     let scoped = matches!(ns, "local" | "label");
     let candidates: Vec<&Defined> = defined
         .iter()
@@ -65,8 +83,16 @@ pub fn explain(text: &str, offset: usize, message: &str) -> Option<String> {
         None => "this function".into(),
     };
     let listed = list(&names);
-    let suggestion =
-        closest(name, &names).map_or_else(String::new, |n| format!(" (did you mean {n}?)"));
+    // `$avg` for the unnamed `(func (export "avg") ...)`: it needs a name to be called by.
+    let export = format!("\"{}\"", name.trim_start_matches('$'));
+    let unnamed = format!("func {export}");
+    let suggestion = match closest(name, &names) {
+        _ if ns == "func" && names.contains(&unnamed.as_str()) => format!(
+            " ({unnamed} has no $name: name it, (func {name} (export {export}) ...), to call it so)"
+        ),
+        Some(n) => format!(" (did you mean {n}?)"),
+        None => String::new(),
+    };
     let define = how.replace("$NAME", name);
     Some(match ns {
         "local" if owner == "the scratch locals" => format!(
@@ -202,6 +228,19 @@ fn definitions(text: &str, offset: usize) -> (Vec<Defined>, Option<Around>) {
                         at,
                         param: word == "param",
                     });
+                } else if word == "func"
+                    && after_paren
+                    && next(1) == Some("(")
+                    && next(2) == Some("export")
+                    && let Some(&(export, _, TokenKind::String)) = words.get(i + 3)
+                {
+                    // Unnamed but exported: named by its export, as `:dis "avg"` takes it.
+                    defined.push(Defined {
+                        ns: "func",
+                        name: format!("func {export}"),
+                        at,
+                        param: false,
+                    });
                 }
             }
             _ => {}
@@ -227,6 +266,35 @@ mod tests {
             text.as_deref(),
             Some(
                 "no local named $j in $add; its parameters and locals are $a, $i, $n (did you mean $i?)"
+            )
+        );
+    }
+
+    #[test]
+    fn an_unnamed_exported_function_is_listed_by_its_export() {
+        let text = "(module (func $two) (func (export \"avg\")) (func (call $avg)))";
+        let message = |name: &str| format!("unknown func: failed to find name `{name}`");
+        assert_eq!(
+            explain(text, text.find("$avg").unwrap_or(0), &message("$avg")).as_deref(),
+            Some(
+                "no function named $avg; the functions are $two, func \"avg\" (func \"avg\" has no \
+                 $name: name it, (func $avg (export \"avg\") ...), to call it so): use one of them, \
+                 or define it, e.g. (func $avg ...)"
+            )
+        );
+        let fragment = "(module (import \"s\" \"f0\" (func $two)) (func call $one))";
+        let unnamed = ["func \"avg\"".to_string()];
+        assert_eq!(
+            explain_with(
+                fragment,
+                fragment.find("$one").unwrap_or(0),
+                &message("$one"),
+                &unnamed
+            )
+            .as_deref(),
+            Some(
+                "no function named $one; the functions are $two, func \"avg\": use one of them, \
+                 or define it, e.g. (func $one ...)"
             )
         );
     }

@@ -55,7 +55,7 @@ impl ScriptPlaces {
 /// A `(` never closed in a file takes the rest of the file into its input:
 /// `error` then says that those lines did not run.
 fn swallowed_lines(mut error: SessionError, input: &str) -> SessionError {
-    let open = (error.message == crate::text::lex::NEVER_CLOSED)
+    let open = crate::text::lex::is_never_closed(&error.message)
         .then_some(error.spot.as_ref())
         .flatten()
         .filter(|spot| spot.text == input);

@@ -101,7 +101,7 @@ pub fn v128_columns(bits: u128, shape: Shape) -> (String, String, String) {
     (
         format!("v128 {}", shape.name()),
         format!("[{}]", shape.lane_texts(bits).join(" ")),
-        crate::vm::lanes::hex(bits),
+        shape.hex(bits),
     )
 }
 
@@ -220,6 +220,9 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         Reply::Bytes(rows) => out.plain_text(bytes::render(rows, width)),
         Reply::Error(error) => return render_error_in(error, width),
         Reply::Pause(info) => marked_lines(&mut out, &pause::render(info, width)),
+        Reply::NextBranch(branch, names) => {
+            marked_lines(&mut out, &pause::render_next_branch(branch, names, width));
+        }
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
         Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),

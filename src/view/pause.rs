@@ -48,11 +48,69 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }
-    out.push_str(&fit(&frames_state(info), width));
+    let state = frames_state(info);
+    // A label's value goes on under it, ten columns in (`  locals: `).
+    let state = width.map_or(state.clone(), |w| hold_groups(&state, w.saturating_sub(10)));
+    out.push_str(&fit(&state, width));
     if let Some(trap) = &info.trap {
         out.push_str(&prose(&format!("{}\n", trap.choices), width));
     }
     out.replace(HELD, " ")
+}
+
+/// The pause screen's `next:` line alone, for a branch a `set` redirected.
+pub fn render_next_branch(
+    branch: &BranchPreview,
+    names: &FuncNames,
+    width: Option<usize>,
+) -> String {
+    fit(
+        &format!("  next:   {}\n", branch_line(branch, names)),
+        width,
+    )
+    .replace(HELD, " ")
+}
+
+/// `text` with the spaces inside each bracketed group (a lane list
+/// `[1 2 3 4]`, its `hex[...]`, a `popped [...]` list) held, so a line
+/// breaks between groups, not inside one, when the group fits in `max`
+/// columns; a longer group's own groups are held instead.
+fn hold_groups(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = matching_bracket(&rest[open..]) else {
+            break;
+        };
+        let group = &rest[open..open + close + 1];
+        out.push_str(&rest[..open]);
+        // What stays on the group's line with it: `v128:i32x4` before `[`.
+        let glued = rest[..open].chars().rev().take_while(|c| *c != ' ').count();
+        if glued + group.chars().count() <= max {
+            out.push_str(&group.replace(' ', HELD));
+        } else {
+            out.push('[');
+            out.push_str(&hold_groups(&group[1..group.len() - 1], max));
+            out.push(']');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset in `text` (which starts with `[`) of the `]` closing it.
+fn matching_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 1 => return Some(i),
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Holds two words together while the screen is wrapped (a no-break space).
@@ -144,7 +202,7 @@ fn frames_state(info: &PauseInfo) -> String {
             None => {
                 let _ = writeln!(
                     out,
-                    "  did:    {}  popped {}  pushed {}",
+                    "  did:    {}  popped{HELD}{}  pushed{HELD}{}",
                     effect.instruction,
                     named_list(&effect.popped, &info.func_names),
                     named_list(&effect.pushed, &info.func_names)
@@ -179,11 +237,9 @@ fn frames_state(info: &PauseInfo) -> String {
     if !blocks.is_empty() {
         let _ = writeln!(out, "  inside: {}", blocks.join(" > "));
     }
-    let skip = if info.frames.len() == 1 {
-        info.scratch_params
-    } else {
-        0
-    };
+    // Only the input's own frame has scratch parameters and no caller.
+    let in_input = info.frames.len() == 1 && !info.called_by_input;
+    let skip = if in_input { info.scratch_params } else { 0 };
     let locals: Vec<String> = top
         .locals
         .iter()
@@ -194,8 +250,8 @@ fn frames_state(info: &PauseInfo) -> String {
                 .name
                 .as_ref()
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
-            let param = if l.is_param && info.frames.len() > 1 {
-                " (param)"
+            let param = if l.is_param && !in_input {
+                "\u{a0}(param)" // held to the name (HELD)
             } else {
                 ""
             };
@@ -224,9 +280,12 @@ fn frames_state(info: &PauseInfo) -> String {
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
     }
-    if info.frames.len() > 1 {
+    if !in_input {
         let frames = (info.frames.iter().zip(&info.names).rev())
             .map(|(f, n)| format!("{n} @0x{:x}", f.offset));
+        // An invoked function's caller is the input, which has no code of its own.
+        let input = info.called_by_input.then(|| "your input".to_string());
+        let frames = frames.chain(input);
         // Recursion: a run of the same frame is written once, with its count.
         let mut calls: Vec<String> = super::stepper::runs(frames, 4)
             .into_iter()
@@ -338,6 +397,24 @@ fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracketed_groups_are_held_when_they_fit_else_their_own_groups_are() {
+        let held = |text: &str, max| hold_groups(text, max).replace(HELD, "_");
+        assert_eq!(
+            held("stack:  v128:i32x4[2 4 6 8] hex[02 04 06 08]", 30),
+            "stack:  v128:i32x4[2_4_6_8] hex[02_04_06_08]"
+        );
+        assert_eq!(
+            held("popped [v128:i32x4[2 4] hex[02 04]]  pushed []", 20),
+            "popped [v128:i32x4[2_4] hex[02_04]]  pushed []"
+        );
+        assert_eq!(
+            held("popped [v128:i32x4[2 4] hex[02 04]]", 40),
+            "popped [v128:i32x4[2_4]_hex[02_04]]"
+        );
+        assert_eq!(held("x [1 2 3 4 5 6", 3), "x [1 2 3 4 5 6");
+    }
 
     #[test]
     fn a_note_with_a_colon_goes_on_two_columns_in_not_under_its_colon() {

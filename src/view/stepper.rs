@@ -16,7 +16,7 @@ pub fn render_breakpoints(points: &[StopPoint]) -> String {
             StopPoint::Breakpoint { number, site } => {
                 let what = match site {
                     BreakSite::Entry(name) => format!("on entry to {name}"),
-                    BreakSite::Line(at) => format!("at line {at}"),
+                    BreakSite::Line(at) => format!("at {at}"),
                     BreakSite::Offset(o) => format!("at byte 0x{o:x}"),
                 };
                 writeln!(text, "breakpoint {number}: {what}")

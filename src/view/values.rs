@@ -53,6 +53,11 @@ pub fn value_table_with(
         .map(|(i, (label, v, changed))| {
             let (ty, dec, hex) = value_columns_in(v, shapes.get(i).copied().flatten(), names);
             let label = label.split('\t').map(hold).collect();
+            // A vector's hex lanes stay together, as its lane list does.
+            let hex = match v {
+                Value::V128(_) => hold(&hex),
+                _ => hex,
+            };
             (label, hold(&ty), hold(&dec), hex, *changed)
         })
         .collect();
@@ -191,7 +196,7 @@ mod tests {
                              u64:18446744073709551615
                              <- changed
   $v      mut    v128 i32x4  [1 0 0 0]
-      0x00000000_00000000_00000000_00000001
+      hex[00000001 00000000 00000000 00000000]
       imported from env.v
 "
         );

@@ -115,7 +115,7 @@ pub fn typed_code(line: &str, width: usize) -> Vec<String> {
     let parts = code(line, width);
     let mut depth = 0;
     for part in &parts[..parts.len().saturating_sub(1)] {
-        depth = depth_after(depth, &[(part.clone(), Role::Plain)]);
+        depth = depth_after(depth, &[(part.clone(), Role::Plain)], false);
         if depth == 0 {
             return vec![line.to_string()];
         }
@@ -195,8 +195,18 @@ fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: bool) -> Vec<Vec
             }
             lines.push(line.into_iter().flat_map(|(w, _)| w).collect());
             line = carried;
+            // What was carried over may leave no room for the word either.
+            let carried_len: usize = line.iter().map(|(w, _)| length(w)).sum();
+            if !line.is_empty() && carried_len + length(&word) > rest {
+                lines.push(
+                    std::mem::take(&mut line)
+                        .into_iter()
+                        .flat_map(|(w, _)| w)
+                        .collect(),
+                );
+            }
         }
-        let next = depth_after(depth, &word);
+        let next = depth_after(depth, &word, true);
         let word = match line.is_empty() && !lines.is_empty() {
             true => trim_leading_spaces(word),
             false => word,
@@ -224,13 +234,17 @@ fn shallower_break(line: &[(Vec<Piece>, usize)], depth: usize, limit: usize) -> 
     best
 }
 
-/// The depth of parentheses after `word`, from `depth` before it.
-fn depth_after(depth: usize, word: &[Piece]) -> usize {
+/// The depth of parentheses (and of square brackets, with `brackets`: a
+/// lane list `[1 2 3 4]` reads best whole too) after `word`, from `depth`
+/// before it.
+fn depth_after(depth: usize, word: &[Piece], brackets: bool) -> usize {
     word.iter()
         .flat_map(|(text, _)| text.chars())
         .fold(depth, |d, c| match c {
             '(' => d + 1,
+            '[' if brackets => d + 1,
             ')' => d.saturating_sub(1),
+            ']' if brackets => d.saturating_sub(1),
             _ => d,
         })
 }

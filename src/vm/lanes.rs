@@ -127,14 +127,25 @@ impl Shape {
         }
     }
 
-    /// The vector in this shape plus its hex: `i32x4[1 2 3 4] 0x00000004_..._00000001`.
+    /// The vector in this shape plus its hex: `i32x4[1 2 3 4] hex[00000001 ... 00000004]`.
     pub fn describe(self, v: u128) -> String {
         format!(
             "{}[{}] {}",
             self.name(),
             self.lane_texts(v).join(" "),
-            hex(v)
+            self.hex(v)
         )
+    }
+
+    /// Each lane's bits in hex, lane 0 first as the lanes are listed:
+    /// `hex[00000001 00000002 00000003 00000004]`.
+    pub fn hex(self, v: u128) -> String {
+        let bits = 128 / self.lanes();
+        let digits = bits / 4;
+        let lanes: Vec<String> = (0..self.lanes())
+            .map(|i| format!("{:0digits$x}", (v >> (i * bits)) & ((1u128 << bits) - 1)))
+            .collect();
+        format!("hex[{}]", lanes.join(" "))
     }
 
     /// Parses lanes written as WAT writes them after `v128.const i32x4`
@@ -199,10 +210,9 @@ fn parse_lane(shape: Shape, text: &str) -> Option<u128> {
     }
 }
 
-/// A vector as one hex number in 32-bit groups, most significant first.
+/// A vector's hex with no shape of its own: in 32-bit lanes, lane 0 first.
 pub fn hex(v: u128) -> String {
-    let u = u32s(v);
-    format!("0x{:08x}_{:08x}_{:08x}_{:08x}", u[3], u[2], u[1], u[0])
+    Shape::I32x4.hex(v)
 }
 
 /// Parses a vector typed as an argument: `i32x4:1,2,3,4` or one hex number
@@ -247,11 +257,15 @@ mod tests {
     fn describes_lanes_and_hex() {
         assert_eq!(
             Shape::I32x4.describe(from_i32s([1, 2, 3, -1])),
-            "i32x4[1 2 3 -1] 0xffffffff_00000003_00000002_00000001"
+            "i32x4[1 2 3 -1] hex[00000001 00000002 00000003 ffffffff]"
         );
         assert_eq!(
             Shape::F32x4.describe(from_f32s([1.5, 0.0, -2.0, f32::INFINITY])),
-            "f32x4[1.5 0 -2 inf] 0x7f800000_c0000000_00000000_3fc00000"
+            "f32x4[1.5 0 -2 inf] hex[3fc00000 00000000 c0000000 7f800000]"
+        );
+        assert_eq!(
+            Shape::I8x16.hex(from_i32s([0x0b, 0, 0, 0x1_0000])),
+            "hex[0b 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00]"
         );
     }
 

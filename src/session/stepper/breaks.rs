@@ -3,10 +3,9 @@
 //! (`$func:LINE`, or `LINE` of the text paused in), kept across inputs, and
 //! checked by every run of an input as well as by the stepper.
 
+use super::break_lines::{LineSite, func_index_by_name};
 use crate::session::{Reply, Session, SessionError};
-use crate::text::assemble::line_col;
 use crate::vm::FuncAddr;
-use crate::vm::module::Module;
 use crate::vm::store::{FuncInst, InstanceAddr};
 
 /// Where to stop, as the session keeps it.
@@ -54,42 +53,6 @@ pub enum StopPoint {
     ValueWatch(String),
 }
 
-/// Byte offsets of the instructions of defined function `defined` of a module.
-fn function_offsets(module: &[u8], defined: usize) -> Vec<usize> {
-    let mut bodies =
-        wasmparser::Parser::new(0)
-            .parse_all(module)
-            .filter_map(|payload| match payload {
-                Ok(wasmparser::Payload::CodeSectionEntry(body)) => Some(body),
-                _ => None,
-            });
-    let Some(body) = bodies.nth(defined) else {
-        return Vec::new();
-    };
-    let Ok(mut ops) = body.get_operators_reader() else {
-        return Vec::new();
-    };
-    let mut offsets = Vec::new();
-    while !ops.eof() {
-        match ops.read_with_offset() {
-            Ok((_, at)) => offsets.push(at as usize),
-            Err(_) => break,
-        }
-    }
-    offsets
-}
-
-/// The index of the function named `name` (with its `$`) in `module`.
-fn func_index_by_name(module: &Module, name: &str) -> Result<u32, SessionError> {
-    let named = if name.starts_with(['$', '"']) {
-        name.to_string()
-    } else {
-        format!("${name}")
-    };
-    crate::session::func_index_named(module, &named)
-        .ok_or_else(|| SessionError::usage(format!("no function {name} in the session module")))
-}
-
 impl Session {
     /// `break TARGET`: a breakpoint on entry to `$func`, before the
     /// instruction at `0xOFFSET`, or before the first instruction written on
@@ -104,11 +67,26 @@ impl Session {
             }
             _ => target.parse::<usize>().ok().map(|l| (None, l)),
         };
+        let mut place = target.to_string();
         let bp = if let Some((Some(func), line)) = line_target {
-            self.line_offset(Some(func), line)?;
+            self.line_site(Some(func), line)?;
+            place = self.line_place(func, line);
             Breakpoint::Line(func.to_string(), line)
         } else if let Some((None, line)) = line_target {
-            Breakpoint::Offset(self.line_offset(None, line)?)
+            match self.line_site(None, line)? {
+                LineSite { key: Some(key), .. } => {
+                    place = self.line_place(&key, line);
+                    Breakpoint::Line(key, line)
+                }
+                LineSite { offset, func, .. } => {
+                    let text = match func {
+                        None => "your input".to_string(),
+                        Some(func) => self.func_label(func),
+                    };
+                    place = format!("line {line} of {text} (byte 0x{offset:x})");
+                    Breakpoint::Offset(offset)
+                }
+            }
         } else if let Some(hex) = target.strip_prefix("0x") {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
@@ -123,7 +101,7 @@ impl Session {
         };
         self.breakpoints.push(bp);
         Ok(vec![Reply::Note(format!(
-            "breakpoint {} at {target}",
+            "breakpoint {} at {place}",
             self.breakpoints.len()
         ))])
     }
@@ -181,7 +159,7 @@ impl Session {
         let breakpoints = self.breakpoints.iter().enumerate().map(|(i, bp)| {
             let site = match bp {
                 Breakpoint::Func(name) => BreakSite::Entry(name.clone()),
-                Breakpoint::Line(func, line) => BreakSite::Line(format!("{func}:{line}")),
+                Breakpoint::Line(func, line) => BreakSite::Line(self.line_place(func, *line)),
                 Breakpoint::Offset(o) => BreakSite::Offset(*o),
             };
             StopPoint::Breakpoint {
@@ -412,75 +390,6 @@ impl Session {
             _ => None,
         }
     }
-
-    /// The byte offset of the first instruction written on `line` (1-based)
-    /// of function `func`'s text (of its file, when loaded from one), or of
-    /// the text paused in.
-    pub(super) fn line_offset(
-        &self,
-        func: Option<&str>,
-        line: usize,
-    ) -> Result<usize, SessionError> {
-        let no_code = || SessionError::usage(format!("no instruction starts on line {line} there"));
-        let (module, instance) = self.session_instance().map(|(m, i)| (m.clone(), i)).unzip();
-        let defined = match func {
-            Some(name) => {
-                let module = module
-                    .as_ref()
-                    .ok_or_else(|| SessionError::usage("the session has no functions"))?;
-                let index = func_index_by_name(module, name)?;
-                index
-                    .checked_sub(module.imported_funcs)
-                    .ok_or_else(|| SessionError::usage(format!("{name} is imported")))?
-                    as usize
-            }
-            None => {
-                let d = self.debugger.as_ref().ok_or_else(|| {
-                    SessionError::usage("b LINE needs a pause to know which text; use b $func:LINE")
-                })?;
-                let top = d
-                    .execution
-                    .frame_views(&self.store)
-                    .pop()
-                    .ok_or_else(no_code)?;
-                if d.is_fragment(top.func) {
-                    let prepared = &d.prepared;
-                    return function_offsets(&prepared.bytes, 0)
-                        .iter()
-                        .zip(&prepared.spans)
-                        .find(|(_, span)| {
-                            **span >= prepared.code_start
-                                && line_col(&d.code, **span - prepared.code_start).0 + 1 == line
-                        })
-                        .map(|(o, _)| *o)
-                        .ok_or_else(no_code);
-                }
-                let module = module
-                    .as_ref()
-                    .filter(|_| Some(top.instance) == instance)
-                    .ok_or_else(no_code)?;
-                top.index
-                    .checked_sub(module.imported_funcs)
-                    .ok_or_else(no_code)? as usize
-            }
-        };
-        let module = module.ok_or_else(no_code)?;
-        let sources = self.sources.get(defined).ok_or_else(no_code)?;
-        // A function loaded from a file is numbered by the file's lines.
-        let (field, _) = *sources.first().ok_or_else(no_code)?;
-        let above = (self.fields.get(field).and_then(|f| f.in_file()))
-            .map_or(0, |(_, file, start)| file[..start].matches('\n').count());
-        function_offsets(&module.bytes, defined)
-            .iter()
-            .zip(sources.iter())
-            .find(|(_, (field, at))| {
-                self.fields
-                    .get(*field)
-                    .is_some_and(|f| above + line_col(&f.text, *at).0 + 1 == line)
-            })
-            .map(|(o, _)| *o)
-            .ok_or_else(no_code)
-    }
 }
 
 #[cfg(test)]
@@ -585,7 +494,15 @@ mod tests {
         assert_eq!(info.next.as_deref(), Some("i32.const 2"));
         assert_eq!(info.notes, ["breakpoint 1 hit"]);
         let error = session.add_breakpoint("$sum:9").unwrap_err();
-        assert_eq!(error.message, "no instruction starts on line 9 there");
+        assert_eq!(
+            error.message,
+            "line 9 of $sum has no instruction; the last one is on line 4, in $sum"
+        );
+        let error = session.add_breakpoint("$sum:1").unwrap_err();
+        assert_eq!(
+            error.message,
+            "line 1 of $sum has no instruction; $sum's first is on line 2"
+        );
     }
 
     #[test]

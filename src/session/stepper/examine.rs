@@ -220,10 +220,10 @@ impl Session {
             "locals" | "lo" | "l" | "args" => vec![locals()],
             "stack" | "s" => vec![stack()],
             "registers" | "r" | "all-registers" => vec![locals(), stack()],
-            "globals" | "g" => vec![self.globals_of(&top).map_or_else(
-                || Reply::Note("no globals".into()),
-                |listed| rows("globals".into(), listed),
-            )],
+            "globals" | "g" => vec![match self.globals_rows_of(top.instance) {
+                Some(rows) if !rows.rows.is_empty() => Reply::Rows(rows),
+                _ => Reply::Note("no globals".into()),
+            }],
             "frame" | "f" => {
                 let blocks = super::labels::blocks_inside(&top.labels, &names);
                 let count =
@@ -282,26 +282,6 @@ impl Session {
             None => self.memory_named(None),
         }
     }
-
-    /// The globals of the paused function's module (else the session's), by name.
-    fn globals_of(&self, top: &FrameView) -> Option<Vec<(String, Value)>> {
-        let instance = self.store.instance(top.instance)?;
-        let listed: Vec<(String, Value)> = instance
-            .globals
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let name = instance
-                    .module
-                    .names
-                    .globals
-                    .get(&(i as u32))
-                    .map_or_else(|| i.to_string(), |n| format!("${n}"));
-                Some((name, self.store.global(*g)?.get()))
-            })
-            .collect();
-        (!listed.is_empty()).then_some(listed)
-    }
 }
 
 /// `$name`, or the index when the local has no name.
@@ -324,6 +304,14 @@ mod tests {
         assert_eq!(session.pause_location().as_deref(), Some("input:1"));
         session.step(2).unwrap();
         assert_eq!(session.pause_location().as_deref(), Some("$fill:2"));
+    }
+
+    #[test]
+    fn a_typed_module_is_located_at_its_own_lines() {
+        let module = "(module $m\n  (func $len (export \"len\") (result i32)\n    i32.const 1))";
+        let mut session = session_with(&[module]);
+        session.start_stepping("(invoke $m \"len\")").unwrap();
+        assert_eq!(session.pause_location().as_deref(), Some("$m.$len:3"));
     }
 
     #[test]

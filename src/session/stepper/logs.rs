@@ -71,10 +71,12 @@ impl Session {
             None => (None, at),
         };
         let line: usize = line.parse().map_err(|_| usage())?;
-        let offset = self.line_offset(func, line)?;
-        let func = match func {
-            Some(name) => self.session_func(name)?,
-            None => self
+        let site = self.line_site(func, line)?;
+        let offset = site.offset;
+        let func = match (func, site.func) {
+            (Some(name), _) => self.session_func(name)?,
+            (None, Some(func)) => func,
+            (None, None) => self
                 .debugger
                 .as_ref()
                 .and_then(|d| d.execution.position(&self.store))

@@ -23,6 +23,7 @@
 //! - `trapped`: a trap pauses at the trapping instruction;
 //! - `dispatch`: the typed stepper commands, mapped to those methods.
 
+mod break_lines;
 mod breaks;
 mod chunks;
 mod control;
@@ -214,7 +215,7 @@ impl Session {
         call: crate::script::Call,
         before: Option<StoreData>,
     ) -> Result<Vec<Reply>, SessionError> {
-        let prepared = Prepared::call(call.func, call.args);
+        let prepared = Prepared::invoke(&call);
         self.attach(code, prepared, before)
             .map_err(|t| SessionError::usage(t.to_string()))?;
         Ok(self.pause_replies(None, Vec::new()))
@@ -374,10 +375,18 @@ impl Session {
             .debugger
             .as_ref()
             .is_none_or(|d| d.prepared.is_fragment());
-        let (before, shapes) = self
-            .debugger
-            .take()
-            .map_or((None, Vec::new()), |d| (d.before, d.prepared.shapes));
+        let (before, prepared) =
+            (self.debugger.take()).map_or((None, None), |d| (d.before, Some(d.prepared)));
+        // An `(invoke ...)` that returned goes into `:export-js`'s replay.
+        if let Some(Prepared {
+            invoked: Some((instance, export)),
+            args,
+            ..
+        }) = &prepared
+        {
+            self.journal_invoke(*instance, export.clone(), args.clone(), &values);
+        }
+        let shapes = prepared.map(|p| p.shapes);
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
@@ -390,7 +399,7 @@ impl Session {
             .into(),
         )];
         if is_fragment {
-            replies.extend(self.apply_results(&values, &shapes));
+            replies.extend(self.apply_results(&values, &shapes.unwrap_or_default()));
         } else {
             let names = self.func_names(&values);
             replies.push(Reply::Values(values, names));

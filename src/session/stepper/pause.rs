@@ -8,7 +8,7 @@ use crate::session::instr_text::InstrText;
 use crate::session::module::token_len;
 use crate::session::{Reply, Session, SessionError, SourceSpot};
 use crate::text::catalog::{self, Family};
-use crate::vm::store::GlobalAddr;
+use crate::vm::store::{FuncInst, GlobalAddr};
 use crate::vm::{FrameView, FuncAddr, LabelKind, Value};
 
 /// What the last instruction did to the operand stack.
@@ -88,6 +88,9 @@ pub struct PauseInfo {
     pub globals: Vec<(String, Value, bool)>,
     /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
     pub scratch_params: usize,
+    /// Whether the outermost frame is a function the input called
+    /// (`(invoke ...)`, a start function) rather than the input's own code.
+    pub called_by_input: bool,
     /// Indices of the top frame's locals that changed since the last pause.
     pub changed_locals: Vec<usize>,
     /// Watched ranges too long for a note, before and after the write.
@@ -159,13 +162,31 @@ impl Session {
     }
 
     /// "your input" for the fragment, else the function's name (its export,
-    /// `func "f"`, when it has none).
+    /// `func "f"`, when it has none; `$m.$f` in named instance `$m`).
     pub(super) fn frame_name(&self, func: FuncAddr, d: &Debugger) -> String {
+        let named = |instance: &crate::vm::store::InstanceAddr| {
+            self.named.iter().any(|(_, a)| a == instance)
+                && self.session_instance().is_none_or(|(_, s)| s != *instance)
+        };
         if d.is_fragment(func) {
             "your input".into()
+        } else if let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func)
+            && named(instance)
+        {
+            self.func_label(func)
         } else {
             (self.exported_func_label(func)).unwrap_or_else(|| self.store.func_name(func))
         }
+    }
+
+    /// Where the branch the top frame runs next goes, as the pause's `next:`
+    /// line says, when the next instruction is a branch.
+    pub(super) fn branch_ahead(&mut self) -> Option<Reply> {
+        let next = self.next_instruction()?;
+        let d = self.debugger.as_ref()?;
+        let branch = branch_preview(&next, d.execution.frame_views(&self.store).last()?)?;
+        let names = self.func_names(&branch.carried);
+        Some(Reply::NextBranch(Box::new(branch), names))
     }
 
     /// The text of the instruction the top frame runs next.
@@ -312,6 +333,7 @@ impl Session {
                 .chain(globals_now.iter().map(|(_, value)| value))
                 .chain(effect.iter().flat_map(|e| e.popped.iter().chain(&e.pushed))),
         );
+        let called_by_input = views.first().is_some_and(|v| !d.is_fragment(v.func));
         let info = PauseInfo {
             step: d.steps,
             next: next.as_ref().map(|text| match text.ends_function {
@@ -330,6 +352,7 @@ impl Session {
             notes,
             globals,
             scratch_params: d.scratch_params(self.locals.len()),
+            called_by_input,
             changed_locals,
             watch_diffs,
             func_names,
@@ -370,6 +393,9 @@ impl Session {
                 offset: at,
                 len: token_len(&d.code, at),
             });
+        }
+        if let Some(spot) = self.module_text_spot(view.func, view.offset) {
+            return Some(spot);
         }
         let defined = self.defined_index(view)?;
         let spot = self

@@ -149,11 +149,13 @@ impl Session {
             ))
         })?;
         self.record_edit(|s| s.write_place(&place, new))?;
-        Ok(vec![Reply::Note(format!(
+        let note = Reply::Note(format!(
             "{title} = {} (was {}); back undoes it",
             self.value_named(new),
             self.value_named(old)
-        ))])
+        ));
+        // The operand a branch decides by may be what changed.
+        Ok([note].into_iter().chain(self.branch_ahead()).collect())
     }
 
     /// The value `text` names in the top frame now (as `p` reads it).
@@ -314,10 +316,23 @@ impl Session {
                 "local {} of {func}",
                 local_label(*i, top.locals.get(*i).and_then(|l| l.name.as_deref()))
             ),
-            Place::Global(_) => format!("global {text}"),
+            Place::Global(addr) => self.global_title(top, *addr, text),
             Place::Operand(0) => "[0] (the top of the stack)".into(),
             Place::Operand(n) => format!("[{n}] ({n} below the top of the stack)"),
             Place::Memory(_, cell, addr) => format!("{}[0x{addr:x}]", cell.name),
+        }
+    }
+
+    /// "global $g", or, for a global of the session module read while
+    /// paused in another module that has none of that name, whose it is:
+    /// "global $g of the session module ($m has no $g)".
+    fn global_title(&self, top: &FrameView, addr: GlobalAddr, text: &str) -> String {
+        let own = (self.store.instance(top.instance)).is_some_and(|i| i.globals.contains(&addr));
+        match self.instance_name(top.instance) {
+            Some(module) if !own => {
+                format!("global {text} of the session module ({module} has no {text})")
+            }
+            _ => format!("global {text}"),
         }
     }
 
