@@ -194,7 +194,15 @@ impl Session {
                 .iter()
                 .enumerate()
                 .skip(skip)
-                .map(|(i, l)| (local_label(i, l.name.as_deref()), l.value))
+                .map(|(i, l)| {
+                    // As the pause marks them; the input's own frame has
+                    // scratch values, not parameters.
+                    let label = local_label(i, l.name.as_deref());
+                    match l.is_param && skip == 0 && !d.is_fragment(top.func) {
+                        true => (format!("{label} (param)"), l.value),
+                        false => (label, l.value),
+                    }
+                })
                 .collect();
             if listed.is_empty() {
                 Reply::Note(format!("{name} has no locals"))
