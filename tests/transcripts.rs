@@ -176,6 +176,7 @@ transcripts! {
     step_vocabulary,
     step_watch_wide,
     step_named_module,
+    offset_breakpoint_keeps_to_its_module,
     step_start_function,
     step_set_redirects_branch,
     typed_module_source,

@@ -17,8 +17,10 @@ pub(in crate::session) enum Breakpoint {
     /// Before the first instruction on a line of a function's field, looked
     /// up again at every run for the same reason.
     Line(String, usize),
-    /// Before the instruction at a byte offset of a function's module.
-    Offset(usize),
+    /// Before the instruction at a byte offset of the module of an instance:
+    /// the one paused in when it was set (your input's, a named module's),
+    /// or (`None`) whichever build of the session module runs.
+    Offset(usize, Option<InstanceAddr>),
 }
 
 /// Where a listed breakpoint stops.
@@ -84,13 +86,17 @@ impl Session {
                         Some(func) => self.func_label(func),
                     };
                     place = format!("line {line} of {text} (byte 0x{offset:x})");
-                    Breakpoint::Offset(offset)
+                    let instance = match func {
+                        None => self.paused_instance(),
+                        Some(_) => None,
+                    };
+                    Breakpoint::Offset(offset, instance)
                 }
             }
         } else if let Some(hex) = target.strip_prefix("0x") {
             let offset = usize::from_str_radix(hex, 16)
                 .map_err(|_| SessionError::usage(format!("{target} is not an offset")))?;
-            Breakpoint::Offset(offset)
+            Breakpoint::Offset(offset, self.paused_instance())
         } else if target.starts_with(['$', '"']) {
             self.session_func(target)?;
             Breakpoint::Func(target.to_string())
@@ -148,7 +154,7 @@ impl Session {
             .iter()
             .enumerate()
             .filter_map(|(i, bp)| match bp {
-                Breakpoint::Offset(o) => Some((i + 1, *o)),
+                Breakpoint::Offset(o, None) => Some((i + 1, *o)),
                 _ => None,
             })
             .collect()
@@ -160,7 +166,7 @@ impl Session {
             let site = match bp {
                 Breakpoint::Func(name) => BreakSite::Entry(name.clone()),
                 Breakpoint::Line(func, line) => BreakSite::Line(self.line_place(func, *line)),
-                Breakpoint::Offset(o) => BreakSite::Offset(*o),
+                Breakpoint::Offset(o, _) => BreakSite::Offset(*o),
             };
             StopPoint::Breakpoint {
                 number: i + 1,
@@ -184,12 +190,13 @@ impl Session {
     }
 
     /// The breakpoints as an execution of `root` checks them: entry
-    /// functions and offsets. A host function, which no frame enters, stops
-    /// at the calls of it in the session module and `root`'s module.
+    /// functions, and instructions as (function, offset in its module's
+    /// binary). A host function, which no frame enters, stops at the calls
+    /// of it in the session module and `root`'s module.
     pub(in crate::session) fn breakpoint_sites(
         &self,
         root: FuncAddr,
-    ) -> (Vec<FuncAddr>, Vec<usize>) {
+    ) -> (Vec<FuncAddr>, Vec<(FuncAddr, usize)>) {
         let mut entries = Vec::new();
         let mut offsets = Vec::new();
         for bp in &self.breakpoints {
@@ -201,9 +208,12 @@ impl Session {
                     found => entries.extend(found.ok()),
                 },
                 Breakpoint::Line(func, line) => {
-                    offsets.extend(self.line_offset(Some(func), *line).ok());
+                    let site = self.line_site(Some(func), *line).ok();
+                    offsets.extend(site.and_then(|site| Some((site.func?, site.offset))));
                 }
-                Breakpoint::Offset(o) => offsets.push(*o),
+                Breakpoint::Offset(o, instance) => {
+                    offsets.extend(self.func_at(*instance, *o).map(|func| (func, *o)));
+                }
             }
         }
         (entries, offsets)
@@ -231,7 +241,10 @@ impl Session {
                 Breakpoint::Line(func, line) => self
                     .line_offset(Some(func), *line)
                     .is_ok_and(|o| o == offset),
-                Breakpoint::Offset(o) => *o == offset,
+                Breakpoint::Offset(o, instance) => {
+                    *o == offset
+                        && frame.is_some_and(|f| self.func_at(*instance, *o) == Some(f.func))
+                }
             })
             .map(|(i, bp)| match (bp, host_call) {
                 (Breakpoint::Func(name), Some(host)) if frame.is_none_or(|f| f.pc != 0) => format!(
@@ -327,7 +340,7 @@ impl Session {
 
     /// Byte offsets of the `call`s of host function `host` in the session
     /// module and in the module of `root`.
-    fn host_call_sites(&self, host: FuncAddr, root: FuncAddr) -> Vec<usize> {
+    fn host_call_sites(&self, host: FuncAddr, root: FuncAddr) -> Vec<(FuncAddr, usize)> {
         let root_instance = match self.store.func(root) {
             Some(FuncInst::Wasm { instance, .. }) => Some(*instance),
             _ => None,
@@ -338,27 +351,55 @@ impl Session {
             let Some(instance) = self.store.instance(addr) else {
                 continue;
             };
-            let bytes = &instance.module.bytes;
-            for body in wasmparser::Parser::new(0)
-                .parse_all(bytes)
-                .filter_map(|payload| match payload {
-                    Ok(wasmparser::Payload::CodeSectionEntry(body)) => Some(body),
-                    _ => None,
-                })
-            {
-                let Ok(mut ops) = body.get_operators_reader() else {
+            let module = &instance.module;
+            for (defined, body) in module.bodies.iter().enumerate() {
+                let Some(&func) = instance.funcs.get(module.imported_funcs as usize + defined)
+                else {
+                    continue;
+                };
+                let Some(bytes) = module.bytes.get(body.range()) else {
+                    continue;
+                };
+                let reader = wasmparser::BinaryReader::new(bytes, body.start as u64);
+                let Ok(mut ops) = wasmparser::FunctionBody::new(reader).get_operators_reader()
+                else {
                     continue;
                 };
                 while let Ok((op, at)) = ops.read_with_offset() {
                     if let wasmparser::Operator::Call { function_index } = op
                         && instance.funcs.get(function_index as usize) == Some(&host)
                     {
-                        sites.push(at as usize);
+                        sites.push((func, at as usize));
                     }
                 }
             }
         }
         sites
+    }
+
+    /// The function of `instance` (`None`: the session module's current
+    /// build) whose code holds byte `offset` of its module.
+    fn func_at(&self, instance: Option<InstanceAddr>, offset: usize) -> Option<FuncAddr> {
+        let addr = instance.or_else(|| self.session_instance().map(|(_, addr)| addr))?;
+        let instance = self.store.instance(addr)?;
+        let module = &instance.module;
+        let defined = module
+            .bodies
+            .iter()
+            .position(|body| body.range().contains(&offset))?;
+        instance
+            .funcs
+            .get(module.imported_funcs as usize + defined)
+            .copied()
+    }
+
+    /// The instance of the paused frame when it is not the session
+    /// module's (your input's, a named module's): where a byte offset
+    /// typed now counts.
+    fn paused_instance(&self) -> Option<InstanceAddr> {
+        let (_, top) = self.paused_frame().ok()?;
+        let session = self.session_instance().map(|(_, addr)| addr);
+        (Some(top.instance) != session).then_some(top.instance)
     }
 
     /// The arguments a pending call of host function `host` takes from the stack.

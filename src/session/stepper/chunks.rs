@@ -27,7 +27,7 @@ impl Session {
     pub(super) fn run_chunk(
         &mut self,
         max: u64,
-        sites: &(Vec<crate::vm::FuncAddr>, Vec<usize>),
+        sites: &(Vec<crate::vm::FuncAddr>, Vec<(crate::vm::FuncAddr, usize)>),
     ) -> Result<(u64, Outcome), Trap> {
         let Some(d) = self.debugger.as_mut() else {
             return Ok((0, Outcome::Paused));

@@ -94,11 +94,12 @@ impl Session {
     }
 
     /// Whether the paused program is at one of the break sites: on entry to
-    /// a function of `entries` or before an instruction at one of `offsets`.
+    /// a function of `entries` or before an instruction at one of `offsets`
+    /// (function, offset in its module).
     fn at_break_site(
         &self,
         entries: &[crate::vm::FuncAddr],
-        offsets: &std::collections::HashSet<usize>,
+        offsets: &std::collections::HashSet<(crate::vm::FuncAddr, usize)>,
     ) -> bool {
         let Some(d) = self.debugger.as_ref() else {
             return false;
@@ -114,7 +115,7 @@ impl Session {
         entered
             || d.execution
                 .position(&self.store)
-                .is_some_and(|(_, offset)| offsets.contains(&offset))
+                .is_some_and(|site| offsets.contains(&site))
     }
 
     /// Steps until `done(session, steps)` holds, a breakpoint or watch fires
@@ -162,7 +163,7 @@ impl Session {
             _ => (Vec::new(), Vec::new()),
         };
         let sites = (entries, offsets);
-        let offsets: std::collections::HashSet<usize> = sites.1.iter().copied().collect();
+        let offsets: std::collections::HashSet<_> = sites.1.iter().copied().collect();
         let entries = &sites.0;
         let stop = loop {
             if let Some(limit) = chunks {

@@ -93,7 +93,7 @@ pub struct Execution {
     /// Step mode: functions to pause on entry to.
     break_entries: Vec<FuncAddr>,
     /// Step mode: instruction byte offsets to pause before.
-    break_offsets: Vec<usize>,
+    break_offsets: Vec<(FuncAddr, usize)>,
     /// Whether the last pause was at a breakpoint.
     hit_breakpoint: bool,
     /// The wait this execution is blocked in, if `memory.atomic.wait` blocked.
@@ -280,9 +280,9 @@ impl Execution {
     }
 
     /// Breakpoints for step mode: pause on entry to any of `entries`, and
-    /// before any instruction at one of the byte `offsets`. Run mode never
-    /// looks at them.
-    pub fn set_breakpoints(&mut self, entries: Vec<FuncAddr>, offsets: Vec<usize>) {
+    /// before the instruction of a function at one of the byte `offsets` of
+    /// its module (function, offset). Run mode never looks at them.
+    pub fn set_breakpoints(&mut self, entries: Vec<FuncAddr>, offsets: Vec<(FuncAddr, usize)>) {
         self.break_entries = entries;
         self.break_offsets = offsets;
     }

@@ -851,7 +851,8 @@ impl Execution {
                         || !self.break_offsets.is_empty())
                         && ((pc!() == 0 && self.break_entries.contains(&frame.func))
                             || here.is_some_and(|o| {
-                                self.break_offsets.contains(&(body.start + o as usize))
+                                (self.break_offsets)
+                                    .contains(&(frame.func, body.start + o as usize))
                             }));
                     if at_breakpoint {
                         self.hit_breakpoint = true;
