@@ -481,6 +481,29 @@ fn ctrl_d_at_a_continuation_prompt_drops_the_input_and_stays() {
 }
 
 #[test]
+fn ctrl_d_in_the_stepper_leaves_the_stepper_not_the_workbench() {
+    let data_home = TempDir::new("xdg-ctrl-d-step");
+    let mut repl = Repl::spawn(data_home.path());
+    repl.expect("wat> ");
+    repl.send("i32.const 7");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["7"]);
+    repl.expect("wat> ");
+    repl.send(":step i32.const 1 i32.const 2 i32.add");
+    repl.send(ENTER);
+    repl.expect("step input:1> ");
+    repl.send(CTRL_D);
+    repl.expect("Ctrl-D left the stepper");
+    repl.expect("wat> ");
+    // The session is intact: the stack holds what it held before the step.
+    repl.send("i32.const 8");
+    repl.send(ENTER);
+    expect_stack(&mut repl, &["7", "8"]);
+    repl.expect("wat> ");
+    quit(&mut repl);
+}
+
+#[test]
 fn ctrl_c_at_a_prompt_clears_the_line() {
     let data_home = TempDir::new("xdg-ctrl-c-line");
     let mut repl = Repl::spawn(data_home.path());

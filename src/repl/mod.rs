@@ -180,6 +180,13 @@ fn run_inputs(
                 writeln!(out, "(unfinished input dropped)")?;
                 continue;
             }
+            Gathered::End if session.session.is_stepping() => {
+                // Ctrl-D in the stepper leaves the stepped input, not the
+                // workbench (and the session with it).
+                answer(out, editor, pager, session, "abort", colour)?;
+                writeln!(out, "(Ctrl-D left the stepper; Ctrl-D at wat> quits)")?;
+                continue;
+            }
             Gathered::End => break,
             Gathered::Failed(e) => {
                 eprintln!("watlab: {e}");
