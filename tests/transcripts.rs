@@ -177,6 +177,7 @@ transcripts! {
     step_watch_wide,
     step_named_module,
     offset_breakpoint_keeps_to_its_module,
+    watch_memory_of_a_named_module,
     step_start_function,
     step_set_redirects_branch,
     typed_module_source,

@@ -437,14 +437,18 @@ impl Session {
         let memory = self
             .session_instance()
             .and_then(|(_, i)| self.store.instance(i))
-            .and_then(|i| i.memories.first().copied())
-            .and_then(|m| self.store.memory(m));
-        let Some(bytes) = memory.map(|m| m.bytes()) else {
+            .and_then(|i| i.memories.first().copied());
+        memory.map_or_else(Vec::new, |m| self.memory_bytes_at(m, addr, len))
+    }
+
+    /// Bytes `start..start + len` of `memory`, as far as it holds them.
+    pub(crate) fn memory_bytes_at(&self, memory: MemAddr, start: u64, len: u64) -> Vec<u8> {
+        let Some(bytes) = self.store.memory(memory).map(|m| m.bytes()) else {
             return Vec::new();
         };
-        let start = (addr as usize).min(bytes.len());
-        let end = (addr.saturating_add(len) as usize).min(bytes.len());
-        bytes[start..end].to_vec()
+        let from = (start as usize).min(bytes.len());
+        let to = (start.saturating_add(len) as usize).min(bytes.len());
+        bytes[from..to].to_vec()
     }
 
     /// The scratch operand stack, bottom first.

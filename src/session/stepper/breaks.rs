@@ -178,7 +178,7 @@ impl Session {
             .iter()
             .flat_map(|d| &d.watches)
             .map(|w| match w {
-                super::watch::Watch::Memory { start, len } => StopPoint::Watchpoint {
+                super::watch::Watch::Memory { start, len, .. } => StopPoint::Watchpoint {
                     start: *start,
                     end: start + len,
                 },

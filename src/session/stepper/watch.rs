@@ -9,12 +9,14 @@ use crate::session::{Reply, Session, SessionError};
 use crate::vm::store::{FuncInst, GlobalAddr};
 use crate::vm::{FuncAddr, MemAddr, Value};
 
-/// A watchpoint: a memory range of the session's memory 0, or a local or
-/// global (gdb's `watch $n`).
+/// A watchpoint: a memory range (of memory 0 of the module paused in when it
+/// was set), or a local or global (gdb's `watch $n`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Watch {
     /// Bytes `start..start + len` (`len` at least 1).
     Memory {
+        /// The memory.
+        memory: MemAddr,
         /// First watched byte.
         start: u64,
         /// Number of watched bytes.
@@ -156,10 +158,13 @@ impl Session {
             ))]);
         }
         if let Some(region) = words.first().and_then(|w| self.region(w)).cloned() {
+            // Regions are marked in the session's memory.
+            let (memory, _) = self.memory_named(None)?;
             let Some(d) = self.debugger.as_mut() else {
                 return Ok(Vec::new());
             };
             d.watches.push(Watch::Memory {
+                memory,
                 start: region.start,
                 len: region.len,
             });
@@ -181,17 +186,19 @@ impl Session {
             .map_or(Some(1), |w| crate::session::state::parse_number(w))
             .ok_or_else(usage)?
             .max(1);
+        // Memory 0 of the module paused in: what p and x read there.
+        let (memory, _) = self.paused_memory()?;
         let Some(d) = self.debugger.as_mut() else {
             return Ok(Vec::new());
         };
-        d.watches.push(Watch::Memory { start, len });
+        d.watches.push(Watch::Memory { memory, start, len });
         Ok(vec![Reply::Note(format!(
             "watching memory 0x{start:x}..0x{:x}: execution pauses after a write there",
             start + len
         ))])
     }
 
-    /// What each watchpoint sees now: bytes of the session's memory 0, or a value.
+    /// What each watchpoint sees now: bytes of a memory, or a value.
     pub(super) fn watched_state(&self) -> Vec<Seen> {
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
@@ -204,7 +211,9 @@ impl Session {
         d.watches
             .iter()
             .map(|w| match w {
-                Watch::Memory { start, len } => Seen::Bytes(self.memory0_bytes(*start, *len)),
+                Watch::Memory { memory, start, len } => {
+                    Seen::Bytes(self.memory_bytes_at(*memory, *start, *len))
+                }
                 Watch::Value {
                     spot: ValueSpot::Global(addr),
                     ..
@@ -285,7 +294,7 @@ impl Session {
                 (Watch::Value { label, .. }, _, Seen::Value(None)) => {
                     notes.push(format!("watchpoint on {label} ended: its frame returned"))
                 }
-                (Watch::Memory { start, len }, Seen::Bytes(old), Seen::Bytes(new)) => {
+                (Watch::Memory { start, len, .. }, Seen::Bytes(old), Seen::Bytes(new)) => {
                     let range = format!("watchpoint 0x{start:x}..0x{:x} written", start + len);
                     if old.len() <= INLINE_BYTES {
                         notes.push(format!("{range}: {} -> {}", hex(old), hex(new)));
