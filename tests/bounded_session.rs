@@ -232,3 +232,39 @@ fn a_typed_function_reference_in_a_global_keeps_its_function() {
     let stack: Vec<String> = session.stack().iter().map(|v| v.to_string()).collect();
     assert_eq!(stack, ["i32:41"]);
 }
+
+/// Peak resident memory of this process so far in MiB (`VmHWM`).
+fn peak_resident_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmHWM line");
+    kb / 1024
+}
+
+#[test]
+fn replacing_a_huge_memory_by_a_small_one_does_not_touch_its_zero_pages() {
+    let mut session = Session::new();
+    eval(&mut session, "(memory 16384)");
+    eval(
+        &mut session,
+        "(i32.store (i32.const 1073741820) (i32.const 9))",
+    );
+    let before = peak_resident_mib();
+    // The new memory grows to hold the old contents (1 GiB, nearly all zero
+    // pages): only the pages that hold data may become resident.
+    eval(&mut session, "(memory 2)");
+    let grown = peak_resident_mib().saturating_sub(before);
+    assert!(
+        grown < 256,
+        "replacing the memory made {grown} MiB more resident at its peak"
+    );
+    eval(&mut session, "(i32.load (i32.const 1073741820))");
+    assert!(
+        matches!(session.stack().last(), Some(watlab::vm::Value::I32(9))),
+        "the kept word reads back: {:?}",
+        session.stack()
+    );
+}

@@ -622,7 +622,7 @@ impl Session {
                 let needed = (old_len as u64).div_ceil(memory.ty.page_size());
                 let allowed = memory.ty.limits.max.unwrap_or(u64::MAX).min(needed);
                 if memory.pages() < allowed {
-                    let _ = memory.grow(allowed - memory.pages());
+                    let _ = memory.grow_untouched(allowed - memory.pages());
                 }
             }
             let memories = &mut self.store.data.memories;

@@ -82,18 +82,7 @@ impl Memory {
     /// when the maximum, the address type, the store's limit or the
     /// allocator says no.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
-        let old = self.pages();
-        let new = old.checked_add(delta)?;
-        let max = self
-            .ty
-            .limits
-            .max
-            .unwrap_or(u64::MAX)
-            .min(self.ty.max_pages());
-        let new_len = new.checked_mul(self.ty.page_size())?;
-        if new > max || new_len > self.page_limit as u64 * PAGE_SIZE {
-            return None;
-        }
+        let (old, new, new_len) = self.grown_size(delta)?;
         if self.bytes.is_empty() {
             self.bytes = zeroed(new_len as usize)?;
         } else {
@@ -106,6 +95,36 @@ impl Memory {
         }
         self.ty.limits.min = new;
         Some(old)
+    }
+
+    /// Grows by `delta` pages as [`Memory::grow`] does, into a fresh zeroed
+    /// allocation the current contents are copied into: the new pages stay
+    /// untouched until written. For a redefined memory growing to hold its
+    /// predecessor's contents (a 1 GiB memory replaced by a 2-page one must
+    /// not write 1 GiB of zeros); `memory.grow` keeps `grow`, which copies
+    /// nothing when the allocator can extend the block.
+    pub fn grow_untouched(&mut self, delta: u64) -> Option<u64> {
+        let (old, new, new_len) = self.grown_size(delta)?;
+        let mut bytes = zeroed(new_len as usize)?;
+        copy_nonzero(&mut bytes, &self.bytes);
+        self.bytes = bytes;
+        self.ty.limits.min = new;
+        Some(old)
+    }
+
+    /// The size in pages now and after growing by `delta`, and the new size
+    /// in bytes; `None` past the maximum, the address type or the store's limit.
+    fn grown_size(&self, delta: u64) -> Option<(u64, u64, u64)> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let max = self
+            .ty
+            .limits
+            .max
+            .unwrap_or(u64::MAX)
+            .min(self.ty.max_pages());
+        let new_len = new.checked_mul(self.ty.page_size())?;
+        (new <= max && new_len <= self.page_limit as u64 * PAGE_SIZE).then_some((old, new, new_len))
     }
 
     /// The range `[addr, addr + len)` as indices, if it lies inside the memory.
