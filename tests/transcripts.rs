@@ -48,6 +48,7 @@ macro_rules! transcripts {
 
 transcripts! {
     lesson_section_starts_clean,
+    stepper_vector_shape_on_every_path,
     lesson_check_sandbox,
     lesson_check_locations,
     forget_field,

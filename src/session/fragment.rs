@@ -61,6 +61,12 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
+    /// Whether the instruction at binary `offset` is one of the prologue's,
+    /// which push the scratch stack's values before the input runs.
+    pub(super) fn in_prologue(&self, offset: usize) -> bool {
+        operator_index(&self.bytes, offset).is_some_and(|i| i < self.prologue)
+    }
+
     /// A call of `func` with `args` that no fragment text wraps (`:step (invoke ...)`).
     pub(super) fn call(func: crate::vm::FuncAddr, args: Vec<Value>) -> Prepared {
         Prepared {

@@ -28,6 +28,7 @@ impl Session {
                 value: l.value,
                 changed: self.changed_locals.contains(&l.name),
                 imported_from: None,
+                shape: None,
             })
             .collect();
         Some(ValueRows {
@@ -71,6 +72,7 @@ impl Session {
                 value: global.get(),
                 changed: self.changes.globals.contains(g),
                 imported_from,
+                shape: None,
             });
         }
         Some(ValueRows {

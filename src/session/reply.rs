@@ -87,7 +87,8 @@ pub struct ValueRows {
     pub title: String,
     /// The rows, in order.
     pub rows: Vec<ValueRow>,
-    /// The lane shape vectors are shown in (none: `i32x4`).
+    /// The lane shape every vector is shown in (`as SHAPE`; none: each
+    /// row's own).
     pub shape: Option<crate::vm::lanes::Shape>,
     /// How the functions their references point at are named.
     pub names: FuncNames,
@@ -169,6 +170,9 @@ pub struct ValueRow {
     pub changed: bool,
     /// Where it comes from, when imported (`env.g`).
     pub imported_from: Option<String>,
+    /// The lane shape of the instruction that made it, when a `v128` and
+    /// known (none: `i32x4`).
+    pub shape: Option<crate::vm::lanes::Shape>,
 }
 
 /// A window of one memory and the regions in it. Its rows are not held

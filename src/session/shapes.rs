@@ -48,22 +48,11 @@ pub fn fragment_shapes<'a>(
         }
         if !op.top_is_v128 {
             shapes[top] = None;
-        } else if let Some(shape) = name(i).and_then(own_shape) {
+        } else if let Some(shape) = name(i).and_then(Shape::of_instruction) {
             shapes[top] = Some(shape);
         }
     }
     shapes
-}
-
-/// The shape an instruction's text gives its result: the prefix
-/// (`f32x4.add`), or the shape written after `v128.const`.
-fn own_shape(text: &str) -> Option<Shape> {
-    let mut words = text.split_whitespace();
-    let first = words.next()?;
-    if first == "v128.const" {
-        return words.next().and_then(Shape::from_prefix);
-    }
-    Shape::from_prefix(first)
 }
 
 #[cfg(test)]

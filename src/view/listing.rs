@@ -29,7 +29,7 @@ pub fn rows(out: &mut Styled, rows: &ValueRows, width: Option<usize>) {
                 .map(|f| format!("imported from {f}"))
         })
         .collect();
-    let shapes = vec![rows.shape; cells.len()];
+    let shapes: Vec<_> = (rows.rows.iter()).map(|r| rows.shape.or(r.shape)).collect();
     value_table_with(
         out,
         &cells,

@@ -221,15 +221,10 @@ fn frames_state(info: &PauseInfo) -> String {
     if let Some(branch) = &info.branch {
         let _ = writeln!(out, "  next:   {}", branch_line(branch, &info.func_names));
     }
-    // The values the last instruction pushed are read in its shape.
-    let made = info.effect.as_ref().and_then(|e| {
-        let shape = super::vector::result_shape(&e.instruction)?;
-        Some((top.operands.len().saturating_sub(e.pushed.len()), shape))
-    });
     let _ = writeln!(
         out,
         "  stack:  {}",
-        stack_by_label(top, made, &info.func_names)
+        stack_by_label(top, &info.shapes, &info.func_names)
     );
     // The blocks the next instruction is inside, in plain words (the
     // function's own label is the frame; heights show as `|` in the stack).
@@ -335,8 +330,8 @@ pub(super) fn render_source(out: &mut String, spot: &SourceSpot, width: Option<u
 }
 
 /// The operand stack with a `|` where each enclosing label's part begins;
-/// vectors from index `made.0` on are shown in the shape `made.1`.
-fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncNames) -> String {
+/// a vector at index `i` is shown in `shapes[i]`.
+fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames) -> String {
     if frame.operands.is_empty() {
         return "empty".into();
     }
@@ -345,13 +340,13 @@ fn stack_by_label(frame: &FrameView, made: Option<(usize, Shape)>, names: &FuncN
         if i > 0 && frame.labels.iter().skip(1).any(|l| l.height == i) {
             parts.push("|".to_string());
         }
-        let shape = made.and_then(|(from, shape)| (i >= from).then_some(shape));
+        let shape = shapes.get(i).copied().flatten();
         parts.push(match v {
             Value::FuncRef(_)
             | Value::ExnRef(Some(_))
             | Value::AnyRef(Some(_))
             | Value::Null(_) => named(v, names),
-            _ => super::vector::value_in(v, shape),
+            _ => Shape::value_in(v, shape),
         });
     }
     parts.join(" ")

@@ -12,17 +12,6 @@ pub fn is_vector(instruction: &str) -> bool {
     name.starts_with("v128.") || Shape::from_prefix(name).is_some()
 }
 
-/// The shape of what `instruction` leaves (`f32x4.add` -> `f32x4`,
-/// `v128.const f64x2 ...` -> `f64x2`), or `None` when it has none of its own.
-pub fn result_shape(instruction: &str) -> Option<Shape> {
-    let mut words = instruction.split_whitespace();
-    let name = words.next().unwrap_or("");
-    if name == "v128.const" {
-        return words.next().and_then(Shape::from_prefix);
-    }
-    Shape::from_prefix(name)
-}
-
 /// The shape `instruction` reads its vector operands in: the one its name
 /// converts from (`i16x8.extend_low_i8x16_s` -> `i8x16`), else its own.
 pub fn operand_shape(instruction: &str) -> Option<Shape> {
@@ -30,7 +19,7 @@ pub fn operand_shape(instruction: &str) -> Option<Shape> {
     let (_, op) = name.split_once('.')?;
     op.split('_')
         .find_map(|word| Shape::from_prefix(word).filter(|s| s.name() == word))
-        .or_else(|| result_shape(instruction))
+        .or_else(|| Shape::of_instruction(instruction))
 }
 
 /// A value as the stepper shows it next to a vector instruction: a `v128`
@@ -47,15 +36,6 @@ pub fn lanes_or_value(value: &Value, shape: Option<Shape>) -> String {
     }
 }
 
-/// A value with its shape named when it is a `v128`:
-/// `v128:f32x4[1 2 3 4] 0x...`; other values as their `Display` writes them.
-pub fn value_in(value: &Value, shape: Option<Shape>) -> String {
-    match *value {
-        Value::V128(bits) => format!("v128:{}", shape.unwrap_or(Shape::I32x4).describe(bits)),
-        ref other => other.to_string(),
-    }
-}
-
 /// The stepper's `did:` text for a vector instruction: its name (with its
 /// immediates, but without `v128.const`'s lanes, which the result shows),
 /// the operands and the results lane by lane:
@@ -68,7 +48,10 @@ pub fn did_line(instruction: &str, popped: &[Value], pushed: &[Value]) -> String
     } else {
         instruction.to_string()
     };
-    let (ins, outs) = (operand_shape(instruction), result_shape(instruction));
+    let (ins, outs) = (
+        operand_shape(instruction),
+        Shape::of_instruction(instruction),
+    );
     let mut line = head.trim_end().to_string();
     for value in popped {
         line.push(' ');
@@ -92,9 +75,12 @@ mod tests {
 
     #[test]
     fn shapes_come_from_the_instruction() {
-        assert_eq!(result_shape("f32x4.add"), Some(Shape::F32x4));
-        assert_eq!(result_shape("v128.const f64x2 1 2"), Some(Shape::F64x2));
-        assert_eq!(result_shape("v128.and"), None);
+        assert_eq!(Shape::of_instruction("f32x4.add"), Some(Shape::F32x4));
+        assert_eq!(
+            Shape::of_instruction("v128.const f64x2 1 2"),
+            Some(Shape::F64x2)
+        );
+        assert_eq!(Shape::of_instruction("v128.and"), None);
         assert_eq!(
             operand_shape("i16x8.extend_low_i8x16_s"),
             Some(Shape::I8x16)

@@ -9,7 +9,7 @@ use super::exec::{Execution, Frame};
 use super::module::{FuncBody, Module};
 use super::store::{FuncAddr, FuncInst, InstanceAddr, Store};
 use super::value::{ValType, Value};
-use wasmparser::{BinaryReader, BlockType, FrameKind, FuncToValidate, FunctionBody};
+use wasmparser::{BinaryReader, BlockType, FrameKind, FuncToValidate, FunctionBody, Operator};
 
 /// What kind of construct a label belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,8 +79,48 @@ pub struct FrameView {
     pub locals: Vec<LocalView>,
     /// Operand stack, bottom first.
     pub operands: Vec<Value>,
+    /// For each operand, the byte offset of the instruction that made it,
+    /// whose lane shape a `v128` is read in (`i8x16.splat`, `v128.const`);
+    /// a shapeless `v128.*` instruction (`v128.and`, `v128.load`) passes on
+    /// its first operand's. `None` when the validator cannot say.
+    pub made_by: Vec<Option<usize>>,
     /// Control stack, outermost (the function) first.
     pub labels: Vec<LabelView>,
+}
+
+impl FrameView {
+    /// A view of a position alone, with no locals, operands or labels (to
+    /// ask where an instruction is written).
+    pub fn at(func: FuncAddr, instance: InstanceAddr, index: u32, offset: usize) -> FrameView {
+        FrameView {
+            func,
+            instance,
+            index,
+            offset,
+            locals: Vec::new(),
+            operands: Vec::new(),
+            made_by: Vec::new(),
+            labels: Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// [`FrameView::made_by`] for the operands just before the instruction
+    /// at byte `offset` of `func` (what a `local.set` there writes is the last).
+    pub fn operands_made_by(&self, func: FuncAddr, offset: usize) -> Option<Vec<Option<usize>>> {
+        let Some(FuncInst::Wasm {
+            body,
+            instance,
+            index,
+            ..
+        }) = self.func(func)
+        else {
+            return None;
+        };
+        let module = &self.instance(*instance)?.module;
+        Some(types_before(module, *index, body, offset)?.made_by)
+    }
 }
 
 impl Execution {
@@ -118,13 +158,18 @@ impl Execution {
             frame.pc
         } as usize;
         let offset = body.offset_at(code, pc);
-        let (types, labels) = types_before(module, *index, body, offset)?;
+        let Before {
+            types,
+            labels,
+            mut made_by,
+        } = types_before(module, *index, body, offset)?;
         let mut types: Vec<ValType> = types.iter().map(canon).collect();
         if waiting_in_call {
             // The arguments of the pending call now belong to the callee.
             let callee_params = callee_param_count(code.code.get(pc)?, module);
             types.truncate(types.len().saturating_sub(callee_params));
         }
+        made_by.resize(types.len(), None);
         let nlocals = body.local_slots as usize;
         let slots = self.frame_slots(frame, nlocals + ValType::slots_of(&types));
         let names = module.names.locals.get(index);
@@ -146,6 +191,7 @@ impl Execution {
             offset,
             locals,
             operands,
+            made_by,
             labels,
         })
     }
@@ -163,13 +209,44 @@ fn callee_param_count(instr: &super::instr::Instr, module: &Module) -> usize {
     }
 }
 
+/// What the validator knows just before an instruction.
+struct Before {
+    /// Operand types, bottom first.
+    types: Vec<ValType>,
+    /// Control labels, outermost first.
+    labels: Vec<LabelView>,
+    /// Per operand, see [`FrameView::made_by`].
+    made_by: Vec<Option<usize>>,
+}
+
+/// Whether `op` computes a `v128` from vectors without a lane shape of its
+/// own (`v128.and`, `v128.bitselect`; not `v128.const`, whose text writes
+/// one, nor a load, whose operand is an address).
+fn shapeless(op: &Operator<'_>) -> bool {
+    !matches!(op, Operator::V128Const { .. })
+        && super::simd_op::SimdOp::decode(op).is_some_and(|(simd, _, _)| {
+            simd.name().starts_with("v128.") && !simd.name().starts_with("v128.load")
+        })
+}
+
+/// Whether `op` pushes a value it computed (not `drop` or `local.set`,
+/// and not a block's `end`, whose results were made inside it).
+fn makes_value(op: &Operator<'_>, validator: &impl wasmparser::ModuleArity) -> bool {
+    !matches!(
+        op,
+        Operator::End
+            | Operator::Else
+            | Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+    ) && op
+        .operator_arity(validator)
+        .is_some_and(|(_, results)| results > 0)
+}
+
 /// Operand types and labels just before the instruction at `offset`.
-fn types_before(
-    module: &Module,
-    index: u32,
-    body: &FuncBody,
-    offset: usize,
-) -> Option<(Vec<ValType>, Vec<LabelView>)> {
+fn types_before(module: &Module, index: u32, body: &FuncBody, offset: usize) -> Option<Before> {
     let resources = module.resources()?;
     let func = FuncToValidate {
         resources,
@@ -187,12 +264,21 @@ fn types_before(
         validator.define_locals(at, count, ty).ok()?;
     }
     let mut ops = body_reader.get_operators_reader().ok()?;
+    let mut made_by: Vec<Option<usize>> = Vec::new();
     while !ops.eof() {
         let (op, at) = ops.read_with_offset().ok()?;
         if at as usize >= offset {
             break;
         }
+        let makes = makes_value(&op, &validator);
         validator.op(at, &op).ok()?;
+        // A shapeless vector instruction leaves the slot its first operand's.
+        made_by.resize(validator.operand_stack_height() as usize, None);
+        let keeps = shapeless(&op)
+            && validator.get_operand_type(0).flatten() == Some(wasmparser::ValType::V128);
+        if let Some(top) = made_by.last_mut().filter(|_| makes && !keeps) {
+            *top = Some(at as usize);
+        }
     }
     let height = validator.operand_stack_height() as usize;
     let types = (0..height)
@@ -235,7 +321,11 @@ fn types_before(
             }
         })
         .collect();
-    Some((types, labels))
+    Some(Before {
+        types,
+        labels,
+        made_by,
+    })
 }
 
 #[cfg(test)]

@@ -102,6 +102,29 @@ impl Shape {
         Shape::ALL.into_iter().find(|s| s.name() == head)
     }
 
+    /// `value` as watlab writes it, a `v128` in `shape` (`i32x4` when none):
+    /// `v128:f32x4[1 2 3 4] hex[...]`; anything else as its `Display` does.
+    pub fn value_in(value: &super::Value, shape: Option<Shape>) -> String {
+        match *value {
+            super::Value::V128(bits) => {
+                format!("v128:{}", shape.unwrap_or(Shape::I32x4).describe(bits))
+            }
+            ref other => other.to_string(),
+        }
+    }
+
+    /// The shape an instruction's text (immediates and all) gives what it
+    /// leaves: its prefix (`f32x4.add`), or the shape written after
+    /// `v128.const` (`v128.const f64x2 1 2`); `None` for `v128.and`.
+    pub fn of_instruction(text: &str) -> Option<Shape> {
+        let mut words = text.split_whitespace();
+        let first = words.next()?;
+        if first == "v128.const" {
+            return words.next().and_then(Shape::from_prefix);
+        }
+        Shape::from_prefix(first)
+    }
+
     /// Number of lanes.
     pub fn lanes(self) -> usize {
         match self {

@@ -6,6 +6,7 @@
 use super::Debugger;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
+use crate::vm::lanes::Shape;
 use crate::vm::store::{FuncInst, MemAddr};
 use crate::vm::{FrameView, FuncAddr, Value};
 
@@ -51,15 +52,7 @@ impl Session {
         else {
             return None;
         };
-        let view = FrameView {
-            func,
-            instance: *instance,
-            index: *index,
-            offset,
-            locals: Vec::new(),
-            operands: Vec::new(),
-            labels: Vec::new(),
-        };
+        let view = FrameView::at(func, *instance, *index, offset);
         Some(self.place_in_text(d, &view, false))
     }
 
@@ -165,20 +158,25 @@ impl Session {
             Ok((_, top)) => self.label_names_at(top.func, top.offset),
             Err(_) => Vec::new(),
         };
+        let shapes = match self.paused_frame() {
+            Ok((_, top)) => self.operand_shapes(&top),
+            Err(_) => Vec::new(),
+        };
         let (d, top) = self.paused_frame()?;
         let name = self.frame_name(top.func, d);
-        let rows = |title: String, rows: Vec<(String, Value)>| {
+        let rows = |title: String, rows: Vec<(String, Value, Option<Shape>)>| {
             Reply::Rows(ValueRows {
                 title,
                 shape: None,
-                names: self.func_names(rows.iter().map(|(_, v)| v)),
+                names: self.func_names(rows.iter().map(|(_, v, _)| v)),
                 rows: rows
                     .into_iter()
-                    .map(|(label, value)| ValueRow {
+                    .map(|(label, value, shape)| ValueRow {
                         label,
                         value,
                         changed: false,
                         imported_from: None,
+                        shape,
                     })
                     .collect(),
             })
@@ -189,7 +187,7 @@ impl Session {
             } else {
                 0
             };
-            let listed: Vec<(String, Value)> = top
+            let listed: Vec<(String, Value, Option<Shape>)> = top
                 .locals
                 .iter()
                 .enumerate()
@@ -199,8 +197,8 @@ impl Session {
                     // scratch values, not parameters.
                     let label = local_label(i, l.name.as_deref());
                     match l.is_param && skip == 0 && !d.is_fragment(top.func) {
-                        true => (format!("{label} (param)"), l.value),
-                        false => (label, l.value),
+                        true => (format!("{label} (param)"), l.value, None),
+                        false => (label, l.value, None),
                     }
                 })
                 .collect();
@@ -211,12 +209,10 @@ impl Session {
             }
         };
         let stack = || {
-            let listed: Vec<(String, Value)> = top
-                .operands
-                .iter()
+            let listed: Vec<(String, Value, Option<Shape>)> = (top.operands.iter().enumerate())
                 .rev()
                 .enumerate()
-                .map(|(i, v)| (format!("[{i}]"), *v))
+                .map(|(depth, (i, v))| (format!("[{depth}]"), *v, shapes.get(i).copied().flatten()))
                 .collect();
             if listed.is_empty() {
                 Reply::Note(format!("the stack of {name} is empty"))

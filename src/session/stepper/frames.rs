@@ -105,7 +105,7 @@ mod tests {
 
     const FAC: &str = "(func $fac (param $n i32) (result i32) (if (result i32) (i32.le_s (local.get $n) (i32.const 1)) (then (i32.const 1)) (else (i32.mul (local.get $n) (call $fac (i32.sub (local.get $n) (i32.const 1)))))))";
 
-    fn printed(session: &crate::session::Session, place: &str) -> String {
+    fn printed(session: &mut crate::session::Session, place: &str) -> String {
         match session.print_place(place).unwrap().as_slice() {
             [Reply::Rows(rows)] => format!("{} = {:?}", rows.title, rows.rows[0].value),
             other => panic!("not a value: {other:?}"),
@@ -119,16 +119,16 @@ mod tests {
         session.add_breakpoint("$fac").unwrap();
         session.continue_().unwrap();
         session.continue_().unwrap();
-        assert!(printed(&session, "$n").ends_with("I32(2)"));
+        assert!(printed(&mut session, "$n").ends_with("I32(2)"));
         session.select_frame(FrameMove::Up(1)).unwrap();
-        assert!(printed(&session, "$n").ends_with("I32(3)"));
+        assert!(printed(&mut session, "$n").ends_with("I32(3)"));
         session.select_frame(FrameMove::Up(1)).unwrap();
         assert!(session.print_place("$n").is_err(), "your input has no $n");
         let err = session.select_frame(FrameMove::Up(1)).unwrap_err();
         assert!(err.message.contains("outermost"), "{}", err.message);
         session.select_frame(FrameMove::To(Some(1))).unwrap();
         session.select_frame(FrameMove::Down(1)).unwrap();
-        assert!(printed(&session, "$n").ends_with("I32(2)"));
+        assert!(printed(&mut session, "$n").ends_with("I32(2)"));
         assert!(session.select_frame(FrameMove::Down(1)).is_err());
         assert!(session.select_frame(FrameMove::To(Some(3))).is_err());
         session.select_frame(FrameMove::To(Some(1))).unwrap();
@@ -140,7 +140,7 @@ mod tests {
         session.select_frame(FrameMove::To(Some(1))).unwrap();
         session.step(1).unwrap();
         assert!(
-            printed(&session, "$n").ends_with("I32(2)"),
+            printed(&mut session, "$n").ends_with("I32(2)"),
             "a pause selects frame 0"
         );
     }

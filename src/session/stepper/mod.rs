@@ -32,6 +32,7 @@ mod frames;
 mod history;
 mod host_log;
 mod labels;
+mod lanes;
 mod logs;
 mod motion;
 mod pause;

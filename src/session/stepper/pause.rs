@@ -76,6 +76,9 @@ pub struct PauseInfo {
     pub branch: Option<BranchPreview>,
     /// Frames, outermost first.
     pub frames: Vec<FrameView>,
+    /// The lane shape of each operand of the innermost frame (see
+    /// [`Session::operand_shapes`]).
+    pub shapes: Vec<Option<crate::vm::lanes::Shape>>,
     /// Display names of the frames' functions.
     pub names: Vec<String>,
     /// The user's input with the next instruction marked, when paused in it.
@@ -288,6 +291,11 @@ impl Session {
             .unwrap_or_default();
         let label_names = self.label_names();
         let trap = self.trap_shown();
+        let top_view =
+            (self.debugger.as_ref()).and_then(|d| d.execution.frame_views(&self.store).pop());
+        let shapes = top_view
+            .map(|v| self.operand_shapes(&v))
+            .unwrap_or_default();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
         };
@@ -346,6 +354,7 @@ impl Session {
             }),
             branch,
             frames: views,
+            shapes,
             names,
             source,
             effect,

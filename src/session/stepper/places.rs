@@ -82,12 +82,20 @@ impl Session {
     ///
     /// # Errors
     /// A usage error naming what was not understood or does not exist.
-    pub fn print_place(&self, text: &str) -> Result<Vec<Reply>, SessionError> {
+    pub fn print_place(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {
         let (d, top) = self.paused_frame()?;
         let place = self.place(d, &top, text.trim(), P_AND_SET)?;
         let value = self.read_place(&top, &place)?;
+        let title = self.describe_place(d, &top, &place, text.trim());
+        let shape = match place {
+            Place::Operand(depth) => {
+                let shapes = self.operand_shapes(&top);
+                (shapes.len().checked_sub(depth + 1)).and_then(|i| shapes.get(i).copied().flatten())
+            }
+            _ => None,
+        };
         Ok(vec![Reply::Rows(ValueRows {
-            title: self.describe_place(d, &top, &place, text.trim()),
+            title,
             shape: None,
             names: self.func_names([&value]),
             rows: vec![ValueRow {
@@ -95,6 +103,7 @@ impl Session {
                 value,
                 changed: false,
                 imported_from: None,
+                shape,
             }],
         })])
     }

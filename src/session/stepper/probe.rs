@@ -4,6 +4,7 @@
 //! value (a few slots or bytes) and text is made only when it changes.
 
 use crate::session::{Session, SessionError};
+use crate::vm::lanes::Shape;
 use crate::vm::store::{FuncInst, GlobalAddr, MemAddr};
 use crate::vm::{FuncAddr, ValType, Value};
 use std::collections::VecDeque;
@@ -43,13 +44,13 @@ pub(super) enum Source {
 pub(super) struct Change {
     pub step: u64,
     pub site: Option<(FuncAddr, usize)>,
-    pub old: String,
-    pub new: String,
+    pub old: Value,
+    pub new: Value,
 }
 
 /// A probe's first recorded step and value, its last [`MAX_CHANGES`]
 /// changes, oldest first, and how many earlier ones are not kept.
-pub(super) type Changes = (Option<(u64, String)>, VecDeque<Change>, u64);
+pub(super) type Changes = (Option<(u64, Value)>, VecDeque<Change>, u64);
 
 /// Changes `history` lists at most (the latest): a loop counter over a long
 /// recording changes millions of times.
@@ -215,10 +216,17 @@ impl Session {
         }
     }
 
-    /// A value read at `source`, as `history` shows it.
-    fn source_text(&self, source: &Source, value: Value) -> String {
+    /// A value read at `source`, as `history` shows it (a `v128` in
+    /// `shape`, that of the instruction that made it).
+    pub(super) fn source_text(
+        &self,
+        source: &Source,
+        value: Value,
+        shape: Option<Shape>,
+    ) -> String {
         match (source, value) {
             (Source::Memory { .. }, Value::I64(v)) => v.to_string(),
+            (_, Value::V128(_)) => Shape::value_in(&value, shape),
             _ => self.value_named(value),
         }
     }
@@ -236,7 +244,7 @@ impl Session {
             if first.is_none()
                 && let Some(v) = value
             {
-                first = Some((step, s.source_text(source, v)));
+                first = Some((step, v));
             }
             if let (Some(old), Some(new)) = (last, value)
                 && old != new
@@ -248,8 +256,8 @@ impl Session {
                 changes.push_back(Change {
                     step: step - 1,
                     site,
-                    old: s.source_text(source, old),
-                    new: s.source_text(source, new),
+                    old,
+                    new,
                 });
             }
             if value.is_some() {

@@ -14,6 +14,21 @@ impl Session {
             .unwrap_or_else(|| "an instruction".into())
     }
 
+    /// A value of `source` as the instruction at `site` wrote it (a
+    /// `v128` in the shape of the instruction that made it).
+    fn shown_written(
+        &mut self,
+        source: &Source,
+        value: crate::vm::Value,
+        site: Option<(FuncAddr, usize)>,
+    ) -> String {
+        let shape = match value {
+            crate::vm::Value::V128(_) => self.shape_written_at(site),
+            _ => None,
+        };
+        self.source_text(source, value, shape)
+    }
+
     /// `last-write ADDR|TYPE[ADDR]|$local|$global`: goes back to just before
     /// the instruction that last changed it and shows the old and new value.
     /// Step N is the Nth instruction run (the pause after it is "after N
@@ -30,11 +45,14 @@ impl Session {
                 probe.name()
             )));
         };
+        let before = changes.iter().rev().nth(1).and_then(|c| c.site);
+        let (old, new) = (
+            self.shown_written(&source, change.old, before),
+            self.shown_written(&source, change.new, change.site),
+        );
         let note = format!(
-            "last write to {}: {} -> {} by {} (step {}); paused before it",
+            "last write to {}: {old} -> {new} by {} (step {}); paused before it",
             probe.name(),
-            change.old,
-            change.new,
             self.site_text(change.site),
             change.step + 1
         );
@@ -64,6 +82,7 @@ impl Session {
                 }
                 _ => "where the recording starts".to_string(),
             };
+            let value = self.source_text(&source, value, None);
             replies.push(Reply::Note(format!(
                 "{} = {value} after {step} step{} ({since})",
                 probe.name(),
@@ -77,15 +96,19 @@ impl Session {
                 if dropped == 1 { "" } else { "s" }
             )));
         }
+        // A value was written by the change before it (the first listed:
+        // by an instruction no longer known).
+        let mut before = None;
         for change in &changes {
             let by = self.site_text(change.site);
+            let old = self.shown_written(&source, change.old, before);
+            let new = self.shown_written(&source, change.new, change.site);
             replies.push(Reply::Note(format!(
-                "{} = {}  (was {}) by step {}: {by}",
+                "{} = {new}  (was {old}) by step {}: {by}",
                 probe.name(),
-                change.new,
-                change.old,
                 change.step + 1
             )));
+            before = change.site;
         }
         Ok(replies)
     }
