@@ -381,18 +381,14 @@ impl Session {
         self.store.interrupt.clone()
     }
 
-    /// Bytes in all memories of the store.
-    fn memory_bytes_total(&self) -> usize {
-        self.store
-            .data
-            .memories
-            .iter()
-            .map(|m| m.bytes().len())
-            .sum()
+    /// Bytes a copy of the store's memories holds (their chunks that are
+    /// not zero; see [`saved::held_bytes`]).
+    fn memory_bytes_held(&self) -> usize {
+        saved::held_bytes(&self.store.data)
     }
 
     fn snapshot(&self) -> Option<StoreData> {
-        (self.memory_bytes_total() <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
+        (self.memory_bytes_held() <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
     }
 
     fn declare_local(&mut self, form: &str) -> Result<Vec<Reply>, SessionError> {

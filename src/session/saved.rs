@@ -50,6 +50,8 @@ pub(super) struct Definitions {
 pub(super) struct Saved {
     data: StoreData,
     rest: Definitions,
+    /// Bytes of memory the copy holds (see [`held_bytes`]).
+    held: usize,
 }
 
 impl Definitions {
@@ -86,13 +88,15 @@ impl Saved {
 
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
-        memory_bytes(&self.data)
+        self.held
     }
 }
 
-/// Bytes in all memories of `data`.
-fn memory_bytes(data: &StoreData) -> usize {
-    data.memories.iter().map(|m| m.bytes().len()).sum()
+/// Bytes a copy of the memories of `data` holds: their chunks that are not
+/// zero, which is what copying them writes (a huge memory with a few bytes
+/// written costs a few KiB to keep).
+pub(super) fn held_bytes(data: &StoreData) -> usize {
+    data.memories.iter().map(|m| m.held_bytes()).sum()
 }
 
 /// How many memories, tables, globals, element and data segments `data` holds.
@@ -177,13 +181,14 @@ impl Session {
     /// Everything an input can change, or the bytes the memories hold when
     /// that is more than `limit`.
     pub(super) fn save(&self, limit: usize) -> Result<Saved, usize> {
-        let bytes = memory_bytes(&self.store.data);
-        if bytes > limit {
-            return Err(bytes);
+        let held = held_bytes(&self.store.data);
+        if held > limit {
+            return Err(held);
         }
         Ok(Saved {
             data: self.store.data.clone(),
             rest: self.save_definitions(),
+            held,
         })
     }
 
@@ -282,6 +287,7 @@ impl Session {
             saved: Saved {
                 data: self.store.data.clone(),
                 rest: self.save_definitions(),
+                held: held_bytes(&self.store.data),
             },
             undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),

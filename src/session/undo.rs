@@ -19,8 +19,9 @@ use std::collections::VecDeque;
 
 /// Most inputs `:undo` can take back.
 pub const UNDO_INPUTS: usize = 100;
-/// Most bytes of memory the undo history holds; a session whose memories
-/// hold more than this cannot undo its inputs.
+/// Most bytes of memory the undo history holds, counting the chunks that
+/// are not zero (what a saved copy writes); a session whose memories hold
+/// more data than this cannot undo its inputs.
 pub const UNDO_BYTES: usize = 256 << 20;
 
 /// One input that can be taken back: how it was typed, the state before
@@ -201,9 +202,9 @@ impl Session {
                 None
             }
             None => {
-                let mib = self.memory_bytes_total() >> 20;
+                let mib = self.memory_bytes_held() >> 20;
                 let note = format!(
-                    "this input cannot be undone: memories hold {mib} MiB, more than the {} MiB undo keeps",
+                    "this input cannot be undone: memories hold {mib} MiB of data (not zero), more than the {} MiB undo keeps",
                     UNDO_BYTES >> 20
                 );
                 self.undo.entries.clear();
@@ -266,9 +267,13 @@ mod tests {
     #[test]
     fn an_input_too_large_to_save_says_so_and_blocks_undo() {
         let mut session = Session::new();
-        // 4200 pages are 262 MiB, more than undo keeps.
+        // 4200 pages filled are 262 MiB of data, more than undo keeps.
         session
             .eval("(memory 4200)")
+            .map_err(|e| e.message)
+            .unwrap();
+        session
+            .eval("(memory.fill (i32.const 0) (i32.const 1) (i32.const 275251200))")
             .map_err(|e| e.message)
             .unwrap();
         session.begin_input("i32.const 1");
@@ -276,7 +281,7 @@ mod tests {
         assert_eq!(
             session.end_input().as_deref(),
             Some(
-                "this input cannot be undone: memories hold 262 MiB, more than the 256 MiB undo keeps"
+                "this input cannot be undone: memories hold 262 MiB of data (not zero), more than the 256 MiB undo keeps"
             )
         );
         let error = session.undo(1).unwrap_err();
@@ -287,6 +292,22 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_huge_memory_holding_a_few_bytes_is_undone() {
+        let mut session = Session::new();
+        // 1 GiB declared, 4 bytes written: undo keeps one 4 KiB chunk.
+        session
+            .eval("(memory 16384)")
+            .map_err(|e| e.message)
+            .unwrap();
+        let store = "(i32.store (i32.const 8) (i32.const 7))";
+        session.begin_input(store);
+        session.eval(store).map_err(|e| e.message).unwrap();
+        assert_eq!(session.end_input(), None, "no note: it can be undone");
+        assert_eq!(session.undo(1).map_err(|e| e.message).unwrap(), [store]);
+        assert_eq!(session.memory0_bytes(8, 4), [0; 4]);
     }
 
     #[test]
