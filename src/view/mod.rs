@@ -175,18 +175,8 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
                 values.iter().map(|v| (String::new(), *v, false)).collect();
             value_table(&mut out, &rows, "<- changed", &[], names, width);
         }
-        Reply::Note(note) => {
-            // A note is prose: `$i = i32:1  (was i32:0) by ...` has no columns.
-            for line in note.split('\n') {
-                let line = [Span {
-                    text: line.to_string(),
-                    role: Role::Plain,
-                }];
-                for line in wrapped_with(&line, width, wrap::prose) {
-                    out.append(line);
-                }
-            }
-        }
+        // A note is prose: `$i = i32:1  (was i32:0) by ...` has no columns.
+        Reply::Note(note) => prose(&mut out, note, width),
         Reply::Console(lines) => {
             for line in lines {
                 out.push("console.log: ", Role::Dim);
@@ -225,7 +215,12 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
         }
         Reply::Breakpoints(points) => out.plain_text(stepper::render_breakpoints(points)),
         Reply::Examine(examined) => out.plain_text(stepper::render_examined(examined)),
-        Reply::Backtrace(frames) => out.plain_text(stepper::render_backtrace(frames)),
+        // Broken at spaces, `(byte 0x24)` kept whole (a long file path made
+        // the terminal cut it).
+        Reply::Backtrace(frames) => {
+            let text = stepper::render_backtrace(frames);
+            prose(&mut out, text.trim_end_matches('\n'), width);
+        }
         Reply::Frame(frame) => out.plain_text(stepper::render_frame(frame, width)),
         Reply::Trace(trace) => {
             for line in trace::render(trace).lines() {
@@ -352,6 +347,20 @@ fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
     wrapped_with(line, width, wrap::wrap_line)
 }
 
+/// Each line of `text` as prose (see [`wrap::prose`]) for a terminal
+/// `width` wide when there is one.
+fn prose(out: &mut Styled, text: &str, width: Option<usize>) {
+    for line in text.split('\n') {
+        let line = [Span {
+            text: line.to_string(),
+            role: Role::Plain,
+        }];
+        for line in wrapped_with(&line, width, wrap::prose) {
+            out.append(line);
+        }
+    }
+}
+
 /// [`wrapped`], laid out by `layout`.
 fn wrapped_with(
     line: &[Span],
@@ -379,6 +388,22 @@ fn wrapped_with(
 mod tests {
     use super::*;
     use crate::session::{ErrorKind, SessionError, SourceSpot};
+
+    #[test]
+    fn a_backtrace_on_a_narrow_terminal_breaks_between_words_never_in_its_byte_offset() {
+        let frame = crate::session::stepper::BacktraceFrame {
+            name: "$sq".into(),
+            args: Some(vec!["n=5".into()]),
+            at: Some("/tmp/some/longer/path/to/it/f.wat:3:15".into()),
+            offset: 0x24,
+            selected: false,
+        };
+        let text = render_reply_in(&Reply::Backtrace(vec![frame]), Some(60)).plain();
+        assert_eq!(
+            text,
+            "#0 $sq (n=5) at /tmp/some/longer/path/to/it/f.wat:3:15\n  (byte 0x24)\n"
+        );
+    }
 
     #[test]
     fn stack_rows_show_hex_and_unsigned_readings() {

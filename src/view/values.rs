@@ -71,37 +71,45 @@ pub fn value_table_with(
     let w1 = cells.iter().map(|c| count(&c.1)).max().unwrap_or(0);
     let w2 = cells.iter().map(|c| count(&c.2)).max().unwrap_or(0);
     for (i, (label, ty, dec, hex, changed)) in cells.iter().enumerate() {
-        let mut line = String::from("  ");
+        let mut head = String::from("  ");
         for (c, width) in label_widths.iter().enumerate().filter(|(_, w)| **w > 0) {
             let text = label.get(c).map_or("", String::as_str);
-            let _ = write!(line, "{text:<width$}  ");
+            let _ = write!(head, "{text:<width$}  ");
         }
-        let _ = write!(line, "{ty:<w1$}  ");
+        let _ = write!(head, "{ty:<w1$}  ");
         // Where a row too wide goes on.
-        let hang = line.chars().count();
-        let _ = write!(line, "{dec:>w2$}");
-        if !hex.is_empty() {
-            let _ = write!(line, "  {hex}");
-        }
-        if *changed {
-            line.push_str("  ");
-            line.push_str(&hold(marker));
-        }
+        let hang = head.chars().count();
         let role = if *changed { Role::Changed } else { Role::Plain };
-        let mut pieces = vec![(line.trim_end().to_string(), role)];
-        if let Some(Some(suffix)) = suffixes.get(i) {
-            pieces.push((format!("  {}", hold(suffix)), Role::Plain));
-        }
+        let row = |dec: &str, hex: &str| {
+            let mut line = head.clone();
+            let _ = write!(line, "{dec:>w2$}");
+            if !hex.is_empty() {
+                let _ = write!(line, "  {hex}");
+            }
+            if *changed {
+                line.push_str("  ");
+                line.push_str(&hold(marker));
+            }
+            let mut pieces = vec![(line.trim_end().to_string(), role)];
+            if let Some(Some(suffix)) = suffixes.get(i) {
+                pieces.push((format!("  {}", hold(suffix)), Role::Plain));
+            }
+            pieces
+        };
+        let pieces = row(dec, hex);
         let lines = match width {
             Some(width) if wrap::length(&pieces) > width => {
-                let widest = pieces
-                    .iter()
-                    .flat_map(|(text, _)| text.split(' '))
-                    .map(|cell| cell.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let fits = hang <= width / 2 && hang + widest <= width;
-                wrap::hanging(&pieces, width, if fits { hang } else { 6 })
+                let lines = hanging_row(&pieces, hang, width);
+                // A lane list wider than the terminal breaks between lanes,
+                // never inside a number.
+                let free = |cell: &str| match cell.chars().count() + 6 > width {
+                    true => cell.replace(HELD, " "),
+                    false => cell.to_string(),
+                };
+                match lines.iter().any(|l| wrap::length(l) > width) {
+                    true => hanging_row(&row(&free(dec), &free(hex)), hang, width),
+                    false => lines,
+                }
             }
             _ => vec![pieces],
         };
@@ -112,6 +120,20 @@ pub fn value_table_with(
             out.plain_text("\n");
         }
     }
+}
+
+/// A row's `pieces` wrapped to `width`, going on under its decimal column
+/// (`hang`) when that is in the first half and leaves its widest cell room,
+/// else under six spaces.
+fn hanging_row(pieces: &[wrap::Piece], hang: usize, width: usize) -> Vec<Vec<wrap::Piece>> {
+    let widest = pieces
+        .iter()
+        .flat_map(|(text, _)| text.split(' '))
+        .map(|cell| cell.chars().count())
+        .max()
+        .unwrap_or(0);
+    let fits = hang <= width / 2 && hang + widest <= width;
+    wrap::hanging(pieces, width, if fits { hang } else { 6 })
 }
 
 /// `text` with its spaces held (no-break).
@@ -147,6 +169,26 @@ pub fn render_stack(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lane_list_wider_than_the_terminal_breaks_between_lanes() {
+        let hundreds = Value::V128(u128::from_le_bytes([100; 16]));
+        let out = render_stack(
+            &[hundreds],
+            &[Some(Shape::I8x16)],
+            1,
+            &FuncNames::default(),
+            Some(60),
+        );
+        assert_eq!(
+            out.plain(),
+            "stack (bottom to top):
+  [0]  v128 i8x16  [100 100 100 100 100 100 100 100 100 100
+      100 100 100 100 100 100]
+      hex[64 64 64 64 64 64 64 64 64 64 64 64 64 64 64 64]
+"
+        );
+    }
 
     #[test]
     fn label_columns_align_name_and_mutability() {

@@ -30,13 +30,26 @@ const MAX_UNITS: u64 = 4096;
 
 impl Session {
     /// Where the paused program is, for the prompt: `$fill:7` (function and
-    /// line within its text; `fill.wat:12`, file and line, for a function
-    /// `:load` read from a file), `input:1` in the typed fragment, or
-    /// `$wave@0x4a` (byte offset) when the function has no text here.
+    /// line within its text; `fill.wat:12`, file name and line, for a
+    /// function `:load` read from a file, however long its path), `input:1`
+    /// in the typed fragment, or `$wave@0x4a` (byte offset) when the
+    /// function has no text here.
     pub fn pause_location(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
         let (func, offset) = d.execution.position(&self.store)?;
-        self.location_of(d, func, offset)
+        let place = self.location_of(d, func, offset)?;
+        let Some(FuncInst::Wasm {
+            instance, index, ..
+        }) = self.store.func(func)
+        else {
+            return Some(place);
+        };
+        let view = FrameView::at(func, *instance, *index, offset);
+        let short = self.file_of(&view).and_then(|(path, _, _)| {
+            let name = std::path::Path::new(&path).file_name()?.to_str()?;
+            Some(format!("{name}{}", place.strip_prefix(path.as_str())?))
+        });
+        Some(short.unwrap_or(place))
     }
 
     /// `$fill:7`, `input:1` or `$wave@0x4a`: where byte `offset` of `func` is.
@@ -308,6 +321,21 @@ mod tests {
         assert_eq!(session.pause_location().as_deref(), Some("input:1"));
         session.step(2).unwrap();
         assert_eq!(session.pause_location().as_deref(), Some("$fill:2"));
+    }
+
+    #[test]
+    fn a_loaded_file_is_located_by_its_name_not_its_path() {
+        let mut session = session_with(&[]);
+        let text = "(func $one (result i32)\n  i32.const 1)";
+        let dir =
+            std::env::temp_dir().join(format!("watlab-{}/some/long/path", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.wat");
+        std::fs::write(&path, text).unwrap();
+        (session.load_fields(&path.display().to_string(), text)).unwrap();
+        session.start_stepping("call $one").unwrap();
+        session.step(1).unwrap();
+        assert_eq!(session.pause_location().as_deref(), Some("f.wat:2"));
     }
 
     #[test]
