@@ -49,6 +49,8 @@ macro_rules! transcripts {
 transcripts! {
     lesson_section_starts_clean,
     stepper_vector_shape_on_every_path,
+    mem_zero_run_across_pages,
+    history_of_a_callers_local_hints_up,
     lesson_check_sandbox,
     lesson_check_locations,
     forget_field,

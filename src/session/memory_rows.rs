@@ -216,6 +216,12 @@ pub enum Line {
         /// Element type of the view.
         elem: Elem,
     },
+    /// The view stopped after [`MAX_LINES`] rows or values: `next` is the
+    /// address of the first one not shown.
+    Capped {
+        /// Where the rest of the view starts.
+        next: u64,
+    },
     /// The range goes past the end of memory: this is where memory ends.
     PastEnd {
         /// Length of the memory in bytes.
@@ -224,6 +230,11 @@ pub enum Line {
         page_size: u64,
     },
 }
+
+/// Most rows (or typed values) one view shows, 1 MiB of the byte view: past
+/// them it stops with [`Line::Capped`], saying where the rest starts. Zero
+/// runs and page labels do not count.
+pub const MAX_LINES: u64 = 65536;
 
 /// Renders the requested region as structured lines (see the module docs).
 pub fn dump(req: &DumpRequest<'_>) -> Vec<Line> {
@@ -261,6 +272,8 @@ pub fn lines<'a>(req: &DumpRequest<'a>) -> Lines<'a> {
             size: req.page_size.max(1),
         },
         run: None,
+        label_due: None,
+        lines_left: MAX_LINES,
         ready: VecDeque::new(),
         past_end: (req.len > 0 && end > u128::from(memory_len)).then_some(Line::PastEnd {
             memory_len,
@@ -285,6 +298,12 @@ pub struct Lines<'a> {
     pages: Pages,
     /// Pending run of zero rows or typed elements: (first address, how many).
     run: Option<(u64, u64)>,
+    /// The first address of a page entered whose label is not shown yet: a
+    /// label comes before the page's first row that is not zero, so a run
+    /// of zero rows goes on across pages as one line.
+    label_due: Option<u64>,
+    /// Rows or values still to show before the view stops ([`MAX_LINES`]).
+    lines_left: u64,
     /// Lines made and not handed out yet: at most 3 (a zero run, a page
     /// label and a row).
     ready: VecDeque<Line>,
@@ -320,9 +339,14 @@ impl Lines<'_> {
                     return;
                 }
                 let row_end = row.saturating_add(ROW);
+                // The view's first page is labelled at once, later ones
+                // before their first row that is not zero.
+                let first = self.pages.last.is_none();
                 if self.pages.is_new(row) {
-                    flush_zero_run(&mut self.run, &mut self.ready);
-                    self.ready.push_back(self.pages.label(row));
+                    match first {
+                        true => self.ready.push_back(self.pages.label(row)),
+                        false => self.label_due = Some(row),
+                    }
                 }
                 let full = row >= shown.start && row_end <= shown.end;
                 let zero = full
@@ -333,9 +357,14 @@ impl Lines<'_> {
                         Some((_, rows)) => *rows += 1,
                         None => self.run = Some((row, 1)),
                     }
+                } else if self.lines_left == 0 {
+                    self.stop_at(row);
+                    return;
                 } else {
-                    flush_zero_run(&mut self.run, &mut self.ready);
-                    self.ready.push_back(shown.row(row));
+                    self.lines_left -= 1;
+                    let line = shown.row(row);
+                    self.flush_run_and_label();
+                    self.ready.push_back(line);
                 }
                 self.next = row_end;
                 if row_end == u64::MAX {
@@ -360,7 +389,12 @@ impl Lines<'_> {
                             Some((_, count)) => *count += 1,
                             None => self.run = Some((address, 1)),
                         }
+                    } else if self.lines_left == 0 {
+                        flush_zero_values(&mut self.run, elem, &mut self.ready);
+                        self.stop_at(address);
+                        return;
                     } else {
+                        self.lines_left -= 1;
                         flush_zero_values(&mut self.run, elem, &mut self.ready);
                         self.ready.push_back(Line::Typed {
                             address,
@@ -383,6 +417,44 @@ impl Lines<'_> {
                 }
             }
         }
+    }
+}
+
+impl Lines<'_> {
+    /// Ends the view before `next`, saying where the rest starts.
+    fn stop_at(&mut self, next: u64) {
+        flush_zero_run(&mut self.run, &mut self.ready);
+        self.ready.push_back(Line::Capped { next });
+        self.past_end = None;
+        self.finished = true;
+    }
+
+    /// Before a row that is not zero: the pending zero run and the label of
+    /// the page the row is in, when not shown yet. A run that began before
+    /// that page ends at the label and goes on after it.
+    fn flush_run_and_label(&mut self) {
+        let Some(entered) = self.label_due.take() else {
+            flush_zero_run(&mut self.run, &mut self.ready);
+            return;
+        };
+        let label = self.pages.label(entered);
+        let page_start = match label {
+            Line::PageBoundary { address, .. } => address,
+            _ => entered,
+        };
+        let (before, after) = match self.run.take() {
+            Some((from, rows)) if from < page_start => {
+                let n = ((page_start - from) / ROW).min(rows);
+                (Some((from, n)), (rows > n).then(|| (page_start, rows - n)))
+            }
+            // A run that began in this page goes on after its label.
+            run => (None, run),
+        };
+        self.run = before;
+        flush_zero_run(&mut self.run, &mut self.ready);
+        self.ready.push_back(label);
+        self.run = after;
+        flush_zero_run(&mut self.run, &mut self.ready);
     }
 }
 
@@ -601,15 +673,80 @@ mod tests {
                 .count(),
             16
         );
+        // 2^18 values are more than a view shows: it stops, saying where.
         req.layout = Layout::Typed(Elem::I32);
-        assert_eq!(made_one_at_a_time(&req).len(), (1 << 18) + 16 + 1);
-        // Zero runs wait in the iterator as a count, not as rows.
+        let typed = made_one_at_a_time(&req);
+        // Four full pages, the fifth's label, and where the rest starts.
+        assert_eq!(typed.len(), MAX_LINES as usize + 5 + 1);
+        let next = MAX_LINES * 4;
+        assert_eq!(typed.last(), Some(&Line::Capped { next }));
+        // Zero runs wait in the iterator as a count, not as rows, and go on
+        // across pages: one line for the whole megabyte.
         let zeros = vec![0u8; 1 << 20];
         req.memory = &zeros;
         req.layout = Layout::Bytes;
         req.changed = &[];
         let lines = made_one_at_a_time(&req);
-        assert_eq!(lines.len(), 16 * 2 + 1);
+        assert_eq!(
+            lines[..2],
+            [
+                Line::PageBoundary {
+                    page: 0,
+                    address: 0
+                },
+                Line::ZeroRun {
+                    rows: 65536,
+                    from: 0,
+                    to: 1 << 20
+                }
+            ]
+        );
+        assert_eq!(lines.len(), 3, "and where memory ends");
+    }
+
+    /// A run of zero rows that crosses into the page of the next row that
+    /// is not zero ends at that page's label and goes on after it.
+    #[test]
+    fn a_zero_run_splits_at_the_label_of_the_page_its_next_row_is_in() {
+        let mut memory = vec![0u8; 3 << 16];
+        memory[(2 << 16) + 0x20] = 7;
+        let lines = dump(&DumpRequest {
+            memory: &memory,
+            start: 0x10,
+            len: (2 << 16) + 0x20,
+            changed: &[],
+            layout: Layout::Bytes,
+            page_size: 65536,
+        });
+        let label = |page| Line::PageBoundary {
+            page,
+            address: page << 16,
+        };
+        assert_eq!(
+            lines[..4],
+            [
+                label(0),
+                Line::ZeroRun {
+                    rows: 8191,
+                    from: 0x10,
+                    to: 2 << 16
+                },
+                label(2),
+                Line::ZeroRun {
+                    rows: 2,
+                    from: 2 << 16,
+                    to: (2 << 16) + 0x20
+                },
+            ]
+        );
+        assert!(matches!(
+            lines[4],
+            Line::Row {
+                address: 0x20020,
+                ..
+            }
+        ));
+        assert_eq!(lines.len(), 5);
     }
 
     /// 1-byte pages (custom page sizes) get no label a byte, and zero runs

@@ -56,7 +56,7 @@
 use crate::session::Role;
 #[cfg(test)]
 use crate::session::memory_rows::{DumpRequest, Elem, Layout, dump};
-use crate::session::memory_rows::{Line, MIN_ADDR_DIGITS, ROW};
+use crate::session::memory_rows::{Line, MAX_LINES, MIN_ADDR_DIGITS, ROW};
 use crate::vm::memory::pages_text;
 use std::fmt::Write as _;
 #[cfg(test)]
@@ -202,6 +202,14 @@ impl RowLayout {
                     elem.size(),
                 );
             }
+            Line::Capped { next } => {
+                let _ = write!(
+                    s,
+                    "(stopped after {} lines that are not zero; the rest starts at 0x{next:0width$x}: \
+                     give :mem that address to see more)",
+                    crate::session::grouped(MAX_LINES),
+                );
+            }
             Line::PastEnd {
                 memory_len,
                 page_size,
@@ -295,6 +303,7 @@ fn address_width(lines: &[Line]) -> usize {
             | Line::Typed { address, .. }
             | Line::Leftover { address, .. } => *address,
             Line::ZeroRun { from, .. } | Line::ZeroValues { from, .. } => *from,
+            Line::Capped { next } => *next,
             Line::PastEnd { .. } => 0,
         })
         .max()

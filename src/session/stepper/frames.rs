@@ -95,6 +95,21 @@ impl Session {
         }));
         Ok(replies)
     }
+
+    /// When a caller of the selected frame has a local `$name`, how to
+    /// reach it: `; $sum (frame 1) has a local $acc: up 1 selects it`.
+    pub(super) fn caller_local_hint(&self, name: &str) -> Option<String> {
+        let d = self.debugger.as_deref()?;
+        let views = d.execution.frame_views(&self.store);
+        let (depth, view) = (views.iter().rev().enumerate())
+            .skip(d.selected + 1)
+            .find(|(_, v)| v.locals.iter().any(|l| l.name.as_deref() == Some(name)))?;
+        Some(format!(
+            "; {} (frame {depth}) has a local ${name}: `up {}` selects it",
+            self.frame_name(view.func, d),
+            depth - d.selected
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -259,9 +259,11 @@ impl Session {
                 .global_named(top, name)
                 .map(Place::Global)
                 .ok_or_else(|| {
-                    let hint = self
-                        .closest_place_name(top, name)
-                        .map(|n| format!(" (did you mean ${n}?)"))
+                    let hint = (self.caller_local_hint(name))
+                        .or_else(|| {
+                            (self.closest_place_name(top, name))
+                                .map(|n| format!(" (did you mean ${n}?)"))
+                        })
                         .unwrap_or_default();
                     unknown(format!(
                         "{} has no local or global ${name}{hint}",

@@ -115,7 +115,8 @@ impl Session {
                     .session_instance()
                     .and_then(|(_, instance)| self.global_in(instance, &name))
                     .ok_or_else(|| {
-                        SessionError::usage(format!("no local or global ${name} here"))
+                        let up = self.caller_local_hint(&name).unwrap_or_default();
+                        SessionError::usage(format!("no local or global ${name} here{up}"))
                     })?;
                 Ok((Probe::Global(format!("${name}")), Source::Global(global)))
             }
