@@ -51,6 +51,7 @@ transcripts! {
     stepper_vector_shape_on_every_path,
     mem_zero_run_across_pages,
     history_of_a_callers_local_hints_up,
+    instances_while_a_start_function_is_paused,
     lesson_check_sandbox,
     lesson_check_locations,
     forget_field,

@@ -255,6 +255,12 @@ impl Session {
             list.push(("session module".into(), addr));
         }
         list.extend(self.named.iter().map(|(n, a)| (format!("module {n}"), *a)));
+        // A module whose start function is paused is not instantiated yet:
+        // it is not the current instance, and says so.
+        let (starting, current) = match self.starting_instance() {
+            Some((pending, before)) => (Some(pending), before),
+            None => (None, self.current),
+        };
         list.into_iter()
             .filter_map(|(name, addr)| {
                 let instance = self.store.instance(addr)?;
@@ -287,9 +293,13 @@ impl Session {
                     .iter()
                     .map(|i| (i.module.clone(), i.name.clone()))
                     .collect();
+                let name = match starting == Some(addr) {
+                    true => format!("{name}  (being instantiated: its start function is paused)"),
+                    false => name,
+                };
                 Some(InstanceInfo {
                     name,
-                    current: self.current == Some(addr),
+                    current: current == Some(addr),
                     registered,
                     exports,
                     imports,

@@ -17,6 +17,27 @@ const MAX_STEPS_PER_COMMAND: u64 = 50_000_000;
 /// exception caught on the way is told); longer ones run in chunks.
 const CHUNKED_FROM: u64 = 1024;
 
+/// Why a command stopped at the step cap and how to go on: `s N` names the
+/// steps left, any other command is repeated.
+fn capped_note(count: u64, limit: Option<u64>) -> String {
+    let grouped = crate::session::grouped;
+    let most = grouped(MAX_STEPS_PER_COMMAND);
+    match limit {
+        Some(limit) => format!(
+            "stopped after {} of the {} steps asked for (one command runs at most {most}): \
+             `s {}` runs the rest",
+            grouped(count),
+            grouped(limit),
+            limit.saturating_sub(count)
+        ),
+        None => format!(
+            "still running after {} steps (one command runs at most {most}); paused here: \
+             the same command (Enter repeats it) goes on, abort leaves",
+            grouped(count)
+        ),
+    }
+}
+
 /// Why a run of steps stopped.
 enum Stop {
     /// Paused, with breakpoint and watchpoint reports.
@@ -254,9 +275,7 @@ impl Session {
                 break Stop::Paused(vec![format!("interrupted after {count} steps")]);
             }
             if count >= MAX_STEPS_PER_COMMAND {
-                break Stop::Paused(vec![format!(
-                    "still running after {count} steps; paused here"
-                )]);
+                break Stop::Paused(vec![capped_note(count, limit)]);
             }
         };
         // A trap pauses at its instruction (see `trapped`), shown at the pause.
@@ -386,6 +405,20 @@ mod tests {
     use super::super::testing::{DOWN, finished, operands, paused, session_with};
     use crate::session::Reply;
     use crate::vm::Value;
+
+    #[test]
+    fn a_command_stopped_by_the_step_cap_says_why_and_how_to_go_on() {
+        assert_eq!(
+            super::capped_note(50_000_000, Some(2_000_000_000)),
+            "stopped after 50,000,000 of the 2,000,000,000 steps asked for (one command runs \
+             at most 50,000,000): `s 1950000000` runs the rest"
+        );
+        assert!(
+            super::capped_note(50_000_000, None).ends_with(
+                "paused here: the same command (Enter repeats it) goes on, abort leaves"
+            )
+        );
+    }
 
     const INC: &str =
         "(func $inc (param $n i32) (result i32) (i32.add (local.get $n) (i32.const 1)))";

@@ -93,6 +93,17 @@ impl Session {
         Ok(replies)
     }
 
+    /// While a start function is paused: its module's instance, and the
+    /// current instance before it (what `(invoke ...)` uses should the
+    /// instantiation fail).
+    pub(in crate::session) fn starting_instance(
+        &self,
+    ) -> Option<(InstanceAddr, Option<InstanceAddr>)> {
+        let starting = self.debugger.as_ref()?.starting.as_ref()?;
+        let (_, pending) = self.named.iter().find(|(n, _)| *n == starting.name)?;
+        Some((*pending, starting.current))
+    }
+
     /// Undoes the naming of a module whose instantiation failed.
     fn unbind(&mut self, saved: Starting) {
         self.named = saved.named;
