@@ -52,6 +52,7 @@ transcripts! {
     mem_zero_run_across_pages,
     history_of_a_callers_local_hints_up,
     instances_while_a_start_function_is_paused,
+    globals_show_vectors_in_the_shape_that_made_them,
     lesson_check_sandbox,
     lesson_check_locations,
     forget_field,

@@ -53,6 +53,9 @@ pub(super) struct Prepared {
     prologue: usize,
     /// The lane shape of each value the fragment leaves on the stack.
     pub(super) shapes: Vec<Option<crate::vm::lanes::Shape>>,
+    /// The globals its `global.set`s write (as written) and the shape of
+    /// each value written, where known.
+    pub(super) global_sets: Vec<(String, crate::vm::lanes::Shape)>,
     /// Notes shown when the input finishes (operands a folded form leaves).
     pub(super) advice: Vec<String>,
     /// The instance and export an `(invoke ...)` called, journalled for
@@ -77,6 +80,7 @@ impl Prepared {
             code_start: 0,
             prologue: 0,
             shapes: Vec::new(),
+            global_sets: Vec::new(),
             advice: Vec::new(),
             invoked: None,
         }
@@ -192,7 +196,7 @@ impl Session {
                 error
             })?;
             let mut replies = vec![Reply::Trace(trace)];
-            replies.extend(self.apply_results(&values, &prepared.shapes));
+            replies.extend(self.apply_results(&values, &prepared));
             replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
             return Ok(Run::Finished(replies));
         }
@@ -202,7 +206,7 @@ impl Session {
         loop {
             match execution.run_steps(&mut self.store, STEP_CHUNK) {
                 Ok(Outcome::Finished(values)) => {
-                    let mut replies = self.apply_results(&values, &prepared.shapes);
+                    let mut replies = self.apply_results(&values, &prepared);
                     replies.extend(prepared.advice.iter().cloned().map(Reply::Note));
                     return Ok(Run::Finished(replies));
                 }
@@ -253,6 +257,8 @@ impl Session {
         } = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
         let name = |i: usize| spans.get(i).and_then(|at| probe.text.get(*at..));
         let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes);
+        let global_sets =
+            super::shapes::global_set_shapes(&ops, name, prologue, &self.stack_shapes);
         if results.len() + self.locals.len() > STACK_LIMIT {
             let mut error = SessionError::new(
                 ErrorKind::Usage,
@@ -307,6 +313,7 @@ impl Session {
             code_start: full.code_start,
             prologue,
             shapes,
+            global_sets,
             advice,
             invoked: None,
         })
@@ -357,11 +364,9 @@ impl Session {
 
     /// Makes a finished fragment's results the new scratch stack and locals;
     /// `shapes` are the stack values' lane shapes.
-    pub(super) fn apply_results(
-        &mut self,
-        values: &[Value],
-        shapes: &[Option<crate::vm::lanes::Shape>],
-    ) -> Vec<Reply> {
+    pub(super) fn apply_results(&mut self, values: &[Value], prepared: &Prepared) -> Vec<Reply> {
+        self.note_global_shapes(&prepared.global_sets);
+        let shapes = &prepared.shapes;
         let stack_len = values.len().saturating_sub(self.locals.len());
         let changed_from = self
             .stack

@@ -8,6 +8,8 @@ use super::{
 };
 use crate::host::env::HostValue;
 use crate::vm::Extern;
+use crate::vm::Value;
+use crate::vm::lanes::Shape;
 use crate::vm::module::ImportKind;
 use crate::vm::store::{InstanceAddr, MemAddr};
 
@@ -67,12 +69,13 @@ impl Session {
                 .get(&(i as u32))
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
             let mutability = if global.ty.mutable { "mut" } else { "const" };
+            let shape = self.global_shape(global.get(), &name);
             rows.push(ValueRow {
                 label: format!("{name}\t{mutability}"),
                 value: global.get(),
                 changed: self.changes.globals.contains(g),
                 imported_from,
-                shape: None,
+                shape,
             });
         }
         Some(ValueRows {
@@ -81,6 +84,46 @@ impl Session {
             rows,
             shape: None,
         })
+    }
+
+    /// The lane shape of the vector `value` global `name` (`$g`, or its
+    /// index) holds, when known: the shape of what an input's `global.set`
+    /// wrote, else of the `v128.const` its definition writes, while it holds
+    /// that value (a redefinition keeps the name and the value).
+    fn global_shape(&self, value: Value, name: &str) -> Option<Shape> {
+        let Value::V128(bits) = value else {
+            return None;
+        };
+        if let Some((_, written, shape)) = self.global_shapes.iter().find(|(n, _, _)| n == name) {
+            // Another value than the one written: its shape is not known.
+            return (*written == bits).then_some(*shape);
+        }
+        let field =
+            (self.fields.iter()).find(|f| f.kind == "global" && f.id.as_deref() == Some(name))?;
+        let at = field.text.find("v128.const")?;
+        let init = field.text.get(at..)?.split(')').next()?;
+        let shape = Shape::of_instruction(init)?;
+        let lanes: Vec<&str> = init.split_whitespace().skip(2).collect();
+        (shape.parse_lanes(&lanes).ok()? == bits).then_some(shape)
+    }
+
+    /// Records the shape of each vector a fragment's `global.set` wrote
+    /// (`sets`: the global as written, `$g` or an index, and the shape).
+    pub(super) fn note_global_shapes(&mut self, sets: &[(String, Shape)]) {
+        let Some((_, instance)) = self.session_instance() else {
+            return;
+        };
+        for (global, shape) in sets {
+            let addr = match global.strip_prefix('$') {
+                Some(name) => self.global_in(instance, name),
+                None => (global.parse::<usize>().ok())
+                    .and_then(|i| self.store.instance(instance)?.globals.get(i).copied()),
+            };
+            if let Some(Value::V128(bits)) = addr.and_then(|a| Some(self.store.global(a)?.get())) {
+                self.global_shapes.retain(|(n, _, _)| n != global);
+                self.global_shapes.push((global.clone(), bits, *shape));
+            }
+        }
     }
 
     /// `len` bytes of a memory (see [`Session::memory_named`]) from `start`,

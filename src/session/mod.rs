@@ -190,6 +190,10 @@ pub struct Session {
     stack: Vec<Value>,
     /// The lane shape each scratch-stack value was made in (see [`shapes`]).
     stack_shapes: Vec<Option<crate::vm::lanes::Shape>>,
+    /// Vectors an input's `global.set` wrote into globals, with the shape
+    /// they were made in: `:globals` shows a global in it while it still
+    /// holds that value (see [`Session::global_shape`]).
+    global_shapes: Vec<(String, u128, crate::vm::lanes::Shape)>,
     locals: Vec<ScratchLocal>,
     /// Scratch locals the last instruction input changed.
     changed_locals: Vec<String>,
@@ -253,6 +257,7 @@ impl Session {
             definitions: BTreeMap::new(),
             stack: Vec::new(),
             stack_shapes: Vec::new(),
+            global_shapes: Vec::new(),
             locals: Vec::new(),
             changed_locals: Vec::new(),
             changes: Changes::default(),

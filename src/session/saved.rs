@@ -32,6 +32,7 @@ pub(super) struct Definitions {
     definitions: BTreeMap<String, Arc<Module>>,
     stack: Vec<crate::vm::Value>,
     stack_shapes: Vec<Option<crate::vm::lanes::Shape>>,
+    global_shapes: Vec<(String, u128, crate::vm::lanes::Shape)>,
     locals: Vec<ScratchLocal>,
     changed_locals: Vec<String>,
     changes: Changes,
@@ -124,6 +125,7 @@ impl Session {
             definitions: self.definitions.clone(),
             stack: self.stack.clone(),
             stack_shapes: self.stack_shapes.clone(),
+            global_shapes: self.global_shapes.clone(),
             locals: self.locals.clone(),
             changed_locals: self.changed_locals.clone(),
             changes: self.changes.clone(),
@@ -155,6 +157,7 @@ impl Session {
         self.definitions = saved.definitions;
         self.stack = saved.stack;
         self.stack_shapes = saved.stack_shapes;
+        self.global_shapes = saved.global_shapes;
         self.locals = saved.locals;
         self.changed_locals = saved.changed_locals;
         self.changes = saved.changes;

@@ -36,8 +36,40 @@ pub fn fragment_shapes<'a>(
     prologue: usize,
     before: &[Option<Shape>],
 ) -> Vec<Option<Shape>> {
+    walk(ops, name, prologue, before, |_, _| {})
+}
+
+/// The shape of the value each `global.set` of the fragment writes, with
+/// the global as written (`$g`, or its index), where the shape is known.
+pub fn global_set_shapes<'a>(
+    ops: &[OpStack],
+    name: impl Fn(usize) -> Option<&'a str>,
+    prologue: usize,
+    before: &[Option<Shape>],
+) -> Vec<(String, Shape)> {
+    let mut sets = Vec::new();
+    walk(ops, &name, prologue, before, |i, shapes| {
+        let mut words = name(i).unwrap_or("").split_whitespace();
+        if words.next() == Some("global.set")
+            && let (Some(global), Some(Some(shape))) = (words.next(), shapes.last())
+        {
+            sets.push((global.trim_end_matches(')').to_string(), *shape));
+        }
+    });
+    sets
+}
+
+/// [`fragment_shapes`], showing `visit` the shapes before each operator.
+fn walk<'a>(
+    ops: &[OpStack],
+    name: impl Fn(usize) -> Option<&'a str>,
+    prologue: usize,
+    before: &[Option<Shape>],
+    mut visit: impl FnMut(usize, &[Option<Shape>]),
+) -> Vec<Option<Shape>> {
     let mut shapes: Vec<Option<Shape>> = Vec::new();
     for (i, op) in ops.iter().enumerate() {
+        visit(i, &shapes);
         shapes.resize(op.height, None);
         let Some(top) = op.height.checked_sub(1) else {
             continue;

@@ -387,7 +387,6 @@ impl Session {
         {
             self.journal_invoke(*instance, export.clone(), args.clone(), &values);
         }
-        let shapes = prepared.map(|p| p.shapes);
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
@@ -400,7 +399,9 @@ impl Session {
             .into(),
         )];
         if is_fragment {
-            replies.extend(self.apply_results(&values, &shapes.unwrap_or_default()));
+            if let Some(prepared) = &prepared {
+                replies.extend(self.apply_results(&values, prepared));
+            }
         } else {
             let names = self.func_names(&values);
             replies.push(Reply::Values(values, names));

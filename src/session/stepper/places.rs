@@ -289,7 +289,11 @@ impl Session {
     }
 
     /// The global `$name` (without `$`) of instance `addr`.
-    pub(super) fn global_in(&self, addr: InstanceAddr, name: &str) -> Option<GlobalAddr> {
+    pub(in crate::session) fn global_in(
+        &self,
+        addr: InstanceAddr,
+        name: &str,
+    ) -> Option<GlobalAddr> {
         let instance = self.store.instance(addr)?;
         let (index, _) = instance
             .module
