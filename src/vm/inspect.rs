@@ -106,6 +106,16 @@ impl FrameView {
 }
 
 impl Store {
+    /// [`FrameView::at`] byte `offset` of `func`, a wasm function.
+    pub fn view_at(&self, func: FuncAddr, offset: usize) -> Option<FrameView> {
+        match self.func(func)? {
+            FuncInst::Wasm {
+                instance, index, ..
+            } => Some(FrameView::at(func, *instance, *index, offset)),
+            _ => None,
+        }
+    }
+
     /// [`FrameView::made_by`] for the operands just before the instruction
     /// at byte `offset` of `func` (what a `local.set` there writes is the last).
     pub fn operands_made_by(&self, func: FuncAddr, offset: usize) -> Option<Vec<Option<usize>>> {

@@ -7,7 +7,7 @@ use super::Debugger;
 use crate::session::state::parse_number;
 use crate::session::{Reply, Session, SessionError, ValueRow, ValueRows};
 use crate::vm::lanes::Shape;
-use crate::vm::store::{FuncInst, MemAddr};
+use crate::vm::store::MemAddr;
 use crate::vm::{FrameView, FuncAddr, Value};
 
 /// `x/NFU ADDR`: memory examined as gdb's `x` shows it.
@@ -37,14 +37,8 @@ impl Session {
     pub fn pause_location(&self) -> Option<String> {
         let d = self.debugger.as_ref()?;
         let (func, offset) = d.execution.position(&self.store)?;
-        let place = self.location_of(d, func, offset)?;
-        let Some(FuncInst::Wasm {
-            instance, index, ..
-        }) = self.store.func(func)
-        else {
-            return Some(place);
-        };
-        let view = FrameView::at(func, *instance, *index, offset);
+        let view = self.store.view_at(func, offset)?;
+        let place = self.place_in_text(d, &view, false);
         let short = self.file_of(&view).and_then(|(path, _, _)| {
             let name = std::path::Path::new(&path).file_name()?.to_str()?;
             Some(format!("{name}{}", place.strip_prefix(path.as_str())?))
@@ -59,13 +53,7 @@ impl Session {
         func: FuncAddr,
         offset: usize,
     ) -> Option<String> {
-        let Some(FuncInst::Wasm {
-            instance, index, ..
-        }) = self.store.func(func)
-        else {
-            return None;
-        };
-        let view = FrameView::at(func, *instance, *index, offset);
+        let view = self.store.view_at(func, offset)?;
         Some(self.place_in_text(d, &view, false))
     }
 

@@ -6,7 +6,6 @@
 
 use super::Session;
 use crate::vm::lanes::Shape;
-use crate::vm::store::FuncInst;
 use crate::vm::{FrameView, FuncAddr};
 
 impl Session {
@@ -25,13 +24,7 @@ impl Session {
         let made_by = self.store.operands_made_by(func, offset)?;
         let slot = made_by.len().checked_sub(1)?;
         let at = made_by.get(slot).copied().flatten()?;
-        let Some(FuncInst::Wasm {
-            instance, index, ..
-        }) = self.store.func(func)
-        else {
-            return None;
-        };
-        let view = FrameView::at(func, *instance, *index, offset);
+        let view = self.store.view_at(func, offset)?;
         self.shape_made_at(&view, slot, at)
     }
 
