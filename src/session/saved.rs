@@ -212,7 +212,7 @@ impl Session {
             .memories
             .iter()
             .zip(&old.memories)
-            .all(|(a, b)| a.bytes() == b.bytes());
+            .all(|(a, b)| a.same_bytes(b));
         let tables = data
             .tables
             .iter()

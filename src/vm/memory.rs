@@ -28,7 +28,7 @@ pub fn page_unit(page_size: u64) -> Option<String> {
 }
 
 /// Bytes compared at a time when copying only what is not zero.
-const CHUNK: usize = 4096;
+pub const CHUNK: usize = 4096;
 
 /// A chunk of zeros to compare with: a slice comparison is a `memcmp`,
 /// fast in every build (a byte loop took seconds a copy in a debug build).
@@ -47,6 +47,11 @@ pub struct Memory {
     bytes: Vec<u8>,
     /// Most pages this store allows any memory to have.
     page_limit: u32,
+    /// Which [`CHUNK`]s of `bytes` are known to be all zero: set by a copy
+    /// (which looked at every chunk), dropped by anything that may write.
+    /// A copy's zero chunks are then compared and copied without reading
+    /// them, so its untouched pages stay unmapped.
+    zero_chunks: Option<std::sync::Arc<Vec<bool>>>,
 }
 
 impl Memory {
@@ -69,6 +74,7 @@ impl Memory {
             ty,
             bytes,
             page_limit,
+            zero_chunks: None,
         })
     }
 
@@ -84,7 +90,29 @@ impl Memory {
 
     /// The bytes, writable.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
+        self.zero_chunks = None;
         &mut self.bytes
+    }
+
+    /// Chunk `i` of the bytes ([`CHUNK`] of them, fewer at the end; empty
+    /// past it), read only when it is not known to be zero.
+    pub fn chunk(&self, i: usize) -> &[u8] {
+        let start = i.saturating_mul(CHUNK).min(self.bytes.len());
+        let end = start.saturating_add(CHUNK).min(self.bytes.len());
+        match self.zero_chunks.as_ref().and_then(|z| z.get(i)) {
+            Some(true) => &ZEROS[..end - start],
+            _ => &self.bytes[start..end],
+        }
+    }
+
+    /// The bytes [`CHUNK`] by [`CHUNK`] (see [`Memory::chunk`]).
+    fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.bytes.len().div_ceil(CHUNK)).map(|i| self.chunk(i))
+    }
+
+    /// Whether both memories hold the same bytes.
+    pub fn same_bytes(&self, other: &Memory) -> bool {
+        self.bytes.len() == other.bytes.len() && self.chunks().eq(other.chunks())
     }
 
     /// `memory.grow`: adds `delta` pages and returns the old size, or `None`
@@ -92,6 +120,7 @@ impl Memory {
     /// allocator says no.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let (old, new, new_len) = self.grown_size(delta)?;
+        self.zero_chunks = None;
         if self.bytes.is_empty() {
             self.bytes = zeroed(new_len as usize)?;
         } else {
@@ -114,6 +143,7 @@ impl Memory {
     /// nothing when the allocator can extend the block.
     pub fn grow_untouched(&mut self, delta: u64) -> Option<u64> {
         let (old, new, new_len) = self.grown_size(delta)?;
+        self.zero_chunks = None;
         let mut bytes = zeroed(new_len as usize)?;
         copy_nonzero(&mut bytes, &self.bytes);
         self.bytes = bytes;
@@ -144,6 +174,7 @@ impl Memory {
 
     /// Writes `data` at `addr` if it fits entirely.
     pub fn write(&mut self, addr: u64, data: &[u8]) -> bool {
+        self.zero_chunks = None;
         match self.range(addr, data.len() as u64) {
             Some(r) => {
                 self.bytes[r].copy_from_slice(data);
@@ -184,7 +215,7 @@ impl Memory {
     /// chunks that are not all zero (a `(memory 16384)` with a few bytes
     /// written holds 4 KiB, not 1 GiB).
     pub fn held_bytes(&self) -> usize {
-        (self.bytes.chunks(CHUNK))
+        (self.chunks())
             .filter(|c| !is_zero(c))
             .map(<[u8]>::len)
             .sum()
@@ -193,6 +224,7 @@ impl Memory {
     /// Copies into this fresh (all zero) memory as many bytes of `from`
     /// as fit, writing only the chunks that are not zero.
     pub fn carry_from(&mut self, from: &Memory) {
+        self.zero_chunks = None;
         let keep = from.bytes.len().min(self.bytes.len());
         copy_nonzero(&mut self.bytes[..keep], &from.bytes[..keep]);
     }
@@ -202,6 +234,7 @@ impl Memory {
     /// copy); each counts its size in its own page size.
     pub fn swap_contents(&mut self, other: &mut Memory) {
         std::mem::swap(&mut self.bytes, &mut other.bytes);
+        std::mem::swap(&mut self.zero_chunks, &mut other.zero_chunks);
         self.ty.limits.min = self.pages();
         other.ty.limits.min = other.pages();
     }
@@ -209,25 +242,36 @@ impl Memory {
     /// Frees the contents of a memory that nothing can reach any more (an
     /// earlier session module's): it is left with no pages.
     pub fn discard(&mut self) {
+        self.zero_chunks = None;
         self.bytes = Vec::new();
         self.ty.limits.min = 0;
     }
 
     /// Raw base pointer and length, for the executor's cached view.
     pub(crate) fn raw(&mut self) -> (*mut u8, usize) {
+        self.zero_chunks = None;
         (self.bytes.as_mut_ptr(), self.bytes.len())
     }
 }
 
 impl Clone for Memory {
-    /// A copy that leaves the zero pages of the original unwritten.
+    /// A copy that leaves the zero pages of the original unwritten, and
+    /// knows which chunks are zero (see `zero_chunks`).
     fn clone(&self) -> Memory {
         let mut bytes = zeroed(self.bytes.len()).unwrap_or_else(|| vec![0; self.bytes.len()]);
-        copy_nonzero(&mut bytes, &self.bytes);
+        let mut zeros = Vec::with_capacity(self.bytes.len().div_ceil(CHUNK));
+        for (dst, src) in bytes.chunks_mut(CHUNK).zip(self.chunks()) {
+            let zero = is_zero(src);
+            if !zero {
+                dst.copy_from_slice(src);
+            }
+            zeros.push(zero);
+        }
         Memory {
             ty: self.ty,
             bytes,
             page_limit: self.page_limit,
+            zero_chunks: Some(std::sync::Arc::new(zeros)),
         }
     }
 }
@@ -277,6 +321,23 @@ mod tests {
             100,
         )
         .expect("small memory")
+    }
+
+    #[test]
+    fn a_copy_knows_its_zero_chunks_until_something_writes() {
+        let mut m = mem(2, None);
+        assert!(m.write(70000, &[1]));
+        let copy = m.clone();
+        assert!(copy.same_bytes(&m) && m.same_bytes(&copy));
+        assert_eq!(copy.held_bytes(), CHUNK);
+        let mut written = copy.clone();
+        assert!(written.write(5, &[9]));
+        // The write is seen: the chunk is no longer taken for zero.
+        assert_eq!(written.chunk(0)[5], 9);
+        assert!(!written.same_bytes(&m));
+        assert_eq!(written.held_bytes(), 2 * CHUNK);
+        written.bytes_mut()[5] = 0;
+        assert!(written.same_bytes(&m));
     }
 
     #[test]
