@@ -14,6 +14,7 @@
 //!          /   \
 //!     math  console       Math and console.log as host functions
 //!          \   /          export_js: the session as a JavaScript program
+//!           |             (export_binary: its modules with reserved exports)
 //!         convert         Number <-> wasm values (ToInt32, fround, BigInt)
 //! ```
 //!
@@ -24,6 +25,7 @@ pub mod command;
 pub mod console;
 pub mod convert;
 pub mod env;
+pub mod export_binary;
 pub mod export_js;
 pub mod js;
 pub mod limits;

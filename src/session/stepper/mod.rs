@@ -375,8 +375,10 @@ impl Session {
             .debugger
             .as_ref()
             .is_none_or(|d| d.prepared.is_fragment());
-        let (before, prepared) =
-            (self.debugger.take()).map_or((None, None), |d| (d.before, Some(d.prepared)));
+        let (before, prepared, code) = (self.debugger.take())
+            .map_or((None, None, String::new()), |d| {
+                (d.before, Some(d.prepared), d.code)
+            });
         // An `(invoke ...)` that returned goes into `:export-js`'s replay.
         if let Some(Prepared {
             invoked: Some((instance, export)),
@@ -385,6 +387,10 @@ impl Session {
         }) = &prepared
         {
             self.journal_invoke(*instance, export.clone(), args.clone(), &values);
+        }
+        // So does an instruction input.
+        if let Some(fragment) = prepared.as_ref().filter(|p| p.is_fragment()) {
+            self.journal_fragment(&code, fragment);
         }
         let shapes = prepared.map(|p| p.shapes);
         if let Some(before) = before {
