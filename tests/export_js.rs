@@ -263,6 +263,32 @@ fn a_global_set_at_the_prompt_is_replayed() {
 }
 
 #[test]
+fn stepped_instruction_inputs_are_replayed_when_they_finish_or_trap() {
+    node_agrees(
+        "stepped",
+        &[
+            "(global $n (mut i32) (i32.const 0))",
+            "(memory 1)",
+            BUMP,
+            r#"(func (export "rd") (result i32) (i32.load (i32.const 0)))"#,
+            ":step (i32.store (i32.const 0) (i32.const 6))",
+            "c",
+            r#"(invoke "rd")"#,
+            ":step (global.set $n (i32.const 20)) unreachable",
+            "c",
+            // Paused at the trap: leaving keeps what it wrote.
+            "abort",
+            r#"(invoke "bump")"#,
+            // An aborted one is taken back, in node too.
+            ":step (global.set $n (i32.const 90))",
+            "abort",
+            r#"(invoke "bump")"#,
+        ],
+        &["i32:6", "i32:21", "i32:22"],
+    );
+}
+
+#[test]
 fn undone_inputs_are_not_replayed() {
     node_agrees(
         "undo",

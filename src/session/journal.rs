@@ -206,17 +206,33 @@ impl Session {
             return None;
         }
         let call = (crate::script::call_of(text, self).ok().flatten()).filter(|_| trapped);
-        let instance = call.as_ref().and_then(|c| self.instance_name(c.instance));
-        let (Some(call), Some(instance)) = (call, instance) else {
-            return Some("it failed after changing state, which watlab keeps");
+        match call {
+            Some(call) if self.journal_trapped(text, &Prepared::invoke(&call)) => None,
+            _ => Some("it failed after changing state, which watlab keeps"),
+        }
+    }
+
+    /// Journals `prepared`, the run of the input `input` that trapped (what
+    /// it wrote stays): an instruction input, or an `(invoke ...)`. False
+    /// when it is neither.
+    pub(super) fn journal_trapped(&mut self, input: &str, prepared: &Prepared) -> bool {
+        if prepared.is_fragment() {
+            self.journal_fragment(input, prepared);
+            return true;
+        }
+        let Some((addr, export)) = &prepared.invoked else {
+            return false;
+        };
+        let Some(instance) = self.instance_name(*addr) else {
+            return false;
         };
         self.journal.push(JsEvent::Trapped {
-            input: text.to_string(),
+            input: input.to_string(),
             instance,
-            export: call.export,
-            args: call.args,
+            export: export.clone(),
+            args: prepared.args.clone(),
         });
-        None
+        true
     }
 
     /// Journals that `input` changed state in a way node does not repeat.

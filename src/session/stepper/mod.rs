@@ -446,6 +446,11 @@ impl Session {
             .as_mut()
             .and_then(|d| d.starting.take())
             .map(|starting| self.start_failed(starting));
+        // `:export-js` repeats it, trap and all.
+        if let Some(d) = self.debugger.as_ref().filter(|_| failed.is_none()) {
+            let (code, prepared) = (d.code.clone(), d.prepared.clone());
+            self.journal_trapped(&code, &prepared);
+        }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);
             error.notes.extend(self.kept_note(&before, "kept"));
