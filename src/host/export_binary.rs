@@ -6,6 +6,7 @@
 //! start function runs only when the input that built a version typed
 //! `(start ...)`, after the carried state is in (it is exported as `start`).
 
+use crate::vm::sections::{leb, put_leb, put_section, sections};
 use wasmparser::{Parser, Payload, TypeRef};
 
 /// A module binary with reserved exports.
@@ -62,50 +63,6 @@ fn spaces(bytes: &[u8]) -> Option<Spaces> {
     Some(s)
 }
 
-fn leb(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_leb(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(n);
-        }
-    }
-    None
-}
-
-/// A section: its id, where the whole section is, where its contents are.
-type Section = (u8, std::ops::Range<usize>, std::ops::Range<usize>);
-
-/// Each section of `bytes` after the header.
-fn sections(bytes: &[u8]) -> Option<Vec<Section>> {
-    let mut at = 8;
-    let mut out = Vec::new();
-    while at < bytes.len() {
-        let start = at;
-        let id = bytes[at];
-        at += 1;
-        let size = read_leb(bytes, &mut at)? as usize;
-        let end = at.checked_add(size).filter(|e| *e <= bytes.len())?;
-        out.push((id, start..end, at..end));
-        at = end;
-    }
-    Some(out)
-}
-
 /// `bytes` with reserved exports, its start section taken out if `strip_start`;
 /// `None` when the binary cannot be read.
 pub fn with_reserved_exports(bytes: &[u8], strip_start: bool) -> Option<Reserved> {
@@ -117,17 +74,17 @@ pub fn with_reserved_exports(bytes: &[u8], strip_start: bool) -> Option<Reserved
     let sections = sections(bytes)?;
     // The export section's contents: the module's own entries, then ours.
     let mut entries = Vec::new();
-    let mut count = spaces.names.len() as u64;
-    if let Some((_, _, body)) = sections.iter().find(|(id, ..)| *id == 7) {
+    let mut count = spaces.names.len() as u32;
+    if let Some((_, body)) = sections.iter().find(|(id, _)| *id == 7) {
         let mut at = body.start;
-        read_leb(bytes, &mut at)?;
+        leb(bytes, &mut at)?;
         entries.extend_from_slice(bytes.get(at..body.end)?);
     }
     let mut export = |name: String, kind: u8, index: u32| {
-        leb(&mut entries, name.len() as u64);
+        put_leb(&mut entries, name.len() as u32);
         entries.extend_from_slice(name.as_bytes());
         entries.push(kind);
-        leb(&mut entries, u64::from(index));
+        put_leb(&mut entries, index);
         count += 1;
     };
     for (kind, letter) in ["f", "t", "m", "g", "x"].iter().enumerate() {
@@ -138,28 +95,25 @@ pub fn with_reserved_exports(bytes: &[u8], strip_start: bool) -> Option<Reserved
     if let (Some(func), true) = (spaces.start, strip_start) {
         export(format!("{prefix}start"), 0, func);
     }
-    let mut section = vec![7];
     let mut body = Vec::new();
-    leb(&mut body, count);
+    put_leb(&mut body, count);
     body.extend_from_slice(&entries);
-    leb(&mut section, body.len() as u64);
-    section.extend_from_slice(&body);
     let rank = |id: u8| ORDER.iter().position(|o| *o == id);
     let export_rank = rank(7)?;
     let mut out = bytes.get(..8)?.to_vec();
     let mut placed = false;
-    for (id, whole, _) in &sections {
+    for (id, content) in &sections {
         if !placed && rank(*id).is_some_and(|r| r >= export_rank) {
-            out.extend_from_slice(&section);
+            put_section(&mut out, 7, &body);
             placed = true;
         }
         if *id == 7 || (*id == 8 && strip_start) {
             continue;
         }
-        out.extend_from_slice(bytes.get(whole.clone())?);
+        put_section(&mut out, *id, bytes.get(content.clone())?);
     }
     if !placed {
-        out.extend_from_slice(&section);
+        put_section(&mut out, 7, &body);
     }
     Some(Reserved { bytes: out, prefix })
 }
