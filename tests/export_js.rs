@@ -289,6 +289,43 @@ fn stepped_instruction_inputs_are_replayed_when_they_finish_or_trap() {
 }
 
 #[test]
+fn floats_print_as_watlab_prints_them() {
+    let mut inputs = vec![
+        r#"(func (export "d") (param f64) (result f64) (local.get 0))"#,
+        r#"(func (export "s") (param f32) (result f32) (local.get 0))"#,
+    ];
+    let calls = [
+        r#"(invoke "d" (f64.const 0.1))"#,
+        r#"(invoke "d" (f64.const 1e21))"#,
+        r#"(invoke "d" (f64.const -1.5e-10))"#,
+        r#"(invoke "d" (f64.const 1e-7))"#,
+        r#"(invoke "d" (f64.const -0))"#,
+        r#"(invoke "d" (f64.const -inf))"#,
+        r#"(invoke "d" (f64.const nan))"#,
+        r#"(invoke "s" (f32.const 0.1))"#,
+        r#"(invoke "s" (f32.const 3.4e38))"#,
+        r#"(invoke "s" (f32.const 16777216))"#,
+    ];
+    inputs.extend(calls);
+    node_agrees(
+        "floats",
+        &inputs,
+        &[
+            "f64:0.1",
+            "f64:1e21",
+            "f64:-1.5e-10",
+            "f64:0.0000001",
+            "f64:-0",
+            "f64:-inf",
+            "f64:nan",
+            "f32:0.1",
+            "f32:3.4e38",
+            "f32:16777216",
+        ],
+    );
+}
+
+#[test]
 fn undone_inputs_are_not_replayed() {
     node_agrees(
         "undo",
@@ -356,7 +393,8 @@ fn what_node_cannot_repeat_is_said_in_the_file_and_warned_about() {
     let line =
         r#"(assert_return (invoke "bump") (i32.const 1)): an assertion's call changed state"#;
     assert!(
-        (replayed.notes.iter()).any(|n| *n == format!("warning: host.mjs does not repeat {line}")),
+        (replayed.notes.iter())
+            .any(|n| *n == format!("warning: host.mjs does not match the session at {line}")),
         "{:?}",
         replayed.notes
     );

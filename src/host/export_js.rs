@@ -214,6 +214,32 @@ pub struct JsProgram {
     pub unreplayed: Vec<String>,
 }
 
+/// `show(type, v)`: a result as watlab shows it (`i32:7`, `f64:0.0000001`,
+/// `f32:0.1`, `f64:inf`), floats by the rules of [`crate::vm::value::format_f64`]
+/// (JavaScript keeps no NaN payload: every NaN is `nan`).
+const SHOW: &str = r#"// A float as watlab shows it: the shortest digits (of the f32, for an f32),
+// a plain decimal from 1e-9 up to 1e21, else scientific.
+const float = (v, single) => {
+  if (Number.isNaN(v)) return 'nan';
+  if (Math.abs(v) === Infinity) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  let n = v;
+  for (let p = 1; single && p <= 9; p++) {
+    if (Math.fround(Number(v.toPrecision(p))) === v) { n = Number(v.toPrecision(p)); break; }
+  }
+  const [m, e] = Math.abs(n).toExponential().split('e');
+  const sign = n < 0 ? '-' : '';
+  if (Math.abs(n) < 1e-9 || Math.abs(n) >= 1e21) return `${sign}${m}e${Number(e)}`;
+  const digits = m.replace('.', '');
+  const point = Number(e) + 1;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+};
+const show = (type, v) =>
+  `${type}:${type === 'f32' || type === 'f64' ? float(v, type === 'f32') : typeof v === 'bigint' ? v.toString() : String(v)}`;
+"#;
+
 /// The JavaScript program that repeats `journal` against the same host object.
 pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram {
     let mut replay = Replay::new(host);
@@ -225,7 +251,7 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
          // Run with: node host.mjs\n",
     );
     if !replay.unreplayed.is_empty() {
-        script.push_str("// Not repeated here, so later results may differ from the session's:\n");
+        script.push_str("// Where this program does not match the session (not repeated, or shown otherwise):\n");
         for line in &replay.unreplayed {
             let _ = writeln!(script, "//   {line}");
         }
@@ -233,12 +259,12 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
     script.push_str(
         "import { readFileSync } from 'node:fs';\n\
          const load = (name) => readFileSync(new URL(`./${name}.wasm`, import.meta.url));\n\
-         const show = (type, v) => `${type}:${typeof v === 'bigint' ? v.toString() : String(v)}`;\n\
          const text = (a) => (typeof a === 'bigint' ? `${a}n` : String(a));\n\
          let lastInstance = null;\n\
          const memories = (o) => Object.values(o).filter((v) => v instanceof WebAssembly.Memory);\n\
          const currentMemory = () => (lastInstance && x(lastInstance, 'm', 0)) ?? Object.values(hostEnv).flatMap(memories)[0];\n",
     );
+    script.push_str(SHOW);
     script.push_str(&host_object(host, store));
     script.push_str(HELPERS);
     script.push_str(&replay.script);

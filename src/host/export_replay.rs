@@ -200,6 +200,13 @@ impl<'a> Replay<'a> {
                 "it is called, but a v128 result cannot reach JavaScript to be printed",
             );
         }
+        if results.iter().any(|t| t.is_ref()) {
+            // Printed all the same: a null reads `TYPE:null` in both.
+            self.unreplayed.push(format!(
+                "{}: a reference result prints as JavaScript shows it, not as watlab's func#N",
+                one_line(&typed())
+            ));
+        }
         let shown = match results {
             [] => format!("{call}; console.log('returned nothing');"),
             [ty] => format!("console.log(show('{ty}', {call}));"),
@@ -292,20 +299,29 @@ mod tests {
         };
         replay.event(&invoke("v", vec![Value::ExternRef(Some(1))], vec![]));
         replay.event(&invoke("w", vec![], vec![ValType::V128]));
-        replay.event(&invoke("n", vec![Value::FuncRef(None)], vec![]));
+        replay.event(&invoke(
+            "n",
+            vec![Value::FuncRef(None)],
+            vec![ValType::FuncRef],
+        ));
         assert_eq!(
             replay.unreplayed,
             [
                 format!("(invoke $m \"v\" externref:1): {UNPASSABLE}"),
                 "(invoke \"w\"): it is called, but a v128 result cannot reach \
                  JavaScript to be printed"
+                    .to_string(),
+                "(invoke \"n\" funcref:null): a reference result prints as JavaScript shows \
+                 it, not as watlab's func#N"
                     .to_string()
             ]
         );
         assert!(
             (replay.script).contains("try { instances[\"session\"].exports[\"w\"](); } catch {}")
         );
-        assert!((replay.script).contains("instances[\"session\"].exports[\"n\"](null);"));
+        assert!((replay.script).contains(
+            "console.log(show('funcref', instances[\"session\"].exports[\"n\"](null)));"
+        ));
     }
 
     #[test]

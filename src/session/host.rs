@@ -249,12 +249,11 @@ impl Session {
             "wrote {written} module{} and host.mjs to {dir}: run it with node {dir}/host.mjs",
             if written == 1 { "" } else { "s" }
         ))];
-        replies.extend(
-            program
-                .unreplayed
-                .iter()
-                .map(|line| Reply::Note(format!("warning: host.mjs does not repeat {line}"))),
-        );
+        replies.extend(program.unreplayed.iter().map(|line| {
+            Reply::Note(format!(
+                "warning: host.mjs does not match the session at {line}"
+            ))
+        }));
         Ok(replies)
     }
 
