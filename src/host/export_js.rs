@@ -99,6 +99,10 @@ pub enum JsEvent {
 /// A data segment written into a memory: (memory index, address, bytes).
 pub type DataWrite = (u32, u64, Arc<[u8]>);
 
+/// A table's contents: (index, size, (element index, value as JavaScript)
+/// of each element that is not null).
+pub type TableState = (u32, u32, Vec<(u32, String)>);
+
 /// The state a new version of the session module starts from in watlab, by
 /// index in the new module (imported objects are shared, and left out).
 #[derive(Clone, Debug, Default)]
@@ -111,8 +115,8 @@ pub struct Carried {
     pub data: Vec<DataWrite>,
     /// (index, value as JavaScript) of each mutable global.
     pub globals: Vec<(u32, String)>,
-    /// (index, elements as JavaScript) of each table.
-    pub tables: Vec<(u32, Vec<String>)>,
+    /// Each table's contents.
+    pub tables: Vec<TableState>,
     /// Whether watlab ran the start function (the input typed `(start ...)`).
     pub start: bool,
 }
@@ -363,7 +367,7 @@ mod tests {
                     memories: vec![(0, 1, 2)],
                     data: vec![(1, 16, Arc::from(&b"hi"[..]))],
                     globals: vec![(0, "7n".into())],
-                    tables: vec![(0, vec!["null".into(), js_func(SESSION, 3)])],
+                    tables: vec![(0, 3, vec![(1, js_func(SESSION, 3))])],
                     start: true,
                 },
             },
@@ -391,7 +395,7 @@ mod tests {
             "  carryMemory(x(old, 'm', 0), x(now, 'm', 1), 2);",
             "  new Uint8Array(x(now, 'm', 1).buffer).set(hex('6869'), 16);",
             "  x(now, 'g', 0).value = 7n;",
-            "  fillTable(x(now, 't', 0), [null, x(instances[\"session\"], 'f', 3)]);",
+            "  fillTable(x(now, 't', 0), 3, [[1, x(instances[\"session\"], 'f', 3)]]);",
             "  x(now, 'start', '')();",
             "await fragment(\"fragment_1\", \"i32.const 1 global.set 0\", [5]);",
             "//   :write mem.pages 0 i32 1: the host's write",

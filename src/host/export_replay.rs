@@ -27,9 +27,11 @@ const carryMemory = (from, to, pages) => {
   const n = Math.min(from.buffer.byteLength, to.buffer.byteLength);
   new Uint8Array(to.buffer, 0, n).set(new Uint8Array(from.buffer, 0, n));
 };
-const fillTable = (table, values) => {
-  if (values.length > table.length) table.grow(values.length - table.length);
-  values.forEach((v, i) => table.set(i, v));
+// A table of SIZE elements, null but for the [index, value] ENTRIES.
+const fillTable = (table, size, entries) => {
+  if (size > table.length) table.grow(size - table.length);
+  for (let i = 0; i < size; i++) table.set(i, null);
+  for (const [i, v] of entries) table.set(i, v);
 };
 // What an instruction input's fragment module imports: the session module's objects.
 const sessionObjects = () => {
@@ -256,11 +258,14 @@ fn version(stem: &str, prefix: &str, carried: &Carried) -> String {
     for (global, value) in &carried.globals {
         let _ = writeln!(js, "  x(now, 'g', {global}).value = {value};");
     }
-    for (table, values) in &carried.tables {
+    for (table, size, entries) in &carried.tables {
+        let entries: Vec<String> = (entries.iter())
+            .map(|(i, value)| format!("[{i}, {value}]"))
+            .collect();
         let _ = writeln!(
             js,
-            "  fillTable(x(now, 't', {table}), [{}]);",
-            values.join(", ")
+            "  fillTable(x(now, 't', {table}), {size}, [{}]);",
+            entries.join(", ")
         );
     }
     if carried.start {

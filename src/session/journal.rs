@@ -136,11 +136,15 @@ impl Session {
             let Some(table) = state.tables.get(table.index()) else {
                 continue;
             };
-            let values: Option<Vec<String>> = (table.elements.iter())
-                .map(|slot| self.js_value(&Value::from_slot(table.ty.elem, *slot)))
+            // Only the elements that are not null: host.mjs nulls the rest.
+            let values: Option<Vec<(u32, String)>> = (table.elements.iter().enumerate())
+                .map(|(i, slot)| (i as u32, Value::from_slot(table.ty.elem, *slot)))
+                .filter(|(_, value)| !value.is_null())
+                .map(|(i, value)| Some((i, self.js_value(&value)?)))
                 .collect();
+            let size = table.elements.len() as u32;
             match values {
-                Some(values) => carried.tables.push((index as u32, values)),
+                Some(values) => carried.tables.push((index as u32, size, values)),
                 None => settable = false,
             }
         }
