@@ -71,9 +71,10 @@ pub enum JsEvent {
         /// The instance's session name.
         instance: String,
     },
-    /// An `(invoke ...)` that trapped (or threw) after changing state: what
-    /// it wrote stays, as in watlab.
-    Trapped {
+    /// A call repeated for what it changes, its results not printed: an
+    /// `(invoke ...)` that trapped (what it wrote stays, as in watlab), or
+    /// the call an assertion made.
+    Call {
         /// The input as typed.
         input: String,
         /// The instance's session name.

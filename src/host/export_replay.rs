@@ -157,7 +157,7 @@ impl<'a> Replay<'a> {
                 args,
                 results,
             } => self.invoke(instance, export, args, results),
-            JsEvent::Trapped {
+            JsEvent::Call {
                 input,
                 instance,
                 export,

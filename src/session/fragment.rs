@@ -124,7 +124,7 @@ impl Session {
                 // What it wrote before the trap stays: `:export-js` repeats it.
                 if let (Some(prepared), ErrorKind::Trap | ErrorKind::Exception) = (&ran, error.kind)
                 {
-                    self.journal_trapped(code, prepared);
+                    self.journal_run(code, prepared);
                 }
                 self.release_fragment(mark);
                 Err(error)

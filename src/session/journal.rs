@@ -175,9 +175,10 @@ impl Session {
         }
     }
 
-    /// Runs the input `text` as [`Session::transact`] does, journalling it as
-    /// not repeated when it changed state without journalling how: an
-    /// assertion's call, or code that trapped (watlab keeps what it wrote).
+    /// Runs the input `text` as [`Session::transact`] does. When it changed
+    /// state without journalling how (an assertion's call, a call that
+    /// trapped: watlab keeps what it wrote), journals the call, or why node
+    /// does not repeat the input.
     pub(super) fn transact_journalled(
         &mut self,
         text: &str,
@@ -185,41 +186,45 @@ impl Session {
     ) -> Result<Vec<Reply>, SessionError> {
         let journalled = self.journal.len();
         let outcome = self.transact(f);
-        let why = match &outcome {
+        let unjournalled = match &outcome {
             Ok(_) => {
                 let c = &self.changes;
                 let changed = !(c.memory.is_empty() && c.globals.is_empty() && c.grown.is_empty());
-                (changed && self.journal.len() == journalled)
-                    .then_some("an assertion's call changed state")
+                changed && self.journal.len() == journalled
             }
-            Err(e) => self.journal_failed(text, e),
+            Err(e) => {
+                let kinds = [ErrorKind::Trap, ErrorKind::Exception, ErrorKind::Assertion];
+                kinds.contains(&e.kind)
+                    && (e.notes.iter()).any(|n| n.starts_with("kept:") || n.starts_with("changed:"))
+            }
         };
-        if let Some(why) = why {
-            self.journal_unreplayed(text, why);
+        if unjournalled {
+            let call = self.call_in(text);
+            if !call.is_some_and(|call| self.journal_run(text, &call)) {
+                self.journal_unreplayed(text, "it changed state in a way host.mjs does not repeat");
+            }
         }
         outcome
     }
 
-    /// Journals the input `text` that failed with `e` after changing state
-    /// (watlab keeps what it wrote): a lone `(invoke ...)` is repeated, trap
-    /// and all; for anything else, why node does not repeat it.
-    fn journal_failed(&mut self, text: &str, e: &SessionError) -> Option<&'static str> {
-        let kept = (e.notes.iter()).any(|n| n.starts_with("kept:") || n.starts_with("changed:"));
-        let trapped = matches!(e.kind, ErrorKind::Trap | ErrorKind::Exception);
-        if !kept || !(trapped || e.kind == ErrorKind::Assertion) {
+    /// The call the script command `text` makes: a lone `(invoke ...)`, or
+    /// the one inside a single assertion (`(assert_return (invoke ...) ...)`).
+    fn call_in(&mut self, text: &str) -> Option<Prepared> {
+        let [form] = super::input::top_level_forms(text)[..] else {
             return None;
-        }
-        let call = (crate::script::call_of(text, self).ok().flatten()).filter(|_| trapped);
-        match call {
-            Some(call) if self.journal_trapped(text, &Prepared::invoke(&call)) => None,
-            _ => Some("it failed after changing state, which watlab keeps"),
-        }
+        };
+        let inner = form.trim().strip_prefix('(')?.strip_suffix(')')?;
+        let invoke = (super::input::top_level_forms(inner).into_iter())
+            .find(|f| f.trim_start_matches('(').trim_start().starts_with("invoke"))
+            .unwrap_or(form);
+        let call = crate::script::call_of(invoke, self).ok()??;
+        Some(Prepared::invoke(&call))
     }
 
-    /// Journals `prepared`, the run of the input `input` that trapped (what
-    /// it wrote stays): an instruction input, or an `(invoke ...)`. False
-    /// when it is neither.
-    pub(super) fn journal_trapped(&mut self, input: &str, prepared: &Prepared) -> bool {
+    /// Journals `prepared`, a run of the input `input` repeated for what it
+    /// changes (it trapped, or an assertion made it): an instruction input,
+    /// or an `(invoke ...)`. False when it is neither.
+    pub(super) fn journal_run(&mut self, input: &str, prepared: &Prepared) -> bool {
         if prepared.is_fragment() {
             self.journal_fragment(input, prepared);
             return true;
@@ -230,7 +235,7 @@ impl Session {
         let Some(instance) = self.instance_name(*addr) else {
             return false;
         };
-        self.journal.push(JsEvent::Trapped {
+        self.journal.push(JsEvent::Call {
             input: input.to_string(),
             instance,
             export: export.clone(),

@@ -449,7 +449,7 @@ impl Session {
         // `:export-js` repeats it, trap and all.
         if let Some(d) = self.debugger.as_ref().filter(|_| failed.is_none()) {
             let (code, prepared) = (d.code.clone(), d.prepared.clone());
-            self.journal_trapped(&code, &prepared);
+            self.journal_run(&code, &prepared);
         }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);

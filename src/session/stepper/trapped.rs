@@ -123,7 +123,7 @@ impl Session {
         let d = self.debugger.take()?;
         // `:export-js` repeats it, trap and all (a thread's run is not repeated).
         if d.agent.is_none() {
-            self.journal_trapped(&d.code, &d.prepared);
+            self.journal_run(&d.code, &d.prepared);
         }
         if let Some(store) = d.trapped.and_then(|t| t.store) {
             self.store.data = store;
