@@ -112,7 +112,10 @@ impl Session {
             })
             .collect();
         let mut settable = true;
-        let imported = module.global_types.len() - module.globals.len();
+        let imported = module
+            .global_types
+            .len()
+            .saturating_sub(module.globals.len());
         for (i, def) in module.globals.iter().enumerate() {
             let index = imported + i;
             let Some(global) =
@@ -131,7 +134,7 @@ impl Session {
                 None => settable = false,
             }
         }
-        let imported = module.tables.len() - module.table_inits.len();
+        let imported = module.tables.len().saturating_sub(module.table_inits.len());
         for (index, table) in instance.tables.iter().enumerate().skip(imported) {
             let Some(table) = state.tables.get(table.index()) else {
                 continue;
@@ -153,6 +156,12 @@ impl Session {
             carried,
         });
         if !settable {
+            // `:forget` rebuilds from no text of its own.
+            let input = if input.trim().is_empty() {
+                ":forget"
+            } else {
+                input
+            };
             self.journal_unreplayed(input, UNSETTABLE);
         }
     }
