@@ -11,7 +11,7 @@ use super::convert::{self, from_number, number_to_string, to_number};
 use super::math::{self, Random};
 use super::request::{ImportObject, ModuleSpec, NewObject, Property, PropertyPath};
 use crate::vm::store::{Extern, Store};
-use crate::vm::types::{ExternType, FuncType, MemoryType};
+use crate::vm::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use crate::vm::{FuncAddr, MemAddr, Trap, ValType, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -120,8 +120,35 @@ pub fn memory_constructor(ty: &MemoryType) -> String {
     )
 }
 
-/// Allocates `object` in the store as `path`, noting how memories were
-/// created in `created`.
+/// `new WebAssembly.Table({...})` as written to create a table of `ty`.
+pub fn table_constructor(ty: &TableType) -> String {
+    let element = if ty.elem == ValType::FuncRef {
+        "anyfunc"
+    } else {
+        "externref"
+    };
+    let maximum = (ty.limits.max)
+        .map(|m| format!(", maximum: {m}"))
+        .unwrap_or_default();
+    format!(
+        "new WebAssembly.Table({{ element: \"{element}\", initial: {}{maximum} }})",
+        ty.limits.min
+    )
+}
+
+/// `new WebAssembly.Global({...}, value)` as written to create a global
+/// of `ty` holding `value`; `None` when JavaScript cannot write `value`.
+fn global_constructor(ty: &GlobalType, value: &Value) -> Option<String> {
+    Some(format!(
+        "new WebAssembly.Global({{ value: '{}', mutable: {} }}, {})",
+        ty.ty,
+        ty.mutable,
+        super::export_js::js_plain_value(value)?
+    ))
+}
+
+/// Allocates `object` in the store as `path`, noting how memories, tables
+/// and globals were created in `created` (`:export-js` makes them so).
 fn allocate(
     store: &mut Store,
     path: &PropertyPath,
@@ -134,8 +161,16 @@ fn allocate(
             created.insert(ext, memory_constructor(ty));
             ext
         }
-        NewObject::Table(ty) => Extern::Table(store.add_table(*ty, Value::from_slot(ty.elem, 0))?),
-        NewObject::Global(ty, value) => Extern::Global(store.add_global(*ty, *value)),
+        NewObject::Table(ty) => {
+            let ext = Extern::Table(store.add_table(*ty, Value::from_slot(ty.elem, 0))?);
+            created.insert(ext, table_constructor(ty));
+            ext
+        }
+        NewObject::Global(ty, value) => {
+            let ext = Extern::Global(store.add_global(*ty, *value));
+            created.extend(global_constructor(ty, value).map(|js| (ext, js)));
+            ext
+        }
         NewObject::Tag(params) => {
             Extern::Tag(store.add_tag(params, format!("{}.{}", path.module, path.name)))
         }
@@ -337,7 +372,8 @@ pub struct HostEnv {
     pub console: Console,
     /// `Math.random`'s generator.
     random: Arc<Mutex<Random>>,
-    /// How each host memory was created, as JavaScript (for `:export-js`).
+    /// How each host memory, table and global was created, as JavaScript
+    /// (for `:export-js`).
     pub created: BTreeMap<Extern, String>,
 }
 

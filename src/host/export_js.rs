@@ -4,13 +4,19 @@
 //!
 //! [`program`] builds one `NAME.wasm` per module typed as `(module $NAME ...)`, one
 //! `session_N.wasm` per version of the session module (it is rebuilt as
-//! fields are typed), and a `host.mjs` that builds the same host object,
-//! instantiates the modules in session order, registers what the session
-//! registered, and repeats each `(invoke ...)`, printing results as
-//! `TYPE:VALUE` lines like watlab does. Instruction inputs and threads are
-//! not replayed: they have no JavaScript counterpart. The session writes the files.
+//! fields are typed), one `fragment_N.wasm` per instruction input, and a
+//! `host.mjs` that builds the same host object, instantiates the modules in
+//! session order, registers what the session registered, carries the
+//! session module's state into each new version as watlab did (see
+//! [`Carried`]), runs the instruction inputs against it, and repeats each
+//! `(invoke ...)`, printing results as `TYPE:VALUE` lines like watlab does.
+//! Each binary gets reserved exports (see [`super::export_binary`]) through
+//! which `host.mjs` reaches that state. What node cannot repeat is journalled
+//! as [`JsEvent::Unreplayed`]: the file says so at the top, and the session
+//! warns. The session writes the files.
 
 use super::env::{HostEnv, HostValue};
+use super::export_replay::{HELPERS, Replay};
 use crate::vm::store::{Extern, Store};
 use crate::vm::{ValType, Value};
 use std::fmt::Write as _;
@@ -26,12 +32,57 @@ pub enum JsEvent {
         /// Its binary.
         bytes: Arc<[u8]>,
     },
+    /// A new version of the session module replaced the previous one.
+    Version {
+        /// Its binary.
+        bytes: Arc<[u8]>,
+        /// The state watlab gave it before its start function.
+        carried: Carried,
+    },
+    /// An instruction input ran (to its end, or until it trapped: what it
+    /// wrote before the trap stays).
+    Fragment {
+        /// The input as typed.
+        input: String,
+        /// The fragment module's binary (it imports the session module's
+        /// objects as `"s" "f0"`, `"g0"`, ...).
+        bytes: Arc<[u8]>,
+        /// Its arguments (the scratch stack and locals), as JavaScript.
+        args: Vec<String>,
+    },
+    /// A host action (`:write`, `:host set`, `:host grow`) as JavaScript.
+    Statement {
+        /// The input as typed.
+        input: String,
+        /// The statement that does the same.
+        js: String,
+    },
+    /// An input changed state in a way the program does not repeat.
+    Unreplayed {
+        /// The input as typed.
+        input: String,
+        /// Why node cannot repeat it.
+        why: String,
+    },
     /// An instance's exports were registered under a name.
     Register {
         /// The registered name.
         as_name: String,
         /// The instance's session name.
         instance: String,
+    },
+    /// A call repeated for what it changes, its results not printed: an
+    /// `(invoke ...)` that trapped (what it wrote stays, as in watlab), or
+    /// the call an assertion made.
+    Call {
+        /// The input as typed.
+        input: String,
+        /// The instance's session name.
+        instance: String,
+        /// The export.
+        export: String,
+        /// Arguments.
+        args: Vec<Value>,
     },
     /// An export was called and returned.
     Invoke {
@@ -46,11 +97,36 @@ pub enum JsEvent {
     },
 }
 
+/// A data segment written into a memory: (memory index, address, bytes).
+pub type DataWrite = (u32, u64, Arc<[u8]>);
+
+/// A table's contents: (index, size, (element index, value as JavaScript)
+/// of each element that is not null).
+pub type TableState = (u32, u32, Vec<(u32, String)>);
+
+/// The state a new version of the session module starts from in watlab, by
+/// index in the new module (imported objects are shared, and left out).
+#[derive(Clone, Debug, Default)]
+pub struct Carried {
+    /// (old index, new index, pages after growing) of each memory whose
+    /// contents the new version took over from the previous one.
+    pub memories: Vec<(u32, u32, u64)>,
+    /// (memory index, address, bytes) of each data segment the input wrote
+    /// over the carried contents.
+    pub data: Vec<DataWrite>,
+    /// (index, value as JavaScript) of each mutable global.
+    pub globals: Vec<(u32, String)>,
+    /// Each table's contents.
+    pub tables: Vec<TableState>,
+    /// Whether watlab ran the start function (the input typed `(start ...)`).
+    pub start: bool,
+}
+
 /// The journal's name for the session module (built from loose fields).
 pub const SESSION: &str = "session";
 
 /// A file-name-safe form of a session name (`$calc` -> `calc`, `#2` -> `module_2`).
-fn file_stem(name: &str) -> String {
+pub(super) fn file_stem(name: &str) -> String {
     let stem: String = name
         .trim_start_matches('$')
         .chars()
@@ -63,7 +139,7 @@ fn file_stem(name: &str) -> String {
     }
 }
 
-fn js_string(text: &str) -> String {
+pub(super) fn js_string(text: &str) -> String {
     format!("{text:?}")
 }
 
@@ -100,29 +176,113 @@ fn js_number(x: f64) -> String {
     }
 }
 
+/// `value` as JavaScript when it needs no instance to name it: a number, a
+/// BigInt, an i31 or a null reference; `None` for a `v128` and other references.
+pub fn js_plain_value(value: &Value) -> Option<String> {
+    match value {
+        Value::V128(_) | Value::FuncRef(Some(_)) | Value::ExternRef(Some(_)) => None,
+        Value::ExnRef(Some(_)) => None,
+        Value::AnyRef(Some(r)) if !matches!(r, crate::vm::value::AnyRef::I31(_)) => None,
+        _ => Some(js_value(value)),
+    }
+}
+
+/// Function `index` of the instance the session calls `instance`, as JavaScript.
+pub fn js_func(instance: &str, index: usize) -> String {
+    format!("x(instances[{}], 'f', {index})", js_string(instance))
+}
+
+/// Property `name` of module `module` of the host object, as JavaScript.
+pub fn js_host(module: &str, name: &str) -> String {
+    format!("hostEnv[{}][{}]", js_string(module), js_string(name))
+}
+
+/// Memory `index` of the instance the session calls `instance`, as JavaScript.
+pub fn js_memory(instance: &str, index: usize) -> String {
+    format!("x(instances[{}], 'm', {index})", js_string(instance))
+}
+
+/// A statement that writes `bytes` at `at` into `memory` (JavaScript).
+pub fn js_write(memory: &str, at: u64, bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("new Uint8Array({memory}.buffer).set(hex('{hex}'), {at});")
+}
+
 /// The files of an exported session: the modules and `host.mjs`.
 #[derive(Clone, Debug)]
 pub struct JsProgram {
     /// `(file name, binary)` of each module, in session order.
-    pub modules: Vec<(String, Arc<[u8]>)>,
+    pub modules: Vec<(String, Vec<u8>)>,
     /// The text of `host.mjs`.
     pub script: String,
+    /// One line per input the program does not repeat.
+    pub unreplayed: Vec<String>,
 }
+
+/// `show(type, v)`: a result as watlab shows it (`i32:7`, `f64:0.0000001`,
+/// `f32:0.1`, `f64:inf`), floats by the rules of [`crate::vm::value::format_f64`]
+/// (JavaScript keeps no NaN payload: every NaN is `nan`).
+const SHOW: &str = r#"// A float as watlab shows it: the shortest digits (of the f32, for an f32),
+// a plain decimal from 1e-9 up to 1e21, else scientific.
+const float = (v, single) => {
+  if (Number.isNaN(v)) return 'nan';
+  if (Math.abs(v) === Infinity) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  let n = v;
+  for (let p = 1; single && p <= 9; p++) {
+    if (Math.fround(Number(v.toPrecision(p))) === v) { n = Number(v.toPrecision(p)); break; }
+  }
+  const [m, e] = Math.abs(n).toExponential().split('e');
+  const sign = n < 0 ? '-' : '';
+  if (Math.abs(n) < 1e-9 || Math.abs(n) >= 1e21) return `${sign}${m}e${Number(e)}`;
+  const digits = m.replace('.', '');
+  const point = Number(e) + 1;
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+};
+const show = (type, v) =>
+  `${type}:${type === 'f32' || type === 'f64' ? float(v, type === 'f32') : typeof v === 'bigint' ? v.toString() : String(v)}`;
+"#;
 
 /// The JavaScript program that repeats `journal` against the same host object.
 pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram {
+    let mut replay = Replay::new(host);
+    for event in journal {
+        replay.event(event);
+    }
     let mut script = String::from(
         "// Generated by watlab :export-js: the session's modules, host object and calls.\n\
-         // Run with: node host.mjs\n\
-         import { readFileSync } from 'node:fs';\n\
+         // Run with: node host.mjs\n",
+    );
+    if !replay.unreplayed.is_empty() {
+        script.push_str("// Where this program does not match the session (not repeated, or shown otherwise):\n");
+        for line in &replay.unreplayed {
+            let _ = writeln!(script, "//   {line}");
+        }
+    }
+    script.push_str(
+        "import { readFileSync } from 'node:fs';\n\
          const load = (name) => readFileSync(new URL(`./${name}.wasm`, import.meta.url));\n\
-         const show = (type, v) => `${type}:${typeof v === 'bigint' ? v.toString() : String(v)}`;\n\
          const text = (a) => (typeof a === 'bigint' ? `${a}n` : String(a));\n\
          let lastInstance = null;\n\
          const memories = (o) => Object.values(o).filter((v) => v instanceof WebAssembly.Memory);\n\
-         const currentMemory = () => memories(lastInstance?.exports ?? {})[0] ?? Object.values(hostEnv).flatMap(memories)[0];\n",
+         const currentMemory = () => (lastInstance && x(lastInstance, 'm', 0)) ?? Object.values(hostEnv).flatMap(memories)[0];\n",
     );
-    script.push_str("const hostEnv = {\n");
+    script.push_str(SHOW);
+    script.push_str(&host_object(host, store));
+    script.push_str(HELPERS);
+    script.push_str(&replay.script);
+    JsProgram {
+        modules: replay.modules,
+        script,
+        unreplayed: replay.unreplayed,
+    }
+}
+
+/// `const hostEnv = {...};`: the host object as it was made.
+fn host_object(host: &HostEnv, store: &Store) -> String {
+    let mut script = String::from("const hostEnv = {\n");
     for (module, props) in &host.modules {
         if module == "math" {
             script.push_str("  \"math\": Math,\n");
@@ -151,76 +311,20 @@ pub fn program(host: &HostEnv, store: &Store, journal: &[JsEvent]) -> JsProgram 
         }
         script.push_str("  },\n");
     }
-    script.push_str("};\nconst instances = {};\n");
-    let mut modules = Vec::new();
-    let mut versions = 0;
-    for event in journal {
-        match event {
-            JsEvent::Instantiate { name, bytes } => {
-                // The session module is rebuilt field by field: each version gets its own file.
-                let stem = if name == SESSION {
-                    versions += 1;
-                    format!("session_{versions}")
-                } else {
-                    file_stem(name)
-                };
-                modules.push((format!("{stem}.wasm"), bytes.clone()));
-                let _ = writeln!(
-                    script,
-                    "instances[{0}] = (await WebAssembly.instantiate(load({1}), hostEnv)).instance; lastInstance = instances[{0}];",
-                    js_string(name),
-                    js_string(&stem)
-                );
-            }
-            JsEvent::Register { as_name, instance } => {
-                let _ = writeln!(
-                    script,
-                    "hostEnv[{}] = instances[{}].exports;",
-                    js_string(as_name),
-                    js_string(instance)
-                );
-            }
-            JsEvent::Invoke {
-                instance,
-                export,
-                args,
-                results,
-            } => {
-                let args: Vec<String> = args.iter().map(js_value).collect();
-                let call = format!(
-                    "instances[{}].exports[{}]({})",
-                    js_string(instance),
-                    js_string(export),
-                    args.join(", ")
-                );
-                let shown = match results.as_slice() {
-                    [] => format!("{call}; console.log('returned nothing');"),
-                    [ty] => format!("console.log(show('{ty}', {call}));"),
-                    many => {
-                        let types: Vec<String> = many.iter().map(|t| format!("'{t}'")).collect();
-                        format!(
-                            "{{ const r = {call}; [{}].forEach((t, i) => console.log(show(t, r[i]))); }}",
-                            types.join(", ")
-                        )
-                    }
-                };
-                script.push_str(&shown);
-                script.push('\n');
-            }
-        }
-    }
-    JsProgram { modules, script }
+    script.push_str("};\n");
+    script
 }
 
-/// `new WebAssembly.Memory({...})` or `new WebAssembly.Global({...}, v)` for a host object.
+/// The constructor a host object was made with (`new WebAssembly.Memory({...})`,
+/// `new WebAssembly.Global({...}, v)`, ...), or one for what it is now.
 fn js_constructor(host: &HostEnv, store: &Store, ext: Extern) -> String {
+    if let Some(created) = host.created.get(&ext) {
+        return created.clone();
+    }
     match ext {
         Extern::Memory(addr) => {
-            let created = host.created.get(&ext).cloned();
-            created.unwrap_or_else(|| {
-                let pages = store.memory(addr).map_or(0, |m| m.pages());
-                format!("new WebAssembly.Memory({{ initial: {pages} }})")
-            })
+            let pages = store.memory(addr).map_or(0, |m| m.pages());
+            format!("new WebAssembly.Memory({{ initial: {pages} }})")
         }
         Extern::Global(addr) => match store.global(addr) {
             Some(g) => format!(
@@ -258,9 +362,24 @@ mod tests {
                 name: "$calc".into(),
                 bytes: Arc::from(&b"\0asm"[..]),
             },
-            JsEvent::Instantiate {
-                name: SESSION.into(),
+            JsEvent::Version {
                 bytes: Arc::from(&b"\0asm"[..]),
+                carried: Carried {
+                    memories: vec![(0, 1, 2)],
+                    data: vec![(1, 16, Arc::from(&b"hi"[..]))],
+                    globals: vec![(0, "7n".into())],
+                    tables: vec![(0, 3, vec![(1, js_func(SESSION, 3))])],
+                    start: true,
+                },
+            },
+            JsEvent::Fragment {
+                input: "i32.const 1\n  global.set 0".into(),
+                bytes: Arc::from(&b"\0asm"[..]),
+                args: vec!["5".into()],
+            },
+            JsEvent::Unreplayed {
+                input: ":write mem.pages 0 i32 1".into(),
+                why: "the host's write".into(),
             },
             JsEvent::Invoke {
                 instance: "$calc".into(),
@@ -271,8 +390,27 @@ mod tests {
         ];
         let program = program(&HostEnv::new(), &store, &journal);
         let files: Vec<&str> = program.modules.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(files, ["calc.wasm", "session_1.wasm"]);
+        assert_eq!(files, ["calc.wasm", "session_1.wasm", "fragment_1.wasm"]);
         assert!(program.script.contains("\"math\": Math,"));
+        for line in [
+            "  carryMemory(x(old, 'm', 0), x(now, 'm', 1), 2);",
+            "  new Uint8Array(x(now, 'm', 1).buffer).set(hex('6869'), 16);",
+            "  x(now, 'g', 0).value = 7n;",
+            "  fillTable(x(now, 't', 0), 3, [[1, x(instances[\"session\"], 'f', 3)]]);",
+            "  x(now, 'start', '')();",
+            "await fragment(\"fragment_1\", \"i32.const 1 global.set 0\", [5]);",
+            "//   :write mem.pages 0 i32 1: the host's write",
+        ] {
+            assert!(
+                program.script.contains(line),
+                "{line} in {}",
+                program.script
+            );
+        }
+        assert_eq!(
+            program.unreplayed,
+            [":write mem.pages 0 i32 1: the host's write"]
+        );
         assert!(
             program.script.contains(
                 "console.log(show('i32', instances[\"$calc\"].exports[\"add\"](1, 2n)));"

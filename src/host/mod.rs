@@ -14,6 +14,8 @@
 //!          /   \
 //!     math  console       Math and console.log as host functions
 //!          \   /          export_js: the session as a JavaScript program
+//!           |             (export_binary: its modules with reserved exports;
+//!           |             export_replay: the statements that repeat it)
 //!         convert         Number <-> wasm values (ToInt32, fround, BigInt)
 //! ```
 //!
@@ -24,7 +26,9 @@ pub mod command;
 pub mod console;
 pub mod convert;
 pub mod env;
+pub mod export_binary;
 pub mod export_js;
+mod export_replay;
 pub mod js;
 pub mod limits;
 pub mod literal;

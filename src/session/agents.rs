@@ -86,6 +86,10 @@ impl Session {
             state: AgentState::Ready,
             steps: 0,
         });
+        self.journal_unreplayed(
+            &format!(":spawn {args}"),
+            "threads are not repeated (node runs the program on one thread)",
+        );
         Ok(vec![Reply::Note(format!(
             "thread {name} is ready; :run interleaves the threads, :threads lists them"
         ))])

@@ -127,13 +127,22 @@ impl Session {
         let saved = self.save_definitions();
         let mark = self.store.mark();
         self.changed_locals.clear();
-        match self.run_interruptible(code) {
+        let mut ran = None;
+        match self.run_interruptible(code, &mut ran) {
             Err(error) => {
                 let error = self.settle_error(error, before.as_ref(), saved);
+                // What it wrote before the trap stays: `:export-js` repeats it.
+                if let (Some(prepared), ErrorKind::Trap | ErrorKind::Exception) = (&ran, error.kind)
+                {
+                    self.journal_run(code, prepared);
+                }
                 self.release_fragment(mark);
                 Err(error)
             }
             Ok(Run::Finished(replies)) => {
+                if let Some(prepared) = &ran {
+                    self.journal_fragment(code, prepared);
+                }
                 self.changes = before
                     .map(|b| super::diff(&b, &self.store.data))
                     .unwrap_or_default();
@@ -164,11 +173,17 @@ impl Session {
         }
     }
 
-    fn run_interruptible(&mut self, code: &str) -> Result<Run, SessionError> {
+    /// Runs `code`; `ran` is the fragment once it is ready to run.
+    fn run_interruptible(
+        &mut self,
+        code: &str,
+        ran: &mut Option<Prepared>,
+    ) -> Result<Run, SessionError> {
         // Without tracing or breakpoints no byte offset of the fragment is
         // shown, so it may import only the functions it names.
         let lean = !self.trace && self.breakpoints.is_empty();
         let prepared = self.prepare_fragment_with(code, lean)?;
+        *ran = Some(prepared.clone());
         let mut execution = Execution::new(&self.store, prepared.func, &prepared.args)
             .map_err(|t| SessionError::new(ErrorKind::Trap, t.to_string()))?;
         execution.use_step_mode();

@@ -69,15 +69,14 @@ impl Session {
             .define(&mut self.store, path, object)
             .map_err(|e| SessionError::usage(e.to_string()))?;
         let shown = match object {
-            NewObject::Table(ty) => format!(
-                "new WebAssembly.Table({{ element: \"{}\", initial: {} }})",
-                if ty.elem == ValType::FuncRef {
-                    "anyfunc"
-                } else {
-                    "externref"
+            // Shown by its initial size, as `:host table` says it.
+            NewObject::Table(ty) => crate::host::env::table_constructor(&crate::vm::TableType {
+                limits: crate::vm::types::Limits {
+                    max: None,
+                    ..ty.limits
                 },
-                ty.limits.min
-            ),
+                ..*ty
+            }),
             _ => HostValue::Object(ext).describe(&self.store),
         };
         Ok(vec![Reply::Note(format!(
@@ -118,6 +117,7 @@ impl Session {
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
+        self.journal_host_call(args, &path.value, method, &done);
         let name = format!("{}.{}", path.value.module, path.value.name);
         let show = |v: &Value| methods::shown(&self.store, v);
         let index = match method {
@@ -143,6 +143,26 @@ impl Session {
             ),
         };
         Ok(vec![Reply::Note(text)])
+    }
+
+    /// Journals a host method call that changed something (`set`, `grow`)
+    /// as the statement that does it in JavaScript.
+    fn journal_host_call(&mut self, args: &str, path: &PropertyPath, method: &Method, done: &Done) {
+        let object = export_js::js_host(&path.module, &path.name);
+        let js = match done {
+            Done::Got(_) => return,
+            Done::Set { new, .. } => {
+                let value = self.js_value(new);
+                match method {
+                    Method::Set { index: Some(i), .. } => {
+                        value.map(|v| format!("{object}.set({}, {v});", i.value))
+                    }
+                    _ => value.map(|v| format!("{object}.value = {v};")),
+                }
+            }
+            Done::Grew { old, new, .. } => Some(format!("{object}.grow({});", new - old)),
+        };
+        self.journal_statement(&format!(":host {args}"), js);
     }
 
     fn host_listing(&self) -> Vec<HostModuleInfo> {
@@ -204,6 +224,7 @@ impl Session {
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
         }
+        self.journal_write(&format!(":write {args}"), mem, addr, &bytes);
         Ok(vec![Reply::Note(format!(
             "wrote {} bytes at 0x{addr:x}",
             bytes.len()
@@ -224,10 +245,16 @@ impl Session {
         }
         std::fs::write(Path::new(dir).join("host.mjs"), &program.script).map_err(io)?;
         let written = program.modules.len();
-        Ok(vec![Reply::Note(format!(
+        let mut replies = vec![Reply::Note(format!(
             "wrote {written} module{} and host.mjs to {dir}: run it with node {dir}/host.mjs",
             if written == 1 { "" } else { "s" }
-        ))])
+        ))];
+        replies.extend(program.unreplayed.iter().map(|line| {
+            Reply::Note(format!(
+                "warning: host.mjs does not match the session at {line}"
+            ))
+        }));
+        Ok(replies)
     }
 
     /// The host property a memory was allocated as, if the host allocated it.

@@ -24,6 +24,7 @@ mod host;
 pub mod input;
 mod inspect;
 mod instr_text;
+mod journal;
 mod kept;
 mod kinds;
 mod local_types;
@@ -344,7 +345,7 @@ impl Session {
                 ":{name} is a workbench command, not WAT"
             ))),
             Input::Local(form) => self.declare_local(form),
-            Input::Fields(forms) => self.transact(|s| s.add_fields(forms)).map_err(|mut e| {
+            Input::Fields(forms) => (self.transact_journalled(text, |s| s.add_fields(forms))).map_err(|mut e| {
                 if matches!(e.kind, ErrorKind::Trap | ErrorKind::Exception) {
                     e.notes.push(
                         "the session module stays as it was: the new instance failed, so what it wrote into its own memory is gone (an imported memory keeps it)"
@@ -353,8 +354,8 @@ impl Session {
                 }
                 e
             }),
-            Input::Module(form) => self.transact(|s| s.add_module(form)),
-            Input::Script(form) => self.transact(|s| s.script(form)),
+            Input::Module(form) => self.transact_journalled(text, |s| s.add_module(form)),
+            Input::Script(form) => self.transact_journalled(text, |s| s.script(form)),
             Input::Instructions(code) => self.run_instructions(code),
         }
     }

@@ -27,14 +27,15 @@ use std::sync::Arc;
 
 /// A rebuilt session module: the module, its instance, what carrying memory
 /// over did (a field's position and words about it), where each function's
-/// instructions were written, and the memories whose contents moved (old,
-/// new).
+/// instructions were written, the memories whose contents moved (old,
+/// new), and each memory that took over an old one's contents (old, new index).
 type Built = (
     Arc<Module>,
     PendingStart,
     Vec<(usize, String)>,
     splice::Sources,
     Vec<(MemAddr, MemAddr)>,
+    Vec<(u32, u32)>,
 );
 
 /// The session module an input asks for: its fields and, for each, the
@@ -236,14 +237,20 @@ impl Session {
             .filter(|(_, pos)| plan.typed_at[**pos].is_some())
             .map(|(index, _)| index)
             .collect();
-        let (module, pending, carried, sources, moved) = self.build_session_module(&plan, text)?;
+        let (module, pending, carried, sources, moved, taken_over) =
+            self.build_session_module(&plan, text)?;
         let instance = pending.instance;
+        let runs_start = plan.runs_start();
         // The state the start function runs on, to say what it changed.
         let mut before_start = None;
+        let mut written = Vec::new();
         let applied = self
             .apply_new_data(&module, instance, &new_data)
-            .and_then(|()| self.apply_new_elems(&module, instance, &new_elems))
-            .and_then(|()| match plan.runs_start() {
+            .and_then(|data| {
+                written = data;
+                self.apply_new_elems(&module, instance, &new_elems)
+            })
+            .and_then(|()| match runs_start {
                 true => {
                     before_start = Some(self.store.data.clone());
                     (self.run_start(&pending))
@@ -290,13 +297,13 @@ impl Session {
         self.current = Some(instance);
         self.retire_stale();
         self.seed_regions();
-        if let Some((module, _)) = &self.session {
-            let bytes = module.bytes.clone();
-            self.journal.push(super::export_js::JsEvent::Instantiate {
-                name: super::export_js::SESSION.into(),
-                bytes,
-            });
-        }
+        self.journal_version(
+            text,
+            before_start.as_ref(),
+            &taken_over,
+            written,
+            runs_start,
+        );
         if let Some(before) = before_start {
             let changed = self.kept_note(&before, "changed");
             notes.push((
@@ -321,9 +328,9 @@ impl Session {
             None => self.assembled(plan, input)?,
         };
         let pending = self.instantiate_pending(&module)?;
-        let mut moved = Vec::new();
-        let notes = self.carry_over(pending.instance, plan, &mut moved);
-        Ok((module, pending, notes, sources, moved))
+        let (mut moved, mut taken_over) = (Vec::new(), Vec::new());
+        let notes = self.carry_over(pending.instance, plan, &mut moved, &mut taken_over);
+        Ok((module, pending, notes, sources, moved, taken_over))
     }
 
     /// The session module of `plan` when it only adds one function or
@@ -572,12 +579,14 @@ impl Session {
     /// instance into `instance`: memories into the memory that keeps or
     /// replaces them (saying how much fitted, by field position), global
     /// values into globals the input did not redefine. Memories whose
-    /// contents moved rather than were copied go to `moved` as (old, new).
+    /// contents moved rather than were copied go to `moved` as (old, new);
+    /// every memory that took over contents to `taken_over` as (old, new index).
     fn carry_over(
         &mut self,
         instance: InstanceAddr,
         plan: &Plan,
         moved: &mut Vec<(MemAddr, MemAddr)>,
+        taken_over: &mut Vec<(u32, u32)>,
     ) -> Vec<(usize, String)> {
         let mut notes = Vec::new();
         let Some((_, old_instance)) = self.session.clone() else {
@@ -613,6 +622,7 @@ impl Session {
             if plan.fields[pos].is_import() || old_imported || old_addr == new_addr {
                 continue;
             }
+            taken_over.push((j as u32, i as u32));
             let only_user = self.only_user(old_instance, *old_addr);
             let old_len = self.store.memory(*old_addr).map_or(0, |m| m.bytes().len());
             let declared = self.store.memory(*new_addr).map_or(0, |m| m.pages());
@@ -983,13 +993,15 @@ impl Session {
     }
 
     /// Writes the active data segments that this input added, over the
-    /// carried-over memory contents.
+    /// carried-over memory contents; returns what it wrote as (memory index,
+    /// address, bytes).
     fn apply_new_data(
         &mut self,
         module: &Module,
         instance: InstanceAddr,
         new_data: &[usize],
-    ) -> Result<(), SessionError> {
+    ) -> Result<Vec<super::export_js::DataWrite>, SessionError> {
+        let mut written = Vec::new();
         for &index in new_data {
             let Some(seg) = module.datas.get(index) else {
                 continue;
@@ -1017,8 +1029,9 @@ impl Session {
                     seg.bytes.len()
                 ))));
             }
+            written.push((*mem, start, seg.bytes.clone()));
         }
-        Ok(())
+        Ok(written)
     }
 
     pub(super) fn add_module(&mut self, text: &str) -> Result<Vec<Reply>, SessionError> {

@@ -17,6 +17,7 @@
 use super::fields::Field;
 use crate::text::assemble::assemble_with_instr_spans;
 use crate::text::lex::{TokenKind, tokens};
+pub(super) use crate::vm::sections::{leb, put_leb, put_section, sections};
 use crate::vm::types::CompositeType;
 use crate::vm::{Module, ValType};
 use std::fmt::Write as _;
@@ -242,47 +243,6 @@ pub(super) struct Parts {
     pub(super) data_count: bool,
 }
 
-/// A LEB128 number at `*at` of `bytes`, moving `*at` past it.
-pub(super) fn leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let mut value = 0u64;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return u32::try_from(value).ok();
-        }
-    }
-    None
-}
-
-/// `value` as LEB128, appended to `out`.
-pub(super) fn put_leb(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// The sections of a binary: (id, content range), after the header.
-pub(super) fn sections(bytes: &[u8]) -> Option<Vec<(u8, std::ops::Range<usize>)>> {
-    let mut at = 8;
-    let mut list = Vec::new();
-    while at < bytes.len() {
-        let id = bytes[at];
-        at += 1;
-        let size = leb(bytes, &mut at)? as usize;
-        list.push((id, at..at + size));
-        at += size;
-    }
-    (at == bytes.len()).then_some(list)
-}
-
 /// A name (length and bytes) at `*at`, moving past it.
 pub(super) fn skip_name(bytes: &[u8], at: &mut usize) -> Option<()> {
     let len = leb(bytes, at)? as usize;
@@ -428,13 +388,6 @@ pub(super) fn grown(
     out.extend_from_slice(old.get(at..content.end)?);
     out.extend_from_slice(extra);
     Some(out)
-}
-
-/// `section` (id and content) appended to `out`.
-pub(super) fn put_section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
-    out.push(id);
-    put_leb(out, content.len() as u32);
-    out.extend_from_slice(content);
 }
 
 /// The session module `old` with the new function (its parts in `stub`,

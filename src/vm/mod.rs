@@ -16,6 +16,7 @@ pub mod lanes;
 pub mod memop;
 pub mod memory;
 pub mod module;
+pub mod sections;
 pub mod simd_op;
 pub mod store;
 pub mod table;

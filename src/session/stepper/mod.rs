@@ -376,8 +376,10 @@ impl Session {
             .debugger
             .as_ref()
             .is_none_or(|d| d.prepared.is_fragment());
-        let (before, prepared) =
-            (self.debugger.take()).map_or((None, None), |d| (d.before, Some(d.prepared)));
+        let (before, prepared, code) = (self.debugger.take())
+            .map_or((None, None, String::new()), |d| {
+                (d.before, Some(d.prepared), d.code)
+            });
         // An `(invoke ...)` that returned goes into `:export-js`'s replay.
         if let Some(Prepared {
             invoked: Some((instance, export)),
@@ -386,6 +388,10 @@ impl Session {
         }) = &prepared
         {
             self.journal_invoke(*instance, export.clone(), args.clone(), &values);
+        }
+        // So does an instruction input.
+        if let Some(fragment) = prepared.as_ref().filter(|p| p.is_fragment()) {
+            self.journal_fragment(&code, fragment);
         }
         if let Some(before) = before {
             self.changes = super::diff(&before, &self.store.data);
@@ -442,6 +448,11 @@ impl Session {
             .as_mut()
             .and_then(|d| d.starting.take())
             .map(|starting| self.start_failed(starting));
+        // `:export-js` repeats it, trap and all.
+        if let Some(d) = self.debugger.as_ref().filter(|_| failed.is_none()) {
+            let (code, prepared) = (d.code.clone(), d.prepared.clone());
+            self.journal_run(&code, &prepared);
+        }
         if let Some(before) = self.debugger.take().and_then(|d| d.before) {
             self.changes = super::diff(&before, &self.store.data);
             error.notes.extend(self.kept_note(&before, "kept"));

@@ -121,6 +121,10 @@ impl Session {
             return None;
         }
         let d = self.debugger.take()?;
+        // `:export-js` repeats it, trap and all (a thread's run is not repeated).
+        if d.agent.is_none() {
+            self.journal_run(&d.code, &d.prepared);
+        }
         if let Some(store) = d.trapped.and_then(|t| t.store) {
             self.store.data = store;
         }
