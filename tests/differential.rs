@@ -2544,6 +2544,24 @@ fn regression_if_arms_run_as_a_select() {
         &[Value::I64(5), Value::I32(0)],
         Some(&[Value::I64(4)]),
     );
+    // An `eqz` condition folds into the select. The i64 one must test all
+    // 64 bits (2^40 is not zero); the i32 one reads the local its arms set.
+    let wide_eqz = r#"(module
+      (func (export "f") (param $x i64) (result i32) (local $r i32)
+        (if (i64.eqz (local.get $x))
+          (then (local.set $r (i32.const 1)))
+          (else (local.set $r (i32.const 2))))
+        (local.get $r)))"#;
+    expect(wide_eqz, "f", &[Value::I64(1 << 40)], Some(&i32s(&[2])));
+    expect(wide_eqz, "f", &[Value::I64(0)], Some(&i32s(&[1])));
+    let narrow_eqz = r#"(module
+      (func (export "f") (param $x i32) (result i32)
+        (if (i32.eqz (local.get $x))
+          (then (local.set $x (i32.const 5)))
+          (else (local.set $x (i32.add (local.get $x) (i32.const 1)))))
+        (local.get $x)))"#;
+    expect(narrow_eqz, "f", &i32s(&[0]), Some(&i32s(&[5])));
+    expect(narrow_eqz, "f", &i32s(&[7]), Some(&i32s(&[8])));
     // An arm that may trap stays a branch: 0 must not divide.
     let divide = r#"(module
       (func (export "f") (param $d i32) (result i32) (local $q i32)

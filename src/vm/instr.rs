@@ -166,6 +166,12 @@ macro_rules! define_instrs {
             /// `cond` is not zero, else the one at `a + 1` (see
             /// `translate::select_if`).
             SelectIf { dst: Slot, cond: Slot, a: Slot },
+            /// [`Instr::SelectIf`] with an `i32.eqz` folded in: the value at
+            /// `a` when the i32 at `cond` is zero, else the one at `a + 1`.
+            SelectIfEqz { dst: Slot, cond: Slot, a: Slot },
+            /// [`Instr::SelectIf`] with an `i64.eqz` folded in: the value at
+            /// `a` when the i64 at `cond` is zero, else the one at `a + 1`.
+            SelectIfEqz64 { dst: Slot, cond: Slot, a: Slot },
             /// Read a global of the current instance.
             GlobalGet { dst: Slot, global: u32 },
             /// Write a global of the current instance.
@@ -361,7 +367,9 @@ impl Instr {
             | Instr::RefNull { dst }
             | Instr::RefIsNull { dst, .. }
             | Instr::RefFunc { dst, .. }
-            | Instr::SelectIf { dst, .. } => Some(dst),
+            | Instr::SelectIf { dst, .. }
+            | Instr::SelectIfEqz { dst, .. }
+            | Instr::SelectIfEqz64 { dst, .. } => Some(dst),
             other => other.numeric_dst_mut(),
         }
     }

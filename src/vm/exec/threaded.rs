@@ -24,6 +24,7 @@ use super::run::{
     Parts, Regs, call_host, copy_slots, frame_and_memory, indirect_callee, load_bytes, memory_view,
     out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
+use super::semantics::select_if;
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::instr::{Instr, SimdInstr, Slot, unpack_step_target};
 use crate::vm::module::FuncBody;
@@ -437,7 +438,15 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
         next!()
     }
     SelectIf { dst, cond, a } => {
-        regs.set(dst, super::semantics::select_if(regs, cond, a));
+        regs.set(dst, select_if(regs, regs.u32(cond) != 0, a));
+        next!()
+    }
+    SelectIfEqz { dst, cond, a } => {
+        regs.set(dst, select_if(regs, regs.u32(cond) == 0, a));
+        next!()
+    }
+    SelectIfEqz64 { dst, cond, a } => {
+        regs.set(dst, select_if(regs, regs.get(cond) == 0, a));
         next!()
     }
     Const32 { dst, val } => {

@@ -26,6 +26,16 @@ pub(super) struct Conversion {
     local: u32,
     /// Stack position of the condition (the arms' values go above it).
     cond: usize,
+    /// The `i32.eqz` or `i64.eqz` that computed the condition, folded into
+    /// the select (see [`Translator::begin_select_if`]).
+    eqz: Option<Eqz>,
+}
+
+/// The width of a folded `eqz`.
+#[derive(Clone, Copy, Debug)]
+enum Eqz {
+    I32,
+    I64,
 }
 
 /// The local an `if` (its operators next in `reader`) can be converted to a
@@ -124,12 +134,37 @@ fn cannot_trap(op: &Operator<'_>) -> bool {
 
 impl Translator<'_> {
     /// `if` whose arms set `local`: the condition stays where it is, and the
-    /// arms compute their values above it.
+    /// arms compute their values above it. A condition that an `eqz` just
+    /// computed is replaced by the eqz's operand, and the select tests it
+    /// for zero: one instruction less on the path from the tested value to
+    /// the local (collatz's `(if (i64.eqz (i64.and ..)))`).
     pub(super) fn begin_select_if(&mut self, local: u32) {
-        self.converting = Some(Conversion {
-            local,
-            cond: self.stack.len() - 1,
+        let cond = self.stack.len() - 1;
+        let cond_slot = self.slot(cond);
+        let last = self.last_result.filter(|at| at + 1 == self.code.len());
+        let eqz = match last.and_then(|at| self.code.get(at)) {
+            Some(&Instr::I32Eqz { dst, src }) if dst == cond_slot => Some((Eqz::I32, src)),
+            Some(&Instr::I64Eqz { dst, src }) if dst == cond_slot => Some((Eqz::I64, src)),
+            _ => None,
+        };
+        // The eqz's operand: a local's (or constant's) slot, or the
+        // condition's own stack slot (the eqz ran in place).
+        let operand = eqz.and_then(|(_, src)| match src {
+            src if src < self.base => Some(Operand::Local(src)),
+            src if src == cond_slot => Some(Operand::Stack),
+            _ => None,
         });
+        let eqz = match (eqz, operand) {
+            (Some((width, _)), Some(operand)) => {
+                self.code.pop();
+                self.offsets.pop();
+                self.last_result = None;
+                self.stack[cond] = operand;
+                Some(width)
+            }
+            _ => None,
+        };
+        self.converting = Some(Conversion { local, cond, eqz });
     }
 
     /// The operator `op` of a converted `if`'s arms, when it is one the
@@ -155,7 +190,11 @@ impl Translator<'_> {
                 let (cond, a) = (self.source(at), self.slot(at + 1));
                 self.stack.truncate(at);
                 let dst = self.push();
-                self.emit_result(Instr::SelectIf { dst, cond, a });
+                self.emit_result(match conversion.eqz {
+                    None => Instr::SelectIf { dst, cond, a },
+                    Some(Eqz::I32) => Instr::SelectIfEqz { dst, cond, a },
+                    Some(Eqz::I64) => Instr::SelectIfEqz64 { dst, cond, a },
+                });
                 self.local_set(self.local_slot(conversion.local), false);
                 true
             }
@@ -169,13 +208,64 @@ mod tests {
     use crate::vm::Module;
     use crate::vm::instr::Instr;
 
+    /// Run code of the module's only function.
+    fn run_code(body: &str) -> Vec<Instr> {
+        let module = Module::from_wat(&format!("(module (func {body}))")).expect("valid");
+        module.bodies[0].run.code.to_vec()
+    }
+
     /// Whether run code and step code of the module's only function hold a
-    /// [`Instr::SelectIf`].
+    /// select made from an `if`.
     fn selects(body: &str) -> (bool, bool) {
         let module = Module::from_wat(&format!("(module (func {body}))")).expect("valid");
-        let has = |code: &[Instr]| code.iter().any(|i| matches!(i, Instr::SelectIf { .. }));
+        let has = |code: &[Instr]| {
+            code.iter().any(|i| {
+                matches!(
+                    i,
+                    Instr::SelectIf { .. }
+                        | Instr::SelectIfEqz { .. }
+                        | Instr::SelectIfEqz64 { .. }
+                )
+            })
+        };
         let body = &module.bodies[0];
         (has(&body.run.code), has(&body.step.code))
+    }
+
+    #[test]
+    fn an_eqz_condition_folds_into_the_select() {
+        let arms = "(then (local.set $r (i32.const 1))) (else (local.set $r (i32.const 2)))";
+        let wide = run_code(&format!(
+            "(param $x i64) (local $r i32) (if (i64.eqz (i64.and (local.get $x) (i64.const 1))) {arms})"
+        ));
+        assert!(
+            wide.iter()
+                .any(|i| matches!(i, Instr::SelectIfEqz64 { .. })),
+            "{wide:?}"
+        );
+        assert!(
+            !wide.iter().any(|i| matches!(i, Instr::I64Eqz { .. })),
+            "{wide:?}"
+        );
+        // The eqz of a local: the select tests the local itself.
+        let narrow = run_code(&format!(
+            "(param $x i32) (local $r i32) (if (i32.eqz (local.get $x)) {arms})"
+        ));
+        assert!(
+            narrow
+                .iter()
+                .any(|i| matches!(i, Instr::SelectIfEqz { cond: 0, .. })),
+            "{narrow:?}"
+        );
+        let plain = run_code(&format!(
+            "(param $x i32) (local $r i32) (if (local.get $x) {arms})"
+        ));
+        assert!(
+            plain
+                .iter()
+                .any(|i| matches!(i, Instr::SelectIf { cond: 0, .. })),
+            "{plain:?}"
+        );
     }
 
     #[test]
