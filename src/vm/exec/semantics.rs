@@ -242,3 +242,11 @@ macro_rules! shared_ops {
 pub(super) fn select_if(regs: super::run::Regs, pick_a: bool, a: crate::vm::instr::Slot) -> u64 {
     std::hint::select_unpredictable(pick_a, regs.get(a), regs.get(a + 1))
 }
+
+/// The and of the two slots packed in `ab` (16 bits each, see
+/// [`Instr::SelectIfAnd`](crate::vm::instr::Instr::SelectIfAnd)), all 64
+/// bits: an i32 and's value is its low 32.
+#[inline(always)]
+pub(super) fn and_of(regs: super::run::Regs, ab: u32) -> u64 {
+    regs.get(ab & 0xffff) & regs.get(ab >> 16)
+}

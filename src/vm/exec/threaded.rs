@@ -24,7 +24,7 @@ use super::run::{
     Parts, Regs, call_host, copy_slots, frame_and_memory, indirect_callee, load_bytes, memory_view,
     out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
-use super::semantics::select_if;
+use super::semantics::{and_of, select_if};
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::instr::{Instr, SimdInstr, Slot, unpack_step_target};
 use crate::vm::module::FuncBody;
@@ -447,6 +447,18 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
     }
     SelectIfEqz64 { dst, cond, a } => {
         regs.set(dst, select_if(regs, regs.get(cond) == 0, a));
+        next!()
+    }
+    SelectIfAnd { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) as u32 != 0, a));
+        next!()
+    }
+    SelectIfAndEqz { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) as u32 == 0, a));
+        next!()
+    }
+    SelectIfAndEqz64 { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) == 0, a));
         next!()
     }
     Const32 { dst, val } => {
