@@ -606,9 +606,10 @@ macro_rules! then_chain {
 /// first listed sequence that matches wins, so longer ones come first.
 /// Chosen from the pairs the compare benchmark counts most often (`cargo
 /// bench --bench compare --features pair-stats`), kept to shapes compilers
-/// emit everywhere: address arithmetic before a load, a store or an update
-/// before a loop's counter branch, multiply-add chains, an argument
-/// computed just before a call.
+/// emit everywhere: address arithmetic before a load (a row-major element
+/// `base + ((i * n + j) << 3)` whole), a store or an update before a loop's
+/// counter branch, multiply-add chains, an argument computed just before a
+/// call.
 macro_rules! superinstructions {
     ($($a:ident::$av:ident $($b:ident::$bv:ident)+,)*) => {
         /// The listed sequences by variant name (for the test that every one runs).
@@ -640,6 +641,9 @@ macro_rules! superinstructions {
 }
 
 superinstructions! {
+    shared::I32Mul shared::I32Add shared::I32Shl shared::I32Add shared::F64Load,
+    shared::I32Mul shared::I32Add shared::I32Shl shared::F64Load,
+    shared::F64Mul shared::F64Add shared::I32AddBrIfLtU,
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,
