@@ -2544,6 +2544,56 @@ fn regression_if_arms_run_as_a_select() {
         &[Value::I64(5), Value::I32(0)],
         Some(&[Value::I64(4)]),
     );
+    // An `eqz` condition folds into the select. The i64 one must test all
+    // 64 bits (2^40 is not zero); the i32 one reads the local its arms set.
+    let wide_eqz = r#"(module
+      (func (export "f") (param $x i64) (result i32) (local $r i32)
+        (if (i64.eqz (local.get $x))
+          (then (local.set $r (i32.const 1)))
+          (else (local.set $r (i32.const 2))))
+        (local.get $r)))"#;
+    expect(wide_eqz, "f", &[Value::I64(1 << 40)], Some(&i32s(&[2])));
+    expect(wide_eqz, "f", &[Value::I64(0)], Some(&i32s(&[1])));
+    let narrow_eqz = r#"(module
+      (func (export "f") (param $x i32) (result i32)
+        (if (i32.eqz (local.get $x))
+          (then (local.set $x (i32.const 5)))
+          (else (local.set $x (i32.add (local.get $x) (i32.const 1)))))
+        (local.get $x)))"#;
+    expect(narrow_eqz, "f", &i32s(&[0]), Some(&i32s(&[5])));
+    expect(narrow_eqz, "f", &i32s(&[7]), Some(&i32s(&[8])));
+    // An `and` folds in too: all 64 bits of an i64 one, and an i32 one
+    // tested for not zero.
+    let wide_and = r#"(module
+      (func (export "f") (param $x i64) (result i32) (local $r i32)
+        (if (i64.eqz (i64.and (local.get $x) (i64.const 0x10000000000)))
+          (then (local.set $r (i32.const 1)))
+          (else (local.set $r (i32.const 2))))
+        (local.get $r)))"#;
+    expect(wide_and, "f", &[Value::I64(1 << 40)], Some(&i32s(&[2])));
+    expect(wide_and, "f", &[Value::I64(1 << 39)], Some(&i32s(&[1])));
+    let narrow_and = r#"(module
+      (func (export "f") (param $x i32) (result i32) (local $r i32)
+        (if (i32.and (local.get $x) (i32.const 4))
+          (then (local.set $r (i32.const 1)))
+          (else (local.set $r (i32.const 2))))
+        (local.get $r)))"#;
+    expect(narrow_and, "f", &i32s(&[5]), Some(&i32s(&[1])));
+    expect(narrow_and, "f", &i32s(&[3]), Some(&i32s(&[2])));
+    // An `and` before a loop whose first instruction is the eqz does not
+    // fold: the loop's next round tests its new parameter (2, not 2 & 1).
+    let across_loop = r#"(module
+      (func (export "f") (param $x i64) (result i32) (local $r i32) (local $n i32)
+        (i64.and (local.get $x) (i64.const 1))
+        (loop $l (param i64)
+          (if (i64.eqz)
+            (then (local.set $r (i32.add (i32.mul (local.get $r) (i32.const 10)) (i32.const 1))))
+            (else (local.set $r (i32.add (i32.mul (local.get $r) (i32.const 10)) (i32.const 2)))))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (drop (br_if $l (local.get $x) (i32.lt_u (local.get $n) (i32.const 2)))))
+        (local.get $r)))"#;
+    expect(across_loop, "f", &[Value::I64(2)], Some(&i32s(&[12])));
+    expect(across_loop, "f", &[Value::I64(3)], Some(&i32s(&[22])));
     // An arm that may trap stays a branch: 0 must not divide.
     let divide = r#"(module
       (func (export "f") (param $d i32) (result i32) (local $q i32)

@@ -166,6 +166,22 @@ macro_rules! define_instrs {
             /// `cond` is not zero, else the one at `a + 1` (see
             /// `translate::select_if`).
             SelectIf { dst: Slot, cond: Slot, a: Slot },
+            /// [`Instr::SelectIf`] with an `i32.eqz` folded in: the value at
+            /// `a` when the i32 at `cond` is zero, else the one at `a + 1`.
+            SelectIfEqz { dst: Slot, cond: Slot, a: Slot },
+            /// [`Instr::SelectIf`] with an `i64.eqz` folded in: the value at
+            /// `a` when the i64 at `cond` is zero, else the one at `a + 1`.
+            SelectIfEqz64 { dst: Slot, cond: Slot, a: Slot },
+            /// [`Instr::SelectIf`] with an `i32.and` folded in: the value at
+            /// `a` when the and of the i32s at `ab & 0xffff` and `ab >> 16`
+            /// is not zero, else the one at `a + 1`.
+            SelectIfAnd { dst: Slot, ab: u32, a: Slot },
+            /// [`Instr::SelectIfAnd`] with an `i32.eqz` folded in too: the value
+            /// at `a` when the and is zero.
+            SelectIfAndEqz { dst: Slot, ab: u32, a: Slot },
+            /// [`Instr::SelectIfAndEqz`] of two i64s (collatz's odd/even step;
+            /// an i64 and without the eqz is no `if` condition).
+            SelectIfAndEqz64 { dst: Slot, ab: u32, a: Slot },
             /// Read a global of the current instance.
             GlobalGet { dst: Slot, global: u32 },
             /// Write a global of the current instance.
@@ -361,7 +377,12 @@ impl Instr {
             | Instr::RefNull { dst }
             | Instr::RefIsNull { dst, .. }
             | Instr::RefFunc { dst, .. }
-            | Instr::SelectIf { dst, .. } => Some(dst),
+            | Instr::SelectIf { dst, .. }
+            | Instr::SelectIfEqz { dst, .. }
+            | Instr::SelectIfEqz64 { dst, .. }
+            | Instr::SelectIfAnd { dst, .. }
+            | Instr::SelectIfAndEqz { dst, .. }
+            | Instr::SelectIfAndEqz64 { dst, .. } => Some(dst),
             other => other.numeric_dst_mut(),
         }
     }

@@ -87,9 +87,23 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br_if $k (i32.lt_u (local.get $k) (local.get $n))))
     (local.get $acc))
+  (func $matrix (param $n i32) (result f64)
+    (local $i i32) (local $k i32) (local $acc f64)
+    ;; row-major elements: mul + add + shl (+ add) + f64 load, f64 mul + add + counter
+    (loop $k
+      (local.set $acc (f64.add (local.get $acc)
+        (f64.mul
+          (f64.load offset=24576 (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))
+          (f64.load (i32.add (i32.const 24576)
+            (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $i)) (i32.const 3)))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $k (i32.lt_u (local.get $k) (local.get $n))))
+    ;; the pairs alone: mul + add, f64 mul + add
+    (local.set $i (i32.add (i32.mul (local.get $n) (local.get $n)) (local.get $k)))
+    (f64.add (local.get $acc) (f64.mul (local.get $acc) (f64.convert_i32_u (local.get $i)))))
   (func $collatz (param $limit i64) (result i64)
     (local $i i64) (local $x i64) (local $steps i64)
-    ;; i64 add + compare-branch, mul + add, shr_u + br
+    ;; i64 add + compare-branch, mul + add
     (local.set $i (i64.const 1))
     (block $done
       (loop $outer
@@ -134,7 +148,7 @@
         (i32.add
           (i32.add (call $bytes (i32.const 200)) (call $words (local.get $n)))
           (i32.add
-            (i32.add (i32.trunc_f64_u (call $dot (local.get $n)))
+            (i32.add (i32.trunc_f64_u (f64.add (call $dot (local.get $n)) (call $matrix (i32.const 8))))
                      (i32.wrap_i64 (call $collatz (i64.const 300))))
             (call $vm (local.get $n))))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))

@@ -9,6 +9,7 @@
 //! exact at every exit.
 
 use super::numeric as num;
+use super::semantics::{and_of, select_if};
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::budget;
 use crate::vm::instr::{Instr, Slot, WideOp, unpack_step_target};
@@ -962,7 +963,22 @@ impl Execution {
                     }
                 }
                 Instr::SelectIf { dst, cond, a } => {
-                    regs.set(dst, super::semantics::select_if(regs, cond, a))
+                    regs.set(dst, select_if(regs, regs.u32(cond) != 0, a))
+                }
+                Instr::SelectIfEqz { dst, cond, a } => {
+                    regs.set(dst, select_if(regs, regs.u32(cond) == 0, a))
+                }
+                Instr::SelectIfEqz64 { dst, cond, a } => {
+                    regs.set(dst, select_if(regs, regs.get(cond) == 0, a))
+                }
+                Instr::SelectIfAnd { dst, ab, a } => {
+                    regs.set(dst, select_if(regs, and_of(regs, ab) as u32 != 0, a))
+                }
+                Instr::SelectIfAndEqz { dst, ab, a } => {
+                    regs.set(dst, select_if(regs, and_of(regs, ab) as u32 == 0, a))
+                }
+                Instr::SelectIfAndEqz64 { dst, ab, a } => {
+                    regs.set(dst, select_if(regs, and_of(regs, ab) == 0, a))
                 }
                 Instr::GlobalGet { dst, global } => regs.set(
                     dst,

@@ -234,16 +234,19 @@ macro_rules! shared_ops {
     };
 }
 
-/// [`Instr::SelectIf`](crate::vm::instr::Instr::SelectIf): the value at `a`
-/// when `cond` is not zero, else the one at `a + 1`. Both are read first, so
-/// the choice compiles to a conditional move rather than a branch (the point
-/// of the instruction).
+/// [`Instr::SelectIf`](crate::vm::instr::Instr::SelectIf) and its folded
+/// forms: the value at `a` when `pick_a`, else the one at `a + 1`. Both are
+/// read first and the choice is a conditional move, never a branch (the
+/// point of the instruction).
 #[inline(always)]
-pub(super) fn select_if(
-    regs: super::run::Regs,
-    cond: crate::vm::instr::Slot,
-    a: crate::vm::instr::Slot,
-) -> u64 {
-    let (a, b) = (regs.get(a), regs.get(a + 1));
-    if regs.u32(cond) != 0 { a } else { b }
+pub(super) fn select_if(regs: super::run::Regs, pick_a: bool, a: crate::vm::instr::Slot) -> u64 {
+    std::hint::select_unpredictable(pick_a, regs.get(a), regs.get(a + 1))
+}
+
+/// The and of the two slots packed in `ab` (16 bits each, see
+/// [`Instr::SelectIfAnd`](crate::vm::instr::Instr::SelectIfAnd)), all 64
+/// bits: an i32 and's value is its low 32.
+#[inline(always)]
+pub(super) fn and_of(regs: super::run::Regs, ab: u32) -> u64 {
+    regs.get(ab & 0xffff) & regs.get(ab >> 16)
 }

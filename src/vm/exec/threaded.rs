@@ -24,6 +24,7 @@ use super::run::{
     Parts, Regs, call_host, copy_slots, frame_and_memory, indirect_callee, load_bytes, memory_view,
     out_of_bounds, simd_step, store_bytes, wasm_body, with_site,
 };
+use super::semantics::{and_of, select_if};
 use super::{Execution, Frame, Outcome, code_for, exhausted};
 use crate::vm::instr::{Instr, SimdInstr, Slot, unpack_step_target};
 use crate::vm::module::FuncBody;
@@ -437,7 +438,27 @@ handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
         next!()
     }
     SelectIf { dst, cond, a } => {
-        regs.set(dst, super::semantics::select_if(regs, cond, a));
+        regs.set(dst, select_if(regs, regs.u32(cond) != 0, a));
+        next!()
+    }
+    SelectIfEqz { dst, cond, a } => {
+        regs.set(dst, select_if(regs, regs.u32(cond) == 0, a));
+        next!()
+    }
+    SelectIfEqz64 { dst, cond, a } => {
+        regs.set(dst, select_if(regs, regs.get(cond) == 0, a));
+        next!()
+    }
+    SelectIfAnd { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) as u32 != 0, a));
+        next!()
+    }
+    SelectIfAndEqz { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) as u32 == 0, a));
+        next!()
+    }
+    SelectIfAndEqz64 { dst, ab, a } => {
+        regs.set(dst, select_if(regs, and_of(regs, ab) == 0, a));
         next!()
     }
     Const32 { dst, val } => {
@@ -585,9 +606,10 @@ macro_rules! then_chain {
 /// first listed sequence that matches wins, so longer ones come first.
 /// Chosen from the pairs the compare benchmark counts most often (`cargo
 /// bench --bench compare --features pair-stats`), kept to shapes compilers
-/// emit everywhere: address arithmetic before a load, a store or an update
-/// before a loop's counter branch, multiply-add chains, an argument
-/// computed just before a call.
+/// emit everywhere: address arithmetic before a load (a row-major element
+/// `base + ((i * n + j) << 3)` whole), a store or an update before a loop's
+/// counter branch, multiply-add chains, an argument computed just before a
+/// call.
 macro_rules! superinstructions {
     ($($a:ident::$av:ident $($b:ident::$bv:ident)+,)*) => {
         /// The listed sequences by variant name (for the test that every one runs).
@@ -619,6 +641,9 @@ macro_rules! superinstructions {
 }
 
 superinstructions! {
+    shared::I32Mul shared::I32Add shared::I32Shl shared::I32Add shared::F64Load,
+    shared::I32Mul shared::I32Add shared::I32Shl shared::F64Load,
+    shared::F64Mul shared::F64Add shared::I32AddBrIfLtU,
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,
