@@ -168,6 +168,7 @@ transcripts! {
     step_chunked_unwind,
     step_course_loop,
     step_global_of_another_module,
+    step_info_globals_in_your_input,
     step_display,
     step_errors,
     step_frames,

@@ -32,7 +32,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "[N]",
         summary: "take back the last N inputs (1 if not given), a trapped one too",
-        help: "Puts the stack, scratch locals, memories, tables, globals, definitions, named modules, registrations and the host object back exactly as they were before the input, whatever kind it was (WAT, an instruction input, a script command, a workbench command such as :write or :reset). Only inputs that changed something count. A trap keeps what the code wrote, as WebAssembly does; :undo is the way to take that back. The history keeps the last 100 inputs and at most 256 MiB of saved memory, counting the 4 KiB chunks that are not zero (the oldest go first). While the memories hold more than 256 MiB of data, an input cannot be undone, and it says so when it runs. Settings (:trace, :limit, breakpoints) are not inputs' effects and stay.",
+        help: "Puts the stack, scratch locals, memories, tables, globals, definitions, named modules, registrations and the host object back exactly as they were before the input, whatever kind it was (WAT, an instruction input, a script command, a workbench command such as :write or :reset). Only inputs that changed something count. A trap keeps what the code wrote, as WebAssembly does; :undo is the way to take that back. The history keeps the last 100 inputs and at most 256 MiB of saved memory, counting the 4 KiB chunks that are not zero (the oldest go first). While the memories are larger than 128 MiB, an input cannot be undone (reading them through for every input would make each one slow), and it says so when it runs. Settings (:trace, :limit, breakpoints) are not inputs' effects and stay.",
         run: undo,
     },
     Command {

@@ -389,13 +389,13 @@ impl Session {
     }
 
     /// Bytes a copy of the store's memories holds (their chunks that are
-    /// not zero; see [`saved::held_bytes`]).
-    fn memory_bytes_held(&self) -> usize {
+    /// not zero), if they are small enough to look at (see [`saved::held_bytes`]).
+    fn memory_bytes_held(&self) -> Option<usize> {
         saved::held_bytes(&self.store.data)
     }
 
     fn snapshot(&self) -> Option<StoreData> {
-        (self.memory_bytes_held() <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
+        (self.memory_bytes_held()? <= SNAPSHOT_LIMIT).then(|| self.store.data.clone())
     }
 
     fn declare_local(&mut self, form: &str) -> Result<Vec<Reply>, SessionError> {

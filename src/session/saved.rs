@@ -93,11 +93,23 @@ impl Saved {
     }
 }
 
+/// Most bytes of memory an input reads through to save or compare the
+/// memories (undo, change marks): finding the zero chunks of a 1 GiB memory
+/// takes ~30 ms a pass, and an input makes several (a 250 MiB memory cost
+/// 32 ms an input in a release build; this bound keeps it near 16).
+pub(super) const SCAN_BYTES: usize = 128 << 20;
+
+/// Bytes in all memories of `data`, whatever they hold.
+pub(super) fn memory_size(data: &StoreData) -> usize {
+    data.memories.iter().map(|m| m.bytes().len()).sum()
+}
+
 /// Bytes a copy of the memories of `data` holds: their chunks that are not
-/// zero, which is what copying them writes (a huge memory with a few bytes
-/// written costs a few KiB to keep).
-pub(super) fn held_bytes(data: &StoreData) -> usize {
-    data.memories.iter().map(|m| m.held_bytes()).sum()
+/// zero, which is what copying them writes (a 200 MiB memory with a few
+/// bytes written costs a few KiB to keep); `None`, without reading them,
+/// when they are larger than [`SCAN_BYTES`].
+pub(super) fn held_bytes(data: &StoreData) -> Option<usize> {
+    (memory_size(data) <= SCAN_BYTES).then(|| data.memories.iter().map(|m| m.held_bytes()).sum())
 }
 
 /// How many memories, tables, globals, element and data segments `data` holds.
@@ -181,14 +193,12 @@ impl Session {
         self.restore_definitions(saved, false);
     }
 
-    /// Everything an input can change, or the bytes the memories hold when
-    /// that is more than `limit`.
-    pub(super) fn save(&self, limit: usize) -> Result<Saved, usize> {
-        let held = held_bytes(&self.store.data);
-        if held > limit {
-            return Err(held);
-        }
-        Ok(Saved {
+    /// Everything an input can change; `None` when the memories hold more
+    /// than `limit` bytes of data or are too large to look at (see
+    /// [`held_bytes`]).
+    pub(super) fn save(&self, limit: usize) -> Option<Saved> {
+        let held = held_bytes(&self.store.data).filter(|held| *held <= limit)?;
+        Some(Saved {
             data: self.store.data.clone(),
             rest: self.save_definitions(),
             held,
@@ -290,7 +300,7 @@ impl Session {
             saved: Saved {
                 data: self.store.data.clone(),
                 rest: self.save_definitions(),
-                held: held_bytes(&self.store.data),
+                held: held_bytes(&self.store.data).unwrap_or_else(|| memory_size(&self.store.data)),
             },
             undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),

@@ -18,11 +18,12 @@ const MAX_STEPS_PER_COMMAND: u64 = 50_000_000;
 const CHUNKED_FROM: u64 = 1024;
 
 /// Why a command stopped at the step cap and how to go on: `s N` names the
-/// steps left, any other command is repeated.
+/// steps left, any other command is repeated (`continue`'s limit of
+/// `u64::MAX` steps, which only lets it run in chunks, is no count to tell).
 fn capped_note(count: u64, limit: Option<u64>) -> String {
     let grouped = crate::session::grouped;
     let most = grouped(MAX_STEPS_PER_COMMAND);
-    match limit {
+    match limit.filter(|limit| *limit != u64::MAX) {
         Some(limit) => format!(
             "stopped after {} of the {} steps asked for (one command runs at most {most}): \
              `s {}` runs the rest",
@@ -413,11 +414,12 @@ mod tests {
             "stopped after 50,000,000 of the 2,000,000,000 steps asked for (one command runs \
              at most 50,000,000): `s 1950000000` runs the rest"
         );
-        assert!(
-            super::capped_note(50_000_000, None).ends_with(
-                "paused here: the same command (Enter repeats it) goes on, abort leaves"
-            )
-        );
+        for unbounded in [None, Some(u64::MAX)] {
+            assert!(super::capped_note(50_000_000, unbounded).starts_with(
+                "still running after 50,000,000 steps (one command runs at most 50,000,000); \
+                     paused here: the same command (Enter repeats it) goes on, abort leaves"
+            ));
+        }
     }
 
     const INC: &str =

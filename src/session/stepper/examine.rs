@@ -225,7 +225,13 @@ impl Session {
             "locals" | "lo" | "l" | "args" => vec![locals()],
             "stack" | "s" => vec![stack()],
             "registers" | "r" | "all-registers" => vec![locals(), stack()],
-            "globals" | "g" => vec![match self.globals_rows_of(top.instance) {
+            // Your input's globals are the session module's, which its
+            // fragment imports: shown as the session's, not as imports.
+            "globals" | "g" => vec![match if d.is_fragment(top.func) {
+                self.globals_rows()
+            } else {
+                self.globals_rows_of(top.instance)
+            } {
                 Some(rows) if !rows.rows.is_empty() => Reply::Rows(rows),
                 _ => Reply::Note("no globals".into()),
             }],
