@@ -31,7 +31,7 @@ pub const COMMANDS: &[Command] = &[
         aliases: &[],
         synopsis: "DIR",
         summary: "write the modules, host object and calls as a program for node",
-        help: "Writes NAME.wasm for each (module $NAME ...) and host.mjs, which builds the same host object, instantiates and registers the modules in session order and repeats each (invoke ...), printing TYPE:VALUE lines. Run it with node DIR/host.mjs.",
+        help: "Writes NAME.wasm for each (module $NAME ...), session_N.wasm for each version of the session module, fragment_N.wasm for each instruction input, and host.mjs, which builds the same host object and replays the inputs in session order: it instantiates and registers the modules, carries memories, tables and globals into each new version as watlab does, runs the instruction inputs and repeats each (invoke ...), printing TYPE:VALUE lines (an instruction input's results, such as a call typed at the prompt, are not printed). What node cannot repeat is listed at the top of host.mjs, and :export-js warns about it. Run it with node DIR/host.mjs.",
         run: export_js,
     },
 ];

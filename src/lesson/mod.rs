@@ -388,9 +388,15 @@ fn run_check(learner: &mut impl Learner, check: &Check) -> Result<(), Box<CheckF
             if want == &have {
                 return Ok(());
             }
+            // Values left from earlier tries: say how to start afresh.
+            let leftover = if have.len() > want.len() {
+                " (:clear empties the stack)"
+            } else {
+                ""
+            };
             fail(
                 format!(
-                    "the stack should be [{}], it is [{}]",
+                    "the stack should be [{}], it is [{}]{leftover}",
                     want.join(" "),
                     have.join(" ")
                 ),
@@ -480,6 +486,12 @@ mod tests {
         assert_eq!(
             try_answer(e, &e.mistake, Session::new()),
             Err("check 1 (stack i32:3): the stack should be [i32:3], it is [i32:2]".into())
+        );
+        // A value left from an earlier try: the message says how to start afresh.
+        let leftover = ["i32.const 13", "i32.const 1 i32.const 2 i32.add"].map(String::from);
+        assert_eq!(
+            try_answer(e, &leftover, Session::new()),
+            Err("check 1 (stack i32:3): the stack should be [i32:3], it is [i32:13 i32:3] (:clear empties the stack)".into())
         );
     }
 
