@@ -146,16 +146,19 @@ fn check(wb: &mut Workbench, _: &str) -> Result<Vec<Reply>, SessionError> {
     let outcome = guide.check(wb);
     wb.session.close_sandbox(sandbox);
     let file = guide.file();
+    let onwards = guide.after_passing();
     wb.guide = Some(guide);
     let report = outcome.map_err(usage)?;
     let passed = report.passed();
     let title = report.exercise.clone();
     let mut replies = vec![Reply::Checks(report)];
-    if passed
-        && let Some(path) = &wb.progress
-        && let Some(warning) = progress::record(path, file, &title)
-    {
-        replies.push(Reply::Note(warning));
+    if passed {
+        if let Some(path) = &wb.progress
+            && let Some(warning) = progress::record(path, file, &title)
+        {
+            replies.push(Reply::Note(warning));
+        }
+        replies.push(Reply::Note(onwards));
     }
     Ok(replies)
 }
@@ -243,7 +246,7 @@ mod tests {
         for _ in 0..2 {
             let replies = run(&mut wb, ":check");
             assert!(
-                matches!(&replies[..], [Reply::Checks(report)] if report.passed()),
+                matches!(&replies[..], [Reply::Checks(report), Reply::Note(_)] if report.passed()),
                 "{replies:?}"
             );
             assert!(!wb.session.is_stepping());

@@ -272,6 +272,22 @@ impl Guide {
         &self.sections[self.current.min(self.sections.len().saturating_sub(1))]
     }
 
+    /// Where to go once the current section's exercise passes: the next
+    /// section, or the next lesson after the last one.
+    pub fn after_passing(&self) -> String {
+        let (next, total) = (self.current + 2, self.sections.len());
+        if next <= total {
+            format!(":next goes on to section {next} of {total}")
+        } else if self.lesson + 1 < LESSONS.len() {
+            format!(
+                "that was this lesson's last section: :lesson {} opens the next one",
+                self.lesson + 2
+            )
+        } else {
+            "that was the last section of the last lesson".to_string()
+        }
+    }
+
     /// Moves by `delta` sections; `None` at either end.
     pub fn advance(&mut self, delta: isize) -> Option<String> {
         let next = self
