@@ -170,12 +170,26 @@ impl Session {
     /// end, or until it trapped).
     pub(super) fn journal_fragment(&mut self, input: &str, prepared: &Prepared) {
         let args: Option<Vec<String>> = prepared.args.iter().map(|v| self.js_value(v)).collect();
+        let leaves_v128 = (self.store.func_type(prepared.func))
+            .is_some_and(|ty| ty.results.contains(&crate::vm::ValType::V128));
         match args {
-            Some(args) => self.journal.push(JsEvent::Fragment {
-                input: input.to_string(),
-                bytes: Arc::from(prepared.bytes.as_slice()),
-                args,
-            }),
+            Some(args) => {
+                self.journal.push(JsEvent::Fragment {
+                    input: input.to_string(),
+                    bytes: Arc::from(prepared.bytes.as_slice()),
+                    args,
+                });
+                // JavaScript refuses to call a function with a v128 in its
+                // type, before it runs (the JS API's TypeError).
+                if leaves_v128 {
+                    self.journal_unreplayed(
+                        input,
+                        "it leaves a v128 on the stack, and JavaScript cannot call a function \
+                         that returns one: node does not run it (a TypeError), so what it \
+                         wrote is missing there",
+                    );
+                }
+            }
             None => self.journal_unreplayed(
                 input,
                 "its scratch stack or locals hold a value JavaScript cannot pass (a v128 or a \
