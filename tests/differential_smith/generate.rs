@@ -5,6 +5,7 @@ use crate::canon::Val;
 use crate::plan::{Call, Plan};
 use crate::shape::{ExportType, Shape, Ty};
 use arbitrary::Unstructured;
+use watlab::vm::sections::{leb as read_leb, put_leb};
 
 /// Fuel of the global wasm-smith's `ensure_termination` adds to a module:
 /// one unit per function entry and loop iteration, so a runaway call ends
@@ -126,31 +127,6 @@ pub fn module(rng: &mut Rng, config: wasm_smith::Config) -> Result<Vec<u8>, Stri
     export_global(&module.to_bytes(), FUEL_EXPORT, fuel)
 }
 
-fn leb(mut n: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_leb(bytes: &[u8], at: &mut usize) -> Option<u32> {
-    let mut n = 0u32;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at)?;
-        *at += 1;
-        n |= u32::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(n);
-        }
-    }
-    None
-}
-
 /// Adds an export of global `index` as `name` to the export section of
 /// `wasm` (wasm-smith offers no way to export the fuel global it adds).
 fn export_global(wasm: &[u8], name: &str, index: u32) -> Result<Vec<u8>, String> {
@@ -169,15 +145,15 @@ fn export_global(wasm: &[u8], name: &str, index: u32) -> Result<Vec<u8>, String>
         let mut count_end = body;
         let count = read_leb(wasm, &mut count_end).ok_or("bad export count")?;
         let mut content = Vec::new();
-        leb(count + 1, &mut content);
+        put_leb(&mut content, count + 1);
         content.extend_from_slice(wasm.get(count_end..at).ok_or("short section")?);
-        leb(name.len() as u32, &mut content);
+        put_leb(&mut content, name.len() as u32);
         content.extend_from_slice(name.as_bytes());
         content.push(0x03); // a global
-        leb(index, &mut content);
+        put_leb(&mut content, index);
         let mut out = wasm[..start].to_vec();
         out.push(EXPORT_SECTION);
-        leb(content.len() as u32, &mut out);
+        put_leb(&mut out, content.len() as u32);
         out.extend_from_slice(&content);
         out.extend_from_slice(&wasm[at..]);
         return Ok(out);
