@@ -163,6 +163,8 @@ macro_rules! dispatch {
 /// An instruction's semantics in run mode, to be followed by `N`: what
 /// runs when it falls through to the next instruction (see [`Next`]).
 trait Op {
+    /// The instruction as a handler of its own.
+    #[inline(always)]
     fn run<N: Next>(
         cx: &mut Cx<'_>,
         ip: *const Threaded,
@@ -170,11 +172,29 @@ trait Op {
         mem: *mut u8,
         mem_len: usize,
         fuel: u64,
+    ) -> Flow {
+        Self::body::<N, 0>(cx, ip, regs, mem, mem_len, fuel, 0)
+    }
+
+    /// The instruction as part of a superinstruction: its field number
+    /// `INTO` (1-based, 0: none) is known to be `last`, the slot the
+    /// instruction before wrote (see [`Then`]).
+    #[allow(clippy::too_many_arguments)]
+    fn body<N: Next, const INTO: usize>(
+        cx: &mut Cx<'_>,
+        ip: *const Threaded,
+        regs: Regs,
+        mem: *mut u8,
+        mem_len: usize,
+        fuel: u64,
+        last: Slot,
     ) -> Flow;
 }
 
-/// What an [`Op`] does when it falls through to the instruction after it.
+/// What an [`Op`] does when it falls through to the instruction after it;
+/// `last` is the slot the instruction wrote (0 when it wrote none).
 trait Next {
+    #[allow(clippy::too_many_arguments)]
     fn next(
         cx: &mut Cx<'_>,
         ip: *const Threaded,
@@ -182,6 +202,7 @@ trait Next {
         mem: *mut u8,
         mem_len: usize,
         fuel: u64,
+        last: Slot,
     ) -> Flow;
 }
 
@@ -197,16 +218,21 @@ impl Next for Dispatch {
         mem: *mut u8,
         mem_len: usize,
         fuel: u64,
+        _last: Slot,
     ) -> Flow {
         dispatch!(cx, ip, regs, mem, mem_len, fuel)
     }
 }
 
 /// Falling through runs `B` in the same handler, then `N`: part of a
-/// superinstruction (see [`superinstructions`]).
-struct Then<B, N = Dispatch>(std::marker::PhantomData<(B, N)>);
+/// superinstruction (see [`superinstructions`]). With `INTO` > 0, `B`'s
+/// field number `INTO` is the slot the instruction before wrote (checked
+/// when the code is threaded): `B` then names that slot by the very value
+/// the write used, so the compiler passes the written value on in a
+/// register instead of reading it back from the frame (the write stays).
+struct Then<B, N = Dispatch, const INTO: usize = 0>(std::marker::PhantomData<(B, N)>);
 
-impl<B: Op, N: Next> Next for Then<B, N> {
+impl<B: Op, N: Next, const INTO: usize> Next for Then<B, N, INTO> {
     #[inline(always)]
     fn next(
         cx: &mut Cx<'_>,
@@ -215,9 +241,20 @@ impl<B: Op, N: Next> Next for Then<B, N> {
         mem: *mut u8,
         mem_len: usize,
         fuel: u64,
+        last: Slot,
     ) -> Flow {
-        B::run::<N>(cx, ip, regs, mem, mem_len, fuel)
+        B::body::<N, INTO>(cx, ip, regs, mem, mem_len, fuel, last)
     }
+}
+
+/// The slot an instruction with fields `$field`s writes, as an `Option`
+/// (see [`Then`]): its `dst`, or a move's `to`.
+macro_rules! written_slot {
+    () => { None::<Slot> };
+    (from, $to:ident) => { Some($to) };
+    ($first:ident $(, $rest:ident)*) => { written_slot!(@ $first = $first) };
+    (@ dst = $f:ident) => { Some($f) };
+    (@ $other:ident = $f:ident) => { None::<Slot> };
 }
 
 /// Defines an [`Op`] per entry (a type in module `$module` named after its variant,
@@ -228,7 +265,7 @@ impl<B: Op, N: Next> Next for Then<B, N> {
 /// a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()` and
 /// `go!(result of a call or unwinding)`.
 macro_rules! handlers {
-    ($d:tt $module:ident $register:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
+    ($d:tt $module:ident $register:ident $fields:ident |$cx:ident, $ip:ident, $regs:ident, $mem:ident, $mem_len:ident, $fuel:ident|
         $($variant:ident { $($field:ident),* } => $body:block)*
     ) => {
         /// One type per instruction with a handler, named after its variant.
@@ -238,21 +275,33 @@ macro_rules! handlers {
         $(
             impl Op for $module::$variant {
                 #[inline(always)]
-                #[allow(unused_mut, unused_macros, unused_variables)]
-                fn run<N: Next>(
+                #[allow(unused_mut, unused_macros, unused_variables, unused_assignments)]
+                fn body<N: Next, const INTO: usize>(
                     $cx: &mut Cx<'_>,
                     $ip: *const Threaded,
                     $regs: Regs,
                     mut $mem: *mut u8,
                     mut $mem_len: usize,
                     mut $fuel: u64,
+                    last: Slot,
                 ) -> Flow {
                     let Instr::$variant { $($field),* } = (unsafe { (*$ip).instr }) else {
                         // SAFETY: only this variant's instructions get this handler.
                         unsafe { std::hint::unreachable_unchecked() }
                     };
+                    // The field the instruction before wrote, named by its value (see `Then`).
+                    let mut number = 0;
+                    $(
+                        number += 1;
+                        let $field = if INTO == number { last as _ } else { $field };
+                    )*
                     macro_rules! next {
-                        () => { return N::next($cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel) };
+                        () => {
+                            return N::next(
+                                $cx, $ip.wrapping_add(1), $regs, $mem, $mem_len, $fuel,
+                                written_slot!($($field),*).unwrap_or(0),
+                            )
+                        };
                     }
                     macro_rules! jump {
                         ($d by:expr) => {
@@ -300,6 +349,18 @@ macro_rules! handlers {
             }
         )*
 
+        /// The slot an instruction of these handlers writes (if its first
+        /// field is `dst`) and its fields in order (for [`Then`]'s check);
+        /// `None` for other instructions.
+        fn $fields(instr: &Instr) -> Option<(Option<Slot>, Vec<u64>)> {
+            match *instr {
+                $(Instr::$variant { $($field),* } => {
+                    Some((written_slot!($($field),*), vec![$($field as u64),*]))
+                })*
+                _ => None,
+            }
+        }
+
         /// Puts each handler defined with this function at its variant's tag.
         const fn $register(mut table: [Handler; 256]) -> [Handler; 256] {
             $(table[tag_of(&Instr::$variant { $($field: 0),* }) as usize] =
@@ -324,7 +385,7 @@ macro_rules! threaded_ops {
         counter_branch: [$($kn:ident $kg:ident $ko:tt),* $(,)?]
         bit_test: [$($tn:ident $tg:ident $ts:ident $to:tt),* $(,)?]
     ) => {
-        handlers! { $d shared register_shared |cx, ip, regs, mem, mem_len, fuel|
+        handlers! { $d shared register_shared shared_fields |cx, ip, regs, mem, mem_len, fuel|
             $($bn { dst, a, b } => {
                 let ($bx, $by) = (regs.$bg(a), regs.$bg(b));
                 regs.$bs(dst, $be);
@@ -407,7 +468,7 @@ macro_rules! threaded_ops {
 
 shared_ops!(threaded_ops { $ });
 
-handlers! { $ control register_control |cx, ip, regs, mem, mem_len, fuel|
+handlers! { $ control register_control control_fields |cx, ip, regs, mem, mem_len, fuel|
     Nop {} => { next!() }
     Unreachable {} => { trap!(TrapCode::Unreachable) }
     Br { target } => { jump!(target as i32 as isize) }
@@ -594,16 +655,34 @@ mod vector {
 }
 
 /// The type that runs the listed instructions after the first, then
-/// dispatches: `Then<B, Then<C, Dispatch>>` for `B C`.
+/// dispatches: `Then<B, Then<C, Dispatch>>` for `B C`, `Then<B, .., 2>` for
+/// `B[2]` (see [`Then`]).
 macro_rules! then_chain {
     () => { Dispatch };
-    ($b:ident::$bv:ident $($rest:tt)*) => { Then<$b::$bv, then_chain!($($rest)*)> };
+    ($b:ident::$bv:ident [] $($rest:tt)*) => { Then<$b::$bv, then_chain!($($rest)*)> };
+    ($b:ident::$bv:ident [$into:literal] $($rest:tt)*) => {
+        Then<$b::$bv, then_chain!($($rest)*), $into>
+    };
+}
+
+/// Whether field number `into` (1-based) of `next` is the slot `prev` writes.
+fn chained(prev: &Instr, next: &Instr, into: usize) -> bool {
+    let fields = |i: &Instr| shared_fields(i).or_else(|| control_fields(i));
+    match (fields(prev), fields(next)) {
+        (Some((Some(slot), _)), Some((_, next_fields))) => {
+            next_fields.get(into.wrapping_sub(1)) == Some(&u64::from(slot))
+        }
+        _ => false,
+    }
 }
 
 /// Superinstructions: for each sequence `A B ...` listed, an `A` followed
 /// by the rest gets a handler that runs them all, the rest without a
-/// dispatch of their own (each keeps its own entry, for jumps to it). The
-/// first listed sequence that matches wins, so longer ones come first.
+/// dispatch of their own (each keeps its own entry, for jumps to it). `B[k]`
+/// matches only a `B` whose field number `k` is the slot the instruction
+/// before wrote, which it then takes in a register (see [`Then`]); list
+/// the plain sequence after it for the other cases. The first listed
+/// sequence that matches wins, so longer ones come first.
 /// Chosen from the pairs the compare benchmark counts most often (`cargo
 /// bench --bench compare --features pair-stats`), kept to shapes compilers
 /// emit everywhere: address arithmetic before a load (a row-major element
@@ -611,70 +690,93 @@ macro_rules! then_chain {
 /// counter branch, multiply-add chains, an argument computed just before a
 /// call.
 macro_rules! superinstructions {
-    ($($a:ident::$av:ident $($b:ident::$bv:ident)+,)*) => {
-        /// The listed sequences by variant name (for the test that every one runs).
+    ($($a:ident::$av:ident $($b:ident::$bv:ident $([$into:literal])?)+,)*) => {
+        /// The listed sequences as written (for the test that every one runs).
         #[cfg(test)]
-        pub(super) const SEQUENCES: &[&[&str]] = &[$(&[stringify!($av) $(, stringify!($bv))+],)*];
+        pub(super) const SEQUENCES: &[&str] =
+            &[$(concat!(stringify!($av) $(, " ", stringify!($bv) $(, "[", $into, "]")?)+),)*];
 
-        /// How many instructions at the start of `code` a listed sequence
-        /// runs in one handler (0: none).
-        #[cfg(test)]
-        pub(super) fn fused_len(code: &[Instr]) -> usize {
+        /// The listed sequence `code` starts with, if any: its number in
+        /// [`SEQUENCES`], its length and its handler.
+        fn superinstruction_entry(code: &[Instr]) -> Option<(usize, usize, Handler)> {
+            let mut number = 0;
             $(
                 if let [Instr::$av { .. }, $(Instr::$bv { .. },)+ ..] = code {
-                    return 1 + [$(stringify!($bv)),+].len();
+                    let intos: &[usize] = &[$(0 $(+ $into)?),+];
+                    let chain_holds = intos
+                        .iter()
+                        .enumerate()
+                        .all(|(at, &into)| into == 0 || chained(&code[at], &code[at + 1], into));
+                    if chain_holds {
+                        let handler: Handler =
+                            <$a::$av as Op>::run::<then_chain!($($b::$bv [$($into)?])+)>;
+                        return Some((number, 1 + intos.len(), handler));
+                    }
                 }
+                number += 1;
             )*
-            0
-        }
-
-        /// The superinstruction handler of the listed sequence `code` starts with, if any.
-        fn superinstruction(code: &[Instr]) -> Option<Handler> {
-            $(
-                if let [Instr::$av { .. }, $(Instr::$bv { .. },)+ ..] = code {
-                    return Some(<$a::$av as Op>::run::<then_chain!($($b::$bv)+)>);
-                }
-            )*
+            let _ = number;
             None
         }
     };
 }
 
+/// The superinstruction handler of the listed sequence `code` starts with, if any.
+fn superinstruction(code: &[Instr]) -> Option<Handler> {
+    superinstruction_entry(code).map(|(_, _, handler)| handler)
+}
+
+/// The number in `SEQUENCES` and the length of the listed sequence `code`
+/// starts with, if any.
+#[cfg(test)]
+pub(super) fn fused(code: &[Instr]) -> Option<(usize, usize)> {
+    superinstruction_entry(code).map(|(number, len, _)| (number, len))
+}
+
 superinstructions! {
-    shared::I32Mul shared::I32Add shared::I32Shl shared::I32Add shared::F64Load,
-    shared::I32Mul shared::I32Add shared::I32Shl shared::F64Load,
-    shared::F64Mul shared::F64Add shared::I32AddBrIfLtU,
+    shared::I32Mul shared::I32Add[2] shared::I32Shl[2] shared::I32Add[3] shared::F64Load[2],
+    shared::I32Mul shared::I32Add[2] shared::I32Shl[2] shared::F64Load[2],
+    shared::F64Mul shared::F64Add[3] shared::I32AddBrIfLtU,
+    shared::I32Shl shared::I32Load[2] shared::I32Sub[2] shared::I32Store[2],
+    shared::I32Shl shared::I32Load[2] shared::I32Add[3],
+    shared::I32Shl shared::I32Load[2] shared::BrIfEqz[1],
+    shared::I32Load8U shared::I32Mul[2] shared::I32Store[2],
     shared::I32Store8 shared::I32AddBrIfLeU,
     shared::I32Store8 shared::I32AddBrIfLtU,
     shared::I32Store shared::I32AddBrIfLtU,
     shared::I64Store shared::I32AddBrIfLtU,
     shared::F64Store shared::I32AddBrIfLtU,
-    shared::I64Load shared::I64Store,
+    shared::I64Load shared::I64Store[2],
     shared::I64Store shared::I32Add,
     shared::I32Load8U shared::I32Load8U,
-    shared::I32Load8U shared::I32Add,
-    shared::I32Load8U shared::I32Xor,
+    shared::I32Load8U shared::I32Add[3],
+    shared::I32Load8U shared::I32Xor[3] shared::I32Mul[2],
     shared::I32Load8U control::BrTable,
-    shared::I32Xor shared::I32Mul,
+    shared::I32Xor shared::I32Mul[2],
     shared::I32Mul shared::I32AddBrIfLtU,
-    shared::I32Mul shared::I32Add,
+    shared::I32Mul shared::I32Add[2],
+    shared::I32Add shared::I32Shl[2],
     shared::I32Add shared::I32Shl,
+    shared::I32Add shared::I32Add[3],
     shared::I32Add shared::I32Add,
     shared::I32Add shared::I32Sub,
-    shared::I32Add shared::I32Load,
-    shared::I32Add shared::F64Load,
+    shared::I32Add shared::I32Load[2],
+    shared::I32Add shared::F64Load[2],
     shared::I32Add shared::I32AddBrIfLeU,
     shared::I32Add control::BrLoop,
-    shared::I32Add control::Return,
+    shared::I32Add control::Return[1],
+    shared::I32Shl shared::I32Add[3],
     shared::I32Shl shared::I32Add,
-    shared::I32Shl shared::I32Load,
-    shared::I32Shl shared::F64Load,
-    shared::I32Sub shared::BrIfI32GeU,
+    shared::I32Shl shared::I32Load[2],
+    shared::I32Shl shared::F64Load[2],
+    shared::I32Sub shared::BrIfI32GeU[1],
+    shared::I32ShrU shared::I32Xor[3],
+    control::Move control::Return[1],
     shared::I32Sub control::Call,
     shared::I64Add shared::BrIfI64Ne,
-    shared::I64Mul shared::I64Add,
-    shared::F64Load shared::F64Mul,
-    shared::F64Mul shared::F64Add,
+    shared::I64Mul shared::I64Add[2],
+    shared::F64Load shared::F64Mul[3],
+    shared::F64Mul shared::F64Add[3],
     shared::F64Add shared::I32AddBrIfLtU,
 }
 
