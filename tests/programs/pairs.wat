@@ -121,8 +121,8 @@
         (br $outer)))
     (local.get $steps))
   (func $vm (param $n i32) (result i32)
-    (local $pc i32) (local $acc i32) (local $i i32)
-    ;; load8 + br_table
+    (local $pc i32) (local $acc i32) (local $i i32) (local $arg i32)
+    ;; load8 + br_table, load8 + load8 + br_table
     (i32.store8 offset=40000 (i32.const 0) (i32.const 0))
     (i32.store8 offset=40000 (i32.const 1) (i32.const 1))
     (i32.store8 offset=40000 (i32.const 2) (i32.const 2))
@@ -130,6 +130,7 @@
       (block $stop
         (block $twice
           (block $inc
+            (local.set $arg (i32.load8_u offset=40001 (local.get $pc)))
             (br_table $inc $twice $stop (i32.load8_u offset=40000 (local.get $pc))))
           (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
           (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
