@@ -258,8 +258,9 @@ macro_rules! written_slot {
 }
 
 /// Defines an [`Op`] per entry (a type in module `$module` named after its variant,
-/// whose `run` destructures the variant into its fields) and `$register`,
-/// which puts each one's handler (`run::<Dispatch>`) in a handler table.
+/// whose `body` destructures the variant into its fields), `$register`,
+/// which puts each one's handler (`run::<Dispatch>`) in a handler table, and
+/// `$fields`, an instruction's written slot and fields (for [`chained`]).
 /// `$d` is a `$` for the helper macros each body gets: `next!()` (fall
 /// through), `jump!(by)`, `jump_back!(by)` (a jump that costs a budget unit:
 /// a loop's back-edge), `trap!(trap)`, `checked!(result)`, `state!()` and
