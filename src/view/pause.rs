@@ -15,15 +15,22 @@ use std::fmt::Write as _;
 /// The most entries the pause's `calls:` line shows (after folding runs).
 const MAX_CALLS: usize = 8;
 
-/// A value as the pause shows it: a reference by the name `:stack` gives it,
-/// a struct or array with its type and fields.
-fn named(value: &Value, names: &FuncNames) -> String {
-    crate::vm::gc_names::value_text(value, names)
+/// A value as the pause shows it: a `v128` in `shape` (`i32x4` when none),
+/// a reference by the name `:stack` gives it, a struct or array with its
+/// type and fields.
+fn shown(value: &Value, shape: Option<Shape>, names: &FuncNames) -> String {
+    match value {
+        Value::V128(_) => Shape::value_in(value, shape),
+        _ => crate::vm::gc_names::value_text(value, names),
+    }
 }
 
-/// `[i32:1 funcref:$add]`: values as the pause shows them.
-fn named_list(values: &[Value], names: &FuncNames) -> String {
-    crate::vm::gc_names::values_text(values, names)
+/// `[i32:1 funcref:$add]`: values as the pause shows them, value `i` in `shapes[i]`.
+fn shown_list(values: &[Value], shapes: &[Option<Shape>], names: &FuncNames) -> String {
+    let shown: Vec<String> = (values.iter().enumerate())
+        .map(|(i, v)| shown(v, shapes.get(i).copied().flatten(), names))
+        .collect();
+    format!("[{}]", shown.join(" "))
 }
 
 /// Renders the pause screen as plain text, for a terminal `width` columns
@@ -191,12 +198,24 @@ fn frames_state(info: &PauseInfo) -> String {
     let top = info.frames.last();
     if let Some(effect) = &info.effect {
         match &effect.note {
-            Some(note) => {
+            Some(note) if effect.popped.is_empty() => {
                 let _ = writeln!(out, "  did:    {}  ({note})", effect.instruction);
             }
+            Some(note) => {
+                let _ = writeln!(
+                    out,
+                    "  did:    {}  popped{HELD}{}  ({note})",
+                    effect.instruction,
+                    shown_list(&effect.popped, &effect.shapes.0, &info.func_names),
+                );
+            }
             None if super::vector::is_vector(&effect.instruction) => {
-                let line =
-                    super::vector::did_line(&effect.instruction, &effect.popped, &effect.pushed);
+                let line = super::vector::did_line(
+                    &effect.instruction,
+                    &effect.popped,
+                    &effect.pushed,
+                    &effect.shapes,
+                );
                 let _ = writeln!(out, "  did:    {line}");
             }
             None => {
@@ -204,8 +223,8 @@ fn frames_state(info: &PauseInfo) -> String {
                     out,
                     "  did:    {}  popped{HELD}{}  pushed{HELD}{}",
                     effect.instruction,
-                    named_list(&effect.popped, &info.func_names),
-                    named_list(&effect.pushed, &info.func_names)
+                    shown_list(&effect.popped, &effect.shapes.0, &info.func_names),
+                    shown_list(&effect.pushed, &effect.shapes.1, &info.func_names)
                 );
             }
         }
@@ -255,9 +274,10 @@ fn frames_state(info: &PauseInfo) -> String {
             } else {
                 ""
             };
+            let shape = info.local_shapes.get(i).copied().flatten();
             format!(
                 "{name}{param}={}{changed}",
-                named(&l.value, &info.func_names)
+                shown(&l.value, shape, &info.func_names)
             )
         })
         .collect();
@@ -268,9 +288,9 @@ fn frames_state(info: &PauseInfo) -> String {
         let globals: Vec<String> = info
             .globals
             .iter()
-            .map(|(n, v, changed)| {
+            .map(|(n, v, changed, shape)| {
                 let changed = if *changed { " (changed)" } else { "" };
-                format!("{n}={}{changed}", named(v, &info.func_names))
+                format!("{n}={}{changed}", shown(v, *shape, &info.func_names))
             })
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
@@ -340,14 +360,7 @@ fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames
         if i > 0 && frame.labels.iter().skip(1).any(|l| l.height == i) {
             parts.push("|".to_string());
         }
-        let shape = shapes.get(i).copied().flatten();
-        parts.push(match v {
-            Value::FuncRef(_)
-            | Value::ExnRef(Some(_))
-            | Value::AnyRef(Some(_))
-            | Value::Null(_) => named(v, names),
-            _ => Shape::value_in(v, shape),
-        });
+        parts.push(shown(v, shapes.get(i).copied().flatten(), names));
     }
     parts.join(" ")
 }
@@ -371,7 +384,7 @@ fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
     let carrying = if branch.carried.is_empty() {
         String::new()
     } else {
-        format!(", carrying {}", named_list(&branch.carried, names))
+        format!(", carrying {}", shown_list(&branch.carried, &[], names))
     };
     let why = match branch.decided_by {
         Decision::Always => String::new(),
@@ -434,7 +447,12 @@ mod tests {
         use crate::vm::lanes::from_i8s;
         let a = Value::V128(from_i8s([-100; 16]));
         let b = Value::V128(from_i8s([100; 16]));
-        let line = super::super::vector::did_line("i8x16.add", &[a, b], &[Value::V128(0)]);
+        let line = super::super::vector::did_line(
+            "i8x16.add",
+            &[a, b],
+            &[Value::V128(0)],
+            &Default::default(),
+        );
         let text = fit(&format!("  did:    {line}\n"), Some(60));
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines.len() > 1, "{text}");

@@ -315,6 +315,7 @@ impl Session {
                         instruction: format!("{first} … {}", last.unwrap_or_default()),
                         popped: Vec::new(),
                         pushed: Vec::new(),
+                        shapes: Default::default(),
                         note: Some(format!("{count} instructions")),
                         memory: None,
                         unwinding: unwinds,
