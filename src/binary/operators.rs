@@ -84,9 +84,10 @@ impl ToPiece for V128 {
     fn to_piece(&self, _: &str) -> Piece {
         Piece::Fixed(
             16,
+            // Lane by lane, so a narrow terminal breaks it between lanes.
             Meaning::text(format!(
-                "v128 literal 0x{:032x} (16 bytes, little-endian)",
-                self.i128()
+                "v128 literal {} (i32x4 lanes, lane 0 first)",
+                crate::vm::lanes::Shape::I32x4.hex(self.i128() as u128)
             )),
         )
     }

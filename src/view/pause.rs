@@ -55,7 +55,7 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }
-    let state = frames_state(info);
+    let state = frames_state(info, width);
     // A label's value goes on under it, ten columns in (`  locals: `).
     let state = width.map_or(state.clone(), |w| hold_groups(&state, w.saturating_sub(10)));
     out.push_str(&fit(&state, width));
@@ -193,7 +193,7 @@ fn head(info: &PauseInfo) -> String {
 
 /// What the last instruction did, the branch ahead, the stack, labels,
 /// locals, globals and calls.
-fn frames_state(info: &PauseInfo) -> String {
+fn frames_state(info: &PauseInfo, width: Option<usize>) -> String {
     let mut out = String::new();
     let top = info.frames.last();
     if let Some(effect) = &info.effect {
@@ -240,11 +240,8 @@ fn frames_state(info: &PauseInfo) -> String {
     if let Some(branch) = &info.branch {
         let _ = writeln!(out, "  next:   {}", branch_line(branch, &info.func_names));
     }
-    let _ = writeln!(
-        out,
-        "  stack:  {}",
-        stack_by_label(top, &info.shapes, &info.func_names)
-    );
+    let stack = stack_by_label(top, &info.shapes, &info.func_names);
+    let _ = writeln!(out, "  stack:  {}", laid_out_items(&stack, width));
     // The blocks the next instruction is inside, in plain words (the
     // function's own label is the frame; heights show as `|` in the stack).
     let blocks = blocks_inside(&top.labels, &info.label_names);
@@ -349,11 +346,75 @@ pub(super) fn render_source(out: &mut String, spot: &SourceSpot, width: Option<u
     }
 }
 
-/// The operand stack with a `|` where each enclosing label's part begins;
-/// a vector at index `i` is shown in `shapes[i]`.
-fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames) -> String {
+/// Where a state line's value starts (`  stack:  `).
+const VALUE_COLUMN: usize = 10;
+
+/// A state line's `items` (values, `|`) for a terminal `width` wide: all on
+/// one line when they fit, else broken between items, a vector that does
+/// not fit beside the others on lines of its own (its lanes, then its
+/// `hex[...]`), so two vectors never share a line and a lane list breaks
+/// only when it is wider than the terminal itself.
+fn laid_out_items(items: &[String], width: Option<usize>) -> String {
+    let one_line = items.join(" ");
+    let room = match width {
+        Some(width) if VALUE_COLUMN + one_line.chars().count() > width => {
+            width.saturating_sub(VALUE_COLUMN)
+        }
+        _ => return one_line,
+    };
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut alone = false;
+    for item in items {
+        let len = |text: &str| text.chars().count();
+        let last = lines.last().map_or(0, |l| len(l));
+        if last == 0 {
+        } else if !alone && last + 1 + len(item) <= room {
+            if let Some(line) = lines.last_mut() {
+                line.push(' ');
+            }
+        } else {
+            lines.push(String::new());
+        }
+        alone = false;
+        let parts = match (len(item) > room, item.split_once(" hex[")) {
+            (true, Some((lanes, hex))) => vec![lanes.to_string(), format!("hex[{hex}")],
+            _ => vec![item.clone()],
+        };
+        if parts.len() > 1 {
+            if lines.last().is_some_and(|l| !l.is_empty()) {
+                lines.push(String::new());
+            }
+            alone = true;
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                lines.push(String::new());
+            }
+            if let Some(line) = lines.last_mut() {
+                line.push_str(part);
+            }
+        }
+    }
+    // A part wider than the room beside the label starts further left.
+    let indent = |line: &String| match line.chars().count() > room {
+        true => NARROW_COLUMN,
+        false => VALUE_COLUMN,
+    };
+    let mut out = lines.first().cloned().unwrap_or_default();
+    for line in lines.iter().skip(1) {
+        let _ = write!(out, "\n{}{line}", " ".repeat(indent(line)));
+    }
+    out
+}
+
+/// Where a state line's part too wide to go on under its value starts.
+const NARROW_COLUMN: usize = 4;
+
+/// The operand stack's items with a `|` where each enclosing label's part
+/// begins; a vector at index `i` is shown in `shapes[i]`.
+fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames) -> Vec<String> {
     if frame.operands.is_empty() {
-        return "empty".into();
+        return vec!["empty".into()];
     }
     let mut parts = Vec::new();
     for (i, v) in frame.operands.iter().enumerate() {
@@ -362,7 +423,7 @@ fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames
         }
         parts.push(shown(v, shapes.get(i).copied().flatten(), names));
     }
-    parts.join(" ")
+    parts
 }
 
 /// The `next:` line for a branch: `br_if $top: jumps back to the start of
