@@ -139,13 +139,22 @@ impl Session {
                 self.release_fragment(mark);
                 Err(error)
             }
-            Ok(Run::Finished(replies)) => {
+            Ok(Run::Finished(mut replies)) => {
                 if let Some(prepared) = &ran {
                     self.journal_fragment(code, prepared);
                 }
-                self.changes = before
-                    .map(|b| super::diff(&b, &self.store.data))
+                self.changes = (before.as_ref())
+                    .map(|b| super::diff(b, &self.store.data))
                     .unwrap_or_default();
+                // A store or `global.set` says what it changed, as a trap's `kept:` does.
+                let changed = &self.changes;
+                if !(changed.memory.is_empty()
+                    && changed.globals.is_empty()
+                    && changed.grown.is_empty())
+                    && let Some(note) = before.as_ref().and_then(|b| self.kept_note(b, "changed"))
+                {
+                    replies.insert(0, Reply::Note(note));
+                }
                 self.release_fragment(mark);
                 Ok(replies)
             }

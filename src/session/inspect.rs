@@ -13,6 +13,11 @@ use crate::vm::lanes::Shape;
 use crate::vm::module::ImportKind;
 use crate::vm::store::{GlobalAddr, InstanceAddr, MemAddr};
 
+/// How many of a vector global's latest values keep the shape they were
+/// written in (the one it holds, and the ones a `changed:` line shows it
+/// changed from).
+const SHAPES_KEPT: usize = 4;
+
 /// Most non-zero ranges `:memory` lists per memory.
 const NONZERO_LISTED: usize = 8;
 
@@ -93,12 +98,19 @@ impl Session {
     /// holds that value, else of the `v128.const` its definition writes,
     /// while it holds that; `None` (shown as `i32x4`) when neither says.
     pub(crate) fn shape_of_global(&self, addr: GlobalAddr) -> Option<Shape> {
-        let Value::V128(bits) = self.store.global(addr)?.get() else {
+        self.shape_of_global_holding(addr, self.store.global(addr)?.get())
+    }
+
+    /// [`Session::shape_of_global`] for a value the global held (what a
+    /// `changed:` line shows it changed from).
+    pub(super) fn shape_of_global_holding(&self, addr: GlobalAddr, value: Value) -> Option<Shape> {
+        let Value::V128(bits) = value else {
             return None;
         };
         let name = self.session_global_name(addr)?;
-        let written = self.global_shapes.iter().find(|(n, _, _)| *n == name);
-        if let Some((_, _, shape)) = written.filter(|(_, written, _)| *written == bits) {
+        let written = (self.global_shapes.iter().rev())
+            .find(|(n, written, _)| *n == name && *written == bits);
+        if let Some((_, _, shape)) = written {
             return Some(*shape);
         }
         let field =
@@ -140,7 +152,19 @@ impl Session {
             self.session_global_name(addr),
             self.store.global(addr).map(|g| g.get()),
         ) {
-            self.global_shapes.retain(|(n, _, _)| *n != name);
+            // The last few values of each global keep their shapes.
+            self.global_shapes
+                .retain(|(n, b, _)| *n != name || *b != bits);
+            let kept = self
+                .global_shapes
+                .iter()
+                .filter(|(n, _, _)| *n == name)
+                .count();
+            if kept >= SHAPES_KEPT
+                && let Some(oldest) = self.global_shapes.iter().position(|(n, _, _)| *n == name)
+            {
+                self.global_shapes.remove(oldest);
+            }
             self.global_shapes.push((name, bits, shape));
         }
     }
