@@ -264,3 +264,27 @@ fn numbers_beside_vectors_stay_narrow_and_vectors_keep_their_lanes_whole() {
         );
     }
 }
+
+/// Learner trial 6: `:help undo` at 120 columns ended a line at 75, moving
+/// a long aside in parentheses whole to the next line. A help paragraph's
+/// line ends only where its next word would not fit.
+#[test]
+fn help_paragraphs_fill_their_lines_at_120_columns() {
+    let width = 120;
+    for input in [":help undo", ":help mem", ":help step"] {
+        let text = answer_at(&mut Workbench::new(None), input, width);
+        let lines: Vec<&str> = text.lines().collect();
+        for pair in lines.windows(2) {
+            let (line, next) = (pair[0], pair[1]);
+            // A paragraph goes on four columns in, under a summary line.
+            let goes_on = next.starts_with("    ") && !next.starts_with("     ");
+            let word = next.split_whitespace().next().unwrap_or("");
+            if goes_on && line.starts_with("  ") {
+                assert!(
+                    line.chars().count() + 1 + word.chars().count() > width,
+                    "{input}: `{word}` fits after: {line}\n{text}"
+                );
+            }
+        }
+    }
+}
