@@ -123,15 +123,25 @@ impl Session {
     }
 
     /// The shape of the vector a `global.get $g` (or `global.get N`) of the
-    /// session module reads ([`Session::shape_of_global`]), from the
-    /// instruction's text; `None` for any other instruction.
+    /// session module reads ([`Session::shape_of_global`]), or a `call $f`
+    /// leaves (what `$f` returns at its end), from the instruction's text;
+    /// `None` for any other instruction.
     pub(super) fn shape_read_by(&self, text: &str) -> Option<Shape> {
         let mut words = text.split_whitespace();
-        if words.next() != Some("global.get") {
-            return None;
+        let (op, target) = (words.next()?, words.next()?.trim_end_matches(')'));
+        match op {
+            "global.get" => self.shape_of_global(self.session_global(target)?),
+            "call" => {
+                let (module, instance) = self.session_instance()?;
+                let index = match target.parse::<u32>() {
+                    Ok(index) => index,
+                    Err(_) => super::func_names::func_index_named(module, target)?,
+                };
+                let func = *self.store.instance(instance)?.funcs.get(index as usize)?;
+                self.result_shape(func, 0)
+            }
+            _ => None,
         }
-        let global = words.next()?.trim_end_matches(')');
-        self.shape_of_global(self.session_global(global)?)
     }
 
     /// How the session module names the global at `addr`: `$g`, or its index.

@@ -4,7 +4,7 @@
 //! own text names it. A `global.get` passes on the global's shape
 //! ([`Session::shape_of_global`]), a `local.get` the local's: the shape
 //! every `local.set` and `local.tee` of it in the function writes, when
-//! they agree. It depends only on where the frame is, so every way of
+//! they agree; a `call` the shape of what the callee leaves at its end. It depends only on where the frame is, so every way of
 //! getting there (`s`, `s N`, `back`, `finish`, `c`) shows the same.
 
 use super::Session;
@@ -19,7 +19,7 @@ const MAX_DEPTH: u8 = 4;
 impl Session {
     /// The lane shape of each of `view`'s operands (`None`: no instruction
     /// gives it one, shown as `i32x4`).
-    pub(super) fn operand_shapes(&mut self, view: &FrameView) -> Vec<Option<Shape>> {
+    pub(super) fn operand_shapes(&self, view: &FrameView) -> Vec<Option<Shape>> {
         (view.made_by.iter().enumerate())
             .map(|(slot, at)| at.and_then(|at| self.shape_made_at(view, slot, at, 0)))
             .collect()
@@ -27,20 +27,20 @@ impl Session {
 
     /// The shape of the value the instruction at `site` (a `local.set`,
     /// `global.set`) writes: its operand's, as a pause would show it there.
-    pub(super) fn shape_written_at(&mut self, site: Option<(FuncAddr, usize)>) -> Option<Shape> {
+    pub(super) fn shape_written_at(&self, site: Option<(FuncAddr, usize)>) -> Option<Shape> {
         self.shape_written(site?, 0)
     }
 
     /// The shape of local `index` of `func`'s frame: the one every
     /// `local.set`/`local.tee` of it in the function writes, when there is
     /// one and they agree (a parameter's caller is not followed).
-    pub(super) fn local_shape(&mut self, func: FuncAddr, index: u32) -> Option<Shape> {
+    pub(super) fn local_shape(&self, func: FuncAddr, index: u32) -> Option<Shape> {
         self.local_shape_within(func, index, 0)
     }
 
     /// The shape of each of `view`'s locals ([`Session::local_shape`] for a
     /// vector, else `None`).
-    pub(super) fn local_shapes(&mut self, view: &FrameView) -> Vec<Option<Shape>> {
+    pub(super) fn local_shapes(&self, view: &FrameView) -> Vec<Option<Shape>> {
         (view.locals.iter().enumerate())
             .map(|(i, local)| match local.value {
                 Value::V128(_) => self.local_shape(view.func, i as u32),
@@ -50,7 +50,7 @@ impl Session {
     }
 
     /// [`Session::shape_written_at`], `depth` reads deep.
-    fn shape_written(&mut self, (func, offset): (FuncAddr, usize), depth: u8) -> Option<Shape> {
+    fn shape_written(&self, (func, offset): (FuncAddr, usize), depth: u8) -> Option<Shape> {
         let made_by = self.store.operands_made_by(func, offset)?;
         let slot = made_by.len().checked_sub(1)?;
         let at = made_by.get(slot).copied().flatten()?;
@@ -59,7 +59,7 @@ impl Session {
     }
 
     /// [`Session::local_shape`], `depth` reads deep.
-    fn local_shape_within(&mut self, func: FuncAddr, index: u32, depth: u8) -> Option<Shape> {
+    fn local_shape_within(&self, func: FuncAddr, index: u32, depth: u8) -> Option<Shape> {
         if depth >= MAX_DEPTH {
             return None;
         }
@@ -148,9 +148,9 @@ impl Session {
         }
     }
 
-    /// The instruction at byte `at` of `func`, when it only moves a value
-    /// between the stack and a global or local.
-    fn mover_at(&self, func: FuncAddr, at: usize) -> Option<Mover> {
+    /// What the instruction at byte `at` of `func` is, as far as the shape
+    /// of what it leaves goes.
+    fn made_at(&self, func: FuncAddr, at: usize) -> Option<Made> {
         let Some(FuncInst::Wasm { instance, .. }) = self.store.func(func) else {
             return None;
         };
@@ -158,32 +158,46 @@ impl Session {
         let bytes = instance.module.bytes.get(at..)?;
         let reader = wasmparser::BinaryReader::new(bytes, at as u64);
         let global = |index: u32| instance.globals.get(index as usize).copied();
-        match wasmparser::OperatorsReader::new(reader).read().ok()? {
-            Operator::GlobalGet { global_index } => Some(Mover::GlobalGet(global(global_index)?)),
-            Operator::GlobalSet { global_index } => Some(Mover::GlobalSet(global(global_index)?)),
-            Operator::LocalGet { local_index } => Some(Mover::LocalGet(local_index)),
-            Operator::LocalTee { .. } => Some(Mover::LocalTee),
-            _ => None,
+        Some(
+            match wasmparser::OperatorsReader::new(reader).read().ok()? {
+                Operator::GlobalGet { global_index } => Made::GlobalGet(global(global_index)?),
+                Operator::GlobalSet { global_index } => Made::GlobalSet(global(global_index)?),
+                Operator::LocalGet { local_index } => Made::LocalGet(local_index),
+                Operator::LocalTee { .. } => Made::LocalTee,
+                Operator::Call { function_index } => {
+                    Made::Call(*instance.funcs.get(function_index as usize)?)
+                }
+                op => {
+                    Made::Other(crate::vm::simd_op::SimdOp::decode(&op).map(|(s, _, _)| s.name()))
+                }
+            },
+        )
+    }
+
+    /// The shape of the (last) result `func` returns where its body ends,
+    /// `depth` reads deep (`None` for a host function or past the depth).
+    pub(in crate::session) fn result_shape(&self, func: FuncAddr, depth: u8) -> Option<Shape> {
+        if depth >= MAX_DEPTH {
+            return None;
         }
+        let Some(FuncInst::Wasm { body, .. }) = self.store.func(func) else {
+            return None;
+        };
+        // The body's last byte is its closing `end`.
+        self.shape_written((func, body.range().end.checked_sub(1)?), depth + 1)
     }
 
     /// After a `global.set` at `site` stepped: the vector the global now
     /// holds was made in `shape`, which every view then shows it in.
     pub(super) fn note_global_set(&mut self, (func, at): (FuncAddr, usize), shape: Shape) {
-        if let Some(Mover::GlobalSet(addr)) = self.mover_at(func, at) {
+        if let Some(Made::GlobalSet(addr)) = self.made_at(func, at) {
             self.note_global_shape(addr, shape);
         }
     }
 
     /// The shape the instruction at byte `at` of `view`'s function gives
     /// the value it left in operand `slot`, `depth` reads deep.
-    fn shape_made_at(
-        &mut self,
-        view: &FrameView,
-        slot: usize,
-        at: usize,
-        depth: u8,
-    ) -> Option<Shape> {
+    fn shape_made_at(&self, view: &FrameView, slot: usize, at: usize, depth: u8) -> Option<Shape> {
         if let Some(d) = self.debugger.as_ref()
             && d.is_fragment(view.func)
             && d.prepared.in_prologue(at)
@@ -191,34 +205,37 @@ impl Session {
             // The scratch stack's value from before the input.
             return self.stack_shapes.get(slot).copied().flatten();
         }
-        match self.mover_at(view.func, at) {
-            Some(Mover::GlobalGet(addr)) => return self.shape_of_global(addr),
-            Some(Mover::LocalGet(index)) => {
+        let made = self.made_at(view.func, at);
+        match made {
+            Some(Made::GlobalGet(addr)) => return self.shape_of_global(addr),
+            Some(Made::LocalGet(index)) => {
                 return self.local_shape_within(view.func, index, depth);
             }
-            Some(Mover::LocalTee) if depth < MAX_DEPTH => {
+            Some(Made::LocalTee) if depth < MAX_DEPTH => {
                 return self.shape_written((view.func, at), depth + 1);
             }
-            Some(Mover::LocalTee) => return None,
-            Some(Mover::GlobalSet(_)) | None => {}
+            Some(Made::Call(callee)) => return self.result_shape(callee, depth),
+            Some(Made::LocalTee | Made::GlobalSet(_) | Made::Other(_)) | None => {}
         }
         let there = FrameView::at(view.func, view.instance, view.index, at);
         let spot = match self.debugger.as_ref() {
             Some(d) => self.source_spot(d, &there),
             None => self.function_spot(&there),
         };
-        if let Some(spot) = spot {
-            let written = spot.text.get(spot.offset..).unwrap_or("");
-            return Shape::of_instruction(written.trim_start_matches('('));
+        match (spot, made) {
+            // As written: `v128.const f32x4 ...` has its shape only there.
+            (Some(spot), _) => {
+                let written = spot.text.get(spot.offset..).unwrap_or("");
+                Shape::of_instruction(written.trim_start_matches('('))
+            }
+            (None, Some(Made::Other(Some(name)))) => Shape::of_instruction(name),
+            (None, _) => None,
         }
-        let d = self.debugger.as_mut()?;
-        let text = d.texts.get(&self.store, view.func, at)?;
-        Shape::of_instruction(&text.text)
     }
 }
 
-/// An instruction that only moves a value between the stack and a place.
-enum Mover {
+/// What an instruction is, as far as the shape of what it leaves goes.
+enum Made {
     /// `global.get`, of the global at this address.
     GlobalGet(crate::vm::store::GlobalAddr),
     /// `global.set`, of the global at this address.
@@ -227,4 +244,8 @@ enum Mover {
     LocalGet(u32),
     /// `local.tee`: it leaves its own operand.
     LocalTee,
+    /// `call` of the function at this address: it leaves what that returns.
+    Call(FuncAddr),
+    /// Anything else, with its name when it is a vector instruction.
+    Other(Option<&'static str>),
 }
