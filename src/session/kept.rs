@@ -87,14 +87,8 @@ impl Session {
             };
             let label = self.object_label(Extern::Global(*addr));
             // A vector in the shape every view shows it in.
-            let bare = |value: crate::vm::Value| match value {
-                crate::vm::Value::V128(_) => {
-                    let shape = self.shape_of_global_holding(*addr, value);
-                    let text = crate::vm::lanes::Shape::value_in(&value, shape);
-                    text.trim_start_matches("v128:").to_string()
-                }
-                other => self.value_bare(other),
-            };
+            let bare =
+                |value| self.value_bare_in(value, self.shape_of_global_holding(*addr, value));
             parts.push(format!(
                 "{label} {} -> {}",
                 bare(old.get()),

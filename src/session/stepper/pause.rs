@@ -161,7 +161,11 @@ impl Session {
                 .filter(|(_, l)| l.is_param)
                 .map(|(i, l)| {
                     let name = l.name.clone().unwrap_or_else(|| i.to_string());
-                    format!("{name}={}", self.value_bare(l.value))
+                    let shape = match l.value {
+                        Value::V128(_) => self.local_shape(view.func, i as u32),
+                        _ => None,
+                    };
+                    format!("{name}={}", self.value_bare_in(l.value, shape))
                 })
                 .collect()
         });
