@@ -186,7 +186,7 @@ fn a_script_names_its_own_lines_for_errors_and_traps_in_earlier_definitions() {
     );
     assert!(stdout.contains(&bad_add), "{stdout}");
     let trap = format!(
-        "error: {file}:6:36: trap: integer divide by zero\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s\n  for the input at {file}:7\n"
+        "error: {file}:6:36: trap: integer divide by zero (1 / 0)\n  6 | (func $d (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))\n                                         ^^^^^^^^^\n  in $d, at i32.div_s\n  for the input at {file}:7\n"
     );
     assert!(stdout.ends_with(&trap), "{stdout}");
 }
@@ -213,7 +213,7 @@ fn a_trap_in_a_loaded_file_names_the_files_line_once() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: m.wat:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  for the input at <stdin>:1\n"
+        "error: m.wat:5:5: trap: integer divide by zero (1 / 0)\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n  for the input at <stdin>:1\n"
     );
 }
 
@@ -308,7 +308,7 @@ fn a_trap_in_watlab_run_is_shown_at_its_line_as_at_the_prompt() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: {file}:5:5: trap: integer divide by zero\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n"
+            "error: {file}:5:5: trap: integer divide by zero (1 / 0)\n  5 |     i32.div_s))\n          ^^^^^^^^^\n  in $div, at i32.div_s\n"
         )
     );
 }

@@ -215,3 +215,76 @@ fn vectors_break_between_their_lane_list_and_hex_never_inside() {
         );
     }
 }
+
+/// Learner trial 6 at 60 columns: `:stack` padded an `i32` row to a
+/// vector's width (wrapping `0xe` onto its own line), the stepper's
+/// `stack:` line broke inside a lane list and ran two vectors together,
+/// and `:bytes` cut a `v128` literal's hex in the middle.
+#[test]
+fn numbers_beside_vectors_stay_narrow_and_vectors_keep_their_lanes_whole() {
+    let mut workbench = Workbench::new(None);
+    let input = "i32.const 14 v128.const i32x4 100000 200000 300000 400000 \
+                 v128.const i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16";
+    let stack = answer_at(&mut workbench, input, WIDTH);
+    assert!(
+        stack
+            .lines()
+            .any(|l| l.contains("[0]  i32") && l.contains("0xe")),
+        "the i32 row is one line:\n{stack}"
+    );
+    let step = answer_at(&mut workbench, ":step i32.const 1 drop", WIDTH);
+    let bytes = answer_at(&mut workbench, ":bytes v128.const i32x4 1 2 3 4", WIDTH);
+    for text in [&stack, &step, &bytes] {
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "too wide: {line}\n{text}");
+        }
+    }
+    let stack_lines: Vec<&str> = (step.lines())
+        .skip_while(|l| !l.starts_with("  stack:"))
+        .take_while(|l| l.starts_with("  stack:") || l.starts_with("    "))
+        .collect();
+    assert_eq!(
+        stack_lines,
+        [
+            "  stack:  i32:14",
+            "          v128:i32x4[100000 200000 300000 400000]",
+            "          hex[000186a0 00030d40 000493e0 00061a80]",
+            "          v128:i8x16[1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16]",
+            "    hex[01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10]",
+        ],
+        "{step}"
+    );
+    // The literal's lanes are each whole, on the lines of its bytes.
+    for lane in ["00000001", "00000002", "00000003", "00000004"] {
+        assert!(
+            bytes
+                .split_whitespace()
+                .any(|w| w.trim_matches(['[', ']']).ends_with(lane)),
+            "{lane} is cut:\n{bytes}"
+        );
+    }
+}
+
+/// Learner trial 6: `:help undo` at 120 columns ended a line at 75, moving
+/// a long aside in parentheses whole to the next line. A help paragraph's
+/// line ends only where its next word would not fit.
+#[test]
+fn help_paragraphs_fill_their_lines_at_120_columns() {
+    let width = 120;
+    for input in [":help undo", ":help mem", ":help step"] {
+        let text = answer_at(&mut Workbench::new(None), input, width);
+        let lines: Vec<&str> = text.lines().collect();
+        for pair in lines.windows(2) {
+            let (line, next) = (pair[0], pair[1]);
+            // A paragraph goes on four columns in, under a summary line.
+            let goes_on = next.starts_with("    ") && !next.starts_with("     ");
+            let word = next.split_whitespace().next().unwrap_or("");
+            if goes_on && line.starts_with("  ") {
+                assert!(
+                    line.chars().count() + 1 + word.chars().count() > width,
+                    "{input}: `{word}` fits after: {line}\n{text}"
+                );
+            }
+        }
+    }
+}

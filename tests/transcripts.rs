@@ -47,6 +47,9 @@ macro_rules! transcripts {
 }
 
 transcripts! {
+    a_division_trap_names_its_operands,
+    an_input_says_what_it_changed,
+    a_vector_reads_the_same_in_every_view,
     lesson_section_starts_clean,
     stepper_vector_shape_on_every_path,
     mem_zero_run_across_pages,

@@ -84,9 +84,14 @@ impl ToPiece for V128 {
     fn to_piece(&self, _: &str) -> Piece {
         Piece::Fixed(
             16,
+            // Lane by lane, as the stack writes a vector's hex, so a narrow
+            // terminal breaks it between lanes.
             Meaning::text(format!(
-                "v128 literal 0x{:032x} (16 bytes, little-endian)",
-                self.i128()
+                "v128 literal hex[{}] (i32x4 lanes, lane 0 first)",
+                (0..4)
+                    .map(|lane| format!("{:08x}", (self.i128() as u128 >> (32 * lane)) as u32))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )),
         )
     }

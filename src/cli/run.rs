@@ -224,14 +224,14 @@ fn trap_in_text(
         path.display(),
         line + 1,
         col + 1,
-        trap.message()
+        trap.headline()
     );
     let mut error = SessionError::new(ErrorKind::Trap, message).at(text, at, len);
     let op = text.get(at..at + len).unwrap_or("?");
     error
         .notes
         .push(format!("in {}, at {op}", store.func_name(func)));
-    error.notes.extend(trap.detail.clone());
+    error.notes.extend(trap.detail_note().map(String::from));
     Some(crate::view::render_error(&error).plain())
 }
 

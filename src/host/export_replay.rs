@@ -231,12 +231,7 @@ const UNPASSABLE: &str =
 
 /// An input on one line, shortened, for a comment or a warning.
 fn one_line(input: &str) -> String {
-    let words: Vec<&str> = input.split_whitespace().collect();
-    let line = words.join(" ");
-    match line.char_indices().nth(60) {
-        Some((at, _)) => format!("{}...", &line[..at]),
-        None => line,
-    }
+    crate::text::shorten::shortened(input, 60)
 }
 
 /// The statements that make the session module's new version current

@@ -139,13 +139,22 @@ impl Session {
                 self.release_fragment(mark);
                 Err(error)
             }
-            Ok(Run::Finished(replies)) => {
+            Ok(Run::Finished(mut replies)) => {
                 if let Some(prepared) = &ran {
                     self.journal_fragment(code, prepared);
                 }
-                self.changes = before
-                    .map(|b| super::diff(&b, &self.store.data))
+                self.changes = (before.as_ref())
+                    .map(|b| super::diff(b, &self.store.data))
                     .unwrap_or_default();
+                // A store or `global.set` says what it changed, as a trap's `kept:` does.
+                let changed = &self.changes;
+                if !(changed.memory.is_empty()
+                    && changed.globals.is_empty()
+                    && changed.grown.is_empty())
+                    && let Some(note) = before.as_ref().and_then(|b| self.kept_note(b, "changed"))
+                {
+                    replies.insert(0, Reply::Note(note));
+                }
                 self.release_fragment(mark);
                 Ok(replies)
             }
@@ -271,9 +280,10 @@ impl Session {
             advice,
         } = self.fragment_results(&bytes, &spans, prologue, &probe, code)?;
         let name = |i: usize| spans.get(i).and_then(|at| probe.text.get(*at..));
-        let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes);
+        let read = |text: &str| self.shape_read_by(text);
+        let shapes = super::shapes::fragment_shapes(&ops, name, prologue, &self.stack_shapes, read);
         let global_sets =
-            super::shapes::global_set_shapes(&ops, name, prologue, &self.stack_shapes);
+            super::shapes::global_set_shapes(&ops, name, prologue, &self.stack_shapes, read);
         if results.len() + self.locals.len() > STACK_LIMIT {
             let mut error = SessionError::new(
                 ErrorKind::Usage,
@@ -381,6 +391,7 @@ impl Session {
     /// `shapes` are the stack values' lane shapes.
     pub(super) fn apply_results(&mut self, values: &[Value], prepared: &Prepared) -> Vec<Reply> {
         self.note_global_shapes(&prepared.global_sets);
+        self.follow_global_writes();
         let shapes = &prepared.shapes;
         let stack_len = values.len().saturating_sub(self.locals.len());
         let changed_from = self

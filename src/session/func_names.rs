@@ -150,6 +150,16 @@ impl Session {
             .map_or_else(|| text.clone(), |(_, bare)| bare.to_string())
     }
 
+    /// [`Session::value_bare`], a `v128` in `shape` (`f32x4[1 2 3 4] hex[...]`).
+    pub fn value_bare_in(&self, value: Value, shape: Option<crate::vm::lanes::Shape>) -> String {
+        match value {
+            Value::V128(_) => crate::vm::lanes::Shape::value_in(&value, shape)
+                .trim_start_matches("v128:")
+                .to_string(),
+            other => self.value_bare(other),
+        }
+    }
+
     /// The names of the functions and the exceptions `values` refer to, for a view.
     pub fn func_names<'a>(&self, values: impl IntoIterator<Item = &'a Value>) -> FuncNames {
         let mut names = FuncNames::default();

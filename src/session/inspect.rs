@@ -11,7 +11,12 @@ use crate::vm::Extern;
 use crate::vm::Value;
 use crate::vm::lanes::Shape;
 use crate::vm::module::ImportKind;
-use crate::vm::store::{InstanceAddr, MemAddr};
+use crate::vm::store::{GlobalAddr, InstanceAddr, MemAddr};
+
+/// How many of a vector global's latest values keep the shape they were
+/// written in (the one it holds, and the ones a `changed:` line shows it
+/// changed from).
+const SHAPES_KEPT: usize = 4;
 
 /// Most non-zero ranges `:memory` lists per memory.
 const NONZERO_LISTED: usize = 8;
@@ -69,7 +74,7 @@ impl Session {
                 .get(&(i as u32))
                 .map_or_else(|| format!("{i}"), |n| format!("${n}"));
             let mutability = if global.ty.mutable { "mut" } else { "const" };
-            let shape = self.global_shape(global.get(), &name);
+            let shape = self.shape_of_global(*g);
             rows.push(ValueRow {
                 label: format!("{name}\t{mutability}"),
                 value: global.get(),
@@ -86,20 +91,30 @@ impl Session {
         })
     }
 
-    /// The lane shape of the vector `value` global `name` (`$g`, or its
-    /// index) holds, when known: the shape of what an input's `global.set`
-    /// wrote, else of the `v128.const` its definition writes, while it holds
-    /// that value (a redefinition keeps the name and the value).
-    fn global_shape(&self, value: Value, name: &str) -> Option<Shape> {
+    /// The lane shape the vector global at `addr` is shown in, everywhere
+    /// (`:globals`, `i g`, the pause, `p`, what `global.get` pushes): the
+    /// shape of the last write watlab followed (an input's `global.set`, a
+    /// stepped one, see also `Session::follow_global_writes`), while it
+    /// holds that value, else of the `v128.const` its definition writes,
+    /// while it holds that; `None` (shown as `i32x4`) when neither says.
+    pub(crate) fn shape_of_global(&self, addr: GlobalAddr) -> Option<Shape> {
+        self.shape_of_global_holding(addr, self.store.global(addr)?.get())
+    }
+
+    /// [`Session::shape_of_global`] for a value the global held (what a
+    /// `changed:` line shows it changed from).
+    pub(super) fn shape_of_global_holding(&self, addr: GlobalAddr, value: Value) -> Option<Shape> {
         let Value::V128(bits) = value else {
             return None;
         };
-        if let Some((_, written, shape)) = self.global_shapes.iter().find(|(n, _, _)| n == name) {
-            // Another value than the one written: its shape is not known.
-            return (*written == bits).then_some(*shape);
+        let name = self.session_global_name(addr)?;
+        let written = (self.global_shapes.iter().rev())
+            .find(|(n, written, _)| *n == name && *written == bits);
+        if let Some((_, _, shape)) = written {
+            return Some(*shape);
         }
         let field =
-            (self.fields.iter()).find(|f| f.kind == "global" && f.id.as_deref() == Some(name))?;
+            (self.fields.iter()).find(|f| f.kind == "global" && f.id.as_deref() == Some(&name))?;
         let at = field.text.find("v128.const")?;
         let init = field.text.get(at..)?.split(')').next()?;
         let shape = Shape::of_instruction(init)?;
@@ -107,22 +122,80 @@ impl Session {
         (shape.parse_lanes(&lanes).ok()? == bits).then_some(shape)
     }
 
+    /// The shape of the vector a `global.get $g` (or `global.get N`) of the
+    /// session module reads ([`Session::shape_of_global`]), or a `call $f`
+    /// leaves (what `$f` returns at its end), from the instruction's text;
+    /// `None` for any other instruction.
+    pub(super) fn shape_read_by(&self, text: &str) -> Option<Shape> {
+        let mut words = text.split_whitespace();
+        let (op, target) = (words.next()?, words.next()?.trim_end_matches(')'));
+        match op {
+            "global.get" => self.shape_of_global(self.session_global(target)?),
+            "call" => {
+                let (module, instance) = self.session_instance()?;
+                let index = match target.parse::<u32>() {
+                    Ok(index) => index,
+                    Err(_) => super::func_names::func_index_named(module, target)?,
+                };
+                let func = *self.store.instance(instance)?.funcs.get(index as usize)?;
+                self.result_shape(func, 0)
+            }
+            _ => None,
+        }
+    }
+
+    /// How the session module names the global at `addr`: `$g`, or its index.
+    fn session_global_name(&self, addr: GlobalAddr) -> Option<String> {
+        let (_, instance) = self.session_instance()?;
+        let instance = self.store.instance(instance)?;
+        let index = instance.globals.iter().position(|g| *g == addr)?;
+        Some(
+            (instance.module.names.globals.get(&(index as u32)))
+                .map_or_else(|| format!("{index}"), |n| format!("${n}")),
+        )
+    }
+
+    /// Records that the vector global `addr` now holds was made in `shape`
+    /// (a `global.set` the stepper ran).
+    pub(super) fn note_global_shape(&mut self, addr: GlobalAddr, shape: Shape) {
+        if let (Some(name), Some(Value::V128(bits))) = (
+            self.session_global_name(addr),
+            self.store.global(addr).map(|g| g.get()),
+        ) {
+            // The last few values of each global keep their shapes.
+            self.global_shapes
+                .retain(|(n, b, _)| *n != name || *b != bits);
+            let kept = self
+                .global_shapes
+                .iter()
+                .filter(|(n, _, _)| *n == name)
+                .count();
+            if kept >= SHAPES_KEPT
+                && let Some(oldest) = self.global_shapes.iter().position(|(n, _, _)| *n == name)
+            {
+                self.global_shapes.remove(oldest);
+            }
+            self.global_shapes.push((name, bits, shape));
+        }
+    }
+
     /// Records the shape of each vector a fragment's `global.set` wrote
     /// (`sets`: the global as written, `$g` or an index, and the shape).
     pub(super) fn note_global_shapes(&mut self, sets: &[(String, Shape)]) {
-        let Some((_, instance)) = self.session_instance() else {
-            return;
-        };
         for (global, shape) in sets {
-            let addr = match global.strip_prefix('$') {
-                Some(name) => self.global_in(instance, name),
-                None => (global.parse::<usize>().ok())
-                    .and_then(|i| self.store.instance(instance)?.globals.get(i).copied()),
-            };
-            if let Some(Value::V128(bits)) = addr.and_then(|a| Some(self.store.global(a)?.get())) {
-                self.global_shapes.retain(|(n, _, _)| n != global);
-                self.global_shapes.push((global.clone(), bits, *shape));
+            if let Some(addr) = self.session_global(global) {
+                self.note_global_shape(addr, *shape);
             }
+        }
+    }
+
+    /// The session module's global `global` names: `$g`, or its index.
+    fn session_global(&self, global: &str) -> Option<GlobalAddr> {
+        let (_, instance) = self.session_instance()?;
+        match global.strip_prefix('$') {
+            Some(name) => self.global_in(instance, name),
+            None => (global.parse::<usize>().ok())
+                .and_then(|i| self.store.instance(instance)?.globals.get(i).copied()),
         }
     }
 

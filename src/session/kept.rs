@@ -66,7 +66,8 @@ impl Session {
         for (addr, ranges) in &changes.memory {
             let label = self.object_label(Extern::Memory(*addr));
             let hex = |r: &Range<u64>| format!("0x{:x}..0x{:x}", r.start, r.end);
-            parts.push(format!("{label} bytes {} changed", shown(ranges, hex)));
+            let ranges = spans(ranges);
+            parts.push(format!("{label} bytes {} changed", shown(&ranges, hex)));
         }
         for (addr, (old, new)) in &changes.grown {
             let label = self.object_label(Extern::Memory(*addr));
@@ -85,10 +86,13 @@ impl Session {
                 continue;
             };
             let label = self.object_label(Extern::Global(*addr));
+            // A vector in the shape every view shows it in.
+            let bare =
+                |value| self.value_bare_in(value, self.shape_of_global_holding(*addr, value));
             parts.push(format!(
                 "{label} {} -> {}",
-                self.value_bare(old.get()),
-                self.value_bare(new.get())
+                bare(old.get()),
+                bare(new.get())
             ));
         }
         for (i, (old, new)) in before.tables.iter().zip(&after.tables).enumerate() {
@@ -165,6 +169,23 @@ impl Session {
         format!("{kind} at store address {address}")
     }
 }
+
+/// Changed bytes closer than [`SPAN_GAP`] as one range: a store of `1` as
+/// an `i32` changes one byte of four, a `v128.store` of `1 2 3 4` four, and
+/// the note names the word written, not each byte.
+fn spans(ranges: &[Range<u64>]) -> Vec<Range<u64>> {
+    let mut spans: Vec<Range<u64>> = Vec::new();
+    for range in ranges {
+        match spans.last_mut() {
+            Some(last) if range.start.saturating_sub(last.end) < SPAN_GAP => last.end = range.end,
+            _ => spans.push(range.clone()),
+        }
+    }
+    spans
+}
+
+/// Unchanged bytes between two changed ones that still make one range.
+const SPAN_GAP: u64 = 8;
 
 /// The first few `ranges`, written by `show`, and how many more there are.
 fn shown(ranges: &[Range<u64>], show: impl Fn(&Range<u64>) -> String) -> String {

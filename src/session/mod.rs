@@ -130,10 +130,8 @@ impl SessionError {
     }
 
     fn trap(trap: &Trap) -> SessionError {
-        let mut e = SessionError::new(ErrorKind::Trap, format!("trap: {}", trap.message()));
-        if let Some(detail) = &trap.detail {
-            e.notes.push(detail.clone());
-        }
+        let mut e = SessionError::new(ErrorKind::Trap, format!("trap: {}", trap.headline()));
+        e.notes.extend(trap.detail_note().map(String::from));
         e
     }
 }

@@ -10,6 +10,7 @@
 //! v128.const f32x4 ...  -> f32x4     (the shape as written)
 //! i32x4.add             -> i32x4     (the instruction's shape)
 //! v128.and, v128.load   -> the first operand's shape, else none (i32x4)
+//! global.get $g         -> the global's shape (`read`)
 //! local.get, call, ...  -> none
 //! ```
 //!
@@ -29,14 +30,16 @@ pub struct OpStack {
 /// The shape of each value left on the stack. Operator `i` is named by
 /// `name(i)` (its source text, e.g. `v128.const f32x4 1 2 3 4`); the first
 /// `prologue` operators push the values from before the input, whose shapes
-/// are `before`.
+/// are `before`; `read` gives the shape of what a `global.get` (its text)
+/// reads.
 pub fn fragment_shapes<'a>(
     ops: &[OpStack],
     name: impl Fn(usize) -> Option<&'a str>,
     prologue: usize,
     before: &[Option<Shape>],
+    read: impl Fn(&str) -> Option<Shape>,
 ) -> Vec<Option<Shape>> {
-    walk(ops, name, prologue, before, |_, _| {})
+    walk(ops, name, prologue, before, read, |_, _| {})
 }
 
 /// The shape of the value each `global.set` of the fragment writes, with
@@ -46,9 +49,10 @@ pub fn global_set_shapes<'a>(
     name: impl Fn(usize) -> Option<&'a str>,
     prologue: usize,
     before: &[Option<Shape>],
+    read: impl Fn(&str) -> Option<Shape>,
 ) -> Vec<(String, Shape)> {
     let mut sets = Vec::new();
-    walk(ops, &name, prologue, before, |i, shapes| {
+    walk(ops, &name, prologue, before, read, |i, shapes| {
         let mut words = name(i).unwrap_or("").split_whitespace();
         if words.next() == Some("global.set")
             && let (Some(global), Some(Some(shape))) = (words.next(), shapes.last())
@@ -65,6 +69,7 @@ fn walk<'a>(
     name: impl Fn(usize) -> Option<&'a str>,
     prologue: usize,
     before: &[Option<Shape>],
+    read: impl Fn(&str) -> Option<Shape>,
     mut visit: impl FnMut(usize, &[Option<Shape>]),
 ) -> Vec<Option<Shape>> {
     let mut shapes: Vec<Option<Shape>> = Vec::new();
@@ -80,7 +85,9 @@ fn walk<'a>(
         }
         if !op.top_is_v128 {
             shapes[top] = None;
-        } else if let Some(shape) = name(i).and_then(Shape::of_instruction) {
+        } else if let Some(shape) =
+            name(i).and_then(|t| Shape::of_instruction(t).or_else(|| read(t)))
+        {
             shapes[top] = Some(shape);
         }
     }
@@ -108,6 +115,7 @@ mod tests {
             "v128.const i32x4 1 2 3 4",
             "f64x2.convert_low_i32x4_s",
             "i32.const 0",
+            "global.get $v)",
         ];
         let ops = [
             at(1, true),
@@ -117,15 +125,24 @@ mod tests {
             at(3, true),
             at(3, true),
             at(4, false),
+            at(5, true),
         ];
-        let shapes = fragment_shapes(&ops, |i| names.get(i).copied(), 1, &[Some(Shape::I8x16)]);
+        let read = |text: &str| text.starts_with("global.get $v").then_some(Shape::I64x2);
+        let shapes = fragment_shapes(
+            &ops,
+            |i| names.get(i).copied(),
+            1,
+            &[Some(Shape::I8x16)],
+            read,
+        );
         assert_eq!(
             shapes,
             [
                 Some(Shape::I8x16),
                 Some(Shape::F32x4),
                 Some(Shape::F64x2),
-                None
+                None,
+                Some(Shape::I64x2)
             ]
         );
     }
@@ -135,7 +152,7 @@ mod tests {
         let names = ["i32.const 0", "v128.load"];
         let ops = [at(1, false), at(1, true)];
         assert_eq!(
-            fragment_shapes(&ops, |i| names.get(i).copied(), 0, &[]),
+            fragment_shapes(&ops, |i| names.get(i).copied(), 0, &[], |_| None),
             [None]
         );
     }

@@ -120,8 +120,9 @@ impl History {
     }
 }
 
-/// An input as `undid:` shows it: its first line, cut short; several module
-/// fields by what they define (`2 fields: func $a, func $b`).
+/// An input as `undid:` shows it: on one line, cut short between forms
+/// (see [`crate::text::shorten`]); several module fields by what they
+/// define (`2 fields: func $a, func $b`).
 fn short(input: &str) -> String {
     if let super::input::Input::Fields(text) = super::input::classify(input)
         && let forms = super::input::top_level_forms(text)
@@ -133,21 +134,7 @@ fn short(input: &str) -> String {
             .collect();
         return format!("{} fields: {}", forms.len(), labels.join(", "));
     }
-    let first = input.trim().lines().next().unwrap_or_default().trim_end();
-    let more = first.len() < input.trim().len();
-    if first.chars().count() <= 40 && !more {
-        return first.to_string();
-    }
-    let cut: String = first.chars().take(32).collect();
-    let cut = match cut.rfind(' ') {
-        Some(at) if at > 8 => cut[..at].to_string(),
-        _ => cut,
-    };
-    if cut.starts_with('(') {
-        format!("{cut} ...)")
-    } else {
-        format!("{cut} ...")
-    }
+    crate::text::shorten::shortened(input, 40)
 }
 
 impl Session {
@@ -344,9 +331,9 @@ mod tests {
         assert_eq!(short("call $w"), "call $w");
         assert_eq!(
             short("(func $w (i32.store (i32.const 0) (i32.const 7)) unreachable)"),
-            "(func $w (i32.store (i32.const ...)"
+            "(func $w (i32.store (i32.const 0) ...))"
         );
-        assert_eq!(short("(func $f\n  nop)"), "(func $f ...)");
+        assert_eq!(short("(func $f\n  nop)"), "(func $f nop)");
         assert_eq!(
             short("(func $a\n  nop)\n(func (export \"b\"))"),
             "2 fields: func $a, func \"b\""

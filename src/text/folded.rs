@@ -238,13 +238,7 @@ fn head_text(code: &str, form: &Form, children: &[Child]) -> String {
 
 /// The text on one line, shortened when long.
 fn short(text: &str) -> String {
-    const MOST: usize = 40;
-    let text = squeeze(text);
-    if text.chars().count() <= MOST {
-        return text;
-    }
-    let cut: String = text.chars().take(MOST - 3).collect();
-    format!("{}...", cut.trim_end())
+    super::shorten::shortened(text, 40)
 }
 
 /// Runs of white space as one space, ends trimmed.

@@ -8,5 +8,6 @@ pub mod explain;
 pub mod folded;
 pub mod lex;
 pub mod literal;
+pub mod shorten;
 pub mod unknown_name;
 pub mod vector_docs;

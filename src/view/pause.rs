@@ -15,15 +15,22 @@ use std::fmt::Write as _;
 /// The most entries the pause's `calls:` line shows (after folding runs).
 const MAX_CALLS: usize = 8;
 
-/// A value as the pause shows it: a reference by the name `:stack` gives it,
-/// a struct or array with its type and fields.
-fn named(value: &Value, names: &FuncNames) -> String {
-    crate::vm::gc_names::value_text(value, names)
+/// A value as the pause shows it: a `v128` in `shape` (`i32x4` when none),
+/// a reference by the name `:stack` gives it, a struct or array with its
+/// type and fields.
+fn shown(value: &Value, shape: Option<Shape>, names: &FuncNames) -> String {
+    match value {
+        Value::V128(_) => Shape::value_in(value, shape),
+        _ => crate::vm::gc_names::value_text(value, names),
+    }
 }
 
-/// `[i32:1 funcref:$add]`: values as the pause shows them.
-fn named_list(values: &[Value], names: &FuncNames) -> String {
-    crate::vm::gc_names::values_text(values, names)
+/// `[i32:1 funcref:$add]`: values as the pause shows them, value `i` in `shapes[i]`.
+fn shown_list(values: &[Value], shapes: &[Option<Shape>], names: &FuncNames) -> String {
+    let shown: Vec<String> = (values.iter().enumerate())
+        .map(|(i, v)| shown(v, shapes.get(i).copied().flatten(), names))
+        .collect();
+    format!("[{}]", shown.join(" "))
 }
 
 /// Renders the pause screen as plain text, for a terminal `width` columns
@@ -48,7 +55,7 @@ pub fn render(info: &PauseInfo, width: Option<usize>) -> String {
     if let Some(spot) = &info.source {
         render_source(&mut out, spot, width);
     }
-    let state = frames_state(info);
+    let state = frames_state(info, width);
     // A label's value goes on under it, ten columns in (`  locals: `).
     let state = width.map_or(state.clone(), |w| hold_groups(&state, w.saturating_sub(10)));
     out.push_str(&fit(&state, width));
@@ -186,17 +193,29 @@ fn head(info: &PauseInfo) -> String {
 
 /// What the last instruction did, the branch ahead, the stack, labels,
 /// locals, globals and calls.
-fn frames_state(info: &PauseInfo) -> String {
+fn frames_state(info: &PauseInfo, width: Option<usize>) -> String {
     let mut out = String::new();
     let top = info.frames.last();
     if let Some(effect) = &info.effect {
         match &effect.note {
-            Some(note) => {
+            Some(note) if effect.popped.is_empty() => {
                 let _ = writeln!(out, "  did:    {}  ({note})", effect.instruction);
             }
+            Some(note) => {
+                let _ = writeln!(
+                    out,
+                    "  did:    {}  popped{HELD}{}  ({note})",
+                    effect.instruction,
+                    shown_list(&effect.popped, &effect.shapes.0, &info.func_names),
+                );
+            }
             None if super::vector::is_vector(&effect.instruction) => {
-                let line =
-                    super::vector::did_line(&effect.instruction, &effect.popped, &effect.pushed);
+                let line = super::vector::did_line(
+                    &effect.instruction,
+                    &effect.popped,
+                    &effect.pushed,
+                    &effect.shapes,
+                );
                 let _ = writeln!(out, "  did:    {line}");
             }
             None => {
@@ -204,8 +223,8 @@ fn frames_state(info: &PauseInfo) -> String {
                     out,
                     "  did:    {}  popped{HELD}{}  pushed{HELD}{}",
                     effect.instruction,
-                    named_list(&effect.popped, &info.func_names),
-                    named_list(&effect.pushed, &info.func_names)
+                    shown_list(&effect.popped, &effect.shapes.0, &info.func_names),
+                    shown_list(&effect.pushed, &effect.shapes.1, &info.func_names)
                 );
             }
         }
@@ -221,11 +240,8 @@ fn frames_state(info: &PauseInfo) -> String {
     if let Some(branch) = &info.branch {
         let _ = writeln!(out, "  next:   {}", branch_line(branch, &info.func_names));
     }
-    let _ = writeln!(
-        out,
-        "  stack:  {}",
-        stack_by_label(top, &info.shapes, &info.func_names)
-    );
+    let stack = stack_by_label(top, &info.shapes, &info.func_names);
+    let _ = writeln!(out, "  stack:  {}", laid_out_items(&stack, width));
     // The blocks the next instruction is inside, in plain words (the
     // function's own label is the frame; heights show as `|` in the stack).
     let blocks = blocks_inside(&top.labels, &info.label_names);
@@ -255,9 +271,10 @@ fn frames_state(info: &PauseInfo) -> String {
             } else {
                 ""
             };
+            let shape = info.local_shapes.get(i).copied().flatten();
             format!(
                 "{name}{param}={}{changed}",
-                named(&l.value, &info.func_names)
+                shown(&l.value, shape, &info.func_names)
             )
         })
         .collect();
@@ -268,9 +285,9 @@ fn frames_state(info: &PauseInfo) -> String {
         let globals: Vec<String> = info
             .globals
             .iter()
-            .map(|(n, v, changed)| {
+            .map(|(n, v, changed, shape)| {
                 let changed = if *changed { " (changed)" } else { "" };
-                format!("{n}={}{changed}", named(v, &info.func_names))
+                format!("{n}={}{changed}", shown(v, *shape, &info.func_names))
             })
             .collect();
         let _ = writeln!(out, "  globals: {}", globals.join("  "));
@@ -329,27 +346,84 @@ pub(super) fn render_source(out: &mut String, spot: &SourceSpot, width: Option<u
     }
 }
 
-/// The operand stack with a `|` where each enclosing label's part begins;
-/// a vector at index `i` is shown in `shapes[i]`.
-fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames) -> String {
+/// Where a state line's value starts (`  stack:  `).
+const VALUE_COLUMN: usize = 10;
+
+/// A state line's `items` (values, `|`) for a terminal `width` wide: all on
+/// one line when they fit, else broken between items, a vector that does
+/// not fit beside the others on lines of its own (its lanes, then its
+/// `hex[...]`), so two vectors never share a line and a lane list breaks
+/// only when it is wider than the terminal itself.
+fn laid_out_items(items: &[String], width: Option<usize>) -> String {
+    let one_line = items.join(" ");
+    let room = match width {
+        Some(width) if VALUE_COLUMN + one_line.chars().count() > width => {
+            width.saturating_sub(VALUE_COLUMN)
+        }
+        _ => return one_line,
+    };
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut alone = false;
+    for item in items {
+        let len = |text: &str| text.chars().count();
+        let last = lines.last().map_or(0, |l| len(l));
+        if last == 0 {
+        } else if !alone && last + 1 + len(item) <= room {
+            if let Some(line) = lines.last_mut() {
+                line.push(' ');
+            }
+        } else {
+            lines.push(String::new());
+        }
+        alone = false;
+        let parts = match (len(item) > room, item.split_once(" hex[")) {
+            (true, Some((lanes, hex))) => vec![lanes.to_string(), format!("hex[{hex}")],
+            _ => vec![item.clone()],
+        };
+        if parts.len() > 1 {
+            if lines.last().is_some_and(|l| !l.is_empty()) {
+                lines.push(String::new());
+            }
+            alone = true;
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                lines.push(String::new());
+            }
+            if let Some(line) = lines.last_mut() {
+                line.push_str(part);
+            }
+        }
+    }
+    // A part wider than the room beside the label starts further left.
+    let indent = |line: &String| match line.chars().count() > room {
+        true => NARROW_COLUMN,
+        false => VALUE_COLUMN,
+    };
+    let mut out = lines.first().cloned().unwrap_or_default();
+    for line in lines.iter().skip(1) {
+        let _ = write!(out, "\n{}{line}", " ".repeat(indent(line)));
+    }
+    out
+}
+
+/// Where a state line's part too wide to go on under its value starts.
+const NARROW_COLUMN: usize = 4;
+
+/// The operand stack's items with a `|` where each enclosing label's part
+/// begins; a vector at index `i` is shown in `shapes[i]`.
+fn stack_by_label(frame: &FrameView, shapes: &[Option<Shape>], names: &FuncNames) -> Vec<String> {
     if frame.operands.is_empty() {
-        return "empty".into();
+        return vec!["empty".into()];
     }
     let mut parts = Vec::new();
     for (i, v) in frame.operands.iter().enumerate() {
         if i > 0 && frame.labels.iter().skip(1).any(|l| l.height == i) {
             parts.push("|".to_string());
         }
-        let shape = shapes.get(i).copied().flatten();
-        parts.push(match v {
-            Value::FuncRef(_)
-            | Value::ExnRef(Some(_))
-            | Value::AnyRef(Some(_))
-            | Value::Null(_) => named(v, names),
-            _ => Shape::value_in(v, shape),
-        });
+        parts.push(shown(v, shapes.get(i).copied().flatten(), names));
     }
-    parts.join(" ")
+    parts
 }
 
 /// The `next:` line for a branch: `br_if $top: jumps back to the start of
@@ -371,7 +445,7 @@ fn branch_line(branch: &BranchPreview, names: &FuncNames) -> String {
     let carrying = if branch.carried.is_empty() {
         String::new()
     } else {
-        format!(", carrying {}", named_list(&branch.carried, names))
+        format!(", carrying {}", shown_list(&branch.carried, &[], names))
     };
     let why = match branch.decided_by {
         Decision::Always => String::new(),
@@ -434,7 +508,12 @@ mod tests {
         use crate::vm::lanes::from_i8s;
         let a = Value::V128(from_i8s([-100; 16]));
         let b = Value::V128(from_i8s([100; 16]));
-        let line = super::super::vector::did_line("i8x16.add", &[a, b], &[Value::V128(0)]);
+        let line = super::super::vector::did_line(
+            "i8x16.add",
+            &[a, b],
+            &[Value::V128(0)],
+            &Default::default(),
+        );
         let text = fit(&format!("  did:    {line}\n"), Some(60));
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines.len() > 1, "{text}");

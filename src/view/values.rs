@@ -69,8 +69,19 @@ pub fn value_table_with(
         })
         .collect();
     let w1 = cells.iter().map(|c| count(&c.1)).max().unwrap_or(0);
-    let w2 = cells.iter().map(|c| count(&c.2)).max().unwrap_or(0);
+    // Vectors' lane lists align among themselves, numbers among themselves:
+    // a wide vector does not push every number's row past the terminal.
+    let is_vector = |i: usize| matches!(rows.get(i), Some((_, Value::V128(_), _)));
+    let widest = |vectors: bool| {
+        (cells.iter().enumerate())
+            .filter(|(i, _)| is_vector(*i) == vectors)
+            .map(|(_, c)| count(&c.2))
+            .max()
+            .unwrap_or(0)
+    };
+    let (w_numbers, w_vectors) = (widest(false), widest(true));
     for (i, (label, ty, dec, hex, changed)) in cells.iter().enumerate() {
+        let w2 = if is_vector(i) { w_vectors } else { w_numbers };
         let mut head = String::from("  ");
         for (c, width) in label_widths.iter().enumerate().filter(|(_, w)| **w > 0) {
             let text = label.get(c).map_or("", String::as_str);
@@ -233,8 +244,8 @@ mod tests {
         let text = out.plain();
         assert_eq!(
             text,
-            "  $a      mut    i32                 1  0x1
-  $limit  const  i64                -1  0xffffffffffffffff
+            "  $a      mut    i32          1  0x1
+  $limit  const  i64         -1  0xffffffffffffffff
                              u64:18446744073709551615
                              <- changed
   $v      mut    v128 i32x4  [1 0 0 0]

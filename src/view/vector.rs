@@ -39,8 +39,15 @@ pub fn lanes_or_value(value: &Value, shape: Option<Shape>) -> String {
 /// The stepper's `did:` text for a vector instruction: its name (with its
 /// immediates, but without `v128.const`'s lanes, which the result shows),
 /// the operands and the results lane by lane:
-/// `i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]`.
-pub fn did_line(instruction: &str, popped: &[Value], pushed: &[Value]) -> String {
+/// `i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]`. An instruction
+/// with no shape of its own (`v128.and`) shows each value in its `shapes`
+/// (popped, then pushed: the shapes of the instructions that made them).
+pub fn did_line(
+    instruction: &str,
+    popped: &[Value],
+    pushed: &[Value],
+    shapes: &(Vec<Option<Shape>>, Vec<Option<Shape>>),
+) -> String {
     let mut words = instruction.split_whitespace();
     let name = words.next().unwrap_or("");
     let head = if name == "v128.const" {
@@ -53,17 +60,18 @@ pub fn did_line(instruction: &str, popped: &[Value], pushed: &[Value]) -> String
         Shape::of_instruction(instruction),
     );
     let mut line = head.trim_end().to_string();
-    for value in popped {
+    let made = |made: &Vec<Option<Shape>>, i: usize| made.get(i).copied().flatten();
+    for (i, value) in popped.iter().enumerate() {
         line.push(' ');
-        line.push_str(&lanes_or_value(value, ins));
+        line.push_str(&lanes_or_value(value, ins.or(made(&shapes.0, i))));
     }
     line.push_str(" ->");
     if pushed.is_empty() {
         line.push_str(" nothing");
     }
-    for value in pushed {
+    for (i, value) in pushed.iter().enumerate() {
         line.push(' ');
-        line.push_str(&lanes_or_value(value, outs));
+        line.push_str(&lanes_or_value(value, outs.or(made(&shapes.1, i))));
     }
     line
 }
@@ -99,7 +107,8 @@ mod tests {
             did_line(
                 "i32x4.add",
                 &[Value::V128(a), Value::V128(b)],
-                &[Value::V128(from_i32s([11, 22, 33, 44]))]
+                &[Value::V128(from_i32s([11, 22, 33, 44]))],
+                &Default::default()
             ),
             "i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]"
         );
@@ -107,7 +116,8 @@ mod tests {
             did_line(
                 "v128.const f32x4 0x3f800000 0x40000000 0x40400000 0x40800000",
                 &[],
-                &[Value::V128(from_f32s([1.0, 2.0, 3.0, 4.0]))]
+                &[Value::V128(from_f32s([1.0, 2.0, 3.0, 4.0]))],
+                &Default::default()
             ),
             "v128.const f32x4 -> [1 2 3 4]"
         );
@@ -115,13 +125,30 @@ mod tests {
             did_line(
                 "i16x8.extract_lane_s 7",
                 &[Value::V128(from_i16s([0, 0, 0, 0, 0, 0, 0, -5]))],
-                &[Value::I32(-5)]
+                &[Value::I32(-5)],
+                &Default::default()
             ),
             "i16x8.extract_lane_s 7 [0 0 0 0 0 0 0 -5] -> i32:-5"
         );
         assert_eq!(
-            did_line("v128.store", &[Value::I32(0), Value::V128(a)], &[]),
+            did_line(
+                "v128.store",
+                &[Value::I32(0), Value::V128(a)],
+                &[],
+                &Default::default()
+            ),
             "v128.store i32:0 [1 2 3 4] -> nothing"
+        );
+        // A shapeless instruction shows each value as what made it.
+        let halves = Value::V128(from_f32s([0.5; 4]));
+        assert_eq!(
+            did_line(
+                "v128.store",
+                &[Value::I32(0), halves],
+                &[],
+                &(vec![None, Some(Shape::F32x4)], vec![])
+            ),
+            "v128.store i32:0 [0.5 0.5 0.5 0.5] -> nothing"
         );
     }
 }

@@ -57,8 +57,14 @@ fn indentation(pieces: &[Piece]) -> usize {
 /// the first indented by `hang` spaces, a parenthesised expression kept
 /// whole where a break outside it will do.
 pub fn hanging(pieces: &[Piece], width: usize, hang: usize) -> Vec<Vec<Piece>> {
+    hanging_keeping(pieces, width, hang, KEPT_WHOLE)
+}
+
+/// [`hanging`], keeping whole a parenthesised expression of up to `most`
+/// characters.
+fn hanging_keeping(pieces: &[Piece], width: usize, hang: usize, most: usize) -> Vec<Vec<Piece>> {
     let spaces = " ".repeat(hang);
-    let mut lines = fill_with(pieces, width, width.saturating_sub(hang), true);
+    let mut lines = fill_with(pieces, width, width.saturating_sub(hang), Some(most));
     for line in lines.iter_mut().skip(1) {
         line.insert(0, (spaces.clone(), Role::Plain));
     }
@@ -98,7 +104,9 @@ pub fn code(line: &str, width: usize) -> Vec<String> {
         });
     }
     let indent = line.len() - line.trim_start().len();
-    hanging(&[(held, Role::Plain)], width, indent + 2)
+    // Code keeps any expression whole where it can: a line typed at the
+    // prompt must break inside parentheses or not at all.
+    hanging_keeping(&[(held, Role::Plain)], width, indent + 2, usize::MAX)
         .iter()
         .map(|pieces| {
             let text: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
@@ -171,23 +179,27 @@ fn split_columns(pieces: &[Piece], indent: usize) -> Option<(Vec<Piece>, Vec<Pie
 /// break start no line. Prose as a paragraph is filled: every line as full
 /// as it can be.
 pub fn fill(pieces: &[Piece], first: usize, rest: usize) -> Vec<Vec<Piece>> {
-    fill_with(pieces, first, rest, false)
+    fill_with(pieces, first, rest, None)
 }
 
 /// [`fill`], breaking outside the parentheses a break would split when
-/// `keep` and a line stays at least half full (see [`shallower_break`]):
-/// messages quote code, and `(i32.const 3)` reads best whole.
-fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: bool) -> Vec<Vec<Piece>> {
+/// `keep` gives the longest expression to keep whole and a line stays at
+/// least half full (see [`shallower_break`]): messages quote code, and
+/// `(i32.const 3)` reads best whole.
+fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: Option<usize>) -> Vec<Vec<Piece>> {
     let mut lines: Vec<Vec<Piece>> = Vec::new();
     // The words of the line being filled, each with the depth of the
     // parentheses around it.
     let mut line: Vec<(Vec<Piece>, usize)> = Vec::new();
     let mut depth = 0;
-    for word in words(pieces) {
+    let all = words(pieces);
+    for (i, word) in all.iter().enumerate() {
+        let word = word.clone();
         let limit = if lines.is_empty() { first } else { rest };
         let used: usize = line.iter().map(|(w, _)| length(w)).sum();
         if !line.is_empty() && used + length(&word) > limit {
-            let at = (keep.then(|| shallower_break(&line, depth, limit)).flatten())
+            let upcoming = all.get(i..).unwrap_or_default();
+            let at = (keep.and_then(|most| shallower_break(&line, upcoming, depth, limit, most)))
                 .unwrap_or(line.len());
             let mut carried = line.split_off(at);
             if let Some((first, _)) = carried.first_mut() {
@@ -220,19 +232,61 @@ fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: bool) -> Vec<Vec
 
 /// Where to break a full `line` (its words and their depths) instead of
 /// before the next word, at `depth`: before its last word that is outside
-/// the parentheses that word is in, when that keeps half the line, so
-/// `(i32.const 3)` is not split while a break outside it will do.
-fn shallower_break(line: &[(Vec<Piece>, usize)], depth: usize, limit: usize) -> Option<usize> {
+/// the parentheses that word is in, when that keeps half the line and the
+/// expression kept whole (to its closing parenthesis in `upcoming`, the
+/// words after the line) is at most `most` characters, so
+/// `(i32.const 3)` is not split while a break outside it will do, but a
+/// long aside in parentheses does not end its line early (learner trial 6:
+/// `:help undo` at 120 columns broke at 75).
+fn shallower_break(
+    line: &[(Vec<Piece>, usize)],
+    upcoming: &[Vec<Piece>],
+    depth: usize,
+    limit: usize,
+    most: usize,
+) -> Option<usize> {
     let mut before = 0;
     let mut best = None;
     for (k, (word, d)) in line.iter().enumerate() {
-        if k > 0 && *d < depth && before >= limit / 2 {
+        if k > 0
+            && *d < depth
+            && before >= limit / 2
+            && expression_len(line, k, upcoming, depth, most) <= most
+        {
             best = Some(k);
         }
         before += length(word);
     }
     best
 }
+
+/// The length of the parenthesised expression that starts at word `k` of
+/// `line`, through the `upcoming` words to where it closes (`depth`: the
+/// depth after the line), counted up to just past `most`.
+fn expression_len(
+    line: &[(Vec<Piece>, usize)],
+    k: usize,
+    upcoming: &[Vec<Piece>],
+    depth: usize,
+    most: usize,
+) -> usize {
+    let outside = line.get(k).map_or(0, |(_, d)| *d);
+    let mut len: usize = line.iter().skip(k).map(|(w, _)| length(w)).sum();
+    let mut depth = depth;
+    for word in upcoming {
+        if depth <= outside || len > most {
+            break;
+        }
+        len += length(word);
+        depth = depth_after(depth, word, true);
+    }
+    len
+}
+
+/// The longest parenthesised expression a break in prose keeps whole
+/// (`(call $sum_of_three (i64.const 1)`); a longer one is split where the
+/// line ends.
+const KEPT_WHOLE: usize = 40;
 
 /// The depth of parentheses (and of square brackets, with `brackets`: a
 /// lane list `[1 2 3 4]` reads best whole too) after `word`, from `depth`
@@ -406,14 +460,27 @@ mod tests {
             Role::Plain,
         )];
         assert_eq!(
-            plain(&fill_with(&pieces, 27, 27, true)),
+            plain(&fill_with(&pieces, 27, 27, Some(KEPT_WHOLE))),
             vec!["calls $avg with", "(i32.const 3) (i32.const 4)"]
         );
         // Half the line at least stays: a long expression is split inside.
         let long = vec![("f (a b c d e f g h)".to_string(), Role::Plain)];
         assert_eq!(
-            plain(&fill_with(&long, 10, 10, true)),
+            plain(&fill_with(&long, 10, 10, Some(KEPT_WHOLE))),
             vec!["f (a b c d", "e f g h)"]
+        );
+        // A long aside in parentheses does not end its line early.
+        let aside = vec![(
+            "alpha bravo charlie delta echo foxtrot (golf hotel india juliet kilo lima mike november)"
+                .to_string(),
+            Role::Plain,
+        )];
+        assert_eq!(
+            plain(&fill_with(&aside, 60, 60, Some(KEPT_WHOLE))),
+            vec![
+                "alpha bravo charlie delta echo foxtrot (golf hotel india",
+                "juliet kilo lima mike november)"
+            ]
         );
         // A paragraph is filled full.
         assert_eq!(

@@ -138,6 +138,23 @@ impl Trap {
         }
     }
 
+    /// The trap of an integer division or remainder (`instruction`, e.g.
+    /// `I32RemS`) of `x` by `y`, naming them: `integer divide by zero (7 /
+    /// 0)`. Built only when it traps, out of the handlers' way.
+    #[cold]
+    #[inline(never)]
+    pub fn of_division<T: fmt::Display>(code: TrapCode, instruction: &str, x: T, y: T) -> Trap {
+        let op = if instruction.contains("Rem") {
+            "rem"
+        } else {
+            "/"
+        };
+        Trap {
+            detail: Some(format!("{x} {op} {y}")),
+            ..Trap::new(code)
+        }
+    }
+
     /// A host function's failure with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
         Trap {
@@ -147,6 +164,24 @@ impl Trap {
             element: None,
             exception: None,
         }
+    }
+
+    /// The trap in the words of an error's first line: the spec's message,
+    /// with a division's operands (`integer divide by zero (7 / 0)`).
+    pub fn headline(&self) -> String {
+        match (&self.detail, self.code) {
+            (Some(operands), TrapCode::IntegerDivideByZero | TrapCode::IntegerOverflow) => {
+                format!("{} ({operands})", self.message())
+            }
+            _ => self.message().to_string(),
+        }
+    }
+
+    /// Detail for a line of its own under [`Trap::headline`] (the numbers
+    /// of an out-of-bounds access), when the headline does not name it.
+    pub fn detail_note(&self) -> Option<&str> {
+        let named = self.headline().len() > self.message().len();
+        self.detail.as_deref().filter(|_| !named)
     }
 
     /// The spec's message, as `assert_trap` expects it.

@@ -315,6 +315,7 @@ impl Session {
                         instruction: format!("{first} … {}", last.unwrap_or_default()),
                         popped: Vec::new(),
                         pushed: Vec::new(),
+                        shapes: Default::default(),
                         note: Some(format!("{count} instructions")),
                         memory: None,
                         unwinding: unwinds,
@@ -520,7 +521,7 @@ mod tests {
         let replies = session.continue_().unwrap();
         let info = paused(&replies);
         let trap = info.trap.as_ref().expect("paused at the trap");
-        assert_eq!(trap.message, "trap: integer divide by zero");
+        assert_eq!(trap.message, "trap: integer divide by zero (1 / 0)");
         assert_eq!((info.step, info.next.as_deref()), (5, Some("i32.div_u")));
         assert_eq!(
             operands(info),
@@ -531,7 +532,7 @@ mod tests {
         assert!(
             refused
                 .message
-                .starts_with("i32.div_u traps (integer divide by zero) and cannot run"),
+                .starts_with("i32.div_u traps: integer divide by zero (1 / 0); it cannot run"),
             "{}",
             refused.message
         );

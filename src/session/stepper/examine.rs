@@ -159,9 +159,9 @@ impl Session {
             Ok((_, top)) => self.label_names_at(top.func, top.offset),
             Err(_) => Vec::new(),
         };
-        let shapes = match self.paused_frame() {
-            Ok((_, top)) => self.operand_shapes(&top),
-            Err(_) => Vec::new(),
+        let (shapes, local_shapes) = match self.paused_frame() {
+            Ok((_, top)) => (self.operand_shapes(&top), self.local_shapes(&top)),
+            Err(_) => Default::default(),
         };
         let (d, top) = self.paused_frame()?;
         let name = self.frame_name(top.func, d);
@@ -197,9 +197,10 @@ impl Session {
                     // As the pause marks them; the input's own frame has
                     // scratch values, not parameters.
                     let label = local_label(i, l.name.as_deref());
+                    let shape = local_shapes.get(i).copied().flatten();
                     match l.is_param && skip == 0 && !d.is_fragment(top.func) {
-                        true => (format!("{label} (param)"), l.value, None),
-                        false => (label, l.value, None),
+                        true => (format!("{label} (param)"), l.value, shape),
+                        false => (label, l.value, shape),
                     }
                 })
                 .collect();

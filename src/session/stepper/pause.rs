@@ -20,6 +20,12 @@ pub struct Effect {
     pub popped: Vec<Value>,
     /// Values it left.
     pub pushed: Vec<Value>,
+    /// The lane shape of each popped value, then of each pushed one (see
+    /// [`Session::operand_shapes`]; `None`: `i32x4` or not a vector).
+    pub shapes: (
+        Vec<Option<crate::vm::lanes::Shape>>,
+        Vec<Option<crate::vm::lanes::Shape>>,
+    ),
     /// Instead of stack effects: "entered a call", "returned".
     pub note: Option<String>,
     /// The memory it read or wrote: "wrote 4 bytes at 0x8: 00 00 00 00 -> 2a 00 00 00".
@@ -87,8 +93,12 @@ pub struct PauseInfo {
     pub effect: Option<Effect>,
     /// Breakpoint and watchpoint reports.
     pub notes: Vec<String>,
-    /// Globals of the session module: name, value, changed since the last pause.
-    pub globals: Vec<(String, Value, bool)>,
+    /// Globals of the session module: name, value, changed since the last
+    /// pause, and the lane shape a vector is shown in.
+    pub globals: Vec<(String, Value, bool, Option<crate::vm::lanes::Shape>)>,
+    /// The lane shape of each of the top frame's locals (see
+    /// [`Session::local_shape`]).
+    pub local_shapes: Vec<Option<crate::vm::lanes::Shape>>,
     /// Parameters of the outermost frame that carry the scratch stack (not shown as locals).
     pub scratch_params: usize,
     /// Whether the outermost frame is a function the input called
@@ -151,7 +161,11 @@ impl Session {
                 .filter(|(_, l)| l.is_param)
                 .map(|(i, l)| {
                     let name = l.name.clone().unwrap_or_else(|| i.to_string());
-                    format!("{name}={}", self.value_bare(l.value))
+                    let shape = match l.value {
+                        Value::V128(_) => self.local_shape(view.func, i as u32),
+                        _ => None,
+                    };
+                    format!("{name}={}", self.value_bare_in(l.value, shape))
                 })
                 .collect()
         });
@@ -227,32 +241,42 @@ impl Session {
     }
 
     /// What instruction `instr` did, comparing the frames `before` it with now.
-    pub(super) fn effect(&self, before: &[FrameView], instr: Option<String>) -> Option<Effect> {
+    pub(super) fn effect(&mut self, before: &[FrameView], instr: Option<String>) -> Option<Effect> {
         let d = self.debugger.as_ref()?;
         let after = d.execution.frame_views(&self.store);
         let instr = instr?;
         let name = instr.split_whitespace().next().unwrap_or("");
+        let old = &before.last()?.operands;
         // A tail call into wasm code takes over the caller's frame.
         let tail_call = name.starts_with("return_call") && after.len() == before.len();
         if after.len() != before.len() || tail_call {
+            let entered = tail_call || after.len() > before.len();
             let note = if tail_call {
                 let callee = self.frame_name(after.last()?.func, d);
                 format!("replaced the frame: {callee} runs in its place")
-            } else if after.len() > before.len() {
+            } else if entered {
                 "entered a call".into()
             } else {
                 "returned".into()
             };
+            // A call took its arguments: the callee's parameters.
+            let args = match entered {
+                true => (after.last()?.locals.iter()).filter(|l| l.is_param).count(),
+                false => 0,
+            };
+            let popped = old[old.len().saturating_sub(args)..].to_vec();
+            let shapes = self.popped_shapes(before, popped.len());
             return Some(Effect {
                 instruction: instr,
-                popped: Vec::new(),
+                popped,
                 pushed: Vec::new(),
+                shapes: (shapes, Vec::new()),
                 memory: None,
                 note: Some(note),
                 unwinding: Vec::new(),
             });
         }
-        let (old, new) = (&before.last()?.operands, &after.last()?.operands);
+        let new = &after.last()?.operands;
         let (pops, pushes) = match catalog::lookup(name) {
             Some(doc) if doc.family != Family::Control && name != "select" => {
                 (doc.params.len(), doc.results.len())
@@ -262,14 +286,40 @@ impl Session {
                 (old.len() - common, new.len() - common)
             }
         };
+        let popped = old[old.len().saturating_sub(pops)..].to_vec();
+        let pushed = new[new.len().saturating_sub(pushes)..].to_vec();
+        let top = after.last()?.clone();
+        let mut pushed_shapes = self.operand_shapes(&top);
+        pushed_shapes.drain(..pushed_shapes.len().saturating_sub(pushed.len()));
+        let shapes = (self.popped_shapes(before, popped.len()), pushed_shapes);
+        if let (Some(Value::V128(_)), Some(Some(shape)), Some(site)) =
+            (popped.last(), shapes.0.last(), before.last())
+        {
+            self.note_global_set((site.func, site.offset), *shape);
+        }
         Some(Effect {
             instruction: instr,
-            popped: old[old.len().saturating_sub(pops)..].to_vec(),
-            pushed: new[new.len().saturating_sub(pushes)..].to_vec(),
+            popped,
+            pushed,
+            shapes,
             note: None,
             memory: None,
             unwinding: Vec::new(),
         })
+    }
+
+    /// The shapes of the top `count` operands of the innermost of `before`.
+    fn popped_shapes(
+        &mut self,
+        before: &[FrameView],
+        count: usize,
+    ) -> Vec<Option<crate::vm::lanes::Shape>> {
+        let Some(top) = before.last() else {
+            return vec![None; count];
+        };
+        let mut shapes = self.operand_shapes(top);
+        shapes.drain(..shapes.len().saturating_sub(count));
+        shapes
     }
 
     /// The pause as a reply, after `effect` and with `notes` (breakpoint and
@@ -283,6 +333,7 @@ impl Session {
         if let Some(d) = self.debugger.as_mut() {
             d.selected = 0;
         }
+        self.follow_global_writes();
         let next = self.next_instruction();
         let watch_diffs = self
             .debugger
@@ -293,8 +344,11 @@ impl Session {
         let trap = self.trap_shown();
         let top_view =
             (self.debugger.as_ref()).and_then(|d| d.execution.frame_views(&self.store).pop());
-        let shapes = top_view
-            .map(|v| self.operand_shapes(&v))
+        let shapes = (top_view.as_ref())
+            .map(|v| self.operand_shapes(v))
+            .unwrap_or_default();
+        let local_shapes = (top_view.as_ref())
+            .map(|v| self.local_shapes(v))
             .unwrap_or_default();
         let Some(d) = self.debugger.as_ref() else {
             return Vec::new();
@@ -308,11 +362,11 @@ impl Session {
         let top = views.last();
         let source = top.and_then(|v| self.source_spot(d, v));
         let entries = self.global_entries(top.map(|v| v.instance));
-        let globals: Vec<(String, Value, bool)> = (entries.iter())
+        let globals: Vec<_> = (entries.iter())
             .map(|(addr, name, value)| {
                 let before = d.last_globals.iter().find(|(a, _)| a == addr);
                 let changed = before.is_some_and(|(_, old)| old != value);
-                (name.clone(), *value, changed)
+                (name.clone(), *value, changed, self.shape_of_global(*addr))
             })
             .collect();
         let frame_key = top.map(|v| (views.len(), v.func));
@@ -355,6 +409,7 @@ impl Session {
             branch,
             frames: views,
             shapes,
+            local_shapes,
             names,
             source,
             effect,
@@ -403,6 +458,11 @@ impl Session {
                 len: token_len(&d.code, at),
             });
         }
+        self.function_spot(view)
+    }
+
+    /// [`Session::source_spot`] in a function of a module (not the input).
+    pub(super) fn function_spot(&self, view: &FrameView) -> Option<SourceSpot> {
         if let Some(spot) = self.module_text_spot(view.func, view.offset) {
             return Some(spot);
         }

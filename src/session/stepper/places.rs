@@ -92,7 +92,9 @@ impl Session {
                 let shapes = self.operand_shapes(&top);
                 (shapes.len().checked_sub(depth + 1)).and_then(|i| shapes.get(i).copied().flatten())
             }
-            _ => None,
+            Place::Global(addr) => self.shape_of_global(addr),
+            Place::Local(index) => self.local_shape(top.func, index as u32),
+            Place::Memory(..) => None,
         };
         Ok(vec![Reply::Rows(ValueRows {
             title,

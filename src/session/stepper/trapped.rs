@@ -102,7 +102,7 @@ impl Session {
             .unwrap_or_else(|| "the next instruction".into());
         let error = error.strip_prefix("trap: ").unwrap_or(&error);
         Err(SessionError::usage(format!(
-            "{next} traps ({error}) and cannot run; nothing changed. You can {CHOICES}"
+            "{next} traps: {error}; it cannot run, and nothing changed. You can {CHOICES}"
         )))
     }
 

@@ -39,6 +39,7 @@ impl Session {
             instruction: instruction?,
             popped: Vec::new(),
             pushed: Vec::new(),
+            shapes: Default::default(),
             note: Some(note),
             memory: None,
             unwinding: lines,

@@ -742,7 +742,11 @@ impl Execution {
                         regs.$bs(dst, $be);
                     })*
                     $(Instr::$cn { dst, a, b } => {
-                        let v = checked!($cf(regs.$cg(a), regs.$cg(b)));
+                        let (x, y) = (regs.$cg(a), regs.$cg(b));
+                        let v = match $cf(x, y) {
+                            Ok(v) => v,
+                            Err(code) => trap!(Trap::of_division(code, stringify!($cn), x, y)),
+                        };
                         regs.$cs(dst, v);
                     })*
                     $(Instr::$un { dst, src } => {
