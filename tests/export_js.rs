@@ -451,3 +451,38 @@ fn calls_that_assertions_make_are_repeated() {
         &["i32:2", "i32:4"],
     );
 }
+
+#[test]
+fn instruction_inputs_that_leave_nothing_are_not_exported() {
+    let replayed = replay(
+        "compact",
+        &[
+            "(global $g (mut i32) (i32.const 0))",
+            r#"(import "console" "log" (func $log (param i32)))"#,
+            r#"(func (export "g") (result i32) global.get $g)"#,
+            // Values left on the scratch stack: nothing node would see.
+            "i32.const 5",
+            "i32.const 6 i32.add",
+            // Written: repeated, with the 11 as its argument.
+            "global.set $g",
+            // Changes nothing but prints: repeated.
+            "(call $log (i32.const 3))",
+            "i32.const 1 drop",
+            r#"(invoke "g")"#,
+        ],
+    );
+    assert_eq!(replayed.session, ["i32:11"]);
+    assert_eq!(replayed.node, ["console.log: 3", "i32:11"]);
+    let fragments: Vec<&str> = (replayed.script.lines())
+        .filter(|l| l.starts_with("await fragment("))
+        .collect();
+    assert_eq!(
+        fragments,
+        [
+            r#"await fragment("fragment_1", "global.set $g", [11]);"#,
+            r#"await fragment("fragment_2", "(call $log (i32.const 3))", []);"#,
+        ],
+        "{}",
+        replayed.script
+    );
+}

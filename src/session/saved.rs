@@ -214,27 +214,10 @@ impl Session {
     /// Whether the session is still as `saved` (what the user can observe:
     /// objects, definitions, stack, locals, host object, threads).
     pub(super) fn unchanged_since(&self, saved: &Saved) -> bool {
-        let (data, old) = (&self.store.data, &saved.data);
         let rest = &saved.rest;
         // Objects added but not reachable from any definition (those of an
         // instance whose start function trapped) change nothing one can see.
-        let memories = data
-            .memories
-            .iter()
-            .zip(&old.memories)
-            .all(|(a, b)| a.same_bytes(b));
-        let tables = data
-            .tables
-            .iter()
-            .zip(&old.tables)
-            .all(|(a, b)| a.elements == b.elements);
-        let globals = data
-            .globals
-            .iter()
-            .zip(&old.globals)
-            .all(|(a, b)| a.value == b.value);
-        let segments = data.elems.iter().zip(&old.elems).all(|(a, b)| a == b)
-            && data.datas.iter().zip(&old.datas).all(|(a, b)| a == b);
+        let contents = self.store.data.same_contents(&saved.data);
         let definitions = self.definitions.len() == rest.definitions.len()
             && self
                 .definitions
@@ -247,10 +230,7 @@ impl Session {
                 .iter()
                 .zip(&rest.agents)
                 .all(|(a, b)| a.name == b.name && a.state == b.state && a.steps == b.steps);
-        memories
-            && tables
-            && globals
-            && segments
+        contents
             && definitions
             && agents
             && self.host.modules == rest.host.modules
