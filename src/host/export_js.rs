@@ -39,6 +39,9 @@ pub enum JsEvent {
         /// The state watlab gave it before its start function.
         carried: Carried,
     },
+    /// A version of the session module that the next one replaces with
+    /// nothing between them: node skips it (see `session::journal_compact`).
+    Superseded,
     /// An instruction input ran (to its end, or until it trapped: what it
     /// wrote before the trap stays).
     Fragment {

@@ -25,6 +25,7 @@ pub mod input;
 mod inspect;
 mod instr_text;
 mod journal;
+mod journal_compact;
 mod kept;
 mod kinds;
 mod local_types;
@@ -216,6 +217,8 @@ pub struct Session {
     /// Instantiations, registrations and calls of named modules, for
     /// `:export-js`. Only ever appended to, so a saved state keeps its length.
     journal: Vec<export_js::JsEvent>,
+    /// How far the journal's versions were merged (see `journal_compact`).
+    journal_compacted: usize,
     /// Threads started with `:spawn`.
     agents: Vec<agents::Agent>,
     /// What the last `:explore` found, for `:replay`.
@@ -270,6 +273,7 @@ impl Session {
             regions: Vec::new(),
             host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
+            journal_compacted: 0,
             agents: Vec::new(),
             explored: None,
             undo: undo::History::default(),

@@ -87,6 +87,11 @@ impl Saved {
         self.data.refers_to_funcs(funcs, &values, types)
     }
 
+    /// How long the journal was.
+    pub(super) fn journal_len(&self) -> usize {
+        self.rest.journal
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         self.held

@@ -225,6 +225,15 @@ impl Memory {
         self.chunks().with_data().map(|(_, c)| c.len()).sum()
     }
 
+    /// Where the data ends: one past the last byte that is not zero (0 when
+    /// all are), reading only the chunks that may have been written.
+    pub fn data_end(&self) -> usize {
+        let last = self.chunks().with_data().last();
+        last.map_or(0, |(at, chunk)| {
+            at + chunk.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1)
+        })
+    }
+
     /// Copies into this fresh (all zero) memory as many bytes of `from`
     /// as fit, writing only the chunks that are not zero.
     pub fn carry_from(&mut self, from: &Memory) {
@@ -386,6 +395,7 @@ mod tests {
         let copy = m.clone();
         assert!(copy.same_bytes(&m) && m.same_bytes(&copy));
         assert_eq!(copy.held_bytes(), CHUNK);
+        assert_eq!((copy.data_end(), mem(1, None).data_end()), (70001, 0));
         let mut written = copy.clone();
         assert!(written.write(5, &[9]));
         // The write is seen: the chunk is no longer taken for zero.

@@ -653,10 +653,38 @@ impl Store {
     ) -> std::ops::Range<usize> {
         let own = self.own_funcs(addr);
         self.free_funcs(own.clone());
+        // Its own memories go too, unless another instance has them: a
+        // redefinition copies rather than moves when sizes differ, and the
+        // old one (a `(memory 16384)`) would stay in the store for good.
+        for memory in self.own_memories(addr) {
+            if let Some(memory) = self.data.memories.get_mut(memory.index()) {
+                memory.discard();
+            }
+        }
         if let Some(instance) = self.instances.get_mut(addr.index()) {
             *instance = Instance::empty(empty);
         }
         own
+    }
+
+    /// The memories instance `addr` defined (not imported) that no other
+    /// instance has.
+    fn own_memories(&self, addr: InstanceAddr) -> Vec<MemAddr> {
+        let Some(instance) = self.instance(addr) else {
+            return Vec::new();
+        };
+        let imports = &instance.module.imports;
+        let imported = (imports.iter())
+            .filter(|i| matches!(i.kind, super::module::ImportKind::Memory(_)))
+            .count();
+        let shared = |memory: &MemAddr| {
+            (self.instances.iter().enumerate())
+                .any(|(i, other)| i != addr.index() && other.memories.contains(memory))
+        };
+        (instance.memories.iter().skip(imported))
+            .filter(|m| !shared(m))
+            .copied()
+            .collect()
     }
 
     /// How many functions the store holds (freed slots included).
