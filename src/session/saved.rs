@@ -11,6 +11,7 @@
 use super::{Changes, ScratchLocal, Session, agents, fields, regions, splice};
 use crate::host::env::HostEnv;
 use crate::vm::Module;
+use crate::vm::memory::Memory;
 use crate::vm::store::{Extern, InstanceAddr, StoreData};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,7 +50,12 @@ pub(super) struct Definitions {
 /// breakpoints are not part of it).
 #[derive(Clone)]
 pub(super) struct Saved {
+    /// The store's data but its memories.
     data: StoreData,
+    /// The memories, shared with the state saved before when they hold the
+    /// same (the 100 states undo keeps had 100 copies of an untouched
+    /// memory, 64 KiB each for spectest's one page, resident).
+    memories: Vec<Arc<Memory>>,
     rest: Definitions,
     /// Bytes of memory the copy holds (see [`held_bytes`]).
     held: usize,
@@ -85,6 +91,13 @@ impl Saved {
             .chain(rest.locals.iter().map(|l| l.value))
             .collect();
         self.data.refers_to_funcs(funcs, &values, types)
+    }
+
+    /// Whether this state shares every memory copy with `other`.
+    #[cfg(test)]
+    pub(super) fn shares_memories_with(&self, other: &Saved) -> bool {
+        self.memories.len() == other.memories.len()
+            && (self.memories.iter().zip(&other.memories)).all(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     /// How long the journal was.
@@ -201,18 +214,52 @@ impl Session {
     /// Everything an input can change; `None` when the memories hold more
     /// than `limit` bytes of data or are too large to look at (see
     /// [`held_bytes`]).
-    pub(super) fn save(&self, limit: usize) -> Option<Saved> {
+    /// `previous` is the state saved before, whose memory copies are shared
+    /// where they hold the same bytes.
+    pub(super) fn save(&self, limit: usize, previous: Option<&Saved>) -> Option<Saved> {
         let held = held_bytes(&self.store.data).filter(|held| *held <= limit)?;
-        Some(Saved {
-            data: self.store.data.clone(),
-            rest: self.save_definitions(),
-            held,
-        })
+        Some(self.saved_state(held, previous))
     }
 
-    /// Puts the session back as it was when `saved` was taken.
+    /// The state as it is, holding `held` bytes of memory (see [`Session::save`]).
+    fn saved_state(&self, held: usize, previous: Option<&Saved>) -> Saved {
+        let live = &self.store.data;
+        let memories = (live.memories.iter().enumerate())
+            .map(
+                |(i, memory)| match previous.and_then(|p| p.memories.get(i)) {
+                    Some(copy) if copy.ty == memory.ty && copy.same_bytes(memory) => copy.clone(),
+                    _ => Arc::new(memory.clone()),
+                },
+            )
+            .collect();
+        let data = StoreData {
+            memories: Vec::new(),
+            tables: live.tables.clone(),
+            globals: live.globals.clone(),
+            elems: live.elems.clone(),
+            datas: live.datas.clone(),
+            waiters: live.waiters.clone(),
+            exns: live.exns.clone(),
+            gc: live.gc.clone(),
+        };
+        Saved {
+            data,
+            memories,
+            rest: self.save_definitions(),
+            held,
+        }
+    }
+
+    /// Puts the session back as it was when `saved` was taken: its memory
+    /// copies are moved in, or copied when a kept state shares them.
     pub(super) fn restore(&mut self, saved: Saved) {
-        self.store.data = saved.data;
+        let memories = (saved.memories.into_iter())
+            .map(|m| Arc::try_unwrap(m).unwrap_or_else(|shared| (*shared).clone()))
+            .collect();
+        self.store.data = StoreData {
+            memories,
+            ..saved.data
+        };
         self.restore_definitions(saved.rest, false);
     }
 
@@ -222,7 +269,9 @@ impl Session {
         let rest = &saved.rest;
         // Objects added but not reachable from any definition (those of an
         // instance whose start function trapped) change nothing one can see.
-        let contents = self.store.data.same_contents(&saved.data);
+        let live = &self.store.data;
+        let contents = live.same_contents(&saved.data)
+            && (live.memories.iter().zip(&saved.memories)).all(|(a, b)| a.same_bytes(b));
         let definitions = self.definitions.len() == rest.definitions.len()
             && self
                 .definitions
@@ -281,12 +330,9 @@ impl Session {
                 "a fragment is paused in the stepper: finish it or abort it first",
             ));
         }
+        let held = held_bytes(&self.store.data).unwrap_or_else(|| memory_size(&self.store.data));
         Ok(Sandbox {
-            saved: Saved {
-                data: self.store.data.clone(),
-                rest: self.save_definitions(),
-                held: held_bytes(&self.store.data).unwrap_or_else(|| memory_size(&self.store.data)),
-            },
+            saved: self.saved_state(held, None),
             undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),
             trace: std::mem::replace(&mut self.trace, false),

@@ -169,7 +169,8 @@ impl Session {
         }
         self.undo.pending = Some(Pending {
             input: text.to_string(),
-            before: self.save(UNDO_BYTES).ok_or_else(|| self.unsaved_note()),
+            before: (self.save(UNDO_BYTES, self.undo.entries.back().map(|e| &e.before)))
+                .ok_or_else(|| self.unsaved_note()),
             store: None,
         });
     }
@@ -358,6 +359,33 @@ mod tests {
             session.undo(5).map_err(|e| e.message),
             Ok(vec!["(memory 1)".to_string()])
         );
+    }
+
+    #[test]
+    fn states_that_hold_the_same_memory_share_one_copy() {
+        let mut session = Session::new();
+        for text in [
+            "(memory 1)",
+            "(global $g (mut i32) (i32.const 0))",
+            "(i32.store (i32.const 0) (i32.const 5))",
+            "(global.set $g (i32.const 1))",
+            "(global.set $g (i32.const 2))",
+        ] {
+            session.begin_input(text);
+            session.eval(text).map_err(|e| e.message).unwrap();
+            assert_eq!(session.end_input(), None);
+        }
+        let states: Vec<_> = session.undo.entries.iter().map(|e| &e.before).collect();
+        let [.., before_store, after_store, after_set] = states[..] else {
+            panic!("{} states", states.len());
+        };
+        assert!(after_set.shares_memories_with(after_store));
+        assert!(!after_store.shares_memories_with(before_store));
+        // Each gives back its own memory all the same.
+        session.undo(2).map_err(|e| e.message).unwrap();
+        assert_eq!(session.memory0_bytes(0, 4), [5, 0, 0, 0]);
+        session.undo(1).map_err(|e| e.message).unwrap();
+        assert_eq!(session.memory0_bytes(0, 4), [0; 4]);
     }
 
     #[test]
