@@ -111,10 +111,12 @@ impl Saved {
     }
 }
 
-/// Most bytes of memory an input reads through to save or compare the
-/// memories (undo, change marks): finding the zero chunks of a 1 GiB memory
-/// takes ~30 ms a pass, and an input makes several (a 250 MiB memory cost
-/// 32 ms an input in a release build; this bound keeps it near 16).
+/// Most bytes of memory an input looks through to save or compare the
+/// memories (undo, change marks). Where the pages never touched can be told
+/// (Linux, see `vm::memory_pages`) only the others are read, but telling
+/// still costs a little per page; elsewhere finding the zero chunks of a
+/// 1 GiB memory takes ~30 ms a pass, and an input makes several (a 250 MiB
+/// memory cost 32 ms an input in a release build; this bound keeps it near 16).
 pub(super) const SCAN_BYTES: usize = 128 << 20;
 
 /// Bytes in all memories of `data`, whatever they hold.
