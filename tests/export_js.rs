@@ -451,3 +451,67 @@ fn calls_that_assertions_make_are_repeated() {
         &["i32:2", "i32:4"],
     );
 }
+
+#[test]
+fn instruction_inputs_that_leave_nothing_are_not_exported() {
+    let replayed = replay(
+        "compact",
+        &[
+            "(global $g (mut i32) (i32.const 0))",
+            r#"(import "console" "log" (func $log (param i32)))"#,
+            r#"(func (export "g") (result i32) global.get $g)"#,
+            // Values left on the scratch stack: nothing node would see.
+            "i32.const 5",
+            "i32.const 6 i32.add",
+            // Written: repeated, with the 11 as its argument.
+            "global.set $g",
+            // Changes nothing but prints: repeated.
+            "(call $log (i32.const 3))",
+            "i32.const 1 drop",
+            r#"(invoke "g")"#,
+        ],
+    );
+    assert_eq!(replayed.session, ["i32:11"]);
+    assert_eq!(replayed.node, ["console.log: 3", "i32:11"]);
+    let fragments: Vec<&str> = (replayed.script.lines())
+        .filter(|l| l.starts_with("await fragment("))
+        .collect();
+    assert_eq!(
+        fragments,
+        [
+            r#"await fragment("fragment_1", "global.set $g", [11]);"#,
+            r#"await fragment("fragment_2", "(call $log (i32.const 3))", []);"#,
+        ],
+        "{}",
+        replayed.script
+    );
+}
+
+#[test]
+fn versions_undo_can_no_longer_reach_are_exported_as_one() {
+    let mut inputs: Vec<String> = [
+        "(memory 1)",
+        "(global $n (mut i32) (i32.const 0))",
+        BUMP,
+        r#"(invoke "bump")"#,
+        "(i32.store (i32.const 0) (i32.const 9))",
+    ]
+    .map(String::from)
+    .into();
+    // More one-by-one definitions than :undo keeps inputs (100).
+    for i in 0..130 {
+        inputs.push(format!(
+            r#"(func (export "f{i}") (result i32) (i32.add (i32.load (i32.const 0)) (i32.const {i})))"#
+        ));
+    }
+    inputs.push(r#"(invoke "f129")"#.into());
+    inputs.push(r#"(invoke "bump")"#.into());
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let replayed = node_agrees("versions", &inputs, &["i32:1", "i32:138", "i32:2"]);
+    let versions = (replayed.script.lines())
+        .filter(|l| l.contains("await instantiate(\"session_"))
+        .count();
+    // The memory's first version; the global's and bump's as one; the 31
+    // definitions :undo can no longer take back as one; the 99 it can.
+    assert_eq!(versions, 102, "{}", replayed.script);
+}

@@ -241,4 +241,5 @@ transcripts! {
     unknown_command,
     validation_plain_words,
     wat_command,
+    redefine_memory_smaller_keeps_no_zeros,
 }

@@ -4,7 +4,9 @@
 //!
 //! [`program`] builds one `NAME.wasm` per module typed as `(module $NAME ...)`, one
 //! `session_N.wasm` per version of the session module (it is rebuilt as
-//! fields are typed), one `fragment_N.wasm` per instruction input, and a
+//! fields are typed; versions with nothing between them that `:undo` can no
+//! longer reach count as the last), one `fragment_N.wasm` per instruction
+//! input that left something node sees (a write, a host call), and a
 //! `host.mjs` that builds the same host object, instantiates the modules in
 //! session order, registers what the session registered, carries the
 //! session module's state into each new version as watlab did (see
@@ -39,6 +41,9 @@ pub enum JsEvent {
         /// The state watlab gave it before its start function.
         carried: Carried,
     },
+    /// A version of the session module that the next one replaces with
+    /// nothing between them: node skips it (see `session::journal_compact`).
+    Superseded,
     /// An instruction input ran (to its end, or until it trapped: what it
     /// wrote before the trap stays).
     Fragment {

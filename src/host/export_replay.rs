@@ -139,6 +139,7 @@ impl<'a> Replay<'a> {
                     args.join(", ")
                 );
             }
+            JsEvent::Superseded => {}
             JsEvent::Statement { input, js } => {
                 let _ = writeln!(self.script, "{js} // {}", one_line(input));
             }

@@ -124,6 +124,7 @@ impl Session {
     /// keeps what the code wrote (see [`Session::settle_error`]).
     pub(super) fn run_instructions(&mut self, code: &str) -> Result<Vec<Reply>, SessionError> {
         let before = self.snapshot();
+        let host_calls = self.store.host_calls();
         let saved = self.save_definitions();
         let mark = self.store.mark();
         self.changed_locals.clear();
@@ -140,7 +141,9 @@ impl Session {
                 Err(error)
             }
             Ok(Run::Finished(mut replies)) => {
-                if let Some(prepared) = &ran {
+                if let Some(prepared) = &ran
+                    && !self.left_nothing(before.as_ref(), host_calls)
+                {
                     self.journal_fragment(code, prepared);
                 }
                 self.changes = (before.as_ref())

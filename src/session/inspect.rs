@@ -346,7 +346,7 @@ impl Session {
     /// What the memory at `mem` is, without its users or names.
     fn memory_info(&self, mem: MemAddr) -> Option<MemoryInfo> {
         let memory = self.store.memory(mem)?;
-        let nonzero = nonzero_ranges(memory.bytes());
+        let nonzero = nonzero_ranges(memory.chunks().with_data());
         let more = nonzero.len().saturating_sub(NONZERO_LISTED);
         Some(MemoryInfo {
             mem_name: String::new(),
@@ -437,14 +437,20 @@ impl Session {
     }
 }
 
-/// Ranges of non-zero bytes, merging those less than 16 zero bytes apart.
-fn nonzero_ranges(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+/// Ranges of non-zero bytes in `pieces` (offset, bytes), merging those less
+/// than 16 zero bytes apart.
+fn nonzero_ranges<'a>(
+    pieces: impl Iterator<Item = (usize, &'a [u8])>,
+) -> Vec<std::ops::Range<usize>> {
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b != 0 {
-            match ranges.last_mut() {
-                Some(r) if r.end + 16 >= i => r.end = i + 1,
-                _ => ranges.push(i..i + 1),
+    for (offset, bytes) in pieces {
+        for (i, b) in bytes.iter().enumerate() {
+            let i = offset + i;
+            if *b != 0 {
+                match ranges.last_mut() {
+                    Some(r) if r.end + 16 >= i => r.end = i + 1,
+                    _ => ranges.push(i..i + 1),
+                }
             }
         }
     }
@@ -457,12 +463,13 @@ mod tests {
 
     #[test]
     fn nonzero_ranges_merge_close_bytes() {
-        let mut bytes = vec![0u8; 100];
+        let mut bytes = [0u8; 100];
         bytes[1] = 1;
         bytes[10] = 1;
         bytes[60] = 1;
-        assert_eq!(nonzero_ranges(&bytes), vec![1..11, 60..61]);
-        assert!(nonzero_ranges(&[0; 8]).is_empty());
+        let ranges = nonzero_ranges([(0, &bytes[..50]), (50, &bytes[50..])].into_iter());
+        assert_eq!(ranges, vec![1..11, 60..61]);
+        assert!(nonzero_ranges(std::iter::once((0, &[0u8; 8][..]))).is_empty());
     }
 
     #[test]

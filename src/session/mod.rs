@@ -25,6 +25,7 @@ pub mod input;
 mod inspect;
 mod instr_text;
 mod journal;
+mod journal_compact;
 mod kept;
 mod kinds;
 mod local_types;
@@ -46,7 +47,7 @@ mod undo;
 mod verdict;
 
 use crate::host::export_js;
-use crate::vm::memory::CHUNK;
+use crate::vm::memory::Chunks;
 use crate::vm::store::{Extern, InstanceAddr, MemAddr, Store, StoreData};
 use crate::vm::{Limits, Module, Trap, ValType, Value};
 pub use heap::HeapRow;
@@ -214,6 +215,8 @@ pub struct Session {
     /// Instantiations, registrations and calls of named modules, for
     /// `:export-js`. Only ever appended to, so a saved state keeps its length.
     journal: Vec<export_js::JsEvent>,
+    /// How far the journal's versions were merged (see `journal_compact`).
+    journal_compacted: usize,
     /// Threads started with `:spawn`.
     agents: Vec<agents::Agent>,
     /// What the last `:explore` found, for `:replay`.
@@ -268,6 +271,7 @@ impl Session {
             regions: Vec::new(),
             host: crate::host::env::HostEnv::new(),
             journal: Vec::new(),
+            journal_compacted: 0,
             agents: Vec::new(),
             explored: None,
             undo: undo::History::default(),
@@ -513,39 +517,36 @@ fn diff(before: &StoreData, after: &StoreData) -> Changes {
     let mut changes = Changes::default();
     for (i, (old_memory, new_memory)) in before.memories.iter().zip(&after.memories).enumerate() {
         let pages = (old_memory.pages(), new_memory.pages());
-        let (old, new) = (old_memory.bytes(), new_memory.bytes());
+        let (old, new) = (old_memory.chunks(), new_memory.chunks());
         let mut ranges: Vec<Range<u64>> = Vec::new();
-        let common = old.len().min(new.len());
-        let mut at = 0;
-        while at < common {
-            // Compare in chunks first so unchanged memory is skipped quickly
-            // (a memcmp is fast in every build; a copy's zero chunks are not
-            // even read), then 64 bytes at a time.
-            let chunk = at / CHUNK;
-            let (a, b) = (old_memory.chunk(chunk), new_memory.chunk(chunk));
-            if at % CHUNK == 0 && a.len() == b.len() && a == b {
-                at += a.len().max(1);
+        // Only the chunks either side may have written are compared (a
+        // memcmp, fast in every build), then 64 bytes at a time.
+        for chunk in (0..old.len().min(new.len())).filter(|c| old.written(*c) || new.written(*c)) {
+            let (a, b) = (old.get(chunk), new.get(chunk));
+            let len = a.len().min(b.len());
+            let (a, b) = (&a[..len], &b[..len]);
+            if a == b {
                 continue;
             }
-            let end = (at + 64).min(common);
-            if old[at..end] == new[at..end] {
-                at = end;
-                continue;
-            }
-            for j in at..end {
-                if old[j] != new[j] {
+            let base = Chunks::offset(chunk);
+            for at in (0..len).step_by(64) {
+                let end = (at + 64).min(len);
+                if a[at..end] == b[at..end] {
+                    continue;
+                }
+                for j in (at..end).filter(|j| a[*j] != b[*j]) {
+                    let j = (base + j) as u64;
                     match ranges.last_mut() {
-                        Some(r) if r.end == j as u64 => r.end += 1,
-                        _ => ranges.push(j as u64..j as u64 + 1),
+                        Some(r) if r.end == j => r.end += 1,
+                        _ => ranges.push(j..j + 1),
                     }
                 }
             }
-            at = end;
         }
         if !ranges.is_empty() {
             changes.memory.insert(MemAddr(i as u32), ranges);
         }
-        if new.len() > old.len() {
+        if new_memory.bytes().len() > old_memory.bytes().len() {
             changes.grown.insert(MemAddr(i as u32), pages);
         }
     }

@@ -626,10 +626,19 @@ impl Session {
             let only_user = self.only_user(old_instance, *old_addr);
             let old_len = self.store.memory(*old_addr).map_or(0, |m| m.bytes().len());
             let declared = self.store.memory(*new_addr).map_or(0, |m| m.pages());
+            let declared_len = self.store.memory(*new_addr).map_or(0, |m| m.bytes().len());
+            // A memory typed again smaller keeps the old contents, but not
+            // the zeros above its new size: when nothing above it was
+            // written it keeps the size typed (issue 14: `(memory 2)` after
+            // `(memory 16384)` kept 16,384 pages, and undo gave up on them).
+            let zeros_above = plan.typed_at[pos].is_some()
+                && declared_len < old_len
+                && self.store.memory(*old_addr).map_or(0, Memory::data_end) <= declared_len;
+            let hold = if zeros_above { declared_len } else { old_len };
             // Grow the new memory (in its own page size) to hold the old
             // contents, as far as its maximum allows.
             if let Some(memory) = self.store.memory_mut(*new_addr) {
-                let needed = (old_len as u64).div_ceil(memory.ty.page_size());
+                let needed = (hold as u64).div_ceil(memory.ty.page_size());
                 let allowed = memory.ty.limits.max.unwrap_or(u64::MAX).min(needed);
                 if memory.pages() < allowed {
                     let _ = memory.grow_untouched(allowed - memory.pages());
@@ -655,7 +664,7 @@ impl Session {
             if plan.typed_at[pos].is_none() && keep == old_len {
                 continue;
             }
-            let note = memory_note(keep as u64, old_len as u64, &memory.ty);
+            let note = memory_note(keep as u64, old_len as u64, &memory.ty, zeros_above);
             let note =
                 super::memory_retype::replaced_note(note, &old_memory.ty, &memory.ty, declared);
             notes.push((pos, note));
@@ -1139,9 +1148,16 @@ fn two(memories: &mut [Memory], a: usize, b: usize) -> Option<(&mut Memory, &mut
 }
 
 /// What replacing a memory that held `old` bytes did with its contents, now
-/// that `kept` bytes of them fit in the new memory of type `ty`: in pages
-/// while both sizes are whole 64 KiB pages, else in bytes.
-fn memory_note(kept: u64, old: u64, ty: &crate::vm::types::MemoryType) -> String {
+/// that `kept` bytes of them fit in the new memory of type `ty` (the rest
+/// dropped because they were all zero if `zeros_above`, else because the
+/// new maximum is smaller): in pages while both sizes are whole 64 KiB
+/// pages, else in bytes.
+fn memory_note(
+    kept: u64,
+    old: u64,
+    ty: &crate::vm::types::MemoryType,
+    zeros_above: bool,
+) -> String {
     let page = ty.page_size();
     let (unit, size) = if page == 65536 && old.is_multiple_of(page) {
         ("page", page)
@@ -1156,6 +1172,10 @@ fn memory_note(kept: u64, old: u64, ty: &crate::vm::types::MemoryType) -> String
     let (kept, old) = (kept / size, old / size);
     match kept {
         k if k == old => format!("{} kept", count(k, unit)),
+        k if zeros_above => format!(
+            "{k} of {} kept: nothing was written above them",
+            count(old, unit)
+        ),
         0 => format!(
             "contents dropped: the new maximum{max} is smaller than the old size ({})",
             count(old, unit)

@@ -11,6 +11,7 @@
 use super::{Changes, ScratchLocal, Session, agents, fields, regions, splice};
 use crate::host::env::HostEnv;
 use crate::vm::Module;
+use crate::vm::memory::Memory;
 use crate::vm::store::{Extern, InstanceAddr, StoreData};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,7 +50,12 @@ pub(super) struct Definitions {
 /// breakpoints are not part of it).
 #[derive(Clone)]
 pub(super) struct Saved {
+    /// The store's data but its memories.
     data: StoreData,
+    /// The memories, shared with the state saved before when they hold the
+    /// same (the 100 states undo keeps had 100 copies of an untouched
+    /// memory, 64 KiB each for spectest's one page, resident).
+    memories: Vec<Arc<Memory>>,
     rest: Definitions,
     /// Bytes of memory the copy holds (see [`held_bytes`]).
     held: usize,
@@ -87,16 +93,30 @@ impl Saved {
         self.data.refers_to_funcs(funcs, &values, types)
     }
 
+    /// Whether this state shares every memory copy with `other`.
+    #[cfg(test)]
+    pub(super) fn shares_memories_with(&self, other: &Saved) -> bool {
+        self.memories.len() == other.memories.len()
+            && (self.memories.iter().zip(&other.memories)).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
+    /// How long the journal was.
+    pub(super) fn journal_len(&self) -> usize {
+        self.rest.journal
+    }
+
     /// Bytes of memory this state holds.
     pub(super) fn bytes(&self) -> usize {
         self.held
     }
 }
 
-/// Most bytes of memory an input reads through to save or compare the
-/// memories (undo, change marks): finding the zero chunks of a 1 GiB memory
-/// takes ~30 ms a pass, and an input makes several (a 250 MiB memory cost
-/// 32 ms an input in a release build; this bound keeps it near 16).
+/// Most bytes of memory an input looks through to save or compare the
+/// memories (undo, change marks). Where the pages never touched can be told
+/// (Linux, see `vm::memory_pages`) only the others are read, but telling
+/// still costs a little per page; elsewhere finding the zero chunks of a
+/// 1 GiB memory takes ~30 ms a pass, and an input makes several (a 250 MiB
+/// memory cost 32 ms an input in a release build; this bound keeps it near 16).
 pub(super) const SCAN_BYTES: usize = 128 << 20;
 
 /// Bytes in all memories of `data`, whatever they hold.
@@ -196,45 +216,64 @@ impl Session {
     /// Everything an input can change; `None` when the memories hold more
     /// than `limit` bytes of data or are too large to look at (see
     /// [`held_bytes`]).
-    pub(super) fn save(&self, limit: usize) -> Option<Saved> {
+    /// `previous` is the state saved before, whose memory copies are shared
+    /// where they hold the same bytes.
+    pub(super) fn save(&self, limit: usize, previous: Option<&Saved>) -> Option<Saved> {
         let held = held_bytes(&self.store.data).filter(|held| *held <= limit)?;
-        Some(Saved {
-            data: self.store.data.clone(),
-            rest: self.save_definitions(),
-            held,
-        })
+        Some(self.saved_state(held, previous))
     }
 
-    /// Puts the session back as it was when `saved` was taken.
+    /// The state as it is, holding `held` bytes of memory (see [`Session::save`]).
+    fn saved_state(&self, held: usize, previous: Option<&Saved>) -> Saved {
+        let live = &self.store.data;
+        let memories = (live.memories.iter().enumerate())
+            .map(
+                |(i, memory)| match previous.and_then(|p| p.memories.get(i)) {
+                    Some(copy) if copy.ty == memory.ty && copy.same_bytes(memory) => copy.clone(),
+                    _ => Arc::new(memory.clone()),
+                },
+            )
+            .collect();
+        let data = StoreData {
+            memories: Vec::new(),
+            tables: live.tables.clone(),
+            globals: live.globals.clone(),
+            elems: live.elems.clone(),
+            datas: live.datas.clone(),
+            waiters: live.waiters.clone(),
+            exns: live.exns.clone(),
+            gc: live.gc.clone(),
+        };
+        Saved {
+            data,
+            memories,
+            rest: self.save_definitions(),
+            held,
+        }
+    }
+
+    /// Puts the session back as it was when `saved` was taken: its memory
+    /// copies are moved in, or copied when a kept state shares them.
     pub(super) fn restore(&mut self, saved: Saved) {
-        self.store.data = saved.data;
+        let memories = (saved.memories.into_iter())
+            .map(|m| Arc::try_unwrap(m).unwrap_or_else(|shared| (*shared).clone()))
+            .collect();
+        self.store.data = StoreData {
+            memories,
+            ..saved.data
+        };
         self.restore_definitions(saved.rest, false);
     }
 
     /// Whether the session is still as `saved` (what the user can observe:
     /// objects, definitions, stack, locals, host object, threads).
     pub(super) fn unchanged_since(&self, saved: &Saved) -> bool {
-        let (data, old) = (&self.store.data, &saved.data);
         let rest = &saved.rest;
         // Objects added but not reachable from any definition (those of an
         // instance whose start function trapped) change nothing one can see.
-        let memories = data
-            .memories
-            .iter()
-            .zip(&old.memories)
-            .all(|(a, b)| a.same_bytes(b));
-        let tables = data
-            .tables
-            .iter()
-            .zip(&old.tables)
-            .all(|(a, b)| a.elements == b.elements);
-        let globals = data
-            .globals
-            .iter()
-            .zip(&old.globals)
-            .all(|(a, b)| a.value == b.value);
-        let segments = data.elems.iter().zip(&old.elems).all(|(a, b)| a == b)
-            && data.datas.iter().zip(&old.datas).all(|(a, b)| a == b);
+        let live = &self.store.data;
+        let contents = live.same_contents(&saved.data)
+            && (live.memories.iter().zip(&saved.memories)).all(|(a, b)| a.same_bytes(b));
         let definitions = self.definitions.len() == rest.definitions.len()
             && self
                 .definitions
@@ -247,10 +286,7 @@ impl Session {
                 .iter()
                 .zip(&rest.agents)
                 .all(|(a, b)| a.name == b.name && a.state == b.state && a.steps == b.steps);
-        memories
-            && tables
-            && globals
-            && segments
+        contents
             && definitions
             && agents
             && self.host.modules == rest.host.modules
@@ -296,12 +332,9 @@ impl Session {
                 "a fragment is paused in the stepper: finish it or abort it first",
             ));
         }
+        let held = held_bytes(&self.store.data).unwrap_or_else(|| memory_size(&self.store.data));
         Ok(Sandbox {
-            saved: Saved {
-                data: self.store.data.clone(),
-                rest: self.save_definitions(),
-                held: held_bytes(&self.store.data).unwrap_or_else(|| memory_size(&self.store.data)),
-            },
+            saved: self.saved_state(held, None),
             undo: std::mem::replace(&mut self.undo, super::undo::History::sandboxed()),
             breakpoints: std::mem::take(&mut self.breakpoints),
             trace: std::mem::replace(&mut self.trace, false),

@@ -35,8 +35,8 @@ struct Entry {
 /// The input that is running (or paused in the stepper).
 struct Pending {
     input: String,
-    /// The state before it; `None` when memory was too large to save.
-    before: Option<Saved>,
+    /// The state before it, or why it could not be saved (memory too large).
+    before: Result<Saved, String>,
     /// The store it replaced, if it did.
     store: Option<Store>,
 }
@@ -66,7 +66,7 @@ impl History {
     /// Whether a state this history keeps (or the sandbox's) may name
     /// instance `addr`.
     pub(super) fn refers_to(&self, addr: InstanceAddr) -> bool {
-        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref());
+        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref().ok());
         self.sandboxed
             || pending.is_some_and(|b| b.uses_instance(addr))
             || self.entries.iter().any(|e| e.before.uses_instance(addr))
@@ -81,13 +81,22 @@ impl History {
         funcs: std::ops::Range<usize>,
         types: &crate::vm::gc_types::TypeRegistry,
     ) -> bool {
-        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref());
+        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref().ok());
         self.sandboxed
             || pending.is_some_and(|b| b.refers_to_funcs(funcs.clone(), types))
             || self
                 .entries
                 .iter()
                 .any(|e| e.before.refers_to_funcs(funcs.clone(), types))
+    }
+
+    /// The shortest journal a state this history keeps may restore; `None`
+    /// for a sandbox's, as the state put aside may restore any. With no
+    /// state kept, `usize::MAX`.
+    pub(super) fn journal_floor(&self) -> Option<usize> {
+        let pending = self.pending.as_ref().and_then(|p| p.before.as_ref().ok());
+        let kept = (self.entries.iter().map(|e| &e.before)).chain(pending);
+        (!self.sandboxed).then(|| kept.map(Saved::journal_len).min().unwrap_or(usize::MAX))
     }
 
     /// Whether this is a sandbox's history (see [`History::sandboxed`]).
@@ -147,9 +156,27 @@ impl Session {
         }
         self.undo.pending = Some(Pending {
             input: text.to_string(),
-            before: self.save(UNDO_BYTES),
+            before: (self.save(UNDO_BYTES, self.undo.entries.back().map(|e| &e.before)))
+                .ok_or_else(|| self.unsaved_note()),
             store: None,
         });
+    }
+
+    /// Why the session as it is cannot be saved for `:undo`: its memories
+    /// hold too much data, or are too large to look through.
+    fn unsaved_note(&self) -> String {
+        match self.memory_bytes_held() {
+            Some(held) => format!(
+                "this input cannot be undone: memories hold {} MiB of data (not zero), more than the {} MiB undo keeps",
+                held >> 20,
+                UNDO_BYTES >> 20
+            ),
+            None => format!(
+                "this input cannot be undone: memories are {} MiB, and undo keeps memories of at most {} MiB",
+                super::saved::memory_size(&self.store.data) >> 20,
+                super::saved::SCAN_BYTES >> 20
+            ),
+        }
     }
 
     /// Replaces the store with `store`, keeping the old one for `:undo` of
@@ -177,33 +204,28 @@ impl Session {
             store,
         } = self.undo.pending.take()?;
         match before {
-            Some(before) if store.is_none() && self.unchanged_since(&before) => None,
-            Some(before) => {
+            Ok(before) if store.is_none() && self.unchanged_since(&before) => None,
+            Ok(before) => {
                 self.undo.push(Entry {
                     input,
                     before,
                     store,
                 });
-                // Older session modules may have left the history.
+                // Older session modules may have left the history, and
+                // the journal's older versions with them.
                 self.retire_stale();
+                self.compact_journal();
                 None
             }
-            None => {
-                let note = match self.memory_bytes_held() {
-                    Some(held) => format!(
-                        "this input cannot be undone: memories hold {} MiB of data (not zero), more than the {} MiB undo keeps",
-                        held >> 20,
-                        UNDO_BYTES >> 20
-                    ),
-                    None => format!(
-                        "this input cannot be undone: memories are {} MiB, and undo keeps memories of at most {} MiB",
-                        super::saved::memory_size(&self.store.data) >> 20,
-                        super::saved::SCAN_BYTES >> 20
-                    ),
-                };
+            Err(note) => {
                 self.undo.entries.clear();
                 self.undo.bytes = 0;
                 self.undo.barrier = Some(format!("{} ({note})", short(&input)));
+                // Nothing can go back now: earlier session modules and
+                // their memories go (a `(memory 2)` replacing a huge one
+                // is then small enough to undo).
+                self.retire_stale();
+                self.compact_journal();
                 Some(note)
             }
         }
@@ -324,6 +346,33 @@ mod tests {
             session.undo(5).map_err(|e| e.message),
             Ok(vec!["(memory 1)".to_string()])
         );
+    }
+
+    #[test]
+    fn states_that_hold_the_same_memory_share_one_copy() {
+        let mut session = Session::new();
+        for text in [
+            "(memory 1)",
+            "(global $g (mut i32) (i32.const 0))",
+            "(i32.store (i32.const 0) (i32.const 5))",
+            "(global.set $g (i32.const 1))",
+            "(global.set $g (i32.const 2))",
+        ] {
+            session.begin_input(text);
+            session.eval(text).map_err(|e| e.message).unwrap();
+            assert_eq!(session.end_input(), None);
+        }
+        let states: Vec<_> = session.undo.entries.iter().map(|e| &e.before).collect();
+        let [.., before_store, after_store, after_set] = states[..] else {
+            panic!("{} states", states.len());
+        };
+        assert!(after_set.shares_memories_with(after_store));
+        assert!(!after_store.shares_memories_with(before_store));
+        // Each gives back its own memory all the same.
+        session.undo(2).map_err(|e| e.message).unwrap();
+        assert_eq!(session.memory0_bytes(0, 4), [5, 0, 0, 0]);
+        session.undo(1).map_err(|e| e.message).unwrap();
+        assert_eq!(session.memory0_bytes(0, 4), [0; 4]);
     }
 
     #[test]

@@ -94,25 +94,32 @@ impl Memory {
         &mut self.bytes
     }
 
-    /// Chunk `i` of the bytes ([`CHUNK`] of them, fewer at the end; empty
-    /// past it), read only when it is not known to be zero.
-    pub fn chunk(&self, i: usize) -> &[u8] {
-        let start = i.saturating_mul(CHUNK).min(self.bytes.len());
-        let end = start.saturating_add(CHUNK).min(self.bytes.len());
-        match self.zero_chunks.as_ref().and_then(|z| z.get(i)) {
-            Some(true) => &ZEROS[..end - start],
-            _ => &self.bytes[start..end],
+    /// The bytes [`CHUNK`] by [`CHUNK`], knowing which chunks were never
+    /// written: a copy's zero chunks, or (see [`super::memory_pages`]) the
+    /// chunks on pages never touched. Those read as zeros without being
+    /// read, so looking for data costs what was written, not the size.
+    pub fn chunks(&self) -> Chunks<'_> {
+        let count = self.bytes.len().div_ceil(CHUNK);
+        let written = match &self.zero_chunks {
+            Some(zeros) => zeros.iter().map(|zero| !zero).collect(),
+            None => super::memory_pages::touched_chunks(&self.bytes, CHUNK)
+                .unwrap_or_else(|| vec![true; count]),
+        };
+        Chunks {
+            bytes: &self.bytes,
+            written,
         }
-    }
-
-    /// The bytes [`CHUNK`] by [`CHUNK`] (see [`Memory::chunk`]).
-    fn chunks(&self) -> impl Iterator<Item = &[u8]> {
-        (0..self.bytes.len().div_ceil(CHUNK)).map(|i| self.chunk(i))
     }
 
     /// Whether both memories hold the same bytes.
     pub fn same_bytes(&self, other: &Memory) -> bool {
-        self.bytes.len() == other.bytes.len() && self.chunks().eq(other.chunks())
+        if self.bytes.len() != other.bytes.len() {
+            return false;
+        }
+        let (a, b) = (self.chunks(), other.chunks());
+        (0..a.len())
+            .filter(|i| a.written(*i) || b.written(*i))
+            .all(|i| a.get(i) == b.get(i))
     }
 
     /// `memory.grow`: adds `delta` pages and returns the old size, or `None`
@@ -145,7 +152,7 @@ impl Memory {
         let (old, new, new_len) = self.grown_size(delta)?;
         self.zero_chunks = None;
         let mut bytes = zeroed(new_len as usize)?;
-        copy_nonzero(&mut bytes, &self.bytes);
+        copy_nonzero(&mut bytes, &self.chunks());
         self.bytes = bytes;
         self.ty.limits.min = new;
         Some(old)
@@ -215,18 +222,23 @@ impl Memory {
     /// chunks that are not all zero (a `(memory 16384)` with a few bytes
     /// written holds 4 KiB, not 1 GiB).
     pub fn held_bytes(&self) -> usize {
-        (self.chunks())
-            .filter(|c| !is_zero(c))
-            .map(<[u8]>::len)
-            .sum()
+        self.chunks().with_data().map(|(_, c)| c.len()).sum()
+    }
+
+    /// Where the data ends: one past the last byte that is not zero (0 when
+    /// all are), reading only the chunks that may have been written.
+    pub fn data_end(&self) -> usize {
+        let last = self.chunks().with_data().last();
+        last.map_or(0, |(at, chunk)| {
+            at + chunk.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1)
+        })
     }
 
     /// Copies into this fresh (all zero) memory as many bytes of `from`
     /// as fit, writing only the chunks that are not zero.
     pub fn carry_from(&mut self, from: &Memory) {
         self.zero_chunks = None;
-        let keep = from.bytes.len().min(self.bytes.len());
-        copy_nonzero(&mut self.bytes[..keep], &from.bytes[..keep]);
+        copy_nonzero(&mut self.bytes, &from.chunks());
     }
 
     /// Exchanges the contents of two memories of the same size in bytes
@@ -259,19 +271,65 @@ impl Clone for Memory {
     /// knows which chunks are zero (see `zero_chunks`).
     fn clone(&self) -> Memory {
         let mut bytes = zeroed(self.bytes.len()).unwrap_or_else(|| vec![0; self.bytes.len()]);
-        let mut zeros = Vec::with_capacity(self.bytes.len().div_ceil(CHUNK));
-        for (dst, src) in bytes.chunks_mut(CHUNK).zip(self.chunks()) {
-            let zero = is_zero(src);
-            if !zero {
-                dst.copy_from_slice(src);
-            }
-            zeros.push(zero);
-        }
+        let zeros = copy_nonzero(&mut bytes, &self.chunks());
         Memory {
             ty: self.ty,
             bytes,
             page_limit: self.page_limit,
             zero_chunks: Some(std::sync::Arc::new(zeros)),
+        }
+    }
+}
+
+/// A memory's bytes [`CHUNK`] by [`CHUNK`] (the last may be shorter), and
+/// which chunks may have been written (see [`Memory::chunks`]).
+pub struct Chunks<'a> {
+    bytes: &'a [u8],
+    written: Vec<bool>,
+}
+
+impl<'a> Chunks<'a> {
+    /// How many chunks there are.
+    pub fn len(&self) -> usize {
+        self.written.len()
+    }
+
+    /// Whether there are none (a memory of no pages).
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty()
+    }
+
+    /// Whether chunk `i` may hold a byte that is not zero.
+    pub fn written(&self, i: usize) -> bool {
+        self.written.get(i).copied().unwrap_or(false)
+    }
+
+    /// The chunks that may hold a byte that is not zero, in order.
+    pub fn written_indices(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.written.iter().enumerate()).filter_map(|(i, w)| w.then_some(i))
+    }
+
+    /// The chunks that hold a byte that is not zero, with their offsets in
+    /// the memory (only the chunks that may have been written are read).
+    pub fn with_data(&self) -> impl Iterator<Item = (usize, &'a [u8])> + '_ {
+        (self.written_indices())
+            .map(|i| (Self::offset(i), self.get(i)))
+            .filter(|(_, chunk)| !is_zero(chunk))
+    }
+
+    /// The offset of chunk `i` in the memory.
+    pub fn offset(i: usize) -> usize {
+        i.saturating_mul(CHUNK)
+    }
+
+    /// Chunk `i` (empty past the end), read only when it may have been
+    /// written: otherwise zeros of its length.
+    pub fn get(&self, i: usize) -> &'a [u8] {
+        let start = Self::offset(i).min(self.bytes.len());
+        let end = start.saturating_add(CHUNK).min(self.bytes.len());
+        match self.written(i) {
+            true => &self.bytes[start..end],
+            false => &ZEROS[..end - start],
         }
     }
 }
@@ -296,14 +354,21 @@ fn zeroed(len: usize) -> Option<Vec<u8>> {
     }
 }
 
-/// Copies `from` into the zeroed `to` (of at least its length), skipping
-/// the chunks of `from` that are all zero so their pages stay untouched.
-fn copy_nonzero(to: &mut [u8], from: &[u8]) {
-    for (dst, src) in to.chunks_mut(CHUNK).zip(from.chunks(CHUNK)) {
-        if !is_zero(src) {
-            dst[..src.len()].copy_from_slice(src);
+/// Copies the chunks of `from` that are not zero into the zeroed `to`, as
+/// far as it reaches, leaving the other pages of `to` untouched; returns
+/// which chunks of `to` it left zero.
+fn copy_nonzero(to: &mut [u8], from: &Chunks) -> Vec<bool> {
+    let mut zeros = vec![true; to.len().div_ceil(CHUNK)];
+    for (start, src) in from.with_data() {
+        let Some(dst) = to.get_mut(start..(start + src.len()).min(to.len())) else {
+            break;
+        };
+        dst.copy_from_slice(&src[..dst.len()]);
+        if let Some(zero) = zeros.get_mut(start / CHUNK) {
+            *zero = false;
         }
     }
+    zeros
 }
 
 #[cfg(test)]
@@ -330,10 +395,11 @@ mod tests {
         let copy = m.clone();
         assert!(copy.same_bytes(&m) && m.same_bytes(&copy));
         assert_eq!(copy.held_bytes(), CHUNK);
+        assert_eq!((copy.data_end(), mem(1, None).data_end()), (70001, 0));
         let mut written = copy.clone();
         assert!(written.write(5, &[9]));
         // The write is seen: the chunk is no longer taken for zero.
-        assert_eq!(written.chunk(0)[5], 9);
+        assert_eq!(written.chunks().get(0)[5], 9);
         assert!(!written.same_bytes(&m));
         assert_eq!(written.held_bytes(), 2 * CHUNK);
         written.bytes_mut()[5] = 0;

@@ -15,6 +15,7 @@ pub mod instr;
 pub mod lanes;
 pub mod memop;
 pub mod memory;
+mod memory_pages;
 pub mod module;
 pub mod sections;
 pub mod simd_op;

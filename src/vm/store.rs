@@ -302,6 +302,21 @@ impl StoreData {
             .any(|s| hit(*s));
         in_values || in_exceptions || in_tables || in_globals || in_elems || in_objects
     }
+
+    /// Whether the objects both states have hold the same: memory bytes,
+    /// table elements, global values, segments and GC objects (objects one
+    /// of them added are left out: nothing the other names refers to them).
+    pub fn same_contents(&self, other: &StoreData) -> bool {
+        fn same<T>(a: &[T], b: &[T], eq: impl Fn(&T, &T) -> bool) -> bool {
+            a.iter().zip(b).all(|(a, b)| eq(a, b))
+        }
+        same(&self.memories, &other.memories, Memory::same_bytes)
+            && same(&self.tables, &other.tables, |a, b| a.elements == b.elements)
+            && same(&self.globals, &other.globals, |a, b| a.value == b.value)
+            && same(&self.elems, &other.elems, PartialEq::eq)
+            && same(&self.datas, &other.datas, PartialEq::eq)
+            && same(&self.gc.objects, &other.gc.objects, PartialEq::eq)
+    }
 }
 
 /// Whether a value of type `ty` can be a function reference: `funcref`,
@@ -363,6 +378,8 @@ pub struct Store {
     /// Function slots of retired instances, free for the next session
     /// module ([`Store::take_freed`]), as sorted, separate ranges.
     freed: Vec<std::ops::Range<usize>>,
+    /// Calls of the host functions added so far (see [`Store::host_calls`]).
+    host_calls: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -419,6 +436,12 @@ impl Store {
         &self.types
     }
 
+    /// How many times the host functions were called so far: a call may
+    /// print (`console.log`) without changing anything in the store.
+    pub fn host_calls(&self) -> u64 {
+        self.host_calls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Adds a host function.
     pub fn add_host_func(
         &mut self,
@@ -430,10 +453,14 @@ impl Store {
         + 'static,
     ) -> FuncAddr {
         let type_id = self.intern_type(&ty);
+        let calls = self.host_calls.clone();
         self.funcs.push(FuncInst::Host {
             type_id,
             name: name.into(),
-            func: Arc::new(func),
+            func: Arc::new(move |context: &mut HostContext<'_>, args: &[Value]| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                func(context, args)
+            }),
         });
         FuncAddr(self.funcs.len() as u32 - 1)
     }
@@ -626,10 +653,38 @@ impl Store {
     ) -> std::ops::Range<usize> {
         let own = self.own_funcs(addr);
         self.free_funcs(own.clone());
+        // Its own memories go too, unless another instance has them: a
+        // redefinition copies rather than moves when sizes differ, and the
+        // old one (a `(memory 16384)`) would stay in the store for good.
+        for memory in self.own_memories(addr) {
+            if let Some(memory) = self.data.memories.get_mut(memory.index()) {
+                memory.discard();
+            }
+        }
         if let Some(instance) = self.instances.get_mut(addr.index()) {
             *instance = Instance::empty(empty);
         }
         own
+    }
+
+    /// The memories instance `addr` defined (not imported) that no other
+    /// instance has.
+    fn own_memories(&self, addr: InstanceAddr) -> Vec<MemAddr> {
+        let Some(instance) = self.instance(addr) else {
+            return Vec::new();
+        };
+        let imports = &instance.module.imports;
+        let imported = (imports.iter())
+            .filter(|i| matches!(i.kind, super::module::ImportKind::Memory(_)))
+            .count();
+        let shared = |memory: &MemAddr| {
+            (self.instances.iter().enumerate())
+                .any(|(i, other)| i != addr.index() && other.memories.contains(memory))
+        };
+        (instance.memories.iter().skip(imported))
+            .filter(|m| !shared(m))
+            .copied()
+            .collect()
     }
 
     /// How many functions the store holds (freed slots included).
