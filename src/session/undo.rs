@@ -47,7 +47,8 @@ pub(super) struct History {
     entries: VecDeque<Entry>,
     bytes: usize,
     pending: Option<Pending>,
-    /// Why older inputs cannot be undone, once one could not be saved.
+    /// Why older inputs cannot be undone, once one could not be saved:
+    /// the first input of the run that could not be, and why.
     barrier: Option<String>,
     /// Whether this is the history of a sandbox's trial inputs: the state
     /// put aside may name any instance, so none is freed meanwhile.
@@ -167,12 +168,12 @@ impl Session {
     fn unsaved_note(&self) -> String {
         match self.memory_bytes_held() {
             Some(held) => format!(
-                "this input cannot be undone: memories hold {} MiB of data (not zero), more than the {} MiB undo keeps",
+                "memories hold {} MiB of data (not zero), more than the {} MiB undo keeps",
                 held >> 20,
                 UNDO_BYTES >> 20
             ),
             None => format!(
-                "this input cannot be undone: memories are {} MiB, and undo keeps memories of at most {} MiB",
+                "memories are {} MiB, and undo keeps memories of at most {} MiB",
                 super::saved::memory_size(&self.store.data) >> 20,
                 super::saved::SCAN_BYTES >> 20
             ),
@@ -192,8 +193,9 @@ impl Session {
     }
 
     /// Called after an input ran: an input that changed something becomes
-    /// undoable. Returns a note when it changed something that cannot be
-    /// undone because memory is too large to save.
+    /// undoable. Returns a note when the session could not be saved before
+    /// it (memory too large) and the input before could be: the first of
+    /// a run of inputs that cannot be undone.
     pub fn end_input(&mut self) -> Option<String> {
         if self.debugger.is_some() {
             return None;
@@ -217,16 +219,24 @@ impl Session {
                 self.compact_journal();
                 None
             }
-            Err(note) => {
+            Err(reason) => {
+                // Said once, by the first input of a run that cannot be
+                // saved (not again after every `:globals`), which `:undo`
+                // then names.
+                let first = self.undo.barrier.is_none() || !self.undo.entries.is_empty();
                 self.undo.entries.clear();
                 self.undo.bytes = 0;
-                self.undo.barrier = Some(format!("{} ({note})", short(&input)));
                 // Nothing can go back now: earlier session modules and
                 // their memories go (a `(memory 2)` replacing a huge one
                 // is then small enough to undo).
                 self.retire_stale();
                 self.compact_journal();
-                Some(note)
+                first.then(|| {
+                    self.undo.barrier = Some(format!("from {} on: {reason}", short(&input)));
+                    format!(
+                        "this input cannot be undone (nor later ones, until that changes): {reason}"
+                    )
+                })
             }
         }
     }
@@ -244,7 +254,7 @@ impl Session {
         }
         if self.undo.entries.is_empty() {
             let message = match &self.undo.barrier {
-                Some(input) => format!("nothing to undo: the input {input}"),
+                Some(barrier) => format!("nothing to undo: inputs cannot be undone {barrier}"),
                 None => "nothing to undo: no earlier input changed the session".to_string(),
             };
             return Err(super::SessionError::usage(message));
@@ -295,9 +305,12 @@ mod tests {
         assert_eq!(
             session.end_input().as_deref(),
             Some(
-                "this input cannot be undone: memories are 1024 MiB, and undo keeps memories of at most 128 MiB"
+                "this input cannot be undone (nor later ones, until that changes): memories are 1024 MiB, and undo keeps memories of at most 128 MiB"
             )
         );
+        // Said once: the next input (a command that changes nothing, say) is quiet.
+        session.begin_input(":memory");
+        assert_eq!(session.end_input(), None);
         // A debug build scanning the memory even once took seconds here.
         assert!(
             started.elapsed() < std::time::Duration::from_secs(1),
@@ -306,9 +319,8 @@ mod tests {
         );
         let error = session.undo(1).unwrap_err();
         assert!(
-            error
-                .message
-                .starts_with("nothing to undo: the input i32.const 1 (this input cannot be undone"),
+            error.message
+                == "nothing to undo: inputs cannot be undone from i32.const 1 on: memories are 1024 MiB, and undo keeps memories of at most 128 MiB",
             "{}",
             error.message
         );
