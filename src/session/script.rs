@@ -65,7 +65,10 @@ impl Session {
                         args: call.args,
                         results,
                     };
-                    return Ok(vec![self.reply(invoked)?]);
+                    self.changes = Default::default();
+                    // A call that wrote says what, as `call $f` does.
+                    let changed = self.changed_reply(before.as_ref());
+                    return Ok(changed.into_iter().chain([self.reply(invoked)?]).collect());
                 }
                 Ok(vm::Outcome::Paused) => {
                     steps += execution.steps_done();

@@ -393,9 +393,7 @@ impl Session {
         if let Some(fragment) = prepared.as_ref().filter(|p| p.is_fragment()) {
             self.journal_fragment(&code, fragment);
         }
-        if let Some(before) = before {
-            self.changes = super::diff(&before, &self.store.data);
-        }
+        let changed = self.changed_reply(before.as_ref());
         let mut replies = vec![Reply::Note(
             if is_fragment {
                 "the fragment finished"
@@ -404,6 +402,8 @@ impl Session {
             }
             .into(),
         )];
+        // What the whole input changed, as it would say had it run unstepped.
+        replies.extend(changed);
         if is_fragment {
             if let Some(prepared) = &prepared {
                 replies.extend(self.apply_results(&values, prepared));
