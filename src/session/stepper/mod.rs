@@ -172,9 +172,14 @@ impl Session {
             ));
         }
         let before = self.snapshot();
-        let call = crate::script::call_of(code, self).map_err(|why| {
-            SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
-        })?;
+        let call =
+            crate::script::call_of(code, self).map_err(|why| match why.contains("(invoke ") {
+                // A reason that shows an invoke already says how to write one.
+                true => SessionError::usage(why),
+                false => {
+                    SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
+                }
+            })?;
         if let Some(call) = call {
             return self.step_call(code, call, before);
         }
