@@ -369,3 +369,28 @@ fn a_vector_is_written_one_way_in_every_view_at_60_and_120_columns() {
         }
     }
 }
+
+/// Learner trial 12: `:mem 0 128` at 60 columns showed rows 0x0 and 0x8 and
+/// then zero rows unfolded before a folded run: a 16-byte row was folded
+/// whole or not at all. Every run of two or more zero rows of the rows
+/// shown folds into one line.
+#[test]
+fn zero_rows_fold_alike_in_the_rows_a_narrow_terminal_shows() {
+    let mut workbench = Workbench::new(None);
+    workbench.eval("(memory 1)").expect("defines memory");
+    workbench
+        .eval("(i32.store (i32.const 0) (i32.const 7))")
+        .expect("stores");
+    let whole = answer_at(&mut workbench, ":mem 0 128", WIDTH);
+    assert!(
+        whole.ends_with("* 15 zero rows (0x00000008..0x00000080)\n"),
+        "{whole}"
+    );
+    let short = answer_at(&mut workbench, ":mem 0 40", WIDTH);
+    assert!(
+        short.ends_with("* 4 zero rows (0x00000008..0x00000028)\n"),
+        "{short}"
+    );
+    let rows = short.lines().filter(|l| l.starts_with("000000")).count();
+    assert_eq!(rows, 1, "{short}");
+}

@@ -10,6 +10,7 @@ mod example;
 pub mod hexdump;
 mod listing;
 pub mod markdown;
+mod narrow_rows;
 pub mod pause;
 pub mod stepper;
 pub mod styled;
