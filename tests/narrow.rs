@@ -288,3 +288,109 @@ fn help_paragraphs_fill_their_lines_at_120_columns() {
         }
     }
 }
+
+/// Learner trial 12: a vector was written differently in each view. At 60
+/// and 120 columns every view writes `v128:f32x4[...] hex[...]` (or, in a
+/// table, the lanes with the hex in a column under or beside them), and a
+/// hex list that fits on a line is never broken.
+#[test]
+fn a_vector_is_written_one_way_in_every_view_at_60_and_120_columns() {
+    for width in [WIDTH, 120] {
+        let mut workbench = Workbench::new(None);
+        for input in [
+            "(global $v (mut v128) (v128.const f32x4 1.5 2 3 4))",
+            "(func $vb (global.set $v (v128.const f32x4 1.5 2 3 4)))",
+        ] {
+            workbench.eval(input).expect("defines");
+        }
+        let changed = answer_at(
+            &mut workbench,
+            "(global.set $v (f32x4.splat (f32.const 0.5)))",
+            width,
+        );
+        let globals = answer_at(&mut workbench, ":globals", width);
+        let stack = answer_at(
+            &mut workbench,
+            "i32.const 100000 v128.const f32x4 1.5 2 3 4",
+            width,
+        );
+        let bytes = answer_at(&mut workbench, ":bytes v128.const f32x4 1.5 2 3 4", width);
+        answer_at(&mut workbench, ":step call $vb", width);
+        answer_at(&mut workbench, "s", width);
+        let constant = answer_at(&mut workbench, "s", width);
+        answer_at(&mut workbench, "c", width);
+        answer_at(&mut workbench, ":step global.get $v", width);
+        let got = answer_at(&mut workbench, "s", width);
+        let all = [&changed, &globals, &stack, &bytes, &constant, &got];
+        for text in all {
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{width}: too wide: {line}\n{text}"
+                );
+                assert!(
+                    !line.ends_with("]]"),
+                    "{width}: a list ends after a vector's hex: {line}\n{text}"
+                );
+            }
+        }
+        // Hex lists whole (the :bytes column at 60 is narrower than one).
+        for text in [&changed, &globals, &stack, &constant, &got] {
+            for line in text.lines().filter(|l| l.contains("hex[")) {
+                assert!(
+                    line.contains(']'),
+                    "{width}: a hex list breaks: {line}\n{text}"
+                );
+            }
+        }
+        assert!(
+            changed.contains("changed: global $v v128:f32x4[1.5 2 3 4]")
+                && changed.contains("v128:f32x4[0.5 0.5 0.5 0.5]"),
+            "{changed}"
+        );
+        assert!(
+            constant.contains("-> v128:f32x4[1.5 2 3 4]") && constant.contains("hex[3fc00000"),
+            "{constant}"
+        );
+        assert!(
+            got.contains("global.get $v -> v128:f32x4[1.5 2 3 4]"),
+            "{got}"
+        );
+        assert!(bytes.contains("v128:f32x4[1.5 2 3 4]"), "{bytes}");
+        // In a table the hex starts in the lanes' column.
+        for table in [&globals, &stack] {
+            let lines: Vec<&str> = table.lines().collect();
+            let lanes = lines.iter().find_map(|l| l.find("[1.5").or(l.find("[0.5")));
+            let hex = lines.iter().find_map(|l| l.find("hex["));
+            match width {
+                WIDTH => assert_eq!(lanes, hex, "hex under the lanes:\n{table}"),
+                _ => assert!(lanes < hex, "{table}"),
+            }
+        }
+    }
+}
+
+/// Learner trial 12: `:mem 0 128` at 60 columns showed rows 0x0 and 0x8 and
+/// then zero rows unfolded before a folded run: a 16-byte row was folded
+/// whole or not at all. Every run of two or more zero rows of the rows
+/// shown folds into one line.
+#[test]
+fn zero_rows_fold_alike_in_the_rows_a_narrow_terminal_shows() {
+    let mut workbench = Workbench::new(None);
+    workbench.eval("(memory 1)").expect("defines memory");
+    workbench
+        .eval("(i32.store (i32.const 0) (i32.const 7))")
+        .expect("stores");
+    let whole = answer_at(&mut workbench, ":mem 0 128", WIDTH);
+    assert!(
+        whole.ends_with("* 15 zero rows (0x00000008..0x00000080)\n"),
+        "{whole}"
+    );
+    let short = answer_at(&mut workbench, ":mem 0 40", WIDTH);
+    assert!(
+        short.ends_with("* 4 zero rows (0x00000008..0x00000028)\n"),
+        "{short}"
+    );
+    let rows = short.lines().filter(|l| l.starts_with("000000")).count();
+    assert_eq!(rows, 1, "{short}");
+}

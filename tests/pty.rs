@@ -715,3 +715,28 @@ fn a_key_typed_at_the_more_prompt_stops_paging_and_starts_the_next_input() {
     expect_stack(&mut repl, &["7", "12345", "8"]);
     quit(&mut repl);
 }
+
+/// Learner trial 12: `watlab lesson` at 60 columns printed its list
+/// unwrapped, so the terminal broke `:lesson` in the middle of the word.
+/// It is laid out as `:lesson` lays it out in the workbench.
+#[test]
+fn the_lesson_list_wraps_at_sixty_columns() {
+    let data_home = TempDir::new("xdg-lesson-list");
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        "stty rows 60 cols 60 && exec \"$0\" lesson",
+        env!("CARGO_BIN_EXE_watlab"),
+    ]);
+    let mut repl = Repl::spawn_command(data_home.path(), command);
+    repl.expect("lessons (exercises done/total):");
+    repl.wait_exit();
+    let text = strip_ansi(&repl.raw).replace('\r', "");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 60, "too wide: {line}\n{text}");
+    }
+    assert!(
+        text.contains("(watlab lesson 1, or\n  :lesson 1 in the workbench)"),
+        "{text}"
+    );
+}

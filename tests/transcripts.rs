@@ -48,6 +48,8 @@ macro_rules! transcripts {
 
 transcripts! {
     a_division_trap_names_its_operands,
+    back_after_a_breakpoint_says_why,
+    invoke_names_the_module_it_searched,
     an_input_says_what_it_changed,
     a_vector_reads_the_same_in_every_view,
     lesson_section_starts_clean,

@@ -125,7 +125,10 @@ pub fn main() -> ExitCode {
             let progress = crate::commands::data_file("progress")
                 .and_then(|p| std::fs::read_to_string(p).ok())
                 .unwrap_or_default();
-            write!(out, "{}", crate::lesson::guided::listing(&progress)).map(|()| ExitCode::SUCCESS)
+            // Wrapped as `:lesson` wraps it in the workbench.
+            let doc = crate::session::Doc::plain(&crate::lesson::guided::listing(&progress));
+            let text = crate::view::render_doc(&doc, output::terminal_width()).plain();
+            write!(out, "{text}").map(|()| ExitCode::SUCCESS)
         }
         Some(Command::Lesson { number: Some(n) }) => start(&mut out, vec![format!(":lesson {n}")]),
         None => workbench(&mut out, cli.file.as_deref()),

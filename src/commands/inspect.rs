@@ -366,11 +366,12 @@ fn bytes(_: &mut Workbench, args: &str) -> Result<Vec<Reply>, SessionError> {
             crate::session::token_len(fragment, offset),
         )
     })?;
-    let rows = if body_only {
+    let mut rows = if body_only {
         crate::binary::explain_function_body(&binary, 0)
     } else {
         crate::binary::explain(&binary)
     }
     .map_err(|e| SessionError::new(ErrorKind::Invalid, e))?;
+    super::bytes_lanes::literals_in_written_shapes(&mut rows, fragment);
     Ok(vec![Reply::Bytes(rows)])
 }

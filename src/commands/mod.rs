@@ -22,6 +22,7 @@ macro_rules! stepper_command {
     };
 }
 
+mod bytes_lanes;
 mod control;
 mod debugging;
 mod definitions;

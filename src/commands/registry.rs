@@ -105,18 +105,24 @@ pub fn find_colon(word: &str) -> Option<&'static Command> {
 }
 
 /// Commands of the given scopes whose name is close to `word`: same first
-/// letters, or one edit away.
+/// letters, or one edit away (two for a word of three letters or more),
+/// closest first.
 pub fn suggest(scopes: &[Scope], word: &str) -> Vec<&'static Command> {
-    all()
+    // A swap of two letters is one edit (`stpe` is one from `step`, two
+    // from `save`); names it begins or is begun by count as none.
+    let distance =
+        |name: &str| match name.starts_with(word) || (word.len() >= 2 && word.starts_with(name)) {
+            true => 0,
+            false => strsim::damerau_levenshtein(name, word),
+        };
+    let mut close: Vec<(usize, &'static Command)> = all()
         .filter(|c| scopes.contains(&c.scope))
-        .filter(|c| {
-            let name = c.name;
-            name.starts_with(word)
-                || (word.len() >= 2 && word.starts_with(name))
-                || strsim::levenshtein(name, word) <= 1
-                || (word.len() >= 3 && strsim::levenshtein(name, word) <= 2)
-        })
-        .collect()
+        .map(|c| (distance(c.name), c))
+        .filter(|(d, _)| *d <= 1 || (word.len() >= 3 && *d <= 2))
+        .collect();
+    // Closest first; the table's order among equals.
+    close.sort_by_key(|(d, _)| *d);
+    close.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Names (as typed) of the commands of `scopes` starting with `prefix`; an
@@ -223,6 +229,12 @@ mod tests {
             .map(|c| c.name)
             .collect();
         assert!(close.contains(&"mem"), "{close:?}");
+        // Learner trial 12: `:stpe` offered `:save` before `:step`.
+        let close: Vec<&str> = suggest(&[Scope::Workbench, Scope::Lesson], "stpe")
+            .iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(close.first(), Some(&"step"), "{close:?}");
         assert_eq!(
             short_form(find(Scope::Stepper, "s").expect("step")),
             "s(tep)"

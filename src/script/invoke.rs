@@ -54,7 +54,8 @@ pub fn resolve_invoke(target: &mut dyn Target, invoke: &WastInvoke<'_>) -> Resul
         .iter()
         .map(|arg| typed_null(target.store(), instance, arg).unwrap_or_else(|| values::arg(arg)))
         .collect::<Result<Vec<_>, _>>()?;
-    let func = exported_func(target.store(), instance, invoke.name)?;
+    let func = exported_func(target.store(), instance, invoke.name)
+        .map_err(|why| target.no_function(instance, invoke.module.is_some(), invoke.name, why))?;
     Ok(Call {
         instance,
         func,

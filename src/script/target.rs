@@ -38,4 +38,16 @@ pub trait Target {
 
     /// The module defined as `$id`.
     fn definition(&self, id: &str) -> Option<Arc<Module>>;
+
+    /// Why an `(invoke ...)` of `name` found no function in `instance`
+    /// (`named`: the invoke named its module), from the store's reason `why`.
+    fn no_function(
+        &self,
+        _instance: InstanceAddr,
+        _named: bool,
+        _name: &str,
+        why: String,
+    ) -> String {
+        why
+    }
 }

@@ -146,17 +146,10 @@ impl Session {
                 {
                     self.journal_fragment(code, prepared);
                 }
-                self.changes = (before.as_ref())
-                    .map(|b| super::diff(b, &self.store.data))
-                    .unwrap_or_default();
+                self.changes = Default::default();
                 // A store or `global.set` says what it changed, as a trap's `kept:` does.
-                let changed = &self.changes;
-                if !(changed.memory.is_empty()
-                    && changed.globals.is_empty()
-                    && changed.grown.is_empty())
-                    && let Some(note) = before.as_ref().and_then(|b| self.kept_note(b, "changed"))
-                {
-                    replies.insert(0, Reply::Note(note));
+                if let Some(note) = self.changed_reply(before.as_ref()) {
+                    replies.insert(0, note);
                 }
                 self.release_fragment(mark);
                 Ok(replies)

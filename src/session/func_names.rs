@@ -150,12 +150,11 @@ impl Session {
             .map_or_else(|| text.clone(), |(_, bare)| bare.to_string())
     }
 
-    /// [`Session::value_bare`], a `v128` in `shape` (`f32x4[1 2 3 4] hex[...]`).
+    /// [`Session::value_bare`], a `v128` in `shape` as every view writes
+    /// it (`v128:f32x4[1 2 3 4] hex[...]`).
     pub fn value_bare_in(&self, value: Value, shape: Option<crate::vm::lanes::Shape>) -> String {
         match value {
-            Value::V128(_) => crate::vm::lanes::Shape::value_in(&value, shape)
-                .trim_start_matches("v128:")
-                .to_string(),
+            Value::V128(_) => crate::vm::lanes::Shape::value_in(&value, shape),
             other => self.value_bare(other),
         }
     }

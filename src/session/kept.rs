@@ -2,12 +2,12 @@
 //! or globals when code traps (spec, "Execution / Instructions": a trap
 //! aborts the computation, it does not undo its effects; V8 agrees), so an
 //! input whose code ran keeps what it wrote and the error says what that
-//! was: `kept: memory 0 bytes 0x0..0x1 changed, global $calls 0 -> 1`. An
+//! was: `kept: memory 0 bytes 0x0..0x1, global $calls 0 -> 1`. An
 //! input rejected before any code ran (syntax, validation, link, usage)
 //! changes nothing at all.
 
 use super::saved::Definitions;
-use super::{ErrorKind, Session, SessionError, diff};
+use super::{ErrorKind, Reply, Session, SessionError, diff};
 use crate::host::env::HostValue;
 use crate::vm::store::{Extern, Instance, StoreData};
 use std::ops::Range;
@@ -57,6 +57,14 @@ impl Session {
         error
     }
 
+    /// Marks what a finished input changed since `before` (for `:mem` and
+    /// `:globals`) and says it in a `changed:` line, if anything did.
+    pub(super) fn changed_reply(&mut self, before: Option<&StoreData>) -> Option<Reply> {
+        let before = before?;
+        self.changes = diff(before, &self.store.data);
+        self.kept_note(before, "changed").map(Reply::Note)
+    }
+
     /// What changed in the store since `before`, as a line headed `word:`
     /// (`kept:` after a trap, `changed:` after a finished call).
     pub(super) fn kept_note(&self, before: &StoreData, word: &str) -> Option<String> {
@@ -67,7 +75,7 @@ impl Session {
             let label = self.object_label(Extern::Memory(*addr));
             let hex = |r: &Range<u64>| format!("0x{:x}..0x{:x}", r.start, r.end);
             let ranges = spans(ranges);
-            parts.push(format!("{label} bytes {} changed", shown(&ranges, hex)));
+            parts.push(format!("{label} bytes {}", shown(&ranges, hex)));
         }
         for (addr, (old, new)) in &changes.grown {
             let label = self.object_label(Extern::Memory(*addr));
@@ -100,10 +108,7 @@ impl Session {
             let ranges = changed_ranges(&old.elements, &new.elements);
             if !ranges.is_empty() {
                 let plain = |r: &Range<u64>| format!("{}..{}", r.start, r.end);
-                parts.push(format!(
-                    "{label} elements {} changed",
-                    shown(&ranges, plain)
-                ));
+                parts.push(format!("{label} elements {}", shown(&ranges, plain)));
             }
             if new.elements.len() > old.elements.len() {
                 parts.push(format!(

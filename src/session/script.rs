@@ -8,7 +8,7 @@ use super::export_js::JsEvent;
 use super::fragment::{Prepared, STEP_CHUNK};
 use super::{ErrorKind, Reply, Session, SessionError};
 use crate::script::{self, ExecMode, Failure, Held, OnFailure, Outcome, Rejection, Stage, Target};
-use crate::vm::store::{InstanceAddr, Store};
+use crate::vm::store::{Extern, InstanceAddr, Store};
 use crate::vm::{self, Execution, InstantiationError, Module, PendingStart};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -65,7 +65,10 @@ impl Session {
                         args: call.args,
                         results,
                     };
-                    return Ok(vec![self.reply(invoked)?]);
+                    self.changes = Default::default();
+                    // A call that wrote says what, as `call $f` does.
+                    let changed = self.changed_reply(before.as_ref());
+                    return Ok(changed.into_iter().chain([self.reply(invoked)?]).collect());
                 }
                 Ok(vm::Outcome::Paused) => {
                     steps += execution.steps_done();
@@ -286,5 +289,60 @@ impl Target for Session {
 
     fn definition(&self, id: &str) -> Option<Arc<Module>> {
         self.definitions.get(id).cloned()
+    }
+
+    /// Says which module was searched, what it exports, and where the
+    /// function is exported instead (learner trial 12: `(invoke "bump")`
+    /// after a `(module $calc2 ...)` looked in `$calc2` and said no more).
+    fn no_function(&self, instance: InstanceAddr, named: bool, name: &str, why: String) -> String {
+        // Something else by that name: the reason says what it is.
+        if (self.store.instance(instance)).is_some_and(|i| i.export(name).is_some()) {
+            return why;
+        }
+        let module = match self.instance_name(instance) {
+            Some(n) if n.starts_with('$') => format!("module {n}"),
+            _ => "the session module".to_string(),
+        };
+        // With one module there is no other to name.
+        let alone = self.named.iter().all(|(_, at)| *at == instance);
+        let searched = match named || alone {
+            true => module,
+            false => format!("{module}, the module defined last, where (invoke \"{name}\") looks"),
+        };
+        let exports: Vec<String> = (self.store.instance(instance))
+            .map(|i| i.exports.iter())
+            .into_iter()
+            .flatten()
+            .map(|(export, ext)| format!("{} \"{export}\"", ext.kind_name()))
+            .collect();
+        let exports = match exports.is_empty() {
+            true => "it exports nothing".to_string(),
+            false => format!("it exports {}", exports.join(", ")),
+        };
+        let exports_it = |at: InstanceAddr| {
+            at != instance
+                && (self.store.instance(at))
+                    .and_then(|i| i.export(name))
+                    .is_some_and(|e| matches!(e, Extern::Func(_)))
+        };
+        let mut instead: Vec<String> = (self.named.iter())
+            .filter(|(_, at)| exports_it(*at))
+            .map(|(n, _)| format!("module {n} exports it: (invoke {n} \"{name}\")"))
+            .collect();
+        if let Some((_, at)) = &self.session
+            && *at != instance
+            && let Some(Extern::Func(f)) = self.store.instance(*at).and_then(|i| i.export(name))
+        {
+            let label = self.func_label(f);
+            instead.push(format!("the session module exports it: call {label}"));
+        }
+        if instead.is_empty() && !alone {
+            instead.push(format!(
+                "to call another module's, name it: (invoke $NAME \"{name}\")"
+            ));
+        }
+        let mut parts = vec![format!("{why} by {searched}"), exports];
+        parts.extend(instead);
+        parts.join("; ")
     }
 }

@@ -109,7 +109,7 @@ fn memory_rows(
     emit: &mut Emit<'_>,
 ) -> std::io::Result<bool> {
     let mut text = String::new();
-    for line in lines {
+    for line in layout.rows(lines) {
         text.clear();
         layout.line(&mut text, &line);
         let mut piece = Styled::default();

@@ -10,6 +10,7 @@ mod example;
 pub mod hexdump;
 mod listing;
 pub mod markdown;
+mod narrow_rows;
 pub mod pause;
 pub mod stepper;
 pub mod styled;
@@ -197,13 +198,7 @@ fn render_reply_in(reply: &Reply, width: Option<usize>) -> Styled {
                 out.plain_text("\n");
             }
         }
-        Reply::Doc(doc) => {
-            for line in &doc.lines {
-                for line in wrapped(line, width) {
-                    out.append(line);
-                }
-            }
-        }
+        Reply::Doc(doc) => return render_doc(doc, width),
         Reply::Markdown(text) => {
             return markdown::render(text, width.unwrap_or(markdown::PLAIN_WIDTH));
         }
@@ -343,6 +338,18 @@ pub(super) fn marked_source(
 
 /// One line of a document (spans), wrapped at spaces to `width` when there
 /// is one (see [`wrap::wrap_line`]), each line ending in a newline.
+/// A document (help, a listing) laid out for a terminal `width` wide when
+/// there is one, as the workbench shows it (`watlab lesson` too).
+pub fn render_doc(doc: &crate::session::Doc, width: Option<usize>) -> Styled {
+    let mut out = Styled::default();
+    for line in &doc.lines {
+        for line in wrapped(line, width) {
+            out.append(line);
+        }
+    }
+    out
+}
+
 fn wrapped(line: &[Span], width: Option<usize>) -> Vec<Styled> {
     wrapped_with(line, width, wrap::wrap_line)
 }

@@ -209,7 +209,11 @@ fn frames_state(info: &PauseInfo, width: Option<usize>) -> String {
                     shown_list(&effect.popped, &effect.shapes.0, &info.func_names),
                 );
             }
-            None if super::vector::is_vector(&effect.instruction) => {
+            // A vector moved by any instruction reads as a vector instruction's do.
+            None if super::vector::is_vector(&effect.instruction)
+                || (effect.popped.iter().chain(&effect.pushed))
+                    .any(|v| matches!(v, crate::vm::Value::V128(_))) =>
+            {
                 let line = super::vector::did_line(
                     &effect.instruction,
                     &effect.popped,
@@ -523,7 +527,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            lines[0].starts_with("  did:    i8x16.add [-100 -100"),
+            lines[0].starts_with("  did:    i8x16.add v128:i8x16[-100 -100"),
             "{text}"
         );
     }

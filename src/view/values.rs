@@ -93,7 +93,12 @@ pub fn value_table_with(
         let role = if *changed { Role::Changed } else { Role::Plain };
         let row = |dec: &str, hex: &str| {
             let mut line = head.clone();
-            let _ = write!(line, "{dec:>w2$}");
+            // Numbers right-aligned; a lane list starts where its hex line does.
+            match is_vector(i) {
+                true => write!(line, "{dec:<w2$}"),
+                false => write!(line, "{dec:>w2$}"),
+            }
+            .unwrap_or_default();
             if !hex.is_empty() {
                 let _ = write!(line, "  {hex}");
             }
@@ -110,7 +115,16 @@ pub fn value_table_with(
         let pieces = row(dec, hex);
         let lines = match width {
             Some(width) if wrap::length(&pieces) > width => {
-                let lines = hanging_row(&pieces, hang, width);
+                // A vector whose hex would not fit under its lanes: the lanes
+                // go on under the row's head too, the hex with or under them.
+                let apart = is_vector(i) && hang + count(hex) > width && 6 + count(dec) <= width;
+                let layout = |pieces: Vec<wrap::Piece>| match apart {
+                    true => std::iter::once(vec![(head.trim_end().to_string(), role)])
+                        .chain(hanging_row(&without_head(pieces, &head), 6, width))
+                        .collect(),
+                    false => hanging_row(&pieces, hang, width),
+                };
+                let lines: Vec<Vec<wrap::Piece>> = layout(pieces);
                 // A lane list wider than the terminal breaks between lanes,
                 // never inside a number.
                 let free = |cell: &str| match cell.chars().count() + 6 > width {
@@ -118,7 +132,7 @@ pub fn value_table_with(
                     false => cell.to_string(),
                 };
                 match lines.iter().any(|l| wrap::length(l) > width) {
-                    true => hanging_row(&row(&free(dec), &free(hex)), hang, width),
+                    true => layout(row(&free(dec), &free(hex))),
                     false => lines,
                 }
             }
@@ -145,6 +159,14 @@ fn hanging_row(pieces: &[wrap::Piece], hang: usize, width: usize) -> Vec<Vec<wra
         .unwrap_or(0);
     let fits = hang <= width / 2 && hang + widest <= width;
     wrap::hanging(pieces, width, if fits { hang } else { 6 })
+}
+
+/// A row's `pieces` without its `head`, indented six to go on under it.
+fn without_head(mut pieces: Vec<wrap::Piece>, head: &str) -> Vec<wrap::Piece> {
+    if let Some((text, _)) = pieces.first_mut() {
+        *text = format!("      {}", text.strip_prefix(head).unwrap_or(text));
+    }
+    pieces
 }
 
 /// `text` with its spaces held (no-break).
@@ -248,8 +270,8 @@ mod tests {
   $limit  const  i64         -1  0xffffffffffffffff
                              u64:18446744073709551615
                              <- changed
-  $v      mut    v128 i32x4  [1 0 0 0]
-      hex[00000001 00000000 00000000 00000000]
+  $v      mut    v128 i32x4
+      [1 0 0 0]  hex[00000001 00000000 00000000 00000000]
       imported from env.v
 "
         );

@@ -22,24 +22,11 @@ pub fn operand_shape(instruction: &str) -> Option<Shape> {
         .or_else(|| Shape::of_instruction(instruction))
 }
 
-/// A value as the stepper shows it next to a vector instruction: a `v128`
-/// as its lanes in `shape` (`i32x4` when none), anything else as usual.
-pub fn lanes_or_value(value: &Value, shape: Option<Shape>) -> String {
-    match *value {
-        Value::V128(bits) => {
-            format!(
-                "[{}]",
-                shape.unwrap_or(Shape::I32x4).lane_texts(bits).join(" ")
-            )
-        }
-        ref other => other.to_string(),
-    }
-}
-
-/// The stepper's `did:` text for a vector instruction: its name (with its
-/// immediates, but without `v128.const`'s lanes, which the result shows),
-/// the operands and the results lane by lane:
-/// `i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]`. An instruction
+/// The stepper's `did:` text for a vector instruction (or one that moved a
+/// vector, `global.get $v`): its name (with its immediates, but without
+/// `v128.const`'s lanes, which the result shows), the operands and the
+/// results lane by lane, each vector as every view writes it:
+/// `i32x4.add v128:i32x4[1 2 3 4] hex[...] v128:i32x4[10 20 30 40] hex[...] -> v128:i32x4[11 22 33 44] hex[...]`. An instruction
 /// with no shape of its own (`v128.and`) shows each value in its `shapes`
 /// (popped, then pushed: the shapes of the instructions that made them).
 pub fn did_line(
@@ -63,7 +50,7 @@ pub fn did_line(
     let made = |made: &Vec<Option<Shape>>, i: usize| made.get(i).copied().flatten();
     for (i, value) in popped.iter().enumerate() {
         line.push(' ');
-        line.push_str(&lanes_or_value(value, ins.or(made(&shapes.0, i))));
+        line.push_str(&Shape::value_in(value, ins.or(made(&shapes.0, i))));
     }
     line.push_str(" ->");
     if pushed.is_empty() {
@@ -71,7 +58,7 @@ pub fn did_line(
     }
     for (i, value) in pushed.iter().enumerate() {
         line.push(' ');
-        line.push_str(&lanes_or_value(value, outs.or(made(&shapes.1, i))));
+        line.push_str(&Shape::value_in(value, outs.or(made(&shapes.1, i))));
     }
     line
 }
@@ -110,7 +97,7 @@ mod tests {
                 &[Value::V128(from_i32s([11, 22, 33, 44]))],
                 &Default::default()
             ),
-            "i32x4.add [1 2 3 4] [10 20 30 40] -> [11 22 33 44]"
+            "i32x4.add v128:i32x4[1 2 3 4] hex[00000001 00000002 00000003 00000004] v128:i32x4[10 20 30 40] hex[0000000a 00000014 0000001e 00000028] -> v128:i32x4[11 22 33 44] hex[0000000b 00000016 00000021 0000002c]"
         );
         assert_eq!(
             did_line(
@@ -119,7 +106,7 @@ mod tests {
                 &[Value::V128(from_f32s([1.0, 2.0, 3.0, 4.0]))],
                 &Default::default()
             ),
-            "v128.const f32x4 -> [1 2 3 4]"
+            "v128.const f32x4 -> v128:f32x4[1 2 3 4] hex[3f800000 40000000 40400000 40800000]"
         );
         assert_eq!(
             did_line(
@@ -128,7 +115,7 @@ mod tests {
                 &[Value::I32(-5)],
                 &Default::default()
             ),
-            "i16x8.extract_lane_s 7 [0 0 0 0 0 0 0 -5] -> i32:-5"
+            "i16x8.extract_lane_s 7 v128:i16x8[0 0 0 0 0 0 0 -5] hex[0000 0000 0000 0000 0000 0000 0000 fffb] -> i32:-5"
         );
         assert_eq!(
             did_line(
@@ -137,7 +124,7 @@ mod tests {
                 &[],
                 &Default::default()
             ),
-            "v128.store i32:0 [1 2 3 4] -> nothing"
+            "v128.store i32:0 v128:i32x4[1 2 3 4] hex[00000001 00000002 00000003 00000004] -> nothing"
         );
         // A shapeless instruction shows each value as what made it.
         let halves = Value::V128(from_f32s([0.5; 4]));
@@ -148,7 +135,7 @@ mod tests {
                 &[],
                 &(vec![None, Some(Shape::F32x4)], vec![])
             ),
-            "v128.store i32:0 [0.5 0.5 0.5 0.5] -> nothing"
+            "v128.store i32:0 v128:f32x4[0.5 0.5 0.5 0.5] hex[3f000000 3f000000 3f000000 3f000000] -> nothing"
         );
     }
 }

@@ -199,7 +199,8 @@ fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: Option<usize>) -
         let used: usize = line.iter().map(|(w, _)| length(w)).sum();
         if !line.is_empty() && used + length(&word) > limit {
             let upcoming = all.get(i..).unwrap_or_default();
-            let at = (keep.and_then(|most| shallower_break(&line, upcoming, depth, limit, most)))
+            let room = (limit, rest);
+            let at = (keep.and_then(|most| shallower_break(&line, upcoming, depth, room, most)))
                 .unwrap_or(line.len());
             let mut carried = line.split_off(at);
             if let Some((first, _)) = carried.first_mut() {
@@ -237,20 +238,24 @@ fn fill_with(pieces: &[Piece], first: usize, rest: usize, keep: Option<usize>) -
 /// words after the line) is at most `most` characters, so
 /// `(i32.const 3)` is not split while a break outside it will do, but a
 /// long aside in parentheses does not end its line early (learner trial 6:
-/// `:help undo` at 120 columns broke at 75).
+/// `:help undo` at 120 columns broke at 75); a bracketed list that fits on
+/// the next line (`rest` wide; `limit`: this line's width) always moves whole.
 fn shallower_break(
     line: &[(Vec<Piece>, usize)],
     upcoming: &[Vec<Piece>],
     depth: usize,
-    limit: usize,
+    (limit, rest): (usize, usize),
     most: usize,
 ) -> Option<usize> {
     let mut before = 0;
     let mut best = None;
     for (k, (word, d)) in line.iter().enumerate() {
+        // A bracketed list (`hex[...]`) that fits on a line is never split.
+        let list = opens_bracket(word);
+        let most = if list { rest } else { most };
         if k > 0
             && *d < depth
-            && before >= limit / 2
+            && (list || before >= limit / 2)
             && expression_len(line, k, upcoming, depth, most) <= most
         {
             best = Some(k);
@@ -258,6 +263,14 @@ fn shallower_break(
         before += length(word);
     }
     best
+}
+
+/// Whether the first bracket `word` opens is a square one (a lane list).
+fn opens_bracket(word: &[Piece]) -> bool {
+    word.iter()
+        .flat_map(|(text, _)| text.chars())
+        .find(|c| matches!(c, '(' | '['))
+        == Some('[')
 }
 
 /// The length of the parenthesised expression that starts at word `k` of

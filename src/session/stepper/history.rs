@@ -21,11 +21,22 @@ impl Session {
         let target = d.steps.saturating_sub(n as u64).max(first);
         let restored = d.steps - target;
         if restored == 0 {
-            return Err(SessionError::usage(if first == 0 {
-                "nothing to step back over: this is where the fragment started".to_string()
-            } else {
-                format!("nothing to step back over: the recording starts at step {first}")
-            }));
+            if first == 0 {
+                return Err(SessionError::usage(
+                    "nothing to step back over: this is where the fragment started",
+                ));
+            }
+            // A breakpoint, a watchpoint or Ctrl-C handed a running input
+            // over: what ran before that was not recorded.
+            let input = crate::text::shorten::shortened(&d.code, 60);
+            let mut error = SessionError::usage(format!(
+                "nothing to step back over: the recording starts at step {first}, where the \
+                 stepper took over; the steps before it ran without being recorded"
+            ));
+            error.notes.push(format!(
+                "to step back to the input's start, `abort` and step it from there: :step {input}"
+            ));
+            return Err(error);
         }
         self.travel_to(target)?;
         let note = format!(

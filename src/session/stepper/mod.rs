@@ -172,9 +172,14 @@ impl Session {
             ));
         }
         let before = self.snapshot();
-        let call = crate::script::call_of(code, self).map_err(|why| {
-            SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
-        })?;
+        let call =
+            crate::script::call_of(code, self).map_err(|why| match why.contains("(invoke ") {
+                // A reason that shows an invoke already says how to write one.
+                true => SessionError::usage(why),
+                false => {
+                    SessionError::usage(format!("{why}; e.g. :step (invoke \"f\" (i32.const 1))"))
+                }
+            })?;
         if let Some(call) = call {
             return self.step_call(code, call, before);
         }
@@ -393,9 +398,7 @@ impl Session {
         if let Some(fragment) = prepared.as_ref().filter(|p| p.is_fragment()) {
             self.journal_fragment(&code, fragment);
         }
-        if let Some(before) = before {
-            self.changes = super::diff(&before, &self.store.data);
-        }
+        let changed = self.changed_reply(before.as_ref());
         let mut replies = vec![Reply::Note(
             if is_fragment {
                 "the fragment finished"
@@ -404,6 +407,8 @@ impl Session {
             }
             .into(),
         )];
+        // What the whole input changed, as it would say had it run unstepped.
+        replies.extend(changed);
         if is_fragment {
             if let Some(prepared) = &prepared {
                 replies.extend(self.apply_results(&values, prepared));
