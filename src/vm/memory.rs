@@ -35,7 +35,7 @@ pub const CHUNK: usize = 4096;
 static ZEROS: [u8; CHUNK] = [0; CHUNK];
 
 /// Whether `chunk` (at most [`CHUNK`] bytes) is all zero.
-fn is_zero(chunk: &[u8]) -> bool {
+pub fn is_zero(chunk: &[u8]) -> bool {
     ZEROS.get(..chunk.len()) == Some(chunk)
 }
 

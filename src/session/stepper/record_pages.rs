@@ -3,11 +3,13 @@
 //! where they did not change, so a checkpoint costs the pages dirtied since
 //! the previous one (plus one zero page shared by all), not the memory.
 
+use crate::vm::memory::is_zero;
 use crate::vm::store::StoreData;
 use std::sync::Arc;
 
-/// Bytes of a page.
-const PAGE: usize = 4096;
+/// Bytes of a page: a memory's chunk, whose [`crate::vm::memory::Memory::chunks`]
+/// tell which may have been written.
+const PAGE: usize = crate::vm::memory::CHUNK;
 
 /// One memory of a checkpoint: its pages and its size in wasm pages.
 struct PagedMemory {
@@ -40,17 +42,21 @@ impl StoreCopy {
             .enumerate()
             .map(|(i, memory)| {
                 let old = previous.and_then(|p| p.memories.get(i));
-                let pages = memory
-                    .bytes()
-                    .chunks(PAGE)
-                    .enumerate()
-                    .map(|(n, bytes)| {
+                // Only chunks that may have been written are read: a 1 GiB
+                // memory holding a few bytes costs a few pages to look at.
+                let chunks = memory.chunks();
+                let pages = (0..chunks.len())
+                    .map(|n| {
+                        let bytes = chunks.get(n);
+                        if !chunks.written(n) && bytes.len() == zero.len() {
+                            return Arc::clone(zero);
+                        }
                         if let Some(page) = old.and_then(|o| o.pages.get(n))
                             && **page == *bytes
                         {
                             return Arc::clone(page);
                         }
-                        if bytes.len() == zero.len() && bytes.iter().all(|b| *b == 0) {
+                        if bytes.len() == zero.len() && is_zero(bytes) {
                             return Arc::clone(zero);
                         }
                         added += bytes.len();
@@ -83,7 +89,15 @@ impl StoreCopy {
                 // It had this size before, so it can have it again.
                 let _ = memory.grow(copy.wasm_pages);
             }
-            for (bytes, page) in memory.bytes_mut().chunks_mut(PAGE).zip(&copy.pages) {
+            // A page that is zero in both stays unwritten (writing every
+            // page of a 1 GiB memory would make all of it resident).
+            let chunks = memory.chunks();
+            let written: Vec<bool> = (0..chunks.len()).map(|n| chunks.written(n)).collect();
+            let pages = memory.bytes_mut().chunks_mut(PAGE).zip(&copy.pages);
+            for (n, (bytes, page)) in pages.enumerate() {
+                if written.get(n) == Some(&false) && is_zero(page) {
+                    continue;
+                }
                 bytes.copy_from_slice(page);
             }
         }
