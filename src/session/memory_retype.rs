@@ -22,8 +22,14 @@ pub(super) fn replaced_note(
     let pages = pages_text(new.limits.min, new.page_size());
     let grown = (new.limits.min > declared).then(|| match new.limits.max {
         Some(max) if max == new.limits.min => format!("; it grew to its maximum, {pages}"),
-        _ => format!("; it grew from {declared} to {pages} to hold them"),
+        _ => format!(
+            "; it grew from {declared} to {pages} to hold them (for an empty one, :forget memory first, or :reset)"
+        ),
     });
+    // A memory declared larger than the old one: what was kept is not its size.
+    let larger = (old.page_size() == new.page_size() && new.limits.min > old.limits.min)
+        .then(|| format!("; the memory now has {pages}"));
+    let grown = grown.or(larger);
     let kept = format!("{kept}{}", grown.unwrap_or_default());
     match type_change(old, new) {
         Some(change) => format!("its type changed ({change}); {kept}"),
@@ -78,18 +84,31 @@ mod tests {
         );
         assert_eq!(
             note,
-            "its type changed (addresses i64 -> i32, page size 64 KiB -> 1 byte); 131072 bytes kept; it grew from 2 to 131072 pages of 1 byte to hold them"
+            "its type changed (addresses i64 -> i32, page size 64 KiB -> 1 byte); 131072 bytes kept; it grew from 2 to 131072 pages of 1 byte to hold them (for an empty one, :forget memory first, or :reset)"
         );
     }
 
     #[test]
-    fn the_same_type_at_its_declared_size_says_only_what_was_kept() {
+    fn the_same_type_and_size_says_only_what_was_kept() {
+        let note = replaced_note(
+            "2 pages kept".into(),
+            &ty(2, false, 16),
+            &ty(2, false, 16),
+            2,
+        );
+        assert_eq!(note, "2 pages kept");
+    }
+
+    #[test]
+    fn a_memory_declared_larger_says_its_size_beside_what_was_kept() {
+        // Learner trial 12: "1 page kept" for (memory 16384) over (memory 1)
+        // read like the new size.
         let note = replaced_note(
             "1 page kept".into(),
             &ty(1, false, 16),
             &ty(2, false, 16),
             2,
         );
-        assert_eq!(note, "1 page kept");
+        assert_eq!(note, "1 page kept; the memory now has 2 pages");
     }
 }
